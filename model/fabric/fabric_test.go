@@ -34,9 +34,13 @@ func name(fc FabricConfig, tc TrafficConfig) string {
 	s := fc.Kind.String()
 	switch fc.Kind {
 	case KindFIFO:
-		s += fmt.Sprintf("/contention%d", fc.Contention)
+		s += map[Contention]string{Random: "/random", RoundRobin: "/roundrobin"}[fc.Contention]
 	case KindVOQ:
-		s += fmt.Sprintf("/it%d/pkt=%v", fc.Iterations, fc.PacketMode)
+		it := fmt.Sprint(fc.Iterations)
+		if fc.Iterations == 0 {
+			it = "log2N"
+		}
+		s += fmt.Sprintf("/it=%s/packet=%v", it, fc.PacketMode)
 	case KindClos:
 		s += fmt.Sprintf("/m%dn%dr%d", fc.Clos.M, fc.Clos.N, fc.Clos.R)
 	}

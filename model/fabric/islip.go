@@ -221,18 +221,19 @@ func (s *ISLIP) schedule(match []int, req, eop []uint64) {
 		}
 	}
 
+	// Request: column j collects the inputs requesting output j. Inputs and
+	// outputs matched in earlier iterations are masked out per iteration.
+	cols := &s.cols
+	for j := range s.outputs {
+		cols[j] = 0
+	}
+	for in := inFree; in != 0; in &= in - 1 {
+		i := bits.TrailingZeros64(in)
+		for r := req[i] & outFree; r != 0; r &= r - 1 {
+			cols[bits.TrailingZeros64(r)] |= 1 << i
+		}
+	}
 	for it := 0; it < s.iterations; it++ {
-		// Request: column j collects the free inputs requesting free output j.
-		cols := &s.cols
-		for j := range s.outputs {
-			cols[j] = 0
-		}
-		for in := inFree; in != 0; in &= in - 1 {
-			i := bits.TrailingZeros64(in)
-			for r := req[i] & outFree; r != 0; r &= r - 1 {
-				cols[bits.TrailingZeros64(r)] |= 1 << i
-			}
-		}
 		// Grant.
 		grants := &s.grants
 		for i := range s.inputs {
@@ -241,10 +242,11 @@ func (s *ISLIP) schedule(match []int, req, eop []uint64) {
 		granted := false
 		for out := outFree; out != 0; out &= out - 1 {
 			j := bits.TrailingZeros64(out)
-			if cols[j] == 0 {
+			c := cols[j] & inFree
+			if c == 0 {
 				continue
 			}
-			i := roundRobin(cols[j], s.grant[j])
+			i := roundRobin(c, s.grant[j])
 			grants[i] |= 1 << j
 			granted = true
 		}
