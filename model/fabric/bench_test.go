@@ -107,3 +107,25 @@ func BenchmarkSweepUniform(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPatterns reports the throughput of every model at offered load
+// 0.9 under each traffic pattern (20k warm-up, 50k measured slots), the
+// table that shows where the static Clos routing and iSLIP fall short of
+// the output-queued bound. Run with -benchtime=1x.
+func BenchmarkPatterns(b *testing.B) {
+	for _, fc := range models() {
+		for _, tc := range patterns(19, 0.9) {
+			b.Run(name(fc, tc), func(b *testing.B) {
+				for b.Loop() {
+					r, err := Measure(Config{Fabric: fc, Traffic: tc, Warmup: 20000, Slots: 50000})
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.ReportMetric(r.Offered, "offered")
+					b.ReportMetric(r.Throughput, "throughput")
+					b.ReportMetric(r.MeanLatency, "delay-slots")
+				}
+			})
+		}
+	}
+}

@@ -60,7 +60,9 @@ const (
 // head cell is bound to that output contend and one wins (see Contention).
 // With Random, the draws come from one PCG stream seeded by seed, one draw
 // (IntN of the number of contenders, k-th contender in input order) per
-// output with two or more contenders, outputs in increasing order.
+// output with two or more contenders, outputs in increasing order. Random is
+// the statistical baseline of the literature; hardware that must match the
+// model slot for slot uses RoundRobin.
 type FIFO struct {
 	n       int
 	q       []cellQueue
