@@ -610,3 +610,30 @@ func TestKindNames(t *testing.T) {
 		t.Errorf("Kind(9).String() = %q", s)
 	}
 }
+
+// TestMinimumLatency pins the slot contract the hardware is held to: a lone
+// cell crosses a crossbar (FIFO, VOQ) or the OQ switch in its arrival slot,
+// and the Clos in three slots (one per stage: latency 2).
+func TestMinimumLatency(t *testing.T) {
+	for _, fc := range models() {
+		want := int64(0)
+		if fc.Kind == KindClos {
+			want = 2
+		}
+		f, err := New(fc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Arrive(Cell{Input: 5, Output: 9, Last: true, Arrival: 10}); err != nil {
+			t.Fatal(err)
+		}
+		var got []Cell
+		slot := int64(10)
+		for ; slot < 20 && len(got) == 0; slot++ {
+			got = f.Step(slot, ^uint64(0), nil)
+		}
+		if len(got) != 1 || got[0].Input != 5 || got[0].Output != 9 || slot-1-10 != want {
+			t.Errorf("%s: got %+v leaving in slot %d, want the cell in slot %d", fc.Kind, got, slot-1, 10+want)
+		}
+	}
+}
