@@ -1,0 +1,550 @@
+package shaper
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+)
+
+// Limits on the configuration.
+const (
+	MinRateFracBits   = 8
+	MaxRateFracBits   = 32
+	MaxClassMantissa  = 14 // Class is exact at 14
+	MaxLeases         = 4096
+	MaxPriority       = 0x7fff
+	maxBytesPerCycle  = 1 << 16
+	maxBufferBytesLog = 30
+)
+
+// Config holds the generator parameters of one egress port's shaper.
+type Config struct {
+	BytesPerCycle     uint32 // link drain per cycle (line rate)
+	BufferBytes       uint32 // output buffer size
+	MaxPacketBytes    uint32 // largest packet
+	Leases            int    // egress leases on the port; lease 0 is the free lease
+	RateFracBits      uint   // F: fractional bits of rates and tokens
+	ClassMantissaBits uint   // m: priority classes keep m bits after the leading one (14 = exact)
+}
+
+// Format lists the register widths derived from a Config.
+type Format struct {
+	RateBits    uint // UQ(bitlen(B)).F bytes per cycle
+	TokenBits   uint // UQ(bitlen(BufferBytes)).F bytes
+	BacklogBits uint // bytes
+	Classes     int  // priority classes per tier, (16-m) << m
+	RankBits    uint // tier bit + class bits
+}
+
+// Validate reports the first thing wrong with the configuration.
+func (c Config) Validate() error {
+	_, err := c.Format()
+	return err
+}
+
+// Format computes the register widths, or reports why the configuration is
+// not buildable.
+func (c Config) Format() (Format, error) {
+	switch {
+	case c.BytesPerCycle == 0 || c.BytesPerCycle > maxBytesPerCycle:
+		return Format{}, fmt.Errorf("shaper: BytesPerCycle = %d, want 1..%d", c.BytesPerCycle, maxBytesPerCycle)
+	case c.MaxPacketBytes == 0:
+		return Format{}, errors.New("shaper: MaxPacketBytes must be > 0")
+	case c.BufferBytes == 0 || c.BufferBytes >= 1<<maxBufferBytesLog:
+		return Format{}, fmt.Errorf("shaper: BufferBytes = %d, want 1..2^%d-1", c.BufferBytes, maxBufferBytesLog)
+	case uint64(c.BufferBytes) < uint64(c.MaxPacketBytes)+uint64(c.BytesPerCycle):
+		return Format{}, fmt.Errorf("shaper: BufferBytes = %d cannot hold one %d-byte packet beside one cycle of line rate (%d)",
+			c.BufferBytes, c.MaxPacketBytes, c.BytesPerCycle)
+	case c.Leases < 1 || c.Leases > MaxLeases:
+		return Format{}, fmt.Errorf("shaper: Leases = %d, want 1..%d (lease 0 is the free lease)", c.Leases, MaxLeases)
+	case c.RateFracBits < MinRateFracBits || c.RateFracBits > MaxRateFracBits:
+		return Format{}, fmt.Errorf("shaper: RateFracBits = %d, want %d..%d", c.RateFracBits, MinRateFracBits, MaxRateFracBits)
+	case c.ClassMantissaBits > MaxClassMantissa:
+		return Format{}, fmt.Errorf("shaper: ClassMantissaBits = %d, want 0..%d", c.ClassMantissaBits, MaxClassMantissa)
+	}
+	f := Format{
+		RateBits:    uint(bits.Len32(c.BytesPerCycle)) + c.RateFracBits,
+		TokenBits:   uint(bits.Len32(c.BufferBytes)) + c.RateFracBits,
+		BacklogBits: uint(bits.Len32(c.BufferBytes)),
+		Classes:     (16 - int(c.ClassMantissaBits)) << c.ClassMantissaBits,
+	}
+	f.RankBits = uint(bits.Len(uint(f.Classes-1))) + 1
+	return f, nil
+}
+
+// Class maps a 15-bit priority to its priority class with m mantissa bits: a
+// log-linear (floating-point-like) code, exact below 2^(m+1) and keeping m
+// bits after the leading one above, so equal relative priority differences
+// get equal resolution (2^-m). It is monotone: a higher priority never gets
+// a lower class. With m = 14 every priority is its own class. Bits above 14
+// of prio are ignored.
+func Class(prio uint16, m uint) int {
+	p := prio & MaxPriority
+	e := bits.Len16(p)
+	if m >= MaxClassMantissa || e <= int(m)+1 {
+		return int(p)
+	}
+	sh := e - int(m) - 1
+	return (e-int(m))<<m | int(p>>sh)&(1<<m-1)
+}
+
+// RateFromFraction converts num/den bytes per cycle to a rate register
+// value, rounding up. It fails when den is 0 or the rate exceeds the link.
+func (c Config) RateFromFraction(num, den uint64) (uint64, error) {
+	if err := c.Validate(); err != nil {
+		return 0, err
+	}
+	if den == 0 {
+		return 0, errors.New("shaper: rate with a zero denominator")
+	}
+	hi, lo := bits.Mul64(num, 1<<c.RateFracBits)
+	lo, carry := bits.Add64(lo, den-1, 0)
+	hi += carry
+	limit := uint64(c.BytesPerCycle) << c.RateFracBits
+	if hi >= den {
+		return 0, fmt.Errorf("shaper: rate %d/%d bytes per cycle exceeds the link (%d)", num, den, c.BytesPerCycle)
+	}
+	q, _ := bits.Div64(hi, lo, den)
+	if q > limit {
+		return 0, fmt.Errorf("shaper: rate %d/%d bytes per cycle exceeds the link (%d)", num, den, c.BytesPerCycle)
+	}
+	return q, nil
+}
+
+// RateFromBytesPerSecond converts a guaranteed rate in bytes per second at
+// the given clock to a rate register value, rounding up.
+func (c Config) RateFromBytesPerSecond(bytesPerSecond, clockHz uint64) (uint64, error) {
+	if clockHz == 0 {
+		return 0, errors.New("shaper: clock frequency must be > 0")
+	}
+	return c.RateFromFraction(bytesPerSecond, clockHz)
+}
+
+// LeaseConfig is one egress lease's guarantee.
+type LeaseConfig struct {
+	Rate  uint64 // guaranteed rate, UQ.F bytes per cycle (see RateFromFraction)
+	Burst uint32 // bucket depth, bytes; >= MaxPacketBytes when Rate > 0
+}
+
+// DropCause says why a packet was lost.
+type DropCause int
+
+const (
+	// Refused: an arriving excess packet found the queue above the excess
+	// limit and nothing of lower rank to push out.
+	Refused DropCause = iota
+	// Evicted: a queued excess packet was pushed out by a higher-ranked arrival.
+	Evicted
+	// GuaranteeOverflow: a guaranteed packet found no room. Impossible with a
+	// validated configuration; counted so tests can prove it.
+	GuaranteeOverflow
+)
+
+func (d DropCause) String() string {
+	switch d {
+	case Refused:
+		return "refused"
+	case Evicted:
+		return "evicted"
+	case GuaranteeOverflow:
+		return "guarantee-overflow"
+	}
+	return fmt.Sprintf("DropCause(%d)", int(d))
+}
+
+// Verdict is the decision on an arriving packet.
+type Verdict int
+
+const (
+	Dropped    Verdict = iota // refused on arrival
+	Guaranteed                // admitted within the lease's guarantee (green)
+	Excess                    // admitted beyond the guarantee (yellow); may still be evicted
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Dropped:
+		return "dropped"
+	case Guaranteed:
+		return "guaranteed"
+	case Excess:
+		return "excess"
+	}
+	return fmt.Sprintf("Verdict(%d)", int(v))
+}
+
+// Packet is what the shaper sees of a packet.
+type Packet struct {
+	ID       uint64 // caller's tag, echoed to the Observer
+	Lease    int    // egress lease
+	Priority uint16 // 15-bit priority after re-prioritization and the non-customer cap
+	Bytes    uint32
+}
+
+// Observer receives every departure and drop, in cycle order. Backlog is
+// the queue in bytes (excluding bytes already sent) just before the drop.
+type Observer interface {
+	Departed(cycle uint64, p Packet)
+	Dropped(cycle uint64, p Packet, cause DropCause, backlog uint32)
+}
+
+// Counters are one lease's counters, as the CSR bus would expose them.
+type Counters struct {
+	ArrivedPackets, ArrivedBytes       uint64
+	GuaranteedPackets, GuaranteedBytes uint64
+	ExcessPackets, ExcessBytes         uint64 // admitted beyond the guarantee
+	DepartedPackets, DepartedBytes     uint64
+	RefusedPackets, RefusedBytes       uint64
+	EvictedPackets, EvictedBytes       uint64
+	OverflowPackets                    uint64 // GuaranteeOverflow; always 0 when configured validly
+}
+
+type qpkt struct {
+	Packet
+	rank  int
+	green bool
+	dead  bool
+}
+
+type leaseState struct {
+	cfg      LeaseConfig
+	tokens   uint64 // UQ.F
+	tokCycle uint64 // tokens include the refill of this cycle
+	c        Counters
+}
+
+// fifo is a slice-backed queue with a moving head.
+type fifo struct {
+	q    []*qpkt
+	head int
+}
+
+func (f *fifo) len() int { return len(f.q) - f.head }
+func (f *fifo) push(p *qpkt) {
+	f.q = append(f.q, p)
+}
+func (f *fifo) front() *qpkt { return f.q[f.head] }
+func (f *fifo) pop() *qpkt {
+	p := f.q[f.head]
+	f.q[f.head] = nil
+	f.head++
+	if f.head == len(f.q) {
+		f.q, f.head = f.q[:0], 0
+	} else if f.head >= 1024 && f.head*2 >= len(f.q) {
+		n := copy(f.q, f.q[f.head:])
+		clear(f.q[n:])
+		f.q, f.head = f.q[:n], 0
+	}
+	return p
+}
+
+// Port is the model of one egress port's shaper and output buffer.
+type Port struct {
+	cfg         Config
+	f           Format
+	leases      []leaseState
+	excessLimit uint64
+
+	now      uint64 // first cycle whose drain is not done yet
+	queue    fifo   // transmit order; evicted packets stay as dead entries
+	headSent uint64 // bytes of the head packet already sent
+	backlog  uint64 // bytes of live packets not yet sent
+	ranks    []fifo // uncommitted excess packets per rank, oldest first
+	nonEmpty []uint64
+	obs      Observer
+}
+
+// New builds a port. leases may be shorter than cfg.Leases; the others get
+// no guarantee. obs may be nil.
+func New(cfg Config, leases []LeaseConfig, obs Observer) (*Port, error) {
+	f, err := cfg.Format()
+	if err != nil {
+		return nil, err
+	}
+	if len(leases) > cfg.Leases {
+		return nil, fmt.Errorf("shaper: %d lease configurations for %d leases", len(leases), cfg.Leases)
+	}
+	all := make([]LeaseConfig, cfg.Leases)
+	copy(all, leases)
+	p := &Port{cfg: cfg, f: f, leases: make([]leaseState, cfg.Leases), obs: obs}
+	if p.excessLimit, err = cfg.checkLeases(all); err != nil {
+		return nil, err
+	}
+	for i := range p.leases {
+		p.leases[i].cfg = all[i]
+		p.leases[i].tokens = uint64(all[i].Burst) << cfg.RateFracBits
+	}
+	p.ranks = make([]fifo, 2*f.Classes)
+	p.nonEmpty = make([]uint64, (2*f.Classes+63)/64)
+	return p, nil
+}
+
+// checkLeases validates a full set of lease guarantees and returns the
+// excess limit they leave.
+func (c Config) checkLeases(all []LeaseConfig) (uint64, error) {
+	var sumRate, sumBurst uint64
+	linkRate := uint64(c.BytesPerCycle) << c.RateFracBits
+	for i, lc := range all {
+		if i == 0 && (lc.Rate != 0 || lc.Burst != 0) {
+			return 0, errors.New("shaper: lease 0 is the free lease: its guaranteed rate and burst are 0 and cannot be configured")
+		}
+		if lc.Rate > linkRate {
+			return 0, fmt.Errorf("shaper: lease %d rate %d exceeds the link (%d in UQ.%d)", i, lc.Rate, linkRate, c.RateFracBits)
+		}
+		if lc.Rate > 0 && lc.Burst < c.MaxPacketBytes {
+			return 0, fmt.Errorf("shaper: lease %d burst %d is below the largest packet (%d): its big packets could never be guaranteed",
+				i, lc.Burst, c.MaxPacketBytes)
+		}
+		if lc.Rate == 0 && lc.Burst != 0 {
+			return 0, fmt.Errorf("shaper: lease %d has a burst (%d) but no rate", i, lc.Burst)
+		}
+		sumRate += lc.Rate
+		sumBurst += uint64(lc.Burst)
+	}
+	if sumRate > linkRate {
+		return 0, fmt.Errorf("shaper: guaranteed rates sum to %d, more than the link (%d in UQ.%d)", sumRate, linkRate, c.RateFracBits)
+	}
+	need := sumBurst + uint64(c.BytesPerCycle) + uint64(c.MaxPacketBytes)
+	if need > uint64(c.BufferBytes) {
+		return 0, fmt.Errorf("shaper: bursts sum to %d bytes; with one cycle of line rate (%d) and one packet (%d) for excess traffic that needs %d bytes of buffer, have %d",
+			sumBurst, c.BytesPerCycle, c.MaxPacketBytes, need, c.BufferBytes)
+	}
+	return uint64(c.BufferBytes) - sumBurst - uint64(c.BytesPerCycle), nil
+}
+
+// Config returns the port's configuration.
+func (p *Port) Config() Config { return p.cfg }
+
+// Format returns the register widths.
+func (p *Port) Format() Format { return p.f }
+
+// ExcessLimit is the queue size, in bytes, up to which excess traffic is
+// admitted: BufferBytes - sum(bursts) - BytesPerCycle.
+func (p *Port) ExcessLimit() uint32 { return uint32(p.excessLimit) }
+
+// Backlog is the bytes queued and not yet sent.
+func (p *Port) Backlog() uint32 { return uint32(p.backlog) }
+
+// Now is the current cycle: arrivals may be given for it or later.
+func (p *Port) Now() uint64 { return p.now }
+
+// Lease returns a lease's configuration, tokens (UQ.F, as of its last
+// refill) and counters.
+func (p *Port) Lease(i int) (LeaseConfig, uint64, Counters, error) {
+	if i < 0 || i >= len(p.leases) {
+		return LeaseConfig{}, 0, Counters{}, fmt.Errorf("shaper: lease %d out of range 0..%d", i, len(p.leases)-1)
+	}
+	l := &p.leases[i]
+	return l.cfg, l.tokens, l.c, nil
+}
+
+// SetLease changes one lease's guarantee at cycle now. The tokens are
+// refilled to now at the old rate, then clamped to the new burst.
+func (p *Port) SetLease(now uint64, i int, lc LeaseConfig) error {
+	if i < 0 || i >= len(p.leases) {
+		return fmt.Errorf("shaper: lease %d out of range 0..%d", i, len(p.leases)-1)
+	}
+	all := make([]LeaseConfig, len(p.leases))
+	for j := range p.leases {
+		all[j] = p.leases[j].cfg
+	}
+	all[i] = lc
+	limit, err := p.cfg.checkLeases(all)
+	if err != nil {
+		return err
+	}
+	if err := p.AdvanceTo(now); err != nil {
+		return err
+	}
+	l := &p.leases[i]
+	p.refill(l, now)
+	l.cfg = lc
+	if max := uint64(lc.Burst) << p.cfg.RateFracBits; l.tokens > max {
+		l.tokens = max
+	}
+	p.excessLimit = limit
+	return nil
+}
+
+// refill brings a bucket to cycle t: min(tokens + rate*(t-tokCycle), burst).
+func (p *Port) refill(l *leaseState, t uint64) {
+	if t <= l.tokCycle {
+		return
+	}
+	d := t - l.tokCycle
+	l.tokCycle = t
+	max := uint64(l.cfg.Burst) << p.cfg.RateFracBits
+	hi, add := bits.Mul64(l.cfg.Rate, d)
+	if hi != 0 || add >= max-l.tokens {
+		l.tokens = max
+		return
+	}
+	l.tokens += add
+}
+
+// AdvanceTo runs the link up to (not including) cycle now's drain, so that
+// arrivals for cycle now can be given. Time never goes back.
+func (p *Port) AdvanceTo(now uint64) error {
+	if now < p.now {
+		return fmt.Errorf("shaper: time went back from cycle %d to %d", p.now, now)
+	}
+	if now == p.now {
+		return nil
+	}
+	B := uint64(p.cfg.BytesPerCycle)
+	cycles := now - p.now
+	budget := p.backlog
+	if cycles <= p.backlog/B {
+		budget = cycles * B
+	}
+	var used uint64 // bytes sent since the start of cycle p.now
+	for budget > 0 {
+		q := p.queue.front()
+		if q.dead {
+			p.queue.pop()
+			continue
+		}
+		if p.headSent == 0 && !q.green {
+			p.commit(q)
+		}
+		rem := uint64(q.Bytes) - p.headSent
+		if budget < rem {
+			p.headSent += budget
+			used += budget
+			budget = 0
+			break
+		}
+		budget -= rem
+		used += rem
+		p.headSent = 0
+		p.backlog -= uint64(q.Bytes)
+		p.queue.pop()
+		l := &p.leases[q.Lease]
+		l.c.DepartedPackets++
+		l.c.DepartedBytes += uint64(q.Bytes)
+		if p.obs != nil {
+			p.obs.Departed(p.now+(used-1)/B, q.Packet)
+		}
+	}
+	p.now = now
+	return nil
+}
+
+// commit takes an excess packet out of its rank list when its first byte
+// is sent; it is then the oldest packet of its rank.
+func (p *Port) commit(q *qpkt) {
+	r := &p.ranks[q.rank]
+	if r.len() > 0 && r.front() == q {
+		r.pop()
+	} else {
+		// Unreachable: the FIFO head is the oldest live packet, so the oldest
+		// of its rank. Kept as a safe fallback rather than a panic.
+		for i := r.head; i < len(r.q); i++ {
+			if r.q[i] == q {
+				copy(r.q[i:], r.q[i+1:])
+				r.q = r.q[:len(r.q)-1]
+				break
+			}
+		}
+	}
+	if r.len() == 0 {
+		p.nonEmpty[q.rank/64] &^= 1 << (q.rank % 64)
+	}
+}
+
+// lowestRank returns the lowest non-empty rank, or -1.
+func (p *Port) lowestRank() int {
+	for w, bitsSet := range p.nonEmpty {
+		if bitsSet != 0 {
+			return w*64 + bits.TrailingZeros64(bitsSet)
+		}
+	}
+	return -1
+}
+
+// Rank is the rank of an excess packet of the given lease and priority.
+func (p *Port) Rank(lease int, prio uint16) int {
+	r := Class(prio, p.cfg.ClassMantissaBits)
+	if lease != 0 {
+		r += p.f.Classes
+	}
+	return r
+}
+
+// Arrive decides one packet arriving at cycle now.
+func (p *Port) Arrive(now uint64, pkt Packet) (Verdict, error) {
+	if pkt.Lease < 0 || pkt.Lease >= len(p.leases) {
+		return Dropped, fmt.Errorf("shaper: packet for lease %d, port has leases 0..%d", pkt.Lease, len(p.leases)-1)
+	}
+	if pkt.Bytes == 0 || pkt.Bytes > p.cfg.MaxPacketBytes {
+		return Dropped, fmt.Errorf("shaper: packet of %d bytes, want 1..%d", pkt.Bytes, p.cfg.MaxPacketBytes)
+	}
+	if pkt.Priority > MaxPriority {
+		return Dropped, fmt.Errorf("shaper: priority 0x%x exceeds 0x7fff (pass the priority, not the traffic class)", pkt.Priority)
+	}
+	if err := p.AdvanceTo(now); err != nil {
+		return Dropped, err
+	}
+	l := &p.leases[pkt.Lease]
+	l.c.ArrivedPackets++
+	l.c.ArrivedBytes += uint64(pkt.Bytes)
+	p.refill(l, now)
+	n := uint64(pkt.Bytes)
+	need := n << p.cfg.RateFracBits
+	if l.tokens >= need {
+		if p.backlog+n > uint64(p.cfg.BufferBytes) {
+			l.c.OverflowPackets++
+			p.drop(pkt, GuaranteeOverflow)
+			return Dropped, nil
+		}
+		l.tokens -= need
+		l.c.GuaranteedPackets++
+		l.c.GuaranteedBytes += n
+		p.enqueue(&qpkt{Packet: pkt, green: true})
+		return Guaranteed, nil
+	}
+	rank := p.Rank(pkt.Lease, pkt.Priority)
+	for p.backlog+n > p.excessLimit {
+		low := p.lowestRank()
+		if low < 0 || low >= rank {
+			l.c.RefusedPackets++
+			l.c.RefusedBytes += n
+			p.drop(pkt, Refused)
+			return Dropped, nil
+		}
+		p.evict(low)
+	}
+	l.c.ExcessPackets++
+	l.c.ExcessBytes += n
+	q := &qpkt{Packet: pkt, rank: rank}
+	p.enqueue(q)
+	p.ranks[rank].push(q)
+	p.nonEmpty[rank/64] |= 1 << (rank % 64)
+	return Excess, nil
+}
+
+func (p *Port) enqueue(q *qpkt) {
+	p.queue.push(q)
+	p.backlog += uint64(q.Bytes)
+}
+
+func (p *Port) drop(pkt Packet, cause DropCause) {
+	if p.obs != nil {
+		p.obs.Dropped(p.now, pkt, cause, uint32(p.backlog))
+	}
+}
+
+// evict pushes out the oldest packet of a rank.
+func (p *Port) evict(rank int) {
+	r := &p.ranks[rank]
+	q := r.pop()
+	if r.len() == 0 {
+		p.nonEmpty[rank/64] &^= 1 << (rank % 64)
+	}
+	q.dead = true
+	l := &p.leases[q.Lease]
+	l.c.EvictedPackets++
+	l.c.EvictedBytes += uint64(q.Bytes)
+	p.drop(q.Packet, Evicted)
+	p.backlog -= uint64(q.Bytes)
+}
