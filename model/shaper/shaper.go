@@ -123,7 +123,7 @@ func (c Config) RateFromBytesPerSecond(bytesPerSecond, clockHz uint64) (uint64, 
 // LeaseConfig is one egress lease's guarantee.
 type LeaseConfig struct {
 	Rate  uint64 // guaranteed rate, UQ.F bytes per cycle (see RateFromFraction)
-	Burst uint32 // bucket depth, bytes; >= MaxPacketBytes when Rate > 0
+	Burst uint32 // bucket depth, bytes; >= MaxPacketBytes+BytesPerCycle when Rate > 0
 }
 
 // DropCause says why a packet was lost.
@@ -291,9 +291,9 @@ func (c Config) checkLeases(all []LeaseConfig) (uint64, error) {
 		if lc.Rate > linkRate {
 			return 0, fmt.Errorf("shaper: lease %d rate %d exceeds the link (%d in UQ.%d)", i, lc.Rate, linkRate, c.RateFracBits)
 		}
-		if lc.Rate > 0 && lc.Burst < c.MaxPacketBytes {
-			return 0, fmt.Errorf("shaper: lease %d burst %d is below the largest packet (%d): its big packets could never be guaranteed",
-				i, lc.Burst, c.MaxPacketBytes)
+		if minBurst := c.MaxPacketBytes + c.BytesPerCycle; lc.Rate > 0 && lc.Burst < minBurst {
+			return 0, fmt.Errorf("shaper: lease %d burst %d is below one largest packet plus one cycle of line rate (%d): a source at its rate, timed to whole cycles, would not always conform",
+				i, lc.Burst, minBurst)
 		}
 		if lc.Rate == 0 && lc.Burst != 0 {
 			return 0, fmt.Errorf("shaper: lease %d has a burst (%d) but no rate", i, lc.Burst)
@@ -410,14 +410,13 @@ func (p *Port) AdvanceTo(now uint64) error {
 		rem := uint64(q.Bytes) - p.headSent
 		if budget < rem {
 			p.headSent += budget
-			used += budget
-			budget = 0
+			p.backlog -= budget
 			break
 		}
 		budget -= rem
 		used += rem
 		p.headSent = 0
-		p.backlog -= uint64(q.Bytes)
+		p.backlog -= rem
 		p.queue.pop()
 		l := &p.leases[q.Lease]
 		l.c.DepartedPackets++
