@@ -24,7 +24,7 @@ func checkRun(d Design, s Stimulus) error {
 		return err
 	}
 	if err := samePorts(d.Inputs(), s.ports); err != nil {
-		return fmt.Errorf("tb: stimulus does not match the inputs of %s: %v", d.Top, err)
+		return fmt.Errorf("tb: stimulus columns (%s) do not match the inputs of %s (%s)", portList(s.ports), d.Top, portList(d.Inputs()))
 	}
 	return nil
 }
