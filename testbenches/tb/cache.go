@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // CacheEnv names the environment variable that overrides the default
@@ -75,6 +76,7 @@ func cachedBuild(ctx context.Context, root, kind, key string, build func(dir str
 	if err := os.MkdirAll(filepath.Join(root, kind), 0o755); err != nil {
 		return "", fmt.Errorf("tb: build cache: %w", err)
 	}
+	removeStale(filepath.Join(root, kind))
 	tmp, err := os.MkdirTemp(filepath.Join(root, kind), key+".tmp-")
 	if err != nil {
 		return "", fmt.Errorf("tb: build cache: %w", err)
@@ -99,6 +101,18 @@ func cachedBuild(ctx context.Context, root, kind, key string, build func(dir str
 		return "", fmt.Errorf("tb: build cache: %w (delete %s if it is a leftover)", err, final)
 	}
 	return final, nil
+}
+
+// removeStale deletes build directories left by interrupted builds (a
+// killed test run) once they are an hour old; a live build never takes
+// that long.
+func removeStale(dir string) {
+	tmps, _ := filepath.Glob(filepath.Join(dir, "*.tmp-*"))
+	for _, t := range tmps {
+		if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			os.RemoveAll(t)
+		}
+	}
 }
 
 // toolVersions memoises `tool --version`-style output, part of build keys.

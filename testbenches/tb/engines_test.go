@@ -220,3 +220,40 @@ func TestBuildCache(t *testing.T) {
 		t.Errorf("%d builds after a source change, want 2", n)
 	}
 }
+
+// TestVerilatorRandomReset checks that Verilator starts uninitialised
+// state random (+verilator+rand+reset+2), so a design relying on it
+// disagrees with a model that assumes zero, and that Seed changes the
+// values.
+func TestVerilatorRandomReset(t *testing.T) {
+	tooltest.Require(t, "verilator")
+	s, err := uninitDesign.NewStimulus(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := Func{Label: "zero", New: func(Design) (StepFunc, error) {
+		return func(in, out Row) error { return nil }, nil
+	}}
+	seen := map[string]int{} // q in cycle 0 -> a seed giving it
+	for seed := 1; seed <= 8; seed++ {
+		tr, err := Verilator{Seed: seed}.Run(context.Background(), uninitDesign, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[tr.Hex(0, 0)] = seed
+	}
+	if len(seen) < 2 {
+		t.Fatalf("8 seeds gave %v in cycle 0: initial state is not random", seen)
+	}
+	for q, seed := range seen {
+		if q == "00" {
+			continue
+		}
+		_, err = RunAll(context.Background(), uninitDesign, s, zero, Verilator{Seed: seed})
+		var m *Mismatch
+		if !errors.As(err, &m) || m.Cycle != 0 || m.Port != "q" || m.B != q {
+			t.Errorf("seed %d: got %v, want a mismatch in cycle 0 on q (verilator=0x%s)", seed, err, q)
+		}
+		break
+	}
+}

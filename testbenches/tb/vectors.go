@@ -317,7 +317,10 @@ func (r Row) Uint64(i int) uint64 {
 
 // Bool reports whether port i is non-zero.
 func (r Row) Bool(i int) bool {
-	for _, w := range r.Words(i) {
+	if !r.ok(i) {
+		return false
+	}
+	for _, w := range r.cell(i) {
 		if w != 0 {
 			return true
 		}
@@ -351,6 +354,14 @@ func (r Row) fail(err error) {
 // Set sets port i to x. A value that does not fit is not stored but
 // recorded as the row's error.
 func (r Row) Set(i int, x uint64) {
+	if r.ok(i) && r.v.ports[i].Width <= 64 {
+		if w := r.v.ports[i].Width; w < 64 && x>>uint(w) != 0 {
+			r.fail(fmt.Errorf("tb: cycle %d: value %#x does not fit %d-bit port %q", r.cycle, x, w, r.v.ports[i].Name))
+			return
+		}
+		r.v.data[r.base+r.v.off[i]] = x
+		return
+	}
 	r.SetWords(i, []uint64{x})
 }
 
