@@ -2,6 +2,7 @@ package hdl
 
 import (
 	"fmt"
+	"math/bits"
 	"math/big"
 	"reflect"
 )
@@ -234,9 +235,19 @@ func Shr(a Value, n int) *Expr { return shiftConst(OpShr, "Shr", a, n, callerLoc
 // Sra shifts right arithmetically (sign fill) by the constant n.
 func Sra(a Value, n int) *Expr { return shiftConst(OpSra, "Sra", a, n, callerLoc()) }
 
+// shiftVar builds a shift by a signal. An amount wider than needed to count
+// to the width is saturated first (any upper bit set means "shift it all
+// out"), so the emitted amount is never wider than bits.Len(width): Verilog
+// tools reject or mistreat very wide shift amounts.
 func shiftVar(op Op, a, amt Value, loc Loc) *Expr {
-	ea := toExpr(a, loc)
-	return newOp(op, ea.width, loc, ea, toExpr(amt, loc))
+	ea, eb := toExpr(a, loc), toExpr(amt, loc)
+	k := bits.Len(uint(ea.width))
+	if eb.width > k {
+		big := newOp(OpRedOr, 1, loc, slice(eb, k, eb.width-k, loc))
+		ones := constExpr([]uint64{uint64(1)<<uint(k) - 1}, k, loc)
+		eb = mux(big, ones, slice(eb, 0, k, loc), loc)
+	}
+	return newOp(op, ea.width, loc, ea, eb)
 }
 
 // ShlV shifts a left by the unsigned value amt (any width); >= width gives 0.
