@@ -2,8 +2,8 @@ package hdl
 
 import (
 	"fmt"
-	"math/bits"
 	"math/big"
+	"math/bits"
 	"reflect"
 )
 
