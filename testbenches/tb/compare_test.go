@@ -83,7 +83,6 @@ func TestValidate(t *testing.T) {
 		{"top", func(d *Design) { d.Top = "1m" }, `top module "1m" is not a plain Verilog identifier`},
 		{"top keyword", func(d *Design) { d.Top = "module" }, "keyword"},
 		{"top clash", func(d *Design) { d.Top = tbTop }, "generated testbench"},
-		{"no source", func(d *Design) { d.Source = "" }, "no Verilog sources"},
 		{"clock listed", func(d *Design) { d.Ports = append(d.Ports, Port{Name: "clk", Width: 1}) }, "clock is implicit"},
 		{"duplicate", func(d *Design) { d.Ports = append(d.Ports, Port{Name: "q", Width: 1}) }, `port "q" listed twice`},
 		{"width 0", func(d *Design) { d.Ports[1].Width = 0 }, `port "q" has width 0`},
@@ -113,6 +112,28 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Func.Run: got %v, want %q", err, tc.frag)
 			}
 		})
+	}
+}
+
+// TestNoSources: the Verilog engines need sources (and say so before
+// running any tool); the Func engine does not.
+func TestNoSources(t *testing.T) {
+	d := counterDesign
+	d.Files = nil
+	s, err := d.NewStimulus(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []Engine{Icarus{}, Verilator{}} {
+		if _, err := e.Run(context.Background(), d, s); err == nil || !strings.Contains(err.Error(), "design counter has no Verilog sources") {
+			t.Errorf("%s: got %v", e.Name(), err)
+		}
+	}
+	if _, err := (Func{New: counterModel}).Run(context.Background(), d, s); err != nil {
+		t.Errorf("func: %v", err)
+	}
+	if _, err := Testbench(counterDesign, 0); err == nil || !strings.Contains(err.Error(), "depth 0") {
+		t.Errorf("Testbench depth 0: got %v", err)
 	}
 }
 

@@ -33,7 +33,8 @@ type Design struct {
 	// Top is the name of the top module.
 	Top string
 	// Files are Verilog-2005 source files (paths); Source is source text.
-	// Either or both may be given; both are compiled. Build caches hash
+	// Either or both may be given; both are compiled. The Verilog
+	// engines need at least one; the Func engine ignores them. Build caches hash
 	// the contents of Files and Source (not of files they `include).
 	Files  []string
 	Source string
@@ -118,7 +119,7 @@ func checkPorts(ports []Port) error {
 }
 
 // Validate checks that d can be run: a top module name that is a plain
-// identifier, at least one source, at least one input (a line per cycle
+// identifier, at least one input (a line per cycle
 // needs something on it: a clocked design without inputs still has rst)
 // and one output, unique port names that are plain identifiers, widths in
 // range, and no port named like the clock.
@@ -128,9 +129,6 @@ func (d Design) Validate() error {
 	}
 	if d.Top == tbTop {
 		return fmt.Errorf("tb: top module may not be called %q (the generated testbench's name)", tbTop)
-	}
-	if len(d.Files) == 0 && d.Source == "" {
-		return fmt.Errorf("tb: design %s has no Verilog sources (set Files or Source)", d.Top)
 	}
 	if d.Clock != "" {
 		if err := checkIdent("clock", d.Clock); err != nil {
@@ -150,6 +148,14 @@ func (d Design) Validate() error {
 	}
 	if len(d.Outputs()) == 0 {
 		return fmt.Errorf("tb: design %s has no outputs, so there is nothing to trace", d.Top)
+	}
+	return nil
+}
+
+// hasSources checks that the Verilog engines have something to compile.
+func (d Design) hasSources() error {
+	if len(d.Files) == 0 && d.Source == "" {
+		return fmt.Errorf("tb: design %s has no Verilog sources (set Files or Source)", d.Top)
 	}
 	return nil
 }

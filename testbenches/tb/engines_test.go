@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -255,5 +256,37 @@ func TestVerilatorRandomReset(t *testing.T) {
 			t.Errorf("seed %d: got %v, want a mismatch in cycle 0 on q (verilator=0x%s)", seed, err, q)
 		}
 		break
+	}
+}
+
+// TestTestbenchLint: the generated top is clean under Verilator's -Wall
+// and Icarus' -Wall, so a warning in a build log is the design's.
+func TestTestbenchLint(t *testing.T) {
+	tooltest.Require(t, "verilator")
+	tooltest.Require(t, "iverilog")
+	dir := t.TempDir()
+	var files []string
+	for _, name := range []string{"counter", "adder", "ram"} {
+		d := testDesigns[name].design
+		top, err := Testbench(d, 1024)
+		if err != nil {
+			t.Fatal(err)
+		}
+		top = strings.Replace(top, "module "+tbTop, "module tb_"+name, 1)
+		p := filepath.Join(dir, "tb_"+name+".v")
+		if err := os.WriteFile(p, []byte(top), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, d.Files[0], p)
+	}
+	for _, name := range []string{"counter", "adder", "ram"} {
+		args := append([]string{"--lint-only", "-Wall", "--timing", "--top-module", "tb_" + name}, files...)
+		if out, err := exec.Command("verilator", args...).CombinedOutput(); err != nil {
+			t.Errorf("verilator -Wall on %s's testbench: %v\n%s", name, err, out)
+		}
+		args = append([]string{"-g2005", "-Wall", "-s", "tb_" + name, "-o", filepath.Join(dir, "x.vvp")}, files...)
+		if out, err := exec.Command("iverilog", args...).CombinedOutput(); err != nil || len(out) > 0 {
+			t.Errorf("iverilog -Wall on %s's testbench: %v\n%s", name, err, out)
+		}
 	}
 }

@@ -61,6 +61,9 @@ func (e Verilator) Run(ctx context.Context, d Design, s Stimulus) (Trace, error)
 	if err := checkRun(d, s); err != nil {
 		return Trace{}, err
 	}
+	if err := d.hasSources(); err != nil {
+		return Trace{}, err
+	}
 	top, err := Testbench(d, depthFor(s.Len()))
 	if err != nil {
 		return Trace{}, err

@@ -53,9 +53,14 @@ func Testbench(d Design, depth int) (string, error) {
 	w("// as trace line n at %d, the clock rises at %d (times within the cycle).\n", sampleAt, riseAt)
 	w("module %s;\n", tbTop)
 	inW := packedWidth(ins)
-	w("    reg tb_clk;\n")
+	if d.Clock != "" {
+		w("    reg tb_clk;\n")
+	}
 	w("    reg [%d:0] tb_stim [0:%d];\n", inW-1, depth-1)
+	// Padding bits of the packed word are never read.
+	w("    /* verilator lint_off UNUSEDSIGNAL */\n")
 	w("    reg [%d:0] tb_word;\n", inW-1)
+	w("    /* verilator lint_on UNUSEDSIGNAL */\n")
 	w("    reg [8*4096-1:0] tb_stim_file;\n    reg [8*4096-1:0] tb_trace_file;\n")
 	w("    integer tb_n;\n    integer tb_c;\n    integer tb_fd;\n")
 	for _, p := range ins {
@@ -77,7 +82,9 @@ func Testbench(d Design, depth int) (string, error) {
 	}
 	w("    %s dut (\n        %s\n    );\n", d.Top, strings.Join(conns, ",\n        "))
 	w("    initial begin\n")
-	w("        tb_clk = 1'b0;\n")
+	if d.Clock != "" {
+		w("        tb_clk = 1'b0;\n")
+	}
 	for _, p := range ins {
 		w("        in_%s = %d'd0;\n", p.Name, p.Width)
 	}
@@ -105,9 +112,13 @@ func Testbench(d Design, depth int) (string, error) {
 		args = append(args, "out_"+p.Name)
 	}
 	w("            $fwrite(tb_fd, \"%s\\n\", %s);\n", strings.Join(f, "_"), strings.Join(args, ", "))
-	w("            #%d;\n            tb_clk = 1'b1;\n", riseAt-sampleAt)
-	w("            #%d;\n            tb_clk = 1'b0;\n", fallAt-riseAt)
-	w("            #%d;\n", period-fallAt)
+	if d.Clock != "" {
+		w("            #%d;\n            tb_clk = 1'b1;\n", riseAt-sampleAt)
+		w("            #%d;\n            tb_clk = 1'b0;\n", fallAt-riseAt)
+		w("            #%d;\n", period-fallAt)
+	} else {
+		w("            #%d;\n", period-sampleAt)
+	}
 	w("        end\n")
 	w("        $fclose(tb_fd);\n")
 	w("        $finish;\n")
