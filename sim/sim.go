@@ -109,7 +109,8 @@ type Sim struct {
 	off     []int32 // net -> state offset
 	prog    []inst
 	wide    []wideOp
-	regs    []regUp
+	regs    []regUp // wider than 64 bits
+	narrow  []regUp // one word
 	reads   []syncRead
 	mems    []memState
 	next    []uint64 // staging for the clock edge
@@ -229,7 +230,11 @@ func (s *Sim) compile() error {
 		ru := regUp{q: s.off[r.Q], d: s.off[r.D], en: s.optOff(r.En), nw: int32(hdl.Words(w)), hasReset: r.HasReset,
 			reset: addConst(r.Reset, w), init: addConst(r.Init, w), stage: stage}
 		stage += ru.nw
-		s.regs = append(s.regs, ru)
+		if ru.nw == 1 {
+			s.narrow = append(s.narrow, ru)
+		} else {
+			s.regs = append(s.regs, ru)
+		}
 	}
 	s.next = make([]uint64, stage)
 	return nil
@@ -438,6 +443,18 @@ func (s *Sim) edge() {
 			}
 		}
 	}
+	rst := s.rst
+	for i := range s.narrow {
+		r := &s.narrow[i]
+		switch {
+		case rst && r.hasReset:
+			nx[r.stage] = s.consts[r.reset]
+		case r.en < 0 || st[r.en] != 0:
+			nx[r.stage] = st[r.d]
+		default:
+			nx[r.stage] = st[r.q]
+		}
+	}
 	for i := range s.regs {
 		r := &s.regs[i]
 		dst := nx[r.stage : r.stage+r.nw]
@@ -463,6 +480,10 @@ func (s *Sim) edge() {
 		r := &s.reads[i]
 		copy(st[r.data:r.data+r.nw], nx[r.stage:r.stage+r.nw])
 	}
+	for i := range s.narrow {
+		r := &s.narrow[i]
+		st[r.q] = nx[r.stage]
+	}
 	for i := range s.regs {
 		r := &s.regs[i]
 		copy(st[r.q:r.q+r.nw], nx[r.stage:r.stage+r.nw])
@@ -481,7 +502,7 @@ func (s *Sim) PowerOn() {
 			zero(s.st[o : o+int32(hdl.Words(s.flat.Nets[in.Net].Width))])
 		}
 	}
-	for _, r := range s.regs {
+	for _, r := range append(append([]regUp(nil), s.narrow...), s.regs...) {
 		copy(s.st[r.q:r.q+r.nw], s.consts[r.init:r.init+r.nw])
 	}
 	for _, r := range s.reads {
