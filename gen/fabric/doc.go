@@ -1,0 +1,34 @@
+// Package fabric generates the switch fabric of pipeline step 6 (see
+// DESIGN.md): an iSLIP crossbar scheduler, an input-queued crossbar with
+// virtual output queues (VOQs) scheduled by it, and a three-stage Clos
+// network assembled from instances of that crossbar.
+//
+// The hardware is held to the golden models of model/fabric slot for slot:
+// the scheduler makes exactly the decisions of model/fabric.ISLIP (same
+// tie-breaking, same first-iteration-only pointer update, same packet-mode
+// holds), so a trace of either can be checked against the other.
+//
+// # Timing
+//
+// One slot is one clock cycle. The scheduler is combinational over its
+// pointer registers: all iterations of a slot are unrolled into one cycle,
+// because a pipelined scheduler would decide on requests one slot old and
+// could no longer be compared decision by decision with the model. The
+// iteration count is the knob that trades Fmax for match size.
+//
+// The crossbar writes an arriving cell into its VOQ on the clock edge of the
+// cycle it is accepted (valid and ready high), schedules it at the earliest
+// in the next cycle, and presents it on the output in the cycle it is
+// scheduled, combinationally from the VOQ memory, so an output whose ready
+// is low in a cycle is simply not a candidate that cycle (the model's ready
+// mask). Minimum latency through a crossbar is therefore 1 cycle (accepted
+// in cycle t, leaves in cycle t+1): the model's latency plus one. The Clos
+// network chains three crossbars, so its minimum latency is 3 cycles.
+//
+// # Bit matrices
+//
+// Request, end-of-packet, match and hold matrices are flat ports of
+// inputs×outputs bits: row i (input i) occupies bits [i·outputs+outputs−1 :
+// i·outputs], bit j of a row is output j, the same layout as the model's
+// []uint64 rows laid end to end.
+package fabric

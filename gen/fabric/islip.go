@@ -1,0 +1,296 @@
+package fabric
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+)
+
+// Generator is the name recorded in the header of every emitted module.
+const Generator = "gen/fabric"
+
+// MaxPorts bounds the inputs and outputs of one scheduler or crossbar: the
+// golden model keeps request rows in uint64 words, and beyond it the
+// unrolled single-cycle scheduler stops being a sensible circuit.
+const MaxPorts = 64
+
+// ISLIPConfig sizes an iSLIP scheduler.
+type ISLIPConfig struct {
+	Inputs  int // crossbar inputs, 1..MaxPorts
+	Outputs int // crossbar outputs, 1..MaxPorts
+	// Iterations per slot, 1..min(Inputs, Outputs); 0 means
+	// model/fabric.DefaultIterations(max(Inputs, Outputs)) capped at the
+	// minimum, as the model's Clos stages do.
+	Iterations int
+	// PacketMode holds a matched pair until the cell marked end-of-packet
+	// has crossed (see model/fabric.ISLIP).
+	PacketMode bool
+}
+
+// withDefaults checks c and fills Iterations.
+func (c ISLIPConfig) withDefaults() (ISLIPConfig, error) {
+	if c.Inputs < 1 || c.Inputs > MaxPorts {
+		return c, fmt.Errorf("fabric: iSLIP inputs %d out of range 1..%d", c.Inputs, MaxPorts)
+	}
+	if c.Outputs < 1 || c.Outputs > MaxPorts {
+		return c, fmt.Errorf("fabric: iSLIP outputs %d out of range 1..%d", c.Outputs, MaxPorts)
+	}
+	most := min(c.Inputs, c.Outputs)
+	if c.Iterations == 0 {
+		c.Iterations = min(defaultIterations(max(c.Inputs, c.Outputs)), most)
+	}
+	if c.Iterations < 1 || c.Iterations > most {
+		return c, fmt.Errorf("fabric: iSLIP iterations %d out of range 1..%d for a %d×%d crossbar", c.Iterations, most, c.Inputs, c.Outputs)
+	}
+	return c, nil
+}
+
+// defaultIterations is ceil(log2 n), at least 1 (McKeown's recommendation,
+// the same rule as model/fabric.DefaultIterations).
+func defaultIterations(n int) int {
+	if n <= 2 {
+		return 1
+	}
+	return bits.Len(uint(n - 1))
+}
+
+// IndexWidth is the width of a register holding an index 0..n−1 (at least 1
+// bit): the width of the pointers and of the crossbar's dest ports.
+func IndexWidth(n int) int {
+	if n <= 2 {
+		return 1
+	}
+	return bits.Len(uint(n - 1))
+}
+
+// ISLIP generates the iSLIP scheduler cfg describes, a module named
+// islip_i<inputs>_o<outputs>_it<iterations>_p<0|1> with ports
+//
+//	req   in  inputs×outputs  request matrix (row i: outputs input i has a cell for, and that are ready)
+//	eop   in  inputs×outputs  packet mode only: head cell of VOQ(i, j) ends its packet
+//	match out inputs×outputs  this slot's match, at most one bit per row and per column
+//	gptr  out outputs×IndexWidth(inputs)  grant pointers, output j at bits [j·w+w−1 : j·w]
+//	aptr  out inputs×IndexWidth(outputs)  accept pointers, input i likewise
+//	hold  out inputs×outputs  packet mode only: held pairs, one-hot rows
+//
+// match is combinational from req, eop and the registers; the registers
+// take their next values on every clock edge (one slot per cycle) and rst
+// clears them (all pointers 0, no holds), the model's initial state. The
+// pointer and hold outputs expose the state so traces can be compared with
+// model/fabric.ISLIP.State after every slot.
+func ISLIP(cfg ISLIPConfig) (*hdl.Module, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	pkt := 0
+	if cfg.PacketMode {
+		pkt = 1
+	}
+	m := hdl.NewGenerated(Generator, "islip", hdl.P("i", cfg.Inputs), hdl.P("o", cfg.Outputs),
+		hdl.P("it", cfg.Iterations), hdl.P("p", pkt))
+	ni, no := cfg.Inputs, cfg.Outputs
+	req := m.Input("req", ni*no)
+	var eop *hdl.Signal
+	if cfg.PacketMode {
+		eop = m.Input("eop", ni*no)
+	}
+	s := buildISLIP(m, cfg, rows(req, ni, no), rowsOrNil(eop, ni, no))
+	m.Output("match", ni*no).Drive(joinRows(s.match))
+	m.Output("gptr", no*IndexWidth(ni)).Drive(joinRows(s.gptr))
+	m.Output("aptr", ni*IndexWidth(no)).Drive(joinRows(s.aptr))
+	if cfg.PacketMode {
+		m.Output("hold", ni*no).Drive(joinRows(s.hold))
+	}
+	return m, nil
+}
+
+// islipLogic is the scheduler built inside a module: the match rows and the
+// state registers (as values, for exposing them).
+type islipLogic struct {
+	match []hdl.Value // per input, one-hot (or zero) row of outputs
+	gptr  []hdl.Value // per output, grant pointer
+	aptr  []hdl.Value // per input, accept pointer
+	hold  []hdl.Value // per input, held output one-hot (packet mode)
+}
+
+// buildISLIP adds the scheduler's registers and logic to m. req and eop are
+// rows of outputs bits (eop nil in cell mode).
+func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value) islipLogic {
+	ni, no := cfg.Inputs, cfg.Outputs
+	wi, wo := IndexWidth(ni), IndexWidth(no)
+	var out islipLogic
+	gptr := make([]*hdl.Signal, no)
+	for j := range gptr {
+		gptr[j] = m.Reg(fmt.Sprintf("gptr%d", j), wi)
+		out.gptr = append(out.gptr, gptr[j])
+	}
+	aptr := make([]*hdl.Signal, ni)
+	for i := range aptr {
+		aptr[i] = m.Reg(fmt.Sprintf("aptr%d", i), wo)
+		out.aptr = append(out.aptr, aptr[i])
+	}
+
+	// Free inputs and outputs, and the matches held from earlier slots.
+	zeroRow := hdl.Const(0, no)
+	inFree := make([]hdl.Value, ni) // 1 bit each
+	outFree := hdl.Value(hdl.Const(lowMask(no), no))
+	held := make([]hdl.Value, ni)
+	var hold []*hdl.Signal
+	if cfg.PacketMode {
+		var heldOut hdl.Value = zeroRow
+		for i := range ni {
+			h := m.Reg(fmt.Sprintf("hold%d", i), no)
+			hold = append(hold, h)
+			out.hold = append(out.hold, h)
+			inFree[i] = hdl.Not(hdl.OrR(h))
+			heldOut = hdl.Or(heldOut, h)
+			held[i] = hdl.And(h, req[i])
+		}
+		outFree = hdl.Not(heldOut)
+	} else {
+		for i := range ni {
+			inFree[i] = hdl.Const(1, 1)
+			held[i] = zeroRow
+		}
+	}
+
+	// r holds the live requests: free input, free output.
+	r := make([]hdl.Value, ni)
+	for i := range ni {
+		r[i] = hdl.And(req[i], outFree, hdl.Repl(inFree[i], no))
+	}
+	matched := make([]hdl.Value, ni)
+	copy(matched, held)
+	for it := range cfg.Iterations {
+		// Grant: each output picks among the inputs requesting it.
+		cols := transpose(r, ni, no)
+		grantCols := make([]hdl.Value, no)
+		for j := range no {
+			grantCols[j] = roundRobin(cols[j], gptr[j], ni)
+		}
+		grantRows := transpose(grantCols, no, ni)
+		// Accept: each input picks among the outputs granting it.
+		acc := make([]hdl.Value, ni)
+		var accOut hdl.Value = zeroRow
+		for i := range ni {
+			acc[i] = roundRobin(grantRows[i], aptr[i], no)
+			matched[i] = hdl.Or(matched[i], acc[i])
+			accOut = hdl.Or(accOut, acc[i])
+		}
+		if it == 0 {
+			// Pointers move one past the partner, for accepted grants of
+			// the first iteration only.
+			for i := range ni {
+				aptr[i].NextIf(hdl.OrR(acc[i]), incMod(encode(acc[i], no), no))
+			}
+			accCols := transpose(acc, ni, no)
+			for j := range no {
+				gptr[j].NextIf(hdl.OrR(accCols[j]), incMod(encode(accCols[j], ni), ni))
+			}
+		}
+		if it+1 < cfg.Iterations {
+			notOut := hdl.Not(accOut)
+			for i := range ni {
+				r[i] = hdl.And(r[i], notOut, hdl.Repl(hdl.Not(hdl.OrR(acc[i])), no))
+			}
+		}
+	}
+	out.match = matched
+	if cfg.PacketMode {
+		for i := range ni {
+			// A transferred pair stays held unless its cell ended the
+			// packet; an idle held pair keeps its hold.
+			hold[i].NextIf(hdl.OrR(matched[i]), hdl.And(matched[i], hdl.Not(eop[i])))
+		}
+	}
+	return out
+}
+
+// roundRobin is a programmable priority encoder: the one-hot lowest set bit
+// of mask at or above position ptr, else the lowest set bit (0 when mask is
+// 0). It is the model's roundRobin, built as a masked copy and an
+// isolate-lowest-bit (x & −x) so it maps onto carry chains.
+func roundRobin(mask, ptr hdl.Value, n int) hdl.Value {
+	if n == 1 {
+		return mask
+	}
+	hi := hdl.And(mask, hdl.ShlV(hdl.Const(lowMask(n), n), ptr))
+	sel := hdl.Mux(hdl.OrR(hi), hi, mask)
+	return hdl.And(sel, hdl.Sub(hdl.Const(0, n), sel))
+}
+
+// encode turns a one-hot value of n bits into its index (0 for zero).
+func encode(onehot hdl.Value, n int) hdl.Value {
+	w := IndexWidth(n)
+	if n == 1 {
+		return hdl.Const(0, w)
+	}
+	parts := make([]hdl.Value, w)
+	for b := range w {
+		var sel []hdl.Value
+		for k := range n {
+			if k>>b&1 == 1 {
+				sel = append(sel, hdl.Bit(onehot, k))
+			}
+		}
+		parts[w-1-b] = hdl.OrR(hdl.Concat(sel...))
+	}
+	return hdl.Concat(parts...)
+}
+
+// incMod is (x+1) mod n for an index register.
+func incMod(x hdl.Value, n int) hdl.Value {
+	w := x.Width()
+	if n == 1 {
+		return hdl.Const(0, w)
+	}
+	return hdl.Mux(hdl.Eq(x, hdl.Const(uint64(n-1), w)), hdl.Const(0, w), hdl.Add(x, hdl.Const(1, w)))
+}
+
+// transpose turns nr rows of nc bits into nc rows of nr bits.
+func transpose(rows []hdl.Value, nr, nc int) []hdl.Value {
+	out := make([]hdl.Value, nc)
+	for c := range nc {
+		parts := make([]hdl.Value, nr)
+		for r := range nr {
+			parts[nr-1-r] = hdl.Bit(rows[r], c)
+		}
+		out[c] = hdl.Concat(parts...)
+	}
+	return out
+}
+
+// rows splits a flat matrix port into n rows of w bits, row 0 lowest.
+func rows(v hdl.Value, n, w int) []hdl.Value {
+	out := make([]hdl.Value, n)
+	for i := range n {
+		out[i] = hdl.Slice(v, i*w+w-1, i*w)
+	}
+	return out
+}
+
+func rowsOrNil(s *hdl.Signal, n, w int) []hdl.Value {
+	if s == nil {
+		return nil
+	}
+	return rows(s, n, w)
+}
+
+// joinRows lays rows end to end, row 0 lowest.
+func joinRows(r []hdl.Value) hdl.Value {
+	parts := make([]hdl.Value, len(r))
+	for i, v := range r {
+		parts[len(r)-1-i] = v
+	}
+	return hdl.Concat(parts...)
+}
+
+// lowMask is a mask of the n low bits (n <= 64).
+func lowMask(n int) uint64 {
+	if n >= 64 {
+		return ^uint64(0)
+	}
+	return 1<<uint(n) - 1
+}
