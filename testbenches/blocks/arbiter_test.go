@@ -45,10 +45,10 @@ func arbiterBench(n int, hold bool) bench {
 			sticky(s, r, "req", n)
 			phased(s, r, "en")
 		},
-		check: func(s *tb.Stimulus, tr *tb.Trace) Checker {
+		check: func(s *tb.Stimulus, tr *tb.Trace, p string) Checker {
 			a := mb.NewArbiter(n, hold)
 			rst, req, en := s.Index("rst"), s.Index("req"), s.Index("en")
-			grant, idx, valid := tr.Index("grant"), tr.Index("grant_idx"), tr.Index("grant_valid")
+			grant, idx, valid := tr.Index(p+"grant"), tr.Index(p+"grant_idx"), tr.Index(p+"grant_valid")
 			return func(in, out tb.Row) error {
 				r := bits(in.Words(req), n)
 				g, ok := a.Grant(r)
@@ -69,10 +69,10 @@ func arbiterBench(n int, hold bool) bench {
 				return nil
 			}
 		},
-		cover: func(t *testing.T, s *tb.Stimulus, tr *tb.Trace) {
+		cover: func(t *testing.T, s *tb.Stimulus, tr *tb.Trace, p string) {
 			// Every requester must have won, and won in both contested
 			// and uncontested cycles.
-			wins := histogram(&tr.Vectors, "grant_idx")
+			wins := histogram(&tr.Vectors, p+"grant_idx")
 			for i := 0; i < n; i++ {
 				if wins[uint64(i)] < 20 {
 					t.Errorf("requester %d won only %d times", i, wins[uint64(i)])
@@ -97,9 +97,7 @@ func TestArbiterModel(t *testing.T) {
 // TestArbiterEngines runs both arbiter kinds on all three engines.
 func TestArbiterEngines(t *testing.T) {
 	t.Parallel()
-	for _, hold := range []bool{false, true} {
-		runEngines(t, arbiterBench(6, hold))
-	}
+	runEngines(t, pair(arbiterBench(6, false), arbiterBench(6, true)))
 }
 
 // TestArbiterFairness drives every requester continuously and checks the

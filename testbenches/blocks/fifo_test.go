@@ -19,11 +19,11 @@ func fifoBench(width, depth, af int) bench {
 			phased(s, r, "in_valid")
 			phased(s, r, "out_ready")
 		},
-		check: func(s *tb.Stimulus, tr *tb.Trace) Checker {
+		check: func(s *tb.Stimulus, tr *tb.Trace, p string) Checker {
 			f := mb.NewFIFO[string](depth, af)
 			rst, inV, inD, outR := s.Index("rst"), s.Index("in_valid"), s.Index("in_data"), s.Index("out_ready")
-			inReady, outV, outD, count := tr.Index("in_ready"), tr.Index("out_valid"), tr.Index("out_data"), tr.Index("count")
-			full, empty, afull := tr.Index("full"), tr.Index("empty"), tr.Index("almost_full")
+			inReady, outV, outD, count := tr.Index(p+"in_ready"), tr.Index(p+"out_valid"), tr.Index(p+"out_data"), tr.Index(p+"count")
+			full, empty, afull := tr.Index(p+"full"), tr.Index(p+"empty"), tr.Index(p+"almost_full")
 			return func(in, out tb.Row) error {
 				w := f.Outputs()
 				for _, e := range []struct {
@@ -43,8 +43,8 @@ func fifoBench(width, depth, af int) bench {
 				return nil
 			}
 		},
-		cover: func(t *testing.T, s *tb.Stimulus, tr *tb.Trace) {
-			counts := histogram(&tr.Vectors, "count")
+		cover: func(t *testing.T, s *tb.Stimulus, tr *tb.Trace, p string) {
+			counts := histogram(&tr.Vectors, p+"count")
 			if counts[0] < 50 || counts[uint64(depth)] < 50 {
 				t.Errorf("fifo d%d: empty in %d cycles, full in %d: the stimulus does not exercise both ends", depth, counts[0], counts[uint64(depth)])
 			}
@@ -65,10 +65,11 @@ func TestFIFOModel(t *testing.T) {
 	}
 }
 
-// TestFIFOEngines runs a non-power-of-two FIFO on all three engines.
+// TestFIFOEngines runs a non-power-of-two and a power-of-two FIFO (where
+// Verilator would wrap an out-of-range address) on all three engines.
 func TestFIFOEngines(t *testing.T) {
 	t.Parallel()
-	runEngines(t, fifoBench(12, 6, 4))
+	runEngines(t, pair(fifoBench(12, 6, 4), fifoBench(12, 8, 6)))
 }
 
 // TestFIFOBadParams checks that each bad parameter is an error naming it.

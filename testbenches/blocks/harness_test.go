@@ -2,6 +2,7 @@ package blocks
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -20,10 +21,10 @@ type bench struct {
 	stim func(s *tb.Stimulus, r *rand.Rand)
 	// check returns a checker over fresh model state, given the stimulus
 	// and trace column layout.
-	check func(s *tb.Stimulus, tr *tb.Trace) Checker
+	check func(s *tb.Stimulus, tr *tb.Trace, p string) Checker
 	// cover, when set, asserts that the trace exercised what matters
 	// (a FIFO that never filled proves little).
-	cover func(t *testing.T, s *tb.Stimulus, tr *tb.Trace)
+	cover func(t *testing.T, s *tb.Stimulus, tr *tb.Trace, p string)
 }
 
 // modelCycles is the length of the Go-only model checks of each
@@ -69,11 +70,11 @@ func runModel(t *testing.T, b bench, cycles int, seed uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := CheckTrace(s, tr, b.check(&s, &tr)); err != nil {
+	if err := CheckTrace(s, tr, b.check(&s, &tr, "")); err != nil {
 		t.Fatalf("%s: Go simulator vs model: %v", d.Top, err)
 	}
 	if b.cover != nil {
-		b.cover(t, &s, &tr)
+		b.cover(t, &s, &tr, "")
 	}
 }
 
@@ -103,11 +104,11 @@ func runEngines(t *testing.T, b bench) {
 			t.Fatalf("%s: %d cycles, want %d", tr.Engine, tr.Len(), EngineCycles)
 		}
 	}
-	if err := CheckTrace(s, traces[0], b.check(&s, &traces[0])); err != nil {
+	if err := CheckTrace(s, traces[0], b.check(&s, &traces[0], "")); err != nil {
 		t.Fatalf("%s: Go simulator vs model: %v", d.Top, err)
 	}
 	if b.cover != nil {
-		b.cover(t, &s, &traces[0])
+		b.cover(t, &s, &traces[0], "")
 	}
 }
 
@@ -168,4 +169,73 @@ func containsAll(s string, frags ...string) bool {
 		}
 	}
 	return true
+}
+
+// pair runs two configurations of one block as one design, so the
+// three-engine check pays for one Verilator build per block: both see the
+// same inputs (a's stimulus), a's outputs are prefixed a_, b's b_.
+func pair(a, b bench) bench {
+	return bench{
+		name: a.name + " + " + b.name,
+		module: func() (*hdl.Module, error) {
+			ma, err := a.module()
+			if err != nil {
+				return nil, err
+			}
+			mb, err := b.module()
+			if err != nil {
+				return nil, err
+			}
+			da, err := ma.Build()
+			if err != nil {
+				return nil, err
+			}
+			db, err := mb.Build()
+			if err != nil {
+				return nil, err
+			}
+			m := hdl.NewModule("pair_" + ma.Name() + "_" + mb.Name())
+			ia, ib := m.Instance("u_a", ma), m.Instance("u_b", mb)
+			for _, p := range da.Top.Ports {
+				if p.Dir == hdl.In {
+					in := m.Input(p.Name, da.Top.Nets[p.Net].Width)
+					ia.Connect(p.Name, in)
+					ib.Connect(p.Name, in)
+				}
+			}
+			for _, side := range []struct {
+				pfx  string
+				d    *hdl.Design
+				inst *hdl.Instance
+			}{{"a_", da, ia}, {"b_", db, ib}} {
+				for _, p := range side.d.Top.Ports {
+					if p.Dir == hdl.Out {
+						m.Output(side.pfx+p.Name, side.d.Top.Nets[p.Net].Width).Drive(side.inst.Out(p.Name))
+					}
+				}
+			}
+			return m, nil
+		},
+		stim: a.stim,
+		check: func(s *tb.Stimulus, tr *tb.Trace, p string) Checker {
+			ca, cb := a.check(s, tr, p+"a_"), b.check(s, tr, p+"b_")
+			return func(in, out tb.Row) error {
+				if err := ca(in, out); err != nil {
+					return fmt.Errorf("%s: %w", a.name, err)
+				}
+				if err := cb(in, out); err != nil {
+					return fmt.Errorf("%s: %w", b.name, err)
+				}
+				return nil
+			}
+		},
+		cover: func(t *testing.T, s *tb.Stimulus, tr *tb.Trace, p string) {
+			if a.cover != nil {
+				a.cover(t, s, tr, p+"a_")
+			}
+			if b.cover != nil {
+				b.cover(t, s, tr, p+"b_")
+			}
+		},
+	}
 }
