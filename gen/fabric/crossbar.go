@@ -1,0 +1,250 @@
+package fabric
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+)
+
+// MaxDepth bounds the cells per VOQ: the queues are built from distributed
+// memory read combinationally (see Crossbar), which stops being a sensible
+// circuit long before this.
+const MaxDepth = 1 << 12
+
+// MaxDataWidth bounds the cell payload width.
+const MaxDataWidth = 1024
+
+// CrossbarConfig sizes an input-queued crossbar with virtual output queues.
+type CrossbarConfig struct {
+	Inputs  int // 1..MaxPorts
+	Outputs int // 1..MaxPorts (rectangular crossbars are the Clos stages)
+	// DataWidth is the payload of one cell in bits, 1..MaxDataWidth.
+	DataWidth int
+	// Depth is the capacity of each VOQ in cells, 1..MaxDepth. Depth 2 keeps
+	// a flow at full rate (a VOQ is refilled the cycle after it drains).
+	Depth int
+	// Iterations of iSLIP per slot; 0 means ceil(log2 max(Inputs, Outputs))
+	// capped at min(Inputs, Outputs).
+	Iterations int
+	// PacketMode sends a packet's cells back to back: once a VOQ starts a
+	// packet, its input and output stay paired until the cell with last set
+	// has left (iSLIP packet mode).
+	PacketMode bool
+}
+
+func (c CrossbarConfig) withDefaults() (CrossbarConfig, error) {
+	s, err := ISLIPConfig{Inputs: c.Inputs, Outputs: c.Outputs, Iterations: c.Iterations, PacketMode: c.PacketMode}.withDefaults()
+	if err != nil {
+		return c, err
+	}
+	c.Iterations = s.Iterations
+	if c.DataWidth < 1 || c.DataWidth > MaxDataWidth {
+		return c, fmt.Errorf("fabric: crossbar data width %d out of range 1..%d", c.DataWidth, MaxDataWidth)
+	}
+	if c.Depth < 1 || c.Depth > MaxDepth {
+		return c, fmt.Errorf("fabric: crossbar VOQ depth %d out of range 1..%d cells", c.Depth, MaxDepth)
+	}
+	return c, nil
+}
+
+func (c CrossbarConfig) scheduler() ISLIPConfig {
+	return ISLIPConfig{Inputs: c.Inputs, Outputs: c.Outputs, Iterations: c.Iterations, PacketMode: c.PacketMode}
+}
+
+// InPort and OutPort name the crossbar's per-port signals: InPort(3,
+// "valid") is "in3_valid", OutPort(0, "data") is "out0_data".
+func InPort(i int, sig string) string { return fmt.Sprintf("in%d_%s", i, sig) }
+
+// OutPort names an output port's signal (see InPort).
+func OutPort(j int, sig string) string { return fmt.Sprintf("out%d_%s", j, sig) }
+
+// Crossbar generates the VOQ crossbar cfg describes, a module named
+// xbar_i<inputs>_o<outputs>_w<data>_d<depth>_it<iterations>_p<0|1>.
+//
+// Ports, per input i and output j:
+//
+//	in<i>_valid in  1          a cell is offered
+//	in<i>_ready out 1          it is taken this cycle (its VOQ has room)
+//	in<i>_data  in  DataWidth  payload
+//	in<i>_dest  in  IndexWidth(Outputs)  output the cell goes to
+//	in<i>_last  in  1          last cell of its packet
+//	out<j>_valid out 1         a cell leaves this cycle
+//	out<j>_ready in  1         the output can take a cell this cycle
+//	out<j>_data  out DataWidth
+//	out<j>_last  out 1
+//
+// Input i keeps one FIFO of Depth cells per output, VOQ(i, j), in one
+// memory of Outputs·Depth words per input. in<i>_ready is high when
+// VOQ(i, dest) held fewer than Depth cells at the start of the cycle (a
+// departure in the same cycle does not make room until the next one, which
+// keeps ready off the scheduler's combinational path). A cell whose dest
+// is Outputs or more (possible only when Outputs is not a power of two) is
+// taken and dropped, so a bad destination cannot wedge its input.
+//
+// Every cycle is one slot: the request matrix is "VOQ(i, j) non-empty and
+// out<j>_ready high", the iSLIP scheduler matches it, and each matched
+// input's head cell is read combinationally and driven onto its output in
+// the same cycle, with out<j>_valid high. A cell accepted in cycle t can
+// leave in cycle t+1 at the earliest. Registers: VOQ counts and pointers,
+// the scheduler's pointers and holds; rst clears them all (cells queued
+// are forgotten; the memories themselves are not cleared, as block RAM).
+//
+// The scheduler's state is visible to simulation under the register names
+// gptr<j>, aptr<i> and hold<i>, and the per-VOQ occupancy under
+// cnt<i>_<j>.
+func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	pkt := 0
+	if cfg.PacketMode {
+		pkt = 1
+	}
+	m := hdl.NewGenerated(Generator, "xbar", hdl.P("i", cfg.Inputs), hdl.P("o", cfg.Outputs),
+		hdl.P("w", cfg.DataWidth), hdl.P("d", cfg.Depth), hdl.P("it", cfg.Iterations), hdl.P("p", pkt))
+	ni, no, dw, depth := cfg.Inputs, cfg.Outputs, cfg.DataWidth, cfg.Depth
+	wo := IndexWidth(no)
+	wp := IndexWidth(depth)                 // VOQ pointer
+	wc := bits.Len(uint(depth))             // VOQ count 0..depth
+	wa := IndexWidth(no * depth)            // memory address
+	cw := dw + 1                            // memory word: {last, data}
+	pow2Out := no == 1<<uint(wo) // every dest value names an output
+
+	type voq struct {
+		cnt, wptr, rptr, last *hdl.Signal
+	}
+	outReady := make([]hdl.Value, no)
+	for j := range no {
+		outReady[j] = m.Input(OutPort(j, "ready"), 1)
+	}
+
+	q := make([][]voq, ni)
+	req := make([]hdl.Value, ni)
+	eop := make([]hdl.Value, ni)
+	type inputSide struct {
+		valid, data, dest, last *hdl.Signal
+		mem                     *hdl.Memory
+	}
+	in := make([]inputSide, ni)
+	for i := range ni {
+		in[i] = inputSide{
+			valid: m.Input(InPort(i, "valid"), 1),
+			data:  m.Input(InPort(i, "data"), dw),
+			dest:  m.Input(InPort(i, "dest"), wo),
+			last:  m.Input(InPort(i, "last"), 1),
+			mem:   m.Memory(fmt.Sprintf("voq%d", i), cw, no*depth),
+		}
+		q[i] = make([]voq, no)
+		reqBits := make([]hdl.Value, no)
+		eopBits := make([]hdl.Value, no)
+		for j := range no {
+			v := voq{
+				cnt:  m.Reg(fmt.Sprintf("cnt%d_%d", i, j), wc),
+				wptr: m.Reg(fmt.Sprintf("wptr%d_%d", i, j), wp),
+				rptr: m.Reg(fmt.Sprintf("rptr%d_%d", i, j), wp),
+			}
+			if cfg.PacketMode {
+				v.last = m.Reg(fmt.Sprintf("lastq%d_%d", i, j), depth)
+				eopBits[no-1-j] = hdl.Bit(hdl.ShrV(v.last, v.rptr), 0)
+			}
+			q[i][j] = v
+			reqBits[no-1-j] = hdl.And(hdl.Ne(v.cnt, hdl.Const(0, wc)), outReady[j])
+		}
+		req[i] = hdl.Concat(reqBits...)
+		if cfg.PacketMode {
+			eop[i] = hdl.Concat(eopBits...)
+		}
+	}
+
+	var eopRows []hdl.Value
+	if cfg.PacketMode {
+		eopRows = eop
+	}
+	sched := buildISLIP(m, cfg.scheduler(), req, eopRows)
+
+	// Departures: each matched input reads its head cell.
+	rd := make([]hdl.Value, ni)
+	for i := range ni {
+		sel := encode(sched.match[i], no)
+		arms := make([]hdl.Arm, no)
+		for j := range no {
+			arms[j] = hdl.When(hdl.Const(uint64(j), wo), q[i][j].rptr)
+		}
+		rptr := hdl.Case(sel, hdl.Const(0, wp), arms...)
+		rd[i] = in[i].mem.ReadComb(voqAddr(sel, rptr, no, depth, wa))
+	}
+	for j := range no {
+		var valid hdl.Value = hdl.Const(0, 1)
+		var word hdl.Value = hdl.Const(0, cw)
+		for i := range ni {
+			b := hdl.Bit(sched.match[i], j)
+			valid = hdl.Or(valid, b)
+			word = hdl.Or(word, hdl.And(rd[i], hdl.Repl(b, cw)))
+		}
+		m.Output(OutPort(j, "valid"), 1).Drive(valid)
+		m.Output(OutPort(j, "data"), dw).Drive(hdl.Slice(word, dw-1, 0))
+		m.Output(OutPort(j, "last"), 1).Drive(hdl.Bit(word, dw))
+	}
+
+	// Arrivals and queue bookkeeping.
+	for i := range ni {
+		notFull := make([]hdl.Value, no)
+		for j := range no {
+			notFull[no-1-j] = hdl.Ne(q[i][j].cnt, hdl.Const(uint64(depth), wc))
+		}
+		room := hdl.Bit(hdl.ShrV(hdl.Concat(notFull...), in[i].dest), 0)
+		ready := hdl.Value(room)
+		if !pow2Out {
+			ready = hdl.Or(room, hdl.Ge(in[i].dest, hdl.Const(uint64(no), wo)))
+		}
+		m.Output(InPort(i, "ready"), 1).Drive(ready)
+		take := hdl.And(in[i].valid, room)
+		for j := range no {
+			v := q[i][j]
+			we := hdl.And(take, hdl.Eq(in[i].dest, hdl.Const(uint64(j), wo)))
+			re := hdl.Bit(sched.match[i], j)
+			v.wptr.NextIf(we, incMod(v.wptr, depth))
+			v.rptr.NextIf(re, incMod(v.rptr, depth))
+			v.cnt.NextIf(hdl.Xor(we, re), hdl.Mux(we, hdl.Add(v.cnt, hdl.Const(1, wc)), hdl.Sub(v.cnt, hdl.Const(1, wc))))
+			if cfg.PacketMode {
+				slot := hdl.ShlV(hdl.Const(1, depth), v.wptr)
+				v.last.NextIf(we, hdl.Or(hdl.And(v.last, hdl.Not(slot)), hdl.And(slot, hdl.Repl(in[i].last, depth))))
+			}
+		}
+		wptrs := make([]*hdl.Signal, no)
+		for j := range no {
+			wptrs[j] = q[i][j].wptr
+		}
+		in[i].mem.Write(take, voqAddr(in[i].dest, writePtr(wptrs, in[i].dest, wo, wp), no, depth, wa),
+			hdl.Concat(in[i].last, in[i].data))
+	}
+	return m, nil
+}
+
+// writePtr selects VOQ dest's write pointer.
+func writePtr(qs []*hdl.Signal, dest hdl.Value, wo, wp int) hdl.Value {
+	arms := make([]hdl.Arm, len(qs))
+	for j, v := range qs {
+		arms[j] = hdl.When(hdl.Const(uint64(j), wo), v)
+	}
+	return hdl.Case(dest, hdl.Const(0, wp), arms...)
+}
+
+// voqAddr is the memory address of slot ptr of VOQ dest: dest·depth + ptr
+// (a concatenation when depth is a power of two, after constant folding).
+func voqAddr(dest, ptr hdl.Value, outputs, depth, wa int) hdl.Value {
+	switch {
+	case outputs == 1:
+		return hdl.ZExt(ptr, wa)
+	case depth == 1:
+		return hdl.ZExt(dest, wa)
+	}
+	base := hdl.MulW(dest, hdl.Const(uint64(depth), bits.Len(uint(depth))), wa)
+	return hdl.Add(base, hdl.ZExt(ptr, wa))
+}
+
+// CrossbarDefaults checks cfg and returns it with defaults filled in
+// (Iterations), as Crossbar will build it.
+func CrossbarDefaults(cfg CrossbarConfig) (CrossbarConfig, error) { return cfg.withDefaults() }
