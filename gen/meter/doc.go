@@ -1,0 +1,56 @@
+// Package meter generates the hardware of pipeline steps 2, 3 and 5 of
+// DESIGN.md: the customer bit, re-prioritization by an IIR priority meter per
+// ingress lease, and the egress deprioritize-non-customer cap. The circuits
+// are bit-exact with the golden model model/meter, cycle for cycle, under the
+// timing rules below; testbenches/meter holds them to it.
+//
+// # Ingress block ([NewIngress])
+//
+// Ports (clk and rst implicit; rst is synchronous and clears every register,
+// configuration included):
+//
+//	in  pkt_valid, pkt_lease[LB], pkt_tc[16], pkt_bytes[BB]   one packet per cycle at most
+//	in  cfg_we, cfg_lease[LB], cfg_default[15], cfg_clear, cfg_limited, cfg_limit[SampleBits]
+//	out out_valid, out_tc[16]                                  IngressLatency cycles later
+//
+// LB = max(1, bitlen(Leases-1)), BB = bitlen(MaxPacketBytes). A packet
+// presented in cycle c comes out in cycle c+[IngressLatency] (out_tc is 0
+// when out_valid is 0). Cycle 0 of the model is the first cycle after rst.
+//
+// Timing (what the model is driven with): in model cycle h the tick (when h
+// is a multiple of TickCycles, h > 0) happens first, then the packet of cycle
+// h, then the configuration write of cycle h. So a configuration write is seen
+// by packets from the next cycle on, and a new limit by the next tick's
+// divider pass (model.Meter.SetLease).
+//
+// Pipeline: 1 input register; 2 decode (unclassed → default priority,
+// clear-customer-bit) against the configuration registers; 3 the
+// priority × bytes product; 4 the accounting stage: sample accumulate with
+// saturation, the tick (acc update of every lease in parallel, factor swap,
+// limit snapshot, divider start) and the choice of the factor; 5 and 6 the
+// 15×16 scaling as two registered 15×8 partial products and their sum; then
+// the output register. Configuration writes travel down a matching delay
+// line so every stage sees exactly the writes the model has made by then.
+// The deep pipeline is there for Fmax on LUT-only FPGAs (iCE40 has no
+// multipliers).
+//
+// The shared divider is a restoring divider, one lease every
+// model.DividerCyclesPerLease (17) cycles: one load cycle (measured = acc>>K
+// compared with the limit snapshot taken at the tick) and 16 quotient-bit
+// cycles, writing the lease's shadow factor. When TickCycles is exactly
+// 17*Leases the last lease's result lands on the edge of the next tick and is
+// forwarded straight into the active factor.
+//
+// The hardware does not check configuration values: a limit above the
+// model's SampleMax, or a lease index >= Leases, is the firmware's mistake to
+// avoid (the model's SetLease rejects them). The model's saturation counter
+// is not implemented.
+//
+// # Egress block ([NewEgressCap])
+//
+//	in  eg_valid, eg_lease[LB], eg_tc[16]
+//	in  cfg_we, cfg_lease[LB], cfg_deprio, cfg_cap[15]
+//	out eg_out_valid, eg_out_tc[16]                            EgressLatency cycles later
+//
+// A configuration write in cycle c applies to packets from cycle c+1 on.
+package meter

@@ -1,0 +1,305 @@
+package meter
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+	model "github.com/pktnetwork/pktrouter/model/meter"
+)
+
+// IngressLatency is the number of cycles from a packet on pkt_* to its new
+// traffic class on out_*.
+const IngressLatency = 6
+
+// EgressLatency is the number of cycles from eg_* to eg_out_*.
+const EgressLatency = 1
+
+const generator = "gen/meter"
+
+// LeaseBits is the width of a lease index for n leases.
+func LeaseBits(n int) int {
+	if n <= 1 {
+		return 1
+	}
+	return bits.Len(uint(n - 1))
+}
+
+// pick is a read mux: vals[idx], 0 for an index beyond the list.
+func pick(idx hdl.Value, vals []hdl.Value, w int) *hdl.Expr {
+	arms := make([]hdl.Arm, len(vals))
+	for i, v := range vals {
+		arms[i] = hdl.When(hdl.Const(uint64(i), idx.Width()), v)
+	}
+	return hdl.Case(idx, hdl.Const(0, w), arms...)
+}
+
+func sigs(s []*hdl.Signal) []hdl.Value {
+	v := make([]hdl.Value, len(s))
+	for i := range s {
+		v[i] = s[i]
+	}
+	return v
+}
+
+// regs declares n registers name0..name{n-1} of width w.
+func regs(m *hdl.Module, name string, n, w int) []*hdl.Signal {
+	r := make([]*hdl.Signal, n)
+	for i := range r {
+		r[i] = m.Reg(fmt.Sprintf("%s%d", name, i), w)
+	}
+	return r
+}
+
+// delay registers v through n stages named name1..namen and returns the last.
+func delay(m *hdl.Module, name string, v hdl.Value, n int) hdl.Value {
+	for i := 1; i <= n; i++ {
+		r := m.Reg(fmt.Sprintf("%s%d", name, i), v.Width())
+		r.Next(v)
+		v = r
+	}
+	return v
+}
+
+// NewIngress builds the ingress block (customer bit, default priority, IIR
+// meter, shared divider, scaling) for cfg. See the package comment for ports
+// and timing.
+func NewIngress(cfg model.Config) (*hdl.Module, error) {
+	f, err := cfg.Format()
+	if err != nil {
+		return nil, fmt.Errorf("gen/meter: %w", err)
+	}
+	L := cfg.Leases
+	LB := LeaseBits(L)
+	BB := bits.Len32(cfg.MaxPacketBytes)
+	SB := int(f.SampleBits)
+	AB := int(f.AccBits)
+	DB := int(f.DiffBits)
+	K := int(cfg.K)
+	PB := 15
+	FB := model.FactorFracBits
+	T := uint64(cfg.TickCycles)
+	TB := bits.Len64(T - 1)
+	if TB == 0 {
+		TB = 1
+	}
+
+	m := hdl.NewGenerated(generator, "meter_ingress",
+		hdl.P("l", L), hdl.P("t", cfg.TickCycles), hdl.P("k", cfg.K), hdl.P("bpc", cfg.BytesPerCycle), hdl.P("mp", cfg.MaxPacketBytes))
+	pktValid := m.Input("pkt_valid", 1)
+	pktLease := m.Input("pkt_lease", LB)
+	pktTC := m.Input("pkt_tc", 16)
+	pktBytes := m.Input("pkt_bytes", BB)
+	cfgWe := m.Input("cfg_we", 1)
+	cfgLease := m.Input("cfg_lease", LB)
+	cfgDefault := m.Input("cfg_default", PB)
+	cfgClear := m.Input("cfg_clear", 1)
+	cfgLimited := m.Input("cfg_limited", 1)
+	cfgLimit := m.Input("cfg_limit", SB)
+	outValid := m.Output("out_valid", 1)
+	outTC := m.Output("out_tc", 16)
+
+	// Per-lease state.
+	defPrio := regs(m, "def_prio", L, PB)
+	clear := regs(m, "clear_cust", L, 1)
+	limited := regs(m, "limited", L, 1)
+	limit := regs(m, "limit", L, SB)
+	snapLimited := regs(m, "div_limited", L, 1)
+	snapLimit := regs(m, "div_limit", L, SB)
+	sample := regs(m, "sample", L, SB)
+	acc := regs(m, "acc", L, AB)
+	shadowOn := regs(m, "shadow_on", L, 1)
+	shadowF := regs(m, "shadow_f", L, FB)
+	activeOn := regs(m, "active_on", L, 1)
+	activeF := regs(m, "active_f", L, FB)
+
+	// The tick: tick0 is model tick time (cycle h = n*T, n >= 1), tickA the
+	// same event three cycles later, aligned with the accounting stage.
+	ph := m.Reg("tick_phase", TB)
+	last := hdl.Eq(ph, hdl.Const(T-1, TB))
+	ph.Next(hdl.Mux(last, hdl.Const(0, TB), hdl.Add(ph, hdl.Const(1, TB))))
+	wrapped := m.Reg("tick_armed", 1)
+	wrapped.NextIf(last, hdl.Const(1, 1))
+	tick0 := hdl.And(hdl.Eq(ph, hdl.Const(0, TB)), wrapped)
+	tickA := delay(m, "tick_d", tick0, 3)
+
+	// Configuration delay line: c1 writes default/clear, c3 writes the limit.
+	c1we := delay(m, "c_we", cfgWe, 1)
+	c1lease := delay(m, "c_lease", cfgLease, 1)
+	c1def := delay(m, "c_default", cfgDefault, 1)
+	c1clr := delay(m, "c_clear", cfgClear, 1)
+	c3we := delay(m, "c_we_l", c1we, 2)
+	c3lease := delay(m, "c_lease_l", c1lease, 2)
+	c3limited := delay(m, "c_limited", cfgLimited, 3)
+	c3limit := delay(m, "c_limit", cfgLimit, 3)
+	for i := 0; i < L; i++ {
+		hit1 := hdl.And(c1we, hdl.Eq(c1lease, hdl.Const(uint64(i), LB)))
+		defPrio[i].NextIf(hit1, c1def)
+		clear[i].NextIf(hit1, c1clr)
+		hit3 := hdl.And(c3we, hdl.Eq(c3lease, hdl.Const(uint64(i), LB)))
+		limited[i].NextIf(hit3, c3limited)
+		limit[i].NextIf(hit3, c3limit)
+	}
+
+	// Stage 1: input register.
+	p1v := delay(m, "p1_valid", pktValid, 1)
+	p1lease := delay(m, "p1_lease", pktLease, 1)
+	p1tc := delay(m, "p1_tc", pktTC, 1)
+	p1bytes := delay(m, "p1_bytes", pktBytes, 1)
+
+	// Stage 2: decode.
+	unclassed := hdl.Eq(p1tc, hdl.Const(uint64(model.Unclassed), 16))
+	prio := hdl.Mux(unclassed, pick(p1lease, sigs(defPrio), PB), hdl.Slice(p1tc, 14, 0))
+	cust := hdl.And(hdl.Not(unclassed), hdl.Bit(p1tc, 15), hdl.Not(pick(p1lease, sigs(clear), 1)))
+	p2v := delay(m, "p2_valid", p1v, 1)
+	p2lease := delay(m, "p2_lease", p1lease, 1)
+	p2prio := delay(m, "p2_prio", prio, 1)
+	p2cust := delay(m, "p2_cust", cust, 1)
+	p2bytes := delay(m, "p2_bytes", p1bytes, 1)
+
+	// Stage 3: priority x bytes.
+	AW := PB + BB
+	add := hdl.MulW(p2prio, p2bytes, AW)
+	p3v := delay(m, "p3_valid", p2v, 1)
+	p3lease := delay(m, "p3_lease", p2lease, 1)
+	p3add := delay(m, "p3_add", add, 1)
+	p3prio := delay(m, "p3_prio", p2prio, 1)
+	p3cust := delay(m, "p3_cust", p2cust, 1)
+
+	// Stage 4: accounting and the tick.
+	SW := max(SB, AW) + 1
+	cur := hdl.Mux(tickA, hdl.Const(0, SB), pick(p3lease, sigs(sample), SB))
+	sum := hdl.AddW(cur, p3add, SW)
+	smax := hdl.Const(f.SampleMax, SW)
+	satSum := hdl.Slice(hdl.Mux(hdl.Gt(sum, smax), smax, sum), SB-1, 0)
+
+	// Divider state.
+	dvBusy := m.Reg("div_busy", 1)
+	dvIdx := m.Reg("div_idx", LB)
+	dvStep := m.Reg("div_step", 5)
+	dvR := m.Reg("div_r", SB+1)
+	dvD := m.Reg("div_d", SB)
+	dvQ := m.Reg("div_q", FB)
+	dvOn := m.Reg("div_on", 1)
+	loading := hdl.And(dvBusy, hdl.Eq(dvStep, hdl.Const(0, 5)))
+	iterating := hdl.And(dvBusy, hdl.Ne(dvStep, hdl.Const(0, 5)))
+	finishing := hdl.And(dvBusy, hdl.Eq(dvStep, hdl.Const(uint64(FB), 5)))
+	r2 := hdl.Shl(dvR, 1)
+	ge := hdl.Ge(r2, hdl.ZExt(dvD, SB+1))
+	rNext := hdl.Mux(ge, hdl.Sub(r2, hdl.ZExt(dvD, SB+1)), r2)
+	qNext := hdl.Concat(hdl.Slice(dvQ, FB-2, 0), ge)
+	resOn := dvOn
+	resF := hdl.Mux(dvOn, qNext, hdl.Const(0, FB))
+
+	accVals := make([]hdl.Value, L)
+	for i := range accVals {
+		accVals[i] = acc[i]
+	}
+	measured := hdl.Slice(pick(dvIdx, accVals, AB), AB-1, K)
+	ldLimit := pick(dvIdx, sigs(snapLimit), SB)
+	ldOn := hdl.And(pick(dvIdx, sigs(snapLimited), 1), hdl.Gt(measured, ldLimit))
+	lastIdx := hdl.Eq(dvIdx, hdl.Const(uint64(L-1), LB))
+
+	dvBusy.Next(hdl.Priority(dvBusy,
+		hdl.When(tickA, hdl.Const(1, 1)),
+		hdl.When(hdl.And(finishing, lastIdx), hdl.Const(0, 1))))
+	dvIdx.Next(hdl.Priority(dvIdx,
+		hdl.When(tickA, hdl.Const(0, LB)),
+		hdl.When(finishing, hdl.Add(dvIdx, hdl.Const(1, LB)))))
+	dvStep.Next(hdl.Priority(dvStep,
+		hdl.When(tickA, hdl.Const(0, 5)),
+		hdl.When(finishing, hdl.Const(0, 5)),
+		hdl.When(dvBusy, hdl.Add(dvStep, hdl.Const(1, 5)))))
+	dvR.Next(hdl.Priority(dvR,
+		hdl.When(loading, hdl.ZExt(ldLimit, SB+1)),
+		hdl.When(iterating, rNext)))
+	dvD.NextIf(loading, measured)
+	dvOn.NextIf(loading, ldOn)
+	dvQ.Next(hdl.Priority(dvQ,
+		hdl.When(loading, hdl.Const(0, FB)),
+		hdl.When(iterating, qNext)))
+
+	nextOn := make([]hdl.Value, L)
+	nextF := make([]hdl.Value, L)
+	for i := 0; i < L; i++ {
+		idx := hdl.Const(uint64(i), LB)
+		hitP := hdl.And(p3v, hdl.Eq(p3lease, idx))
+		keep := hdl.Mux(tickA, hdl.Const(0, SB), sample[i])
+		sample[i].Next(hdl.Mux(hitP, satSum, keep))
+
+		s := hdl.ZExt(hdl.Concat(sample[i], hdl.Const(0, K)), DB)
+		a := hdl.ZExt(acc[i], DB)
+		accNew := hdl.Slice(hdl.Add(a, hdl.Sra(hdl.Sub(s, a), K)), AB-1, 0)
+		acc[i].NextIf(tickA, accNew)
+		snapLimit[i].NextIf(tickA, limit[i])
+		snapLimited[i].NextIf(tickA, limited[i])
+
+		wr := hdl.And(finishing, hdl.Eq(dvIdx, idx))
+		fwdOn := hdl.Mux(wr, resOn, shadowOn[i])
+		fwdF := hdl.Mux(wr, resF, shadowF[i])
+		shadowOn[i].Next(fwdOn)
+		shadowF[i].Next(fwdF)
+		nextOn[i] = hdl.Mux(tickA, fwdOn, activeOn[i])
+		nextF[i] = hdl.Mux(tickA, fwdF, activeF[i])
+		activeOn[i].Next(nextOn[i])
+		activeF[i].Next(nextF[i])
+	}
+	p4v := delay(m, "p4_valid", p3v, 1)
+	p4prio := delay(m, "p4_prio", p3prio, 1)
+	p4cust := delay(m, "p4_cust", p3cust, 1)
+	p4on := delay(m, "p4_on", pick(p3lease, nextOn, 1), 1)
+	p4f := delay(m, "p4_f", pick(p3lease, nextF, FB), 1)
+
+	// Stage 5: partial products of the 15x16 scaling.
+	ppW := PB + 8
+	pl := hdl.MulW(p4prio, hdl.Slice(p4f, 7, 0), ppW)
+	phi := hdl.MulW(p4prio, hdl.Slice(p4f, 15, 8), ppW)
+	p5v := delay(m, "p5_valid", p4v, 1)
+	p5prio := delay(m, "p5_prio", p4prio, 1)
+	p5cust := delay(m, "p5_cust", p4cust, 1)
+	p5on := delay(m, "p5_on", p4on, 1)
+	p5pl := delay(m, "p5_pl", pl, 1)
+	p5ph := delay(m, "p5_ph", phi, 1)
+
+	// Stage 6: sum, select, output register.
+	full := hdl.Add(hdl.ZExt(p5pl, PB+FB), hdl.Shl(hdl.ZExt(p5ph, PB+FB), 8))
+	scaled := hdl.Slice(full, PB+FB-1, FB)
+	newPrio := hdl.Mux(p5on, scaled, p5prio)
+	tc := hdl.Mux(p5v, hdl.Concat(p5cust, newPrio), hdl.Const(0, 16))
+	outValid.Drive(delay(m, "o_valid", p5v, 1))
+	outTC.Drive(delay(m, "o_tc", tc, 1))
+	return m, nil
+}
+
+// NewEgressCap builds step 5 for an egress port with the given number of
+// leases: a packet without the customer bit, on a lease configured to
+// deprioritize non-customer traffic, has its priority capped.
+func NewEgressCap(leases int) (*hdl.Module, error) {
+	if leases < 1 || leases > model.MaxLeases {
+		return nil, fmt.Errorf("gen/meter: egress leases = %d, want 1..%d", leases, model.MaxLeases)
+	}
+	LB := LeaseBits(leases)
+	m := hdl.NewGenerated(generator, "meter_egress_cap", hdl.P("l", leases))
+	v := m.Input("eg_valid", 1)
+	lease := m.Input("eg_lease", LB)
+	tc := m.Input("eg_tc", 16)
+	we := m.Input("cfg_we", 1)
+	cl := m.Input("cfg_lease", LB)
+	cd := m.Input("cfg_deprio", 1)
+	cc := m.Input("cfg_cap", 15)
+	deprio := regs(m, "deprio", leases, 1)
+	capr := regs(m, "cap", leases, 15)
+	for i := 0; i < leases; i++ {
+		hit := hdl.And(we, hdl.Eq(cl, hdl.Const(uint64(i), LB)))
+		deprio[i].NextIf(hit, cd)
+		capr[i].NextIf(hit, cc)
+	}
+	d := pick(lease, sigs(deprio), 1)
+	c := pick(lease, sigs(capr), 15)
+	doCap := hdl.And(d, hdl.Not(hdl.Bit(tc, 15)), hdl.Gt(hdl.Slice(tc, 14, 0), c))
+	res := hdl.Mux(doCap, hdl.Concat(hdl.Const(0, 1), c), tc)
+	m.Output("eg_out_valid", 1).Drive(delay(m, "o_valid", v, 1))
+	m.Output("eg_out_tc", 16).Drive(delay(m, "o_tc", hdl.Mux(v, res, hdl.Const(0, 16)), 1))
+	return m, nil
+}
+

@@ -1,0 +1,265 @@
+// Package meter is the testbench of gen/meter: it wraps model/meter as a
+// cycle-level engine (tb.Func) that produces exactly the per-cycle outputs the
+// hardware must produce, adapts the Go simulator to the same interface, and
+// generates random packet and configuration streams. The tests run one
+// stimulus through the model, the Go simulator, Icarus and Verilator and
+// require identical traces, so the RTL equals the model bit for bit and cycle
+// for cycle.
+package meter
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+
+	genmeter "github.com/pktnetwork/pktrouter/gen/meter"
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+	"github.com/pktnetwork/pktrouter/gen/verilog"
+	model "github.com/pktnetwork/pktrouter/model/meter"
+	"github.com/pktnetwork/pktrouter/sim"
+	"github.com/pktnetwork/pktrouter/testbenches/tb"
+)
+
+// Bench is a built block ready for tb engines: the tb.Design (rst first,
+// then the module's ports) and the built netlist for the Go simulator.
+type Bench struct {
+	Design tb.Design
+	Built  *hdl.Design
+}
+
+// NewBench builds m, emits its Verilog and lists its ports.
+func NewBench(m *hdl.Module) (Bench, error) {
+	d, err := m.Build()
+	if err != nil {
+		return Bench{}, err
+	}
+	var src bytes.Buffer
+	if err := verilog.EmitDesign(&src, d, verilog.Options{}); err != nil {
+		return Bench{}, err
+	}
+	ports := []tb.Port{{Name: "rst", Width: 1}}
+	for _, p := range d.Top.Ports {
+		ports = append(ports, tb.Port{Name: p.Name, Width: d.Top.Nets[p.Net].Width, Output: p.Dir == hdl.Out})
+	}
+	return Bench{Design: tb.Design{Top: d.Top.Name, Source: src.String(), Clock: tb.Clk, Ports: ports}, Built: d}, nil
+}
+
+// GoSim is the Go simulator as a tb engine. The rst column drives the
+// simulator's reset.
+func (b Bench) GoSim() tb.Func {
+	return tb.Func{Label: "gosim", New: func(d tb.Design) (tb.StepFunc, error) {
+		s, err := sim.NewDesign(b.Built)
+		if err != nil {
+			return nil, err
+		}
+		ins, outs := d.Inputs(), d.Outputs()
+		return func(in, out tb.Row) error {
+			rst := false
+			for i, p := range ins {
+				if p.Name == "rst" {
+					rst = in.Bool(i)
+					continue
+				}
+				if err := s.PokeWide(p.Name, in.Words(i)); err != nil {
+					return err
+				}
+			}
+			for i, p := range outs {
+				v, err := s.PeekWide(p.Name)
+				if err != nil {
+					return err
+				}
+				out.SetWords(i, v)
+			}
+			if rst {
+				s.Reset()
+			} else {
+				s.Step(1)
+			}
+			return nil
+		}, nil
+	}}
+}
+
+// col finds named columns of a row's ports once.
+type cols map[string]int
+
+func colsOf(ports []tb.Port) cols {
+	c := cols{}
+	for i, p := range ports {
+		c[p.Name] = i
+	}
+	return c
+}
+
+// IngressModel is model/meter as a cycle-level engine for the block
+// NewIngress(cfg) builds: rst starts a fresh model, the first cycle after rst
+// is model cycle 0, each cycle runs AdvanceTo, the packet and then the
+// configuration write, and the packet's traffic class comes out
+// IngressLatency cycles later. Scaled, when not nil, counts packets the model
+// scaled down (so tests can prove the limit was exercised).
+func IngressModel(cfg model.Config, scaled *int) tb.Func {
+	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
+		ic, oc := colsOf(d.Inputs()), colsOf(d.Outputs())
+		type res struct {
+			valid bool
+			tc    uint16
+		}
+		var line [genmeter.IngressLatency]res
+		var mtr *model.Meter
+		var h uint64
+		fresh := func() error {
+			var err error
+			mtr, err = model.New(cfg, nil)
+			h = 0
+			line = [genmeter.IngressLatency]res{}
+			return err
+		}
+		if err := fresh(); err != nil {
+			return nil, err
+		}
+		return func(in, out tb.Row) error {
+			out.Set(oc["out_valid"], b2u(line[0].valid))
+			out.Set(oc["out_tc"], uint64(line[0].tc))
+			if in.Bool(ic["rst"]) {
+				return fresh()
+			}
+			copy(line[:], line[1:])
+			line[len(line)-1] = res{}
+			if err := mtr.AdvanceTo(h); err != nil {
+				return err
+			}
+			if in.Bool(ic["pkt_valid"]) {
+				lease := int(in.Uint64(ic["pkt_lease"]))
+				tc := uint16(in.Uint64(ic["pkt_tc"]))
+				st, err := mtr.State(lease)
+				if err != nil {
+					return err
+				}
+				o, err := mtr.Ingress(h, lease, tc, uint32(in.Uint64(ic["pkt_bytes"])))
+				if err != nil {
+					return fmt.Errorf("cycle %d: %w", in.Cycle(), err)
+				}
+				if st.Scaling && scaled != nil {
+					*scaled++
+				}
+				line[len(line)-1] = res{true, o}
+			}
+			if in.Bool(ic["cfg_we"]) {
+				lc := model.LeaseConfig{
+					DefaultPriority:  uint16(in.Uint64(ic["cfg_default"])),
+					ClearCustomerBit: in.Bool(ic["cfg_clear"]),
+					Limited:          in.Bool(ic["cfg_limited"]),
+					Limit:            in.Uint64(ic["cfg_limit"]),
+				}
+				if err := mtr.SetLease(int(in.Uint64(ic["cfg_lease"])), lc); err != nil {
+					return fmt.Errorf("cycle %d: %w", in.Cycle(), err)
+				}
+			}
+			h++
+			return nil
+		}, nil
+	}}
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Traffic shapes a random ingress stimulus.
+type Traffic struct {
+	Cycles     int
+	PacketProb float64 // chance of a packet in a cycle
+	ConfigProb float64 // chance of a configuration write in a cycle
+	Unclassed  float64 // share of packets with traffic class 0xffff
+	// Leases restricts packets to these leases (nil: all).
+	Leases []int
+}
+
+// RandomIngress fills a stimulus for the ingress block: rst in cycles 0 and
+// 1, then random packets (valid lease, 1..MaxPacketBytes bytes) and random
+// valid configuration writes whose limits are spread over many octaves so
+// scaling both happens and does not.
+func RandomIngress(b Bench, cfg model.Config, tr Traffic, rng *rand.Rand) (tb.Stimulus, error) {
+	f, err := cfg.Format()
+	if err != nil {
+		return tb.Stimulus{}, err
+	}
+	s, err := b.Design.NewStimulus(tr.Cycles)
+	if err != nil {
+		return tb.Stimulus{}, err
+	}
+	set := func(c int, name string, v uint64) {
+		if err == nil {
+			err = s.Set(c, s.Index(name), v)
+		}
+	}
+	for c := 0; c < tr.Cycles; c++ {
+		if c < 2 {
+			set(c, "rst", 1)
+			continue
+		}
+		if rng.Float64() < tr.PacketProb {
+			lease := rng.IntN(cfg.Leases)
+			if tr.Leases != nil {
+				lease = tr.Leases[rng.IntN(len(tr.Leases))]
+			}
+			tc := uint64(rng.IntN(1 << 16))
+			if tc == uint64(model.Unclassed) || rng.Float64() < tr.Unclassed {
+				tc = uint64(model.Unclassed)
+			}
+			set(c, "pkt_valid", 1)
+			set(c, "pkt_lease", uint64(lease))
+			set(c, "pkt_tc", tc)
+			set(c, "pkt_bytes", 1+uint64(rng.IntN(int(cfg.MaxPacketBytes))))
+		}
+		if rng.Float64() < tr.ConfigProb {
+			set(c, "cfg_we", 1)
+			set(c, "cfg_lease", uint64(rng.IntN(cfg.Leases)))
+			set(c, "cfg_default", uint64(rng.IntN(1<<15)))
+			set(c, "cfg_clear", uint64(rng.IntN(2)))
+			set(c, "cfg_limited", b2u(rng.IntN(4) != 0))
+			set(c, "cfg_limit", (f.SampleMax>>rng.IntN(int(f.SampleBits)))>>rng.IntN(4))
+		}
+	}
+	return s, err
+}
+
+// EgressModel is model/meter.EgressConfig.Apply as a cycle-level engine for
+// NewEgressCap(leases): a write in cycle c applies from cycle c+1, the result
+// comes out EgressLatency cycles after the packet.
+func EgressModel(leases int) tb.Func {
+	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
+		ic, oc := colsOf(d.Inputs()), colsOf(d.Outputs())
+		cfgs := make([]model.EgressConfig, leases)
+		var ov, otc uint64
+		return func(in, out tb.Row) error {
+			out.Set(oc["eg_out_valid"], ov)
+			out.Set(oc["eg_out_tc"], otc)
+			if in.Bool(ic["rst"]) {
+				clear(cfgs)
+				ov, otc = 0, 0
+				return nil
+			}
+			ov, otc = 0, 0
+			if in.Bool(ic["eg_valid"]) {
+				l := int(in.Uint64(ic["eg_lease"]))
+				if l >= leases {
+					return fmt.Errorf("cycle %d: egress lease %d out of range", in.Cycle(), l)
+				}
+				ov, otc = 1, uint64(cfgs[l].Apply(uint16(in.Uint64(ic["eg_tc"]))))
+			}
+			if in.Bool(ic["cfg_we"]) {
+				e := model.EgressConfig{DeprioritizeNonCustomer: in.Bool(ic["cfg_deprio"]), NonCustomerCap: uint16(in.Uint64(ic["cfg_cap"]))}
+				if err := e.Validate(); err != nil {
+					return err
+				}
+				cfgs[int(in.Uint64(ic["cfg_lease"]))] = e
+			}
+			return nil
+		}, nil
+	}}
+}
