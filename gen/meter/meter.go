@@ -302,4 +302,3 @@ func NewEgressCap(leases int) (*hdl.Module, error) {
 	m.Output("eg_out_tc", 16).Drive(delay(m, "o_tc", hdl.Mux(v, res, hdl.Const(0, 16)), 1))
 	return m, nil
 }
-

@@ -12,8 +12,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	genmeter "github.com/pktnetwork/pktrouter/gen/meter"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
+	genmeter "github.com/pktnetwork/pktrouter/gen/meter"
 	"github.com/pktnetwork/pktrouter/gen/verilog"
 	model "github.com/pktnetwork/pktrouter/model/meter"
 	"github.com/pktnetwork/pktrouter/sim"
