@@ -1,0 +1,293 @@
+// Package gen is the table of hardware generators behind the pktrouter CLI:
+// `pktrouter gen --list`, `pktrouter gen BLOCK -p key=value … -o DIR` and
+// `pktrouter sim BLOCK -p … --cycles N`. Each entry names a generator,
+// documents its parameters and builds an *hdl.Module from string values.
+//
+// It is a plain table on purpose: adding a generator is adding an entry
+// to generators (keep it sorted by name), with a Build function that reads
+// its parameters through Int, Uint, Bool and Ints so every bad value is
+// reported the same way, naming the parameter and the value.
+package gen
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pktnetwork/pktrouter/gen/blocks"
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+)
+
+// Param is one parameter of a generator as the CLI shows and accepts it.
+type Param struct {
+	Name    string
+	Default string // used when the parameter is not given
+	Doc     string // one line: meaning, unit, allowed range
+}
+
+// Generator is one entry of the table.
+type Generator struct {
+	Name    string
+	Summary string
+	Params  []Param
+	// Build makes the module from a complete parameter map: New checks the
+	// keys and fills in defaults before calling it, so Build sees every
+	// declared parameter and nothing else.
+	Build func(p map[string]string) (*hdl.Module, error)
+}
+
+// generators is the table, sorted by name.
+var generators = []Generator{
+	{
+		Name:    "arbiter",
+		Summary: "round-robin arbiter of n requesters, optionally holding the grant while the winner requests",
+		Params: []Param{
+			{"n", "8", "number of requesters, 1..1024"},
+			{"hold", "false", "true: the grant stays with the winner while its request stays asserted"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			n, err := Int(p, "n")
+			if err != nil {
+				return nil, err
+			}
+			hold, err := Bool(p, "hold")
+			if err != nil {
+				return nil, err
+			}
+			return blocks.Arbiter(n, hold)
+		},
+	},
+	{
+		Name:    "bench_arbfifo",
+		Summary: "simulator benchmark: LFSR-fed source FIFOs, a round-robin arbiter and an output FIFO, self-stimulating",
+		Params:  []Param{{"n", "8", "number of requesters, 2..64"}},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			n, err := Int(p, "n")
+			if err != nil {
+				return nil, err
+			}
+			return blocks.BenchArbiterFIFOs(n)
+		},
+	},
+	{
+		Name:    "bitrev",
+		Summary: "combinational bit reverser (cjdns label and director reversal)",
+		Params:  []Param{{"width", "64", "bits, 1..4096"}},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			w, err := Int(p, "width")
+			if err != nil {
+				return nil, err
+			}
+			return blocks.BitReverse(w)
+		},
+	},
+	{
+		Name:    "counter",
+		Summary: "up counter with enable and load that wraps or saturates",
+		Params: []Param{
+			{"width", "32", "bits, 1..64"},
+			{"mode", "wrap", "wrap (roll over to 0) or saturate (stick at all ones)"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			w, err := Int(p, "width")
+			if err != nil {
+				return nil, err
+			}
+			mode, err := blocks.ParseCounterMode(p["mode"])
+			if err != nil {
+				return nil, err
+			}
+			return blocks.Counter(w, mode)
+		},
+	},
+	{
+		Name:    "fifo",
+		Summary: "synchronous FIFO with valid/ready on both sides, block-RAM backed, first-word fall-through",
+		Params: []Param{
+			{"width", "8", "bits per word, 1..4096"},
+			{"depth", "16", "words, 1..65536"},
+			{"almost_full", "0", "almost_full is set at this many words or more, 1..depth; 0 means depth"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			w, err := Int(p, "width")
+			if err != nil {
+				return nil, err
+			}
+			d, err := Int(p, "depth")
+			if err != nil {
+				return nil, err
+			}
+			af, err := Int(p, "almost_full")
+			if err != nil {
+				return nil, err
+			}
+			if af == 0 {
+				af = d
+			}
+			return blocks.FIFO(w, d, af)
+		},
+	},
+	{
+		Name:    "lfsr",
+		Summary: "linear-feedback shift register (pseudo-random source), Fibonacci or Galois",
+		Params: []Param{
+			{"width", "16", "bits, 2..64"},
+			{"taps", "", "1-based tap positions, width first, comma-separated; empty: the maximal-length table"},
+			{"kind", "galois", "galois or fibonacci"},
+			{"seed", "1", "power-on and reset value, non-zero, decimal or 0x hex"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			w, err := Int(p, "width")
+			if err != nil {
+				return nil, err
+			}
+			taps, err := Ints(p, "taps")
+			if err != nil {
+				return nil, err
+			}
+			kind, err := blocks.ParseLFSRKind(p["kind"])
+			if err != nil {
+				return nil, err
+			}
+			seed, err := Uint(p, "seed")
+			if err != nil {
+				return nil, err
+			}
+			return blocks.LFSR(w, taps, kind, seed)
+		},
+	},
+	{
+		Name:    "prienc",
+		Summary: "priority encoder: index of the lowest-numbered set input, and valid",
+		Params:  []Param{{"n", "8", "inputs, 1..1024"}},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			n, err := Int(p, "n")
+			if err != nil {
+				return nil, err
+			}
+			return blocks.PriorityEncoder(n)
+		},
+	},
+}
+
+// All returns every generator, sorted by name.
+func All() []Generator { return slices.Clone(generators) }
+
+// Lookup finds a generator by name; the error lists the known names.
+func Lookup(name string) (Generator, error) {
+	for _, g := range generators {
+		if g.Name == name {
+			return g, nil
+		}
+	}
+	return Generator{}, fmt.Errorf("unknown generator %q (known: %s)", name, strings.Join(names(), ", "))
+}
+
+func names() []string {
+	var out []string
+	for _, g := range generators {
+		out = append(out, g.Name)
+	}
+	return out
+}
+
+// New builds the generator's module from the given parameters: every key
+// must be a declared parameter (an unknown key is an error listing the
+// known ones) and missing parameters take their defaults. Errors are
+// prefixed with the generator's name.
+func (g Generator) New(params map[string]string) (*hdl.Module, error) {
+	full := make(map[string]string, len(g.Params))
+	for _, p := range g.Params {
+		full[p.Name] = p.Default
+	}
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // report the same unknown key every time
+	for _, k := range keys {
+		if _, ok := full[k]; !ok {
+			var known []string
+			for _, p := range g.Params {
+				known = append(known, p.Name)
+			}
+			return nil, fmt.Errorf("%s: unknown parameter %q (known: %s)", g.Name, k, strings.Join(known, ", "))
+		}
+		full[k] = params[k]
+	}
+	m, err := g.Build(full)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", g.Name, err)
+	}
+	return m, nil
+}
+
+// ParseAssignments turns CLI arguments of the form key=value into a map.
+// A missing '=', an empty key or a key given twice is an error.
+func ParseAssignments(args []string) (map[string]string, error) {
+	out := make(map[string]string, len(args))
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, fmt.Errorf("parameter %q is not key=value", a)
+		}
+		if _, dup := out[k]; dup {
+			return nil, fmt.Errorf("parameter %s given twice", k)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// Int reads a decimal integer parameter.
+func Int(p map[string]string, key string) (int, error) {
+	v, err := strconv.Atoi(strings.TrimSpace(p[key]))
+	if err != nil {
+		return 0, fmt.Errorf("parameter %s=%q: not a decimal integer", key, p[key])
+	}
+	return v, nil
+}
+
+// Uint reads an unsigned 64-bit parameter, decimal or 0x-prefixed hex (a
+// leading zero does not make it octal).
+func Uint(p map[string]string, key string) (uint64, error) {
+	s := strings.TrimSpace(p[key])
+	base := 10
+	if h, ok := strings.CutPrefix(strings.ToLower(s), "0x"); ok {
+		s, base = h, 16
+	}
+	v, err := strconv.ParseUint(s, base, 64)
+	if err != nil {
+		return 0, fmt.Errorf("parameter %s=%q: not an unsigned 64-bit integer (decimal or 0x hex)", key, p[key])
+	}
+	return v, nil
+}
+
+// Bool reads true/false (also 1/0, t/f as strconv.ParseBool does).
+func Bool(p map[string]string, key string) (bool, error) {
+	v, err := strconv.ParseBool(strings.TrimSpace(p[key]))
+	if err != nil {
+		return false, fmt.Errorf("parameter %s=%q: not true or false", key, p[key])
+	}
+	return v, nil
+}
+
+// Ints reads a comma-separated list of decimal integers; an empty value is
+// nil (the generator's default).
+func Ints(p map[string]string, key string) ([]int, error) {
+	s := strings.TrimSpace(p[key])
+	if s == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, fmt.Errorf("parameter %s=%q: %q is not a decimal integer", key, p[key], f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
