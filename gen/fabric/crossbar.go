@@ -106,10 +106,10 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 		hdl.P("w", cfg.DataWidth), hdl.P("d", cfg.Depth), hdl.P("it", cfg.Iterations), hdl.P("p", pkt))
 	ni, no, dw, depth := cfg.Inputs, cfg.Outputs, cfg.DataWidth, cfg.Depth
 	wo := IndexWidth(no)
-	wp := IndexWidth(depth)                 // VOQ pointer
-	wc := bits.Len(uint(depth))             // VOQ count 0..depth
-	wa := IndexWidth(no * depth)            // memory address
-	cw := dw + 1                            // memory word: {last, data}
+	wp := IndexWidth(depth)      // VOQ pointer
+	wc := bits.Len(uint(depth))  // VOQ count 0..depth
+	wa := IndexWidth(no * depth) // memory address
+	cw := dw + 1                 // memory word: {last, data}
 	pow2Out := no == 1<<uint(wo) // every dest value names an output
 
 	type voq struct {
