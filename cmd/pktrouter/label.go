@@ -1,0 +1,375 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pktnetwork/pktrouter/label"
+)
+
+func newLabelCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "label",
+		Short: "Work with cjdns source-routing labels (bit-exact with cjdns)",
+		Long: `Work with cjdns compact source-routing labels, the 64-bit routes the device
+forwards. Labels are written in cjdns' dotted form (0000.0000.0000.0013) or as
+hexadecimal (0x13, 0000000000000013). --scheme picks the encoding scheme:
+v358 (cjdns' default v3x5x8), v4x8, f4 or f8.`,
+		Example: `  pktrouter label path 5 2 19
+  pktrouter label splice 0000.0000.0000.0015 0000.0000.0000.0013
+  echo '{"from":1,"label":"0000000000000013"}' | pktrouter label hop`,
+	}
+	cmd.PersistentFlags().String("scheme", "v358", "encoding scheme: v358 (v3x5x8), v4x8, f4 or f8")
+	cmd.AddCommand(
+		newLabelSpliceCmd(a), newLabelUnspliceCmd(a), newLabelConvertCmd(a),
+		newLabelHopCmd(a), newLabelPathCmd(a), newLabelDecodeCmd(a),
+	)
+	return cmd
+}
+
+// schemeFlag returns the scheme named by --scheme.
+func schemeFlag(cmd *cobra.Command) (label.Scheme, error) {
+	name, _ := cmd.Flags().GetString("scheme")
+	s, err := label.SchemeByName(name)
+	if err != nil {
+		return nil, fmt.Errorf("--scheme: %w", err)
+	}
+	return s, nil
+}
+
+// parseLabel accepts a label in cjdns dotted form or as hexadecimal.
+func parseLabel(s string) (uint64, error) {
+	if strings.Contains(s, ".") {
+		return label.ParseLabel(s)
+	}
+	h := strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
+	if h == "" || len(h) > 16 {
+		return 0, fmt.Errorf("label %q: want dotted form 0000.0000.0000.0013 or up to 16 hex digits", s)
+	}
+	v, err := strconv.ParseUint(h, 16, 64)
+	if err != nil {
+		return 0, fmt.Errorf("label %q: not hexadecimal", s)
+	}
+	return v, nil
+}
+
+func parseLabels(args []string) ([]uint64, error) {
+	out := make([]uint64, len(args))
+	for i, s := range args {
+		v, err := parseLabel(s)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func newLabelSpliceCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "splice GO_HERE VIA_HERE",
+		Short: "Join two routes: VIA_HERE to a node, then GO_HERE from it",
+		Long: `splice joins a route to a middle node (VIA_HERE) and a route from that node
+(GO_HERE) into one route, as cjdns' LabelSplicer_splice does. It fails when the
+result does not fit in 64 bits.`,
+		Example: `  pktrouter label splice 0000.0000.0000.0015 0000.0000.0000.0013
+  # -> 0000.0000.0000.0153`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := parseLabels(args)
+			if err != nil {
+				return err
+			}
+			r, err := label.Splice(l[0], l[1])
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(a.out, label.FormatLabel(r))
+			return err
+		},
+	}
+}
+
+func newLabelUnspliceCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "unsplice FULL MID",
+		Short: "The route from MID onward, given the FULL route through MID",
+		Example: `  pktrouter label unsplice 0000.0000.0000.0153 0000.0000.0000.0013
+  # -> 0000.0000.0000.0015`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := parseLabels(args)
+			if err != nil {
+				return err
+			}
+			if !label.RoutesThrough(l[0], l[1]) {
+				return fmt.Errorf("%s does not route through %s", label.FormatLabel(l[0]), label.FormatLabel(l[1]))
+			}
+			_, err = fmt.Fprintln(a.out, label.FormatLabel(label.Unsplice(l[0], l[1])))
+			return err
+		},
+	}
+}
+
+func newLabelConvertCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "convert LABEL",
+		Short: "Re-encode a label's first director in another form of the scheme",
+		Long: `convert rewrites the first director of LABEL in the form --to (a form index of
+the scheme, or "canonical" for the form cjdns picks), keeping the rest of the
+route, as cjdns' EncodingScheme_convertLabel does.`,
+		Example: `  pktrouter label convert 0000.0000.0000.0013 --to 2
+  pktrouter label convert --scheme v4x8 0000.0000.0000.0006 --to canonical`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := schemeFlag(cmd)
+			if err != nil {
+				return err
+			}
+			l, err := parseLabel(args[0])
+			if err != nil {
+				return err
+			}
+			to, _ := cmd.Flags().GetString("to")
+			form := label.Canonical
+			if to != "canonical" {
+				n, err := strconv.Atoi(to)
+				if err != nil || n < 0 || n >= len(s) {
+					return fmt.Errorf("--to %q: want \"canonical\" or a form index 0..%d", to, len(s)-1)
+				}
+				form = n
+			}
+			r, err := s.ConvertLabel(l, form)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(a.out, label.FormatLabel(r))
+			return err
+		},
+	}
+	cmd.Flags().String("to", "canonical", `target form: a form index, or "canonical"`)
+	return cmd
+}
+
+func newLabelPathCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "path IFACE...",
+		Short: "Build a route from the egress interface number at each hop",
+		Long: `path builds the label of a route from the interface number each switch along it
+sends the packet out of, first hop first, each director in the scheme's
+canonical form. It prints the route, then each hop's director.`,
+		Example: `  pktrouter label path 5 2 19
+  pktrouter label path --scheme f8 3 200`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := schemeFlag(cmd)
+			if err != nil {
+				return err
+			}
+			ifaces := make([]uint32, len(args))
+			for i, arg := range args {
+				n, err := strconv.ParseUint(arg, 10, 32)
+				if err != nil {
+					return fmt.Errorf("hop %d: interface %q is not a number", i+1, arg)
+				}
+				ifaces[i] = uint32(n)
+			}
+			route, dirs, err := buildPath(s, ifaces)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(a.out, label.FormatLabel(route))
+			for i, d := range dirs {
+				fmt.Fprintf(a.out, "  hop %d: interface %d, director %s\n", i+1, ifaces[i], label.FormatLabel(d))
+			}
+			return nil
+		},
+	}
+}
+
+// buildPath returns the route through ifaces (egress interface per hop, first
+// hop first) and each hop's one-hop label (director plus terminating 1).
+func buildPath(s label.Scheme, ifaces []uint32) (uint64, []uint64, error) {
+	hops := make([]uint64, len(ifaces))
+	for i, n := range ifaces {
+		d, err := s.Compress(n, label.Canonical)
+		if err != nil {
+			return 0, nil, fmt.Errorf("hop %d: interface %d: %w", i+1, n, err)
+		}
+		f, err := s.FormOf(d)
+		if err != nil {
+			return 0, nil, fmt.Errorf("hop %d: interface %d: %w", i+1, n, err)
+		}
+		hops[i] = d | 1<<s[f].Size() // the director, then the terminating 1
+	}
+	route := hops[len(hops)-1]
+	for i := len(hops) - 2; i >= 0; i-- {
+		r, err := label.Splice(route, hops[i])
+		if err != nil {
+			return 0, nil, fmt.Errorf("route through %d hops does not fit in 64 bits: %w", len(hops), err)
+		}
+		route = r
+	}
+	return route, hops, nil
+}
+
+// hopRequest is one line of `label hop`'s JSON-lines input.
+type hopRequest struct {
+	Scheme     string   `json:"scheme"`
+	From       *uint32  `json:"from"`
+	Label      string   `json:"label"`
+	LabelShift uint8    `json:"labelShift"`
+	Present    []uint32 `json:"present"`
+}
+
+// hopResult is one line of output: exactly one of the groups is set.
+type hopResult struct {
+	To         *uint32 `json:"to,omitempty"`
+	Label      string  `json:"label,omitempty"`
+	LabelShift *uint8  `json:"labelShift,omitempty"`
+	Error      uint32  `json:"error,omitempty"`
+	Drop       string  `json:"drop,omitempty"`
+	Invalid    string  `json:"invalid,omitempty"`
+}
+
+// hop runs one request through label.Forward.
+func hop(req hopRequest, defaultScheme string) (hopResult, error) {
+	name := req.Scheme
+	if name == "" {
+		name = defaultScheme
+	}
+	s, err := label.SchemeByName(name)
+	if err != nil {
+		return hopResult{}, fmt.Errorf("scheme: %w", err)
+	}
+	if req.From == nil {
+		return hopResult{}, errors.New(`missing "from" (the ingress interface number)`)
+	}
+	l, err := parseLabel(req.Label)
+	if err != nil {
+		return hopResult{}, err
+	}
+	if req.LabelShift > 63 {
+		return hopResult{}, fmt.Errorf("labelShift %d: must be 0..63", req.LabelShift)
+	}
+	present := func(uint32) bool { return true }
+	if req.Present != nil {
+		set := make(map[uint32]bool, len(req.Present))
+		for _, p := range req.Present {
+			set[p] = true
+		}
+		present = func(n uint32) bool { return set[n] }
+	}
+	to, out, err := s.Forward(label.Header{Label: l, LabelShift: req.LabelShift, TrafficClass: 0xffff}, *req.From, present)
+	var se label.SwitchError
+	switch {
+	case err == nil:
+		return hopResult{To: &to, Label: fmt.Sprintf("%016x", out.Label), LabelShift: &out.LabelShift}, nil
+	case errors.As(err, &se):
+		return hopResult{Error: se.Code}, nil
+	case errors.Is(err, label.ErrShiftOverflow):
+		return hopResult{Drop: "shift"}, nil
+	default:
+		return hopResult{}, err
+	}
+}
+
+func newLabelHopCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "hop [LABEL]",
+		Short: "Run one cjdns switch hop (SwitchCore) on a label",
+		Long: `hop forwards a switch header through one switch, exactly as cjdns' SwitchCore:
+it decodes the first director, checks the interface exists, shifts the label
+and splices in the bit-reversed director of the ingress interface.
+
+With a LABEL argument it runs that one hop (--from, --shift, --present).
+Without one it reads JSON lines on stdin, one request a line:
+  {"scheme":"v358","from":5,"label":"0000000000000013","labelShift":0,"present":[0,2,5]}
+("scheme" defaults to --scheme, "present" to every interface slot) and writes
+one JSON line each:
+  {"to":2,"label":"…","labelShift":4}   forwarded out of interface "to"
+  {"error":1}                           cjdns error frame (1 MALFORMED_ADDRESS, 10 RETURN_PATH_INVALID)
+  {"drop":"shift"}                      dropped silently: labelShift would pass 63
+  {"invalid":"…"}                       the request line itself is bad (exit status 1 at the end)`,
+		Example: `  pktrouter label hop --from 1 0000.0000.0000.0013
+  printf '%s\n' '{"from":5,"label":"0000000000000013"}' '{"from":1,"label":"0000000000000001"}' | pktrouter label hop`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			scheme, _ := cmd.Flags().GetString("scheme")
+			if _, err := label.SchemeByName(scheme); err != nil {
+				return fmt.Errorf("--scheme: %w", err)
+			}
+			if len(args) == 1 {
+				from, _ := cmd.Flags().GetUint32("from")
+				shift, _ := cmd.Flags().GetUint8("shift")
+				present, _ := cmd.Flags().GetUintSlice("present")
+				req := hopRequest{From: &from, Label: args[0], LabelShift: shift}
+				if cmd.Flags().Changed("present") {
+					req.Present = make([]uint32, len(present))
+					for i, p := range present {
+						req.Present[i] = uint32(p)
+					}
+				}
+				res, err := hop(req, scheme)
+				if err != nil {
+					return err
+				}
+				return json.NewEncoder(a.out).Encode(res)
+			}
+			return hopLines(a.in, a.out, scheme)
+		},
+	}
+	cmd.Flags().Uint32("from", 1, "ingress interface number (1 is the switch itself)")
+	cmd.Flags().Uint8("shift", 0, "labelShift of the incoming header (0..63)")
+	cmd.Flags().UintSlice("present", nil, "interface numbers that exist (default: every slot)")
+	return cmd
+}
+
+// hopLines answers each JSON request line of in with one JSON line on out.
+// A bad line gets an "invalid" answer in its place, so answers stay aligned
+// with requests, and the run ends with an error counting them.
+func hopLines(in io.Reader, out io.Writer, scheme string) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	w := bufio.NewWriter(out)
+	enc := json.NewEncoder(w)
+	bad, n := 0, 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var req hopRequest
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.DisallowUnknownFields()
+		res, err := hopResult{}, dec.Decode(&req)
+		if err == nil {
+			res, err = hop(req, scheme)
+		}
+		if err != nil {
+			bad++
+			res = hopResult{Invalid: fmt.Sprintf("line %d: %v", n, err)}
+		}
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading stdin: %w", err)
+	}
+	if bad > 0 {
+		return fmt.Errorf("%d of %d request lines were invalid (see the \"invalid\" answers)", bad, n)
+	}
+	return nil
+}

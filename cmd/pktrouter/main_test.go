@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pktnetwork/pktrouter/label"
+)
+
+// run executes the CLI with args and stdin, returning stdout, stderr and the error.
+func run(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errw bytes.Buffer
+	root := newRootCmd(strings.NewReader(stdin), &out, &errw)
+	root.SetArgs(args)
+	err := execute(root)
+	return out.String(), errw.String(), err
+}
+
+func TestVersion(t *testing.T) {
+	out, _, err := run(t, "", "version")
+	if err != nil || !strings.HasPrefix(out, "pktrouter ") {
+		t.Fatalf("version: %q, %v", out, err)
+	}
+}
+
+func TestEveryCommandHasHelpWithExample(t *testing.T) {
+	root := newRootCmd(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+	cmds := root.Commands()
+	for len(cmds) > 0 {
+		c := cmds[0]
+		cmds = append(cmds[1:], c.Commands()...)
+		if c.Name() == "help" || c.Name() == "completion" {
+			continue
+		}
+		if c.Short == "" || c.Example == "" {
+			t.Errorf("%s: want a Short description and an Example", c.CommandPath())
+		}
+	}
+}
+
+func TestUnknownFlagSaysHowToGetHelp(t *testing.T) {
+	_, errOut, err := run(t, "", "label", "path", "--bogus", "5")
+	if err == nil || !strings.Contains(errOut, "unknown flag: --bogus") || !strings.Contains(errOut, "pktrouter label path --help") {
+		t.Fatalf("err %v, stderr %q", err, errOut)
+	}
+}
+
+func TestLogLevelValidated(t *testing.T) {
+	_, errOut, err := run(t, "", "--log-level", "loud", "version")
+	if err == nil || !strings.Contains(errOut, `"loud"`) {
+		t.Fatalf("err %v, stderr %q", err, errOut)
+	}
+}
+
+// pathOut runs `label path 5 2 19` with extra args and returns its first line.
+func pathOut(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errOut, err := run(t, "", append([]string{"label", "path", "5", "2", "19"}, args...)...)
+	if err != nil {
+		t.Fatalf("label path: %v: %s", err, errOut)
+	}
+	return strings.SplitN(out, "\n", 2)[0]
+}
+
+func TestFlagSources(t *testing.T) {
+	want := func(scheme label.Scheme) string {
+		r, _, err := buildPath(scheme, []uint32{5, 2, 19})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return label.FormatLabel(r)
+	}
+	if want(label.V358) == want(label.F8) {
+		t.Fatal("test needs schemes that encode the path differently")
+	}
+	if got := pathOut(t); got != want(label.V358) {
+		t.Errorf("default: got %s, want v358 route %s", got, want(label.V358))
+	}
+	cfg := filepath.Join(t.TempDir(), "pktrouter.yaml")
+	if err := os.WriteFile(cfg, []byte("scheme: f8\nlog-level: info\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := pathOut(t, "--config", cfg); got != want(label.F8) {
+		t.Errorf("config file: got %s, want f8 route %s", got, want(label.F8))
+	}
+	t.Setenv("PKTROUTER_SCHEME", "v4x8")
+	if got := pathOut(t, "--config", cfg); got != want(label.V4x8) {
+		t.Errorf("env over config: got %s, want v4x8 route %s", got, want(label.V4x8))
+	}
+	if got := pathOut(t, "--config", cfg, "--scheme", "f8"); got != want(label.F8) {
+		t.Errorf("flag over env: got %s, want f8 route %s", got, want(label.F8))
+	}
+	t.Setenv("PKTROUTER_SCHEME", "v9")
+	if _, errOut, err := run(t, "", "label", "path", "5"); err == nil || !strings.Contains(errOut, "PKTROUTER_SCHEME") && !strings.Contains(errOut, "v9") {
+		t.Errorf("bad env value: err %v, stderr %q", err, errOut)
+	}
+}
+
+func TestMissingConfigFile(t *testing.T) {
+	_, errOut, err := run(t, "", "--config", "/nonexistent/p.yaml", "version")
+	if err == nil || !strings.Contains(errOut, "/nonexistent/p.yaml") {
+		t.Fatalf("err %v, stderr %q", err, errOut)
+	}
+}
+
+func TestSpliceUnspliceRoundTrip(t *testing.T) {
+	out, _, err := run(t, "", "label", "splice", "0000.0000.0000.0015", "0000.0000.0000.0013")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := strings.TrimSpace(out)
+	wantFull, _ := label.Splice(0x15, 0x13)
+	if full != label.FormatLabel(wantFull) {
+		t.Fatalf("splice: %s, want %s", full, label.FormatLabel(wantFull))
+	}
+	out, _, err = run(t, "", "label", "unsplice", full, "0x13")
+	if err != nil || strings.TrimSpace(out) != "0000.0000.0000.0015" {
+		t.Fatalf("unsplice: %q, %v", out, err)
+	}
+	if _, errOut, err := run(t, "", "label", "unsplice", full, "0x17"); err == nil || !strings.Contains(errOut, "does not route through") {
+		t.Fatalf("unsplice of unrelated label: %v %q", err, errOut)
+	}
+	if _, errOut, err := run(t, "", "label", "splice", "0000.0000.zz00.0015", "1"); err == nil || !strings.Contains(errOut, "zz00") {
+		t.Fatalf("bad label: %v %q", err, errOut)
+	}
+}
+
+func TestHopJSONLines(t *testing.T) {
+	in := strings.Join([]string{
+		`{"scheme":"v358","from":5,"label":"0000000000000013","labelShift":0,"present":[0,2,5]}`,
+		`{"from":1,"label":"0000000000000013"}`,
+		`{"from":1,"label":"0000000000000013","present":[1]}`,
+		`{"from":1,"label":"0000000000000013","labelShift":62}`,
+		`{"from":1,"label":"nothex"}`,
+		`not json`,
+		`{"scheme":"v358","label":"13"}`,
+	}, "\n")
+	out, errOut, err := run(t, in, "label", "hop")
+	if err == nil || !strings.Contains(errOut, "3 of 7 request lines were invalid") {
+		t.Errorf("want an error counting 3 bad lines, got %v %q", err, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 7 {
+		t.Fatalf("want one answer per request, got %d:\n%s", len(lines), out)
+	}
+	// Lines 1 to 4 must agree with label.Forward itself.
+	reqs := []struct {
+		from    uint32
+		shift   uint8
+		present []uint32
+	}{{5, 0, []uint32{0, 2, 5}}, {1, 0, nil}, {1, 0, []uint32{1}}, {1, 62, nil}}
+	for i, r := range reqs {
+		present := func(uint32) bool { return true }
+		if r.present != nil {
+			present = func(n uint32) bool {
+				for _, p := range r.present {
+					if p == n {
+						return true
+					}
+				}
+				return false
+			}
+		}
+		to, h, ferr := label.V358.Forward(label.Header{Label: 0x13, LabelShift: r.shift, TrafficClass: 0xffff}, r.from, present)
+		var want string
+		var se label.SwitchError
+		switch {
+		case ferr == nil:
+			want = fmt.Sprintf(`{"to":%d,"label":"%016x","labelShift":%d}`, to, h.Label, h.LabelShift)
+		case errors.As(ferr, &se):
+			want = fmt.Sprintf(`{"error":%d}`, se.Code)
+		default:
+			want = `{"drop":"shift"}`
+		}
+		if lines[i] != want {
+			t.Errorf("line %d: got %s, want %s", i+1, lines[i], want)
+		}
+	}
+	for i, frag := range map[int]string{4: "line 5", 5: "line 6", 6: `missing \"from\"`} {
+		var res map[string]string
+		if err := json.Unmarshal([]byte(lines[i]), &res); err != nil || !strings.Contains(lines[i], frag) || res["invalid"] == "" {
+			t.Errorf("line %d: got %s, want an invalid answer mentioning %s", i+1, lines[i], frag)
+		}
+	}
+}
+
+func TestHopSingle(t *testing.T) {
+	out, _, err := run(t, "", "label", "hop", "--from", "1", "0000.0000.0000.0013")
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, h, _ := label.V358.Forward(label.Header{Label: 0x13, TrafficClass: 0xffff}, 1, func(uint32) bool { return true })
+	want := fmt.Sprintf(`{"to":%d,"label":"%016x","labelShift":%d}`, to, h.Label, h.LabelShift)
+	if strings.TrimSpace(out) != want {
+		t.Fatalf("got %s want %s", out, want)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	for _, s := range []string{"v358", "v4x8", "f8"} {
+		out, errOut, err := run(t, "", "demo", "--scheme", s)
+		if err != nil {
+			t.Fatalf("%s: demo failed: %v\n%s%s", s, err, out, errOut)
+		}
+		if !strings.Contains(out, "The reply reached A") || strings.Count(out, "\n  ") < 10 {
+			t.Errorf("%s: demo output lacks the hops or the arrival:\n%s", s, out)
+		}
+	}
+}
