@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -31,7 +32,7 @@ func buildBlock(name string, kvs []string) (*hdl.Module, *hdl.Design, error) {
 	}
 	m, err := g.New(params)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
+		return nil, nil, err
 	}
 	d, err := m.Build()
 	if err != nil {
@@ -141,11 +142,12 @@ func newSimCmd(a *app) *cobra.Command {
 		Short: "Simulate a block cycle-accurately in the Go simulator",
 		Long: `sim builds a block as gen does and runs it in pktrouter's cycle-accurate Go
 simulator: reset for one cycle, then --cycles clock cycles with every input
-held at --inputs (default 0; pseudo-random with --random). It prints the
+held at the values --set gives (default 0), or pseudo-random with --random. It prints the
 outputs at the end and the simulation speed, and with --vcd writes a waveform
 (IEEE 1364 VCD, for GTKWave) of the signals named by --signals (default:
 every port).`,
-		Example: `  pktrouter sim counter -p width=8 --cycles 300
+		Example: `  pktrouter sim bench_arbfifo --set run=1 --cycles 1000000
+  pktrouter sim counter -p width=8 --set en=1 --cycles 300
   pktrouter sim fifo -p width=8 -p depth=16 --cycles 1000 --random --vcd fifo.vcd`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -155,6 +157,7 @@ every port).`,
 			vcd, _ := f.GetString("vcd")
 			signals, _ := f.GetStringSlice("signals")
 			random, _ := f.GetBool("random")
+			sets, _ := f.GetStringArray("set")
 			if cycles < 1 {
 				return fmt.Errorf("--cycles %d: want at least 1", cycles)
 			}
@@ -166,6 +169,19 @@ every port).`,
 			if err != nil {
 				return err
 			}
+			held, err := gen.ParseAssignments(sets)
+			if err != nil {
+				return fmt.Errorf("--set: %w", err)
+			}
+			for name, v := range held {
+				n, err := strconv.ParseUint(v, 0, 64)
+				if err != nil {
+					return fmt.Errorf("--set %s=%s: not a number", name, v)
+				}
+				if err := s.Poke(name, n); err != nil {
+					return fmt.Errorf("--set %s: %w", name, err)
+				}
+			}
 			return runSim(a, s, d, cycles, random, vcd, signals)
 		},
 	}
@@ -173,6 +189,7 @@ every port).`,
 	cmd.Flags().Int("cycles", 1000, "clock cycles to run after reset")
 	cmd.Flags().String("vcd", "", "write a VCD waveform to this file")
 	cmd.Flags().StringSlice("signals", nil, "signals to put in the VCD (default: every port)")
+	cmd.Flags().StringArray("set", nil, "hold input NAME at VALUE (NAME=VALUE, repeatable; 0x for hex)")
 	cmd.Flags().Bool("random", false, "drive inputs with pseudo-random values each cycle (seed 1)")
 	return cmd
 }
