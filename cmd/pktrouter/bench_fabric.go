@@ -27,7 +27,7 @@ func newBenchCmd(a *app) *cobra.Command {
 		Example: `  pktrouter bench fabric
   pktrouter bench fabric --json --slots 5000`,
 	}
-	cmd.AddCommand(newBenchFabricCmd(a), newBenchShaperCmd(a))
+	cmd.AddCommand(newBenchFabricCmd(a), newBenchShaperCmd(a), newBenchSimCmd(a))
 	return cmd
 }
 

@@ -1,0 +1,379 @@
+// Package simbench measures the Go simulator against Verilator and Icarus on
+// one design, in one run, the way `pktrouter bench sim` reports it.
+//
+// The design is gen/blocks.BenchArbiterFIFOs: it stimulates itself, so each
+// engine only toggles the clock, and no per-cycle I/O blurs what is measured.
+// Every engine runs the same sequence — one reset cycle with run=0, then run=1
+// for N cycles — and reports the design's checksum and word count at the end;
+// the three must agree at a common cycle count, or the figures are refused.
+//
+// Fairness: Verilator is built with -O3 (and -O3 C++), single-threaded, no
+// tracing, driven by a C++ main that toggles clk and calls eval; Icarus runs a
+// Verilog top that toggles clk with #1 delays; the Go simulator is timed
+// around Step. Verilator and Go time their own loops; Icarus is timed from
+// outside, minus the time of a 1-cycle run (start-up and elaboration).
+package simbench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pktnetwork/pktrouter/gen/blocks"
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+	"github.com/pktnetwork/pktrouter/gen/verilog"
+	"github.com/pktnetwork/pktrouter/sim"
+)
+
+// Result is one run of the benchmark. Field names follow the JSON the CLI
+// prints.
+type Result struct {
+	Design               string  `json:"design"`
+	Cells                int     `json:"cells"` // Yosys generic `synth; stat` cell count
+	GoCyclesPerS         float64 `json:"go_cycles_per_s"`
+	VerilatorCyclesPerS  float64 `json:"verilator_cycles_per_s"`
+	IcarusCyclesPerS     float64 `json:"icarus_cycles_per_s"`
+	GoOverVerilator      float64 `json:"go_over_verilator"`
+	GoOverIcarus         float64 `json:"go_over_icarus"`
+	GoCycles             int     `json:"go_cycles"`
+	VerilatorCycles      int     `json:"verilator_cycles"`
+	IcarusCycles         int     `json:"icarus_cycles"`
+	CheckCycles          int     `json:"check_cycles"`
+	Checksum             string  `json:"checksum"` // checksum:words after CheckCycles, equal on all engines
+	VerilatorVersion     string  `json:"verilator_version"`
+	IcarusVersion        string  `json:"icarus_version"`
+	GoSimulatorKind      string  `json:"go_simulator"`
+	VerilatorBuildSecond float64 `json:"verilator_build_s"`
+}
+
+// Options size the run. Zero values take the defaults.
+type Options struct {
+	Requesters      int // design parameter n (default 8)
+	GoCycles        int // default 2,000,000
+	VerilatorCycles int // default 20,000,000
+	IcarusCycles    int // default 100,000
+	CheckCycles     int // cycles all engines run to compare results (default 10,000)
+	WorkDir         string
+	Progress        func(string) // called with a line per step; may be nil
+}
+
+func (o *Options) defaults() {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.Requesters, 8)
+	def(&o.GoCycles, 2_000_000)
+	def(&o.VerilatorCycles, 20_000_000)
+	def(&o.IcarusCycles, 100_000)
+	def(&o.CheckCycles, 10_000)
+	if o.Progress == nil {
+		o.Progress = func(string) {}
+	}
+}
+
+// Run builds the design, runs the three engines and returns their speeds.
+func Run(ctx context.Context, o Options) (Result, error) {
+	o.defaults()
+	for _, t := range []string{"verilator", "iverilog", "vvp", "yosys"} {
+		if _, err := exec.LookPath(t); err != nil {
+			return Result{}, fmt.Errorf("%s not found on PATH (install with `make tools`)", t)
+		}
+	}
+	m, err := blocks.BenchArbiterFIFOs(o.Requesters)
+	if err != nil {
+		return Result{}, err
+	}
+	d, err := m.Build()
+	if err != nil {
+		return Result{}, err
+	}
+	dir := o.WorkDir
+	if dir == "" {
+		dir, err = os.MkdirTemp("", "pktrouter-simbench-")
+		if err != nil {
+			return Result{}, err
+		}
+		defer os.RemoveAll(dir)
+	}
+	var srcs []string
+	for _, f := range verilog.Files(d, verilog.Options{}) {
+		p := filepath.Join(dir, f.Name)
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			return Result{}, err
+		}
+		srcs = append(srcs, p)
+	}
+	top := d.Top.Name
+	r := Result{Design: top, GoCycles: o.GoCycles, VerilatorCycles: o.VerilatorCycles, IcarusCycles: o.IcarusCycles, CheckCycles: o.CheckCycles, GoSimulatorKind: "interpreter"}
+
+	o.Progress("yosys: counting cells")
+	if r.Cells, err = cellCount(ctx, dir, srcs, top); err != nil {
+		return r, err
+	}
+
+	o.Progress("go: running")
+	goSum, goRate, err := runGo(d, o.CheckCycles, o.GoCycles)
+	if err != nil {
+		return r, err
+	}
+	r.GoCyclesPerS = goRate
+
+	o.Progress("verilator: building with -O3")
+	t0 := time.Now()
+	vbin, err := buildVerilator(ctx, dir, srcs, top)
+	if err != nil {
+		return r, err
+	}
+	r.VerilatorBuildSecond = time.Since(t0).Seconds()
+	o.Progress("verilator: running")
+	vSum, _, err := runVerilator(ctx, vbin, o.CheckCycles)
+	if err != nil {
+		return r, err
+	}
+	if _, r.VerilatorCyclesPerS, err = runVerilator(ctx, vbin, o.VerilatorCycles); err != nil {
+		return r, err
+	}
+
+	o.Progress("icarus: compiling and running")
+	vvp, err := buildIcarus(ctx, dir, srcs, top)
+	if err != nil {
+		return r, err
+	}
+	iSum, _, err := runIcarus(ctx, vvp, o.CheckCycles)
+	if err != nil {
+		return r, err
+	}
+	_, base, err := runIcarus(ctx, vvp, 1)
+	if err != nil {
+		return r, err
+	}
+	_, full, err := runIcarus(ctx, vvp, o.IcarusCycles)
+	if err != nil {
+		return r, err
+	}
+	if full <= base {
+		return r, fmt.Errorf("icarus: %d cycles took no longer than 1 (%v vs %v): raise the cycle count", o.IcarusCycles, full, base)
+	}
+	r.IcarusCyclesPerS = float64(o.IcarusCycles-1) / (full - base).Seconds()
+
+	if goSum != vSum || goSum != iSum {
+		return r, fmt.Errorf("engines disagree after %d cycles: go %s, verilator %s, icarus %s", o.CheckCycles, goSum, vSum, iSum)
+	}
+	r.Checksum = goSum
+	r.GoOverVerilator = r.GoCyclesPerS / r.VerilatorCyclesPerS
+	r.GoOverIcarus = r.GoCyclesPerS / r.IcarusCyclesPerS
+	r.VerilatorVersion = toolVersion(ctx, "verilator", "--version")
+	r.IcarusVersion = toolVersion(ctx, "iverilog", "-V")
+	return r, nil
+}
+
+// runGo returns the checksum after check cycles and the speed over n cycles.
+func runGo(d *hdl.Design, check, n int) (string, float64, error) {
+	s, err := sim.NewDesign(d)
+	if err != nil {
+		return "", 0, err
+	}
+	start := func() error {
+		if err := s.Poke("run", 0); err != nil {
+			return err
+		}
+		s.Reset()
+		return s.Poke("run", 1)
+	}
+	if err := start(); err != nil {
+		return "", 0, err
+	}
+	s.Step(check)
+	sum, err := goChecksum(s)
+	if err != nil {
+		return "", 0, err
+	}
+	s.PowerOn()
+	if err := start(); err != nil {
+		return "", 0, err
+	}
+	t := time.Now()
+	s.Step(n)
+	el := time.Since(t)
+	return sum, float64(n) / el.Seconds(), nil
+}
+
+func goChecksum(s *sim.Sim) (string, error) {
+	c, err := s.Peek("checksum")
+	if err != nil {
+		return "", err
+	}
+	w, err := s.Peek("words")
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%08x:%08x", c, w), nil
+}
+
+func cellCount(ctx context.Context, dir string, srcs []string, top string) (int, error) {
+	script := fmt.Sprintf("read_verilog %s\nsynth -top %s\nstat\n", strings.Join(srcs, " "), top)
+	out, err := run(ctx, dir, "yosys", "-q", "-p", script)
+	if err != nil {
+		return 0, err
+	}
+	m := regexp.MustCompile(`Number of cells:\s+(\d+)`).FindAllStringSubmatch(out, -1)
+	if len(m) == 0 {
+		// -q hides stat; ask again with the log on.
+		out, err = run(ctx, dir, "yosys", "-p", script)
+		if err != nil {
+			return 0, err
+		}
+		m = regexp.MustCompile(`Number of cells:\s+(\d+)`).FindAllStringSubmatch(out, -1)
+		if len(m) == 0 {
+			return 0, fmt.Errorf("yosys stat: no cell count in output")
+		}
+	}
+	return strconv.Atoi(m[len(m)-1][1])
+}
+
+const verilatorMain = `// simbench driver: reset, then N clock cycles, timed around the loop only.
+#include "V%[1]s.h"
+#include "verilated.h"
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+int main(int argc, char** argv) {
+    long n = argc > 1 ? atol(argv[1]) : 1000;
+    VerilatedContext* ctx = new VerilatedContext;
+    V%[1]s* top = new V%[1]s{ctx};
+    top->clk = 0; top->rst = 1; top->run = 0; top->eval();
+    top->clk = 1; top->eval();
+    top->clk = 0; top->rst = 0; top->run = 1; top->eval();
+    auto t0 = std::chrono::steady_clock::now();
+    for (long i = 0; i < n; i++) {
+        top->clk = 1; top->eval();
+        top->clk = 0; top->eval();
+    }
+    auto t1 = std::chrono::steady_clock::now();
+    double s = std::chrono::duration<double>(t1 - t0).count();
+    printf("%%08x:%%08x %%.9f\n", (unsigned)top->checksum, (unsigned)top->words, s);
+    top->final();
+    delete top;
+    delete ctx;
+    return 0;
+}
+`
+
+func buildVerilator(ctx context.Context, dir string, srcs []string, top string) (string, error) {
+	mainCpp := filepath.Join(dir, "simbench_main.cpp")
+	if err := os.WriteFile(mainCpp, []byte(fmt.Sprintf(verilatorMain, top)), 0o644); err != nil {
+		return "", err
+	}
+	obj := filepath.Join(dir, "vobj")
+	args := []string{"-O3", "--x-assign", "fast", "--x-initial", "fast", "--noassert",
+		"--cc", "--exe", "--build", "-j", "2", "--threads", "1",
+		"-CFLAGS", "-O3", "--Mdir", obj, "--top-module", top, "-o", "simbench", mainCpp}
+	args = append(args, srcs...)
+	if _, err := run(ctx, dir, "verilator", args...); err != nil {
+		return "", err
+	}
+	return filepath.Join(obj, "simbench"), nil
+}
+
+// runVerilator returns the checksum and cycles per second of an n-cycle run.
+func runVerilator(ctx context.Context, bin string, n int) (string, float64, error) {
+	out, err := run(ctx, "", bin, strconv.Itoa(n))
+	if err != nil {
+		return "", 0, err
+	}
+	f := strings.Fields(out)
+	if len(f) != 2 {
+		return "", 0, fmt.Errorf("verilator bench: unexpected output %q", out)
+	}
+	secs, err := strconv.ParseFloat(f[1], 64)
+	if err != nil || secs <= 0 {
+		return "", 0, fmt.Errorf("verilator bench: bad time in %q", out)
+	}
+	return f[0], float64(n) / secs, nil
+}
+
+const icarusTop = "`timescale 1ns/1ns\n" + `// simbench driver: reset, then +cycles=N clock cycles.
+module simbench_tb;
+    reg clk = 1'b0;
+    reg rst = 1'b1;
+    reg run = 1'b0;
+    wire [31:0] checksum;
+    wire [31:0] words;
+    integer n, i;
+    %[1]s dut (.clk(clk), .rst(rst), .run(run), .checksum(checksum), .words(words));
+    initial begin
+        if (!$value$plusargs("cycles=%%d", n)) n = 1000;
+        #1 clk = 1'b1;
+        #1 clk = 1'b0;
+        rst = 1'b0;
+        run = 1'b1;
+        for (i = 0; i < n; i = i + 1) begin
+            #1 clk = 1'b1;
+            #1 clk = 1'b0;
+        end
+        $display("%%08x:%%08x", checksum, words);
+        $finish;
+    end
+endmodule
+`
+
+func buildIcarus(ctx context.Context, dir string, srcs []string, top string) (string, error) {
+	tb := filepath.Join(dir, "simbench_tb.v")
+	if err := os.WriteFile(tb, []byte(fmt.Sprintf(icarusTop, top)), 0o644); err != nil {
+		return "", err
+	}
+	vvp := filepath.Join(dir, "simbench.vvp")
+	args := append([]string{"-g2005", "-s", "simbench_tb", "-o", vvp, tb}, srcs...)
+	if _, err := run(ctx, dir, "iverilog", args...); err != nil {
+		return "", err
+	}
+	return vvp, nil
+}
+
+// runIcarus returns the checksum and wall time of an n-cycle run.
+func runIcarus(ctx context.Context, vvp string, n int) (string, time.Duration, error) {
+	t := time.Now()
+	out, err := run(ctx, "", "vvp", "-n", vvp, fmt.Sprintf("+cycles=%d", n))
+	el := time.Since(t)
+	if err != nil {
+		return "", 0, err
+	}
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimSpace(line)
+		if regexp.MustCompile(`^[0-9a-f]{8}:[0-9a-f]{8}$`).MatchString(line) {
+			return line, el, nil
+		}
+	}
+	return "", 0, fmt.Errorf("icarus bench: no checksum in output %q", out)
+}
+
+func run(ctx context.Context, dir, name string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Run(); err != nil {
+		out := buf.String()
+		if len(out) > 2000 {
+			out = out[len(out)-2000:]
+		}
+		return "", fmt.Errorf("%s: %w\n%s", name, err, out)
+	}
+	return buf.String(), nil
+}
+
+func toolVersion(ctx context.Context, name, flag string) string {
+	out, _ := exec.CommandContext(ctx, name, flag).CombinedOutput()
+	line, _, _ := strings.Cut(string(out), "\n")
+	return strings.TrimSpace(line)
+}
