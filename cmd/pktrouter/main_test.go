@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pktnetwork/pktrouter/label"
+	"github.com/pktnetwork/pktrouter/linkframe"
 )
 
 // run executes the CLI with args and stdin, returning stdout, stderr and the error.
@@ -260,5 +262,54 @@ func TestGenIsDeterministicAndSims(t *testing.T) {
 	}
 	if data, err := os.ReadFile(vcd); err != nil || !bytes.Contains(data, []byte("$enddefinitions")) {
 		t.Errorf("VCD not written: %v", err)
+	}
+}
+
+func TestDecodeCapture(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "in.pcap")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := linkframe.NewWriter(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames := []linkframe.Frame{
+		{LeaseTag: 3, Header: label.Header{Label: 0x13, LabelShift: 2, TrafficClass: 0x8005}},
+		{LeaseTag: 0, Header: label.Header{Label: 0x0000_0000_0000_ca5b, Congestion: 9, SuppressErrors: true, TrafficClass: 0xffff}},
+	}
+	for i := range frames {
+		if err := w.Write(time.Unix(int64(i), 0), &frames[i], make([]byte, 10*i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Close()
+	out, errOut, err := run(t, "", "label", "decode", p)
+	if err != nil {
+		t.Fatalf("decode: %v %s", err, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want a header and 2 frames:\n%s", out)
+	}
+	next5, _, _ := label.V358.Decompress(0xca5b)
+	want := [][]string{
+		{"1", "3", "0000.0000.0000.0013", "", "2", "1", "5", "0", "0", "0"},
+		{"2", "0", "0000.0000.0000.ca5b", fmt.Sprint(next5), "0", "-", "-", "9", "1", "10"},
+	}
+	for i, w := range want {
+		got := strings.Fields(lines[i+1])
+		if len(got) != len(w) {
+			t.Fatalf("frame %d: %q", i+1, lines[i+1])
+		}
+		for j := range w {
+			if w[j] != "" && got[j] != w[j] {
+				t.Errorf("frame %d column %d: got %s want %s (%q)", i+1, j, got[j], w[j], lines[i+1])
+			}
+		}
+	}
+	if _, errOut, err := run(t, "", "label", "decode", "/nonexistent.pcap"); err == nil || !strings.Contains(errOut, "nonexistent.pcap") {
+		t.Errorf("missing file: %v %q", err, errOut)
 	}
 }
