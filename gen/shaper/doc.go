@@ -1,0 +1,65 @@
+// Package shaper generates the hardware of pipeline step 7 of DESIGN.md for
+// one egress port: the per-lease guaranteed token buckets, the admission
+// decision (Guaranteed / Excess / Dropped with its cause) and the output
+// queue's departures, bit-exact and cycle-exact with model/shaper on every
+// stream in which the model pushes nothing out (see "Difference from the
+// model" below). testbenches/shaper holds it to the model.
+//
+// # Ports
+//
+//	in  arr_valid, arr_lease[LB], arr_bytes[BB], arr_tag[TagBits]   at most one arrival per cycle
+//	in  cfg_we, cfg_lease[LB], cfg_rate[RateBits], cfg_burst[BacklogBits]
+//	out v_valid, v_verdict[2], v_cause[2], v_tag                      VerdictLatency after the arrival
+//	out dep_valid, dep_tag, dep_lease                                 DepartLatency after the last byte is sent
+//	out backlog[BacklogBits]                                          bytes queued and not yet sent
+//
+// v_verdict is model.Verdict (0 dropped, 1 guaranteed, 2 excess), v_cause
+// model.DropCause (0 refused, 2 guarantee overflow) for a dropped packet, 0
+// otherwise. Fields of an invalid event are 0. Cycle 0 of the model is the
+// first cycle after rst.
+//
+// # Timing
+//
+// Cycle t, as in the model: every bucket has already added its rate; the
+// arrival of cycle t is decided against the buckets, the backlog and the
+// excess limit; the link sends one byte from the head of the queue (an
+// arrival into an empty queue sends its first byte in its own cycle); then
+// the configuration write of cycle t takes effect (model.Port.SetLease at
+// cycle t after the arrival): the bucket is clamped to the new burst and the
+// new rate is added from cycle t+1, and the excess limit
+// BufferBytes - sum(bursts) - 1 is updated incrementally (+old burst - new
+// burst) for arrivals from cycle t+1.
+//
+// # Structure
+//
+// Every lease has a token register (UQ.F bytes) updated each cycle as
+// min(tokens - taken + rate, burst << F): the model's lazy refill done
+// eagerly. Lease 0, the free lease, has no rate or burst registers at all,
+// so no configuration write can give it a guarantee. The queue holds
+// descriptors only (tag, lease, end offset), a head register in front of a
+// gen/blocks FIFO in block RAM; the packet bytes live in the port's buffer
+// elsewhere. A packet departs in the cycle the running sent-byte offset
+// reaches its end offset, so no per-packet down-counter and no read of the
+// next descriptor are needed on the critical path.
+//
+// # Difference from the model
+//
+// The generator builds the byte-serial port only (BytesPerCycle = 1, the
+// ref4 8-bit datapath): wider ports pack several packets into one cycle's
+// drain, which needs a multi-departure head stage not built yet.
+//
+// Push-out is not implemented. Where the model, for an excess packet that
+// does not fit below the excess limit, evicts queued excess packets of
+// strictly lower rank and may then admit it, this hardware refuses the
+// arriving packet (cause refused) and evicts nothing; consequently it has
+// no priority input. Everything else (buckets, Guaranteed/Excess
+// decisions, guarantee overflow, refusals where the model has nothing
+// lower-ranked to push out, backlog, departures and their order and
+// cycles) is exact, and the testbench fails any comparison stream in which
+// the model evicts. Guarantees hold unchanged (no guaranteed packet ever
+// needs push-out, as model/shaper proves), and so does work conservation
+// (nothing is refused unless the queue holds more than
+// ExcessLimit - len bytes); what is lost is "lowest priority dropped
+// first" and "free tier starved first" once the queue is full, where this
+// hardware drops the arriving excess packet whatever its rank (tail drop).
+package shaper

@@ -1,0 +1,246 @@
+package shaper
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/pktnetwork/pktrouter/gen/blocks"
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+	model "github.com/pktnetwork/pktrouter/model/shaper"
+)
+
+const generator = "gen/shaper"
+
+// VerdictLatency is the number of cycles from an arrival on arr_* to its
+// verdict on v_*; DepartLatency the number from the cycle a packet's last
+// byte is sent to its dep_* event.
+const (
+	VerdictLatency = 1
+	DepartLatency  = 1
+)
+
+// Verdict and cause codes on v_verdict and v_cause: the model's
+// shaper.Verdict and shaper.DropCause values.
+const (
+	CodeDropped    = uint64(model.Dropped)
+	CodeGuaranteed = uint64(model.Guaranteed)
+	CodeExcess     = uint64(model.Excess)
+	CauseRefused   = uint64(model.Refused)
+	CauseOverflow  = uint64(model.GuaranteeOverflow)
+)
+
+// MaxTagBits bounds the width of the caller's packet tag.
+const MaxTagBits = 64
+
+// Config is the generator configuration: the model's configuration plus
+// what the hardware needs that the model does not.
+type Config struct {
+	model.Config
+	// MinPacketBytes is the shortest packet the port is given; it sizes the
+	// descriptor queue ((BufferBytes+MaxPacketBytes)/MinPacketBytes entries).
+	// Shorter packets are outside the block's contract.
+	MinPacketBytes uint32
+	// TagBits is the width of the caller's packet tag carried from arr_tag
+	// to v_tag and dep_tag (1..MaxTagBits).
+	TagBits int
+}
+
+// Layout lists the widths and sizes derived from a Config.
+type Layout struct {
+	model.Format
+	LeaseBits   int // arr_lease, cfg_lease
+	BytesBits   int // arr_bytes: bitlen(MaxPacketBytes)
+	OffsetBits  int // byte offsets of packet ends in the queue
+	QueueDepth  int // descriptor FIFO entries (besides the head register)
+	ExcessReset uint64
+}
+
+// Layout validates c and computes the widths.
+func (c Config) Layout() (Layout, error) {
+	f, err := c.Config.Format()
+	if err != nil {
+		return Layout{}, fmt.Errorf("gen/shaper: %w", err)
+	}
+	switch {
+	case c.BytesPerCycle != 1:
+		return Layout{}, fmt.Errorf("gen/shaper: BytesPerCycle = %d: the generator builds the byte-serial (8-bit datapath) port only, want 1", c.BytesPerCycle)
+	case c.MinPacketBytes < 2 || c.MinPacketBytes > c.MaxPacketBytes:
+		return Layout{}, fmt.Errorf("gen/shaper: MinPacketBytes = %d, want 2..MaxPacketBytes (%d)", c.MinPacketBytes, c.MaxPacketBytes)
+	case c.TagBits < 1 || c.TagBits > MaxTagBits:
+		return Layout{}, fmt.Errorf("gen/shaper: TagBits = %d, want 1..%d", c.TagBits, MaxTagBits)
+	}
+	depth := int((uint64(c.BufferBytes)+uint64(c.MaxPacketBytes))/uint64(c.MinPacketBytes)) + 2
+	if depth > blocks.MaxFIFODepth {
+		return Layout{}, fmt.Errorf("gen/shaper: %d descriptors needed (BufferBytes+MaxPacketBytes)/MinPacketBytes exceeds %d; raise MinPacketBytes",
+			depth, blocks.MaxFIFODepth)
+	}
+	lb := 1
+	if c.Leases > 1 {
+		lb = bits.Len(uint(c.Leases - 1))
+	}
+	return Layout{
+		Format:      f,
+		LeaseBits:   lb,
+		BytesBits:   bits.Len32(c.MaxPacketBytes),
+		OffsetBits:  bits.Len64(uint64(c.BufferBytes)+uint64(c.MaxPacketBytes)) + 1,
+		QueueDepth:  depth,
+		ExcessReset: uint64(c.BufferBytes) - uint64(c.BytesPerCycle),
+	}, nil
+}
+
+func sigs(s []*hdl.Signal) []hdl.Value {
+	v := make([]hdl.Value, len(s))
+	for i := range s {
+		v[i] = s[i]
+	}
+	return v
+}
+
+func pick(idx hdl.Value, vals []hdl.Value, w int) *hdl.Expr {
+	arms := make([]hdl.Arm, len(vals))
+	for i, v := range vals {
+		arms[i] = hdl.When(hdl.Const(uint64(i), idx.Width()), v)
+	}
+	return hdl.Case(idx, hdl.Const(0, w), arms...)
+}
+
+func minU(a, b hdl.Value) *hdl.Expr { return hdl.Mux(hdl.Lt(a, b), a, b) }
+
+// New builds one egress port's shaper. See the package comment.
+func New(c Config) (*hdl.Module, error) {
+	lay, err := c.Layout()
+	if err != nil {
+		return nil, err
+	}
+	L := c.Leases
+	LB, BB, OB := lay.LeaseBits, lay.BytesBits, lay.OffsetBits
+	F := int(c.RateFracBits)
+	RB := int(lay.RateBits)
+	TKB := int(lay.TokenBits)
+	BLB := int(lay.BacklogBits)
+	TG := c.TagBits
+
+	m := hdl.NewGenerated(generator, "shaper",
+		hdl.P("l", L), hdl.P("buf", c.BufferBytes), hdl.P("mp", c.MaxPacketBytes), hdl.P("minp", c.MinPacketBytes),
+		hdl.P("f", c.RateFracBits), hdl.P("tag", TG))
+	arrValid := m.Input("arr_valid", 1)
+	arrLease := m.Input("arr_lease", LB)
+	arrBytes := m.Input("arr_bytes", BB)
+	arrTag := m.Input("arr_tag", TG)
+	cfgWe := m.Input("cfg_we", 1)
+	cfgLease := m.Input("cfg_lease", LB)
+	cfgRate := m.Input("cfg_rate", RB)
+	cfgBurst := m.Input("cfg_burst", BLB)
+
+	// Lease configuration and buckets. Lease 0, the free lease, has no
+	// registers: its rate and burst are constant 0 and cannot be written.
+	rate := make([]hdl.Value, L)
+	burst := make([]hdl.Value, L)
+	tok := make([]*hdl.Signal, L)
+	rateR := make([]*hdl.Signal, L)
+	burstR := make([]*hdl.Signal, L)
+	rate[0], burst[0] = hdl.Const(0, RB), hdl.Const(0, BLB)
+	for i := 1; i < L; i++ {
+		rateR[i] = m.Reg(fmt.Sprintf("rate%d", i), RB)
+		burstR[i] = m.Reg(fmt.Sprintf("burst%d", i), BLB)
+		rate[i], burst[i] = rateR[i], burstR[i]
+	}
+	for i := range tok {
+		tok[i] = m.Reg(fmt.Sprintf("tokens%d", i), TKB)
+	}
+	backlog := m.Reg("backlog_q", BLB)
+	excessLimit := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
+	admCum := m.Reg("adm_offset", OB)
+	sentCum := m.Reg("sent_offset", OB)
+
+	// Admission.
+	n := hdl.ZExt(arrBytes, BLB+1)
+	blN := hdl.AddW(backlog, n, BLB+1)
+	need := hdl.Concat(arrBytes, hdl.Const(0, F)) // n << F
+	have := pick(arrLease, sigs(tok), TKB)
+	green := hdl.Ge(hdl.ZExt(have, max(TKB, BB+F)), hdl.ZExt(need, max(TKB, BB+F)))
+	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
+	fits := hdl.Le(blN, hdl.ZExt(excessLimit, BLB+1))
+	admitG := hdl.And(arrValid, green, hdl.Not(overflow))
+	admitE := hdl.And(arrValid, hdl.Not(green), fits)
+	adm := hdl.Or(admitG, admitE)
+	verdict := hdl.Priority(hdl.Const(CodeDropped, 2),
+		hdl.When(admitG, hdl.Const(CodeGuaranteed, 2)),
+		hdl.When(admitE, hdl.Const(CodeExcess, 2)))
+	cause := hdl.Mux(hdl.And(green, overflow), hdl.Const(CauseOverflow, 2), hdl.Const(CauseRefused, 2))
+
+	// Bucket update: take, then refill for the next cycle with the
+	// configuration as written this cycle, clamped to the (new) burst.
+	var sumOld []hdl.Value
+	for i := 0; i < L; i++ {
+		idx := hdl.Const(uint64(i), LB)
+		r, b := rate[i], burst[i]
+		if i > 0 {
+			hit := hdl.And(cfgWe, hdl.Eq(cfgLease, idx))
+			rateR[i].NextIf(hit, cfgRate)
+			burstR[i].NextIf(hit, cfgBurst)
+			r = hdl.Mux(hit, cfgRate, rateR[i])
+			b = hdl.Mux(hit, cfgBurst, burstR[i])
+			sumOld = append(sumOld, hdl.Mux(hit, burstR[i], hdl.Const(0, BLB)))
+		}
+		take := hdl.Mux(hdl.And(admitG, hdl.Eq(arrLease, idx)), hdl.ZExt(need, TKB), hdl.Const(0, TKB))
+		left := hdl.Sub(tok[i], take)
+		sum := hdl.AddW(left, r, TKB+1)
+		capB := hdl.ZExt(hdl.Concat(b, hdl.Const(0, F)), TKB+1)
+		tok[i].Next(hdl.Slice(minU(sum, capB), TKB-1, 0))
+	}
+	// The excess limit follows the sum of bursts: + old burst - new burst.
+	if L > 1 {
+		old := hdl.Or(hdl.Const(0, BLB), hdl.Const(0, BLB), sumOld...)
+		wr := hdl.And(cfgWe, hdl.Ne(cfgLease, hdl.Const(0, LB)))
+		excessLimit.NextIf(wr, hdl.Sub(hdl.Add(excessLimit, old), cfgBurst))
+	}
+
+	// Queue: head register + descriptor FIFO. A descriptor is the packet's
+	// tag, lease and the byte offset of its end.
+	DW := TG + LB + OB
+	fifo, err := blocks.FIFO(DW, lay.QueueDepth, lay.QueueDepth)
+	if err != nil {
+		return nil, fmt.Errorf("gen/shaper: %w", err)
+	}
+	endIn := hdl.Add(admCum, hdl.ZExt(arrBytes, OB))
+	descIn := hdl.Concat(arrTag, arrLease, endIn)
+	hv := m.Reg("head_valid", 1)
+	hd := m.Reg("head_desc", DW)
+	eValid := hdl.Or(hv, adm)
+	eDesc := hdl.Mux(hv, hd, descIn)
+	send := eValid
+	dep := hdl.And(send, hdl.Eq(hdl.Add(sentCum, hdl.Const(1, OB)), hdl.Slice(eDesc, OB-1, 0)))
+	q := m.Instance("descq", fifo)
+	qValid := q.Out("out_valid")
+	pop := hdl.And(hv, dep, qValid)
+	push := hdl.And(adm, hv, hdl.Not(hdl.And(dep, hdl.Not(qValid))))
+	q.Connect("in_valid", push).Connect("in_data", descIn).Connect("out_ready", pop)
+	hv.Next(hdl.Priority(hv,
+		hdl.When(hdl.Not(hv), hdl.And(adm, hdl.Not(dep))),
+		hdl.When(dep, hdl.Or(qValid, adm))))
+	hd.Next(hdl.Priority(hd,
+		hdl.When(hdl.Not(hv), descIn),
+		hdl.When(dep, hdl.Mux(qValid, q.Out("out_data"), descIn))))
+	admCum.NextIf(adm, endIn)
+	sentCum.NextIf(send, hdl.Add(sentCum, hdl.Const(1, OB)))
+	added := hdl.Mux(adm, blN, hdl.ZExt(backlog, BLB+1))
+	backlog.Next(hdl.Slice(hdl.Sub(added, hdl.ZExt(send, BLB+1)), BLB-1, 0))
+
+	// Outputs, registered.
+	reg := func(name string, v hdl.Value) *hdl.Signal {
+		r := m.Reg(name, v.Width())
+		r.Next(v)
+		return r
+	}
+	zero := func(en hdl.Value, v hdl.Value) hdl.Value { return hdl.Mux(en, v, hdl.Const(0, v.Width())) }
+	m.Output("v_valid", 1).Drive(reg("o_v_valid", arrValid))
+	m.Output("v_verdict", 2).Drive(reg("o_v_verdict", zero(arrValid, verdict)))
+	m.Output("v_cause", 2).Drive(reg("o_v_cause", zero(hdl.And(arrValid, hdl.Not(adm)), cause)))
+	m.Output("v_tag", TG).Drive(reg("o_v_tag", zero(arrValid, arrTag)))
+	m.Output("dep_valid", 1).Drive(reg("o_dep_valid", dep))
+	m.Output("dep_tag", TG).Drive(reg("o_dep_tag", zero(dep, hdl.Slice(eDesc, DW-1, LB+OB))))
+	m.Output("dep_lease", LB).Drive(reg("o_dep_lease", zero(dep, hdl.Slice(eDesc, LB+OB-1, OB))))
+	m.Output("backlog", BLB).Drive(backlog)
+	return m, nil
+}

@@ -1,0 +1,254 @@
+// Package shaper is the testbench of gen/shaper: model/shaper wrapped as a
+// cycle-level engine producing exactly the outputs the hardware must
+// produce, stimulus generators for the traffic the properties talk
+// about, and trace checks. The tests run one stimulus through the model, the
+// Go simulator, Icarus and Verilator and require identical traces.
+//
+// The RTL implements no push-out (see gen/shaper): the model engine fails
+// any run in which the model evicts a packet, so an equality test can never
+// pass on traffic outside what the RTL implements.
+package shaper
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	genshaper "github.com/pktnetwork/pktrouter/gen/shaper"
+	model "github.com/pktnetwork/pktrouter/model/shaper"
+	metertb "github.com/pktnetwork/pktrouter/testbenches/meter"
+	"github.com/pktnetwork/pktrouter/testbenches/tb"
+)
+
+// Bench is the built shaper with its tb design and Go simulator engine.
+type Bench = metertb.Bench
+
+// NewBench generates the shaper for c and prepares it for the engines.
+func NewBench(c genshaper.Config) (Bench, error) {
+	m, err := genshaper.New(c)
+	if err != nil {
+		return Bench{}, err
+	}
+	return metertb.NewBench(m)
+}
+
+// ErrEvicted is returned by the model engine when the model pushes a packet
+// out: the stream is outside what the RTL implements.
+var ErrEvicted = errors.New("model evicted a queued packet (push-out), which gen/shaper does not implement")
+
+type observer struct {
+	deps    []model.Packet
+	depAt   []uint64
+	drops   []model.DropCause
+	evicted int
+}
+
+func (o *observer) Departed(cycle uint64, p model.Packet) {
+	o.deps = append(o.deps, p)
+	o.depAt = append(o.depAt, cycle)
+}
+
+func (o *observer) Dropped(cycle uint64, p model.Packet, cause model.DropCause, backlog uint32) {
+	if cause == model.Evicted {
+		o.evicted++
+	}
+	o.drops = append(o.drops, cause)
+}
+
+// Priority is the priority every packet is given in the model: the RTL has
+// no priority input, and one priority for all paid traffic means the model
+// never finds a lower rank to push out among paid packets.
+const Priority = 100
+
+// Model is model/shaper as a cycle-level engine for the block New(c)
+// builds (see gen/shaper's timing). rst starts a fresh port; the first cycle
+// after rst is model cycle 0.
+func Model(c genshaper.Config) tb.Func {
+	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
+		ic, oc := cols(d.Inputs()), cols(d.Outputs())
+		obs := &observer{}
+		var port *model.Port
+		var h uint64
+		type verdict struct{ valid, verdict, cause, tag uint64 }
+		var pend verdict
+		fresh := func() error {
+			var err error
+			*obs = observer{}
+			port, err = model.New(c.Config, nil, obs)
+			h, pend = 0, verdict{}
+			return err
+		}
+		if err := fresh(); err != nil {
+			return nil, err
+		}
+		return func(in, out tb.Row) error {
+			if err := port.AdvanceTo(h); err != nil {
+				return err
+			}
+			if len(obs.deps) > 1 {
+				return fmt.Errorf("cycle %d: %d departures in one cycle", in.Cycle(), len(obs.deps))
+			}
+			out.Set(oc["v_valid"], pend.valid)
+			out.Set(oc["v_verdict"], pend.verdict)
+			out.Set(oc["v_cause"], pend.cause)
+			out.Set(oc["v_tag"], pend.tag)
+			if len(obs.deps) == 1 {
+				if obs.depAt[0]+1 != h {
+					return fmt.Errorf("cycle %d: departure reported for cycle %d", in.Cycle(), obs.depAt[0])
+				}
+				out.Set(oc["dep_valid"], 1)
+				out.Set(oc["dep_tag"], obs.deps[0].ID)
+				out.Set(oc["dep_lease"], uint64(obs.deps[0].Lease))
+			}
+			out.Set(oc["backlog"], uint64(port.Backlog()))
+			obs.deps, obs.depAt = obs.deps[:0], obs.depAt[:0]
+			if in.Bool(ic["rst"]) {
+				return fresh()
+			}
+			pend = verdict{}
+			if in.Bool(ic["arr_valid"]) {
+				p := model.Packet{ID: in.Uint64(ic["arr_tag"]), Lease: int(in.Uint64(ic["arr_lease"])),
+					Priority: Priority, Bytes: uint32(in.Uint64(ic["arr_bytes"]))}
+				obs.drops = obs.drops[:0]
+				v, err := port.Arrive(h, p)
+				if err != nil {
+					return fmt.Errorf("cycle %d: %w", in.Cycle(), err)
+				}
+				if obs.evicted > 0 {
+					return fmt.Errorf("cycle %d: %w", in.Cycle(), ErrEvicted)
+				}
+				pend = verdict{valid: 1, verdict: uint64(v), tag: p.ID}
+				if v == model.Dropped {
+					pend.cause = uint64(obs.drops[0])
+				}
+			}
+			if in.Bool(ic["cfg_we"]) {
+				lc := model.LeaseConfig{Rate: in.Uint64(ic["cfg_rate"]), Burst: uint32(in.Uint64(ic["cfg_burst"]))}
+				if err := port.SetLease(h, int(in.Uint64(ic["cfg_lease"])), lc); err != nil {
+					return fmt.Errorf("cycle %d: %w", in.Cycle(), err)
+				}
+			}
+			h++
+			return nil
+		}, nil
+	}}
+}
+
+func cols(ports []tb.Port) map[string]int {
+	c := map[string]int{}
+	for i, p := range ports {
+		c[p.Name] = i
+	}
+	return c
+}
+
+// Source is one lease's traffic in a generated stream.
+type Source struct {
+	Lease int
+	// Paced sources send at exactly Rate bytes per cycle (the lease's
+	// guaranteed rate when it has one); others send at random with
+	// probability Prob per cycle.
+	Paced bool
+	Rate  float64
+	Prob  float64
+}
+
+// Stream describes a generated stimulus.
+type Stream struct {
+	Cycles  int
+	Leases  []model.LeaseConfig // written at cycles 2.. (one write per cycle), index = lease
+	Sources []Source
+	// Reconfig is the chance per cycle of a random valid guarantee change
+	// (rate and burst of a random paid lease; the burst sum kept legal).
+	Reconfig float64
+}
+
+// Generate fills a stimulus: rst in cycles 0 and 1, the lease writes,
+// then the sources (at most one arrival per cycle; a collision goes to the
+// next free cycle, sizes uniform in MinPacketBytes..MaxPacketBytes, tags a
+// running count). It returns the stimulus and the guarantee each lease had
+// in the end.
+func Generate(b Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb.Stimulus, error) {
+	s, err := b.Design.NewStimulus(st.Cycles)
+	if err != nil {
+		return s, err
+	}
+	set := func(cy int, name string, v uint64) {
+		if err == nil {
+			err = s.Set(cy, s.Index(name), v)
+		}
+	}
+	cur := make([]model.LeaseConfig, c.Leases)
+	write := func(cy, lease int, lc model.LeaseConfig) bool {
+		all := append([]model.LeaseConfig(nil), cur...)
+		all[lease] = lc
+		if _, e := model.New(c.Config, all, nil); e != nil {
+			return false
+		}
+		cur[lease] = lc
+		set(cy, "cfg_we", 1)
+		set(cy, "cfg_lease", uint64(lease))
+		set(cy, "cfg_rate", lc.Rate)
+		set(cy, "cfg_burst", uint64(lc.Burst))
+		return true
+	}
+	cy := 2
+	for i, lc := range st.Leases {
+		if i == 0 || lc == (model.LeaseConfig{}) {
+			continue
+		}
+		if !write(cy, i, lc) {
+			return s, fmt.Errorf("lease %d configuration %+v is not valid", i, lc)
+		}
+		cy++
+	}
+	for r := 0; r < 2; r++ {
+		set(r, "rst", 1)
+	}
+	credit := make([]float64, len(st.Sources))
+	var tag uint64
+	span := int(c.MaxPacketBytes - c.MinPacketBytes + 1)
+	for t := cy; t < st.Cycles; t++ {
+		if st.Reconfig > 0 && rng.Float64() < st.Reconfig && c.Leases > 1 {
+			lease := 1 + rng.IntN(c.Leases-1)
+			link := float64(uint64(1) << c.RateFracBits)
+			lc := model.LeaseConfig{}
+			if rng.IntN(4) != 0 {
+				lc.Rate = uint64(rng.Float64() * link / float64(c.Leases))
+				lc.Burst = c.MaxPacketBytes + 1 + uint32(rng.IntN(int(c.MaxPacketBytes)))
+				if lc.Rate == 0 {
+					lc.Burst = 0
+				}
+			}
+			write(t, lease, lc)
+		}
+		for i, src := range st.Sources {
+			if src.Paced {
+				credit[i] += src.Rate
+			} else if rng.Float64() < src.Prob {
+				credit[i] += float64(c.MaxPacketBytes)
+			}
+		}
+		// Offer the source with the most credit that can afford a packet.
+		best, bytes := -1, uint32(0)
+		for i := range st.Sources {
+			n := c.MinPacketBytes + uint32(rng.IntN(span))
+			if st.Sources[i].Paced {
+				n = c.MaxPacketBytes // paced sources send full-size packets
+			}
+			if credit[i] >= float64(n) && (best < 0 || credit[i] > credit[best]) {
+				best, bytes = i, n
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		credit[best] -= float64(bytes)
+		set(t, "arr_valid", 1)
+		set(t, "arr_lease", uint64(st.Sources[best].Lease))
+		set(t, "arr_bytes", uint64(bytes))
+		set(t, "arr_tag", tag&(1<<c.TagBits-1))
+		tag++
+	}
+	return s, err
+}
