@@ -1,6 +1,7 @@
 package blocks
 
 import (
+	"context"
 	"fmt"
 	mbits "math/bits"
 	"math/rand/v2"
@@ -8,6 +9,7 @@ import (
 
 	gb "github.com/pktnetwork/pktrouter/gen/blocks"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
+	"github.com/pktnetwork/pktrouter/internal/tooltest"
 	mb "github.com/pktnetwork/pktrouter/model/blocks"
 	"github.com/pktnetwork/pktrouter/sim"
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
@@ -145,4 +147,43 @@ func BenchmarkGoSimBench(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*chunk/b.Elapsed().Seconds(), "cycles/s")
 	b.ReportMetric(b.Elapsed().Seconds()*1e9/(float64(b.N)*chunk), "ns/cycle")
+}
+
+// benchEngine measures an external engine on the reference benchmark
+// design: 100,000 cycles per run, the build (cached) done before timing.
+// The figure includes writing the stimulus and reading the trace files,
+// as every tb run pays them.
+func benchEngine(b *testing.B, e tb.Engine, tool string) {
+	tooltest.Require(b, tool)
+	m, err := gb.BenchArbiterFIFOs(8)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, _, err := Design(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const cycles = 100_000
+	s, err := d.NewStimulus(cycles)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.SetColumn(s.Index("run"), func(c int) uint64 { return b2u(c >= 2) })
+	s.SetColumn(s.Index("rst"), func(c int) uint64 { return b2u(c < 2) })
+	if _, err := e.Run(context.Background(), d, s); err != nil { // build
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := e.Run(context.Background(), d, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)*cycles/b.Elapsed().Seconds(), "cycles/s")
+}
+
+func BenchmarkIcarusBench(b *testing.B) { benchEngine(b, tb.Icarus{}, "iverilog") }
+
+func BenchmarkVerilatorBench(b *testing.B) {
+	benchEngine(b, tb.Verilator{Optimize: true}, "verilator")
 }
