@@ -74,8 +74,9 @@ func OutPort(j int, sig string) string { return fmt.Sprintf("out%d_%s", j, sig) 
 //	out<j>_data  out DataWidth
 //	out<j>_last  out 1
 //
-// Input i keeps one FIFO of Depth cells per output, VOQ(i, j), in one
-// memory of Outputs·Depth words per input. in<i>_ready is high when
+// Input i keeps one FIFO of Depth cells per output, VOQ(i, j), each its
+// own small memory read combinationally at its head (distributed RAM or
+// flip-flops; iCE40 block RAM has only synchronous reads). in<i>_ready is high when
 // VOQ(i, dest) held fewer than Depth cells at the start of the cycle (a
 // departure in the same cycle does not make room until the next one, which
 // keeps ready off the scheduler's combinational path). A cell whose dest
@@ -91,7 +92,8 @@ func OutPort(j int, sig string) string { return fmt.Sprintf("out%d_%s", j, sig) 
 // are forgotten; the memories themselves are not cleared, as block RAM).
 //
 // The scheduler's state is visible to simulation under the register names
-// gptr<j>, aptr<i> and hold<i>, and the per-VOQ occupancy under
+// gmask<j> and amask<i> (pointers as thermometer masks: bits at or above
+// the pointer set) and hold<i>, and the per-VOQ occupancy under
 // cnt<i>_<j>.
 func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 	cfg, err := cfg.withDefaults()
@@ -108,12 +110,13 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 	wo := IndexWidth(no)
 	wp := IndexWidth(depth)      // VOQ pointer
 	wc := bits.Len(uint(depth))  // VOQ count 0..depth
-	wa := IndexWidth(no * depth) // memory address
 	cw := dw + 1                 // memory word: {last, data}
 	pow2Out := no == 1<<uint(wo) // every dest value names an output
 
 	type voq struct {
-		cnt, wptr, rptr, last *hdl.Signal
+		cnt, wptr, rptr *hdl.Signal
+		mem             *hdl.Memory
+		head            hdl.Value // {last, data} of the head cell
 	}
 	outReady := make([]hdl.Value, no)
 	for j := range no {
@@ -125,7 +128,6 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 	eop := make([]hdl.Value, ni)
 	type inputSide struct {
 		valid, data, dest, last *hdl.Signal
-		mem                     *hdl.Memory
 	}
 	in := make([]inputSide, ni)
 	for i := range ni {
@@ -134,7 +136,6 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 			data:  m.Input(InPort(i, "data"), dw),
 			dest:  m.Input(InPort(i, "dest"), wo),
 			last:  m.Input(InPort(i, "last"), 1),
-			mem:   m.Memory(fmt.Sprintf("voq%d", i), cw, no*depth),
 		}
 		q[i] = make([]voq, no)
 		reqBits := make([]hdl.Value, no)
@@ -144,10 +145,11 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 				cnt:  m.Reg(fmt.Sprintf("cnt%d_%d", i, j), wc),
 				wptr: m.Reg(fmt.Sprintf("wptr%d_%d", i, j), wp),
 				rptr: m.Reg(fmt.Sprintf("rptr%d_%d", i, j), wp),
+				mem:  m.Memory(fmt.Sprintf("voq%d_%d", i, j), cw, depth),
 			}
+			v.head = v.mem.ReadComb(v.rptr)
 			if cfg.PacketMode {
-				v.last = m.Reg(fmt.Sprintf("lastq%d_%d", i, j), depth)
-				eopBits[no-1-j] = hdl.Bit(hdl.ShrV(v.last, v.rptr), 0)
+				eopBits[no-1-j] = hdl.Bit(v.head, dw)
 			}
 			q[i][j] = v
 			reqBits[no-1-j] = hdl.And(hdl.Ne(v.cnt, hdl.Const(0, wc)), outReady[j])
@@ -164,24 +166,16 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 	}
 	sched := buildISLIP(m, cfg.scheduler(), req, eopRows)
 
-	// Departures: each matched input reads its head cell.
-	rd := make([]hdl.Value, ni)
-	for i := range ni {
-		sel := encode(sched.match[i], no)
-		arms := make([]hdl.Arm, no)
-		for j := range no {
-			arms[j] = hdl.When(hdl.Const(uint64(j), wo), q[i][j].rptr)
-		}
-		rptr := hdl.Case(sel, hdl.Const(0, wp), arms...)
-		rd[i] = in[i].mem.ReadComb(voqAddr(sel, rptr, no, depth, wa))
-	}
+	// Departures: output j carries the head of VOQ(i, j) for the input i
+	// matched to it. Heads depend on registers only, so the match drives
+	// one AND-OR level and no address decoder.
 	for j := range no {
 		var valid hdl.Value = hdl.Const(0, 1)
 		var word hdl.Value = hdl.Const(0, cw)
 		for i := range ni {
 			b := hdl.Bit(sched.match[i], j)
 			valid = hdl.Or(valid, b)
-			word = hdl.Or(word, hdl.And(rd[i], hdl.Repl(b, cw)))
+			word = hdl.Or(word, hdl.And(q[i][j].head, hdl.Repl(b, cw)))
 		}
 		m.Output(OutPort(j, "valid"), 1).Drive(valid)
 		m.Output(OutPort(j, "data"), dw).Drive(hdl.Slice(word, dw-1, 0))
@@ -208,41 +202,10 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 			v.wptr.NextIf(we, incMod(v.wptr, depth))
 			v.rptr.NextIf(re, incMod(v.rptr, depth))
 			v.cnt.NextIf(hdl.Xor(we, re), hdl.Mux(we, hdl.Add(v.cnt, hdl.Const(1, wc)), hdl.Sub(v.cnt, hdl.Const(1, wc))))
-			if cfg.PacketMode {
-				slot := hdl.ShlV(hdl.Const(1, depth), v.wptr)
-				v.last.NextIf(we, hdl.Or(hdl.And(v.last, hdl.Not(slot)), hdl.And(slot, hdl.Repl(in[i].last, depth))))
-			}
+			v.mem.Write(we, v.wptr, hdl.Concat(in[i].last, in[i].data))
 		}
-		wptrs := make([]*hdl.Signal, no)
-		for j := range no {
-			wptrs[j] = q[i][j].wptr
-		}
-		in[i].mem.Write(take, voqAddr(in[i].dest, writePtr(wptrs, in[i].dest, wo, wp), no, depth, wa),
-			hdl.Concat(in[i].last, in[i].data))
 	}
 	return m, nil
-}
-
-// writePtr selects VOQ dest's write pointer.
-func writePtr(qs []*hdl.Signal, dest hdl.Value, wo, wp int) hdl.Value {
-	arms := make([]hdl.Arm, len(qs))
-	for j, v := range qs {
-		arms[j] = hdl.When(hdl.Const(uint64(j), wo), v)
-	}
-	return hdl.Case(dest, hdl.Const(0, wp), arms...)
-}
-
-// voqAddr is the memory address of slot ptr of VOQ dest: dest·depth + ptr
-// (a concatenation when depth is a power of two, after constant folding).
-func voqAddr(dest, ptr hdl.Value, outputs, depth, wa int) hdl.Value {
-	switch {
-	case outputs == 1:
-		return hdl.ZExt(ptr, wa)
-	case depth == 1:
-		return hdl.ZExt(dest, wa)
-	}
-	base := hdl.MulW(dest, hdl.Const(uint64(depth), bits.Len(uint(depth))), wa)
-	return hdl.Add(base, hdl.ZExt(ptr, wa))
 }
 
 // CrossbarDefaults checks cfg and returns it with defaults filled in

@@ -119,19 +119,21 @@ type islipLogic struct {
 // rows of outputs bits (eop nil in cell mode).
 func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value) islipLogic {
 	ni, no := cfg.Inputs, cfg.Outputs
-	wi, wo := IndexWidth(ni), IndexWidth(no)
 	var out islipLogic
-	gptr := make([]*hdl.Signal, no)
-	for j := range gptr {
-		gptr[j] = m.Reg(fmt.Sprintf("gptr%d", j), wi)
-		out.gptr = append(out.gptr, gptr[j])
+	// Pointers are kept as thermometer masks (bit k set for k >= pointer):
+	// the round-robin pick needs exactly that mask, so no decoder sits on
+	// the critical path, and the update from a one-hot partner is a
+	// prefix OR. Binary pointers are decoded only for observation.
+	gmask := make([]*hdl.Signal, no)
+	for j := range gmask {
+		gmask[j] = m.Reg(fmt.Sprintf("gmask%d", j), ni, hdl.Reset(lowMask(ni)))
+		out.gptr = append(out.gptr, encode(lowestBit(gmask[j], ni), ni))
 	}
-	aptr := make([]*hdl.Signal, ni)
-	for i := range aptr {
-		aptr[i] = m.Reg(fmt.Sprintf("aptr%d", i), wo)
-		out.aptr = append(out.aptr, aptr[i])
+	amask := make([]*hdl.Signal, ni)
+	for i := range amask {
+		amask[i] = m.Reg(fmt.Sprintf("amask%d", i), no, hdl.Reset(lowMask(no)))
+		out.aptr = append(out.aptr, encode(lowestBit(amask[i], no), no))
 	}
-
 	// Free inputs and outputs, and the matches held from earlier slots.
 	zeroRow := hdl.Const(0, no)
 	inFree := make([]hdl.Value, ni) // 1 bit each
@@ -168,14 +170,14 @@ func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value) islipLogic
 		cols := transpose(r, ni, no)
 		grantCols := make([]hdl.Value, no)
 		for j := range no {
-			grantCols[j] = roundRobin(cols[j], gptr[j], ni)
+			grantCols[j] = roundRobin(cols[j], gmask[j], ni)
 		}
 		grantRows := transpose(grantCols, no, ni)
 		// Accept: each input picks among the outputs granting it.
 		acc := make([]hdl.Value, ni)
 		var accOut hdl.Value = zeroRow
 		for i := range ni {
-			acc[i] = roundRobin(grantRows[i], aptr[i], no)
+			acc[i] = roundRobin(grantRows[i], amask[i], no)
 			matched[i] = hdl.Or(matched[i], acc[i])
 			accOut = hdl.Or(accOut, acc[i])
 		}
@@ -183,11 +185,11 @@ func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value) islipLogic
 			// Pointers move one past the partner, for accepted grants of
 			// the first iteration only.
 			for i := range ni {
-				aptr[i].NextIf(hdl.OrR(acc[i]), incMod(encode(acc[i], no), no))
+				amask[i].NextIf(hdl.OrR(acc[i]), pastMask(acc[i], no))
 			}
 			accCols := transpose(acc, ni, no)
 			for j := range no {
-				gptr[j].NextIf(hdl.OrR(accCols[j]), incMod(encode(accCols[j], ni), ni))
+				gmask[j].NextIf(hdl.OrR(accCols[j]), pastMask(accCols[j], ni))
 			}
 		}
 		if it+1 < cfg.Iterations {
@@ -209,16 +211,43 @@ func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value) islipLogic
 }
 
 // roundRobin is a programmable priority encoder: the one-hot lowest set bit
-// of mask at or above position ptr, else the lowest set bit (0 when mask is
-// 0). It is the model's roundRobin, built as a masked copy and an
-// isolate-lowest-bit (x & −x) so it maps onto carry chains.
-func roundRobin(mask, ptr hdl.Value, n int) hdl.Value {
+// of mask at or above the pointer, else the lowest set bit (0 when mask is
+// 0). It is the model's roundRobin. ge is the pointer as a thermometer mask
+// (bits at or above the pointer set). The pick is the lowest set bit of
+// the double-width vector {mask, mask & ge}, folded back to n bits: a
+// log-depth prefix OR, no carry chain and no select mux.
+func roundRobin(mask, ge hdl.Value, n int) hdl.Value {
 	if n == 1 {
 		return mask
 	}
-	hi := hdl.And(mask, hdl.ShlV(hdl.Const(lowMask(n), n), ptr))
-	sel := hdl.Mux(hdl.OrR(hi), hi, mask)
-	return hdl.And(sel, hdl.Sub(hdl.Const(0, n), sel))
+	d := lowestBit(hdl.Concat(mask, hdl.And(mask, ge)), 2*n)
+	return hdl.Or(hdl.Slice(d, 2*n-1, n), hdl.Slice(d, n-1, 0))
+}
+
+// prefixOr sets bit k when any bit 0..k of x is set (Kogge–Stone, log2 n
+// levels of ORs).
+func prefixOr(x hdl.Value, n int) hdl.Value {
+	for s := 1; s < n; s *= 2 {
+		x = hdl.Or(x, hdl.Shl(x, s))
+	}
+	return x
+}
+
+// lowestBit isolates the lowest set bit of x (0 when x is 0).
+func lowestBit(x hdl.Value, n int) hdl.Value {
+	if n == 1 {
+		return x
+	}
+	return hdl.And(x, hdl.Not(hdl.Shl(prefixOr(x, n), 1)))
+}
+
+// pastMask is the thermometer mask of the pointer one past the position of
+// the one-hot value a, wrapping to 0 (all ones) after the last position.
+func pastMask(a hdl.Value, n int) hdl.Value {
+	if n == 1 {
+		return hdl.Const(1, 1)
+	}
+	return hdl.Mux(hdl.Bit(a, n-1), hdl.Const(lowMask(n), n), hdl.Shl(prefixOr(a, n), 1))
 }
 
 // encode turns a one-hot value of n bits into its index (0 for zero).
