@@ -81,8 +81,12 @@ const MaxLabelBits = 59
 // is358 reports whether s is exactly cjdns' v3x5x8, which cjdns detects with
 // a memcmp (EncodingScheme_is358) and treats specially.
 func (s Scheme) is358() bool {
-	return len(s) == 3 && s[0] == V358[0] && s[1] == V358[1] && s[2] == V358[2]
+	return len(s) == 3 && s[0] == v358Forms[0] && s[1] == v358Forms[1] && s[2] == v358Forms[2]
 }
+
+// v358Forms is a private copy of V358, so that changing the exported
+// variable cannot change what is358 recognises.
+var v358Forms = [3]Form{{BitCount: 3, PrefixLen: 1, Prefix: 1}, {BitCount: 5, PrefixLen: 2, Prefix: 2}, {BitCount: 8, PrefixLen: 2, Prefix: 0}}
 
 // Validate applies cjdns' EncodingScheme_isSane rules:
 //   - 1 to 31 forms;

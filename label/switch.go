@@ -115,6 +115,30 @@ func (s Scheme) Forward(h Header, from uint32, present func(uint32) bool) (to ui
 	if len(s) == 0 {
 		return 0, h, errMalformed
 	}
+	if s.is358() {
+		// The header is assembled field by field into the named result:
+		// Header has too many fields to live in registers, and building it
+		// whole then copying it costs a store-forwarding stall per hop.
+		var l uint64
+		var shift uint8
+		to, l, shift, err = forward358(h.Label, h.LabelShift, from, present)
+		out.Congestion = h.Congestion
+		out.SuppressErrors = h.SuppressErrors
+		out.Version = h.Version
+		out.TrafficClass = h.TrafficClass
+		if err != nil {
+			out.Label, out.LabelShift = h.Label, h.LabelShift
+			return 0, out, err
+		}
+		out.Label, out.LabelShift = l, shift
+		return to, out, nil
+	}
+	return forwardGeneral(s, h, from, present)
+}
+
+// forwardGeneral is Forward for any scheme, following SwitchCore step by
+// step with the scheme's forms.
+func forwardGeneral(s Scheme, h Header, from uint32, present func(uint32) bool) (uint32, Header, error) {
 	v358 := s.is358()
 	label := h.Label
 	df := s.formNum(label)
@@ -162,4 +186,66 @@ func (s Scheme) Forward(h Header, from uint32, present func(uint32) bool) (to ui
 	h.Label = label>>nbits | bits.Reverse64(ret)
 	h.LabelShift = uint8(shift)
 	return uint32(dest), h, nil
+}
+
+// v358 lookup tables, built once from the general code so they cannot
+// drift from it: the first director of a label by its low 10 bits (width
+// in the low byte, interface above), the canonical width of each ingress
+// interface, and each ingress interface's return director, already
+// bit-reversed, in each of the three widths.
+var (
+	v358Dir     [1024]uint32
+	v358SrcBits [257]uint8
+	v358Ret     [257][3]uint64
+)
+
+func init() {
+	for l := range v358Dir {
+		fi := V358.formNum(uint64(l))
+		f := v358Forms[fi]
+		n := V358.fieldToNum(fi, uint64(l)>>f.PrefixLen&mask64(uint(f.BitCount)), true)
+		v358Dir[l] = uint32(n)<<8 | uint32(f.Size())
+	}
+	for n := range v358SrcBits {
+		v358SrcBits[n] = uint8(v358Forms[V358.canonicalForm(uint64(n), true)].Size())
+		for fi := range V358 {
+			if d, ok := V358.compress(uint64(n), fi, true); ok {
+				v358Ret[n][fi] = bits.Reverse64(d)
+			}
+		}
+	}
+}
+
+// forward358 is Forward specialised to v358, the scheme every cjdns node
+// and pktrouter's default use: the same steps as forwardGeneral with the
+// decoding done by table lookup, so one hop costs a few nanoseconds.
+// TestForward358MatchesGeneral holds it to the general path.
+func forward358(label uint64, labelShift uint8, from uint32, present func(uint32) bool) (uint32, uint64, uint8, error) {
+	if from > 256 {
+		return 0, 0, 0, ErrIngress
+	}
+	d := v358Dir[label&1023]
+	nbits, dest := uint(d&0xff), d>>8
+	srcBits := uint(v358SrcBits[from])
+	// dest == 1 only comes from 0001, so cjdns' "self must be 0001" check
+	// cannot fail in v358, and from == 1 (4 bits) is never wider than a
+	// director.
+	if srcBits > nbits {
+		if dest != 1 {
+			return 0, 0, 0, errMalformed
+		}
+		if (label^1)&(^uint64(0)>>(60-srcBits)) != 0 {
+			return 0, 0, 0, errReturnPath
+		}
+		nbits = srcBits
+	}
+	if dest != 1 && present != nil && !present(dest) {
+		return 0, 0, 0, errMalformed
+	}
+	shift := uint(labelShift) + nbits
+	if shift > 63 {
+		return 0, 0, 0, ErrShiftOverflow
+	}
+	// Widths 4, 7, 10 are forms 0, 1, 2: (w-4)*11>>5 avoids a division.
+	return dest, label>>nbits | v358Ret[from][(nbits-4)*11>>5], uint8(shift), nil
 }
