@@ -23,16 +23,17 @@
 // by packets from the next cycle on, and a new limit by the next tick's
 // divider pass (model.Meter.SetLease).
 //
-// Pipeline: 1 input register; 2 decode (unclassed → default priority,
-// clear-customer-bit) against the configuration registers; 3 the
-// priority × bytes product; 4 the accounting stage: sample accumulate with
-// saturation, the tick (acc update of every lease in parallel, factor swap,
-// limit snapshot, divider start) and the choice of the factor; 5 and 6 the
-// 15×16 scaling as two registered 15×8 partial products and their sum; then
-// the output register. Configuration writes travel down a matching delay
-// line so every stage sees exactly the writes the model has made by then.
-// The deep pipeline is there for Fmax on LUT-only FPGAs (iCE40 has no
-// multipliers).
+// Pipeline (cycles after the input): 1 the input register; 2 decode
+// (unclassed → default priority, clear-customer-bit) against the
+// configuration registers; 3 and 4 the priority × bytes product as two
+// registered partial products and their sum; 4 the accounting stage: one
+// saturating sample adder per lease, the tick (acc update of every lease in
+// parallel, factor swap, limit snapshot, divider start) and the choice of
+// the factor; 5 and 6 the 15×16 scaling as two registered 15×8 partial
+// products and their sum; 7 the output register. Configuration writes of the
+// limit travel down a matching delay line so the tick sees exactly the
+// writes the model has made by then. The deep pipeline is there for Fmax on
+// LUT-only FPGAs (iCE40 has no multipliers).
 //
 // The shared divider is a restoring divider, one lease every
 // model.DividerCyclesPerLease (17) cycles: one load cycle (measured = acc>>K
@@ -53,4 +54,14 @@
 //	out eg_out_valid, eg_out_tc[16]                            EgressLatency cycles later
 //
 // A configuration write in cycle c applies to packets from cycle c+1 on.
+// Stage 1 looks the lease's configuration up, stage 2 compares and caps.
+//
+// # Size
+//
+// Every per-lease register is a flip-flop and the tick updates all leases
+// at once, which is simple and exact but costs logic cells in proportion
+// to Leases (see testbenches/meter.SynthRef4 for the ref4 figures). A device
+// with many leases per port would keep the per-lease state in block RAM and
+// run the acc update sequentially beside the divider (the tick interval is
+// long), with the sample double-buffered per tick.
 package meter

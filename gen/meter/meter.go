@@ -10,12 +10,17 @@ import (
 
 // IngressLatency is the number of cycles from a packet on pkt_* to its new
 // traffic class on out_*.
-const IngressLatency = 6
+const IngressLatency = 7
 
 // EgressLatency is the number of cycles from eg_* to eg_out_*.
-const EgressLatency = 1
+const EgressLatency = 2
 
 const generator = "gen/meter"
+
+// accStage is the pipeline stage (cycles after the input) where packets are
+// accounted and the tick takes effect; configuration writes of the limit
+// are delayed to match.
+const accStage = 4
 
 // LeaseBits is the width of a lease index for n leases.
 func LeaseBits(n int) int {
@@ -114,24 +119,24 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	activeF := regs(m, "active_f", L, FB)
 
 	// The tick: tick0 is model tick time (cycle h = n*T, n >= 1), tickA the
-	// same event three cycles later, aligned with the accounting stage.
+	// same event accStage cycles later, aligned with the accounting stage.
 	ph := m.Reg("tick_phase", TB)
 	last := hdl.Eq(ph, hdl.Const(T-1, TB))
 	ph.Next(hdl.Mux(last, hdl.Const(0, TB), hdl.Add(ph, hdl.Const(1, TB))))
 	wrapped := m.Reg("tick_armed", 1)
 	wrapped.NextIf(last, hdl.Const(1, 1))
 	tick0 := hdl.And(hdl.Eq(ph, hdl.Const(0, TB)), wrapped)
-	tickA := delay(m, "tick_d", tick0, 3)
+	tickA := delay(m, "tick_d", tick0, accStage)
 
 	// Configuration delay line: c1 writes default/clear, c3 writes the limit.
 	c1we := delay(m, "c_we", cfgWe, 1)
 	c1lease := delay(m, "c_lease", cfgLease, 1)
 	c1def := delay(m, "c_default", cfgDefault, 1)
 	c1clr := delay(m, "c_clear", cfgClear, 1)
-	c3we := delay(m, "c_we_l", c1we, 2)
-	c3lease := delay(m, "c_lease_l", c1lease, 2)
-	c3limited := delay(m, "c_limited", cfgLimited, 3)
-	c3limit := delay(m, "c_limit", cfgLimit, 3)
+	c3we := delay(m, "c_we_l", c1we, accStage-1)
+	c3lease := delay(m, "c_lease_l", c1lease, accStage-1)
+	c3limited := delay(m, "c_limited", cfgLimited, accStage)
+	c3limit := delay(m, "c_limit", cfgLimit, accStage)
 	for i := 0; i < L; i++ {
 		hit1 := hdl.And(c1we, hdl.Eq(c1lease, hdl.Const(uint64(i), LB)))
 		defPrio[i].NextIf(hit1, c1def)
@@ -157,21 +162,28 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	p2cust := delay(m, "p2_cust", cust, 1)
 	p2bytes := delay(m, "p2_bytes", p1bytes, 1)
 
-	// Stage 3: priority x bytes.
+	// Stages 3a and 3b: priority x bytes as two registered partial
+	// products (bytes split in halves) and their sum.
 	AW := PB + BB
-	add := hdl.MulW(p2prio, p2bytes, AW)
-	p3v := delay(m, "p3_valid", p2v, 1)
-	p3lease := delay(m, "p3_lease", p2lease, 1)
+	lo := BB / 2
+	ppLo := hdl.MulW(p2prio, hdl.Slice(p2bytes, lo-1, 0), AW)
+	ppHi := hdl.MulW(p2prio, hdl.Slice(p2bytes, BB-1, lo), AW)
+	q3v := delay(m, "q3_valid", p2v, 1)
+	q3lease := delay(m, "q3_lease", p2lease, 1)
+	q3lo := delay(m, "q3_pp_lo", ppLo, 1)
+	q3hi := delay(m, "q3_pp_hi", ppHi, 1)
+	q3prio := delay(m, "q3_prio", p2prio, 1)
+	q3cust := delay(m, "q3_cust", p2cust, 1)
+	add := hdl.Add(q3lo, hdl.Shl(q3hi, lo))
+	p3v := delay(m, "p3_valid", q3v, 1)
+	p3lease := delay(m, "p3_lease", q3lease, 1)
 	p3add := delay(m, "p3_add", add, 1)
-	p3prio := delay(m, "p3_prio", p2prio, 1)
-	p3cust := delay(m, "p3_cust", p2cust, 1)
+	p3prio := delay(m, "p3_prio", q3prio, 1)
+	p3cust := delay(m, "p3_cust", q3cust, 1)
 
-	// Stage 4: accounting and the tick.
+	// Stage 4 (accStage): accounting and the tick.
 	SW := max(SB, AW) + 1
-	cur := hdl.Mux(tickA, hdl.Const(0, SB), pick(p3lease, sigs(sample), SB))
-	sum := hdl.AddW(cur, p3add, SW)
 	smax := hdl.Const(f.SampleMax, SW)
-	satSum := hdl.Slice(hdl.Mux(hdl.Gt(sum, smax), smax, sum), SB-1, 0)
 
 	// Divider state.
 	dvBusy := m.Reg("div_busy", 1)
@@ -224,7 +236,11 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	for i := 0; i < L; i++ {
 		idx := hdl.Const(uint64(i), LB)
 		hitP := hdl.And(p3v, hdl.Eq(p3lease, idx))
+		// One saturating adder per lease: no read mux and write demux on
+		// the accumulate path.
 		keep := hdl.Mux(tickA, hdl.Const(0, SB), sample[i])
+		sum := hdl.AddW(keep, p3add, SW)
+		satSum := hdl.Slice(hdl.Mux(hdl.Gt(sum, smax), smax, sum), SB-1, 0)
 		sample[i].Next(hdl.Mux(hitP, satSum, keep))
 
 		s := hdl.ZExt(hdl.Concat(sample[i], hdl.Const(0, K)), DB)
@@ -294,11 +310,19 @@ func NewEgressCap(leases int) (*hdl.Module, error) {
 		deprio[i].NextIf(hit, cd)
 		capr[i].NextIf(hit, cc)
 	}
-	d := pick(lease, sigs(deprio), 1)
-	c := pick(lease, sigs(capr), 15)
-	doCap := hdl.And(d, hdl.Not(hdl.Bit(tc, 15)), hdl.Gt(hdl.Slice(tc, 14, 0), c))
-	res := hdl.Mux(doCap, hdl.Concat(hdl.Const(0, 1), c), tc)
-	m.Output("eg_out_valid", 1).Drive(delay(m, "o_valid", v, 1))
-	m.Output("eg_out_tc", 16).Drive(delay(m, "o_tc", hdl.Mux(v, res, hdl.Const(0, 16)), 1))
+	// Stage 1 looks the lease's configuration up, stage 2 compares and caps.
+	d := delay(m, "s_deprio", pick(lease, sigs(deprio), 1), 1)
+	c := delay(m, "s_cap", pick(lease, sigs(capr), 15), 1)
+	sv := delay(m, "s_valid", v, 1)
+	stc := delay(m, "s_tc", tc, 1)
+	doCap := hdl.And(d, hdl.Not(hdl.Bit(stc, 15)), hdl.Gt(hdl.Slice(stc, 14, 0), c))
+	res := hdl.Mux(doCap, hdl.Concat(hdl.Const(0, 1), c), stc)
+	m.Output("eg_out_valid", 1).Drive(delay(m, "o_valid", sv, 1))
+	m.Output("eg_out_tc", 16).Drive(delay(m, "o_tc", hdl.Mux(sv, res, hdl.Const(0, 16)), 1))
 	return m, nil
 }
+
+// Ref4 is the meter configuration of the reference device ref4: a 125 MHz
+// clock, one byte per cycle (8-bit datapath), 8 leases per port, a tick of
+// 1024 cycles (8.2 µs) and alpha = 2^-8 (a time constant of about 2 ms).
+var Ref4 = model.Config{ClockHz: 125_000_000, TickCycles: 1024, K: 8, BytesPerCycle: 1, MaxPacketBytes: 1536, Leases: 8}

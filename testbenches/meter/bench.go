@@ -235,22 +235,24 @@ func EgressModel(leases int) tb.Func {
 	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
 		ic, oc := colsOf(d.Inputs()), colsOf(d.Outputs())
 		cfgs := make([]model.EgressConfig, leases)
-		var ov, otc uint64
+		var line [genmeter.EgressLatency][2]uint64 // valid, tc
 		return func(in, out tb.Row) error {
-			out.Set(oc["eg_out_valid"], ov)
-			out.Set(oc["eg_out_tc"], otc)
+			out.Set(oc["eg_out_valid"], line[0][0])
+			out.Set(oc["eg_out_tc"], line[0][1])
+			copy(line[:], line[1:])
+			line[len(line)-1] = [2]uint64{}
 			if in.Bool(ic["rst"]) {
 				clear(cfgs)
-				ov, otc = 0, 0
+				line = [genmeter.EgressLatency][2]uint64{}
 				return nil
 			}
-			ov, otc = 0, 0
+			ov, otc := &line[len(line)-1][0], &line[len(line)-1][1]
 			if in.Bool(ic["eg_valid"]) {
 				l := int(in.Uint64(ic["eg_lease"]))
 				if l >= leases {
 					return fmt.Errorf("cycle %d: egress lease %d out of range", in.Cycle(), l)
 				}
-				ov, otc = 1, uint64(cfgs[l].Apply(uint16(in.Uint64(ic["eg_tc"]))))
+				*ov, *otc = 1, uint64(cfgs[l].Apply(uint16(in.Uint64(ic["eg_tc"]))))
 			}
 			if in.Bool(ic["cfg_we"]) {
 				e := model.EgressConfig{DeprioritizeNonCustomer: in.Bool(ic["cfg_deprio"]), NonCustomerCap: uint16(in.Uint64(ic["cfg_cap"]))}
