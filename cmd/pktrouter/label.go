@@ -164,7 +164,8 @@ func newLabelPathCmd(a *app) *cobra.Command {
 		Short: "Build a route from the egress interface number at each hop",
 		Long: `path builds the label of a route from the interface number each switch along it
 sends the packet out of, first hop first, each director in the scheme's
-canonical form. It prints the route, then each hop's director.`,
+canonical form. It prints the route, then each hop's one-hop label (the
+director and its terminating 1).`,
 		Example: `  pktrouter label path 5 2 19
   pktrouter label path --scheme f8 3 200`,
 		Args: cobra.MinimumNArgs(1),
@@ -187,7 +188,7 @@ canonical form. It prints the route, then each hop's director.`,
 			}
 			fmt.Fprintln(a.out, label.FormatLabel(route))
 			for i, d := range dirs {
-				fmt.Fprintf(a.out, "  hop %d: interface %d, director %s\n", i+1, ifaces[i], label.FormatLabel(d))
+				fmt.Fprintf(a.out, "  hop %d: interface %d, one-hop label %s\n", i+1, ifaces[i], label.FormatLabel(d))
 			}
 			return nil
 		},
@@ -276,6 +277,8 @@ func hop(req hopRequest, defaultScheme string) (hopResult, error) {
 		return hopResult{Error: se.Code}, nil
 	case errors.Is(err, label.ErrShiftOverflow):
 		return hopResult{Drop: "shift"}, nil
+	case errors.Is(err, label.ErrIngress):
+		return hopResult{}, fmt.Errorf("from %d: %w %s", *req.From, err, s.Name())
 	default:
 		return hopResult{}, err
 	}
