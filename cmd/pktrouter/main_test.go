@@ -313,3 +313,38 @@ func TestDecodeCapture(t *testing.T) {
 		t.Errorf("missing file: %v %q", err, errOut)
 	}
 }
+
+func TestBenchFabricSmall(t *testing.T) {
+	prefix := filepath.Join(t.TempDir(), "f")
+	out, errOut, err := run(t, "", "bench", "fabric", "--ports", "4", "--patterns", "uniform", "--slots", "4000", "--warmup", "1000", "--json", "--png", prefix)
+	if err != nil {
+		t.Fatalf("%v %s", err, errOut)
+	}
+	var res struct{ Points []fabricPoint }
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Points) != 4*10 {
+		t.Fatalf("want 4 fabrics × 10 loads, got %d points", len(res.Points))
+	}
+	for _, p := range res.Points {
+		if p.Load != 1.0 {
+			continue
+		}
+		// Head-of-line blocking caps FIFO near 0.655 at N=4; VOQ/iSLIP gets close to 1.
+		if p.Fabric == "fifo" && (p.Throughput < 0.6 || p.Throughput > 0.72) {
+			t.Errorf("fifo at full load: %.3f, want about 0.655", p.Throughput)
+		}
+		if p.Fabric == "voq" && p.Throughput < 0.95 {
+			t.Errorf("voq at full load: %.3f, want >= 0.95", p.Throughput)
+		}
+	}
+	for _, m := range []string{"throughput", "latency"} {
+		if st, err := os.Stat(prefix + "-" + m + ".png"); err != nil || st.Size() < 1000 {
+			t.Errorf("%s plot: %v", m, err)
+		}
+	}
+	if _, errOut, err := run(t, "", "bench", "fabric", "--ports", "6"); err == nil || !strings.Contains(errOut, "power of two") {
+		t.Errorf("--ports 6: %v %q", err, errOut)
+	}
+}
