@@ -107,7 +107,7 @@ func ParseCtrl(ctrl []byte) (typ uint16, body []byte, err error) {
 		return 0, nil, fmt.Errorf("%w: %d bytes, want at least %d", ErrShortCtrl, len(ctrl), CtrlHeaderSize)
 	}
 	if c := Checksum(ctrl); c != 0 {
-		return 0, nil, fmt.Errorf("%w: %#04x in message, sum is %#04x off",
+		return 0, nil, fmt.Errorf("%w: message carries %#04x, the sum over it is %#04x, not 0",
 			ErrBadChecksum, binary.BigEndian.Uint16(ctrl), c)
 	}
 	return binary.BigEndian.Uint16(ctrl[2:]), ctrl[CtrlHeaderSize:], nil
