@@ -1,6 +1,7 @@
 package label
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -290,4 +291,36 @@ func (s Scheme) String() string {
 	}
 	sb.WriteByte(']')
 	return sb.String()
+}
+
+// MarshalText writes the scheme's name ("v358") when it has one, else its
+// cjdns serialization in hex, so configuration files and the CLI's JSON
+// can say {"scheme":"v358"}.
+func (s Scheme) MarshalText() ([]byte, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if n := s.Name(); n != "" {
+		return []byte(n), nil
+	}
+	return []byte(hex.EncodeToString(s.Bytes())), nil
+}
+
+// UnmarshalText accepts a scheme name (see SchemeByName) or a scheme's
+// cjdns serialization in hex (as MarshalText writes it).
+func (s *Scheme) UnmarshalText(b []byte) error {
+	if named, err := SchemeByName(string(b)); err == nil {
+		*s = named
+		return nil
+	}
+	raw, err := hex.DecodeString(string(b))
+	if err != nil {
+		return fmt.Errorf("scheme %q is neither f4, f8, v4x8, v358/v3x5x8 nor a hex-serialized scheme", b)
+	}
+	parsed, err := ParseScheme(raw)
+	if err != nil {
+		return fmt.Errorf("scheme %q: %w", b, err)
+	}
+	*s = parsed
+	return nil
 }

@@ -2,6 +2,8 @@ package label
 
 import (
 	"bytes"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"testing"
@@ -142,5 +144,44 @@ func TestSchemeRoundTripRandom(t *testing.T) {
 	}
 	if n < 100 {
 		t.Fatalf("only %d sane random schemes", n)
+	}
+}
+
+func TestSchemeText(t *testing.T) {
+	var cfg struct {
+		Scheme Scheme `json:"scheme"`
+	}
+	for _, c := range []struct {
+		in   string
+		want Scheme
+	}{
+		{`{"scheme":"v358"}`, V358},
+		{`{"scheme":"v3x5x8"}`, V358},
+		{`{"scheme":"f4"}`, F4},
+		{`{"scheme":"` + hex.EncodeToString(V4x8.Bytes()) + `"}`, V4x8},
+		{`{"scheme":"8002"}`, Scheme{{BitCount: 20}}}, // fixed 20 bits: 20<<5
+	} {
+		if err := json.Unmarshal([]byte(c.in), &cfg); err != nil || !cfg.Scheme.Equal(c.want) {
+			t.Errorf("%s: %v, %v", c.in, cfg.Scheme, err)
+			continue
+		}
+		out, err := json.Marshal(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back struct {
+			Scheme Scheme `json:"scheme"`
+		}
+		if err := json.Unmarshal(out, &back); err != nil || !back.Scheme.Equal(c.want) {
+			t.Errorf("%s -> %s -> %v, %v", c.in, out, back.Scheme, err)
+		}
+	}
+	for _, bad := range []string{`{"scheme":"v99"}`, `{"scheme":"00"}`, `{"scheme":""}`} {
+		if err := json.Unmarshal([]byte(bad), &cfg); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if _, err := (Scheme{}).MarshalText(); err == nil {
+		t.Error("empty scheme marshalled")
 	}
 }

@@ -116,22 +116,46 @@ func (s Scheme) Forward(h Header, from uint32, present func(uint32) bool) (to ui
 		return 0, h, errMalformed
 	}
 	if s.is358() {
-		// The header is assembled field by field into the named result:
-		// Header has too many fields to live in registers, and building it
-		// whole then copying it costs a store-forwarding stall per hop.
-		var l uint64
-		var shift uint8
-		to, l, shift, err = forward358(h.Label, h.LabelShift, from, present)
+		// v358, the scheme every cjdns node uses, is decoded by table
+		// lookup (forwardGeneral gives the same answers, see
+		// TestForward358MatchesGeneral). The header is assembled field by
+		// field into the named result: Header has too many fields to live
+		// in registers, and building it whole then copying it costs a
+		// store-forwarding stall per hop.
+		label := h.Label
+		if from > 256 {
+			return 0, h, ErrIngress
+		}
+		d := v358Dir[label&1023]
+		nbits, dest := uint(d&0xff), d>>8
+		srcBits := uint(v358SrcBits[from])
+		// dest == 1 only comes from 0001, so cjdns' "self must be 0001"
+		// check cannot fail in v358, and from == 1 (4 bits) is never wider
+		// than a director.
+		if srcBits > nbits {
+			if dest != 1 {
+				return 0, h, errMalformed
+			}
+			if (label^1)&(^uint64(0)>>(60-srcBits)) != 0 {
+				return 0, h, errReturnPath
+			}
+			nbits = srcBits
+		}
+		if dest != 1 && present != nil && !present(dest) {
+			return 0, h, errMalformed
+		}
+		shift := uint(h.LabelShift) + nbits
+		if shift > 63 {
+			return 0, h, ErrShiftOverflow
+		}
+		// Widths 4, 7, 10 are forms 0, 1, 2: (w-4)*11>>5 avoids a division.
+		out.Label = label>>nbits | v358Ret[from][(nbits-4)*11>>5]
 		out.Congestion = h.Congestion
 		out.SuppressErrors = h.SuppressErrors
 		out.Version = h.Version
+		out.LabelShift = uint8(shift)
 		out.TrafficClass = h.TrafficClass
-		if err != nil {
-			out.Label, out.LabelShift = h.Label, h.LabelShift
-			return 0, out, err
-		}
-		out.Label, out.LabelShift = l, shift
-		return to, out, nil
+		return dest, out, nil
 	}
 	return forwardGeneral(s, h, from, present)
 }
@@ -214,38 +238,4 @@ func init() {
 			}
 		}
 	}
-}
-
-// forward358 is Forward specialised to v358, the scheme every cjdns node
-// and pktrouter's default use: the same steps as forwardGeneral with the
-// decoding done by table lookup, so one hop costs a few nanoseconds.
-// TestForward358MatchesGeneral holds it to the general path.
-func forward358(label uint64, labelShift uint8, from uint32, present func(uint32) bool) (uint32, uint64, uint8, error) {
-	if from > 256 {
-		return 0, 0, 0, ErrIngress
-	}
-	d := v358Dir[label&1023]
-	nbits, dest := uint(d&0xff), d>>8
-	srcBits := uint(v358SrcBits[from])
-	// dest == 1 only comes from 0001, so cjdns' "self must be 0001" check
-	// cannot fail in v358, and from == 1 (4 bits) is never wider than a
-	// director.
-	if srcBits > nbits {
-		if dest != 1 {
-			return 0, 0, 0, errMalformed
-		}
-		if (label^1)&(^uint64(0)>>(60-srcBits)) != 0 {
-			return 0, 0, 0, errReturnPath
-		}
-		nbits = srcBits
-	}
-	if dest != 1 && present != nil && !present(dest) {
-		return 0, 0, 0, errMalformed
-	}
-	shift := uint(labelShift) + nbits
-	if shift > 63 {
-		return 0, 0, 0, ErrShiftOverflow
-	}
-	// Widths 4, 7, 10 are forms 0, 1, 2: (w-4)*11>>5 avoids a division.
-	return dest, label>>nbits | v358Ret[from][(nbits-4)*11>>5], uint8(shift), nil
 }
