@@ -1,0 +1,72 @@
+// Package labelparse generates the label parser of pipeline step 4 of
+// DESIGN.md: one cjdns switch hop per clock, bit-exact with
+// label.Scheme.Forward for any encoding scheme label.Scheme.Validate
+// accepts (V358 by default), plus pktrouter's virtual-router rule.
+//
+// # Ports
+//
+// clk and rst are implicit; rst clears the valid bits of the pipeline only
+// (the index table is block RAM and keeps its contents).
+//
+//	in  in_valid, in_hdr[96], in_from[AW]        one header per clock, no back-pressure
+//	in  tbl_we, tbl_addr[AW], tbl_wdata[EW]      index table write port (CSR side)
+//	out out_valid, out_result[3], out_to[AW], out_hdr[96],
+//	    out_from[AW], out_port[PortBits], out_tag[TagBits]
+//
+// AW = max(1, bitlen(Interfaces-1)). in_hdr is the 12-byte switch header
+// read as one big-endian number (byte 0 in bits 95..88): label in 95..32,
+// congestion 31..25, suppress-errors 24, version 23..22, labelShift 21..16,
+// traffic class 15..0. A header presented with in_valid in clock c comes
+// out in clock c+[Latency] (4) with out_valid; out_* are 0 when out_valid
+// is 0.
+//
+// # Index table
+//
+// Interfaces words of EW = 1+VRBits+TagBits+PortBits bits,
+// {valid, vr, tag, port} from the most significant bit (see Config.Pack),
+// all zero at power-on. The table is read two clocks after a header
+// enters, read-first, so a write presented in clock w is seen by every
+// header presented in clock w-1 or later and by none before. valid is
+// label.Forward's present(n); interface 1 (self, the CPU port) is always
+// present whatever its valid bit says, as in cjdns, but its port, tag and
+// vr are read from the table.
+//
+// # Results and precedence
+//
+// out_result is a Result. The cjdns checks come first, in SwitchCore's
+// order (see label.Scheme.Forward): no form / self not 0001 / return
+// director too wide (MalformedAddress), ingress not representable
+// (BadIngress, in Forward's place: right after the form check), cjdns
+// issue #93 (ReturnPathInvalid), egress absent (UnknownInterface: cjdns
+// sends MALFORMED_ADDRESS for it; the hardware tells it apart so counters
+// can), return director not fitting (ReturnPathInvalid), labelShift past 63
+// (ShiftOverflow, a silent drop). Only a packet cjdns would forward is then
+// held to the virtual-router rule: VRMismatch when the egress interface's
+// vr differs from the ingress interface's. The rule does not apply when
+// either side is interface 1: the onboard router serves every virtual
+// router (control traffic, error frames, the route server). An ingress
+// number >= Interfaces is BadIngress.
+//
+// On any result but Forward, out_hdr is in_hdr unchanged and out_to,
+// out_port and out_tag are 0, as label.Forward returns the header
+// unchanged with its errors. The traffic class is never rewritten (cjdns
+// writes 0xffff; pktrouter keeps it, it carries the customer bit and the
+// priority).
+//
+// # Pipeline
+//
+// Four register stages, so that every path is a few LUT levels for 125 MHz
+// on iCE40 (no stage holds more than one compare-and-select):
+//
+//  1. input register;
+//  2. director decode: each form's prefix match, data field and interface
+//     number (v358 0/1 swap and skip of 1, or low-bit flip), the zero tests
+//     the width rules need, and the per-ingress constants from a ROM
+//     indexed by in_from (canonical form, each form's return director,
+//     already in place; "fits" bits);
+//  3. width rules and cjdns error precedence, the shifted label with the
+//     bit-reversed return director ORed in, labelShift + width; the index
+//     table is read (two synchronous read ports, egress and ingress);
+//  4. presence, the virtual-router compare and the final result select
+//     into the output register.
+package labelparse

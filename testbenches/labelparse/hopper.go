@@ -1,0 +1,394 @@
+package labelparse
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+	lp "github.com/pktnetwork/pktrouter/gen/labelparse"
+	"github.com/pktnetwork/pktrouter/gen/verilog"
+	"github.com/pktnetwork/pktrouter/sim"
+	"github.com/pktnetwork/pktrouter/testbenches/tb"
+)
+
+// Engine names where Hopper runs the block.
+type Engine string
+
+// Engines.
+const (
+	GoSim     Engine = "gosim"
+	Verilator Engine = "verilator"
+	Icarus    Engine = "icarus"
+)
+
+// Engines lists the engines ParseEngine accepts.
+var Engines = []Engine{GoSim, Verilator, Icarus}
+
+// ParseEngine reads an engine name (gosim, verilator, icarus).
+func ParseEngine(s string) (Engine, error) {
+	for _, e := range Engines {
+		if strings.EqualFold(s, string(e)) {
+			return e, nil
+		}
+	}
+	return "", fmt.Errorf("labelparse: unknown engine %q (known: gosim, verilator, icarus)", s)
+}
+
+// Bench is a built block ready for tb engines: the tb.Design (rst first,
+// then the module's ports in order, Verilog source included) and the built
+// netlist for the Go simulator.
+type Bench struct {
+	Config lp.Config
+	Design tb.Design
+	Built  *hdl.Design
+}
+
+// NewBench generates the block for cfg, builds it and emits its Verilog.
+func NewBench(cfg lp.Config) (*Bench, error) {
+	m, err := lp.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d, err := m.Build()
+	if err != nil {
+		return nil, err
+	}
+	var src bytes.Buffer
+	if err := verilog.EmitDesign(&src, d, verilog.Options{}); err != nil {
+		return nil, err
+	}
+	ports := []tb.Port{{Name: "rst", Width: 1}}
+	for _, p := range d.Top.Ports {
+		ports = append(ports, tb.Port{Name: p.Name, Width: d.Top.Nets[p.Net].Width, Output: p.Dir == hdl.Out})
+	}
+	return &Bench{Config: cfg, Design: tb.Design{Top: d.Top.Name, Source: src.String(), Clock: tb.Clk, Ports: ports}, Built: d}, nil
+}
+
+// GoSim is the Go simulator as a tb engine; the rst column drives the
+// simulator's reset (testbenches/meter's adapter).
+func (b *Bench) GoSim() tb.Func {
+	return tb.Func{Label: "gosim", New: func(d tb.Design) (tb.StepFunc, error) {
+		s, err := sim.NewDesign(b.Built)
+		if err != nil {
+			return nil, err
+		}
+		ins, outs := d.Inputs(), d.Outputs()
+		return func(in, out tb.Row) error {
+			rst := false
+			for i, p := range ins {
+				if p.Name == "rst" {
+					rst = in.Bool(i)
+					continue
+				}
+				if err := s.PokeWide(p.Name, in.Words(i)); err != nil {
+					return err
+				}
+			}
+			for i, p := range outs {
+				v, err := s.PeekWide(p.Name)
+				if err != nil {
+					return err
+				}
+				out.SetWords(i, v)
+			}
+			if rst {
+				s.Reset()
+			} else {
+				s.Step(1)
+			}
+			return nil
+		}, nil
+	}}
+}
+
+// Model is Golden as a cycle-level tb engine for the block b describes,
+// with the block's timing: a table write presented in cycle w is seen by
+// headers presented in cycle w-1 and later, a header presented in cycle c
+// comes out in cycle c+lp.Latency, rst empties the pipeline (not the
+// table).
+func (b *Bench) Model() tb.Func {
+	cfg := b.Config
+	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
+		ic, oc := colsOf(d.Inputs()), colsOf(d.Outputs())
+		table := make(Table, cfg.Interfaces)
+		type slot struct {
+			valid bool
+			from  uint32
+			hop   Hop
+		}
+		// line[i] comes out i cycles from now; line[lp.Latency-1] is
+		// filled one cycle late (after the next cycle's table write).
+		var line [lp.Latency]slot
+		var pending slot
+		havePending := false
+		return func(in, out tb.Row) error {
+			o := line[0]
+			out.Set(oc["out_valid"], b2u(o.valid))
+			if o.valid {
+				out.Set(oc["out_result"], uint64(o.hop.Result))
+				out.Set(oc["out_to"], uint64(o.hop.To))
+				out.SetWords(oc["out_hdr"], lp.HeaderWords(o.hop.Header))
+				out.Set(oc["out_from"], uint64(o.from))
+				out.Set(oc["out_port"], uint64(o.hop.Port))
+				out.Set(oc["out_tag"], uint64(o.hop.Tag))
+			}
+			copy(line[:], line[1:])
+			line[lp.Latency-1] = slot{}
+			if in.Bool(ic["rst"]) {
+				line = [lp.Latency]slot{}
+				havePending = false
+				return nil
+			}
+			if in.Bool(ic["tbl_we"]) {
+				if a := in.Uint64(ic["tbl_addr"]); a < uint64(len(table)) {
+					table[a] = cfg.Unpack(in.Uint64(ic["tbl_wdata"]))
+				}
+			}
+			if havePending {
+				req := pending.hop // the request is parked in hop.Header/From
+				pending.hop = Golden(cfg, table, Request{Header: req.Header, From: pending.from})
+				line[lp.Latency-2] = pending
+				havePending = false
+			}
+			if in.Bool(ic["in_valid"]) {
+				pending = slot{valid: true, from: uint32(in.Uint64(ic["in_from"])),
+					hop: Hop{Header: lp.HeaderFromWords(in.Words(ic["in_hdr"]))}}
+				havePending = true
+			}
+			return nil
+		}, nil
+	}}
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func colsOf(ports []tb.Port) map[string]int {
+	c := map[string]int{}
+	for i, p := range ports {
+		c[p.Name] = i
+	}
+	return c
+}
+
+// Hopper is the block built for one configuration and index table,
+// answering batches of hops on a chosen engine. The CLI's
+// `pktrouter label hop --rtl --engine E` is one Hopper.Hop call.
+type Hopper struct {
+	bench *Bench
+	table Table
+	words []uint64 // packed table
+}
+
+// NewHopper generates the block for cfg and keeps table (cfg.Interfaces
+// entries) to load into its index table at the start of every batch.
+func NewHopper(cfg lp.Config, table Table) (*Hopper, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if len(table) != cfg.Interfaces {
+		return nil, fmt.Errorf("labelparse: table has %d entries, the block %d interfaces", len(table), cfg.Interfaces)
+	}
+	words := make([]uint64, len(table))
+	for n, e := range table {
+		w, err := cfg.Pack(e)
+		if err != nil {
+			return nil, fmt.Errorf("labelparse: table entry %d: %w", n, err)
+		}
+		words[n] = w
+	}
+	b, err := NewBench(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Hopper{bench: b, table: table, words: words}, nil
+}
+
+// Bench is the hopper's built block.
+func (h *Hopper) Bench() *Bench { return h.bench }
+
+// Stimulus is the batch as tb vectors: one reset cycle, the table writes
+// (one per cycle), then one request per cycle, then lp.Latency idle
+// cycles so the last result comes out. A request whose From does not fit
+// in_from is an error naming it.
+func (h *Hopper) Stimulus(reqs []Request) (tb.Stimulus, error) {
+	d := h.bench.Design
+	n := 1 + len(h.words) + len(reqs) + lp.Latency
+	s, err := d.NewStimulus(n)
+	if err != nil {
+		return s, err
+	}
+	c := colsOf(d.Inputs())
+	s.Set(0, c["rst"], 1)
+	cyc := 1
+	for a, w := range h.words {
+		s.Set(cyc, c["tbl_we"], 1)
+		s.Set(cyc, c["tbl_addr"], uint64(a))
+		s.Set(cyc, c["tbl_wdata"], w)
+		cyc++
+	}
+	aw := h.bench.Config.AddrBits()
+	for i, r := range reqs {
+		if uint64(r.From)>>aw != 0 {
+			return s, fmt.Errorf("labelparse: request %d: ingress interface %d does not fit the block's %d-bit in_from", i, r.From, aw)
+		}
+		s.Set(cyc, c["in_valid"], 1)
+		if err := s.SetWords(cyc, c["in_hdr"], lp.HeaderWords(r.Header)); err != nil {
+			return s, err
+		}
+		s.Set(cyc, c["in_from"], uint64(r.From))
+		cyc++
+	}
+	return s, nil
+}
+
+// Hop runs the batch on the engine and returns one Hop per request, in
+// order. Verilator and Icarus run once per batch (their builds are cached,
+// see testbenches/tb); GoSim runs in process without building vectors.
+func (h *Hopper) Hop(ctx context.Context, e Engine, reqs []Request) ([]Hop, error) {
+	if e == GoSim {
+		return h.hopSim(ctx, reqs)
+	}
+	var eng tb.Engine
+	switch e {
+	case Verilator:
+		eng = tb.Verilator{}
+	case Icarus:
+		eng = tb.Icarus{}
+	default:
+		return nil, fmt.Errorf("labelparse: unknown engine %q (known: gosim, verilator, icarus)", e)
+	}
+	s, err := h.Stimulus(reqs)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := eng.Run(ctx, h.bench.Design, s)
+	if err != nil {
+		return nil, err
+	}
+	return HopsFromTrace(tr, len(reqs))
+}
+
+// HopsFromTrace reads the hops out of a trace of the block: every cycle
+// with out_valid, in order. want is the number of hops expected; a
+// different count is an error.
+func HopsFromTrace(tr tb.Trace, want int) ([]Hop, error) {
+	c := colsOf(tr.Ports())
+	for _, p := range []string{"out_valid", "out_result", "out_to", "out_hdr", "out_port", "out_tag"} {
+		if _, ok := c[p]; !ok {
+			return nil, fmt.Errorf("labelparse: trace has no %s column", p)
+		}
+	}
+	hops := make([]Hop, 0, want)
+	for i := range tr.Len() {
+		if tr.Get(i, c["out_valid"]) == 0 {
+			continue
+		}
+		hops = append(hops, Hop{
+			Result: lp.Result(tr.Get(i, c["out_result"])),
+			To:     uint32(tr.Get(i, c["out_to"])),
+			Header: lp.HeaderFromWords(tr.Words(i, c["out_hdr"])),
+			Port:   uint32(tr.Get(i, c["out_port"])),
+			Tag:    uint32(tr.Get(i, c["out_tag"])),
+		})
+	}
+	if len(hops) != want {
+		return hops, fmt.Errorf("labelparse: %d results for %d requests", len(hops), want)
+	}
+	return hops, nil
+}
+
+// hopSim drives the Go simulator directly, a cycle per request, so a
+// million-hop batch costs no vector tables.
+func (h *Hopper) hopSim(ctx context.Context, reqs []Request) ([]Hop, error) {
+	s, err := sim.NewDesign(h.bench.Built)
+	if err != nil {
+		return nil, err
+	}
+	aw := h.bench.Config.AddrBits()
+	for i, r := range reqs {
+		if uint64(r.From)>>aw != 0 {
+			return nil, fmt.Errorf("labelparse: request %d: ingress interface %d does not fit the block's %d-bit in_from", i, r.From, aw)
+		}
+	}
+	s.Reset()
+	for a, w := range h.words {
+		if err := pokeAll(s, poke{"tbl_we", 1}, poke{"tbl_addr", uint64(a)}, poke{"tbl_wdata", w}); err != nil {
+			return nil, err
+		}
+		s.Step(1)
+	}
+	if err := s.Poke("tbl_we", 0); err != nil {
+		return nil, err
+	}
+	hops := make([]Hop, 0, len(reqs))
+	for c := 0; c < len(reqs)+lp.Latency; c++ {
+		if c%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if c < len(reqs) {
+			r := reqs[c]
+			if err := s.PokeWide("in_hdr", lp.HeaderWords(r.Header)); err != nil {
+				return nil, err
+			}
+			if err := pokeAll(s, poke{"in_valid", 1}, poke{"in_from", uint64(r.From)}); err != nil {
+				return nil, err
+			}
+		} else if c == len(reqs) {
+			if err := s.Poke("in_valid", 0); err != nil {
+				return nil, err
+			}
+		}
+		if v, err := s.Peek("out_valid"); err != nil {
+			return nil, err
+		} else if v == 1 {
+			hop, err := peekHop(s)
+			if err != nil {
+				return nil, err
+			}
+			hops = append(hops, hop)
+		}
+		s.Step(1)
+	}
+	if len(hops) != len(reqs) {
+		return hops, fmt.Errorf("labelparse: %d results for %d requests", len(hops), len(reqs))
+	}
+	return hops, nil
+}
+
+type poke struct {
+	port string
+	v    uint64
+}
+
+func pokeAll(s *sim.Sim, ps ...poke) error {
+	for _, p := range ps {
+		if err := s.Poke(p.port, p.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func peekHop(s *sim.Sim) (Hop, error) {
+	var vals [4]uint64
+	for i, n := range []string{"out_result", "out_to", "out_port", "out_tag"} {
+		v, err := s.Peek(n)
+		if err != nil {
+			return Hop{}, err
+		}
+		vals[i] = v
+	}
+	hw, err := s.PeekWide("out_hdr")
+	if err != nil {
+		return Hop{}, err
+	}
+	return Hop{Result: lp.Result(vals[0]), To: uint32(vals[1]), Port: uint32(vals[2]), Tag: uint32(vals[3]),
+		Header: lp.HeaderFromWords(hw)}, nil
+}
