@@ -106,7 +106,8 @@ const SelfInterface = 1
 //
 // Errors: a SwitchError (the caller sends ErrorFrame(packet, code) back out
 // of from, unless the packet suppresses errors), ErrShiftOverflow (drop),
-// or ErrIngress when from has no director in the scheme. For the cjdns
+// or ErrIngress when from has no director in the scheme. On error out is h
+// unchanged. Forward does not allocate; v358 is decoded by table lookup. For the cjdns
 // schemes this is bit-exact with SwitchCore built with the matching
 // NumberCompress type; other valid schemes follow the same rules with
 // widths taken from their forms, and an ingress number that does not fit
