@@ -362,3 +362,30 @@ func TestForward358MatchesGeneral(t *testing.T) {
 		}
 	}
 }
+
+// A scheme whose self route 0001 is wider (8 bits) than its other form
+// (5 bits) reaches SwitchCore's "from self" branch: the packet passes only
+// if the label's top bits leave room for the wider return director.
+func TestForwardGeneralFromSelfWider(t *testing.T) {
+	s := Scheme{{BitCount: 3, PrefixLen: 5, Prefix: 1}, {BitCount: 4, PrefixLen: 1, Prefix: 0}}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.Compress(6, 1) // 5-bit director
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, out, err := s.Forward(Header{Label: 1<<5 | d}, 1, nil)
+	if err != nil || to != 6 || out.Label != 1|1<<63 || out.LabelShift != 5 {
+		t.Fatalf("from self: %d %s %v", to, FormatLabel(out.Label), err)
+	}
+	if _, _, err := s.Forward(Header{Label: 1<<61 | d}, 1, nil); !errors.Is(err, errMalformed) {
+		t.Fatalf("from self without room: %v", err)
+	}
+	if _, _, err := s.Forward(Header{Label: 1<<5 | d}, 0, nil); !errors.Is(err, errMalformed) {
+		t.Fatalf("8-bit ingress into 5-bit director: %v", err)
+	}
+	if _, _, err := s.Forward(Header{Label: 0b11}, 0, nil); !errors.Is(err, errMalformed) {
+		t.Fatalf("label matching no form: %v", err)
+	}
+}
