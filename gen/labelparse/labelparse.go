@@ -87,7 +87,7 @@ var Ref4 = Config{Scheme: label.V358, Interfaces: 33, PortBits: 3, TagBits: 3, V
 
 // Entry is one index table entry as software sees it.
 type Entry struct {
-	Valid          bool
+	Valid         bool
 	Port, Tag, VR uint32
 }
 

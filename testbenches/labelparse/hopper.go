@@ -192,23 +192,38 @@ func NewHopper(cfg lp.Config, table Table) (*Hopper, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	b, err := NewBench(cfg)
+	if err != nil {
+		return nil, err
+	}
+	h := &Hopper{bench: b}
+	if err := h.SetTable(table); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// SetTable replaces the index table loaded at the start of the next
+// batches (cfg.Interfaces entries, each fitting the configured widths).
+func (h *Hopper) SetTable(table Table) error {
+	cfg := h.bench.Config
 	if len(table) != cfg.Interfaces {
-		return nil, fmt.Errorf("labelparse: table has %d entries, the block %d interfaces", len(table), cfg.Interfaces)
+		return fmt.Errorf("labelparse: table has %d entries, the block %d interfaces", len(table), cfg.Interfaces)
 	}
 	words := make([]uint64, len(table))
 	for n, e := range table {
 		w, err := cfg.Pack(e)
 		if err != nil {
-			return nil, fmt.Errorf("labelparse: table entry %d: %w", n, err)
+			return fmt.Errorf("labelparse: table entry %d: %w", n, err)
 		}
 		words[n] = w
 	}
-	b, err := NewBench(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &Hopper{bench: b, table: table, words: words}, nil
+	h.table, h.words = table, words
+	return nil
 }
+
+// Table is the index table the hopper loads.
+func (h *Hopper) Table() Table { return h.table }
 
 // Bench is the hopper's built block.
 func (h *Hopper) Bench() *Bench { return h.bench }

@@ -91,3 +91,18 @@ func check(t *testing.T, cfg lp.Config, table Table, reqs []Request, got []Hop) 
 	}
 	return seen
 }
+
+// randomRequests draws n requests; one in 16 has an ingress number outside
+// the table (in_from is wider than the table).
+func randomRequests(cfg lp.Config, r *rand.Rand, n int) []Request {
+	reqs := make([]Request, n)
+	aw := cfg.AddrBits()
+	for i := range reqs {
+		from := r.Uint32N(uint32(cfg.Interfaces))
+		if r.IntN(16) == 0 {
+			from = r.Uint32N(1 << aw)
+		}
+		reqs[i] = Request{Header: randomHeader(r), From: from}
+	}
+	return reqs
+}

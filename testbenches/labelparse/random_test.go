@@ -1,0 +1,62 @@
+package labelparse
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"testing"
+)
+
+// RandomEnv sets the number of random headers per scheme TestRandom runs
+// (default DefaultRandom; the 1,000,000 runs with
+// PKTROUTER_LABELPARSE_RANDOM=1000000).
+const RandomEnv = "PKTROUTER_LABELPARSE_RANDOM"
+
+// DefaultRandom keeps the default test run short.
+const DefaultRandom = 100_000
+
+func randomCount(t *testing.T) int {
+	s := os.Getenv(RandomEnv)
+	if s == "" {
+		return DefaultRandom
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		t.Fatalf("%s=%q: want a positive number of headers", RandomEnv, s)
+	}
+	return n
+}
+
+// TestRandom runs random headers, from random ingress slots, through the
+// Go simulator of each scheme's block and compares every hop with Golden.
+func TestRandom(t *testing.T) {
+	n := randomCount(t)
+	for _, sc := range schemes {
+		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
+			r := rand.New(rand.NewPCG(11, uint64(len(sc.name))))
+			table := randomTable(sc.cfg, r)
+			hp, err := NewHopper(sc.cfg, table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const batch = 1 << 16
+			total := map[string]int{}
+			for done := 0; done < n; done += batch {
+				reqs := randomRequests(sc.cfg, r, min(batch, n-done))
+				got, err := hp.Hop(context.Background(), GoSim, reqs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for res, c := range check(t, sc.cfg, table, reqs, got) {
+					total[res.String()] += c
+				}
+				if t.Failed() {
+					return
+				}
+			}
+			t.Logf("%d hops: %v", n, total)
+		})
+	}
+}
