@@ -26,19 +26,24 @@
 // Pipeline (cycles after the input): 1 the input register; 2 decode
 // (unclassed → default priority, clear-customer-bit) against the
 // configuration registers; 3 and 4 the priority × bytes product as two
-// registered partial products and their sum; 4 the accounting stage: one
-// saturating sample adder per lease, the tick (acc update of every lease in
-// parallel, factor swap, limit snapshot, divider start) and the choice of
-// the factor; 5 and 6 the 15×16 scaling as two registered 15×8 partial
-// products and their sum; 7 the output register. Configuration writes of the
-// limit travel down a matching delay line so the tick sees exactly the
-// writes the model has made by then. The deep pipeline is there for Fmax on
-// LUT-only FPGAs (iCE40 has no multipliers).
+// registered partial products and their sum; 5 the room left below
+// SampleMax; then the accounting stage: one saturating sample adder per
+// lease, the tick (acc update of every lease in parallel, factor swap, limit
+// snapshot, divider start) and the choice of the factor; two stages of the
+// 15×16 scaling (two registered 15×8 partial products, their sum); and the
+// output register. Configuration writes of the limit travel down a matching
+// delay line so the tick sees exactly the writes the model has made by then.
+// The acc update is computed as acc - ceil(acc/2^K) + sample, which equals
+// the model's flooring shift of the signed difference exactly (sample<<K is
+// a multiple of 2^K); the first two terms change only at ticks and are
+// precomputed, so the tick is one adder. The deep pipeline is there for Fmax
+// on LUT-only FPGAs (iCE40 has no multipliers).
 //
 // The shared divider is a restoring divider, one lease every
 // model.DividerCyclesPerLease (17) cycles: one load cycle (measured = acc>>K
-// compared with the limit snapshot taken at the tick) and 16 quotient-bit
-// cycles, writing the lease's shadow factor. When TickCycles is exactly
+// and the limit snapshot taken at the tick) and 16 quotient-bit cycles, the
+// first of which also decides the enable (limited and measured > limit),
+// writing the lease's shadow factor. When TickCycles is exactly
 // 17*Leases the last lease's result lands on the edge of the next tick and is
 // forwarded straight into the active factor.
 //

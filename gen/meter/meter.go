@@ -10,7 +10,7 @@ import (
 
 // IngressLatency is the number of cycles from a packet on pkt_* to its new
 // traffic class on out_*.
-const IngressLatency = 7
+const IngressLatency = 8
 
 // EgressLatency is the number of cycles from eg_* to eg_out_*.
 const EgressLatency = 2
@@ -20,7 +20,7 @@ const generator = "gen/meter"
 // accStage is the pipeline stage (cycles after the input) where packets are
 // accounted and the tick takes effect; configuration writes of the limit
 // are delayed to match.
-const accStage = 4
+const accStage = 5
 
 // LeaseBits is the width of a lease index for n leases.
 func LeaseBits(n int) int {
@@ -79,7 +79,6 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	BB := bits.Len32(cfg.MaxPacketBytes)
 	SB := int(f.SampleBits)
 	AB := int(f.AccBits)
-	DB := int(f.DiffBits)
 	K := int(cfg.K)
 	PB := 15
 	FB := model.FactorFracBits
@@ -175,15 +174,24 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	q3prio := delay(m, "q3_prio", p2prio, 1)
 	q3cust := delay(m, "q3_cust", p2cust, 1)
 	add := hdl.Add(q3lo, hdl.Shl(q3hi, lo))
-	p3v := delay(m, "p3_valid", q3v, 1)
-	p3lease := delay(m, "p3_lease", q3lease, 1)
-	p3add := delay(m, "p3_add", add, 1)
-	p3prio := delay(m, "p3_prio", q3prio, 1)
-	p3cust := delay(m, "p3_cust", q3cust, 1)
+	r3v := delay(m, "r3_valid", q3v, 1)
+	r3lease := delay(m, "r3_lease", q3lease, 1)
+	r3add := delay(m, "r3_add", add, 1)
+	r3prio := delay(m, "r3_prio", q3prio, 1)
+	r3cust := delay(m, "r3_cust", q3cust, 1)
+	// Stage 3c: the room left below SampleMax, so the accounting stage
+	// compares instead of adding then comparing.
+	SW := max(SB, AW) + 1
+	room := hdl.Sub(hdl.Const(f.SampleMax, SW), hdl.ZExt(r3add, SW))
+	p3v := delay(m, "p3_valid", r3v, 1)
+	p3lease := delay(m, "p3_lease", r3lease, 1)
+	p3add := delay(m, "p3_add", r3add, 1)
+	p3room := delay(m, "p3_room", room, 1)
+	p3prio := delay(m, "p3_prio", r3prio, 1)
+	p3cust := delay(m, "p3_cust", r3cust, 1)
 
 	// Stage 4 (accStage): accounting and the tick.
-	SW := max(SB, AW) + 1
-	smax := hdl.Const(f.SampleMax, SW)
+	smax := hdl.Const(f.SampleMax, SB)
 
 	// Divider state.
 	dvBusy := m.Reg("div_busy", 1)
@@ -209,7 +217,12 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	}
 	measured := hdl.Slice(pick(dvIdx, accVals, AB), AB-1, K)
 	ldLimit := pick(dvIdx, sigs(snapLimit), SB)
-	ldOn := hdl.And(pick(dvIdx, sigs(snapLimited), 1), hdl.Gt(measured, ldLimit))
+	ldLimited := pick(dvIdx, sigs(snapLimited), 1)
+	// The enable is decided in the first iteration, from registers, so the
+	// load cycle is only the read mux: first is step 1, where dvR still
+	// holds the limit.
+	first := hdl.And(dvBusy, hdl.Eq(dvStep, hdl.Const(1, 5)))
+	onNow := hdl.And(dvOn, hdl.Gt(dvD, hdl.Slice(dvR, SB-1, 0)))
 	lastIdx := hdl.Eq(dvIdx, hdl.Const(uint64(L-1), LB))
 
 	dvBusy.Next(hdl.Priority(dvBusy,
@@ -226,27 +239,33 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		hdl.When(loading, hdl.ZExt(ldLimit, SB+1)),
 		hdl.When(iterating, rNext)))
 	dvD.NextIf(loading, measured)
-	dvOn.NextIf(loading, ldOn)
+	dvOn.Next(hdl.Priority(dvOn,
+		hdl.When(loading, ldLimited),
+		hdl.When(first, onNow)))
 	dvQ.Next(hdl.Priority(dvQ,
 		hdl.When(loading, hdl.Const(0, FB)),
 		hdl.When(iterating, qNext)))
 
-	nextOn := make([]hdl.Value, L)
-	nextF := make([]hdl.Value, L)
 	for i := 0; i < L; i++ {
 		idx := hdl.Const(uint64(i), LB)
 		hitP := hdl.And(p3v, hdl.Eq(p3lease, idx))
 		// One saturating adder per lease: no read mux and write demux on
 		// the accumulate path.
 		keep := hdl.Mux(tickA, hdl.Const(0, SB), sample[i])
-		sum := hdl.AddW(keep, p3add, SW)
-		satSum := hdl.Slice(hdl.Mux(hdl.Gt(sum, smax), smax, sum), SB-1, 0)
+		sum := hdl.Slice(hdl.AddW(keep, p3add, SW), SB-1, 0)
+		satSum := hdl.Mux(hdl.Gt(hdl.ZExt(keep, SW), p3room), smax, sum)
 		sample[i].Next(hdl.Mux(hitP, satSum, keep))
 
-		s := hdl.ZExt(hdl.Concat(sample[i], hdl.Const(0, K)), DB)
-		a := hdl.ZExt(acc[i], DB)
-		accNew := hdl.Slice(hdl.Add(a, hdl.Sra(hdl.Sub(s, a), K)), AB-1, 0)
-		acc[i].NextIf(tickA, accNew)
+		// acc + floor((sample<<K - acc) / 2^K) = acc - ceil(acc/2^K) +
+		// sample, exactly, because sample<<K is a multiple of 2^K. The
+		// decayed part depends on acc alone, which changes only at ticks, so
+		// it is computed in two registered steps between ticks and the
+		// tick itself is one adder.
+		ceilQ := m.Reg(fmt.Sprintf("acc_ceil%d", i), AB-K)
+		ceilQ.Next(hdl.Slice(hdl.AddW(acc[i], hdl.Const(1<<K-1, AB), AB+1), AB-1, K))
+		decay := m.Reg(fmt.Sprintf("acc_decay%d", i), AB)
+		decay.Next(hdl.Sub(acc[i], hdl.ZExt(ceilQ, AB)))
+		acc[i].NextIf(tickA, hdl.Add(decay, hdl.ZExt(sample[i], AB)))
 		snapLimit[i].NextIf(tickA, limit[i])
 		snapLimited[i].NextIf(tickA, limited[i])
 
@@ -255,16 +274,21 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		fwdF := hdl.Mux(wr, resF, shadowF[i])
 		shadowOn[i].Next(fwdOn)
 		shadowF[i].Next(fwdF)
-		nextOn[i] = hdl.Mux(tickA, fwdOn, activeOn[i])
-		nextF[i] = hdl.Mux(tickA, fwdF, activeF[i])
-		activeOn[i].Next(nextOn[i])
-		activeF[i].Next(nextF[i])
+		activeOn[i].Next(hdl.Mux(tickA, fwdOn, activeOn[i]))
+		activeF[i].Next(hdl.Mux(tickA, fwdF, activeF[i]))
 	}
 	p4v := delay(m, "p4_valid", p3v, 1)
 	p4prio := delay(m, "p4_prio", p3prio, 1)
 	p4cust := delay(m, "p4_cust", p3cust, 1)
-	p4on := delay(m, "p4_on", pick(p3lease, nextOn, 1), 1)
-	p4f := delay(m, "p4_f", pick(p3lease, nextF, FB), 1)
+	// The packet's factor: the active one, or at a tick the shadow one,
+	// or the divider's result landing on this very edge. Written as muxes
+	// after the lease selection so the divider's compare chain meets only
+	// two mux levels on its way to p4.
+	own := hdl.And(finishing, hdl.Eq(dvIdx, p3lease))
+	tickOn := hdl.Mux(own, resOn, pick(p3lease, sigs(shadowOn), 1))
+	tickF := hdl.Mux(own, resF, pick(p3lease, sigs(shadowF), FB))
+	p4on := delay(m, "p4_on", hdl.Mux(tickA, tickOn, pick(p3lease, sigs(activeOn), 1)), 1)
+	p4f := delay(m, "p4_f", hdl.Mux(tickA, tickF, pick(p3lease, sigs(activeF), FB)), 1)
 
 	// Stage 5: partial products of the 15x16 scaling.
 	ppW := PB + 8

@@ -51,7 +51,7 @@ type Layout struct {
 	LeaseBits   int // arr_lease, cfg_lease
 	BytesBits   int // arr_bytes: bitlen(MaxPacketBytes)
 	OffsetBits  int // byte offsets of packet ends in the queue
-	QueueDepth  int // descriptor FIFO entries (besides the head register)
+	QueueDepth  int // descriptor FIFO entries (besides the head register), a power of two
 	ExcessReset uint64
 }
 
@@ -70,6 +70,9 @@ func (c Config) Layout() (Layout, error) {
 		return Layout{}, fmt.Errorf("gen/shaper: TagBits = %d, want 1..%d", c.TagBits, MaxTagBits)
 	}
 	depth := int((uint64(c.BufferBytes)+uint64(c.MaxPacketBytes))/uint64(c.MinPacketBytes)) + 2
+	// A power of two: gen/blocks' FIFO lands in iCE40 block RAM only then
+	// (Yosys maps a 282-deep one to flip-flops).
+	depth = 1 << bits.Len(uint(depth-1))
 	if depth > blocks.MaxFIFODepth {
 		return Layout{}, fmt.Errorf("gen/shaper: %d descriptors needed (BufferBytes+MaxPacketBytes)/MinPacketBytes exceeds %d; raise MinPacketBytes",
 			depth, blocks.MaxFIFODepth)
@@ -243,4 +246,15 @@ func New(c Config) (*hdl.Module, error) {
 	m.Output("dep_lease", LB).Drive(reg("o_dep_lease", zero(dep, hdl.Slice(eDesc, LB+OB-1, OB))))
 	m.Output("backlog", BLB).Drive(backlog)
 	return m, nil
+}
+
+// Ref4 is one egress port of the reference device ref4: the byte-serial
+// 8-bit datapath, 8 leases, 16 KiB of output buffer (room for the minimum
+// burst of seven paid leases beside one excess packet), 1536-byte packets
+// of at least 64 bytes, rates with 24 fractional bits, and 14-bit tags (the
+// packet's buffer address).
+var Ref4 = Config{
+	Config:         model.Config{BytesPerCycle: 1, BufferBytes: 16 << 10, MaxPacketBytes: 1536, Leases: 8, RateFracBits: 24, ClassMantissaBits: 5},
+	MinPacketBytes: 64,
+	TagBits:        14,
 }

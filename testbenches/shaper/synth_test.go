@@ -1,0 +1,47 @@
+package shaper
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	genshaper "github.com/pktnetwork/pktrouter/gen/shaper"
+	"github.com/pktnetwork/pktrouter/internal/tooltest"
+	metertb "github.com/pktnetwork/pktrouter/testbenches/meter"
+)
+
+// TestLint holds the ref4 and test shapers to verilator --lint-only -Wall,
+// iverilog -g2005 -Wall and yosys.
+func TestLint(t *testing.T) {
+	ref, err := genshaper.New(genshaper.Ref4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := genshaper.New(testConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metertb.LintModules(t, ref, small)
+}
+
+// TestSynthICE40Ref4 maps the ref4 shaper with yosys synth_ice40: the
+// descriptor queue must land in block RAM. With PKTROUTER_PNR=1 it also
+// places and routes it on an HX8K and logs logic cells and Fmax.
+func TestSynthICE40Ref4(t *testing.T) {
+	tooltest.Require(t, "yosys")
+	opt := metertb.SynthOptions{SynthOnly: os.Getenv(metertb.PnREnv) == ""}
+	if !opt.SynthOnly {
+		tooltest.Require(t, "nextpnr-ice40")
+	}
+	f, err := SynthRef4(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(f)
+	if f.RAM == 0 {
+		t.Errorf("descriptor queue not in block RAM: %+v", f)
+	}
+	if !opt.SynthOnly && (f.LogicCells == 0 || f.FmaxMHz == 0) {
+		t.Errorf("place and route gave no figures: %+v", f)
+	}
+}
