@@ -2,6 +2,8 @@ package labelparse
 
 import (
 	"context"
+
+	lp "github.com/pktnetwork/pktrouter/gen/labelparse"
 	"math/rand/v2"
 	"testing"
 )
@@ -11,13 +13,19 @@ import (
 // three label shapes each (director alone, director and the path end,
 // random upper bits), on the Go simulator against Golden.
 func TestEveryDirector(t *testing.T) {
-	for _, sc := range schemes {
+	// v358 with a full table too: every director then names a slot.
+	full := lp.Ref4
+	full.Interfaces = 257
+	for _, sc := range append(schemes, struct {
+		name string
+		cfg  lp.Config
+	}{"v358-257", full}) {
 		t.Run(sc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(7, uint64(len(sc.name))))
 			s := sc.cfg.Scheme
 			table := randomTable(sc.cfg, r)
 			var reqs []Request
-			for k, f := range s {
+			for _, f := range s {
 				for field := range uint64(1) << f.BitCount {
 					dir := field<<f.PrefixLen | uint64(f.Prefix)
 					if len(s) == 1 {
@@ -31,7 +39,6 @@ func TestEveryDirector(t *testing.T) {
 							reqs = append(reqs, Request{Header: h, From: from})
 						}
 					}
-					_ = k
 				}
 			}
 			hp, err := NewHopper(sc.cfg, table)

@@ -19,6 +19,11 @@ var schemes = []struct {
 	{"f4", withScheme(label.F4)},
 	{"f8", withScheme(label.F8)},
 	{"v4x8", withScheme(label.V4x8)},
+	// Not a cjdns scheme: its wider-bit form is the narrower director
+	// (6 bits vs 5), so an ingress number can fail to fit the egress
+	// form (RETURN_PATH_INVALID after presence), and labels ending in
+	// 010, 100 or 110 match no form (MALFORMED_ADDRESS first of all).
+	{"x", withScheme(label.Scheme{{BitCount: 3, PrefixLen: 3, Prefix: 0}, {BitCount: 4, PrefixLen: 1, Prefix: 1}})},
 }
 
 func withScheme(s label.Scheme) lp.Config {
