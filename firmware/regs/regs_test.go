@@ -1,0 +1,156 @@
+package regs
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"github.com/pktnetwork/pktrouter/gen/csr"
+	"github.com/pktnetwork/pktrouter/sim"
+)
+
+// TestGeneratedFilesCurrent regenerates regs_gen.go and REGISTERS.md from
+// gen/csr and requires the checked-in files to be identical.
+func TestGeneratedFilesCurrent(t *testing.T) {
+	m, err := csr.Ref4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := m.GoSource("regs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		name string
+		want []byte
+	}{{"regs_gen.go", src}, {"REGISTERS.md", m.Markdown()}} {
+		got, err := os.ReadFile(f.name)
+		if err != nil {
+			t.Fatalf("%v: run go generate ./... in firmware/regs", err)
+		}
+		if !bytes.Equal(got, f.want) {
+			t.Errorf("%s is stale: the register map in gen/csr changed; run go generate ./... and commit the result", f.name)
+		}
+	}
+	if m.Hash != MapHash {
+		t.Errorf("MapHash %#x, gen/csr says %#x: run go generate ./...", MapHash, m.Hash)
+	}
+}
+
+// simBus drives the generated CSR decoder's bus ports directly in the Go
+// simulator, so the generated accessors are checked against the generated
+// hardware.
+type simBus struct{ s *sim.Sim }
+
+func (b simBus) access(addr uint16, v uint32, we bool) (uint32, error) {
+	w := uint64(0)
+	if we {
+		w = 1
+	}
+	for _, p := range []struct {
+		n string
+		v uint64
+	}{{"bus_addr", uint64(addr)}, {"bus_wdata", uint64(v)}, {"bus_we", w}, {"bus_re", 1 - w}} {
+		if err := b.s.Poke(p.n, p.v); err != nil {
+			return 0, err
+		}
+	}
+	b.s.Step(1)
+	b.s.Poke("bus_we", 0)
+	b.s.Poke("bus_re", 0)
+	e, _ := b.s.Peek("bus_err")
+	if e == 1 {
+		return 0, &busError{addr}
+	}
+	d, err := b.s.Peek("bus_rdata")
+	return uint32(d), err
+}
+
+type busError struct{ addr uint16 }
+
+func (e *busError) Error() string { return "bus error" }
+
+func (b simBus) ReadReg(addr uint16) (uint32, error) { return b.access(addr, 0, false) }
+func (b simBus) WriteReg(addr uint16, v uint32) error {
+	_, err := b.access(addr, v, true)
+	return err
+}
+
+func TestAccessorsAgainstHardware(t *testing.T) {
+	m, err := csr.Ref4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := m.Module()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sim.New(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Reset()
+	b := simBus{s}
+
+	id, err := ReadIdent(b, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Magic != Magic || id.MapHash != MapHash || id.Version != MapVersion || id.Ports != Ports || id.Leases != Leases || id.Interfaces != Interfaces {
+		t.Fatalf("ident %+v does not match the generated constants", id)
+	}
+
+	leases := []struct {
+		i    int
+		v    Lease
+		want Lease
+	}{
+		{9, Lease{Rate: 0x1234567, Burst: 3000, DefaultPrio: 0x7ffe, ClearCustomer: true, Limit: 0x5ffffff, Limited: true, K: 12, Deprio: true, DeprioCap: 0x100},
+			Lease{Rate: 0x1234567, Burst: 3000, DefaultPrio: 0x7ffe, ClearCustomer: true, Limit: 0x5ffffff, Limited: true, K: 12, Deprio: true, DeprioCap: 0x100}},
+		// The free lease of port 1 (element 8) keeps rate and burst 0.
+		{8, Lease{Rate: 0x1ffffff, Burst: 0x7fff, Limit: 7, K: 3},
+			Lease{Limit: 7, K: 3}},
+		// Fields are truncated to their width, as the hardware does.
+		{31, Lease{DefaultPrio: 0xffff, K: 0xff}, Lease{DefaultPrio: 0x7fff, K: 0x1f}},
+	}
+	for _, tc := range leases {
+		if err := WriteLease(b, tc.i, tc.v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range leases {
+		got, err := ReadLease(b, tc.i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("lease %d = %+v, want %+v", tc.i, got, tc.want)
+		}
+	}
+	if got, _ := ReadLease(b, 0); got.K != 8 {
+		t.Errorf("lease 0 k after reset = %d, want the meter's K 8", got.K)
+	}
+
+	// A 64-bit counter read through the accessor is consistent.
+	want := uint64(0x0123456789abcdef)
+	in := make([]uint64, StatsCount)
+	in[5] = want
+	if err := s.PokeWide("stats_out_bytes", in); err != nil {
+		t.Fatal(err)
+	}
+	st, err := ReadStats(b, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.OutBytes != want || st.InBytes != 0 {
+		t.Errorf("stats 5 out_bytes = %#x in_bytes = %#x, want %#x and 0", st.OutBytes, st.InBytes, want)
+	}
+
+	// Errors: out-of-range element, write to a read-only word.
+	if _, err := ReadLease(b, TotalLeases); err == nil {
+		t.Error("ReadLease(32) succeeded")
+	}
+	if err := b.WriteReg(StatsBase, 1); err == nil {
+		t.Error("write to a counter was not a bus error")
+	}
+}
