@@ -262,7 +262,8 @@ func New(cfg Config) (*hdl.Module, error) {
 		name = "x" + hex.EncodeToString(s.Bytes())
 	}
 	m := hdl.NewGenerated(generator, "labelparse",
-		hdl.P("s", name), hdl.P("n", cfg.Interfaces), hdl.P("p", cfg.PortBits), hdl.P("t", cfg.TagBits), hdl.P("v", cfg.VRBits))
+		hdl.P("s", name), hdl.P("n", cfg.Interfaces), hdl.P("p", cfg.PortBits), hdl.P("t", cfg.TagBits), hdl.P("v", cfg.VRBits),
+		hdl.P("latency", Latency)) // latency: so the emitted header comment states it
 
 	size := make([]int, K)
 	maxBC := 0
