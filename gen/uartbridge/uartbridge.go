@@ -1,0 +1,257 @@
+package uartbridge
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/pktnetwork/pktrouter/gen/csr"
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+)
+
+const generator = "gen/uartbridge"
+
+// Config holds the generator parameters.
+type Config struct {
+	// Divisor is the bit time in clock cycles (ClockHz / baud), MinDivisor..MaxDivisor.
+	Divisor int
+	// IdleBits is the mid-frame idle timeout in bit times, counted from the
+	// end of the previous byte (so it includes the next byte's own 10 bit
+	// times); 0 means DefaultIdleBits.
+	IdleBits int
+}
+
+// Validate reports what is wrong with c.
+func (c Config) Validate() error {
+	if c.Divisor < MinDivisor || c.Divisor > MaxDivisor {
+		return fmt.Errorf("gen/uartbridge: divisor %d cycles per bit, want %d..%d", c.Divisor, MinDivisor, MaxDivisor)
+	}
+	if c.IdleBits != 0 && (c.IdleBits < MinIdleBits || c.IdleBits > MaxIdleBits) {
+		return fmt.Errorf("gen/uartbridge: idle timeout %d bit times, want %d..%d (0 = %d)", c.IdleBits, MinIdleBits, MaxIdleBits, DefaultIdleBits)
+	}
+	return nil
+}
+
+func (c Config) idleBits() int {
+	if c.IdleBits == 0 {
+		return DefaultIdleBits
+	}
+	return c.IdleBits
+}
+
+// IdleCycles is the mid-frame idle timeout in clock cycles.
+func (c Config) IdleCycles() int { return c.idleBits() * c.Divisor }
+
+func width(maxValue int) int { return max(1, bits.Len(uint(maxValue))) }
+
+// Parser states.
+const (
+	stHunt = iota
+	stLen
+	stBody
+	stCRC
+	stWait
+	stResp
+)
+
+// New generates the bridge. Ports (clk and rst implicit):
+//
+//	in  rx                   UART receive line (idle high), 8N1
+//	out tx                   UART transmit line (idle high), 8N1
+//	out bus_addr[16] bus_wdata[32] bus_we bus_re     CSR master, one request at a time
+//	in  bus_rdata[32] bus_ready bus_err
+//
+// See the package documentation for the protocol.
+func New(c Config) (*hdl.Module, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	D := c.Divisor
+	m := hdl.NewGenerated(generator, "uartbridge", hdl.P("div", D), hdl.P("idle", c.idleBits()))
+	rx := m.Input("rx", 1)
+	rdata := m.Input("bus_rdata", csr.DataBits)
+	ready := m.Input("bus_ready", 1)
+	berr := m.Input("bus_err", 1)
+
+	rxData, rxValid, rxFerr := uartRX(m, rx, D)
+	txGo := m.Wire("tx_go", 1)
+	txData := m.Wire("tx_data", 8)
+	txBusy, txLine := uartTX(m, txGo, txData, D)
+
+	k8 := func(v byte) *hdl.Expr { return hdl.Const(uint64(v), 8) }
+	st := m.Reg("state", 3)
+	in := func(s int) *hdl.Expr { return hdl.Eq(st, hdl.Const(uint64(s), 3)) }
+	inHunt, inLen, inBody, inCRC, inWait, inResp := in(stHunt), in(stLen), in(stBody), in(stCRC), in(stWait), in(stResp)
+
+	ln := m.Reg("len", 4)
+	idx := m.Reg("idx", 4)
+	buf := make([]*hdl.Signal, MaxRequestLen)
+	for i := range buf {
+		buf[i] = m.Reg(fmt.Sprintf("buf%d", i), 8)
+	}
+	crc := m.Reg("crc", 8)
+	status := m.Reg("status", 8)
+	rd := m.Reg("rd", csr.DataBits)
+	ri := m.Reg("ri", 4)
+
+	// Idle timeout while a frame is being received.
+	idleW := width(c.IdleCycles())
+	idle := m.Reg("idle", idleW)
+	receiving := hdl.Or(inLen, inBody, inCRC)
+	idle.Next(hdl.Mux(hdl.And(receiving, hdl.Not(rxValid)), hdl.Add(idle, hdl.Const(1, idleW)), hdl.Const(0, idleW)))
+	idleExpired := hdl.Eq(idle, hdl.Const(uint64(c.IdleCycles()), idleW))
+	abort := hdl.And(receiving, hdl.Or(rxFerr, idleExpired))
+
+	// Bus access timeout.
+	wc := m.Reg("wait_cnt", 8)
+	wc.Next(hdl.Mux(inWait, hdl.Add(wc, hdl.Const(1, 8)), hdl.Const(0, 8)))
+	timeout := hdl.Eq(wc, hdl.Const(BusTimeoutCycles, 8))
+
+	// Frame checks, evaluated when the CRC byte arrives.
+	isSync := hdl.Eq(rxData, k8(SyncRequest))
+	lenOK := hdl.And(hdl.Ge(rxData, k8(MinRequestLen)), hdl.Le(rxData, k8(MaxRequestLen)))
+	crcOK := hdl.Eq(rxData, crc)
+	isRead := hdl.Eq(buf[0], k8(CmdRead))
+	isWrite := hdl.Eq(buf[0], k8(CmdWrite))
+	lenFits := hdl.Or(hdl.And(isRead, hdl.Eq(ln, hdl.Const(ReadBodyLen, 4))), hdl.And(isWrite, hdl.Eq(ln, hdl.Const(WriteBodyLen, 4))))
+	goBus := hdl.And(crcOK, lenFits)
+	frameStatus := hdl.Priority(k8(StatusOK),
+		hdl.When(hdl.Not(crcOK), k8(StatusBadCRC)),
+		hdl.When(hdl.Not(hdl.Or(isRead, isWrite)), k8(StatusBadCmd)),
+		hdl.When(hdl.Not(lenFits), k8(StatusBadLen)))
+	crcDone := hdl.And(inCRC, rxValid)
+	busDone := hdl.And(inWait, hdl.Or(ready, timeout))
+	enterResp := hdl.Or(hdl.And(crcDone, hdl.Not(goBus)), busDone)
+
+	// Response bytes.
+	hasData := hdl.And(hdl.Eq(status, k8(StatusOK)), isRead)
+	last := hdl.Mux(hasData, hdl.Const(ReadReplyBodyLen+2, 4), hdl.Const(StatusBodyLen+2, 4))
+	respLen := hdl.Mux(hasData, k8(ReadReplyBodyLen), k8(StatusBodyLen))
+	atLast := hdl.Eq(ri, last)
+	byteAt := hdl.Case(ri, crc,
+		hdl.When(hdl.Const(0, 4), k8(SyncResponse)),
+		hdl.When(hdl.Const(1, 4), respLen),
+		hdl.When(hdl.Const(2, 4), hdl.Or(buf[0], k8(RespFlag))),
+		hdl.When(hdl.Const(3, 4), buf[1]),
+		hdl.When(hdl.Const(4, 4), status),
+		hdl.When(hdl.Const(5, 4), hdl.Slice(rd, 31, 24)),
+		hdl.When(hdl.Const(6, 4), hdl.Slice(rd, 23, 16)),
+		hdl.When(hdl.Const(7, 4), hdl.Slice(rd, 15, 8)),
+		hdl.When(hdl.Const(8, 4), hdl.Slice(rd, 7, 0)))
+	txData.Drive(hdl.Mux(atLast, crc, byteAt))
+	txGo.Drive(hdl.And(inResp, hdl.Not(txBusy)))
+	sending := hdl.And(inResp, hdl.Not(txBusy))
+
+	stc := func(s int) *hdl.Expr { return hdl.Const(uint64(s), 3) }
+	st.Next(hdl.Priority(st,
+		hdl.When(abort, stc(stHunt)),
+		hdl.When(hdl.And(inHunt, rxValid, isSync), stc(stLen)),
+		hdl.When(hdl.And(inLen, rxValid, lenOK), stc(stBody)),
+		hdl.When(hdl.And(inLen, rxValid, hdl.Not(isSync)), stc(stHunt)),
+		hdl.When(hdl.And(inBody, rxValid, hdl.Eq(idx, hdl.Sub(ln, hdl.Const(1, 4)))), stc(stCRC)),
+		hdl.When(hdl.And(crcDone, goBus), stc(stWait)),
+		hdl.When(enterResp, stc(stResp)),
+		hdl.When(hdl.And(sending, atLast), stc(stHunt))))
+	ln.NextIf(hdl.And(inLen, rxValid), hdl.Slice(rxData, 3, 0))
+	idx.Next(hdl.Priority(idx,
+		hdl.When(hdl.And(inLen, rxValid), hdl.Const(0, 4)),
+		hdl.When(hdl.And(inBody, rxValid), hdl.Add(idx, hdl.Const(1, 4)))))
+	for i, b := range buf {
+		b.NextIf(hdl.And(inBody, rxValid, hdl.Eq(idx, hdl.Const(uint64(i), 4))), rxData)
+	}
+	crc.Next(hdl.Priority(crc,
+		hdl.When(hdl.And(inLen, rxValid), crc8(k8(0), rxData)),
+		hdl.When(hdl.And(inBody, rxValid), crc8(crc, rxData)),
+		hdl.When(enterResp, k8(0)),
+		hdl.When(hdl.And(sending, hdl.Ne(ri, hdl.Const(0, 4)), hdl.Not(atLast)), crc8(crc, txData))))
+	status.Next(hdl.Priority(status,
+		hdl.When(crcDone, frameStatus),
+		hdl.When(hdl.And(inWait, ready), hdl.Mux(berr, k8(StatusBusError), k8(StatusOK))),
+		hdl.When(busDone, k8(StatusBusTimeout))))
+	rd.NextIf(hdl.And(inWait, ready), rdata)
+	ri.Next(hdl.Priority(ri,
+		hdl.When(enterResp, hdl.Const(0, 4)),
+		hdl.When(sending, hdl.Add(ri, hdl.Const(1, 4)))))
+
+	re := m.Reg("bus_re_q", 1)
+	re.Next(hdl.And(crcDone, goBus, isRead))
+	we := m.Reg("bus_we_q", 1)
+	we.Next(hdl.And(crcDone, goBus, isWrite))
+	m.Output("tx", 1).Drive(txLine)
+	m.Output("bus_addr", csr.AddrBits).Drive(hdl.Concat(buf[2], buf[3]))
+	m.Output("bus_wdata", csr.DataBits).Drive(hdl.Concat(buf[4], buf[5], buf[6], buf[7]))
+	m.Output("bus_we", 1).Drive(we)
+	m.Output("bus_re", 1).Drive(re)
+	return m, nil
+}
+
+// crc8 is one byte of CRC8 as logic: eight shift-and-conditional-XOR layers.
+func crc8(crc, data hdl.Value) hdl.Value {
+	c := hdl.Value(hdl.Xor(crc, data))
+	for i := 0; i < 8; i++ {
+		c = hdl.Xor(hdl.Shl(c, 1), hdl.Mux(hdl.Bit(c, 7), hdl.Const(CRCPoly, 8), hdl.Const(0, 8)))
+	}
+	return c
+}
+
+// uartRX is an 8N1 receiver: a two-flop synchronizer, start-bit detection,
+// a sample in the middle of every bit. It returns the byte, a one-cycle
+// valid pulse when a byte ends with a good stop bit and a one-cycle framing
+// error pulse when the stop bit is 0 (a break or a baud mismatch).
+func uartRX(m *hdl.Module, rx hdl.Value, D int) (data, valid, ferr hdl.Value) {
+	cw := width(D - 1)
+	s1 := m.Reg("rx_s1", 1, hdl.Reset(1))
+	s1.Next(rx)
+	s2 := m.Reg("rx_s2", 1, hdl.Reset(1))
+	s2.Next(s1)
+	busy := m.Reg("rx_busy", 1)
+	cnt := m.Reg("rx_cnt", cw)
+	bit := m.Reg("rx_bit", 4)
+	sh := m.Reg("rx_shift", 8)
+	tick := hdl.And(busy, hdl.Eq(cnt, hdl.Const(0, cw)))
+	start := hdl.And(hdl.Not(busy), hdl.Not(s2))
+	bitIs := func(n uint64) *hdl.Expr { return hdl.Eq(bit, hdl.Const(n, 4)) }
+	atStart := hdl.And(tick, bitIs(0))
+	atData := hdl.And(tick, hdl.Ge(bit, hdl.Const(1, 4)), hdl.Le(bit, hdl.Const(8, 4)))
+	atStop := hdl.And(tick, bitIs(9))
+	one, zero := hdl.Const(1, 1), hdl.Const(0, 1)
+	busy.Next(hdl.Priority(busy,
+		hdl.When(start, one),
+		hdl.When(hdl.And(atStart, s2), zero), // a glitch, not a start bit
+		hdl.When(atStop, zero)))
+	cnt.Next(hdl.Priority(hdl.Mux(busy, hdl.Sub(cnt, hdl.Const(1, cw)), cnt),
+		hdl.When(start, hdl.Const(uint64(D/2-1), cw)),
+		hdl.When(tick, hdl.Const(uint64(D-1), cw))))
+	bit.Next(hdl.Priority(bit,
+		hdl.When(start, hdl.Const(0, 4)),
+		hdl.When(tick, hdl.Add(bit, hdl.Const(1, 4)))))
+	sh.NextIf(atData, hdl.Concat(s2, hdl.Slice(sh, 7, 1)))
+	v := m.Wire("rx_valid", 1)
+	v.Drive(hdl.And(atStop, s2))
+	f := m.Wire("rx_ferr", 1)
+	f.Drive(hdl.And(atStop, hdl.Not(s2)))
+	return sh, v, f
+}
+
+// uartTX is an 8N1 transmitter: go loads data when it is idle; the line
+// sends a start bit, eight data bits LSB first and a stop bit, D cycles each.
+func uartTX(m *hdl.Module, goTx, data hdl.Value, D int) (busy, line hdl.Value) {
+	cw := width(D - 1)
+	b := m.Reg("tx_busy", 1)
+	cnt := m.Reg("tx_cnt", cw)
+	bit := m.Reg("tx_bit", 4)
+	sh := m.Reg("tx_shift", 8)
+	ln := m.Reg("tx_line", 1, hdl.Reset(1))
+	load := hdl.And(goTx, hdl.Not(b))
+	tick := hdl.And(b, hdl.Eq(cnt, hdl.Const(0, cw)))
+	done := hdl.And(tick, hdl.Eq(bit, hdl.Const(9, 4)))
+	b.Next(hdl.Priority(b, hdl.When(load, hdl.Const(1, 1)), hdl.When(done, hdl.Const(0, 1))))
+	cnt.Next(hdl.Priority(hdl.Mux(b, hdl.Sub(cnt, hdl.Const(1, cw)), cnt),
+		hdl.When(load, hdl.Const(uint64(D-1), cw)),
+		hdl.When(tick, hdl.Const(uint64(D-1), cw))))
+	bit.Next(hdl.Priority(bit, hdl.When(load, hdl.Const(0, 4)), hdl.When(tick, hdl.Add(bit, hdl.Const(1, 4)))))
+	sh.Next(hdl.Priority(sh, hdl.When(load, data), hdl.When(tick, hdl.Concat(hdl.Const(1, 1), hdl.Slice(sh, 7, 1)))))
+	ln.Next(hdl.Priority(ln,
+		hdl.When(load, hdl.Const(0, 1)),
+		hdl.When(hdl.And(tick, hdl.Not(done)), hdl.Bit(sh, 0))))
+	return b, ln
+}
