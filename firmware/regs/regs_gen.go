@@ -120,9 +120,19 @@ func ReadIdent(b Bus, i int) (Ident, error) {
 	return identFromWords(&w), nil
 }
 
+// Check reports the first configuration field of v that does not fit its
+// register, or that must be 0 on element i.
+func (v Ident) Check(i int) error {
+	return nil
+}
+
 // WriteIdent writes the configuration (RW) fields of element i of block
-// ident; other fields of v are ignored and sticky bits are not cleared.
+// ident after v.Check(i); other fields of v are ignored and sticky bits are
+// not cleared.
 func WriteIdent(b Bus, i int, v Ident) error {
+	if err := v.Check(i); err != nil {
+		return err
+	}
 	if addr, err := IdentAddr(i, 4); err != nil {
 		return err
 	} else if err := b.WriteReg(addr, (uint32(v.Scratch)&0xffffffff)<<0); err != nil {
@@ -196,9 +206,28 @@ func ReadIface(b Bus, i int) (Iface, error) {
 	return ifaceFromWords(&w), nil
 }
 
+// Check reports the first configuration field of v that does not fit its
+// register, or that must be 0 on element i.
+func (v Iface) Check(i int) error {
+	if uint64(v.Port) > 0x7 {
+		return fmt.Errorf("regs: iface[%d].port = %#x does not fit 3 bits", i, v.Port)
+	}
+	if uint64(v.Lease) > 0x7 {
+		return fmt.Errorf("regs: iface[%d].lease = %#x does not fit 3 bits", i, v.Lease)
+	}
+	if uint64(v.Vrouter) > 0x3f {
+		return fmt.Errorf("regs: iface[%d].vrouter = %#x does not fit 6 bits", i, v.Vrouter)
+	}
+	return nil
+}
+
 // WriteIface writes the configuration (RW) fields of element i of block
-// iface; other fields of v are ignored and sticky bits are not cleared.
+// iface after v.Check(i); other fields of v are ignored and sticky bits are
+// not cleared.
 func WriteIface(b Bus, i int, v Iface) error {
+	if err := v.Check(i); err != nil {
+		return err
+	}
 	if addr, err := IfaceAddr(i, 0); err != nil {
 		return err
 	} else if err := b.WriteReg(addr, b2u(v.Valid)<<0|(uint32(v.Port)&0x7)<<1|(uint32(v.Lease)&0x7)<<4|(uint32(v.Vrouter)&0x3f)<<7); err != nil {
@@ -297,9 +326,43 @@ func ReadLease(b Bus, i int) (Lease, error) {
 	return leaseFromWords(&w), nil
 }
 
+// Check reports the first configuration field of v that does not fit its
+// register, or that must be 0 on element i.
+func (v Lease) Check(i int) error {
+	if uint64(v.Rate) > 0x1ffffff {
+		return fmt.Errorf("regs: lease[%d].rate = %#x does not fit 25 bits", i, v.Rate)
+	}
+	if i%8 == 0 && v.Rate != 0 {
+		return fmt.Errorf("regs: lease[%d].rate must be 0: fixed on elements that are multiples of 8", i)
+	}
+	if uint64(v.Burst) > 0x7fff {
+		return fmt.Errorf("regs: lease[%d].burst = %#x does not fit 15 bits", i, v.Burst)
+	}
+	if i%8 == 0 && v.Burst != 0 {
+		return fmt.Errorf("regs: lease[%d].burst must be 0: fixed on elements that are multiples of 8", i)
+	}
+	if uint64(v.DefaultPrio) > 0x7fff {
+		return fmt.Errorf("regs: lease[%d].default_prio = %#x does not fit 15 bits", i, v.DefaultPrio)
+	}
+	if uint64(v.Limit) > 0x7ffffff {
+		return fmt.Errorf("regs: lease[%d].limit = %#x does not fit 27 bits", i, v.Limit)
+	}
+	if uint64(v.K) > 0x1f {
+		return fmt.Errorf("regs: lease[%d].k = %#x does not fit 5 bits", i, v.K)
+	}
+	if uint64(v.DeprioCap) > 0x7fff {
+		return fmt.Errorf("regs: lease[%d].deprio_cap = %#x does not fit 15 bits", i, v.DeprioCap)
+	}
+	return nil
+}
+
 // WriteLease writes the configuration (RW) fields of element i of block
-// lease; other fields of v are ignored and sticky bits are not cleared.
+// lease after v.Check(i); other fields of v are ignored and sticky bits are
+// not cleared.
 func WriteLease(b Bus, i int, v Lease) error {
+	if err := v.Check(i); err != nil {
+		return err
+	}
 	if addr, err := LeaseAddr(i, 0); err != nil {
 		return err
 	} else if err := b.WriteReg(addr, (uint32(v.Rate)&0x1ffffff)<<0); err != nil {

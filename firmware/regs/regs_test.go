@@ -3,6 +3,7 @@ package regs
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/pktnetwork/pktrouter/gen/csr"
@@ -107,11 +108,8 @@ func TestAccessorsAgainstHardware(t *testing.T) {
 	}{
 		{9, Lease{Rate: 0x1234567, Burst: 3000, DefaultPrio: 0x7ffe, ClearCustomer: true, Limit: 0x5ffffff, Limited: true, K: 12, Deprio: true, DeprioCap: 0x100},
 			Lease{Rate: 0x1234567, Burst: 3000, DefaultPrio: 0x7ffe, ClearCustomer: true, Limit: 0x5ffffff, Limited: true, K: 12, Deprio: true, DeprioCap: 0x100}},
-		// The free lease of port 1 (element 8) keeps rate and burst 0.
-		{8, Lease{Rate: 0x1ffffff, Burst: 0x7fff, Limit: 7, K: 3},
-			Lease{Limit: 7, K: 3}},
-		// Fields are truncated to their width, as the hardware does.
-		{31, Lease{DefaultPrio: 0xffff, K: 0xff}, Lease{DefaultPrio: 0x7fff, K: 0x1f}},
+		{8, Lease{Limit: 7, K: 3}, Lease{Limit: 7, K: 3}},
+		{31, Lease{DefaultPrio: 0x7fff, K: 0x1f}, Lease{DefaultPrio: 0x7fff, K: 0x1f}},
 	}
 	for _, tc := range leases {
 		if err := WriteLease(b, tc.i, tc.v); err != nil {
@@ -129,6 +127,35 @@ func TestAccessorsAgainstHardware(t *testing.T) {
 	}
 	if got, _ := ReadLease(b, 0); got.K != 8 {
 		t.Errorf("lease 0 k after reset = %d, want the meter's K 8", got.K)
+	}
+
+	// Values the hardware cannot hold are refused before anything is written.
+	for _, tc := range []struct {
+		i    int
+		v    Lease
+		want string
+	}{
+		{8, Lease{Rate: 1}, "lease[8].rate must be 0"},
+		{0, Lease{Burst: 1}, "lease[0].burst must be 0"},
+		{3, Lease{K: 32}, "lease[3].k = 0x20 does not fit 5 bits"},
+		{3, Lease{DefaultPrio: 0x8000}, "lease[3].default_prio = 0x8000 does not fit 15 bits"},
+		{3, Lease{Rate: 1 << 25}, "lease[3].rate = 0x2000000 does not fit 25 bits"},
+	} {
+		err := WriteLease(b, tc.i, tc.v)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("WriteLease(%d, %+v) = %v, want an error containing %q", tc.i, tc.v, err, tc.want)
+		}
+	}
+	if got, _ := ReadLease(b, 3); got != (Lease{K: 8}) {
+		t.Errorf("lease 3 = %+v after refused writes, want the reset value", got)
+	}
+	// Hardware truncation: the lease block ignores bits outside the fields.
+	addr, _ := LeaseAddr(3, LeaseKWord)
+	if err := b.WriteReg(addr, 0xffffffff); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ReadLease(b, 3); got.K != 0x1f || got.Deprio != true || got.DeprioCap != 0x7fff {
+		t.Errorf("lease 3 after writing all ones to word %d = %+v", LeaseKWord, got)
 	}
 
 	// A 64-bit counter read through the accessor is consistent.

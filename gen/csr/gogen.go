@@ -131,8 +131,28 @@ func b2u(v bool) uint32 {
 		p("return %sFromWords(&w), nil\n}\n\n", lowerFirst(n))
 
 		if bl.hasRW() {
-			p("// Write%s writes the configuration (RW) fields of element i of block\n// %s; other fields of v are ignored and sticky bits are not cleared.\n", n, bl.Name)
+			p("// Check reports the first configuration field of v that does not fit its\n// register, or that must be 0 on element i.\n")
+			p("func (v %s) Check(i int) error {\n", n)
+			for _, f := range bl.Fields {
+				if f.Kind != RW {
+					continue
+				}
+				fn := "v." + camel(f.Name)
+				if f.Width > 1 && f.Width < 32 && goTypeBits(f.Width) > f.Width {
+					p("if uint64(%s) > %#x {\nreturn fmt.Errorf(\"regs: %s[%%d].%s = %%#x does not fit %d bits\", i, %s)\n}\n", fn, uint64(1)<<f.Width-1, bl.Name, f.Name, f.Width, fn)
+				}
+				if f.ZeroEvery > 0 {
+					zero := "0"
+					if f.Width == 1 {
+						zero = "false"
+					}
+					p("if i%%%d == 0 && %s != %s {\nreturn fmt.Errorf(\"regs: %s[%%d].%s must be 0: fixed on elements that are multiples of %d\", i)\n}\n", f.ZeroEvery, fn, zero, bl.Name, f.Name, f.ZeroEvery)
+				}
+			}
+			p("return nil\n}\n\n")
+			p("// Write%s writes the configuration (RW) fields of element i of block\n// %s after v.Check(i); other fields of v are ignored and sticky bits are\n// not cleared.\n", n, bl.Name)
 			p("func Write%s(b Bus, i int, v %s) error {\n", n, n)
+			p("if err := v.Check(i); err != nil {\nreturn err\n}\n")
 			for w := 0; w < bl.Words; w++ {
 				var terms []string
 				for _, f := range bl.Fields {
@@ -172,3 +192,18 @@ func b2u(v bool) uint32 {
 }
 
 func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
+
+// goTypeBits is the number of bits of goType(w).
+func goTypeBits(w int) int {
+	switch {
+	case w == 1:
+		return 1
+	case w <= 8:
+		return 8
+	case w <= 16:
+		return 16
+	case w <= 32:
+		return 32
+	}
+	return 64
+}
