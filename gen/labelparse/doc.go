@@ -17,7 +17,7 @@
 // read as one big-endian number (byte 0 in bits 95..88): label in 95..32,
 // congestion 31..25, suppress-errors 24, version 23..22, labelShift 21..16,
 // traffic class 15..0. A header presented with in_valid in clock c comes
-// out in clock c+[Latency] (4) with out_valid; out_* are 0 when out_valid
+// out in clock c+[Latency] (5) with out_valid; out_* are 0 when out_valid
 // is 0.
 //
 // # Index table
@@ -55,18 +55,20 @@
 //
 // # Pipeline
 //
-// Four register stages, so that every path is a few LUT levels for 125 MHz
-// on iCE40 (no stage holds more than one compare-and-select):
+// Five register stages, so that every path is a few LUT levels for 125 MHz
+// on iCE40 (measured: testbenches/labelparse/SYNTH.md):
 //
 //  1. input register;
 //  2. director decode: each form's prefix match, data field and interface
 //     number (v358 0/1 swap and skip of 1, or low-bit flip), the zero tests
 //     the width rules need, and the per-ingress constants from a ROM
-//     indexed by in_from (canonical form, each form's return director,
-//     already in place; "fits" bits);
+//     indexed by in_from (representable, canonical form, each form's
+//     return director already bit-reversed, "fits" bits), computed at
+//     generation time with label's public API;
 //  3. width rules and cjdns error precedence, the shifted label with the
-//     bit-reversed return director ORed in, labelShift + width; the index
+//     return director ORed into the top, labelShift + width; the index
 //     table is read (two synchronous read ports, egress and ingress);
-//  4. presence, the virtual-router compare and the final result select
-//     into the output register.
+//  4. presence and the virtual-router compare, straight out of the block
+//     RAM (its clock-to-out alone is a quarter of the 8 ns clock);
+//  5. the result select into the output registers.
 package labelparse

@@ -1,0 +1,45 @@
+package labelparse
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	lp "github.com/pktnetwork/pktrouter/gen/labelparse"
+	"github.com/pktnetwork/pktrouter/internal/tooltest"
+)
+
+// TestSynthICE40 synthesizes ref4's label parser (v358, 33 interfaces) for
+// the iCE40 HX8K: Yosys always (the table must map to block RAM and the
+// design must fit), place and route and the 125 MHz check only with
+// PKTROUTER_PNR set (about a minute). SYNTH.md records the figures.
+func TestSynthICE40(t *testing.T) {
+	tooltest.Require(t, "yosys")
+	opt := SynthOptions{SynthOnly: os.Getenv(PnREnv) == "", KeepDir: os.Getenv("PKTROUTER_SYNTH_KEEP")}
+	if !opt.SynthOnly {
+		tooltest.Require(t, "nextpnr-ice40")
+	}
+	fig, err := SynthICE40(context.Background(), lp.Ref4, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(fig)
+	for _, c := range fig.Commands {
+		t.Log(c)
+	}
+	if fig.RAM == 0 {
+		t.Errorf("index table not in block RAM: %d SB_RAM40_4K", fig.RAM)
+	}
+	if fig.LUT4 == 0 || fig.DFF <= fig.HarnessFlops {
+		t.Errorf("implausible cell counts: %v", fig)
+	}
+	if opt.SynthOnly {
+		return
+	}
+	if fig.LogicCells > fig.Available {
+		t.Errorf("does not fit: %d of %d logic cells", fig.LogicCells, fig.Available)
+	}
+	if !fig.Met() {
+		t.Errorf("Fmax %.1f MHz below the %.0f MHz target", fig.FmaxMHz, fig.TargetMHz)
+	}
+}
