@@ -43,9 +43,10 @@
 // model.DividerCyclesPerLease (17) cycles: one load cycle (measured = acc>>K
 // and the limit snapshot taken at the tick) and 16 quotient-bit cycles, the
 // first of which also decides the enable (limited and measured > limit),
-// writing the lease's shadow factor. When TickCycles is exactly
-// 17*Leases the last lease's result lands on the edge of the next tick and is
-// forwarded straight into the active factor.
+// writing the lease's shadow factor from a result register one cycle after
+// the last iteration. That cycle, and keeping the result off the tick's
+// edge, is why the generator needs TickCycles >= 17*Leases+2 where the
+// model accepts 17*Leases: the only configuration the two disagree on.
 //
 // The hardware does not check configuration values: a limit above the
 // model's SampleMax, or a lease index >= Leases, is the firmware's mistake to

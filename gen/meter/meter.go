@@ -83,6 +83,10 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	PB := 15
 	FB := model.FactorFracBits
 	T := uint64(cfg.TickCycles)
+	if minT := uint64(model.DividerCyclesPerLease)*uint64(cfg.Leases) + 2; T < minT {
+		return nil, fmt.Errorf("gen/meter: TickCycles = %d, the hardware needs at least %d (one divider pass over %d leases plus 2 cycles to write the last result)",
+			T, minT, cfg.Leases)
+	}
 	TB := bits.Len64(T - 1)
 	if TB == 0 {
 		TB = 1
@@ -208,8 +212,17 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	ge := hdl.Ge(r2, hdl.ZExt(dvD, SB+1))
 	rNext := hdl.Mux(ge, hdl.Sub(r2, hdl.ZExt(dvD, SB+1)), r2)
 	qNext := hdl.Concat(hdl.Slice(dvQ, FB-2, 0), ge)
-	resOn := dvOn
-	resF := hdl.Mux(dvOn, qNext, hdl.Const(0, FB))
+	// The result is registered and written to the shadow factor one cycle
+	// after the last iteration, keeping the quotient compare's fan-out off
+	// the factor registers (hence TickCycles >= 17*Leases+2).
+	wrV := m.Reg("div_wr", 1)
+	wrIdx := m.Reg("div_wr_idx", LB)
+	wrOn := m.Reg("div_wr_on", 1)
+	wrF := m.Reg("div_wr_f", FB)
+	wrV.Next(finishing)
+	wrIdx.NextIf(finishing, dvIdx)
+	wrOn.NextIf(finishing, dvOn)
+	wrF.NextIf(finishing, hdl.Mux(dvOn, qNext, hdl.Const(0, FB)))
 
 	accVals := make([]hdl.Value, L)
 	for i := range accVals {
@@ -269,26 +282,19 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		snapLimit[i].NextIf(tickA, limit[i])
 		snapLimited[i].NextIf(tickA, limited[i])
 
-		wr := hdl.And(finishing, hdl.Eq(dvIdx, idx))
-		fwdOn := hdl.Mux(wr, resOn, shadowOn[i])
-		fwdF := hdl.Mux(wr, resF, shadowF[i])
-		shadowOn[i].Next(fwdOn)
-		shadowF[i].Next(fwdF)
-		activeOn[i].Next(hdl.Mux(tickA, fwdOn, activeOn[i]))
-		activeF[i].Next(hdl.Mux(tickA, fwdF, activeF[i]))
+		wr := hdl.And(wrV, hdl.Eq(wrIdx, idx))
+		shadowOn[i].NextIf(wr, wrOn)
+		shadowF[i].NextIf(wr, wrF)
+		activeOn[i].NextIf(tickA, shadowOn[i])
+		activeF[i].NextIf(tickA, shadowF[i])
 	}
 	p4v := delay(m, "p4_valid", p3v, 1)
 	p4prio := delay(m, "p4_prio", p3prio, 1)
 	p4cust := delay(m, "p4_cust", p3cust, 1)
-	// The packet's factor: the active one, or at a tick the shadow one,
-	// or the divider's result landing on this very edge. Written as muxes
-	// after the lease selection so the divider's compare chain meets only
-	// two mux levels on its way to p4.
-	own := hdl.And(finishing, hdl.Eq(dvIdx, p3lease))
-	tickOn := hdl.Mux(own, resOn, pick(p3lease, sigs(shadowOn), 1))
-	tickF := hdl.Mux(own, resF, pick(p3lease, sigs(shadowF), FB))
-	p4on := delay(m, "p4_on", hdl.Mux(tickA, tickOn, pick(p3lease, sigs(activeOn), 1)), 1)
-	p4f := delay(m, "p4_f", hdl.Mux(tickA, tickF, pick(p3lease, sigs(activeF), FB)), 1)
+	// The packet's factor: the active one, or at a tick the shadow one
+	// (the swap happens on this edge).
+	p4on := delay(m, "p4_on", hdl.Mux(tickA, pick(p3lease, sigs(shadowOn), 1), pick(p3lease, sigs(activeOn), 1)), 1)
+	p4f := delay(m, "p4_f", hdl.Mux(tickA, pick(p3lease, sigs(shadowF), FB), pick(p3lease, sigs(activeF), FB)), 1)
 
 	// Stage 5: partial products of the 15x16 scaling.
 	ppW := PB + 8

@@ -174,7 +174,12 @@ func New(c Config) (*hdl.Module, error) {
 
 	// Bucket update: take, then refill for the next cycle with the
 	// configuration as written this cycle, clamped to the (new) burst.
+	// Both outcomes are computed beside the decision, which only selects:
+	// every lease's refill without a take, and one refill after a take for
+	// the arriving lease.
 	var sumOld []hdl.Value
+	rateN := make([]hdl.Value, L)
+	capN := make([]hdl.Value, L)
 	for i := 0; i < L; i++ {
 		idx := hdl.Const(uint64(i), LB)
 		r, b := rate[i], burst[i]
@@ -186,11 +191,18 @@ func New(c Config) (*hdl.Module, error) {
 			b = hdl.Mux(hit, cfgBurst, burstR[i])
 			sumOld = append(sumOld, hdl.Mux(hit, burstR[i], hdl.Const(0, BLB)))
 		}
-		take := hdl.Mux(hdl.And(admitG, hdl.Eq(arrLease, idx)), hdl.ZExt(need, TKB), hdl.Const(0, TKB))
-		left := hdl.Sub(tok[i], take)
-		sum := hdl.AddW(left, r, TKB+1)
-		capB := hdl.ZExt(hdl.Concat(b, hdl.Const(0, F)), TKB+1)
-		tok[i].Next(hdl.Slice(minU(sum, capB), TKB-1, 0))
+		rateN[i] = r
+		capN[i] = hdl.ZExt(hdl.Concat(b, hdl.Const(0, F)), TKB+1)
+	}
+	// After a take (only when green, so tokens >= need and no wrap).
+	tl := hdl.Sub(have, hdl.ZExt(need, TKB))
+	tlSum := hdl.AddW(tl, pick(arrLease, rateN, RB), TKB+1)
+	tlNext := hdl.Slice(minU(tlSum, pick(arrLease, capN, TKB+1)), TKB-1, 0)
+	for i := 0; i < L; i++ {
+		sum := hdl.AddW(tok[i], rateN[i], TKB+1)
+		refill := hdl.Slice(minU(sum, capN[i]), TKB-1, 0)
+		took := hdl.And(admitG, hdl.Eq(arrLease, hdl.Const(uint64(i), LB)))
+		tok[i].Next(hdl.Mux(took, tlNext, refill))
 	}
 	// The excess limit follows the sum of bursts: + old burst - new burst.
 	if L > 1 {
@@ -210,10 +222,11 @@ func New(c Config) (*hdl.Module, error) {
 	descIn := hdl.Concat(arrTag, arrLease, endIn)
 	hv := m.Reg("head_valid", 1)
 	hd := m.Reg("head_desc", DW)
-	eValid := hdl.Or(hv, adm)
-	eDesc := hdl.Mux(hv, hd, descIn)
-	send := eValid
-	dep := hdl.And(send, hdl.Eq(hdl.Add(sentCum, hdl.Const(1, OB)), hdl.Slice(eDesc, OB-1, 0)))
+	send := hdl.Or(hv, adm)
+	// Only the head register can depart: a packet arriving into an empty
+	// queue has at least MinPacketBytes >= 2 bytes, so it never departs in
+	// its own cycle. This keeps the decision off the departure logic.
+	dep := hdl.And(hv, hdl.Eq(hdl.Add(sentCum, hdl.Const(1, OB)), hdl.Slice(hd, OB-1, 0)))
 	q := m.Instance("descq", fifo)
 	qValid := q.Out("out_valid")
 	pop := hdl.And(hv, dep, qValid)
@@ -227,8 +240,12 @@ func New(c Config) (*hdl.Module, error) {
 		hdl.When(dep, hdl.Mux(qValid, q.Out("out_data"), descIn))))
 	admCum.NextIf(adm, endIn)
 	sentCum.NextIf(send, hdl.Add(sentCum, hdl.Const(1, OB)))
-	added := hdl.Mux(adm, blN, hdl.ZExt(backlog, BLB+1))
-	backlog.Next(hdl.Slice(hdl.Sub(added, hdl.ZExt(send, BLB+1)), BLB-1, 0))
+	// backlog + n - 1 after an admission (the link sends a byte, of this
+	// packet if the queue was empty), backlog - 1 otherwise while it is not
+	// empty: both ready before the decision.
+	withN := hdl.Slice(hdl.Sub(blN, hdl.Const(1, BLB+1)), BLB-1, 0)
+	without := hdl.Sub(backlog, hdl.ZExt(hv, BLB))
+	backlog.Next(hdl.Mux(adm, withN, without))
 
 	// Outputs, registered.
 	reg := func(name string, v hdl.Value) *hdl.Signal {
@@ -242,8 +259,8 @@ func New(c Config) (*hdl.Module, error) {
 	m.Output("v_cause", 2).Drive(reg("o_v_cause", zero(hdl.And(arrValid, hdl.Not(adm)), cause)))
 	m.Output("v_tag", TG).Drive(reg("o_v_tag", zero(arrValid, arrTag)))
 	m.Output("dep_valid", 1).Drive(reg("o_dep_valid", dep))
-	m.Output("dep_tag", TG).Drive(reg("o_dep_tag", zero(dep, hdl.Slice(eDesc, DW-1, LB+OB))))
-	m.Output("dep_lease", LB).Drive(reg("o_dep_lease", zero(dep, hdl.Slice(eDesc, LB+OB-1, OB))))
+	m.Output("dep_tag", TG).Drive(reg("o_dep_tag", zero(dep, hdl.Slice(hd, DW-1, LB+OB))))
+	m.Output("dep_lease", LB).Drive(reg("o_dep_lease", zero(dep, hdl.Slice(hd, LB+OB-1, OB))))
 	m.Output("backlog", BLB).Drive(backlog)
 	return m, nil
 }

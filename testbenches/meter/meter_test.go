@@ -12,14 +12,14 @@ import (
 )
 
 // Configurations small enough for many ticks in a short run. "tight" has
-// TickCycles exactly 17*Leases, so the divider's last result lands on the
-// next tick's edge and goes through the forwarding path; "odd" has a lease
-// count that is not a power of two.
+// the shortest tick the hardware accepts, 17*Leases+2, so the divider's last
+// result is written one cycle before the next tick swaps it in; "odd" has a
+// lease count that is not a power of two.
 var configs = []struct {
 	name string
 	cfg  model.Config
 }{
-	{"tight", model.Config{ClockHz: 125_000_000, TickCycles: 136, K: 2, BytesPerCycle: 1, MaxPacketBytes: 64, Leases: 8}},
+	{"tight", model.Config{ClockHz: 125_000_000, TickCycles: 138, K: 2, BytesPerCycle: 1, MaxPacketBytes: 64, Leases: 8}},
 	{"odd", model.Config{ClockHz: 125_000_000, TickCycles: 60, K: 3, BytesPerCycle: 1, MaxPacketBytes: 100, Leases: 3}},
 }
 
