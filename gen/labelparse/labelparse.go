@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/bits"
+	"strings"
 
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	"github.com/pktnetwork/pktrouter/label"
@@ -535,4 +536,26 @@ func New(cfg Config) (*hdl.Module, error) {
 	m.Output("out_port", pb).Drive(outPort)
 	m.Output("out_tag", tb).Drive(outTag)
 	return m, nil
+}
+
+// ParseScheme reads a scheme as the CLI and the generator registry take
+// it: a cjdns name (v358 or v3x5x8, v4x8, f4, f8; case ignored) or the
+// scheme's cjdns serialization (label.Scheme.Bytes) in hex, 0x-prefixed.
+func ParseScheme(s string) (label.Scheme, error) {
+	if h, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(s)), "0x"); ok {
+		b, err := hex.DecodeString(h)
+		if err != nil {
+			return nil, fmt.Errorf("labelparse: scheme %q: not hex: %w", s, err)
+		}
+		sc, err := label.ParseScheme(b)
+		if err != nil {
+			return nil, fmt.Errorf("labelparse: scheme %q: %w", s, err)
+		}
+		return sc, nil
+	}
+	sc, err := label.SchemeByName(strings.TrimSpace(s))
+	if err != nil {
+		return nil, fmt.Errorf("labelparse: scheme %q: want v358, v4x8, f4, f8 or 0x<serialized scheme>: %w", s, err)
+	}
+	return sc, nil
 }

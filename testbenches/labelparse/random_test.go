@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"testing"
+
+	lp "github.com/pktnetwork/pktrouter/gen/labelparse"
 )
 
 // RandomEnv sets the number of random headers per scheme TestRandom runs
@@ -13,7 +15,9 @@ import (
 // PKTROUTER_LABELPARSE_RANDOM=1000000).
 const RandomEnv = "PKTROUTER_LABELPARSE_RANDOM"
 
-// DefaultRandom keeps the default test run short.
+// DefaultRandom keeps the default test run short: 100,000 headers take
+// about 0.5 s per scheme, 1,000,000 about 4.5 s (one core, Go simulator and
+// Golden together).
 const DefaultRandom = 100_000
 
 func randomCount(t *testing.T) int {
@@ -34,7 +38,6 @@ func TestRandom(t *testing.T) {
 	n := randomCount(t)
 	for _, sc := range schemes {
 		t.Run(sc.name, func(t *testing.T) {
-			t.Parallel()
 			r := rand.New(rand.NewPCG(11, uint64(len(sc.name))))
 			table := randomTable(sc.cfg, r)
 			hp, err := NewHopper(sc.cfg, table)
@@ -58,5 +61,24 @@ func TestRandom(t *testing.T) {
 			}
 			t.Logf("%d hops: %v", n, total)
 		})
+	}
+}
+
+// BenchmarkHop measures the Go simulator's hops per second through
+// Hopper (v358, ref4), without the Golden comparison.
+func BenchmarkHop(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	table := randomTable(lp.Ref4, r)
+	hp, err := NewHopper(lp.Ref4, table)
+	if err != nil {
+		b.Fatal(err)
+	}
+	reqs := randomRequests(lp.Ref4, r, 1<<16)
+	b.ResetTimer()
+	for done := 0; done < b.N; done += len(reqs) {
+		n := min(len(reqs), b.N-done)
+		if _, err := hp.Hop(context.Background(), GoSim, reqs[:n]); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

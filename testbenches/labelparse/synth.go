@@ -16,8 +16,8 @@ import (
 	"github.com/pktnetwork/pktrouter/testbenches/fabric"
 )
 
-// PnREnv, when set, makes the tests run place and route (nextpnr-ice40,
-// about a minute); without it they stop after Yosys.
+// PnREnv set to 0 makes the synthesis test stop after Yosys (no
+// nextpnr-ice40, no Fmax check).
 const PnREnv = "PKTROUTER_PNR"
 
 // SynthOptions tunes SynthICE40.
