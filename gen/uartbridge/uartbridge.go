@@ -194,7 +194,10 @@ func crc8(crc, data hdl.Value) hdl.Value {
 }
 
 // uartRX is an 8N1 receiver: a two-flop synchronizer, start-bit detection,
-// a sample in the middle of every bit. It returns the byte, a one-cycle
+// a sample in the middle of every bit. After a framing error it waits for
+// the line to go high before it looks for a start bit again, so a break
+// (the line held low) is one error, not a string of bogus bytes that could
+// swallow the start of the next frame. It returns the byte, a one-cycle
 // valid pulse when a byte ends with a good stop bit and a one-cycle framing
 // error pulse when the stop bit is 0 (a break or a baud mismatch).
 func uartRX(m *hdl.Module, rx hdl.Value, D int) (data, valid, ferr hdl.Value) {
@@ -207,8 +210,11 @@ func uartRX(m *hdl.Module, rx hdl.Value, D int) (data, valid, ferr hdl.Value) {
 	cnt := m.Reg("rx_cnt", cw)
 	bit := m.Reg("rx_bit", 4)
 	sh := m.Reg("rx_shift", 8)
+	// armed: the line has been idle (high) since the last stop bit, so a
+	// low level is a start bit and not the rest of a break.
+	armed := m.Reg("rx_armed", 1)
 	tick := hdl.And(busy, hdl.Eq(cnt, hdl.Const(0, cw)))
-	start := hdl.And(hdl.Not(busy), hdl.Not(s2))
+	start := hdl.And(hdl.Not(busy), armed, hdl.Not(s2))
 	bitIs := func(n uint64) *hdl.Expr { return hdl.Eq(bit, hdl.Const(n, 4)) }
 	atStart := hdl.And(tick, bitIs(0))
 	atData := hdl.And(tick, hdl.Ge(bit, hdl.Const(1, 4)), hdl.Le(bit, hdl.Const(8, 4)))
@@ -225,6 +231,7 @@ func uartRX(m *hdl.Module, rx hdl.Value, D int) (data, valid, ferr hdl.Value) {
 		hdl.When(start, hdl.Const(0, 4)),
 		hdl.When(tick, hdl.Add(bit, hdl.Const(1, 4)))))
 	sh.NextIf(atData, hdl.Concat(s2, hdl.Slice(sh, 7, 1)))
+	armed.Next(hdl.Priority(armed, hdl.When(hdl.And(atStop, hdl.Not(s2)), zero), hdl.When(s2, one)))
 	v := m.Wire("rx_valid", 1)
 	v.Drive(hdl.And(atStop, s2))
 	f := m.Wire("rx_ferr", 1)
