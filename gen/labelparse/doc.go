@@ -69,6 +69,7 @@
 //     return director ORed into the top, labelShift + width; the index
 //     table is read (two synchronous read ports, egress and ingress);
 //  4. presence and the virtual-router compare, straight out of the block
-//     RAM (its clock-to-out alone is a quarter of the 8 ns clock);
+//     RAM (its clock-to-out alone is a quarter of the 8 ns clock), and the
+//     return-director-fit and shift-overflow checks folded into one code;
 //  5. the result select into the output registers.
 package labelparse

@@ -16,6 +16,11 @@ import (
 	"github.com/pktnetwork/pktrouter/linkframe"
 )
 
+// pcapFrames puts the batch in the same stimulus depth (32768 cycles) as
+// TestEngines, so the Verilator build of ref4 is shared through the tb
+// cache.
+const pcapFrames = 20_000
+
 // TestPcap writes a capture of random link frames (one port: the lease
 // tag picks the ingress interface 2+tag, tag 0 arriving from self), runs
 // it through HopPcap on each engine and checks the output capture frame
@@ -58,7 +63,7 @@ func TestPcap(t *testing.T) {
 	}
 	var frames []frame
 	t0 := time.Unix(1_800_000_000, 0)
-	for i := range 3000 {
+	for i := range pcapFrames {
 		f := frame{tag: uint8(r.IntN(8)), h: randomHeader(r), payload: []byte(fmt.Sprintf("payload %d", i)),
 			at: t0.Add(time.Duration(i) * time.Microsecond)}
 		frames = append(frames, f)

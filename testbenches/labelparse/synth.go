@@ -34,12 +34,16 @@ type SynthOptions struct {
 	KeepDir string
 }
 
-// Figures are one synthesis run's results. The counts are of the whole
-// measurement harness (see SynthICE40); HarnessFlops of the flip-flops are
-// the harness's.
+// Figures are one synthesis run's results. Core counts the block alone
+// (Yosys synth_ice40 of the block as top); the other counts are of the
+// measurement harness placed and routed (see SynthICE40): HarnessFlops of
+// its flip-flops are the harness's, and Yosys merges the block's input
+// register with the harness's shift register (equal flip-flops), so the
+// harness's DFF count is not the block's.
 type Figures struct {
 	Top                   string
-	LUT4, DFF, Carry, RAM int     // Yosys synth_ice40 cells (RAM: SB_RAM40_4K)
+	Core                  Cells
+	LUT4, DFF, Carry, RAM int     // Yosys synth_ice40 cells of the harness (RAM: SB_RAM40_4K)
 	LogicCells, Available int     // nextpnr ICESTORM_LC used / on the device
 	FmaxMHz               float64 // nextpnr's Fmax of clk after routing
 	TargetMHz             float64
@@ -47,12 +51,15 @@ type Figures struct {
 	Commands              []string // the exact commands, run in the work directory
 }
 
+// Cells are Yosys synth_ice40 cell counts.
+type Cells struct{ LUT4, DFF, Carry, RAM int }
+
 // Met reports whether Fmax reaches the target.
 func (f Figures) Met() bool { return f.FmaxMHz >= f.TargetMHz }
 
 func (f Figures) String() string {
-	return fmt.Sprintf("%s: %d/%d logic cells (LUT4 %d, DFF %d of which harness %d, carry %d), %d BRAM, Fmax %.1f MHz (target %.0f)",
-		f.Top, f.LogicCells, f.Available, f.LUT4, f.DFF, f.HarnessFlops, f.Carry, f.RAM, f.FmaxMHz, f.TargetMHz)
+	return fmt.Sprintf("%s: block LUT4 %d, DFF %d, carry %d, BRAM %d; with harness %d/%d logic cells, Fmax %.1f MHz (target %.0f)",
+		f.Top, f.Core.LUT4, f.Core.DFF, f.Core.Carry, f.Core.RAM, f.LogicCells, f.Available, f.FmaxMHz, f.TargetMHz)
 }
 
 // SynthICE40 generates the block for cfg and measures it on an iCE40
@@ -90,27 +97,25 @@ func SynthICE40(ctx context.Context, cfg lp.Config, opt SynthOptions) (Figures, 
 	if err := os.WriteFile(filepath.Join(dir, "top.v"), []byte(src.String()), 0o644); err != nil {
 		return fig, err
 	}
-	script := fmt.Sprintf("read_verilog top.v; synth_ice40 -top %s -json top.json; check -assert; tee -q -o stat.txt stat", h.Name())
+	// The block alone: its own cell counts (the harness's file holds it).
+	script := fmt.Sprintf("read_verilog top.v; synth_ice40 -top %s; tee -q -o core.txt stat", core.Name())
 	fig.Commands = append(fig.Commands, fmt.Sprintf("yosys -q -p %q", script))
 	if _, err := run(ctx, dir, "yosys", "-q", "-p", script); err != nil {
 		return fig, err
 	}
-	stat, err := os.ReadFile(filepath.Join(dir, "stat.txt"))
+	if fig.Core, err = statFile(filepath.Join(dir, "core.txt")); err != nil {
+		return fig, err
+	}
+	script = fmt.Sprintf("read_verilog top.v; synth_ice40 -top %s -json top.json; check -assert; tee -q -o stat.txt stat", h.Name())
+	fig.Commands = append(fig.Commands, fmt.Sprintf("yosys -q -p %q", script))
+	if _, err := run(ctx, dir, "yosys", "-q", "-p", script); err != nil {
+		return fig, err
+	}
+	hc, err := statFile(filepath.Join(dir, "stat.txt"))
 	if err != nil {
 		return fig, err
 	}
-	for cell, n := range cellCounts(string(stat)) {
-		switch {
-		case cell == "SB_LUT4":
-			fig.LUT4 = n
-		case cell == "SB_CARRY":
-			fig.Carry = n
-		case cell == "SB_RAM40_4K":
-			fig.RAM = n
-		case strings.HasPrefix(cell, "SB_DFF"):
-			fig.DFF += n
-		}
-	}
+	fig.LUT4, fig.DFF, fig.Carry, fig.RAM = hc.LUT4, hc.DFF, hc.Carry, hc.RAM
 	if opt.SynthOnly {
 		return fig, nil
 	}
@@ -159,6 +164,27 @@ func run(ctx context.Context, dir, tool string, args ...string) (string, error) 
 		return string(out), fmt.Errorf("labelparse synth: %s failed: %v\n%s", tool, err, strings.Join(lines, "\n"))
 	}
 	return string(out), nil
+}
+
+func statFile(path string) (Cells, error) {
+	stat, err := os.ReadFile(path)
+	if err != nil {
+		return Cells{}, err
+	}
+	var c Cells
+	for cell, n := range cellCounts(string(stat)) {
+		switch {
+		case cell == "SB_LUT4":
+			c.LUT4 = n
+		case cell == "SB_CARRY":
+			c.Carry = n
+		case cell == "SB_RAM40_4K":
+			c.RAM = n
+		case strings.HasPrefix(cell, "SB_DFF"):
+			c.DFF += n
+		}
+	}
+	return c, nil
 }
 
 var cellLine = regexp.MustCompile(`(?m)^\s+(SB_\w+)\s+(\d+)\s*$`)
