@@ -32,29 +32,32 @@
 //
 // # Structure
 //
-// Every lease has a token register (UQ.F bytes) updated each cycle as
+// Every paid lease keeps its bucket as a deficit register D = (burst << F) -
+// tokens (UQ.F bytes), updated each cycle so that tokens follow
 // min(tokens - taken + rate, burst << F): the model's lazy refill done
-// eagerly. Both outcomes (every lease's refill without a take, and the
-// arriving lease's refill after one) are computed beside the decision, which
-// only selects; likewise the backlog's next value with and without an
-// admission. Lease 0, the free lease, has no rate or burst registers at all,
-// so no configuration write can give it a guarantee. The queue holds
-// descriptors only (tag, lease, end offset), a head register in front of a
-// gen/blocks FIFO in block RAM; the packet bytes live in the port's buffer
-// elsewhere. A packet departs in the cycle the running sent-byte offset
-// reaches its end offset, so no per-packet down-counter and no read of the
-// next descriptor are needed on the critical path. Only the head register
-// can depart (a packet has at least MinPacketBytes >= 2 bytes, so one
-// arriving into an empty queue does not leave in its own cycle), which
-// keeps the admission decision off the departure logic.
+// eagerly. As a deficit the refill is one subtract whose borrow is the
+// clamp, and green is D <= (burst << F) - need. Every outcome (each lease's
+// refill, the arriving lease's refill after a take, the written lease's new
+// bucket) is computed beside the admission decision, which only selects;
+// likewise the backlog's next value with and without an admission. The free
+// lease has no bucket registers at all, so no configuration write can give
+// it a guarantee.
 //
-// Timing closure is not reached: the ref4 port runs at about 40 MHz on an
-// iCE40 HX8K (testbenches/shaper.SynthRef4), the critical path being the
-// arriving lease's bucket after a take (lease select, subtract, add,
-// clamp compare: three 40-bit carry chains in one cycle). The way to 125 MHz
-// is an input stage that precomputes need - rate and the green threshold
-// for the arriving lease, with buckets kept as deficits (burst - tokens) so
-// the refill is one subtract and the clamp a borrow.
+// The queue holds descriptors only (tag, lease, end offset), a head
+// register in front of a gen/blocks FIFO in block RAM (its depth rounded up
+// to a power of two, which Yosys needs to infer block RAM); the packet bytes
+// live in the port's buffer elsewhere. A packet departs in the cycle the
+// running sent-byte offset reaches its end offset, so no per-packet
+// down-counter and no read of the next descriptor sit on the critical path.
+// Only the head register can depart (a packet has at least MinPacketBytes
+// >= 2 bytes, so one arriving into an empty queue does not leave in its own
+// cycle), which keeps the admission decision off the departure logic.
+//
+// Timing closure at 125 MHz is not reached; see testbenches/shaper.SynthRef4
+// for the measured Fmax. What remains on the critical path is the
+// admission decision (lease select, the green compare, the backlog compare)
+// selecting among 40-bit bucket outcomes; an input stage that precomputes
+// the per-arrival operands, or fewer fractional rate bits, would shorten it.
 //
 // # Difference from the model
 //

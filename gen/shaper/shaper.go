@@ -136,32 +136,41 @@ func New(c Config) (*hdl.Module, error) {
 	cfgBurst := m.Input("cfg_burst", BLB)
 
 	// Lease configuration and buckets. Lease 0, the free lease, has no
-	// registers: its rate and burst are constant 0 and cannot be written.
+	// registers: its rate, burst and tokens are constant 0 and cannot be
+	// written. A bucket is kept as its deficit D = (burst << F) - tokens,
+	// so the refill is one subtract whose borrow is the clamp.
 	rate := make([]hdl.Value, L)
-	burst := make([]hdl.Value, L)
-	tok := make([]*hdl.Signal, L)
+	capr := make([]hdl.Value, L) // burst << F
+	def := make([]hdl.Value, L)
+	defR := make([]*hdl.Signal, L)
 	rateR := make([]*hdl.Signal, L)
 	burstR := make([]*hdl.Signal, L)
-	rate[0], burst[0] = hdl.Const(0, RB), hdl.Const(0, BLB)
+	rate[0], capr[0], def[0] = hdl.Const(0, RB), hdl.Const(0, TKB), hdl.Const(0, TKB)
 	for i := 1; i < L; i++ {
 		rateR[i] = m.Reg(fmt.Sprintf("rate%d", i), RB)
 		burstR[i] = m.Reg(fmt.Sprintf("burst%d", i), BLB)
-		rate[i], burst[i] = rateR[i], burstR[i]
-	}
-	for i := range tok {
-		tok[i] = m.Reg(fmt.Sprintf("tokens%d", i), TKB)
+		defR[i] = m.Reg(fmt.Sprintf("deficit%d", i), TKB)
+		rate[i], capr[i], def[i] = rateR[i], hdl.Concat(burstR[i], hdl.Const(0, F)), defR[i]
 	}
 	backlog := m.Reg("backlog_q", BLB)
 	excessLimit := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
 	admCum := m.Reg("adm_offset", OB)
 	sentCum := m.Reg("sent_offset", OB)
 
-	// Admission.
+	// clamp0 is x (two's complement, top bit the sign) or 0 when negative,
+	// in TKB bits.
+	clamp0 := func(x hdl.Value) hdl.Value {
+		return hdl.Mux(hdl.Bit(x, x.Width()-1), hdl.Const(0, TKB), hdl.Slice(x, TKB-1, 0))
+	}
+	sw := TKB + 2 // signed width of the bucket arithmetic
+
+	// Admission. Green: tokens >= need, i.e. D <= (burst << F) - need.
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlog, n, BLB+1)
-	need := hdl.Concat(arrBytes, hdl.Const(0, F)) // n << F
-	have := pick(arrLease, sigs(tok), TKB)
-	green := hdl.Ge(hdl.ZExt(have, max(TKB, BB+F)), hdl.ZExt(need, max(TKB, BB+F)))
+	need := hdl.ZExt(hdl.Concat(arrBytes, hdl.Const(0, F)), TKB) // n << F
+	dl := pick(arrLease, def, TKB)
+	thr := hdl.SubW(pick(arrLease, capr, TKB), need, TKB+1)
+	green := hdl.And(hdl.Not(hdl.Bit(thr, TKB)), hdl.Le(dl, hdl.Slice(thr, TKB-1, 0)))
 	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
 	fits := hdl.Le(blN, hdl.ZExt(excessLimit, BLB+1))
 	admitG := hdl.And(arrValid, green, hdl.Not(overflow))
@@ -172,37 +181,30 @@ func New(c Config) (*hdl.Module, error) {
 		hdl.When(admitE, hdl.Const(CodeExcess, 2)))
 	cause := hdl.Mux(hdl.And(green, overflow), hdl.Const(CauseOverflow, 2), hdl.Const(CauseRefused, 2))
 
-	// Bucket update: take, then refill for the next cycle with the
-	// configuration as written this cycle, clamped to the (new) burst.
-	// Both outcomes are computed beside the decision, which only selects:
-	// every lease's refill without a take, and one refill after a take for
-	// the arriving lease.
+	// Bucket update: tokens' = min(tokens - take + rate', burst' << F) with
+	// the configuration as written this cycle, so
+	//   no write: D' = max(D + take - rate, 0)
+	//   write:    D' = max((burst' << F) - rate' - (tokens - take), 0).
+	// Every outcome is computed beside the decision, which only selects.
+	sx := func(v hdl.Value) hdl.Value { return hdl.ZExt(v, sw) }
+	takeD := clamp0(hdl.Add(sx(dl), hdl.Sub(sx(need), sx(pick(arrLease, rate, RB)))))
+	wl := cfgLease
+	wTook := hdl.And(admitG, hdl.Eq(arrLease, wl))
+	tAfter := hdl.Sub(hdl.Sub(sx(pick(wl, capr, TKB)), sx(pick(wl, def, TKB))), hdl.Mux(wTook, sx(need), hdl.Const(0, sw)))
+	wCap := hdl.Concat(cfgBurst, hdl.Const(0, F))
+	writeD := clamp0(hdl.Sub(hdl.Sub(sx(wCap), sx(cfgRate)), tAfter))
 	var sumOld []hdl.Value
-	rateN := make([]hdl.Value, L)
-	capN := make([]hdl.Value, L)
-	for i := 0; i < L; i++ {
+	for i := 1; i < L; i++ {
 		idx := hdl.Const(uint64(i), LB)
-		r, b := rate[i], burst[i]
-		if i > 0 {
-			hit := hdl.And(cfgWe, hdl.Eq(cfgLease, idx))
-			rateR[i].NextIf(hit, cfgRate)
-			burstR[i].NextIf(hit, cfgBurst)
-			r = hdl.Mux(hit, cfgRate, rateR[i])
-			b = hdl.Mux(hit, cfgBurst, burstR[i])
-			sumOld = append(sumOld, hdl.Mux(hit, burstR[i], hdl.Const(0, BLB)))
-		}
-		rateN[i] = r
-		capN[i] = hdl.ZExt(hdl.Concat(b, hdl.Const(0, F)), TKB+1)
-	}
-	// After a take (only when green, so tokens >= need and no wrap).
-	tl := hdl.Sub(have, hdl.ZExt(need, TKB))
-	tlSum := hdl.AddW(tl, pick(arrLease, rateN, RB), TKB+1)
-	tlNext := hdl.Slice(minU(tlSum, pick(arrLease, capN, TKB+1)), TKB-1, 0)
-	for i := 0; i < L; i++ {
-		sum := hdl.AddW(tok[i], rateN[i], TKB+1)
-		refill := hdl.Slice(minU(sum, capN[i]), TKB-1, 0)
-		took := hdl.And(admitG, hdl.Eq(arrLease, hdl.Const(uint64(i), LB)))
-		tok[i].Next(hdl.Mux(took, tlNext, refill))
+		hit := hdl.And(cfgWe, hdl.Eq(cfgLease, idx))
+		rateR[i].NextIf(hit, cfgRate)
+		burstR[i].NextIf(hit, cfgBurst)
+		sumOld = append(sumOld, hdl.Mux(hit, burstR[i], hdl.Const(0, BLB)))
+		refillD := clamp0(hdl.SubW(defR[i], rateR[i], TKB+1))
+		took := hdl.And(admitG, hdl.Eq(arrLease, idx))
+		defR[i].Next(hdl.Priority(refillD,
+			hdl.When(hit, writeD),
+			hdl.When(took, takeD)))
 	}
 	// The excess limit follows the sum of bursts: + old burst - new burst.
 	if L > 1 {
