@@ -1,0 +1,29 @@
+package shaper_test
+
+import (
+	"fmt"
+
+	genshaper "github.com/pktnetwork/pktrouter/gen/shaper"
+)
+
+// Generate one ref4 egress port's shaper and list its ports.
+func ExampleNew() {
+	m, err := genshaper.New(genshaper.Ref4)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d, err := m.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.Top.Name)
+	for _, p := range d.Top.Ports {
+		fmt.Printf("%s[%d] ", p.Name, d.Top.Nets[p.Net].Width)
+	}
+	fmt.Println()
+	// Output:
+	// shaper_l8_buf16384_mp1536_minp64_f24_tag14
+	// arr_valid[1] arr_lease[3] arr_bytes[11] arr_tag[14] cfg_we[1] cfg_lease[3] cfg_rate[25] cfg_burst[15] v_valid[1] v_verdict[2] v_cause[2] v_tag[14] dep_valid[1] dep_tag[14] dep_lease[3] backlog[15]
+}
