@@ -83,7 +83,7 @@ func (m *Map) Module() (*hdl.Module, error) {
 
 		// Storage and ports of each field.
 		parts := make([][]part, b.Words) // per word
-		var wordArms, hiWordArms []hdl.Arm
+		var hiWordArms []hdl.Arm
 		var writableWords, loWords []hdl.Arm
 		for fi := range b.Fields {
 			f := &b.Fields[fi]
@@ -99,11 +99,11 @@ func (m *Map) Module() (*hdl.Module, error) {
 				in := mod.Input(name, b.Count*64)
 				parts[f.Word] = append(parts[f.Word], part{0, func(i int) hdl.Value { return hdl.Slice(in, i*64+31, i*64) }})
 				loWords = append(loWords, hdl.When(hdl.Const(uint64(f.Word), word.Width()), one))
-				var arms []hdl.Arm
-				for i := 0; i < b.Count; i++ {
-					arms = append(arms, hdl.When(hdl.Const(uint64(i), elemBits), hdl.Slice(in, i*64+63, i*64+32)))
+				his := make([]hdl.Value, b.Count)
+				for i := range his {
+					his[i] = hdl.Slice(in, i*64+63, i*64+32)
 				}
-				hiWordArms = append(hiWordArms, hdl.When(hdl.Const(uint64(f.Word), word.Width()), hdl.Case(elem, zero, arms...)))
+				hiWordArms = append(hiWordArms, hdl.When(hdl.Const(uint64(f.Word), word.Width()), muxTree(elem, his, DataBits)))
 			case RW, Sticky:
 				regsOf := make([]hdl.Value, b.Count)
 				var set *hdl.Signal
@@ -148,19 +148,21 @@ func (m *Map) Module() (*hdl.Module, error) {
 			}
 		}
 
-		// Read data: per word a mux over the elements, then over the words.
-		for w := 0; w < b.Words; w++ {
+		// Read data: per word a mux tree over the elements, then one over
+		// the words (trees on the index bits: log depth, no comparators).
+		words := make([]hdl.Value, b.Words)
+		for w := range words {
 			if shadowWords[w] {
 				continue // the high half of a counter reads the shadow (below)
 			}
-			var arms []hdl.Arm
-			for i := 0; i < b.Count; i++ {
-				arms = append(arms, hdl.When(hdl.Const(uint64(i), elemBits), wordValue(parts[w], i)))
+			elems := make([]hdl.Value, b.Count)
+			for i := range elems {
+				elems[i] = wordValue(parts[w], i)
 			}
-			wordArms = append(wordArms, hdl.When(hdl.Const(uint64(w), word.Width()), hdl.Case(elem, zero, arms...)))
+			words[w] = muxTree(elem, elems, DataBits)
 		}
 		rd := mod.Wire(b.Name+"_rd", DataBits)
-		rd.Drive(hdl.Case(word, zero, wordArms...))
+		rd.Drive(muxTree(word, words, DataBits))
 		rdArms = append(rdArms, hdl.When(hit, rd))
 		writable := hdl.Case(word, nil1, writableWords...)
 		writableAny = append(writableAny, hdl.And(hit, writable))
@@ -257,4 +259,36 @@ func below(v hdl.Value, n int) hdl.Value {
 		return hdl.Const(1, 1)
 	}
 	return hdl.Lt(v, hdl.Const(uint64(n), v.Width()))
+}
+
+// muxTree selects vals[sel] with a binary tree of 2:1 muxes on the bits of
+// sel, least significant first; missing (nil or beyond the list) entries
+// and indices beyond the list read 0.
+func muxTree(sel hdl.Value, vals []hdl.Value, w int) hdl.Value {
+	level := make([]hdl.Value, len(vals))
+	for i, v := range vals {
+		if v == nil {
+			v = hdl.Const(0, w)
+		}
+		level[i] = v
+	}
+	for bit := 0; len(level) > 1 || bit == 0; bit++ {
+		if bit >= sel.Width() {
+			break
+		}
+		next := make([]hdl.Value, (len(level)+1)/2)
+		for i := range next {
+			lo := level[2*i]
+			if 2*i+1 < len(level) {
+				next[i] = hdl.Mux(hdl.Bit(sel, bit), level[2*i+1], lo)
+			} else {
+				next[i] = hdl.Mux(hdl.Bit(sel, bit), hdl.Const(0, w), lo)
+			}
+		}
+		level = next
+	}
+	if len(level) == 0 {
+		return hdl.Const(0, w)
+	}
+	return level[0]
 }
