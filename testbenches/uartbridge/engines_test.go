@@ -27,7 +27,9 @@ type step struct {
 func script(m *csr.Map) []step {
 	scratch := uint16(m.Block("ident").Addr(0, 4))
 	lease1 := uint16(m.Block("lease").Addr(1, 0))
-	rd := func(tag byte, a uint16) []byte { return proto.Request{Cmd: proto.Read, Tag: tag, Addr: a}.AppendFrame(nil) }
+	rd := func(tag byte, a uint16) []byte {
+		return proto.Request{Cmd: proto.Read, Tag: tag, Addr: a}.AppendFrame(nil)
+	}
 	wr := func(tag byte, a uint16, v uint32) []byte {
 		return proto.Request{Cmd: proto.Write, Tag: tag, Addr: a, Data: v}.AppendFrame(nil)
 	}
