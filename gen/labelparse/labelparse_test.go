@@ -166,3 +166,20 @@ func TestParseScheme(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseScheme: any string either fails with an error or gives a
+// scheme the generator accepts.
+func FuzzParseScheme(f *testing.F) {
+	for _, s := range []string{"v358", "f4", "0x" + hex.EncodeToString(label.V4x8.Bytes()), "0x00", "0x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := ParseScheme(in)
+		if err != nil {
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("ParseScheme(%q) gave an invalid scheme: %v", in, err)
+		}
+	})
+}
