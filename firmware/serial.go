@@ -156,16 +156,20 @@ func (s *Serial) attempt(req proto.Request) (resp proto.Response, retry bool, er
 					s.Stats.CRCErrors++
 					return resp, true, perr
 				}
+				if r.Status == proto.BadCRC {
+					// Whatever tag it echoes (possibly the corrupt one of
+					// line noise that swallowed the start of our frame), the
+					// device refused what it received while our request was
+					// in flight: send ours again.
+					s.Stats.CRCErrors++
+					return r, true, errors.New("the device saw a bad CRC")
+				}
 				if r.Tag != req.Tag || r.Cmd != req.Cmd {
 					s.Stats.Stale++
 					continue
 				}
-				switch r.Status {
-				case proto.OK:
+				if r.Status == proto.OK {
 					return r, false, nil
-				case proto.BadCRC:
-					s.Stats.CRCErrors++
-					return r, true, errors.New("the device saw a bad CRC")
 				}
 				return r, false, &StatusError{req, r.Status}
 			}

@@ -8,7 +8,10 @@
 package simline
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 
 	"github.com/pktnetwork/pktrouter/gen/csr"
 	"github.com/pktnetwork/pktrouter/gen/uartbridge"
@@ -195,3 +198,94 @@ func (w *Wire) Idle(n int) error {
 // receiver is hunting for a sync byte afterwards (what a host does before
 // retrying). firmware.Serial calls it instead of sleeping.
 func (w *Wire) Quiet() error { return w.Idle(w.cfg.IdleCycles() + 2*w.div) }
+
+// Signals of gen/uartbridge.System that say the bridge is doing something.
+var busySignals = []string{"u_bridge.state", "u_bridge.tx_busy", "u_bridge.rx_busy"}
+
+// busy reports whether stepping the clock with the line idle can change
+// anything the host sees: the bridge is receiving, executing or sending, or
+// the host's receiver is inside a character.
+func (w *Wire) busy() (bool, error) {
+	if w.rxCount >= 0 || len(w.out) > 0 {
+		return true, nil
+	}
+	for _, n := range busySignals {
+		v, err := w.s.Peek(n)
+		if err != nil {
+			return false, err
+		}
+		if v != 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Serve connects conn (a TCP connection, the far end of a pty) to the
+// simulated board until reading conn fails; io.EOF, the peer closing, ends
+// it with a nil error. Bytes from conn go out on the line as they arrive;
+// bytes from the board go back to conn. The simulated clock runs while the
+// bridge is busy and stops while it is idle with nothing to send, so an
+// idle board costs no CPU; simulated time is not real time (a host's
+// timeouts only need to cover the simulator's speed). Serve owns the Wire
+// while it runs; OnCycle hooks still run on every cycle.
+func (w *Wire) Serve(conn io.ReadWriter) error {
+	in := make(chan []byte)
+	done := make(chan struct{})
+	defer close(done)
+	var readErr error
+	go func() {
+		defer close(in)
+		buf := make([]byte, 256)
+		for {
+			n, err := conn.Read(buf)
+			if n > 0 {
+				select {
+				case in <- bytes.Clone(buf[:n]):
+				case <-done:
+					return
+				}
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+		}
+	}()
+	for {
+		busy, err := w.busy()
+		if err != nil {
+			return err
+		}
+		var b []byte
+		ok := true
+		if busy {
+			select {
+			case b, ok = <-in:
+			default:
+				if err := w.Idle(w.div); err != nil {
+					return err
+				}
+			}
+		} else {
+			b, ok = <-in
+		}
+		if !ok {
+			if errors.Is(readErr, io.EOF) {
+				return nil
+			}
+			return readErr
+		}
+		if len(b) > 0 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		if len(w.received) > 0 {
+			if _, err := conn.Write(w.received); err != nil {
+				return err
+			}
+			w.received = w.received[:0]
+		}
+	}
+}
