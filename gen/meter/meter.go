@@ -209,8 +209,10 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	iterating := hdl.And(dvBusy, hdl.Ne(dvStep, hdl.Const(0, 5)))
 	finishing := hdl.And(dvBusy, hdl.Eq(dvStep, hdl.Const(uint64(FB), 5)))
 	r2 := hdl.Shl(dvR, 1)
-	ge := hdl.Ge(r2, hdl.ZExt(dvD, SB+1))
-	rNext := hdl.Mux(ge, hdl.Sub(r2, hdl.ZExt(dvD, SB+1)), r2)
+	// One subtractor: its borrow is the compare.
+	diff := hdl.SubW(r2, hdl.ZExt(dvD, SB+1), SB+2)
+	ge := hdl.Not(hdl.Bit(diff, SB+1))
+	rNext := hdl.Mux(ge, hdl.Slice(diff, SB, 0), r2)
 	qNext := hdl.Concat(hdl.Slice(dvQ, FB-2, 0), ge)
 	// The result is registered and written to the shadow factor one cycle
 	// after the last iteration, keeping the quotient compare's fan-out off

@@ -190,9 +190,13 @@ func New(c Config) (*hdl.Module, error) {
 	takeD := clamp0(hdl.Add(sx(dl), hdl.Sub(sx(need), sx(pick(arrLease, rate, RB)))))
 	wl := cfgLease
 	wTook := hdl.And(admitG, hdl.Eq(arrLease, wl))
-	tAfter := hdl.Sub(hdl.Sub(sx(pick(wl, capr, TKB)), sx(pick(wl, def, TKB))), hdl.Mux(wTook, sx(need), hdl.Const(0, sw)))
-	wCap := hdl.Concat(cfgBurst, hdl.Const(0, F))
-	writeD := clamp0(hdl.Sub(hdl.Sub(sx(wCap), sx(cfgRate)), tAfter))
+	// Both write outcomes (with and without a take on the written lease)
+	// are computed, so the decision only selects between them.
+	tNow := hdl.Sub(sx(pick(wl, capr, TKB)), sx(pick(wl, def, TKB)))
+	room := hdl.Sub(sx(hdl.Concat(cfgBurst, hdl.Const(0, F))), sx(cfgRate))
+	writeD := hdl.Mux(wTook,
+		clamp0(hdl.Sub(room, hdl.Sub(tNow, sx(need)))),
+		clamp0(hdl.Sub(room, tNow)))
 	var sumOld []hdl.Value
 	for i := 1; i < L; i++ {
 		idx := hdl.Const(uint64(i), LB)
