@@ -33,8 +33,15 @@ func FromModels(ports int, mc meter.Config, sc shaper.Config) (Config, error) {
 
 // Ref4 is the register map of the reference device: 4 ports, 8 leases per
 // port, 33 interfaces.
-func Ref4() (*Map, error) {
-	c, err := FromModels(4, genmeter.Ref4, genshaper.Ref4.Config)
+func Ref4() (*Map, error) { return Reference(4, 8) }
+
+// Reference is the register map of a device with ports ports and leases
+// leases per port and the ref4 datapath formats otherwise (clock, tick,
+// line rate, buffer): what the generator registry builds.
+func Reference(ports, leases int) (*Map, error) {
+	mc, sc := genmeter.Ref4, genshaper.Ref4.Config
+	mc.Leases, sc.Leases = leases, leases
+	c, err := FromModels(ports, mc, sc)
 	if err != nil {
 		return nil, err
 	}
