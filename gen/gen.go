@@ -17,6 +17,7 @@ import (
 
 	"github.com/pktnetwork/pktrouter/gen/blocks"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
+	"github.com/pktnetwork/pktrouter/gen/labelparse"
 )
 
 // Param is one parameter of a generator as the CLI shows and accepts it.
@@ -129,6 +130,33 @@ var generators = []Generator{
 		},
 	},
 	{
+		Name:    "labelparse",
+		Summary: "cjdns label parser: one switch hop per clock, bit-exact with label.Scheme.Forward, index table and virtual-router check",
+		Params: []Param{
+			{"scheme", "v358", "encoding scheme: v358 (v3x5x8), v4x8, f4, f8, or 0x<cjdns serialized scheme>"},
+			{"interfaces", "33", "index table entries (interface numbers 0..n-1), 2..4096"},
+			{"port_bits", "3", "egress port field of a table entry, 1..16 bits"},
+			{"tag_bits", "3", "lease tag field of a table entry, 1..16 bits"},
+			{"vr_bits", "4", "virtual router field of a table entry, 1..16 bits"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			s, err := labelparse.ParseScheme(p["scheme"])
+			if err != nil {
+				return nil, err
+			}
+			cfg := labelparse.Config{Scheme: s}
+			for _, f := range []struct {
+				key string
+				dst *int
+			}{{"interfaces", &cfg.Interfaces}, {"port_bits", &cfg.PortBits}, {"tag_bits", &cfg.TagBits}, {"vr_bits", &cfg.VRBits}} {
+				if *f.dst, err = Int(p, f.key); err != nil {
+					return nil, err
+				}
+			}
+			return labelparse.New(cfg)
+		},
+	},
+	{
 		Name:    "lfsr",
 		Summary: "linear-feedback shift register (pseudo-random source), Fibonacci or Galois",
 		Params: []Param{
@@ -217,10 +245,11 @@ func (g Generator) New(params map[string]string) (*hdl.Module, error) {
 		full[k] = params[k]
 	}
 	m, err := g.Build(full)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", g.Name, err)
+	if err != nil && !strings.HasPrefix(err.Error(), g.Name+":") {
+		// Name the block, unless its generator already did.
+		err = fmt.Errorf("%s: %w", g.Name, err)
 	}
-	return m, nil
+	return m, err
 }
 
 // ParseAssignments turns CLI arguments of the form key=value into a map.

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pktnetwork/pktrouter/internal/tooltest"
 	"github.com/pktnetwork/pktrouter/label"
 	"github.com/pktnetwork/pktrouter/linkframe"
 )
@@ -346,5 +349,52 @@ func TestBenchFabricSmall(t *testing.T) {
 	}
 	if _, errOut, err := run(t, "", "bench", "fabric", "--ports", "6"); err == nil || !strings.Contains(errOut, "power of two") {
 		t.Errorf("--ports 6: %v %q", err, errOut)
+	}
+}
+
+// TestHopRTLMatchesGo holds the generated label parser, through the CLI, to
+// label.Forward on random requests of every scheme, with and without present
+// sets, on the Go simulator and on Icarus.
+func TestHopRTLMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var in strings.Builder
+	for i := 0; i < 400; i++ {
+		scheme := []string{"v358", "v4x8", "f4", "f8"}[i%4]
+		req := map[string]any{
+			"scheme":     scheme,
+			"from":       r.IntN(40),
+			"label":      fmt.Sprintf("%016x", r.Uint64()>>r.IntN(64)),
+			"labelShift": r.IntN(64),
+		}
+		if i%3 == 0 {
+			req["present"] = []int{0, 2, 3, 5, 7, 11, 13}
+		}
+		b, _ := json.Marshal(req)
+		in.Write(append(b, '\n'))
+	}
+	golden, _, gerr := run(t, in.String(), "label", "hop")
+	engines := []string{"gosim"}
+	if _, err := exec.LookPath("iverilog"); err == nil || tooltest.InCI() {
+		engines = append(engines, "icarus")
+	}
+	for _, e := range engines {
+		out, errOut, err := run(t, in.String(), "label", "hop", "--rtl", "--engine", e)
+		if (err == nil) != (gerr == nil) {
+			t.Fatalf("%s: exit %v, golden %v: %s", e, err, gerr, errOut)
+		}
+		if out != golden {
+			gl, ol := strings.Split(golden, "\n"), strings.Split(out, "\n")
+			for i := range gl {
+				if i >= len(ol) || gl[i] != ol[i] {
+					t.Fatalf("%s: line %d: rtl %q, go %q (stderr %s)", e, i+1, ol[i], gl[i], errOut)
+				}
+			}
+		}
+	}
+	if !strings.Contains(golden, `"to"`) || !strings.Contains(golden, `"error"`) || !strings.Contains(golden, `"drop"`) {
+		t.Errorf("random requests did not reach every outcome:\n%.500s", golden)
+	}
+	if _, errOut, err := run(t, "", "label", "hop", "--engine", "icarus", "1"); err == nil || !strings.Contains(errOut, "add --rtl") {
+		t.Errorf("--engine without --rtl: %v %q", err, errOut)
 	}
 }
