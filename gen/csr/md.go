@@ -16,6 +16,8 @@ func (m *Map) Markdown() []byte {
 	p("# pktrouter register map\n\n")
 	p("Ports P = %d, leases per port L = %d (%d leases, element = port*%d + tag), %d interfaces. ", c.Ports, c.Leases, c.TotalLeases, c.Leases, c.Interfaces)
 	p("Map version %d.%d, map hash `%#08x` (ident.map_hash).\n\n", MapVersion>>16, MapVersion&0xffff, m.Hash)
+	p("The host reaches these registers over the management UART with the framed protocol documented in gen/uartbridge " +
+		"(`go doc github.com/pktnetwork/pktrouter/gen/uartbridge`); firmware/regs holds the generated accessors.\n\n")
 	p(`## Bus
 
 - %d-bit **word** addresses, %d-bit data. Element i, word w of a block is at `+"`base + i*stride + w`"+`.
