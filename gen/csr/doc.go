@@ -48,4 +48,21 @@
 // a response lost after the read cleared the counter would lose the count.
 // Event flags (meter.scaled_seen) are sticky write-1-to-clear bits, where a
 // retried clear is harmless.
+//
+// # Size (a warning for the device top)
+//
+// Flat storage is simple and exact but large. yosys synth_ice40 on the ref4
+// decoder (yosys 0.23) gives 18,712 LUT4 and 3,769 flip-flops; without the
+// stats and port blocks it is 4,554 LUT4 and 3,737 flip-flops. Almost all the
+// LUTs are the read multiplexers over 256 64-bit counter inputs (16,384
+// bits) and over the configuration flip-flops, which duplicate the copies
+// gen/meter and gen/shaper already keep (they load from cfg_we/cfg_lease,
+// which <block>_we/<block>_widx feed). An iCE40 HX8K has 7,680 logic cells,
+// so a ref4 device on it needs the counters in block RAM (a counter bank
+// that increments from datapath events and answers reads) and the
+// configuration in block RAM with the written element presented on the
+// write strobe. The bridge already waits for bus_ready (up to
+// uartbridge.BusTimeoutCycles), so a slower, memory-backed decoder is a
+// drop-in replacement; the addresses, the Go accessors and the document do
+// not change.
 package csr
