@@ -70,8 +70,9 @@
 // quiet for the idle timeout, or once the garbage completes a bogus frame
 // (answered BAD_CRC with a tag that matches nothing). The host's rule: wait
 // for the response with a timeout longer than a response takes plus the
-// idle timeout; on a timeout, a BAD_CRC answer or a response to another tag,
-// stay quiet for at least the idle timeout and send the request again with
-// a new tag. Reads have no side effects (counters are never read-to-clear,
+// idle timeout, ignoring responses that carry another tag (late answers to
+// an earlier attempt); on a timeout, a response with a bad CRC or a BAD_CRC
+// answer (whatever tag it echoes), stay quiet for at least the idle timeout
+// and send the request again with a new tag (firmware.Serial does this). Reads have no side effects (counters are never read-to-clear,
 // see gen/csr) and writes are idempotent, so retries are safe.
 package uartbridge
