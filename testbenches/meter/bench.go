@@ -5,6 +5,15 @@
 // stimulus through the model, the Go simulator, Icarus and Verilator and
 // require identical traces, so the RTL equals the model bit for bit and cycle
 // for cycle.
+//
+// It also holds the helpers the shaper's testbench shares: NewBench and
+// GoSim (any gen/hdl module as a tb design and Go-simulator engine),
+// LintModules (verilator, iverilog, yosys), and the synthesis flow
+// SynthICE40 / SynthRef4 (yosys synth_ice40 + nextpnr-ice40 on an HX8K,
+// every port registered at the pins by Registered), whose Figures the CLI
+// can print. Place and route runs in tests only with PKTROUTER_PNR=1:
+//
+//	PKTROUTER_PNR=1 go test ./testbenches/meter ./testbenches/shaper -run SynthICE40Ref4 -v
 package meter
 
 import (
