@@ -16,8 +16,11 @@ import (
 	"strings"
 
 	"github.com/pktnetwork/pktrouter/gen/blocks"
+	"github.com/pktnetwork/pktrouter/gen/csr"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	"github.com/pktnetwork/pktrouter/gen/labelparse"
+	"github.com/pktnetwork/pktrouter/gen/meter"
+	"github.com/pktnetwork/pktrouter/gen/uartbridge"
 )
 
 // Param is one parameter of a generator as the CLI shows and accepts it.
@@ -100,6 +103,21 @@ var generators = []Generator{
 				return nil, err
 			}
 			return blocks.Counter(w, mode)
+		},
+	},
+	{
+		Name:    "csr",
+		Summary: "CSR decoder of the device's register map: index table, per-lease configuration, meter readings, 64-bit counters (gen/csr)",
+		Params: []Param{
+			{"ports", "4", "physical ports P, 1..16"},
+			{"leases", "8", "leases per port L, 1..64 (tag 0 is the free lease)"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			m, err := csrMap(p)
+			if err != nil {
+				return nil, err
+			}
+			return m.Module()
 		},
 	},
 	{
@@ -186,6 +204,76 @@ var generators = []Generator{
 		},
 	},
 	{
+		Name:    "meter",
+		Summary: "ingress lease meter: IIR priority x bytes meter, shared divider, priority re-scaling, customer bit (gen/meter)",
+		Params: []Param{
+			{"leases", "8", "ingress leases metered (lease 0 is the free lease)"},
+			{"k", "8", "EWMA shift: alpha = 2^-k"},
+			{"tick", "1024", "meter tick in clock cycles, at least 17*leases+2"},
+			{"bytes_per_cycle", "1", "datapath bytes per clock (line rate of one port)"},
+			{"max_packet", "1536", "largest packet in bytes"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			cfg := meter.Ref4
+			var err error
+			if cfg.Leases, err = Int(p, "leases"); err != nil {
+				return nil, err
+			}
+			for _, f := range []struct {
+				key string
+				set func(uint64)
+			}{
+				{"k", func(v uint64) { cfg.K = uint(v) }},
+				{"tick", func(v uint64) { cfg.TickCycles = uint32(v) }},
+				{"bytes_per_cycle", func(v uint64) { cfg.BytesPerCycle = uint32(v) }},
+				{"max_packet", func(v uint64) { cfg.MaxPacketBytes = uint32(v) }},
+			} {
+				v, err := Uint(p, f.key)
+				if err != nil {
+					return nil, err
+				}
+				if v > 1<<32-1 {
+					return nil, fmt.Errorf("parameter %s = %d: too large", f.key, v)
+				}
+				f.set(v)
+			}
+			return meter.NewIngress(cfg)
+		},
+	},
+	{
+		Name:    "meter_egress_cap",
+		Summary: "egress deprioritize-non-customer cap: priority of packets without the customer bit capped per egress lease (gen/meter)",
+		Params:  []Param{{"leases", "8", "egress leases"}},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			n, err := Int(p, "leases")
+			if err != nil {
+				return nil, err
+			}
+			return meter.NewEgressCap(n)
+		},
+	},
+	{
+		Name:    "mgmt",
+		Summary: "management subsystem: UART bridge driving the CSR decoder; rx, tx and the decoder's datapath ports",
+		Params: []Param{
+			{"ports", "4", "physical ports P, 1..16"},
+			{"leases", "8", "leases per port L, 1..64 (tag 0 is the free lease)"},
+			{"div", "1085", "clock cycles per UART bit (ClockHz / baud; 1085 = 115200 baud at 125 MHz), 4..1048576"},
+			{"idle", "30", "mid-frame idle timeout in bit times, 12..4096"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			m, err := csrMap(p)
+			if err != nil {
+				return nil, err
+			}
+			c, err := bridgeConfig(p)
+			if err != nil {
+				return nil, err
+			}
+			return uartbridge.System(c, m)
+		},
+	},
+	{
 		Name:    "prienc",
 		Summary: "priority encoder: index of the lowest-numbered set input, and valid",
 		Params:  []Param{{"n", "8", "inputs, 1..1024"}},
@@ -197,6 +285,47 @@ var generators = []Generator{
 			return blocks.PriorityEncoder(n)
 		},
 	},
+	{
+		Name:    "uartbridge",
+		Summary: "UART (8N1) to CSR bus bridge: framed, CRC-8 checked read/write protocol with resynchronization (gen/uartbridge)",
+		Params: []Param{
+			{"div", "1085", "clock cycles per UART bit (ClockHz / baud; 1085 = 115200 baud at 125 MHz), 4..1048576"},
+			{"idle", "30", "mid-frame idle timeout in bit times, 12..4096"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			c, err := bridgeConfig(p)
+			if err != nil {
+				return nil, err
+			}
+			return uartbridge.New(c)
+		},
+	},
+}
+
+// csrMap is the reference register map for the ports and leases parameters.
+func csrMap(p map[string]string) (*csr.Map, error) {
+	ports, err := Int(p, "ports")
+	if err != nil {
+		return nil, err
+	}
+	leases, err := Int(p, "leases")
+	if err != nil {
+		return nil, err
+	}
+	return csr.Reference(ports, leases)
+}
+
+// bridgeConfig reads the UART bridge's div and idle parameters.
+func bridgeConfig(p map[string]string) (uartbridge.Config, error) {
+	div, err := Int(p, "div")
+	if err != nil {
+		return uartbridge.Config{}, err
+	}
+	idle, err := Int(p, "idle")
+	if err != nil {
+		return uartbridge.Config{}, err
+	}
+	return uartbridge.Config{Divisor: div, IdleBits: idle}, nil
 }
 
 // All returns every generator, sorted by name.
