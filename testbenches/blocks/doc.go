@@ -9,12 +9,10 @@
 package blocks
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/pktnetwork/pktrouter/gen/hdl"
-	"github.com/pktnetwork/pktrouter/gen/verilog"
-	"github.com/pktnetwork/pktrouter/sim"
+	"github.com/pktnetwork/pktrouter/testbenches/gosim"
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
 
@@ -22,72 +20,19 @@ import (
 // engines (the hardware-core issue asks for at least 100,000).
 const EngineCycles = 100_000
 
-// Design builds m, emits its Verilog and describes it for testbenches/tb:
-// rst first (when the design has a reset), then m's ports in order; the
-// clock is clk when the design is clocked.
+// Design builds m, emits its Verilog and describes it for testbenches/tb
+// (see testbenches/gosim).
 func Design(m *hdl.Module) (tb.Design, *hdl.Design, error) {
-	built, err := m.Build()
+	g, err := gosim.New(m)
 	if err != nil {
 		return tb.Design{}, nil, err
 	}
-	var src bytes.Buffer
-	if err := verilog.EmitDesign(&src, built, verilog.Options{}); err != nil {
-		return tb.Design{}, nil, err
-	}
-	d := tb.Design{Top: built.Top.Name, Source: src.String()}
-	if built.Top.UsesClk {
-		d.Clock = tb.Clk
-	}
-	if built.Top.UsesRst {
-		d.Ports = append(d.Ports, tb.Port{Name: "rst", Width: 1})
-	}
-	for _, p := range built.Top.Ports {
-		d.Ports = append(d.Ports, tb.Port{Name: p.Name, Width: built.Top.Nets[p.Net].Width, Output: p.Dir == hdl.Out})
-	}
-	return d, built, d.Validate()
+	return g.Design, g.Built, nil
 }
 
-// GoSim is the Go simulator as a testbenches/tb engine. The simulator's rst
-// is not a port: a cycle whose rst input is 1 is run with Sim.Reset, which
-// holds rst high for exactly that cycle's edge (rst is synchronous, so it
-// changes no output before the edge).
+// GoSim is the Go simulator as a testbenches/tb engine (see testbenches/gosim).
 func GoSim(built *hdl.Design) tb.Func {
-	return tb.Func{Label: "gosim", New: func(d tb.Design) (tb.StepFunc, error) {
-		s, err := sim.NewDesign(built)
-		if err != nil {
-			return nil, err
-		}
-		ins, outs := d.Inputs(), d.Outputs()
-		rst := -1
-		for i, p := range ins {
-			if p.Name == "rst" {
-				rst = i
-			}
-		}
-		return func(in, out tb.Row) error {
-			for i, p := range ins {
-				if i == rst {
-					continue
-				}
-				if err := s.PokeWide(p.Name, in.Words(i)); err != nil {
-					return err
-				}
-			}
-			for i, p := range outs {
-				v, err := s.PeekWide(p.Name)
-				if err != nil {
-					return err
-				}
-				out.SetWords(i, v)
-			}
-			if rst >= 0 && in.Bool(rst) {
-				s.Reset()
-			} else {
-				s.Step(1)
-			}
-			return nil
-		}, nil
-	}}
+	return (&gosim.Bench{Built: built}).Engine()
 }
 
 // Checker compares one cycle of a design's outputs with a golden model: in

@@ -23,9 +23,9 @@ type Bench struct {
 	Built  *hdl.Design
 }
 
-// New builds m, emits its Verilog and lists its ports. rst is always the first
-// input column (the stimulus drives it), even for a module without registers
-// to reset, so every block's stimulus has the same shape.
+// New builds m, emits its Verilog and lists its ports: rst first when the
+// design has a reset (the stimulus drives it like any input), then m's ports
+// in order; the clock is clk when the design is clocked.
 func New(m *hdl.Module) (*Bench, error) {
 	d, err := m.Build()
 	if err != nil {
@@ -40,7 +40,10 @@ func FromDesign(d *hdl.Design) (*Bench, error) {
 	if err := verilog.EmitDesign(&src, d, verilog.Options{}); err != nil {
 		return nil, err
 	}
-	ports := []tb.Port{{Name: "rst", Width: 1}}
+	var ports []tb.Port
+	if d.Top.UsesRst {
+		ports = append(ports, tb.Port{Name: "rst", Width: 1})
+	}
 	for _, p := range d.Top.Ports {
 		ports = append(ports, tb.Port{Name: p.Name, Width: d.Top.Nets[p.Net].Width, Output: p.Dir == hdl.Out})
 	}
@@ -48,7 +51,8 @@ func FromDesign(d *hdl.Design) (*Bench, error) {
 	if d.Top.UsesClk {
 		clock = tb.Clk
 	}
-	return &Bench{Design: tb.Design{Top: d.Top.Name, Source: src.String(), Clock: clock, Ports: ports}, Built: d}, nil
+	b := &Bench{Design: tb.Design{Top: d.Top.Name, Source: src.String(), Clock: clock, Ports: ports}, Built: d}
+	return b, b.Design.Validate()
 }
 
 // Engine is the Go simulator as a tb engine, following tb's cycle convention:

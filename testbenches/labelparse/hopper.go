@@ -1,15 +1,13 @@
 package labelparse
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
 
-	"github.com/pktnetwork/pktrouter/gen/hdl"
 	lp "github.com/pktnetwork/pktrouter/gen/labelparse"
-	"github.com/pktnetwork/pktrouter/gen/verilog"
 	"github.com/pktnetwork/pktrouter/sim"
+	"github.com/pktnetwork/pktrouter/testbenches/gosim"
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
 
@@ -36,13 +34,12 @@ func ParseEngine(s string) (Engine, error) {
 	return "", fmt.Errorf("labelparse: unknown engine %q (known: gosim, verilator, icarus)", s)
 }
 
-// Bench is a built block ready for tb engines: the tb.Design (rst first,
-// then the module's ports in order, Verilog source included) and the built
-// netlist for the Go simulator.
+// Bench is a built block ready for tb engines (see testbenches/gosim: the
+// tb.Design with rst first and the Verilog source, the built netlist, and the
+// Go simulator as an engine), with the configuration it was made from.
 type Bench struct {
+	gosim.Bench
 	Config lp.Config
-	Design tb.Design
-	Built  *hdl.Design
 }
 
 // NewBench generates the block for cfg, builds it and emits its Verilog.
@@ -51,57 +48,15 @@ func NewBench(cfg lp.Config) (*Bench, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := m.Build()
+	g, err := gosim.New(m)
 	if err != nil {
 		return nil, err
 	}
-	var src bytes.Buffer
-	if err := verilog.EmitDesign(&src, d, verilog.Options{}); err != nil {
-		return nil, err
-	}
-	ports := []tb.Port{{Name: "rst", Width: 1}}
-	for _, p := range d.Top.Ports {
-		ports = append(ports, tb.Port{Name: p.Name, Width: d.Top.Nets[p.Net].Width, Output: p.Dir == hdl.Out})
-	}
-	return &Bench{Config: cfg, Design: tb.Design{Top: d.Top.Name, Source: src.String(), Clock: tb.Clk, Ports: ports}, Built: d}, nil
+	return &Bench{Bench: *g, Config: cfg}, nil
 }
 
-// GoSim is the Go simulator as a tb engine; the rst column drives the
-// simulator's reset (testbenches/meter's adapter).
-func (b *Bench) GoSim() tb.Func {
-	return tb.Func{Label: "gosim", New: func(d tb.Design) (tb.StepFunc, error) {
-		s, err := sim.NewDesign(b.Built)
-		if err != nil {
-			return nil, err
-		}
-		ins, outs := d.Inputs(), d.Outputs()
-		return func(in, out tb.Row) error {
-			rst := false
-			for i, p := range ins {
-				if p.Name == "rst" {
-					rst = in.Bool(i)
-					continue
-				}
-				if err := s.PokeWide(p.Name, in.Words(i)); err != nil {
-					return err
-				}
-			}
-			for i, p := range outs {
-				v, err := s.PeekWide(p.Name)
-				if err != nil {
-					return err
-				}
-				out.SetWords(i, v)
-			}
-			if rst {
-				s.Reset()
-			} else {
-				s.Step(1)
-			}
-			return nil
-		}, nil
-	}}
-}
+// GoSim is the Go simulator as a tb engine.
+func (b *Bench) GoSim() tb.Func { return b.Engine() }
 
 // Model is Golden as a cycle-level tb engine for the block b describes,
 // with the block's timing: a table write presented in cycle w is seen by
