@@ -21,6 +21,7 @@ import (
 	"github.com/pktnetwork/pktrouter/gen/labelparse"
 	"github.com/pktnetwork/pktrouter/gen/meter"
 	"github.com/pktnetwork/pktrouter/gen/uartbridge"
+	"github.com/pktnetwork/pktrouter/gen/verilog"
 )
 
 // Param is one parameter of a generator as the CLI shows and accepts it.
@@ -448,4 +449,34 @@ func Ints(p map[string]string, key string) ([]int, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// EmitAll builds every generator with its default parameters and returns
+// their Verilog, one file per distinct module (submodules that several blocks
+// share appear once), sorted by file name: the reference RTL checked in
+// under rtl/.
+func EmitAll(opt verilog.Options) ([]verilog.File, error) {
+	seen := map[string]verilog.File{}
+	for _, g := range All() {
+		m, err := g.New(nil)
+		if err != nil {
+			return nil, err
+		}
+		d, err := m.Build()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", g.Name, err)
+		}
+		for _, f := range verilog.Files(d, opt) {
+			if old, ok := seen[f.Name]; ok && string(old.Data) != string(f.Data) {
+				return nil, fmt.Errorf("%s: two different modules named %s", g.Name, f.Module)
+			}
+			seen[f.Name] = f
+		}
+	}
+	files := make([]verilog.File, 0, len(seen))
+	for _, f := range seen {
+		files = append(files, f)
+	}
+	slices.SortFunc(files, func(a, b verilog.File) int { return strings.Compare(a.Name, b.Name) })
+	return files, nil
 }

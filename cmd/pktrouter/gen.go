@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,10 +68,22 @@ names the generator, its parameters and the pktrouter version.
 gen --list lists the blocks and their parameters; gen BLOCK --help-params
 describes one block's parameters.`,
 		Example: `  pktrouter gen --list
+  pktrouter gen --all -o rtl/
   pktrouter gen fifo -p width=8 -p depth=16 -o out/
   pktrouter gen arbiter -p n=8 -p hold=true -o out/ && pktrouter lint out/`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, _ := cmd.Flags().GetString("out")
+			if all, _ := cmd.Flags().GetBool("all"); all {
+				if len(args) > 0 {
+					return errors.New("--all generates every block; name none")
+				}
+				files, err := gen.EmitAll(verilog.Options{Version: version.Release})
+				if err != nil {
+					return err
+				}
+				return writeVerilog(a, dir, files)
+			}
 			if l, _ := cmd.Flags().GetBool("list"); l || len(args) == 0 {
 				if !l {
 					return fmt.Errorf("name a block (pktrouter gen --list shows them)")
@@ -90,31 +103,36 @@ describes one block's parameters.`,
 				return nil
 			}
 			kvs, _ := cmd.Flags().GetStringArray("param")
-			dir, _ := cmd.Flags().GetString("out")
 			_, d, err := buildBlock(args[0], kvs)
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			files := verilog.Files(d, verilog.Options{Version: version.String()})
+			files := verilog.Files(d, verilog.Options{Version: version.Release})
 			sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-			for _, f := range files {
-				p := filepath.Join(dir, f.Name)
-				if err := writeFileAtomic(p, f.Data); err != nil {
-					return err
-				}
-				fmt.Fprintf(a.out, "wrote %s (module %s)\n", p, f.Module)
-			}
-			return nil
+			return writeVerilog(a, dir, files)
 		},
 	}
 	cmd.Flags().Bool("list", false, "list the blocks that can be generated")
+	cmd.Flags().Bool("all", false, "generate every block with its default parameters (the reference RTL in rtl/)")
 	cmd.Flags().Bool("help-params", false, "describe the block's parameters")
 	cmd.Flags().StringArrayP("param", "p", nil, "parameter key=value (repeatable)")
 	cmd.Flags().StringP("out", "o", ".", "directory to write the Verilog into")
 	return cmd
+}
+
+// writeVerilog writes files into dir, reporting each.
+func writeVerilog(a *app, dir string, files []verilog.File) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.Name)
+		if err := writeFileAtomic(p, f.Data); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.out, "wrote %s (module %s)\n", p, f.Module)
+	}
+	return nil
 }
 
 // writeFileAtomic writes through a temporary file and a rename, so an

@@ -5,6 +5,11 @@ package version
 
 import "runtime/debug"
 
+// Release is the toolkit release. Generated Verilog carries it (not the
+// commit), so the same generator and parameters give the same bytes from any
+// build of a release, and the checked-in rtl/ stays current between commits.
+const Release = "0.1.0-dev"
+
 // Version is set at link time by the Makefile
 // (-ldflags "-X github.com/pktnetwork/pktrouter/internal/version.Version=v0.1.0-3-gabc").
 // When unset it is derived from the Go build information.
