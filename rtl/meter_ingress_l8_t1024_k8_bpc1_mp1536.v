@@ -512,41 +512,49 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     wire [26:0] _t601;
     /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t602; /* verilator lint_on UNUSEDSIGNAL */
     wire [35:0] _t603;
+    wire [35:0] _t604;
     wire [34:0] _t606;
     wire [34:0] _t607;
     wire [26:0] _t608;
     /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t609; /* verilator lint_on UNUSEDSIGNAL */
     wire [35:0] _t610;
+    wire [35:0] _t611;
     wire [34:0] _t613;
     wire [34:0] _t614;
     wire [26:0] _t615;
     /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t616; /* verilator lint_on UNUSEDSIGNAL */
     wire [35:0] _t617;
+    wire [35:0] _t618;
     wire [34:0] _t620;
     wire [34:0] _t621;
     wire [26:0] _t622;
     /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t623; /* verilator lint_on UNUSEDSIGNAL */
     wire [35:0] _t624;
+    wire [35:0] _t625;
     wire [34:0] _t627;
     wire [34:0] _t628;
     wire [26:0] _t629;
     /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t630; /* verilator lint_on UNUSEDSIGNAL */
     wire [35:0] _t631;
+    wire [35:0] _t632;
     wire [34:0] _t634;
     wire [34:0] _t635;
     wire [26:0] _t636;
     /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t637; /* verilator lint_on UNUSEDSIGNAL */
     wire [35:0] _t638;
+    wire [35:0] _t639;
     wire [34:0] _t641;
     wire [34:0] _t642;
     wire [26:0] _t643;
     /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t644; /* verilator lint_on UNUSEDSIGNAL */
     wire [35:0] _t645;
+    wire [35:0] _t646;
     wire [34:0] _t648;
     wire [34:0] _t649;
     wire [26:0] _t650;
     /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t651; /* verilator lint_on UNUSEDSIGNAL */
     wire [35:0] _t652;
+    wire [35:0] _t653;
     wire [34:0] _t655;
     wire [34:0] _t656;
     wire _t657;
@@ -1124,42 +1132,50 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     assign _t566 = _t493 ? _t567 : _t592;
     assign _t599 = div_on ? _t564 : 16'h0000;
     assign _t603 = {1'h0, acc0};
-    assign _t602 = _t603 + 36'h0000000ff;
+    assign _t604 = {1'h0, 35'h0000000ff};
+    assign _t602 = _t603 + _t604;
     assign _t601 = _t602[34:8];
     assign _t607 = {8'h00, acc_ceil0};
     assign _t606 = acc0 - _t607;
     assign _t610 = {1'h0, acc1};
-    assign _t609 = _t610 + 36'h0000000ff;
+    assign _t611 = {1'h0, 35'h0000000ff};
+    assign _t609 = _t610 + _t611;
     assign _t608 = _t609[34:8];
     assign _t614 = {8'h00, acc_ceil1};
     assign _t613 = acc1 - _t614;
     assign _t617 = {1'h0, acc2};
-    assign _t616 = _t617 + 36'h0000000ff;
+    assign _t618 = {1'h0, 35'h0000000ff};
+    assign _t616 = _t617 + _t618;
     assign _t615 = _t616[34:8];
     assign _t621 = {8'h00, acc_ceil2};
     assign _t620 = acc2 - _t621;
     assign _t624 = {1'h0, acc3};
-    assign _t623 = _t624 + 36'h0000000ff;
+    assign _t625 = {1'h0, 35'h0000000ff};
+    assign _t623 = _t624 + _t625;
     assign _t622 = _t623[34:8];
     assign _t628 = {8'h00, acc_ceil3};
     assign _t627 = acc3 - _t628;
     assign _t631 = {1'h0, acc4};
-    assign _t630 = _t631 + 36'h0000000ff;
+    assign _t632 = {1'h0, 35'h0000000ff};
+    assign _t630 = _t631 + _t632;
     assign _t629 = _t630[34:8];
     assign _t635 = {8'h00, acc_ceil4};
     assign _t634 = acc4 - _t635;
     assign _t638 = {1'h0, acc5};
-    assign _t637 = _t638 + 36'h0000000ff;
+    assign _t639 = {1'h0, 35'h0000000ff};
+    assign _t637 = _t638 + _t639;
     assign _t636 = _t637[34:8];
     assign _t642 = {8'h00, acc_ceil5};
     assign _t641 = acc5 - _t642;
     assign _t645 = {1'h0, acc6};
-    assign _t644 = _t645 + 36'h0000000ff;
+    assign _t646 = {1'h0, 35'h0000000ff};
+    assign _t644 = _t645 + _t646;
     assign _t643 = _t644[34:8];
     assign _t649 = {8'h00, acc_ceil6};
     assign _t648 = acc6 - _t649;
     assign _t652 = {1'h0, acc7};
-    assign _t651 = _t652 + 36'h0000000ff;
+    assign _t653 = {1'h0, 35'h0000000ff};
+    assign _t651 = _t652 + _t653;
     assign _t650 = _t651[34:8];
     assign _t656 = {8'h00, acc_ceil7};
     assign _t655 = acc7 - _t656;
