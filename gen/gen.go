@@ -17,9 +17,11 @@ import (
 
 	"github.com/pktnetwork/pktrouter/gen/blocks"
 	"github.com/pktnetwork/pktrouter/gen/csr"
+	"github.com/pktnetwork/pktrouter/gen/fabric"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	"github.com/pktnetwork/pktrouter/gen/labelparse"
 	"github.com/pktnetwork/pktrouter/gen/meter"
+	"github.com/pktnetwork/pktrouter/gen/shaper"
 	"github.com/pktnetwork/pktrouter/gen/uartbridge"
 	"github.com/pktnetwork/pktrouter/gen/verilog"
 )
@@ -88,6 +90,34 @@ var generators = []Generator{
 		},
 	},
 	{
+		Name:    "clos",
+		Summary: "three-stage Clos C(m, n, r) of VOQ crossbars, a fixed middle switch per flow so cells stay in order (gen/fabric)",
+		Params: []Param{
+			{"m", "2", "middle switches (m = n rearrangeable, m = 2n-1 strictly non-blocking)"},
+			{"n", "2", "ports per ingress and egress switch"},
+			{"r", "2", "ingress and egress switches (N = n*r ports)"},
+			{"width", "8", "cell payload bits"},
+			{"depth", "2", "VOQ capacity in cells"},
+			{"packet", "false", "packet mode: a packet's cells cross back to back"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			var c fabric.ClosConfig
+			var err error
+			for _, f := range []struct {
+				key string
+				dst *int
+			}{{"m", &c.M}, {"n", &c.N}, {"r", &c.R}, {"width", &c.DataWidth}, {"depth", &c.Depth}} {
+				if *f.dst, err = Int(p, f.key); err != nil {
+					return nil, err
+				}
+			}
+			if c.PacketMode, err = Bool(p, "packet"); err != nil {
+				return nil, err
+			}
+			return fabric.Clos(c)
+		},
+	},
+	{
 		Name:    "counter",
 		Summary: "up counter with enable and load that wraps or saturates",
 		Params: []Param{
@@ -104,6 +134,34 @@ var generators = []Generator{
 				return nil, err
 			}
 			return blocks.Counter(w, mode)
+		},
+	},
+	{
+		Name:    "crossbar",
+		Summary: "N x N input-queued crossbar: virtual output queues and an iSLIP scheduler, cell or packet mode (gen/fabric)",
+		Params: []Param{
+			{"n", "4", "ports, 1..32"},
+			{"width", "8", "cell payload bits"},
+			{"depth", "2", "VOQ capacity in cells"},
+			{"iterations", "0", "iSLIP iterations per slot (0: log2 n)"},
+			{"packet", "false", "packet mode: a packet's cells leave together"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			var c fabric.CrossbarConfig
+			var err error
+			for _, f := range []struct {
+				key string
+				dst *int
+			}{{"n", &c.Inputs}, {"width", &c.DataWidth}, {"depth", &c.Depth}, {"iterations", &c.Iterations}} {
+				if *f.dst, err = Int(p, f.key); err != nil {
+					return nil, err
+				}
+			}
+			c.Outputs = c.Inputs
+			if c.PacketMode, err = Bool(p, "packet"); err != nil {
+				return nil, err
+			}
+			return fabric.Crossbar(c)
 		},
 	},
 	{
@@ -146,6 +204,30 @@ var generators = []Generator{
 				af = d
 			}
 			return blocks.FIFO(w, d, af)
+		},
+	},
+	{
+		Name:    "islip",
+		Summary: "iSLIP scheduler: request matrix in, match out, round-robin grant/accept pointers, decisions equal model/fabric.ISLIP (gen/fabric)",
+		Params: []Param{
+			{"n", "4", "ports, 1..32"},
+			{"iterations", "0", "iterations per slot (0: log2 n)"},
+			{"packet", "false", "packet mode: hold a match until end of packet"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			var c fabric.ISLIPConfig
+			var err error
+			if c.Inputs, err = Int(p, "n"); err != nil {
+				return nil, err
+			}
+			c.Outputs = c.Inputs
+			if c.Iterations, err = Int(p, "iterations"); err != nil {
+				return nil, err
+			}
+			if c.PacketMode, err = Bool(p, "packet"); err != nil {
+				return nil, err
+			}
+			return fabric.ISLIP(c)
 		},
 	},
 	{
@@ -284,6 +366,14 @@ var generators = []Generator{
 				return nil, err
 			}
 			return blocks.PriorityEncoder(n)
+		},
+	},
+	{
+		Name:    "shaper",
+		Summary: "egress two-level token bucket of one port (ref4: 8 leases, 16 KiB buffer, byte-serial); no push-out yet (gen/shaper)",
+		Params:  nil,
+		Build: func(map[string]string) (*hdl.Module, error) {
+			return shaper.New(shaper.Ref4)
 		},
 	},
 	{
