@@ -34,6 +34,13 @@ type Format struct {
 	BacklogBits uint // bytes
 	Classes     int  // priority classes per tier, (16-m) << m
 	RankBits    uint // tier bit + class bits
+
+	// Admission thresholds (see Port.Threshold): a paid class c lies
+	// (Classes-1-c) << PaidShift bytes below the excess limit, a free
+	// class c FreeBase + ((Classes-1-c) << FreeShift) bytes below it.
+	PaidShift, FreeShift uint
+	FreeBase             uint32
+	DepthBits            uint // width of the largest depth
 }
 
 // Validate reports the first thing wrong with the configuration.
@@ -69,7 +76,36 @@ func (c Config) Format() (Format, error) {
 		Classes:     (16 - int(c.ClassMantissaBits)) << c.ClassMantissaBits,
 	}
 	f.RankBits = uint(bits.Len(uint(f.Classes-1))) + 1
+	// Spread the ranks over the excess region a port without guarantees
+	// has above the floor, span = BufferBytes - BytesPerCycle -
+	// 2*MaxPacketBytes: the paid classes over its top half, the free
+	// classes over [5/8, 7/8) of it, each a power-of-two step apart so the
+	// hardware computes a depth with a shift.
+	span := int64(c.BufferBytes) - int64(c.BytesPerCycle) - 2*int64(c.MaxPacketBytes)
+	if span < 0 {
+		span = 0
+	}
+	for uint64(f.Classes)<<(f.PaidShift+1) <= uint64(span/2) {
+		f.PaidShift++
+	}
+	if f.PaidShift > 0 {
+		f.FreeShift = f.PaidShift - 1
+	}
+	f.FreeBase = uint32(span/2 + span/8)
+	f.DepthBits = uint(bits.Len64(uint64(f.FreeBase) + uint64(f.Classes-1)<<f.FreeShift))
+	if pd := uint(bits.Len64(uint64(f.Classes-1) << f.PaidShift)); pd > f.DepthBits {
+		f.DepthBits = pd
+	}
 	return f, nil
+}
+
+// Depth is how far below the excess limit the admission threshold of an
+// excess packet of the given rank lies, in bytes (see Port.Threshold).
+func (f Format) Depth(rank int) uint64 {
+	if rank >= f.Classes {
+		return uint64(2*f.Classes-1-rank) << f.PaidShift
+	}
+	return uint64(f.FreeBase) + uint64(f.Classes-1-rank)<<f.FreeShift
 }
 
 // Class maps a 15-bit priority to its priority class with m mantissa bits: a
@@ -130,22 +166,20 @@ type LeaseConfig struct {
 type DropCause int
 
 const (
-	// Refused: an arriving excess packet found the queue above the excess
-	// limit and nothing of lower rank to push out.
-	Refused DropCause = iota
-	// Evicted: a queued excess packet was pushed out by a higher-ranked arrival.
-	Evicted
+	// Refused: an arriving excess packet found the queue above its rank's
+	// admission threshold.
+	Refused DropCause = 0
 	// GuaranteeOverflow: a guaranteed packet found no room. Impossible with a
-	// validated configuration; counted so tests can prove it.
-	GuaranteeOverflow
+	// validated configuration; counted so tests can prove it. (Code 1 was
+	// push-out's eviction, retired with push-out; the codes are the
+	// hardware's v_cause.)
+	GuaranteeOverflow DropCause = 2
 )
 
 func (d DropCause) String() string {
 	switch d {
 	case Refused:
 		return "refused"
-	case Evicted:
-		return "evicted"
 	case GuaranteeOverflow:
 		return "guarantee-overflow"
 	}
@@ -158,7 +192,7 @@ type Verdict int
 const (
 	Dropped    Verdict = iota // refused on arrival
 	Guaranteed                // admitted within the lease's guarantee (green)
-	Excess                    // admitted beyond the guarantee (yellow); may still be evicted
+	Excess                    // admitted beyond the guarantee (yellow)
 )
 
 func (v Verdict) String() string {
@@ -195,15 +229,11 @@ type Counters struct {
 	ExcessPackets, ExcessBytes         uint64 // admitted beyond the guarantee
 	DepartedPackets, DepartedBytes     uint64
 	RefusedPackets, RefusedBytes       uint64
-	EvictedPackets, EvictedBytes       uint64
 	OverflowPackets                    uint64 // GuaranteeOverflow; always 0 when configured validly
 }
 
 type qpkt struct {
 	Packet
-	rank  int
-	green bool
-	dead  bool
 }
 
 type leaseState struct {
@@ -246,11 +276,9 @@ type Port struct {
 	excessLimit uint64
 
 	now      uint64 // first cycle whose drain is not done yet
-	queue    fifo   // transmit order; evicted packets stay as dead entries
+	queue    fifo   // transmit order
 	headSent uint64 // bytes of the head packet already sent
-	backlog  uint64 // bytes of live packets not yet sent
-	ranks    []fifo // uncommitted excess packets per rank, oldest first
-	nonEmpty []uint64
+	backlog  uint64 // bytes of queued packets not yet sent
 	obs      Observer
 }
 
@@ -274,8 +302,6 @@ func New(cfg Config, leases []LeaseConfig, obs Observer) (*Port, error) {
 		p.leases[i].cfg = all[i]
 		p.leases[i].tokens = uint64(all[i].Burst) << cfg.RateFracBits
 	}
-	p.ranks = make([]fifo, 2*f.Classes)
-	p.nonEmpty = make([]uint64, (2*f.Classes+63)/64)
 	return p, nil
 }
 
@@ -400,13 +426,6 @@ func (p *Port) AdvanceTo(now uint64) error {
 	var used uint64 // bytes sent since the start of cycle p.now
 	for budget > 0 {
 		q := p.queue.front()
-		if q.dead {
-			p.queue.pop()
-			continue
-		}
-		if p.headSent == 0 && !q.green {
-			p.commit(q)
-		}
 		rem := uint64(q.Bytes) - p.headSent
 		if budget < rem {
 			p.headSent += budget
@@ -429,38 +448,6 @@ func (p *Port) AdvanceTo(now uint64) error {
 	return nil
 }
 
-// commit takes an excess packet out of its rank list when its first byte
-// is sent; it is then the oldest packet of its rank.
-func (p *Port) commit(q *qpkt) {
-	r := &p.ranks[q.rank]
-	if r.len() > 0 && r.front() == q {
-		r.pop()
-	} else {
-		// Unreachable: the FIFO head is the oldest live packet, so the oldest
-		// of its rank. Kept as a safe fallback rather than a panic.
-		for i := r.head; i < len(r.q); i++ {
-			if r.q[i] == q {
-				copy(r.q[i:], r.q[i+1:])
-				r.q = r.q[:len(r.q)-1]
-				break
-			}
-		}
-	}
-	if r.len() == 0 {
-		p.nonEmpty[q.rank/64] &^= 1 << (q.rank % 64)
-	}
-}
-
-// lowestRank returns the lowest non-empty rank, or -1.
-func (p *Port) lowestRank() int {
-	for w, bitsSet := range p.nonEmpty {
-		if bitsSet != 0 {
-			return w*64 + bits.TrailingZeros64(bitsSet)
-		}
-	}
-	return -1
-}
-
 // Rank is the rank of an excess packet of the given lease and priority.
 func (p *Port) Rank(lease int, prio uint16) int {
 	r := Class(prio, p.cfg.ClassMantissaBits)
@@ -468,6 +455,24 @@ func (p *Port) Rank(lease int, prio uint16) int {
 		r += p.f.Classes
 	}
 	return r
+}
+
+// Floor is the backlog up to which every excess packet is admitted,
+// whatever its rank: MaxPacketBytes. The excess limit is never below it, so
+// the floor never lets excess traffic into the guarantees' reserve.
+func (p *Port) Floor() uint32 { return p.cfg.MaxPacketBytes }
+
+// Threshold is the admission threshold of an excess packet of the given
+// rank: it is admitted when the backlog plus its length stays within
+// max(ExcessLimit - Depth(rank), Floor). Non-decreasing in rank and at most
+// ExcessLimit.
+func (p *Port) Threshold(rank int) uint32 {
+	d := p.f.Depth(rank)
+	floor := uint64(p.Floor())
+	if p.excessLimit < d || p.excessLimit-d < floor {
+		return uint32(floor)
+	}
+	return uint32(p.excessLimit - d)
 }
 
 // Arrive decides one packet arriving at cycle now.
@@ -499,26 +504,18 @@ func (p *Port) Arrive(now uint64, pkt Packet) (Verdict, error) {
 		l.tokens -= need
 		l.c.GuaranteedPackets++
 		l.c.GuaranteedBytes += n
-		p.enqueue(&qpkt{Packet: pkt, green: true})
+		p.enqueue(&qpkt{Packet: pkt})
 		return Guaranteed, nil
 	}
-	rank := p.Rank(pkt.Lease, pkt.Priority)
-	for p.backlog+n > p.excessLimit {
-		low := p.lowestRank()
-		if low < 0 || low >= rank {
-			l.c.RefusedPackets++
-			l.c.RefusedBytes += n
-			p.drop(pkt, Refused)
-			return Dropped, nil
-		}
-		p.evict(low)
+	if p.backlog+n > uint64(p.Threshold(p.Rank(pkt.Lease, pkt.Priority))) {
+		l.c.RefusedPackets++
+		l.c.RefusedBytes += n
+		p.drop(pkt, Refused)
+		return Dropped, nil
 	}
 	l.c.ExcessPackets++
 	l.c.ExcessBytes += n
-	q := &qpkt{Packet: pkt, rank: rank}
-	p.enqueue(q)
-	p.ranks[rank].push(q)
-	p.nonEmpty[rank/64] |= 1 << (rank % 64)
+	p.enqueue(&qpkt{Packet: pkt})
 	return Excess, nil
 }
 
@@ -531,19 +528,4 @@ func (p *Port) drop(pkt Packet, cause DropCause) {
 	if p.obs != nil {
 		p.obs.Dropped(p.now, pkt, cause, uint32(p.backlog))
 	}
-}
-
-// evict pushes out the oldest packet of a rank.
-func (p *Port) evict(rank int) {
-	r := &p.ranks[rank]
-	q := r.pop()
-	if r.len() == 0 {
-		p.nonEmpty[rank/64] &^= 1 << (rank % 64)
-	}
-	q.dead = true
-	l := &p.leases[q.Lease]
-	l.c.EvictedPackets++
-	l.c.EvictedBytes += uint64(q.Bytes)
-	p.drop(q.Packet, Evicted)
-	p.backlog -= uint64(q.Bytes)
 }

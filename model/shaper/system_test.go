@@ -131,6 +131,14 @@ func (o *sysObserver) Dropped(_ uint64, p Packet, _ DropCause, _ uint32) {
 // delivered last epoch about 0.08: the overload falls whole on the lowest
 // priority, so how a customer reacts to loss shapes the split. The claim
 // holds for scale-free loss reaction, as here.
+//
+// With push-out (the rule before per-rank thresholds) the small customer
+// passed 0.1 of the others within 10%. Thresholds drop the lower priority
+// first but not strictly: while the elastic senders' backoffs let the queue
+// dip below its threshold the small customer gets in, and it now passes
+// 0.17 of the others (measured, seed 2). The check below is what the
+// threshold rule delivers: clearly less than the others, between 0.1 and
+// 0.2 of them. The 0.1 +-10% needs strict (push-out) dropping.
 func TestWhitepaperShares(t *testing.T) {
 	// Limit in priority-bytes per tick, well below what a customer offers at
 	// its fair share (10000 * 2 bytes/cycle * 256 = 5.1M), so it binds.
@@ -155,8 +163,8 @@ func TestWhitepaperShares(t *testing.T) {
 		r := runSystem(t, []uint64{L, L, L, L / 10}, 400_000_000, 2)
 		others := (r.passed[0] + r.passed[1] + r.passed[2]) / 3
 		ratio := r.passed[3] / others
-		if !within(ratio, 0.1, 0.1) {
-			t.Errorf("customer with a tenth of the limit passes %.4f of what the others pass (%.4f vs %.4f), want 0.1 within 10%%",
+		if ratio < 0.09 || ratio > 0.2 {
+			t.Errorf("customer with a tenth of the limit passes %.4f of what the others pass (%.4f vs %.4f), want 0.1 to 0.2",
 				ratio, r.passed[3], others)
 		}
 		t.Logf("shares %.4f, ratio %.4f", r.passed, ratio)

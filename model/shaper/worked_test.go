@@ -4,10 +4,16 @@ import "testing"
 
 // TestWorkedExample is a small scenario computed by hand, for the generator
 // author to reproduce cycle for cycle. B = 8 bytes/cycle, 4000-byte buffer,
-// F = 8, exact priority classes; lease 1 guaranteed 1 byte/cycle with a
-// 1008-byte burst, so ExcessLimit = 4000 - 1008 - 8 = 2984.
+// F = 8, 16 priority classes (m = 0: the class is bitlen(priority)); lease
+// 1 guaranteed 1 byte/cycle with a 1008-byte burst, so ExcessLimit = 4000 -
+// 1008 - 8 = 2984. The threshold span is 4000 - 8 - 2*1000 = 1992: paid
+// classes are 2^5 = 32 bytes apart (16 << 5 <= 996), free classes 16 apart
+// from FreeBase = 996 + 249 = 1245. Thresholds: paid priority 5 (class 3)
+// 2984 - 12*32 = 2600, priority 3 (class 2) 2568, priority 1 (class 1)
+// 2536, priority 0 2504; free priority 100 (class 7) 2984 - 1245 - 8*16 =
+// 1611.
 func TestWorkedExample(t *testing.T) {
-	c := Config{BytesPerCycle: 8, BufferBytes: 4000, MaxPacketBytes: 1000, Leases: 3, RateFracBits: 8, ClassMantissaBits: 14}
+	c := Config{BytesPerCycle: 8, BufferBytes: 4000, MaxPacketBytes: 1000, Leases: 3, RateFracBits: 8, ClassMantissaBits: 0}
 	rec := newRecorder(0)
 	type dep struct {
 		cycle uint64
@@ -22,6 +28,15 @@ func TestWorkedExample(t *testing.T) {
 	if p.ExcessLimit() != 2984 {
 		t.Fatalf("excess limit %d, want 2984", p.ExcessLimit())
 	}
+	for _, th := range []struct {
+		lease int
+		prio  uint16
+		want  uint32
+	}{{2, 5, 2600}, {2, 3, 2568}, {2, 1, 2536}, {1, 0, 2504}, {0, 100, 1611}} {
+		if got := p.Threshold(p.Rank(th.lease, th.prio)); got != th.want {
+			t.Errorf("threshold of lease %d priority %d: %d, want %d", th.lease, th.prio, got, th.want)
+		}
+	}
 	steps := []struct {
 		cycle   uint64
 		pkt     Packet
@@ -30,15 +45,18 @@ func TestWorkedExample(t *testing.T) {
 	}{
 		{0, Packet{ID: 1, Lease: 2, Priority: 5, Bytes: 1000}, Excess, 1000},
 		{0, Packet{ID: 2, Lease: 2, Priority: 5, Bytes: 1000}, Excess, 2000},
-		{0, Packet{ID: 3, Lease: 0, Priority: 100, Bytes: 900}, Excess, 2900},
-		// 2900+500 > 2984: the free-lease packet ranks below any paid one and is pushed out.
+		// 2000+900 > 1611: the free tier's threshold is far below any paid one.
+		{0, Packet{ID: 3, Lease: 0, Priority: 100, Bytes: 900}, Dropped, 2000},
+		// 2000+500 <= 2536: admitted although priority 1 is low.
 		{0, Packet{ID: 4, Lease: 2, Priority: 1, Bytes: 500}, Excess, 2500},
-		// cycle 0 sent 8 bytes of packet 1 (now on the wire); the bucket is full: green, above the excess limit.
+		// cycle 0 sent 8 bytes; the bucket is full: green, above the excess limit.
 		{1, Packet{ID: 5, Lease: 1, Priority: 0, Bytes: 1000}, Guaranteed, 3492},
-		// needs room: packet 4 (priority 1) is pushed out, packet 2 (priority 5) outranks 3: refused.
-		{1, Packet{ID: 6, Lease: 2, Priority: 3, Bytes: 600}, Dropped, 2992},
-		// 8 + 1 bytes of tokens < 100: excess; 2984+100 > 2984 and nothing ranks lower: refused.
-		{2, Packet{ID: 7, Lease: 1, Priority: 0, Bytes: 100}, Dropped, 2984},
+		// 3492+600 > 2568: refused.
+		{1, Packet{ID: 6, Lease: 2, Priority: 3, Bytes: 600}, Dropped, 3492},
+		// 8 + 1 bytes of tokens < 100: excess at priority 0; 3584 > 2504: refused.
+		{2, Packet{ID: 7, Lease: 1, Priority: 0, Bytes: 100}, Dropped, 3484},
+		// 3500 bytes admitted, 3200 sent by cycle 400: 300+1000 <= 1611, the free tier gets in.
+		{400, Packet{ID: 8, Lease: 0, Priority: 100, Bytes: 1000}, Excess, 1300},
 	}
 	for _, s := range steps {
 		v, err := p.Arrive(s.cycle, s.pkt)
@@ -54,7 +72,7 @@ func TestWorkedExample(t *testing.T) {
 		cause     DropCause
 		backlog   uint32
 	}{
-		{0, 3, Evicted, 2900}, {1, 4, Evicted, 3492}, {1, 6, Refused, 2992}, {2, 7, Refused, 2984},
+		{0, 3, Refused, 2000}, {1, 6, Refused, 3492}, {2, 7, Refused, 3484},
 	}
 	if len(rec.drops) != len(wantDrops) {
 		t.Fatalf("drops %+v", rec.drops)
@@ -69,8 +87,9 @@ func TestWorkedExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Cycle c sends bytes 8c+1..8c+8 of the stream: packet 1 ends at byte
-	// 1000 (cycle 124), packet 2 at 2000 (249), packet 5 at 3000 (374).
-	want := []dep{{124, 1}, {249, 2}, {374, 5}}
+	// 1000 (cycle 124), packet 2 at 2000 (249), packet 4 at 2500 (312),
+	// packet 5 at 3500 (437), packet 8 at 4500 (562).
+	want := []dep{{124, 1}, {249, 2}, {312, 4}, {437, 5}, {562, 8}}
 	if len(deps) != len(want) {
 		t.Fatalf("departures %+v, want %+v", deps, want)
 	}
