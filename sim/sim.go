@@ -113,8 +113,9 @@ type Sim struct {
 	narrow  []regUp // one word
 	reads   []syncRead
 	mems    []memState
-	next    []uint64 // staging for the clock edge
-	consts  []uint64 // reset and initial values
+	next    []uint64       // staging for the clock edge
+	consts  []uint64       // reset and initial values
+	konst   map[int32]bool // state slots holding constants (cells and folded results)
 	scratch []uint64
 	names   map[string]hdl.NetID
 	rst     bool
@@ -183,9 +184,11 @@ func (s *Sim) compile() error {
 		}
 	}
 	// Constants live in the state array and are never recomputed.
+	s.konst = map[int32]bool{}
 	for _, c := range n.Cells {
 		if c.Op == hdl.OpConst {
 			copy(s.st[s.off[c.Out]:], c.Value)
+			s.konst[s.off[c.Out]] = true
 		}
 	}
 	for _, ci := range s.design.Order {
@@ -195,6 +198,7 @@ func (s *Sim) compile() error {
 		}
 		s.compileCell(c)
 	}
+	s.fold()
 	addConst := func(v []uint64, w int) int32 {
 		o := int32(len(s.consts))
 		s.consts = append(s.consts, make([]uint64, hdl.Words(w))...)
@@ -322,9 +326,15 @@ func (s *Sim) compileCell(c hdl.Cell) {
 
 // eval settles the combinational logic.
 func (s *Sim) eval() {
+	s.exec(s.prog)
+	s.dirty = false
+}
+
+// exec runs instructions in order over the state array.
+func (s *Sim) exec(prog []inst) {
 	st := s.st
-	for i := range s.prog {
-		in := &s.prog[i]
+	for i := range prog {
+		in := &prog[i]
 		switch in.op {
 		case nCopy:
 			st[in.dst] = st[in.a]
@@ -414,7 +424,74 @@ func (s *Sim) eval() {
 			s.execWide(&s.wide[in.a])
 		}
 	}
-	s.dirty = false
+}
+
+// operands lists the state slots an instruction reads (a concatenation
+// step's read of its own partial result excluded).
+func (s *Sim) operands(in *inst) []int32 {
+	switch in.op {
+	case nWide:
+		op := &s.wide[in.a]
+		r := make([]int32, 0, len(op.in)+1)
+		for _, o := range op.in {
+			r = append(r, o.off)
+		}
+		if op.valid >= 0 {
+			r = append(r, op.valid)
+		}
+		return r
+	case nCopy, nNot, nShl, nShr, nSra, nRedAnd, nRedOr, nRedXor, nSlice, nConcat0, nConcatN, nRepl, nSext:
+		return []int32{in.a}
+	case nMux:
+		return []int32{in.a, in.b, in.c}
+	case nMemRead:
+		if in.b >= 0 {
+			return []int32{in.a, in.b}
+		}
+		return []int32{in.a}
+	}
+	return []int32{in.a, in.b}
+}
+
+// fold evaluates once, at compile time, every instruction (or whole
+// concatenation) whose operands are all constants, and drops it from the
+// program; its result stays in the state array as one more constant.
+// Only the simulator's program is folded: the emitted Verilog keeps the
+// expressions as the generator wrote them.
+func (s *Sim) fold() {
+	kept := s.prog[:0:0]
+	for i := 0; i < len(s.prog); {
+		j := i + 1
+		if s.prog[i].op == nConcat0 {
+			for j < len(s.prog) && s.prog[j].op == nConcatN && s.prog[j].dst == s.prog[i].dst {
+				j++
+			}
+		}
+		group := s.prog[i:j]
+		i = j
+		foldable := true
+		for k := range group {
+			in := &group[k]
+			if in.op == nMemRead || in.op == nWide && s.wide[in.a].op == hdl.OpMemRead {
+				foldable = false
+				break
+			}
+			for _, r := range s.operands(in) {
+				foldable = foldable && s.konst[r]
+			}
+		}
+		if !foldable {
+			kept = append(kept, group...)
+			continue
+		}
+		s.exec(group)
+		dst := group[0].dst
+		if group[0].op == nWide {
+			dst = s.wide[group[0].a].out.off
+		}
+		s.konst[dst] = true
+	}
+	s.prog = kept
 }
 
 // edge applies one rising clock edge to the settled state: every next
@@ -534,7 +611,8 @@ func (s *Sim) Step(n int) {
 	}
 }
 
-// Reset holds rst high for one clock cycle, then releases it.
+// Reset holds rst high for one clock cycle, then releases it (whatever
+// was poked into rst before).
 func (s *Sim) Reset() {
 	s.rst = true
 	s.Step(1)
@@ -566,14 +644,29 @@ func (s *Sim) input(name string) (hdl.NetID, error) {
 	return id, nil
 }
 
+// RstPort is the implicit synchronous reset every design has (gen/hdl
+// declares no rst net; the emitter adds the port). Poke(RstPort, 1) holds
+// reset for the following clock edges until Poke(RstPort, 0), the way a
+// testbench drives the pin; Reset is the one-cycle shorthand.
+const RstPort = "rst"
+
 // Poke sets an input port to v. It fails for unknown ports, non-inputs
-// and values wider than the port (nothing is truncated silently).
+// and values wider than the port (nothing is truncated silently). The
+// implicit reset is the port "rst".
 func (s *Sim) Poke(port string, v uint64) error {
 	return s.PokeWide(port, []uint64{v})
 }
 
 // PokeWide sets an input port from little-endian 64-bit words.
 func (s *Sim) PokeWide(port string, v []uint64) error {
+	if _, named := s.names[port]; !named && port == RstPort {
+		r, err := rstValue(v)
+		if err != nil {
+			return err
+		}
+		s.rst = r
+		return nil
+	}
 	id, err := s.input(port)
 	if err != nil {
 		return err
@@ -613,6 +706,9 @@ func (s *Sim) Peek(name string) (uint64, error) {
 
 // PeekWide reads a named signal as little-endian words (a fresh slice).
 func (s *Sim) PeekWide(name string) ([]uint64, error) {
+	if _, named := s.names[name]; !named && name == RstPort {
+		return []uint64{b2u(s.rst)}, nil
+	}
 	id, err := s.lookup(name)
 	if err != nil {
 		return nil, err
@@ -624,8 +720,21 @@ func (s *Sim) PeekWide(name string) ([]uint64, error) {
 	return append([]uint64(nil), s.st[o:o+int32(hdl.Words(s.flat.Nets[id].Width))]...), nil
 }
 
+// rstValue checks a value poked into the 1-bit reset.
+func rstValue(v []uint64) (bool, error) {
+	for i, x := range v {
+		if x > 1 || (i > 0 && x != 0) {
+			return false, fmt.Errorf("sim: value %s does not fit 1-bit input %q", hdl.BigFromWords(v), RstPort)
+		}
+	}
+	return len(v) > 0 && v[0] == 1, nil
+}
+
 // Width is the width of a named signal.
 func (s *Sim) Width(name string) (int, error) {
+	if _, named := s.names[name]; !named && name == RstPort {
+		return 1, nil
+	}
 	id, err := s.lookup(name)
 	if err != nil {
 		return 0, err
