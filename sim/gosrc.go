@@ -50,6 +50,7 @@ type MemSlot struct {
 //	o                power on
 //	t N              run N clock cycles, print the nanoseconds they took
 //	c                print the cycle count
+//	a                print the whole state array (evaluating first)
 //	q                exit
 //
 // Words are hexadecimal; every answer is one line.
@@ -76,7 +77,7 @@ func GenerateGo(d *hdl.Design) (*GoProgram, error) {
 type goGen struct {
 	s      *Sim
 	b      strings.Builder
-	extern map[int32]bool   // slots that must stay in the state array
+	extern map[int32]bool // slots that must stay in the state array
 	local  map[int32]bool
 	prog   *GoProgram
 }
@@ -728,6 +729,17 @@ const goMain = `func main() {
 			powerOn()
 		case "c":
 			fmt.Fprintf(out, "%d\n", cycle)
+		case "a":
+			if dirty {
+				eval()
+			}
+			for k, v := range st {
+				if k > 0 {
+					out.WriteByte(' ')
+				}
+				out.WriteString(strconv.FormatUint(v, 16))
+			}
+			out.WriteByte('\n')
 		case "q":
 			return
 		default:

@@ -66,3 +66,37 @@ func b2u(b bool) uint64 {
 	}
 	return 0
 }
+
+// TestRstPoke drives the implicit reset as a port: held high it keeps the
+// register at its reset value for as many edges as it stays high, and
+// Peek shows it; Reset still pulses it for one cycle and releases it.
+func TestRstPoke(t *testing.T) {
+	s := mustSim(t, hdltest.Counter())
+	poke(t, s, "en", 1)
+	s.Step(4) // 3 -> 7
+	poke(t, s, sim.RstPort, 1)
+	if got := peek(t, s, sim.RstPort); got != 1 {
+		t.Fatalf("Peek(rst) = %d after Poke(rst, 1)", got)
+	}
+	for i := 0; i < 3; i++ {
+		s.Step(1)
+		if got := peek(t, s, "q"); got != 3 {
+			t.Fatalf("edge %d with rst held: q = %d, want reset value 3", i, got)
+		}
+	}
+	poke(t, s, sim.RstPort, 0)
+	s.Step(2)
+	if got := peek(t, s, "q"); got != 5 {
+		t.Fatalf("q = %d two edges after releasing rst, want 5", got)
+	}
+	s.Reset()
+	if got, r := peek(t, s, "q"), peek(t, s, sim.RstPort); got != 3 || r != 0 {
+		t.Fatalf("after Reset: q = %d rst = %d, want 3 0", got, r)
+	}
+	if err := s.Poke(sim.RstPort, 2); err == nil {
+		t.Error("Poke(rst, 2) succeeded, want a width error")
+	}
+	if w, err := s.Width(sim.RstPort); err != nil || w != 1 {
+		t.Errorf("Width(rst) = %d, %v; want 1", w, err)
+	}
+}

@@ -350,6 +350,29 @@ func (s *Sim) ReadMem(mem string, i int) ([]uint64, error) {
 	return s.words(line, hdl.Words(m.Width))
 }
 
+// Snapshot reads every named signal in one exchange (for tests that
+// compare whole designs cycle by cycle).
+func (s *Sim) Snapshot() (map[string][]uint64, error) {
+	s.send("a")
+	line, err := s.reply()
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.words(line, len(strings.Fields(line)))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]uint64, len(s.prog.Signals))
+	for name, slot := range s.prog.Signals {
+		end := slot.Off + hdl.Words(slot.Width)
+		if end > len(st) {
+			return nil, fmt.Errorf("compiled: %s: state has %d words, %q needs %d", s.prog.Name, len(st), name, end)
+		}
+		out[name] = st[slot.Off:end:end]
+	}
+	return out, nil
+}
+
 // Step runs n clock cycles with the current inputs.
 func (s *Sim) Step(n int) error {
 	if n > 0 {
