@@ -1,13 +1,14 @@
 // Package shaper generates the hardware of pipeline step 7 of DESIGN.md for
 // one egress port: the per-lease guaranteed token buckets, the admission
 // decision (Guaranteed / Excess / Dropped with its cause) and the output
-// queue's departures, bit-exact and cycle-exact with model/shaper on every
-// stream in which the model pushes nothing out (see "Difference from the
-// model" below). testbenches/shaper holds it to the model.
+// queue's departures, bit-exact and cycle-exact with model/shaper, including
+// its drop rule (per-rank admission thresholds, see model/shaper).
+// testbenches/shaper holds it to the model on all three engines.
 //
 // # Ports
 //
-//	in  arr_valid, arr_lease[LB], arr_bytes[BB], arr_tag[TagBits]   at most one arrival per cycle
+//	in  arr_valid, arr_lease[LB], arr_bytes[BB], arr_tag[TagBits],
+//	    arr_prio[15]                                                 at most one arrival per cycle
 //	in  cfg_we, cfg_lease[LB], cfg_rate[RateBits], cfg_burst[BacklogBits]
 //	out v_valid, v_verdict[2], v_cause[2], v_tag                      VerdictLatency after the arrival
 //	out dep_valid, dep_tag, dep_lease                                 DepartLatency after the last byte is sent
@@ -16,7 +17,11 @@
 // v_verdict is model.Verdict (0 dropped, 1 guaranteed, 2 excess), v_cause
 // model.DropCause (0 refused, 2 guarantee overflow) for a dropped packet, 0
 // otherwise. Fields of an invalid event are 0. Cycle 0 of the model is the
-// first cycle after rst.
+// first cycle after rst. arr_prio is the packet's 15-bit priority after
+// re-prioritization and the non-customer cap (gen/meter's output); it was
+// added with the threshold rule (the push-out-less block had no priority
+// input), the only port change, and the module name gained the m parameter
+// (ClassMantissaBits), which now shapes the hardware.
 //
 // # Timing
 //
@@ -31,6 +36,14 @@
 // burst) for arrivals from cycle t+1.
 //
 // # Structure
+//
+// The drop rule is the model's: an excess packet is admitted when
+// backlog + len <= max(ExcessLimit - Depth(rank), MaxPacketBytes), computed
+// as backlog + (len + Depth) <= ExcessLimit or backlog + len <=
+// MaxPacketBytes. Depth is a function of the arriving packet alone: the
+// priority class (a priority encoder and a shift, model.Class), subtracted
+// from the top class and shifted by PaidShift, or by FreeShift plus
+// FreeBase for lease 0. No descriptor is ever removed except at the head.
 //
 // Every paid lease keeps its bucket as a deficit register D = (burst << F) -
 // tokens (UQ.F bytes), updated each cycle so that tokens follow
@@ -63,20 +76,7 @@
 //
 // The generator builds the byte-serial port only (BytesPerCycle = 1, the
 // ref4 8-bit datapath): wider ports pack several packets into one cycle's
-// drain, which needs a multi-departure head stage not built yet.
-//
-// Push-out is not implemented. Where the model, for an excess packet that
-// does not fit below the excess limit, evicts queued excess packets of
-// strictly lower rank and may then admit it, this hardware refuses the
-// arriving packet (cause refused) and evicts nothing; consequently it has
-// no priority input. Everything else (buckets, Guaranteed/Excess
-// decisions, guarantee overflow, refusals where the model has nothing
-// lower-ranked to push out, backlog, departures and their order and
-// cycles) is exact, and the testbench fails any comparison stream in which
-// the model evicts. Guarantees hold unchanged (no guaranteed packet ever
-// needs push-out, as model/shaper proves), and so does work conservation
-// (nothing is refused unless the queue holds more than
-// ExcessLimit - len bytes); what is lost is "lowest priority dropped
-// first" and "free tier starved first" once the queue is full, where this
-// hardware drops the arriving excess packet whatever its rank (tail drop).
+// drain, which needs a multi-departure head stage not built yet. Within
+// that, the block is exact: buckets, verdicts, causes, backlog, departures
+// and their cycles.
 package shaper

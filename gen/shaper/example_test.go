@@ -24,6 +24,6 @@ func ExampleNew() {
 	}
 	fmt.Println()
 	// Output:
-	// shaper_l8_buf16384_mp1536_minp64_f24_tag14
-	// arr_valid[1] arr_lease[3] arr_bytes[11] arr_tag[14] cfg_we[1] cfg_lease[3] cfg_rate[25] cfg_burst[15] v_valid[1] v_verdict[2] v_cause[2] v_tag[14] dep_valid[1] dep_tag[14] dep_lease[3] backlog[15]
+	// shaper_l8_buf16384_mp1536_minp64_f24_m5_tag14
+	// arr_valid[1] arr_lease[3] arr_bytes[11] arr_tag[14] arr_prio[15] cfg_we[1] cfg_lease[3] cfg_rate[25] cfg_burst[15] v_valid[1] v_verdict[2] v_cause[2] v_tag[14] dep_valid[1] dep_tag[14] dep_lease[3] backlog[15]
 }

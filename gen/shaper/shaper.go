@@ -32,6 +32,10 @@ const (
 // MaxTagBits bounds the width of the caller's packet tag.
 const MaxTagBits = 64
 
+// PrioBits is the width of arr_prio: the 15-bit priority after
+// re-prioritization and the non-customer cap.
+const PrioBits = 15
+
 // Config is the generator configuration: the model's configuration plus
 // what the hardware needs that the model does not.
 type Config struct {
@@ -109,6 +113,34 @@ func pick(idx hdl.Value, vals []hdl.Value, w int) *hdl.Expr {
 
 func minU(a, b hdl.Value) *hdl.Expr { return hdl.Mux(hdl.Lt(a, b), a, b) }
 
+// classOf is model.Class in hardware: the priority's leading one picks the
+// exponent, the m bits after it the mantissa.
+func classOf(p hdl.Value, mbits uint, cb int) hdl.Value {
+	if mbits >= model.MaxClassMantissa {
+		return hdl.ZExt(p, cb)
+	}
+	m := int(mbits)
+	var arms []hdl.Arm
+	for e := PrioBits; e >= m+2; e-- {
+		v := hdl.Value(hdl.Const(uint64(e-m), cb))
+		if m > 0 {
+			v = hdl.Concat(hdl.Const(uint64(e-m), cb-m), hdl.Slice(p, e-2, e-1-m))
+		}
+		arms = append(arms, hdl.When(hdl.Bit(p, e-1), v))
+	}
+	return hdl.Priority(hdl.ZExt(hdl.Slice(p, m, 0), cb), arms...)
+}
+
+// depthOf is model.Format.Depth of the arriving packet's rank, DepthBits wide.
+func depthOf(c Config, lay Layout, lease, prio hdl.Value) hdl.Value {
+	cb := bits.Len(uint(lay.Classes - 1))
+	down := hdl.Sub(hdl.Const(uint64(lay.Classes-1), cb), classOf(prio, c.ClassMantissaBits, cb))
+	DB := int(lay.DepthBits)
+	paid := hdl.Shl(hdl.ZExt(down, DB), int(lay.PaidShift))
+	free := hdl.Add(hdl.Const(uint64(lay.FreeBase), DB), hdl.Shl(hdl.ZExt(down, DB), int(lay.FreeShift)))
+	return hdl.Mux(hdl.Eq(lease, hdl.Const(0, lease.Width())), free, paid)
+}
+
 // New builds one egress port's shaper. See the package comment.
 func New(c Config) (*hdl.Module, error) {
 	lay, err := c.Layout()
@@ -125,11 +157,12 @@ func New(c Config) (*hdl.Module, error) {
 
 	m := hdl.NewGenerated(generator, "shaper",
 		hdl.P("l", L), hdl.P("buf", c.BufferBytes), hdl.P("mp", c.MaxPacketBytes), hdl.P("minp", c.MinPacketBytes),
-		hdl.P("f", c.RateFracBits), hdl.P("tag", TG))
+		hdl.P("f", c.RateFracBits), hdl.P("m", c.ClassMantissaBits), hdl.P("tag", TG))
 	arrValid := m.Input("arr_valid", 1)
 	arrLease := m.Input("arr_lease", LB)
 	arrBytes := m.Input("arr_bytes", BB)
 	arrTag := m.Input("arr_tag", TG)
+	arrPrio := m.Input("arr_prio", PrioBits)
 	cfgWe := m.Input("cfg_we", 1)
 	cfgLease := m.Input("cfg_lease", LB)
 	cfgRate := m.Input("cfg_rate", RB)
@@ -172,7 +205,15 @@ func New(c Config) (*hdl.Module, error) {
 	thr := hdl.SubW(pick(arrLease, capr, TKB), need, TKB+1)
 	green := hdl.And(hdl.Not(hdl.Bit(thr, TKB)), hdl.Le(dl, hdl.Slice(thr, TKB-1, 0)))
 	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
-	fits := hdl.Le(blN, hdl.ZExt(excessLimit, BLB+1))
+	// Excess admission: backlog + n <= max(E - Depth(rank), Floor), as
+	// backlog + (n + Depth) <= E or backlog + n <= Floor (equivalent because
+	// Floor <= E). n + Depth is a function of the arriving packet alone.
+	DB := int(lay.DepthBits)
+	x := hdl.AddW(hdl.ZExt(arrBytes, DB), depthOf(c, lay, arrLease, arrPrio), DB+1)
+	sumW := max(BLB, DB+1) + 1
+	fits := hdl.Or(
+		hdl.Le(hdl.AddW(hdl.ZExt(backlog, sumW), hdl.ZExt(x, sumW), sumW), hdl.ZExt(excessLimit, sumW)),
+		hdl.Le(blN, hdl.Const(uint64(c.MaxPacketBytes), BLB+1)))
 	admitG := hdl.And(arrValid, green, hdl.Not(overflow))
 	admitE := hdl.And(arrValid, hdl.Not(green), fits)
 	adm := hdl.Or(admitG, admitE)

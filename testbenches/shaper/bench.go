@@ -3,14 +3,9 @@
 // produce, stimulus generators for the traffic the properties talk
 // about, and trace checks. The tests run one stimulus through the model, the
 // Go simulator, Icarus and Verilator and require identical traces.
-//
-// The RTL implements no push-out (see gen/shaper): the model engine fails
-// any run in which the model evicts a packet, so an equality test can never
-// pass on traffic outside what the RTL implements.
 package shaper
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -32,15 +27,10 @@ func NewBench(c genshaper.Config) (Bench, error) {
 	return metertb.NewBench(m)
 }
 
-// ErrEvicted is returned by the model engine when the model pushes a packet
-// out: the stream is outside what the RTL implements.
-var ErrEvicted = errors.New("model evicted a queued packet (push-out), which gen/shaper does not implement")
-
 type observer struct {
-	deps    []model.Packet
-	depAt   []uint64
-	drops   []model.DropCause
-	evicted int
+	deps  []model.Packet
+	depAt []uint64
+	drops []model.DropCause
 }
 
 func (o *observer) Departed(cycle uint64, p model.Packet) {
@@ -49,16 +39,8 @@ func (o *observer) Departed(cycle uint64, p model.Packet) {
 }
 
 func (o *observer) Dropped(cycle uint64, p model.Packet, cause model.DropCause, backlog uint32) {
-	if cause == model.Evicted {
-		o.evicted++
-	}
 	o.drops = append(o.drops, cause)
 }
-
-// Priority is the priority every packet is given in the model: the RTL has
-// no priority input, and one priority for all paid traffic means the model
-// never finds a lower rank to push out among paid packets.
-const Priority = 100
 
 // Model is model/shaper as a cycle-level engine for the block New(c)
 // builds (see gen/shaper's timing). rst starts a fresh port; the first cycle
@@ -108,14 +90,11 @@ func Model(c genshaper.Config) tb.Func {
 			pend = verdict{}
 			if in.Bool(ic["arr_valid"]) {
 				p := model.Packet{ID: in.Uint64(ic["arr_tag"]), Lease: int(in.Uint64(ic["arr_lease"])),
-					Priority: Priority, Bytes: uint32(in.Uint64(ic["arr_bytes"]))}
+					Priority: uint16(in.Uint64(ic["arr_prio"])), Bytes: uint32(in.Uint64(ic["arr_bytes"]))}
 				obs.drops = obs.drops[:0]
 				v, err := port.Arrive(h, p)
 				if err != nil {
 					return fmt.Errorf("cycle %d: %w", in.Cycle(), err)
-				}
-				if obs.evicted > 0 {
-					return fmt.Errorf("cycle %d: %w", in.Cycle(), ErrEvicted)
 				}
 				pend = verdict{valid: 1, verdict: uint64(v), tag: p.ID}
 				if v == model.Dropped {
@@ -145,6 +124,7 @@ func cols(ports []tb.Port) map[string]int {
 // Source is one lease's traffic in a generated stream.
 type Source struct {
 	Lease int
+	Prio  uint16 // 15-bit priority of every packet
 	// Paced sources send at exactly Rate bytes per cycle (the lease's
 	// guaranteed rate when it has one); others send at random with
 	// probability Prob per cycle.
@@ -248,6 +228,7 @@ func Generate(b Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb.Stimul
 		set(t, "arr_lease", uint64(st.Sources[best].Lease))
 		set(t, "arr_bytes", uint64(bytes))
 		set(t, "arr_tag", tag&(1<<c.TagBits-1))
+		set(t, "arr_prio", uint64(st.Sources[best].Prio))
 		tag++
 	}
 	return s, err

@@ -2,7 +2,6 @@ package shaper
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"testing"
 
@@ -51,6 +50,15 @@ func run(t *testing.T, b Bench, c genshaper.Config, s tb.Stimulus, withTools boo
 		t.Fatal(err)
 	}
 	return traces[1]
+}
+
+// requireTools makes a test run on all three engines (skipped without the
+// simulators outside CI).
+func requireTools(t *testing.T) bool {
+	for _, tool := range []string{"iverilog", "vvp", "verilator"} {
+		tooltest.Require(t, tool)
+	}
+	return true
 }
 
 // summary counts verdicts in a trace and checks every arrival got one.
@@ -102,7 +110,7 @@ func overloadStream(cycles int, c genshaper.Config, t *testing.T, reconfig float
 		Cycles: cycles,
 		Leases: []model.LeaseConfig{{}, {Rate: rate(t, c, 1, 4), Burst: 300}, {Rate: rate(t, c, 1, 10), Burst: 200}},
 		Sources: []Source{
-			{Lease: 1, Prob: 0.006}, {Lease: 2, Prob: 0.005}, {Lease: 3, Prob: 0.004},
+			{Lease: 1, Prio: 300, Prob: 0.006}, {Lease: 2, Prio: 5, Prob: 0.005}, {Lease: 3, Prio: 9000, Prob: 0.004},
 		},
 		Reconfig: reconfig,
 	}
@@ -179,8 +187,10 @@ func TestRTLEqualsModel_GuaranteedRateLosesNothing(t *testing.T) {
 }
 
 // TestRTLEqualsModel_NoDropWhileLinkCouldTakeIt: on overload traffic equal
-// to the model, every refusal happened with more than ExcessLimit-len bytes
-// already queued: nothing is refused while the link has room for it.
+// to the model, every refusal happened with the queue above the packet's
+// admission threshold (at least the floor, one largest packet, minus its
+// length): nothing is refused while the link is idle or the queue is below
+// the threshold of the packet's priority.
 func TestRTLEqualsModel_NoDropWhileLinkCouldTakeIt(t *testing.T) {
 	c := testConfig
 	b := bench(t, c)
@@ -194,7 +204,6 @@ func TestRTLEqualsModel_NoDropWhileLinkCouldTakeIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	limit := uint64(p.ExcessLimit())
 	refusals := 0
 	for cy := 1; cy < tr.Len(); cy++ {
 		if tr.Get(cy, tr.Index("v_valid")) == 0 || tr.Get(cy, tr.Index("v_verdict")) != genshaper.CodeDropped {
@@ -203,8 +212,9 @@ func TestRTLEqualsModel_NoDropWhileLinkCouldTakeIt(t *testing.T) {
 		refusals++
 		backlog := tr.Get(cy-1, tr.Index("backlog"))
 		n := s.Get(cy-1, s.Index("arr_bytes"))
-		if backlog+n <= limit {
-			t.Fatalf("cycle %d: a %d-byte packet refused with %d bytes queued, excess limit %d", cy-1, n, backlog, limit)
+		thr := uint64(p.Threshold(p.Rank(int(s.Get(cy-1, s.Index("arr_lease"))), uint16(s.Get(cy-1, s.Index("arr_prio"))))))
+		if backlog+n <= thr || thr < uint64(p.Floor()) || backlog == 0 {
+			t.Fatalf("cycle %d: a %d-byte packet refused with %d bytes queued, threshold %d", cy-1, n, backlog, thr)
 		}
 	}
 	if refusals == 0 {
@@ -235,68 +245,123 @@ func TestRTLEqualsModel_FreeTierPassesWhenIdle(t *testing.T) {
 	}
 }
 
-// TestPushOutIsTheDocumentedDifference pins what gen/shaper leaves out: the
-// free lease fills the queue to the excess limit, then a paid excess packet
-// arrives. The model pushes free packets out and admits it; the RTL refuses
-// it. The model engine reports such a stream as outside the comparison.
-func TestPushOutIsTheDocumentedDifference(t *testing.T) {
-	c := testConfig
-	b := bench(t, c)
-	s, err := b.Design.NewStimulus(60)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := func(cy int, name string, v uint64) {
-		if err := s.Set(cy, s.Index(name), v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	set(0, "rst", 1)
-	// 17 free-lease packets of 128 bytes back to back: the queue passes
-	// the excess limit (2047) and the 17th is refused...
-	cy := 1
-	for i := 0; i < 17; i++ {
-		set(cy, "arr_valid", 1)
-		set(cy, "arr_lease", 0)
-		set(cy, "arr_bytes", 128)
-		set(cy, "arr_tag", uint64(i))
-		cy++
-	}
-	// ...then a paid (lease 2, no guarantee: excess) packet of 64 bytes.
-	paid := cy
-	set(cy, "arr_valid", 1)
-	set(cy, "arr_lease", 2)
-	set(cy, "arr_bytes", 64)
-	set(cy, "arr_tag", 100)
+// satConfig has a buffer deep enough for the per-rank thresholds of 16
+// priority classes to lie 128 bytes (one largest packet) apart.
+var satConfig = genshaper.Config{
+	Config:         model.Config{BytesPerCycle: 1, BufferBytes: 8192, MaxPacketBytes: 128, Leases: 4, RateFracBits: 16, ClassMantissaBits: 0},
+	MinPacketBytes: 32,
+	TagBits:        16,
+}
 
-	_, err = tb.RunAll(context.Background(), b.Design, s, Model(c))
-	if !errors.Is(err, ErrEvicted) {
-		t.Fatalf("model engine: got %v, want ErrEvicted", err)
+// leaseStats is what a trace says about each lease.
+type leaseStats struct {
+	arrived, refused  int
+	departedBytes     uint64 // in the second half of the run
+	maxAdmit, minDrop uint64 // backlog+len at the highest admission / lowest refusal
+}
+
+func statsByLease(t *testing.T, s tb.Stimulus, tr tb.Trace, leases int) []leaseStats {
+	t.Helper()
+	st := make([]leaseStats, leases)
+	for i := range st {
+		st[i].minDrop = 1 << 62
 	}
-	traces, err := tb.RunAll(context.Background(), b.Design, s, b.GoSim())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := traces[0]
-	if v, cause := tr.Get(paid+1, tr.Index("v_verdict")), tr.Get(paid+1, tr.Index("v_cause")); v != genshaper.CodeDropped || cause != genshaper.CauseRefused {
-		t.Fatalf("RTL verdict for the paid packet: %d cause %d, want dropped/refused", v, cause)
-	}
-	// The model, driven directly: the paid packet pushes a free one out.
-	var obs observer
-	p, err := model.New(c.Config, nil, &obs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 17; i++ {
-		if _, err := p.Arrive(uint64(i), model.Packet{ID: uint64(i), Lease: 0, Priority: Priority, Bytes: 128}); err != nil {
-			t.Fatal(err)
+	bytesOf := map[uint64]uint64{}
+	leaseOf := map[uint64]int{}
+	for cy := 1; cy < tr.Len(); cy++ {
+		if s.Get(cy-1, s.Index("arr_valid")) == 1 {
+			tag := s.Get(cy-1, s.Index("arr_tag"))
+			l := int(s.Get(cy-1, s.Index("arr_lease")))
+			n := s.Get(cy-1, s.Index("arr_bytes"))
+			bytesOf[tag], leaseOf[tag] = n, l
+			st[l].arrived++
+			level := tr.Get(cy-1, tr.Index("backlog")) + n
+			switch tr.Get(cy, tr.Index("v_verdict")) {
+			case genshaper.CodeDropped:
+				st[l].refused++
+				st[l].minDrop = min(st[l].minDrop, level)
+			case genshaper.CodeExcess:
+				st[l].maxAdmit = max(st[l].maxAdmit, level)
+			}
+		}
+		if tr.Get(cy, tr.Index("dep_valid")) == 1 && cy >= tr.Len()/2 {
+			tag := tr.Get(cy, tr.Index("dep_tag"))
+			st[leaseOf[tag]].departedBytes += bytesOf[tag]
 		}
 	}
-	v, err := p.Arrive(17, model.Packet{ID: 100, Lease: 2, Priority: Priority, Bytes: 64})
+	return st
+}
+
+// TestRTLEqualsModel_LowestPriorityDroppedFirst saturates the link with
+// three excess-only leases at priorities of classes 2, 8 and 15, each
+// offering 40% of the link. On the RTL (the model, the Go simulator, Icarus
+// and Verilator equal in every cycle):
+// the highest loses (almost) nothing, the lowest loses most and passes
+// only what is left, and no lease is ever refused at a queue level at which
+// a lower-priority lease was admitted.
+func TestRTLEqualsModel_LowestPriorityDroppedFirst(t *testing.T) {
+	c := satConfig
+	b := bench(t, c)
+	prios := []uint16{0, 2, 200, 30000} // by lease; lease 0 sends nothing
+	st := Stream{Cycles: 120000, Leases: []model.LeaseConfig{{}}}
+	for l := 1; l <= 3; l++ {
+		st.Sources = append(st.Sources, Source{Lease: l, Prio: prios[l], Prob: 0.4 / float64(c.MaxPacketBytes)})
+	}
+	s, err := Generate(b, c, st, rand.New(rand.NewPCG(21, 22)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v != model.Excess || obs.evicted != 1 {
-		t.Fatalf("model: verdict %v with %d evictions, want excess after 1 eviction", v, obs.evicted)
+	ls := statsByLease(t, s, run(t, b, c, s, requireTools(t)), c.Leases)
+	half := float64(st.Cycles / 2)
+	for l := 1; l <= 3; l++ {
+		t.Logf("lease %d priority %d: %d arrived, %d refused, passes %.3f of the link", l, prios[l], ls[l].arrived, ls[l].refused, float64(ls[l].departedBytes)/half)
+	}
+	if ls[1].refused == 0 {
+		t.Fatal("the lowest priority lost nothing: the link was not saturated")
+	}
+	if loss := float64(ls[3].refused) / float64(ls[3].arrived); loss > 0.01 {
+		t.Errorf("highest priority lost %.2f%% of its packets, want < 1%%", 100*loss)
+	}
+	if ls[1].refused <= ls[2].refused || ls[2].refused < ls[3].refused {
+		t.Errorf("refusals by priority %d, %d, %d: want the lowest priority dropped first", ls[1].refused, ls[2].refused, ls[3].refused)
+	}
+	if share := float64(ls[1].departedBytes) / half; share > 0.25 {
+		t.Errorf("lowest priority passes %.3f of the link, want about the 0.2 left over", share)
+	}
+	for lo := 1; lo <= 3; lo++ {
+		for hi := lo + 1; hi <= 3; hi++ {
+			if ls[lo].maxAdmit >= ls[hi].minDrop {
+				t.Errorf("priority %d admitted at queue level %d, priority %d refused at %d", prios[lo], ls[lo].maxAdmit, prios[hi], ls[hi].minDrop)
+			}
+		}
+	}
+}
+
+// TestRTLEqualsModel_FreeTierStarvedFirst: the free lease at the highest
+// priority and a paid lease at priority 1 together offer 130% of the link.
+// The free lease is the one starved: the paid lease loses (almost) nothing.
+// The model and the three engines agree in every cycle.
+func TestRTLEqualsModel_FreeTierStarvedFirst(t *testing.T) {
+	c := satConfig
+	b := bench(t, c)
+	st := Stream{
+		Cycles:  100000,
+		Leases:  []model.LeaseConfig{{}},
+		Sources: []Source{{Lease: 0, Prio: model.MaxPriority, Prob: 0.5 / 128}, {Lease: 1, Prio: 1, Prob: 0.8 / 128}},
+	}
+	s, err := Generate(b, c, st, rand.New(rand.NewPCG(31, 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := statsByLease(t, s, run(t, b, c, s, requireTools(t)), c.Leases)
+	t.Logf("free: %d arrived, %d refused; paid: %d arrived, %d refused", ls[0].arrived, ls[0].refused, ls[1].arrived, ls[1].refused)
+	if ls[0].refused == 0 {
+		t.Fatal("the free lease lost nothing: the link was not saturated")
+	}
+	if loss := float64(ls[1].refused) / float64(ls[1].arrived); loss > 0.01 {
+		t.Errorf("paid lease at priority 1 lost %.2f%% of its packets beside the free tier, want < 1%%", 100*loss)
+	}
+	if ls[0].maxAdmit >= ls[1].minDrop {
+		t.Errorf("free lease admitted at queue level %d, paid refused at %d", ls[0].maxAdmit, ls[1].minDrop)
 	}
 }
