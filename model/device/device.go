@@ -27,15 +27,17 @@ type Config struct {
 }
 
 // Ref4 is the reference device ref4: 4 ports, 8 leases per port, v3x5x8,
-// the 8-bit datapath (one byte per cycle) at 125 MHz. Packets are up to
-// 512 bytes and each egress port buffers 2 KiB, sized so the hardware's
-// packet buffers fit the 32 block RAMs of an iCE40 HX8K (see gen/device).
+// the 8-bit datapath (one byte per cycle) at 125 MHz. Frames are up to
+// 256 bytes and each egress port's shaper has 768 bytes of buffer, sized
+// so the hardware's packet buffers fit the 32 block RAMs of an iCE40 HX8K
+// beside the index table and the shapers' descriptor queues (see
+// gen/device); a board with more memory raises both.
 var Ref4 = Config{
 	Ports:  4,
 	Leases: 8,
 	Scheme: label.V358,
-	Meter:  meter.Config{ClockHz: 125_000_000, TickCycles: 1024, K: 8, BytesPerCycle: 1, MaxPacketBytes: 512, Leases: 32},
-	Shaper: shaper.Config{BytesPerCycle: 1, BufferBytes: 2048, MaxPacketBytes: 512, Leases: 8, RateFracBits: 24, ClassMantissaBits: 5},
+	Meter:  meter.Config{ClockHz: 125_000_000, TickCycles: 1024, K: 8, BytesPerCycle: 1, MaxPacketBytes: 256, Leases: 32},
+	Shaper: shaper.Config{BytesPerCycle: 1, BufferBytes: 768, MaxPacketBytes: 256, Leases: 8, RateFracBits: 24, ClassMantissaBits: 5},
 }
 
 // Interfaces is the number of index table entries: one per lease and self.

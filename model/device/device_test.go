@@ -85,7 +85,7 @@ func TestReceive(t *testing.T) {
 		{"unknown tag", 0, frame(9, 1, 0, 20), UnknownTag, 0, 0},
 		{"unconfigured paid tag", 0, frame(2, 1, 0, 20), UnknownTag, 0, 0},
 		{"runt", 0, []byte{1, 2, 3}, Runt, 0, 0},
-		{"oversize", 0, frame(1, 1, 0, 600), Oversize, 0, 0},
+		{"oversize", 0, frame(1, 1, 0, 300), Oversize, 0, 0},
 		{"absent interface", 0, frame(1, 0, 0, 20), LabelError, 4, label.ErrorMalformedAddress},
 		{"crosses routers", 0, frame(1, 0, 0, 20), DropVRouter, 0, 0},
 		{"from the CPU to router 2", 4, frame(0, 0, 0x8100, 20), Forwarded, 2, 0},
@@ -240,8 +240,8 @@ func TestFreeStarvedFirst(t *testing.T) {
 	if err := d.SetInterface(c.Interface(2, 2), Entry{Valid: true, Port: 2, Tag: 2, VR: 1}); err != nil {
 		t.Fatal(err)
 	}
-	free := frame(0, path(t, c.Interface(2, 0)), 0x10, 200)
-	paid := frame(1, path(t, c.Interface(2, 2)), 0x8010, 200)
+	free := frame(0, path(t, c.Interface(2, 0)), 0x10, 100)
+	paid := frame(1, path(t, c.Interface(2, 2)), 0x8010, 100)
 	n := uint64(len(free))
 	// Each source sends back to back on its own port: 2x the egress link.
 	for i := uint64(0); i < 400; i++ {
