@@ -82,14 +82,13 @@ func TestRegistersThroughUART(t *testing.T) {
 	if got, err := d.Lease(2, 5); err != nil || got != lease {
 		t.Fatalf("lease (2,5) = %+v, %v; want %+v", got, err, lease)
 	}
-	// The datapath sees it on the CSR block's output port.
-	rate, err := w.Sim().PeekWide("lease_rate")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The datapath saw the whole element on the CSR block's write-through
+	// ports; they hold the last element written.
 	i := 2*regs.Leases + 5
-	if got := rate[i*25/64] >> (i * 25 % 64) & (1<<25 - 1); i*25%64+25 <= 64 && got != uint64(lease.Rate) {
-		t.Fatalf("lease_rate port element %d = %#x, want %#x", i, got, lease.Rate)
+	for port, want := range map[string]uint64{"lease_widx": uint64(i), "lease_rate": uint64(lease.Rate), "lease_limit": uint64(lease.Limit), "lease_deprio_cap": uint64(lease.DeprioCap)} {
+		if got, err := w.Sim().Peek(port); err != nil || got != want {
+			t.Fatalf("%s = %#x, %v; want %#x", port, got, err, want)
+		}
 	}
 	if err := d.SetLease(1, 0, regs.Lease{Rate: 1}); err == nil {
 		t.Fatal("the free lease accepted a rate")
@@ -103,15 +102,25 @@ func TestRegistersThroughUART(t *testing.T) {
 		t.Fatalf("interface 17 = %+v, %v; want %+v", got, err, e)
 	}
 
-	// Counters: the datapath drives 64-bit values; the driver reads them whole.
-	in := make([]uint64, regs.TotalLeases)
-	in[i] = 0xfedcba9876543210
-	if err := w.Sim().PokeWide("stats_drop_refused", in); err != nil {
-		t.Fatal(err)
+	// Counters: the datapath reports events; the driver reads 64-bit sums.
+	m, _ := csr.Ref4()
+	sel, inc, err := m.Event("stats", "drop_refused")
+	if err != nil || inc != 0 {
+		t.Fatal(err, inc)
+	}
+	for n := 0; n < 3; n++ {
+		for p, v := range map[string]uint64{"ev1_valid": 1, "ev1_sel": uint64(sel), "ev1_elem": uint64(i), "ev1_inc0": 1, "ev1_inc1": 0} {
+			if err := w.Sim().Poke(p, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.Sim().Step(1)
+		w.Sim().Poke("ev1_valid", 0)
+		w.Sim().Step(20)
 	}
 	st, err := d.Stats(2, 5)
-	if err != nil || st.DropRefused != in[i] || st.InPackets != 0 {
-		t.Fatalf("stats (2,5) = %+v, %v; want drop_refused %#x", st, err, in[i])
+	if err != nil || st.DropRefused != 3 || st.InPackets != 0 {
+		t.Fatalf("stats (2,5) = %+v, %v; want drop_refused 3", st, err)
 	}
 
 	// Refusals come back as status errors, without retries.

@@ -12,8 +12,8 @@ const (
 	TotalLeases = 32         // P*L; lease element = port*L + tag
 	Interfaces  = 33         // index table entries, P*L+1
 	Magic       = 0x504b5452 // ident.magic
-	MapVersion  = 0x10000    // ident.version: major<<16 | minor
-	MapHash     = 0x65e5b14a // ident.map_hash: CRC-32 of the description
+	MapVersion  = 0x10001    // ident.version: major<<16 | minor
+	MapHash     = 0xfa8c8343 // ident.map_hash: CRC-32 of the description
 )
 
 // Bus is what the accessors need: 32-bit registers at 16-bit word

@@ -2,6 +2,7 @@ package regs
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -59,6 +60,15 @@ func (b simBus) access(addr uint16, v uint32, we bool) (uint32, error) {
 	b.s.Step(1)
 	b.s.Poke("bus_we", 0)
 	b.s.Poke("bus_re", 0)
+	for n := 0; ; n++ { // the decoder answers a few cycles later
+		if r, _ := b.s.Peek("bus_ready"); r == 1 {
+			break
+		}
+		if n > 100 {
+			return 0, fmt.Errorf("no bus_ready for %#x", addr)
+		}
+		b.s.Step(1)
+	}
 	e, _ := b.s.Peek("bus_err")
 	if e == 1 {
 		return 0, &busError{addr}
@@ -91,6 +101,9 @@ func TestAccessorsAgainstHardware(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Reset()
+	for v, _ := s.Peek("init_busy"); v == 1; v, _ = s.Peek("init_busy") {
+		s.Step(1)
+	}
 	b := simBus{s}
 
 	id, err := ReadIdent(b, 0)
@@ -158,19 +171,31 @@ func TestAccessorsAgainstHardware(t *testing.T) {
 		t.Errorf("lease 3 after writing all ones to word %d = %+v", LeaseKWord, got)
 	}
 
-	// A 64-bit counter read through the accessor is consistent.
-	want := uint64(0x0123456789abcdef)
-	in := make([]uint64, StatsCount)
-	in[5] = want
-	if err := s.PokeWide("stats_out_bytes", in); err != nil {
-		t.Fatal(err)
+	// Counters count the datapath's events; the accessor reads them whole.
+	sel, inc, err := m.Event("stats", "out_bytes")
+	if err != nil || inc != 1 {
+		t.Fatal(err, inc)
 	}
+	var want uint64
+	for _, n := range []uint64{1500, 64, 9000} {
+		for p, v := range map[string]uint64{"ev3_valid": 1, "ev3_sel": uint64(sel), "ev3_elem": 5, "ev3_inc0": 1, "ev3_inc1": n} {
+			if err := s.Poke(p, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.Step(1)
+		s.Poke("ev3_valid", 0)
+		s.Step(2 * 10) // one event per source every 2*EventSources cycles (gen/csr)
+		want += n
+	}
+	s.Poke("ev3_valid", 0)
+	s.Step(20)
 	st, err := ReadStats(b, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.OutBytes != want || st.InBytes != 0 {
-		t.Errorf("stats 5 out_bytes = %#x in_bytes = %#x, want %#x and 0", st.OutBytes, st.InBytes, want)
+	if st.OutBytes != want || st.OutPackets != 3 || st.InBytes != 0 {
+		t.Errorf("stats 5 = %+v, want out_bytes %d, out_packets 3, in_bytes 0", st, want)
 	}
 
 	// Errors: out-of-range element, write to a read-only word.

@@ -19,8 +19,10 @@ const (
 
 // MapVersion is the register-map format version (major<<16 | minor), read at
 // ident.version. Bump the major number when an existing register moves or
-// changes meaning, the minor one when registers are only added.
-const MapVersion = 1<<16 | 0
+// changes meaning, the minor one when registers are only added or their
+// implementation changes compatibly. 1.1: configuration and counters in
+// block RAM (addresses and meanings unchanged; counters now survive rst).
+const MapVersion = 1<<16 | 1
 
 // Magic is the constant at address 0 ("PKTR" in ASCII), so a host can tell
 // the device from a line echoing garbage.
@@ -108,15 +110,19 @@ type Config struct {
 	Ports  int // physical ports P, 1..16
 	Leases int // leases per port L, 1..64; tag 0 is the free lease
 	// Field widths taken from the datapath generators' formats.
-	RateBits     int    // shaper guaranteed rate, UQ.F bytes per cycle (model/shaper Format.RateBits)
-	BurstBits    int    // shaper burst, bytes (model/shaper Format.BacklogBits)
-	LimitBits    int    // meter limit and measured, priority-bytes per tick (model/meter Format.SampleBits)
-	DefaultK     uint64 // reset value of the per-lease meter shift k
-	VRouterBits  int    // virtual router number
-	TotalLeases  int    // Ports*Leases (derived by New)
-	Interfaces   int    // Ports*Leases+1: every (port, lease) plus the CPU port (derived by New)
-	PortBits     int    // port field of the index table: 0..Ports-1 physical, Ports = CPU (derived)
-	LeaseTagBits int    // lease tag (derived)
+	RateBits    int    // shaper guaranteed rate, UQ.F bytes per cycle (model/shaper Format.RateBits)
+	BurstBits   int    // shaper burst, bytes (model/shaper Format.BacklogBits)
+	LimitBits   int    // meter limit and measured, priority-bytes per tick (model/meter Format.SampleBits)
+	DefaultK    uint64 // reset value of the per-lease meter shift k
+	VRouterBits int    // virtual router number
+	// EventSources is the number of counter event ports of the decoder
+	// (0: 2*(Ports+1), an ingress and an egress source per port and the
+	// CPU port). It shapes the hardware only, not the map or its hash.
+	EventSources int
+	TotalLeases  int // Ports*Leases (derived by New)
+	Interfaces   int // Ports*Leases+1: every (port, lease) plus the CPU port (derived by New)
+	PortBits     int // port field of the index table: 0..Ports-1 physical, Ports = CPU (derived)
+	LeaseTagBits int // lease tag (derived)
 }
 
 // Map is the whole device's register map: the one description every
@@ -130,6 +136,10 @@ type Map struct {
 	// it at ident.map_hash and the generated Go constants carry it, so a host
 	// talking to a board built from another map notices at once.
 	Hash uint32
+
+	// counterInit is the power-on value of every counter (0; tests set it
+	// near 2^32 so carries into the high word happen in short runs).
+	counterInit uint64
 }
 
 var identRE = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
@@ -163,6 +173,7 @@ func New(c Config) (*Map, error) {
 	check("BurstBits", c.BurstBits, 1, 32)
 	check("LimitBits", c.LimitBits, 1, 32)
 	check("VRouterBits", c.VRouterBits, 1, 16)
+	check("EventSources", c.EventSources, 0, 64)
 	if c.DefaultK > 31 {
 		errs = append(errs, fmt.Errorf("gen/csr: DefaultK = %d, want 0..31", c.DefaultK))
 	}

@@ -49,20 +49,102 @@
 // Event flags (meter.scaled_seen) are sticky write-1-to-clear bits, where a
 // retried clear is harmless.
 //
-// # Size (a warning for the device top)
+// # Storage (why the decoder is small)
 //
-// Flat storage is simple and exact but large. yosys synth_ice40 on the ref4
-// decoder (yosys 0.23) gives 18,712 LUT4 and 3,769 flip-flops; without the
-// stats and port blocks it is 4,554 LUT4 and 3,737 flip-flops. Almost all the
-// LUTs are the read multiplexers over 256 64-bit counter inputs (16,384
-// bits) and over the configuration flip-flops, which duplicate the copies
-// gen/meter and gen/shaper already keep (they load from cfg_we/cfg_lease,
-// which <block>_we/<block>_widx feed). An iCE40 HX8K has 7,680 logic cells,
-// so a ref4 device on it needs the counters in block RAM (a counter bank
-// that increments from datapath events and answers reads) and the
-// configuration in block RAM with the written element presented on the
-// write strobe. The bridge already waits for bus_ready (up to
-// uartbridge.BusTimeoutCycles), so a slower, memory-backed decoder is a
-// drop-in replacement; the addresses, the Go accessors and the document do
-// not change.
+// Configuration arrays (iface, lease) live in a shadow block RAM, counters
+// in a counter block RAM; only identity, single-element configuration
+// (ident.scratch) and sticky bits are flip-flops. The datapath blocks keep
+// their own copies of the configuration (gen/meter and gen/shaper behind
+// cfg_we/cfg_lease, gen/labelparse's index table behind tbl_we), so the
+// decoder writes through: a bus write stores the word in the shadow RAM,
+// reads the element back and presents the whole element on a strobe. Reads
+// return the shadow. yosys 0.23 synth_ice40 on the ref4 decoder (10 event
+// sources): see "Size" below.
+//
+// # Datapath ports
+//
+// Bus (clk and rst implicit):
+//
+//	in  bus_addr[16] bus_wdata[32] bus_we bus_re   a request: bus_we or bus_re for one cycle
+//	out bus_ready bus_rdata[32] bus_err            the answer, one cycle, some cycles later
+//
+// A request is accepted when the decoder is idle (the bridge holds one
+// request at a time and waits for bus_ready). bus_ready comes 2 cycles after
+// the request for flip-flop registers, errors and counter high words, 3 for
+// RO fields and shadow reads, 3 to 4 for counter low words (one more while
+// the counter RAM serves an event), and 2+maxWords+1 for configuration
+// writes (7 at ref4). After rst (and at power-on) the decoder spends one
+// cycle per shadow row (256 at ref4) writing the reset values; init_busy is
+// 1 meanwhile and requests wait.
+//
+// Configuration arrays (blocks of more than one element with RW fields;
+// ref4: iface, lease):
+//
+//	out <block>_we                one-cycle strobe, in the cycle bus_ready is 1
+//	out <block>_widx[EB]          the element written
+//	out <block>_<field>[W]        every RW field of that element, after the write
+//
+// The field ports hold the last written element (valid with <block>_we); a
+// write to any word of an element presents all its fields, so a datapath
+// block loads the element at once: gen/meter's cfg_we/cfg_lease/cfg_default/
+// cfg_clear/cfg_limited/cfg_limit from lease_we/lease_widx/lease_default_prio
+// /..., gen/shaper's cfg_rate/cfg_burst likewise, gen/labelparse's tbl_we/
+// tbl_addr/tbl_wdata from iface_we/iface_widx and the iface fields. Element
+// widx of lease is port*L + tag: the datapath of port p loads when widx/L
+// equals p. After rst the datapath's configuration must return to the same
+// reset values as the map's (rst does not replay strobes).
+//
+// Single-element configuration (ident.scratch) stays in flip-flops:
+// <block>_<field> always holds the value, <block>_we/_widx strobe as above.
+//
+// RO status (ref4: meter.measured, meter.factor, meter.scaling):
+//
+//	out <block>_ridx[EB]          the element the bus reads, held from the cycle after the request
+//	in  <block>_<field>[W]        that element's value, sampled one cycle after ridx changes
+//
+// so the datapath answers from a register file (a mux on ridx) or a block
+// RAM read port addressed by ridx.
+//
+// Sticky bits (meter.scaled_seen): in <block>_<field>_set[Count*W], one bit
+// per element, a 1 sets the bit; writing 1 clears it, a set wins.
+//
+// Counters (stats, port): event ports, k = 0..EventSources()-1 (ref4: 10,
+// one for ingress and one for egress of each port and the CPU port):
+//
+//	in  ev<k>_valid               one event this cycle
+//	in  ev<k>_sel[SB]             which pair of counters (Map.Event names the code)
+//	in  ev<k>_elem[EB]            the element: lease port*L+tag for stats, the port for port
+//	in  ev<k>_inc0                added to the first counter of the pair (a packet, a drop)
+//	in  ev<k>_inc1[16]            added to the second (the frame's bytes, or 1 for a drop)
+//	out ev<k>_ready               the source's one-entry buffer is free (an event with ready 0 is lost)
+//
+// ref4 codes (sel, inc): stats in_packets (0,0), in_bytes (0,1),
+// out_packets (1,0), out_bytes (1,1), drop_refused (2,0), drop_evicted
+// (2,1), drop_overflow (3,0), drop_vrouter (3,1); port drop_unknown_tag
+// (4,0), label_errors (4,1). SB = 3, EB = 5. So an accepted ingress frame of
+// n bytes on lease e is one event: sel 0, elem e, inc0 1, inc1 n; a refusal
+// is sel 2, inc0 1, inc1 0. An event naming no counter (sel or elem out of
+// range) is dropped.
+//
+// Rate: a pointer visits one source per cycle and moves one event per
+// cycle into a read-modify-write pipeline on the counter RAM (read, add,
+// write; the read port is transparent, so back-to-back events to the same
+// counters see each other's sums: forwarding, which Yosys builds on iCE40
+// as a bypass register beside the RAM). A buffered event waits at most
+// EventSources cycles plus one per bus counter read (which takes at least
+// 3 cycles), so a source that sends at most one event every
+// 2*EventSources cycles (20 at ref4) never sees ev<k>_ready 0. With an 8-bit datapath a frame takes at least 64 cycles
+// (the shaper's minimum packet), so each port's ingress and egress send at
+// most one event per 64 cycles. A bus read of a counter waits for the RAM
+// like an event and reads after every event already in the pipeline: it
+// never misses an increment, and no event ever waits for the bus.
+//
+// Counters are not cleared by rst: they are zero at power-on (the RAM's
+// initial contents) and free-running, as the host treats them anyway.
+//
+// # Size
+//
+// yosys 0.23 synth_ice40 on the ref4 decoder, 10 event sources: see the
+// README figures (pktrouter synth csr --board generic; bitstreams/). The
+// flat design this replaces was 18,712 LUT4 and 3,769 flip-flops.
 package csr

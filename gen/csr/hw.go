@@ -10,6 +10,11 @@ import (
 
 const generator = "gen/csr"
 
+// EventIncBits is the width of an event's second increment (ev<k>_inc1):
+// a frame's byte count. The first increment (ev<k>_inc0) is one bit: a
+// packet or a drop.
+const EventIncBits = 16
+
 // log2 of a power of two.
 func log2(n int) int { return bits.Len(uint(n)) - 1 }
 
@@ -22,27 +27,187 @@ func slice(a hdl.Value, hi, lo int) hdl.Value {
 	return hdl.Slice(a, hi, lo)
 }
 
-// Module generates the CSR decoder block. Ports (clk and rst implicit; rst
-// returns every RW field to its reset value and clears sticky bits):
-//
-//	in  bus_addr[16] bus_wdata[32] bus_we bus_re      one request per cycle at most
-//	out bus_ready bus_rdata[32] bus_err               the cycle after the request
-//	out <block>_<field>[Count*Width]                  each RW field, element i at bits [i*W +: W]
-//	out <block>_we, <block>_widx                      pulse with the element written (blocks with RW fields)
-//	in  <block>_<field>[Count*Width]                  each RO field (Counter: Count*64)
-//	in  <block>_<field>_set[Count*Width]              each Sticky field's set pulses
-//
-// A request is bus_we or bus_re held for one cycle (bus_we wins when both
-// are set). The next cycle bus_ready is 1, with bus_rdata (reads; 0 for
-// writes and errors) and bus_err: 1 when the address maps no register, or a
-// write hits a word with no writable field. Writes to the RW fields of a
-// word take effect at the request's clock edge, so the new value is on the
-// output port, together with <block>_we = 1 and <block>_widx = the element,
-// in the cycle bus_ready is 1; a datapath block with its own configuration
-// registers (gen/meter's cfg_we/cfg_lease, gen/shaper's) loads from there.
+// fit zero-extends or truncates v to w bits.
+func fit(v hdl.Value, w int) hdl.Value {
+	switch {
+	case v.Width() == w:
+		return v
+	case v.Width() < w:
+		return hdl.ZExt(v, w)
+	}
+	return hdl.Slice(v, w-1, 0)
+}
+
+// storage is where a block's state lives in the decoder.
+type storage uint8
+
+const (
+	// inFlops: constants, single-element configuration, sticky bits in
+	// flip-flops; RO fields read from the datapath through <block>_ridx.
+	inFlops storage = iota
+	// inShadow: configuration arrays, stored in the shadow block RAM and
+	// written through to the datapath on the <block>_we strobe.
+	inShadow
+	// inCounters: 64-bit counters in the counter block RAM, incremented by
+	// datapath events.
+	inCounters
+)
+
+func (b *Block) storage() storage {
+	for _, f := range b.Fields {
+		if f.Kind == Counter {
+			return inCounters
+		}
+	}
+	if b.hasRW() && b.Count > 1 {
+		return inShadow
+	}
+	return inFlops
+}
+
+// hwLayout is where the shadow RAM and the counter RAM keep each block,
+// and the event codes of the counter pairs.
+type hwLayout struct {
+	shadowBase map[*Block]int // row of element 0, word 0 in the shadow RAM
+	shadowRows int
+	shadowW    int            // bits per shadow row: the widest configuration word
+	maxWords   int            // words of the widest shadow block (the strobe's read-back length)
+	rowBase    map[*Block]int // counter RAM row of element 0, pair 0
+	pairStride map[*Block]int // rows per element (pairs rounded up to a power of two)
+	counterRow int            // counter RAM rows
+	sels       []eventSel     // ev<k>_sel codes, in map order
+}
+
+// eventSel is one ev<k>_sel code: a pair of counters of a block (pair p
+// holds the block's counters 2p and 2p+1).
+type eventSel struct {
+	b    *Block
+	pair int
+}
+
+// check rejects block shapes the decoder does not implement: a counter
+// block holds only counters, a configuration array only RW fields, and a
+// field stored for some elements only (ZeroEvery) resets to 0.
+func (b *Block) checkStorage() error {
+	for _, f := range b.Fields {
+		switch {
+		case b.storage() == inCounters && f.Kind != Counter:
+			return fmt.Errorf("block %s mixes counters with %s field %s; put counters in a block of their own", b.Name, f.Kind, f.Name)
+		case b.storage() == inShadow && f.Kind != RW:
+			return fmt.Errorf("block %s is a configuration array but field %s is %s; put it in another block", b.Name, f.Name, f.Kind)
+		case f.ZeroEvery > 0 && (f.Kind != RW || f.Value != 0):
+			return fmt.Errorf("block %s: field %s: ZeroEvery needs an RW field with reset value 0", b.Name, f.Name)
+		}
+	}
+	return nil
+}
+
+func (m *Map) hwLayout() hwLayout {
+	l := hwLayout{shadowBase: map[*Block]int{}, rowBase: map[*Block]int{}, pairStride: map[*Block]int{}}
+	// Shadow regions are each block's aligned address span, largest first,
+	// so a region's base is aligned to its size and the row is a bit
+	// concatenation of base and address offset.
+	var cfg, cnt []*Block
+	for _, b := range m.Blocks {
+		switch b.storage() {
+		case inShadow:
+			cfg = append(cfg, b)
+		case inCounters:
+			cnt = append(cnt, b)
+		}
+	}
+	bySpan := func(s func(*Block) int) func(a, b *Block) int {
+		return func(a, b *Block) int { return s(b) - s(a) }
+	}
+	slices.SortStableFunc(cfg, bySpan(func(b *Block) int { return b.Span }))
+	for _, b := range cfg {
+		l.shadowBase[b] = l.shadowRows
+		l.shadowRows += b.Span
+		l.maxWords = max(l.maxWords, b.Words)
+		for _, f := range b.Fields {
+			l.shadowW = max(l.shadowW, f.Lsb+f.Width)
+		}
+	}
+	for _, b := range cnt {
+		l.pairStride[b] = pow2((len(b.Fields) + 1) / 2)
+	}
+	slices.SortStableFunc(cnt, bySpan(func(b *Block) int { return pow2(b.Count * l.pairStride[b]) }))
+	for _, b := range cnt {
+		l.rowBase[b] = l.counterRow
+		l.counterRow += pow2(b.Count * l.pairStride[b])
+	}
+	for _, b := range m.Blocks {
+		if b.storage() == inCounters {
+			for p := 0; p < (len(b.Fields)+1)/2; p++ {
+				l.sels = append(l.sels, eventSel{b, p})
+			}
+		}
+	}
+	return l
+}
+
+// EventSources is the number of counter event ports ev<k>_*: Config's
+// EventSources, or one per ingress and one per egress of every port and
+// the CPU port, 2*(Ports+1).
+func (m *Map) EventSources() int {
+	if m.Config.EventSources > 0 {
+		return m.Config.EventSources
+	}
+	return 2 * (m.Config.Ports + 1)
+}
+
+// EventSelBits and EventElemBits are the widths of ev<k>_sel and
+// ev<k>_elem.
+func (m *Map) EventSelBits() int { return bitlen(len(m.hwLayout().sels)) }
+
+// EventElemBits is the width of ev<k>_elem: the element index of the
+// largest counter block.
+func (m *Map) EventElemBits() int {
+	n := 1
+	for _, b := range m.Blocks {
+		if b.storage() == inCounters {
+			n = max(n, b.Count)
+		}
+	}
+	return bitlen(n)
+}
+
+// Event names the event code that counts field of block: the ev<k>_sel
+// value and which increment (0: ev<k>_inc0, 1: ev<k>_inc1) is added to it.
+// An event with sel s, element e, inc0 a and inc1 b adds a to the first
+// counter of pair s and b to the second, both of element e.
+func (m *Map) Event(block, field string) (sel, inc int, err error) {
+	b := m.Block(block)
+	if b == nil || b.storage() != inCounters {
+		return 0, 0, fmt.Errorf("gen/csr: no counter block %q", block)
+	}
+	ci := slices.IndexFunc(b.Fields, func(f Field) bool { return f.Name == field })
+	if ci < 0 {
+		return 0, 0, fmt.Errorf("gen/csr: block %s has no counter %q", block, field)
+	}
+	for s, es := range m.hwLayout().sels {
+		if es.b == b && es.pair == ci/2 {
+			return s, ci % 2, nil
+		}
+	}
+	return 0, 0, fmt.Errorf("gen/csr: counter %s.%s has no event code", block, field)
+}
+
+// Module generates the CSR decoder block: the bus, the configuration
+// shadow RAM with write-through strobes, the counter RAM with its event
+// ports, and flip-flops for identity, single-element configuration and
+// sticky bits. The port list and the timing are in the package doc
+// ("Datapath ports").
 func (m *Map) Module() (*hdl.Module, error) {
+	for _, b := range m.Blocks {
+		if err := b.checkStorage(); err != nil {
+			return nil, fmt.Errorf("gen/csr: %w", err)
+		}
+	}
 	c := m.Config
-	mod := hdl.NewGenerated(generator, "csr", hdl.P("ports", c.Ports), hdl.P("leases", c.Leases), hdl.P("h", fmt.Sprintf("%08x", m.Hash)))
+	l := m.hwLayout()
+	E := m.EventSources()
+	mod := hdl.NewGenerated(generator, "csr", hdl.P("ports", c.Ports), hdl.P("leases", c.Leases), hdl.P("ev", E), hdl.P("h", fmt.Sprintf("%08x", m.Hash)))
 	addr := mod.Input("bus_addr", AddrBits)
 	wdata := mod.Input("bus_wdata", DataBits)
 	we := mod.Input("bus_we", 1)
@@ -50,41 +215,376 @@ func (m *Map) Module() (*hdl.Module, error) {
 	zero := hdl.Const(0, DataBits)
 	one := hdl.Const(1, 1)
 	nil1 := hdl.Const(0, 1)
-	reading := hdl.And(re, hdl.Not(we))
-	var shadow *hdl.Signal // high halves of counters, latched by low-half reads
+	k := func(v, w int) *hdl.Expr { return hdl.Const(uint64(v), w) }
+
+	// Initialisation walk: after power-on and after every rst the decoder
+	// writes the reset values into every shadow row, one row per cycle
+	// (block RAM has no reset). Bus requests wait, events queue in their
+	// buffers.
+	walk := max(l.shadowRows, 1)
+	wb := bitlen(walk)
+	initQ := mod.Reg("init", 1, hdl.Reset(1))
+	initCnt := mod.Reg("init_cnt", wb)
+	initLast := hdl.Eq(initCnt, k(walk-1, wb))
+	initCnt.Next(hdl.Mux(hdl.And(initQ, hdl.Not(initLast)), hdl.Add(initCnt, k(1, wb)), k(0, wb)))
+	initQ.Next(hdl.And(initQ, hdl.Not(initLast)))
+	mod.Output("init_busy", 1).Drive(initQ)
+
+	// The request register: one request is accepted when the decoder is
+	// idle and held until bus_ready.
+	busy := mod.Reg("busy", 1)
+	start := mod.Wire("start", 1)
+	start.Drive(hdl.And(hdl.Or(we, re), hdl.Not(busy)))
+	reqWe := mod.Reg("req_we", 1, hdl.NoReset())
+	reqWe.NextIf(start, we)
+	reqAddr := mod.Reg("req_addr", AddrBits, hdl.NoReset())
+	reqAddr.NextIf(start, addr)
+	reqData := mod.Reg("req_wdata", DataBits, hdl.NoReset())
+	reqData.NextIf(start, wdata)
+	act := mod.Wire("act", 1) // a request is being served
+	act.Drive(hdl.And(busy, hdl.Not(initQ)))
+	done := mod.Wire("done", 1)
+	busy.Next(hdl.Or(start, hdl.And(busy, hdl.Not(done))))
+
+	// Address decode of the held request.
+	type dec struct {
+		b                *Block
+		hit, mapped      hdl.Value
+		elem, word       *hdl.Signal
+		elemBits, wBits  int
+		writable         hdl.Value
+		wordIs           func(w int) hdl.Value
+		elemIs           func(i int) hdl.Value
+		offBits, strBits int
+	}
+	var decs []*dec
+	var mappedAny, writableAny []hdl.Value
 	for _, b := range m.Blocks {
-		for _, f := range b.Fields {
-			if f.Kind == Counter && shadow == nil {
-				shadow = mod.Reg("cnt_shadow", DataBits)
+		d := &dec{b: b, offBits: log2(b.Span), strBits: log2(b.Stride)}
+		d.elemBits = max(1, d.offBits-d.strBits)
+		d.wBits = max(1, d.strBits)
+		hit := mod.Wire(b.Name+"_hit", 1)
+		if d.offBits >= AddrBits {
+			hit.Drive(one)
+		} else {
+			hit.Drive(hdl.Eq(hdl.Slice(reqAddr, AddrBits-1, d.offBits), k(b.Base>>d.offBits, AddrBits-d.offBits)))
+		}
+		d.hit = hit
+		d.elem = mod.Wire(b.Name+"_elem", d.elemBits)
+		d.elem.Drive(slice(reqAddr, d.offBits-1, d.strBits))
+		d.word = mod.Wire(b.Name+"_word", d.wBits)
+		d.word.Drive(slice(reqAddr, d.strBits-1, 0))
+		d.mapped = hdl.And(hit, below(d.elem, b.Count), below(d.word, b.Words))
+		d.wordIs = func(w int) hdl.Value { return hdl.Eq(d.word, k(w, d.wBits)) }
+		d.elemIs = func(i int) hdl.Value { return hdl.Eq(d.elem, k(i, d.elemBits)) }
+		var ws []hdl.Arm
+		for w := 0; w < b.Words; w++ {
+			if b.wordWritable(w) {
+				ws = append(ws, hdl.When(k(w, d.wBits), one))
+			}
+		}
+		d.writable = hdl.Case(d.word, nil1, ws...)
+		mappedAny = append(mappedAny, d.mapped)
+		writableAny = append(writableAny, hdl.And(hit, d.writable))
+		decs = append(decs, d)
+	}
+	mapped := mod.Wire("mapped", 1)
+	mapped.Drive(orAll(mappedAny))
+	writable := mod.Wire("writable", 1)
+	writable.Drive(orAll(writableAny))
+	bad := mod.Wire("bad", 1)
+	bad.Drive(hdl.Or(hdl.Not(mapped), hdl.And(reqWe, hdl.Not(writable))))
+	reading := hdl.And(hdl.Not(reqWe), hdl.Not(bad))
+	writing := hdl.And(reqWe, hdl.Not(bad))
+
+	hitOf := func(s storage) hdl.Value {
+		var v []hdl.Value
+		for _, d := range decs {
+			if d.b.storage() == s {
+				v = append(v, d.hit)
+			}
+		}
+		return orAll(v)
+	}
+	var doneArms []hdl.Arm
+	var rdArms []hdl.Arm
+
+	// --- Configuration arrays: the shadow RAM. ---
+	if l.shadowRows > 0 {
+		rb := bitlen(l.shadowRows)
+		sw := l.shadowW
+		shadow := mod.Memory("shadow", sw, pow2(l.shadowRows))
+		cstepBits := bitlen(l.maxWords + 2)
+		cstep := mod.Reg("cfg_step", cstepBits)
+		cfgHit := mod.Wire("cfg_hit", 1)
+		cfgHit.Drive(hitOf(inShadow))
+		cfgOp := hdl.And(act, cfgHit, hdl.Not(bad))
+		cfgWrite := hdl.And(cfgOp, reqWe)
+		cfgRead := hdl.And(cfgOp, hdl.Not(reqWe))
+		first := hdl.Eq(cstep, k(0, cstepBits))
+
+		// Row of the addressed word, row of the element's word k, the
+		// storage mask of the addressed word (ZeroEvery fields cleared on
+		// their fixed elements), and the reset value of any row.
+		var rowArms, elemArms, maskArms []hdl.Arm
+		var initTerms []hdl.Value
+		kk := mod.Wire("cfg_k", max(1, bitlen(l.maxWords)))
+		kk.Drive(fit(hdl.Sub(cstep, k(1, cstepBits)), kk.Width()))
+		for _, d := range decs {
+			b := d.b
+			if b.storage() != inShadow {
+				continue
+			}
+			base := l.shadowBase[b]
+			row := hdl.Or(k(base, rb), fit(slice(reqAddr, d.offBits-1, 0), rb))
+			rowArms = append(rowArms, hdl.When(d.hit, row))
+			er := k(base, rb)
+			if d.offBits > d.strBits {
+				er = hdl.Or(er, fit(hdl.Shl(fit(d.elem, rb), d.strBits), rb))
+			}
+			if d.strBits > 0 {
+				er = hdl.Or(er, fit(fit(kk, d.strBits), rb))
+			}
+			elemArms = append(elemArms, hdl.When(d.hit, er))
+			var wordMasks []hdl.Arm
+			for w := 0; w < b.Words; w++ {
+				var terms []hdl.Value
+				for _, f := range b.Fields {
+					if f.Word != w {
+						continue
+					}
+					fm := k(int((uint64(1)<<f.Width-1)<<f.Lsb), sw)
+					if f.ZeroEvery > 0 {
+						var fixed []hdl.Value
+						for i := 0; i < b.Count; i += f.ZeroEvery {
+							fixed = append(fixed, d.elemIs(i))
+						}
+						terms = append(terms, hdl.Mux(orAll(fixed), k(0, sw), fm))
+					} else {
+						terms = append(terms, fm)
+					}
+				}
+				wordMasks = append(wordMasks, hdl.When(k(w, d.wBits), orAll(terms)))
+			}
+			maskArms = append(maskArms, hdl.When(d.hit, hdl.Case(d.word, k(0, sw), wordMasks...)))
+			// Reset values (checkStorage keeps ZeroEvery fields at 0, so
+			// they depend on the word only).
+			for w := 0; w < b.Words; w++ {
+				var v uint64
+				for _, f := range b.Fields {
+					if f.Word == w {
+						v |= f.Value << f.Lsb
+					}
+				}
+				if v == 0 {
+					continue
+				}
+				ic := fit(initCnt, rb) // the walk wraps over the rows like the write port
+				var inRegion hdl.Value = one
+				if d.offBits < rb {
+					inRegion = hdl.Eq(hdl.Slice(ic, rb-1, d.offBits), k(base>>d.offBits, rb-d.offBits))
+				}
+				var wordOK hdl.Value = one
+				if d.strBits > 0 {
+					wordOK = hdl.Eq(hdl.Slice(ic, d.strBits-1, 0), k(w, d.strBits))
+				}
+				initTerms = append(initTerms, hdl.Mux(hdl.And(inRegion, wordOK), k(int(v), sw), k(0, sw)))
+			}
+		}
+		reqRow := mod.Wire("cfg_row", rb)
+		reqRow.Drive(hdl.Priority(k(0, rb), rowArms...))
+		elemRow := mod.Wire("cfg_elem_row", rb)
+		elemRow.Drive(hdl.Priority(k(0, rb), elemArms...))
+		wmask := mod.Wire("cfg_mask", sw)
+		wmask.Drive(hdl.Priority(k(0, sw), maskArms...))
+		initVal := mod.Wire("cfg_init", sw)
+		initVal.Drive(orAll(append(initTerms, k(0, sw))))
+
+		wen := hdl.Or(initQ, hdl.And(cfgWrite, first))
+		shadow.Write(wen,
+			hdl.Mux(initQ, fit(initCnt, rb), reqRow),
+			hdl.Mux(initQ, initVal, hdl.And(fit(reqData, sw), wmask)))
+		// One read port: the addressed row for a bus read, then (after a
+		// write) the element's words 0..maxWords-1 for the strobe.
+		rdata := shadow.ReadSync(hdl.Mux(cfgRead, reqRow, elemRow))
+		cfgDone := mod.Wire("cfg_done", 1)
+		cfgDone.Drive(hdl.Or(
+			hdl.And(cfgRead, hdl.Eq(cstep, k(1, cstepBits))),
+			hdl.And(cfgWrite, hdl.Eq(cstep, k(l.maxWords+1, cstepBits)))))
+		cstep.Next(hdl.Mux(hdl.And(cfgOp, hdl.Not(cfgDone)), hdl.Add(cstep, k(1, cstepBits)), k(0, cstepBits)))
+		doneArms = append(doneArms, hdl.When(cfgHit, cfgDone))
+		rdArms = append(rdArms, hdl.When(cfgHit, fit(rdata, DataBits)))
+
+		// The strobe: the element's whole configuration, read back after
+		// the write, in the cycle <block>_we is 1.
+		stg := make([]*hdl.Signal, l.maxWords)
+		for w := range stg {
+			stg[w] = mod.Reg(fmt.Sprintf("cfg_stage%d", w), sw, hdl.NoReset())
+			stg[w].NextIf(hdl.And(cfgWrite, hdl.Eq(cstep, k(w+2, cstepBits))), rdata)
+		}
+		for _, d := range decs {
+			b := d.b
+			if b.storage() != inShadow {
+				continue
+			}
+			wr := mod.Reg(b.Name+"_we_q", 1)
+			wr.Next(hdl.And(cfgWrite, d.hit, cfgDone))
+			wi := mod.Reg(b.Name+"_widx_q", d.elemBits, hdl.NoReset())
+			wi.NextIf(done, d.elem)
+			mod.Output(b.Name+"_we", 1).Drive(wr)
+			mod.Output(b.Name+"_widx", d.elemBits).Drive(wi)
+			for _, f := range b.Fields {
+				mod.Output(b.Name+"_"+f.Name, f.Width).Drive(hdl.Slice(stg[f.Word], f.Lsb+f.Width-1, f.Lsb))
 			}
 		}
 	}
 
-	var rdArms, hiArms []hdl.Arm
-	var mappedAny, writableAny, latchAny []hdl.Value
-	for _, b := range m.Blocks {
-		offBits := log2(b.Span)
-		strideBits := log2(b.Stride)
-		elemBits := max(1, offBits-strideBits)
-		hit := mod.Wire(b.Name+"_hit", 1)
-		if offBits >= AddrBits {
-			hit.Drive(one)
-		} else {
-			hit.Drive(hdl.Eq(hdl.Slice(addr, AddrBits-1, offBits), hdl.Const(uint64(b.Base>>offBits), AddrBits-offBits)))
+	// --- Counters: the counter RAM and its event ports. ---
+	if l.counterRow > 0 {
+		rb := bitlen(l.counterRow)
+		SB := m.EventSelBits()
+		EB := m.EventElemBits()
+		var init hdl.MemOption
+		if m.counterInit != 0 { // tests start near a carry into the high word
+			rows := make([][]uint64, pow2(l.counterRow))
+			for i := range rows {
+				rows[i] = []uint64{m.counterInit, m.counterInit}
+			}
+			init = hdl.MemInitWords(rows)
 		}
-		elem := mod.Wire(b.Name+"_elem", elemBits)
-		elem.Drive(slice(addr, offBits-1, strideBits))
-		word := mod.Wire(b.Name+"_word", max(1, strideBits))
-		word.Drive(slice(addr, strideBits-1, 0))
-		mapped := hdl.And(hit, below(elem, b.Count), below(word, b.Words))
-		mappedAny = append(mappedAny, mapped)
-		wordIs := func(w int) *hdl.Expr { return hdl.Eq(word, hdl.Const(uint64(w), word.Width())) }
-		elemIs := func(i int) *hdl.Expr { return hdl.Eq(elem, hdl.Const(uint64(i), elemBits)) }
+		cnt := mod.Memory("counters", 128, pow2(l.counterRow), init)
+		cntHit := mod.Wire("cnt_hit", 1)
+		cntHit.Drive(hitOf(inCounters))
+		hiWord := hdl.Bit(reqAddr, 0)
+		half := hdl.Bit(reqAddr, 1)
+		cntRead := hdl.And(act, cntHit, reading, hdl.Not(hiWord))
+		var busRowArms []hdl.Arm
+		for _, d := range decs {
+			b := d.b
+			if b.storage() != inCounters {
+				continue
+			}
+			// Word w of an element: bit 0 high half, bit 1 which counter of
+			// the pair, the rest the pair.
+			ps := l.pairStride[b]
+			r := k(l.rowBase[b], rb)
+			if d.offBits > d.strBits {
+				r = hdl.Or(r, fit(hdl.Shl(fit(d.elem, rb), log2(ps)), rb))
+			}
+			if ps > 1 {
+				r = hdl.Or(r, fit(slice(reqAddr, 2+log2(ps)-1, 2), rb))
+			}
+			busRowArms = append(busRowArms, hdl.When(d.hit, r))
+		}
+		busRow := mod.Wire("cnt_bus_row", rb)
+		busRow.Drive(hdl.Priority(k(0, rb), busRowArms...))
 
-		// Storage and ports of each field.
-		parts := make([][]part, b.Words) // per word
-		var hiWordArms []hdl.Arm
-		var writableWords, loWords []hdl.Arm
+		// Event buffers: one entry per source, served by a pointer that
+		// visits one source per cycle (it waits on a source only while the
+		// counter RAM is busy with a bus read or a hazard bubble).
+		pb := bitlen(E)
+		ptr := mod.Reg("ev_ptr", pb)
+		pay := 1 + SB + EB + 1 + EventIncBits
+		var bufs []hdl.Value
+		pop := mod.Wire("ev_pop", 1)
+		var popK []hdl.Value
+		for s := 0; s < E; s++ {
+			n := fmt.Sprintf("ev%d_", s)
+			v := mod.Input(n+"valid", 1)
+			sel := mod.Input(n+"sel", SB)
+			el := mod.Input(n+"elem", EB)
+			i0 := mod.Input(n+"inc0", 1)
+			i1 := mod.Input(n+"inc1", EventIncBits)
+			full := mod.Reg(fmt.Sprintf("evb%d_full", s), 1)
+			data := mod.Reg(fmt.Sprintf("evb%d_data", s), pay-1, hdl.NoReset())
+			popS := hdl.And(pop, hdl.Eq(ptr, k(s, pb)))
+			popK = append(popK, popS)
+			ready := hdl.Or(hdl.Not(full), popS)
+			load := hdl.And(v, ready)
+			full.Next(hdl.Or(load, hdl.And(full, hdl.Not(popS))))
+			data.NextIf(load, hdl.Concat(sel, el, i0, i1))
+			mod.Output(n+"ready", 1).Drive(ready)
+			bufs = append(bufs, hdl.Concat(full, data))
+		}
+		cur := mod.Wire("ev_cur", pay)
+		cur.Drive(muxTree(ptr, bufs, pay))
+		curV := hdl.Bit(cur, pay-1)
+		curSel := hdl.Slice(cur, pay-2, pay-1-SB)
+		curElem := hdl.Slice(cur, pay-2-SB, pay-1-SB-EB)
+		curI0 := hdl.Slice(cur, EventIncBits, EventIncBits)
+		curI1 := hdl.Slice(cur, EventIncBits-1, 0)
+		var evArms []hdl.Arm
+		var okArms []hdl.Arm
+		for s, es := range l.sels {
+			ps := l.pairStride[es.b]
+			r := hdl.Or(k(l.rowBase[es.b]+es.pair, rb), fit(hdl.Shl(fit(curElem, rb), log2(ps)), rb))
+			evArms = append(evArms, hdl.When(k(s, SB), r))
+			okArms = append(okArms, hdl.When(k(s, SB), below(curElem, es.b.Count)))
+		}
+		evRow := mod.Wire("ev_row", rb)
+		evRow.Drive(hdl.Case(curSel, k(0, rb), evArms...))
+		evOK := mod.Wire("ev_ok", 1) // events naming no counter are dropped
+		evOK.Drive(hdl.Case(curSel, nil1, okArms...))
+
+		s1v := mod.Reg("cnt_s1_valid", 1)
+		s1bus := mod.Reg("cnt_s1_bus", 1)
+		s1row := mod.Reg("cnt_s1_row", rb, hdl.NoReset())
+		s1i0 := mod.Reg("cnt_s1_inc0", 1, hdl.NoReset())
+		s1i1 := mod.Reg("cnt_s1_inc1", EventIncBits, hdl.NoReset())
+		issued := mod.Reg("cnt_issued", 1)
+		busPend := mod.Wire("cnt_bus_pend", 1)
+		busPend.Drive(hdl.And(cntRead, hdl.Not(issued)))
+		cand := mod.Wire("cnt_row", rb)
+		cand.Drive(hdl.Mux(busPend, busRow, evRow))
+		// The read port is transparent: an access issued while the previous
+		// event's sum is being written to the same row reads that sum (on
+		// iCE40, Yosys builds this forwarding path as a bypass register and
+		// an address compare beside the block RAM). So events to one row
+		// may follow each other every cycle, and a bus read never misses an
+		// increment.
+		issueBus := busPend
+		pop.Drive(hdl.And(hdl.Not(busPend), curV, hdl.Not(initQ)))
+		issueEv := hdl.And(pop, evOK)
+		last := k(E-1, pb)
+		ptr.Next(hdl.Mux(hdl.Or(hdl.Not(curV), pop), hdl.Mux(hdl.Eq(ptr, last), k(0, pb), hdl.Add(ptr, k(1, pb))), ptr))
+		s1v.Next(hdl.Or(issueBus, issueEv))
+		s1bus.Next(issueBus)
+		s1row.Next(cand)
+		s1i0.Next(curI0)
+		s1i1.Next(curI1)
+		cntDone := mod.Wire("cnt_done", 1)
+		cntDone.Drive(hdl.And(s1v, s1bus))
+		issued.Next(hdl.And(hdl.Or(issued, issueBus), hdl.Not(done)))
+
+		d := cnt.ReadSync(cand, hdl.Transparent())
+		lo := hdl.Add(hdl.Slice(d, 63, 0), fit(s1i0, 64))
+		hi := hdl.Add(hdl.Slice(d, 127, 64), fit(s1i1, 64))
+		// Counters are not cleared by rst (only by configuration, through
+		// the RAM's initial contents): they are free-running, and gating
+		// the adders' outputs would cost a LUT per bit.
+		cnt.Write(hdl.And(s1v, hdl.Not(s1bus)), s1row, hdl.Concat(hi, lo))
+
+		// Low word: 32 bits now, the high 32 into the shadow register that
+		// a high-word read returns.
+		shadowHi := mod.Reg("cnt_shadow", DataBits)
+		shadowHi.NextIf(cntDone, hdl.Mux(half, hdl.Slice(d, 127, 96), hdl.Slice(d, 63, 32)))
+		cntLo := hdl.Mux(half, hdl.Slice(d, 95, 64), hdl.Slice(d, 31, 0))
+		doneArms = append(doneArms, hdl.When(hdl.And(cntHit, reading, hdl.Not(hiWord)), cntDone))
+		rdArms = append(rdArms, hdl.When(cntHit, hdl.Mux(hiWord, shadowHi, cntLo)))
+	}
+
+	// --- Flip-flop blocks: identity, single-element configuration, sticky
+	// bits, and RO status read through <block>_ridx. ---
+	flopWrite := hdl.And(act, writing, hitOf(inFlops))
+	roWait := mod.Reg("ro_wait", 1)
+	var roHits []hdl.Value
+	for _, d := range decs {
+		b := d.b
+		if b.storage() != inFlops {
+			continue
+		}
+		parts := make([][]part, b.Words)
+		hasRO := false
 		for fi := range b.Fields {
 			f := &b.Fields[fi]
 			name := b.Name + "_" + f.Name
@@ -93,17 +593,9 @@ func (m *Map) Module() (*hdl.Module, error) {
 				v := m.constValue(b, f)
 				parts[f.Word] = append(parts[f.Word], part{f.Lsb, func(int) hdl.Value { return hdl.Const(v, f.Width) }})
 			case RO:
-				in := mod.Input(name, b.Count*f.Width)
-				parts[f.Word] = append(parts[f.Word], part{f.Lsb, func(i int) hdl.Value { return hdl.Slice(in, i*f.Width+f.Width-1, i*f.Width) }})
-			case Counter:
-				in := mod.Input(name, b.Count*64)
-				parts[f.Word] = append(parts[f.Word], part{0, func(i int) hdl.Value { return hdl.Slice(in, i*64+31, i*64) }})
-				loWords = append(loWords, hdl.When(hdl.Const(uint64(f.Word), word.Width()), one))
-				his := make([]hdl.Value, b.Count)
-				for i := range his {
-					his[i] = hdl.Slice(in, i*64+63, i*64+32)
-				}
-				hiWordArms = append(hiWordArms, hdl.When(hdl.Const(uint64(f.Word), word.Width()), muxTree(elem, his, DataBits)))
+				hasRO = true
+				in := mod.Input(name, f.Width)
+				parts[f.Word] = append(parts[f.Word], part{f.Lsb, func(int) hdl.Value { return in }})
 			case RW, Sticky:
 				regsOf := make([]hdl.Value, b.Count)
 				var set *hdl.Signal
@@ -116,8 +608,8 @@ func (m *Map) Module() (*hdl.Module, error) {
 						continue
 					}
 					r := mod.Reg(fmt.Sprintf("%s_%d", name, i), f.Width, hdl.Reset(f.Value))
-					en := hdl.And(we, hit, elemIs(i), wordIs(f.Word))
-					bitsIn := hdl.Slice(wdata, f.Lsb+f.Width-1, f.Lsb)
+					en := hdl.And(flopWrite, d.hit, d.elemIs(i), d.wordIs(f.Word))
+					bitsIn := hdl.Slice(reqData, f.Lsb+f.Width-1, f.Lsb)
 					if f.Kind == RW {
 						r.NextIf(en, bitsIn)
 					} else {
@@ -136,78 +628,49 @@ func (m *Map) Module() (*hdl.Module, error) {
 				parts[f.Word] = append(parts[f.Word], part{f.Lsb, func(i int) hdl.Value { return regsOf[i] }})
 			}
 		}
-		for w := 0; w < b.Words; w++ {
-			if b.wordWritable(w) {
-				writableWords = append(writableWords, hdl.When(hdl.Const(uint64(w), word.Width()), one))
-			}
+		if hasRO {
+			mod.Output(b.Name+"_ridx", d.elemBits).Drive(d.elem)
+			roHits = append(roHits, d.hit)
 		}
-		shadowWords := map[int]bool{}
-		for _, f := range b.Fields {
-			if f.Kind == Counter {
-				shadowWords[f.Word+1] = true
-			}
-		}
-
-		// Read data: per word a mux tree over the elements, then one over
-		// the words (trees on the index bits: log depth, no comparators).
 		words := make([]hdl.Value, b.Words)
 		for w := range words {
-			if shadowWords[w] {
-				continue // the high half of a counter reads the shadow (below)
-			}
 			elems := make([]hdl.Value, b.Count)
 			for i := range elems {
 				elems[i] = wordValue(parts[w], i)
 			}
-			words[w] = muxTree(elem, elems, DataBits)
+			words[w] = muxTree(d.elem, elems, DataBits)
 		}
 		rd := mod.Wire(b.Name+"_rd", DataBits)
-		rd.Drive(muxTree(word, words, DataBits))
-		rdArms = append(rdArms, hdl.When(hit, rd))
-		writable := hdl.Case(word, nil1, writableWords...)
-		writableAny = append(writableAny, hdl.And(hit, writable))
-		if len(loWords) > 0 {
-			latchAny = append(latchAny, hdl.And(mapped, hdl.Case(word, nil1, loWords...)))
-			hiArms = append(hiArms, hdl.When(hit, hdl.Case(word, zero, hiWordArms...)))
-		}
-		if len(shadowWords) > 0 {
-			var hiWords []hdl.Arm
-			for w := 0; w < b.Words; w++ {
-				if shadowWords[w] {
-					hiWords = append(hiWords, hdl.When(hdl.Const(uint64(w), word.Width()), one))
-				}
-			}
-			rdArms[len(rdArms)-1] = hdl.When(hit, hdl.Mux(hdl.Case(word, nil1, hiWords...), shadow, rd))
-		}
-
-		// Write strobes for the datapath.
+		rd.Drive(muxTree(d.word, words, DataBits))
+		rdArms = append(rdArms, hdl.When(d.hit, rd))
 		if b.hasRW() {
 			wr := mod.Reg(b.Name+"_we_q", 1)
-			wr.Next(hdl.And(we, mapped, writable))
-			wi := mod.Reg(b.Name+"_widx_q", elemBits)
-			wi.Next(elem)
+			wr.Next(hdl.And(flopWrite, d.hit))
+			wi := mod.Reg(b.Name+"_widx_q", d.elemBits, hdl.NoReset())
+			wi.NextIf(done, d.elem)
 			mod.Output(b.Name+"_we", 1).Drive(wr)
-			mod.Output(b.Name+"_widx", elemBits).Drive(wi)
+			mod.Output(b.Name+"_widx", d.elemBits).Drive(wi)
 		}
 	}
+	// RO reads take a second cycle: the datapath answers <block>_ridx
+	// from a register or a block-RAM read port.
+	roRead := hdl.And(act, reading, orAll(roHits))
+	roWait.Next(hdl.And(roRead, hdl.Not(roWait)))
 
-	mappedW := mod.Wire("mapped", 1)
-	mappedW.Drive(orAll(mappedAny))
-	writableW := mod.Wire("writable", 1)
-	writableW.Drive(orAll(writableAny))
+	// Completion: memory-backed accesses finish when their engine says so,
+	// RO reads after one wait cycle, everything else (flip-flops, errors,
+	// high counter words) at once.
+	doneArms = append(doneArms, hdl.When(roRead, roWait))
+	done.Drive(hdl.And(act, hdl.Priority(one, append([]hdl.Arm{hdl.When(bad, one)}, doneArms...)...)))
 	rdata := mod.Wire("rd", DataBits)
 	rdata.Drive(hdl.Priority(zero, rdArms...))
-	if len(latchAny) > 0 {
-		shadow.NextIf(hdl.And(reading, orAll(latchAny)), hdl.Priority(zero, hiArms...))
-	}
 
-	req := hdl.Or(we, re)
 	ready := mod.Reg("ready_q", 1)
-	ready.Next(req)
+	ready.Next(done)
 	rq := mod.Reg("rdata_q", DataBits)
-	rq.Next(hdl.Mux(hdl.And(reading, mappedW), rdata, zero))
+	rq.Next(hdl.Mux(hdl.And(done, reading), rdata, zero))
 	eq := mod.Reg("err_q", 1)
-	eq.Next(hdl.And(req, hdl.Or(hdl.Not(mappedW), hdl.And(we, hdl.Not(writableW)))))
+	eq.Next(hdl.And(done, bad))
 	mod.Output("bus_ready", 1).Drive(ready)
 	mod.Output("bus_rdata", DataBits).Drive(rq)
 	mod.Output("bus_err", 1).Drive(eq)

@@ -21,20 +21,22 @@ func (m *Map) Markdown() []byte {
 	p(`## Bus
 
 - %d-bit **word** addresses, %d-bit data. Element i, word w of a block is at `+"`base + i*stride + w`"+`.
-- One request per cycle at most (bus_we or bus_re for one cycle); bus_ready, bus_rdata and bus_err follow one cycle later.
+- One request at a time (bus_we or bus_re for one cycle); bus_ready, bus_rdata and bus_err follow 2 to 7 cycles later
+  (configuration writes are the slowest); the UART bridge waits for bus_ready.
 - bus_err is set for an unmapped address, and for a write to a word without a writable field (nothing is written).
   Reads of unmapped addresses return 0.
 - Unused bits read 0; writes to them are ignored.
-- Reset (rst) returns every RW field to its reset value and clears every W1C bit.
+- Reset (rst) returns every RW field to its reset value (the decoder rewrites its configuration RAM, one row per cycle,
+  before it answers again) and clears every W1C bit. Counters are not cleared by rst: they start at 0 at power-on.
 
 ## Access kinds
 
 | kind | meaning |
 | --- | --- |
-| RW | configuration: written by the host, driven to the datapath on an output port `+"`<block>_<field>`"+`; a write also pulses `+"`<block>_we`"+` with the element on `+"`<block>_widx`"+` |
-| RO | status driven by the datapath on an input port; writes ignored |
+| RW | configuration: written by the host; a write pulses `+"`<block>_we`"+` with the element on `+"`<block>_widx`"+` and all of that element's RW fields on `+"`<block>_<field>`"+` (write-through to the datapath's own configuration registers); reads return the stored value |
+| RO | status the datapath answers for the element on `+"`<block>_ridx`"+`; writes ignored |
 | CONST | fixed at generation (identity) |
-| COUNTER | 64-bit free-running count (input port, 64 bits per element), two words: **read the low word first**; that read latches the high half into a shadow register, which a read of the high word returns. Counters are never cleared by the bus: the host subtracts successive readings modulo 2^64, so reads have no side effect and a request retried after a lost serial response loses nothing (read-to-clear would). |
+| COUNTER | 64-bit free-running count kept by the decoder and incremented by datapath events (`+"`ev<k>_*`"+` ports), two words: **read the low word first**; that read latches the high half into a shadow register, which a read of the high word returns. Counters are never cleared by the bus: the host subtracts successive readings modulo 2^64, so reads have no side effect and a request retried after a lost serial response loses nothing (read-to-clear would). |
 | W1C | sticky event bit: set by a pulse on `+"`<block>_<field>_set`"+`, cleared by writing 1; a set and a clear in the same cycle leave it set |
 
 ## Address map
