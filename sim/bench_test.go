@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/pktnetwork/pktrouter/gen/blocks"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	"github.com/pktnetwork/pktrouter/sim"
 )
@@ -52,3 +53,31 @@ func BenchmarkMesh1000(b *testing.B) { benchSim(b, meshModule(1000)) }
 
 // BenchmarkCounter is the smallest design: the fixed per-cycle overhead.
 func BenchmarkMesh8(b *testing.B) { benchSim(b, meshModule(8)) }
+
+// BenchmarkBenchArbFIFO is the interpreter on the `bench sim` design
+// (ns/op is per clock cycle; compare sim/compiled's benchmark of the same
+// name).
+func BenchmarkBenchArbFIFO(b *testing.B) {
+	m, err := blocks.BenchArbiterFIFOs(8)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := m.Build()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := sim.NewDesign(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Poke("run", 0); err != nil {
+		b.Fatal(err)
+	}
+	s.Reset()
+	if err := s.Poke("run", 1); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	s.Step(b.N)
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cycles/s")
+}

@@ -399,6 +399,30 @@ func (g *goGen) narrowStmt(in *inst) {
 		e = fmt.Sprintf("%s * %#x", a, in.mask)
 	case nSext:
 		e = mask(fmt.Sprintf("uint64(int64(%s<<%d) >> %d)", a, in.sh, in.sh))
+	case nAddK:
+		e = mask(fmt.Sprintf("%s + %#x", a, in.k))
+	case nSubK:
+		e = mask(fmt.Sprintf("%s - %#x", a, in.k))
+	case nRSubK:
+		e = mask(fmt.Sprintf("%#x - %s", in.k, a))
+	case nAndK:
+		e = fmt.Sprintf("%s & %#x", a, in.k)
+	case nOrK:
+		e = fmt.Sprintf("%s | %#x", a, in.k)
+	case nXorK:
+		e = fmt.Sprintf("%s ^ %#x", a, in.k)
+	case nEqK:
+		e = fmt.Sprintf("b2u(%s == %#x)", a, in.k)
+	case nNeK:
+		e = fmt.Sprintf("b2u(%s != %#x)", a, in.k)
+	case nLtUK:
+		e = fmt.Sprintf("b2u(%s < %#x)", a, in.k)
+	case nLeUK:
+		e = fmt.Sprintf("b2u(%s <= %#x)", a, in.k)
+	case nGtUK:
+		e = fmt.Sprintf("b2u(%s > %#x)", a, in.k)
+	case nGeUK:
+		e = fmt.Sprintf("b2u(%s >= %#x)", a, in.k)
 	case nMemRead:
 		if in.b >= 0 {
 			g.line("\tif %s != 0 {\n\t\t%s = mem%d[%s]\n\t} else {\n\t\t%s = 0\n\t}", b, dst, in.c, g.refVar(in.a), dst)

@@ -58,6 +58,22 @@ const (
 	nSext
 	nMemRead
 	nWide // s.wide[a]
+
+	// Forms with one constant operand k (made by specialize): one load
+	// and one bounds check fewer, for counters (x+1), decoders (x == k)
+	// and bit masks.
+	nAddK  // (a + k) & mask
+	nSubK  // (a - k) & mask
+	nRSubK // (k - a) & mask
+	nAndK  // a & k
+	nOrK   // a | k
+	nXorK  // a ^ k
+	nEqK   // a == k
+	nNeK   // a != k
+	nLtUK  // a < k
+	nLeUK  // a <= k
+	nGtUK  // a > k (k < a)
+	nGeUK  // a >= k (k <= a)
 )
 
 // inst is one instruction of the narrow (<= 64-bit) fast path.
@@ -68,6 +84,7 @@ type inst struct {
 	a, b, c int32
 	n       int32
 	mask    uint64
+	k       uint64 // constant operand of the ...K forms
 }
 
 type regUp struct {
@@ -199,6 +216,7 @@ func (s *Sim) compile() error {
 		s.compileCell(c)
 	}
 	s.fold()
+	s.specialize()
 	addConst := func(v []uint64, w int) int32 {
 		o := int32(len(s.consts))
 		s.consts = append(s.consts, make([]uint64, hdl.Words(w))...)
@@ -422,7 +440,57 @@ func (s *Sim) exec(prog []inst) {
 			}
 		case nWide:
 			s.execWide(&s.wide[in.a])
+		case nAddK:
+			st[in.dst] = (st[in.a] + in.k) & in.mask
+		case nSubK:
+			st[in.dst] = (st[in.a] - in.k) & in.mask
+		case nRSubK:
+			st[in.dst] = (in.k - st[in.a]) & in.mask
+		case nAndK:
+			st[in.dst] = st[in.a] & in.k
+		case nOrK:
+			st[in.dst] = st[in.a] | in.k
+		case nXorK:
+			st[in.dst] = st[in.a] ^ in.k
+		case nEqK:
+			st[in.dst] = b2u(st[in.a] == in.k)
+		case nNeK:
+			st[in.dst] = b2u(st[in.a] != in.k)
+		case nLtUK:
+			st[in.dst] = b2u(st[in.a] < in.k)
+		case nLeUK:
+			st[in.dst] = b2u(st[in.a] <= in.k)
+		case nGtUK:
+			st[in.dst] = b2u(st[in.a] > in.k)
+		case nGeUK:
+			st[in.dst] = b2u(st[in.a] >= in.k)
 		}
+	}
+}
+
+// specialize rewrites two-operand instructions with one constant operand
+// into their ...K forms (the constant moves into the instruction).
+func (s *Sim) specialize() {
+	type form struct{ bConst, aConst opcode } // 0: no form
+	forms := map[opcode]form{
+		nAdd: {nAddK, nAddK}, nSub: {nSubK, nRSubK}, nAnd: {nAndK, nAndK}, nOr: {nOrK, nOrK}, nXor: {nXorK, nXorK},
+		nEq: {nEqK, nEqK}, nNe: {nNeK, nNeK}, nLtU: {nLtUK, nGtUK}, nLeU: {nLeUK, nGeUK},
+	}
+	for i := range s.prog {
+		in := &s.prog[i]
+		f, ok := forms[in.op]
+		if !ok {
+			continue
+		}
+		switch {
+		case s.konst[in.b]:
+			in.op, in.k = f.bConst, s.st[in.b]
+		case s.konst[in.a]:
+			in.op, in.k, in.a = f.aConst, s.st[in.a], in.b
+		default:
+			continue
+		}
+		in.b = -1
 	}
 }
 
@@ -440,7 +508,8 @@ func (s *Sim) operands(in *inst) []int32 {
 			r = append(r, op.valid)
 		}
 		return r
-	case nCopy, nNot, nShl, nShr, nSra, nRedAnd, nRedOr, nRedXor, nSlice, nConcat0, nConcatN, nRepl, nSext:
+	case nCopy, nNot, nShl, nShr, nSra, nRedAnd, nRedOr, nRedXor, nSlice, nConcat0, nConcatN, nRepl, nSext,
+		nAddK, nSubK, nRSubK, nAndK, nOrK, nXorK, nEqK, nNeK, nLtUK, nLeUK, nGtUK, nGeUK:
 		return []int32{in.a}
 	case nMux:
 		return []int32{in.a, in.b, in.c}
