@@ -77,7 +77,7 @@ func Core(c Config) (*hdl.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	xbMod, err := fabric.Crossbar(fabric.CrossbarConfig{Inputs: w.N, Outputs: w.N, DataWidth: 8, Depth: c.FabricDepth, PacketMode: true})
+	xbMod, err := fabric.Crossbar(fabric.CrossbarConfig{Inputs: w.N, Outputs: w.N, DataWidth: 17, Depth: c.FabricDepth, PacketMode: true})
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +131,9 @@ func Core(c Config) (*hdl.Module, error) {
 		hdr                 hdl.Value // 104 bits of the slot being processed: tag | switch header
 		plen                hdl.Value
 		phdr                [2]*hdl.Signal
-		ov, ol, osel, obyte *hdl.Signal
-		memrd               hdl.Value
+		ov, ol, ohalf, opar *hdl.Signal
+		osel, obyte         [2]*hdl.Signal
+		memE, memO          hdl.Value
 		jdest               *hdl.Signal
 	}
 	ins := make([]*inPort, N)
@@ -221,36 +222,57 @@ func Core(c Config) (*hdl.Module, error) {
 		ip.jdest = jdest
 		jcpu := hdl.Eq(jdest, k(uint64(P), JDB))
 
-		// Sender: frame bytes into the fabric, one per cycle. Index kk of
-		// the outgoing frame: the reason byte (CPU frames only), then the
-		// 13 bytes of phdr (tag or ingress interface, switch header), then
-		// the payload from the slot.
+		// Sender: the frame into the fabric as cells of two bytes (the
+		// fabric runs at twice the link rate, so that frames from several
+		// inputs queue at the egress shaper rather than at the inputs).
+		// Byte kk of the outgoing frame is the reason byte (CPU frames
+		// only), then the 13 bytes of phdr (tag or ingress interface,
+		// switch header), then the payload from the slot.
 		kk := m.Reg(pre+"k", w.BB+1)
 		total := hdl.Add(hdl.ZExt(ip.plen, w.BB+1), hdl.ZExt(jcpu, w.BB+1))
 		ip.ov = m.Reg(pre+"ov", 1)
 		ip.ol = m.Reg(pre+"ol", 1)
-		ip.osel = m.Reg(pre+"osel", 1)
-		ip.obyte = m.Reg(pre+"obyte", 8)
+		ip.ohalf = m.Reg(pre+"ohalf", 1)
+		ip.opar = m.Reg(pre+"opar", 1)
 		en := m.Wire(pre+"send_en", 1)
 		en.Drive(hdl.And(hdl.Eq(phase, k(2, 2)), hdl.Lt(kk, total), hdl.Or(hdl.Not(ip.ov), inReady[i])))
-		j := hdl.Sub(kk, hdl.ZExt(jcpu, w.BB+1))
-		isReason := hdl.And(jcpu, hdl.Eq(kk, k(0, w.BB+1)))
-		inHdr := hdl.And(hdl.Not(isReason), hdl.Lt(j, k(13, w.BB+1)))
 		var arms []hdl.Arm
 		for b := 0; b < 13; b++ {
 			arms = append(arms, hdl.When(k(uint64(b), 4), hdl.Slice(ip.hdr, 103-8*b, 96-8*b)))
 		}
-		hbyte := hdl.Case(hdl.Slice(j, 3, 0), k(0, 8), arms...)
-		ip.obyte.NextIf(en, hdl.Mux(isReason, jreason, hbyte))
-		ip.osel.NextIf(en, hdl.And(hdl.Not(isReason), hdl.Not(inHdr)))
-		ip.ol.NextIf(en, hdl.Eq(kk, hdl.Sub(total, k(1, w.BB+1))))
+		j0 := hdl.Sub(kk, hdl.ZExt(jcpu, w.BB+1))
+		for lane := 0; lane < 2; lane++ {
+			idx := hdl.Add(kk, k(uint64(lane), w.BB+1))
+			j := hdl.Sub(idx, hdl.ZExt(jcpu, w.BB+1))
+			isReason := hdl.And(jcpu, hdl.Eq(idx, k(0, w.BB+1)))
+			inHdr := hdl.And(hdl.Not(isReason), hdl.Lt(j, k(13, w.BB+1)))
+			hbyte := hdl.Case(hdl.Slice(j, 3, 0), k(0, 8), arms...)
+			ip.obyte[lane] = m.Reg(fmt.Sprintf("%sobyte%d", pre, lane), 8)
+			ip.osel[lane] = m.Reg(fmt.Sprintf("%sosel%d", pre, lane), 1)
+			ip.obyte[lane].NextIf(en, hdl.Mux(isReason, jreason, hbyte))
+			ip.osel[lane].NextIf(en, hdl.And(hdl.Not(isReason), hdl.Not(inHdr)))
+		}
+		rest := hdl.Sub(total, kk)
+		ip.ol.NextIf(en, hdl.Le(rest, k(2, w.BB+1)))
+		ip.ohalf.NextIf(en, hdl.Eq(rest, k(1, w.BB+1)))
+		ip.opar.NextIf(en, hdl.Bit(j0, 0))
 		ip.ov.Next(hdl.Priority(ip.ov, hdl.When(en, k(1, 1)), hdl.When(inReady[i], k(0, 1))))
 		done.Drive(hdl.And(ip.ov, ip.ol, inReady[i]))
-		kk.Next(hdl.Priority(kk, hdl.When(en, inc(kk)), hdl.When(done, k(0, w.BB+1))))
+		kk.Next(hdl.Priority(kk, hdl.When(en, hdl.Add(kk, k(2, w.BB+1))), hdl.When(done, k(0, w.BB+1))))
 
-		ibuf := m.Memory(pre+"ibuf", 8, 2*w.MaxPkt)
-		ibuf.Write(hdl.And(acc, hdl.Lt(wcnt, k(uint64(w.MaxPkt), w.BB+1))), hdl.Concat(wslot, hdl.Slice(wcnt, w.OB-1, 0)), rxData)
-		ip.memrd = ibuf.ReadSync(hdl.Concat(rslot, hdl.Slice(j, w.OB-1, 0)), hdl.ReadEnable(en))
+		// The slots are two byte banks, even and odd offsets, so a cell's
+		// two bytes are read in one cycle whatever the alignment.
+		wofs := hdl.Slice(wcnt, w.OB-1, 0)
+		wen := hdl.And(acc, hdl.Lt(wcnt, k(uint64(w.MaxPkt), w.BB+1)))
+		waddr := hdl.Concat(wslot, hdl.Slice(wofs, w.OB-1, 1))
+		ibufE := m.Memory(pre+"ibuf_even", 8, w.MaxPkt)
+		ibufO := m.Memory(pre+"ibuf_odd", 8, w.MaxPkt)
+		ibufE.Write(hdl.And(wen, hdl.Not(hdl.Bit(wofs, 0))), waddr, rxData)
+		ibufO.Write(hdl.And(wen, hdl.Bit(wofs, 0)), waddr, rxData)
+		jOdd := hdl.Slice(j0, w.OB-1, 1)
+		jEven := hdl.Slice(hdl.Add(j0, k(1, w.BB+1)), w.OB-1, 1)
+		ip.memE = ibufE.ReadSync(hdl.Concat(rslot, jEven), hdl.ReadEnable(en))
+		ip.memO = ibufO.ReadSync(hdl.Concat(rslot, jOdd), hdl.ReadEnable(en))
 	}
 
 	// ---- shared header pipeline ----
@@ -374,8 +396,14 @@ func Core(c Config) (*hdl.Module, error) {
 	xb := m.Instance("u_fabric", xbMod)
 	for i := 0; i < N; i++ {
 		ip := ins[i]
+		// Lane 0 is the byte at an even offset j0 from the even bank, else
+		// from the odd bank; lane 1 the other.
+		m0 := hdl.Mux(ip.opar, ip.memO, ip.memE)
+		m1 := hdl.Mux(ip.opar, ip.memE, ip.memO)
+		b0 := hdl.Mux(ip.osel[0], m0, ip.obyte[0])
+		b1 := hdl.Mux(ip.osel[1], m1, ip.obyte[1])
 		xb.Connect(fabric.InPort(i, "valid"), ip.ov).
-			Connect(fabric.InPort(i, "data"), hdl.Mux(ip.osel, ip.memrd, ip.obyte)).
+			Connect(fabric.InPort(i, "data"), hdl.Concat(ip.ohalf, b0, b1)).
 			Connect(fabric.InPort(i, "dest"), hdl.Slice(ip.jdest, w.DB-1, 0)).
 			Connect(fabric.InPort(i, "last"), ip.ol)
 		inReady[i].(*hdl.Signal).Drive(xb.Out(fabric.InPort(i, "ready")))
@@ -404,8 +432,22 @@ func Core(c Config) (*hdl.Module, error) {
 		xb.Connect(fabric.OutPort(q, "ready"), ecan)
 		acc := m.Wire(pre+"acc", 1)
 		acc.Drive(hdl.And(ov, ecan))
-		mem := m.Memory(pre+"ring", 9, ring)
-		mem.Write(acc, hdl.Slice(wp, RB-1, 0), hdl.Concat(ol, od))
+		// A cell is {half, b0, b1}: two bytes, or one (b0) when half.
+		half := hdl.Bit(od, 16)
+		ob0, ob1 := hdl.Slice(od, 15, 8), hdl.Slice(od, 7, 0)
+		nb := hdl.Mux(half, k(1, RB+1), k(2, RB+1))
+		// The ring is two banks of {last, byte}, even and odd addresses.
+		wodd := hdl.Bit(wp, 0)
+		wlo := hdl.Slice(wp, RB-1, 1)
+		whi := hdl.Slice(hdl.Add(wp, k(1, RB+1)), RB-1, 1)
+		ringE := m.Memory(pre+"ring_even", 9, ring/2)
+		ringO := m.Memory(pre+"ring_odd", 9, ring/2)
+		w0 := hdl.Concat(hdl.And(ol, half), ob0)
+		w1 := hdl.Concat(ol, ob1)
+		two := hdl.And(acc, hdl.Not(half))
+		// b0 goes to the bank of wp, b1 to the other one (at wp+1).
+		ringE.Write(hdl.Or(hdl.And(acc, hdl.Not(wodd)), hdl.And(two, wodd)), hdl.Mux(wodd, whi, wlo), hdl.Mux(wodd, w1, w0))
+		ringO.Write(hdl.Or(hdl.And(acc, wodd), hdl.And(two, hdl.Not(wodd))), wlo, hdl.Mux(wodd, w0, w1))
 		endP := hdl.And(acc, ol)
 
 		txReady := m.Input(link(w, q, "tx", "ready"), 1)
@@ -413,7 +455,11 @@ func Core(c Config) (*hdl.Module, error) {
 		avail := hdl.Ne(rp, start)
 		ten := m.Wire(pre+"tx_en", 1)
 		ten.Drive(hdl.And(avail, hdl.Or(hdl.Not(txv), txReady)))
-		rd := mem.ReadSync(hdl.Slice(rp, RB-1, 0), hdl.ReadEnable(ten))
+		rdE := ringE.ReadSync(hdl.Slice(rp, RB-1, 1), hdl.ReadEnable(ten))
+		rdO := ringO.ReadSync(hdl.Slice(rp, RB-1, 1), hdl.ReadEnable(ten))
+		tpar := m.Reg(pre+"tpar", 1)
+		tpar.NextIf(ten, hdl.Bit(rp, 0))
+		rd := hdl.Mux(tpar, rdO, rdE)
 		rp.NextIf(ten, inc(rp))
 		txv.Next(hdl.Priority(txv, hdl.When(ten, k(1, 1)), hdl.When(txReady, k(0, 1))))
 		m.Output(link(w, q, "tx", "valid"), 1).Drive(txv)
@@ -432,8 +478,8 @@ func Core(c Config) (*hdl.Module, error) {
 		if cpuPort {
 			// The CPU port is not shaped: a frame is committed as soon as
 			// its last byte is in the ring.
-			wp.NextIf(acc, inc(wp))
-			start.NextIf(endP, inc(wp))
+			wp.NextIf(acc, hdl.Add(wp, nb))
+			start.NextIf(endP, hdl.Add(wp, nb))
 			wait.Next(k(0, 1))
 			continue
 		}
@@ -441,18 +487,21 @@ func Core(c Config) (*hdl.Module, error) {
 
 		// Arrival at the shaper: lease tag from byte 0, priority from the
 		// traffic class (bytes 11 and 12), when the last byte is in.
+		// Cells start at even offsets: byte 0 (tag) and 12 (traffic class
+		// low) are b0 of their cells, byte 11 (traffic class high) is b1.
 		ecnt := m.Reg(pre+"ecnt", w.BB)
-		ecnt.NextIf(acc, hdl.Mux(ol, k(0, w.BB), inc(ecnt)))
+		nbB := hdl.Mux(half, k(1, w.BB), k(2, w.BB))
+		ecnt.NextIf(acc, hdl.Mux(ol, k(0, w.BB), hdl.Add(ecnt, nbB)))
 		etag := m.Reg(pre+"etag", w.TB)
-		etag.NextIf(hdl.And(acc, hdl.Eq(ecnt, k(0, w.BB))), hdl.Slice(od, w.TB-1, 0))
+		etag.NextIf(hdl.And(acc, hdl.Eq(ecnt, k(0, w.BB))), hdl.Slice(ob0, w.TB-1, 0))
 		ephi := m.Reg(pre+"ephi", 7)
-		ephi.NextIf(hdl.And(acc, hdl.Eq(ecnt, k(11, w.BB))), hdl.Slice(od, 6, 0))
+		ephi.NextIf(hdl.And(acc, hdl.Eq(ecnt, k(10, w.BB))), hdl.Slice(ob1, 6, 0))
 		eplo := m.Reg(pre+"eplo", 8)
-		eplo.NextIf(hdl.And(acc, hdl.Eq(ecnt, k(12, w.BB))), od)
+		eplo.NextIf(hdl.And(acc, hdl.Eq(ecnt, k(12, w.BB))), ob0)
 		arrV := m.Reg(pre+"arr_valid", 1)
 		arrV.Next(endP)
 		arrBytes := m.Reg(pre+"arr_bytes", w.BB)
-		arrBytes.NextIf(endP, inc(ecnt))
+		arrBytes.NextIf(endP, hdl.Add(ecnt, nbB))
 		sh := m.Instance(fmt.Sprintf("u_shaper%d", q), shMod)
 		sh.Connect("arr_valid", arrV).Connect("arr_lease", etag).Connect("arr_bytes", arrBytes).
 			Connect("arr_tag", hdl.Slice(start, RB-1, 0)).
@@ -464,7 +513,7 @@ func Core(c Config) (*hdl.Module, error) {
 		vv := sh.Out("v_valid")
 		dropped := hdl.And(vv, hdl.Eq(sh.Out("v_verdict"), k(shaper.CodeDropped, 2)))
 		wait.Next(hdl.Priority(wait, hdl.When(endP, k(1, 1)), hdl.When(vv, k(0, 1))))
-		wp.Next(hdl.Priority(wp, hdl.When(dropped, start), hdl.When(acc, inc(wp))))
+		wp.Next(hdl.Priority(wp, hdl.When(dropped, start), hdl.When(acc, hdl.Add(wp, nb))))
 		start.NextIf(hdl.And(vv, hdl.Not(dropped)), wp)
 		m.Output(pre+"ev_drop", 1).Drive(dropped)
 		m.Output(pre+"ev_drop_cause", 2).Drive(sh.Out("v_cause"))

@@ -159,6 +159,8 @@ func b2u(b bool) uint64 {
 // Step runs one cycle (see Target).
 func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 	taken := make([]bool, h.n)
+	// Poke every input first, then peek: a peek after a poke re-evaluates
+	// the whole design, so interleaving them costs one evaluation each.
 	for i := 0; i < h.n; i++ {
 		var l Lane
 		if i < len(rx) {
@@ -174,6 +176,10 @@ func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 			if err := h.s.Poke(h.rxIn[4*i+2], b2u(l.Last)); err != nil {
 				return nil, nil, err
 			}
+		}
+	}
+	for i := 0; i < h.n; i++ {
+		if i < len(rx) && rx[i].Valid {
 			r, err := h.s.Peek(h.rxIn[4*i+3])
 			if err != nil {
 				return nil, nil, err

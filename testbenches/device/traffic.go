@@ -38,6 +38,7 @@ type Flow struct {
 	seq      uint32
 	lastSeq  int64
 	lostMark uint64
+	marks    []uint32 // sequence number at each period boundary
 }
 
 // frame builds the flow's next frame.
@@ -63,7 +64,11 @@ type Traffic struct {
 	T      Target
 	Flows  []*Flow
 	Period uint64  // AIMD period in cycles (default 4096)
-	Inc    float64 // AIMD additive increase in bytes per cycle (default 0.02)
+	Inc    float64 // increase per period without loss, a fraction of the rate (default 0.05)
+	Dec    float64 // multiplicative decrease on a loss (default 0.8)
+	// Timeout is how long a frame may be in flight before it counts as
+	// lost (default 16384 cycles: more than a full egress buffer's delay).
+	Timeout uint64
 	// OnOut, when set, sees every frame that leaves the device.
 	OnOut func(PortFrame)
 	// Out keeps every frame that left, per port, when Keep is set.
@@ -78,7 +83,7 @@ type Traffic struct {
 // NewTraffic prepares the driver; flows may be added before the first Step.
 func NewTraffic(t Target, flows ...*Flow) *Traffic {
 	n := t.Config().Ports + 1
-	tr := &Traffic{T: t, Flows: flows, Period: 4096, Inc: 0.02, queues: make([][][]byte, n), pos: make([]int, n), Out: map[int][]PortFrame{}}
+	tr := &Traffic{T: t, Flows: flows, Period: 4096, Inc: 0.02, Dec: 0.9, Timeout: 16384, queues: make([][][]byte, n), pos: make([]int, n), Out: map[int][]PortFrame{}}
 	return tr
 }
 
@@ -116,10 +121,23 @@ func (tr *Traffic) step() error {
 	cyc := tr.T.Cycle()
 	for _, f := range tr.Flows {
 		if tr.Period > 0 && f.Elastic && cyc > 0 && cyc%tr.Period == 0 {
+			// A loss is a sequence gap, or a frame sent more than Timeout
+			// cycles ago that has not arrived (TCP's retransmission
+			// timeout: when every frame is dropped, no later frame shows a
+			// gap).
+			f.marks = append(f.marks, f.seq)
+			if back := int((tr.Timeout + tr.Period - 1) / tr.Period); len(f.marks) > back {
+				old := int64(f.marks[len(f.marks)-1-back])
+				if f.lastSeq < old-1 {
+					f.Lost += uint64(old - 1 - f.lastSeq)
+					f.lastSeq = old - 1
+				}
+				f.marks = f.marks[len(f.marks)-back:]
+			}
 			if f.Lost > f.lostMark {
-				f.Rate /= 2
+				f.Rate *= tr.Dec
 			} else {
-				f.Rate += tr.Inc
+				f.Rate += tr.Inc*f.Rate + tr.Inc/10
 			}
 			f.Rate = min(max(f.Rate, 0.001), 1)
 			f.lostMark = f.Lost
