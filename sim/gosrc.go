@@ -3,6 +3,7 @@ package sim
 import (
 	_ "embed"
 	"fmt"
+	"go/format"
 	"sort"
 	"strings"
 
@@ -140,6 +141,10 @@ func (g *goGen) run() *GoProgram {
 	g.edge()
 	g.powerOn()
 	g.prog.Source = []byte(g.b.String())
+	// gofmt it for whoever reads it (a failure would show in go build).
+	if src, err := format.Source(g.prog.Source); err == nil {
+		g.prog.Source = src
+	}
 	return g.prog
 }
 
