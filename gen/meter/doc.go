@@ -60,7 +60,8 @@
 //	out eg_out_valid, eg_out_tc[16]                            EgressLatency cycles later
 //
 // A configuration write in cycle c applies to packets from cycle c+1 on.
-// Stage 1 looks the lease's configuration up, stage 2 compares and caps.
+// Stage 1 looks the lease's configuration up, stage 2 compares, stage 3
+// caps, then the output register.
 //
 // # Size
 //

@@ -13,7 +13,7 @@ import (
 const IngressLatency = 8
 
 // EgressLatency is the number of cycles from eg_* to eg_out_*.
-const EgressLatency = 2
+const EgressLatency = 3
 
 const generator = "gen/meter"
 
@@ -212,7 +212,6 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	// One subtractor: its borrow is the compare.
 	diff := hdl.SubW(r2, hdl.ZExt(dvD, SB+1), SB+2)
 	ge := hdl.Not(hdl.Bit(diff, SB+1))
-	rNext := hdl.Mux(ge, hdl.Slice(diff, SB, 0), r2)
 	qNext := hdl.Concat(hdl.Slice(dvQ, FB-2, 0), ge)
 	// The result is registered and written to the shadow factor one cycle
 	// after the last iteration, keeping the quotient compare's fan-out off
@@ -250,9 +249,13 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		hdl.When(tickA, hdl.Const(0, 5)),
 		hdl.When(finishing, hdl.Const(0, 5)),
 		hdl.When(dvBusy, hdl.Add(dvStep, hdl.Const(1, 5)))))
-	dvR.Next(hdl.Priority(dvR,
+	// The subtractor's borrow is the last select before the register: the
+	// other outcomes (load, shift, hold) are ready while the carry chain
+	// ripples, so the chain feeds one LUT level (Fmax).
+	dvRElse := hdl.Priority(dvR,
 		hdl.When(loading, hdl.ZExt(ldLimit, SB+1)),
-		hdl.When(iterating, rNext)))
+		hdl.When(iterating, r2))
+	dvR.Next(hdl.Mux(hdl.And(iterating, ge), hdl.Slice(diff, SB, 0), dvRElse))
 	dvD.NextIf(loading, measured)
 	dvOn.Next(hdl.Priority(dvOn,
 		hdl.When(loading, ldLimited),
@@ -342,12 +345,17 @@ func NewEgressCap(leases int) (*hdl.Module, error) {
 		deprio[i].NextIf(hit, cd)
 		capr[i].NextIf(hit, cc)
 	}
-	// Stage 1 looks the lease's configuration up, stage 2 compares and caps.
+	// Stage 1 looks the lease's configuration up, stage 2 compares, stage 3
+	// caps (the compare's carry chain and the 16-bit select in separate
+	// cycles, for Fmax).
 	d := delay(m, "s_deprio", pick(lease, sigs(deprio), 1), 1)
-	c := delay(m, "s_cap", pick(lease, sigs(capr), 15), 1)
-	sv := delay(m, "s_valid", v, 1)
-	stc := delay(m, "s_tc", tc, 1)
-	doCap := hdl.And(d, hdl.Not(hdl.Bit(stc, 15)), hdl.Gt(hdl.Slice(stc, 14, 0), c))
+	c1 := delay(m, "s_cap", pick(lease, sigs(capr), 15), 1)
+	sv1 := delay(m, "s_valid", v, 1)
+	stc1 := delay(m, "s_tc", tc, 1)
+	doCap := delay(m, "c_do", hdl.And(d, hdl.Not(hdl.Bit(stc1, 15)), hdl.Gt(hdl.Slice(stc1, 14, 0), c1)), 1)
+	c := delay(m, "c_cap", c1, 1)
+	sv := delay(m, "c_valid", sv1, 1)
+	stc := delay(m, "c_tc", stc1, 1)
 	res := hdl.Mux(doCap, hdl.Concat(hdl.Const(0, 1), c), stc)
 	m.Output("eg_out_valid", 1).Drive(delay(m, "o_valid", sv, 1))
 	m.Output("eg_out_tc", 16).Drive(delay(m, "o_tc", hdl.Mux(sv, res, hdl.Const(0, 16)), 1))

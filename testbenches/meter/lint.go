@@ -16,6 +16,10 @@ import (
 // tests (nextpnr takes over a minute for the ref4 meter).
 const PnREnv = "PKTROUTER_PNR"
 
+// PnRLogEnv names the environment variable giving a directory for the
+// place-and-route tests' Verilog and nextpnr logs (SynthOptions.LogDir).
+const PnRLogEnv = "PKTROUTER_PNR_LOG"
+
 // LintModules writes each module's files and holds them to verilator
 // --lint-only -Wall, iverilog -g2005 -Wall and yosys (lint.Check).
 func LintModules(t testing.TB, mods ...*hdl.Module) {

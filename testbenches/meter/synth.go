@@ -25,6 +25,9 @@ type SynthOptions struct {
 	SynthOnly bool
 	// TargetMHz is passed to nextpnr --freq (0 means 125, the ref4 clock).
 	TargetMHz float64
+	// LogDir, when set, receives the Verilog given to Yosys and nextpnr's
+	// log (critical paths included) as <top>.v and <top>.nextpnr.log.
+	LogDir string
 }
 
 // Figures are the results of one synthesis run.
@@ -134,6 +137,14 @@ func SynthICE40(ctx context.Context, m *hdl.Module, opt SynthOptions) (Figures, 
 		"--freq", strconv.FormatFloat(freq, 'f', -1, 64), "--timing-allow-fail"}
 	fig.Commands = append(fig.Commands, "nextpnr-ice40 "+strings.Join(args, " "))
 	out, err := run(ctx, dir, "nextpnr-ice40", args...)
+	if opt.LogDir != "" {
+		if werr := os.WriteFile(filepath.Join(opt.LogDir, fig.Top+".nextpnr.log"), []byte(out), 0o644); werr != nil {
+			return fig, werr
+		}
+		if werr := os.WriteFile(filepath.Join(opt.LogDir, fig.Top+".v"), []byte(src.String()), 0o644); werr != nil {
+			return fig, werr
+		}
+	}
 	if err != nil {
 		return fig, err
 	}

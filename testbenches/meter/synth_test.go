@@ -42,7 +42,7 @@ func TestLintRef4AndTestConfigs(t *testing.T) {
 // also places and routes them on an HX8K and logs logic cells and Fmax.
 func TestSynthICE40Ref4(t *testing.T) {
 	tooltest.Require(t, "yosys")
-	opt := SynthOptions{SynthOnly: os.Getenv(PnREnv) == ""}
+	opt := SynthOptions{SynthOnly: os.Getenv(PnREnv) == "", LogDir: os.Getenv(PnRLogEnv)}
 	if !opt.SynthOnly {
 		tooltest.Require(t, "nextpnr-ice40")
 	}

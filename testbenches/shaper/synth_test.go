@@ -27,7 +27,7 @@ func TestLint(t *testing.T) {
 // places and routes it on an HX8K and logs logic cells and Fmax.
 func TestSynthICE40Ref4(t *testing.T) {
 	tooltest.Require(t, "yosys")
-	opt := metertb.SynthOptions{SynthOnly: os.Getenv(metertb.PnREnv) == ""}
+	opt := metertb.SynthOptions{SynthOnly: os.Getenv(metertb.PnREnv) == "", LogDir: os.Getenv(metertb.PnRLogEnv)}
 	if !opt.SynthOnly {
 		tooltest.Require(t, "nextpnr-ice40")
 	}
