@@ -18,7 +18,9 @@
 // around Step, the compiled tier times its own loop. Build times (Verilator's
 // C++ build, the compiled tier's go build) are reported apart and never
 // counted in cycles/s. Icarus is timed from outside, minus the time of a
-// 1-cycle run (start-up and elaboration).
+// 1-cycle run (start-up and elaboration). The timed runs go in rounds that
+// interleave the engines, and each engine keeps its best round, so that
+// load from other processes on a shared machine distorts the ratios less.
 package simbench
 
 import (
@@ -35,7 +37,6 @@ import (
 	"time"
 
 	"github.com/pktnetwork/pktrouter/gen/blocks"
-	"github.com/pktnetwork/pktrouter/gen/hdl"
 	"github.com/pktnetwork/pktrouter/gen/verilog"
 	"github.com/pktnetwork/pktrouter/sim"
 	"github.com/pktnetwork/pktrouter/sim/compiled"
@@ -62,6 +63,7 @@ type Result struct {
 	VerilatorCycles         int     `json:"verilator_cycles"`
 	IcarusCycles            int     `json:"icarus_cycles"`
 	CheckCycles             int     `json:"check_cycles"`
+	Rounds                  int     `json:"rounds"`   // timed rounds per engine; each figure is its best round
 	Checksum                string  `json:"checksum"` // checksum:words after CheckCycles, equal on all engines
 	VerilatorVersion        string  `json:"verilator_version"`
 	IcarusVersion           string  `json:"icarus_version"`
@@ -74,10 +76,11 @@ type Result struct {
 // Options size the run. Zero values take the defaults.
 type Options struct {
 	Requesters      int // design parameter n (default 8)
-	GoCycles        int // interpreter, default 2,000,000
-	CompiledCycles  int // compiled tier, default 10,000,000
-	VerilatorCycles int // default 20,000,000
-	IcarusCycles    int // default 100,000
+	GoCycles        int // interpreter, per round, default 1,000,000
+	CompiledCycles  int // compiled tier, per round, default 5,000,000
+	VerilatorCycles int // per round, default 10,000,000
+	IcarusCycles    int // per round, default 50,000
+	Rounds          int // timed rounds per engine, interleaved; the best counts (default 3)
 	CheckCycles     int // cycles all engines run to compare results (default 10,000)
 	WorkDir         string
 	Progress        func(string) // called with a line per step; may be nil
@@ -90,17 +93,18 @@ func (o *Options) defaults() {
 		}
 	}
 	def(&o.Requesters, 8)
-	def(&o.GoCycles, 2_000_000)
-	def(&o.CompiledCycles, 10_000_000)
-	def(&o.VerilatorCycles, 20_000_000)
-	def(&o.IcarusCycles, 100_000)
+	def(&o.GoCycles, 1_000_000)
+	def(&o.CompiledCycles, 5_000_000)
+	def(&o.VerilatorCycles, 10_000_000)
+	def(&o.IcarusCycles, 50_000)
+	def(&o.Rounds, 3)
 	def(&o.CheckCycles, 10_000)
 	if o.Progress == nil {
 		o.Progress = func(string) {}
 	}
 }
 
-// Run builds the design, runs the three engines and returns their speeds.
+// Run builds the design, runs the four engines and returns their speeds.
 func Run(ctx context.Context, o Options) (Result, error) {
 	o.defaults()
 	for _, t := range []string{"verilator", "iverilog", "vvp", "yosys"} {
@@ -134,19 +138,12 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	top := d.Top.Name
 	r := Result{Design: top, GoCycles: o.GoCycles, GoCompiledCycles: o.CompiledCycles, VerilatorCycles: o.VerilatorCycles,
-		IcarusCycles: o.IcarusCycles, CheckCycles: o.CheckCycles, GoVersion: runtime.Version()}
+		IcarusCycles: o.IcarusCycles, CheckCycles: o.CheckCycles, Rounds: o.Rounds, GoVersion: runtime.Version()}
 
 	o.Progress("yosys: counting cells")
 	if r.Cells, err = cellCount(ctx, dir, srcs, top); err != nil {
 		return r, err
 	}
-
-	o.Progress("go interpreter: running")
-	goSum, goRate, err := runGo(d, o.CheckCycles, o.GoCycles)
-	if err != nil {
-		return r, err
-	}
-	r.GoInterpCyclesPerS = goRate
 
 	o.Progress("go compiled: generating and building")
 	t0 := time.Now()
@@ -156,12 +153,6 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	defer cs.Close()
 	r.GoCompiledBuildSecond = time.Since(t0).Seconds()
-	o.Progress("go compiled: running")
-	cSum, cRate, err := runCompiled(cs, o.CheckCycles, o.CompiledCycles)
-	if err != nil {
-		return r, err
-	}
-	r.GoCompiledCyclesPerS = cRate
 
 	o.Progress("verilator: building with -O3")
 	t0 = time.Now()
@@ -170,40 +161,63 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return r, err
 	}
 	r.VerilatorBuildSecond = time.Since(t0).Seconds()
-	o.Progress("verilator: running")
-	vSum, _, err := runVerilator(ctx, vbin, o.CheckCycles)
-	if err != nil {
-		return r, err
-	}
-	if _, r.VerilatorCyclesPerS, err = runVerilator(ctx, vbin, o.VerilatorCycles); err != nil {
-		return r, err
-	}
 
-	o.Progress("icarus: compiling and running")
+	o.Progress("icarus: compiling")
 	vvp, err := buildIcarus(ctx, dir, srcs, top)
 	if err != nil {
 		return r, err
 	}
-	iSum, _, err := runIcarus(ctx, vvp, o.CheckCycles)
-	if err != nil {
-		return r, err
-	}
-	_, base, err := runIcarus(ctx, vvp, 1)
-	if err != nil {
-		return r, err
-	}
-	_, full, err := runIcarus(ctx, vvp, o.IcarusCycles)
-	if err != nil {
-		return r, err
-	}
-	if full <= base {
-		return r, fmt.Errorf("icarus: %d cycles took no longer than 1 (%v vs %v): raise the cycle count", o.IcarusCycles, full, base)
-	}
-	r.IcarusCyclesPerS = float64(o.IcarusCycles-1) / (full - base).Seconds()
 
-	if goSum != vSum || goSum != iSum || goSum != cSum {
-		return r, fmt.Errorf("engines disagree after %d cycles: go interpreter %s, go compiled %s, verilator %s, icarus %s",
-			o.CheckCycles, goSum, cSum, vSum, iSum)
+	is, err := sim.NewDesign(d)
+	if err != nil {
+		return r, err
+	}
+	engines := []engine{
+		goEngine("go interpreter", o.GoCycles, &r.GoInterpCyclesPerS, interpTier{is}),
+		goEngine("go compiled", o.CompiledCycles, &r.GoCompiledCyclesPerS, cs),
+		{"verilator", o.VerilatorCycles, &r.VerilatorCyclesPerS,
+			func(n int) (string, error) {
+				sum, _, err := runVerilator(ctx, vbin, n)
+				return sum, err
+			},
+			func(n int) (float64, error) {
+				_, rate, err := runVerilator(ctx, vbin, n)
+				return rate, err
+			}},
+		{"icarus", o.IcarusCycles, &r.IcarusCyclesPerS,
+			func(n int) (string, error) {
+				sum, _, err := runIcarus(ctx, vvp, n)
+				return sum, err
+			},
+			func(n int) (float64, error) { return icarusRate(ctx, vvp, n) }},
+	}
+	var sums []string
+	goSum := ""
+	for i, e := range engines {
+		o.Progress(e.name + ": checking")
+		sum, err := e.check(o.CheckCycles)
+		if err != nil {
+			return r, fmt.Errorf("%s: %w", e.name, err)
+		}
+		sums = append(sums, e.name+" "+sum)
+		if i == 0 {
+			goSum = sum
+		} else if sum != goSum {
+			return r, fmt.Errorf("engines disagree after %d cycles: %s", o.CheckCycles, strings.Join(sums, ", "))
+		}
+	}
+	// Rounds interleave the engines, and each keeps its best round: load
+	// from other processes only ever slows a run down, and interleaving
+	// spreads it over all engines alike.
+	for round := 1; round <= o.Rounds; round++ {
+		for _, e := range engines {
+			o.Progress(fmt.Sprintf("%s: timing, round %d of %d", e.name, round, o.Rounds))
+			rate, err := e.rate(e.cycles)
+			if err != nil {
+				return r, fmt.Errorf("%s: %w", e.name, err)
+			}
+			*e.best = max(*e.best, rate)
+		}
 	}
 	r.Checksum = goSum
 	r.GoInterpOverVerilator = r.GoInterpCyclesPerS / r.VerilatorCyclesPerS
@@ -221,73 +235,98 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	return r, nil
 }
 
-// runGo returns the checksum after check cycles and the speed over n cycles.
-func runGo(d *hdl.Design, check, n int) (string, float64, error) {
-	s, err := sim.NewDesign(d)
-	if err != nil {
-		return "", 0, err
-	}
-	start := func() error {
-		if err := s.Poke("run", 0); err != nil {
-			return err
-		}
-		s.Reset()
-		return s.Poke("run", 1)
-	}
-	if err := start(); err != nil {
-		return "", 0, err
-	}
-	s.Step(check)
-	sum, err := goChecksum(s)
-	if err != nil {
-		return "", 0, err
-	}
-	s.PowerOn()
-	if err := start(); err != nil {
-		return "", 0, err
-	}
-	t := time.Now()
-	s.Step(n)
-	el := time.Since(t)
-	return sum, float64(n) / el.Seconds(), nil
+// engine is one simulator under test. check runs n cycles from reset and
+// returns the checksum; rate runs n cycles from reset and returns cycles/s
+// (build and start-up excluded).
+type engine struct {
+	name   string
+	cycles int
+	best   *float64
+	check  func(n int) (string, error)
+	rate   func(n int) (float64, error)
 }
 
-// runCompiled is runGo for the compiled tier; the program times its own
-// loop, so pipe traffic is not counted.
-func runCompiled(s *compiled.Sim, check, n int) (string, float64, error) {
+// goTier is what the benchmark needs of either Go tier.
+type goTier interface {
+	peeker
+	Poke(port string, v uint64) error
+	Reset() error
+	PowerOn() error
+	Step(n int) error
+	// Run runs n cycles and returns the time they took.
+	Run(n int) (time.Duration, error)
+}
+
+// interpTier adapts the interpreter to goTier; Run times Step.
+type interpTier struct{ s *sim.Sim }
+
+func (t interpTier) Peek(name string) (uint64, error) { return t.s.Peek(name) }
+func (t interpTier) Poke(port string, v uint64) error { return t.s.Poke(port, v) }
+func (t interpTier) Reset() error                     { t.s.Reset(); return nil }
+func (t interpTier) PowerOn() error                   { t.s.PowerOn(); return nil }
+func (t interpTier) Step(n int) error                 { t.s.Step(n); return nil }
+func (t interpTier) Run(n int) (time.Duration, error) {
+	start := time.Now()
+	t.s.Step(n)
+	return time.Since(start), nil
+}
+
+// goEngine measures a Go tier: power on, one reset cycle with run=0, then
+// run=1, the same sequence the Verilator and Icarus drivers follow. The
+// compiled tier times its own loop, so pipe traffic is not counted.
+func goEngine(name string, cycles int, best *float64, t goTier) engine {
 	start := func() error {
-		if err := s.Poke("run", 0); err != nil {
+		if err := t.PowerOn(); err != nil {
 			return err
 		}
-		if err := s.Reset(); err != nil {
+		if err := t.Poke("run", 0); err != nil {
 			return err
 		}
-		return s.Poke("run", 1)
+		if err := t.Reset(); err != nil {
+			return err
+		}
+		return t.Poke("run", 1)
 	}
-	if err := start(); err != nil {
-		return "", 0, err
-	}
-	if err := s.Step(check); err != nil {
-		return "", 0, err
-	}
-	sum, err := goChecksum(s)
+	return engine{name: name, cycles: cycles, best: best,
+		check: func(n int) (string, error) {
+			if err := start(); err != nil {
+				return "", err
+			}
+			if err := t.Step(n); err != nil {
+				return "", err
+			}
+			return goChecksum(t)
+		},
+		rate: func(n int) (float64, error) {
+			if err := start(); err != nil {
+				return 0, err
+			}
+			el, err := t.Run(n)
+			if err != nil {
+				return 0, err
+			}
+			if el <= 0 {
+				return 0, fmt.Errorf("%d cycles took no measurable time: raise the cycle count", n)
+			}
+			return float64(n) / el.Seconds(), nil
+		}}
+}
+
+// icarusRate times an n-cycle run minus a 1-cycle run (start-up and
+// elaboration).
+func icarusRate(ctx context.Context, vvp string, n int) (float64, error) {
+	_, base, err := runIcarus(ctx, vvp, 1)
 	if err != nil {
-		return "", 0, err
+		return 0, err
 	}
-	if err := s.PowerOn(); err != nil {
-		return "", 0, err
-	}
-	if err := start(); err != nil {
-		return "", 0, err
-	}
-	el, err := s.Run(n)
+	_, full, err := runIcarus(ctx, vvp, n)
 	if err != nil {
-		return "", 0, err
+		return 0, err
 	}
-	if el <= 0 {
-		return "", 0, fmt.Errorf("go compiled: %d cycles took no measurable time: raise the cycle count", n)
+	if full <= base {
+		return 0, fmt.Errorf("%d cycles took no longer than 1 (%v vs %v): raise the cycle count", n, full, base)
 	}
-	return sum, float64(n) / el.Seconds(), nil
+	return float64(n-1) / (full - base).Seconds(), nil
 }
 
 // peeker is what the checksum needs of either Go tier.
