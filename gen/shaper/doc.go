@@ -14,6 +14,9 @@
 //	out dep_valid, dep_tag, dep_lease                                 DepartLatency after the last byte is sent
 //	out backlog[BacklogBits]                                          bytes queued and not yet sent
 //
+// An arrival or configuration write on the pins in cycle c is the model's
+// of cycle c + InputLatency (an input stage; see the constants).
+//
 // v_verdict is model.Verdict (0 dropped, 1 guaranteed, 2 excess), v_cause
 // model.DropCause (0 refused, 2 guarantee overflow) for a dropped packet, 0
 // otherwise. Fields of an invalid event are 0. Cycle 0 of the model is the
@@ -36,6 +39,15 @@
 // burst) for arrivals from cycle t+1.
 //
 // # Structure
+//
+// The input stage registers the arrival and the configuration write and
+// computes, a cycle ahead, what depends only on the arriving packet or on
+// configuration registers: the lease as one-hot, n + Depth(rank), the
+// integer green threshold burst - n and need - rate of the arriving lease
+// (against the configuration the decision cycle will see). The decision
+// cycle then picks the lease's deficit by AND-OR, compares its integer part
+// (tokens >= n << F needs no fraction compare beyond "is it zero"), and
+// selects among precomputed outcomes.
 //
 // The drop rule is the model's: an excess packet is admitted when
 // backlog + len <= max(ExcessLimit - Depth(rank), MaxPacketBytes), computed

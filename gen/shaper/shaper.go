@@ -11,11 +11,16 @@ import (
 
 const generator = "gen/shaper"
 
+// InputLatency is the input stage: an arrival on arr_* (a configuration
+// write on cfg_*) in cycle c is the model's arrival (SetLease) of model
+// cycle c + InputLatency, model cycle 0 being the first cycle after rst.
 // VerdictLatency is the number of cycles from an arrival on arr_* to its
-// verdict on v_*; DepartLatency the number from the cycle a packet's last
-// byte is sent to its dep_* event.
+// verdict on v_*; DepartLatency the number from the model cycle in which a
+// packet's last byte is sent to its dep_* event. The backlog output in
+// cycle h is the model's backlog at the start of model cycle h.
 const (
-	VerdictLatency = 1
+	InputLatency   = 1
+	VerdictLatency = InputLatency + 1
 	DepartLatency  = 1
 )
 
@@ -158,33 +163,78 @@ func New(c Config) (*hdl.Module, error) {
 	m := hdl.NewGenerated(generator, "shaper",
 		hdl.P("l", L), hdl.P("buf", c.BufferBytes), hdl.P("mp", c.MaxPacketBytes), hdl.P("minp", c.MinPacketBytes),
 		hdl.P("f", c.RateFracBits), hdl.P("m", c.ClassMantissaBits), hdl.P("tag", TG))
-	arrValid := m.Input("arr_valid", 1)
-	arrLease := m.Input("arr_lease", LB)
-	arrBytes := m.Input("arr_bytes", BB)
-	arrTag := m.Input("arr_tag", TG)
-	arrPrio := m.Input("arr_prio", PrioBits)
-	cfgWe := m.Input("cfg_we", 1)
-	cfgLease := m.Input("cfg_lease", LB)
-	cfgRate := m.Input("cfg_rate", RB)
-	cfgBurst := m.Input("cfg_burst", BLB)
+	pinValid := m.Input("arr_valid", 1)
+	pinLease := m.Input("arr_lease", LB)
+	pinBytes := m.Input("arr_bytes", BB)
+	pinTag := m.Input("arr_tag", TG)
+	pinPrio := m.Input("arr_prio", PrioBits)
+	pinWe := m.Input("cfg_we", 1)
+	pinCfgLease := m.Input("cfg_lease", LB)
+	pinRate := m.Input("cfg_rate", RB)
+	pinBurst := m.Input("cfg_burst", BLB)
+
+	// Input stage: the arrival and the configuration write are registered
+	// (InputLatency), and what depends on the arriving packet alone or on
+	// configuration registers is computed here, a cycle ahead of the
+	// decision: the lease as one-hot, n + Depth(rank), and the bucket
+	// operands of the arriving lease against the configuration the decision
+	// cycle will see (this cycle's write included).
+	stage := func(name string, v hdl.Value) *hdl.Signal {
+		r := m.Reg(name, v.Width())
+		r.Next(v)
+		return r
+	}
+	arrValid := stage("s_arr_valid", pinValid)
+	arrLease := stage("s_arr_lease", pinLease)
+	arrBytes := stage("s_arr_bytes", pinBytes)
+	arrTag := stage("s_arr_tag", pinTag)
+	cfgWe := stage("s_cfg_we", pinWe)
+	cfgLease := stage("s_cfg_lease", pinCfgLease)
+	cfgRate := stage("s_cfg_rate", pinRate)
+	cfgBurst := stage("s_cfg_burst", pinBurst)
+	ohBits := make([]hdl.Value, L)
+	for i := range ohBits {
+		ohBits[L-1-i] = hdl.Eq(pinLease, hdl.Const(uint64(i), LB))
+	}
+	arrOH := stage("s_arr_onehot", hdl.Concat(ohBits...))
+	DB := int(lay.DepthBits)
+	arrX := stage("s_arr_x", hdl.AddW(hdl.ZExt(pinBytes, DB), depthOf(c, lay, pinLease, pinPrio), DB+1))
 
 	// Lease configuration and buckets. Lease 0, the free lease, has no
 	// registers: its rate, burst and tokens are constant 0 and cannot be
 	// written. A bucket is kept as its deficit D = (burst << F) - tokens,
 	// so the refill is one subtract whose borrow is the clamp.
-	rate := make([]hdl.Value, L)
 	capr := make([]hdl.Value, L) // burst << F
 	def := make([]hdl.Value, L)
 	defR := make([]*hdl.Signal, L)
 	rateR := make([]*hdl.Signal, L)
 	burstR := make([]*hdl.Signal, L)
-	rate[0], capr[0], def[0] = hdl.Const(0, RB), hdl.Const(0, TKB), hdl.Const(0, TKB)
+	capr[0], def[0] = hdl.Const(0, TKB), hdl.Const(0, TKB)
 	for i := 1; i < L; i++ {
 		rateR[i] = m.Reg(fmt.Sprintf("rate%d", i), RB)
 		burstR[i] = m.Reg(fmt.Sprintf("burst%d", i), BLB)
 		defR[i] = m.Reg(fmt.Sprintf("deficit%d", i), TKB)
-		rate[i], capr[i], def[i] = rateR[i], hdl.Concat(burstR[i], hdl.Const(0, F)), defR[i]
+		capr[i], def[i] = hdl.Concat(burstR[i], hdl.Const(0, F)), defR[i]
 	}
+	// The configuration the decision cycle sees: this cycle's write applied.
+	hitNow := make([]hdl.Value, L)
+	burstNext := make([]hdl.Value, L)
+	rateNext := make([]hdl.Value, L)
+	burstNext[0], rateNext[0], hitNow[0] = hdl.Const(0, BLB), hdl.Const(0, RB), hdl.Const(0, 1)
+	for i := 1; i < L; i++ {
+		hitNow[i] = hdl.And(cfgWe, hdl.Eq(cfgLease, hdl.Const(uint64(i), LB)))
+		burstNext[i] = hdl.Mux(hitNow[i], cfgBurst, burstR[i])
+		rateNext[i] = hdl.Mux(hitNow[i], cfgRate, rateR[i])
+	}
+	sw := TKB + 2 // signed width of the bucket arithmetic
+	sx := func(v hdl.Value) hdl.Value { return hdl.ZExt(v, sw) }
+	pinNeed := hdl.ZExt(hdl.Concat(pinBytes, hdl.Const(0, F)), TKB) // n << F
+	// green needs tokens >= n << F, i.e. D <= (burst - n) << F: only the
+	// integer part of the threshold is kept (BLB+1 bits, top bit its sign).
+	arrThr := stage("s_arr_thr", hdl.SubW(pick(pinLease, burstNext, BLB), hdl.ZExt(pinBytes, BLB), BLB+1))
+	// need - rate of the arriving lease, two's complement in sw bits.
+	arrNR := stage("s_arr_nr", hdl.Sub(sx(pinNeed), sx(pick(pinLease, rateNext, RB))))
+
 	backlog := m.Reg("backlog_q", BLB)
 	excessLimit := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
 	admCum := m.Reg("adm_offset", OB)
@@ -195,21 +245,33 @@ func New(c Config) (*hdl.Module, error) {
 	clamp0 := func(x hdl.Value) hdl.Value {
 		return hdl.Mux(hdl.Bit(x, x.Width()-1), hdl.Const(0, TKB), hdl.Slice(x, TKB-1, 0))
 	}
-	sw := TKB + 2 // signed width of the bucket arithmetic
 
-	// Admission. Green: tokens >= need, i.e. D <= (burst << F) - need.
+	// Admission. Green: tokens >= need, i.e. D <= (burst - n) << F, i.e.
+	// int(D) < burst - n, or int(D) == burst - n with no fraction.
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlog, n, BLB+1)
 	need := hdl.ZExt(hdl.Concat(arrBytes, hdl.Const(0, F)), TKB) // n << F
-	dl := pick(arrLease, def, TKB)
-	thr := hdl.SubW(pick(arrLease, capr, TKB), need, TKB+1)
-	green := hdl.And(hdl.Not(hdl.Bit(thr, TKB)), hdl.Le(dl, hdl.Slice(thr, TKB-1, 0)))
+	var dlTerms []hdl.Value // the arriving lease's deficit, picked by the one-hot
+	for i := 1; i < L; i++ {
+		dlTerms = append(dlTerms, hdl.Mux(hdl.Bit(arrOH, i), def[i], hdl.Const(0, TKB)))
+	}
+	var dl hdl.Value = hdl.Const(0, TKB)
+	switch len(dlTerms) {
+	case 0:
+	case 1:
+		dl = dlTerms[0]
+	default:
+		dl = hdl.Or(dlTerms[0], dlTerms[1], dlTerms[2:]...)
+	}
+	dInt := hdl.Slice(dl, TKB-1, F)
+	tInt := hdl.Slice(arrThr, BLB-1, 0)
+	green := hdl.And(hdl.Not(hdl.Bit(arrThr, BLB)), hdl.Or(hdl.Lt(dInt, tInt),
+		hdl.And(hdl.Eq(dInt, tInt), hdl.Not(hdl.OrR(hdl.Slice(dl, F-1, 0))))))
 	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
 	// Excess admission: backlog + n <= max(E - Depth(rank), Floor), as
 	// backlog + (n + Depth) <= E or backlog + n <= Floor (equivalent because
-	// Floor <= E). n + Depth is a function of the arriving packet alone.
-	DB := int(lay.DepthBits)
-	x := hdl.AddW(hdl.ZExt(arrBytes, DB), depthOf(c, lay, arrLease, arrPrio), DB+1)
+	// Floor <= E). n + Depth was computed in the input stage.
+	x := arrX
 	sumW := max(BLB, DB+1) + 1
 	fits := hdl.Or(
 		hdl.Le(hdl.AddW(hdl.ZExt(backlog, sumW), hdl.ZExt(x, sumW), sumW), hdl.ZExt(excessLimit, sumW)),
@@ -227,8 +289,7 @@ func New(c Config) (*hdl.Module, error) {
 	//   no write: D' = max(D + take - rate, 0)
 	//   write:    D' = max((burst' << F) - rate' - (tokens - take), 0).
 	// Every outcome is computed beside the decision, which only selects.
-	sx := func(v hdl.Value) hdl.Value { return hdl.ZExt(v, sw) }
-	takeD := clamp0(hdl.Add(sx(dl), hdl.Sub(sx(need), sx(pick(arrLease, rate, RB)))))
+	takeD := clamp0(hdl.Add(sx(dl), arrNR))
 	wl := cfgLease
 	wTook := hdl.And(admitG, hdl.Eq(arrLease, wl))
 	// Both write outcomes (with and without a take on the written lease)
@@ -240,13 +301,12 @@ func New(c Config) (*hdl.Module, error) {
 		clamp0(hdl.Sub(room, tNow)))
 	var sumOld []hdl.Value
 	for i := 1; i < L; i++ {
-		idx := hdl.Const(uint64(i), LB)
-		hit := hdl.And(cfgWe, hdl.Eq(cfgLease, idx))
+		hit := hitNow[i]
 		rateR[i].NextIf(hit, cfgRate)
 		burstR[i].NextIf(hit, cfgBurst)
 		sumOld = append(sumOld, hdl.Mux(hit, burstR[i], hdl.Const(0, BLB)))
 		refillD := clamp0(hdl.SubW(defR[i], rateR[i], TKB+1))
-		took := hdl.And(admitG, hdl.Eq(arrLease, idx))
+		took := hdl.And(admitG, hdl.Bit(arrOH, i))
 		defR[i].Next(hdl.Priority(refillD,
 			hdl.When(hit, writeD),
 			hdl.When(took, takeD)))

@@ -44,7 +44,9 @@ func (o *observer) Dropped(cycle uint64, p model.Packet, cause model.DropCause, 
 
 // Model is model/shaper as a cycle-level engine for the block New(c)
 // builds (see gen/shaper's timing). rst starts a fresh port; the first cycle
-// after rst is model cycle 0.
+// after rst is model cycle 0. The block's input stage is modelled as such:
+// the engine hands the model each row's arrival and configuration write
+// gen/shaper.InputLatency (1) rows later, as the block's core sees them.
 func Model(c genshaper.Config) tb.Func {
 	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
 		ic, oc := cols(d.Inputs()), cols(d.Outputs())
@@ -63,6 +65,12 @@ func Model(c genshaper.Config) tb.Func {
 		if err := fresh(); err != nil {
 			return nil, err
 		}
+		// The row of the previous cycle, as the input stage holds it.
+		type row struct {
+			valid, lease, tag, prio, bytes uint64
+			we, wlease, rate, burst        uint64
+		}
+		var held row
 		return func(in, out tb.Row) error {
 			if err := port.AdvanceTo(h); err != nil {
 				return err
@@ -85,26 +93,30 @@ func Model(c genshaper.Config) tb.Func {
 			out.Set(oc["backlog"], uint64(port.Backlog()))
 			obs.deps, obs.depAt = obs.deps[:0], obs.depAt[:0]
 			if in.Bool(ic["rst"]) {
+				held = row{}
 				return fresh()
 			}
+			cur := held
+			held = row{valid: in.Uint64(ic["arr_valid"]), lease: in.Uint64(ic["arr_lease"]), tag: in.Uint64(ic["arr_tag"]),
+				prio: in.Uint64(ic["arr_prio"]), bytes: in.Uint64(ic["arr_bytes"]),
+				we: in.Uint64(ic["cfg_we"]), wlease: in.Uint64(ic["cfg_lease"]), rate: in.Uint64(ic["cfg_rate"]), burst: in.Uint64(ic["cfg_burst"])}
 			pend = verdict{}
-			if in.Bool(ic["arr_valid"]) {
-				p := model.Packet{ID: in.Uint64(ic["arr_tag"]), Lease: int(in.Uint64(ic["arr_lease"])),
-					Priority: uint16(in.Uint64(ic["arr_prio"])), Bytes: uint32(in.Uint64(ic["arr_bytes"]))}
+			if cur.valid == 1 {
+				p := model.Packet{ID: cur.tag, Lease: int(cur.lease), Priority: uint16(cur.prio), Bytes: uint32(cur.bytes)}
 				obs.drops = obs.drops[:0]
 				v, err := port.Arrive(h, p)
 				if err != nil {
-					return fmt.Errorf("cycle %d: %w", in.Cycle(), err)
+					return fmt.Errorf("cycle %d: %w", in.Cycle()-1, err)
 				}
 				pend = verdict{valid: 1, verdict: uint64(v), tag: p.ID}
 				if v == model.Dropped {
 					pend.cause = uint64(obs.drops[0])
 				}
 			}
-			if in.Bool(ic["cfg_we"]) {
-				lc := model.LeaseConfig{Rate: in.Uint64(ic["cfg_rate"]), Burst: uint32(in.Uint64(ic["cfg_burst"]))}
-				if err := port.SetLease(h, int(in.Uint64(ic["cfg_lease"])), lc); err != nil {
-					return fmt.Errorf("cycle %d: %w", in.Cycle(), err)
+			if cur.we == 1 {
+				lc := model.LeaseConfig{Rate: cur.rate, Burst: uint32(cur.burst)}
+				if err := port.SetLease(h, int(cur.wlease), lc); err != nil {
+					return fmt.Errorf("cycle %d: %w", in.Cycle()-1, err)
 				}
 			}
 			h++
