@@ -251,7 +251,7 @@ func New(c Config) (*hdl.Module, error) {
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlog, n, BLB+1)
 	need := hdl.ZExt(hdl.Concat(arrBytes, hdl.Const(0, F)), TKB) // n << F
-	var dlTerms []hdl.Value // the arriving lease's deficit, picked by the one-hot
+	var dlTerms []hdl.Value                                      // the arriving lease's deficit, picked by the one-hot
 	for i := 1; i < L; i++ {
 		dlTerms = append(dlTerms, hdl.Mux(hdl.Bit(arrOH, i), def[i], hdl.Const(0, TKB)))
 	}
