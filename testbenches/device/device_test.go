@@ -69,24 +69,7 @@ func both(t *testing.T, setup Setup, cycles uint64, mk func(Target) *Traffic) (h
 func TestFramesMatchModel(t *testing.T) {
 	cfg := gendev.Ref4.Config
 	setup := Build(cfg, []ISP{ispA, ispB})
-	absent, err := Path(label.V358, cfg.Interface(3, 5))
-	if err != nil {
-		t.Fatal(err)
-	}
-	malformed := []byte{1}
-	malformed = label.Header{Label: absent, Version: 1, TrafficClass: 0x8001}.AppendTo(malformed)
-	malformed = append(malformed, make([]byte, 30)...)
-	self := append([]byte{1}, label.Header{Label: 1, Version: 1, TrafficClass: 0x8002}.AppendTo(nil)...)
-	self = append(self, 1, 2, 3, 4, 5)
-	hw, md := both(t, setup, 6000, func(tg Target) *Traffic {
-		fa, _ := ispA.Flow(cfg, 1, 100, 0.2, false)
-		fb, _ := ispB.Flow(cfg, 2, 60, 0.2, false)
-		tr := NewTraffic(tg, fa, fb)
-		tr.Send(0, malformed)
-		tr.Send(1, self)
-		tr.Send(3, []byte{0, 1, 2}) // runt
-		return tr
-	})
+	hw, md := both(t, setup, 6000, func(tg Target) *Traffic { return mixed(t, tg) })
 	for p := 0; p <= cfg.Ports; p++ {
 		a, b := hw.Out[p], md.Out[p]
 		if len(a) != len(b) {
@@ -106,6 +89,29 @@ func TestFramesMatchModel(t *testing.T) {
 	if n := len(md.Out[cfg.Ports]); n != 2 {
 		t.Fatalf("model sent %d frames to the CPU, want 2", n)
 	}
+}
+
+// mixed is light traffic of every kind: two ISPs' flows, a malformed
+// label (an absent interface), a frame to self and a runt.
+func mixed(t *testing.T, tg Target) *Traffic {
+	t.Helper()
+	cfg := tg.Config()
+	absent, err := Path(label.V358, cfg.Interface(3, 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	malformed := []byte{1}
+	malformed = label.Header{Label: absent, Version: 1, TrafficClass: 0x8001}.AppendTo(malformed)
+	malformed = append(malformed, make([]byte, 30)...)
+	self := append([]byte{1}, label.Header{Label: 1, Version: 1, TrafficClass: 0x8002}.AppendTo(nil)...)
+	self = append(self, 1, 2, 3, 4, 5)
+	fa, _ := ispA.Flow(cfg, 1, 100, 0.2, false)
+	fb, _ := ispB.Flow(cfg, 2, 61, 0.2, false)
+	tr := NewTraffic(tg, fa, fb)
+	tr.Send(0, malformed)
+	tr.Send(1, self)
+	tr.Send(3, []byte{0, 1, 2}) // runt
+	return tr
 }
 
 // compareCounters holds the hardware's event counts to the model's

@@ -8,6 +8,7 @@ import (
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	model "github.com/pktnetwork/pktrouter/model/device"
 	"github.com/pktnetwork/pktrouter/sim"
+	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
 
 // Lane is one port's byte-stream input in one cycle.
@@ -51,6 +52,9 @@ type HW struct {
 	Stats  []model.Counters     // per lease element, counted from events
 	PStats []model.PortCounters // per port
 	vcd    io.Writer
+
+	recPorts []tb.Port
+	rec      *tb.Stimulus
 }
 
 // NewHW builds the core for cfg, applies setup through the configuration
@@ -68,11 +72,21 @@ func NewHW(cfg gendev.Config, setup Setup) (*HW, error) {
 }
 
 // NewHWDesign is NewHW for an already built core (tests share one build).
-func NewHWDesign(cfg gendev.Config, d *hdl.Design, setup Setup) (*HW, error) {
-	return newHW(cfg, d, setup)
+func NewHWDesign(cfg gendev.Config, d *hdl.Design, setup Setup, opts ...Option) (*HW, error) {
+	return newHW(cfg, d, setup, opts...)
 }
 
-func newHW(cfg gendev.Config, d *hdl.Design, setup Setup) (*HW, error) {
+// Option changes how NewHWDesign sets up the simulation.
+type Option func(*HW)
+
+// Recording makes the HW append every cycle's inputs (in the order of
+// ports, rst included) to st, from the reset cycle on, so the same run
+// can be replayed on Verilator and Icarus (testbenches/tb).
+func Recording(ports []tb.Port, st *tb.Stimulus) Option {
+	return func(h *HW) { h.recPorts, h.rec = ports, st }
+}
+
+func newHW(cfg gendev.Config, d *hdl.Design, setup Setup, opts ...Option) (*HW, error) {
 	s, err := sim.NewDesign(d)
 	if err != nil {
 		return nil, err
@@ -87,6 +101,20 @@ func newHW(cfg gendev.Config, d *hdl.Design, setup Setup) (*HW, error) {
 		}
 		h.rxIn = append(h.rxIn, rx+"valid", rx+"data", rx+"last", rx+"ready")
 		h.txOut = append(h.txOut, tx+"valid", tx+"data", tx+"last", tx+"ready")
+	}
+	for _, o := range opts {
+		o(h)
+	}
+	if h.rec != nil {
+		row := make([]uint64, len(h.recPorts))
+		for i, p := range h.recPorts {
+			if p.Name == sim.RstPort {
+				row[i] = 1
+			}
+		}
+		if err := h.rec.Append(row...); err != nil {
+			return nil, err
+		}
 	}
 	s.Reset()
 	for i := 0; i < n; i++ {
@@ -203,6 +231,17 @@ func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 	}
 	if err := h.events(); err != nil {
 		return nil, nil, err
+	}
+	if h.rec != nil {
+		row := make([]uint64, len(h.recPorts))
+		for i, p := range h.recPorts {
+			if p.Name != sim.RstPort {
+				row[i], _ = h.s.Peek(p.Name)
+			}
+		}
+		if err := h.rec.Append(row...); err != nil {
+			return nil, nil, err
+		}
 	}
 	h.s.Step(1)
 	return taken, out, nil
