@@ -6,8 +6,8 @@
 // require identical traces, so the RTL equals the model bit for bit and cycle
 // for cycle.
 //
-// It also holds the helpers the shaper's testbench shares: NewBench and
-// GoSim (any gen/hdl module as a tb design and Go-simulator engine),
+// The design and its Go-simulator engine come from testbenches/gosim, the
+// shared adapter. It also holds the helpers the shaper's testbench shares:
 // LintModules (verilator, iverilog, yosys), and the synthesis flow
 // SynthICE40 / SynthRef4 (yosys synth_ice40 + nextpnr-ice40 on an HX8K,
 // every port registered at the pins by Registered), whose Figures the CLI
@@ -17,78 +17,14 @@
 package meter
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/pktnetwork/pktrouter/gen/hdl"
 	genmeter "github.com/pktnetwork/pktrouter/gen/meter"
-	"github.com/pktnetwork/pktrouter/gen/verilog"
 	model "github.com/pktnetwork/pktrouter/model/meter"
-	"github.com/pktnetwork/pktrouter/sim"
+	"github.com/pktnetwork/pktrouter/testbenches/gosim"
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
-
-// Bench is a built block ready for tb engines: the tb.Design (rst first,
-// then the module's ports) and the built netlist for the Go simulator.
-type Bench struct {
-	Design tb.Design
-	Built  *hdl.Design
-}
-
-// NewBench builds m, emits its Verilog and lists its ports.
-func NewBench(m *hdl.Module) (Bench, error) {
-	d, err := m.Build()
-	if err != nil {
-		return Bench{}, err
-	}
-	var src bytes.Buffer
-	if err := verilog.EmitDesign(&src, d, verilog.Options{}); err != nil {
-		return Bench{}, err
-	}
-	ports := []tb.Port{{Name: "rst", Width: 1}}
-	for _, p := range d.Top.Ports {
-		ports = append(ports, tb.Port{Name: p.Name, Width: d.Top.Nets[p.Net].Width, Output: p.Dir == hdl.Out})
-	}
-	return Bench{Design: tb.Design{Top: d.Top.Name, Source: src.String(), Clock: tb.Clk, Ports: ports}, Built: d}, nil
-}
-
-// GoSim is the Go simulator as a tb engine. The rst column drives the
-// simulator's reset.
-func (b Bench) GoSim() tb.Func {
-	return tb.Func{Label: "gosim", New: func(d tb.Design) (tb.StepFunc, error) {
-		s, err := sim.NewDesign(b.Built)
-		if err != nil {
-			return nil, err
-		}
-		ins, outs := d.Inputs(), d.Outputs()
-		return func(in, out tb.Row) error {
-			rst := false
-			for i, p := range ins {
-				if p.Name == "rst" {
-					rst = in.Bool(i)
-					continue
-				}
-				if err := s.PokeWide(p.Name, in.Words(i)); err != nil {
-					return err
-				}
-			}
-			for i, p := range outs {
-				v, err := s.PeekWide(p.Name)
-				if err != nil {
-					return err
-				}
-				out.SetWords(i, v)
-			}
-			if rst {
-				s.Reset()
-			} else {
-				s.Step(1)
-			}
-			return nil
-		}, nil
-	}}
-}
 
 // col finds named columns of a row's ports once.
 type cols map[string]int
@@ -192,7 +128,7 @@ type Traffic struct {
 // 1, then random packets (valid lease, 1..MaxPacketBytes bytes) and random
 // valid configuration writes whose limits are spread over many octaves so
 // scaling both happens and does not.
-func RandomIngress(b Bench, cfg model.Config, tr Traffic, rng *rand.Rand) (tb.Stimulus, error) {
+func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand) (tb.Stimulus, error) {
 	f, err := cfg.Format()
 	if err != nil {
 		return tb.Stimulus{}, err

@@ -8,6 +8,7 @@ import (
 	genmeter "github.com/pktnetwork/pktrouter/gen/meter"
 	"github.com/pktnetwork/pktrouter/internal/tooltest"
 	model "github.com/pktnetwork/pktrouter/model/meter"
+	"github.com/pktnetwork/pktrouter/testbenches/gosim"
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
 
@@ -23,13 +24,13 @@ var configs = []struct {
 	{"odd", model.Config{ClockHz: 125_000_000, TickCycles: 60, K: 3, BytesPerCycle: 1, MaxPacketBytes: 100, Leases: 3}},
 }
 
-func ingressBench(t *testing.T, cfg model.Config) Bench {
+func ingressBench(t *testing.T, cfg model.Config) *gosim.Bench {
 	t.Helper()
 	m, err := genmeter.NewIngress(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := NewBench(m)
+	b, err := gosim.New(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestIngressRTLEqualsModel(t *testing.T) {
 					t.Fatal(err)
 				}
 				var scaled int
-				if _, err := tb.RunAll(context.Background(), b.Design, s, IngressModel(c.cfg, &scaled), b.GoSim()); err != nil {
+				if _, err := tb.RunAll(context.Background(), b.Design, s, IngressModel(c.cfg, &scaled), b.Engine()); err != nil {
 					t.Fatalf("seed %d: %v", seed, err)
 				}
 				if scaled == 0 {
@@ -78,7 +79,7 @@ func TestIngressEnginesAgree(t *testing.T) {
 				t.Fatal(err)
 			}
 			var scaled int
-			if _, err := tb.RunAll(context.Background(), b.Design, s, IngressModel(c.cfg, &scaled), b.GoSim(), tb.Icarus{}, tb.Verilator{}); err != nil {
+			if _, err := tb.RunAll(context.Background(), b.Design, s, IngressModel(c.cfg, &scaled), b.Engine(), tb.Icarus{}, tb.Verilator{}); err != nil {
 				t.Fatal(err)
 			}
 			if scaled == 0 {
@@ -88,7 +89,7 @@ func TestIngressEnginesAgree(t *testing.T) {
 	}
 }
 
-func egressStimulus(t *testing.T, b Bench, leases, cycles int, rng *rand.Rand) tb.Stimulus {
+func egressStimulus(t *testing.T, b *gosim.Bench, leases, cycles int, rng *rand.Rand) tb.Stimulus {
 	t.Helper()
 	s, err := b.Design.NewStimulus(cycles)
 	if err != nil {
@@ -122,12 +123,12 @@ func TestEgressCapRTLEqualsModel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := NewBench(m)
+		b, err := gosim.New(m)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s := egressStimulus(t, b, leases, 4000, rand.New(rand.NewPCG(uint64(leases), 3)))
-		engines := []tb.Engine{EgressModel(leases), b.GoSim()}
+		engines := []tb.Engine{EgressModel(leases), b.Engine()}
 		if leases == 5 && haveTools() {
 			engines = append(engines, tb.Icarus{}, tb.Verilator{})
 		}

@@ -11,20 +11,18 @@ import (
 
 	genshaper "github.com/pktnetwork/pktrouter/gen/shaper"
 	model "github.com/pktnetwork/pktrouter/model/shaper"
-	metertb "github.com/pktnetwork/pktrouter/testbenches/meter"
+	"github.com/pktnetwork/pktrouter/testbenches/gosim"
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
 
-// Bench is the built shaper with its tb design and Go simulator engine.
-type Bench = metertb.Bench
-
-// NewBench generates the shaper for c and prepares it for the engines.
-func NewBench(c genshaper.Config) (Bench, error) {
+// NewBench generates the shaper for c and prepares it for the engines
+// (testbenches/gosim: the tb design and the Go-simulator engine).
+func NewBench(c genshaper.Config) (*gosim.Bench, error) {
 	m, err := genshaper.New(c)
 	if err != nil {
-		return Bench{}, err
+		return nil, err
 	}
-	return metertb.NewBench(m)
+	return gosim.New(m)
 }
 
 type observer struct {
@@ -160,7 +158,7 @@ type Stream struct {
 // next free cycle, sizes uniform in MinPacketBytes..MaxPacketBytes, tags a
 // running count). It returns the stimulus and the guarantee each lease had
 // in the end.
-func Generate(b Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb.Stimulus, error) {
+func Generate(b *gosim.Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb.Stimulus, error) {
 	s, err := b.Design.NewStimulus(st.Cycles)
 	if err != nil {
 		return s, err

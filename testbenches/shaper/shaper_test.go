@@ -8,6 +8,7 @@ import (
 	genshaper "github.com/pktnetwork/pktrouter/gen/shaper"
 	"github.com/pktnetwork/pktrouter/internal/tooltest"
 	model "github.com/pktnetwork/pktrouter/model/shaper"
+	"github.com/pktnetwork/pktrouter/testbenches/gosim"
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
 
@@ -19,7 +20,7 @@ var testConfig = genshaper.Config{
 	TagBits:        16,
 }
 
-func bench(t *testing.T, c genshaper.Config) Bench {
+func bench(t *testing.T, c genshaper.Config) *gosim.Bench {
 	t.Helper()
 	b, err := NewBench(c)
 	if err != nil {
@@ -39,9 +40,9 @@ func rate(t *testing.T, c genshaper.Config, num, den uint64) uint64 {
 
 // run compares the model with the Go simulator (and Icarus and Verilator
 // when withTools) and returns the Go simulator's trace.
-func run(t *testing.T, b Bench, c genshaper.Config, s tb.Stimulus, withTools bool) tb.Trace {
+func run(t *testing.T, b *gosim.Bench, c genshaper.Config, s tb.Stimulus, withTools bool) tb.Trace {
 	t.Helper()
-	engines := []tb.Engine{Model(c), b.GoSim()}
+	engines := []tb.Engine{Model(c), b.Engine()}
 	if withTools {
 		engines = append(engines, tb.Icarus{}, tb.Verilator{})
 	}
