@@ -215,8 +215,11 @@ func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value) islipLogic
 	if cfg.PacketMode {
 		for i := range ni {
 			// A transferred pair stays held unless its cell ended the
-			// packet; an idle held pair keeps its hold.
-			hold[i].NextIf(hdl.OrR(matched[i]), hdl.And(matched[i], hdl.Not(eop[i])))
+			// packet; an idle held pair keeps its hold. Bit by bit: a
+			// held input can only be matched to its held output, and a
+			// free input has no hold bit set, so no OR across the row is
+			// needed (it would sit at the end of the longest path).
+			hold[i].Next(hdl.Or(hdl.And(matched[i], hdl.Not(eop[i])), hdl.And(hold[i], hdl.Not(matched[i]))))
 		}
 	}
 	return out

@@ -8,14 +8,15 @@ import (
 
 	gfabric "github.com/pktnetwork/pktrouter/gen/fabric"
 	"github.com/pktnetwork/pktrouter/internal/tooltest"
+	"github.com/pktnetwork/pktrouter/testbenches/gosim"
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
 
 // engines returns the Go-side engines plus Icarus and Verilator when full
 // is set (their tools are then required).
-func engines(t *testing.T, golden tb.Func, b Built, full bool) []tb.Engine {
+func engines(t *testing.T, golden tb.Func, b *gosim.Bench, full bool) []tb.Engine {
 	t.Helper()
-	e := []tb.Engine{golden, GoSim(b)}
+	e := []tb.Engine{golden, b.Engine()}
 	if full {
 		for _, tool := range []string{"iverilog", "vvp", "verilator"} {
 			tooltest.Require(t, tool)
@@ -75,11 +76,11 @@ func TestISLIPTraces(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := Build(m)
+			b, err := gosim.New(m)
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := b.TB.NewStimulus(c.cycles)
+			s, err := b.Design.NewStimulus(c.cycles)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +91,7 @@ func TestISLIPTraces(t *testing.T) {
 				bernoulliMatrix(t, &s, rng, "eop", n, 0.3)
 			}
 			s.SetColumn(s.Index("rst"), resetCol(c.cycles))
-			traces, err := tb.RunAll(context.Background(), b.TB, s, engines(t, ISLIPGolden(c.cfg), b, c.full)...)
+			traces, err := tb.RunAll(context.Background(), b.Design, s, engines(t, ISLIPGolden(c.cfg), b, c.full)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,12 +182,12 @@ func TestCrossbarTraces(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := Build(m)
+			b, err := gosim.New(m)
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := crossbarStimulus(t, b.TB, cfg, c.cycles, c.load, c.ready, uint64(cfg.Inputs*10+cfg.Depth))
-			traces, err := tb.RunAll(context.Background(), b.TB, s, engines(t, CrossbarGolden(cfg), b, c.full)...)
+			s := crossbarStimulus(t, b.Design, cfg, c.cycles, c.load, c.ready, uint64(cfg.Inputs*10+cfg.Depth))
+			traces, err := tb.RunAll(context.Background(), b.Design, s, engines(t, CrossbarGolden(cfg), b, c.full)...)
 			if err != nil {
 				t.Fatal(err)
 			}

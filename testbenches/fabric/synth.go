@@ -33,16 +33,19 @@ type SynthOptions struct {
 
 // SynthResult are the figures of one synthesis run.
 type SynthResult struct {
-	Top string // the crossbar module measured
+	Top string `json:"top"` // the crossbar module measured
 	// Yosys synth_ice40 cell counts of the whole harness.
-	LUT4, DFF, Carry, RAM int
+	LUT4  int `json:"yosys_lut4"`
+	DFF   int `json:"yosys_dff"`
+	Carry int `json:"yosys_carry"`
+	RAM   int `json:"yosys_bram"`
 	// nextpnr figures (zero with SynthOnly).
-	LogicCells     int     // ICESTORM_LC used
-	LogicCellsMax  int     // ICESTORM_LC available
-	FmaxMHz        float64 // maximum frequency of clk
-	HarnessFlops   int     // flops the measurement harness adds (see SynthICE40)
-	YosysCommand   string
-	NextpnrCommand string
+	LogicCells     int     `json:"logic_cells"`     // ICESTORM_LC used
+	LogicCellsMax  int     `json:"logic_cells_max"` // ICESTORM_LC available
+	FmaxMHz        float64 `json:"fmax_mhz"`        // maximum frequency of clk
+	HarnessFlops   int     `json:"harness_flops"`   // flops the measurement harness adds (see SynthICE40)
+	YosysCommand   string  `json:"yosys_command"`
+	NextpnrCommand string  `json:"nextpnr_command,omitempty"`
 }
 
 // SynthICE40 measures the crossbar cfg describes on an iCE40 (HX8K by
