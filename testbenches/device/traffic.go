@@ -75,7 +75,7 @@ type Traffic struct {
 	Keep bool
 	Out  map[int][]PortFrame
 
-	queues [][][]byte
+	queues [][]queued
 	pos    []int
 	byID   map[uint16]*Flow
 }
@@ -83,12 +83,23 @@ type Traffic struct {
 // NewTraffic prepares the driver; flows may be added before the first Step.
 func NewTraffic(t Target, flows ...*Flow) *Traffic {
 	n := t.Config().Ports + 1
-	tr := &Traffic{T: t, Flows: flows, Period: 4096, Inc: 0.02, Dec: 0.9, Timeout: 16384, queues: make([][][]byte, n), pos: make([]int, n), Out: map[int][]PortFrame{}}
+	tr := &Traffic{T: t, Flows: flows, Period: 4096, Inc: 0.02, Dec: 0.9, Timeout: 16384, queues: make([][]queued, n), pos: make([]int, n), Out: map[int][]PortFrame{}}
 	return tr
 }
 
+// queued is a frame waiting for its port, not to start before cycle at.
+type queued struct {
+	at uint64
+	b  []byte
+}
+
 // Send queues a frame on a port.
-func (tr *Traffic) Send(port int, frame []byte) { tr.queues[port] = append(tr.queues[port], frame) }
+func (tr *Traffic) Send(port int, frame []byte) { tr.SendAt(port, 0, frame) }
+
+// SendAt queues a frame on a port that does not start before cycle at.
+func (tr *Traffic) SendAt(port int, at uint64, frame []byte) {
+	tr.queues[port] = append(tr.queues[port], queued{at, frame})
+}
 
 // Idle reports whether every port queue is empty.
 func (tr *Traffic) Idle() bool {
@@ -157,8 +168,8 @@ func (tr *Traffic) step() error {
 	}
 	rx := make([]Lane, len(tr.queues))
 	for p, q := range tr.queues {
-		if len(q) > 0 {
-			rx[p] = Lane{Valid: true, Data: q[0][tr.pos[p]], Last: tr.pos[p] == len(q[0])-1}
+		if len(q) > 0 && (tr.pos[p] > 0 || q[0].at <= cyc) {
+			rx[p] = Lane{Valid: true, Data: q[0].b[tr.pos[p]], Last: tr.pos[p] == len(q[0].b)-1}
 		}
 	}
 	taken, out, err := tr.T.Step(rx)
@@ -170,7 +181,7 @@ func (tr *Traffic) step() error {
 			continue
 		}
 		tr.pos[p]++
-		if tr.pos[p] == len(tr.queues[p][0]) {
+		if tr.pos[p] == len(tr.queues[p][0].b) {
 			tr.queues[p] = tr.queues[p][1:]
 			tr.pos[p] = 0
 		}
