@@ -126,17 +126,21 @@
 // is sel 2, inc0 1, inc1 0. An event naming no counter (sel or elem out of
 // range) is dropped.
 //
-// Rate: a pointer visits one source per cycle and moves one event per
-// cycle into a read-modify-write pipeline on the counter RAM (read, add,
-// write; the read port is transparent, so back-to-back events to the same
-// counters see each other's sums: forwarding, which Yosys builds on iCE40
-// as a bypass register beside the RAM). A buffered event waits at most
-// EventSources cycles plus one per bus counter read (which takes at least
-// 3 cycles), so a source that sends at most one event every
-// 2*EventSources cycles (20 at ref4) never sees ev<k>_ready 0. With an 8-bit datapath a frame takes at least 64 cycles
-// (the shaper's minimum packet), so each port's ingress and egress send at
-// most one event per 64 cycles. A bus read of a counter waits for the RAM
-// like an event and reads after every event already in the pipeline: it
+// Rate: a pointer visits one source per cycle and feeds a
+// read-modify-write pipeline on the counter RAM (read, add, write; one
+// 64-bit counter per row, so an event takes one operation per non-zero
+// increment, two for a frame). The read port is transparent, so
+// back-to-back operations on one counter see each other's sums:
+// forwarding, which Yosys builds on iCE40 as a bypass register beside the
+// RAM. A buffered event waits at most 2*EventSources cycles plus one per
+// bus counter read (which takes at least 3 cycles), so a source that sends
+// at most one event every 3*EventSources cycles (30 at ref4) never sees
+// ev<k>_ready 0. With an 8-bit datapath a frame takes at least 64 cycles
+// (the shaper's minimum packet), so one source per ingress port and one
+// per egress port is within the rate; a source shared by several ports
+// (a header pipeline serving all ingress ports) must be split per port or
+// buffered by the device. A bus read of a counter waits for the RAM like
+// an event and reads after every operation already in the pipeline: it
 // never misses an increment, and no event ever waits for the bus.
 //
 // Counters are not cleared by rst: they are zero at power-on (the RAM's

@@ -72,8 +72,8 @@ type hwLayout struct {
 	shadowRows int
 	shadowW    int            // bits per shadow row: the widest configuration word
 	maxWords   int            // words of the widest shadow block (the strobe's read-back length)
-	rowBase    map[*Block]int // counter RAM row of element 0, pair 0
-	pairStride map[*Block]int // rows per element (pairs rounded up to a power of two)
+	rowBase    map[*Block]int // counter RAM row of element 0, counter 0
+	cntStride  map[*Block]int // rows per element (counters rounded up to a power of two)
 	counterRow int            // counter RAM rows
 	sels       []eventSel     // ev<k>_sel codes, in map order
 }
@@ -103,7 +103,7 @@ func (b *Block) checkStorage() error {
 }
 
 func (m *Map) hwLayout() hwLayout {
-	l := hwLayout{shadowBase: map[*Block]int{}, rowBase: map[*Block]int{}, pairStride: map[*Block]int{}}
+	l := hwLayout{shadowBase: map[*Block]int{}, rowBase: map[*Block]int{}, cntStride: map[*Block]int{}}
 	// Shadow regions are each block's aligned address span, largest first,
 	// so a region's base is aligned to its size and the row is a bit
 	// concatenation of base and address offset.
@@ -129,12 +129,12 @@ func (m *Map) hwLayout() hwLayout {
 		}
 	}
 	for _, b := range cnt {
-		l.pairStride[b] = pow2((len(b.Fields) + 1) / 2)
+		l.cntStride[b] = pow2(len(b.Fields))
 	}
-	slices.SortStableFunc(cnt, bySpan(func(b *Block) int { return pow2(b.Count * l.pairStride[b]) }))
+	slices.SortStableFunc(cnt, bySpan(func(b *Block) int { return pow2(b.Count * l.cntStride[b]) }))
 	for _, b := range cnt {
 		l.rowBase[b] = l.counterRow
-		l.counterRow += pow2(b.Count * l.pairStride[b])
+		l.counterRow += pow2(b.Count * l.cntStride[b])
 	}
 	for _, b := range m.Blocks {
 		if b.storage() == inCounters {
@@ -448,15 +448,17 @@ func (m *Map) Module() (*hdl.Module, error) {
 		if m.counterInit != 0 { // tests start near a carry into the high word
 			rows := make([][]uint64, pow2(l.counterRow))
 			for i := range rows {
-				rows[i] = []uint64{m.counterInit, m.counterInit}
+				rows[i] = []uint64{m.counterInit}
 			}
 			init = hdl.MemInitWords(rows)
 		}
-		cnt := mod.Memory("counters", 128, pow2(l.counterRow), init)
+		// One 64-bit counter per row: an event adds to its two counters in
+		// two read-modify-write operations (one when an increment is 0),
+		// so the adder and the RAM's bypass are 64 bits wide, not 128.
+		cnt := mod.Memory("counters", 64, pow2(l.counterRow), init)
 		cntHit := mod.Wire("cnt_hit", 1)
 		cntHit.Drive(hitOf(inCounters))
 		hiWord := hdl.Bit(reqAddr, 0)
-		half := hdl.Bit(reqAddr, 1)
 		cntRead := hdl.And(act, cntHit, reading, hdl.Not(hiWord))
 		var busRowArms []hdl.Arm
 		for _, d := range decs {
@@ -464,15 +466,15 @@ func (m *Map) Module() (*hdl.Module, error) {
 			if b.storage() != inCounters {
 				continue
 			}
-			// Word w of an element: bit 0 high half, bit 1 which counter of
-			// the pair, the rest the pair.
-			ps := l.pairStride[b]
+			// Word w of an element: bit 0 the high half, the rest the
+			// counter.
+			cs := l.cntStride[b]
 			r := k(l.rowBase[b], rb)
 			if d.offBits > d.strBits {
-				r = hdl.Or(r, fit(hdl.Shl(fit(d.elem, rb), log2(ps)), rb))
+				r = hdl.Or(r, fit(hdl.Shl(fit(d.elem, rb), log2(cs)), rb))
 			}
-			if ps > 1 {
-				r = hdl.Or(r, fit(slice(reqAddr, 2+log2(ps)-1, 2), rb))
+			if cs > 1 {
+				r = hdl.Or(r, fit(slice(reqAddr, log2(cs), 1), rb))
 			}
 			busRowArms = append(busRowArms, hdl.When(d.hit, r))
 		}
@@ -480,14 +482,14 @@ func (m *Map) Module() (*hdl.Module, error) {
 		busRow.Drive(hdl.Priority(k(0, rb), busRowArms...))
 
 		// Event buffers: one entry per source, served by a pointer that
-		// visits one source per cycle (it waits on a source only while the
-		// counter RAM is busy with a bus read or a hazard bubble).
+		// visits one source per cycle (it waits on a source while the
+		// counter RAM is busy with a bus read or the event's second
+		// counter).
 		pb := bitlen(E)
 		ptr := mod.Reg("ev_ptr", pb)
 		pay := 1 + SB + EB + 1 + EventIncBits
 		var bufs []hdl.Value
 		pop := mod.Wire("ev_pop", 1)
-		var popK []hdl.Value
 		for s := 0; s < E; s++ {
 			n := fmt.Sprintf("ev%d_", s)
 			v := mod.Input(n+"valid", 1)
@@ -498,7 +500,6 @@ func (m *Map) Module() (*hdl.Module, error) {
 			full := mod.Reg(fmt.Sprintf("evb%d_full", s), 1)
 			data := mod.Reg(fmt.Sprintf("evb%d_data", s), pay-1, hdl.NoReset())
 			popS := hdl.And(pop, hdl.Eq(ptr, k(s, pb)))
-			popK = append(popK, popS)
 			ready := hdl.Or(hdl.Not(full), popS)
 			load := hdl.And(v, ready)
 			full.Next(hdl.Or(load, hdl.And(full, hdl.Not(popS))))
@@ -516,61 +517,65 @@ func (m *Map) Module() (*hdl.Module, error) {
 		var evArms []hdl.Arm
 		var okArms []hdl.Arm
 		for s, es := range l.sels {
-			ps := l.pairStride[es.b]
-			r := hdl.Or(k(l.rowBase[es.b]+es.pair, rb), fit(hdl.Shl(fit(curElem, rb), log2(ps)), rb))
+			cs := l.cntStride[es.b]
+			r := hdl.Or(k(l.rowBase[es.b]+2*es.pair, rb), fit(hdl.Shl(fit(curElem, rb), log2(cs)), rb))
 			evArms = append(evArms, hdl.When(k(s, SB), r))
 			okArms = append(okArms, hdl.When(k(s, SB), below(curElem, es.b.Count)))
 		}
-		evRow := mod.Wire("ev_row", rb)
+		evRow := mod.Wire("ev_row", rb) // the pair's first counter
 		evRow.Drive(hdl.Case(curSel, k(0, rb), evArms...))
 		evOK := mod.Wire("ev_ok", 1) // events naming no counter are dropped
 		evOK.Drive(hdl.Case(curSel, nil1, okArms...))
 
+		// The event at the pointer takes one or two operations: the first
+		// counter (when inc0 is 1), then the second (when inc1 is not 0).
+		second := mod.Reg("ev_second", 1)
+		i1nz := hdl.OrR(curI1)
+		busPend := mod.Wire("cnt_bus_pend", 1)
+		issued := mod.Reg("cnt_issued", 1)
+		busPend.Drive(hdl.And(cntRead, hdl.Not(issued)))
+		serve := mod.Wire("ev_serve", 1)
+		serve.Drive(hdl.And(hdl.Not(busPend), curV, hdl.Not(initQ)))
+		doA := hdl.And(serve, hdl.Not(second), curI0)
+		pop.Drive(hdl.And(serve, hdl.Not(hdl.And(doA, i1nz))))
+		doB := hdl.And(serve, hdl.Not(doA), i1nz)
+		second.Next(hdl.Mux(serve, hdl.And(doA, i1nz), second))
+		issueEv := hdl.And(hdl.Or(doA, doB), evOK)
+		issueBus := busPend
+		last := k(E-1, pb)
+		ptr.Next(hdl.Mux(hdl.Or(hdl.Not(curV), pop), hdl.Mux(hdl.Eq(ptr, last), k(0, pb), hdl.Add(ptr, k(1, pb))), ptr))
+
+		cand := mod.Wire("cnt_row", rb)
+		cand.Drive(hdl.Mux(busPend, busRow, hdl.Or(evRow, fit(doB, rb))))
 		s1v := mod.Reg("cnt_s1_valid", 1)
 		s1bus := mod.Reg("cnt_s1_bus", 1)
 		s1row := mod.Reg("cnt_s1_row", rb, hdl.NoReset())
-		s1i0 := mod.Reg("cnt_s1_inc0", 1, hdl.NoReset())
-		s1i1 := mod.Reg("cnt_s1_inc1", EventIncBits, hdl.NoReset())
-		issued := mod.Reg("cnt_issued", 1)
-		busPend := mod.Wire("cnt_bus_pend", 1)
-		busPend.Drive(hdl.And(cntRead, hdl.Not(issued)))
-		cand := mod.Wire("cnt_row", rb)
-		cand.Drive(hdl.Mux(busPend, busRow, evRow))
-		// The read port is transparent: an access issued while the previous
-		// event's sum is being written to the same row reads that sum (on
-		// iCE40, Yosys builds this forwarding path as a bypass register and
-		// an address compare beside the block RAM). So events to one row
-		// may follow each other every cycle, and a bus read never misses an
-		// increment.
-		issueBus := busPend
-		pop.Drive(hdl.And(hdl.Not(busPend), curV, hdl.Not(initQ)))
-		issueEv := hdl.And(pop, evOK)
-		last := k(E-1, pb)
-		ptr.Next(hdl.Mux(hdl.Or(hdl.Not(curV), pop), hdl.Mux(hdl.Eq(ptr, last), k(0, pb), hdl.Add(ptr, k(1, pb))), ptr))
+		s1inc := mod.Reg("cnt_s1_inc", EventIncBits, hdl.NoReset())
 		s1v.Next(hdl.Or(issueBus, issueEv))
 		s1bus.Next(issueBus)
 		s1row.Next(cand)
-		s1i0.Next(curI0)
-		s1i1.Next(curI1)
+		s1inc.Next(hdl.Mux(doB, curI1, fit(curI0, EventIncBits)))
 		cntDone := mod.Wire("cnt_done", 1)
 		cntDone.Drive(hdl.And(s1v, s1bus))
 		issued.Next(hdl.And(hdl.Or(issued, issueBus), hdl.Not(done)))
 
+		// The read port is transparent: an operation issued while the
+		// previous one's sum is being written to the same row reads that
+		// sum (on iCE40, Yosys builds this forwarding path as a bypass
+		// register and an address compare beside the block RAM). So
+		// operations on one counter may follow each other every cycle,
+		// and a bus read never misses an increment.
 		d := cnt.ReadSync(cand, hdl.Transparent())
-		lo := hdl.Add(hdl.Slice(d, 63, 0), fit(s1i0, 64))
-		hi := hdl.Add(hdl.Slice(d, 127, 64), fit(s1i1, 64))
 		// Counters are not cleared by rst (only by configuration, through
-		// the RAM's initial contents): they are free-running, and gating
-		// the adders' outputs would cost a LUT per bit.
-		cnt.Write(hdl.And(s1v, hdl.Not(s1bus)), s1row, hdl.Concat(hi, lo))
+		// the RAM's initial contents): they are free-running.
+		cnt.Write(hdl.And(s1v, hdl.Not(s1bus)), s1row, hdl.Add(d, fit(s1inc, 64)))
 
 		// Low word: 32 bits now, the high 32 into the shadow register that
 		// a high-word read returns.
 		shadowHi := mod.Reg("cnt_shadow", DataBits)
-		shadowHi.NextIf(cntDone, hdl.Mux(half, hdl.Slice(d, 127, 96), hdl.Slice(d, 63, 32)))
-		cntLo := hdl.Mux(half, hdl.Slice(d, 95, 64), hdl.Slice(d, 31, 0))
+		shadowHi.NextIf(cntDone, hdl.Slice(d, 63, 32))
 		doneArms = append(doneArms, hdl.When(hdl.And(cntHit, reading, hdl.Not(hiWord)), cntDone))
-		rdArms = append(rdArms, hdl.When(cntHit, hdl.Mux(hiWord, shadowHi, cntLo)))
+		rdArms = append(rdArms, hdl.When(cntHit, hdl.Mux(hiWord, shadowHi, hdl.Slice(d, 31, 0))))
 	}
 
 	// --- Flip-flop blocks: identity, single-element configuration, sticky
