@@ -55,7 +55,7 @@ var boards = []Board{
 		Header: pins("", "C16 D16 E16 F16 G16 H16 J15 G14 K14 K15 M16 N16 P16 B16 D14 D15 E14 F15 G15 H14 F14 J14 K16 L16 M15 P15 "+
 			"A5 B6 A6 B7 B8 A9 A10 A11 C6 C7 A7 B9 C9 B11 "+
 			"T1 R2 R3 T5 T6 T7 T9 P8 T10 T11 N10 N12 T13 T15 R16 T2 T3 R4 R5 R6 T8"),
-		Flash: "iceprog BIN (the board's FTDI programs the SPI flash; jumpers J6 and J7 in the flash position, the default)",
+		Flash: "iceprog BIN (the board's FTDI programs the SPI flash; configuration jumpers in their default flash position)",
 	},
 	{
 		Name: "icebreaker", Title: "1BitSquared iCEBreaker (iCE40UP5K-SG48)",

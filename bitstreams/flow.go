@@ -170,7 +170,7 @@ func Run(ctx context.Context, d Design, opt Options) (*Report, error) {
 	if err := f.stage("icepack", "icepack.log", "icepack", stem+".asc", stem+".bin"); err != nil {
 		return r, err
 	}
-	r.Bitstream = stem + ".bin"
+	r.Bitstream, r.Flash = stem+".bin", b.Flash
 	f.versions()
 	return r, r.Write(opt.Dir)
 }

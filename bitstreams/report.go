@@ -44,6 +44,7 @@ type Report struct {
 	// "synthesized" for a generic run (no timing).
 	Verdict   string   `json:"verdict"`
 	Bitstream string   `json:"bitstream,omitempty"` // file name in the output directory
+	Flash     string   `json:"flash,omitempty"`     // how to put it on the board
 	Notes     []string `json:"notes,omitempty"`     // clock, reset, pin and loopback decisions
 	Commands  []string `json:"commands"`            // exactly what ran, in the output directory
 	Stages    []Stage  `json:"stages"`
@@ -129,6 +130,9 @@ func (r *Report) ParseNextpnrReport(data []byte) error {
 		return fmt.Errorf("bitstreams: nextpnr report has no utilization")
 	}
 	r.Utilization = n.Utilization
+	// Yosys does not insert the iCE40 I/O cells (nextpnr does): the pins
+	// used come from the placement.
+	r.IO = n.Utilization["SB_IO"].Used
 	r.Clocks = nil
 	for name, f := range n.Fmax {
 		target := r.TargetMHz
@@ -176,6 +180,7 @@ func (r *Report) Markdown() []byte {
 	p("| verdict | **%s** |\n", strings.ToUpper(r.Verdict))
 	if r.Bitstream != "" {
 		p("| bitstream | %s |\n", r.Bitstream)
+		p("| flash | %s |\n", strings.ReplaceAll(r.Flash, "BIN", r.Bitstream))
 	}
 	if len(r.Clocks) > 0 {
 		p("\n## Timing (nextpnr, after routing)\n\n| clock | Fmax | target | |\n| --- | --- | --- | --- |\n")

@@ -35,6 +35,9 @@ func TestParseReports(t *testing.T) {
 			if err := r.ParseNextpnrReport(pnr); err != nil {
 				t.Fatal(err)
 			}
+			if r.IO != 7 {
+				t.Errorf("IO = %d, want nextpnr's 7 SB_IO", r.IO)
+			}
 			if got := r.Utilization["ICESTORM_LC"]; got != (Use{Used: 31, Available: 7680}) {
 				t.Errorf("ICESTORM_LC = %+v", got)
 			}
