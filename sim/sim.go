@@ -117,7 +117,24 @@ type syncRead struct {
 	stage                  int32
 }
 
-// Sim is a compiled simulation of one design. It is not safe for
+// Engine is what both tiers of the Go simulator offer: this package's
+// interpreter (*Sim, instant start) and sim/compiled's native build of the
+// same program (*compiled.Sim, several times faster after a go build).
+type Engine interface {
+	Poke(port string, v uint64) error
+	PokeWide(port string, v []uint64) error
+	Peek(name string) (uint64, error)
+	PeekWide(name string) ([]uint64, error)
+	Step(n int)
+	Reset()
+	PowerOn()
+	Cycle() uint64
+}
+
+var _ Engine = (*Sim)(nil)
+
+// Sim is the interpreter: one design compiled to an instruction program
+// over a state array. It is not safe for
 // concurrent use.
 type Sim struct {
 	design  *hdl.Design

@@ -43,9 +43,9 @@ type Options struct {
 	CacheDir string
 }
 
-// Sim is a running compiled simulation. Its methods mirror sim.Sim's;
-// those that talk to the program return the first protocol or process
-// error. Close it to end the program. Not safe for concurrent use.
+// Sim is a running compiled simulation. Its methods mirror sim.Sim's (it
+// is a sim.Engine), plus Run for timing and Err and Close for the process.
+// Not safe for concurrent use.
 type Sim struct {
 	prog  *sim.GoProgram
 	cmd   *exec.Cmd
@@ -53,6 +53,7 @@ type Sim struct {
 	stdin io.WriteCloser
 	out   *bufio.Reader
 	err   error
+	cycle uint64
 	// BuildTime is how long generating and building took (near zero when
 	// the program was cached).
 	BuildTime time.Duration
@@ -198,6 +199,8 @@ func keepSource(root, key string, src []byte) string {
 
 // Program is the generated program being run.
 func (s *Sim) Program() *sim.GoProgram { return s.prog }
+
+var _ sim.Engine = (*Sim)(nil)
 
 func (s *Sim) send(format string, args ...any) {
 	if s.err != nil {
@@ -373,18 +376,21 @@ func (s *Sim) Snapshot() (map[string][]uint64, error) {
 	return out, nil
 }
 
-// Step runs n clock cycles with the current inputs.
-func (s *Sim) Step(n int) error {
+// Step runs n clock cycles with the current inputs. Like every method
+// without an error result, a failure shows at the next call that has one
+// (Peek, Poke, Run) and in Err.
+func (s *Sim) Step(n int) {
 	if n > 0 {
 		s.send("s %d", n)
+		s.cycle += uint64(n)
 	}
-	return s.err
 }
 
 // Run runs n clock cycles and returns the time the program spent on them,
 // measured inside it (no protocol overhead): the figure for benchmarks.
 func (s *Sim) Run(n int) (time.Duration, error) {
 	s.send("t %d", n)
+	s.cycle += uint64(n)
 	line, err := s.reply()
 	if err != nil {
 		return 0, err
@@ -397,21 +403,27 @@ func (s *Sim) Run(n int) (time.Duration, error) {
 }
 
 // Reset holds rst high for one clock cycle, then releases it.
-func (s *Sim) Reset() error {
+func (s *Sim) Reset() {
 	s.send("r 1")
-	s.send("s 1")
+	s.Step(1)
 	s.send("r 0")
-	return s.err
 }
 
 // PowerOn returns the design to its power-on state (see sim.Sim.PowerOn).
-func (s *Sim) PowerOn() error {
+func (s *Sim) PowerOn() {
 	s.send("o")
-	return s.err
+	s.cycle = 0
 }
 
 // Cycle is the number of clock edges since power-on.
-func (s *Sim) Cycle() (uint64, error) {
+func (s *Sim) Cycle() uint64 { return s.cycle }
+
+// Err is the first error talking to the program, if any.
+func (s *Sim) Err() error { return s.err }
+
+// ProgramCycle asks the program for its cycle count (a protocol check;
+// Cycle answers without a round trip).
+func (s *Sim) ProgramCycle() (uint64, error) {
 	s.send("c")
 	line, err := s.reply()
 	if err != nil {

@@ -55,15 +55,15 @@ func TestCounter(t *testing.T) {
 	if got := peek("q"); got != 3 {
 		t.Fatalf("q = %d after Reset, want 3", got)
 	}
-	if c, err := s.Cycle(); err != nil || c != 21 {
-		t.Fatalf("Cycle() = %d, %v; want 21", c, err)
+	if c, err := s.ProgramCycle(); err != nil || c != 21 || s.Cycle() != 21 {
+		t.Fatalf("cycle count: program %d (%v), Cycle() %d; want 21", c, err, s.Cycle())
 	}
 	if d, err := s.Run(1000); err != nil || d <= 0 {
 		t.Fatalf("Run(1000) = %v, %v", d, err)
 	}
 	s.PowerOn()
-	if c, _ := s.Cycle(); c != 0 || peek("q") != 3 {
-		t.Fatalf("after PowerOn: cycle %d q %d, want 0 3", c, peek("q"))
+	if c, _ := s.ProgramCycle(); c != 0 || s.Cycle() != 0 || peek("q") != 3 {
+		t.Fatalf("after PowerOn: cycle %d/%d q %d, want 0 3", c, s.Cycle(), peek("q"))
 	}
 	for _, tc := range []struct {
 		name string
@@ -86,6 +86,9 @@ func TestCounter(t *testing.T) {
 	}
 	if got := peek("q"); got != 3 {
 		t.Errorf("q = %d after rejected pokes, want 3 (nothing sent)", got)
+	}
+	if err := s.Err(); err != nil {
+		t.Errorf("Err() = %v after a clean session", err)
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("Close: %v", err)
