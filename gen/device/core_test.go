@@ -1,9 +1,25 @@
 package device
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/pktnetwork/pktrouter/gen/uartbridge"
+)
 
 func TestCoreBuilds(t *testing.T) {
 	m, err := Core(Ref4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := m.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("cells %d", len(d.Flat.Cells))
+}
+
+func TestTopBuilds(t *testing.T) {
+	m, err := New(Ref4, uartbridge.Config{Divisor: 8})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,8 @@ type HW struct {
 
 	recPorts []tb.Port
 	rec      *tb.Stimulus
+	evPrefix string // where the core's event ports are ("u_core." in a top)
+	uart     *Line
 }
 
 // NewHW builds the core for cfg, applies setup through the configuration
@@ -122,8 +124,10 @@ func newHW(cfg gendev.Config, d *hdl.Design, setup Setup, opts ...Option) (*HW, 
 			return nil, err
 		}
 	}
-	if err := h.Apply(setup); err != nil {
-		return nil, err
+	if h.evPrefix == "" {
+		if err := h.Apply(setup); err != nil {
+			return nil, err
+		}
 	}
 	return h, nil
 }
@@ -206,6 +210,11 @@ func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 			}
 		}
 	}
+	if h.uart != nil {
+		if err := h.s.Poke("uart_rx", h.uart.txLevel()); err != nil {
+			return nil, nil, err
+		}
+	}
 	for i := 0; i < h.n; i++ {
 		if i < len(rx) && rx[i].Valid {
 			r, err := h.s.Peek(h.rxIn[4*i+3])
@@ -232,6 +241,13 @@ func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 	if err := h.events(); err != nil {
 		return nil, nil, err
 	}
+	if h.uart != nil {
+		tx, err := h.s.Peek("uart_tx")
+		if err != nil {
+			return nil, nil, err
+		}
+		h.uart.sample(tx)
+	}
 	if h.rec != nil {
 		row := make([]uint64, len(h.recPorts))
 		for i, p := range h.recPorts {
@@ -250,7 +266,7 @@ func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 // events counts this cycle's event strobes.
 func (h *HW) events() error {
 	pk := func(n string) uint64 {
-		v, err := h.s.Peek(n)
+		v, err := h.s.Peek(h.evPrefix + n)
 		if err != nil {
 			panic(err)
 		}

@@ -1,0 +1,218 @@
+package device
+
+import (
+	"fmt"
+
+	"github.com/pktnetwork/pktrouter/gen/csr"
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+	"github.com/pktnetwork/pktrouter/gen/uartbridge"
+)
+
+// Map is the register map of a device configuration: the reference map for
+// its ports and leases (csr.Reference), the one firmware/regs is generated
+// from, so the firmware driver reads any board built from it.
+func Map(c Config) (*csr.Map, error) { return csr.Reference(c.Ports, c.Leases) }
+
+// New generates the device top: Core beside the management subsystem
+// (gen/uartbridge.System: the UART bridge and the gen/csr decoder of Map).
+//
+// Ports: clk, rst, uart_rx, uart_tx, and Core's frame ports
+// (rx<i>_*/tx<i>_*, cpu_rx_*/cpu_tx_*). Everything else is inside:
+// configuration writes of the map's iface and lease blocks drive Core's
+// write ports (fields wider than the datapath's registers saturate: the
+// reference map sizes burst and limit for ref4's 16 KiB / 1536-byte
+// formats), and Core's events become counter events, one source per
+// ingress port (in_packets/in_bytes, drop_vrouter, and the port's
+// drop_unknown_tag and label_errors) and one per egress link port
+// (out_packets/out_bytes, drop_refused, drop_overflow), each through a
+// two-entry queue. The CPU port's egress source is idle (the CPU port has
+// no lease). The meter readings (meter.measured, factor, scaling) read 0:
+// gen/meter does not export its registers yet.
+func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
+	w, err := c.widths()
+	if err != nil {
+		return nil, err
+	}
+	cm, err := Map(c)
+	if err != nil {
+		return nil, err
+	}
+	coreMod, err := Core(c)
+	if err != nil {
+		return nil, err
+	}
+	corePorts, err := portWidths(coreMod)
+	if err != nil {
+		return nil, err
+	}
+	mgmtMod, err := uartbridge.System(bc, cm)
+	if err != nil {
+		return nil, err
+	}
+	mgmtPorts, err := portWidths(mgmtMod)
+	if err != nil {
+		return nil, err
+	}
+	P, N := c.Ports, w.N
+	if cm.EventSources() < 2*N-1 {
+		return nil, fmt.Errorf("gen/device: the register map has %d event sources, want %d", cm.EventSources(), 2*N-1)
+	}
+	m := hdl.NewGenerated(generator, "device",
+		hdl.P("p", c.Ports), hdl.P("l", c.Leases), hdl.P("s", schemeName(c)), hdl.P("mp", w.MaxPkt),
+		hdl.P("buf", c.Shaper.BufferBytes), hdl.P("div", bc.Divisor), hdl.P("h", fmt.Sprintf("%08x", cm.Hash)))
+	core := m.Instance("u_core", coreMod)
+	mg := m.Instance("u_mgmt", mgmtMod)
+	mg.Connect("rx", m.Input("uart_rx", 1))
+	m.Output("uart_tx", 1).Drive(mg.Out("tx"))
+
+	// Frame ports straight through.
+	for i := 0; i < N; i++ {
+		for _, sig := range []string{"valid", "data", "last"} {
+			n := link(w, i, "rx", sig)
+			core.Connect(n, m.Input(n, corePorts[n]))
+			n = link(w, i, "tx", sig)
+			m.Output(n, corePorts[n]).Drive(core.Out(n))
+		}
+		n := link(w, i, "rx", "ready")
+		m.Output(n, 1).Drive(core.Out(n))
+		n = link(w, i, "tx", "ready")
+		core.Connect(n, m.Input(n, 1))
+	}
+
+	// Configuration: the decoder presents a written element whole.
+	fit := func(v hdl.Value, n int) hdl.Value {
+		switch {
+		case v.Width() == n:
+			return v
+		case v.Width() < n:
+			return hdl.ZExt(v, n)
+		}
+		hi := hdl.OrR(hdl.Slice(v, v.Width()-1, n))
+		return hdl.Mux(hi, k(1<<n-1, n), hdl.Slice(v, n-1, 0))
+	}
+	cfgPort := func(corePort, mgmtPort string) {
+		core.Connect(corePort, fit(mg.Out(mgmtPort), corePorts[corePort]))
+	}
+	for _, p := range [][2]string{
+		{"if_we", "iface_we"}, {"if_addr", "iface_widx"}, {"if_valid", "iface_valid"},
+		{"if_port", "iface_port"}, {"if_tag", "iface_lease"}, {"if_vr", "iface_vrouter"},
+		{"ls_we", "lease_we"}, {"ls_idx", "lease_widx"}, {"ls_default", "lease_default_prio"},
+		{"ls_clear", "lease_clear_customer"}, {"ls_limited", "lease_limited"}, {"ls_limit", "lease_limit"},
+		{"ls_deprio", "lease_deprio"}, {"ls_cap", "lease_deprio_cap"}, {"ls_rate", "lease_rate"}, {"ls_burst", "lease_burst"},
+	} {
+		cfgPort(p[0], p[1])
+	}
+	// Status the datapath does not produce yet reads 0.
+	for _, n := range []string{"meter_measured", "meter_factor", "meter_scaling", "meter_scaled_seen_set"} {
+		if wd, ok := mgmtPorts[n]; ok {
+			mg.Connect(n, k(0, wd))
+		}
+	}
+
+	// Counter events.
+	SB, EB := cm.EventSelBits(), cm.EventElemBits()
+	ev := func(block, field string) (uint64, int) {
+		sel, inc, err2 := cm.Event(block, field)
+		if err2 != nil {
+			err = err2
+		}
+		return uint64(sel), inc
+	}
+	type event struct{ valid, sel, elem, inc0, inc1 hdl.Value }
+	mk := func(valid hdl.Value, block, field string, elem, n hdl.Value) event {
+		sel, inc := ev(block, field)
+		e := event{valid: valid, sel: k(sel, SB), elem: fit(elem, EB), inc0: k(0, 1), inc1: k(0, 16)}
+		if inc == 0 {
+			e.inc0 = k(1, 1)
+			if n != nil {
+				e.inc1 = fit(n, 16)
+			}
+		} else {
+			e.inc1 = k(1, 16)
+		}
+		return e
+	}
+	// in_packets and in_bytes are one event: inc0 1, inc1 the bytes.
+	inSel, _ := ev("stats", "in_packets")
+	outSel, _ := ev("stats", "out_packets")
+	ew := SB + EB + 1 + 16
+	pack := func(e event) hdl.Value { return hdl.Concat(e.sel, e.elem, e.inc0, e.inc1) }
+	// queue is a two-entry event queue in front of source k: one push a
+	// cycle, popped when the decoder takes it.
+	queue := func(src int, push event) {
+		pre := fmt.Sprintf("evq%d_", src)
+		v0, v1 := m.Reg(pre+"v0", 1), m.Reg(pre+"v1", 1)
+		d0, d1 := m.Reg(pre+"d0", ew), m.Reg(pre+"d1", ew)
+		ready := mg.Out(fmt.Sprintf("ev%d_ready", src))
+		pop := hdl.And(v0, ready)
+		a0v := hdl.Mux(pop, v1, v0)
+		a0 := hdl.Mux(pop, d1, d0)
+		a1v := hdl.And(hdl.Not(pop), v1)
+		pv, pd := push.valid, pack(push)
+		v0.Next(hdl.Or(a0v, pv))
+		d0.Next(hdl.Mux(a0v, a0, pd))
+		v1.Next(hdl.Or(a1v, hdl.And(a0v, pv)))
+		d1.NextIf(hdl.And(a0v, hdl.Not(a1v), pv), pd)
+		mg.Connect(fmt.Sprintf("ev%d_valid", src), v0).
+			Connect(fmt.Sprintf("ev%d_sel", src), hdl.Slice(d0, ew-1, ew-SB)).
+			Connect(fmt.Sprintf("ev%d_elem", src), hdl.Slice(d0, ew-SB-1, 17)).
+			Connect(fmt.Sprintf("ev%d_inc0", src), hdl.Bit(d0, 16)).
+			Connect(fmt.Sprintf("ev%d_inc1", src), hdl.Slice(d0, 15, 0))
+	}
+	hpPort := core.Out("ev_hp_port")
+	hpLease := core.Out("ev_hp_lease")
+	hpBytes := core.Out("ev_hp_bytes")
+	evIn := core.Out("ev_in")
+	// The second event of a frame (a drop or error beside in_packets) goes
+	// one cycle later: the pipeline gives one port at most one frame in a
+	// few cycles, so the two never meet in a queue.
+	vr := mk(core.Out("ev_vrouter"), "stats", "drop_vrouter", hpLease, nil)
+	ut := mk(core.Out("ev_unknown_tag"), "port", "drop_unknown_tag", hpPort, nil)
+	le := mk(core.Out("ev_label_error"), "port", "label_errors", hpPort, nil)
+	secV := hdl.Or(vr.valid, ut.valid, le.valid)
+	secD := hdl.Priority(pack(le), hdl.When(vr.valid, pack(vr)), hdl.When(ut.valid, pack(ut)))
+	sv := m.Reg("ev2_valid_q", 1)
+	sv.Next(secV)
+	sd := m.Reg("ev2_data_q", ew)
+	sd.Next(secD)
+	sp := m.Reg("ev2_port_q", w.PB)
+	sp.Next(hpPort)
+	for i := 0; i < N; i++ {
+		first := hdl.And(evIn, hdl.Eq(hpPort, k(uint64(i), w.PB)))
+		second := hdl.And(sv, hdl.Eq(sp, k(uint64(i), w.PB)))
+		in := event{valid: first, sel: k(inSel, SB), elem: fit(hpLease, EB), inc0: k(1, 1), inc1: fit(hpBytes, 16)}
+		d := hdl.Mux(first, pack(in), sd)
+		queue(i, event{valid: hdl.Or(first, second), sel: hdl.Slice(d, ew-1, ew-SB), elem: hdl.Slice(d, ew-SB-1, 17), inc0: hdl.Bit(d, 16), inc1: hdl.Slice(d, 15, 0)})
+	}
+	for q := 0; q < P; q++ {
+		pre := fmt.Sprintf("e%d_", q)
+		elemOut := hdl.Concat(k(uint64(q), w.LPB), core.Out(pre+"ev_out_tag"))
+		elemDrop := hdl.Concat(k(uint64(q), w.LPB), core.Out(pre+"ev_drop_tag"))
+		out := event{valid: core.Out(pre + "ev_out"), sel: k(outSel, SB), elem: fit(elemOut, EB), inc0: k(1, 1), inc1: fit(core.Out(pre+"ev_out_bytes"), 16)}
+		cause := core.Out(pre + "ev_drop_cause")
+		ref := mk(core.Out(pre+"ev_drop"), "stats", "drop_refused", elemDrop, nil)
+		ovf := mk(core.Out(pre+"ev_drop"), "stats", "drop_overflow", elemDrop, nil)
+		isOvf := hdl.Eq(cause, k(2, 2))
+		drop := hdl.Mux(isOvf, pack(ovf), pack(ref))
+		// A drop meeting a departure waits a cycle in a register.
+		pv := m.Reg(pre+"evd_valid_q", 1)
+		pd := m.Reg(pre+"evd_data_q", ew)
+		both := hdl.And(out.valid, ref.valid)
+		pv.Next(both)
+		pd.NextIf(both, drop)
+		d := hdl.Priority(drop, hdl.When(out.valid, pack(out)), hdl.When(pv, pd))
+		valid := hdl.Or(out.valid, ref.valid, pv)
+		queue(N+q, event{valid: valid, sel: hdl.Slice(d, ew-1, ew-SB), elem: hdl.Slice(d, ew-SB-1, 17), inc0: hdl.Bit(d, 16), inc1: hdl.Slice(d, 15, 0)})
+	}
+	for src := N + P; src < cm.EventSources(); src++ {
+		mg.Connect(fmt.Sprintf("ev%d_valid", src), k(0, 1)).
+			Connect(fmt.Sprintf("ev%d_sel", src), k(0, SB)).
+			Connect(fmt.Sprintf("ev%d_elem", src), k(0, EB)).
+			Connect(fmt.Sprintf("ev%d_inc0", src), k(0, 1)).
+			Connect(fmt.Sprintf("ev%d_inc1", src), k(0, 16))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("gen/device: register map: %w", err)
+	}
+	return m, nil
+}
