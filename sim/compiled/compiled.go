@@ -421,6 +421,13 @@ func (s *Sim) Cycle() uint64 { return s.cycle }
 // Err is the first error talking to the program, if any.
 func (s *Sim) Err() error { return s.err }
 
+// Sync waits until the program has carried out everything sent so far
+// (Step and the rest return at once): call it before reading a clock.
+func (s *Sim) Sync() error {
+	_, err := s.ProgramCycle()
+	return err
+}
+
 // ProgramCycle asks the program for its cycle count (a protocol check;
 // Cycle answers without a round trip).
 func (s *Sim) ProgramCycle() (uint64, error) {

@@ -87,8 +87,9 @@ func TestCounter(t *testing.T) {
 	if got := peek("q"); got != 3 {
 		t.Errorf("q = %d after rejected pokes, want 3 (nothing sent)", got)
 	}
-	if err := s.Err(); err != nil {
-		t.Errorf("Err() = %v after a clean session", err)
+	s.Step(3)
+	if err := s.Sync(); err != nil || s.Err() != nil {
+		t.Errorf("Sync() = %v, Err() = %v after a clean session", err, s.Err())
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("Close: %v", err)
