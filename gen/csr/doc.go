@@ -71,9 +71,9 @@
 // A request is accepted when the decoder is idle (the bridge holds one
 // request at a time and waits for bus_ready). bus_ready comes 2 cycles after
 // the request for flip-flop registers, errors and counter high words, 3 for
-// RO fields and shadow reads, 3 to 4 for counter low words (one more while
-// the counter RAM serves an event), and 2+maxWords+1 for configuration
-// writes (7 at ref4). After rst (and at power-on) the decoder spends one
+// RO fields, shadow reads and counter low words (a bus read goes before
+// any waiting event), and 2+maxWords+1 for configuration writes (7 at
+// ref4). After rst (and at power-on) the decoder spends one
 // cycle per shadow row (256 at ref4) writing the reset values; init_busy is
 // 1 meanwhile and requests wait.
 //
