@@ -139,18 +139,23 @@ func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value) islipLogic
 	inFree := make([]hdl.Value, ni) // 1 bit each
 	outFree := hdl.Value(hdl.Const(lowMask(no), no))
 	held := make([]hdl.Value, ni)
-	var hold []*hdl.Signal
+	var hold, inHeld []*hdl.Signal
+	var outHeld *hdl.Signal
 	if cfg.PacketMode {
-		var heldOut hdl.Value = zeroRow
+		// Besides the hold matrix, one flag per input and a mask of
+		// outputs say who is held: the same information, registered, so
+		// the row and column ORs sit at the end of the previous cycle and
+		// not at the start of the arbiters.
+		outHeld = m.Reg("outheld", no)
 		for i := range ni {
 			h := m.Reg(fmt.Sprintf("hold%d", i), no)
 			hold = append(hold, h)
 			out.hold = append(out.hold, h)
-			inFree[i] = hdl.Not(hdl.OrR(h))
-			heldOut = hdl.Or(heldOut, h)
+			inHeld = append(inHeld, m.Reg(fmt.Sprintf("inheld%d", i), 1))
+			inFree[i] = hdl.Not(inHeld[i])
 			held[i] = hdl.And(h, req[i])
 		}
-		outFree = hdl.Not(heldOut)
+		outFree = hdl.Not(outHeld)
 	} else {
 		for i := range ni {
 			inFree[i] = hdl.Const(1, 1)
@@ -213,14 +218,19 @@ func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value) islipLogic
 	}
 	out.match = matched
 	if cfg.PacketMode {
+		var heldOut hdl.Value = zeroRow
 		for i := range ni {
 			// A transferred pair stays held unless its cell ended the
 			// packet; an idle held pair keeps its hold. Bit by bit: a
 			// held input can only be matched to its held output, and a
 			// free input has no hold bit set, so no OR across the row is
 			// needed (it would sit at the end of the longest path).
-			hold[i].Next(hdl.Or(hdl.And(matched[i], hdl.Not(eop[i])), hdl.And(hold[i], hdl.Not(matched[i]))))
+			next := hdl.Or(hdl.And(matched[i], hdl.Not(eop[i])), hdl.And(hold[i], hdl.Not(matched[i])))
+			hold[i].Next(next)
+			inHeld[i].Next(hdl.OrR(next))
+			heldOut = hdl.Or(heldOut, next)
 		}
+		outHeld.Next(heldOut)
 	}
 	return out
 }
