@@ -269,10 +269,17 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		hitP := hdl.And(p3v, hdl.Eq(p3lease, idx))
 		// One saturating adder per lease: no read mux and write demux on
 		// the accumulate path.
-		keep := hdl.Mux(tickA, hdl.Const(0, SB), sample[i])
-		sum := hdl.Slice(hdl.AddW(keep, p3add, SW), SB-1, 0)
-		satSum := hdl.Mux(hdl.Gt(hdl.ZExt(keep, SW), p3room), smax, sum)
-		sample[i].Next(hdl.Mux(hitP, satSum, keep))
+		// At a tick the sample restarts from 0 (0 > room never holds, so
+		// the sum is the packet's product alone); otherwise the compare and
+		// the sum use the sample register directly, and the tick selects
+		// last, off the carry chains (Fmax).
+		sum := hdl.Slice(hdl.AddW(sample[i], p3add, SW), SB-1, 0)
+		satSum := hdl.Mux(hdl.Gt(hdl.ZExt(sample[i], SW), p3room), smax, sum)
+		tickSum := hdl.Slice(hdl.ZExt(p3add, SW), SB-1, 0)
+		sample[i].Next(hdl.Priority(sample[i],
+			hdl.When(hdl.And(hitP, tickA), tickSum),
+			hdl.When(hitP, satSum),
+			hdl.When(tickA, hdl.Const(0, SB))))
 
 		// acc + floor((sample<<K - acc) / 2^K) = acc - ceil(acc/2^K) +
 		// sample, exactly, because sample<<K is a multiple of 2^K. The

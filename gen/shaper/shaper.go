@@ -116,7 +116,17 @@ func pick(idx hdl.Value, vals []hdl.Value, w int) *hdl.Expr {
 	return hdl.Case(idx, hdl.Const(0, w), arms...)
 }
 
-func minU(a, b hdl.Value) *hdl.Expr { return hdl.Mux(hdl.Lt(a, b), a, b) }
+// orAll is the OR of vs (an AND-OR select when each is gated by one bit of
+// a one-hot), or w zero bits when vs is empty.
+func orAll(vs []hdl.Value, w int) hdl.Value {
+	switch len(vs) {
+	case 0:
+		return hdl.Const(0, w)
+	case 1:
+		return vs[0]
+	}
+	return hdl.Or(vs[0], vs[1], vs[2:]...)
+}
 
 // classOf is model.Class in hardware: the priority's leading one picks the
 // exponent, the m bits after it the mantissa.
@@ -204,17 +214,16 @@ func New(c Config) (*hdl.Module, error) {
 	// registers: its rate, burst and tokens are constant 0 and cannot be
 	// written. A bucket is kept as its deficit D = (burst << F) - tokens,
 	// so the refill is one subtract whose borrow is the clamp.
-	capr := make([]hdl.Value, L) // burst << F
 	def := make([]hdl.Value, L)
 	defR := make([]*hdl.Signal, L)
 	rateR := make([]*hdl.Signal, L)
 	burstR := make([]*hdl.Signal, L)
-	capr[0], def[0] = hdl.Const(0, TKB), hdl.Const(0, TKB)
+	def[0] = hdl.Const(0, TKB)
 	for i := 1; i < L; i++ {
 		rateR[i] = m.Reg(fmt.Sprintf("rate%d", i), RB)
 		burstR[i] = m.Reg(fmt.Sprintf("burst%d", i), BLB)
 		defR[i] = m.Reg(fmt.Sprintf("deficit%d", i), TKB)
-		capr[i], def[i] = hdl.Concat(burstR[i], hdl.Const(0, F)), defR[i]
+		def[i] = defR[i]
 	}
 	// The configuration the decision cycle sees: this cycle's write applied.
 	hitNow := make([]hdl.Value, L)
@@ -234,6 +243,19 @@ func New(c Config) (*hdl.Module, error) {
 	arrThr := stage("s_arr_thr", hdl.SubW(pick(pinLease, burstNext, BLB), hdl.ZExt(pinBytes, BLB), BLB+1))
 	// need - rate of the arriving lease, two's complement in sw bits.
 	arrNR := stage("s_arr_nr", hdl.Sub(sx(pinNeed), sx(pick(pinLease, rateNext, RB))))
+	// A write's new deficit is max((burst' << F) - rate' - tokens, 0) with
+	// tokens = (burst << F) - D of the written lease (less need when the
+	// cycle's arrival takes from it): K + D, or K + need + D, with
+	// K = (burst' << F) - rate' - (burst << F) from the configuration alone.
+	wohBits := make([]hdl.Value, L)
+	for i := range wohBits {
+		wohBits[L-1-i] = hdl.Eq(pinCfgLease, hdl.Const(uint64(i), LB))
+	}
+	cfgOH := stage("s_cfg_onehot", hdl.Concat(wohBits...))
+	kNow := hdl.Sub(hdl.Sub(sx(hdl.Concat(pinBurst, hdl.Const(0, F))), sx(pinRate)),
+		sx(hdl.Concat(pick(pinCfgLease, burstNext, BLB), hdl.Const(0, F))))
+	cfgK := stage("s_cfg_k", kNow)
+	cfgKN := stage("s_cfg_kn", hdl.Add(kNow, sx(pinNeed)))
 
 	backlog := m.Reg("backlog_q", BLB)
 	excessLimit := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
@@ -250,19 +272,11 @@ func New(c Config) (*hdl.Module, error) {
 	// int(D) < burst - n, or int(D) == burst - n with no fraction.
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlog, n, BLB+1)
-	need := hdl.ZExt(hdl.Concat(arrBytes, hdl.Const(0, F)), TKB) // n << F
 	var dlTerms []hdl.Value                                      // the arriving lease's deficit, picked by the one-hot
 	for i := 1; i < L; i++ {
 		dlTerms = append(dlTerms, hdl.Mux(hdl.Bit(arrOH, i), def[i], hdl.Const(0, TKB)))
 	}
-	var dl hdl.Value = hdl.Const(0, TKB)
-	switch len(dlTerms) {
-	case 0:
-	case 1:
-		dl = dlTerms[0]
-	default:
-		dl = hdl.Or(dlTerms[0], dlTerms[1], dlTerms[2:]...)
-	}
+	dl := orAll(dlTerms, TKB)
 	dInt := hdl.Slice(dl, TKB-1, F)
 	tInt := hdl.Slice(arrThr, BLB-1, 0)
 	green := hdl.And(hdl.Not(hdl.Bit(arrThr, BLB)), hdl.Or(hdl.Lt(dInt, tInt),
@@ -294,11 +308,14 @@ func New(c Config) (*hdl.Module, error) {
 	wTook := hdl.And(admitG, hdl.Eq(arrLease, wl))
 	// Both write outcomes (with and without a take on the written lease)
 	// are computed, so the decision only selects between them.
-	tNow := hdl.Sub(sx(pick(wl, capr, TKB)), sx(pick(wl, def, TKB)))
-	room := hdl.Sub(sx(hdl.Concat(cfgBurst, hdl.Const(0, F))), sx(cfgRate))
+	var dwTerms []hdl.Value // the written lease's deficit, picked by the one-hot
+	for i := 1; i < L; i++ {
+		dwTerms = append(dwTerms, hdl.Mux(hdl.Bit(cfgOH, i), def[i], hdl.Const(0, TKB)))
+	}
+	dw := orAll(dwTerms, TKB)
 	writeD := hdl.Mux(wTook,
-		clamp0(hdl.Sub(room, hdl.Sub(tNow, sx(need)))),
-		clamp0(hdl.Sub(room, tNow)))
+		clamp0(hdl.Add(cfgKN, sx(dw))),
+		clamp0(hdl.Add(cfgK, sx(dw))))
 	var sumOld []hdl.Value
 	for i := 1; i < L; i++ {
 		hit := hitNow[i]
