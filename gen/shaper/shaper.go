@@ -272,7 +272,7 @@ func New(c Config) (*hdl.Module, error) {
 	// int(D) < burst - n, or int(D) == burst - n with no fraction.
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlog, n, BLB+1)
-	var dlTerms []hdl.Value                                      // the arriving lease's deficit, picked by the one-hot
+	var dlTerms []hdl.Value // the arriving lease's deficit, picked by the one-hot
 	for i := 1; i < L; i++ {
 		dlTerms = append(dlTerms, hdl.Mux(hdl.Bit(arrOH, i), def[i], hdl.Const(0, TKB)))
 	}
