@@ -93,7 +93,8 @@ func OutPort(j int, sig string) string { return fmt.Sprintf("out%d_%s", j, sig) 
 //
 // The scheduler's state is visible to simulation under the register names
 // gmask<j> and amask<i> (pointers as thermometer masks: bits at or above
-// the pointer set) and hold<i>, and the per-VOQ occupancy under
+// the pointer set) and hold<i> (with its registered summaries inheld<i>
+// and outheld in packet mode), and the per-VOQ occupancy under
 // cnt<i>_<j>.
 func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 	cfg, err := cfg.withDefaults()

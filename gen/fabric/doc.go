@@ -16,6 +16,18 @@
 // could no longer be compared decision by decision with the model. The
 // iteration count is the knob that trades Fmax for match size.
 //
+// Within that rule the logic is arranged for depth: round-robin arbiters
+// are a prefix OR over the doubled request vector with the pointer kept as
+// a thermometer mask (no decoder, no select mux); iteration k+1 starts
+// from the OR of each input's iteration-k grant row (a free input that is
+// granted anything accepts) instead of waiting for the accept arbiters,
+// and an output's accepted grant only masks its next grant at the end;
+// in packet mode the held inputs and outputs are registered flags beside
+// the hold matrix. None of this changes a decision. The loops that remain
+// (occupancy → request → grant → accept → occupancy, and pointer → grant →
+// accept → pointer) are the algorithm's own. docs/bench/fabric-synth.md
+// has the iCE40 figures (testbenches/fabric/cmd/fabricsynth measures them).
+//
 // The crossbar writes an arriving cell into its VOQ on the clock edge of the
 // cycle it is accepted (valid and ready high), schedules it at the earliest
 // in the next cycle, and presents it on the output in the cycle it is
