@@ -105,7 +105,7 @@ func (g *goGen) run() *GoProgram {
 	for _, p := range n.Ports {
 		g.extern[s.off[p.Net]] = true
 	}
-	for _, r := range append(append([]regUp(nil), s.narrow...), s.regs...) {
+	for _, r := range s.allRegs() {
 		g.markExtern(r.q, r.d, r.en)
 	}
 	for _, r := range s.reads {
@@ -567,7 +567,7 @@ func (g *goGen) edge() {
 		fmt.Fprintf(&b, "} }")
 		add("%s", b.String())
 	}
-	for _, r := range append(append([]regUp(nil), s.narrow...), s.regs...) {
+	for _, r := range s.allRegs() {
 		var b strings.Builder
 		if r.hasReset {
 			fmt.Fprintf(&b, "if rst { ")
@@ -597,7 +597,7 @@ func (g *goGen) edge() {
 	for _, r := range s.reads {
 		add("%s", words("st", r.data, "nx", r.stage, r.nw))
 	}
-	for _, r := range append(append([]regUp(nil), s.narrow...), s.regs...) {
+	for _, r := range s.allRegs() {
 		add("%s", words("st", r.q, "nx", r.stage, r.nw))
 	}
 	g.funcs("edge", lines)

@@ -279,6 +279,11 @@ func (s *Sim) compile() error {
 	return nil
 }
 
+// allRegs lists the one-word registers, then the wider ones.
+func (s *Sim) allRegs() []regUp {
+	return append(append([]regUp(nil), s.narrow...), s.regs...)
+}
+
 func (s *Sim) optOff(id hdl.NetID) int32 {
 	if id == hdl.NoNet {
 		return -1
@@ -665,7 +670,7 @@ func (s *Sim) PowerOn() {
 			zero(s.st[o : o+int32(hdl.Words(s.flat.Nets[in.Net].Width))])
 		}
 	}
-	for _, r := range append(append([]regUp(nil), s.narrow...), s.regs...) {
+	for _, r := range s.allRegs() {
 		copy(s.st[r.q:r.q+r.nw], s.consts[r.init:r.init+r.nw])
 	}
 	for _, r := range s.reads {

@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -123,7 +124,9 @@ var (
 // cache key.
 func toolchain() (string, error) {
 	goVersionOnce.Do(func() {
-		out, err := exec.Command("go", "env", "GOVERSION", "GOOS", "GOARCH", "GOAMD64", "GOARM64").Output()
+		cmd := exec.Command("go", "env", "GOVERSION", "GOOS", "GOARCH", "GOAMD64", "GOARM64")
+		cmd.Env = goEnv()
+		out, err := cmd.Output()
 		if err != nil {
 			goVersionErr = fmt.Errorf("compiled: the go tool is needed to build the compiled simulator: %w", err)
 			return
@@ -131,6 +134,14 @@ func toolchain() (string, error) {
 		goVersion = strings.Join(strings.Fields(string(out)), " ")
 	})
 	return goVersion, goVersionErr
+}
+
+// goEnv is the environment of the go tool: the generated module stands
+// alone (no workspace, no network) and must run here, whatever GOOS and
+// GOARCH the user has set for cross builds.
+func goEnv() []string {
+	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off",
+		"GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH)
 }
 
 // Build returns the path of p's binary, building it unless the cache has
@@ -169,9 +180,7 @@ func Build(ctx context.Context, p *sim.GoProgram, o Options) (string, bool, erro
 	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", "gosim", ".")
 	cmd.Dir = tmp
-	// The generated module stands alone: no workspace, no vendoring, no
-	// network.
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off")
+	cmd.Env = goEnv()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		msg := string(out)
 		if len(msg) > 3000 {
