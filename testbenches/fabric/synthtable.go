@@ -93,11 +93,11 @@ func MeasureTable(ctx context.Context, cfgs []TableConfig, opt SynthOptions, pro
 		r, err := SynthICE40(ctx, cfg, opt)
 		row.SynthResult = r
 		if err != nil {
-			if r.LUT4 == 0 || !unplaceable(err) {
-				return rows, err
+			if r.LUT4 == 0 || r.NextpnrCommand == "" {
+				return rows, err // Yosys failed: no figures at all
 			}
 			row.Fits = false
-			row.Note = "does not fit: " + firstLine(unplaceableLine(err))
+			row.Note = "nextpnr failed: " + nextpnrError(err)
 		}
 		if opt.SynthOnly {
 			row.Fits = false
@@ -111,17 +111,15 @@ func MeasureTable(ctx context.Context, cfgs []TableConfig, opt SynthOptions, pro
 	return rows, nil
 }
 
-// unplaceable reports whether nextpnr failed for lack of room.
-func unplaceable(err error) bool { return unplaceableLine(err) != "" }
-
-func unplaceableLine(err error) string {
+// nextpnrError picks nextpnr's first ERROR line out of err (the reason a
+// design does not fit or route), else err's first line.
+func nextpnrError(err error) string {
 	for _, l := range strings.Split(err.Error(), "\n") {
-		if strings.Contains(l, "Unable to place") || strings.Contains(l, "too many") ||
-			(strings.Contains(l, "ERROR") && strings.Contains(l, "ICESTORM_LC")) {
-			return strings.TrimSpace(l)
+		if i := strings.Index(l, "ERROR:"); i >= 0 {
+			return strings.TrimSpace(l[i+len("ERROR:"):])
 		}
 	}
-	return ""
+	return firstLine(err.Error())
 }
 
 func firstLine(s string) string {

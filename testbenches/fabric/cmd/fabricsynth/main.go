@@ -21,6 +21,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	gfabric "github.com/pktnetwork/pktrouter/gen/fabric"
 	tfabric "github.com/pktnetwork/pktrouter/testbenches/fabric"
@@ -36,6 +38,7 @@ func main() {
 	keep := flag.String("keep", "", "keep the work files (top.v, top.json, nextpnr.log) in this directory")
 	synthOnly := flag.Bool("synth-only", false, "stop after Yosys")
 	out := flag.String("o", "", "measure the whole table and write fabric-synth.md and fabric-synth.json into this directory")
+	sizes := flag.String("sizes", "4,8,16", "with -o: the port counts to measure")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: fabricsynth [-n N -depth D -it K -packet -w W -keep DIR] | -o DIR\n\n")
 		flag.PrintDefaults()
@@ -47,7 +50,24 @@ func main() {
 	opt := tfabric.SynthOptions{KeepDir: *keep, SynthOnly: *synthOnly, Seed: *seed}
 	ctx := context.Background()
 	if *out != "" {
-		rows, err := tfabric.MeasureTable(ctx, tfabric.TableConfigs(), opt, os.Stderr)
+		want := map[int]bool{}
+		for _, f := range strings.Split(*sizes, ",") {
+			v, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				fail(fmt.Errorf("-sizes: %q is not a port count", f))
+			}
+			want[v] = true
+		}
+		var cfgs []tfabric.TableConfig
+		for _, c := range tfabric.TableConfigs() {
+			if want[c.Crossbar.Inputs] {
+				cfgs = append(cfgs, c)
+			}
+		}
+		if len(cfgs) == 0 {
+			fail(fmt.Errorf("-sizes %s: the table has 4, 8 and 16", *sizes))
+		}
+		rows, err := tfabric.MeasureTable(ctx, cfgs, opt, os.Stderr)
 		if err != nil {
 			fail(err)
 		}
