@@ -89,7 +89,6 @@ func wrapAll(t *testing.T, name string, subs []*hdl.Module) *hdl.Module {
 // then every memory word.
 func TestCompiledMatchesInterpreter(t *testing.T) {
 	const maxBlockCells = 5000
-	const cycles = 300
 	var subs []*hdl.Module
 	for _, c := range hdltest.Circuits() {
 		subs = append(subs, c.New())
@@ -119,6 +118,14 @@ func TestCompiledMatchesInterpreter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	compareTiers(t, d, 300)
+}
+
+// compareTiers runs d in both tiers for the given cycles with random
+// inputs and rst poked now and then (power-on again halfway), comparing
+// every named signal every cycle, then every memory word.
+func compareTiers(t *testing.T, d *hdl.Design, cycles int) {
+	t.Helper()
 	ref, err := sim.NewDesign(d)
 	if err != nil {
 		t.Fatal(err)
