@@ -55,6 +55,23 @@ func randomSeqModule(seed int64, name string, nIn, nReg, nOut, depth int) *hdl.M
 	return m
 }
 
+// wideMemModule has a 130-bit memory of 5 words (wider than a word, depth
+// not a power of two) with two write ports and a combinational, an
+// enabled read-first and a transparent synchronous read port.
+func wideMemModule() *hdl.Module {
+	m := hdl.NewModule("widemem")
+	mem := m.Memory("wm", 130, 5)
+	for i := 0; i < 2; i++ {
+		p := fmt.Sprintf("%d", i)
+		mem.Write(m.Input("we"+p, 1), m.Input("wa"+p, 3), m.Input("wd"+p, 130))
+	}
+	ra := m.Input("ra", 4)
+	m.Output("comb", 130).Drive(mem.ReadComb(ra))
+	m.Output("first", 130).Drive(mem.ReadSync(ra, hdl.ReadEnable(m.Input("re", 1))))
+	m.Output("trans", 130).Drive(mem.ReadSync(m.Input("ta", 3), hdl.Transparent()))
+	return m
+}
+
 // wrapAll instantiates every module in one top whose ports are the
 // instances' ports, prefixed d<k>_, so that one compiled program (one
 // go build) covers them all.
@@ -93,6 +110,7 @@ func TestCompiledMatchesInterpreter(t *testing.T) {
 	for _, c := range hdltest.Circuits() {
 		subs = append(subs, c.New())
 	}
+	subs = append(subs, wideMemModule())
 	for k := 0; k < 2; k++ {
 		m, _, _ := randomModule(int64(900+k), fmt.Sprintf("crand%d", k), 4, 60, 4)
 		subs = append(subs, m)

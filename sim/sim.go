@@ -9,9 +9,20 @@
 // single-word fast path; wider values are uint64 words with clean upper
 // bits. The inner loop uses no maps and no interfaces.
 //
+// Cells whose operands are all constants are evaluated once at compile
+// time (fold) and instructions with one constant operand carry it inline
+// (specialize); this folds only the simulator's program, never the emitted
+// Verilog.
+//
 // A cycle is: inputs set with Poke, Step(1) evaluates the combinational
 // logic and applies one rising clock edge; Peek evaluates lazily, so it
-// always shows the values for the current state and inputs.
+// always shows the values for the current state and inputs. The implicit
+// reset is the port "rst" (RstPort); Reset pulses it for one cycle.
+//
+// Two tiers run this program: the interpreter here (instant start) and the
+// compiled tier, GenerateGo plus sim/compiled, which writes the same
+// program out as straight-line Go and builds it natively (several times
+// faster after a go build of about a second). Both satisfy Engine.
 package sim
 
 import (
