@@ -17,6 +17,7 @@ import (
 
 	"github.com/pktnetwork/pktrouter/gen/blocks"
 	"github.com/pktnetwork/pktrouter/gen/csr"
+	"github.com/pktnetwork/pktrouter/gen/device"
 	"github.com/pktnetwork/pktrouter/gen/fabric"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	"github.com/pktnetwork/pktrouter/gen/labelparse"
@@ -177,6 +178,36 @@ var generators = []Generator{
 				return nil, err
 			}
 			return m.Module()
+		},
+	},
+	{
+		Name:    "device_ref16",
+		Summary: "the ref16 routing device for generic synthesis: 16 ports + CPU, 8 leases per port, v3x5x8, byte-serial datapath (not yet 64-bit), UART-managed register map (gen/device)",
+		Params: []Param{
+			{"div", "1085", "clock cycles per UART bit (ClockHz / baud; 1085 = 115200 baud at 125 MHz), 4..1048576"},
+			{"idle", "30", "mid-frame idle timeout in bit times, 12..4096"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			c, err := bridgeConfig(p)
+			if err != nil {
+				return nil, err
+			}
+			return device.New(device.Ref16, c)
+		},
+	},
+	{
+		Name:    "device_ref4",
+		Summary: "the ref4 routing device: 4 ports + CPU, 8 leases per port, v3x5x8, 8-bit datapath, UART-managed register map, for iCE40 HX8K (gen/device)",
+		Params: []Param{
+			{"div", "1085", "clock cycles per UART bit (ClockHz / baud; 1085 = 115200 baud at 125 MHz), 4..1048576"},
+			{"idle", "30", "mid-frame idle timeout in bit times, 12..4096"},
+		},
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			c, err := bridgeConfig(p)
+			if err != nil {
+				return nil, err
+			}
+			return device.New(device.Ref4, c)
 		},
 	},
 	{

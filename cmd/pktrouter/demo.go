@@ -4,23 +4,45 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	gendev "github.com/pktnetwork/pktrouter/gen/device"
 	"github.com/pktnetwork/pktrouter/label"
+	device "github.com/pktnetwork/pktrouter/model/device"
+	tbdev "github.com/pktnetwork/pktrouter/testbenches/device"
 )
 
 func newDemoCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run the main job: a packet's route through cjdns switches and back",
-		Long: `demo builds a 3-hop cjdns route from interface numbers, pushes a switch header
-along it through four switches (A, B, C, D), one switch hop each, printing the
-label in cjdns' dotted form at every hop, and then sends a reply back along
-the return path that the switches spliced into the label as it travelled.
+		Short: "Run the main job: cjdns switch hops, then the ref4 routing device in the Go simulator",
+		Long: `demo has two parts.
 
-As the device grows, demo grows with it into the whole routing device.`,
+First, cjdns' compact source routing: it builds a 3-hop route from interface
+numbers, pushes a switch header along it through four switches (A, B, C, D),
+printing the label in cjdns' dotted form at every hop, and sends a reply back
+along the return path the switches spliced into the label.
+
+Then the routing device: it generates the ref4 device (4 ports + CPU, 8 leases
+per port, 8-bit datapath) and runs it cycle by cycle in the Go simulator with
+a traffic mix on one saturated egress port: two Cloud ISPs whose
+max-priority-bandwidth is 10:1, each sending like TCP (backing off on loss),
+a free-tier user at a fixed rate, and a frame with a malformed label that
+the device hands its onboard computer, which answers with cjdns' error frame.
+It prints a per-lease table (offered, passed, dropped, share of the link),
+writes the output of every port as a pcap capture and the first cycles of
+the device's ports as a VCD waveform.
+
+The device runs with a 4 KiB egress buffer and a meter time constant of 4
+ticks (--buffer, --k) so that the elastic senders settle within the run;
+ref4's 768-byte buffer holds only three of the demo's frames.`,
 		Example: `  pktrouter demo
+  pktrouter demo --out ./demo-out --cycles 400000
+  pktrouter label decode ./demo-out/out-p2.pcap
   make demo`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -28,10 +50,29 @@ As the device grows, demo grows with it into the whole routing device.`,
 			if err != nil {
 				return err
 			}
-			return runPathDemo(a.out, s)
+			if err := runPathDemo(a.out, s); err != nil {
+				return err
+			}
+			f := cmd.Flags()
+			var o deviceDemo
+			o.scheme = s
+			o.out, _ = f.GetString("out")
+			o.vcd, _ = f.GetString("vcd")
+			o.cycles, _ = f.GetUint64("cycles")
+			o.vcdCycles, _ = f.GetUint64("vcd-cycles")
+			o.buffer, _ = f.GetUint32("buffer")
+			o.k, _ = f.GetUint("k")
+			fmt.Fprintln(a.out)
+			return runDeviceDemo(a.out, o)
 		},
 	}
-	cmd.Flags().String("scheme", "v358", "encoding scheme of the switches: v358, v4x8, f4 or f8")
+	cmd.Flags().String("scheme", "v358", "encoding scheme of the switches and the device: v358, v4x8, f4 or f8")
+	cmd.Flags().String("out", filepath.Join(os.TempDir(), "pktrouter-demo"), "directory for the captures (out-p<N>.pcap, out-cpu.pcap) and the waveform")
+	cmd.Flags().String("vcd", "", "waveform file (default <out>/ref4.vcd; \"none\" for none)")
+	cmd.Flags().Uint64("cycles", 300_000, "clock cycles to simulate (the shares are measured over the last two thirds)")
+	cmd.Flags().Uint64("vcd-cycles", 20_000, "cycles the waveform covers, from reset")
+	cmd.Flags().Uint32("buffer", 4096, "egress buffer per port in bytes")
+	cmd.Flags().Uint("k", 2, "meter EWMA shift: time constant 2^k ticks of 1024 cycles")
 	return cmd
 }
 
@@ -53,6 +94,7 @@ var demoNet = []demoLink{
 // runPathDemo sends a header from A to D, then answers from D to A along the
 // return path, and checks both arrive. It returns an error if either does not.
 func runPathDemo(w io.Writer, s label.Scheme) error {
+	fmt.Fprintln(w, "== cjdns compact source routing ==")
 	outs := make([]uint32, len(demoNet))
 	for i, l := range demoNet {
 		outs[i] = l.Out
@@ -127,4 +169,182 @@ func ifName(n uint32) string {
 		return "self"
 	}
 	return fmt.Sprint(n)
+}
+
+// deviceDemo holds the flags of the device part.
+type deviceDemo struct {
+	scheme            label.Scheme
+	out, vcd          string
+	cycles, vcdCycles uint64
+	buffer            uint32
+	k                 uint
+}
+
+// demoLease is one row of the device demo's table.
+type demoLease struct {
+	name string
+	flow *tbdev.Flow
+	eg   [2]int // egress (port, tag)
+}
+
+// runDeviceDemo generates ref4, runs the traffic mix through it in the Go
+// simulator and reports per lease.
+func runDeviceDemo(w io.Writer, o deviceDemo) error {
+	if o.cycles < 3000 {
+		return fmt.Errorf("--cycles %d: want at least 3000", o.cycles)
+	}
+	cfg := gendev.Ref4
+	cfg.Scheme = o.scheme
+	cfg.Meter.K = o.k
+	cfg.Shaper.BufferBytes = o.buffer
+	mc := cfg.Config
+	fmt.Fprintln(w, "== the ref4 routing device, in the Go simulator ==")
+	core, err := gendev.Core(cfg)
+	if err != nil {
+		return err
+	}
+	d, err := core.Build()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Generated %s: %d ports + CPU, %d leases per port, %s, %d netlist cells, %d-byte frames, %d-byte egress buffers.\n",
+		d.Top.Name, mc.Ports, mc.Leases, o.scheme.Name(), len(d.Flat.Cells), mc.MaxPacketBytes(), o.buffer)
+
+	// Two Cloud ISPs in their own virtual routers and a free-tier user,
+	// all leaving through port 2.
+	ispA := tbdev.ISP{Name: "Cloud ISP A", InPort: 0, InTag: 1, OutPort: 2, OutTag: 1, VR: 1, Priority: 0xc000}
+	ispB := tbdev.ISP{Name: "Cloud ISP B", InPort: 1, InTag: 1, OutPort: 2, OutTag: 2, VR: 2, Priority: 0xc000}
+	free := tbdev.ISP{Name: "free tier", InPort: 3, InTag: 0, OutPort: 2, OutTag: 0, VR: 0, Priority: 0x0100}
+	ispA.MaxPriorityBW = 0x4000 * 1024 / 4
+	ispB.MaxPriorityBW = ispA.MaxPriorityBW / 10
+	setup := tbdev.Build(mc, []tbdev.ISP{ispA, ispB})
+	h, err := tbdev.NewHWDesign(cfg, d, setup)
+	if err != nil {
+		return err
+	}
+	fa, err := ispA.Flow(mc, 1, 200, 0.5, true)
+	if err != nil {
+		return err
+	}
+	fb, _ := ispB.Flow(mc, 2, 200, 0.5, true)
+	ff, _ := free.Flow(mc, 3, 120, 0.15, false)
+	tr := tbdev.NewTraffic(h, fa, fb, ff)
+	tr.Period, tr.Inc, tr.Dec, tr.Timeout = 2048, 0.02, 0.9, 6144
+	tr.Keep = true
+	// A frame whose label names an interface no lease holds.
+	absent, err := tbdev.Path(o.scheme, mc.Interface(3, 5))
+	if err != nil {
+		return err
+	}
+	bad := label.Header{Label: absent, Version: label.CurrentVersion, TrafficClass: 0x0100}.AppendTo([]byte{0})
+	bad = append(bad, 0xff, 0xff, 0xff, 0xff)
+	bad = append(bad, []byte("malformed label")...)
+	for i := uint64(0); i < 3; i++ {
+		tr.SendAt(free.InPort, 1000+i*o.cycles/4, bad)
+	}
+
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	vcdPath := o.vcd
+	if vcdPath == "" {
+		vcdPath = filepath.Join(o.out, "ref4.vcd")
+	}
+	var vf *os.File
+	if vcdPath != "none" {
+		if vf, err = os.Create(vcdPath); err != nil {
+			return err
+		}
+		defer vf.Close()
+		var sigs []string
+		for _, p := range d.Top.Ports {
+			sigs = append(sigs, p.Name)
+		}
+		if err := h.Sim().TraceVCD(vf, sigs...); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	warm := o.cycles / 3
+	if vf != nil {
+		if err := tr.Run(min(o.vcdCycles, o.cycles)); err != nil {
+			return err
+		}
+		if err := h.Sim().StopTrace(); err != nil {
+			return err
+		}
+	}
+	if done := h.Cycle(); done < warm {
+		if err := tr.Run(warm - done); err != nil {
+			return err
+		}
+	}
+	base := map[*tbdev.Flow][2]uint64{}
+	for _, f := range tr.Flows {
+		base[f] = [2]uint64{f.SentBytes, f.RecvBytes}
+	}
+	if err := tr.Run(o.cycles - h.Cycle()); err != nil {
+		return err
+	}
+	el := time.Since(start)
+	meas := o.cycles - warm
+	fmt.Fprintf(w, "Ran %d cycles in %.1f s (%.0f cycles/s); measured over the last %d cycles (%.2f ms at 125 MHz).\n\n",
+		o.cycles, el.Seconds(), float64(o.cycles)/el.Seconds(), meas, float64(meas)*8e-6)
+
+	rows := []demoLease{{ispA.Name + " (max-priority-bandwidth 10)", fa, [2]int{2, 1}}, {ispB.Name + " (max-priority-bandwidth 1)", fb, [2]int{2, 2}}, {free.Name + " (fixed rate)", ff, [2]int{2, 0}}}
+	fmt.Fprintf(w, "  %-44s %12s %12s %9s %7s\n", "lease (egress port 2)", "offered B", "passed B", "dropped", "share")
+	for _, r := range rows {
+		st := h.Stats[r.eg[0]*mc.Leases+r.eg[1]]
+		off := r.flow.SentBytes - base[r.flow][0]
+		pass := r.flow.RecvBytes - base[r.flow][1]
+		fmt.Fprintf(w, "  %-44s %12d %12d %9d %6.1f%%\n", r.name, off, pass, st.DropRefused+st.DropOverflow+st.DropOther, 100*float64(pass)/float64(meas))
+	}
+	pa, pb := float64(fa.RecvBytes-base[fa][1]), float64(fb.RecvBytes-base[fb][1])
+	fmt.Fprintf(w, "\nCloud ISP B passed %.3f of what A passed (whitepaper §2.1: about 1/10 for 1/10 the max-priority-bandwidth).\n", pb/pa)
+	fmt.Fprintf(w, "Dropped counts are whole run, from the egress shaper's events.\n")
+
+	// The onboard computer's side: error frames for the refused labels.
+	cpu := tr.Out[mc.Ports]
+	for i, o := range cpu {
+		cf, err := device.ParseCPUFrame(o.Frame)
+		if err != nil {
+			return err
+		}
+		if cf.Reason == 0 || i > 0 {
+			continue
+		}
+		p, reply := replyOf(mc, cf)
+		rh, _ := label.ParseHeader(reply[1:])
+		fmt.Fprintf(w, "\nThe CPU port got %d frame(s); the first: cjdns %s from interface %d. The onboard computer answers out of port %d with cjdns' error frame, label %s (the path back).\n",
+			len(cpu), label.ErrorName(uint32(cf.Reason)), cf.From, p, label.FormatLabel(rh.Label))
+	}
+
+	for p := 0; p <= mc.Ports; p++ {
+		name := fmt.Sprintf("out-p%d.pcap", p)
+		if p == mc.Ports {
+			name = "out-cpu.pcap"
+		}
+		if err := tbdev.WritePcapFile(filepath.Join(o.out, name), tr.Out[p]); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "\nWrote %s/out-p0..p%d.pcap, %s/out-cpu.pcap", o.out, mc.Ports-1, o.out)
+	if vf != nil {
+		fmt.Fprintf(w, " and %s (first %d cycles)", vcdPath, min(o.vcdCycles, o.cycles))
+	}
+	fmt.Fprintln(w, ".")
+	if pa == 0 || pb >= pa {
+		return fmt.Errorf("demo: Cloud ISP B passed %.0f bytes against A's %.0f: the meter did not hold B to its share", pb, pa)
+	}
+	return nil
+}
+
+// replyOf is the error frame the onboard computer sends back for a CPU
+// frame, as model/device builds it (cjdns' sendError).
+func replyOf(c device.Config, cf device.CPUFrame) (int, []byte) {
+	d, err := device.New(c)
+	if err != nil {
+		return 0, nil
+	}
+	return d.ErrorReply(cf)
 }

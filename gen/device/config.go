@@ -7,7 +7,10 @@ import (
 	"github.com/pktnetwork/pktrouter/gen/blocks"
 	"github.com/pktnetwork/pktrouter/gen/labelparse"
 	"github.com/pktnetwork/pktrouter/gen/shaper"
+	"github.com/pktnetwork/pktrouter/label"
 	model "github.com/pktnetwork/pktrouter/model/device"
+	modelmeter "github.com/pktnetwork/pktrouter/model/meter"
+	modelshaper "github.com/pktnetwork/pktrouter/model/shaper"
 )
 
 // generator is the name recorded in emitted headers.
@@ -28,6 +31,23 @@ type Config struct {
 // CPU, 8 leases per port, v3x5x8, 8-bit datapath, 64 virtual routers (the
 // CSR map's 6-bit vrouter field).
 var Ref4 = Config{Config: model.Ref4, VRBits: 6, FabricDepth: 2}
+
+// Ref16 is the reference configuration ref16, for ASIC-scale generic
+// synthesis: 16 ports + CPU, 8 leases per port (129 interfaces), v3x5x8,
+// 2 KiB frames, 16 KiB egress buffers. Its datapath is byte-serial like
+// ref4's: the 64-bit datapath DESIGN.md names for ref16 needs a
+// multi-byte gen/shaper port, which is not built yet.
+var Ref16 = Config{
+	Config: model.Config{
+		Ports:  16,
+		Leases: 8,
+		Scheme: label.V358,
+		Meter:  modelmeter.Config{ClockHz: 125_000_000, TickCycles: 4096, K: 8, BytesPerCycle: 1, MaxPacketBytes: 2048, Leases: 128},
+		Shaper: modelshaper.Config{BytesPerCycle: 1, BufferBytes: 16 << 10, MaxPacketBytes: 2048, Leases: 8, RateFracBits: 24, ClassMantissaBits: 5},
+	},
+	VRBits:      6,
+	FabricDepth: 2,
+}
 
 // Validate reports the first thing wrong with the configuration.
 func (c Config) Validate() error {

@@ -29,3 +29,13 @@ func TestTopBuilds(t *testing.T) {
 	}
 	t.Logf("cells %d", len(d.Flat.Cells))
 }
+
+func TestRef16Builds(t *testing.T) {
+	m, err := New(Ref16, uartbridge.Config{Divisor: 1085})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Build(); err != nil {
+		t.Fatal(err)
+	}
+}
