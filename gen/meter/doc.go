@@ -29,9 +29,9 @@
 // registered partial products and their sum; 5 the room left below
 // SampleMax; then the accounting stage: one saturating sample adder per
 // lease, the tick (acc update of every lease in parallel, factor swap, limit
-// snapshot, divider start) and the choice of the factor; two stages of the
-// 15×16 scaling (two registered 15×8 partial products, their sum); and the
-// output register. Configuration writes of the limit travel down a matching
+// snapshot, divider start) and the choice of the factor; three stages of
+// the 15×16 scaling (four registered 15×4 partial products, their sums in
+// pairs, the total); and the output register. Configuration writes of the limit travel down a matching
 // delay line so the tick sees exactly the writes the model has made by then.
 // The acc update is computed as acc - ceil(acc/2^K) + sample, which equals
 // the model's flooring shift of the signed difference exactly (sample<<K is

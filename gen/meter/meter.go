@@ -10,7 +10,7 @@ import (
 
 // IngressLatency is the number of cycles from a packet on pkt_* to its new
 // traffic class on out_*.
-const IngressLatency = 8
+const IngressLatency = 9
 
 // EgressLatency is the number of cycles from eg_* to eg_out_*.
 const EgressLatency = 3
@@ -308,23 +308,40 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	p4on := delay(m, "p4_on", hdl.Mux(tickA, pick(p3lease, sigs(shadowOn), 1), pick(p3lease, sigs(activeOn), 1)), 1)
 	p4f := delay(m, "p4_f", hdl.Mux(tickA, pick(p3lease, sigs(shadowF), FB), pick(p3lease, sigs(activeF), FB)), 1)
 
-	// Stage 5: partial products of the 15x16 scaling.
-	ppW := PB + 8
-	pl := hdl.MulW(p4prio, hdl.Slice(p4f, 7, 0), ppW)
-	phi := hdl.MulW(p4prio, hdl.Slice(p4f, 15, 8), ppW)
+	// Stage 5: partial products of the 15x16 scaling, one per 4-bit digit
+	// of the factor (iCE40 has no multipliers: a 15x8 product in one cycle
+	// was the critical path).
+	if FB != 16 {
+		return nil, fmt.Errorf("gen/meter: the scaling is built for a 16-bit factor, model has %d", FB)
+	}
+	ppW := PB + 4
+	var pp []hdl.Value
+	for d := 0; d < FB/4; d++ {
+		pp = append(pp, delay(m, fmt.Sprintf("p5_pp%d", d), hdl.MulW(p4prio, hdl.Slice(p4f, 4*d+3, 4*d), ppW), 1))
+	}
 	p5v := delay(m, "p5_valid", p4v, 1)
 	p5prio := delay(m, "p5_prio", p4prio, 1)
 	p5cust := delay(m, "p5_cust", p4cust, 1)
 	p5on := delay(m, "p5_on", p4on, 1)
-	p5pl := delay(m, "p5_pl", pl, 1)
-	p5ph := delay(m, "p5_ph", phi, 1)
 
-	// Stage 6: sum, select, output register.
-	full := hdl.Add(hdl.ZExt(p5pl, PB+FB), hdl.Shl(hdl.ZExt(p5ph, PB+FB), 8))
+	// Stage 6: the digits' products summed in pairs.
+	pairW := PB + 8
+	pair := func(a, b hdl.Value) hdl.Value {
+		return hdl.Add(hdl.ZExt(a, pairW), hdl.Shl(hdl.ZExt(b, pairW), 4))
+	}
+	p6lo := delay(m, "p6_lo", pair(pp[0], pp[1]), 1)
+	p6hi := delay(m, "p6_hi", pair(pp[2], pp[3]), 1)
+	p6v := delay(m, "p6_valid", p5v, 1)
+	p6prio := delay(m, "p6_prio", p5prio, 1)
+	p6cust := delay(m, "p6_cust", p5cust, 1)
+	p6on := delay(m, "p6_on", p5on, 1)
+
+	// Stage 7: sum, select, output register.
+	full := hdl.Add(hdl.ZExt(p6lo, PB+FB), hdl.Shl(hdl.ZExt(p6hi, PB+FB), 8))
 	scaled := hdl.Slice(full, PB+FB-1, FB)
-	newPrio := hdl.Mux(p5on, scaled, p5prio)
-	tc := hdl.Mux(p5v, hdl.Concat(p5cust, newPrio), hdl.Const(0, 16))
-	outValid.Drive(delay(m, "o_valid", p5v, 1))
+	newPrio := hdl.Mux(p6on, scaled, p6prio)
+	tc := hdl.Mux(p6v, hdl.Concat(p6cust, newPrio), hdl.Const(0, 16))
+	outValid.Drive(delay(m, "o_valid", p6v, 1))
 	outTC.Drive(delay(m, "o_tc", tc, 1))
 	return m, nil
 }
