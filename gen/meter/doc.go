@@ -25,9 +25,9 @@
 //
 // Pipeline (cycles after the input): 1 the input register; 2 decode
 // (unclassed → default priority, clear-customer-bit) against the
-// configuration registers; 3 and 4 the priority × bytes product as two
-// registered partial products and their sum; 5 the room left below
-// SampleMax; then the accounting stage: one saturating sample adder per
+// configuration registers; 3, 4 and 5 the priority × bytes product as
+// registered 15×4 partial products (one per 4-bit digit of the length),
+// their sums in pairs and the total; 6 the room left below SampleMax; then the accounting stage: one saturating sample adder per
 // lease, the tick (acc update of every lease in parallel, factor swap, limit
 // snapshot, divider start) and the choice of the factor; three stages of
 // the 15×16 scaling (four registered 15×4 partial products, their sums in

@@ -10,7 +10,7 @@ import (
 
 // IngressLatency is the number of cycles from a packet on pkt_* to its new
 // traffic class on out_*.
-const IngressLatency = 9
+const IngressLatency = 10
 
 // EgressLatency is the number of cycles from eg_* to eg_out_*.
 const EgressLatency = 3
@@ -20,7 +20,7 @@ const generator = "gen/meter"
 // accStage is the pipeline stage (cycles after the input) where packets are
 // accounted and the tick takes effect; configuration writes of the limit
 // are delayed to match.
-const accStage = 5
+const accStage = 6
 
 // LeaseBits is the width of a lease index for n leases.
 func LeaseBits(n int) int {
@@ -165,24 +165,44 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	p2cust := delay(m, "p2_cust", cust, 1)
 	p2bytes := delay(m, "p2_bytes", p1bytes, 1)
 
-	// Stages 3a and 3b: priority x bytes as two registered partial
-	// products (bytes split in halves) and their sum.
+	// Stages 3a, 3b and 3c: priority x bytes as registered partial
+	// products, one per 4-bit digit of bytes (iCE40 has no multipliers: a
+	// 15x6 product in one cycle was the critical path), their sums in
+	// pairs, and the total.
 	AW := PB + BB
-	lo := BB / 2
-	ppLo := hdl.MulW(p2prio, hdl.Slice(p2bytes, lo-1, 0), AW)
-	ppHi := hdl.MulW(p2prio, hdl.Slice(p2bytes, BB-1, lo), AW)
+	if BB > 16 {
+		return nil, fmt.Errorf("gen/meter: packets of up to 2^%d bytes; the product stages are built for 16-bit lengths", BB)
+	}
+	var dig []hdl.Value
+	for lo := 0; lo < BB; lo += 4 {
+		hi := min(lo+3, BB-1)
+		dig = append(dig, delay(m, fmt.Sprintf("q3_pp%d", lo/4), hdl.MulW(p2prio, hdl.Slice(p2bytes, hi, lo), AW), 1))
+	}
 	q3v := delay(m, "q3_valid", p2v, 1)
 	q3lease := delay(m, "q3_lease", p2lease, 1)
-	q3lo := delay(m, "q3_pp_lo", ppLo, 1)
-	q3hi := delay(m, "q3_pp_hi", ppHi, 1)
 	q3prio := delay(m, "q3_prio", p2prio, 1)
 	q3cust := delay(m, "q3_cust", p2cust, 1)
-	add := hdl.Add(q3lo, hdl.Shl(q3hi, lo))
-	r3v := delay(m, "r3_valid", q3v, 1)
-	r3lease := delay(m, "r3_lease", q3lease, 1)
+	var pairs []hdl.Value
+	for k := 0; k < len(dig); k += 2 {
+		sum := dig[k]
+		if k+1 < len(dig) {
+			sum = hdl.Add(dig[k], hdl.Shl(dig[k+1], 4))
+		}
+		pairs = append(pairs, delay(m, fmt.Sprintf("s3_pair%d", k/2), sum, 1))
+	}
+	s3v := delay(m, "s3_valid", q3v, 1)
+	s3lease := delay(m, "s3_lease", q3lease, 1)
+	s3prio := delay(m, "s3_prio", q3prio, 1)
+	s3cust := delay(m, "s3_cust", q3cust, 1)
+	add := pairs[0]
+	if len(pairs) > 1 {
+		add = hdl.Add(pairs[0], hdl.Shl(pairs[1], 8))
+	}
+	r3v := delay(m, "r3_valid", s3v, 1)
+	r3lease := delay(m, "r3_lease", s3lease, 1)
 	r3add := delay(m, "r3_add", add, 1)
-	r3prio := delay(m, "r3_prio", q3prio, 1)
-	r3cust := delay(m, "r3_cust", q3cust, 1)
+	r3prio := delay(m, "r3_prio", s3prio, 1)
+	r3cust := delay(m, "r3_cust", s3cust, 1)
 	// Stage 3c: the room left below SampleMax, so the accounting stage
 	// compares instead of adding then comparing.
 	SW := max(SB, AW) + 1

@@ -78,11 +78,17 @@
 // >= 2 bytes, so one arriving into an empty queue does not leave in its own
 // cycle), which keeps the admission decision off the departure logic.
 //
-// Timing closure at 125 MHz is not reached; see testbenches/shaper.SynthRef4
-// for the measured Fmax. What remains on the critical path is the
-// admission decision (lease select, the green compare, the backlog compare)
-// selecting among 40-bit bucket outcomes; an input stage that precomputes
-// the per-arrival operands, or fewer fractional rate bits, would shorten it.
+// Timing closure at 125 MHz is not reached: 52.8 MHz on an iCE40 HX8K
+// (testbenches/shaper/SYNTH.md). The critical path is now the
+// configuration write's new deficit: the written lease's deficit picked by
+// its one-hot, the 41-bit K + D, the clamp at 0 and the deficit register's
+// select. Behind it lies the admission decision (deficit pick, the integer
+// green compare, the backlog compares) fanning out to every lease's deficit
+// select, the backlog, the queue and the head register. Reaching 125 MHz
+// needs the decision and the state update in separate cycles, with the
+// next arrival's compares computed speculatively for both outcomes of the
+// current one, and the write's clamp taken off the write cycle (an
+// unclamped deficit read as max(D, 0)).
 //
 // # Difference from the model
 //
