@@ -8,7 +8,6 @@ import (
 	gendev "github.com/pktnetwork/pktrouter/gen/device"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	"github.com/pktnetwork/pktrouter/label"
-	model "github.com/pktnetwork/pktrouter/model/device"
 )
 
 var (
@@ -137,5 +136,3 @@ func compareCounters(t *testing.T, h *HW, m *Model) {
 		}
 	}
 }
-
-var _ = model.Ref4

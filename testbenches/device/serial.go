@@ -5,7 +5,6 @@ import (
 
 	gendev "github.com/pktnetwork/pktrouter/gen/device"
 	"github.com/pktnetwork/pktrouter/gen/uartbridge"
-	"github.com/pktnetwork/pktrouter/sim"
 )
 
 // NewTop builds the whole device top (gen/device.New: the datapath and the
@@ -158,5 +157,3 @@ func (l *Line) Quiet() error {
 	}
 	return nil
 }
-
-var _ = sim.RstPort

@@ -2,7 +2,6 @@ package device
 
 import (
 	"fmt"
-	"io"
 
 	gendev "github.com/pktnetwork/pktrouter/gen/device"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
@@ -51,7 +50,6 @@ type HW struct {
 	txOut  []string
 	Stats  []model.Counters     // per lease element, counted from events
 	PStats []model.PortCounters // per port
-	vcd    io.Writer
 
 	recPorts []tb.Port
 	rec      *tb.Stimulus
