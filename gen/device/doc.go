@@ -66,4 +66,24 @@
 // ev_hp_lease, ev_hp_bytes, ev_hp_cpu), ev_runt and ev_oversize per port,
 // and per egress port e<q>_ev_out (bytes, tag) and e<q>_ev_drop (cause,
 // tag).
+//
+// # Top (New)
+//
+// The device top adds the management subsystem (gen/uartbridge.System with
+// the gen/csr decoder of the reference map, the map firmware/regs is
+// generated from) beside Core, with the ports clk, rst, uart_rx, uart_tx
+// and Core's frame ports. The decoder's configuration strobes drive Core's
+// write ports; Core's events become counter events, one source per
+// ingress port and one per egress link port. The decoder serves a source
+// without loss at one event every 3*EventSources cycles (30 at ref4); a
+// frame costs its ingress source one event, two when it is also dropped or
+// refused by the label, so frames shorter than about 60 bytes arriving
+// back to back on one port can lose counts (ev<k>_ready low).
+//
+// # What is not built
+//
+// ref16 is byte-serial (gen/shaper builds byte-serial ports only), and
+// the fabric is always the crossbar (a Clos for 17 ports needs padding to a
+// product n*r); the meter readings of the register map read 0 (gen/meter
+// exports no registers); tx_ready low makes the shaper optimistic (above).
 package device
