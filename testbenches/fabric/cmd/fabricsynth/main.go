@@ -12,11 +12,13 @@
 //	go run ./testbenches/fabric/cmd/fabricsynth -n 4 -depth 2
 //	go run ./testbenches/fabric/cmd/fabricsynth -n 8 -it 1 -depth 1 -packet -keep /tmp/xbar8
 //	go run ./testbenches/fabric/cmd/fabricsynth -o docs/bench
+//	go run ./testbenches/fabric/cmd/fabricsynth -render docs/bench/fabric-synth.json
 package main
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -38,6 +40,7 @@ func main() {
 	keep := flag.String("keep", "", "keep the work files (top.v, top.json, nextpnr.log) in this directory")
 	synthOnly := flag.Bool("synth-only", false, "stop after Yosys")
 	out := flag.String("o", "", "measure the whole table and write fabric-synth.md and fabric-synth.json into this directory")
+	render := flag.String("render", "", "rewrite fabric-synth.md beside this fabric-synth.json from its rows, without measuring")
 	sizes := flag.String("sizes", "4,8,16", "with -o: the port counts to measure")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: fabricsynth [-n N -depth D -it K -packet -w W -keep DIR] | -o DIR\n\n")
@@ -49,6 +52,26 @@ func main() {
 	}
 	opt := tfabric.SynthOptions{KeepDir: *keep, SynthOnly: *synthOnly, Seed: *seed}
 	ctx := context.Background()
+	if *render != "" {
+		js, err := os.ReadFile(*render)
+		if err != nil {
+			fail(err)
+		}
+		var rows []tfabric.TableRow
+		if err := json.Unmarshal(js, &rows); err != nil {
+			fail(fmt.Errorf("%s: %w", *render, err))
+		}
+		var md bytes.Buffer
+		if err := tfabric.WriteTableMarkdown(&md, rows, tfabric.ToolVersions(ctx, opt)); err != nil {
+			fail(err)
+		}
+		name := filepath.Join(filepath.Dir(*render), "fabric-synth.md")
+		if err := os.WriteFile(name, md.Bytes(), 0o644); err != nil {
+			fail(err)
+		}
+		fmt.Println("wrote", name)
+		return
+	}
 	if *out != "" {
 		want := map[int]bool{}
 		for _, f := range strings.Split(*sizes, ",") {
