@@ -293,16 +293,13 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		// the sum is the packet's product alone); otherwise the compare and
 		// the sum use the sample register directly, and the tick selects
 		// last, off the carry chains (Fmax).
-		// The compare's carry out is the last select: every other outcome
-		// is ready while it ripples.
 		sum := hdl.Slice(hdl.AddW(sample[i], p3add, SW), SB-1, 0)
+		satSum := hdl.Mux(hdl.Gt(hdl.ZExt(sample[i], SW), p3room), smax, sum)
 		tickSum := hdl.Slice(hdl.ZExt(p3add, SW), SB-1, 0)
-		other := hdl.Priority(sample[i],
+		sample[i].Next(hdl.Priority(sample[i],
 			hdl.When(hdl.And(hitP, tickA), tickSum),
-			hdl.When(hitP, sum),
-			hdl.When(tickA, hdl.Const(0, SB)))
-		sat := hdl.And(hitP, hdl.Not(tickA), hdl.Gt(hdl.ZExt(sample[i], SW), p3room))
-		sample[i].Next(hdl.Mux(sat, smax, other))
+			hdl.When(hitP, satSum),
+			hdl.When(tickA, hdl.Const(0, SB))))
 
 		// acc + floor((sample<<K - acc) / 2^K) = acc - ceil(acc/2^K) +
 		// sample, exactly, because sample<<K is a multiple of 2^K. The
