@@ -67,7 +67,7 @@
 //
 // Every per-lease register is a flip-flop and the tick updates all leases
 // at once, which is simple and exact but costs logic cells in proportion
-// to Leases (see testbenches/meter.SynthRef4 for the ref4 figures). A device
+// to Leases (testbenches/meter/SYNTH.md has the ref4 figures). A device
 // with many leases per port would keep the per-lease state in block RAM and
 // run the acc update sequentially beside the divider (the tick interval is
 // long), with the sample double-buffered per tick.
