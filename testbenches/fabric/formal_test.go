@@ -54,7 +54,7 @@ func TestISLIPFormalRefutes(t *testing.T) {
 }
 
 // LongEnv names the environment variable that enables the slow checks:
-// larger formal proofs and the 8×8 and 16×16 place-and-route runs.
+// larger formal proofs, and with PKTROUTER_PNR=1 the 8×8 place and route.
 const LongEnv = "PKTROUTER_FABRIC_LONG"
 
 func longTests() bool { return os.Getenv(LongEnv) != "" }
