@@ -48,6 +48,18 @@ func (e *StageError) Error() string {
 
 func (e *StageError) Unwrap() error { return e.Err }
 
+// FitError is a design that needs more of a resource than the part has;
+// the report (verdict "does not fit") is written all the same.
+type FitError struct {
+	Part string
+	Over []string
+	Dir  string
+}
+
+func (e *FitError) Error() string {
+	return fmt.Sprintf("the design does not fit the iCE40 %s: %s; report in %s", strings.ToUpper(e.Part), strings.Join(e.Over, ", "), e.Dir)
+}
+
 // Design is what the flow builds: one Verilog file holding every module,
 // the top module's name and its ports (for the board top).
 type Design struct {
@@ -88,6 +100,9 @@ type Options struct {
 	// per finished stage is written.
 	Progress io.Writer
 	Live     bool
+	// Notes are added to the report's notes first (decisions the caller
+	// made, such as a UART divisor for the board clock).
+	Notes []string
 }
 
 // Run synthesizes d for opt.Board (Yosys synth_ice40, nextpnr-ice40,
@@ -102,7 +117,7 @@ func Run(ctx context.Context, d Design, opt Options) (*Report, error) {
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	r := &Report{Design: d.Name, Module: d.Module, Board: Generic, Top: d.Module}
+	r := &Report{Design: d.Name, Module: d.Module, Board: Generic, Top: d.Module, Notes: opt.Notes}
 	f := &flow{ctx: ctx, dir: opt.Dir, opt: opt, r: r}
 	if err := f.write("design.v", d.Verilog); err != nil {
 		return r, err
@@ -134,7 +149,7 @@ func Run(ctx context.Context, d Design, opt Options) (*Report, error) {
 	if err != nil {
 		return r, err
 	}
-	r.Top, r.Notes = top.Module, top.Notes
+	r.Top, r.Notes = top.Module, append(r.Notes, top.Notes...)
 	r.Notes = append(r.Notes, fmt.Sprintf("timing target: %g MHz (nextpnr --freq)", r.TargetMHz))
 	if err := f.write("board_top.v", top.Verilog); err != nil {
 		return r, err
@@ -158,6 +173,16 @@ func Run(ctx context.Context, d Design, opt Options) (*Report, error) {
 		"--asc", stem + ".asc", "--freq", strconv.FormatFloat(r.TargetMHz, 'f', -1, 64), "--seed", strconv.Itoa(r.Seed),
 		"--report", "nextpnr.json", "--timing-allow-fail", "-q", "-l", "nextpnr.log"}
 	if err := f.stage("nextpnr-ice40 place and route", "nextpnr.log", "nextpnr-ice40", args...); err != nil {
+		// A design too big for the part is a result, not only an error:
+		// the report keeps Yosys's counts and nextpnr's utilization.
+		log, _ := os.ReadFile(filepath.Join(opt.Dir, "nextpnr.log"))
+		if over := r.ParseNextpnrLog(log); len(over) > 0 {
+			f.versions()
+			if werr := r.Write(opt.Dir); werr != nil {
+				return r, werr
+			}
+			return r, &FitError{Part: b.Device, Over: over, Dir: opt.Dir}
+		}
 		return r, err
 	}
 	rep, err := os.ReadFile(filepath.Join(opt.Dir, "nextpnr.json"))

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -40,8 +42,9 @@ type Report struct {
 	Utilization map[string]Use `json:"utilization,omitempty"`
 	// Clocks are nextpnr's achieved maximum frequencies after routing.
 	Clocks []Clock `json:"clocks,omitempty"`
-	// Verdict is "pass" (every clock meets TargetMHz), "fail", or
-	// "synthesized" for a generic run (no timing).
+	// Verdict is "pass" (every clock meets TargetMHz), "fail" (timing),
+	// "does not fit" (the part has too few of a resource; nextpnr stopped
+	// before routing), or "synthesized" for a generic run (no timing).
 	Verdict   string   `json:"verdict"`
 	Bitstream string   `json:"bitstream,omitempty"` // file name in the output directory
 	Flash     string   `json:"flash,omitempty"`     // how to put it on the board
@@ -153,6 +156,36 @@ func (r *Report) ParseNextpnrReport(data []byte) error {
 		}
 	}
 	return nil
+}
+
+var utilLine = regexp.MustCompile(`(?m)^Info:\s+(\w+):\s+(\d+)/\s*(\d+)\s+\d+%`)
+
+// ParseNextpnrLog reads the "Device utilisation" table of a nextpnr-ice40
+// log, for a run that stopped before writing its report (a design that
+// does not fit). It reports whether any resource is over capacity and then
+// sets Verdict to "does not fit".
+func (r *Report) ParseNextpnrLog(log []byte) (overflow []string) {
+	u := map[string]Use{}
+	for _, m := range utilLine.FindAllSubmatch(log, -1) {
+		used, _ := strconv.Atoi(string(m[2]))
+		avail, _ := strconv.Atoi(string(m[3]))
+		u[string(m[1])] = Use{Used: used, Available: avail}
+	}
+	if len(u) == 0 {
+		return nil
+	}
+	r.Utilization = u
+	r.IO = u["SB_IO"].Used
+	for _, k := range sortedKeys(u) {
+		if u[k].Used > u[k].Available {
+			overflow = append(overflow, fmt.Sprintf("%s %d/%d (%.0f%%)", k, u[k].Used, u[k].Available, 100*float64(u[k].Used)/float64(u[k].Available)))
+		}
+	}
+	if len(overflow) > 0 {
+		r.Verdict = "does not fit"
+		r.Notes = append(r.Notes, "does not fit the part: "+strings.Join(overflow, ", "))
+	}
+	return overflow
 }
 
 // clockName strips nextpnr's buffer suffixes: "clk$SB_IO_IN_$glb_clk" is

@@ -66,3 +66,24 @@ func TestParseRejectsGarbage(t *testing.T) {
 		t.Errorf("bad stat: %v", err)
 	}
 }
+
+func TestParseNextpnrLogOverflow(t *testing.T) {
+	log, err := os.ReadFile("testdata/nextpnr_nofit.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Report{Board: "ice40-hx8k-breakout", Device: "hx8k"}
+	over := r.ParseNextpnrLog(log)
+	if len(over) != 2 || !strings.HasPrefix(over[0], "ICESTORM_LC 52416/7680") || !strings.HasPrefix(over[1], "ICESTORM_RAM 40/32") {
+		t.Fatalf("overflow %q", over)
+	}
+	if r.Verdict != "does not fit" || r.Utilization["SB_IO"] != (Use{Used: 48, Available: 256}) || r.IO != 48 {
+		t.Fatalf("report %+v", r)
+	}
+	if !strings.Contains(string(r.Markdown()), "**DOES NOT FIT**") {
+		t.Error("Markdown does not show the verdict")
+	}
+	if over := (&Report{}).ParseNextpnrLog([]byte("ERROR: something else\n")); over != nil {
+		t.Errorf("a log without a utilisation table: %q", over)
+	}
+}

@@ -143,21 +143,20 @@ func runSynth(a *app, cmd *cobra.Command, args []string) error {
 	if dir == "" {
 		dir = "synth-" + name + "-" + boardName
 	}
-	opt := bitstreams.Options{Board: board, Dir: dir, Seed: seed, TargetMHz: freq}
+	opt := bitstreams.Options{Board: board, Dir: dir, Seed: seed, TargetMHz: freq, Notes: notes}
 	if fi, ok := a.err.(*os.File); ok {
 		if st, err := fi.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			opt.Progress, opt.Live = a.err, true
 		}
 	}
 	r, err := bitstreams.Run(cmd.Context(), d, opt)
-	if err != nil {
+	var fit *bitstreams.FitError
+	if errors.As(err, &fit) {
+		printSynthSummary(a, r, dir)
 		return err
 	}
-	if len(notes) > 0 {
-		r.Notes = append(notes, r.Notes...)
-		if err := r.Write(dir); err != nil {
-			return err
-		}
+	if err != nil {
+		return err
 	}
 	printSynthSummary(a, r, dir)
 	if r.Verdict == "fail" {
