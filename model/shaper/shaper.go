@@ -232,10 +232,6 @@ type Counters struct {
 	OverflowPackets                    uint64 // GuaranteeOverflow; always 0 when configured validly
 }
 
-type qpkt struct {
-	Packet
-}
-
 type leaseState struct {
 	cfg      LeaseConfig
 	tokens   uint64 // UQ.F
@@ -245,16 +241,16 @@ type leaseState struct {
 
 // fifo is a slice-backed queue with a moving head.
 type fifo struct {
-	q    []*qpkt
+	q    []*Packet
 	head int
 }
 
 func (f *fifo) len() int { return len(f.q) - f.head }
-func (f *fifo) push(p *qpkt) {
+func (f *fifo) push(p *Packet) {
 	f.q = append(f.q, p)
 }
-func (f *fifo) front() *qpkt { return f.q[f.head] }
-func (f *fifo) pop() *qpkt {
+func (f *fifo) front() *Packet { return f.q[f.head] }
+func (f *fifo) pop() *Packet {
 	p := f.q[f.head]
 	f.q[f.head] = nil
 	f.head++
@@ -441,7 +437,7 @@ func (p *Port) AdvanceTo(now uint64) error {
 		l.c.DepartedPackets++
 		l.c.DepartedBytes += uint64(q.Bytes)
 		if p.obs != nil {
-			p.obs.Departed(p.now+(used-1)/B, q.Packet)
+			p.obs.Departed(p.now+(used-1)/B, *q)
 		}
 	}
 	p.now = now
@@ -504,7 +500,7 @@ func (p *Port) Arrive(now uint64, pkt Packet) (Verdict, error) {
 		l.tokens -= need
 		l.c.GuaranteedPackets++
 		l.c.GuaranteedBytes += n
-		p.enqueue(&qpkt{Packet: pkt})
+		p.enqueue(&pkt)
 		return Guaranteed, nil
 	}
 	if p.backlog+n > uint64(p.Threshold(p.Rank(pkt.Lease, pkt.Priority))) {
@@ -515,11 +511,11 @@ func (p *Port) Arrive(now uint64, pkt Packet) (Verdict, error) {
 	}
 	l.c.ExcessPackets++
 	l.c.ExcessBytes += n
-	p.enqueue(&qpkt{Packet: pkt})
+	p.enqueue(&pkt)
 	return Excess, nil
 }
 
-func (p *Port) enqueue(q *qpkt) {
+func (p *Port) enqueue(q *Packet) {
 	p.queue.push(q)
 	p.backlog += uint64(q.Bytes)
 }
