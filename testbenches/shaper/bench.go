@@ -2,7 +2,12 @@
 // cycle-level engine producing exactly the outputs the hardware must
 // produce, stimulus generators for the traffic the properties talk
 // about, and trace checks. The tests run one stimulus through the model, the
-// Go simulator, Icarus and Verilator and require identical traces.
+// Go simulator, Icarus and Verilator and require identical traces, and
+// check the properties on the RTL's trace: a lease at its guarantee
+// loses nothing, nothing is refused below the packet's admission threshold
+// (work conserving), the lowest priority is dropped first under saturation,
+// and the free tier passes on an idle link and is starved first under load.
+// SynthRef4 measures the ref4 block on an iCE40 HX8K (SYNTH.md).
 package shaper
 
 import (
