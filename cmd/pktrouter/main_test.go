@@ -210,7 +210,9 @@ func TestHopSingle(t *testing.T) {
 
 func TestDemo(t *testing.T) {
 	for _, s := range []string{"v358", "v4x8", "f8"} {
-		out, errOut, err := run(t, "", "demo", "--scheme", s)
+		// The device part is TestDeviceDemo's; a short run keeps this to the
+		// label walk of each scheme.
+		out, errOut, err := run(t, "", "demo", "--scheme", s, "--cycles", "3000", "--vcd", "none", "--out", t.TempDir())
 		if err != nil {
 			t.Fatalf("%s: demo failed: %v\n%s%s", s, err, out, errOut)
 		}
