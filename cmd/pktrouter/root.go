@@ -76,6 +76,7 @@ Precedence: command line, then environment, then config file, then default.`,
 		newLintCmd(a),
 		newGenCmd(a),
 		newSimCmd(a),
+		newSynthCmd(a),
 	)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())

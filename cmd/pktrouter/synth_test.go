@@ -8,21 +8,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-hclog"
-
 	"github.com/pktnetwork/pktrouter/gen"
 	"github.com/pktnetwork/pktrouter/internal/tooltest"
 )
 
-// runSynthCLI runs the CLI with synth registered (root.go may not list it
-// yet) and returns stdout, stderr and the error.
+// runSynthCLI runs `pktrouter synth ARGS...` and returns stdout, stderr and
+// the error.
 func runSynthCLI(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errw bytes.Buffer
 	root := newRootCmd(strings.NewReader(""), &out, &errw)
-	if c, _, err := root.Find([]string{"synth"}); err != nil || c == root {
-		root.AddCommand(newSynthCmd(&app{in: strings.NewReader(""), out: &out, err: &errw, log: hclog.NewNullLogger()}))
-	}
 	root.SetArgs(append([]string{"synth"}, args...))
 	err := execute(root)
 	return out.String(), errw.String(), err
