@@ -22,6 +22,9 @@ type ClosConfig struct {
 	// PacketMode runs every crossbar in packet mode, so a packet's cells
 	// cross each stage back to back and leave the network contiguous.
 	PacketMode bool
+	// Pipelined builds every crossbar with the pipelined scheduler (see
+	// CrossbarConfig.Pipelined): one more cycle per stage. Cell mode only.
+	Pipelined bool
 }
 
 // Ports is N = n·r.
@@ -53,7 +56,7 @@ func (c ClosConfig) stage(ins, outs, width int) (CrossbarConfig, error) {
 		it = min(it, ins, outs)
 	}
 	return CrossbarConfig{Inputs: ins, Outputs: outs, DataWidth: width, Depth: c.Depth,
-		Iterations: it, PacketMode: c.PacketMode}.withDefaults()
+		Iterations: it, PacketMode: c.PacketMode, Pipelined: c.Pipelined}.withDefaults()
 }
 
 // Clos generates the Clos network cfg describes, a module named
@@ -107,8 +110,12 @@ func Clos(cfg ClosConfig) (*hdl.Module, error) {
 	if cfg.PacketMode {
 		pkt = 1
 	}
-	top := hdl.NewGenerated(Generator, "clos", hdl.P("m", m), hdl.P("n", n), hdl.P("r", r),
-		hdl.P("w", cfg.DataWidth), hdl.P("d", cfg.Depth), hdl.P("it", cfg.Iterations), hdl.P("p", pkt))
+	params := []hdl.Param{hdl.P("m", m), hdl.P("n", n), hdl.P("r", r),
+		hdl.P("w", cfg.DataWidth), hdl.P("d", cfg.Depth), hdl.P("it", cfg.Iterations), hdl.P("p", pkt)}
+	if cfg.Pipelined {
+		params = append(params, hdl.P("pl", 1))
+	}
+	top := hdl.NewGenerated(Generator, "clos", params...)
 	pow2 := ports == 1<<uint(wp)
 
 	ingress := make([]*hdl.Instance, r)

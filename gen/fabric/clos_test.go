@@ -22,9 +22,10 @@ func TestClosInOrder(t *testing.T) {
 		{ClosConfig{M: 3, N: 2, R: 3, DataWidth: 16, Depth: 2, PacketMode: true}, 3000},
 		{ClosConfig{M: 4, N: 4, R: 2, DataWidth: 16, Depth: 3}, 2000},
 		{ClosConfig{M: 7, N: 4, R: 2, DataWidth: 16, Depth: 2, PacketMode: true}, 1500},
+		{ClosConfig{M: 3, N: 2, R: 3, DataWidth: 16, Depth: 3, Pipelined: true}, 2000},
 	}
 	for _, c := range cases {
-		t.Run(fmt.Sprintf("m%d_n%d_r%d_pkt%v", c.cfg.M, c.cfg.N, c.cfg.R, c.cfg.PacketMode), func(t *testing.T) {
+		t.Run(fmt.Sprintf("m%d_n%d_r%d_pkt%v_pl%v", c.cfg.M, c.cfg.N, c.cfg.R, c.cfg.PacketMode, c.cfg.Pipelined), func(t *testing.T) {
 			t.Parallel()
 			mod, err := Clos(c.cfg)
 			if err != nil {

@@ -31,10 +31,21 @@ type CrossbarConfig struct {
 	// packet, its input and output stay paired until the cell with last set
 	// has left (iSLIP packet mode).
 	PacketMode bool
+	// Pipelined registers the scheduler's match (see ISLIPConfig) and the
+	// egress ready it requests with, so the scheduler's cycle runs from
+	// registers to registers: a cell is scheduled in cycle t from the
+	// occupancy at the start of t and the out<j>_ready of cycle t−1, and
+	// leaves in cycle t+1 if out<j>_ready is high then (otherwise the
+	// grant is void and the cell stays at its VOQ's head). VOQ(i, j)
+	// requests while it holds a cell not already granted: occupancy minus
+	// the match register's bit, so no VOQ is granted more cells than it
+	// holds. Cell mode only; default off. Depth 3 keeps a flow at full
+	// rate (one cell in the VOQ's last slot, one granted, one arriving).
+	Pipelined bool
 }
 
 func (c CrossbarConfig) withDefaults() (CrossbarConfig, error) {
-	s, err := ISLIPConfig{Inputs: c.Inputs, Outputs: c.Outputs, Iterations: c.Iterations, PacketMode: c.PacketMode}.withDefaults()
+	s, err := c.scheduler().withDefaults()
 	if err != nil {
 		return c, err
 	}
@@ -49,7 +60,7 @@ func (c CrossbarConfig) withDefaults() (CrossbarConfig, error) {
 }
 
 func (c CrossbarConfig) scheduler() ISLIPConfig {
-	return ISLIPConfig{Inputs: c.Inputs, Outputs: c.Outputs, Iterations: c.Iterations, PacketMode: c.PacketMode}
+	return ISLIPConfig{Inputs: c.Inputs, Outputs: c.Outputs, Iterations: c.Iterations, PacketMode: c.PacketMode, Pipelined: c.Pipelined}
 }
 
 // InPort and OutPort name the crossbar's per-port signals: InPort(3,
@@ -60,7 +71,8 @@ func InPort(i int, sig string) string { return fmt.Sprintf("in%d_%s", i, sig) }
 func OutPort(j int, sig string) string { return fmt.Sprintf("out%d_%s", j, sig) }
 
 // Crossbar generates the VOQ crossbar cfg describes, a module named
-// xbar_i<inputs>_o<outputs>_w<data>_d<depth>_it<iterations>_p<0|1>.
+// xbar_i<inputs>_o<outputs>_w<data>_d<depth>_it<iterations>_p<0|1>, with
+// _pl1 appended when Pipelined (whose timing differs as that field says).
 //
 // Ports, per input i and output j:
 //
@@ -105,8 +117,12 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 	if cfg.PacketMode {
 		pkt = 1
 	}
-	m := hdl.NewGenerated(Generator, "xbar", hdl.P("i", cfg.Inputs), hdl.P("o", cfg.Outputs),
-		hdl.P("w", cfg.DataWidth), hdl.P("d", cfg.Depth), hdl.P("it", cfg.Iterations), hdl.P("p", pkt))
+	params := []hdl.Param{hdl.P("i", cfg.Inputs), hdl.P("o", cfg.Outputs),
+		hdl.P("w", cfg.DataWidth), hdl.P("d", cfg.Depth), hdl.P("it", cfg.Iterations), hdl.P("p", pkt)}
+	if cfg.Pipelined {
+		params = append(params, hdl.P("pl", 1))
+	}
+	m := hdl.NewGenerated(Generator, "xbar", params...)
 	ni, no, dw, depth := cfg.Inputs, cfg.Outputs, cfg.DataWidth, cfg.Depth
 	wo := IndexWidth(no)
 	wp := IndexWidth(depth)      // VOQ pointer
@@ -120,8 +136,18 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 		head            hdl.Value // {last, data} of the head cell
 	}
 	outReady := make([]hdl.Value, no)
+	reqReady := outReady // the ready the requests see
 	for j := range no {
 		outReady[j] = m.Input(OutPort(j, "ready"), 1)
+	}
+	matchQ := matchRegs(m, cfg.scheduler())
+	if cfg.Pipelined {
+		reqReady = make([]hdl.Value, no)
+		for j := range no {
+			r := m.Reg(fmt.Sprintf("rdy%d", j), 1)
+			r.Next(outReady[j])
+			reqReady[j] = r
+		}
 	}
 
 	q := make([][]voq, ni)
@@ -153,7 +179,14 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 				eopBits[no-1-j] = hdl.Bit(v.head, dw)
 			}
 			q[i][j] = v
-			reqBits[no-1-j] = hdl.And(hdl.Ne(v.cnt, hdl.Const(0, wc)), outReady[j])
+			has := hdl.Ne(v.cnt, hdl.Const(0, wc))
+			if cfg.Pipelined {
+				// A cell not yet granted: more than one cell, or one
+				// that the match register does not already send.
+				one := hdl.Eq(v.cnt, hdl.Const(1, wc))
+				has = hdl.And(has, hdl.Not(hdl.And(one, hdl.Bit(matchQ[i], j))))
+			}
+			reqBits[no-1-j] = hdl.And(has, reqReady[j])
 		}
 		req[i] = hdl.Concat(reqBits...)
 		if cfg.PacketMode {
@@ -165,7 +198,18 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 	if cfg.PacketMode {
 		eopRows = eop
 	}
-	sched := buildISLIP(m, cfg.scheduler(), req, eopRows)
+	sched := buildISLIP(m, cfg.scheduler(), req, eopRows, matchQ)
+	// send[i] bit j: VOQ(i, j) sends its head cell this cycle. Unpipelined
+	// the match already honours out<j>_ready; pipelined the match was
+	// decided a cycle ago and out<j>_ready of this cycle gates it.
+	send := sched.match
+	if cfg.Pipelined {
+		rdy := hdl.Concat(reverse(outReady)...)
+		send = make([]hdl.Value, ni)
+		for i := range ni {
+			send[i] = hdl.And(sched.match[i], rdy)
+		}
+	}
 
 	// Departures: output j carries the head of VOQ(i, j) for the input i
 	// matched to it. Heads depend on registers only, so the match drives
@@ -174,7 +218,7 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 		var valid hdl.Value = hdl.Const(0, 1)
 		var word hdl.Value = hdl.Const(0, cw)
 		for i := range ni {
-			b := hdl.Bit(sched.match[i], j)
+			b := hdl.Bit(send[i], j)
 			valid = hdl.Or(valid, b)
 			word = hdl.Or(word, hdl.And(q[i][j].head, hdl.Repl(b, cw)))
 		}
@@ -199,7 +243,7 @@ func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 		for j := range no {
 			v := q[i][j]
 			we := hdl.And(take, hdl.Eq(in[i].dest, hdl.Const(uint64(j), wo)))
-			re := hdl.Bit(sched.match[i], j)
+			re := hdl.Bit(send[i], j)
 			v.wptr.NextIf(we, incMod(v.wptr, depth))
 			v.rptr.NextIf(re, incMod(v.rptr, depth))
 			v.cnt.NextIf(hdl.Xor(we, re), hdl.Mux(we, hdl.Add(v.cnt, hdl.Const(1, wc)), hdl.Sub(v.cnt, hdl.Const(1, wc))))

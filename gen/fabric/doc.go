@@ -10,11 +10,23 @@
 //
 // # Timing
 //
-// One slot is one clock cycle. The scheduler is combinational over its
-// pointer registers: all iterations of a slot are unrolled into one cycle,
-// because a pipelined scheduler would decide on requests one slot old and
-// could no longer be compared decision by decision with the model. The
-// iteration count is the knob that trades Fmax for match size.
+// One slot is one clock cycle. By default the scheduler is combinational
+// over its pointer registers: all iterations of a slot are unrolled into
+// one cycle, and the match drives the VOQ reads and counters in the same
+// cycle. The iteration count is the knob that trades Fmax for match size.
+//
+// The Pipelined option (ISLIPConfig, CrossbarConfig, ClosConfig; cell mode
+// only, default off) registers the match and the egress ready the requests
+// are built from: the scheduler decides in cycle t on the VOQ occupancy at
+// the start of t minus the cells its previous decision already sends (so no
+// VOQ is over-granted) and on out_ready of t−1; the match leaves in t+1
+// where out_ready of t+1 still gates it. The scheduler's loop then runs
+// from registers to registers (occupancy and match register → requests →
+// iterations → match register and pointers), without the counter update
+// and the egress ready input. model/fabric.NewPipelinedVOQ (and
+// ClosConfig.Pipelined there) has the same contract, decision for
+// decision. Depth 3 keeps one flow at full rate (one cell granted, one
+// queued, one arriving).
 //
 // Within that rule the logic is arranged for depth: round-robin arbiters
 // are a prefix OR over the doubled request vector with the pointer kept as

@@ -26,6 +26,16 @@ type ISLIPConfig struct {
 	// PacketMode holds a matched pair until the cell marked end-of-packet
 	// has crossed (see model/fabric.ISLIP).
 	PacketMode bool
+	// Pipelined registers the match: the decision made in cycle t from
+	// the requests of cycle t appears on match in cycle t+1 (the register
+	// match<i> per input, cleared by rst). The scheduler's loop then
+	// closes on its own registers instead of running through whatever
+	// the match drives (VOQ read, counters). Decisions are those of the
+	// unpipelined scheduler, one cycle later; pointers still move at the
+	// clock edge of the decision. Cell mode only: in packet mode the
+	// hold decision needs the end-of-packet bit of the cell the match
+	// will send, which is not yet at the head of its VOQ. Default off.
+	Pipelined bool
 }
 
 // withDefaults checks c and fills Iterations.
@@ -42,6 +52,9 @@ func (c ISLIPConfig) withDefaults() (ISLIPConfig, error) {
 	}
 	if c.Iterations < 1 || c.Iterations > most {
 		return c, fmt.Errorf("fabric: iSLIP iterations %d out of range 1..%d for a %d×%d crossbar", c.Iterations, most, c.Inputs, c.Outputs)
+	}
+	if c.Pipelined && c.PacketMode {
+		return c, fmt.Errorf("fabric: the pipelined iSLIP scheduler runs in cell mode only (packet mode needs the end-of-packet bit of a cell not yet at its VOQ's head)")
 	}
 	return c, nil
 }
@@ -74,7 +87,8 @@ func IndexWidth(n int) int {
 //	aptr  out inputs×IndexWidth(outputs)  accept pointers, input i likewise
 //	hold  out inputs×outputs  packet mode only: held pairs, one-hot rows
 //
-// match is combinational from req, eop and the registers; the registers
+// match is combinational from req, eop and the registers (with Pipelined,
+// it is the register of the previous cycle's decision); the registers
 // take their next values on every clock edge (one slot per cycle) and rst
 // clears them (all pointers 0, no holds), the model's initial state. The
 // pointer and hold outputs expose the state so traces can be compared with
@@ -88,15 +102,20 @@ func ISLIP(cfg ISLIPConfig) (*hdl.Module, error) {
 	if cfg.PacketMode {
 		pkt = 1
 	}
-	m := hdl.NewGenerated(Generator, "islip", hdl.P("i", cfg.Inputs), hdl.P("o", cfg.Outputs),
-		hdl.P("it", cfg.Iterations), hdl.P("p", pkt))
+	params := []hdl.Param{hdl.P("i", cfg.Inputs), hdl.P("o", cfg.Outputs), hdl.P("it", cfg.Iterations), hdl.P("p", pkt)}
+	if cfg.Pipelined {
+		// Only the new option adds to the name, so the modules at the
+		// defaults keep theirs.
+		params = append(params, hdl.P("pl", 1))
+	}
+	m := hdl.NewGenerated(Generator, "islip", params...)
 	ni, no := cfg.Inputs, cfg.Outputs
 	req := m.Input("req", ni*no)
 	var eop *hdl.Signal
 	if cfg.PacketMode {
 		eop = m.Input("eop", ni*no)
 	}
-	s := buildISLIP(m, cfg, rows(req, ni, no), rowsOrNil(eop, ni, no))
+	s := buildISLIP(m, cfg, rows(req, ni, no), rowsOrNil(eop, ni, no), matchRegs(m, cfg))
 	m.Output("match", ni*no).Drive(joinRows(s.match))
 	m.Output("gptr", no*IndexWidth(ni)).Drive(joinRows(s.gptr))
 	m.Output("aptr", ni*IndexWidth(no)).Drive(joinRows(s.aptr))
@@ -115,9 +134,26 @@ type islipLogic struct {
 	hold  []hdl.Value // per input, held output one-hot (packet mode)
 }
 
+// matchRegs returns the match registers of a pipelined scheduler, one row
+// of outputs bits per input (match<i>), or nil when cfg is not pipelined.
+// They are made before the scheduler so a crossbar can read them in its
+// request logic (a cell granted but not yet sent is not requested again).
+func matchRegs(m *hdl.Module, cfg ISLIPConfig) []*hdl.Signal {
+	if !cfg.Pipelined {
+		return nil
+	}
+	r := make([]*hdl.Signal, cfg.Inputs)
+	for i := range r {
+		r[i] = m.Reg(fmt.Sprintf("match%d", i), cfg.Outputs)
+	}
+	return r
+}
+
 // buildISLIP adds the scheduler's registers and logic to m. req and eop are
-// rows of outputs bits (eop nil in cell mode).
-func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value) islipLogic {
+// rows of outputs bits (eop nil in cell mode). matchQ are the match
+// registers of a pipelined scheduler (from matchRegs), nil otherwise: the
+// decision is then clocked into them and they are the match.
+func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value, matchQ []*hdl.Signal) islipLogic {
 	ni, no := cfg.Inputs, cfg.Outputs
 	var out islipLogic
 	// Pointers are kept as thermometer masks (bit k set for k >= pointer):
@@ -217,6 +253,12 @@ func buildISLIP(m *hdl.Module, cfg ISLIPConfig, req, eop []hdl.Value) islipLogic
 		}
 	}
 	out.match = matched
+	if matchQ != nil {
+		for i := range ni {
+			matchQ[i].Next(matched[i])
+			out.match[i] = matchQ[i]
+		}
+	}
 	if cfg.PacketMode {
 		var heldOut hdl.Value = zeroRow
 		for i := range ni {

@@ -171,6 +171,7 @@ func TestISLIPConfigErrors(t *testing.T) {
 		{ISLIPConfig{Inputs: 4, Outputs: 65}, "outputs 65"},
 		{ISLIPConfig{Inputs: 4, Outputs: 2, Iterations: 3}, "iterations 3"},
 		{ISLIPConfig{Inputs: 4, Outputs: 4, Iterations: -1}, "iterations -1"},
+		{ISLIPConfig{Inputs: 4, Outputs: 4, PacketMode: true, Pipelined: true}, "cell mode only"},
 	}
 	for _, b := range bad {
 		_, err := ISLIP(b.cfg)

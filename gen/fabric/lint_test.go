@@ -41,6 +41,13 @@ func TestLint(t *testing.T) {
 		{"clos_m3n2r3_pkt", func() (*hdl.Module, error) {
 			return Clos(ClosConfig{M: 3, N: 2, R: 3, DataWidth: 8, Depth: 2, PacketMode: true})
 		}},
+		{"islip_4x4_pl", func() (*hdl.Module, error) { return ISLIP(ISLIPConfig{Inputs: 4, Outputs: 4, Pipelined: true}) }},
+		{"xbar_3x5_pl", func() (*hdl.Module, error) {
+			return Crossbar(CrossbarConfig{Inputs: 3, Outputs: 5, DataWidth: 8, Depth: 3, Pipelined: true})
+		}},
+		{"clos_m2n2r2_pl", func() (*hdl.Module, error) {
+			return Clos(ClosConfig{M: 2, N: 2, R: 2, DataWidth: 8, Depth: 3, Pipelined: true})
+		}},
 	}
 	for _, g := range gens {
 		t.Run(g.name, func(t *testing.T) {

@@ -17,6 +17,13 @@ type ClosConfig struct {
 	// Buffer is the capacity in cells of each queue in the middle and egress
 	// stages (credit-based back-pressure between stages); 0 means 16.
 	Buffer int
+	// Pipelined runs every switch's scheduler one slot ahead of its
+	// transfers, as NewPipelinedVOQ does: a switch decides in slot t from
+	// its queues minus the cells it already granted, from the downstream
+	// queues plus the cells already granted into them, and (egress stage)
+	// from the ready mask of slot t−1; the cells leave in slot t+1, an
+	// egress cell only if its port is ready then. Minimum latency 5 slots.
+	Pipelined bool
 }
 
 // DefaultClosBuffer is the stage queue capacity used when ClosConfig.Buffer
@@ -59,6 +66,7 @@ type Clos struct {
 	middle  []*closStage // m switches, r×r, destinations o (N)
 	egress  []*closStage // r switches, m×n, destinations b (n)
 	backlog int
+	readyQ  uint64 // pipelined: the previous slot's ready mask
 }
 
 // closStage is one crossbar of the Clos with per-destination input queues.
@@ -67,12 +75,15 @@ type closStage struct {
 	q                []cellQueue // index in*ndest + dest
 	nonEmpty         []uint64    // per input, destinations with cells
 	space            []uint64    // per input, destinations with room downstream
+	eligible         []uint64    // per input, destinations that may be served
 	route            []uint64    // index in*outs + out: destinations leaving via out
 	ptr              []int       // index in*outs + out: round-robin destination pointer
 	req              []uint64
 	match            []int
 	chosen           []int // per input, destination served this slot, or -1
 	sched            *ISLIP
+	// Pipelined: the previous slot's decision, transferred this slot.
+	pmatch, pchosen []int
 }
 
 func newClosStage(ins, outs, ndest, iterations int) (*closStage, error) {
@@ -89,13 +100,24 @@ func newClosStage(ins, outs, ndest, iterations int) (*closStage, error) {
 		q:        make([]cellQueue, ins*ndest),
 		nonEmpty: make([]uint64, ins),
 		space:    make([]uint64, ins),
+		eligible: make([]uint64, ins),
 		route:    make([]uint64, ins*outs),
 		ptr:      make([]int, ins*outs),
 		req:      make([]uint64, ins),
 		match:    make([]int, ins),
 		chosen:   make([]int, ins),
 		sched:    s,
+		pmatch:   minusOnes(ins),
+		pchosen:  minusOnes(ins),
 	}, nil
+}
+
+func minusOnes(n int) []int {
+	s := make([]int, n)
+	for k := range s {
+		s[k] = -1
+	}
+	return s
 }
 
 func (s *closStage) push(in, dest int, c Cell) {
@@ -105,10 +127,18 @@ func (s *closStage) push(in, dest int, c Cell) {
 
 func (s *closStage) occupancy(in, dest int) int { return s.q[in*s.ndest+dest].len() }
 
-// plan schedules the slot from the current queues and s.space.
-func (s *closStage) plan() {
+// plan schedules the slot from the current queues and s.space. Pipelined,
+// a queue whose only cell the previous decision sends is not eligible.
+func (s *closStage) plan(pipelined bool) {
 	for in := range s.ins {
-		eligible := s.nonEmpty[in] & s.space[in]
+		ne := s.nonEmpty[in]
+		if d := s.pchosen[in]; pipelined && d >= 0 && s.occupancy(in, d) == 1 {
+			ne &^= 1 << d
+		}
+		s.eligible[in] = ne & s.space[in]
+	}
+	for in := range s.ins {
+		eligible := s.eligible[in]
 		var r uint64
 		if eligible != 0 {
 			for out := range s.outs {
@@ -126,15 +156,17 @@ func (s *closStage) plan() {
 			continue
 		}
 		k := in*s.outs + out
-		d := roundRobin(s.nonEmpty[in]&s.space[in]&s.route[k], s.ptr[k])
+		d := roundRobin(s.eligible[in]&s.route[k], s.ptr[k])
 		s.ptr[k] = (d + 1) % s.ndest
 		s.chosen[in] = d
 	}
 }
 
 // take pops the planned cell of input in, if any.
-func (s *closStage) take(in int) (Cell, int, bool) {
-	d := s.chosen[in]
+func (s *closStage) take(in int) (Cell, int, bool) { return s.pop(in, s.chosen[in], s.match[in]) }
+
+// pop removes the head of queue (in, d) sent to output out (d < 0: none).
+func (s *closStage) pop(in, d, out int) (Cell, int, bool) {
 	if d < 0 {
 		return Cell{}, 0, false
 	}
@@ -143,7 +175,13 @@ func (s *closStage) take(in int) (Cell, int, bool) {
 	if q.len() == 0 {
 		s.nonEmpty[in] &^= 1 << d
 	}
-	return c, s.match[in], true
+	return c, out, true
+}
+
+// commit makes this slot's decision the one transferred next slot.
+func (s *closStage) commit() {
+	copy(s.pmatch, s.match)
+	copy(s.pchosen, s.chosen)
 }
 
 // NewClos checks cfg and returns the fabric.
@@ -250,6 +288,9 @@ func (c *Clos) Arrive(cell Cell) error {
 
 // Step runs one slot.
 func (c *Clos) Step(slot int64, ready uint64, out []Cell) []Cell {
+	if c.cfg.Pipelined {
+		return c.stepPipelined(ready, out)
+	}
 	m, n, r, buf := c.cfg.M, c.cfg.N, c.cfg.R, c.cfg.Buffer
 	// Plan every switch from the start-of-slot state.
 	for E, s := range c.egress {
@@ -257,7 +298,7 @@ func (c *Clos) Step(slot int64, ready uint64, out []Cell) []Cell {
 		for k := range m {
 			s.space[k] = sp
 		}
-		s.plan()
+		s.plan(false)
 	}
 	for k, s := range c.middle {
 		for I := range r {
@@ -269,7 +310,7 @@ func (c *Clos) Step(slot int64, ready uint64, out []Cell) []Cell {
 			}
 			s.space[I] = sp
 		}
-		s.plan()
+		s.plan(false)
 	}
 	for I, s := range c.ingress {
 		for a := range n {
@@ -282,7 +323,7 @@ func (c *Clos) Step(slot int64, ready uint64, out []Cell) []Cell {
 			}
 			s.space[a] = sp
 		}
-		s.plan()
+		s.plan(false)
 	}
 	// Move cells, last stage first, so no cell moves twice.
 	for _, s := range c.egress {
@@ -307,5 +348,102 @@ func (c *Clos) Step(slot int64, ready uint64, out []Cell) []Cell {
 			}
 		}
 	}
+	return out
+}
+
+// stepPipelined is Step with ClosConfig.Pipelined: every switch plans from
+// the start-of-slot state while the previous slot's plans are carried out.
+func (c *Clos) stepPipelined(ready uint64, out []Cell) []Cell {
+	m, n, r, buf := c.cfg.M, c.cfg.N, c.cfg.R, c.cfg.Buffer
+	// Cells granted last slot into each downstream queue (each queue has
+	// one feeding link, so at most one): egIn[E][k*n+b], midIn[k][I*N+o].
+	egIn := make([][]int, r)
+	for E := range egIn {
+		egIn[E] = make([]int, m*n)
+	}
+	midIn := make([][]int, m)
+	for k := range midIn {
+		midIn[k] = make([]int, r*c.ports)
+	}
+	for k, s := range c.middle {
+		for _, o := range s.pchosen {
+			if o >= 0 {
+				egIn[o/n][k*n+o%n]++
+			}
+		}
+	}
+	for I, s := range c.ingress {
+		for a, o := range s.pchosen {
+			if o >= 0 {
+				midIn[c.Middle(I*n+a, o)][I*c.ports+o]++
+			}
+		}
+	}
+	for E, s := range c.egress {
+		sp := c.readyQ >> uint(E*n) & lowMask(n)
+		for k := range m {
+			s.space[k] = sp
+		}
+		s.plan(true)
+	}
+	for k, s := range c.middle {
+		for I := range r {
+			var sp uint64
+			for o := range c.ports {
+				if c.egress[o/n].occupancy(k, o%n)+egIn[o/n][k*n+o%n] < buf {
+					sp |= 1 << o
+				}
+			}
+			s.space[I] = sp
+		}
+		s.plan(true)
+	}
+	for I, s := range c.ingress {
+		for a := range n {
+			i := I*n + a
+			var sp uint64
+			for o := range c.ports {
+				k := c.Middle(i, o)
+				if c.middle[k].occupancy(I, o)+midIn[k][I*c.ports+o] < buf {
+					sp |= 1 << o
+				}
+			}
+			s.space[a] = sp
+		}
+		s.plan(true)
+	}
+	// Carry out the previous plans, last stage first.
+	for E, s := range c.egress {
+		for k := range m {
+			b := s.pmatch[k]
+			if b < 0 || ready&(1<<uint(E*n+b)) == 0 {
+				continue // not ready: the cell stays
+			}
+			if cell, _, ok := s.pop(k, s.pchosen[k], b); ok {
+				out = append(out, cell)
+				c.backlog--
+			}
+		}
+	}
+	for k, s := range c.middle {
+		for I := range r {
+			if cell, E, ok := s.pop(I, s.pchosen[I], s.pmatch[I]); ok {
+				c.egress[E].push(k, cell.Output%n, cell)
+			}
+		}
+	}
+	for I, s := range c.ingress {
+		for a := range n {
+			if cell, k, ok := s.pop(a, s.pchosen[a], s.pmatch[a]); ok {
+				c.middle[k].push(I, cell.Output, cell)
+			}
+		}
+	}
+	for _, st := range [][]*closStage{c.ingress, c.middle, c.egress} {
+		for _, s := range st {
+			s.commit()
+		}
+	}
+	c.readyQ = ready
 	return out
 }

@@ -177,6 +177,13 @@ type VOQ struct {
 	match    []int
 	sched    *ISLIP
 	backlog  int
+
+	// Pipelined scheduling (NewPipelinedVOQ): the match decided in the
+	// previous slot, and the ready mask of the previous slot.
+	pipelined bool
+	matchQ    []int
+	readyQ    uint64
+	sent      []int // the configuration carried out in the last slot
 }
 
 // NewVOQ returns an n-port VOQ switch scheduled by iSLIP with the given
@@ -204,6 +211,40 @@ func NewVOQ(n, iterations int, packetMode bool) (*VOQ, error) {
 	}, nil
 }
 
+// NewPipelinedVOQ returns an n-port VOQ switch whose iSLIP scheduler
+// (cell mode) is pipelined by one slot, as gen/fabric's crossbar with
+// Pipelined set:
+//
+//   - In slot t the scheduler decides on requests built from the queues as
+//     they stand at the start of the slot (arrivals included) and from the
+//     ready mask of slot t−1 (all clear before the first slot): VOQ(i, j)
+//     requests when it holds a cell that the match decided in slot t−1
+//     does not already send, i.e. its length minus that match's bit is
+//     at least 1, so no VOQ is granted more cells than it holds.
+//   - The cells of the match decided in slot t−1 leave in slot t, each
+//     only if its output's bit is set in slot t's ready mask; a cell whose
+//     output is not ready stays at the head of its VOQ (the grant is void).
+//
+// Pointers move as in [ISLIP], at the decision. A cell therefore leaves at
+// the earliest one slot after it arrives.
+func NewPipelinedVOQ(n, iterations int) (*VOQ, error) {
+	v, err := NewVOQ(n, iterations, false)
+	if err != nil {
+		return nil, err
+	}
+	v.pipelined = true
+	v.matchQ = make([]int, n)
+	v.sent = make([]int, n)
+	for i := range v.matchQ {
+		v.matchQ[i] = -1
+		v.sent[i] = -1
+	}
+	return v, nil
+}
+
+// Pipelined reports whether the switch was made by NewPipelinedVOQ.
+func (v *VOQ) Pipelined() bool { return v.pipelined }
+
 // Ports returns N.
 func (v *VOQ) Ports() int { return v.n }
 
@@ -213,8 +254,21 @@ func (v *VOQ) Backlog() int { return v.backlog }
 // Scheduler returns the switch's scheduler, to inspect its pointers.
 func (v *VOQ) Scheduler() *ISLIP { return v.sched }
 
-// LastMatch returns the match the scheduler made in the last slot.
-func (v *VOQ) LastMatch() []int { return append([]int(nil), v.match...) }
+// LastMatch returns the crossbar configuration of the last slot: element i
+// is the output input i sent a cell to, or -1. Without pipelining it is
+// the match the scheduler made in that slot; pipelined, it is the previous
+// slot's match less the outputs that were not ready (see LastDecision).
+func (v *VOQ) LastMatch() []int {
+	if v.pipelined {
+		return append([]int(nil), v.sent...)
+	}
+	return append([]int(nil), v.match...)
+}
+
+// LastDecision returns the match the scheduler made in the last slot. It is
+// LastMatch unless the switch is pipelined, whose decision is carried out
+// in the next slot.
+func (v *VOQ) LastDecision() []int { return append([]int(nil), v.match...) }
 
 // Requests returns the request matrix of the last slot (ready mask applied)
 // exactly as it was given to the scheduler.
@@ -245,6 +299,9 @@ func (v *VOQ) setEOP(i, j int, last bool) {
 
 // Step runs one slot.
 func (v *VOQ) Step(slot int64, ready uint64, out []Cell) []Cell {
+	if v.pipelined {
+		return v.stepPipelined(ready, out)
+	}
 	for i, r := range v.nonEmpty {
 		v.req[i] = r & ready
 	}
@@ -264,6 +321,33 @@ func (v *VOQ) Step(slot int64, ready uint64, out []Cell) []Cell {
 			v.setEOP(i, j, q.peek().Last)
 		}
 	}
+	return out
+}
+
+// stepPipelined is Step for NewPipelinedVOQ.
+func (v *VOQ) stepPipelined(ready uint64, out []Cell) []Cell {
+	for i, r := range v.nonEmpty {
+		if j := v.matchQ[i]; j >= 0 && v.q[i*v.n+j].len() == 1 {
+			r &^= 1 << j // its only cell is already granted
+		}
+		v.req[i] = r & v.readyQ
+	}
+	v.sched.schedule(v.match, v.req, nil)
+	for i, j := range v.matchQ {
+		v.sent[i] = -1
+		if j < 0 || ready&(1<<j) == 0 {
+			continue
+		}
+		v.sent[i] = j
+		q := &v.q[i*v.n+j]
+		out = append(out, q.pop())
+		v.backlog--
+		if q.len() == 0 {
+			v.nonEmpty[i] &^= 1 << j
+		}
+	}
+	copy(v.matchQ, v.match)
+	v.readyQ = ready
 	return out
 }
 

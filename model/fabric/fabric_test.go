@@ -18,6 +18,8 @@ func models() []FabricConfig {
 		{Kind: KindOQ, Ports: 16},
 		{Kind: KindClos, Clos: ClosConfig{M: 4, N: 4, R: 4}},
 		{Kind: KindClos, Clos: ClosConfig{M: 7, N: 4, R: 4, Buffer: 2}},
+		{Kind: KindVOQ, Ports: 16, Pipelined: true},
+		{Kind: KindClos, Clos: ClosConfig{M: 4, N: 4, R: 4, Buffer: 2, Pipelined: true}},
 	}
 }
 
@@ -41,8 +43,14 @@ func name(fc FabricConfig, tc TrafficConfig) string {
 			it = "log2N"
 		}
 		s += fmt.Sprintf("/it=%s/packet=%v", it, fc.PacketMode)
+		if fc.Pipelined {
+			s += "/pipelined"
+		}
 	case KindClos:
 		s += fmt.Sprintf("/m%dn%dr%d", fc.Clos.M, fc.Clos.N, fc.Clos.R)
+		if fc.Clos.Pipelined {
+			s += "/pipelined"
+		}
 	}
 	return s + "/" + tc.Pattern.String()
 }
@@ -320,9 +328,13 @@ func TestFIFOSaturationThroughput(t *testing.T) {
 // iteration does too (McKeown 1999: 100% under uniform i.i.d. traffic).
 // The FIFO switch under the same traffic stays near 0.6.
 func TestISLIPThroughputAtFullLoad(t *testing.T) {
-	for _, it := range []int{4, 1} {
+	for _, c := range []struct {
+		it   int
+		pipe bool
+	}{{4, false}, {1, false}, {4, true}} {
+		it := c.it
 		r, err := Measure(Config{
-			Fabric:  FabricConfig{Kind: KindVOQ, Ports: 16, Iterations: it},
+			Fabric:  FabricConfig{Kind: KindVOQ, Ports: 16, Iterations: it, Pipelined: c.pipe},
 			Traffic: TrafficConfig{Load: 1, Seed: 8},
 			Warmup:  20000, Slots: 40000,
 		})
@@ -330,7 +342,7 @@ func TestISLIPThroughputAtFullLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 		if r.Throughput < 0.98 {
-			t.Errorf("iSLIP N=16, %d iterations: throughput %.4f at load 1, want >= 0.98", it, r.Throughput)
+			t.Errorf("iSLIP N=16, %d iterations, pipelined %v: throughput %.4f at load 1, want >= 0.98", it, c.pipe, r.Throughput)
 		}
 	}
 }
@@ -350,14 +362,16 @@ func TestClosThroughputAgainstCrossbar(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range []int{4, 7} {
-			base.Fabric = FabricConfig{Kind: KindClos, Clos: ClosConfig{M: m, N: 4, R: 4}}
-			clos, err := Measure(base)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if clos.Throughput < 0.95*xbar.Throughput {
-				t.Errorf("%s: Clos m=%d throughput %.4f < 0.95 × crossbar %.4f", tc.Pattern, m, clos.Throughput, xbar.Throughput)
+		for _, pipe := range []bool{false, true} {
+			for _, m := range []int{4, 7} {
+				base.Fabric = FabricConfig{Kind: KindClos, Clos: ClosConfig{M: m, N: 4, R: 4, Pipelined: pipe}}
+				clos, err := Measure(base)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if clos.Throughput < 0.95*xbar.Throughput {
+					t.Errorf("%s: Clos m=%d pipelined %v throughput %.4f < 0.95 × crossbar %.4f", tc.Pattern, m, pipe, clos.Throughput, xbar.Throughput)
+				}
 			}
 		}
 	}
@@ -613,16 +627,28 @@ func TestKindNames(t *testing.T) {
 
 // TestMinimumLatency pins the slot contract the hardware is held to: a lone
 // cell crosses a crossbar (FIFO, VOQ) or the OQ switch in its arrival slot,
-// and the Clos in three slots (one per stage: latency 2).
+// and the Clos in three slots (one per stage: latency 2). Pipelined, each
+// crossbar adds one slot and each Clos stage two (the decision, then the
+// transfer, which the next stage sees a slot later): latency 1 and 5.
 func TestMinimumLatency(t *testing.T) {
 	for _, fc := range models() {
 		want := int64(0)
-		if fc.Kind == KindClos {
+		switch {
+		case fc.Kind == KindClos && fc.Clos.Pipelined:
+			want = 5
+		case fc.Kind == KindClos:
 			want = 2
+		case fc.Pipelined:
+			want = 1
 		}
 		f, err := New(fc)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Idle slots first: a pipelined scheduler requests with the ready
+		// mask of the slot before.
+		for slot := range int64(10) {
+			f.Step(slot, ^uint64(0), nil)
 		}
 		if err := f.Arrive(Cell{Input: 5, Output: 9, Last: true, Arrival: 10}); err != nil {
 			t.Fatal(err)

@@ -43,7 +43,10 @@ type FabricConfig struct {
 	Seed       uint64     // FIFO with Random contention
 	Iterations int        // VOQ: iSLIP iterations, 0 = DefaultIterations(N)
 	PacketMode bool       // VOQ: hold matches for whole packets
-	Clos       ClosConfig // Clos
+	// Pipelined: VOQ with the scheduler one slot ahead of the transfers
+	// (NewPipelinedVOQ; cell mode only). For Clos set Clos.Pipelined.
+	Pipelined bool
+	Clos      ClosConfig // Clos
 }
 
 // New builds the fabric cfg describes.
@@ -52,6 +55,12 @@ func New(cfg FabricConfig) (Fabric, error) {
 	case KindFIFO:
 		return NewFIFO(cfg.Ports, cfg.Contention, cfg.Seed)
 	case KindVOQ:
+		if cfg.Pipelined {
+			if cfg.PacketMode {
+				return nil, fmt.Errorf("fabric: the pipelined VOQ switch runs in cell mode only")
+			}
+			return NewPipelinedVOQ(cfg.Ports, cfg.Iterations)
+		}
 		return NewVOQ(cfg.Ports, cfg.Iterations, cfg.PacketMode)
 	case KindOQ:
 		return NewOQ(cfg.Ports)

@@ -68,9 +68,11 @@ func TestISLIPTraces(t *testing.T) {
 		{gfabric.ISLIPConfig{Inputs: 8, Outputs: 8, Iterations: 3}, 4000, 0.3, true},
 		{gfabric.ISLIPConfig{Inputs: 16, Outputs: 16, PacketMode: true}, 20000, 0.2, false},
 		{gfabric.ISLIPConfig{Inputs: 32, Outputs: 32, Iterations: 5}, 3000, 0.1, false},
+		{gfabric.ISLIPConfig{Inputs: 4, Outputs: 4, Iterations: 2, Pipelined: true}, 3000, 0.4, true},
+		{gfabric.ISLIPConfig{Inputs: 16, Outputs: 16, Pipelined: true}, 5000, 0.2, false},
 	}
 	for _, c := range cases {
-		t.Run(fmt.Sprintf("%dx%d_it%d_pkt%v", c.cfg.Inputs, c.cfg.Outputs, c.cfg.Iterations, c.cfg.PacketMode), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%dx%d_it%d_pkt%v_pl%v", c.cfg.Inputs, c.cfg.Outputs, c.cfg.Iterations, c.cfg.PacketMode, c.cfg.Pipelined), func(t *testing.T) {
 			t.Parallel()
 			m, err := gfabric.ISLIP(c.cfg)
 			if err != nil {
@@ -169,9 +171,12 @@ func TestCrossbarTraces(t *testing.T) {
 		{gfabric.CrossbarConfig{Inputs: 3, Outputs: 3, DataWidth: 5, Depth: 1, Iterations: 2, PacketMode: true}, 3000, 0.9, 0.9, true},
 		{gfabric.CrossbarConfig{Inputs: 8, Outputs: 8, DataWidth: 70, Depth: 4, PacketMode: true}, 20000, 0.9, 0.8, false},
 		{gfabric.CrossbarConfig{Inputs: 16, Outputs: 16, DataWidth: 8, Depth: 2}, 5000, 0.95, 0.9, false},
+		{gfabric.CrossbarConfig{Inputs: 4, Outputs: 4, DataWidth: 8, Depth: 3, Pipelined: true}, 3000, 0.8, 0.8, true},
+		{gfabric.CrossbarConfig{Inputs: 3, Outputs: 3, DataWidth: 5, Depth: 1, Iterations: 2, Pipelined: true}, 3000, 0.9, 0.7, false},
+		{gfabric.CrossbarConfig{Inputs: 8, Outputs: 8, DataWidth: 8, Depth: 2, Pipelined: true}, 10000, 0.9, 0.85, false},
 	}
 	for _, c := range cases {
-		name := fmt.Sprintf("%dx%d_w%d_d%d_pkt%v", c.cfg.Inputs, c.cfg.Outputs, c.cfg.DataWidth, c.cfg.Depth, c.cfg.PacketMode)
+		name := fmt.Sprintf("%dx%d_w%d_d%d_pkt%v_pl%v", c.cfg.Inputs, c.cfg.Outputs, c.cfg.DataWidth, c.cfg.Depth, c.cfg.PacketMode, c.cfg.Pipelined)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			cfg, err := gfabric.CrossbarDefaults(c.cfg)

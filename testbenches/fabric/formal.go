@@ -26,7 +26,9 @@ type Property string
 //   - no output granted to two inputs: every column of match has at most
 //     one bit set;
 //   - no input sends two cells: every row of match has at most one bit;
-//   - only requested pairs are matched (match ⊆ req, held pairs included);
+//   - only requested pairs are matched (match ⊆ req, held pairs included;
+//     with cfg.Pipelined, match ⊆ the req of the cycle before, which the
+//     checker keeps in a register);
 //
 // and, as the inductive invariants the proof needs (they are properties of
 // the hardware too): every pointer is in range, and in packet mode each
@@ -85,7 +87,12 @@ func ISLIPChecker(cfg gfabric.ISLIPConfig, extra ...Property) (string, error) {
 			atMostOne(fmt.Sprintf("%s_col%d", mat, j), mat, idx)
 		}
 	}
-	asserts = append(asserts, fmt.Sprintf("(match & ~req) == %d'd0", n))
+	if cfg.Pipelined {
+		fmt.Fprintf(&b, "    reg [%d:0] req_q;\n    always @(posedge clk) req_q <= req;\n", n-1)
+		asserts = append(asserts, fmt.Sprintf("(match & ~req_q) == %d'd0", n))
+	} else {
+		asserts = append(asserts, fmt.Sprintf("(match & ~req) == %d'd0", n))
+	}
 	for j := range no {
 		asserts = append(asserts, fmt.Sprintf("gptr[%d:%d] < %d'd%d", j*wi+wi-1, j*wi, wi+1, ni))
 	}

@@ -14,7 +14,7 @@ import (
 // TestISLIPFormal proves with Yosys, for several sizes, that the generated
 // scheduler never grants an output to two inputs, never lets an input send
 // two cells in a cycle and only matches requested pairs, in every
-// reachable state. Larger sizes run with PKTROUTER_FABRIC_LONG=1.
+// reachable state, with and without the pipelined match register. Larger sizes run with PKTROUTER_FABRIC_LONG=1.
 func TestISLIPFormal(t *testing.T) {
 	yosys := tooltest.Require(t, "yosys")
 	cases := []gfabric.ISLIPConfig{
@@ -23,6 +23,8 @@ func TestISLIPFormal(t *testing.T) {
 		{Inputs: 4, Outputs: 4, Iterations: 2, PacketMode: true},
 		{Inputs: 5, Outputs: 3, Iterations: 3, PacketMode: true},
 		{Inputs: 8, Outputs: 8, Iterations: 3, PacketMode: true},
+		{Inputs: 4, Outputs: 4, Iterations: 2, Pipelined: true},
+		{Inputs: 8, Outputs: 8, Iterations: 3, Pipelined: true},
 	}
 	if longTests() {
 		// About 30 s each on two cores.
@@ -30,7 +32,7 @@ func TestISLIPFormal(t *testing.T) {
 			gfabric.ISLIPConfig{Inputs: 12, Outputs: 12, Iterations: 2})
 	}
 	for _, cfg := range cases {
-		t.Run(fmt.Sprintf("%dx%d_it%d_pkt%v", cfg.Inputs, cfg.Outputs, cfg.Iterations, cfg.PacketMode), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%dx%d_it%d_pkt%v_pl%v", cfg.Inputs, cfg.Outputs, cfg.Iterations, cfg.PacketMode, cfg.Pipelined), func(t *testing.T) {
 			t.Parallel()
 			if err := ProveISLIP(context.Background(), yosys, cfg, 4); err != nil {
 				t.Fatal(err)

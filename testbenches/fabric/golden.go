@@ -73,7 +73,9 @@ func oneHotRows(idx []int, nc int) []uint64 {
 // after the slot's clock edge — as the hardware outputs show them one
 // cycle later, so the engine reports the state from before the call. A
 // cycle with rst high resets the model after the slot, as the hardware's
-// synchronous reset does.
+// synchronous reset does. With cfg.Pipelined the match output is the
+// decision of the cycle before (none after reset), as the hardware's match
+// register holds it.
 func ISLIPGolden(cfg gfabric.ISLIPConfig) tb.Func {
 	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
 		ni, no, it := cfg.Inputs, cfg.Outputs, cfg.Iterations
@@ -100,6 +102,7 @@ func ISLIPGolden(cfg gfabric.ISLIPConfig) tb.Func {
 			}
 		}
 		wi, wo := gfabric.IndexWidth(ni), gfabric.IndexWidth(no)
+		var prev []int // pipelined: last cycle's decision
 		return func(inRow, outRow tb.Row) error {
 			st := model.State()
 			outRow.SetWords(cols["gptr"], packFields(st.Grant, wi))
@@ -116,9 +119,17 @@ func ISLIPGolden(cfg gfabric.ISLIPConfig) tb.Func {
 			if err != nil {
 				return err
 			}
-			outRow.SetWords(cols["match"], oneHotRows(match, no))
+			if cfg.Pipelined {
+				if prev != nil {
+					outRow.SetWords(cols["match"], oneHotRows(prev, no))
+				}
+				prev = match
+			} else {
+				outRow.SetWords(cols["match"], oneHotRows(match, no))
+			}
 			if inRow.Bool(cols["rst"]) {
 				model, err = mfabric.NewISLIP(ni, no, it, cfg.PacketMode)
+				prev = nil
 			}
 			return err
 		}, nil
@@ -142,7 +153,9 @@ type payload struct {
 // The engine keeps each VOQ's payloads and occupancy beside the model (which
 // carries no data) so it can drive data, last and in<i>_ready: ready is
 // "VOQ(i, dest) held fewer than Depth cells at the start of the cycle",
-// and a dest beyond the outputs is taken and dropped.
+// and a dest beyond the outputs is taken and dropped. With cfg.Pipelined
+// the model is mfabric.NewPipelinedVOQ, whose slot contract is the
+// pipelined crossbar's.
 func CrossbarGolden(cfg gfabric.CrossbarConfig) tb.Func {
 	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
 		ni, no, depth := cfg.Inputs, cfg.Outputs, cfg.Depth
@@ -152,7 +165,12 @@ func CrossbarGolden(cfg gfabric.CrossbarConfig) tb.Func {
 		if cfg.Iterations == 0 {
 			return nil, fmt.Errorf("fabric: CrossbarGolden needs the crossbar's iteration count")
 		}
-		newModel := func() (*mfabric.VOQ, error) { return mfabric.NewVOQ(ni, cfg.Iterations, cfg.PacketMode) }
+		newModel := func() (*mfabric.VOQ, error) {
+			if cfg.Pipelined {
+				return mfabric.NewPipelinedVOQ(ni, cfg.Iterations)
+			}
+			return mfabric.NewVOQ(ni, cfg.Iterations, cfg.PacketMode)
+		}
 		model, err := newModel()
 		if err != nil {
 			return nil, err

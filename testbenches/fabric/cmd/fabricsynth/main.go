@@ -11,6 +11,7 @@
 //
 //	go run ./testbenches/fabric/cmd/fabricsynth -n 4 -depth 2
 //	go run ./testbenches/fabric/cmd/fabricsynth -n 8 -it 1 -depth 1 -packet -keep /tmp/xbar8
+//	go run ./testbenches/fabric/cmd/fabricsynth -n 4 -depth 3 -pipelined
 //	go run ./testbenches/fabric/cmd/fabricsynth -o docs/bench
 //	go run ./testbenches/fabric/cmd/fabricsynth -render docs/bench/fabric-synth.json
 package main
@@ -35,6 +36,7 @@ func main() {
 	depth := flag.Int("depth", 2, "VOQ depth in cells")
 	it := flag.Int("it", 0, "iSLIP iterations (0: ceil(log2 n))")
 	pkt := flag.Bool("packet", false, "packet mode")
+	pipe := flag.Bool("pipelined", false, "pipelined scheduler (registered match and egress ready; cell mode only)")
 	width := flag.Int("w", 8, "data width in bits")
 	seed := flag.Int("seed", 1, "nextpnr placer seed")
 	keep := flag.String("keep", "", "keep the work files (top.v, top.json, nextpnr.log) in this directory")
@@ -110,7 +112,7 @@ func main() {
 		fmt.Printf("wrote %s and %s\n", filepath.Join(*out, "fabric-synth.md"), filepath.Join(*out, "fabric-synth.json"))
 		return
 	}
-	cfg := gfabric.CrossbarConfig{Inputs: *n, Outputs: *n, DataWidth: *width, Depth: *depth, Iterations: *it, PacketMode: *pkt}
+	cfg := gfabric.CrossbarConfig{Inputs: *n, Outputs: *n, DataWidth: *width, Depth: *depth, Iterations: *it, PacketMode: *pkt, Pipelined: *pipe}
 	r, err := tfabric.SynthICE40(ctx, cfg, opt)
 	if err != nil {
 		fail(err)
