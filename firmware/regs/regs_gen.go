@@ -12,8 +12,8 @@ const (
 	TotalLeases = 32         // P*L; lease element = port*L + tag
 	Interfaces  = 33         // index table entries, P*L+1
 	Magic       = 0x504b5452 // ident.magic
-	MapVersion  = 0x10001    // ident.version: major<<16 | minor
-	MapHash     = 0xfa8c8343 // ident.map_hash: CRC-32 of the description
+	MapVersion  = 0x20000    // ident.version: major<<16 | minor
+	MapHash     = 0xd77b0620 // ident.map_hash: CRC-32 of the description
 )
 
 // Bus is what the accessors need: 32-bit registers at 16-bit word
@@ -465,15 +465,14 @@ const (
 	StatsBase             = 0x0200
 	StatsCount            = 32
 	StatsStride           = 16
-	StatsWords            = 16
+	StatsWords            = 14
 	StatsInPacketsWord    = 0  // low half; the high half is the next word
 	StatsInBytesWord      = 2  // low half; the high half is the next word
 	StatsOutPacketsWord   = 4  // low half; the high half is the next word
 	StatsOutBytesWord     = 6  // low half; the high half is the next word
 	StatsDropRefusedWord  = 8  // low half; the high half is the next word
-	StatsDropEvictedWord  = 10 // low half; the high half is the next word
-	StatsDropOverflowWord = 12 // low half; the high half is the next word
-	StatsDropVrouterWord  = 14 // low half; the high half is the next word
+	StatsDropOverflowWord = 10 // low half; the high half is the next word
+	StatsDropVrouterWord  = 12 // low half; the high half is the next word
 )
 
 // Stats is one element of block stats.
@@ -482,8 +481,7 @@ type Stats struct {
 	InBytes      uint64 // COUNTER 64 bits: bytes accepted on ingress.
 	OutPackets   uint64 // COUNTER 64 bits: packets sent on egress.
 	OutBytes     uint64 // COUNTER 64 bits: bytes sent on egress.
-	DropRefused  uint64 // COUNTER 64 bits: excess packets refused: link saturated, nothing of lower rank to push out.
-	DropEvicted  uint64 // COUNTER 64 bits: queued excess packets pushed out by a higher-ranked arrival.
+	DropRefused  uint64 // COUNTER 64 bits: excess packets refused: link saturated, backlog above the admission threshold of the packet's rank.
 	DropOverflow uint64 // COUNTER 64 bits: guaranteed packets that found no room (0 in a valid configuration).
 	DropVrouter  uint64 // COUNTER 64 bits: packets steered to an interface of another virtual router.
 }
@@ -506,9 +504,8 @@ func statsFromWords(w *[StatsWords]uint32) Stats {
 	v.OutPackets = uint64(w[4]) | uint64(w[5])<<32
 	v.OutBytes = uint64(w[6]) | uint64(w[7])<<32
 	v.DropRefused = uint64(w[8]) | uint64(w[9])<<32
-	v.DropEvicted = uint64(w[10]) | uint64(w[11])<<32
-	v.DropOverflow = uint64(w[12]) | uint64(w[13])<<32
-	v.DropVrouter = uint64(w[14]) | uint64(w[15])<<32
+	v.DropOverflow = uint64(w[10]) | uint64(w[11])<<32
+	v.DropVrouter = uint64(w[12]) | uint64(w[13])<<32
 	return v
 }
 

@@ -22,7 +22,9 @@ const (
 // changes meaning, the minor one when registers are only added or their
 // implementation changes compatibly. 1.1: configuration and counters in
 // block RAM (addresses and meanings unchanged; counters now survive rst).
-const MapVersion = 1<<16 | 1
+// 2.0: stats.drop_evicted removed (the shaper admits by per-rank thresholds
+// and never evicts), so the drop counters after it moved.
+const MapVersion = 2<<16 | 0
 
 // Magic is the constant at address 0 ("PKTR" in ASCII), so a host can tell
 // the device from a line echoing garbage.
@@ -252,8 +254,7 @@ func describe(c Config) []*Block {
 				{Name: "in_bytes", Kind: Counter, Doc: "bytes accepted on ingress"},
 				{Name: "out_packets", Kind: Counter, Doc: "packets sent on egress"},
 				{Name: "out_bytes", Kind: Counter, Doc: "bytes sent on egress"},
-				{Name: "drop_refused", Kind: Counter, Doc: "excess packets refused: link saturated, nothing of lower rank to push out"},
-				{Name: "drop_evicted", Kind: Counter, Doc: "queued excess packets pushed out by a higher-ranked arrival"},
+				{Name: "drop_refused", Kind: Counter, Doc: "excess packets refused: link saturated, backlog above the admission threshold of the packet's rank"},
 				{Name: "drop_overflow", Kind: Counter, Doc: "guaranteed packets that found no room (0 in a valid configuration)"},
 				{Name: "drop_vrouter", Kind: Counter, Doc: "packets steered to an interface of another virtual router"},
 			},

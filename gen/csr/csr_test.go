@@ -557,8 +557,8 @@ func TestEventCodes(t *testing.T) {
 		sel, inc     int
 	}{
 		{"stats", "in_packets", 0, 0}, {"stats", "in_bytes", 0, 1},
-		{"stats", "out_bytes", 1, 1}, {"stats", "drop_evicted", 2, 1},
-		{"stats", "drop_vrouter", 3, 1}, {"port", "drop_unknown_tag", 4, 0}, {"port", "label_errors", 4, 1},
+		{"stats", "out_bytes", 1, 1}, {"stats", "drop_overflow", 2, 1},
+		{"stats", "drop_vrouter", 3, 0}, {"port", "drop_unknown_tag", 4, 0}, {"port", "label_errors", 4, 1},
 	} {
 		sel, inc, err := m.Event(tc.block, tc.field)
 		if err != nil || sel != tc.sel || inc != tc.inc {

@@ -119,8 +119,8 @@
 //	out ev<k>_ready               the source's one-entry buffer is free (an event with ready 0 is lost)
 //
 // ref4 codes (sel, inc): stats in_packets (0,0), in_bytes (0,1),
-// out_packets (1,0), out_bytes (1,1), drop_refused (2,0), drop_evicted
-// (2,1), drop_overflow (3,0), drop_vrouter (3,1); port drop_unknown_tag
+// out_packets (1,0), out_bytes (1,1), drop_refused (2,0), drop_overflow
+// (2,1), drop_vrouter (3,0); port drop_unknown_tag
 // (4,0), label_errors (4,1). SB = 3, EB = 5. So an accepted ingress frame of
 // n bytes on lease e is one event: sel 0, elem e, inc0 1, inc1 n; a refusal
 // is sel 2, inc0 1, inc1 0. An event naming no counter (sel or elem out of

@@ -24,5 +24,5 @@ func Example() {
 	}
 	// Output:
 	// lease (port 2, tag 5) limit: address 0x00d6 bits 26:0
-	// stats: 32 leases x 16 words from 0x0200
+	// stats: 32 leases x 14 words from 0x0200
 }
