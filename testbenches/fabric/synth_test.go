@@ -88,3 +88,20 @@ func TestMeasureTableSynthOnly(t *testing.T) {
 		t.Errorf("json lacks yosys_lut4:\n%s", js.String())
 	}
 }
+
+// TestMergeRows: re-measured rows replace their namesakes, new rows go
+// where TableConfigs puts them, and unknown functions go last.
+func TestMergeRows(t *testing.T) {
+	old := []TableRow{{Function: "full", Ports: 4, Note: "old"}, {Function: "axis-pkt", Ports: 4},
+		{Function: "odd", Ports: 4}, {Function: "full", Ports: 8}}
+	fresh := []TableRow{{Function: "full-pipe", Ports: 8}, {Function: "full", Ports: 4, Note: "new"}, {Function: "full-pipe", Ports: 4}}
+	got := MergeRows(old, fresh)
+	var keys []string
+	for _, r := range got {
+		keys = append(keys, fmt.Sprintf("%s/%d/%s", r.Function, r.Ports, r.Note))
+	}
+	want := "full/4/new full-pipe/4/ axis-pkt/4/ full/8/ full-pipe/8/ odd/4/"
+	if s := strings.Join(keys, " "); s != want {
+		t.Errorf("MergeRows = %s, want %s", s, want)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"sort"
 	"strings"
 
 	gfabric "github.com/pktnetwork/pktrouter/gen/fabric"
@@ -45,11 +46,15 @@ type TableConfig struct {
 //     axis_switch has one FIFO-ordered input, so it does more.
 //   - "axis-cell": the same in cell mode (arbitration every cycle, no
 //     packet holds).
+//   - "full-pipe": "full" with the pipelined scheduler
+//     (gfabric.CrossbarConfig.Pipelined) and VOQs of 3 cells, the depth
+//     that keeps a flow at full rate with the match registered.
 func TableConfigs() []TableConfig {
 	var out []TableConfig
 	for _, n := range []int{4, 8, 16} {
 		out = append(out,
 			TableConfig{"full", gfabric.CrossbarConfig{Inputs: n, Outputs: n, DataWidth: 8, Depth: 2}},
+			TableConfig{"full-pipe", gfabric.CrossbarConfig{Inputs: n, Outputs: n, DataWidth: 8, Depth: 3, Pipelined: true}},
 			TableConfig{"axis-pkt", gfabric.CrossbarConfig{Inputs: n, Outputs: n, DataWidth: 8, Depth: 1, Iterations: 1, PacketMode: true}},
 			TableConfig{"axis-cell", gfabric.CrossbarConfig{Inputs: n, Outputs: n, DataWidth: 8, Depth: 1, Iterations: 1}})
 	}
@@ -63,6 +68,7 @@ type TableRow struct {
 	Depth      int    `json:"voq_depth"`
 	Iterations int    `json:"iterations"`
 	PacketMode bool   `json:"packet_mode"`
+	Pipelined  bool   `json:"pipelined,omitempty"`
 	SynthResult
 	// Fits is false when nextpnr could not place the design on the part;
 	// then only the Yosys counts are meaningful and Note says why.
@@ -84,7 +90,8 @@ func MeasureTable(ctx context.Context, cfgs []TableConfig, opt SynthOptions, pro
 		if err != nil {
 			return rows, err
 		}
-		row := TableRow{Function: tc.Function, Ports: cfg.Inputs, Depth: cfg.Depth, Iterations: cfg.Iterations, PacketMode: cfg.PacketMode, Fits: true}
+		row := TableRow{Function: tc.Function, Ports: cfg.Inputs, Depth: cfg.Depth, Iterations: cfg.Iterations,
+			PacketMode: cfg.PacketMode, Pipelined: cfg.Pipelined, Fits: true}
 		for _, a := range Anchors {
 			if a.Ports == cfg.Inputs {
 				row.Anchor = a
@@ -109,6 +116,39 @@ func MeasureTable(ctx context.Context, cfgs []TableConfig, opt SynthOptions, pro
 		}
 	}
 	return rows, nil
+}
+
+// MergeRows returns old with the rows of fresh added, a fresh row
+// replacing an old one of the same function and size, so a few rows can be
+// measured again without the rest. Rows come out by size, then in the
+// order of TableConfigs (functions it does not know last).
+func MergeRows(old, fresh []TableRow) []TableRow {
+	key := func(r TableRow) string { return fmt.Sprintf("%s/%d", r.Function, r.Ports) }
+	byKey := map[string]TableRow{}
+	var order []string
+	for _, r := range append(append([]TableRow(nil), old...), fresh...) {
+		k := key(r)
+		if _, ok := byKey[k]; !ok {
+			order = append(order, k)
+		}
+		byKey[k] = r
+	}
+	rank := map[string]int{}
+	for i, tc := range TableConfigs() {
+		rank[fmt.Sprintf("%s/%d", tc.Function, tc.Crossbar.Inputs)] = i + 1
+	}
+	out := make([]TableRow, 0, len(order))
+	for _, k := range order {
+		out = append(out, byKey[k])
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		ra, rb := rank[key(out[a])], rank[key(out[b])]
+		if ra == 0 || rb == 0 {
+			return ra != 0 && rb == 0
+		}
+		return ra < rb
+	})
+	return out
 }
 
 // shortNote names the usual nextpnr failure in words instead of quoting
@@ -191,6 +231,12 @@ Rows:
   in-order input, so it does more (no head-of-line blocking).
 - **axis-cell** is axis-pkt in cell mode: every cycle is arbitrated, no
   packet holds.
+- **full-pipe** is full with the pipelined scheduler (gen/fabric
+  ` + "`Pipelined`" + `, model/fabric ` + "`NewPipelinedVOQ`" + `): the match and the egress
+  ready the requests use are registers, requests are VOQ occupancy minus
+  the cells already granted, and a granted cell leaves one cycle after
+  the decision. VOQs of 3 cells keep a flow at full rate with that extra
+  cycle.
 
 The axis_switch figures (last column) are the issue's anchors for the same
 flow, quoted, not measured here.
@@ -209,7 +255,7 @@ flow, quoted, not measured here.
 	}
 	b.WriteString("\nAgainst axis_switch (the cells here include the harness; how the anchors were wrapped is not recorded):\n\n")
 	for _, r := range rows {
-		if r.Fits && r.Anchor.LogicCells > 0 && strings.HasPrefix(r.Function, "axis") {
+		if r.Fits && r.Anchor.LogicCells > 0 && (strings.HasPrefix(r.Function, "axis") || r.Pipelined) {
 			fmt.Fprintf(&b, "- %d×%d %s: %.2f× the logic cells at %.2f× the Fmax.\n", r.Ports, r.Ports, r.Function,
 				float64(r.LogicCells)/float64(r.Anchor.LogicCells), r.FmaxMHz/r.Anchor.FmaxMHz)
 		}
@@ -217,20 +263,30 @@ flow, quoted, not measured here.
 	b.WriteString(`
 ## What limits Fmax
 
-One slot is one clock cycle, and the scheduler's decisions are held equal
-to model/fabric's cycle for cycle, so every loop of the algorithm closes
-inside one cycle: VOQ occupancy → request → grant arbiters → accept
-arbiters → (further iterations) → match → occupancy, pointers and holds.
-The arbiters are log-depth (thermometer pointer, doubled request vector,
-prefix OR) and iterations are chained through the OR of an input's grant
-row rather than its accept decision, but each iteration still costs a
-grant and an accept arbiter, and on iCE40 routing is about three quarters
-of the path. More iterations cost Fmax directly; one iteration is what
-an axis_switch-like fabric needs, and McKeown reports that even one
-iSLIP iteration sustains full throughput under uniform Bernoulli load
-(the pointers desynchronise), at higher latency than log2 N iterations.
-Going faster means a scheduler that overlaps slots across cycles, which
-changes its decisions; model/fabric would have to model it first.
+Without pipelining one slot is one clock cycle, and the scheduler's
+decisions are held equal to model/fabric's cycle for cycle, so every loop
+of the algorithm closes inside one cycle: out_ready and VOQ occupancy →
+request → grant arbiters → accept arbiters → (further iterations) → match
+→ VOQ counter enables, pointers and holds. The arbiters are log-depth
+(thermometer pointer, doubled request vector, prefix OR) and iterations
+are chained through the OR of an input's grant row rather than its accept
+decision, but each iteration still costs a grant and an accept arbiter,
+and on iCE40 routing is about three quarters of the path. More
+iterations cost Fmax directly; one iteration is what an axis_switch-like
+fabric needs, and McKeown reports that even one iSLIP iteration sustains
+full throughput under uniform Bernoulli load (the pointers
+desynchronise), at higher latency than log2 N iterations.
+
+The pipelined scheduler (full-pipe) takes the egress ready input and the
+VOQ counter update out of that loop: its path runs from the occupancy
+counters and match register (request = count minus the granted cell)
+through all iterations' grant and accept arbiters into the match register
+and the pointers. That loop is still the algorithm's own: every
+iteration of a slot needs the previous one's result, and the next slot's
+requests need this slot's match (or a VOQ could be granted more cells
+than it holds), so the iterations themselves now set the clock. Splitting
+them over cycles would overlap slots and need the grant state of slots in
+flight in every request; model/fabric would have to model that first.
 
 At 16×16, storage alone is N²·depth·(data+1) flip-flops (2,304 at depth
 1, 8-bit data) besides the datapath's N 16-to-1 multiplexers of 9 bits,

@@ -13,6 +13,7 @@
 //	go run ./testbenches/fabric/cmd/fabricsynth -n 8 -it 1 -depth 1 -packet -keep /tmp/xbar8
 //	go run ./testbenches/fabric/cmd/fabricsynth -n 4 -depth 3 -pipelined
 //	go run ./testbenches/fabric/cmd/fabricsynth -o docs/bench
+//	go run ./testbenches/fabric/cmd/fabricsynth -o docs/bench -sizes 4,8 -functions full-pipe -merge
 //	go run ./testbenches/fabric/cmd/fabricsynth -render docs/bench/fabric-synth.json
 package main
 
@@ -44,8 +45,10 @@ func main() {
 	out := flag.String("o", "", "measure the whole table and write fabric-synth.md and fabric-synth.json into this directory")
 	render := flag.String("render", "", "rewrite fabric-synth.md beside this fabric-synth.json from its rows, without measuring")
 	sizes := flag.String("sizes", "4,8,16", "with -o: the port counts to measure")
+	functions := flag.String("functions", "", "with -o: the table rows (functions) to measure, comma-separated (default all: full, full-pipe, axis-pkt, axis-cell)")
+	merge := flag.Bool("merge", false, "with -o: keep the rows of DIR/fabric-synth.json that were not measured again")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: fabricsynth [-n N -depth D -it K -packet -w W -keep DIR] | -o DIR\n\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: fabricsynth [-n N -depth D -it K -packet -pipelined -w W -keep DIR] | -o DIR [-sizes 4,8 -functions full-pipe -merge] | -render JSON\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -83,19 +86,36 @@ func main() {
 			}
 			want[v] = true
 		}
+		fn := map[string]bool{}
+		for _, f := range strings.Split(*functions, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				fn[f] = true
+			}
+		}
 		var cfgs []tfabric.TableConfig
 		for _, c := range tfabric.TableConfigs() {
-			if want[c.Crossbar.Inputs] {
+			if want[c.Crossbar.Inputs] && (len(fn) == 0 || fn[c.Function]) {
 				cfgs = append(cfgs, c)
 			}
 		}
 		if len(cfgs) == 0 {
-			fail(fmt.Errorf("-sizes %s: the table has 4, 8 and 16", *sizes))
+			fail(fmt.Errorf("-sizes %s -functions %q: no such rows (the table has sizes 4, 8 and 16 and functions full, full-pipe, axis-pkt, axis-cell)", *sizes, *functions))
+		}
+		var old []tfabric.TableRow
+		if *merge {
+			js, err := os.ReadFile(filepath.Join(*out, "fabric-synth.json"))
+			if err != nil {
+				fail(fmt.Errorf("-merge: %w", err))
+			}
+			if err := json.Unmarshal(js, &old); err != nil {
+				fail(fmt.Errorf("-merge: %s: %w", filepath.Join(*out, "fabric-synth.json"), err))
+			}
 		}
 		rows, err := tfabric.MeasureTable(ctx, cfgs, opt, os.Stderr)
 		if err != nil {
 			fail(err)
 		}
+		rows = tfabric.MergeRows(old, rows)
 		var md, js bytes.Buffer
 		if err := tfabric.WriteTableMarkdown(&md, rows, tfabric.ToolVersions(ctx, opt)); err != nil {
 			fail(err)
