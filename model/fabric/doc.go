@@ -24,11 +24,14 @@
 //
 //   - [FIFO]: one FIFO per input, the head-of-line blocking baseline, with
 //     random or round-robin contention among head cells bound to one output.
-//   - [VOQ]: virtual output queues scheduled by [ISLIP] (cell or packet mode).
+//   - [VOQ]: virtual output queues scheduled by [ISLIP] (cell or packet mode),
+//     or with [NewPipelinedVOQ] by iSLIP one slot ahead of the transfers
+//     (the contract of gen/fabric's Pipelined crossbar).
 //   - [OQ]: the ideal output-queued switch (speedup N), the upper bound.
 //   - [Clos]: a three-stage (m, n, r) Clos network of buffered crossbars,
 //     each stage scheduled by iSLIP, with a fixed middle switch per
-//     (input, output) flow so cells stay in order.
+//     (input, output) flow so cells stay in order; ClosConfig.Pipelined
+//     pipelines every stage's scheduler the same way.
 //
 // [ISLIP] is exported on its own because the hardware scheduler is compared
 // to it decision by decision: same requests in, same match and same pointer
