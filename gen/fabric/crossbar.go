@@ -107,7 +107,8 @@ func OutPort(j int, sig string) string { return fmt.Sprintf("out%d_%s", j, sig) 
 // gmask<j> and amask<i> (pointers as thermometer masks: bits at or above
 // the pointer set) and hold<i> (with its registered summaries inheld<i>
 // and outheld in packet mode), and the per-VOQ occupancy under
-// cnt<i>_<j>.
+// cnt<i>_<j>; with Pipelined, also the match registers match<i> and the
+// registered egress ready rdy<j>.
 func Crossbar(cfg CrossbarConfig) (*hdl.Module, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
