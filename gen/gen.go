@@ -100,6 +100,7 @@ var generators = []Generator{
 			{"width", "8", "cell payload bits"},
 			{"depth", "2", "VOQ capacity in cells"},
 			{"packet", "false", "packet mode: a packet's cells cross back to back"},
+			{"pipelined", "false", "registered match and egress ready in every stage's scheduler (cell mode; depth >= 3 keeps a flow at full rate)"},
 		},
 		Build: func(p map[string]string) (*hdl.Module, error) {
 			var c fabric.ClosConfig
@@ -113,6 +114,9 @@ var generators = []Generator{
 				}
 			}
 			if c.PacketMode, err = Bool(p, "packet"); err != nil {
+				return nil, err
+			}
+			if c.Pipelined, err = Bool(p, "pipelined"); err != nil {
 				return nil, err
 			}
 			return fabric.Clos(c)
@@ -146,6 +150,7 @@ var generators = []Generator{
 			{"depth", "2", "VOQ capacity in cells"},
 			{"iterations", "0", "iSLIP iterations per slot (0: log2 n)"},
 			{"packet", "false", "packet mode: a packet's cells leave together"},
+			{"pipelined", "false", "registered match and egress ready: higher Fmax, one more cycle (cell mode; depth >= 3 keeps a flow at full rate)"},
 		},
 		Build: func(p map[string]string) (*hdl.Module, error) {
 			var c fabric.CrossbarConfig
@@ -160,6 +165,9 @@ var generators = []Generator{
 			}
 			c.Outputs = c.Inputs
 			if c.PacketMode, err = Bool(p, "packet"); err != nil {
+				return nil, err
+			}
+			if c.Pipelined, err = Bool(p, "pipelined"); err != nil {
 				return nil, err
 			}
 			return fabric.Crossbar(c)
@@ -244,6 +252,7 @@ var generators = []Generator{
 			{"n", "4", "ports, 1..32"},
 			{"iterations", "0", "iterations per slot (0: log2 n)"},
 			{"packet", "false", "packet mode: hold a match until end of packet"},
+			{"pipelined", "false", "requests net of the registered match, registered egress ready (cell mode)"},
 		},
 		Build: func(p map[string]string) (*hdl.Module, error) {
 			var c fabric.ISLIPConfig
@@ -256,6 +265,9 @@ var generators = []Generator{
 				return nil, err
 			}
 			if c.PacketMode, err = Bool(p, "packet"); err != nil {
+				return nil, err
+			}
+			if c.Pipelined, err = Bool(p, "pipelined"); err != nil {
 				return nil, err
 			}
 			return fabric.ISLIP(c)
