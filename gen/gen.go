@@ -188,36 +188,8 @@ var generators = []Generator{
 			return m.Module()
 		},
 	},
-	{
-		Name:    "device_ref16",
-		Summary: "the ref16 routing device for generic synthesis: 16 ports + CPU, 8 leases per port, v3x5x8, byte-serial datapath (not yet 64-bit), UART-managed register map (gen/device)",
-		Params: []Param{
-			{"div", "1085", "clock cycles per UART bit (ClockHz / baud; 1085 = 115200 baud at 125 MHz), 4..1048576"},
-			{"idle", "30", "mid-frame idle timeout in bit times, 12..4096"},
-		},
-		Build: func(p map[string]string) (*hdl.Module, error) {
-			c, err := bridgeConfig(p)
-			if err != nil {
-				return nil, err
-			}
-			return device.New(device.Ref16, c)
-		},
-	},
-	{
-		Name:    "device_ref4",
-		Summary: "the ref4 routing device: 4 ports + CPU, 8 leases per port, v3x5x8, 8-bit datapath, UART-managed register map, for iCE40 HX8K (gen/device)",
-		Params: []Param{
-			{"div", "1085", "clock cycles per UART bit (ClockHz / baud; 1085 = 115200 baud at 125 MHz), 4..1048576"},
-			{"idle", "30", "mid-frame idle timeout in bit times, 12..4096"},
-		},
-		Build: func(p map[string]string) (*hdl.Module, error) {
-			c, err := bridgeConfig(p)
-			if err != nil {
-				return nil, err
-			}
-			return device.New(device.Ref4, c)
-		},
-	},
+	deviceGenerator("device_ref16", "the ref16 routing device for generic synthesis: 16 ports + CPU, 8 leases per port, v3x5x8, byte-serial datapath (not yet 64-bit), UART-managed register map (gen/device)", device.Ref16),
+	deviceGenerator("device_ref4", "the ref4 routing device: 4 ports + CPU, 8 leases per port, v3x5x8, 8-bit datapath, UART-managed register map, for iCE40 HX8K (gen/device)", device.Ref4),
 	{
 		Name:    "fifo",
 		Summary: "synchronous FIFO with valid/ready on both sides, block-RAM backed, first-word fall-through",
@@ -384,8 +356,7 @@ var generators = []Generator{
 		Params: []Param{
 			{"ports", "4", "physical ports P, 1..16"},
 			{"leases", "8", "leases per port L, 1..64 (tag 0 is the free lease)"},
-			{"div", "1085", "clock cycles per UART bit (ClockHz / baud; 1085 = 115200 baud at 125 MHz), 4..1048576"},
-			{"idle", "30", "mid-frame idle timeout in bit times, 12..4096"},
+			bridgeParams[0], bridgeParams[1],
 		},
 		Build: func(p map[string]string) (*hdl.Module, error) {
 			m, err := csrMap(p)
@@ -422,10 +393,7 @@ var generators = []Generator{
 	{
 		Name:    "uartbridge",
 		Summary: "UART (8N1) to CSR bus bridge: framed, CRC-8 checked read/write protocol with resynchronization (gen/uartbridge)",
-		Params: []Param{
-			{"div", "1085", "clock cycles per UART bit (ClockHz / baud; 1085 = 115200 baud at 125 MHz), 4..1048576"},
-			{"idle", "30", "mid-frame idle timeout in bit times, 12..4096"},
-		},
+		Params:  bridgeParams,
 		Build: func(p map[string]string) (*hdl.Module, error) {
 			c, err := bridgeConfig(p)
 			if err != nil {
@@ -447,6 +415,30 @@ func csrMap(p map[string]string) (*csr.Map, error) {
 		return nil, err
 	}
 	return csr.Reference(ports, leases)
+}
+
+// bridgeParams are the UART bridge's parameters, read by bridgeConfig.
+var bridgeParams = []Param{
+	{"div", "1085", "clock cycles per UART bit (ClockHz / baud; 1085 = 115200 baud at 125 MHz), 4..1048576"},
+	{"idle", "30", "mid-frame idle timeout in bit times, 12..4096"},
+}
+
+// deviceGenerator is the registry entry of a device reference
+// configuration: only the UART bridge is a parameter, the rest is the
+// configuration's (gen/device).
+func deviceGenerator(name, summary string, cfg device.Config) Generator {
+	return Generator{
+		Name:    name,
+		Summary: summary,
+		Params:  bridgeParams,
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			c, err := bridgeConfig(p)
+			if err != nil {
+				return nil, err
+			}
+			return device.New(cfg, c)
+		},
+	}
 }
 
 // bridgeConfig reads the UART bridge's div and idle parameters.
