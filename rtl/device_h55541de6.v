@@ -101,6 +101,10 @@ module device_h55541de6 (
     wire u_core_rx2_ready;
     wire u_core_rx3_ready;
     wire u_core_cpu_rx_ready;
+    wire [25:0] u_core_mt_measured;
+    wire [15:0] u_core_mt_factor;
+    wire u_core_mt_scaling;
+    wire [31:0] u_core_mt_scaled_set;
     wire [2:0] u_core_ev_hp_port;
     wire [4:0] u_core_ev_hp_lease;
     wire [8:0] u_core_ev_hp_bytes;
@@ -189,273 +193,269 @@ module device_h55541de6 (
     /* verilator lint_off UNUSEDSIGNAL */ wire [31:0] u_mgmt_ident_scratch; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_we; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_widx; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [4:0] u_mgmt_meter_ridx; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t183;
-    wire _t184;
-    wire [24:0] _t185;
-    wire [24:0] _t186;
+    wire [4:0] u_mgmt_meter_ridx;
+    wire _t187;
+    wire _t188;
+    wire [24:0] _t189;
     wire [24:0] _t190;
-    wire [24:0] _t191;
-    wire [4:0] _t193;
-    wire [24:0] _t196;
-    wire [4:0] _t198;
-    wire _t201;
-    wire _t202;
-    wire _t203;
-    wire _t204;
+    wire [24:0] _t194;
+    wire [24:0] _t195;
+    wire [4:0] _t197;
+    wire [24:0] _t200;
+    wire [4:0] _t202;
     wire _t205;
     wire _t206;
+    wire _t207;
     wire _t208;
     wire _t209;
-    wire _t211;
+    wire _t210;
     wire _t212;
     wire _t213;
-    wire _t214;
-    wire [24:0] _t215;
-    wire [24:0] _t216;
-    wire [24:0] _t217;
-    wire [2:0] _t218;
+    wire _t215;
+    wire _t216;
+    wire _t217;
+    wire _t218;
     wire [24:0] _t219;
     wire [24:0] _t220;
-    wire [15:0] _t223;
-    wire [4:0] _t224;
-    wire _t225;
-    wire [15:0] _t226;
-    wire _t227;
-    wire _t228;
+    wire [24:0] _t221;
+    wire [2:0] _t222;
+    wire [24:0] _t223;
+    wire [24:0] _t224;
+    wire [15:0] _t227;
+    wire [4:0] _t228;
     wire _t229;
-    wire _t230;
+    wire [15:0] _t230;
     wire _t231;
     wire _t232;
     wire _t233;
     wire _t234;
     wire _t235;
+    wire _t236;
     wire _t237;
     wire _t238;
-    wire _t240;
+    wire _t239;
     wire _t241;
     wire _t242;
-    wire _t243;
-    wire [24:0] _t244;
-    wire [24:0] _t245;
-    wire [24:0] _t246;
-    wire [2:0] _t247;
+    wire _t244;
+    wire _t245;
+    wire _t246;
+    wire _t247;
     wire [24:0] _t248;
     wire [24:0] _t249;
-    wire [15:0] _t252;
-    wire [4:0] _t253;
-    wire _t254;
-    wire [15:0] _t255;
-    wire _t256;
-    wire _t257;
+    wire [24:0] _t250;
+    wire [2:0] _t251;
+    wire [24:0] _t252;
+    wire [24:0] _t253;
+    wire [15:0] _t256;
+    wire [4:0] _t257;
     wire _t258;
-    wire _t259;
+    wire [15:0] _t259;
     wire _t260;
     wire _t261;
     wire _t262;
     wire _t263;
     wire _t264;
+    wire _t265;
     wire _t266;
     wire _t267;
-    wire _t269;
+    wire _t268;
     wire _t270;
     wire _t271;
-    wire _t272;
-    wire [24:0] _t273;
-    wire [24:0] _t274;
-    wire [24:0] _t275;
-    wire [2:0] _t276;
+    wire _t273;
+    wire _t274;
+    wire _t275;
+    wire _t276;
     wire [24:0] _t277;
     wire [24:0] _t278;
-    wire [15:0] _t281;
-    wire [4:0] _t282;
-    wire _t283;
-    wire [15:0] _t284;
-    wire _t285;
-    wire _t286;
+    wire [24:0] _t279;
+    wire [2:0] _t280;
+    wire [24:0] _t281;
+    wire [24:0] _t282;
+    wire [15:0] _t285;
+    wire [4:0] _t286;
     wire _t287;
-    wire _t288;
+    wire [15:0] _t288;
     wire _t289;
     wire _t290;
     wire _t291;
     wire _t292;
     wire _t293;
+    wire _t294;
     wire _t295;
     wire _t296;
-    wire _t298;
+    wire _t297;
     wire _t299;
     wire _t300;
-    wire _t301;
-    wire [24:0] _t302;
-    wire [24:0] _t303;
-    wire [24:0] _t304;
-    wire [2:0] _t305;
+    wire _t302;
+    wire _t303;
+    wire _t304;
+    wire _t305;
     wire [24:0] _t306;
     wire [24:0] _t307;
-    wire [15:0] _t310;
-    wire [4:0] _t311;
-    wire _t312;
-    wire [15:0] _t313;
-    wire _t314;
-    wire _t315;
+    wire [24:0] _t308;
+    wire [2:0] _t309;
+    wire [24:0] _t310;
+    wire [24:0] _t311;
+    wire [15:0] _t314;
+    wire [4:0] _t315;
     wire _t316;
-    wire _t317;
+    wire [15:0] _t317;
     wire _t318;
     wire _t319;
     wire _t320;
     wire _t321;
     wire _t322;
+    wire _t323;
     wire _t324;
     wire _t325;
-    wire _t327;
+    wire _t326;
     wire _t328;
     wire _t329;
-    wire _t330;
-    wire [24:0] _t331;
-    wire [24:0] _t332;
-    wire [24:0] _t333;
-    wire [2:0] _t334;
+    wire _t331;
+    wire _t332;
+    wire _t333;
+    wire _t334;
     wire [24:0] _t335;
     wire [24:0] _t336;
-    wire [15:0] _t339;
-    wire [4:0] _t340;
-    wire _t341;
-    wire [15:0] _t342;
-    wire _t343;
-    wire _t344;
+    wire [24:0] _t337;
+    wire [2:0] _t338;
+    wire [24:0] _t339;
+    wire [24:0] _t340;
+    wire [15:0] _t343;
+    wire [4:0] _t344;
     wire _t345;
-    wire _t346;
-    wire [24:0] _t347;
+    wire [15:0] _t346;
+    wire _t347;
     wire _t348;
-    wire [24:0] _t350;
-    wire [4:0] _t352;
-    wire [24:0] _t356;
-    wire _t360;
-    wire _t361;
-    wire _t362;
-    wire _t363;
+    wire _t349;
+    wire _t350;
+    wire [24:0] _t351;
+    wire _t352;
+    wire [24:0] _t354;
+    wire [4:0] _t356;
+    wire [24:0] _t360;
     wire _t364;
     wire _t365;
     wire _t366;
     wire _t367;
     wire _t368;
-    wire [24:0] _t369;
-    wire [24:0] _t370;
-    wire [24:0] _t371;
-    wire [2:0] _t372;
+    wire _t369;
+    wire _t370;
+    wire _t371;
+    wire _t372;
     wire [24:0] _t373;
     wire [24:0] _t374;
-    wire [4:0] _t376;
-    wire [15:0] _t379;
-    wire [24:0] _t380;
-    wire [4:0] _t381;
-    wire _t382;
+    wire [24:0] _t375;
+    wire [2:0] _t376;
+    wire [24:0] _t377;
+    wire [24:0] _t378;
+    wire [4:0] _t380;
     wire [15:0] _t383;
-    wire _t384;
-    wire _t385;
+    wire [24:0] _t384;
+    wire [4:0] _t385;
     wire _t386;
-    wire _t387;
-    wire [24:0] _t388;
+    wire [15:0] _t387;
+    wire _t388;
     wire _t389;
-    wire [24:0] _t391;
-    wire [4:0] _t393;
-    wire [24:0] _t397;
-    wire _t401;
-    wire _t402;
-    wire _t403;
-    wire _t404;
+    wire _t390;
+    wire _t391;
+    wire [24:0] _t392;
+    wire _t393;
+    wire [24:0] _t395;
+    wire [4:0] _t397;
+    wire [24:0] _t401;
     wire _t405;
     wire _t406;
     wire _t407;
     wire _t408;
     wire _t409;
-    wire [24:0] _t410;
-    wire [24:0] _t411;
-    wire [24:0] _t412;
-    wire [2:0] _t413;
+    wire _t410;
+    wire _t411;
+    wire _t412;
+    wire _t413;
     wire [24:0] _t414;
     wire [24:0] _t415;
-    wire [4:0] _t417;
-    wire [15:0] _t420;
-    wire [24:0] _t421;
-    wire [4:0] _t422;
-    wire _t423;
+    wire [24:0] _t416;
+    wire [2:0] _t417;
+    wire [24:0] _t418;
+    wire [24:0] _t419;
+    wire [4:0] _t421;
     wire [15:0] _t424;
-    wire _t425;
-    wire _t426;
+    wire [24:0] _t425;
+    wire [4:0] _t426;
     wire _t427;
-    wire _t428;
-    wire [24:0] _t429;
+    wire [15:0] _t428;
+    wire _t429;
     wire _t430;
-    wire [24:0] _t432;
-    wire [4:0] _t434;
-    wire [24:0] _t438;
-    wire _t442;
-    wire _t443;
-    wire _t444;
-    wire _t445;
+    wire _t431;
+    wire _t432;
+    wire [24:0] _t433;
+    wire _t434;
+    wire [24:0] _t436;
+    wire [4:0] _t438;
+    wire [24:0] _t442;
     wire _t446;
     wire _t447;
     wire _t448;
     wire _t449;
     wire _t450;
-    wire [24:0] _t451;
-    wire [24:0] _t452;
-    wire [24:0] _t453;
-    wire [2:0] _t454;
+    wire _t451;
+    wire _t452;
+    wire _t453;
+    wire _t454;
     wire [24:0] _t455;
     wire [24:0] _t456;
-    wire [4:0] _t458;
-    wire [15:0] _t461;
-    wire [24:0] _t462;
-    wire [4:0] _t463;
-    wire _t464;
+    wire [24:0] _t457;
+    wire [2:0] _t458;
+    wire [24:0] _t459;
+    wire [24:0] _t460;
+    wire [4:0] _t462;
     wire [15:0] _t465;
-    wire _t466;
-    wire _t467;
+    wire [24:0] _t466;
+    wire [4:0] _t467;
     wire _t468;
-    wire _t469;
-    wire [24:0] _t470;
+    wire [15:0] _t469;
+    wire _t470;
     wire _t471;
-    wire [24:0] _t473;
-    wire [4:0] _t475;
-    wire [24:0] _t479;
-    wire _t483;
-    wire _t484;
-    wire _t485;
-    wire _t486;
+    wire _t472;
+    wire _t473;
+    wire [24:0] _t474;
+    wire _t475;
+    wire [24:0] _t477;
+    wire [4:0] _t479;
+    wire [24:0] _t483;
     wire _t487;
     wire _t488;
     wire _t489;
     wire _t490;
     wire _t491;
-    wire [24:0] _t492;
-    wire [24:0] _t493;
-    wire [24:0] _t494;
-    wire [2:0] _t495;
+    wire _t492;
+    wire _t493;
+    wire _t494;
+    wire _t495;
     wire [24:0] _t496;
     wire [24:0] _t497;
-    wire [4:0] _t499;
-    wire [15:0] _t502;
-    wire [24:0] _t503;
-    wire [4:0] _t504;
-    wire _t505;
+    wire [24:0] _t498;
+    wire [2:0] _t499;
+    wire [24:0] _t500;
+    wire [24:0] _t501;
+    wire [4:0] _t503;
     wire [15:0] _t506;
-    wire _t507;
-    wire _t508;
+    wire [24:0] _t507;
+    wire [4:0] _t508;
     wire _t509;
-    wire [25:0] _t510;
+    wire [15:0] _t510;
     wire _t511;
     wire _t512;
+    wire _t513;
     wire [25:0] _t514;
-    wire [9:0] _t515;
+    wire _t515;
     wire _t516;
-    wire [4:0] _t517;
+    wire [25:0] _t518;
     wire [9:0] _t519;
-    wire [2:0] _t520;
+    wire _t520;
     wire [4:0] _t521;
-    wire _t522;
-    wire [15:0] _t523;
+    wire [9:0] _t523;
     wire [2:0] _t524;
     wire [4:0] _t525;
     wire _t526;
@@ -488,6 +488,11 @@ module device_h55541de6 (
     wire [4:0] _t553;
     wire _t554;
     wire [15:0] _t555;
+    wire [2:0] _t556;
+    wire [4:0] _t557;
+    wire _t558;
+    wire [15:0] _t559;
+    wire [26:0] _t565;
     initial ev2_valid_q = 1'h0;
     initial ev2_data_q = 25'h0000000;
     initial ev2_port_q = 3'h0;
@@ -556,445 +561,446 @@ module device_h55541de6 (
     assign cpu_tx_data = u_core_cpu_tx_data;
     assign cpu_tx_last = u_core_cpu_tx_last;
     assign cpu_rx_ready = u_core_cpu_rx_ready;
-    assign _t184 = u_core_ev_vrouter | u_core_ev_unknown_tag;
-    assign _t183 = _t184 | u_core_ev_label_error;
-    assign _t186 = {3'h3, u_core_ev_hp_lease, 1'h1, 16'h0000};
-    assign _t193 = {2'h0, u_core_ev_hp_port};
-    assign _t191 = {3'h4, _t193, 1'h1, 16'h0000};
-    assign _t198 = {2'h0, u_core_ev_hp_port};
-    assign _t196 = {3'h4, _t198, 1'h0, 16'h0001};
-    assign _t190 = u_core_ev_unknown_tag ? _t191 : _t196;
-    assign _t185 = u_core_ev_vrouter ? _t186 : _t190;
-    assign _t203 = evq0_v0 & u_mgmt_ev0_ready;
-    assign _t202 = _t203 ? evq0_v1 : evq0_v0;
-    assign _t206 = u_core_ev_hp_port == 3'h0;
-    assign _t205 = u_core_ev_in & _t206;
-    assign _t209 = ev2_port_q == 3'h0;
-    assign _t208 = ev2_valid_q & _t209;
-    assign _t204 = _t205 | _t208;
-    assign _t201 = _t202 | _t204;
-    assign _t213 = ~_t203;
-    assign _t212 = _t213 & evq0_v1;
-    assign _t214 = _t202 & _t204;
-    assign _t211 = _t212 | _t214;
-    assign _t216 = _t203 ? evq0_d1 : evq0_d0;
-    assign _t223 = {7'h00, u_core_ev_hp_bytes};
-    assign _t220 = {3'h0, u_core_ev_hp_lease, 1'h1, _t223};
-    assign _t219 = _t205 ? _t220 : ev2_data_q;
-    assign _t218 = _t219[24:22];
-    assign _t224 = _t219[21:17];
-    assign _t225 = _t219[16];
-    assign _t226 = _t219[15:0];
-    assign _t217 = {_t218, _t224, _t225, _t226};
-    assign _t215 = _t202 ? _t216 : _t217;
-    assign _t229 = ~_t212;
-    assign _t228 = _t202 & _t229;
-    assign _t227 = _t228 & _t204;
-    assign _t232 = evq1_v0 & u_mgmt_ev1_ready;
-    assign _t231 = _t232 ? evq1_v1 : evq1_v0;
-    assign _t235 = u_core_ev_hp_port == 3'h1;
-    assign _t234 = u_core_ev_in & _t235;
-    assign _t238 = ev2_port_q == 3'h1;
-    assign _t237 = ev2_valid_q & _t238;
-    assign _t233 = _t234 | _t237;
-    assign _t230 = _t231 | _t233;
-    assign _t242 = ~_t232;
-    assign _t241 = _t242 & evq1_v1;
-    assign _t243 = _t231 & _t233;
-    assign _t240 = _t241 | _t243;
-    assign _t245 = _t232 ? evq1_d1 : evq1_d0;
-    assign _t252 = {7'h00, u_core_ev_hp_bytes};
-    assign _t249 = {3'h0, u_core_ev_hp_lease, 1'h1, _t252};
-    assign _t248 = _t234 ? _t249 : ev2_data_q;
-    assign _t247 = _t248[24:22];
-    assign _t253 = _t248[21:17];
-    assign _t254 = _t248[16];
-    assign _t255 = _t248[15:0];
-    assign _t246 = {_t247, _t253, _t254, _t255};
-    assign _t244 = _t231 ? _t245 : _t246;
-    assign _t258 = ~_t241;
-    assign _t257 = _t231 & _t258;
-    assign _t256 = _t257 & _t233;
-    assign _t261 = evq2_v0 & u_mgmt_ev2_ready;
-    assign _t260 = _t261 ? evq2_v1 : evq2_v0;
-    assign _t264 = u_core_ev_hp_port == 3'h2;
-    assign _t263 = u_core_ev_in & _t264;
-    assign _t267 = ev2_port_q == 3'h2;
-    assign _t266 = ev2_valid_q & _t267;
-    assign _t262 = _t263 | _t266;
-    assign _t259 = _t260 | _t262;
-    assign _t271 = ~_t261;
-    assign _t270 = _t271 & evq2_v1;
-    assign _t272 = _t260 & _t262;
-    assign _t269 = _t270 | _t272;
-    assign _t274 = _t261 ? evq2_d1 : evq2_d0;
-    assign _t281 = {7'h00, u_core_ev_hp_bytes};
-    assign _t278 = {3'h0, u_core_ev_hp_lease, 1'h1, _t281};
-    assign _t277 = _t263 ? _t278 : ev2_data_q;
-    assign _t276 = _t277[24:22];
-    assign _t282 = _t277[21:17];
-    assign _t283 = _t277[16];
-    assign _t284 = _t277[15:0];
-    assign _t275 = {_t276, _t282, _t283, _t284};
-    assign _t273 = _t260 ? _t274 : _t275;
-    assign _t287 = ~_t270;
-    assign _t286 = _t260 & _t287;
-    assign _t285 = _t286 & _t262;
-    assign _t290 = evq3_v0 & u_mgmt_ev3_ready;
-    assign _t289 = _t290 ? evq3_v1 : evq3_v0;
-    assign _t293 = u_core_ev_hp_port == 3'h3;
-    assign _t292 = u_core_ev_in & _t293;
-    assign _t296 = ev2_port_q == 3'h3;
-    assign _t295 = ev2_valid_q & _t296;
-    assign _t291 = _t292 | _t295;
-    assign _t288 = _t289 | _t291;
-    assign _t300 = ~_t290;
-    assign _t299 = _t300 & evq3_v1;
-    assign _t301 = _t289 & _t291;
-    assign _t298 = _t299 | _t301;
-    assign _t303 = _t290 ? evq3_d1 : evq3_d0;
-    assign _t310 = {7'h00, u_core_ev_hp_bytes};
-    assign _t307 = {3'h0, u_core_ev_hp_lease, 1'h1, _t310};
-    assign _t306 = _t292 ? _t307 : ev2_data_q;
-    assign _t305 = _t306[24:22];
-    assign _t311 = _t306[21:17];
-    assign _t312 = _t306[16];
-    assign _t313 = _t306[15:0];
-    assign _t304 = {_t305, _t311, _t312, _t313};
-    assign _t302 = _t289 ? _t303 : _t304;
-    assign _t316 = ~_t299;
-    assign _t315 = _t289 & _t316;
-    assign _t314 = _t315 & _t291;
-    assign _t319 = evq4_v0 & u_mgmt_ev4_ready;
-    assign _t318 = _t319 ? evq4_v1 : evq4_v0;
-    assign _t322 = u_core_ev_hp_port == 3'h4;
-    assign _t321 = u_core_ev_in & _t322;
-    assign _t325 = ev2_port_q == 3'h4;
-    assign _t324 = ev2_valid_q & _t325;
-    assign _t320 = _t321 | _t324;
-    assign _t317 = _t318 | _t320;
-    assign _t329 = ~_t319;
-    assign _t328 = _t329 & evq4_v1;
-    assign _t330 = _t318 & _t320;
-    assign _t327 = _t328 | _t330;
-    assign _t332 = _t319 ? evq4_d1 : evq4_d0;
-    assign _t339 = {7'h00, u_core_ev_hp_bytes};
-    assign _t336 = {3'h0, u_core_ev_hp_lease, 1'h1, _t339};
-    assign _t335 = _t321 ? _t336 : ev2_data_q;
-    assign _t334 = _t335[24:22];
-    assign _t340 = _t335[21:17];
-    assign _t341 = _t335[16];
-    assign _t342 = _t335[15:0];
-    assign _t333 = {_t334, _t340, _t341, _t342};
-    assign _t331 = _t318 ? _t332 : _t333;
-    assign _t345 = ~_t328;
-    assign _t344 = _t318 & _t345;
-    assign _t343 = _t344 & _t320;
-    assign _t346 = u_core_e0_ev_out & u_core_e0_ev_drop;
-    assign _t348 = u_core_e0_ev_drop_cause == 2'h2;
-    assign _t352 = {2'h0, u_core_e0_ev_drop_tag};
-    assign _t350 = {3'h2, _t352, 1'h0, 16'h0001};
-    assign _t356 = {3'h2, _t352, 1'h1, 16'h0000};
-    assign _t347 = _t348 ? _t350 : _t356;
-    assign _t362 = evq5_v0 & u_mgmt_ev5_ready;
-    assign _t361 = _t362 ? evq5_v1 : evq5_v0;
-    assign _t364 = u_core_e0_ev_out | u_core_e0_ev_drop;
-    assign _t363 = _t364 | e0_evd_valid_q;
-    assign _t360 = _t361 | _t363;
-    assign _t367 = ~_t362;
-    assign _t366 = _t367 & evq5_v1;
-    assign _t368 = _t361 & _t363;
-    assign _t365 = _t366 | _t368;
-    assign _t370 = _t362 ? evq5_d1 : evq5_d0;
-    assign _t376 = {2'h0, u_core_e0_ev_out_tag};
-    assign _t379 = {7'h00, u_core_e0_ev_out_bytes};
-    assign _t374 = {3'h1, _t376, 1'h1, _t379};
-    assign _t380 = e0_evd_valid_q ? e0_evd_data_q : _t347;
-    assign _t373 = u_core_e0_ev_out ? _t374 : _t380;
-    assign _t372 = _t373[24:22];
-    assign _t381 = _t373[21:17];
-    assign _t382 = _t373[16];
-    assign _t383 = _t373[15:0];
-    assign _t371 = {_t372, _t381, _t382, _t383};
-    assign _t369 = _t361 ? _t370 : _t371;
-    assign _t386 = ~_t366;
-    assign _t385 = _t361 & _t386;
-    assign _t384 = _t385 & _t363;
-    assign _t387 = u_core_e1_ev_out & u_core_e1_ev_drop;
-    assign _t389 = u_core_e1_ev_drop_cause == 2'h2;
-    assign _t393 = {2'h1, u_core_e1_ev_drop_tag};
-    assign _t391 = {3'h2, _t393, 1'h0, 16'h0001};
-    assign _t397 = {3'h2, _t393, 1'h1, 16'h0000};
-    assign _t388 = _t389 ? _t391 : _t397;
-    assign _t403 = evq6_v0 & u_mgmt_ev6_ready;
-    assign _t402 = _t403 ? evq6_v1 : evq6_v0;
-    assign _t405 = u_core_e1_ev_out | u_core_e1_ev_drop;
-    assign _t404 = _t405 | e1_evd_valid_q;
-    assign _t401 = _t402 | _t404;
-    assign _t408 = ~_t403;
-    assign _t407 = _t408 & evq6_v1;
-    assign _t409 = _t402 & _t404;
-    assign _t406 = _t407 | _t409;
-    assign _t411 = _t403 ? evq6_d1 : evq6_d0;
-    assign _t417 = {2'h1, u_core_e1_ev_out_tag};
-    assign _t420 = {7'h00, u_core_e1_ev_out_bytes};
-    assign _t415 = {3'h1, _t417, 1'h1, _t420};
-    assign _t421 = e1_evd_valid_q ? e1_evd_data_q : _t388;
-    assign _t414 = u_core_e1_ev_out ? _t415 : _t421;
-    assign _t413 = _t414[24:22];
-    assign _t422 = _t414[21:17];
-    assign _t423 = _t414[16];
-    assign _t424 = _t414[15:0];
-    assign _t412 = {_t413, _t422, _t423, _t424};
-    assign _t410 = _t402 ? _t411 : _t412;
-    assign _t427 = ~_t407;
-    assign _t426 = _t402 & _t427;
-    assign _t425 = _t426 & _t404;
-    assign _t428 = u_core_e2_ev_out & u_core_e2_ev_drop;
-    assign _t430 = u_core_e2_ev_drop_cause == 2'h2;
-    assign _t434 = {2'h2, u_core_e2_ev_drop_tag};
-    assign _t432 = {3'h2, _t434, 1'h0, 16'h0001};
-    assign _t438 = {3'h2, _t434, 1'h1, 16'h0000};
-    assign _t429 = _t430 ? _t432 : _t438;
-    assign _t444 = evq7_v0 & u_mgmt_ev7_ready;
-    assign _t443 = _t444 ? evq7_v1 : evq7_v0;
-    assign _t446 = u_core_e2_ev_out | u_core_e2_ev_drop;
-    assign _t445 = _t446 | e2_evd_valid_q;
-    assign _t442 = _t443 | _t445;
-    assign _t449 = ~_t444;
-    assign _t448 = _t449 & evq7_v1;
-    assign _t450 = _t443 & _t445;
-    assign _t447 = _t448 | _t450;
-    assign _t452 = _t444 ? evq7_d1 : evq7_d0;
-    assign _t458 = {2'h2, u_core_e2_ev_out_tag};
-    assign _t461 = {7'h00, u_core_e2_ev_out_bytes};
-    assign _t456 = {3'h1, _t458, 1'h1, _t461};
-    assign _t462 = e2_evd_valid_q ? e2_evd_data_q : _t429;
-    assign _t455 = u_core_e2_ev_out ? _t456 : _t462;
-    assign _t454 = _t455[24:22];
-    assign _t463 = _t455[21:17];
-    assign _t464 = _t455[16];
-    assign _t465 = _t455[15:0];
-    assign _t453 = {_t454, _t463, _t464, _t465};
-    assign _t451 = _t443 ? _t452 : _t453;
-    assign _t468 = ~_t448;
-    assign _t467 = _t443 & _t468;
-    assign _t466 = _t467 & _t445;
-    assign _t469 = u_core_e3_ev_out & u_core_e3_ev_drop;
-    assign _t471 = u_core_e3_ev_drop_cause == 2'h2;
-    assign _t475 = {2'h3, u_core_e3_ev_drop_tag};
-    assign _t473 = {3'h2, _t475, 1'h0, 16'h0001};
-    assign _t479 = {3'h2, _t475, 1'h1, 16'h0000};
-    assign _t470 = _t471 ? _t473 : _t479;
-    assign _t485 = evq8_v0 & u_mgmt_ev8_ready;
-    assign _t484 = _t485 ? evq8_v1 : evq8_v0;
-    assign _t487 = u_core_e3_ev_out | u_core_e3_ev_drop;
-    assign _t486 = _t487 | e3_evd_valid_q;
-    assign _t483 = _t484 | _t486;
-    assign _t490 = ~_t485;
-    assign _t489 = _t490 & evq8_v1;
-    assign _t491 = _t484 & _t486;
-    assign _t488 = _t489 | _t491;
-    assign _t493 = _t485 ? evq8_d1 : evq8_d0;
-    assign _t499 = {2'h3, u_core_e3_ev_out_tag};
-    assign _t502 = {7'h00, u_core_e3_ev_out_bytes};
-    assign _t497 = {3'h1, _t499, 1'h1, _t502};
-    assign _t503 = e3_evd_valid_q ? e3_evd_data_q : _t470;
-    assign _t496 = u_core_e3_ev_out ? _t497 : _t503;
-    assign _t495 = _t496[24:22];
-    assign _t504 = _t496[21:17];
-    assign _t505 = _t496[16];
-    assign _t506 = _t496[15:0];
-    assign _t494 = {_t495, _t504, _t505, _t506};
-    assign _t492 = _t484 ? _t493 : _t494;
-    assign _t509 = ~_t489;
-    assign _t508 = _t484 & _t509;
-    assign _t507 = _t508 & _t486;
-    assign _t512 = u_mgmt_lease_limit[26];
-    assign _t511 = |_t512;
-    assign _t514 = u_mgmt_lease_limit[25:0];
-    assign _t510 = _t511 ? 26'h3ffffff : _t514;
-    assign _t517 = u_mgmt_lease_burst[14:10];
-    assign _t516 = |_t517;
-    assign _t519 = u_mgmt_lease_burst[9:0];
-    assign _t515 = _t516 ? 10'h3ff : _t519;
-    assign _t520 = evq0_d0[24:22];
-    assign _t521 = evq0_d0[21:17];
-    assign _t522 = evq0_d0[16];
-    assign _t523 = evq0_d0[15:0];
-    assign _t524 = evq1_d0[24:22];
-    assign _t525 = evq1_d0[21:17];
-    assign _t526 = evq1_d0[16];
-    assign _t527 = evq1_d0[15:0];
-    assign _t528 = evq2_d0[24:22];
-    assign _t529 = evq2_d0[21:17];
-    assign _t530 = evq2_d0[16];
-    assign _t531 = evq2_d0[15:0];
-    assign _t532 = evq3_d0[24:22];
-    assign _t533 = evq3_d0[21:17];
-    assign _t534 = evq3_d0[16];
-    assign _t535 = evq3_d0[15:0];
-    assign _t536 = evq4_d0[24:22];
-    assign _t537 = evq4_d0[21:17];
-    assign _t538 = evq4_d0[16];
-    assign _t539 = evq4_d0[15:0];
-    assign _t540 = evq5_d0[24:22];
-    assign _t541 = evq5_d0[21:17];
-    assign _t542 = evq5_d0[16];
-    assign _t543 = evq5_d0[15:0];
-    assign _t544 = evq6_d0[24:22];
-    assign _t545 = evq6_d0[21:17];
-    assign _t546 = evq6_d0[16];
-    assign _t547 = evq6_d0[15:0];
-    assign _t548 = evq7_d0[24:22];
-    assign _t549 = evq7_d0[21:17];
-    assign _t550 = evq7_d0[16];
-    assign _t551 = evq7_d0[15:0];
-    assign _t552 = evq8_d0[24:22];
-    assign _t553 = evq8_d0[21:17];
-    assign _t554 = evq8_d0[16];
-    assign _t555 = evq8_d0[15:0];
+    assign _t188 = u_core_ev_vrouter | u_core_ev_unknown_tag;
+    assign _t187 = _t188 | u_core_ev_label_error;
+    assign _t190 = {3'h3, u_core_ev_hp_lease, 1'h1, 16'h0000};
+    assign _t197 = {2'h0, u_core_ev_hp_port};
+    assign _t195 = {3'h4, _t197, 1'h1, 16'h0000};
+    assign _t202 = {2'h0, u_core_ev_hp_port};
+    assign _t200 = {3'h4, _t202, 1'h0, 16'h0001};
+    assign _t194 = u_core_ev_unknown_tag ? _t195 : _t200;
+    assign _t189 = u_core_ev_vrouter ? _t190 : _t194;
+    assign _t207 = evq0_v0 & u_mgmt_ev0_ready;
+    assign _t206 = _t207 ? evq0_v1 : evq0_v0;
+    assign _t210 = u_core_ev_hp_port == 3'h0;
+    assign _t209 = u_core_ev_in & _t210;
+    assign _t213 = ev2_port_q == 3'h0;
+    assign _t212 = ev2_valid_q & _t213;
+    assign _t208 = _t209 | _t212;
+    assign _t205 = _t206 | _t208;
+    assign _t217 = ~_t207;
+    assign _t216 = _t217 & evq0_v1;
+    assign _t218 = _t206 & _t208;
+    assign _t215 = _t216 | _t218;
+    assign _t220 = _t207 ? evq0_d1 : evq0_d0;
+    assign _t227 = {7'h00, u_core_ev_hp_bytes};
+    assign _t224 = {3'h0, u_core_ev_hp_lease, 1'h1, _t227};
+    assign _t223 = _t209 ? _t224 : ev2_data_q;
+    assign _t222 = _t223[24:22];
+    assign _t228 = _t223[21:17];
+    assign _t229 = _t223[16];
+    assign _t230 = _t223[15:0];
+    assign _t221 = {_t222, _t228, _t229, _t230};
+    assign _t219 = _t206 ? _t220 : _t221;
+    assign _t233 = ~_t216;
+    assign _t232 = _t206 & _t233;
+    assign _t231 = _t232 & _t208;
+    assign _t236 = evq1_v0 & u_mgmt_ev1_ready;
+    assign _t235 = _t236 ? evq1_v1 : evq1_v0;
+    assign _t239 = u_core_ev_hp_port == 3'h1;
+    assign _t238 = u_core_ev_in & _t239;
+    assign _t242 = ev2_port_q == 3'h1;
+    assign _t241 = ev2_valid_q & _t242;
+    assign _t237 = _t238 | _t241;
+    assign _t234 = _t235 | _t237;
+    assign _t246 = ~_t236;
+    assign _t245 = _t246 & evq1_v1;
+    assign _t247 = _t235 & _t237;
+    assign _t244 = _t245 | _t247;
+    assign _t249 = _t236 ? evq1_d1 : evq1_d0;
+    assign _t256 = {7'h00, u_core_ev_hp_bytes};
+    assign _t253 = {3'h0, u_core_ev_hp_lease, 1'h1, _t256};
+    assign _t252 = _t238 ? _t253 : ev2_data_q;
+    assign _t251 = _t252[24:22];
+    assign _t257 = _t252[21:17];
+    assign _t258 = _t252[16];
+    assign _t259 = _t252[15:0];
+    assign _t250 = {_t251, _t257, _t258, _t259};
+    assign _t248 = _t235 ? _t249 : _t250;
+    assign _t262 = ~_t245;
+    assign _t261 = _t235 & _t262;
+    assign _t260 = _t261 & _t237;
+    assign _t265 = evq2_v0 & u_mgmt_ev2_ready;
+    assign _t264 = _t265 ? evq2_v1 : evq2_v0;
+    assign _t268 = u_core_ev_hp_port == 3'h2;
+    assign _t267 = u_core_ev_in & _t268;
+    assign _t271 = ev2_port_q == 3'h2;
+    assign _t270 = ev2_valid_q & _t271;
+    assign _t266 = _t267 | _t270;
+    assign _t263 = _t264 | _t266;
+    assign _t275 = ~_t265;
+    assign _t274 = _t275 & evq2_v1;
+    assign _t276 = _t264 & _t266;
+    assign _t273 = _t274 | _t276;
+    assign _t278 = _t265 ? evq2_d1 : evq2_d0;
+    assign _t285 = {7'h00, u_core_ev_hp_bytes};
+    assign _t282 = {3'h0, u_core_ev_hp_lease, 1'h1, _t285};
+    assign _t281 = _t267 ? _t282 : ev2_data_q;
+    assign _t280 = _t281[24:22];
+    assign _t286 = _t281[21:17];
+    assign _t287 = _t281[16];
+    assign _t288 = _t281[15:0];
+    assign _t279 = {_t280, _t286, _t287, _t288};
+    assign _t277 = _t264 ? _t278 : _t279;
+    assign _t291 = ~_t274;
+    assign _t290 = _t264 & _t291;
+    assign _t289 = _t290 & _t266;
+    assign _t294 = evq3_v0 & u_mgmt_ev3_ready;
+    assign _t293 = _t294 ? evq3_v1 : evq3_v0;
+    assign _t297 = u_core_ev_hp_port == 3'h3;
+    assign _t296 = u_core_ev_in & _t297;
+    assign _t300 = ev2_port_q == 3'h3;
+    assign _t299 = ev2_valid_q & _t300;
+    assign _t295 = _t296 | _t299;
+    assign _t292 = _t293 | _t295;
+    assign _t304 = ~_t294;
+    assign _t303 = _t304 & evq3_v1;
+    assign _t305 = _t293 & _t295;
+    assign _t302 = _t303 | _t305;
+    assign _t307 = _t294 ? evq3_d1 : evq3_d0;
+    assign _t314 = {7'h00, u_core_ev_hp_bytes};
+    assign _t311 = {3'h0, u_core_ev_hp_lease, 1'h1, _t314};
+    assign _t310 = _t296 ? _t311 : ev2_data_q;
+    assign _t309 = _t310[24:22];
+    assign _t315 = _t310[21:17];
+    assign _t316 = _t310[16];
+    assign _t317 = _t310[15:0];
+    assign _t308 = {_t309, _t315, _t316, _t317};
+    assign _t306 = _t293 ? _t307 : _t308;
+    assign _t320 = ~_t303;
+    assign _t319 = _t293 & _t320;
+    assign _t318 = _t319 & _t295;
+    assign _t323 = evq4_v0 & u_mgmt_ev4_ready;
+    assign _t322 = _t323 ? evq4_v1 : evq4_v0;
+    assign _t326 = u_core_ev_hp_port == 3'h4;
+    assign _t325 = u_core_ev_in & _t326;
+    assign _t329 = ev2_port_q == 3'h4;
+    assign _t328 = ev2_valid_q & _t329;
+    assign _t324 = _t325 | _t328;
+    assign _t321 = _t322 | _t324;
+    assign _t333 = ~_t323;
+    assign _t332 = _t333 & evq4_v1;
+    assign _t334 = _t322 & _t324;
+    assign _t331 = _t332 | _t334;
+    assign _t336 = _t323 ? evq4_d1 : evq4_d0;
+    assign _t343 = {7'h00, u_core_ev_hp_bytes};
+    assign _t340 = {3'h0, u_core_ev_hp_lease, 1'h1, _t343};
+    assign _t339 = _t325 ? _t340 : ev2_data_q;
+    assign _t338 = _t339[24:22];
+    assign _t344 = _t339[21:17];
+    assign _t345 = _t339[16];
+    assign _t346 = _t339[15:0];
+    assign _t337 = {_t338, _t344, _t345, _t346};
+    assign _t335 = _t322 ? _t336 : _t337;
+    assign _t349 = ~_t332;
+    assign _t348 = _t322 & _t349;
+    assign _t347 = _t348 & _t324;
+    assign _t350 = u_core_e0_ev_out & u_core_e0_ev_drop;
+    assign _t352 = u_core_e0_ev_drop_cause == 2'h2;
+    assign _t356 = {2'h0, u_core_e0_ev_drop_tag};
+    assign _t354 = {3'h2, _t356, 1'h0, 16'h0001};
+    assign _t360 = {3'h2, _t356, 1'h1, 16'h0000};
+    assign _t351 = _t352 ? _t354 : _t360;
+    assign _t366 = evq5_v0 & u_mgmt_ev5_ready;
+    assign _t365 = _t366 ? evq5_v1 : evq5_v0;
+    assign _t368 = u_core_e0_ev_out | u_core_e0_ev_drop;
+    assign _t367 = _t368 | e0_evd_valid_q;
+    assign _t364 = _t365 | _t367;
+    assign _t371 = ~_t366;
+    assign _t370 = _t371 & evq5_v1;
+    assign _t372 = _t365 & _t367;
+    assign _t369 = _t370 | _t372;
+    assign _t374 = _t366 ? evq5_d1 : evq5_d0;
+    assign _t380 = {2'h0, u_core_e0_ev_out_tag};
+    assign _t383 = {7'h00, u_core_e0_ev_out_bytes};
+    assign _t378 = {3'h1, _t380, 1'h1, _t383};
+    assign _t384 = e0_evd_valid_q ? e0_evd_data_q : _t351;
+    assign _t377 = u_core_e0_ev_out ? _t378 : _t384;
+    assign _t376 = _t377[24:22];
+    assign _t385 = _t377[21:17];
+    assign _t386 = _t377[16];
+    assign _t387 = _t377[15:0];
+    assign _t375 = {_t376, _t385, _t386, _t387};
+    assign _t373 = _t365 ? _t374 : _t375;
+    assign _t390 = ~_t370;
+    assign _t389 = _t365 & _t390;
+    assign _t388 = _t389 & _t367;
+    assign _t391 = u_core_e1_ev_out & u_core_e1_ev_drop;
+    assign _t393 = u_core_e1_ev_drop_cause == 2'h2;
+    assign _t397 = {2'h1, u_core_e1_ev_drop_tag};
+    assign _t395 = {3'h2, _t397, 1'h0, 16'h0001};
+    assign _t401 = {3'h2, _t397, 1'h1, 16'h0000};
+    assign _t392 = _t393 ? _t395 : _t401;
+    assign _t407 = evq6_v0 & u_mgmt_ev6_ready;
+    assign _t406 = _t407 ? evq6_v1 : evq6_v0;
+    assign _t409 = u_core_e1_ev_out | u_core_e1_ev_drop;
+    assign _t408 = _t409 | e1_evd_valid_q;
+    assign _t405 = _t406 | _t408;
+    assign _t412 = ~_t407;
+    assign _t411 = _t412 & evq6_v1;
+    assign _t413 = _t406 & _t408;
+    assign _t410 = _t411 | _t413;
+    assign _t415 = _t407 ? evq6_d1 : evq6_d0;
+    assign _t421 = {2'h1, u_core_e1_ev_out_tag};
+    assign _t424 = {7'h00, u_core_e1_ev_out_bytes};
+    assign _t419 = {3'h1, _t421, 1'h1, _t424};
+    assign _t425 = e1_evd_valid_q ? e1_evd_data_q : _t392;
+    assign _t418 = u_core_e1_ev_out ? _t419 : _t425;
+    assign _t417 = _t418[24:22];
+    assign _t426 = _t418[21:17];
+    assign _t427 = _t418[16];
+    assign _t428 = _t418[15:0];
+    assign _t416 = {_t417, _t426, _t427, _t428};
+    assign _t414 = _t406 ? _t415 : _t416;
+    assign _t431 = ~_t411;
+    assign _t430 = _t406 & _t431;
+    assign _t429 = _t430 & _t408;
+    assign _t432 = u_core_e2_ev_out & u_core_e2_ev_drop;
+    assign _t434 = u_core_e2_ev_drop_cause == 2'h2;
+    assign _t438 = {2'h2, u_core_e2_ev_drop_tag};
+    assign _t436 = {3'h2, _t438, 1'h0, 16'h0001};
+    assign _t442 = {3'h2, _t438, 1'h1, 16'h0000};
+    assign _t433 = _t434 ? _t436 : _t442;
+    assign _t448 = evq7_v0 & u_mgmt_ev7_ready;
+    assign _t447 = _t448 ? evq7_v1 : evq7_v0;
+    assign _t450 = u_core_e2_ev_out | u_core_e2_ev_drop;
+    assign _t449 = _t450 | e2_evd_valid_q;
+    assign _t446 = _t447 | _t449;
+    assign _t453 = ~_t448;
+    assign _t452 = _t453 & evq7_v1;
+    assign _t454 = _t447 & _t449;
+    assign _t451 = _t452 | _t454;
+    assign _t456 = _t448 ? evq7_d1 : evq7_d0;
+    assign _t462 = {2'h2, u_core_e2_ev_out_tag};
+    assign _t465 = {7'h00, u_core_e2_ev_out_bytes};
+    assign _t460 = {3'h1, _t462, 1'h1, _t465};
+    assign _t466 = e2_evd_valid_q ? e2_evd_data_q : _t433;
+    assign _t459 = u_core_e2_ev_out ? _t460 : _t466;
+    assign _t458 = _t459[24:22];
+    assign _t467 = _t459[21:17];
+    assign _t468 = _t459[16];
+    assign _t469 = _t459[15:0];
+    assign _t457 = {_t458, _t467, _t468, _t469};
+    assign _t455 = _t447 ? _t456 : _t457;
+    assign _t472 = ~_t452;
+    assign _t471 = _t447 & _t472;
+    assign _t470 = _t471 & _t449;
+    assign _t473 = u_core_e3_ev_out & u_core_e3_ev_drop;
+    assign _t475 = u_core_e3_ev_drop_cause == 2'h2;
+    assign _t479 = {2'h3, u_core_e3_ev_drop_tag};
+    assign _t477 = {3'h2, _t479, 1'h0, 16'h0001};
+    assign _t483 = {3'h2, _t479, 1'h1, 16'h0000};
+    assign _t474 = _t475 ? _t477 : _t483;
+    assign _t489 = evq8_v0 & u_mgmt_ev8_ready;
+    assign _t488 = _t489 ? evq8_v1 : evq8_v0;
+    assign _t491 = u_core_e3_ev_out | u_core_e3_ev_drop;
+    assign _t490 = _t491 | e3_evd_valid_q;
+    assign _t487 = _t488 | _t490;
+    assign _t494 = ~_t489;
+    assign _t493 = _t494 & evq8_v1;
+    assign _t495 = _t488 & _t490;
+    assign _t492 = _t493 | _t495;
+    assign _t497 = _t489 ? evq8_d1 : evq8_d0;
+    assign _t503 = {2'h3, u_core_e3_ev_out_tag};
+    assign _t506 = {7'h00, u_core_e3_ev_out_bytes};
+    assign _t501 = {3'h1, _t503, 1'h1, _t506};
+    assign _t507 = e3_evd_valid_q ? e3_evd_data_q : _t474;
+    assign _t500 = u_core_e3_ev_out ? _t501 : _t507;
+    assign _t499 = _t500[24:22];
+    assign _t508 = _t500[21:17];
+    assign _t509 = _t500[16];
+    assign _t510 = _t500[15:0];
+    assign _t498 = {_t499, _t508, _t509, _t510};
+    assign _t496 = _t488 ? _t497 : _t498;
+    assign _t513 = ~_t493;
+    assign _t512 = _t488 & _t513;
+    assign _t511 = _t512 & _t490;
+    assign _t516 = u_mgmt_lease_limit[26];
+    assign _t515 = |_t516;
+    assign _t518 = u_mgmt_lease_limit[25:0];
+    assign _t514 = _t515 ? 26'h3ffffff : _t518;
+    assign _t521 = u_mgmt_lease_burst[14:10];
+    assign _t520 = |_t521;
+    assign _t523 = u_mgmt_lease_burst[9:0];
+    assign _t519 = _t520 ? 10'h3ff : _t523;
+    assign _t524 = evq0_d0[24:22];
+    assign _t525 = evq0_d0[21:17];
+    assign _t526 = evq0_d0[16];
+    assign _t527 = evq0_d0[15:0];
+    assign _t528 = evq1_d0[24:22];
+    assign _t529 = evq1_d0[21:17];
+    assign _t530 = evq1_d0[16];
+    assign _t531 = evq1_d0[15:0];
+    assign _t532 = evq2_d0[24:22];
+    assign _t533 = evq2_d0[21:17];
+    assign _t534 = evq2_d0[16];
+    assign _t535 = evq2_d0[15:0];
+    assign _t536 = evq3_d0[24:22];
+    assign _t537 = evq3_d0[21:17];
+    assign _t538 = evq3_d0[16];
+    assign _t539 = evq3_d0[15:0];
+    assign _t540 = evq4_d0[24:22];
+    assign _t541 = evq4_d0[21:17];
+    assign _t542 = evq4_d0[16];
+    assign _t543 = evq4_d0[15:0];
+    assign _t544 = evq5_d0[24:22];
+    assign _t545 = evq5_d0[21:17];
+    assign _t546 = evq5_d0[16];
+    assign _t547 = evq5_d0[15:0];
+    assign _t548 = evq6_d0[24:22];
+    assign _t549 = evq6_d0[21:17];
+    assign _t550 = evq6_d0[16];
+    assign _t551 = evq6_d0[15:0];
+    assign _t552 = evq7_d0[24:22];
+    assign _t553 = evq7_d0[21:17];
+    assign _t554 = evq7_d0[16];
+    assign _t555 = evq7_d0[15:0];
+    assign _t556 = evq8_d0[24:22];
+    assign _t557 = evq8_d0[21:17];
+    assign _t558 = evq8_d0[16];
+    assign _t559 = evq8_d0[15:0];
+    assign _t565 = {1'h0, u_core_mt_measured};
     always @(posedge clk)
         if (rst) ev2_valid_q <= 1'h0;
-        else ev2_valid_q <= _t183;
+        else ev2_valid_q <= _t187;
     always @(posedge clk)
         if (rst) ev2_data_q <= 25'h0000000;
-        else ev2_data_q <= _t185;
+        else ev2_data_q <= _t189;
     always @(posedge clk)
         if (rst) ev2_port_q <= 3'h0;
         else ev2_port_q <= u_core_ev_hp_port;
     always @(posedge clk)
         if (rst) evq0_v0 <= 1'h0;
-        else evq0_v0 <= _t201;
+        else evq0_v0 <= _t205;
     always @(posedge clk)
         if (rst) evq0_v1 <= 1'h0;
-        else evq0_v1 <= _t211;
+        else evq0_v1 <= _t215;
     always @(posedge clk)
         if (rst) evq0_d0 <= 25'h0000000;
-        else evq0_d0 <= _t215;
+        else evq0_d0 <= _t219;
     always @(posedge clk)
         if (rst) evq0_d1 <= 25'h0000000;
-        else if (_t227) evq0_d1 <= _t217;
+        else if (_t231) evq0_d1 <= _t221;
     always @(posedge clk)
         if (rst) evq1_v0 <= 1'h0;
-        else evq1_v0 <= _t230;
+        else evq1_v0 <= _t234;
     always @(posedge clk)
         if (rst) evq1_v1 <= 1'h0;
-        else evq1_v1 <= _t240;
+        else evq1_v1 <= _t244;
     always @(posedge clk)
         if (rst) evq1_d0 <= 25'h0000000;
-        else evq1_d0 <= _t244;
+        else evq1_d0 <= _t248;
     always @(posedge clk)
         if (rst) evq1_d1 <= 25'h0000000;
-        else if (_t256) evq1_d1 <= _t246;
+        else if (_t260) evq1_d1 <= _t250;
     always @(posedge clk)
         if (rst) evq2_v0 <= 1'h0;
-        else evq2_v0 <= _t259;
+        else evq2_v0 <= _t263;
     always @(posedge clk)
         if (rst) evq2_v1 <= 1'h0;
-        else evq2_v1 <= _t269;
+        else evq2_v1 <= _t273;
     always @(posedge clk)
         if (rst) evq2_d0 <= 25'h0000000;
-        else evq2_d0 <= _t273;
+        else evq2_d0 <= _t277;
     always @(posedge clk)
         if (rst) evq2_d1 <= 25'h0000000;
-        else if (_t285) evq2_d1 <= _t275;
+        else if (_t289) evq2_d1 <= _t279;
     always @(posedge clk)
         if (rst) evq3_v0 <= 1'h0;
-        else evq3_v0 <= _t288;
+        else evq3_v0 <= _t292;
     always @(posedge clk)
         if (rst) evq3_v1 <= 1'h0;
-        else evq3_v1 <= _t298;
+        else evq3_v1 <= _t302;
     always @(posedge clk)
         if (rst) evq3_d0 <= 25'h0000000;
-        else evq3_d0 <= _t302;
+        else evq3_d0 <= _t306;
     always @(posedge clk)
         if (rst) evq3_d1 <= 25'h0000000;
-        else if (_t314) evq3_d1 <= _t304;
+        else if (_t318) evq3_d1 <= _t308;
     always @(posedge clk)
         if (rst) evq4_v0 <= 1'h0;
-        else evq4_v0 <= _t317;
+        else evq4_v0 <= _t321;
     always @(posedge clk)
         if (rst) evq4_v1 <= 1'h0;
-        else evq4_v1 <= _t327;
+        else evq4_v1 <= _t331;
     always @(posedge clk)
         if (rst) evq4_d0 <= 25'h0000000;
-        else evq4_d0 <= _t331;
+        else evq4_d0 <= _t335;
     always @(posedge clk)
         if (rst) evq4_d1 <= 25'h0000000;
-        else if (_t343) evq4_d1 <= _t333;
+        else if (_t347) evq4_d1 <= _t337;
     always @(posedge clk)
         if (rst) e0_evd_valid_q <= 1'h0;
-        else e0_evd_valid_q <= _t346;
+        else e0_evd_valid_q <= _t350;
     always @(posedge clk)
         if (rst) e0_evd_data_q <= 25'h0000000;
-        else if (_t346) e0_evd_data_q <= _t347;
+        else if (_t350) e0_evd_data_q <= _t351;
     always @(posedge clk)
         if (rst) evq5_v0 <= 1'h0;
-        else evq5_v0 <= _t360;
+        else evq5_v0 <= _t364;
     always @(posedge clk)
         if (rst) evq5_v1 <= 1'h0;
-        else evq5_v1 <= _t365;
+        else evq5_v1 <= _t369;
     always @(posedge clk)
         if (rst) evq5_d0 <= 25'h0000000;
-        else evq5_d0 <= _t369;
+        else evq5_d0 <= _t373;
     always @(posedge clk)
         if (rst) evq5_d1 <= 25'h0000000;
-        else if (_t384) evq5_d1 <= _t371;
+        else if (_t388) evq5_d1 <= _t375;
     always @(posedge clk)
         if (rst) e1_evd_valid_q <= 1'h0;
-        else e1_evd_valid_q <= _t387;
+        else e1_evd_valid_q <= _t391;
     always @(posedge clk)
         if (rst) e1_evd_data_q <= 25'h0000000;
-        else if (_t387) e1_evd_data_q <= _t388;
+        else if (_t391) e1_evd_data_q <= _t392;
     always @(posedge clk)
         if (rst) evq6_v0 <= 1'h0;
-        else evq6_v0 <= _t401;
+        else evq6_v0 <= _t405;
     always @(posedge clk)
         if (rst) evq6_v1 <= 1'h0;
-        else evq6_v1 <= _t406;
+        else evq6_v1 <= _t410;
     always @(posedge clk)
         if (rst) evq6_d0 <= 25'h0000000;
-        else evq6_d0 <= _t410;
+        else evq6_d0 <= _t414;
     always @(posedge clk)
         if (rst) evq6_d1 <= 25'h0000000;
-        else if (_t425) evq6_d1 <= _t412;
+        else if (_t429) evq6_d1 <= _t416;
     always @(posedge clk)
         if (rst) e2_evd_valid_q <= 1'h0;
-        else e2_evd_valid_q <= _t428;
+        else e2_evd_valid_q <= _t432;
     always @(posedge clk)
         if (rst) e2_evd_data_q <= 25'h0000000;
-        else if (_t428) e2_evd_data_q <= _t429;
+        else if (_t432) e2_evd_data_q <= _t433;
     always @(posedge clk)
         if (rst) evq7_v0 <= 1'h0;
-        else evq7_v0 <= _t442;
+        else evq7_v0 <= _t446;
     always @(posedge clk)
         if (rst) evq7_v1 <= 1'h0;
-        else evq7_v1 <= _t447;
+        else evq7_v1 <= _t451;
     always @(posedge clk)
         if (rst) evq7_d0 <= 25'h0000000;
-        else evq7_d0 <= _t451;
+        else evq7_d0 <= _t455;
     always @(posedge clk)
         if (rst) evq7_d1 <= 25'h0000000;
-        else if (_t466) evq7_d1 <= _t453;
+        else if (_t470) evq7_d1 <= _t457;
     always @(posedge clk)
         if (rst) e3_evd_valid_q <= 1'h0;
-        else e3_evd_valid_q <= _t469;
+        else e3_evd_valid_q <= _t473;
     always @(posedge clk)
         if (rst) e3_evd_data_q <= 25'h0000000;
-        else if (_t469) e3_evd_data_q <= _t470;
+        else if (_t473) e3_evd_data_q <= _t474;
     always @(posedge clk)
         if (rst) evq8_v0 <= 1'h0;
-        else evq8_v0 <= _t483;
+        else evq8_v0 <= _t487;
     always @(posedge clk)
         if (rst) evq8_v1 <= 1'h0;
-        else evq8_v1 <= _t488;
+        else evq8_v1 <= _t492;
     always @(posedge clk)
         if (rst) evq8_d0 <= 25'h0000000;
-        else evq8_d0 <= _t492;
+        else evq8_d0 <= _t496;
     always @(posedge clk)
         if (rst) evq8_d1 <= 25'h0000000;
-        else if (_t507) evq8_d1 <= _t494;
+        else if (_t511) evq8_d1 <= _t498;
     device_core_h8f8627b8 u_core (
         .clk(clk),
         .rst(rst),
@@ -1009,11 +1015,12 @@ module device_h55541de6 (
         .ls_default(u_mgmt_lease_default_prio),
         .ls_clear(u_mgmt_lease_clear_customer),
         .ls_limited(u_mgmt_lease_limited),
-        .ls_limit(_t510),
+        .ls_limit(_t514),
         .ls_deprio(u_mgmt_lease_deprio),
         .ls_cap(u_mgmt_lease_deprio_cap),
         .ls_rate(u_mgmt_lease_rate),
-        .ls_burst(_t515),
+        .ls_burst(_t519),
+        .mt_ridx(u_mgmt_meter_ridx),
         .rx0_valid(rx0_valid),
         .rx0_data(rx0_data),
         .rx0_last(rx0_last),
@@ -1034,6 +1041,10 @@ module device_h55541de6 (
         .cpu_rx_data(cpu_rx_data),
         .cpu_rx_last(cpu_rx_last),
         .cpu_rx_ready(u_core_cpu_rx_ready),
+        .mt_measured(u_core_mt_measured),
+        .mt_factor(u_core_mt_factor),
+        .mt_scaling(u_core_mt_scaling),
+        .mt_scaled_set(u_core_mt_scaled_set),
         .ev_hp_port(u_core_ev_hp_port),
         .ev_hp_lease(u_core_ev_hp_lease),
         .ev_hp_bytes(u_core_ev_hp_bytes),
@@ -1120,58 +1131,58 @@ module device_h55541de6 (
         .lease_deprio(u_mgmt_lease_deprio),
         .lease_deprio_cap(u_mgmt_lease_deprio_cap),
         .ev0_valid(evq0_v0),
-        .ev0_sel(_t520),
-        .ev0_elem(_t521),
-        .ev0_inc0(_t522),
-        .ev0_inc1(_t523),
+        .ev0_sel(_t524),
+        .ev0_elem(_t525),
+        .ev0_inc0(_t526),
+        .ev0_inc1(_t527),
         .ev0_ready(u_mgmt_ev0_ready),
         .ev1_valid(evq1_v0),
-        .ev1_sel(_t524),
-        .ev1_elem(_t525),
-        .ev1_inc0(_t526),
-        .ev1_inc1(_t527),
+        .ev1_sel(_t528),
+        .ev1_elem(_t529),
+        .ev1_inc0(_t530),
+        .ev1_inc1(_t531),
         .ev1_ready(u_mgmt_ev1_ready),
         .ev2_valid(evq2_v0),
-        .ev2_sel(_t528),
-        .ev2_elem(_t529),
-        .ev2_inc0(_t530),
-        .ev2_inc1(_t531),
+        .ev2_sel(_t532),
+        .ev2_elem(_t533),
+        .ev2_inc0(_t534),
+        .ev2_inc1(_t535),
         .ev2_ready(u_mgmt_ev2_ready),
         .ev3_valid(evq3_v0),
-        .ev3_sel(_t532),
-        .ev3_elem(_t533),
-        .ev3_inc0(_t534),
-        .ev3_inc1(_t535),
+        .ev3_sel(_t536),
+        .ev3_elem(_t537),
+        .ev3_inc0(_t538),
+        .ev3_inc1(_t539),
         .ev3_ready(u_mgmt_ev3_ready),
         .ev4_valid(evq4_v0),
-        .ev4_sel(_t536),
-        .ev4_elem(_t537),
-        .ev4_inc0(_t538),
-        .ev4_inc1(_t539),
+        .ev4_sel(_t540),
+        .ev4_elem(_t541),
+        .ev4_inc0(_t542),
+        .ev4_inc1(_t543),
         .ev4_ready(u_mgmt_ev4_ready),
         .ev5_valid(evq5_v0),
-        .ev5_sel(_t540),
-        .ev5_elem(_t541),
-        .ev5_inc0(_t542),
-        .ev5_inc1(_t543),
+        .ev5_sel(_t544),
+        .ev5_elem(_t545),
+        .ev5_inc0(_t546),
+        .ev5_inc1(_t547),
         .ev5_ready(u_mgmt_ev5_ready),
         .ev6_valid(evq6_v0),
-        .ev6_sel(_t544),
-        .ev6_elem(_t545),
-        .ev6_inc0(_t546),
-        .ev6_inc1(_t547),
+        .ev6_sel(_t548),
+        .ev6_elem(_t549),
+        .ev6_inc0(_t550),
+        .ev6_inc1(_t551),
         .ev6_ready(u_mgmt_ev6_ready),
         .ev7_valid(evq7_v0),
-        .ev7_sel(_t548),
-        .ev7_elem(_t549),
-        .ev7_inc0(_t550),
-        .ev7_inc1(_t551),
+        .ev7_sel(_t552),
+        .ev7_elem(_t553),
+        .ev7_inc0(_t554),
+        .ev7_inc1(_t555),
         .ev7_ready(u_mgmt_ev7_ready),
         .ev8_valid(evq8_v0),
-        .ev8_sel(_t552),
-        .ev8_elem(_t553),
-        .ev8_inc0(_t554),
-        .ev8_inc1(_t555),
+        .ev8_sel(_t556),
+        .ev8_elem(_t557),
+        .ev8_inc0(_t558),
+        .ev8_inc1(_t559),
         .ev8_ready(u_mgmt_ev8_ready),
         .ev9_valid(1'h0),
         .ev9_sel(3'h0),
@@ -1182,10 +1193,10 @@ module device_h55541de6 (
         .ident_scratch(u_mgmt_ident_scratch),
         .ident_we(u_mgmt_ident_we),
         .ident_widx(u_mgmt_ident_widx),
-        .meter_measured(27'h0000000),
-        .meter_factor(16'h0000),
-        .meter_scaling(1'h0),
-        .meter_scaled_seen_set(32'h00000000),
+        .meter_measured(_t565),
+        .meter_factor(u_core_mt_factor),
+        .meter_scaling(u_core_mt_scaling),
+        .meter_scaled_seen_set(u_core_mt_scaled_set),
         .meter_ridx(u_mgmt_meter_ridx)
     );
 endmodule

@@ -111,6 +111,9 @@ func Core(c Config) (*hdl.Module, error) {
 	lsCap := m.Input("ls_cap", 15)
 	lsRate := m.Input("ls_rate", RateB)
 	lsBurst := m.Input("ls_burst", BurstB)
+	// Meter read port (the register map's meter block): lease element in,
+	// its readings meter.ReadLatency cycles later.
+	mtRidx := m.Input("mt_ridx", w.EB)
 
 	// A copy of the index table's valid bits: the ingress-tag check reads
 	// the ingress interface's bit in the issue stage, beside the label
@@ -315,7 +318,12 @@ func Core(c Config) (*hdl.Module, error) {
 		Connect("pkt_lease", elem).Connect("pkt_tc", hdl.Slice(hdr, 15, 0)).
 		Connect("pkt_bytes", s0len).
 		Connect("cfg_we", lsWe).Connect("cfg_lease", lsIdx).Connect("cfg_default", lsDefault).
-		Connect("cfg_clear", lsClear).Connect("cfg_limited", lsLimited).Connect("cfg_limit", lsLimit)
+		Connect("cfg_clear", lsClear).Connect("cfg_limited", lsLimited).Connect("cfg_limit", lsLimit).
+		Connect("rd_lease", mtRidx)
+	for _, n := range []string{"measured", "factor", "scaling"} {
+		m.Output("mt_"+n, mt.Out("rd_"+n).Width()).Drive(mt.Out("rd_" + n))
+	}
+	m.Output("mt_scaled_set", mt.Out("scaled_set").Width()).Drive(mt.Out("scaled_set"))
 	lp := m.Instance("u_label", lpMod)
 	tblWord := hdl.Concat(ifValid, ifVR, ifTag, ifPort)
 	lp.Connect("in_valid", s0v).Connect("in_hdr", hdr).Connect("in_from", from).

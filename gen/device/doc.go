@@ -65,7 +65,10 @@
 // ev_vrouter, ev_shift, ev_label_error, ev_unknown_tag (with ev_hp_port,
 // ev_hp_lease, ev_hp_bytes, ev_hp_cpu), ev_runt and ev_oversize per port,
 // and per egress port e<q>_ev_out (bytes, tag) and e<q>_ev_drop (cause,
-// tag).
+// tag). The meter's readings leave through a read port: mt_ridx (lease
+// element) in, mt_measured, mt_factor and mt_scaling one cycle later
+// (gen/meter ReadLatency), and mt_scaled_set, one bit per lease element,
+// pulsed at a tick that enables the lease's factor.
 //
 // # Top (New)
 //
@@ -84,8 +87,7 @@
 //
 // ref16 is byte-serial (gen/shaper builds byte-serial ports only), and
 // the fabric is always the crossbar (a Clos for 17 ports needs padding to a
-// product n*r); the meter readings of the register map read 0 (gen/meter
-// exports no registers); tx_ready low makes the shaper optimistic (above).
+// product n*r); tx_ready low makes the shaper optimistic (above).
 //
 // ref4 does not fit an iCE40 HX8K yet: yosys 0.23 synth_ice40 on
 // device_ref4 gives 35,077 SB_LUT4, about 24,000 flip-flops and 40

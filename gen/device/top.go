@@ -26,8 +26,10 @@ func Map(c Config) (*csr.Map, error) { return csr.Reference(c.Ports, c.Leases) }
 // drop_unknown_tag and label_errors) and one per egress link port
 // (out_packets/out_bytes, drop_refused, drop_overflow), each through a
 // two-entry queue. The CPU port's egress source is idle (the CPU port has
-// no lease). The meter readings (meter.measured, factor, scaling) read 0:
-// gen/meter does not export its registers yet.
+// no lease). The meter block reads Core's meter read port: meter_ridx
+// addresses it and its registered answer (gen/meter ReadLatency, 1 cycle)
+// meets the decoder's RO timing; scaled_seen is set by the meter's
+// per-tick scaled_set pulses.
 func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 	w, err := c.widths()
 	if err != nil {
@@ -102,10 +104,28 @@ func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 	} {
 		cfgPort(p[0], p[1])
 	}
-	// Status the datapath does not produce yet reads 0.
-	for _, n := range []string{"meter_measured", "meter_factor", "meter_scaling", "meter_scaled_seen_set"} {
-		if wd, ok := mgmtPorts[n]; ok {
-			mg.Connect(n, k(0, wd))
+	// Meter readings: the decoder's read index drives the meter's read
+	// port, whose registered answer the decoder samples a cycle later.
+	if _, ok := mgmtPorts["meter_ridx"]; !ok {
+		return nil, fmt.Errorf("gen/device: the register map has no meter readings (meter_ridx)")
+	}
+	core.Connect("mt_ridx", fit(mg.Out("meter_ridx"), corePorts["mt_ridx"]))
+	for _, p := range [][2]string{
+		{"meter_measured", "mt_measured"}, {"meter_factor", "mt_factor"},
+		{"meter_scaling", "mt_scaling"}, {"meter_scaled_seen_set", "mt_scaled_set"},
+	} {
+		wd, ok := mgmtPorts[p[0]]
+		if !ok {
+			return nil, fmt.Errorf("gen/device: the register map has no %s input", p[0])
+		}
+		v := core.Out(p[1])
+		switch {
+		case p[0] == "meter_scaled_seen_set" && v.Width() > wd:
+			// One bit per lease element: elements beyond the map's leases
+			// are not readable.
+			mg.Connect(p[0], hdl.Slice(v, wd-1, 0))
+		default:
+			mg.Connect(p[0], fit(v, wd))
 		}
 	}
 

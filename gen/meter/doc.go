@@ -12,6 +12,9 @@
 //	in  pkt_valid, pkt_lease[LB], pkt_tc[16], pkt_bytes[BB]   one packet per cycle at most
 //	in  cfg_we, cfg_lease[LB], cfg_default[15], cfg_clear, cfg_limited, cfg_limit[SampleBits]
 //	out out_valid, out_tc[16]                                  IngressLatency cycles later
+//	in  rd_lease[LB]                                           read port (the register map's meter_ridx)
+//	out rd_measured[AB-K], rd_factor[16], rd_scaling           ReadLatency (1) cycle later
+//	out scaled_set[Leases]                                     bit i: lease i's factor enabled at a tick
 //
 // LB = max(1, bitlen(Leases-1)), BB = bitlen(MaxPacketBytes). A packet
 // presented in cycle c comes out in cycle c+[IngressLatency] (out_tc is 0
@@ -22,6 +25,17 @@
 // h, then the configuration write of cycle h. So a configuration write is seen
 // by packets from the next cycle on, and a new limit by the next tick's
 // divider pass (model.Meter.SetLease).
+//
+// Read port: rd_* in cycle c+1 are lease rd_lease's acc>>K, active factor
+// and active enable as the registers hold them in cycle c (0 for a lease
+// index >= Leases); one register after the mux, which meets gen/csr's RO
+// timing (the value is sampled one cycle after <block>_ridx changes). The
+// registers change at the accounting stage, so a tick at model cycle h is
+// visible on rd_* from cycle h+accStage+2 = h+8 on: rd_* in cycle c equal
+// the model's State after AdvanceTo(c-8). scaled_set pulses for one cycle,
+// in cycle h+7, with bit i set when the tick at h made lease i's factor
+// active (the model's State(i).Scaling just after that tick); it is
+// gen/csr's meter_scaled_seen_set.
 //
 // Pipeline (cycles after the input): 1 the input register; 2 decode
 // (unclassed → default priority, clear-customer-bit) against the

@@ -12,6 +12,10 @@ import (
 // traffic class on out_*.
 const IngressLatency = 10
 
+// ReadLatency is the number of cycles from rd_lease to the lease's values on
+// rd_measured, rd_factor and rd_scaling.
+const ReadLatency = 1
+
 // EgressLatency is the number of cycles from eg_* to eg_out_*.
 const EgressLatency = 3
 
@@ -104,6 +108,7 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	cfgClear := m.Input("cfg_clear", 1)
 	cfgLimited := m.Input("cfg_limited", 1)
 	cfgLimit := m.Input("cfg_limit", SB)
+	rdLease := m.Input("rd_lease", LB)
 	outValid := m.Output("out_valid", 1)
 	outTC := m.Output("out_tc", 16)
 
@@ -320,6 +325,18 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		activeOn[i].NextIf(tickA, shadowOn[i])
 		activeF[i].NextIf(tickA, shadowF[i])
 	}
+	// Read port for the register map: a mux on rd_lease, registered so the
+	// lease-wide mux and the bus decoder's mux are in separate cycles.
+	m.Output("rd_measured", AB-K).Drive(delay(m, "rd_measured_q", hdl.Slice(pick(rdLease, accVals, AB), AB-1, K), 1))
+	m.Output("rd_factor", FB).Drive(delay(m, "rd_factor_q", pick(rdLease, sigs(activeF), FB), 1))
+	m.Output("rd_scaling", 1).Drive(delay(m, "rd_scaling_q", pick(rdLease, sigs(activeOn), 1), 1))
+	// scaled_set bit i: lease i's factor is enabled by this tick's swap.
+	seen := make([]hdl.Value, L)
+	for i := range seen {
+		seen[L-1-i] = hdl.And(tickA, shadowOn[i])
+	}
+	m.Output("scaled_set", L).Drive(delay(m, "scaled_set_q", hdl.Concat(seen...), 1))
+
 	p4v := delay(m, "p4_valid", p3v, 1)
 	p4prio := delay(m, "p4_prio", p3prio, 1)
 	p4cust := delay(m, "p4_cust", p3cust, 1)

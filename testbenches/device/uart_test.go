@@ -1,6 +1,7 @@
 package device
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/pktnetwork/pktrouter/firmware"
@@ -13,7 +14,9 @@ import (
 // The device top managed from Go as a board is: firmware's Serial transport
 // and Driver over the simulated serial line configure the index table and
 // the leases, traffic runs, and the 64-bit counters read back over the
-// line match the golden model's for the same traffic, lease by lease.
+// line match the golden model's for the same traffic, lease by lease; the
+// meter readings of a lease that carried traffic read over the line equal
+// the meter's registers inside the hardware.
 func TestRegistersOverUART(t *testing.T) {
 	cfg := gendev.Ref4
 	mc := cfg.Config
@@ -93,7 +96,57 @@ func TestRegistersOverUART(t *testing.T) {
 			t.Errorf("port %d over the UART %+v, model %+v", p, got, want)
 		}
 	}
+	checkMeterOverUART(t, h, drv, ispA.InPort, ispA.InTag)
 	if h.UART().FramingErrors != 0 {
 		t.Errorf("%d framing errors", h.UART().FramingErrors)
 	}
+}
+
+// checkMeterOverUART reads lease tag on port's meter over the serial line
+// and compares it with the meter's registers, read with Peek before and
+// after the read. With the traffic stopped, acc only decays (at ticks), so
+// the measured value read must lie between the two peeks (equal them when
+// no tick fell inside the read); the factor and its enable change only at
+// ticks too. The lease carried traffic, so measured must not be 0 (it was
+// 0 before the meter had a read port).
+func checkMeterOverUART(t *testing.T, h *HW, drv *firmware.Driver, port, tag int) {
+	t.Helper()
+	li, err := firmware.LeaseIndex(port, tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := h.cfg.Meter.K
+	type regsNow struct {
+		measured, factor, on uint64
+	}
+	peek := func() regsNow {
+		var r regsNow
+		for _, p := range []struct {
+			name string
+			v    *uint64
+		}{{"acc", &r.measured}, {"active_f", &r.factor}, {"active_on", &r.on}} {
+			v, err := h.Sim().Peek(fmt.Sprintf("u_core.u_meter.%s%d", p.name, li))
+			if err != nil {
+				t.Fatal(err)
+			}
+			*p.v = v
+		}
+		r.measured >>= k
+		return r
+	}
+	before := peek()
+	got, err := drv.Meter(port, tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := peek()
+	m := uint64(got.Measured)
+	if m == 0 || m > before.measured || m < after.measured {
+		t.Errorf("lease %d/%d: measured %d over the UART, hardware register %d before the read and %d after", port, tag, m, before.measured, after.measured)
+	}
+	if before.factor == after.factor && before.on == after.on &&
+		(uint64(got.Factor) != before.factor || b2u(got.Scaling) != before.on) {
+		t.Errorf("lease %d/%d: factor %d scaling %v over the UART, hardware %d %d", port, tag, got.Factor, got.Scaling, before.factor, before.on)
+	}
+	t.Logf("lease %d/%d: measured %d over the UART (register %d..%d)", port, tag, m, after.measured, before.measured)
 }

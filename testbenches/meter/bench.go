@@ -43,6 +43,13 @@ func colsOf(ports []tb.Port) cols {
 // configuration write, and the packet's traffic class comes out
 // IngressLatency cycles later. Scaled, when not nil, counts packets the model
 // scaled down (so tests can prove the limit was exercised).
+//
+// The read port follows gen/meter's timing: rd_* in cycle c are the
+// lease's State after AdvanceTo(c-8) (measured, factor, scaling; 0 for an
+// index beyond the leases), and scaled_set pulses in cycle h+7 for the
+// leases whose factor the tick at cycle h enabled. The model's state
+// changes only at ticks and ticks are more than 8 cycles apart, so one
+// snapshot taken before each tick is all the history it needs.
 func IngressModel(cfg model.Config, scaled *int) tb.Func {
 	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
 		ic, oc := colsOf(d.Inputs()), colsOf(d.Outputs())
@@ -53,11 +60,18 @@ func IngressModel(cfg model.Config, scaled *int) tb.Func {
 		var line [genmeter.IngressLatency]res
 		var mtr *model.Meter
 		var h uint64
+		// prev holds every lease's state just before the latest tick.
+		prev := make([]model.LeaseState, cfg.Leases)
+		var rd model.LeaseState // rd_* of the next cycle
+		var seen uint64         // scaled_set of the next cycle
+		T := uint64(cfg.TickCycles)
 		fresh := func() error {
 			var err error
 			mtr, err = model.New(cfg, nil)
 			h = 0
 			line = [genmeter.IngressLatency]res{}
+			clear(prev)
+			rd, seen = model.LeaseState{}, 0
 			return err
 		}
 		if err := fresh(); err != nil {
@@ -66,13 +80,39 @@ func IngressModel(cfg model.Config, scaled *int) tb.Func {
 		return func(in, out tb.Row) error {
 			out.Set(oc["out_valid"], b2u(line[0].valid))
 			out.Set(oc["out_tc"], uint64(line[0].tc))
+			out.Set(oc["rd_measured"], rd.Measured)
+			out.Set(oc["rd_factor"], uint64(rd.Factor))
+			out.Set(oc["rd_scaling"], b2u(rd.Scaling))
+			out.Set(oc["scaled_set"], seen)
 			if in.Bool(ic["rst"]) {
 				return fresh()
 			}
 			copy(line[:], line[1:])
 			line[len(line)-1] = res{}
+			if h > 0 && h%T == 0 {
+				for i := range prev {
+					prev[i], _ = mtr.State(i)
+				}
+			}
 			if err := mtr.AdvanceTo(h); err != nil {
 				return err
+			}
+			// The next cycle's read shows the state after AdvanceTo(h-7).
+			rd = model.LeaseState{}
+			if l := int(in.Uint64(ic["rd_lease"])); l < cfg.Leases {
+				if last := h / T * T; last > 0 && h-last < 7 {
+					rd = prev[l]
+				} else {
+					rd, _ = mtr.State(l)
+				}
+			}
+			seen = 0
+			if h > 6 && (h-6)%T == 0 {
+				for i := 0; i < cfg.Leases; i++ {
+					if st, _ := mtr.State(i); st.Scaling {
+						seen |= 1 << i
+					}
+				}
 			}
 			if in.Bool(ic["pkt_valid"]) {
 				lease := int(in.Uint64(ic["pkt_lease"]))
@@ -161,6 +201,9 @@ func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand)
 			set(c, "pkt_tc", tc)
 			set(c, "pkt_bytes", 1+uint64(rng.IntN(int(cfg.MaxPacketBytes))))
 		}
+		// The read port is driven every cycle, over every index it can
+		// carry (indexes beyond the leases read 0).
+		set(c, "rd_lease", uint64(rng.IntN(1<<genmeter.LeaseBits(cfg.Leases))))
 		if rng.Float64() < tr.ConfigProb {
 			set(c, "cfg_we", 1)
 			set(c, "cfg_lease", uint64(rng.IntN(cfg.Leases)))
