@@ -2,6 +2,7 @@ package meter
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -52,7 +53,11 @@ func TestIngressRTLEqualsModel(t *testing.T) {
 					t.Fatal(err)
 				}
 				var scaled int
-				if _, err := tb.RunAll(context.Background(), b.Design, s, IngressModel(c.cfg, &scaled), b.Engine()); err != nil {
+				tr, err := tb.RunAll(context.Background(), b.Design, s, IngressModel(c.cfg, &scaled), b.Engine())
+				if err != nil {
+					t.Fatalf("seed %d: %v", seed, err)
+				}
+				if err := readPortExercised(tr[0]); err != nil {
 					t.Fatalf("seed %d: %v", seed, err)
 				}
 				if scaled == 0 {
@@ -136,4 +141,20 @@ func TestEgressCapRTLEqualsModel(t *testing.T) {
 			t.Fatalf("%d leases: %v", leases, err)
 		}
 	}
+}
+
+// readPortExercised fails unless the trace's read port showed a non-zero
+// measured value, an enabled factor and a scaled_set pulse, so the
+// comparison of the read port means something.
+func readPortExercised(tr tb.Trace) error {
+	for _, n := range []string{"rd_measured", "rd_scaling", "rd_factor", "scaled_set"} {
+		col, seen := tr.Index(n), false
+		for c := 0; c < tr.Len() && !seen; c++ {
+			seen = tr.Get(c, col) != 0
+		}
+		if !seen {
+			return fmt.Errorf("%s is 0 in every cycle: the stimulus does not exercise the read port", n)
+		}
+	}
+	return nil
 }
