@@ -89,11 +89,12 @@
 // the fabric is always the crossbar (a Clos for 17 ports needs padding to a
 // product n*r); tx_ready low makes the shaper optimistic (above).
 //
-// ref4 does not fit an iCE40 HX8K yet: yosys 0.23 synth_ice40 on
-// device_ref4 gives 35,077 SB_LUT4, about 24,000 flip-flops and 40
-// SB_RAM40_4K (the part has 7,680 logic cells and 32 block RAMs). Most of
-// it is per-lease state in flip-flops: the 32-lease meter (an 8-lease meter
-// is 3,501 LUT4, testbenches/meter/SYNTH.md) and four shapers (2,877 LUT4
+// ref4 does not fit an iCE40 HX8K yet: `pktrouter synth --config ref4
+// --board ice40-hx8k-breakout` gives 36,135 SB_LUT4, about 24,000
+// flip-flops and 40 SB_RAM40_4K (the part has 7,680 logic cells and 32
+// block RAMs; bitstreams/ref4-hx8k/report.md). Most of it is per-lease
+// state in flip-flops: the 32-lease meter (an 8-lease meter is 3,696 LUT4,
+// testbenches/meter/SYNTH.md) and four shapers (2,877 LUT4
 // each, testbenches/shaper/SYNTH.md); both packages describe the block-RAM
 // form that would shrink them.
 package device
