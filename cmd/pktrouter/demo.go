@@ -50,9 +50,6 @@ ref4's 768-byte buffer holds only three of the demo's frames.`,
 			if err != nil {
 				return err
 			}
-			if err := runPathDemo(a.out, s); err != nil {
-				return err
-			}
 			f := cmd.Flags()
 			var o deviceDemo
 			o.scheme = s
@@ -62,8 +59,16 @@ ref4's 768-byte buffer holds only three of the demo's frames.`,
 			o.vcdCycles, _ = f.GetUint64("vcd-cycles")
 			o.buffer, _ = f.GetUint32("buffer")
 			o.k, _ = f.GetUint("k")
+			// Check every flag before the first part prints anything.
+			cfg, err := o.config()
+			if err != nil {
+				return err
+			}
+			if err := runPathDemo(a.out, s); err != nil {
+				return err
+			}
 			fmt.Fprintln(a.out)
-			return runDeviceDemo(a.out, o)
+			return runDeviceDemo(a.out, o, cfg)
 		},
 	}
 	cmd.Flags().String("scheme", "v358", "encoding scheme of the switches and the device: v358, v4x8, f4 or f8")
@@ -187,16 +192,24 @@ type demoLease struct {
 	eg   [2]int // egress (port, tag)
 }
 
-// runDeviceDemo generates ref4, runs the traffic mix through it in the Go
-// simulator and reports per lease.
-func runDeviceDemo(w io.Writer, o deviceDemo) error {
+// config is ref4 with the demo's flags applied, checked.
+func (o deviceDemo) config() (gendev.Config, error) {
 	if o.cycles < 3000 {
-		return fmt.Errorf("--cycles %d: want at least 3000", o.cycles)
+		return gendev.Config{}, fmt.Errorf("--cycles %d: want at least 3000", o.cycles)
 	}
 	cfg := gendev.Ref4
 	cfg.Scheme = o.scheme
 	cfg.Meter.K = o.k
 	cfg.Shaper.BufferBytes = o.buffer
+	if err := cfg.Validate(); err != nil {
+		return gendev.Config{}, fmt.Errorf("--buffer %d / --k %d: %w", o.buffer, o.k, err)
+	}
+	return cfg, nil
+}
+
+// runDeviceDemo generates ref4 as cfg says, runs the traffic mix through it in the Go
+// simulator and reports per lease.
+func runDeviceDemo(w io.Writer, o deviceDemo, cfg gendev.Config) error {
 	mc := cfg.Config
 	fmt.Fprintln(w, "== the ref4 routing device, in the Go simulator ==")
 	core, err := gendev.Core(cfg)
