@@ -189,7 +189,7 @@ type deviceDemo struct {
 type demoLease struct {
 	name string
 	flow *tbdev.Flow
-	eg   [2]int // egress (port, tag)
+	isp  tbdev.ISP // its egress (port, tag) indexes the counters
 }
 
 // config is ref4 with the demo's flags applied, checked.
@@ -225,11 +225,9 @@ func runDeviceDemo(w io.Writer, o deviceDemo, cfg gendev.Config) error {
 
 	// Two Cloud ISPs in their own virtual routers and a free-tier user,
 	// all leaving through port 2.
-	ispA := tbdev.ISP{Name: "Cloud ISP A", InPort: 0, InTag: 1, OutPort: 2, OutTag: 1, VR: 1, Priority: 0xc000}
-	ispB := tbdev.ISP{Name: "Cloud ISP B", InPort: 1, InTag: 1, OutPort: 2, OutTag: 2, VR: 2, Priority: 0xc000}
+	ispA, ispB := tbdev.SharesISPs(10)
+	ispA.Name, ispB.Name = "Cloud ISP A", "Cloud ISP B"
 	free := tbdev.ISP{Name: "free tier", InPort: 3, InTag: 0, OutPort: 2, OutTag: 0, VR: 0, Priority: 0x0100}
-	ispA.MaxPriorityBW = 0x4000 * 1024 / 4
-	ispB.MaxPriorityBW = ispA.MaxPriorityBW / 10
 	setup := tbdev.Build(mc, []tbdev.ISP{ispA, ispB})
 	h, err := tbdev.NewHWDesign(cfg, d, setup)
 	if err != nil {
@@ -242,7 +240,7 @@ func runDeviceDemo(w io.Writer, o deviceDemo, cfg gendev.Config) error {
 	fb, _ := ispB.Flow(mc, 2, 200, 0.5, true)
 	ff, _ := free.Flow(mc, 3, 120, 0.15, false)
 	tr := tbdev.NewTraffic(h, fa, fb, ff)
-	tr.Period, tr.Inc, tr.Dec, tr.Timeout = 2048, 0.02, 0.9, 6144
+	tr.TCPLike()
 	tr.Keep = true
 	// A frame whose label names an interface no lease holds.
 	absent, err := tbdev.Path(o.scheme, mc.Interface(3, 5))
@@ -304,10 +302,10 @@ func runDeviceDemo(w io.Writer, o deviceDemo, cfg gendev.Config) error {
 	fmt.Fprintf(w, "Ran %d cycles in %.1f s (%.0f cycles/s); measured over the last %d cycles (%.2f ms at 125 MHz).\n\n",
 		o.cycles, el.Seconds(), float64(o.cycles)/el.Seconds(), meas, float64(meas)*8e-6)
 
-	rows := []demoLease{{ispA.Name + " (max-priority-bandwidth 10)", fa, [2]int{2, 1}}, {ispB.Name + " (max-priority-bandwidth 1)", fb, [2]int{2, 2}}, {free.Name + " (fixed rate)", ff, [2]int{2, 0}}}
+	rows := []demoLease{{ispA.Name + " (max-priority-bandwidth 10)", fa, ispA}, {ispB.Name + " (max-priority-bandwidth 1)", fb, ispB}, {free.Name + " (fixed rate)", ff, free}}
 	fmt.Fprintf(w, "  %-44s %12s %12s %9s %7s\n", "lease (egress port 2)", "offered B", "passed B", "dropped", "share")
 	for _, r := range rows {
-		st := h.Stats[r.eg[0]*mc.Leases+r.eg[1]]
+		st := h.Stats[r.isp.OutPort*mc.Leases+r.isp.OutTag]
 		off := r.flow.SentBytes - base[r.flow][0]
 		pass := r.flow.RecvBytes - base[r.flow][1]
 		fmt.Fprintf(w, "  %-44s %12d %12d %9d %6.1f%%\n", r.name, off, pass, st.DropRefused+st.DropOverflow+st.DropOther, 100*float64(pass)/float64(meas))
@@ -317,19 +315,17 @@ func runDeviceDemo(w io.Writer, o deviceDemo, cfg gendev.Config) error {
 	fmt.Fprintf(w, "Dropped counts are whole run, from the egress shaper's events.\n")
 
 	// The onboard computer's side: error frames for the refused labels.
-	cpu := tr.Out[mc.Ports]
-	for i, o := range cpu {
-		cf, err := device.ParseCPUFrame(o.Frame)
+	if cpu := tr.Out[mc.Ports]; len(cpu) > 0 {
+		cf, err := device.ParseCPUFrame(cpu[0].Frame)
 		if err != nil {
 			return err
 		}
-		if cf.Reason == 0 || i > 0 {
-			continue
+		if cf.Reason != 0 {
+			p, reply := replyOf(mc, cf)
+			rh, _ := label.ParseHeader(reply[1:])
+			fmt.Fprintf(w, "\nThe CPU port got %d frame(s); the first: cjdns %s from interface %d. The onboard computer answers out of port %d with cjdns' error frame, label %s (the path back).\n",
+				len(cpu), label.ErrorName(uint32(cf.Reason)), cf.From, p, label.FormatLabel(rh.Label))
 		}
-		p, reply := replyOf(mc, cf)
-		rh, _ := label.ParseHeader(reply[1:])
-		fmt.Fprintf(w, "\nThe CPU port got %d frame(s); the first: cjdns %s from interface %d. The onboard computer answers out of port %d with cjdns' error frame, label %s (the path back).\n",
-			len(cpu), label.ErrorName(uint32(cf.Reason)), cf.From, p, label.FormatLabel(rh.Label))
 	}
 
 	for p := 0; p <= mc.Ports; p++ {

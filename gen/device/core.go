@@ -2,6 +2,7 @@ package device
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/pktnetwork/pktrouter/gen/blocks"
 	"github.com/pktnetwork/pktrouter/gen/fabric"
@@ -90,7 +91,7 @@ func Core(c Config) (*hdl.Module, error) {
 		hdl.P("p", c.Ports), hdl.P("l", c.Leases), hdl.P("s", schemeName(c)), hdl.P("mp", w.MaxPkt),
 		hdl.P("buf", c.Shaper.BufferBytes), hdl.P("vr", c.VRBits), hdl.P("h", hdl.ParamHash(hdl.P("meter", fmt.Sprint(c.Meter)), hdl.P("shaper", fmt.Sprint(c.Shaper)))))
 	P, N := c.Ports, w.N
-	JDB := bitsFor(N) // destination incl. the drop code
+	JDB := bits.Len(uint(N)) // destination incl. the drop code
 	SB := int(mf.SampleBits)
 	RateB, BurstB := int(lay.RateBits), int(lay.BacklogBits)
 
@@ -539,19 +540,8 @@ func reverse(v []hdl.Value) []hdl.Value {
 	return out
 }
 
-func bitsFor(n int) int {
-	b := 0
-	for (1 << b) <= n {
-		b++
-	}
-	return b
-}
-
 func schemeName(c Config) string {
-	s := c.Scheme
-	if s == nil {
-		s = label.V358
-	}
+	s := c.SchemeOrDefault()
 	if n := s.Name(); n != "" {
 		return n
 	}

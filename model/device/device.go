@@ -72,7 +72,9 @@ func (c Config) LeaseOf(n uint32) (p, t int, ok bool) {
 	return e / c.Leases, e % c.Leases, true
 }
 
-func (c Config) scheme() label.Scheme {
+// SchemeOrDefault is the encoding scheme the device uses: Scheme, or V358
+// when it is nil.
+func (c Config) SchemeOrDefault() label.Scheme {
 	if c.Scheme == nil {
 		return label.V358
 	}
@@ -87,7 +89,7 @@ func (c Config) Validate() error {
 	if n := c.Interfaces(); n > MaxInterfaces {
 		return fmt.Errorf("device: %d interfaces (ports*leases+1), at most %d", n, MaxInterfaces)
 	}
-	if err := c.scheme().Validate(); err != nil {
+	if err := c.SchemeOrDefault().Validate(); err != nil {
 		return fmt.Errorf("device: %w", err)
 	}
 	if c.Meter.Leases != c.Ports*c.Leases {
@@ -251,7 +253,7 @@ func New(cfg Config) (*Device, error) {
 	}
 	d := &Device{
 		cfg:    cfg,
-		scheme: cfg.scheme(),
+		scheme: cfg.SchemeOrDefault(),
 		meter:  m,
 		table:  make([]Entry, cfg.Interfaces()),
 		leases: make([]LeaseConfig, cfg.Ports*cfg.Leases),

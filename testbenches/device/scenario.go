@@ -53,16 +53,9 @@ func Build(cfg model.Config, isps []ISP) Setup {
 
 // Flow is a flow from the ISP's ingress lease to its egress lease.
 func (i ISP) Flow(cfg model.Config, id uint16, bytes int, rate float64, elastic bool) (*Flow, error) {
-	l, err := Path(schemeOf(cfg), cfg.Interface(i.OutPort, i.OutTag))
+	l, err := Path(cfg.SchemeOrDefault(), cfg.Interface(i.OutPort, i.OutTag))
 	if err != nil {
 		return nil, fmt.Errorf("device: ISP %s: %w", i.Name, err)
 	}
 	return &Flow{ID: id, Port: i.InPort, Tag: byte(i.InTag), Label: l, TC: i.Priority, Bytes: bytes, Rate: rate, Elastic: elastic}, nil
-}
-
-func schemeOf(cfg model.Config) label.Scheme {
-	if cfg.Scheme == nil {
-		return label.V358
-	}
-	return cfg.Scheme
 }

@@ -45,7 +45,7 @@ func RunShares(t Target, ratio uint64, warm, measure uint64) (ShareRun, error) {
 		return ShareRun{}, err
 	}
 	tr := NewTraffic(t, fa, fb)
-	tr.Period, tr.Inc, tr.Dec, tr.Timeout = 2048, 0.02, 0.9, 6144
+	tr.TCPLike()
 	if err := tr.Run(warm); err != nil {
 		return ShareRun{}, err
 	}
@@ -55,6 +55,13 @@ func RunShares(t Target, ratio uint64, warm, measure uint64) (ShareRun, error) {
 	}
 	return ShareRun{A: fa, B: fb, PassedA: fa.RecvBytes - a0, PassedB: fb.RecvBytes - b0,
 		OfferedA: fa.SentBytes - oa, OfferedB: fb.SentBytes - ob, Cycles: measure}, nil
+}
+
+// TCPLike makes the elastic flows react as the share runs need: every
+// 2048 cycles +0.02 of the link, x0.9 on loss, a loss declared after 6144
+// cycles without delivery.
+func (tr *Traffic) TCPLike() {
+	tr.Period, tr.Inc, tr.Dec, tr.Timeout = 2048, 0.02, 0.9, 6144
 }
 
 // SharesISPs are the two ISPs of a share run: limits 1/4 of the link at
