@@ -353,11 +353,10 @@ var generators = []Generator{
 	{
 		Name:    "mgmt",
 		Summary: "management subsystem: UART bridge driving the CSR decoder; rx, tx and the decoder's datapath ports",
-		Params: []Param{
+		Params: append([]Param{
 			{"ports", "4", "physical ports P, 1..16"},
 			{"leases", "8", "leases per port L, 1..64 (tag 0 is the free lease)"},
-			bridgeParams[0], bridgeParams[1],
-		},
+		}, bridgeParams...),
 		Build: func(p map[string]string) (*hdl.Module, error) {
 			m, err := csrMap(p)
 			if err != nil {

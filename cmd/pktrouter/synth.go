@@ -150,15 +150,14 @@ func runSynth(a *app, cmd *cobra.Command, args []string) error {
 		}
 	}
 	r, err := bitstreams.Run(cmd.Context(), d, opt)
-	var fit *bitstreams.FitError
-	if errors.As(err, &fit) {
-		printSynthSummary(a, r, dir)
-		return err
-	}
-	if err != nil {
+	// A design too big for the part still has a report worth printing.
+	if fit := (*bitstreams.FitError)(nil); err != nil && !errors.As(err, &fit) {
 		return err
 	}
 	printSynthSummary(a, r, dir)
+	if err != nil {
+		return err
+	}
 	if r.Verdict == "fail" {
 		var slow []string
 		for _, c := range r.Clocks {
