@@ -192,13 +192,11 @@ several times faster than the default interpreter. It does not write VCDs.`,
 			}
 			engine, _ := f.GetString("engine")
 			var s sim.Engine
-			var interp *sim.Sim
 			switch engine {
 			case "interp":
-				if interp, err = sim.NewDesign(d); err != nil {
+				if s, err = sim.NewDesign(d); err != nil {
 					return err
 				}
-				s = interp
 			case "compiled":
 				if vcd != "" {
 					return fmt.Errorf("--vcd: the compiled engine does not trace; use --engine interp")
@@ -226,7 +224,7 @@ several times faster than the default interpreter. It does not write VCDs.`,
 					return fmt.Errorf("--set %s: %w", name, err)
 				}
 			}
-			return runSim(a, s, interp, d, cycles, random, vcd, signals)
+			return runSim(a, s, d, cycles, random, vcd, signals)
 		},
 	}
 	cmd.Flags().StringArrayP("param", "p", nil, "parameter key=value (repeatable)")
@@ -240,9 +238,8 @@ several times faster than the default interpreter. It does not write VCDs.`,
 }
 
 // runSim runs s for cycles after a reset, optionally tracing to a VCD file
-// (interp is s when it is the interpreter, which can trace), and prints the
-// final outputs and the speed.
-func runSim(a *app, s sim.Engine, interp *sim.Sim, d *hdl.Design, cycles int, random bool, vcd string, signals []string) error {
+// (only the interpreter traces), and prints the final outputs and the speed.
+func runSim(a *app, s sim.Engine, d *hdl.Design, cycles int, random bool, vcd string, signals []string) error {
 	var ins, outs []hdl.Port
 	for _, p := range d.Top.Ports {
 		if p.Dir == hdl.In {
@@ -251,7 +248,11 @@ func runSim(a *app, s sim.Engine, interp *sim.Sim, d *hdl.Design, cycles int, ra
 			outs = append(outs, p)
 		}
 	}
+	interp, traces := s.(*sim.Sim)
 	if vcd != "" {
+		if !traces {
+			return fmt.Errorf("--vcd: the %T engine does not trace; use --engine interp", s)
+		}
 		if len(signals) == 0 {
 			for _, p := range d.Top.Ports {
 				signals = append(signals, p.Name)
