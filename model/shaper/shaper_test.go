@@ -271,11 +271,12 @@ func (f *fluid) to(t uint64) {
 // TestWorkConserving runs random bursty traffic and checks, against an
 // independent fluid model of the link, that the port's backlog is always
 // exactly what a never-idle link leaves, and that every drop happens with
-// the queue above the dropped packet's admission threshold, so with at
-// least Floor-MaxPacket+1 bytes (the link busy) and, for paid traffic,
-// with at least ExcessLimit-Depth(rank)-len+1 bytes queued.
-// (Under push-out the bound was ExcessLimit-MaxPacket+1 for every drop;
-// per-rank thresholds drop lower ranks earlier by design.)
+// at least Floor-len+1 bytes queued (the link busy): either above the
+// dropped packet's admission threshold, or as the barrier's one shot of
+// its lease in the window, ranked more than BarrierMargin below the
+// barrier. (Under push-out the bound was ExcessLimit-MaxPacket+1 for every
+// drop; per-rank thresholds and the barrier drop lower ranks earlier by
+// design.)
 func TestWorkConserving(t *testing.T) {
 	for seed := int64(1); seed <= 4; seed++ {
 		c := testConfig()
@@ -299,12 +300,25 @@ func TestWorkConserving(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		f := p.Format()
+		refusedIn := map[[2]uint64]bool{} // {lease, shot window}: a refusal seen
+		barrierDrops := 0
 		rec.onDrop = func(e dropEvent) {
 			fl.to(e.cycle)
-			thr := uint64(p.Threshold(p.Rank(e.pkt.Lease, e.pkt.Priority)))
-			if fl.q+uint64(e.pkt.Bytes) <= thr || thr < uint64(p.Floor()) {
-				t.Fatalf("seed %d cycle %d: %v drop of %+v with only %d bytes queued (threshold %d)", seed, e.cycle, e.cause, e.pkt, fl.q, thr)
+			rank := p.Rank(e.pkt.Lease, e.pkt.Priority)
+			thr := uint64(p.Threshold(rank))
+			win := [2]uint64{uint64(e.pkt.Lease), e.cycle >> f.ShotWindowLog}
+			if fl.q+uint64(e.pkt.Bytes) <= uint64(p.Floor()) || thr < uint64(p.Floor()) {
+				t.Fatalf("seed %d cycle %d: %v drop of %+v with only %d bytes queued (floor %d)", seed, e.cycle, e.cause, e.pkt, fl.q, p.Floor())
 			}
+			if fl.q+uint64(e.pkt.Bytes) <= thr {
+				if b := p.Barrier(e.cycle); rank+f.BarrierMargin+1 >= b || refusedIn[win] {
+					t.Fatalf("seed %d cycle %d: %v drop of %+v with only %d bytes queued (threshold %d), rank %d, barrier %d, lease refused before in this window: %v",
+						seed, e.cycle, e.cause, e.pkt, fl.q, thr, rank, b, refusedIn[win])
+				}
+				barrierDrops++
+			}
+			refusedIn[win] = true
 			if uint64(e.backlog) != fl.q {
 				t.Fatalf("seed %d cycle %d: model backlog %d, fluid %d", seed, e.cycle, e.backlog, fl.q)
 			}
@@ -327,6 +341,7 @@ func TestWorkConserving(t *testing.T) {
 			}
 		})
 		drops = len(rec.drops)
+		t.Logf("seed %d: %d admitted, %d dropped, %d of them by the barrier", seed, admitted, drops, barrierDrops)
 		if drops == 0 || admitted == 0 {
 			t.Fatalf("seed %d: %d admitted, %d dropped: the traffic did not saturate the link", seed, admitted, drops)
 		}
