@@ -621,7 +621,8 @@ func TestRateAccuracy(t *testing.T) {
 // TestThresholds: for every rank of several configurations and guarantee
 // loads, the admission threshold is non-decreasing in rank, between the
 // floor and the excess limit, and every free class lies below every paid
-// class while the excess limit leaves room for both bands.
+// class while the excess limit leaves room for both bands; the barrier's
+// parameters are as documented.
 func TestThresholds(t *testing.T) {
 	for _, m := range []uint{0, 3, 5, 14} {
 		for _, bursts := range []uint32{0, 3000, 20000, 60000} {
@@ -648,6 +649,77 @@ func TestThresholds(t *testing.T) {
 			if bursts == 0 && m < 14 && topFree >= lowPaid {
 				t.Errorf("m=%d: free tier's top threshold %d not below the paid tier's lowest %d", m, topFree, lowPaid)
 			}
+			// The barrier register holds 0..2*Classes; it forgets a rank
+			// every 4 to 8 buffer drain times, and a shot window is 4
+			// decay steps; the margin is half an octave of classes.
+			drain := uint64(c.BufferBytes / c.BytesPerCycle)
+			if 2*f.Classes >= 1<<f.BarrierBits || 1<<f.BarrierDecayLog < 4*drain || 1<<f.BarrierDecayLog >= 8*drain ||
+				f.ShotWindowLog != f.BarrierDecayLog+2 || f.BarrierMargin != 1<<m>>1 {
+				t.Errorf("m=%d: barrier format %+v", m, f)
+			}
 		}
+	}
+}
+
+// TestBarrier walks the refusal barrier through one port (m = 2: 56
+// classes a tier, margin 2; drain 4000 cycles, so the barrier forgets a
+// rank every 2^14 cycles and the shot window is 2^16 cycles). Ranks:
+// priority 20000 is 108 (threshold 3975), 14000 is 106, 12000 is 105 and
+// 1000 is 91.
+func TestBarrier(t *testing.T) {
+	c := Config{BytesPerCycle: 1, BufferBytes: 4000, MaxPacketBytes: 1000, Leases: 4, RateFracBits: 8, ClassMantissaBits: 2}
+	p, err := New(c, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := p.Format()
+	if f.BarrierMargin != 2 || f.BarrierDecayLog != 14 || f.ShotWindowLog != 16 || f.BarrierBits != 7 {
+		t.Fatalf("barrier format %+v", f)
+	}
+	for prio, want := range map[uint16]int{20000: 108, 14000: 106, 12000: 105, 1000: 91} {
+		if r := p.Rank(1, prio); r != want {
+			t.Fatalf("rank of priority %d: %d, want %d", prio, r, want)
+		}
+	}
+	steps := []struct {
+		what    string
+		now     uint64
+		lease   int
+		prio    uint16
+		bytes   uint32
+		want    Verdict
+		barrier int // Barrier(now) after the arrival
+	}{
+		{"fill", 0, 1, 20000, 1000, Excess, 0},
+		{"fill", 0, 1, 20000, 1000, Excess, 0},
+		{"fill", 0, 1, 20000, 1000, Excess, 0},
+		{"over the threshold: refused, raises the barrier", 0, 1, 20000, 1000, Dropped, 109},
+		{"at the margin: admitted", 0, 3, 14000, 100, Excess, 109},
+		{"one class further: the shot", 0, 3, 12000, 100, Dropped, 109},
+		{"shot spent", 0, 3, 12000, 100, Excess, 109},
+		{"far below: the shot", 0, 2, 1000, 100, Dropped, 109},
+		{"shot spent", 0, 2, 1000, 100, Excess, 109},
+		{"decayed once", 1 << 14, 3, 14000, 10, Excess, 108},
+		{"next window, below the floor: admitted", 1 << 16, 2, 1000, 100, Excess, 105},
+		{"fill", 1 << 16, 1, 20000, 1000, Excess, 105},
+		{"above the floor: the new window's shot", 1 << 16, 2, 1000, 100, Dropped, 105},
+		{"shot spent", 1 << 16, 2, 1000, 100, Excess, 105},
+		{"forgotten", 109 << 14, 2, 1000, 100, Excess, 0},
+	}
+	for i, s := range steps {
+		v, err := p.Arrive(s.now, Packet{Lease: s.lease, Priority: s.prio, Bytes: s.bytes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := p.Barrier(s.now); v != s.want || b != s.barrier {
+			t.Errorf("step %d (%s): lease %d priority %d at cycle %d, backlog %d: %v with barrier %d, want %v with barrier %d",
+				i, s.what, s.lease, s.prio, s.now, p.Backlog(), v, b, s.want, s.barrier)
+		}
+		if v == Dropped && !p.Shot(s.now, s.lease) {
+			t.Errorf("step %d (%s): lease %d refused without spending its shot", i, s.what, s.lease)
+		}
+	}
+	if p.Shot(109<<14, 2) {
+		t.Error("an admitted packet spent its lease's shot")
 	}
 }
