@@ -90,9 +90,18 @@
 // by one back-off (x0.7 is 16 classes at m = 5). Measured
 // (TestWhitepaperShares, TestShareSweep): 0.098-0.099 over seeds 2-6, equal
 // limits within 2.4% of the mean (the thresholds alone: up to 3.5%) at 0.905
-// of the link (0.91); at device level (testbenches/device TestSharesModel,
-// AIMD senders, 4 KiB buffer) 0.089-0.101 over five warm-up phases (0.082-
-// 0.085 with thresholds alone).
+// of the link (0.91).
+//
+// At device level (testbenches/device TestSharesModel: two ISPs, AIMD
+// senders, 200-byte frames, 4 KiB buffer) the barrier barely matters: 0.096
+// in the test's 1M-cycle window (0.089-0.101 over five warm-up phases),
+// 0.088-0.089 over 10M cycles, against 0.084 and 0.086-0.087 with
+// thresholds alone. There the small ISP sends about 0.7 frames per AIMD
+// period and must lose about 30% of its frames to stop growing, whatever
+// the drop rule (the large one about 1.3%), while the meter prices offered
+// traffic: passed/passed is offered/offered times 0.7. A strict rule
+// (every packet below the barrier refused) brings offered/offered to
+// 0.099, the meter's 1/10, and passed/passed to 0.053.
 //
 // In hardware: the barrier register (BarrierBits) with a max on every
 // refusal and a decrement on a counter's carry, one bit per lease (cleared
