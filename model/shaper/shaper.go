@@ -106,13 +106,14 @@ func (c Config) Format() (Format, error) {
 		f.DepthBits = pd
 	}
 	// The barrier acts on priority gaps of more than half an octave
-	// (2^(m-1) classes): smaller gaps are what the meter's own noise and
-	// one elastic back-off (x0.7 is 16 classes at m = 5) make between
-	// customers of equal max-priority-bandwidth. Its time scales are
-	// multiples of the time the link takes to send a full buffer (a
-	// congestion episode lasts at least that): it decays one rank every
-	// 4 such times and gives a new shot every 16, so a customer that is
-	// rarely in the queue when it overflows is still told.
+	// (2^(m-1) classes; 0 at m = 0, where a class is an octave): smaller
+	// gaps are what the meter's own noise and one elastic back-off (x0.7
+	// is 16 classes at m = 5) make between customers of equal
+	// max-priority-bandwidth. Its time scales are powers of two from the
+	// time the link takes to send a full buffer (a congestion episode lasts
+	// at least that): it forgets a rank every 4 to 8 such times and gives a
+	// new shot every 16 to 32, so a customer that is rarely in the queue
+	// when it overflows is still told.
 	f.BarrierMargin = 1 << c.ClassMantissaBits >> 1
 	drain := (uint64(c.BufferBytes) + uint64(c.BytesPerCycle) - 1) / uint64(c.BytesPerCycle)
 	dl := uint(bits.Len64(drain - 1))
@@ -509,9 +510,12 @@ func (p *Port) Threshold(rank int) uint32 {
 }
 
 // Barrier is the refusal barrier at cycle now (not before the last
-// arrival), before that cycle's arrivals: 0, or one more than the highest
-// rank of the excess packets refused so far, less one for every multiple
-// of 2^BarrierDecayLog cycles passed since that refusal, never below 0.
+// arrival), before that cycle's arrivals: the largest, over the excess
+// packets refused so far, of rank+1 less the number of multiples of
+// 2^BarrierDecayLog passed since the refusal's cycle, never below 0. In
+// hardware a register set to max(barrier, rank+1) on a refusal and
+// decremented (down to 0) entering every cycle that is a multiple of
+// 2^BarrierDecayLog.
 // An excess packet of rank r with r + BarrierMargin + 1 < Barrier is
 // refused above the floor unless its lease already had a packet refused in
 // the current shot window (see Port.Arrive).
