@@ -41,6 +41,15 @@ type Format struct {
 	PaidShift, FreeShift uint
 	FreeBase             uint32
 	DepthBits            uint // width of the largest depth
+
+	// The refusal barrier (see Port.Barrier): an excess packet ranked more
+	// than BarrierMargin classes below the highest rank refused recently
+	// is refused once per shot window of its lease. The barrier forgets
+	// one rank every 2^BarrierDecayLog cycles; every lease gets a new shot
+	// every 2^ShotWindowLog cycles.
+	BarrierMargin                  int
+	BarrierDecayLog, ShotWindowLog uint
+	BarrierBits                    uint // width of the barrier register, 0..2*Classes
 }
 
 // Validate reports the first thing wrong with the configuration.
@@ -96,8 +105,29 @@ func (c Config) Format() (Format, error) {
 	if pd := uint(bits.Len64(uint64(f.Classes-1) << f.PaidShift)); pd > f.DepthBits {
 		f.DepthBits = pd
 	}
+	// The barrier acts on priority gaps of more than half an octave
+	// (2^(m-1) classes; 0 at m = 0, where a class is an octave): smaller
+	// gaps are what the meter's own noise and one elastic back-off (x0.7
+	// is 16 classes at m = 5) make between customers of equal
+	// max-priority-bandwidth. Its time scales are powers of two from the
+	// time the link takes to send a full buffer (a congestion episode lasts
+	// at least that): it forgets a rank every 4 to 8 such times and gives a
+	// new shot every 16 to 32, so a customer that is rarely in the queue
+	// when it overflows is still told.
+	f.BarrierMargin = 1 << c.ClassMantissaBits >> 1
+	drain := (uint64(c.BufferBytes) + uint64(c.BytesPerCycle) - 1) / uint64(c.BytesPerCycle)
+	dl := uint(bits.Len64(drain - 1))
+	f.BarrierDecayLog, f.ShotWindowLog = dl+2, dl+4
+	f.BarrierBits = uint(bits.Len(uint(2 * f.Classes)))
+	if tuneFormat != nil {
+		tuneFormat(&f)
+	}
 	return f, nil
 }
+
+// tuneFormat, when set (by the parameter sweep in the tests only), adjusts
+// the derived drop-rule parameters.
+var tuneFormat func(*Format)
 
 // Depth is how far below the excess limit the admission threshold of an
 // excess packet of the given rank lies, in bytes (see Port.Threshold).
@@ -276,6 +306,14 @@ type Port struct {
 	headSent uint64 // bytes of the head packet already sent
 	backlog  uint64 // bytes of queued packets not yet sent
 	obs      Observer
+
+	// The refusal barrier (see Barrier): barrier as of the start of cycle
+	// decayAt << BarrierDecayLog; shot[l] is set when lease l had an excess
+	// packet refused in shot window shotWin.
+	barrier int
+	decayAt uint64
+	shot    []bool
+	shotWin uint64
 }
 
 // New builds a port. leases may be shorter than cfg.Leases; the others get
@@ -290,7 +328,7 @@ func New(cfg Config, leases []LeaseConfig, obs Observer) (*Port, error) {
 	}
 	all := make([]LeaseConfig, cfg.Leases)
 	copy(all, leases)
-	p := &Port{cfg: cfg, f: f, leases: make([]leaseState, cfg.Leases), obs: obs}
+	p := &Port{cfg: cfg, f: f, leases: make([]leaseState, cfg.Leases), obs: obs, shot: make([]bool, cfg.Leases)}
 	if p.excessLimit, err = cfg.checkLeases(all); err != nil {
 		return nil, err
 	}
@@ -471,6 +509,54 @@ func (p *Port) Threshold(rank int) uint32 {
 	return uint32(p.excessLimit - d)
 }
 
+// Barrier is the refusal barrier at cycle now (not before the last
+// arrival), before that cycle's arrivals: the largest, over the excess
+// packets refused so far, of rank+1 less the number of multiples of
+// 2^BarrierDecayLog passed since the refusal's cycle, never below 0. In
+// hardware a register set to max(barrier, rank+1) on a refusal and
+// decremented (down to 0) entering every cycle that is a multiple of
+// 2^BarrierDecayLog.
+// An excess packet of rank r with r + BarrierMargin + 1 < Barrier is
+// refused above the floor unless its lease already had a packet refused in
+// the current shot window (see Port.Arrive).
+func (p *Port) Barrier(now uint64) int {
+	k := now >> p.f.BarrierDecayLog
+	if k <= p.decayAt {
+		return p.barrier
+	}
+	if d := k - p.decayAt; d < uint64(p.barrier) {
+		return p.barrier - int(d)
+	}
+	return 0
+}
+
+// Shot reports whether lease i had an excess packet refused in the shot
+// window of cycle now (not before the last arrival): its barrier shot is
+// spent until the next window.
+func (p *Port) Shot(now uint64, i int) bool {
+	return now>>p.f.ShotWindowLog == p.shotWin && p.shot[i]
+}
+
+// refuse decides an excess packet of the given lease, rank and length at
+// cycle now: refused above its rank's threshold, or above the floor when
+// it ranks more than BarrierMargin below the barrier and its lease has a
+// shot left in this window. A refusal raises the barrier to rank+1 and
+// spends the lease's shot.
+func (p *Port) refuse(now uint64, lease, rank int, n uint64) bool {
+	p.barrier, p.decayAt = p.Barrier(now), now>>p.f.BarrierDecayLog
+	if w := now >> p.f.ShotWindowLog; w != p.shotWin {
+		clear(p.shot)
+		p.shotWin = w
+	}
+	r := p.backlog+n > uint64(p.Threshold(rank)) ||
+		(rank+p.f.BarrierMargin+1 < p.barrier && !p.shot[lease] && p.backlog+n > uint64(p.Floor()))
+	if r {
+		p.barrier = max(p.barrier, rank+1)
+		p.shot[lease] = true
+	}
+	return r
+}
+
 // Arrive decides one packet arriving at cycle now.
 func (p *Port) Arrive(now uint64, pkt Packet) (Verdict, error) {
 	if pkt.Lease < 0 || pkt.Lease >= len(p.leases) {
@@ -503,7 +589,7 @@ func (p *Port) Arrive(now uint64, pkt Packet) (Verdict, error) {
 		p.enqueue(&pkt)
 		return Guaranteed, nil
 	}
-	if p.backlog+n > uint64(p.Threshold(p.Rank(pkt.Lease, pkt.Priority))) {
+	if p.refuse(now, pkt.Lease, p.Rank(pkt.Lease, pkt.Priority), n) {
 		l.c.RefusedPackets++
 		l.c.RefusedBytes += n
 		p.drop(pkt, Refused)

@@ -271,11 +271,12 @@ func (f *fluid) to(t uint64) {
 // TestWorkConserving runs random bursty traffic and checks, against an
 // independent fluid model of the link, that the port's backlog is always
 // exactly what a never-idle link leaves, and that every drop happens with
-// the queue above the dropped packet's admission threshold, so with at
-// least Floor-MaxPacket+1 bytes (the link busy) and, for paid traffic,
-// with at least ExcessLimit-Depth(rank)-len+1 bytes queued.
-// (Under push-out the bound was ExcessLimit-MaxPacket+1 for every drop;
-// per-rank thresholds drop lower ranks earlier by design.)
+// at least Floor-len+1 bytes queued (the link busy): either above the
+// dropped packet's admission threshold, or as the barrier's one shot of
+// its lease in the window, ranked more than BarrierMargin below the
+// barrier. (Under push-out the bound was ExcessLimit-MaxPacket+1 for every
+// drop; per-rank thresholds and the barrier drop lower ranks earlier by
+// design.)
 func TestWorkConserving(t *testing.T) {
 	for seed := int64(1); seed <= 4; seed++ {
 		c := testConfig()
@@ -299,12 +300,25 @@ func TestWorkConserving(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		f := p.Format()
+		refusedIn := map[[2]uint64]bool{} // {lease, shot window}: a refusal seen
+		barrierDrops := 0
 		rec.onDrop = func(e dropEvent) {
 			fl.to(e.cycle)
-			thr := uint64(p.Threshold(p.Rank(e.pkt.Lease, e.pkt.Priority)))
-			if fl.q+uint64(e.pkt.Bytes) <= thr || thr < uint64(p.Floor()) {
-				t.Fatalf("seed %d cycle %d: %v drop of %+v with only %d bytes queued (threshold %d)", seed, e.cycle, e.cause, e.pkt, fl.q, thr)
+			rank := p.Rank(e.pkt.Lease, e.pkt.Priority)
+			thr := uint64(p.Threshold(rank))
+			win := [2]uint64{uint64(e.pkt.Lease), e.cycle >> f.ShotWindowLog}
+			if fl.q+uint64(e.pkt.Bytes) <= uint64(p.Floor()) || thr < uint64(p.Floor()) {
+				t.Fatalf("seed %d cycle %d: %v drop of %+v with only %d bytes queued (floor %d)", seed, e.cycle, e.cause, e.pkt, fl.q, p.Floor())
 			}
+			if fl.q+uint64(e.pkt.Bytes) <= thr {
+				if b := p.Barrier(e.cycle); rank+f.BarrierMargin+1 >= b || refusedIn[win] {
+					t.Fatalf("seed %d cycle %d: %v drop of %+v with only %d bytes queued (threshold %d), rank %d, barrier %d, lease refused before in this window: %v",
+						seed, e.cycle, e.cause, e.pkt, fl.q, thr, rank, b, refusedIn[win])
+				}
+				barrierDrops++
+			}
+			refusedIn[win] = true
 			if uint64(e.backlog) != fl.q {
 				t.Fatalf("seed %d cycle %d: model backlog %d, fluid %d", seed, e.cycle, e.backlog, fl.q)
 			}
@@ -327,6 +341,7 @@ func TestWorkConserving(t *testing.T) {
 			}
 		})
 		drops = len(rec.drops)
+		t.Logf("seed %d: %d admitted, %d dropped, %d of them by the barrier", seed, admitted, drops, barrierDrops)
 		if drops == 0 || admitted == 0 {
 			t.Fatalf("seed %d: %d admitted, %d dropped: the traffic did not saturate the link", seed, admitted, drops)
 		}
@@ -606,7 +621,8 @@ func TestRateAccuracy(t *testing.T) {
 // TestThresholds: for every rank of several configurations and guarantee
 // loads, the admission threshold is non-decreasing in rank, between the
 // floor and the excess limit, and every free class lies below every paid
-// class while the excess limit leaves room for both bands.
+// class while the excess limit leaves room for both bands; the barrier's
+// parameters are as documented.
 func TestThresholds(t *testing.T) {
 	for _, m := range []uint{0, 3, 5, 14} {
 		for _, bursts := range []uint32{0, 3000, 20000, 60000} {
@@ -633,6 +649,77 @@ func TestThresholds(t *testing.T) {
 			if bursts == 0 && m < 14 && topFree >= lowPaid {
 				t.Errorf("m=%d: free tier's top threshold %d not below the paid tier's lowest %d", m, topFree, lowPaid)
 			}
+			// The barrier register holds 0..2*Classes; it forgets a rank
+			// every 4 to 8 buffer drain times, and a shot window is 4
+			// decay steps; the margin is half an octave of classes.
+			drain := uint64(c.BufferBytes / c.BytesPerCycle)
+			if 2*f.Classes >= 1<<f.BarrierBits || 1<<f.BarrierDecayLog < 4*drain || 1<<f.BarrierDecayLog >= 8*drain ||
+				f.ShotWindowLog != f.BarrierDecayLog+2 || f.BarrierMargin != 1<<m>>1 {
+				t.Errorf("m=%d: barrier format %+v", m, f)
+			}
 		}
+	}
+}
+
+// TestBarrier walks the refusal barrier through one port (m = 2: 56
+// classes a tier, margin 2; drain 4000 cycles, so the barrier forgets a
+// rank every 2^14 cycles and the shot window is 2^16 cycles). Ranks:
+// priority 20000 is 108 (threshold 3975), 14000 is 106, 12000 is 105 and
+// 1000 is 91.
+func TestBarrier(t *testing.T) {
+	c := Config{BytesPerCycle: 1, BufferBytes: 4000, MaxPacketBytes: 1000, Leases: 4, RateFracBits: 8, ClassMantissaBits: 2}
+	p, err := New(c, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := p.Format()
+	if f.BarrierMargin != 2 || f.BarrierDecayLog != 14 || f.ShotWindowLog != 16 || f.BarrierBits != 7 {
+		t.Fatalf("barrier format %+v", f)
+	}
+	for prio, want := range map[uint16]int{20000: 108, 14000: 106, 12000: 105, 1000: 91} {
+		if r := p.Rank(1, prio); r != want {
+			t.Fatalf("rank of priority %d: %d, want %d", prio, r, want)
+		}
+	}
+	steps := []struct {
+		what    string
+		now     uint64
+		lease   int
+		prio    uint16
+		bytes   uint32
+		want    Verdict
+		barrier int // Barrier(now) after the arrival
+	}{
+		{"fill", 0, 1, 20000, 1000, Excess, 0},
+		{"fill", 0, 1, 20000, 1000, Excess, 0},
+		{"fill", 0, 1, 20000, 1000, Excess, 0},
+		{"over the threshold: refused, raises the barrier", 0, 1, 20000, 1000, Dropped, 109},
+		{"at the margin: admitted", 0, 3, 14000, 100, Excess, 109},
+		{"one class further: the shot", 0, 3, 12000, 100, Dropped, 109},
+		{"shot spent", 0, 3, 12000, 100, Excess, 109},
+		{"far below: the shot", 0, 2, 1000, 100, Dropped, 109},
+		{"shot spent", 0, 2, 1000, 100, Excess, 109},
+		{"decayed once", 1 << 14, 3, 14000, 10, Excess, 108},
+		{"next window, below the floor: admitted", 1 << 16, 2, 1000, 100, Excess, 105},
+		{"fill", 1 << 16, 1, 20000, 1000, Excess, 105},
+		{"above the floor: the new window's shot", 1 << 16, 2, 1000, 100, Dropped, 105},
+		{"shot spent", 1 << 16, 2, 1000, 100, Excess, 105},
+		{"forgotten", 109 << 14, 2, 1000, 100, Excess, 0},
+	}
+	for i, s := range steps {
+		v, err := p.Arrive(s.now, Packet{Lease: s.lease, Priority: s.prio, Bytes: s.bytes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := p.Barrier(s.now); v != s.want || b != s.barrier {
+			t.Errorf("step %d (%s): lease %d priority %d at cycle %d, backlog %d: %v with barrier %d, want %v with barrier %d",
+				i, s.what, s.lease, s.prio, s.now, p.Backlog(), v, b, s.want, s.barrier)
+		}
+		if v == Dropped && !p.Shot(s.now, s.lease) {
+			t.Errorf("step %d (%s): lease %d refused without spending its shot", i, s.what, s.lease)
+		}
+	}
+	if p.Shot(109<<14, 2) {
+		t.Error("an admitted packet spent its lease's shot")
 	}
 }

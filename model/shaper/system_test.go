@@ -123,7 +123,7 @@ func (o *sysObserver) Dropped(_ uint64, p Packet, _ DropCause, _ uint32) {
 // and shaper together: four customers of one Cloud ISP share a saturated
 // egress port with no guarantee. With equal max-priority-bandwidth they pass
 // equal shares (within 2% of the mean); when one has a tenth of the others'
-// max-priority-bandwidth it passes a tenth as much (within 10% of that).
+// max-priority-bandwidth it passes a tenth as much (0.09 to 0.11 of them).
 //
 // Measured while building this test: with
 // additive-increase senders (+0.02 bytes/cycle per epoch) the small customer
@@ -132,13 +132,16 @@ func (o *sysObserver) Dropped(_ uint64, p Packet, _ DropCause, _ uint32) {
 // priority, so how a customer reacts to loss shapes the split. The claim
 // holds for scale-free loss reaction, as here.
 //
-// With push-out (the rule before per-rank thresholds) the small customer
-// passed 0.1 of the others within 10%. Thresholds drop the lower priority
-// first but not strictly: while the elastic senders' backoffs let the queue
-// dip below its threshold the small customer gets in, and it now passes
-// 0.17 of the others (measured, seed 2). The check below is what the
-// threshold rule delivers: clearly less than the others, between 0.1 and
-// 0.2 of them. The 0.1 +-10% needs strict (push-out) dropping.
+// Every sender here ends up losing packets in 12% of its epochs (+0.049
+// and -0.357 in log rate), whatever the drop rule, so the split is set by
+// how often the small customer is told when it ranks below the others.
+// Push-out (the rule before per-rank thresholds) gave 0.10; thresholds
+// alone 0.17 (the small customer 25 classes, 0.6x, below the others and
+// still told in only 12% of its epochs); with the refusal barrier 0.098
+// (seed 2; seeds 3-6: 0.099, 0.099, 0.098, 0.099). Equal limits: within
+// 1.8% of the mean at 0.905 of the link (seed 1; seeds 2-5: 1.9%, 2.4%,
+// 0.5%, 1.8% — the thresholds alone: 1.7%, 2.0%, 2.4%, 1.7%, 3.5%, so 2% is
+// at this run's noise). TestShareSweep varies the barrier's parameters.
 func TestWhitepaperShares(t *testing.T) {
 	// Limit in priority-bytes per tick, well below what a customer offers at
 	// its fair share (10000 * 2 bytes/cycle * 256 = 5.1M), so it binds.
@@ -163,8 +166,8 @@ func TestWhitepaperShares(t *testing.T) {
 		r := runSystem(t, []uint64{L, L, L, L / 10}, 400_000_000, 2)
 		others := (r.passed[0] + r.passed[1] + r.passed[2]) / 3
 		ratio := r.passed[3] / others
-		if ratio < 0.09 || ratio > 0.2 {
-			t.Errorf("customer with a tenth of the limit passes %.4f of what the others pass (%.4f vs %.4f), want 0.1 to 0.2",
+		if ratio < 0.09 || ratio > 0.11 {
+			t.Errorf("customer with a tenth of the limit passes %.4f of what the others pass (%.4f vs %.4f), want 0.09 to 0.11",
 				ratio, r.passed[3], others)
 		}
 		t.Logf("shares %.4f, ratio %.4f", r.passed, ratio)
