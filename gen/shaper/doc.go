@@ -2,7 +2,8 @@
 // one egress port: the per-lease guaranteed token buckets, the admission
 // decision (Guaranteed / Excess / Dropped with its cause) and the output
 // queue's departures, bit-exact and cycle-exact with model/shaper, including
-// its drop rule (per-rank admission thresholds, see model/shaper).
+// its drop rule (per-rank admission thresholds and the refusal barrier, see
+// model/shaper).
 // testbenches/shaper holds it to the model on all three engines.
 //
 // # Ports
@@ -56,6 +57,24 @@
 // priority class (a priority encoder and a shift, model.Class), subtracted
 // from the top class and shifted by PaidShift, or by FreeShift plus
 // FreeBase for lease 0. No descriptor is ever removed except at the head.
+//
+// The refusal barrier (model.Port.Barrier) costs a BarrierBits register,
+// one shot bit per lease and a free-running ShotWindowLog-bit cycle counter
+// (barrier_tick, the model cycle modulo the shot window; both time scales
+// are powers of two, so its low bits give both carries). The barrier
+// register holds the barrier as of the start of the current cycle, decay
+// included, so the decision compares it directly: the input stage computes
+// rank+1 and rank+1+BarrierMargin of the arriving packet (rank = paid bit :
+// class), the decision refuses an excess packet also when rank+1+margin <
+// barrier, its lease's shot bit (picked by the arrival's one-hot) is clear
+// and backlog + len > Floor (the floor compare the threshold rule already
+// has). After the decision, an excess refusal raises the register to
+// max(barrier, rank+1) and sets its lease's shot bit; then, when the next
+// cycle starts a decay period (the counter's low BarrierDecayLog bits all
+// ones) the register is decremented unless 0, and when it starts a shot
+// window (all counter bits ones) every shot bit is cleared. At ref4 that is
+// 7 + 8 + 18 flip-flops and a few dozen LUTs; the rank compare and the
+// shot pick run beside the threshold compare, off the deficit paths.
 //
 // Every paid lease keeps its bucket as a deficit register D = (burst << F) -
 // tokens (UQ.F bytes), updated each cycle so that tokens follow

@@ -146,14 +146,16 @@ func classOf(p hdl.Value, mbits uint, cb int) hdl.Value {
 	return hdl.Priority(hdl.ZExt(hdl.Slice(p, m, 0), cb), arms...)
 }
 
-// depthOf is model.Format.Depth of the arriving packet's rank, DepthBits wide.
-func depthOf(c Config, lay Layout, lease, prio hdl.Value) hdl.Value {
-	cb := bits.Len(uint(lay.Classes - 1))
-	down := hdl.Sub(hdl.Const(uint64(lay.Classes-1), cb), classOf(prio, c.ClassMantissaBits, cb))
+// depthOf is model.Format.Depth of the arriving packet's rank, DepthBits
+// wide, from its tier (freeLease: the packet is the free lease's) and
+// priority class.
+func depthOf(lay Layout, freeLease, class hdl.Value) hdl.Value {
+	cb := class.Width()
+	down := hdl.Sub(hdl.Const(uint64(lay.Classes-1), cb), class)
 	DB := int(lay.DepthBits)
 	paid := hdl.Shl(hdl.ZExt(down, DB), int(lay.PaidShift))
 	free := hdl.Add(hdl.Const(uint64(lay.FreeBase), DB), hdl.Shl(hdl.ZExt(down, DB), int(lay.FreeShift)))
-	return hdl.Mux(hdl.Eq(lease, hdl.Const(0, lease.Width())), free, paid)
+	return hdl.Mux(freeLease, free, paid)
 }
 
 // New builds one egress port's shaper. See the package comment.
@@ -208,7 +210,19 @@ func New(c Config) (*hdl.Module, error) {
 	}
 	arrOH := stage("s_arr_onehot", hdl.Concat(ohBits...))
 	DB := int(lay.DepthBits)
-	arrX := stage("s_arr_x", hdl.AddW(hdl.ZExt(pinBytes, DB), depthOf(c, lay, pinLease, pinPrio), DB+1))
+	cb := bits.Len(uint(lay.Classes - 1))
+	pinClass := classOf(pinPrio, c.ClassMantissaBits, cb)
+	pinFree := hdl.Eq(pinLease, hdl.Const(0, LB))
+	arrX := stage("s_arr_x", hdl.AddW(hdl.ZExt(pinBytes, DB), depthOf(lay, pinFree, pinClass), DB+1))
+	// The barrier's operands of the arriving packet: rank+1 (what a refusal
+	// raises the barrier to) and rank+1+BarrierMargin (the barrier must
+	// exceed it for the barrier's shot), BarrierBits+1 wide so neither
+	// wraps. rank = paid bit : class.
+	BRB := int(lay.BarrierBits)
+	pinRank := hdl.Concat(hdl.Not(pinFree), pinClass)
+	pinRank1 := hdl.AddW(hdl.ZExt(pinRank, BRB+1), hdl.Const(1, BRB+1), BRB+1)
+	arrRank1 := stage("s_arr_rank1", pinRank1)
+	arrRankM := stage("s_arr_rankm", hdl.Add(pinRank1, hdl.Const(uint64(lay.BarrierMargin), BRB+1)))
 
 	// Lease configuration and buckets. Lease 0, the free lease, has no
 	// registers: its rate, burst and tokens are constant 0 and cannot be
@@ -287,11 +301,33 @@ func New(c Config) (*hdl.Module, error) {
 	// Floor <= E). n + Depth was computed in the input stage.
 	x := arrX
 	sumW := max(BLB, DB+1) + 1
+	aboveFloor := hdl.Gt(blN, hdl.Const(uint64(c.MaxPacketBytes), BLB+1))
 	fits := hdl.Or(
 		hdl.Le(hdl.AddW(hdl.ZExt(backlog, sumW), hdl.ZExt(x, sumW), sumW), hdl.ZExt(excessLimit, sumW)),
-		hdl.Le(blN, hdl.Const(uint64(c.MaxPacketBytes), BLB+1)))
+		hdl.Not(aboveFloor))
+	// The refusal barrier (model.Port.Barrier): barrier is its value at the
+	// start of this cycle (this cycle's decay applied), shot the leases
+	// whose shot is spent in this window (cleared at its start). The
+	// barrier's shot refuses an excess packet above the floor when
+	// rank+1+BarrierMargin < barrier and its lease's shot is left.
+	barrier := m.Reg("barrier", BRB)
+	shot := m.Reg("barrier_shot", L)
+	tick := m.Reg("barrier_tick", int(lay.ShotWindowLog)) // model cycle mod 2^ShotWindowLog
+	tick.Next(hdl.Add(tick, hdl.Const(1, int(lay.ShotWindowLog))))
+	shotSpent := hdl.OrR(hdl.And(shot, arrOH))
+	barShot := hdl.And(hdl.Lt(arrRankM, hdl.ZExt(barrier, BRB+1)), hdl.Not(shotSpent), aboveFloor)
 	admitG := hdl.And(arrValid, green, hdl.Not(overflow))
-	admitE := hdl.And(arrValid, hdl.Not(green), fits)
+	admitE := hdl.And(arrValid, hdl.Not(green), fits, hdl.Not(barShot))
+	// An excess refusal raises the barrier to rank+1 and spends the shot;
+	// then the next cycle's decay (entering a multiple of 2^BarrierDecayLog)
+	// and window start (a multiple of 2^ShotWindowLog) apply.
+	refE := hdl.And(arrValid, hdl.Not(green), hdl.Not(admitE))
+	raise := hdl.And(refE, hdl.Gt(arrRank1, hdl.ZExt(barrier, BRB+1)))
+	barMax := hdl.Mux(raise, hdl.Slice(arrRank1, BRB-1, 0), barrier)
+	decay := hdl.And(hdl.AndR(hdl.Slice(tick, int(lay.BarrierDecayLog)-1, 0)), hdl.OrR(barMax))
+	barrier.Next(hdl.Sub(barMax, hdl.ZExt(decay, BRB)))
+	shot.Next(hdl.Mux(hdl.AndR(tick), hdl.Const(0, L),
+		hdl.Or(shot, hdl.Mux(refE, arrOH, hdl.Const(0, L)))))
 	adm := hdl.Or(admitG, admitE)
 	verdict := hdl.Priority(hdl.Const(CodeDropped, 2),
 		hdl.When(admitG, hdl.Const(CodeGuaranteed, 2)),

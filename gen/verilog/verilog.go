@@ -297,7 +297,14 @@ func (e *emitter) decls() {
 		}
 	}
 	for _, m := range n.Mems {
-		fmt.Fprintf(b, "    reg  %s%s [0:%d];\n", rng(m.Width), m.Name, m.Depth-1)
+		// no_rw_check tells Yosys that read-during-write on read-first
+		// ports is don't-care (hdl.MemNoRWCheck), so block RAM needs no
+		// bypass; simulators ignore the attribute.
+		attr := ""
+		if m.NoRWCheck {
+			attr = "(* no_rw_check *) "
+		}
+		fmt.Fprintf(b, "    %sreg  %s%s [0:%d];\n", attr, rng(m.Width), m.Name, m.Depth-1)
 	}
 }
 

@@ -2,6 +2,7 @@ package verilog_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,5 +151,88 @@ func TestEmitReportsBuildErrors(t *testing.T) {
 	}
 	if b.Len() != 0 {
 		t.Error("partial output written for a broken module")
+	}
+}
+
+// noRWModule is a 256×16 RAM with one write port and one read-first
+// synchronous port: the shape that maps to one iCE40 block RAM.
+func noRWModule(opts ...hdl.MemOption) *hdl.Module {
+	m := hdl.NewModule("rdw")
+	ram := m.Memory("ram", 16, 256, opts...)
+	ram.Write(m.Input("we", 1), m.Input("wa", 8), m.Input("wd", 16))
+	m.Output("q", 16).Drive(ram.ReadSync(m.Input("ra", 8)))
+	rom := m.Memory("rom", 4, 2, hdl.MemInit(3, 5))
+	m.Output("r", 4).Drive(rom.ReadComb(m.Input("ro", 1)))
+	return m
+}
+
+// TestNoRWCheckAttribute checks that (* no_rw_check *) is emitted exactly
+// for the memories built with hdl.MemNoRWCheck.
+func TestNoRWCheckAttribute(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []hdl.MemOption
+		want int
+	}{
+		{"default", nil, 0},
+		{"nil option", []hdl.MemOption{nil}, 0},
+		{"no_rw_check", []hdl.MemOption{hdl.MemNoRWCheck()}, 1},
+	} {
+		var b bytes.Buffer
+		if err := verilog.Emit(&b, noRWModule(tc.opts...), verilog.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		s := b.String()
+		if got := strings.Count(s, "no_rw_check"); got != tc.want {
+			t.Errorf("%s: no_rw_check appears %d times, want %d", tc.name, got, tc.want)
+		}
+		if tc.want > 0 && !strings.Contains(s, "(* no_rw_check *) reg  [15:0] ram [0:255];") {
+			t.Errorf("%s: attribute not on the ram declaration:\n%s", tc.name, s)
+		}
+	}
+}
+
+// TestNoRWCheckDropsBypass synthesises the RAM for iCE40 with and without
+// the option: both must use one SB_RAM40_4K, and the option must remove the
+// read-first bypass (at least a data-width register's worth of flip-flops).
+func TestNoRWCheckDropsBypass(t *testing.T) {
+	yosys := tooltest.Require(t, "yosys")
+	ffs := map[bool]int{}
+	for _, norw := range []bool{false, true} {
+		var opts []hdl.MemOption
+		if norw {
+			opts = append(opts, hdl.MemNoRWCheck())
+		}
+		d, err := noRWModule(opts...).Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		files := writeFiles(t, d, dir)
+		run(t, dir, yosys, "-q", "-p", "read_verilog "+strings.Join(files, " ")+"; synth_ice40 -top rdw; tee -q -o stat.txt stat")
+		stat, err := os.ReadFile(filepath.Join(dir, "stat.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells := map[string]int{}
+		for _, line := range strings.Split(string(stat), "\n") {
+			var name string
+			var n int
+			if _, err := fmt.Sscanf(strings.TrimSpace(line), "%s %d", &name, &n); err == nil && strings.HasPrefix(name, "SB_") {
+				cells[name] = n
+			}
+		}
+		if cells["SB_RAM40_4K"] != 1 {
+			t.Fatalf("norw=%v: %d SB_RAM40_4K, want 1\n%s", norw, cells["SB_RAM40_4K"], stat)
+		}
+		for name, n := range cells {
+			if strings.HasPrefix(name, "SB_DFF") {
+				ffs[norw] += n
+			}
+		}
+	}
+	t.Logf("flip-flops: read-first %d, no_rw_check %d", ffs[false], ffs[true])
+	if ffs[false]-ffs[true] < 16 {
+		t.Errorf("no_rw_check saved %d flip-flops (%d -> %d), want >= 16", ffs[false]-ffs[true], ffs[false], ffs[true])
 	}
 }
