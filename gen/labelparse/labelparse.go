@@ -362,7 +362,7 @@ func New(cfg Config) (*hdl.Module, error) {
 		}
 		return hdl.Case(f1, hdl.Const(0, 1), arms...)
 	}
-	romWord := func(w int, f func(e ingressROM) uint64) hdl.Value {
+	romWord := func(addr hdl.Value, w int, f func(e ingressROM) uint64) hdl.Value {
 		var arms []hdl.Arm
 		for n, e := range rom {
 			if v := f(e); v != 0 {
@@ -372,26 +372,23 @@ func New(cfg Config) (*hdl.Module, error) {
 		if len(arms) == 0 {
 			return hdl.Const(0, w)
 		}
-		return hdl.Case(f1, hdl.Const(0, w), arms...)
+		return hdl.Case(addr, hdl.Const(0, w), arms...)
 	}
 	inBad := romBit(func(e ingressROM) bool { return e.bad })
 	sf := make([]hdl.Value, K)
 	okK := make([]hdl.Value, K)
-	retTop := make([]hdl.Value, K) // return director of form k, bit-reversed into the top size_k bits
 	for k := range s {
 		sf[k] = romBit(func(e ingressROM) bool { return !e.bad && e.form == k })
 		okK[k] = romBit(func(e ingressROM) bool { return e.ok[k] })
-		retTop[k] = romWord(size[k], func(e ingressROM) uint64 {
-			return bits.Reverse64(e.ret[k]) >> (64 - size[k])
-		})
 	}
 
-	// labelShift + each form's width, ahead of knowing which form the
-	// hop uses, so stage 3 only selects (bit 6 is the overflow).
+	// Whether labelShift + each form's width passes 63, ahead of knowing
+	// which form the hop uses, so stage 3 only selects. The sums
+	// themselves are made in stage 5, from the header that travels on.
 	shift1 := hdl.Slice(h1, shiftLo+5, shiftLo)
-	sums := make([]hdl.Value, K)
+	ovfK := make([]hdl.Value, K)
 	for k := range s {
-		sums[k] = hdl.AddW(shift1, hdl.Const(uint64(size[k]), 6), 7)
+		ovfK[k] = hdl.Ge(shift1, hdl.Const(uint64(64-size[k]), 6))
 	}
 	reg := func(name string, v hdl.Value) *hdl.Signal {
 		r := m.Reg(name, v.Width(), hdl.NoReset())
@@ -418,8 +415,7 @@ func New(cfg Config) (*hdl.Module, error) {
 	ok2 := regs("s2_ok", okK)
 	tso2 := regs("s2_toselfok", toSelfOK)
 	fso2 := regs("s2_fromselfok", fromSelfOK)
-	ret2 := regs("s2_ret", retTop)
-	sum2 := regs("s2_sum", sums)
+	ovf2 := regs("s2_ovf", ovfK)
 
 	// Stage 3: width rules, shift, table read.
 	destIs1 := hdl.Eq(dest2, hdl.Const(1, dw))
@@ -457,26 +453,15 @@ func New(cfg Config) (*hdl.Module, error) {
 	// same multiplexer that picks it or the unchanged header (code 0), so
 	// one header, not an old and a new one, goes down the pipeline.
 	cb := bits.Len(uint(K))
-	maxSize := 0
-	for k := range s {
-		maxSize = max(maxSize, size[k])
-	}
 	var code hdl.Value = hdl.Const(0, cb)
-	var retSel hdl.Value = hdl.Const(0, maxSize) // return director, top-aligned: bit maxSize-1 is label bit 63
-	var sum hdl.Value = hdl.Const(0, 7)
+	var overflow hdl.Value = hdl.Const(0, 1)
 	var retOK hdl.Value = hdl.Const(0, 1)
 	for k := range s {
 		of := hdl.Mux(useSrc, sf2[k], df2[k])
 		code = hdl.Or(code, hdl.And(hdl.Repl(of, cb), hdl.Const(uint64(k+1), cb)))
-		ret := ret2[k]
-		if size[k] < maxSize {
-			ret = hdl.Concat(ret, hdl.Const(0, maxSize-size[k]))
-		}
-		retSel = hdl.Or(retSel, hdl.And(hdl.Repl(of, maxSize), ret))
-		sum = hdl.Or(sum, hdl.And(hdl.Repl(of, 7), sum2[k]))
+		overflow = hdl.Or(overflow, hdl.And(of, ovf2[k]))
 		retOK = hdl.Or(retOK, hdl.And(of, ok2[k]))
 	}
-	overflow := hdl.Bit(sum, 6)
 
 	tbl := m.Memory("tbl", ew, cfg.Interfaces)
 	tbl.Write(tblWe, tblAddr, tblData)
@@ -487,8 +472,6 @@ func New(cfg Config) (*hdl.Module, error) {
 	v3.Next(v2)
 	h3 := reg("s3_hdr", h2)
 	code3 := reg("s3_code", code)
-	ret3 := reg("s3_ret", retSel)
-	sum3 := reg("s3_shift", hdl.Slice(sum, 5, 0))
 	f3 := reg("s3_from", f2)
 	to3 := reg("s3_to", hdl.Slice(dest2, aw-1, 0))
 	errA3 := reg("s3_erra", errA)
@@ -512,8 +495,6 @@ func New(cfg Config) (*hdl.Module, error) {
 	tag4 := reg("s4_tag", hdl.Slice(egr, pb+tb-1, pb))
 	h4 := reg("s4_hdr", h3)
 	code4 := reg("s4_code", code3)
-	ret4 := reg("s4_ret", ret3)
-	sum4 := reg("s4_shift", sum3)
 	f4 := reg("s4_from", f3)
 	to4 := reg("s4_to", to3)
 	errA4 := reg("s4_erra", errA3)
@@ -540,14 +521,20 @@ func New(cfg Config) (*hdl.Module, error) {
 	// the hop through form k (return director in the top size_k bits, the
 	// label shifted down by size_k, labelShift + size_k), picked by a
 	// binary code so each bit is a 4:1 multiplexer (two LUT4s) for v358.
+	// The return director comes from the ingress ROM on s4_from and the
+	// new labelShift from an adder per form: both in parallel with the
+	// forward decision, and neither costs pipeline registers.
 	sel := m.Wire("hdr_sel", cb)
 	sel.Drive(hdl.And(hdl.Repl(fwd, cb), code4))
 	lbl4 := hdl.Slice(h4, HeaderBits-1, labelLo)
 	shift4 := hdl.Slice(h4, shiftLo+5, shiftLo)
 	cands := []hdl.Value{hdl.Concat(lbl4, shift4)}
 	for k := range s {
-		top := hdl.Slice(ret4, maxSize-1, maxSize-size[k])
-		cands = append(cands, hdl.Concat(top, hdl.Slice(lbl4, 63, size[k]), sum4))
+		top := romWord(f4, size[k], func(e ingressROM) uint64 {
+			return bits.Reverse64(e.ret[k]) >> (64 - size[k]) // bit-reversed into the top size_k bits
+		})
+		sum := hdl.Add(shift4, hdl.Const(uint64(size[k]), 6)) // no overflow when forwarded
+		cands = append(cands, hdl.Concat(top, hdl.Slice(lbl4, 63, size[k]), sum))
 	}
 	picked := muxTree(sel, cands)
 	newHdr := hdl.Concat(hdl.Slice(picked, 69, 6), hdl.Slice(h4, labelLo-1, shiftLo+6), hdl.Slice(picked, 5, 0), hdl.Slice(h4, shiftLo-1, 0))
