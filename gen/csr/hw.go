@@ -70,12 +70,54 @@ func (b *Block) storage() storage {
 type hwLayout struct {
 	shadowBase map[*Block]int // row of element 0, word 0 in the shadow RAM
 	shadowRows int
-	shadowW    int            // bits per shadow row: the widest configuration word
-	maxWords   int            // words of the widest shadow block (the strobe's read-back length)
-	rowBase    map[*Block]int // counter RAM row of element 0, counter 0
-	cntStride  map[*Block]int // rows per element (counters rounded up to a power of two)
-	counterRow int            // counter RAM rows
-	sels       []eventSel     // ev<k>_sel codes, in map order
+	shadowW    int               // bits per shadow row: the widest configuration word
+	maxWords   int               // words of the widest shadow block (the strobe's read-back length)
+	rowBase    map[*Block]int    // counter RAM row of element 0, counter 0 (of the host for a guest)
+	cntStride  map[*Block]int    // counter slots per element (counters rounded up to a power of two)
+	guest      map[*Block]*Block // a block kept in the unused slots of another (its host)
+	counterRow int               // counter RAM rows
+	sels       []eventSel        // ev<k>_sel codes, in map order
+}
+
+// holes is the number of unused counter slots at the top of each element
+// of a counter block placed on its own: the padding of its counter count to
+// a power of two. It is 0 unless that number is itself a power of two, so a
+// guest's slots are found with bit slices.
+func (l *hwLayout) holes(b *Block) int {
+	h := l.cntStride[b] - len(b.Fields)
+	if h <= 0 || h&(h-1) != 0 {
+		return 0
+	}
+	return h
+}
+
+// counterRow is the counter RAM row of counter ctr (log2(cntStride[b])
+// bits, or any 1-bit value when the stride is 1) of element elem of b. A
+// block placed on its own keeps element e, counter c at
+// rowBase + e*cntStride + c. A guest (a block too small to earn its own
+// power-of-two region) numbers its counters t = e*cntStride + c and keeps
+// counter t in host element t/h, slot cntStride(host)-h + t%h, where h is
+// the host's holes: at ref4 the port block's 8 counters sit in slot 7 of
+// stats elements 0..7, so 256 rows (4 block RAMs) hold 264 counters
+// instead of 512 rows (8).
+func (l *hwLayout) counterRowOf(b *Block, elem, ctr hdl.Value) hdl.Value {
+	rb := bitlen(l.counterRow)
+	cs := l.cntStride[b]
+	t := fit(elem, max(1, bitlen(b.Count)))
+	if cs > 1 {
+		t = hdl.Concat(t, fit(ctr, log2(cs)))
+	}
+	host, ok := l.guest[b]
+	if !ok {
+		return hdl.Or(hdl.Const(uint64(l.rowBase[b]), rb), fit(t, rb))
+	}
+	hcs, h := l.cntStride[host], l.holes(host)
+	he := slice(t, t.Width()-1, log2(h)) // host element
+	row := hdl.Or(hdl.Const(uint64(l.rowBase[host]+hcs-h), rb), fit(hdl.Shl(fit(he, rb), log2(hcs)), rb))
+	if h > 1 {
+		row = hdl.Or(row, fit(hdl.Slice(t, log2(h)-1, 0), rb))
+	}
+	return row
 }
 
 // eventSel is one ev<k>_sel code: a pair of counters of a block (pair p
@@ -131,10 +173,29 @@ func (m *Map) hwLayout() hwLayout {
 	for _, b := range cnt {
 		l.cntStride[b] = pow2(len(b.Fields))
 	}
+	// Counter regions largest first (so each base is aligned to its size);
+	// a block that fits the unused slots of a block already placed goes
+	// there instead of taking a region of its own (counterRowOf).
+	l.guest = map[*Block]*Block{}
 	slices.SortStableFunc(cnt, bySpan(func(b *Block) int { return pow2(b.Count * l.cntStride[b]) }))
+	var hosts []*Block
 	for _, b := range cnt {
+		need := (b.Count-1)*l.cntStride[b] + len(b.Fields) // counter numbers t used
+		placed := false
+		for i, h := range hosts {
+			if hh := l.holes(h); hh > 0 && need <= h.Count*hh {
+				l.guest[b] = h
+				hosts = slices.Delete(hosts, i, i+1) // one guest per host
+				placed = true
+				break
+			}
+		}
+		if placed {
+			continue
+		}
 		l.rowBase[b] = l.counterRow
 		l.counterRow += pow2(b.Count * l.cntStride[b])
+		hosts = append(hosts, b)
 	}
 	for _, b := range m.Blocks {
 		if b.storage() == inCounters {
@@ -147,13 +208,14 @@ func (m *Map) hwLayout() hwLayout {
 }
 
 // EventSources is the number of counter event ports ev<k>_*: Config's
-// EventSources, or one per ingress and one per egress of every port and
-// the CPU port, 2*(Ports+1).
+// EventSources, or one per ingress of every port and the CPU port and one
+// per egress of every physical port, 2*Ports+1 (the CPU port's egress has
+// no lease, so nothing to count).
 func (m *Map) EventSources() int {
 	if m.Config.EventSources > 0 {
 		return m.Config.EventSources
 	}
-	return 2 * (m.Config.Ports + 1)
+	return 2*m.Config.Ports + 1
 }
 
 // EventSelBits and EventElemBits are the widths of ev<k>_sel and
@@ -469,26 +531,21 @@ func (m *Map) Module() (*hdl.Module, error) {
 			// Word w of an element: bit 0 the high half, the rest the
 			// counter.
 			cs := l.cntStride[b]
-			r := k(l.rowBase[b], rb)
-			if d.offBits > d.strBits {
-				r = hdl.Or(r, fit(hdl.Shl(fit(d.elem, rb), log2(cs)), rb))
-			}
-			if cs > 1 {
-				r = hdl.Or(r, fit(slice(reqAddr, log2(cs), 1), rb))
-			}
-			busRowArms = append(busRowArms, hdl.When(d.hit, r))
+			busRowArms = append(busRowArms, hdl.When(d.hit, l.counterRowOf(b, d.elem, slice(reqAddr, log2(cs), 1))))
 		}
 		busRow := mod.Wire("cnt_bus_row", rb)
 		busRow.Drive(hdl.Priority(k(0, rb), busRowArms...))
 
-		// Event buffers: one entry per source, served by a pointer that
-		// visits one source per cycle (it waits on a source while the
-		// counter RAM is busy with a bus read or the event's second
-		// counter).
+		// Event ports are valid/ready with no buffer in the decoder: a
+		// pointer visits one source per cycle and stays on a valid one
+		// until its event is taken (ev<k>_ready, in the cycle of its last
+		// operation); the source holds the event meanwhile. The datapath
+		// already queues its events (gen/device), so a second copy here
+		// would only cost flip-flops and a wider multiplexer.
 		pb := bitlen(E)
 		ptr := mod.Reg("ev_ptr", pb)
 		pay := 1 + SB + EB + 1 + EventIncBits
-		var bufs []hdl.Value
+		var srcs []hdl.Value
 		pop := mod.Wire("ev_pop", 1)
 		for s := 0; s < E; s++ {
 			n := fmt.Sprintf("ev%d_", s)
@@ -497,39 +554,40 @@ func (m *Map) Module() (*hdl.Module, error) {
 			el := mod.Input(n+"elem", EB)
 			i0 := mod.Input(n+"inc0", 1)
 			i1 := mod.Input(n+"inc1", EventIncBits)
-			full := mod.Reg(fmt.Sprintf("evb%d_full", s), 1)
-			data := mod.Reg(fmt.Sprintf("evb%d_data", s), pay-1, hdl.NoReset())
-			popS := hdl.And(pop, hdl.Eq(ptr, k(s, pb)))
-			ready := hdl.Or(hdl.Not(full), popS)
-			load := hdl.And(v, ready)
-			full.Next(hdl.Or(load, hdl.And(full, hdl.Not(popS))))
-			data.NextIf(load, hdl.Concat(sel, el, i0, i1))
-			mod.Output(n+"ready", 1).Drive(ready)
-			bufs = append(bufs, hdl.Concat(full, data))
+			mod.Output(n+"ready", 1).Drive(hdl.And(pop, hdl.Eq(ptr, k(s, pb))))
+			srcs = append(srcs, hdl.Concat(v, sel, el, i0, i1))
 		}
 		cur := mod.Wire("ev_cur", pay)
-		cur.Drive(muxTree(ptr, bufs, pay))
+		cur.Drive(muxTree(ptr, srcs, pay))
 		curV := hdl.Bit(cur, pay-1)
 		curSel := hdl.Slice(cur, pay-2, pay-1-SB)
 		curElem := hdl.Slice(cur, pay-2-SB, pay-1-SB-EB)
 		curI0 := hdl.Slice(cur, EventIncBits, EventIncBits)
 		curI1 := hdl.Slice(cur, EventIncBits-1, 0)
-		var evArms []hdl.Arm
-		var okArms []hdl.Arm
+		second := mod.Reg("ev_second", 1)
+		opB := hdl.Or(second, hdl.Not(curI0)) // the next operation is the pair's second counter
+		var evArms, okArms, okBArms []hdl.Arm
 		for s, es := range l.sels {
 			cs := l.cntStride[es.b]
-			r := hdl.Or(k(l.rowBase[es.b]+2*es.pair, rb), fit(hdl.Shl(fit(curElem, rb), log2(cs)), rb))
-			evArms = append(evArms, hdl.When(k(s, SB), r))
+			ctr := hdl.Or(k(2*es.pair, max(1, log2(cs))), fit(opB, max(1, log2(cs))))
+			evArms = append(evArms, hdl.When(k(s, SB), l.counterRowOf(es.b, curElem, ctr)))
 			okArms = append(okArms, hdl.When(k(s, SB), below(curElem, es.b.Count)))
+			if 2*es.pair+1 < len(es.b.Fields) {
+				okBArms = append(okBArms, hdl.When(k(s, SB), below(curElem, es.b.Count)))
+			}
 		}
-		evRow := mod.Wire("ev_row", rb) // the pair's first counter
+		evRow := mod.Wire("ev_row", rb) // the pair's counter the next operation adds to
 		evRow.Drive(hdl.Case(curSel, k(0, rb), evArms...))
 		evOK := mod.Wire("ev_ok", 1) // events naming no counter are dropped
 		evOK.Drive(hdl.Case(curSel, nil1, okArms...))
+		evOKB := mod.Wire("ev_ok_b", 1) // the pair has a second counter
+		evOKB.Drive(hdl.Case(curSel, nil1, okBArms...))
 
 		// The event at the pointer takes one or two operations: the first
 		// counter (when inc0 is 1), then the second (when inc1 is not 0).
-		second := mod.Reg("ev_second", 1)
+		// ev_row picks the counter from ev_second and inc0 (opB above),
+		// not from the later doB, to keep the path to the RAM address
+		// short.
 		i1nz := hdl.OrR(curI1)
 		busPend := mod.Wire("cnt_bus_pend", 1)
 		issued := mod.Reg("cnt_issued", 1)
@@ -540,13 +598,13 @@ func (m *Map) Module() (*hdl.Module, error) {
 		pop.Drive(hdl.And(serve, hdl.Not(hdl.And(doA, i1nz))))
 		doB := hdl.And(serve, hdl.Not(doA), i1nz)
 		second.Next(hdl.Mux(serve, hdl.And(doA, i1nz), second))
-		issueEv := hdl.And(hdl.Or(doA, doB), evOK)
+		issueEv := hdl.Or(hdl.And(doA, evOK), hdl.And(doB, evOKB))
 		issueBus := busPend
 		last := k(E-1, pb)
 		ptr.Next(hdl.Mux(hdl.Or(hdl.Not(curV), pop), hdl.Mux(hdl.Eq(ptr, last), k(0, pb), hdl.Add(ptr, k(1, pb))), ptr))
 
 		cand := mod.Wire("cnt_row", rb)
-		cand.Drive(hdl.Mux(busPend, busRow, hdl.Or(evRow, fit(doB, rb))))
+		cand.Drive(hdl.Mux(busPend, busRow, evRow))
 		s1v := mod.Reg("cnt_s1_valid", 1)
 		s1bus := mod.Reg("cnt_s1_bus", 1)
 		s1row := mod.Reg("cnt_s1_row", rb, hdl.NoReset())
