@@ -42,6 +42,9 @@ const (
 	hcIssue  = hdrWords + 1
 )
 
+// jdb is the width of a verdict's destination: a port or the drop code.
+func jdb(w widths) int { return bits.Len(uint(w.N)) }
+
 func hcDecide() int { return hcIssue + max(meter.IngressLatency, labelparse.Latency) + 1 }
 
 // Core generates the device's datapath without the management bus: the
@@ -89,10 +92,9 @@ func Core(c Config) (*hdl.Module, error) {
 		hdl.P("p", c.Ports), hdl.P("l", c.Leases), hdl.P("s", schemeName(c)), hdl.P("mp", w.MaxPkt),
 		hdl.P("buf", c.Shaper.BufferBytes), hdl.P("vr", c.VRBits), hdl.P("h", hdl.ParamHash(hdl.P("meter", fmt.Sprint(c.Meter)), hdl.P("shaper", fmt.Sprint(c.Shaper)))))
 	P, N := c.Ports, w.N
-	JDB := bits.Len(uint(N)) // destination incl. the drop code
+	JDB := jdb(w)
 	SB := int(mf.SampleBits)
 	RateB, BurstB := int(lay.RateBits), int(lay.BacklogBits)
-	WB := w.OB - 1 // word offset inside a slot
 
 	// ---- configuration write ports ----
 	ifWe := m.Input("if_we", 1)
@@ -145,114 +147,37 @@ func Core(c Config) (*hdl.Module, error) {
 
 	// ---- ingress ports: receive into two slots, store-and-forward ----
 	type inPort struct {
-		req, elig   hdl.Value
-		phase       *hdl.Signal
-		plen        hdl.Value // length of the frame in rslot
-		jdest       *hdl.Signal
-		jreason     *hdl.Signal
-		rdata       hdl.Value // slot read port (16 bits, one cycle after its address)
-		rv, rl      *hdl.Signal
-		rxWrite     hdl.Value
-		transfering *hdl.Signal
+		inst                  *hdl.Instance
+		req, plen, rdata, rxW hdl.Value
+		idle, jdest, jreason  hdl.Value
+		rv, rl                hdl.Value
+	}
+	ingMod, err := ingressModule(c, w)
+	if err != nil {
+		return nil, err
 	}
 	ins := make([]*inPort, N)
 	var runt, over []hdl.Value
 	for i := 0; i < N; i++ {
-		ip := &inPort{}
-		ins[i] = ip
-		pre := fmt.Sprintf("p%d_", i)
-		rxValid := m.Input(link(w, i, "rx", "valid"), 1)
-		rxData := m.Input(link(w, i, "rx", "data"), 8)
-		rxLast := m.Input(link(w, i, "rx", "last"), 1)
-		wslot := m.Reg(pre+"wslot", 1)
-		rslot := m.Reg(pre+"rslot", 1)
-		full := m.Reg(pre+"full", 2)
-		wcnt := m.Reg(pre+"wcnt", w.BB+1)
-		hb := m.Reg(pre+"hb", 8)       // the byte at an even offset, waiting for its odd partner
-		phase := m.Reg(pre+"phase", 2) // 0 waiting for the header unit, 1 in it, 2 switching
-		plen := [2]*hdl.Signal{m.Reg(pre+"plen0", w.BB), m.Reg(pre+"plen1", w.BB)}
-		ip.phase = phase
-
-		fullW := hdl.Bit(hdl.ShrV(full, wslot), 0)
-		rxReady := hdl.Not(fullW)
-		m.Output(link(w, i, "rx", "ready"), 1).Drive(rxReady)
-		acc := m.Wire(pre+"rx_acc", 1)
-		acc.Drive(hdl.And(rxValid, rxReady))
-		endF := hdl.And(acc, rxLast)
-		// A frame is good with 13 .. MaxPkt bytes: wcnt (bytes before this
-		// one) in 12 .. MaxPkt-1.
-		good := hdl.And(hdl.Ge(wcnt, k(12, w.BB+1)), hdl.Lt(wcnt, k(uint64(w.MaxPkt), w.BB+1)))
-		gEnd := m.Wire(pre+"rx_good", 1)
-		gEnd.Drive(hdl.And(endF, good))
-		runt = append(runt, hdl.And(endF, hdl.Lt(wcnt, k(12, w.BB+1))))
-		over = append(over, hdl.And(endF, hdl.Ge(wcnt, k(uint64(w.MaxPkt), w.BB+1))))
-		sat := hdl.Eq(wcnt, k(uint64(w.MaxPkt+1), w.BB+1))
-		wcnt.NextIf(acc, hdl.Mux(rxLast, k(0, w.BB+1), hdl.Mux(sat, wcnt, inc(wcnt))))
-		wslot.NextIf(gEnd, hdl.Not(wslot))
-		odd := hdl.Bit(wcnt, 0)
-		hb.NextIf(hdl.And(acc, hdl.Not(odd)), rxData)
-
-		// The header unit's verdict, and the switch's completion.
-		res := hdl.And(hFinish, hdl.Eq(hPort, k(uint64(i), w.PB)))
-		resDrop := hdl.And(res, hdl.Eq(hDest, k(uint64(dropDest(w)), JDB)))
-		done := m.Wire(pre+"done", 1)
-		release := hdl.Or(done, resDrop)
-		for s := 0; s < 2; s++ {
-			set := hdl.And(gEnd, hdl.Eq(wslot, k(uint64(s), 1)))
-			plen[s].NextIf(set, hdl.Slice(inc(wcnt), w.BB-1, 0))
+		is := func(v hdl.Value) hdl.Value { return hdl.And(v, hdl.Eq(hPort, k(uint64(i), w.PB))) }
+		res := is(hFinish)
+		x := m.Instance(fmt.Sprintf("u_in%d", i), ingMod)
+		for _, sig := range []string{"valid", "data", "last"} {
+			n := link(w, i, "rx", sig)
+			x.Connect("rx_"+sig, m.Input(n, map[string]int{"valid": 1, "data": 8, "last": 1}[sig]))
 		}
-		setBits := hdl.Mux(gEnd, hdl.ShlV(k(1, 2), wslot), k(0, 2))
-		clrBits := hdl.Mux(release, hdl.ShlV(k(1, 2), rslot), k(0, 2))
-		full.Next(hdl.And(hdl.Or(full, setBits), hdl.Not(clrBits)))
-		rslot.NextIf(release, hdl.Not(rslot))
-
-		fullR := hdl.Bit(hdl.ShrV(full, rslot), 0)
-		ip.req = hdl.And(fullR, hdl.Eq(phase, k(0, 2)))
-		granted := hdl.And(grantValid, hdl.Eq(grantIdx, k(uint64(i), w.PB)))
-		phase.Next(hdl.Priority(phase,
-			hdl.When(release, k(0, 2)),
-			hdl.When(res, k(2, 2)),
-			hdl.When(granted, k(1, 2))))
-		ip.plen = hdl.Mux(rslot, plen[1], plen[0])
-		ip.jdest = m.Reg(pre+"jdest", JDB)
-		ip.jdest.NextIf(res, hDest)
-		ip.jreason = m.Reg(pre+"jreason", 8)
-		ip.jreason.NextIf(res, hReason)
-
-		// Sender: once the switch has granted the frame, one 16-bit word
-		// of the slot a cycle, words 0 .. (plen-1)/2, into the egress port.
-		snd := m.Reg(pre+"snd", 1)
-		rc := m.Reg(pre+"rc", WB)
-		ip.rv = m.Reg(pre+"rv", 1)
-		ip.rl = m.Reg(pre+"rl", 1)
-		ip.transfering = m.Reg(pre+"xfer", 1)
-		lastWord := hdl.Slice(hdl.Sub(ip.plen, k(1, w.BB)), w.BB-2, 1)
-		sndLast := hdl.And(snd, hdl.Eq(rc, lastWord))
-		start := hdl.And(swValid, hdl.Eq(swIdx, k(uint64(i), w.PB)))
-		snd.Next(hdl.Priority(snd, hdl.When(start, k(1, 1)), hdl.When(sndLast, k(0, 1))))
-		rc.Next(hdl.Mux(hdl.And(snd, hdl.Not(sndLast)), inc(rc), k(0, WB)))
-		ip.rv.Next(snd)
-		ip.rl.Next(sndLast)
-		done.Drive(hdl.And(ip.rv, ip.rl))
-		ip.transfering.Next(hdl.Priority(ip.transfering, hdl.When(start, k(1, 1)), hdl.When(done, k(0, 1))))
-
-		// The slot block RAM: two slots of MaxPkt bytes as 16-bit words
-		// {even byte, odd byte}. Its write port takes the received words
-		// (the odd byte with the held even one, or the even byte alone at
-		// the end of an odd-length frame) and, when the receiver leaves it
-		// free, the header unit's write-back; its read port serves the
-		// header unit in phase 1 and the sender in phase 2.
-		rxW := m.Wire(pre+"rx_write", 1)
-		rxW.Drive(hdl.And(acc, hdl.Lt(wcnt, k(uint64(w.MaxPkt), w.BB+1)), hdl.Or(odd, rxLast)))
-		ip.rxWrite = rxW
-		wbW := hdl.And(hWB, hdl.Eq(hPort, k(uint64(i), w.PB)), hdl.Not(rxW))
-		rxWord := hdl.Mux(odd, hdl.Concat(hb, rxData), hdl.Concat(rxData, k(0, 8)))
-		slot := m.Memory(pre+"slot", 16, w.MaxPkt)
-		slot.Write(hdl.Or(rxW, wbW),
-			hdl.Mux(rxW, hdl.Concat(wslot, hdl.Slice(wcnt, WB, 1)), hdl.Concat(rslot, hdl.ZExt(hWC, WB))),
-			hdl.Mux(rxW, rxWord, hWData))
-		raddr := hdl.Mux(hdl.Eq(phase, k(1, 2)), hdl.ZExt(hdl.Slice(hc, 2, 0), WB), rc)
-		ip.rdata = slot.ReadSync(hdl.Concat(rslot, raddr))
+		m.Output(link(w, i, "rx", "ready"), 1).Drive(x.Out("rx_ready"))
+		x.Connect("h_grant", hdl.And(grantValid, hdl.Eq(grantIdx, k(uint64(i), w.PB)))).
+			Connect("h_res", res).
+			Connect("h_drop", hdl.And(res, hdl.Eq(hDest, k(uint64(dropDest(w)), JDB)))).
+			Connect("h_dest", hDest).Connect("h_reason", hReason).
+			Connect("h_word", hdl.Slice(hc, 2, 0)).
+			Connect("wb_en", is(hWB)).Connect("wb_word", hWC).Connect("wb_data", hWData).
+			Connect("sw_start", hdl.And(swValid, hdl.Eq(swIdx, k(uint64(i), w.PB))))
+		ins[i] = &inPort{inst: x, req: x.Out("req"), plen: x.Out("plen"), rdata: x.Out("rdata"), rxW: x.Out("rx_write"),
+			idle: x.Out("idle"), jdest: x.Out("jdest"), jreason: x.Out("jreason"), rv: x.Out("rv"), rl: x.Out("rl")}
+		runt = append(runt, x.Out("ev_runt"))
+		over = append(over, x.Out("ev_oversize"))
 	}
 
 	// ---- header unit ----
@@ -272,7 +197,7 @@ func Core(c Config) (*hdl.Module, error) {
 	for i := 0; i < N; i++ {
 		rdArms = append(rdArms, hdl.When(k(uint64(i), w.PB), ins[i].rdata))
 		lArms = append(lArms, hdl.When(k(uint64(i), w.PB), ins[i].plen))
-		wArms = append(wArms, hdl.When(k(uint64(i), w.PB), ins[i].rxWrite))
+		wArms = append(wArms, hdl.When(k(uint64(i), w.PB), ins[i].rxW))
 	}
 	hRead := hdl.Case(hPort, k(0, 16), rdArms...)
 	// hs collects the words: bytes 0..12 (tag | switch header) and byte 13.
@@ -399,9 +324,7 @@ func Core(c Config) (*hdl.Module, error) {
 	var eligs []hdl.Value
 	for i := N - 1; i >= 0; i-- {
 		ip := ins[i]
-		ip.elig = hdl.And(hdl.Eq(ip.phase, k(2, 2)), hdl.Not(ip.transfering),
-			hdl.Bit(hdl.ShrV(outFree, hdl.Slice(ip.jdest, w.DB-1, 0)), 0))
-		eligs = append(eligs, ip.elig)
+		eligs = append(eligs, hdl.And(ip.idle, hdl.Bit(hdl.ShrV(outFree, hdl.Slice(ip.jdest, w.DB-1, 0)), 0)))
 	}
 	sw := m.Instance("u_sw", arbMod)
 	sw.Connect("req", hdl.Concat(eligs...)).Connect("en", sw.Out("grant_valid"))
@@ -423,165 +346,52 @@ func Core(c Config) (*hdl.Module, error) {
 	rvAll := hdl.Concat(rvs...)
 
 	// ---- egress ----
-	// Each port's ring is a block RAM of 16-bit words. A frame is a length
-	// word (its bytes) then its bytes two to a word, high byte first, so
-	// every frame starts on a word.
+	// Each egress port takes the word of its source input (the switch's
+	// per-output multiplexer) into its ring.
+	linkMod, err := egressModule(c, w, false, shMod, shPorts)
+	if err != nil {
+		return nil, err
+	}
+	cpuMod, err := egressModule(c, w, true, nil, nil)
+	if err != nil {
+		return nil, err
+	}
 	freeBits := make([]hdl.Value, N)
 	for q := 0; q < N; q++ {
-		cpuPort := q == P
 		pre := fmt.Sprintf("e%d_", q)
-		RWB := w.RB - 1 // ring word address bits
-		words := w.Ring / 2
-		maxWords := w.MaxPkt/2 + 1 // a maximum frame and its length word
-		if cpuPort {
-			RWB = w.CRB - 1
-			words = w.CPURing / 2
-			maxWords = (w.MaxPkt+1+1)/2 + 1
+		mod := linkMod
+		if q == P {
+			mod = cpuMod
 		}
-		busy := m.Reg(pre+"busy", 1)
-		src := m.Reg(pre+"src", w.PB)
-		olen := m.Reg(pre+"len", w.BB)
-		ofirst := m.Reg(pre+"first", 1)
-		wp := m.Reg(pre+"wp", RWB+1)
-		rp := m.Reg(pre+"rp", RWB+1)
-		start := m.Reg(pre+"start", RWB+1)
-		wait := m.Reg(pre+"wait", 1)
-		used := hdl.Sub(wp, rp)
-		room := hdl.Le(used, k(uint64(words-maxWords), RWB+1))
-		grant := hdl.And(swValid, hdl.Eq(swDest, k(uint64(q), w.DB)))
-		freeBits[q] = hdl.And(hdl.Not(busy), hdl.Not(wait), room)
-		busyEnd := m.Wire(pre+"end", 1)
-		busy.Next(hdl.Priority(busy, hdl.When(grant, k(1, 1)), hdl.When(busyEnd, k(0, 1))))
-		src.NextIf(grant, swIdx)
-		olen.NextIf(grant, swLen)
-		ofirst.Next(grant)
-		// The source's word this cycle.
+		e := m.Instance(fmt.Sprintf("u_eg%d", q), mod)
+		src := e.Out("src")
 		rvl := hdl.Slice(hdl.ShrV(rvAll, hdl.Concat(src, k(0, 1))), 1, 0)
-		dv := hdl.And(busy, hdl.Bit(rvl, 0))
-		dl := hdl.Bit(rvl, 1)
 		var ddArms []hdl.Arm
 		for i := 0; i < N; i++ {
 			ddArms = append(ddArms, hdl.When(k(uint64(i), w.PB), ins[i].rdata))
 		}
-		dd := hdl.Case(src, k(0, 16), ddArms...)
-		ring := m.Memory(pre+"ring", 16, words)
-		var we hdl.Value
-		var wdata hdl.Value
-		endP := hdl.And(dv, dl)
-		if cpuPort {
-			// A CPU frame is the reason byte, then the frame: each word
-			// written is the byte carried from the last word and the high
-			// byte of this one. A frame of even length needs one more word
-			// for its last carried byte (flush).
-			carry := m.Reg(pre+"carry", 8)
-			flush := m.Reg(pre+"flush", 1)
-			evenLen := hdl.Not(hdl.Bit(olen, 0))
-			carry.Next(hdl.Priority(carry, hdl.When(grant, swReason), hdl.When(dv, hdl.Slice(dd, 7, 0))))
-			flush.Next(hdl.And(endP, evenLen))
-			busyEnd.Drive(hdl.Or(hdl.And(endP, hdl.Not(evenLen)), flush))
-			we = hdl.Or(ofirst, dv, flush)
-			wdata = hdl.Priority(hdl.Concat(carry, hdl.Slice(dd, 15, 8)),
-				hdl.When(ofirst, hdl.ZExt(inc(olen), 16)),
-				hdl.When(flush, hdl.Concat(carry, k(0, 8))))
-			start.NextIf(busyEnd, inc(wp))
-			wp.NextIf(we, inc(wp))
-			wait.Next(k(0, 1))
+		e.Connect("grant", hdl.And(swValid, hdl.Eq(swDest, k(uint64(q), w.DB)))).
+			Connect("grant_src", swIdx).Connect("grant_len", swLen).
+			Connect("in_valid", hdl.Bit(rvl, 0)).Connect("in_last", hdl.Bit(rvl, 1)).
+			Connect("in_data", hdl.Case(src, k(0, 16), ddArms...)).
+			Connect("tx_ready", m.Input(link(w, q, "tx", "ready"), 1))
+		freeBits[q] = e.Out("free")
+		for _, sig := range []string{"valid", "data", "last"} {
+			o := e.Out("tx_" + sig)
+			m.Output(link(w, q, "tx", sig), o.Width()).Drive(o)
+		}
+		outs := []string{"ev_out", "ev_out_bytes"}
+		if q == P {
+			e.Connect("grant_reason", swReason)
 		} else {
-			busyEnd.Drive(endP)
-			we = hdl.Or(ofirst, dv)
-			wdata = hdl.Mux(ofirst, hdl.ZExt(olen, 16), dd)
+			e.Connect("cfg_we", hdl.And(lsWe, hdl.Eq(hdl.Slice(lsIdx, w.EB-1, w.TB), k(uint64(q), w.LPB)))).
+				Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)
+			outs = append(outs, "ev_out_tag", "ev_drop", "ev_drop_cause", "ev_drop_tag", "backlog")
 		}
-		ring.Write(we, hdl.Slice(wp, RWB-1, 0), wdata)
-
-		// Transmitter: reads the committed words (rp up to start), takes a
-		// length word, then the frame's words: the high byte goes out and
-		// the low byte waits in lo, so the read port fetches the next word
-		// (or the next frame's length) while lo goes out.
-		txReady := m.Input(link(w, q, "tx", "ready"), 1)
-		txv := m.Reg(pre+"txv", 1)
-		txd := m.Reg(pre+"txd", 8)
-		txl := m.Reg(pre+"txl", 1)
-		hv := m.Reg(pre+"hv", 1)                 // rd holds a word not yet taken
-		tlw := m.Reg(pre+"tlw", 1, hdl.Reset(1)) // the next word is a length word
-		rem := m.Reg(pre+"rem", w.BB)            // bytes of the frame not yet taken from rd
-		flen := m.Reg(pre+"flen", w.BB)
-		lo := m.Reg(pre+"lo", 8)
-		lov := m.Reg(pre+"lov", 1)
-		lol := m.Reg(pre+"lol", 1)
-		tfirst := m.Reg(pre+"tfirst", 1)
-		ttag := m.Reg(pre+"ttag", w.TB)
-		adv := hdl.Or(hdl.Not(txv), txReady)
-		ren := m.Wire(pre+"ren", 1)
-		rd := ring.ReadSync(hdl.Slice(rp, RWB-1, 0), hdl.ReadEnable(ren))
-		lenTake := hdl.And(hv, tlw)
-		dataTake := m.Wire(pre+"take", 1)
-		dataTake.Drive(hdl.And(hv, hdl.Not(tlw), adv, hdl.Not(lov)))
-		emitLo := hdl.And(lov, adv)
-		emit := hdl.Or(dataTake, emitLo)
-		one := hdl.Eq(rem, k(1, w.BB))
-		consumed := hdl.Or(lenTake, dataTake)
-		ren.Drive(hdl.And(hdl.Or(hdl.Not(hv), consumed), hdl.Ne(rp, start)))
-		rp.NextIf(ren, inc(rp))
-		hv.Next(hdl.Priority(hv, hdl.When(ren, k(1, 1)), hdl.When(consumed, k(0, 1))))
-		rem.Next(hdl.Priority(rem,
-			hdl.When(lenTake, hdl.Slice(rd, w.BB-1, 0)),
-			hdl.When(dataTake, hdl.Mux(one, k(0, w.BB), hdl.Sub(rem, k(2, w.BB))))))
-		flen.NextIf(lenTake, hdl.Slice(rd, w.BB-1, 0))
-		tlw.Next(hdl.Priority(tlw,
-			hdl.When(lenTake, k(0, 1)),
-			hdl.When(hdl.And(dataTake, hdl.Le(rem, k(2, w.BB))), k(1, 1))))
-		lo.NextIf(dataTake, hdl.Slice(rd, 7, 0))
-		lol.NextIf(dataTake, hdl.Eq(rem, k(2, w.BB)))
-		lov.Next(hdl.Priority(lov, hdl.When(hdl.And(dataTake, hdl.Not(one)), k(1, 1)), hdl.When(emitLo, k(0, 1))))
-		tfirst.Next(hdl.Priority(tfirst, hdl.When(lenTake, k(1, 1)), hdl.When(dataTake, k(0, 1))))
-		ttag.NextIf(hdl.And(dataTake, tfirst), hdl.Slice(rd, 8+w.TB-1, 8))
-		lastOut := hdl.Mux(lov, lol, one)
-		txd.NextIf(emit, hdl.Mux(lov, lo, hdl.Slice(rd, 15, 8)))
-		txl.NextIf(emit, lastOut)
-		txv.Next(hdl.Priority(txv, hdl.When(emit, k(1, 1)), hdl.When(txReady, k(0, 1))))
-		m.Output(link(w, q, "tx", "valid"), 1).Drive(txv)
-		m.Output(link(w, q, "tx", "data"), 8).Drive(txd)
-		m.Output(link(w, q, "tx", "last"), 1).Drive(txl)
-
-		// A frame is counted sent when its last byte goes into the output
-		// register (the link takes it next, or when tx_ready returns).
-		m.Output(pre+"ev_out", 1).Drive(hdl.And(emit, lastOut))
-		m.Output(pre+"ev_out_bytes", w.BB).Drive(flen)
-		if cpuPort {
-			continue
+		for _, n := range outs {
+			o := e.Out(n)
+			m.Output(pre+n, o.Width()).Drive(o)
 		}
-		m.Output(pre+"ev_out_tag", w.TB).Drive(ttag)
-
-		// Arrival at the shaper when the last word is in: lease tag from
-		// byte 0 (word 0 high), priority from the traffic class, bytes 11
-		// (word 5 low) and 12 (word 6 high).
-		owc := m.Reg(pre+"owc", 3)
-		owc.Next(hdl.Priority(owc, hdl.When(ofirst, k(0, 3)), hdl.When(hdl.And(dv, hdl.Ne(owc, k(7, 3))), inc(owc))))
-		etag := m.Reg(pre+"etag", w.TB)
-		etag.NextIf(hdl.And(dv, hdl.Eq(owc, k(0, 3))), hdl.Slice(dd, 8+w.TB-1, 8))
-		ephi := m.Reg(pre+"ephi", 7)
-		ephi.NextIf(hdl.And(dv, hdl.Eq(owc, k(5, 3))), hdl.Slice(dd, 6, 0))
-		eplo := m.Reg(pre+"eplo", 8)
-		eplo.NextIf(hdl.And(dv, hdl.Eq(owc, k(6, 3))), hdl.Slice(dd, 15, 8))
-		arrV := m.Reg(pre+"arr_valid", 1)
-		arrV.Next(endP)
-		sh := m.Instance(fmt.Sprintf("u_shaper%d", q), shMod)
-		sh.Connect("arr_valid", arrV).Connect("arr_lease", etag).Connect("arr_bytes", olen).
-			Connect("arr_tag", hdl.ZExt(hdl.Slice(start, RWB-1, 0), w.RB)).
-			Connect("cfg_we", hdl.And(lsWe, hdl.Eq(hdl.Slice(lsIdx, w.EB-1, w.TB), k(uint64(q), w.LPB)))).
-			Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)
-		if pw, ok := shPorts["arr_prio"]; ok {
-			sh.Connect("arr_prio", hdl.Slice(hdl.Concat(ephi, eplo), pw-1, 0))
-		}
-		vv := sh.Out("v_valid")
-		dropped := hdl.And(vv, hdl.Eq(sh.Out("v_verdict"), k(shaper.CodeDropped, 2)))
-		wait.Next(hdl.Priority(wait, hdl.When(endP, k(1, 1)), hdl.When(vv, k(0, 1))))
-		wp.Next(hdl.Priority(wp, hdl.When(dropped, start), hdl.When(we, inc(wp))))
-		start.NextIf(hdl.And(vv, hdl.Not(dropped)), wp)
-		m.Output(pre+"ev_drop", 1).Drive(dropped)
-		m.Output(pre+"ev_drop_cause", 2).Drive(sh.Out("v_cause"))
-		m.Output(pre+"ev_drop_tag", w.TB).Drive(etag)
-		m.Output(pre+"backlog", int(lay.BacklogBits)).Drive(sh.Out("backlog"))
 	}
 	outFree.Drive(hdl.Concat(reverse(freeBits)...))
 	return m, nil
