@@ -47,6 +47,10 @@ func jdb(w widths) int { return bits.Len(uint(w.N)) }
 
 func hcDecide() int { return hcIssue + max(meter.IngressLatency, labelparse.Latency) + 1 }
 
+// hcCap is the step at which the egress cap's traffic class is in; the
+// step counter stops one after it.
+func hcCap() int { return hcDecide() + meter.EgressLatency }
+
 // Core generates the device's datapath without the management bus: the
 // frame ports, index-table and lease configuration write ports, and event
 // strobes for the counters. See the package documentation.
@@ -147,10 +151,10 @@ func Core(c Config) (*hdl.Module, error) {
 
 	// ---- ingress ports: receive into two slots, store-and-forward ----
 	type inPort struct {
-		inst                  *hdl.Instance
-		req, plen, rdata, rxW hdl.Value
-		idle, jdest, jreason  hdl.Value
-		rv, rl                hdl.Value
+		inst                        *hdl.Instance
+		req, plen, tlen, rdata, rxW hdl.Value
+		idle, jdest, jreason        hdl.Value
+		rv, rl                      hdl.Value
 	}
 	ingMod, err := ingressModule(c, w)
 	if err != nil {
@@ -169,12 +173,11 @@ func Core(c Config) (*hdl.Module, error) {
 		m.Output(link(w, i, "rx", "ready"), 1).Drive(x.Out("rx_ready"))
 		x.Connect("h_grant", hdl.And(grantValid, hdl.Eq(grantIdx, k(uint64(i), w.PB)))).
 			Connect("h_res", res).
-			Connect("h_drop", hdl.And(res, hdl.Eq(hDest, k(uint64(dropDest(w)), JDB)))).
 			Connect("h_dest", hDest).Connect("h_reason", hReason).
-			Connect("h_word", hdl.Slice(hc, 2, 0)).
+			Connect("h_read", is(hdl.And(hBusy, hdl.Lt(hc, k(hdrWords, 5))))).Connect("h_word", hdl.Slice(hc, 2, 0)).
 			Connect("wb_en", is(hWB)).Connect("wb_word", hWC).Connect("wb_data", hWData).
 			Connect("sw_start", hdl.And(swValid, hdl.Eq(swIdx, k(uint64(i), w.PB))))
-		ins[i] = &inPort{inst: x, req: x.Out("req"), plen: x.Out("plen"), rdata: x.Out("rdata"), rxW: x.Out("rx_write"),
+		ins[i] = &inPort{inst: x, req: x.Out("req"), plen: x.Out("plen"), tlen: x.Out("tlen"), rdata: x.Out("rdata"), rxW: x.Out("rx_write"),
 			idle: x.Out("idle"), jdest: x.Out("jdest"), jreason: x.Out("jreason"), rv: x.Out("rv"), rl: x.Out("rl")}
 		runt = append(runt, x.Out("ev_runt"))
 		over = append(over, x.Out("ev_oversize"))
@@ -205,11 +208,11 @@ func Core(c Config) (*hdl.Module, error) {
 	capture := hdl.And(hBusy, hdl.Ge(hc, k(1, 5)), hdl.Le(hc, k(hdrWords, 5)))
 	hs.NextIf(capture, hdl.Concat(hdl.Slice(hs, hs.Width()-17, 0), hRead))
 	s0v := m.Wire("h_issue", 1)
-	s0v.Drive(hdl.And(hBusy, hdl.Not(hWB), hdl.Eq(hc, k(hcIssue, 5))))
+	s0v.Drive(hdl.And(hBusy, hdl.Eq(hc, k(hcIssue, 5))))
 	// The label parser has no state but its table: its input is held for
 	// the whole frame, so its outputs, Latency cycles later, hold too.
 	lpv := m.Wire("h_lp_valid", 1)
-	lpv.Drive(hdl.And(hBusy, hdl.Or(hWB, hdl.Ge(hc, k(hcIssue, 5)))))
+	lpv.Drive(hdl.And(hBusy, hdl.Ge(hc, k(hcIssue, 5))))
 	s0len := hdl.Case(hPort, k(0, w.BB), lArms...)
 
 	tag := hdl.Slice(hs, 111, 104)
@@ -243,7 +246,7 @@ func Core(c Config) (*hdl.Module, error) {
 
 	// The meter's traffic class, IngressLatency cycles after the issue.
 	mtc := m.Reg("h_mtc", 16)
-	mtc.NextIf(hdl.And(hBusy, hdl.Not(hWB), hdl.Eq(hc, k(uint64(hcIssue+meter.IngressLatency), 5))), mt.Out("out_tc"))
+	mtc.NextIf(hdl.And(hBusy, hdl.Eq(hc, k(uint64(hcIssue+meter.IngressLatency), 5))), mt.Out("out_tc"))
 	lRes, lTo, lHdr, lEPort, lETag := lp.Out("out_result"), lp.Out("out_to"), lp.Out("out_hdr"), lp.Out("out_port"), lp.Out("out_tag")
 
 	resIs := func(r labelparse.Result) hdl.Value { return hdl.Eq(lRes, k(uint64(r), labelparse.ResultBits)) }
@@ -262,16 +265,17 @@ func Core(c Config) (*hdl.Module, error) {
 		hdl.When(hdl.And(hdl.Not(toCPU), errRPI), k(label.ErrorReturnPathInvalid, 8))))
 	eLease := hdl.Concat(hdl.Slice(lEPort, w.LPB-1, 0), lETag)
 	decide := m.Wire("h_decide", 1)
-	decide.Drive(hdl.And(hBusy, hdl.Not(hWB), hdl.Eq(hc, k(uint64(hcDecide()), 5))))
+	decide.Drive(hdl.And(hBusy, hdl.Eq(hc, k(uint64(hcDecide()), 5))))
 	cp := m.Instance("u_cap", capMod)
 	cp.Connect("eg_valid", hdl.And(decide, toLink)).Connect("eg_lease", eLease).Connect("eg_tc", tcm).
 		Connect("cfg_we", lsWe).Connect("cfg_lease", lsIdx).Connect("cfg_deprio", lsDeprio).Connect("cfg_cap", lsCap)
-	capIn := hdl.Eq(hc, k(uint64(hcDecide()+meter.EgressLatency), 5))
+	capIn := hdl.Eq(hc, k(uint64(hcCap()), 5))
 	tcf := m.Reg("h_tc", 16)
-	tcf.NextIf(hdl.And(hBusy, hdl.Not(hWB), capIn), hdl.Mux(toLink, cp.Out("eg_out_tc"), tcm))
+	tcf.NextIf(hdl.And(hBusy, capIn), hdl.Mux(toLink, cp.Out("eg_out_tc"), tcm))
 	isDrop := hdl.Eq(hDest, k(uint64(dropDest(w)), JDB))
 
-	// Write-back: the rewritten 13 bytes (byte 0 the egress lease tag, or
+	// Write-back, from the cycle the label parser's outputs are in (a
+	// frame then dropped at the verdict stops it): the rewritten 13 bytes (byte 0 the egress lease tag, or
 	// the ingress interface for the CPU port; the forwarded or received
 	// switch header; the final traffic class) and byte 13 as read, one
 	// word a cycle the receiver does not write.
@@ -284,17 +288,19 @@ func Core(c Config) (*hdl.Module, error) {
 	}
 	hWData.Drive(hdl.Case(hWC, k(0, 16), hwArms...))
 	wbStall := hdl.Case(hPort, k(0, 1), wArms...)
-	wbWrite := hdl.And(hWB, hdl.Not(wbStall))
+	// Words 0..4 go while the cap runs; 5 and 6 hold the traffic class.
+	tcIn := hdl.Gt(hc, k(uint64(hcCap()), 5))
+	wbWrite := hdl.And(hWB, hdl.Not(wbStall), hdl.Or(hdl.Lt(hWC, k(5, 3)), tcIn))
 	wbLast := hdl.And(wbWrite, hdl.Eq(hWC, k(hdrWords-1, 3)))
 	hFinish.Drive(hdl.Or(hdl.And(decide, isDrop), wbLast))
 	hBusy.Next(hdl.Priority(hBusy, hdl.When(hFinish, k(0, 1)), hdl.When(grantValid, k(1, 1))))
 	hPort.NextIf(grantValid, grantIdx)
 	hc.Next(hdl.Priority(hc,
 		hdl.When(hdl.Or(hFinish, hdl.Not(hBusy)), k(0, 5)),
-		hdl.When(hdl.Not(hWB), inc(hc))))
+		hdl.When(hdl.Not(tcIn), inc(hc))))
 	hWB.Next(hdl.Priority(hWB,
 		hdl.When(hFinish, k(0, 1)),
-		hdl.When(hdl.And(hBusy, capIn), k(1, 1))))
+		hdl.When(hdl.And(hBusy, hdl.Eq(hc, k(hcIssue+labelparse.Latency-1, 5))), k(1, 1))))
 	hWC.Next(hdl.Priority(hWC, hdl.When(hFinish, k(0, 3)), hdl.When(wbWrite, inc(hWC))))
 
 	// Header unit events (one frame at a time), at the frame's verdict.
@@ -333,7 +339,7 @@ func Core(c Config) (*hdl.Module, error) {
 	var dArms, jlArms, jrArms []hdl.Arm
 	for i := 0; i < N; i++ {
 		dArms = append(dArms, hdl.When(k(uint64(i), w.PB), hdl.Slice(ins[i].jdest, w.DB-1, 0)))
-		jlArms = append(jlArms, hdl.When(k(uint64(i), w.PB), ins[i].plen))
+		jlArms = append(jlArms, hdl.When(k(uint64(i), w.PB), ins[i].tlen))
 		jrArms = append(jrArms, hdl.When(k(uint64(i), w.PB), ins[i].jreason))
 	}
 	swDest := hdl.Case(swIdx, k(0, w.DB), dArms...)

@@ -12,16 +12,20 @@ import (
 // Ports (clk, rst implicit):
 //
 //	rx_valid, rx_data[8], rx_last -> rx_ready     the frame stream in
-//	h_grant      the header unit takes the frame in rslot (phase 0 -> 1)
-//	h_word[3]    the slot word the header unit reads in phase 1
-//	wb_en, wb_word[3], wb_data[16]   the header unit's write-back
-//	h_res, h_drop, h_dest, h_reason  its verdict (phase -> 2, or freed)
-//	sw_start     the switch starts the frame's transfer
-//	-> req, plen, rdata[16] (the slot read port, one cycle after its
-//	   address), rx_write (the receiver writes the slot this cycle),
-//	   idle (a verdict is waiting for the switch), jdest, jreason,
-//	   rv, rl (a word of the transfer is on rdata; it is the last),
-//	   ev_runt, ev_oversize
+//	h_grant      the header unit takes the next frame (req, plen)
+//	h_read, h_word[3]   it reads that word of the frame's slot
+//	wb_en, wb_word[3], wb_data[16]   its write-back
+//	h_res, h_dest, h_reason          its verdict
+//	sw_start     the switch starts the transfer of the frame leaving
+//	             (idle, jdest, jreason, tlen)
+//	-> rdata[16] (the slot read port, one cycle after its address),
+//	   rx_write (the receiver writes the slot this cycle), rv, rl (a
+//	   word of the transfer is on rdata; it is the last), ev_runt,
+//	   ev_oversize
+//
+// The header unit may work on one slot's frame while the other slot's
+// frame crosses the switch, so a port's frames need the header unit's
+// time or the transfer's, whichever is longer, not both.
 func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	JDB := jdb(w)
 	WB := w.OB - 1 // word offset inside a slot
@@ -30,26 +34,36 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	rxData := m.Input("rx_data", 8)
 	rxLast := m.Input("rx_last", 1)
 	granted := m.Input("h_grant", 1)
+	hRead := m.Input("h_read", 1)
 	hWord := m.Input("h_word", 3)
 	wbEn := m.Input("wb_en", 1)
 	wbWord := m.Input("wb_word", 3)
 	wbData := m.Input("wb_data", 16)
 	res := m.Input("h_res", 1)
-	resDrop := m.Input("h_drop", 1)
 	hDest := m.Input("h_dest", JDB)
 	hReason := m.Input("h_reason", 8)
 	start := m.Input("sw_start", 1)
 
+	// The two slots are a ring of frames: wslot is being received, hslot
+	// is the next for the header unit, tslot the next to leave. A slot is
+	// full from its last byte until it has left; ver says the header unit
+	// has given its verdict (jdest, jreason).
 	wslot := m.Reg("wslot", 1)
-	rslot := m.Reg("rslot", 1)
+	hslot := m.Reg("hslot", 1)
+	tslot := m.Reg("tslot", 1)
 	full := m.Reg("full", 2)
+	ver := m.Reg("ver", 2)
+	hin := m.Reg("hin", 1) // the header unit holds hslot's frame
 	wcnt := m.Reg("wcnt", w.BB+1)
-	hb := m.Reg("hb", 8)       // the byte at an even offset, waiting for its odd partner
-	phase := m.Reg("phase", 2) // 0 waiting for the header unit, 1 in it, 2 switching
+	hb := m.Reg("hb", 8) // the byte at an even offset, waiting for its odd partner
 	plen := [2]*hdl.Signal{m.Reg("plen0", w.BB), m.Reg("plen1", w.BB)}
+	jdest := [2]*hdl.Signal{m.Reg("jdest0", JDB), m.Reg("jdest1", JDB)}
+	jreason := [2]*hdl.Signal{m.Reg("jreason0", 8), m.Reg("jreason1", 8)}
+	sel := func(slot hdl.Value, v [2]*hdl.Signal) hdl.Value { return hdl.Mux(slot, v[1], v[0]) }
+	bit := func(v, slot hdl.Value) hdl.Value { return hdl.Bit(hdl.ShrV(v, slot), 0) }
+	onehot := func(en, slot hdl.Value) hdl.Value { return hdl.Mux(en, hdl.ShlV(k(1, 2), slot), k(0, 2)) }
 
-	fullW := hdl.Bit(hdl.ShrV(full, wslot), 0)
-	rxReady := hdl.Not(fullW)
+	rxReady := hdl.Not(bit(full, wslot))
 	m.Output("rx_ready", 1).Drive(rxReady)
 	acc := m.Wire("rx_acc", 1)
 	acc.Drive(hdl.And(rxValid, rxReady))
@@ -66,68 +80,70 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	wslot.NextIf(gEnd, hdl.Not(wslot))
 	odd := hdl.Bit(wcnt, 0)
 	hb.NextIf(hdl.And(acc, hdl.Not(odd)), rxData)
-
-	done := m.Wire("done", 1)
-	release := hdl.Or(done, resDrop)
 	for s := 0; s < 2; s++ {
-		set := hdl.And(gEnd, hdl.Eq(wslot, k(uint64(s), 1)))
-		plen[s].NextIf(set, hdl.Slice(inc(wcnt), w.BB-1, 0))
+		sv := k(uint64(s), 1)
+		plen[s].NextIf(hdl.And(gEnd, hdl.Eq(wslot, sv)), hdl.Slice(inc(wcnt), w.BB-1, 0))
+		jdest[s].NextIf(hdl.And(res, hdl.Eq(hslot, sv)), hDest)
+		jreason[s].NextIf(hdl.And(res, hdl.Eq(hslot, sv)), hReason)
 	}
-	setBits := hdl.Mux(gEnd, hdl.ShlV(k(1, 2), wslot), k(0, 2))
-	clrBits := hdl.Mux(release, hdl.ShlV(k(1, 2), rslot), k(0, 2))
-	full.Next(hdl.And(hdl.Or(full, setBits), hdl.Not(clrBits)))
-	rslot.NextIf(release, hdl.Not(rslot))
 
-	fullR := hdl.Bit(hdl.ShrV(full, rslot), 0)
-	m.Output("req", 1).Drive(hdl.And(fullR, hdl.Eq(phase, k(0, 2))))
-	phase.Next(hdl.Priority(phase,
-		hdl.When(release, k(0, 2)),
-		hdl.When(res, k(2, 2)),
-		hdl.When(granted, k(1, 2))))
-	curLen := hdl.Mux(rslot, plen[1], plen[0])
-	m.Output("plen", w.BB).Drive(curLen)
-	jdest := m.Reg("jdest_r", JDB)
-	jdest.NextIf(res, hDest)
-	jreason := m.Reg("jreason_r", 8)
-	jreason.NextIf(res, hReason)
-	m.Output("jdest", JDB).Drive(jdest)
-	m.Output("jreason", 8).Drive(jreason)
+	// Header unit: the frames in order, one at a time.
+	m.Output("req", 1).Drive(hdl.And(bit(full, hslot), hdl.Not(bit(ver, hslot)), hdl.Not(hin)))
+	hin.Next(hdl.Priority(hin, hdl.When(res, k(0, 1)), hdl.When(granted, k(1, 1))))
+	hslot.NextIf(res, hdl.Not(hslot))
+	m.Output("plen", w.BB).Drive(sel(hslot, plen))
 
-	// Sender: once the switch has granted the frame, one 16-bit word of
-	// the slot a cycle, words 0 .. (plen-1)/2, into the egress port.
+	// Leaving: tslot's frame once it has its verdict. A frame to drop
+	// frees its slot at once; any other waits for the switch (idle), which
+	// starts the sender: one 16-bit word of the slot a cycle, words
+	// 0 .. (plen-1)/2, into the egress port, pausing while the header unit
+	// reads the slot (the block RAM has one read port).
+	tLen := sel(tslot, plen)
+	tDest := sel(tslot, jdest)
+	tReady := hdl.And(bit(full, tslot), bit(ver, tslot))
+	tDrop := hdl.And(tReady, hdl.Eq(tDest, k(uint64(dropDest(w)), JDB)))
 	snd := m.Reg("snd", 1)
 	rc := m.Reg("rc", WB)
 	rv := m.Reg("rv_r", 1)
 	rl := m.Reg("rl_r", 1)
 	xfer := m.Reg("xfer", 1)
-	lastWord := hdl.Slice(hdl.Sub(curLen, k(1, w.BB)), w.BB-2, 1)
-	sndLast := hdl.And(snd, hdl.Eq(rc, lastWord))
+	done := m.Wire("done", 1)
+	release := hdl.Or(done, tDrop)
+	lastWord := hdl.Slice(hdl.Sub(tLen, k(1, w.BB)), w.BB-2, 1)
+	adv := hdl.And(snd, hdl.Not(hRead))
+	sndLast := hdl.And(adv, hdl.Eq(rc, lastWord))
 	snd.Next(hdl.Priority(snd, hdl.When(start, k(1, 1)), hdl.When(sndLast, k(0, 1))))
-	rc.Next(hdl.Mux(hdl.And(snd, hdl.Not(sndLast)), inc(rc), k(0, WB)))
-	rv.Next(snd)
+	rc.Next(hdl.Priority(rc, hdl.When(sndLast, k(0, WB)), hdl.When(adv, inc(rc))))
+	rv.Next(adv)
 	rl.Next(sndLast)
 	done.Drive(hdl.And(rv, rl))
 	xfer.Next(hdl.Priority(xfer, hdl.When(start, k(1, 1)), hdl.When(done, k(0, 1))))
 	m.Output("rv", 1).Drive(rv)
 	m.Output("rl", 1).Drive(rl)
-	m.Output("idle", 1).Drive(hdl.And(hdl.Eq(phase, k(2, 2)), hdl.Not(xfer)))
+	m.Output("idle", 1).Drive(hdl.And(tReady, hdl.Not(tDrop), hdl.Not(xfer)))
+	m.Output("jdest", JDB).Drive(tDest)
+	m.Output("jreason", 8).Drive(sel(tslot, jreason))
+	m.Output("tlen", w.BB).Drive(tLen)
+	tslot.NextIf(release, hdl.Not(tslot))
+	full.Next(hdl.And(hdl.Or(full, onehot(gEnd, wslot)), hdl.Not(onehot(release, tslot))))
+	ver.Next(hdl.And(hdl.Or(ver, onehot(res, hslot)), hdl.Not(onehot(release, tslot))))
 
 	// The slot block RAM: two slots of MaxPkt bytes as 16-bit words
 	// {even byte, odd byte}. Its write port takes the received words (the
-	// odd byte with the held even one, or the even byte alone at the end
-	// of an odd-length frame) and, when the receiver leaves it free, the
-	// header unit's write-back; its read port serves the header unit in
-	// phase 1 and the sender in phase 2.
+	// odd byte with the held even one; at the end of an odd-length frame
+	// the last byte twice, the second copy past the frame) and, when the
+	// receiver leaves it free, the header unit's write-back; its read
+	// port serves the header unit and the sender.
 	rxW := m.Wire("rx_w", 1)
 	rxW.Drive(hdl.And(acc, hdl.Lt(wcnt, k(uint64(w.MaxPkt), w.BB+1)), hdl.Or(odd, rxLast)))
 	m.Output("rx_write", 1).Drive(rxW)
 	wbW := hdl.And(wbEn, hdl.Not(rxW))
-	rxWord := hdl.Mux(odd, hdl.Concat(hb, rxData), hdl.Concat(rxData, k(0, 8)))
+	rxWord := hdl.Concat(hdl.Mux(odd, hb, rxData), rxData)
 	slot := m.Memory("slot", 16, w.MaxPkt)
 	slot.Write(hdl.Or(rxW, wbW),
-		hdl.Mux(rxW, hdl.Concat(wslot, hdl.Slice(wcnt, WB, 1)), hdl.Concat(rslot, hdl.ZExt(wbWord, WB))),
+		hdl.Mux(rxW, hdl.Concat(wslot, hdl.Slice(wcnt, WB, 1)), hdl.Concat(hslot, hdl.ZExt(wbWord, WB))),
 		hdl.Mux(rxW, rxWord, wbData))
-	raddr := hdl.Mux(hdl.Eq(phase, k(1, 2)), hdl.ZExt(hWord, WB), rc)
-	m.Output("rdata", 16).Drive(slot.ReadSync(hdl.Concat(rslot, raddr)))
+	raddr := hdl.Mux(hRead, hdl.Concat(hslot, hdl.ZExt(hWord, WB)), hdl.Concat(tslot, rc))
+	m.Output("rdata", 16).Drive(slot.ReadSync(raddr))
 	return m, nil
 }
