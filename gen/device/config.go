@@ -22,15 +22,12 @@ type Config struct {
 	model.Config
 	// VRBits is the width of a virtual router number in the index table.
 	VRBits int
-	// FabricDepth is the VOQ depth of the crossbar in bytes (2 keeps a
-	// packet streaming at one byte per cycle).
-	FabricDepth int
 }
 
 // Ref4 is the reference configuration ref4 (model/device.Ref4): 4 ports +
 // CPU, 8 leases per port, v3x5x8, 8-bit datapath, 64 virtual routers (the
 // CSR map's 6-bit vrouter field).
-var Ref4 = Config{Config: model.Ref4, VRBits: 6, FabricDepth: 2}
+var Ref4 = Config{Config: model.Ref4, VRBits: 6}
 
 // Ref16 is the reference configuration ref16, for ASIC-scale generic
 // synthesis: 16 ports + CPU, 8 leases per port (129 interfaces), v3x5x8,
@@ -45,8 +42,7 @@ var Ref16 = Config{
 		Meter:  modelmeter.Config{ClockHz: 125_000_000, TickCycles: 4096, K: 8, BytesPerCycle: 1, MaxPacketBytes: 2048, Leases: 128},
 		Shaper: modelshaper.Config{BytesPerCycle: 1, BufferBytes: 16 << 10, MaxPacketBytes: 2048, Leases: 8, RateFracBits: 24, ClassMantissaBits: 5},
 	},
-	VRBits:      6,
-	FabricDepth: 2,
+	VRBits: 6,
 }
 
 // Validate reports the first thing wrong with the configuration.
@@ -63,8 +59,8 @@ func (c Config) Validate() error {
 	if c.VRBits < 1 || c.VRBits > labelparse.MaxFieldBits {
 		return fmt.Errorf("gen/device: VRBits %d out of range 1..%d", c.VRBits, labelparse.MaxFieldBits)
 	}
-	if c.FabricDepth < 1 {
-		return fmt.Errorf("gen/device: fabric depth %d, want >= 1", c.FabricDepth)
+	if c.MaxPacketBytes() < 16 {
+		return fmt.Errorf("gen/device: max packet %d bytes, want >= 16 (the header unit reads 14 bytes of a slot)", c.MaxPacketBytes())
 	}
 	if c.MaxPacketBytes()&(c.MaxPacketBytes()-1) != 0 {
 		return fmt.Errorf("gen/device: max packet %d bytes, want a power of two (ingress slots are addressed {slot, offset})", c.MaxPacketBytes())

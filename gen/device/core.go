@@ -5,7 +5,6 @@ import (
 	"math/bits"
 
 	"github.com/pktnetwork/pktrouter/gen/blocks"
-	"github.com/pktnetwork/pktrouter/gen/fabric"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	"github.com/pktnetwork/pktrouter/gen/labelparse"
 	"github.com/pktnetwork/pktrouter/gen/meter"
@@ -13,22 +12,12 @@ import (
 	"github.com/pktnetwork/pktrouter/label"
 )
 
-// Drop destination: the header pipeline's verdict for a frame that goes
-// nowhere (the ingress slot is freed without crossing the fabric).
+// Drop destination: the header unit's verdict for a frame that goes
+// nowhere (the ingress slot is freed without crossing the switch).
 func dropDest(w widths) int { return w.N }
 
 // k is a constant of width n.
 func k(v uint64, n int) *hdl.Expr { return hdl.Const(v, n) }
-
-// delay passes v through n registers named name_d1..name_dn.
-func delay(m *hdl.Module, name string, v hdl.Value, n int) hdl.Value {
-	for i := 1; i <= n; i++ {
-		r := m.Reg(fmt.Sprintf("%s_d%d", name, i), v.Width())
-		r.Next(v)
-		v = r
-	}
-	return v
-}
 
 // inc is v+1 at v's width.
 func inc(v hdl.Value) *hdl.Expr { return hdl.Add(v, k(1, v.Width())) }
@@ -41,6 +30,26 @@ func link(w widths, i int, dir, sig string) string {
 	}
 	return fmt.Sprintf("%s%d_%s", dir, i, sig)
 }
+
+// Header unit schedule, in cycles of its step counter hc after the grant
+// (see the package documentation): words 0..hdrWords-1 of the frame are
+// read from the slot, the header is complete at hcIssue, the meter and the
+// label parser run, the verdict is made at hcDecide and the egress cap's
+// traffic class is in at hcDecide+meter.EgressLatency; the write-back of
+// the rewritten header follows.
+const (
+	hdrWords = 7 // 16-bit words holding bytes 0..13: tag, switch header, first payload byte
+	hcIssue  = hdrWords + 1
+)
+
+// jdb is the width of a verdict's destination: a port or the drop code.
+func jdb(w widths) int { return bits.Len(uint(w.N)) }
+
+func hcDecide() int { return hcIssue + max(meter.IngressLatency, labelparse.Latency) + 1 }
+
+// hcCap is the step at which the egress cap's traffic class is in; the
+// step counter stops one after it.
+func hcCap() int { return hcDecide() + meter.EgressLatency }
 
 // Core generates the device's datapath without the management bus: the
 // frame ports, index-table and lease configuration write ports, and event
@@ -78,10 +87,6 @@ func Core(c Config) (*hdl.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	xbMod, err := fabric.Crossbar(fabric.CrossbarConfig{Inputs: w.N, Outputs: w.N, DataWidth: 17, Depth: c.FabricDepth, PacketMode: true})
-	if err != nil {
-		return nil, err
-	}
 	arbMod, err := blocks.Arbiter(w.N, false)
 	if err != nil {
 		return nil, err
@@ -91,7 +96,7 @@ func Core(c Config) (*hdl.Module, error) {
 		hdl.P("p", c.Ports), hdl.P("l", c.Leases), hdl.P("s", schemeName(c)), hdl.P("mp", w.MaxPkt),
 		hdl.P("buf", c.Shaper.BufferBytes), hdl.P("vr", c.VRBits), hdl.P("h", hdl.ParamHash(hdl.P("meter", fmt.Sprint(c.Meter)), hdl.P("shaper", fmt.Sprint(c.Shaper)))))
 	P, N := c.Ports, w.N
-	JDB := bits.Len(uint(N)) // destination incl. the drop code
+	JDB := jdb(w)
 	SB := int(mf.SampleBits)
 	RateB, BurstB := int(lay.RateBits), int(lay.BacklogBits)
 
@@ -117,9 +122,8 @@ func Core(c Config) (*hdl.Module, error) {
 	mtRidx := m.Input("mt_ridx", w.EB)
 
 	// A copy of the index table's valid bits: the ingress-tag check reads
-	// the ingress interface's bit in the issue stage, beside the label
-	// parser (whose two table read ports are busy with egress and the
-	// virtual-router compare).
+	// the ingress interface's bit beside the label parser (whose two table
+	// read ports are busy with egress and the virtual-router compare).
 	nIf := c.Interfaces()
 	ifv := m.Reg("ifvalid", nIf)
 	{
@@ -129,194 +133,104 @@ func Core(c Config) (*hdl.Module, error) {
 		ifv.NextIf(ifWe, hdl.Mux(ifValid, set, clr))
 	}
 
-	// ---- ingress ports: receive into two slots, store-and-forward ----
-	type inPort struct {
-		req, rslot, phase   hdl.Value
-		hdr                 hdl.Value // 104 bits of the slot being processed: tag | switch header
-		plen                hdl.Value
-		phdr                [2]*hdl.Signal
-		ov, ol, ohalf, opar *hdl.Signal
-		osel, obyte         [2]*hdl.Signal
-		memE, memO          hdl.Value
-		jdest               *hdl.Signal
-	}
-	ins := make([]*inPort, N)
-	// The result bus from the header pipeline (driven below).
-	rValid := m.Wire("r_valid", 1)
-	rPort := m.Wire("r_port", w.PB)
-	rDest := m.Wire("r_dest", JDB)
-	rReason := m.Wire("r_reason", 8)
-	rPhdr := m.Wire("r_phdr", 104)
+	// ---- header unit state (shared by all ports; driven below) ----
+	hBusy := m.Reg("h_busy", 1)
+	hPort := m.Reg("h_port", w.PB)
+	hc := m.Reg("h_step", 5)
+	hWB := m.Reg("h_wb", 1) // writing the rewritten header back
+	hWC := m.Reg("h_wc", 3) // the word being written back
+	hWData := m.Wire("h_wdata", 16)
+	hFinish := m.Wire("h_finish", 1)
+	hDest := m.Wire("h_dest", JDB)
+	hReason := m.Wire("h_reason", 8)
 	grantIdx := m.Wire("grant_idx", w.PB)
 	grantValid := m.Wire("grant_valid", 1)
-	inReady := make([]hdl.Value, N)
-	for i := 0; i < N; i++ {
-		inReady[i] = m.Wire(fmt.Sprintf("xb_in%d_ready", i), 1)
+	// Switch grant (driven below): input swIdx starts its transfer.
+	swIdx := m.Wire("sw_idx", w.PB)
+	swValid := m.Wire("sw_valid", 1)
+
+	// ---- ingress ports: receive into two slots, store-and-forward ----
+	type inPort struct {
+		inst                        *hdl.Instance
+		req, plen, tlen, rdata, rxW hdl.Value
+		idle, jdest, jreason        hdl.Value
+		rv, rl                      hdl.Value
 	}
+	ingMod, err := ingressModule(c, w)
+	if err != nil {
+		return nil, err
+	}
+	ins := make([]*inPort, N)
 	var runt, over []hdl.Value
 	for i := 0; i < N; i++ {
-		ip := &inPort{}
-		ins[i] = ip
-		pre := fmt.Sprintf("p%d_", i)
-		rxValid := m.Input(link(w, i, "rx", "valid"), 1)
-		rxData := m.Input(link(w, i, "rx", "data"), 8)
-		rxLast := m.Input(link(w, i, "rx", "last"), 1)
-		wslot := m.Reg(pre+"wslot", 1)
-		rslot := m.Reg(pre+"rslot", 1)
-		full := m.Reg(pre+"full", 2)
-		wcnt := m.Reg(pre+"wcnt", w.BB+1)
-		phase := m.Reg(pre+"phase", 2) // 0 waiting for the pipeline, 1 in the pipeline, 2 sending
-		plen := [2]*hdl.Signal{m.Reg(pre+"plen0", w.BB), m.Reg(pre+"plen1", w.BB)}
-		ip.phdr = [2]*hdl.Signal{m.Reg(pre+"phdr0", 104), m.Reg(pre+"phdr1", 104)}
-		ip.rslot, ip.phase = rslot, phase
-
-		fullW := hdl.Bit(hdl.ShrV(full, wslot), 0)
-		rxReady := hdl.Not(fullW)
-		m.Output(link(w, i, "rx", "ready"), 1).Drive(rxReady)
-		acc := m.Wire(pre+"rx_acc", 1)
-		acc.Drive(hdl.And(rxValid, rxReady))
-		endF := hdl.And(acc, rxLast)
-		// A frame is good with 13 .. MaxPkt bytes: wcnt (bytes before this
-		// one) in 12 .. MaxPkt-1.
-		good := hdl.And(hdl.Ge(wcnt, k(12, w.BB+1)), hdl.Lt(wcnt, k(uint64(w.MaxPkt), w.BB+1)))
-		gEnd := m.Wire(pre+"rx_good", 1)
-		gEnd.Drive(hdl.And(endF, good))
-		runt = append(runt, hdl.And(endF, hdl.Lt(wcnt, k(12, w.BB+1))))
-		over = append(over, hdl.And(endF, hdl.Ge(wcnt, k(uint64(w.MaxPkt), w.BB+1))))
-		sat := hdl.Eq(wcnt, k(uint64(w.MaxPkt+1), w.BB+1))
-		wcnt.NextIf(acc, hdl.Mux(rxLast, k(0, w.BB+1), hdl.Mux(sat, wcnt, inc(wcnt))))
-		wslot.NextIf(gEnd, hdl.Not(wslot))
-
-		// The sender's completion, and the header pipeline's verdict.
-		done := m.Wire(pre+"done", 1)
-		res := m.Wire(pre+"res", 1)
-		res.Drive(hdl.And(rValid, hdl.Eq(rPort, k(uint64(i), w.PB))))
-		resDrop := hdl.And(res, hdl.Eq(rDest, k(uint64(dropDest(w)), JDB)))
-		release := hdl.Or(done, resDrop)
-		for s := 0; s < 2; s++ {
-			sv := k(uint64(s), 1)
-			set := hdl.And(gEnd, hdl.Eq(wslot, sv))
-			plen[s].NextIf(set, hdl.Slice(hdl.Add(wcnt, k(1, w.BB+1)), w.BB-1, 0))
-			shift := hdl.And(acc, hdl.Eq(wslot, sv), hdl.Lt(wcnt, k(13, w.BB+1)))
-			load := hdl.And(res, hdl.Eq(rslot, sv))
-			ip.phdr[s].Next(hdl.Priority(ip.phdr[s],
-				hdl.When(load, rPhdr),
-				hdl.When(shift, hdl.Concat(hdl.Slice(ip.phdr[s], 95, 0), rxData))))
+		is := func(v hdl.Value) hdl.Value { return hdl.And(v, hdl.Eq(hPort, k(uint64(i), w.PB))) }
+		res := is(hFinish)
+		x := m.Instance(fmt.Sprintf("u_in%d", i), ingMod)
+		for _, sig := range []string{"valid", "data", "last"} {
+			n := link(w, i, "rx", sig)
+			x.Connect("rx_"+sig, m.Input(n, map[string]int{"valid": 1, "data": 8, "last": 1}[sig]))
 		}
-		setBits := hdl.Mux(gEnd, hdl.ShlV(k(1, 2), wslot), k(0, 2))
-		clrBits := hdl.Mux(release, hdl.ShlV(k(1, 2), rslot), k(0, 2))
-		full.Next(hdl.And(hdl.Or(full, setBits), hdl.Not(clrBits)))
-		rslot.NextIf(release, hdl.Not(rslot))
-
-		fullR := hdl.Bit(hdl.ShrV(full, rslot), 0)
-		ip.req = hdl.And(fullR, hdl.Eq(phase, k(0, 2)))
-		granted := hdl.And(grantValid, hdl.Eq(grantIdx, k(uint64(i), w.PB)))
-		phase.Next(hdl.Priority(phase,
-			hdl.When(release, k(0, 2)),
-			hdl.When(res, k(2, 2)),
-			hdl.When(granted, k(1, 2))))
-		ip.hdr = hdl.Mux(rslot, ip.phdr[1], ip.phdr[0])
-		ip.plen = hdl.Mux(rslot, plen[1], plen[0])
-
-		// Job: where the frame goes, and the CPU frame's reason byte.
-		jdest := m.Reg(pre+"jdest", JDB)
-		jdest.NextIf(res, rDest)
-		jreason := m.Reg(pre+"jreason", 8)
-		jreason.NextIf(res, rReason)
-		ip.jdest = jdest
-		jcpu := hdl.Eq(jdest, k(uint64(P), JDB))
-
-		// Sender: the frame into the fabric as cells of two bytes (the
-		// fabric runs at twice the link rate, so that frames from several
-		// inputs queue at the egress shaper rather than at the inputs).
-		// Byte kk of the outgoing frame is the reason byte (CPU frames
-		// only), then the 13 bytes of phdr (tag or ingress interface,
-		// switch header), then the payload from the slot.
-		kk := m.Reg(pre+"k", w.BB+1)
-		total := hdl.Add(hdl.ZExt(ip.plen, w.BB+1), hdl.ZExt(jcpu, w.BB+1))
-		ip.ov = m.Reg(pre+"ov", 1)
-		ip.ol = m.Reg(pre+"ol", 1)
-		ip.ohalf = m.Reg(pre+"ohalf", 1)
-		ip.opar = m.Reg(pre+"opar", 1)
-		en := m.Wire(pre+"send_en", 1)
-		en.Drive(hdl.And(hdl.Eq(phase, k(2, 2)), hdl.Lt(kk, total), hdl.Or(hdl.Not(ip.ov), inReady[i])))
-		var arms []hdl.Arm
-		for b := 0; b < 13; b++ {
-			arms = append(arms, hdl.When(k(uint64(b), 4), hdl.Slice(ip.hdr, 103-8*b, 96-8*b)))
-		}
-		j0 := hdl.Sub(kk, hdl.ZExt(jcpu, w.BB+1))
-		for lane := 0; lane < 2; lane++ {
-			idx := hdl.Add(kk, k(uint64(lane), w.BB+1))
-			j := hdl.Sub(idx, hdl.ZExt(jcpu, w.BB+1))
-			isReason := hdl.And(jcpu, hdl.Eq(idx, k(0, w.BB+1)))
-			inHdr := hdl.And(hdl.Not(isReason), hdl.Lt(j, k(13, w.BB+1)))
-			hbyte := hdl.Case(hdl.Slice(j, 3, 0), k(0, 8), arms...)
-			ip.obyte[lane] = m.Reg(fmt.Sprintf("%sobyte%d", pre, lane), 8)
-			ip.osel[lane] = m.Reg(fmt.Sprintf("%sosel%d", pre, lane), 1)
-			ip.obyte[lane].NextIf(en, hdl.Mux(isReason, jreason, hbyte))
-			ip.osel[lane].NextIf(en, hdl.And(hdl.Not(isReason), hdl.Not(inHdr)))
-		}
-		rest := hdl.Sub(total, kk)
-		ip.ol.NextIf(en, hdl.Le(rest, k(2, w.BB+1)))
-		ip.ohalf.NextIf(en, hdl.Eq(rest, k(1, w.BB+1)))
-		ip.opar.NextIf(en, hdl.Bit(j0, 0))
-		ip.ov.Next(hdl.Priority(ip.ov, hdl.When(en, k(1, 1)), hdl.When(inReady[i], k(0, 1))))
-		done.Drive(hdl.And(ip.ov, ip.ol, inReady[i]))
-		kk.Next(hdl.Priority(kk, hdl.When(en, hdl.Add(kk, k(2, w.BB+1))), hdl.When(done, k(0, w.BB+1))))
-
-		// The slots are two byte banks, even and odd offsets, so a cell's
-		// two bytes are read in one cycle whatever the alignment.
-		wofs := hdl.Slice(wcnt, w.OB-1, 0)
-		wen := hdl.And(acc, hdl.Lt(wcnt, k(uint64(w.MaxPkt), w.BB+1)))
-		waddr := hdl.Concat(wslot, hdl.Slice(wofs, w.OB-1, 1))
-		ibufE := m.Memory(pre+"ibuf_even", 8, w.MaxPkt)
-		ibufO := m.Memory(pre+"ibuf_odd", 8, w.MaxPkt)
-		ibufE.Write(hdl.And(wen, hdl.Not(hdl.Bit(wofs, 0))), waddr, rxData)
-		ibufO.Write(hdl.And(wen, hdl.Bit(wofs, 0)), waddr, rxData)
-		jOdd := hdl.Slice(j0, w.OB-1, 1)
-		jEven := hdl.Slice(hdl.Add(j0, k(1, w.BB+1)), w.OB-1, 1)
-		ip.memE = ibufE.ReadSync(hdl.Concat(rslot, jEven), hdl.ReadEnable(en))
-		ip.memO = ibufO.ReadSync(hdl.Concat(rslot, jOdd), hdl.ReadEnable(en))
+		m.Output(link(w, i, "rx", "ready"), 1).Drive(x.Out("rx_ready"))
+		x.Connect("h_grant", hdl.And(grantValid, hdl.Eq(grantIdx, k(uint64(i), w.PB)))).
+			Connect("h_res", res).
+			Connect("h_dest", hDest).Connect("h_reason", hReason).
+			Connect("h_read", is(hdl.And(hBusy, hdl.Lt(hc, k(hdrWords, 5))))).Connect("h_word", hdl.Slice(hc, 2, 0)).
+			Connect("wb_en", is(hWB)).Connect("wb_word", hWC).Connect("wb_data", hWData).
+			Connect("sw_start", hdl.And(swValid, hdl.Eq(swIdx, k(uint64(i), w.PB))))
+		ins[i] = &inPort{inst: x, req: x.Out("req"), plen: x.Out("plen"), tlen: x.Out("tlen"), rdata: x.Out("rdata"), rxW: x.Out("rx_write"),
+			idle: x.Out("idle"), jdest: x.Out("jdest"), jreason: x.Out("jreason"), rv: x.Out("rv"), rl: x.Out("rl")}
+		runt = append(runt, x.Out("ev_runt"))
+		over = append(over, x.Out("ev_oversize"))
 	}
 
-	// ---- shared header pipeline ----
+	// ---- header unit ----
+	// One frame at a time: read its first seven words from the slot,
+	// run the meter and label parser on them, decide, write the rewritten
+	// header back into the slot. See the package documentation.
 	arb := m.Instance("u_arb", arbMod)
 	var reqs []hdl.Value
 	for i := N - 1; i >= 0; i-- {
-		reqs = append(reqs, ins[i].req)
+		reqs = append(reqs, hdl.And(ins[i].req, hdl.Not(hBusy)))
 	}
 	arb.Connect("req", hdl.Concat(reqs...)).Connect("en", arb.Out("grant_valid"))
 	grantValid.Drive(arb.Out("grant_valid"))
 	grantIdx.Drive(hdl.ZExt(arb.Out("grant_idx"), w.PB))
 
-	var hArms, lArms []hdl.Arm
+	var rdArms, lArms, wArms []hdl.Arm
 	for i := 0; i < N; i++ {
-		hArms = append(hArms, hdl.When(k(uint64(i), w.PB), ins[i].hdr))
+		rdArms = append(rdArms, hdl.When(k(uint64(i), w.PB), ins[i].rdata))
 		lArms = append(lArms, hdl.When(k(uint64(i), w.PB), ins[i].plen))
+		wArms = append(wArms, hdl.When(k(uint64(i), w.PB), ins[i].rxW))
 	}
-	s0v := m.Reg("s0_valid", 1)
-	s0v.Next(grantValid)
-	s0port := m.Reg("s0_port", w.PB)
-	s0port.NextIf(grantValid, grantIdx)
-	s0hdr := m.Reg("s0_hdr", 104)
-	s0hdr.NextIf(grantValid, hdl.Case(grantIdx, k(0, 104), hArms...))
-	s0len := m.Reg("s0_len", w.BB)
-	s0len.NextIf(grantValid, hdl.Case(grantIdx, k(0, w.BB), lArms...))
+	hRead := hdl.Case(hPort, k(0, 16), rdArms...)
+	// hs collects the words: bytes 0..12 (tag | switch header) and byte 13.
+	hs := m.Reg("h_hdr", 8*2*hdrWords)
+	capture := hdl.And(hBusy, hdl.Ge(hc, k(1, 5)), hdl.Le(hc, k(hdrWords, 5)))
+	hs.NextIf(capture, hdl.Concat(hdl.Slice(hs, hs.Width()-17, 0), hRead))
+	s0v := m.Wire("h_issue", 1)
+	s0v.Drive(hdl.And(hBusy, hdl.Eq(hc, k(hcIssue, 5))))
+	// The label parser has no state but its table: its input is held for
+	// the whole frame, so its outputs, Latency cycles later, hold too.
+	lpv := m.Wire("h_lp_valid", 1)
+	lpv.Drive(hdl.And(hBusy, hdl.Ge(hc, k(hcIssue, 5))))
+	s0len := hdl.Case(hPort, k(0, w.BB), lArms...)
 
-	tag := hdl.Slice(s0hdr, 103, 96)
-	hdr := hdl.Slice(s0hdr, 95, 0)
-	cpu := hdl.Eq(s0port, k(uint64(P), w.PB))
+	tag := hdl.Slice(hs, 111, 104)
+	hdr := hdl.Slice(hs, 103, 8)
+	b13 := hdl.Slice(hs, 7, 0)
+	cpu := hdl.Eq(hPort, k(uint64(P), w.PB))
 	tagLow := hdl.Slice(tag, w.TB-1, 0)
 	tagOK := hdl.Eq(hdl.Slice(tag, 7, w.TB), k(0, 8-w.TB))
-	elem := hdl.Concat(hdl.Slice(s0port, w.LPB-1, 0), tagLow)
+	elem := hdl.Concat(hdl.Slice(hPort, w.LPB-1, 0), tagLow)
 	iface := hdl.Mux(hdl.Eq(elem, k(0, w.EB)), k(0, w.AW), hdl.Add(hdl.ZExt(elem, w.AW), k(1, w.AW)))
 	ivalid := hdl.Bit(hdl.ShrV(ifv, iface), 0)
 	known := hdl.Or(cpu, hdl.And(tagOK, hdl.Or(hdl.Eq(tagLow, k(0, w.TB)), ivalid)))
 	from := hdl.Mux(cpu, k(label.SelfInterface, w.AW), iface)
+	tc := hdl.Slice(hdr, 15, 0)
 
 	mt := m.Instance("u_meter", mtMod)
 	mt.Connect("pkt_valid", hdl.And(s0v, hdl.Not(cpu), known)).
-		Connect("pkt_lease", elem).Connect("pkt_tc", hdl.Slice(hdr, 15, 0)).
+		Connect("pkt_lease", elem).Connect("pkt_tc", tc).
 		Connect("pkt_bytes", s0len).
 		Connect("cfg_we", lsWe).Connect("cfg_lease", lsIdx).Connect("cfg_default", lsDefault).
 		Connect("cfg_clear", lsClear).Connect("cfg_limited", lsLimited).Connect("cfg_limit", lsLimit).
@@ -327,208 +241,165 @@ func Core(c Config) (*hdl.Module, error) {
 	m.Output("mt_scaled_set", mt.Out("scaled_set").Width()).Drive(mt.Out("scaled_set"))
 	lp := m.Instance("u_label", lpMod)
 	tblWord := hdl.Concat(ifValid, ifVR, ifTag, ifPort)
-	lp.Connect("in_valid", s0v).Connect("in_hdr", hdr).Connect("in_from", from).
+	lp.Connect("in_valid", lpv).Connect("in_hdr", hdr).Connect("in_from", from).
 		Connect("tbl_we", ifWe).Connect("tbl_addr", ifAddr).Connect("tbl_wdata", tblWord)
 
-	D := max(meter.IngressLatency, labelparse.Latency)
-	ctx := hdl.Concat(s0v, s0port, cpu, known, elem, s0len, hdl.Slice(hdr, 15, 0), from)
-	actx := delay(m, "ctx", ctx, D)
-	off := 0
-	field := func(n int) hdl.Value {
-		hi := actx.Width() - 1 - off
-		off += n
-		return hdl.Slice(actx, hi, hi-n+1)
-	}
-	aValid, aPort, aCPU, aKnown := field(1), field(w.PB), field(1), field(1)
-	aElem, aLen, aTC, aFrom := field(w.EB), field(w.BB), field(16), field(w.AW)
-	dl := D - labelparse.Latency
-	aRes := delay(m, "lp_res", lp.Out("out_result"), dl)
-	aTo := delay(m, "lp_to", lp.Out("out_to"), dl)
-	aHdr := delay(m, "lp_hdr", lp.Out("out_hdr"), dl)
-	aEPort := delay(m, "lp_port", lp.Out("out_port"), dl)
-	aETag := delay(m, "lp_tag", lp.Out("out_tag"), dl)
-	aMTC := delay(m, "mt_tc", mt.Out("out_tc"), D-meter.IngressLatency)
+	// The meter's traffic class, IngressLatency cycles after the issue.
+	mtc := m.Reg("h_mtc", 16)
+	mtc.NextIf(hdl.And(hBusy, hdl.Eq(hc, k(uint64(hcIssue+meter.IngressLatency), 5))), mt.Out("out_tc"))
+	lRes, lTo, lHdr, lEPort, lETag := lp.Out("out_result"), lp.Out("out_to"), lp.Out("out_hdr"), lp.Out("out_port"), lp.Out("out_tag")
 
-	resIs := func(r labelparse.Result) hdl.Value { return hdl.Eq(aRes, k(uint64(r), labelparse.ResultBits)) }
-	tcm := hdl.Mux(aCPU, aTC, aMTC)
+	resIs := func(r labelparse.Result) hdl.Value { return hdl.Eq(lRes, k(uint64(r), labelparse.ResultBits)) }
+	tcm := hdl.Mux(cpu, tc, mtc)
 	isFwd := resIs(labelparse.Forward)
-	toCPU := hdl.And(isFwd, hdl.Or(hdl.Eq(aTo, k(label.SelfInterface, w.AW)), hdl.Ge(aEPort, k(uint64(P), w.PB))))
+	toCPU := hdl.And(isFwd, hdl.Or(hdl.Eq(lTo, k(label.SelfInterface, w.AW)), hdl.Ge(lEPort, k(uint64(P), w.PB))))
 	errMal := hdl.Or(resIs(labelparse.MalformedAddress), resIs(labelparse.UnknownInterface))
 	errRPI := resIs(labelparse.ReturnPathInvalid)
-	toLink := hdl.And(aKnown, isFwd, hdl.Not(toCPU))
-	cpuDest := hdl.And(aKnown, hdl.Or(toCPU, errMal, errRPI))
-	dest := hdl.Priority(k(uint64(dropDest(w)), JDB),
-		hdl.When(toLink, hdl.ZExt(aEPort, JDB)),
-		hdl.When(cpuDest, k(uint64(P), JDB)))
-	reason := hdl.Priority(k(0, 8),
+	toLink := hdl.And(known, isFwd, hdl.Not(toCPU))
+	cpuDest := hdl.And(known, hdl.Or(toCPU, errMal, errRPI))
+	hDest.Drive(hdl.Priority(k(uint64(dropDest(w)), JDB),
+		hdl.When(toLink, hdl.ZExt(lEPort, JDB)),
+		hdl.When(cpuDest, k(uint64(P), JDB))))
+	hReason.Drive(hdl.Priority(k(0, 8),
 		hdl.When(hdl.And(hdl.Not(toCPU), errMal), k(label.ErrorMalformedAddress, 8)),
-		hdl.When(hdl.And(hdl.Not(toCPU), errRPI), k(label.ErrorReturnPathInvalid, 8)))
-	eLease := hdl.Concat(hdl.Slice(aEPort, w.LPB-1, 0), aETag)
+		hdl.When(hdl.And(hdl.Not(toCPU), errRPI), k(label.ErrorReturnPathInvalid, 8))))
+	eLease := hdl.Concat(hdl.Slice(lEPort, w.LPB-1, 0), lETag)
+	decide := m.Wire("h_decide", 1)
+	decide.Drive(hdl.And(hBusy, hdl.Eq(hc, k(uint64(hcDecide()), 5))))
 	cp := m.Instance("u_cap", capMod)
-	cp.Connect("eg_valid", hdl.And(aValid, toLink)).Connect("eg_lease", eLease).Connect("eg_tc", tcm).
+	cp.Connect("eg_valid", hdl.And(decide, toLink)).Connect("eg_lease", eLease).Connect("eg_tc", tcm).
 		Connect("cfg_we", lsWe).Connect("cfg_lease", lsIdx).Connect("cfg_deprio", lsDeprio).Connect("cfg_cap", lsCap)
-	byte0 := hdl.Mux(toLink, hdl.ZExt(aETag, 8), hdl.ZExt(aFrom, 8))
-	bctx := hdl.Concat(aValid, aPort, dest, reason, byte0, hdl.Slice(aHdr, 95, 16), tcm, aCPU, aKnown, aElem, aLen, aRes)
-	bx := delay(m, "bctx", bctx, meter.EgressLatency)
-	off = 0
-	bfield := func(n int) hdl.Value {
-		hi := bx.Width() - 1 - off
-		off += n
-		return hdl.Slice(bx, hi, hi-n+1)
-	}
-	bValid, bPort, bDest, bReason, bByte0 := bfield(1), bfield(w.PB), bfield(JDB), bfield(8), bfield(8)
-	bHdr, bTC, bCPU, bKnown, bElem, bLen, bRes := bfield(80), bfield(16), bfield(1), bfield(1), bfield(w.EB), bfield(w.BB), bfield(labelparse.ResultBits)
-	bLink := hdl.Lt(bDest, k(uint64(P), JDB))
-	tcf := hdl.Mux(bLink, cp.Out("eg_out_tc"), bTC)
-	rValid.Drive(bValid)
-	rPort.Drive(bPort)
-	rDest.Drive(bDest)
-	rReason.Drive(bReason)
-	rPhdr.Drive(hdl.Concat(bByte0, bHdr, tcf))
+	capIn := hdl.Eq(hc, k(uint64(hcCap()), 5))
+	tcf := m.Reg("h_tc", 16)
+	tcf.NextIf(hdl.And(hBusy, capIn), hdl.Mux(toLink, cp.Out("eg_out_tc"), tcm))
+	isDrop := hdl.Eq(hDest, k(uint64(dropDest(w)), JDB))
 
-	// Header pipeline events (one frame per cycle at most).
-	leaseEv := hdl.And(bValid, bKnown, hdl.Not(bCPU))
-	bResIs := func(r labelparse.Result) hdl.Value { return hdl.Eq(bRes, k(uint64(r), labelparse.ResultBits)) }
-	m.Output("ev_hp_port", w.PB).Drive(bPort)
-	m.Output("ev_hp_lease", w.EB).Drive(bElem)
-	m.Output("ev_hp_bytes", w.BB).Drive(bLen)
+	// Write-back, from the cycle the label parser's outputs are in (a
+	// frame then dropped at the verdict stops it): the rewritten 13 bytes (byte 0 the egress lease tag, or
+	// the ingress interface for the CPU port; the forwarded or received
+	// switch header; the final traffic class) and byte 13 as read, one
+	// word a cycle the receiver does not write.
+	byte0 := hdl.Mux(toLink, hdl.ZExt(lETag, 8), hdl.ZExt(from, 8))
+	outHdr := hdl.Concat(byte0, hdl.Slice(lHdr, 95, 16), tcf, b13)
+	var hwArms []hdl.Arm
+	for j := 0; j < hdrWords; j++ {
+		hi := outHdr.Width() - 1 - 16*j
+		hwArms = append(hwArms, hdl.When(k(uint64(j), 3), hdl.Slice(outHdr, hi, hi-15)))
+	}
+	hWData.Drive(hdl.Case(hWC, k(0, 16), hwArms...))
+	wbStall := hdl.Case(hPort, k(0, 1), wArms...)
+	// Words 0..4 go while the cap runs; 5 and 6 hold the traffic class.
+	tcIn := hdl.Gt(hc, k(uint64(hcCap()), 5))
+	wbWrite := hdl.And(hWB, hdl.Not(wbStall), hdl.Or(hdl.Lt(hWC, k(5, 3)), tcIn))
+	wbLast := hdl.And(wbWrite, hdl.Eq(hWC, k(hdrWords-1, 3)))
+	hFinish.Drive(hdl.Or(hdl.And(decide, isDrop), wbLast))
+	hBusy.Next(hdl.Priority(hBusy, hdl.When(hFinish, k(0, 1)), hdl.When(grantValid, k(1, 1))))
+	hPort.NextIf(grantValid, grantIdx)
+	hc.Next(hdl.Priority(hc,
+		hdl.When(hdl.Or(hFinish, hdl.Not(hBusy)), k(0, 5)),
+		hdl.When(hdl.Not(tcIn), inc(hc))))
+	hWB.Next(hdl.Priority(hWB,
+		hdl.When(hFinish, k(0, 1)),
+		hdl.When(hdl.And(hBusy, hdl.Eq(hc, k(hcIssue+labelparse.Latency-1, 5))), k(1, 1))))
+	hWC.Next(hdl.Priority(hWC, hdl.When(hFinish, k(0, 3)), hdl.When(wbWrite, inc(hWC))))
+
+	// Header unit events (one frame at a time), at the frame's verdict.
+	leaseEv := hdl.And(hFinish, known, hdl.Not(cpu))
+	m.Output("ev_hp_port", w.PB).Drive(hPort)
+	m.Output("ev_hp_lease", w.EB).Drive(elem)
+	m.Output("ev_hp_bytes", w.BB).Drive(s0len)
 	m.Output("ev_in", 1).Drive(leaseEv)
-	m.Output("ev_vrouter", 1).Drive(hdl.And(leaseEv, bResIs(labelparse.VRMismatch)))
-	m.Output("ev_shift", 1).Drive(hdl.And(bValid, bKnown, bResIs(labelparse.ShiftOverflow)))
-	m.Output("ev_label_error", 1).Drive(hdl.And(bValid, hdl.Ne(bReason, k(0, 8))))
-	m.Output("ev_unknown_tag", 1).Drive(hdl.And(bValid, hdl.Not(bKnown)))
-	m.Output("ev_hp_cpu", 1).Drive(bCPU)
+	m.Output("ev_vrouter", 1).Drive(hdl.And(leaseEv, resIs(labelparse.VRMismatch)))
+	m.Output("ev_shift", 1).Drive(hdl.And(hFinish, known, resIs(labelparse.ShiftOverflow)))
+	m.Output("ev_label_error", 1).Drive(hdl.And(hFinish, hdl.Ne(hReason, k(0, 8))))
+	m.Output("ev_unknown_tag", 1).Drive(hdl.And(hFinish, hdl.Not(known)))
+	m.Output("ev_hp_cpu", 1).Drive(cpu)
 	m.Output("ev_runt", N).Drive(hdl.Concat(reverse(runt)...))
 	m.Output("ev_oversize", N).Drive(hdl.Concat(reverse(over)...))
 
-	// ---- fabric ----
-	xb := m.Instance("u_fabric", xbMod)
-	for i := 0; i < N; i++ {
+	// ---- switch ----
+	// Frames are stored whole in the slots, so the switch needs no
+	// buffers: an egress port that is idle and has room for a maximum
+	// frame takes one waiting frame for it, and the frame's slot streams
+	// into the egress ring at a word (two bytes) a cycle, twice the link
+	// rate, so frames from several inputs queue at the egress shaper
+	// rather than at the inputs. One transfer starts per cycle at most
+	// (a round-robin arbiter over the inputs); transfers to different
+	// egress ports run side by side.
+	outFree := m.Wire("sw_free", N)
+	var eligs []hdl.Value
+	for i := N - 1; i >= 0; i-- {
 		ip := ins[i]
-		// Lane 0 is the byte at an even offset j0 from the even bank, else
-		// from the odd bank; lane 1 the other.
-		m0 := hdl.Mux(ip.opar, ip.memO, ip.memE)
-		m1 := hdl.Mux(ip.opar, ip.memE, ip.memO)
-		b0 := hdl.Mux(ip.osel[0], m0, ip.obyte[0])
-		b1 := hdl.Mux(ip.osel[1], m1, ip.obyte[1])
-		xb.Connect(fabric.InPort(i, "valid"), ip.ov).
-			Connect(fabric.InPort(i, "data"), hdl.Concat(ip.ohalf, b0, b1)).
-			Connect(fabric.InPort(i, "dest"), hdl.Slice(ip.jdest, w.DB-1, 0)).
-			Connect(fabric.InPort(i, "last"), ip.ol)
-		inReady[i].(*hdl.Signal).Drive(xb.Out(fabric.InPort(i, "ready")))
+		eligs = append(eligs, hdl.And(ip.idle, hdl.Bit(hdl.ShrV(outFree, hdl.Slice(ip.jdest, w.DB-1, 0)), 0)))
 	}
+	sw := m.Instance("u_sw", arbMod)
+	sw.Connect("req", hdl.Concat(eligs...)).Connect("en", sw.Out("grant_valid"))
+	swValid.Drive(sw.Out("grant_valid"))
+	swIdx.Drive(hdl.ZExt(sw.Out("grant_idx"), w.PB))
+	var dArms, jlArms, jrArms []hdl.Arm
+	for i := 0; i < N; i++ {
+		dArms = append(dArms, hdl.When(k(uint64(i), w.PB), hdl.Slice(ins[i].jdest, w.DB-1, 0)))
+		jlArms = append(jlArms, hdl.When(k(uint64(i), w.PB), ins[i].tlen))
+		jrArms = append(jrArms, hdl.When(k(uint64(i), w.PB), ins[i].jreason))
+	}
+	swDest := hdl.Case(swIdx, k(0, w.DB), dArms...)
+	swLen := hdl.Case(swIdx, k(0, w.BB), jlArms...)
+	swReason := hdl.Case(swIdx, k(0, 8), jrArms...)
+	var rvs []hdl.Value
+	for i := N - 1; i >= 0; i-- {
+		rvs = append(rvs, hdl.Concat(ins[i].rl, ins[i].rv))
+	}
+	rvAll := hdl.Concat(rvs...)
 
 	// ---- egress ----
-	for q := 0; q < N; q++ {
-		cpuPort := q == P
-		pre := fmt.Sprintf("e%d_", q)
-		RB := w.RB
-		ring := w.Ring
-		if cpuPort {
-			RB, ring = w.CRB, w.CPURing
-		}
-		ov := xb.Out(fabric.OutPort(q, "valid"))
-		od := xb.Out(fabric.OutPort(q, "data"))
-		ol := xb.Out(fabric.OutPort(q, "last"))
-		wp := m.Reg(pre+"wp", RB+1)
-		rp := m.Reg(pre+"rp", RB+1)
-		start := m.Reg(pre+"start", RB+1)
-		wait := m.Reg(pre+"wait", 1)
-		used := hdl.Sub(wp, rp)
-		room := hdl.Le(used, k(uint64(ring-w.MaxPkt), RB+1))
-		ecan := m.Wire(pre+"can", 1)
-		ecan.Drive(hdl.And(hdl.Not(wait), room))
-		xb.Connect(fabric.OutPort(q, "ready"), ecan)
-		acc := m.Wire(pre+"acc", 1)
-		acc.Drive(hdl.And(ov, ecan))
-		// A cell is {half, b0, b1}: two bytes, or one (b0) when half.
-		half := hdl.Bit(od, 16)
-		ob0, ob1 := hdl.Slice(od, 15, 8), hdl.Slice(od, 7, 0)
-		nb := hdl.Mux(half, k(1, RB+1), k(2, RB+1))
-		// The ring is two banks of {last, byte}, even and odd addresses.
-		wodd := hdl.Bit(wp, 0)
-		wlo := hdl.Slice(wp, RB-1, 1)
-		whi := hdl.Slice(hdl.Add(wp, k(1, RB+1)), RB-1, 1)
-		ringE := m.Memory(pre+"ring_even", 9, ring/2)
-		ringO := m.Memory(pre+"ring_odd", 9, ring/2)
-		w0 := hdl.Concat(hdl.And(ol, half), ob0)
-		w1 := hdl.Concat(ol, ob1)
-		two := hdl.And(acc, hdl.Not(half))
-		// b0 goes to the bank of wp, b1 to the other one (at wp+1).
-		ringE.Write(hdl.Or(hdl.And(acc, hdl.Not(wodd)), hdl.And(two, wodd)), hdl.Mux(wodd, whi, wlo), hdl.Mux(wodd, w1, w0))
-		ringO.Write(hdl.Or(hdl.And(acc, wodd), hdl.And(two, hdl.Not(wodd))), wlo, hdl.Mux(wodd, w0, w1))
-		endP := hdl.And(acc, ol)
-
-		txReady := m.Input(link(w, q, "tx", "ready"), 1)
-		txv := m.Reg(pre+"txv", 1)
-		avail := hdl.Ne(rp, start)
-		ten := m.Wire(pre+"tx_en", 1)
-		ten.Drive(hdl.And(avail, hdl.Or(hdl.Not(txv), txReady)))
-		rdE := ringE.ReadSync(hdl.Slice(rp, RB-1, 1), hdl.ReadEnable(ten))
-		rdO := ringO.ReadSync(hdl.Slice(rp, RB-1, 1), hdl.ReadEnable(ten))
-		tpar := m.Reg(pre+"tpar", 1)
-		tpar.NextIf(ten, hdl.Bit(rp, 0))
-		rd := hdl.Mux(tpar, rdO, rdE)
-		rp.NextIf(ten, inc(rp))
-		txv.Next(hdl.Priority(txv, hdl.When(ten, k(1, 1)), hdl.When(txReady, k(0, 1))))
-		m.Output(link(w, q, "tx", "valid"), 1).Drive(txv)
-		m.Output(link(w, q, "tx", "data"), 8).Drive(hdl.Slice(rd, 7, 0))
-		m.Output(link(w, q, "tx", "last"), 1).Drive(hdl.Bit(rd, 8))
-
-		// Frames sent: count the bytes of each, the lease is its first byte.
-		sent := hdl.And(txv, txReady)
-		tcnt := m.Reg(pre+"tcnt", w.BB)
-		ttag := m.Reg(pre+"ttag", w.TB)
-		first := hdl.Eq(tcnt, k(0, w.BB))
-		tcnt.NextIf(sent, hdl.Mux(hdl.Bit(rd, 8), k(0, w.BB), inc(tcnt)))
-		ttag.NextIf(hdl.And(sent, first), hdl.Slice(rd, w.TB-1, 0))
-		m.Output(pre+"ev_out", 1).Drive(hdl.And(sent, hdl.Bit(rd, 8)))
-		m.Output(pre+"ev_out_bytes", w.BB).Drive(inc(tcnt))
-		if cpuPort {
-			// The CPU port is not shaped: a frame is committed as soon as
-			// its last byte is in the ring.
-			wp.NextIf(acc, hdl.Add(wp, nb))
-			start.NextIf(endP, hdl.Add(wp, nb))
-			wait.Next(k(0, 1))
-			continue
-		}
-		m.Output(pre+"ev_out_tag", w.TB).Drive(hdl.Mux(first, hdl.Slice(rd, w.TB-1, 0), ttag))
-
-		// Arrival at the shaper: lease tag from byte 0, priority from the
-		// traffic class (bytes 11 and 12), when the last byte is in.
-		// Cells start at even offsets: byte 0 (tag) and 12 (traffic class
-		// low) are b0 of their cells, byte 11 (traffic class high) is b1.
-		ecnt := m.Reg(pre+"ecnt", w.BB)
-		nbB := hdl.Mux(half, k(1, w.BB), k(2, w.BB))
-		ecnt.NextIf(acc, hdl.Mux(ol, k(0, w.BB), hdl.Add(ecnt, nbB)))
-		etag := m.Reg(pre+"etag", w.TB)
-		etag.NextIf(hdl.And(acc, hdl.Eq(ecnt, k(0, w.BB))), hdl.Slice(ob0, w.TB-1, 0))
-		ephi := m.Reg(pre+"ephi", 7)
-		ephi.NextIf(hdl.And(acc, hdl.Eq(ecnt, k(10, w.BB))), hdl.Slice(ob1, 6, 0))
-		eplo := m.Reg(pre+"eplo", 8)
-		eplo.NextIf(hdl.And(acc, hdl.Eq(ecnt, k(12, w.BB))), ob0)
-		arrV := m.Reg(pre+"arr_valid", 1)
-		arrV.Next(endP)
-		arrBytes := m.Reg(pre+"arr_bytes", w.BB)
-		arrBytes.NextIf(endP, hdl.Add(ecnt, nbB))
-		sh := m.Instance(fmt.Sprintf("u_shaper%d", q), shMod)
-		sh.Connect("arr_valid", arrV).Connect("arr_lease", etag).Connect("arr_bytes", arrBytes).
-			Connect("arr_tag", hdl.Slice(start, RB-1, 0)).
-			Connect("cfg_we", hdl.And(lsWe, hdl.Eq(hdl.Slice(lsIdx, w.EB-1, w.TB), k(uint64(q), w.LPB)))).
-			Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)
-		if pw, ok := shPorts["arr_prio"]; ok {
-			sh.Connect("arr_prio", hdl.Slice(hdl.Concat(ephi, eplo), pw-1, 0))
-		}
-		vv := sh.Out("v_valid")
-		dropped := hdl.And(vv, hdl.Eq(sh.Out("v_verdict"), k(shaper.CodeDropped, 2)))
-		wait.Next(hdl.Priority(wait, hdl.When(endP, k(1, 1)), hdl.When(vv, k(0, 1))))
-		wp.Next(hdl.Priority(wp, hdl.When(dropped, start), hdl.When(acc, hdl.Add(wp, nb))))
-		start.NextIf(hdl.And(vv, hdl.Not(dropped)), wp)
-		m.Output(pre+"ev_drop", 1).Drive(dropped)
-		m.Output(pre+"ev_drop_cause", 2).Drive(sh.Out("v_cause"))
-		m.Output(pre+"ev_drop_tag", w.TB).Drive(etag)
-		m.Output(pre+"backlog", int(lay.BacklogBits)).Drive(sh.Out("backlog"))
+	// Each egress port takes the word of its source input (the switch's
+	// per-output multiplexer) into its ring.
+	linkMod, err := egressModule(c, w, false, shMod, shPorts)
+	if err != nil {
+		return nil, err
 	}
+	cpuMod, err := egressModule(c, w, true, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	freeBits := make([]hdl.Value, N)
+	for q := 0; q < N; q++ {
+		pre := fmt.Sprintf("e%d_", q)
+		mod := linkMod
+		if q == P {
+			mod = cpuMod
+		}
+		e := m.Instance(fmt.Sprintf("u_eg%d", q), mod)
+		src := e.Out("src")
+		rvl := hdl.Slice(hdl.ShrV(rvAll, hdl.Concat(src, k(0, 1))), 1, 0)
+		var ddArms []hdl.Arm
+		for i := 0; i < N; i++ {
+			ddArms = append(ddArms, hdl.When(k(uint64(i), w.PB), ins[i].rdata))
+		}
+		e.Connect("grant", hdl.And(swValid, hdl.Eq(swDest, k(uint64(q), w.DB)))).
+			Connect("grant_src", swIdx).Connect("grant_len", swLen).
+			Connect("in_valid", hdl.Bit(rvl, 0)).Connect("in_last", hdl.Bit(rvl, 1)).
+			Connect("in_data", hdl.Case(src, k(0, 16), ddArms...)).
+			Connect("tx_ready", m.Input(link(w, q, "tx", "ready"), 1))
+		freeBits[q] = e.Out("free")
+		for _, sig := range []string{"valid", "data", "last"} {
+			o := e.Out("tx_" + sig)
+			m.Output(link(w, q, "tx", sig), o.Width()).Drive(o)
+		}
+		outs := []string{"ev_out", "ev_out_bytes"}
+		if q == P {
+			e.Connect("grant_reason", swReason)
+		} else {
+			e.Connect("cfg_we", hdl.And(lsWe, hdl.Eq(hdl.Slice(lsIdx, w.EB-1, w.TB), k(uint64(q), w.LPB)))).
+				Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)
+			outs = append(outs, "ev_out_tag", "ev_drop", "ev_drop_cause", "ev_drop_tag", "backlog")
+		}
+		for _, n := range outs {
+			o := e.Out(n)
+			m.Output(pre+n, o.Width()).Drive(o)
+		}
+	}
+	outFree.Drive(hdl.Concat(reverse(freeBits)...))
 	return m, nil
 }
 

@@ -18,42 +18,67 @@
 //
 // The path of one frame:
 //
-//  1. Ingress slot. Each port receives into one of two slots of an ingress
-//     buffer (block RAM, 2 x MaxPacketBytes), capturing the tag and switch
-//     header in registers. When the last byte is in (store-and-forward)
-//     the slot is full; rx_ready is low while the slot being received into
-//     is full. Frames shorter than 13 bytes or longer than MaxPacketBytes
-//     are dropped (ev_runt, ev_oversize).
-//  2. Shared header pipeline. A round-robin arbiter (gen/blocks) takes one
-//     waiting header per cycle from any port: a frame takes at least 13
-//     cycles to arrive on a byte-serial port, so one pipeline serves all
-//     of them. The issue stage derives the lease element {port, tag}, the
-//     ingress interface (model/device.Config.Interface) and the
-//     ingress-tag check from a register copy of the index table's valid
-//     bits. The meter (gen/meter NewIngress) and the label parser
-//     (gen/labelparse) then run side by side on the same header; their
-//     outputs are aligned with delay lines computed from
-//     meter.IngressLatency and labelparse.Latency, so a change of either
-//     latency needs no change here. The verdict (link port, CPU port or
-//     drop, and the cjdns reason) is made, the egress cap (gen/meter
-//     NewEgressCap) runs for frames to a link, and the result (destination
-//     and the rewritten 13 header bytes) is written back into the slot.
-//  3. Fabric. The slot streams its frame (for the CPU port with the two
-//     CPU-frame bytes in front) into a gen/fabric crossbar in packet mode,
-//     one byte per cycle.
-//  4. Egress. Each link port writes the frame into a ring buffer (block
-//     RAM, BufferBytes+MaxPacketBytes rounded up to a power of two); when
-//     its last byte is in, the port's shaper (gen/shaper) decides. A
-//     dropped frame is un-written (the write pointer returns to the frame's
-//     start); an admitted one is committed and the transmitter sends it.
-//     The fabric output is held off while a decision is pending and while
-//     the ring has less than one maximum frame free. The CPU port's ring
-//     commits every frame.
+//  1. Ingress slot (device_ingress). Each port receives into one of two
+//     slots of a block RAM (2 x MaxPacketBytes as 16-bit words {even
+//     byte, odd byte}). When the last byte is in (store-and-forward) the
+//     slot is full; rx_ready is low while the slot being received into is
+//     full. Frames shorter than 13 bytes or longer than MaxPacketBytes are
+//     dropped (ev_runt, ev_oversize).
+//  2. Header unit (shared, one frame at a time). A round-robin arbiter
+//     (gen/blocks) picks a port with a full slot waiting; the unit reads
+//     the frame's first seven words (tag, switch header, first payload
+//     byte) from the slot through the slot's read port, so no port keeps
+//     a copy of its headers in flip-flops. It derives the lease element
+//     {port, tag}, the ingress interface (model/device.Config.Interface)
+//     and the ingress-tag check from a register copy of the index
+//     table's valid bits, then runs the meter (gen/meter NewIngress, one
+//     pulse) and the label parser (gen/labelparse, its input held for the
+//     whole frame so its outputs hold too) on the header. At
+//     hcDecide (meter.IngressLatency and labelparse.Latency after the
+//     header is in) the verdict is made: link port, CPU port or drop, and
+//     the cjdns reason; frames to a link pass the egress cap (gen/meter
+//     NewEgressCap). The rewritten 13 bytes (egress lease tag or ingress
+//     interface, forwarded header, final traffic class) are written back
+//     into the slot through its write port, in the cycles the receiver
+//     leaves it free. A frame costs the unit about 30 cycles (7 reads, 11
+//     for the meter, 3 for the cap, 7 writes, a few of control), so the
+//     unit serves about one frame every 30 cycles for the whole device: a
+//     stream of minimum-size (13-byte) frames at line rate on even one
+//     port is more than it takes, and rx_ready then goes low (the sender
+//     waits; nothing is lost). Frames of 64 bytes and more at line rate
+//     on two ports, or 128 bytes and more on all four, are served in full.
+//  3. Switch. Frames are stored whole in the slots, so the switch holds no
+//     data: an egress port that is free (no frame being written or
+//     decided, room for a maximum frame) takes one waiting frame for it,
+//     chosen by a round-robin arbiter over the inputs (one new transfer a
+//     cycle), and the frame's slot streams into the port's ring at a word
+//     (two bytes) a cycle, twice the link rate, so frames from several
+//     inputs queue at the egress shaper rather than at the inputs.
+//     Transfers to different egress ports run side by side through a
+//     word-wide multiplexer per egress port. A port's frames leave its
+//     slots in order (head of line: a frame waits for its egress port).
+//     (gen/fabric's VOQ crossbar and Clos are the fabric for cell
+//     switching; the device does not need them.)
+//  4. Egress (device_egress). Each link port writes the frame into a ring
+//     (block RAM of 16-bit words, BufferBytes+MaxPacketBytes rounded up to
+//     a power of two): a length word, then the bytes two to a word. When
+//     its last word is in, the port's shaper (gen/shaper) decides. A
+//     dropped frame is un-written (the write pointer returns to the
+//     frame's start); an admitted one is committed and the transmitter
+//     sends it. The CPU port's ring (device_egress_cpu) commits every
+//     frame and puts the reason byte in front (model/device.CPUFrame). The
+//     transmitter reads a word while the last one's low byte goes out, so
+//     frames of even length leave back to back; a frame of odd length is
+//     followed by one idle cycle.
 //
 // The shaper assumes the link takes a byte every cycle while the queue is
 // not empty (gen/shaper); with tx_ready held low the ring drains slower
-// than the shaper's backlog, which stays safe (the fabric is held off) but
-// makes the shaper's decisions optimistic.
+// than the shaper's backlog, which stays safe (the switch holds frames
+// back while the ring lacks room for a maximum frame) but makes the
+// shaper's decisions optimistic. The same holds, slightly, for the idle
+// cycle after a frame of odd length and for the ring's length words (2
+// bytes a frame): with minimum-size frames the ring holds about 750
+// bytes of frames where the shaper counts 768.
 //
 // # Configuration and events
 //
@@ -85,16 +110,18 @@
 //
 // # What is not built
 //
-// ref16 is byte-serial (gen/shaper builds byte-serial ports only), and
-// the fabric is always the crossbar (a Clos for 17 ports needs padding to a
-// product n*r); tx_ready low makes the shaper optimistic (above).
+// ref16 is byte-serial (gen/shaper builds byte-serial ports only) and has
+// the same datapath as ref4 (header unit, switch, rings scale with the
+// configuration); tx_ready low makes the shaper optimistic (above).
 //
-// ref4 does not fit an iCE40 HX8K yet: `pktrouter synth --config ref4
-// --board ice40-hx8k-breakout` gives 36,135 SB_LUT4, about 24,000
-// flip-flops and 40 SB_RAM40_4K (the part has 7,680 logic cells and 32
-// block RAMs; bitstreams/ref4-hx8k/report.md). Most of it is per-lease
-// state in flip-flops: the 32-lease meter (an 8-lease meter is 3,696 LUT4,
-// testbenches/meter/SYNTH.md) and four shapers (2,877 LUT4
-// each, testbenches/shaper/SYNTH.md); both packages describe the block-RAM
-// form that would shrink them.
+// The core's own logic (ingress slots, header unit, switch, egress rings,
+// CPU port and glue; meter, cap, label parser and shapers apart) is about
+// 2,450 SB_LUT4, 1,450 flip-flops and 14 SB_RAM40_4K for ref4
+// (testbenches/device/SYNTH.md: figures per submodule and the commands).
+// The block RAMs are the packet buffers at their size: five ingress
+// blocks of two 256-byte slots and five rings (1 KiB for each link port,
+// 512 bytes for the CPU port); fewer needs smaller frames or buffers.
+// Whether the whole device fits an iCE40 HX8K depends on the meter and
+// shapers (testbenches/meter/SYNTH.md, testbenches/shaper/SYNTH.md;
+// bitstreams/ref4-hx8k/report.md for the last full build).
 package device

@@ -55,6 +55,11 @@ type HW struct {
 	rec      *tb.Stimulus
 	evPrefix string // where the core's event ports are ("u_core." in a top)
 	uart     *Line
+	stall    func(cycle uint64, port int) bool
+	ready    []bool // this cycle's tx_ready per port
+	// Held counts the cycles a port offered a byte (tx_valid) that the
+	// link did not take (TxStall).
+	Held uint64
 }
 
 // NewHW builds the core for cfg, applies setup through the configuration
@@ -79,6 +84,13 @@ func NewHWDesign(cfg gendev.Config, d *hdl.Design, setup Setup, opts ...Option) 
 // Option changes how NewHWDesign sets up the simulation.
 type Option func(*HW)
 
+// TxStall makes the HW hold tx_ready low on port p (CPU port last) in the
+// cycles where stall(cycle, p) is true: egress back-pressure from a link
+// that is slower than the datapath. Without it tx_ready is always high.
+func TxStall(stall func(cycle uint64, port int) bool) Option {
+	return func(h *HW) { h.stall = stall }
+}
+
 // Recording makes the HW append every cycle's inputs (in the order of
 // ports, rst included) to st, from the reset cycle on, so the same run
 // can be replayed on Verilator and Icarus (testbenches/tb).
@@ -92,7 +104,7 @@ func newHW(cfg gendev.Config, d *hdl.Design, setup Setup, opts ...Option) (*HW, 
 		return nil, err
 	}
 	n := cfg.Ports + 1
-	h := &HW{cfg: cfg, s: s, n: n, txBuf: make([][]byte, n),
+	h := &HW{cfg: cfg, s: s, n: n, txBuf: make([][]byte, n), ready: make([]bool, n),
 		Stats: make([]model.Counters, cfg.Ports*cfg.Leases), PStats: make([]model.PortCounters, n)}
 	for i := 0; i < n; i++ {
 		rx, tx := fmt.Sprintf("rx%d_", i), fmt.Sprintf("tx%d_", i)
@@ -208,6 +220,14 @@ func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 			}
 		}
 	}
+	for i := 0; i < h.n; i++ {
+		h.ready[i] = h.stall == nil || !h.stall(h.s.Cycle(), i)
+		if h.stall != nil {
+			if err := h.s.Poke(h.txOut[4*i+3], b2u(h.ready[i])); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
 	if h.uart != nil {
 		if err := h.s.Poke("uart_rx", h.uart.txLevel()); err != nil {
 			return nil, nil, err
@@ -225,7 +245,10 @@ func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 	var out []PortFrame
 	for i := 0; i < h.n; i++ {
 		v, _ := h.s.Peek(h.txOut[4*i])
-		if v == 0 {
+		if v == 1 && !h.ready[i] {
+			h.Held++
+		}
+		if v == 0 || !h.ready[i] {
 			continue
 		}
 		d, _ := h.s.Peek(h.txOut[4*i+1])

@@ -1,0 +1,198 @@
+package device
+
+import (
+	"fmt"
+
+	"github.com/pktnetwork/pktrouter/gen/hdl"
+	"github.com/pktnetwork/pktrouter/gen/shaper"
+)
+
+// egressModule is one egress port: the ring the switch writes a frame
+// into, the shaper's decision on it (link ports), and the transmitter.
+//
+// The ring is a block RAM of 16-bit words. A frame in it is a length
+// word (its bytes) then its bytes two to a word, high byte first, so
+// every frame starts on a word. The switch writes the length word in
+// the cycle after the grant, then the source's words as they come
+// (in_valid). A link port's frame is then decided by the port's shaper
+// (gen/shaper): a dropped frame is un-written (the write pointer returns
+// to the frame's start), an admitted one committed (start moves past it).
+// The port is free for the next frame when no frame is being written or
+// decided and the ring has room for a maximum frame.
+//
+// The CPU port (cpu) has no shaper and commits every frame. Its frames
+// carry the reason byte in front (model/device.CPUFrame): each word it
+// writes is the byte carried over from the last input word and the high
+// byte of this one, and a frame of even length ends with one more word
+// for its last carried byte.
+//
+// Ports (clk, rst implicit):
+//
+//	grant, grant_src[PB], grant_len[BB] (, grant_reason[8] for the CPU port)
+//	in_valid, in_data[16], in_last   the source's words -> src[PB], free
+//	tx_ready -> tx_valid, tx_data[8], tx_last
+//	-> ev_out, ev_out_bytes; link ports also ev_out_tag, ev_drop,
+//	   ev_drop_cause, ev_drop_tag, backlog, and take the shaper's cfg_we,
+//	   cfg_lease, cfg_rate, cfg_burst
+func egressModule(c Config, w widths, cpu bool, shMod *hdl.Module, shPorts map[string]int) (*hdl.Module, error) {
+	RWB := w.RB - 1 // ring word address bits
+	words := w.Ring / 2
+	maxWords := w.MaxPkt/2 + 1 // a maximum frame and its length word
+	name := "device_egress"
+	if cpu {
+		RWB = w.CRB - 1
+		words = w.CPURing / 2
+		maxWords = (w.MaxPkt+2)/2 + 1
+		name = "device_egress_cpu"
+	}
+	m := hdl.NewGenerated(generator, name, hdl.P("mp", w.MaxPkt), hdl.P("words", words), hdl.P("t", w.TB))
+	grant := m.Input("grant", 1)
+	grantSrc := m.Input("grant_src", w.PB)
+	grantLen := m.Input("grant_len", w.BB)
+	inValid := m.Input("in_valid", 1)
+	inData := m.Input("in_data", 16)
+	inLast := m.Input("in_last", 1)
+	txReady := m.Input("tx_ready", 1)
+
+	busy := m.Reg("busy", 1)
+	src := m.Reg("src_r", w.PB)
+	olen := m.Reg("len", w.BB)
+	ofirst := m.Reg("first", 1)
+	wp := m.Reg("wp", RWB+1)
+	rp := m.Reg("rp", RWB+1)
+	start := m.Reg("start", RWB+1)
+	wait := m.Reg("decide_wait", 1)
+	used := hdl.Sub(wp, rp)
+	room := hdl.Le(used, k(uint64(words-maxWords), RWB+1))
+	m.Output("free", 1).Drive(hdl.And(hdl.Not(busy), hdl.Not(wait), room))
+	m.Output("src", w.PB).Drive(src)
+	busyEnd := m.Wire("write_end", 1)
+	busy.Next(hdl.Priority(busy, hdl.When(grant, k(1, 1)), hdl.When(busyEnd, k(0, 1))))
+	src.NextIf(grant, grantSrc)
+	olen.NextIf(grant, grantLen)
+	ofirst.Next(grant)
+	dv := hdl.And(busy, inValid)
+	dd := inData
+	endP := hdl.And(dv, inLast)
+	ring := m.Memory("ring", 16, words)
+	var we, wdata hdl.Value
+	if cpu {
+		grantReason := m.Input("grant_reason", 8)
+		carry := m.Reg("carry", 8)
+		flush := m.Reg("flush", 1)
+		evenLen := hdl.Not(hdl.Bit(olen, 0))
+		carry.Next(hdl.Priority(carry, hdl.When(grant, grantReason), hdl.When(dv, hdl.Slice(dd, 7, 0))))
+		flush.Next(hdl.And(endP, evenLen))
+		busyEnd.Drive(hdl.Or(hdl.And(endP, hdl.Not(evenLen)), flush))
+		we = hdl.Or(ofirst, dv, flush)
+		wdata = hdl.Priority(hdl.Concat(carry, hdl.Slice(dd, 15, 8)),
+			hdl.When(ofirst, hdl.ZExt(inc(olen), 16)),
+			hdl.When(flush, hdl.Concat(carry, k(0, 8))))
+		start.NextIf(busyEnd, inc(wp))
+		wp.NextIf(we, inc(wp))
+		wait.Next(k(0, 1))
+	} else {
+		busyEnd.Drive(endP)
+		we = hdl.Or(ofirst, dv)
+		wdata = hdl.Mux(ofirst, hdl.ZExt(olen, 16), dd)
+	}
+	ring.Write(we, hdl.Slice(wp, RWB-1, 0), wdata)
+
+	// Transmitter: reads the committed words (rp up to start), takes a
+	// length word, then the frame's words: the high byte goes out and the
+	// low byte waits in lo, so the read port fetches the next word (or the
+	// next frame's length) while lo goes out. A frame of odd length costs
+	// one idle cycle on the link after it (its next length word is read
+	// when its last byte goes out).
+	txv := m.Reg("txv", 1)
+	txd := m.Reg("txd", 8)
+	txl := m.Reg("txl", 1)
+	hv := m.Reg("hv", 1)                 // rd holds a word not yet taken
+	tlw := m.Reg("tlw", 1, hdl.Reset(1)) // the next word is a length word
+	rem := m.Reg("rem", w.BB)            // bytes of the frame not yet taken from rd
+	flen := m.Reg("flen", w.BB)
+	lo := m.Reg("lo", 8)
+	lov := m.Reg("lov", 1)
+	lol := m.Reg("lol", 1)
+	tfirst := m.Reg("tfirst", 1)
+	ttag := m.Reg("ttag", w.TB)
+	adv := hdl.Or(hdl.Not(txv), txReady)
+	ren := m.Wire("ren", 1)
+	rd := ring.ReadSync(hdl.Slice(rp, RWB-1, 0), hdl.ReadEnable(ren))
+	lenTake := hdl.And(hv, tlw)
+	dataTake := m.Wire("take", 1)
+	dataTake.Drive(hdl.And(hv, hdl.Not(tlw), adv, hdl.Not(lov)))
+	emitLo := hdl.And(lov, adv)
+	emit := hdl.Or(dataTake, emitLo)
+	one := hdl.Eq(rem, k(1, w.BB))
+	consumed := hdl.Or(lenTake, dataTake)
+	ren.Drive(hdl.And(hdl.Or(hdl.Not(hv), consumed), hdl.Ne(rp, start)))
+	rp.NextIf(ren, inc(rp))
+	hv.Next(hdl.Priority(hv, hdl.When(ren, k(1, 1)), hdl.When(consumed, k(0, 1))))
+	rem.Next(hdl.Priority(rem,
+		hdl.When(lenTake, hdl.Slice(rd, w.BB-1, 0)),
+		hdl.When(dataTake, hdl.Mux(one, k(0, w.BB), hdl.Sub(rem, k(2, w.BB))))))
+	flen.NextIf(lenTake, hdl.Slice(rd, w.BB-1, 0))
+	tlw.Next(hdl.Priority(tlw,
+		hdl.When(lenTake, k(0, 1)),
+		hdl.When(hdl.And(dataTake, hdl.Le(rem, k(2, w.BB))), k(1, 1))))
+	lo.NextIf(dataTake, hdl.Slice(rd, 7, 0))
+	lol.NextIf(dataTake, hdl.Eq(rem, k(2, w.BB)))
+	lov.Next(hdl.Priority(lov, hdl.When(hdl.And(dataTake, hdl.Not(one)), k(1, 1)), hdl.When(emitLo, k(0, 1))))
+	tfirst.Next(hdl.Priority(tfirst, hdl.When(lenTake, k(1, 1)), hdl.When(dataTake, k(0, 1))))
+	ttag.NextIf(hdl.And(dataTake, tfirst), hdl.Slice(rd, 8+w.TB-1, 8))
+	lastOut := hdl.Mux(lov, lol, one)
+	txd.NextIf(emit, hdl.Mux(lov, lo, hdl.Slice(rd, 15, 8)))
+	txl.NextIf(emit, lastOut)
+	txv.Next(hdl.Priority(txv, hdl.When(emit, k(1, 1)), hdl.When(txReady, k(0, 1))))
+	m.Output("tx_valid", 1).Drive(txv)
+	m.Output("tx_data", 8).Drive(txd)
+	m.Output("tx_last", 1).Drive(txl)
+
+	// A frame is counted sent when its last byte goes into the output
+	// register (the link takes it next, or when tx_ready returns).
+	m.Output("ev_out", 1).Drive(hdl.And(emit, lastOut))
+	m.Output("ev_out_bytes", w.BB).Drive(flen)
+	if cpu {
+		return m, nil
+	}
+	m.Output("ev_out_tag", w.TB).Drive(ttag)
+
+	// Arrival at the shaper when the last word is in: lease tag from byte
+	// 0 (word 0 high), priority from the traffic class, bytes 11 (word 5
+	// low) and 12 (word 6 high).
+	owc := m.Reg("owc", 3)
+	owc.Next(hdl.Priority(owc, hdl.When(ofirst, k(0, 3)), hdl.When(hdl.And(dv, hdl.Ne(owc, k(7, 3))), inc(owc))))
+	etag := m.Reg("etag", w.TB)
+	etag.NextIf(hdl.And(dv, hdl.Eq(owc, k(0, 3))), hdl.Slice(dd, 8+w.TB-1, 8))
+	ephi := m.Reg("ephi", 7)
+	ephi.NextIf(hdl.And(dv, hdl.Eq(owc, k(5, 3))), hdl.Slice(dd, 6, 0))
+	eplo := m.Reg("eplo", 8)
+	eplo.NextIf(hdl.And(dv, hdl.Eq(owc, k(6, 3))), hdl.Slice(dd, 15, 8))
+	arrV := m.Reg("arr_valid", 1)
+	arrV.Next(endP)
+	sh := m.Instance("u_shaper", shMod)
+	for _, p := range []string{"cfg_we", "cfg_lease", "cfg_rate", "cfg_burst"} {
+		wd, ok := shPorts[p]
+		if !ok {
+			return nil, fmt.Errorf("gen/device: the shaper has no %s port", p)
+		}
+		sh.Connect(p, m.Input(p, wd))
+	}
+	sh.Connect("arr_valid", arrV).Connect("arr_lease", etag).Connect("arr_bytes", olen).
+		Connect("arr_tag", hdl.ZExt(hdl.Slice(start, RWB-1, 0), w.RB))
+	if pw, ok := shPorts["arr_prio"]; ok {
+		sh.Connect("arr_prio", hdl.Slice(hdl.Concat(ephi, eplo), pw-1, 0))
+	}
+	vv := sh.Out("v_valid")
+	dropped := hdl.And(vv, hdl.Eq(sh.Out("v_verdict"), k(shaper.CodeDropped, 2)))
+	wait.Next(hdl.Priority(wait, hdl.When(endP, k(1, 1)), hdl.When(vv, k(0, 1))))
+	wp.Next(hdl.Priority(wp, hdl.When(dropped, start), hdl.When(we, inc(wp))))
+	start.NextIf(hdl.And(vv, hdl.Not(dropped)), wp)
+	m.Output("ev_drop", 1).Drive(dropped)
+	m.Output("ev_drop_cause", 2).Drive(sh.Out("v_cause"))
+	m.Output("ev_drop_tag", w.TB).Drive(etag)
+	bl := sh.Out("backlog")
+	m.Output("backlog", bl.Width()).Drive(bl)
+	return m, nil
+}
