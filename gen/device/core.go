@@ -162,6 +162,10 @@ func Core(c Config) (*hdl.Module, error) {
 	}
 	ins := make([]*inPort, N)
 	var runt, over []hdl.Value
+	// The CPU port sends straight from its source's slot, at its pace.
+	cpuBusy := m.Wire("cpu_busy", 1)
+	cpuSrc := m.Wire("cpu_src", w.PB)
+	cpuPace := m.Wire("cpu_pace", 1)
 	for i := 0; i < N; i++ {
 		is := func(v hdl.Value) hdl.Value { return hdl.And(v, hdl.Eq(hPort, k(uint64(i), w.PB))) }
 		res := is(hFinish)
@@ -176,7 +180,8 @@ func Core(c Config) (*hdl.Module, error) {
 			Connect("h_dest", hDest).Connect("h_reason", hReason).
 			Connect("h_read", is(hdl.And(hBusy, hdl.Lt(hc, k(hdrWords, 5))))).Connect("h_word", hdl.Slice(hc, 2, 0)).
 			Connect("wb_en", is(hWB)).Connect("wb_word", hWC).Connect("wb_data", hWData).
-			Connect("sw_start", hdl.And(swValid, hdl.Eq(swIdx, k(uint64(i), w.PB))))
+			Connect("sw_start", hdl.And(swValid, hdl.Eq(swIdx, k(uint64(i), w.PB)))).
+			Connect("pace", hdl.Or(hdl.Not(hdl.And(cpuBusy, hdl.Eq(cpuSrc, k(uint64(i), w.PB)))), cpuPace))
 		ins[i] = &inPort{inst: x, req: x.Out("req"), plen: x.Out("plen"), tlen: x.Out("tlen"), rdata: x.Out("rdata"), rxW: x.Out("rx_write"),
 			idle: x.Out("idle"), jdest: x.Out("jdest"), jreason: x.Out("jreason"), rv: x.Out("rv"), rl: x.Out("rl")}
 		runt = append(runt, x.Out("ev_runt"))
@@ -353,12 +358,13 @@ func Core(c Config) (*hdl.Module, error) {
 
 	// ---- egress ----
 	// Each egress port takes the word of its source input (the switch's
-	// per-output multiplexer) into its ring.
-	linkMod, err := egressModule(c, w, false, shMod, shPorts)
+	// per-output multiplexer): a link port into its ring, the CPU port
+	// straight to its link.
+	linkMod, err := egressModule(c, w, shMod, shPorts)
 	if err != nil {
 		return nil, err
 	}
-	cpuMod, err := egressModule(c, w, true, nil, nil)
+	cpuMod, err := cpuEgressModule(c, w)
 	if err != nil {
 		return nil, err
 	}
@@ -389,6 +395,9 @@ func Core(c Config) (*hdl.Module, error) {
 		outs := []string{"ev_out", "ev_out_bytes"}
 		if q == P {
 			e.Connect("grant_reason", swReason)
+			cpuBusy.Drive(e.Out("busy"))
+			cpuSrc.Drive(src)
+			cpuPace.Drive(e.Out("pace"))
 		} else {
 			e.Connect("cfg_we", hdl.And(lsWe, hdl.Eq(hdl.Slice(lsIdx, w.EB-1, w.TB), k(uint64(q), w.LPB)))).
 				Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)

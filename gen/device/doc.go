@@ -40,13 +40,18 @@
 //     NewEgressCap). The rewritten 13 bytes (egress lease tag or ingress
 //     interface, forwarded header, final traffic class) are written back
 //     into the slot through its write port, in the cycles the receiver
-//     leaves it free. A frame costs the unit about 30 cycles (7 reads, 11
-//     for the meter, 3 for the cap, 7 writes, a few of control), so the
-//     unit serves about one frame every 30 cycles for the whole device: a
-//     stream of minimum-size (13-byte) frames at line rate on even one
-//     port is more than it takes, and rx_ready then goes low (the sender
-//     waits; nothing is lost). Frames of 64 bytes and more at line rate
-//     on two ports, or 128 bytes and more on all four, are served in full.
+//     leaves it free, from the cycle the label parser's result is in
+//     (the two words holding the traffic class wait for the cap). A frame
+//     holds the unit about 27 cycles (7 reads, 11 for the meter, 3 for
+//     the cap, the last two writes, control), so the unit takes about
+//     one frame every 27 cycles for the whole device. Each port's two
+//     slots let the unit work on one frame while the other crosses the
+//     switch (the transfer pauses while the unit reads the slot: one read
+//     port), so a port receives at line rate when its frames are 64
+//     bytes or longer; 20-byte frames back to back go at one per 32
+//     cycles, and all ports at line rate at once need frames of about
+//     110 bytes (4 x 27). Above that rate rx_ready goes low: the sender
+//     waits, nothing is lost (testbenches/device TestHeaderUnitRate).
 //  3. Switch. Frames are stored whole in the slots, so the switch holds no
 //     data: an egress port that is free (no frame being written or
 //     decided, room for a maximum frame) takes one waiting frame for it,

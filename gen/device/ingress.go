@@ -18,6 +18,8 @@ import (
 //	h_res, h_dest, h_reason          its verdict
 //	sw_start     the switch starts the transfer of the frame leaving
 //	             (idle, jdest, jreason, tlen)
+//	pace         the egress port takes a word (always, but for the CPU
+//	             port, which sends straight from the slot)
 //	-> rdata[16] (the slot read port, one cycle after its address),
 //	   rx_write (the receiver writes the slot this cycle), rv, rl (a
 //	   word of the transfer is on rdata; it is the last), ev_runt,
@@ -43,6 +45,7 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	hDest := m.Input("h_dest", JDB)
 	hReason := m.Input("h_reason", 8)
 	start := m.Input("sw_start", 1)
+	pace := m.Input("pace", 1)
 
 	// The two slots are a ring of frames: wslot is being received, hslot
 	// is the next for the header unit, tslot the next to leave. A slot is
@@ -97,7 +100,8 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	// frees its slot at once; any other waits for the switch (idle), which
 	// starts the sender: one 16-bit word of the slot a cycle, words
 	// 0 .. (plen-1)/2, into the egress port, pausing while the header unit
-	// reads the slot (the block RAM has one read port).
+	// reads the slot (the block RAM has one read port) and while the
+	// egress port does not pace it.
 	tLen := sel(tslot, plen)
 	tDest := sel(tslot, jdest)
 	tReady := hdl.And(bit(full, tslot), bit(ver, tslot))
@@ -110,7 +114,7 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	done := m.Wire("done", 1)
 	release := hdl.Or(done, tDrop)
 	lastWord := hdl.Slice(hdl.Sub(tLen, k(1, w.BB)), w.BB-2, 1)
-	adv := hdl.And(snd, hdl.Not(hRead))
+	adv := hdl.And(snd, hdl.Not(hRead), pace)
 	sndLast := hdl.And(adv, hdl.Eq(rc, lastWord))
 	snd.Next(hdl.Priority(snd, hdl.When(start, k(1, 1)), hdl.When(sndLast, k(0, 1))))
 	rc.Next(hdl.Priority(rc, hdl.When(sndLast, k(0, WB)), hdl.When(adv, inc(rc))))
