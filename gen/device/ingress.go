@@ -15,9 +15,9 @@ import (
 //	h_grant      the header unit takes the next frame (req, plen)
 //	h_read, h_word[3]   it reads that word of the frame's slot
 //	wb_en, wb_word[3], wb_data[16]   its write-back
-//	h_res, h_dest, h_reason          its verdict
+//	h_res, h_dest                    its verdict
 //	sw_start     the switch starts the transfer of the frame leaving
-//	             (idle, jdest, jreason, tlen)
+//	             (idle, jdest, tlen)
 //	pace         the egress port takes a word (always, but for the CPU
 //	             port, which sends straight from the slot)
 //	-> rdata[16] (the slot read port, one cycle after its address),
@@ -43,14 +43,13 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	wbData := m.Input("wb_data", 16)
 	res := m.Input("h_res", 1)
 	hDest := m.Input("h_dest", JDB)
-	hReason := m.Input("h_reason", 8)
 	start := m.Input("sw_start", 1)
 	pace := m.Input("pace", 1)
 
 	// The two slots are a ring of frames: wslot is being received, hslot
 	// is the next for the header unit, tslot the next to leave. A slot is
 	// full from its last byte until it has left; ver says the header unit
-	// has given its verdict (jdest, jreason).
+	// has given its verdict (jdest).
 	wslot := m.Reg("wslot", 1)
 	hslot := m.Reg("hslot", 1)
 	tslot := m.Reg("tslot", 1)
@@ -61,7 +60,6 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	hb := m.Reg("hb", 8) // the byte at an even offset, waiting for its odd partner
 	plen := [2]*hdl.Signal{m.Reg("plen0", w.BB), m.Reg("plen1", w.BB)}
 	jdest := [2]*hdl.Signal{m.Reg("jdest0", JDB), m.Reg("jdest1", JDB)}
-	jreason := [2]*hdl.Signal{m.Reg("jreason0", 8), m.Reg("jreason1", 8)}
 	sel := func(slot hdl.Value, v [2]*hdl.Signal) hdl.Value { return hdl.Mux(slot, v[1], v[0]) }
 	bit := func(v, slot hdl.Value) hdl.Value { return hdl.Bit(hdl.ShrV(v, slot), 0) }
 	onehot := func(en, slot hdl.Value) hdl.Value { return hdl.Mux(en, hdl.ShlV(k(1, 2), slot), k(0, 2)) }
@@ -87,7 +85,6 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 		sv := k(uint64(s), 1)
 		plen[s].NextIf(hdl.And(gEnd, hdl.Eq(wslot, sv)), hdl.Slice(inc(wcnt), w.BB-1, 0))
 		jdest[s].NextIf(hdl.And(res, hdl.Eq(hslot, sv)), hDest)
-		jreason[s].NextIf(hdl.And(res, hdl.Eq(hslot, sv)), hReason)
 	}
 
 	// Header unit: the frames in order, one at a time.
@@ -126,7 +123,6 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	m.Output("rl", 1).Drive(rl)
 	m.Output("idle", 1).Drive(hdl.And(tReady, hdl.Not(tDrop), hdl.Not(xfer)))
 	m.Output("jdest", JDB).Drive(tDest)
-	m.Output("jreason", 8).Drive(sel(tslot, jreason))
 	m.Output("tlen", w.BB).Drive(tLen)
 	tslot.NextIf(release, hdl.Not(tslot))
 	full.Next(hdl.And(hdl.Or(full, onehot(gEnd, wslot)), hdl.Not(onehot(release, tslot))))
