@@ -260,35 +260,45 @@ func New(c Config) (*hdl.Module, error) {
 		defR[i] = m.Reg(fmt.Sprintf("deficit%d", i), TKB)
 		def[i] = defR[i]
 	}
+	cfgOH := m.Reg("s_cfg_onehot", L) // cfg_lease as one-hot, staged
+	cfgOHq := cfgOH
 	// The configuration the decision cycle sees: this cycle's write applied.
+	// A lease's registers are picked first and the write bypassed after the
+	// pick (one mux per pick instead of one per lease).
 	hitNow := make([]hdl.Value, L)
-	burstNext := make([]hdl.Value, L)
-	rateNext := make([]hdl.Value, L)
-	burstNext[0], rateNext[0], hitNow[0] = hdl.Const(0, BLB), hdl.Const(0, RB), hdl.Const(0, 1)
+	burstRegs := make([]hdl.Value, L)
+	hitNow[0], burstRegs[0] = hdl.Const(0, 1), hdl.Const(0, BLB)
 	for i := 1; i < L; i++ {
 		hitNow[i] = hdl.And(cfgWe, hdl.Eq(cfgLease, hdl.Const(uint64(i), LB)))
-		burstNext[i] = hdl.Mux(hitNow[i], cfgBurst, burstR[i])
-		rateNext[i] = hdl.Mux(hitNow[i], cfgRate, rateR[i])
+		burstRegs[i] = burstR[i]
+	}
+	// burstAt is the burst of lease idx (a pin) with this cycle's write applied.
+	burstAt := func(idx hdl.Value) hdl.Value {
+		byp := hdl.And(cfgWe, hdl.Eq(cfgLease, idx), hdl.Ne(idx, hdl.Const(0, LB)))
+		return hdl.Mux(byp, cfgBurst, pick(idx, burstRegs, BLB))
 	}
 	sw := TKB + 2 // signed width of the bucket arithmetic
 	sx := func(v hdl.Value) hdl.Value { return hdl.ZExt(v, sw) }
 	pinNeed := hdl.ZExt(hdl.Concat(pinBytes, hdl.Const(0, F)), TKB) // n << F
 	// green needs tokens >= n << F, i.e. D <= (burst - n) << F: only the
 	// integer part of the threshold is kept (BLB+1 bits, top bit its sign).
-	arrThr := stage("s_arr_thr", hdl.SubW(pick(pinLease, burstNext, BLB), hdl.ZExt(pinBytes, BLB), BLB+1))
-	// need - L x rate of the arriving lease when the round robin refills it
-	// right after its decision, need alone otherwise: two's complement in
-	// sw bits.
-	lrate := func(r hdl.Value) hdl.Value { return hdl.Shl(sx(r), LL) }
-	visArr := hdl.OrR(hdl.And(rrPin, arrOHNow))
-	arrNR := stage("s_arr_nr", hdl.Sub(sx(pinNeed), hdl.Mux(visArr, lrate(pick(pinLease, rateNext, RB)), hdl.Const(0, sw))))
-	// L x rate of the lease the round robin refills next (its configuration
-	// as the next cycle sees it).
+	arrThr := stage("s_arr_thr", hdl.SubW(burstAt(pinLease), hdl.ZExt(pinBytes, BLB), BLB+1))
+	// The rate of the lease the round robin refills right after the
+	// decision of what is on the pins now (as the next cycle sees it).
 	var rrRateTerms []hdl.Value
 	for i := 1; i < L; i++ {
-		rrRateTerms = append(rrRateTerms, hdl.Mux(hdl.Bit(rrPin, i), rateNext[i], hdl.Const(0, RB)))
+		rrRateTerms = append(rrRateTerms, hdl.Mux(hdl.Bit(rrPin, i), rateR[i], hdl.Const(0, RB)))
 	}
-	rrLRate := stage("s_rr_lrate", lrate(orAll(rrRateTerms, RB)))
+	cfgHitsRR := hdl.And(cfgWe, hdl.OrR(hdl.And(hdl.Slice(cfgOHq, L-1, 0), rrPin)), hdl.Not(hdl.Bit(cfgOHq, 0)))
+	rrRate := hdl.Mux(cfgHitsRR, cfgRate, orAll(rrRateTerms, RB))
+	// need - L x rate of the arriving lease when the round robin refills it
+	// right after its decision (its rate is then rrRate), need alone
+	// otherwise: two's complement in sw bits.
+	lrate := func(r hdl.Value) hdl.Value { return hdl.Shl(sx(r), LL) }
+	visArr := hdl.OrR(hdl.And(rrPin, arrOHNow))
+	arrNR := stage("s_arr_nr", hdl.Sub(sx(pinNeed), hdl.Mux(visArr, lrate(rrRate), hdl.Const(0, sw))))
+	// L x rate of the lease the round robin refills next.
+	rrLRate := stage("s_rr_lrate", lrate(rrRate))
 	// A write's new deficit is max((burst' << F) - rate' - tokens, 0) with
 	// tokens = (burst << F) - D of the written lease (less need when the
 	// cycle's arrival takes from it): K + D, or K + need + D, with
@@ -298,10 +308,10 @@ func New(c Config) (*hdl.Module, error) {
 		wohBits[L-1-i] = hdl.Eq(pinCfgLease, hdl.Const(uint64(i), LB))
 	}
 	pinCfgOH := hdl.Concat(wohBits...)
-	cfgOH := stage("s_cfg_onehot", pinCfgOH)
+	cfgOH.Next(pinCfgOH)
 	visW := hdl.OrR(hdl.And(rrPin, pinCfgOH))
 	kNow := hdl.Sub(hdl.Sub(sx(hdl.Concat(pinBurst, hdl.Const(0, F))), hdl.Mux(visW, lrate(pinRate), hdl.Const(0, sw))),
-		sx(hdl.Concat(pick(pinCfgLease, burstNext, BLB), hdl.Const(0, F))))
+		sx(hdl.Concat(burstAt(pinCfgLease), hdl.Const(0, F))))
 	cfgK := stage("s_cfg_k", kNow)
 	cfgKN := stage("s_cfg_kn", hdl.Add(kNow, sx(pinNeed)))
 
