@@ -74,9 +74,11 @@
 // max(barrier, rank+1) and sets its lease's shot bit; then, when the next
 // cycle starts a decay period (the counter's low BarrierDecayLog bits all
 // ones) the register is decremented unless 0, and when it starts a shot
-// window (all counter bits ones) every shot bit is cleared. At ref4 that is
-// 7 + 8 + 18 flip-flops and a few dozen LUTs; the rank compare and the
-// shot pick run beside the threshold compare, off the deficit paths.
+// window (all counter bits ones) every shot bit is cleared. In the ref4
+// device's port (m = 5, 768-byte buffer) that is 10 + 8 + 14 flip-flops
+// plus two staged 11-bit rank operands and about a hundred LUT4; the rank
+// compare and the shot pick run beside the threshold compare, off the
+// deficit paths.
 //
 // Every paid lease keeps its bucket as a deficit register D = (burst << F) -
 // tokens (UQ.F bytes), holding its value except when it is taken from,
@@ -107,7 +109,7 @@
 // cycle), which keeps the admission decision off the departure logic.
 //
 // Timing closure at 125 MHz is not reached (testbenches/shaper/SYNTH.md
-// has the figures of the ref4 port). The critical path was the
+// has the figures of the ref4 port). The critical path is the
 // configuration write's new deficit: the written lease's deficit picked by
 // its one-hot, the 41-bit K + D, the clamp at 0 and the deficit register's
 // select. Behind it lies the admission decision (deficit pick, the integer
