@@ -21,7 +21,7 @@ var configs = []struct {
 	name string
 	cfg  model.Config
 }{
-	{"tight", model.Config{ClockHz: 125_000_000, TickCycles: 138, K: 2, BytesPerCycle: 1, MaxPacketBytes: 64, Leases: 8}},
+	{"tight", model.Config{ClockHz: 125_000_000, TickCycles: 136, K: 2, BytesPerCycle: 1, MaxPacketBytes: 64, Leases: 8}},
 	{"odd", model.Config{ClockHz: 125_000_000, TickCycles: 60, K: 3, BytesPerCycle: 1, MaxPacketBytes: 100, Leases: 3}},
 }
 
