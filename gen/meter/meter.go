@@ -33,18 +33,18 @@ const (
 	selStage = 6
 	// rmwStage reads and writes the sample memory.
 	rmwStage = selStage + 1
-	// accWords is the number of 16-bit words of one acc in the acc memory.
+	// wordBits is the width of acc_mem: an acc is stored as NW such words.
 	wordBits = 16
 )
 
 // Tick datapath schedule, in cycles after a lease's tick (model time).
 const (
-	tkAccRead = 1             // acc words read from here on, one a cycle
-	tkSample  = rmwStage      // the sample read (the tick's RMW operation)
-	tkNewAcc  = tkSample + 1  // new acc = decayed acc + sample
-	tkLoad    = tkNewAcc + 1  // divider load; acc words written from here on
-	tkFinish  = tkLoad + 16   // last quotient bit
-	tkWrite   = tkFinish + 1  // factor and read-port words written (= UpdateDelay)
+	tkAccRead = 1            // acc words read from here on, one a cycle
+	tkSample  = rmwStage     // the sample read (the tick's RMW operation)
+	tkNewAcc  = tkSample + 1 // new acc = decayed acc + sample
+	tkLoad    = tkNewAcc + 1 // divider load; acc words written from here on
+	tkFinish  = tkLoad + 16  // last quotient bit
+	tkWrite   = tkFinish + 1 // factor and read-port words written (= UpdateDelay)
 	tkDepth   = tkWrite
 )
 
@@ -171,7 +171,6 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	tick0 := hdl.Or(period, hdl.And(slOn, hdl.Eq(slStep, hdl.Const(0, SW))))
 	tickIdx := hdl.Mux(period, hdl.Const(0, LB), slIdx)
 	tk := taps(m, "tk_v", tick0, tkDepth)
-	tkIdx := taps(m, "tk_lease", tickIdx, tkDepth)
 
 	// The limit is read in the tick's own cycle and held until the next tick.
 	limQ := lim.ReadSync(tickIdx, hdl.ReadEnable(tick0))
@@ -184,7 +183,8 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		hdl.When(tk[tkAccRead-1], hdl.Const(1, WB+1)),
 		hdl.When(hdl.Eq(rdCnt, hdl.Const(uint64(NW), WB+1)), hdl.Const(0, WB+1)),
 		hdl.When(rdBusy, hdl.Add(rdCnt, hdl.Const(1, WB+1)))))
-	accRdLease.NextIf(tk[tkAccRead-1], tkIdx[tkAccRead-1])
+	// The tick's lease, held for the 17 cycles of its slot.
+	accRdLease.NextIf(tk[tkAccRead-1], tickIdx)
 	rdWord := hdl.Slice(hdl.Sub(rdCnt, hdl.Const(1, WB+1)), WB-1, 0)
 	accWord := accMem.ReadSync(hdl.Concat(accRdLease, rdWord), hdl.ReadEnable(rdBusy))
 	rdGot := delay(m, "acc_rd_got", rdBusy, 1)
@@ -304,7 +304,7 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	hLease.NextIf(wait, a6lease)
 	hAdd.NextIf(wait, a6add)
 	hRoom.NextIf(wait, a6room)
-	selLease := hdl.Priority(a6lease, hdl.When(tkSel, tkIdx[tkSample-1]), hdl.When(hV, hLease))
+	selLease := hdl.Priority(a6lease, hdl.When(tkSel, accRdLease), hdl.When(hV, hLease))
 	selPkt := hdl.Or(hdl.And(hdl.Not(tkSel), hV), hdl.And(usePkt, a6v))
 	// Stage 7 (rmwStage).
 	rTick := delay(m, "s_tick", tkSel, 1)
@@ -332,7 +332,7 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		hdl.When(tk[tkLoad-1], hdl.Const(1, WB+1)),
 		hdl.When(hdl.Eq(wrCnt, hdl.Const(uint64(NW), WB+1)), hdl.Const(0, WB+1)),
 		hdl.When(wrBusy, hdl.Add(wrCnt, hdl.Const(1, WB+1)))))
-	wrLease.NextIf(tk[tkLoad-1], tkIdx[tkLoad-1])
+	wrLease.NextIf(tk[tkLoad-1], accRdLease)
 	wrIdx := hdl.Slice(hdl.Sub(wrCnt, hdl.Const(1, WB+1)), WB-1, 0)
 	accPad := hdl.ZExt(accN, AW)
 	words := make([]hdl.Arm, NW)
@@ -371,7 +371,7 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	wrMeas := m.Reg("div_wr_meas", SB)
 	wrMeas.NextIf(finishing, dvD)
 	wrV := tk[tkWrite]
-	wrL := tkIdx[tkWrite]
+	wrL := delay(m, "div_wr_lease", wrLease, 1)
 	fac.Write(wrV, wrL, wrF)
 	stat.Write(wrV, wrL, hdl.Concat(wrMeas, wrF))
 
