@@ -363,8 +363,11 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		hdl.When(first, hdl.And(dvOn, hdl.Gt(dvD, hdl.Slice(dvR, SB-1, 0))))))
 	dvQ.Next(hdl.Mux(loading, hdl.Const(0, FB), qNext))
 	// The result: the quotient clamped to MaxFactor, inverted (0 = off).
-	qMax := hdl.Const(model.MaxFactor, FB)
-	qClamp := hdl.Mux(hdl.Gt(qNext, qMax), qMax, qNext)
+	// qNext > MaxFactor only for 0xffff, so the clamp clears the last bit
+	// when the other 15 are ones: an AND of registers beside the
+	// subtractor's borrow, not a compare after it (Fmax).
+	hiOnes := hdl.AndR(hdl.Slice(dvQ, FB-2, 0))
+	qClamp := hdl.Concat(hdl.Slice(dvQ, FB-2, 0), hdl.And(ge, hdl.Not(hiOnes)))
 	finishing := tk[tkFinish]
 	wrF := m.Reg("div_wr_f", FB)
 	wrF.NextIf(finishing, hdl.Mux(dvOn, hdl.Not(qClamp), hdl.Const(0, FB)))
