@@ -69,7 +69,9 @@
 //	out bus_ready bus_rdata[32] bus_err            the answer, one cycle, some cycles later
 //
 // A request is accepted when the decoder is idle (the bridge holds one
-// request at a time and waits for bus_ready). bus_ready comes 2 cycles after
+// request at a time and waits for bus_ready). The master holds bus_addr
+// and bus_wdata from the request until bus_ready: the decoder does not
+// copy them (the bridge keeps them in its frame registers anyway). bus_ready comes 2 cycles after
 // the request for flip-flop registers, errors and counter high words, 3 for
 // RO fields, shadow reads and counter low words (a bus read goes before
 // any waiting event), and 2+maxWords+1 for configuration writes (7 at

@@ -292,17 +292,16 @@ func (m *Map) Module() (*hdl.Module, error) {
 	initQ.Next(hdl.And(initQ, hdl.Not(initLast)))
 	mod.Output("init_busy", 1).Drive(initQ)
 
-	// The request register: one request is accepted when the decoder is
-	// idle and held until bus_ready.
+	// One request is accepted when the decoder is idle. The master holds
+	// bus_addr and bus_wdata until bus_ready (the UART bridge keeps them
+	// in its frame registers anyway), so only the direction is kept here:
+	// 48 flip-flops, each a logic cell of its own on iCE40, saved.
 	busy := mod.Reg("busy", 1)
 	start := mod.Wire("start", 1)
 	start.Drive(hdl.And(hdl.Or(we, re), hdl.Not(busy)))
 	reqWe := mod.Reg("req_we", 1, hdl.NoReset())
 	reqWe.NextIf(start, we)
-	reqAddr := mod.Reg("req_addr", AddrBits, hdl.NoReset())
-	reqAddr.NextIf(start, addr)
-	reqData := mod.Reg("req_wdata", DataBits, hdl.NoReset())
-	reqData.NextIf(start, wdata)
+	reqAddr, reqData := addr, wdata
 	act := mod.Wire("act", 1) // a request is being served
 	act.Drive(hdl.And(busy, hdl.Not(initQ)))
 	done := mod.Wire("done", 1)
