@@ -69,7 +69,9 @@
 //	out bus_ready bus_rdata[32] bus_err            the answer, one cycle, some cycles later
 //
 // A request is accepted when the decoder is idle (the bridge holds one
-// request at a time and waits for bus_ready). bus_ready comes 2 cycles after
+// request at a time and waits for bus_ready). The master holds bus_addr
+// and bus_wdata from the request until bus_ready: the decoder does not
+// copy them (the bridge keeps them in its frame registers anyway). bus_ready comes 2 cycles after
 // the request for flip-flop registers, errors and counter high words, 3 for
 // RO fields, shadow reads and counter low words (a bus read goes before
 // any waiting event), and 2+maxWords+1 for configuration writes (7 at
@@ -138,19 +140,22 @@
 // Rate: a pointer visits one source per cycle, stays on a valid one until
 // its event is done and feeds a read-modify-write pipeline on the counter
 // RAM (read, add, write; one 64-bit counter per row, so an event takes one
-// operation per non-zero increment, two for a frame). The read port is
-// transparent, so back-to-back operations on one counter see each other's
-// sums: forwarding, which Yosys builds on iCE40 as a bypass register beside
-// the RAM. A valid source is taken within 2*EventSources cycles plus one
-// per bus counter read (which takes at least 3 cycles), so a source that
-// makes at most one event every 3*EventSources cycles (27 at ref4) has
-// each event taken before the next one arrives: with an 8-bit datapath a
-// frame takes at least 64 cycles (the shaper's minimum packet), so one
-// source per ingress port and one per egress port is within the rate; a
-// source shared by several ports must be split per port or queued by the
-// device. A bus read of a counter waits for the RAM like an event and
-// reads after every operation already in the pipeline: it never misses an
-// increment, and no event ever waits for the bus.
+// operation per non-zero increment, two for a frame). An operation on the
+// row whose sum is being written in that cycle waits one cycle and then
+// reads the sum (the two counters of one event are different rows, so
+// only an event's first operation can wait). The RAM's read port is
+// disabled in that cycle, which tells Yosys a read never meets a write of
+// the same row: no transparent or read-first bypass is built beside the
+// block RAM. A valid source is taken within 3*EventSources cycles (27 at
+// ref4) plus two per bus counter read (a bus read goes before waiting
+// events; over the UART they come thousands of cycles apart), so a source
+// that makes at most one event every 3*EventSources cycles has each event
+// taken before the next one arrives: with an 8-bit datapath a frame takes
+// at least 64 cycles (the shaper's minimum packet), so one source per
+// ingress port and one per egress port is within the rate; a source
+// shared by several ports must be split per port or queued by the device.
+// A bus read of a counter reads after every operation already in the
+// pipeline: it never misses an increment.
 //
 // Counter rows: a block's counters are padded to a power of two per
 // element (stats: 7 counters in 8 slots), and a block small enough to fit
@@ -169,14 +174,14 @@
 //
 // The ref4 decoder (9 event sources), yosys 0.23 synth_ice40 of the block
 // alone (`pktrouter gen csr -o DIR`, then yosys -p "read_verilog DIR/*.v;
-// synth_ice40 -flatten; stat"): 793 SB_LUT4, 478 flip-flops, 80 SB_CARRY,
-// 6 SB_RAM40_4K (4 for the 264 counters, 2 for the shadow). Before the
-// valid/ready event ports and the counter row packing it was 833 SB_LUT4,
-// 739 flip-flops and 10 block RAMs; the flat design before the block RAMs
-// was 18,712 LUT4 and 3,769 flip-flops. About 200 LUTs are the event
-// sources' multiplexer (9 sources), 64 the counter adder, and about 100
-// the read-first/transparent bypass Yosys 0.23 adds beside each block RAM
-// (one LUT and flip-flop per data bit): a (* no_rw_check *) attribute on
-// the shadow RAM, which never reads a row in the cycle it is written, would
-// save its share.
+// synth_ice40 -flatten; stat"): 767 SB_LUT4, 294 flip-flops, 80 SB_CARRY,
+// 6 SB_RAM40_4K (4 for the 264 counters, 2 for the shadow). It was 833
+// SB_LUT4, 739 flip-flops and 10 block RAMs before the valid/ready event
+// ports (no event buffers: 260 flip-flops), the counter row packing (4
+// block RAMs), the bus master holding the request (48 flip-flops), the
+// split sticky-bit decode (22 LUTs) and the read enables that keep Yosys
+// from building bypasses beside the block RAMs (136 flip-flops); the flat
+// design before the block RAMs was 18,712 LUT4 and 3,769 flip-flops. About
+// 180 LUTs are the event sources' multiplexer (9 sources of 26 bits) and
+// 64 the counter adder.
 package csr

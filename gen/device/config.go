@@ -79,11 +79,8 @@ type widths struct {
 	BB       int // frame length bits: bitlen(MaxPacketBytes)
 	OB       int // offset inside an ingress slot: log2(MaxPacketBytes)
 	RB       int // egress ring address bits
-	CRB      int // CPU ring address bits
-	DB       int // fabric destination bits (IndexWidth(N))
 	MaxPkt   int
 	Ring     int // egress ring bytes: BufferBytes + MaxPacketBytes, rounded up to a power of two
-	CPURing  int
 	lp       labelparse.Config
 	shaperHW shaper.Config
 }
@@ -103,9 +100,6 @@ func (c Config) widths() (widths, error) {
 	w.OB = w.BB - 1
 	w.Ring = pow2(int(c.Shaper.BufferBytes) + w.MaxPkt)
 	w.RB = bits.Len(uint(w.Ring - 1))
-	w.CPURing = 2 * w.MaxPkt
-	w.CRB = bits.Len(uint(w.CPURing - 1))
-	w.DB = blocks.IndexWidth(w.N)
 	w.lp = labelparse.Config{Scheme: c.Scheme, Interfaces: c.Interfaces(), PortBits: w.PB, TagBits: w.TB, VRBits: c.VRBits}
 	if err := w.lp.Validate(); err != nil {
 		return w, err

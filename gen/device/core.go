@@ -12,9 +12,17 @@ import (
 	"github.com/pktnetwork/pktrouter/label"
 )
 
-// Drop destination: the header unit's verdict for a frame that goes
-// nowhere (the ingress slot is freed without crossing the switch).
-func dropDest(w widths) int { return w.N }
+// A verdict's destination code: a link port 0..P-1, the CPU port P (the
+// frame switched to self), dropDest (the frame goes nowhere: its slot is
+// freed without crossing the switch), or the CPU port with a cjdns error
+// code for the reason byte, cpuMalformed or cpuReturnPath. The reason
+// travels in the destination, so no port keeps a reason register.
+func dropDest(w widths) int      { return w.N }
+func cpuMalformed(w widths) int  { return w.N + 1 }
+func cpuReturnPath(w widths) int { return w.N + 2 }
+
+// jdb is the width of a destination code.
+func jdb(w widths) int { return bits.Len(uint(cpuReturnPath(w))) }
 
 // k is a constant of width n.
 func k(v uint64, n int) *hdl.Expr { return hdl.Const(v, n) }
@@ -41,9 +49,6 @@ const (
 	hdrWords = 7 // 16-bit words holding bytes 0..13: tag, switch header, first payload byte
 	hcIssue  = hdrWords + 1
 )
-
-// jdb is the width of a verdict's destination: a port or the drop code.
-func jdb(w widths) int { return bits.Len(uint(w.N)) }
 
 func hcDecide() int { return hcIssue + max(meter.IngressLatency, labelparse.Latency) + 1 }
 
@@ -153,7 +158,7 @@ func Core(c Config) (*hdl.Module, error) {
 	type inPort struct {
 		inst                        *hdl.Instance
 		req, plen, tlen, rdata, rxW hdl.Value
-		idle, jdest, jreason        hdl.Value
+		idle, jdest                 hdl.Value
 		rv, rl                      hdl.Value
 	}
 	ingMod, err := ingressModule(c, w)
@@ -162,6 +167,10 @@ func Core(c Config) (*hdl.Module, error) {
 	}
 	ins := make([]*inPort, N)
 	var runt, over []hdl.Value
+	// The CPU port sends straight from its source's slot, at its pace.
+	cpuBusy := m.Wire("cpu_busy", 1)
+	cpuSrc := m.Wire("cpu_src", w.PB)
+	cpuPace := m.Wire("cpu_pace", 1)
 	for i := 0; i < N; i++ {
 		is := func(v hdl.Value) hdl.Value { return hdl.And(v, hdl.Eq(hPort, k(uint64(i), w.PB))) }
 		res := is(hFinish)
@@ -173,12 +182,13 @@ func Core(c Config) (*hdl.Module, error) {
 		m.Output(link(w, i, "rx", "ready"), 1).Drive(x.Out("rx_ready"))
 		x.Connect("h_grant", hdl.And(grantValid, hdl.Eq(grantIdx, k(uint64(i), w.PB)))).
 			Connect("h_res", res).
-			Connect("h_dest", hDest).Connect("h_reason", hReason).
+			Connect("h_dest", hDest).
 			Connect("h_read", is(hdl.And(hBusy, hdl.Lt(hc, k(hdrWords, 5))))).Connect("h_word", hdl.Slice(hc, 2, 0)).
 			Connect("wb_en", is(hWB)).Connect("wb_word", hWC).Connect("wb_data", hWData).
-			Connect("sw_start", hdl.And(swValid, hdl.Eq(swIdx, k(uint64(i), w.PB))))
+			Connect("sw_start", hdl.And(swValid, hdl.Eq(swIdx, k(uint64(i), w.PB)))).
+			Connect("pace", hdl.Or(hdl.Not(hdl.And(cpuBusy, hdl.Eq(cpuSrc, k(uint64(i), w.PB)))), cpuPace))
 		ins[i] = &inPort{inst: x, req: x.Out("req"), plen: x.Out("plen"), tlen: x.Out("tlen"), rdata: x.Out("rdata"), rxW: x.Out("rx_write"),
-			idle: x.Out("idle"), jdest: x.Out("jdest"), jreason: x.Out("jreason"), rv: x.Out("rv"), rl: x.Out("rl")}
+			idle: x.Out("idle"), jdest: x.Out("jdest"), rv: x.Out("rv"), rl: x.Out("rl")}
 		runt = append(runt, x.Out("ev_runt"))
 		over = append(over, x.Out("ev_oversize"))
 	}
@@ -259,6 +269,8 @@ func Core(c Config) (*hdl.Module, error) {
 	cpuDest := hdl.And(known, hdl.Or(toCPU, errMal, errRPI))
 	hDest.Drive(hdl.Priority(k(uint64(dropDest(w)), JDB),
 		hdl.When(toLink, hdl.ZExt(lEPort, JDB)),
+		hdl.When(hdl.And(cpuDest, hdl.Not(toCPU), errMal), k(uint64(cpuMalformed(w)), JDB)),
+		hdl.When(hdl.And(cpuDest, hdl.Not(toCPU), errRPI), k(uint64(cpuReturnPath(w)), JDB)),
 		hdl.When(cpuDest, k(uint64(P), JDB))))
 	hReason.Drive(hdl.Priority(k(0, 8),
 		hdl.When(hdl.And(hdl.Not(toCPU), errMal), k(label.ErrorMalformedAddress, 8)),
@@ -327,24 +339,39 @@ func Core(c Config) (*hdl.Module, error) {
 	// (a round-robin arbiter over the inputs); transfers to different
 	// egress ports run side by side.
 	outFree := m.Wire("sw_free", N)
+	// freeCode has a bit per destination code: is that egress port free.
+	var fc []hdl.Value
+	for c := 1<<JDB - 1; c >= 0; c-- {
+		switch {
+		case c < N:
+			fc = append(fc, hdl.Bit(outFree, c))
+		case c == cpuMalformed(w) || c == cpuReturnPath(w):
+			fc = append(fc, hdl.Bit(outFree, P))
+		default:
+			fc = append(fc, k(0, 1))
+		}
+	}
+	freeCode := hdl.Concat(fc...)
 	var eligs []hdl.Value
 	for i := N - 1; i >= 0; i-- {
 		ip := ins[i]
-		eligs = append(eligs, hdl.And(ip.idle, hdl.Bit(hdl.ShrV(outFree, hdl.Slice(ip.jdest, w.DB-1, 0)), 0)))
+		eligs = append(eligs, hdl.And(ip.idle, hdl.Bit(hdl.ShrV(freeCode, ip.jdest), 0)))
 	}
 	sw := m.Instance("u_sw", arbMod)
 	sw.Connect("req", hdl.Concat(eligs...)).Connect("en", sw.Out("grant_valid"))
 	swValid.Drive(sw.Out("grant_valid"))
 	swIdx.Drive(hdl.ZExt(sw.Out("grant_idx"), w.PB))
-	var dArms, jlArms, jrArms []hdl.Arm
+	var dArms, jlArms []hdl.Arm
 	for i := 0; i < N; i++ {
-		dArms = append(dArms, hdl.When(k(uint64(i), w.PB), hdl.Slice(ins[i].jdest, w.DB-1, 0)))
+		dArms = append(dArms, hdl.When(k(uint64(i), w.PB), ins[i].jdest))
 		jlArms = append(jlArms, hdl.When(k(uint64(i), w.PB), ins[i].tlen))
-		jrArms = append(jrArms, hdl.When(k(uint64(i), w.PB), ins[i].jreason))
 	}
-	swDest := hdl.Case(swIdx, k(0, w.DB), dArms...)
+	swDest := hdl.Case(swIdx, k(0, JDB), dArms...)
 	swLen := hdl.Case(swIdx, k(0, w.BB), jlArms...)
-	swReason := hdl.Case(swIdx, k(0, 8), jrArms...)
+	isCode := func(c int) hdl.Value { return hdl.Eq(swDest, k(uint64(c), JDB)) }
+	swReason := hdl.Priority(k(0, 8),
+		hdl.When(isCode(cpuMalformed(w)), k(label.ErrorMalformedAddress, 8)),
+		hdl.When(isCode(cpuReturnPath(w)), k(label.ErrorReturnPathInvalid, 8)))
 	var rvs []hdl.Value
 	for i := N - 1; i >= 0; i-- {
 		rvs = append(rvs, hdl.Concat(ins[i].rl, ins[i].rv))
@@ -353,12 +380,13 @@ func Core(c Config) (*hdl.Module, error) {
 
 	// ---- egress ----
 	// Each egress port takes the word of its source input (the switch's
-	// per-output multiplexer) into its ring.
-	linkMod, err := egressModule(c, w, false, shMod, shPorts)
+	// per-output multiplexer): a link port into its ring, the CPU port
+	// straight to its link.
+	linkMod, err := egressModule(c, w, shMod, shPorts)
 	if err != nil {
 		return nil, err
 	}
-	cpuMod, err := egressModule(c, w, true, nil, nil)
+	cpuMod, err := cpuEgressModule(c, w)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +404,11 @@ func Core(c Config) (*hdl.Module, error) {
 		for i := 0; i < N; i++ {
 			ddArms = append(ddArms, hdl.When(k(uint64(i), w.PB), ins[i].rdata))
 		}
-		e.Connect("grant", hdl.And(swValid, hdl.Eq(swDest, k(uint64(q), w.DB)))).
+		toQ := isCode(q)
+		if q == P {
+			toQ = hdl.Or(toQ, isCode(cpuMalformed(w)), isCode(cpuReturnPath(w)))
+		}
+		e.Connect("grant", hdl.And(swValid, toQ)).
 			Connect("grant_src", swIdx).Connect("grant_len", swLen).
 			Connect("in_valid", hdl.Bit(rvl, 0)).Connect("in_last", hdl.Bit(rvl, 1)).
 			Connect("in_data", hdl.Case(src, k(0, 16), ddArms...)).
@@ -389,6 +421,9 @@ func Core(c Config) (*hdl.Module, error) {
 		outs := []string{"ev_out", "ev_out_bytes"}
 		if q == P {
 			e.Connect("grant_reason", swReason)
+			cpuBusy.Drive(e.Out("busy"))
+			cpuSrc.Drive(src)
+			cpuPace.Drive(e.Out("pace"))
 		} else {
 			e.Connect("cfg_we", hdl.And(lsWe, hdl.Eq(hdl.Slice(lsIdx, w.EB-1, w.TB), k(uint64(q), w.LPB)))).
 				Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)

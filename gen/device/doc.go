@@ -40,13 +40,18 @@
 //     NewEgressCap). The rewritten 13 bytes (egress lease tag or ingress
 //     interface, forwarded header, final traffic class) are written back
 //     into the slot through its write port, in the cycles the receiver
-//     leaves it free. A frame costs the unit about 30 cycles (7 reads, 11
-//     for the meter, 3 for the cap, 7 writes, a few of control), so the
-//     unit serves about one frame every 30 cycles for the whole device: a
-//     stream of minimum-size (13-byte) frames at line rate on even one
-//     port is more than it takes, and rx_ready then goes low (the sender
-//     waits; nothing is lost). Frames of 64 bytes and more at line rate
-//     on two ports, or 128 bytes and more on all four, are served in full.
+//     leaves it free, from the cycle the label parser's result is in
+//     (the two words holding the traffic class wait for the cap). A frame
+//     holds the unit about 27 cycles (7 reads, 11 for the meter, 3 for
+//     the cap, the last two writes, control), so the unit takes about
+//     one frame every 27 cycles for the whole device. Each port's two
+//     slots let the unit work on one frame while the other crosses the
+//     switch (the transfer pauses while the unit reads the slot: one read
+//     port), so a port receives at line rate when its frames are 64
+//     bytes or longer; 20-byte frames back to back go at one per 32
+//     cycles, and all ports at line rate at once need frames of about
+//     110 bytes (4 x 27). Above that rate rx_ready goes low: the sender
+//     waits, nothing is lost (testbenches/device TestHeaderUnitRate).
 //  3. Switch. Frames are stored whole in the slots, so the switch holds no
 //     data: an egress port that is free (no frame being written or
 //     decided, room for a maximum frame) takes one waiting frame for it,
@@ -65,11 +70,15 @@
 //     its last word is in, the port's shaper (gen/shaper) decides. A
 //     dropped frame is un-written (the write pointer returns to the
 //     frame's start); an admitted one is committed and the transmitter
-//     sends it. The CPU port's ring (device_egress_cpu) commits every
-//     frame and puts the reason byte in front (model/device.CPUFrame). The
-//     transmitter reads a word while the last one's low byte goes out, so
-//     frames of even length leave back to back; a frame of odd length is
-//     followed by one idle cycle.
+//     sends it. The transmitter reads a word while the last one's low
+//     byte goes out, so frames of even length leave back to back; a frame
+//     of odd length is followed by one idle cycle. The CPU port
+//     (device_egress_cpu) has no shaper and no ring: CPU frames are few
+//     (frames to self and label errors), so it sends straight from the
+//     source's slot at the link's pace, the reason byte in front
+//     (model/device.CPUFrame; the reason travels in the verdict's
+//     destination code), and the slot stays full until the frame's last
+//     word is read.
 //
 // The shaper assumes the link takes a byte every cycle while the queue is
 // not empty (gen/shaper); with tx_ready held low the ring drains slower
@@ -89,8 +98,8 @@
 // kept outside the datapath from one-cycle event strobes: ev_in,
 // ev_vrouter, ev_shift, ev_label_error, ev_unknown_tag (with ev_hp_port,
 // ev_hp_lease, ev_hp_bytes, ev_hp_cpu), ev_runt and ev_oversize per port,
-// and per egress port e<q>_ev_out (bytes, tag) and e<q>_ev_drop (cause,
-// tag). The meter's readings leave through a read port: mt_ridx (lease
+// and per egress port e<q>_ev_out (bytes, tag; when the frame's last byte
+// goes into the tx register) and e<q>_ev_drop (cause, tag). The meter's readings leave through a read port: mt_ridx (lease
 // element) in, mt_measured, mt_factor and mt_scaling one cycle later
 // (gen/meter ReadLatency), and mt_scaled_set, one bit per lease element,
 // pulsed at a tick that enables the lease's factor.
@@ -115,13 +124,13 @@
 // configuration); tx_ready low makes the shaper optimistic (above).
 //
 // The core's own logic (ingress slots, header unit, switch, egress rings,
-// CPU port and glue; meter, cap, label parser and shapers apart) is about
-// 2,450 SB_LUT4, 1,450 flip-flops and 14 SB_RAM40_4K for ref4
+// CPU port and glue; meter, cap, label parser and shapers apart) is 2,439
+// SB_LUT4, 1,395 flip-flops and 13 SB_RAM40_4K for ref4, flat
 // (testbenches/device/SYNTH.md: figures per submodule and the commands).
 // The block RAMs are the packet buffers at their size: five ingress
-// blocks of two 256-byte slots and five rings (1 KiB for each link port,
-// 512 bytes for the CPU port); fewer needs smaller frames or buffers.
-// Whether the whole device fits an iCE40 HX8K depends on the meter and
-// shapers (testbenches/meter/SYNTH.md, testbenches/shaper/SYNTH.md;
-// bitstreams/ref4-hx8k/report.md for the last full build).
+// blocks of two 256-byte slots and four 1 KiB rings; fewer needs smaller
+// frames or buffers. Whether the whole device fits an iCE40 HX8K depends
+// on the meter and shapers (testbenches/meter/SYNTH.md,
+// testbenches/shaper/SYNTH.md; bitstreams/ref4-hx8k/report.md for the
+// last full build).
 package device

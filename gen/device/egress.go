@@ -7,45 +7,32 @@ import (
 	"github.com/pktnetwork/pktrouter/gen/shaper"
 )
 
-// egressModule is one egress port: the ring the switch writes a frame
-// into, the shaper's decision on it (link ports), and the transmitter.
+// egressModule is one egress link port: the ring the switch writes a
+// frame into, the port's shaper deciding on it, and the transmitter.
 //
 // The ring is a block RAM of 16-bit words. A frame in it is a length
 // word (its bytes) then its bytes two to a word, high byte first, so
 // every frame starts on a word. The switch writes the length word in
 // the cycle after the grant, then the source's words as they come
-// (in_valid). A link port's frame is then decided by the port's shaper
-// (gen/shaper): a dropped frame is un-written (the write pointer returns
-// to the frame's start), an admitted one committed (start moves past it).
-// The port is free for the next frame when no frame is being written or
-// decided and the ring has room for a maximum frame.
-//
-// The CPU port (cpu) has no shaper and commits every frame. Its frames
-// carry the reason byte in front (model/device.CPUFrame): each word it
-// writes is the byte carried over from the last input word and the high
-// byte of this one, and a frame of even length ends with one more word
-// for its last carried byte.
+// (in_valid). The shaper (gen/shaper) then decides: a dropped frame is
+// un-written (the write pointer returns to the frame's start), an
+// admitted one committed (start moves past it). The port is free for the
+// next frame when no frame is being written or decided and the ring has
+// room for a maximum frame.
 //
 // Ports (clk, rst implicit):
 //
-//	grant, grant_src[PB], grant_len[BB] (, grant_reason[8] for the CPU port)
+//	grant, grant_src[PB], grant_len[BB]
 //	in_valid, in_data[16], in_last   the source's words -> src[PB], free
 //	tx_ready -> tx_valid, tx_data[8], tx_last
-//	-> ev_out, ev_out_bytes; link ports also ev_out_tag, ev_drop,
-//	   ev_drop_cause, ev_drop_tag, backlog, and take the shaper's cfg_we,
-//	   cfg_lease, cfg_rate, cfg_burst
-func egressModule(c Config, w widths, cpu bool, shMod *hdl.Module, shPorts map[string]int) (*hdl.Module, error) {
+//	cfg_we, cfg_lease, cfg_rate, cfg_burst   the shaper's configuration
+//	-> ev_out, ev_out_bytes, ev_out_tag, ev_drop, ev_drop_cause,
+//	   ev_drop_tag, backlog
+func egressModule(c Config, w widths, shMod *hdl.Module, shPorts map[string]int) (*hdl.Module, error) {
 	RWB := w.RB - 1 // ring word address bits
 	words := w.Ring / 2
 	maxWords := w.MaxPkt/2 + 1 // a maximum frame and its length word
-	name := "device_egress"
-	if cpu {
-		RWB = w.CRB - 1
-		words = w.CPURing / 2
-		maxWords = (w.MaxPkt+2)/2 + 1
-		name = "device_egress_cpu"
-	}
-	m := hdl.NewGenerated(generator, name, hdl.P("mp", w.MaxPkt), hdl.P("words", words), hdl.P("t", w.TB))
+	m := hdl.NewGenerated(generator, "device_egress", hdl.P("mp", w.MaxPkt), hdl.P("words", words), hdl.P("t", w.TB))
 	grant := m.Input("grant", 1)
 	grantSrc := m.Input("grant_src", w.PB)
 	grantLen := m.Input("grant_len", w.BB)
@@ -75,27 +62,9 @@ func egressModule(c Config, w widths, cpu bool, shMod *hdl.Module, shPorts map[s
 	dd := inData
 	endP := hdl.And(dv, inLast)
 	ring := m.Memory("ring", 16, words)
-	var we, wdata hdl.Value
-	if cpu {
-		grantReason := m.Input("grant_reason", 8)
-		carry := m.Reg("carry", 8)
-		flush := m.Reg("flush", 1)
-		evenLen := hdl.Not(hdl.Bit(olen, 0))
-		carry.Next(hdl.Priority(carry, hdl.When(grant, grantReason), hdl.When(dv, hdl.Slice(dd, 7, 0))))
-		flush.Next(hdl.And(endP, evenLen))
-		busyEnd.Drive(hdl.Or(hdl.And(endP, hdl.Not(evenLen)), flush))
-		we = hdl.Or(ofirst, dv, flush)
-		wdata = hdl.Priority(hdl.Concat(carry, hdl.Slice(dd, 15, 8)),
-			hdl.When(ofirst, hdl.ZExt(inc(olen), 16)),
-			hdl.When(flush, hdl.Concat(carry, k(0, 8))))
-		start.NextIf(busyEnd, inc(wp))
-		wp.NextIf(we, inc(wp))
-		wait.Next(k(0, 1))
-	} else {
-		busyEnd.Drive(endP)
-		we = hdl.Or(ofirst, dv)
-		wdata = hdl.Mux(ofirst, hdl.ZExt(olen, 16), dd)
-	}
+	busyEnd.Drive(endP)
+	we := hdl.Or(ofirst, dv)
+	wdata := hdl.Mux(ofirst, hdl.ZExt(olen, 16), dd)
 	ring.Write(we, hdl.Slice(wp, RWB-1, 0), wdata)
 
 	// Transmitter: reads the committed words (rp up to start), takes a
@@ -153,9 +122,6 @@ func egressModule(c Config, w widths, cpu bool, shMod *hdl.Module, shPorts map[s
 	// register (the link takes it next, or when tx_ready returns).
 	m.Output("ev_out", 1).Drive(hdl.And(emit, lastOut))
 	m.Output("ev_out_bytes", w.BB).Drive(flen)
-	if cpu {
-		return m, nil
-	}
 	m.Output("ev_out_tag", w.TB).Drive(ttag)
 
 	// Arrival at the shaper when the last word is in: lease tag from byte
@@ -194,5 +160,89 @@ func egressModule(c Config, w widths, cpu bool, shMod *hdl.Module, shPorts map[s
 	m.Output("ev_drop_tag", w.TB).Drive(etag)
 	bl := sh.Out("backlog")
 	m.Output("backlog", bl.Width()).Drive(bl)
+	return m, nil
+}
+
+// cpuEgressModule is the CPU port's egress: it has no shaper and no ring
+// (CPU frames are few: the index table's self entry and label errors), so
+// it sends the frame straight from its source's slot, pacing the
+// source's sender (pace: one word, then the next while the last one's
+// low byte goes out), and the slot stays full until the frame has left.
+// In front of the frame goes the reason byte (model/device.CPUFrame).
+//
+// Ports (clk, rst implicit):
+//
+//	grant, grant_src[PB], grant_len[BB], grant_reason[8]
+//	in_valid, in_data[16], in_last -> src[PB], busy, free, pace
+//	tx_ready -> tx_valid, tx_data[8], tx_last
+//	-> ev_out, ev_out_bytes
+func cpuEgressModule(c Config, w widths) (*hdl.Module, error) {
+	m := hdl.NewGenerated(generator, "device_egress_cpu", hdl.P("mp", w.MaxPkt))
+	grant := m.Input("grant", 1)
+	grantSrc := m.Input("grant_src", w.PB)
+	grantLen := m.Input("grant_len", w.BB)
+	grantReason := m.Input("grant_reason", 8)
+	inValid := m.Input("in_valid", 1)
+	inData := m.Input("in_data", 16)
+	_ = m.Input("in_last", 1) // the frame's end is its length
+	txReady := m.Input("tx_ready", 1)
+
+	busy := m.Reg("busy_r", 1)
+	src := m.Reg("src_r", w.PB)
+	flen := m.Reg("flen", w.BB) // bytes out, the reason byte included
+	rem := m.Reg("rem", w.BB)   // frame bytes not yet taken from the word
+	rsn := m.Reg("rsn", 8)
+	rs := m.Reg("rs", 1) // the reason byte is still to go
+	cw := m.Reg("cw", 16)
+	hv := m.Reg("hv", 1) // cw holds a word not yet taken
+	pl := m.Reg("pl", 1) // a word was asked for last cycle
+	lo := m.Reg("lo", 8)
+	lov := m.Reg("lov", 1)
+	lol := m.Reg("lol", 1)
+	txv := m.Reg("txv", 1)
+	txd := m.Reg("txd", 8)
+	txl := m.Reg("txl", 1)
+
+	adv := hdl.Or(hdl.Not(txv), txReady)
+	emitR := hdl.And(rs, adv)
+	emitLo := hdl.And(hdl.Not(rs), lov, adv)
+	takeHi := m.Wire("take", 1)
+	takeHi.Drive(hdl.And(hdl.Not(rs), hdl.Not(lov), hv, adv))
+	emit := hdl.Or(emitR, emitLo, takeHi)
+	one := hdl.Eq(rem, k(1, w.BB))
+	lastOut := hdl.Mux(lov, lol, hdl.And(hdl.Not(rs), one))
+	frameEnd := hdl.And(emit, hdl.Not(emitR), lastOut)
+	arrive := hdl.And(busy, inValid)
+	// Ask for a word when none is held (or the held one goes out now) and
+	// none was asked for last cycle; the source pauses while the header
+	// unit reads its slot, and a request it missed is simply made again.
+	pace := hdl.And(busy, hdl.Not(pl), hdl.Or(hdl.Not(hv), takeHi), hdl.Ne(rem, k(0, w.BB)))
+	m.Output("pace", 1).Drive(pace)
+	pl.Next(pace)
+
+	busy.Next(hdl.Priority(busy, hdl.When(grant, k(1, 1)), hdl.When(frameEnd, k(0, 1))))
+	src.NextIf(grant, grantSrc)
+	flen.NextIf(grant, inc(grantLen))
+	rsn.NextIf(grant, grantReason)
+	rs.Next(hdl.Priority(rs, hdl.When(grant, k(1, 1)), hdl.When(emitR, k(0, 1))))
+	cw.NextIf(arrive, inData)
+	hv.Next(hdl.Priority(hv, hdl.When(arrive, k(1, 1)), hdl.When(takeHi, k(0, 1))))
+	rem.Next(hdl.Priority(rem,
+		hdl.When(grant, grantLen),
+		hdl.When(takeHi, hdl.Mux(one, k(0, w.BB), hdl.Sub(rem, k(2, w.BB))))))
+	lo.NextIf(takeHi, hdl.Slice(cw, 7, 0))
+	lol.NextIf(takeHi, hdl.Eq(rem, k(2, w.BB)))
+	lov.Next(hdl.Priority(lov, hdl.When(hdl.And(takeHi, hdl.Not(one)), k(1, 1)), hdl.When(emitLo, k(0, 1))))
+	txd.NextIf(emit, hdl.Priority(hdl.Slice(cw, 15, 8), hdl.When(rs, rsn), hdl.When(lov, lo)))
+	txl.NextIf(emit, hdl.And(hdl.Not(emitR), lastOut))
+	txv.Next(hdl.Priority(txv, hdl.When(emit, k(1, 1)), hdl.When(txReady, k(0, 1))))
+	m.Output("tx_valid", 1).Drive(txv)
+	m.Output("tx_data", 8).Drive(txd)
+	m.Output("tx_last", 1).Drive(txl)
+	m.Output("src", w.PB).Drive(src)
+	m.Output("busy", 1).Drive(busy)
+	m.Output("free", 1).Drive(hdl.Not(busy))
+	m.Output("ev_out", 1).Drive(frameEnd)
+	m.Output("ev_out_bytes", w.BB).Drive(flen)
 	return m, nil
 }

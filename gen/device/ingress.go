@@ -15,9 +15,11 @@ import (
 //	h_grant      the header unit takes the next frame (req, plen)
 //	h_read, h_word[3]   it reads that word of the frame's slot
 //	wb_en, wb_word[3], wb_data[16]   its write-back
-//	h_res, h_dest, h_reason          its verdict
+//	h_res, h_dest                    its verdict
 //	sw_start     the switch starts the transfer of the frame leaving
-//	             (idle, jdest, jreason, tlen)
+//	             (idle, jdest, tlen)
+//	pace         the egress port takes a word (always, but for the CPU
+//	             port, which sends straight from the slot)
 //	-> rdata[16] (the slot read port, one cycle after its address),
 //	   rx_write (the receiver writes the slot this cycle), rv, rl (a
 //	   word of the transfer is on rdata; it is the last), ev_runt,
@@ -41,13 +43,13 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	wbData := m.Input("wb_data", 16)
 	res := m.Input("h_res", 1)
 	hDest := m.Input("h_dest", JDB)
-	hReason := m.Input("h_reason", 8)
 	start := m.Input("sw_start", 1)
+	pace := m.Input("pace", 1)
 
 	// The two slots are a ring of frames: wslot is being received, hslot
 	// is the next for the header unit, tslot the next to leave. A slot is
 	// full from its last byte until it has left; ver says the header unit
-	// has given its verdict (jdest, jreason).
+	// has given its verdict (jdest).
 	wslot := m.Reg("wslot", 1)
 	hslot := m.Reg("hslot", 1)
 	tslot := m.Reg("tslot", 1)
@@ -58,7 +60,6 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	hb := m.Reg("hb", 8) // the byte at an even offset, waiting for its odd partner
 	plen := [2]*hdl.Signal{m.Reg("plen0", w.BB), m.Reg("plen1", w.BB)}
 	jdest := [2]*hdl.Signal{m.Reg("jdest0", JDB), m.Reg("jdest1", JDB)}
-	jreason := [2]*hdl.Signal{m.Reg("jreason0", 8), m.Reg("jreason1", 8)}
 	sel := func(slot hdl.Value, v [2]*hdl.Signal) hdl.Value { return hdl.Mux(slot, v[1], v[0]) }
 	bit := func(v, slot hdl.Value) hdl.Value { return hdl.Bit(hdl.ShrV(v, slot), 0) }
 	onehot := func(en, slot hdl.Value) hdl.Value { return hdl.Mux(en, hdl.ShlV(k(1, 2), slot), k(0, 2)) }
@@ -84,7 +85,6 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 		sv := k(uint64(s), 1)
 		plen[s].NextIf(hdl.And(gEnd, hdl.Eq(wslot, sv)), hdl.Slice(inc(wcnt), w.BB-1, 0))
 		jdest[s].NextIf(hdl.And(res, hdl.Eq(hslot, sv)), hDest)
-		jreason[s].NextIf(hdl.And(res, hdl.Eq(hslot, sv)), hReason)
 	}
 
 	// Header unit: the frames in order, one at a time.
@@ -97,7 +97,8 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	// frees its slot at once; any other waits for the switch (idle), which
 	// starts the sender: one 16-bit word of the slot a cycle, words
 	// 0 .. (plen-1)/2, into the egress port, pausing while the header unit
-	// reads the slot (the block RAM has one read port).
+	// reads the slot (the block RAM has one read port) and while the
+	// egress port does not pace it.
 	tLen := sel(tslot, plen)
 	tDest := sel(tslot, jdest)
 	tReady := hdl.And(bit(full, tslot), bit(ver, tslot))
@@ -110,7 +111,7 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	done := m.Wire("done", 1)
 	release := hdl.Or(done, tDrop)
 	lastWord := hdl.Slice(hdl.Sub(tLen, k(1, w.BB)), w.BB-2, 1)
-	adv := hdl.And(snd, hdl.Not(hRead))
+	adv := hdl.And(snd, hdl.Not(hRead), pace)
 	sndLast := hdl.And(adv, hdl.Eq(rc, lastWord))
 	snd.Next(hdl.Priority(snd, hdl.When(start, k(1, 1)), hdl.When(sndLast, k(0, 1))))
 	rc.Next(hdl.Priority(rc, hdl.When(sndLast, k(0, WB)), hdl.When(adv, inc(rc))))
@@ -122,7 +123,6 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 	m.Output("rl", 1).Drive(rl)
 	m.Output("idle", 1).Drive(hdl.And(tReady, hdl.Not(tDrop), hdl.Not(xfer)))
 	m.Output("jdest", JDB).Drive(tDest)
-	m.Output("jreason", 8).Drive(sel(tslot, jreason))
 	m.Output("tlen", w.BB).Drive(tLen)
 	tslot.NextIf(release, hdl.Not(tslot))
 	full.Next(hdl.And(hdl.Or(full, onehot(gEnd, wslot)), hdl.Not(onehot(release, tslot))))

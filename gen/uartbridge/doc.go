@@ -23,7 +23,10 @@
 // CRC engine, one bit per clock, serves both directions (a byte takes 8
 // cycles and the next comes at least 10*Divisor cycles later), and the
 // idle timeout counts the receiver's bit-timer ticks (its timer runs free
-// while the line is idle), not cycles. Size: see "Size" below.
+// while the line is idle), not cycles, and a read's answer goes into the
+// write-data byte registers, free once the request is on the bus. The bus
+// request's address and data stay on bus_addr/bus_wdata until bus_ready
+// (gen/csr relies on it and keeps no copy). Size: see "Size" below.
 //
 // # Frames
 //

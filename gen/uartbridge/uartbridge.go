@@ -93,7 +93,6 @@ func New(c Config) (*hdl.Module, error) {
 	}
 	crc := m.Reg("crc", 8)
 	status := m.Reg("status", 8)
-	rd := m.Reg("rd", csr.DataBits)
 	ri := m.Reg("ri", 4)
 
 	// Idle timeout while a frame is being received, counted in bit times
@@ -142,10 +141,10 @@ func New(c Config) (*hdl.Module, error) {
 		hdl.When(hdl.Const(2, 4), hdl.Or(buf[0], k8(RespFlag))),
 		hdl.When(hdl.Const(3, 4), buf[1]),
 		hdl.When(hdl.Const(4, 4), status),
-		hdl.When(hdl.Const(5, 4), hdl.Slice(rd, 31, 24)),
-		hdl.When(hdl.Const(6, 4), hdl.Slice(rd, 23, 16)),
-		hdl.When(hdl.Const(7, 4), hdl.Slice(rd, 15, 8)),
-		hdl.When(hdl.Const(8, 4), hdl.Slice(rd, 7, 0)))
+		hdl.When(hdl.Const(5, 4), buf[4]),
+		hdl.When(hdl.Const(6, 4), buf[5]),
+		hdl.When(hdl.Const(7, 4), buf[6]),
+		hdl.When(hdl.Const(8, 4), buf[7]))
 	txData.Drive(hdl.Mux(atLast, crc, byteAt))
 	txGo.Drive(hdl.And(inResp, hdl.Not(txBusy)))
 	sending := hdl.And(inResp, hdl.Not(txBusy))
@@ -164,8 +163,19 @@ func New(c Config) (*hdl.Module, error) {
 	idx.Next(hdl.Priority(idx,
 		hdl.When(hdl.And(inLen, rxValid), hdl.Const(0, 4)),
 		hdl.When(hdl.And(inBody, rxValid), hdl.Add(idx, hdl.Const(1, 4)))))
+	// The read data goes into the write-data bytes, free once the request
+	// is on the bus: a 32-bit register fewer (on iCE40 each of its bits
+	// would be a logic cell; the byte multiplexer costs none, it shares
+	// the cell with the flip-flop).
+	busData := hdl.And(inWait, ready)
 	for i, b := range buf {
-		b.NextIf(hdl.And(inBody, rxValid, hdl.Eq(idx, hdl.Const(uint64(i), 4))), rxData)
+		load := hdl.And(inBody, rxValid, hdl.Eq(idx, hdl.Const(uint64(i), 4)))
+		if i >= 4 {
+			rb := hdl.Slice(rdata, 8*(7-i)+7, 8*(7-i))
+			b.Next(hdl.Priority(b, hdl.When(load, rxData), hdl.When(busData, rb)))
+			continue
+		}
+		b.NextIf(load, rxData)
 	}
 	// The CRC is computed one bit per clock by one engine shared by both
 	// directions (a request is received or a response sent, never both):
@@ -194,7 +204,6 @@ func New(c Config) (*hdl.Module, error) {
 		hdl.When(crcDone, frameStatus),
 		hdl.When(hdl.And(inWait, ready), hdl.Mux(berr, k8(StatusBusError), k8(StatusOK))),
 		hdl.When(busDone, k8(StatusBusTimeout))))
-	rd.NextIf(hdl.And(inWait, ready), rdata)
 	ri.Next(hdl.Priority(ri,
 		hdl.When(enterResp, hdl.Const(0, 4)),
 		hdl.When(sending, hdl.Add(ri, hdl.Const(1, 4)))))

@@ -236,3 +236,43 @@ func TestNoRWCheckDropsBypass(t *testing.T) {
 		t.Errorf("no_rw_check saved %d flip-flops (%d -> %d), want >= 16", ffs[false]-ffs[true], ffs[false], ffs[true])
 	}
 }
+
+// TestMemoryInitRuns checks how initial contents are written: runs of four
+// or more equal words as one for loop, shorter runs word by word, ROM
+// contents always, and a RAM's zero runs only outside synthesis.
+func TestMemoryInitRuns(t *testing.T) {
+	m := hdl.NewModule("inits")
+	a := m.Input("a", 5)
+	rom := m.Memory("rom", 8, 20, hdl.MemInit(7, 7, 7, 7, 7, 1, 2, 2))
+	ram := m.Memory("ram", 8, 20, hdl.MemInit(0, 0, 3, 9, 9, 9, 9))
+	ram.Write(m.Input("we", 1), a, m.Input("d", 8))
+	m.Output("r", 8).Drive(rom.ReadComb(a))
+	m.Output("q", 8).Drive(ram.ReadSync(a))
+	var b bytes.Buffer
+	if err := verilog.Emit(&b, m, verilog.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	body := s[strings.Index(s, "    integer _i;"):]
+	body = body[:strings.Index(body, "    end\n")+len("    end\n")]
+	want := "    integer _i;\n    initial begin\n" +
+		"        for (_i = 0; _i < 5; _i = _i + 1) rom[_i[4:0]] = 8'h07;\n" +
+		"        rom[5] = 8'h01;\n        rom[6] = 8'h02;\n        rom[7] = 8'h02;\n" +
+		"        for (_i = 8; _i < 20; _i = _i + 1) rom[_i[4:0]] = 8'h00;\n" +
+		"        ram[2] = 8'h03;\n" +
+		"        for (_i = 3; _i < 7; _i = _i + 1) ram[_i[4:0]] = 8'h09;\n" +
+		"`ifndef SYNTHESIS\n" +
+		"        ram[0] = 8'h00;\n        ram[1] = 8'h00;\n" +
+		"        for (_i = 7; _i < 20; _i = _i + 1) ram[_i[4:0]] = 8'h00;\n" +
+		"`endif\n    end\n"
+	if body != want {
+		t.Errorf("initial contents written as\n%s\nwant\n%s", body, want)
+	}
+	var plain bytes.Buffer
+	if err := verilog.Emit(&plain, hdltest.Counter(), verilog.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "integer") || strings.Contains(plain.String(), "initial begin") {
+		t.Error("a module without memories declares _i or an empty initial block")
+	}
+}

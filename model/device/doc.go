@@ -6,7 +6,7 @@
 //	ingress tag → customer bit, meter, re-prioritization (model/meter)
 //	→ label parse (label.Scheme.Forward with the index table) and the
 //	  virtual-router rule → deprioritize-non-customer cap (model/meter)
-//	→ fabric → two-level token bucket and output queue (model/shaper)
+//	→ switch → two-level token bucket and output queue (model/shaper)
 //	→ egress link, or the CPU port
 //
 // with per-lease and per-port counters. gen/device is held to it.
@@ -66,7 +66,7 @@
 //
 // The model is driven in clock cycles: [Device.Receive] at the cycle a
 // frame's last byte arrived, [Device.AdvanceTo] to let the links drain.
-// The header pipeline, the fabric and the hardware's buffers are taken as
+// The header unit, the switch and the hardware's buffers are taken as
 // instantaneous and uncontended: the model gives what the device decides
 // and in what order frames leave each port, not the exact cycles, so the
 // hardware is compared frame by frame per port (content and order) and

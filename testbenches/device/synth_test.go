@@ -12,7 +12,9 @@ import (
 )
 
 // TestSynthCore (PKTROUTER_SYNTH=1) synthesizes ref4's device core with
-// Yosys synth_ice40 -noflatten and prints the cells of every module. The
+// Yosys synth_ice40 -noflatten and prints the cells of every module
+// (PKTROUTER_SYNTH_FLAT=1: flattened, the figure the device gets;
+// PKTROUTER_SYNTH_DIR keeps the Verilog and stat.txt). The
 // blocks other packages own and measure (meter, egress cap, label parser,
 // shaper) are black boxes, so the figures are the core's own: ingress
 // slots, header unit, switch, egress rings and glue. testbenches/device
@@ -55,7 +57,13 @@ func TestSynthCore(t *testing.T) {
 	if len(boxes) > 0 {
 		script += "blackbox " + strings.Join(boxes, " ") + "; "
 	}
-	script += "synth_ice40 -noflatten -top " + d.Top.Name + "; tee -q -o stat.txt stat"
+	// PKTROUTER_SYNTH_FLAT=1: one flat netlist (Yosys optimizes across
+	// the submodules), as the device is built; else per module.
+	flat := "-noflatten "
+	if os.Getenv("PKTROUTER_SYNTH_FLAT") != "" {
+		flat = ""
+	}
+	script += "synth_ice40 " + flat + "-top " + d.Top.Name + "; tee -q -o stat.txt stat"
 	t.Logf("yosys -q -p %q", script)
 	cmd := exec.Command("yosys", "-q", "-p", script)
 	cmd.Dir = dir

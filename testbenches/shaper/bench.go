@@ -151,9 +151,12 @@ type Source struct {
 	// A source with Period > 0 sends only in the cycles t with
 	// t mod Period < On (bursts that make the queue overflow, then drain).
 	Period, On int
+	// Start is the first cycle the source sends in (a paced source gains
+	// no credit before it).
+	Start int
 }
 
-func (s Source) active(t int) bool { return s.Period == 0 || t%s.Period < s.On }
+func (s Source) active(t int) bool { return t >= s.Start && (s.Period == 0 || t%s.Period < s.On) }
 
 // Stream describes a generated stimulus.
 type Stream struct {
@@ -217,7 +220,7 @@ func Generate(b *gosim.Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb
 			lc := model.LeaseConfig{}
 			if rng.IntN(4) != 0 {
 				lc.Rate = uint64(rng.Float64() * link / float64(c.Leases))
-				lc.Burst = c.MaxPacketBytes + 1 + uint32(rng.IntN(int(c.MaxPacketBytes)))
+				lc.Burst = uint32(c.MinBurst()) + uint32(rng.IntN(int(c.MaxPacketBytes)))
 				if lc.Rate == 0 {
 					lc.Burst = 0
 				}

@@ -150,9 +150,12 @@ func TestRTLEqualsModel_GuaranteedRateLosesNothing(t *testing.T) {
 	c := testConfig
 	b := bench(t, c)
 	st := Stream{
-		Cycles:  30000,
-		Leases:  []model.LeaseConfig{{}, {Rate: rate(t, c, 3, 10), Burst: 2 * c.MaxPacketBytes}},
-		Sources: []Source{{Lease: 1, Paced: true, Rate: 0.3}, {Lease: 2, Prob: 0.008}, {Lease: 3, Prob: 0.006}},
+		Cycles: 30000,
+		Leases: []model.LeaseConfig{{}, {Rate: rate(t, c, 3, 10), Burst: 2 * c.MaxPacketBytes}},
+		// Lease 1's bucket starts empty when it is configured; its source
+		// starts once the bucket is full (the round-robin refill lags by up
+		// to Leases cycles, which the burst covers only from a full bucket).
+		Sources: []Source{{Lease: 1, Paced: true, Rate: 0.3, Start: 1000}, {Lease: 2, Prob: 0.008}, {Lease: 3, Prob: 0.006}},
 	}
 	s, err := Generate(b, c, st, rand.New(rand.NewPCG(3, 4)))
 	if err != nil {

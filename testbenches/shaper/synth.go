@@ -17,9 +17,14 @@ var DeviceRef4 = genshaper.Config{Config: modeldevice.Ref4.Shaper, MinPacketByte
 
 // SynthRef4 synthesizes one ref4 egress port's shaper (DeviceRef4) with
 // Yosys synth_ice40 and, unless opt.SynthOnly, nextpnr-ice40 for an HX8K,
-// and returns the figures.
-func SynthRef4(ctx context.Context, opt metertb.SynthOptions) (metertb.Figures, error) {
-	m, err := genshaper.New(DeviceRef4)
+// and returns the figures. rateFracBits, when not 0, replaces DeviceRef4's
+// RateFracBits (to measure a proposed format).
+func SynthRef4(ctx context.Context, opt metertb.SynthOptions, rateFracBits uint) (metertb.Figures, error) {
+	c := DeviceRef4
+	if rateFracBits != 0 {
+		c.RateFracBits = rateFracBits
+	}
+	m, err := genshaper.New(c)
 	if err != nil {
 		return metertb.Figures{}, err
 	}
