@@ -123,6 +123,9 @@ module device_core_h8f8627b8 (
     wire grant_valid;
     wire [2:0] sw_idx;
     wire sw_valid;
+    wire cpu_busy;
+    wire [2:0] cpu_src;
+    wire cpu_pace;
     reg  [111:0] h_hdr;
     wire h_issue;
     wire h_lp_valid;
@@ -139,7 +142,6 @@ module device_core_h8f8627b8 (
     wire u_in0_rl;
     wire u_in0_idle;
     wire [2:0] u_in0_jdest;
-    wire [7:0] u_in0_jreason;
     wire [8:0] u_in0_tlen;
     wire u_in0_rx_write;
     wire [15:0] u_in0_rdata;
@@ -152,7 +154,6 @@ module device_core_h8f8627b8 (
     wire u_in1_rl;
     wire u_in1_idle;
     wire [2:0] u_in1_jdest;
-    wire [7:0] u_in1_jreason;
     wire [8:0] u_in1_tlen;
     wire u_in1_rx_write;
     wire [15:0] u_in1_rdata;
@@ -165,7 +166,6 @@ module device_core_h8f8627b8 (
     wire u_in2_rl;
     wire u_in2_idle;
     wire [2:0] u_in2_jdest;
-    wire [7:0] u_in2_jreason;
     wire [8:0] u_in2_tlen;
     wire u_in2_rx_write;
     wire [15:0] u_in2_rdata;
@@ -178,7 +178,6 @@ module device_core_h8f8627b8 (
     wire u_in3_rl;
     wire u_in3_idle;
     wire [2:0] u_in3_jdest;
-    wire [7:0] u_in3_jreason;
     wire [8:0] u_in3_tlen;
     wire u_in3_rx_write;
     wire [15:0] u_in3_rdata;
@@ -191,7 +190,6 @@ module device_core_h8f8627b8 (
     wire u_in4_rl;
     wire u_in4_idle;
     wire [2:0] u_in4_jdest;
-    wire [7:0] u_in4_jreason;
     wire [8:0] u_in4_tlen;
     wire u_in4_rx_write;
     wire [15:0] u_in4_rdata;
@@ -264,11 +262,13 @@ module device_core_h8f8627b8 (
     wire [1:0] u_eg3_ev_drop_cause;
     wire [2:0] u_eg3_ev_drop_tag;
     wire [9:0] u_eg3_backlog;
-    wire u_eg4_free;
-    wire [2:0] u_eg4_src;
+    wire u_eg4_pace;
     wire u_eg4_tx_valid;
     wire [7:0] u_eg4_tx_data;
     wire u_eg4_tx_last;
+    wire [2:0] u_eg4_src;
+    wire u_eg4_busy;
+    wire u_eg4_free;
     wire u_eg4_ev_out;
     wire [8:0] u_eg4_ev_out_bytes;
     wire [32:0] _t264;
@@ -370,292 +370,326 @@ module device_core_h8f8627b8 (
     wire _t398;
     wire _t399;
     wire _t400;
+    wire _t401;
     wire _t402;
     wire _t404;
+    wire _t406;
     wire _t408;
-    wire _t409;
-    wire [7:0] _t411;
+    wire [2:0] _t410;
+    wire _t411;
     wire _t412;
     wire _t413;
-    wire [111:0] _t416;
-    wire [95:0] _t417;
-    wire [15:0] _t418;
+    wire [2:0] _t415;
+    wire _t418;
     wire _t419;
-    wire [15:0] _t421;
+    wire [7:0] _t421;
     wire _t422;
-    wire [15:0] _t424;
-    wire _t425;
-    wire [15:0] _t427;
-    wire _t428;
-    wire [15:0] _t430;
-    wire _t431;
-    wire _t434;
+    wire _t423;
+    wire [111:0] _t426;
+    wire [95:0] _t427;
+    wire [15:0] _t428;
+    wire _t429;
+    wire [15:0] _t431;
+    wire _t432;
+    wire [15:0] _t434;
     wire _t435;
-    wire _t436;
+    wire [15:0] _t437;
     wire _t438;
-    wire _t440;
-    wire _t442;
+    wire [15:0] _t440;
+    wire _t441;
     wire _t444;
     wire _t445;
-    wire _t447;
-    wire [15:0] _t449;
-    wire [15:0] _t450;
-    wire [15:0] _t451;
-    wire [95:0] _t452;
-    wire _t453;
+    wire _t446;
+    wire _t448;
+    wire _t450;
+    wire _t452;
     wire _t454;
-    wire _t456;
-    wire [8:0] _t458;
-    wire _t459;
-    wire [8:0] _t461;
-    wire _t462;
-    wire [8:0] _t464;
-    wire _t465;
-    wire [8:0] _t467;
-    wire _t468;
-    wire _t471;
+    wire _t455;
+    wire _t457;
+    wire [15:0] _t459;
+    wire [15:0] _t460;
+    wire [15:0] _t461;
+    wire [95:0] _t462;
+    wire _t463;
+    wire _t464;
+    wire _t466;
+    wire [8:0] _t468;
+    wire _t469;
+    wire [8:0] _t471;
     wire _t472;
-    wire _t473;
+    wire [8:0] _t474;
     wire _t475;
-    wire _t476;
+    wire [8:0] _t477;
     wire _t478;
-    wire _t480;
     wire _t481;
     wire _t482;
-    wire _t484;
+    wire _t483;
     wire _t485;
     wire _t486;
     wire _t488;
-    wire [2:0] _t490;
+    wire _t490;
     wire _t491;
     wire _t492;
     wire _t494;
     wire _t495;
-    wire _t497;
+    wire _t496;
     wire _t498;
-    wire _t500;
+    wire [2:0] _t500;
     wire _t501;
-    wire _t503;
+    wire _t502;
     wire _t504;
     wire _t505;
     wire _t507;
-    wire [2:0] _t509;
+    wire _t508;
     wire _t510;
     wire _t511;
+    wire _t512;
     wire _t513;
-    wire _t514;
+    wire _t515;
     wire _t516;
-    wire _t517;
+    wire _t518;
     wire _t519;
     wire _t520;
     wire _t522;
-    wire _t523;
-    wire _t524;
+    wire [2:0] _t524;
+    wire _t525;
     wire _t526;
-    wire [2:0] _t528;
+    wire _t528;
     wire _t529;
-    wire _t530;
+    wire _t531;
     wire _t532;
-    wire _t533;
+    wire _t534;
     wire _t535;
     wire _t536;
-    wire _t538;
+    wire _t537;
     wire _t539;
-    wire _t541;
+    wire _t540;
     wire _t542;
     wire _t543;
-    wire _t545;
-    wire [2:0] _t547;
-    wire _t548;
+    wire _t544;
+    wire _t546;
+    wire [2:0] _t548;
     wire _t549;
-    wire _t551;
+    wire _t550;
     wire _t552;
-    wire _t554;
+    wire _t553;
     wire _t555;
-    wire _t557;
+    wire _t556;
     wire _t558;
+    wire _t559;
     wire _t560;
     wire _t561;
-    wire _t562;
+    wire _t563;
     wire _t564;
-    wire [2:0] _t566;
+    wire _t566;
     wire _t567;
     wire _t568;
     wire _t570;
-    wire _t571;
+    wire [2:0] _t572;
     wire _t573;
     wire _t574;
-    wire [4:0] _t576;
+    wire _t576;
     wire _t577;
-    wire _t578;
     wire _t579;
     wire _t580;
-    wire _t581;
     wire _t582;
     wire _t583;
     wire _t584;
     wire _t585;
-    wire _t586;
     wire _t587;
     wire _t588;
-    wire _t589;
-    wire [12:0] _t590;
+    wire _t590;
     wire _t591;
-    wire [4:0] _t592;
-    wire [1:0] _t593;
-    wire [4:0] _t594;
-    wire _t595;
-    wire _t596;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [4:0] _t597; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t592;
+    wire _t594;
+    wire [2:0] _t596;
+    wire _t597;
     wire _t598;
-    wire _t599;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [4:0] _t600; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t600;
     wire _t601;
-    wire _t602;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [4:0] _t603; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t603;
     wire _t604;
-    wire _t605;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [4:0] _t606; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t606;
     wire _t607;
     wire _t608;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [4:0] _t609; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t610;
-    wire _t611;
-    wire [2:0] _t612;
+    wire _t609;
+    wire [4:0] _t611;
+    wire _t612;
     wire _t613;
-    wire [2:0] _t615;
+    wire _t614;
+    wire _t615;
     wire _t616;
-    wire [2:0] _t618;
+    wire _t617;
+    wire _t618;
     wire _t619;
-    wire [2:0] _t621;
+    wire _t620;
+    wire _t621;
     wire _t622;
-    wire [2:0] _t624;
-    wire _t625;
-    wire [8:0] _t629;
+    wire _t623;
+    wire _t624;
+    wire [12:0] _t625;
+    wire _t626;
+    wire [4:0] _t627;
+    wire [1:0] _t628;
+    wire [4:0] _t629;
     wire _t630;
-    wire [8:0] _t632;
-    wire _t633;
-    wire [8:0] _t635;
-    wire _t636;
-    wire [8:0] _t638;
+    wire _t631;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t632; /* verilator lint_on UNUSEDSIGNAL */
+    wire [7:0] _t633;
+    wire _t634;
+    wire _t635;
+    wire _t637;
+    wire _t638;
     wire _t639;
-    wire [8:0] _t641;
+    wire _t640;
+    wire _t641;
     wire _t642;
+    wire _t643;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t644; /* verilator lint_on UNUSEDSIGNAL */
     wire _t645;
-    wire [1:0] _t646;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t647; /* verilator lint_on UNUSEDSIGNAL */
-    wire [9:0] _t648;
-    wire [1:0] _t649;
-    wire [1:0] _t650;
-    wire [1:0] _t651;
-    wire [1:0] _t652;
-    wire [1:0] _t653;
-    wire [3:0] _t654;
-    wire [15:0] _t656;
+    wire _t646;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t647; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t648;
+    wire _t649;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t650; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t651;
+    wire _t652;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t653; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t654;
+    wire _t655;
+    wire [2:0] _t656;
     wire _t657;
-    wire [15:0] _t659;
+    wire [2:0] _t659;
     wire _t660;
-    wire [15:0] _t662;
+    wire [2:0] _t662;
     wire _t663;
-    wire [15:0] _t665;
+    wire [2:0] _t665;
     wire _t666;
-    wire [15:0] _t668;
+    wire [2:0] _t668;
     wire _t669;
-    wire _t672;
-    wire _t673;
+    wire [8:0] _t673;
     wire _t674;
-    wire [1:0] _t675;
-    wire [2:0] _t677;
-    wire _t678;
-    wire _t679;
-    wire _t681;
-    wire [1:0] _t682;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t683; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t684;
-    wire [15:0] _t686;
-    wire _t687;
-    wire [15:0] _t689;
-    wire _t690;
-    wire [15:0] _t692;
-    wire _t693;
-    wire [15:0] _t695;
-    wire _t696;
-    wire [15:0] _t698;
-    wire _t699;
-    wire _t702;
-    wire _t703;
+    wire [8:0] _t676;
+    wire _t677;
+    wire [8:0] _t679;
+    wire _t680;
+    wire [8:0] _t682;
+    wire _t683;
+    wire [8:0] _t685;
+    wire _t686;
+    wire _t689;
+    wire [1:0] _t690;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t691; /* verilator lint_on UNUSEDSIGNAL */
+    wire [9:0] _t692;
+    wire [1:0] _t693;
+    wire [1:0] _t694;
+    wire [1:0] _t695;
+    wire [1:0] _t696;
+    wire [1:0] _t697;
+    wire [3:0] _t698;
+    wire [15:0] _t700;
+    wire _t701;
+    wire [15:0] _t703;
     wire _t704;
-    wire [1:0] _t705;
-    wire [2:0] _t707;
-    wire _t708;
-    wire _t709;
-    wire _t711;
-    wire [1:0] _t712;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t713; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t714;
-    wire [15:0] _t716;
+    wire [15:0] _t706;
+    wire _t707;
+    wire [15:0] _t709;
+    wire _t710;
+    wire [15:0] _t712;
+    wire _t713;
+    wire _t716;
     wire _t717;
-    wire [15:0] _t719;
-    wire _t720;
-    wire [15:0] _t722;
+    wire _t718;
+    wire [1:0] _t719;
+    wire [2:0] _t721;
+    wire _t722;
     wire _t723;
-    wire [15:0] _t725;
-    wire _t726;
-    wire [15:0] _t728;
-    wire _t729;
-    wire _t732;
-    wire _t733;
+    wire _t725;
+    wire [1:0] _t726;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t727; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t728;
+    wire [15:0] _t730;
+    wire _t731;
+    wire [15:0] _t733;
     wire _t734;
-    wire [1:0] _t735;
-    wire [2:0] _t737;
-    wire _t738;
-    wire _t739;
-    wire _t741;
-    wire [1:0] _t742;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t743; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t744;
-    wire [15:0] _t746;
+    wire [15:0] _t736;
+    wire _t737;
+    wire [15:0] _t739;
+    wire _t740;
+    wire [15:0] _t742;
+    wire _t743;
+    wire _t746;
     wire _t747;
-    wire [15:0] _t749;
-    wire _t750;
-    wire [15:0] _t752;
+    wire _t748;
+    wire [1:0] _t749;
+    wire [2:0] _t751;
+    wire _t752;
     wire _t753;
-    wire [15:0] _t755;
-    wire _t756;
-    wire [15:0] _t758;
-    wire _t759;
-    wire _t762;
-    wire _t763;
+    wire _t755;
+    wire [1:0] _t756;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t757; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t758;
+    wire [15:0] _t760;
+    wire _t761;
+    wire [15:0] _t763;
     wire _t764;
-    wire [1:0] _t765;
-    wire [2:0] _t767;
-    wire _t768;
-    wire _t769;
-    wire _t771;
-    wire [1:0] _t772;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t773; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t774;
-    wire [15:0] _t776;
+    wire [15:0] _t766;
+    wire _t767;
+    wire [15:0] _t769;
+    wire _t770;
+    wire [15:0] _t772;
+    wire _t773;
+    wire _t776;
     wire _t777;
-    wire [15:0] _t779;
-    wire _t780;
-    wire [15:0] _t782;
+    wire _t778;
+    wire [1:0] _t779;
+    wire [2:0] _t781;
+    wire _t782;
     wire _t783;
-    wire [15:0] _t785;
-    wire _t786;
-    wire [15:0] _t788;
-    wire _t789;
-    wire _t792;
-    wire [7:0] _t793;
+    wire _t785;
+    wire [1:0] _t786;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t787; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t788;
+    wire [15:0] _t790;
+    wire _t791;
+    wire [15:0] _t793;
     wire _t794;
-    wire [7:0] _t796;
+    wire [15:0] _t796;
     wire _t797;
-    wire [7:0] _t799;
+    wire [15:0] _t799;
     wire _t800;
-    wire [7:0] _t802;
+    wire [15:0] _t802;
     wire _t803;
-    wire [7:0] _t805;
     wire _t806;
+    wire _t807;
+    wire _t808;
+    wire [1:0] _t809;
+    wire [2:0] _t811;
+    wire _t812;
+    wire _t813;
+    wire _t814;
+    wire _t815;
+    wire _t817;
+    wire _t819;
+    wire [7:0] _t821;
+    wire _t822;
+    wire [7:0] _t825;
+    wire _t826;
+    wire _t830;
+    wire [1:0] _t831;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t832; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t833;
+    wire [15:0] _t835;
+    wire _t836;
+    wire [15:0] _t838;
+    wire _t839;
+    wire [15:0] _t841;
+    wire _t842;
+    wire [15:0] _t844;
+    wire _t845;
+    wire [15:0] _t847;
+    wire _t848;
+    wire _t851;
     initial ifvalid = 33'h000000000;
     initial h_busy = 1'h0;
     initial h_port = 3'h0;
@@ -675,7 +709,7 @@ module device_core_h8f8627b8 (
     assign _t271 = h_finish ? 1'h0 : _t273;
     assign _t277 = ~h_busy;
     assign _t276 = h_finish | _t277;
-    assign _t281 = 5'h16 < h_step;
+    assign _t281 = 5'h11 < h_step;
     assign _t280 = ~_t281;
     assign _t283 = h_step + 5'h01;
     assign _t279 = _t280 ? _t283 : h_step;
@@ -760,88 +794,99 @@ module device_core_h8f8627b8 (
     assign _t393 = h_wc == 3'h6;
     assign _t392 = _t295 & _t393;
     assign h_finish = _t389 | _t392;
-    assign _t400 = u_label_out_result == 3'h1;
-    assign _t402 = u_label_out_result == 3'h4;
-    assign _t399 = _t400 | _t402;
-    assign _t398 = _t352 | _t399;
-    assign _t404 = u_label_out_result == 3'h2;
-    assign _t397 = _t398 | _t404;
-    assign _t396 = _t326 & _t397;
-    assign _t395 = _t396 ? 3'h4 : 3'h5;
-    assign h_dest = _t324 ? u_label_out_port : _t395;
-    assign _t409 = ~_t352;
-    assign _t408 = _t409 & _t399;
+    assign _t402 = u_label_out_result == 3'h1;
+    assign _t404 = u_label_out_result == 3'h4;
+    assign _t401 = _t402 | _t404;
+    assign _t400 = _t352 | _t401;
+    assign _t406 = u_label_out_result == 3'h2;
+    assign _t399 = _t400 | _t406;
+    assign _t398 = _t326 & _t399;
+    assign _t408 = ~_t352;
+    assign _t397 = _t398 & _t408;
+    assign _t396 = _t397 & _t401;
     assign _t413 = ~_t352;
-    assign _t412 = _t413 & _t404;
-    assign _t411 = _t412 ? 8'h0a : 8'h00;
-    assign h_reason = _t408 ? 8'h01 : _t411;
+    assign _t412 = _t398 & _t413;
+    assign _t411 = _t412 & _t406;
+    assign _t415 = _t398 ? 3'h4 : 3'h5;
+    assign _t410 = _t411 ? 3'h7 : _t415;
+    assign _t395 = _t396 ? 3'h6 : _t410;
+    assign h_dest = _t324 ? u_label_out_port : _t395;
+    assign _t419 = ~_t352;
+    assign _t418 = _t419 & _t401;
+    assign _t423 = ~_t352;
+    assign _t422 = _t423 & _t406;
+    assign _t421 = _t422 ? 8'h0a : 8'h00;
+    assign h_reason = _t418 ? 8'h01 : _t421;
     assign grant_idx = u_arb_grant_idx;
     assign grant_valid = u_arb_grant_valid;
     assign sw_idx = u_sw_grant_idx;
     assign sw_valid = u_sw_grant_valid;
+    assign cpu_busy = u_eg4_busy;
+    assign cpu_src = u_eg4_src;
+    assign cpu_pace = u_eg4_pace;
     assign rx0_ready = u_in0_rx_ready;
     assign rx1_ready = u_in1_rx_ready;
     assign rx2_ready = u_in2_rx_ready;
     assign rx3_ready = u_in3_rx_ready;
     assign cpu_rx_ready = u_in4_rx_ready;
-    assign _t417 = h_hdr[95:0];
-    assign _t419 = h_port == 3'h0;
-    assign _t422 = h_port == 3'h1;
-    assign _t425 = h_port == 3'h2;
-    assign _t428 = h_port == 3'h3;
-    assign _t431 = h_port == 3'h4;
-    assign _t430 = _t431 ? u_in4_rdata : 16'h0000;
-    assign _t427 = _t428 ? u_in3_rdata : _t430;
-    assign _t424 = _t425 ? u_in2_rdata : _t427;
-    assign _t421 = _t422 ? u_in1_rdata : _t424;
-    assign _t418 = _t419 ? u_in0_rdata : _t421;
-    assign _t416 = {_t417, _t418};
-    assign _t436 = 5'h01 <= h_step;
-    assign _t435 = h_busy & _t436;
-    assign _t438 = h_step <= 5'h07;
-    assign _t434 = _t435 & _t438;
-    assign _t440 = h_step == 5'h08;
-    assign h_issue = h_busy & _t440;
-    assign _t442 = 5'h08 <= h_step;
-    assign h_lp_valid = h_busy & _t442;
+    assign _t427 = h_hdr[95:0];
+    assign _t429 = h_port == 3'h0;
+    assign _t432 = h_port == 3'h1;
+    assign _t435 = h_port == 3'h2;
+    assign _t438 = h_port == 3'h3;
+    assign _t441 = h_port == 3'h4;
+    assign _t440 = _t441 ? u_in4_rdata : 16'h0000;
+    assign _t437 = _t438 ? u_in3_rdata : _t440;
+    assign _t434 = _t435 ? u_in2_rdata : _t437;
+    assign _t431 = _t432 ? u_in1_rdata : _t434;
+    assign _t428 = _t429 ? u_in0_rdata : _t431;
+    assign _t426 = {_t427, _t428};
+    assign _t446 = 5'h01 <= h_step;
+    assign _t445 = h_busy & _t446;
+    assign _t448 = h_step <= 5'h07;
+    assign _t444 = _t445 & _t448;
+    assign _t450 = h_step == 5'h08;
+    assign h_issue = h_busy & _t450;
+    assign _t452 = 5'h08 <= h_step;
+    assign h_lp_valid = h_busy & _t452;
     assign mt_measured = u_meter_rd_measured;
     assign mt_factor = u_meter_rd_factor;
     assign mt_scaling = u_meter_rd_scaling;
     assign mt_scaled_set = u_meter_scaled_set;
-    assign _t445 = h_step == 5'h12;
-    assign _t444 = h_busy & _t445;
-    assign _t447 = h_step == 5'h13;
-    assign h_decide = h_busy & _t447;
-    assign _t452 = h_hdr[103:8];
-    assign _t451 = _t452[15:0];
-    assign _t450 = _t327 ? _t451 : h_mtc;
-    assign _t449 = _t324 ? u_cap_eg_out_tc : _t450;
-    assign _t454 = h_step == 5'h16;
-    assign _t453 = h_busy & _t454;
+    assign _t455 = h_step == 5'h0d;
+    assign _t454 = h_busy & _t455;
+    assign _t457 = h_step == 5'h0e;
+    assign h_decide = h_busy & _t457;
+    assign _t462 = h_hdr[103:8];
+    assign _t461 = _t462[15:0];
+    assign _t460 = _t327 ? _t461 : h_mtc;
+    assign _t459 = _t324 ? u_cap_eg_out_tc : _t460;
+    assign _t464 = h_step == 5'h11;
+    assign _t463 = h_busy & _t464;
     assign ev_hp_port = h_port;
     assign ev_hp_lease = _t342;
-    assign _t456 = h_port == 3'h0;
-    assign _t459 = h_port == 3'h1;
-    assign _t462 = h_port == 3'h2;
-    assign _t465 = h_port == 3'h3;
-    assign _t468 = h_port == 3'h4;
-    assign _t467 = _t468 ? u_in4_plen : 9'h000;
-    assign _t464 = _t465 ? u_in3_plen : _t467;
-    assign _t461 = _t462 ? u_in2_plen : _t464;
-    assign _t458 = _t459 ? u_in1_plen : _t461;
-    assign ev_hp_bytes = _t456 ? u_in0_plen : _t458;
-    assign _t471 = h_finish & _t326;
-    assign _t472 = ~_t327;
-    assign ev_in = _t471 & _t472;
-    assign _t473 = u_label_out_result == 3'h5;
-    assign ev_vrouter = ev_in & _t473;
-    assign _t475 = h_finish & _t326;
-    assign _t476 = u_label_out_result == 3'h3;
-    assign ev_shift = _t475 & _t476;
-    assign _t478 = h_reason != 8'h00;
-    assign ev_label_error = h_finish & _t478;
-    assign _t480 = ~_t326;
-    assign ev_unknown_tag = h_finish & _t480;
+    assign _t466 = h_port == 3'h0;
+    assign _t469 = h_port == 3'h1;
+    assign _t472 = h_port == 3'h2;
+    assign _t475 = h_port == 3'h3;
+    assign _t478 = h_port == 3'h4;
+    assign _t477 = _t478 ? u_in4_plen : 9'h000;
+    assign _t474 = _t475 ? u_in3_plen : _t477;
+    assign _t471 = _t472 ? u_in2_plen : _t474;
+    assign _t468 = _t469 ? u_in1_plen : _t471;
+    assign ev_hp_bytes = _t466 ? u_in0_plen : _t468;
+    assign _t481 = h_finish & _t326;
+    assign _t482 = ~_t327;
+    assign ev_in = _t481 & _t482;
+    assign _t483 = u_label_out_result == 3'h5;
+    assign ev_vrouter = ev_in & _t483;
+    assign _t485 = h_finish & _t326;
+    assign _t486 = u_label_out_result == 3'h3;
+    assign ev_shift = _t485 & _t486;
+    assign _t488 = h_reason != 8'h00;
+    assign ev_label_error = h_finish & _t488;
+    assign _t490 = ~_t326;
+    assign ev_unknown_tag = h_finish & _t490;
     assign ev_hp_cpu = _t327;
     assign ev_runt = {u_in4_ev_runt, u_in3_ev_runt, u_in2_ev_runt, u_in1_ev_runt, u_in0_ev_runt};
     assign ev_oversize = {u_in4_ev_oversize, u_in3_ev_oversize, u_in2_ev_oversize, u_in1_ev_oversize, u_in0_ev_oversize};
@@ -891,242 +936,268 @@ module device_core_h8f8627b8 (
     assign cpu_tx_last = u_eg4_tx_last;
     assign e4_ev_out = u_eg4_ev_out;
     assign e4_ev_out_bytes = u_eg4_ev_out_bytes;
-    assign _t482 = grant_idx == 3'h0;
-    assign _t481 = grant_valid & _t482;
-    assign _t486 = h_step < 5'h07;
-    assign _t485 = h_busy & _t486;
-    assign _t488 = h_port == 3'h0;
-    assign _t484 = _t485 & _t488;
-    assign _t490 = h_step[2:0];
-    assign _t492 = h_port == 3'h0;
-    assign _t491 = h_wb & _t492;
-    assign _t495 = h_port == 3'h0;
-    assign _t494 = h_finish & _t495;
-    assign _t498 = sw_idx == 3'h0;
-    assign _t497 = sw_valid & _t498;
-    assign _t501 = grant_idx == 3'h1;
-    assign _t500 = grant_valid & _t501;
-    assign _t505 = h_step < 5'h07;
-    assign _t504 = h_busy & _t505;
-    assign _t507 = h_port == 3'h1;
-    assign _t503 = _t504 & _t507;
-    assign _t509 = h_step[2:0];
-    assign _t511 = h_port == 3'h1;
-    assign _t510 = h_wb & _t511;
-    assign _t514 = h_port == 3'h1;
-    assign _t513 = h_finish & _t514;
-    assign _t517 = sw_idx == 3'h1;
-    assign _t516 = sw_valid & _t517;
-    assign _t520 = grant_idx == 3'h2;
-    assign _t519 = grant_valid & _t520;
-    assign _t524 = h_step < 5'h07;
-    assign _t523 = h_busy & _t524;
-    assign _t526 = h_port == 3'h2;
-    assign _t522 = _t523 & _t526;
-    assign _t528 = h_step[2:0];
-    assign _t530 = h_port == 3'h2;
-    assign _t529 = h_wb & _t530;
-    assign _t533 = h_port == 3'h2;
-    assign _t532 = h_finish & _t533;
-    assign _t536 = sw_idx == 3'h2;
-    assign _t535 = sw_valid & _t536;
-    assign _t539 = grant_idx == 3'h3;
-    assign _t538 = grant_valid & _t539;
-    assign _t543 = h_step < 5'h07;
-    assign _t542 = h_busy & _t543;
-    assign _t545 = h_port == 3'h3;
-    assign _t541 = _t542 & _t545;
-    assign _t547 = h_step[2:0];
-    assign _t549 = h_port == 3'h3;
-    assign _t548 = h_wb & _t549;
-    assign _t552 = h_port == 3'h3;
-    assign _t551 = h_finish & _t552;
-    assign _t555 = sw_idx == 3'h3;
-    assign _t554 = sw_valid & _t555;
-    assign _t558 = grant_idx == 3'h4;
-    assign _t557 = grant_valid & _t558;
-    assign _t562 = h_step < 5'h07;
-    assign _t561 = h_busy & _t562;
-    assign _t564 = h_port == 3'h4;
-    assign _t560 = _t561 & _t564;
-    assign _t566 = h_step[2:0];
-    assign _t568 = h_port == 3'h4;
-    assign _t567 = h_wb & _t568;
-    assign _t571 = h_port == 3'h4;
-    assign _t570 = h_finish & _t571;
-    assign _t574 = sw_idx == 3'h4;
-    assign _t573 = sw_valid & _t574;
-    assign _t578 = ~h_busy;
-    assign _t577 = u_in4_req & _t578;
-    assign _t580 = ~h_busy;
-    assign _t579 = u_in3_req & _t580;
-    assign _t582 = ~h_busy;
-    assign _t581 = u_in2_req & _t582;
-    assign _t584 = ~h_busy;
-    assign _t583 = u_in1_req & _t584;
-    assign _t586 = ~h_busy;
-    assign _t585 = u_in0_req & _t586;
-    assign _t576 = {_t577, _t579, _t581, _t583, _t585};
-    assign _t589 = ~_t327;
-    assign _t588 = h_issue & _t589;
-    assign _t587 = _t588 & _t326;
-    assign _t590 = {if_valid, if_vr, if_tag, if_port};
-    assign _t591 = h_decide & _t324;
-    assign _t593 = u_label_out_port[1:0];
-    assign _t592 = {_t593, u_label_out_tag};
-    assign _t597 = sw_free >> u_in4_jdest;
-    assign _t596 = _t597[0];
-    assign _t595 = u_in4_idle & _t596;
-    assign _t600 = sw_free >> u_in3_jdest;
-    assign _t599 = _t600[0];
-    assign _t598 = u_in3_idle & _t599;
-    assign _t603 = sw_free >> u_in2_jdest;
-    assign _t602 = _t603[0];
-    assign _t601 = u_in2_idle & _t602;
-    assign _t606 = sw_free >> u_in1_jdest;
-    assign _t605 = _t606[0];
-    assign _t604 = u_in1_idle & _t605;
-    assign _t609 = sw_free >> u_in0_jdest;
-    assign _t608 = _t609[0];
-    assign _t607 = u_in0_idle & _t608;
-    assign _t594 = {_t595, _t598, _t601, _t604, _t607};
-    assign _t613 = sw_idx == 3'h0;
-    assign _t616 = sw_idx == 3'h1;
-    assign _t619 = sw_idx == 3'h2;
-    assign _t622 = sw_idx == 3'h3;
-    assign _t625 = sw_idx == 3'h4;
-    assign _t624 = _t625 ? u_in4_jdest : 3'h0;
-    assign _t621 = _t622 ? u_in3_jdest : _t624;
-    assign _t618 = _t619 ? u_in2_jdest : _t621;
-    assign _t615 = _t616 ? u_in1_jdest : _t618;
-    assign _t612 = _t613 ? u_in0_jdest : _t615;
-    assign _t611 = _t612 == 3'h0;
-    assign _t610 = sw_valid & _t611;
-    assign _t630 = sw_idx == 3'h0;
-    assign _t633 = sw_idx == 3'h1;
-    assign _t636 = sw_idx == 3'h2;
-    assign _t639 = sw_idx == 3'h3;
-    assign _t642 = sw_idx == 3'h4;
-    assign _t641 = _t642 ? u_in4_tlen : 9'h000;
-    assign _t638 = _t639 ? u_in3_tlen : _t641;
-    assign _t635 = _t636 ? u_in2_tlen : _t638;
-    assign _t632 = _t633 ? u_in1_tlen : _t635;
-    assign _t629 = _t630 ? u_in0_tlen : _t632;
-    assign _t649 = {u_in4_rl, u_in4_rv};
-    assign _t650 = {u_in3_rl, u_in3_rv};
-    assign _t651 = {u_in2_rl, u_in2_rv};
-    assign _t652 = {u_in1_rl, u_in1_rv};
-    assign _t653 = {u_in0_rl, u_in0_rv};
-    assign _t648 = {_t649, _t650, _t651, _t652, _t653};
-    assign _t654 = {u_eg0_src, 1'h0};
-    assign _t647 = _t648 >> _t654;
-    assign _t646 = _t647[1:0];
-    assign _t645 = _t646[0];
-    assign _t657 = u_eg0_src == 3'h0;
-    assign _t660 = u_eg0_src == 3'h1;
-    assign _t663 = u_eg0_src == 3'h2;
-    assign _t666 = u_eg0_src == 3'h3;
-    assign _t669 = u_eg0_src == 3'h4;
-    assign _t668 = _t669 ? u_in4_rdata : 16'h0000;
-    assign _t665 = _t666 ? u_in3_rdata : _t668;
-    assign _t662 = _t663 ? u_in2_rdata : _t665;
-    assign _t659 = _t660 ? u_in1_rdata : _t662;
-    assign _t656 = _t657 ? u_in0_rdata : _t659;
-    assign _t672 = _t646[1];
-    assign _t675 = ls_idx[4:3];
-    assign _t674 = _t675 == 2'h0;
-    assign _t673 = ls_we & _t674;
-    assign _t677 = ls_idx[2:0];
-    assign _t679 = _t612 == 3'h1;
-    assign _t678 = sw_valid & _t679;
-    assign _t684 = {u_eg1_src, 1'h0};
-    assign _t683 = _t648 >> _t684;
-    assign _t682 = _t683[1:0];
-    assign _t681 = _t682[0];
-    assign _t687 = u_eg1_src == 3'h0;
-    assign _t690 = u_eg1_src == 3'h1;
-    assign _t693 = u_eg1_src == 3'h2;
-    assign _t696 = u_eg1_src == 3'h3;
-    assign _t699 = u_eg1_src == 3'h4;
-    assign _t698 = _t699 ? u_in4_rdata : 16'h0000;
-    assign _t695 = _t696 ? u_in3_rdata : _t698;
-    assign _t692 = _t693 ? u_in2_rdata : _t695;
-    assign _t689 = _t690 ? u_in1_rdata : _t692;
-    assign _t686 = _t687 ? u_in0_rdata : _t689;
-    assign _t702 = _t682[1];
-    assign _t705 = ls_idx[4:3];
-    assign _t704 = _t705 == 2'h1;
-    assign _t703 = ls_we & _t704;
-    assign _t707 = ls_idx[2:0];
-    assign _t709 = _t612 == 3'h2;
-    assign _t708 = sw_valid & _t709;
-    assign _t714 = {u_eg2_src, 1'h0};
-    assign _t713 = _t648 >> _t714;
-    assign _t712 = _t713[1:0];
-    assign _t711 = _t712[0];
-    assign _t717 = u_eg2_src == 3'h0;
-    assign _t720 = u_eg2_src == 3'h1;
-    assign _t723 = u_eg2_src == 3'h2;
-    assign _t726 = u_eg2_src == 3'h3;
-    assign _t729 = u_eg2_src == 3'h4;
-    assign _t728 = _t729 ? u_in4_rdata : 16'h0000;
-    assign _t725 = _t726 ? u_in3_rdata : _t728;
-    assign _t722 = _t723 ? u_in2_rdata : _t725;
-    assign _t719 = _t720 ? u_in1_rdata : _t722;
-    assign _t716 = _t717 ? u_in0_rdata : _t719;
-    assign _t732 = _t712[1];
-    assign _t735 = ls_idx[4:3];
-    assign _t734 = _t735 == 2'h2;
-    assign _t733 = ls_we & _t734;
-    assign _t737 = ls_idx[2:0];
-    assign _t739 = _t612 == 3'h3;
-    assign _t738 = sw_valid & _t739;
-    assign _t744 = {u_eg3_src, 1'h0};
-    assign _t743 = _t648 >> _t744;
-    assign _t742 = _t743[1:0];
-    assign _t741 = _t742[0];
-    assign _t747 = u_eg3_src == 3'h0;
-    assign _t750 = u_eg3_src == 3'h1;
-    assign _t753 = u_eg3_src == 3'h2;
-    assign _t756 = u_eg3_src == 3'h3;
-    assign _t759 = u_eg3_src == 3'h4;
-    assign _t758 = _t759 ? u_in4_rdata : 16'h0000;
-    assign _t755 = _t756 ? u_in3_rdata : _t758;
-    assign _t752 = _t753 ? u_in2_rdata : _t755;
-    assign _t749 = _t750 ? u_in1_rdata : _t752;
-    assign _t746 = _t747 ? u_in0_rdata : _t749;
-    assign _t762 = _t742[1];
-    assign _t765 = ls_idx[4:3];
-    assign _t764 = _t765 == 2'h3;
-    assign _t763 = ls_we & _t764;
-    assign _t767 = ls_idx[2:0];
-    assign _t769 = _t612 == 3'h4;
-    assign _t768 = sw_valid & _t769;
-    assign _t774 = {u_eg4_src, 1'h0};
-    assign _t773 = _t648 >> _t774;
-    assign _t772 = _t773[1:0];
-    assign _t771 = _t772[0];
-    assign _t777 = u_eg4_src == 3'h0;
-    assign _t780 = u_eg4_src == 3'h1;
-    assign _t783 = u_eg4_src == 3'h2;
-    assign _t786 = u_eg4_src == 3'h3;
-    assign _t789 = u_eg4_src == 3'h4;
-    assign _t788 = _t789 ? u_in4_rdata : 16'h0000;
-    assign _t785 = _t786 ? u_in3_rdata : _t788;
-    assign _t782 = _t783 ? u_in2_rdata : _t785;
-    assign _t779 = _t780 ? u_in1_rdata : _t782;
-    assign _t776 = _t777 ? u_in0_rdata : _t779;
-    assign _t792 = _t772[1];
-    assign _t794 = sw_idx == 3'h0;
-    assign _t797 = sw_idx == 3'h1;
-    assign _t800 = sw_idx == 3'h2;
-    assign _t803 = sw_idx == 3'h3;
-    assign _t806 = sw_idx == 3'h4;
-    assign _t805 = _t806 ? u_in4_jreason : 8'h00;
-    assign _t802 = _t803 ? u_in3_jreason : _t805;
-    assign _t799 = _t800 ? u_in2_jreason : _t802;
-    assign _t796 = _t797 ? u_in1_jreason : _t799;
-    assign _t793 = _t794 ? u_in0_jreason : _t796;
+    assign _t492 = grant_idx == 3'h0;
+    assign _t491 = grant_valid & _t492;
+    assign _t496 = h_step < 5'h07;
+    assign _t495 = h_busy & _t496;
+    assign _t498 = h_port == 3'h0;
+    assign _t494 = _t495 & _t498;
+    assign _t500 = h_step[2:0];
+    assign _t502 = h_port == 3'h0;
+    assign _t501 = h_wb & _t502;
+    assign _t505 = h_port == 3'h0;
+    assign _t504 = h_finish & _t505;
+    assign _t508 = sw_idx == 3'h0;
+    assign _t507 = sw_valid & _t508;
+    assign _t513 = cpu_src == 3'h0;
+    assign _t512 = cpu_busy & _t513;
+    assign _t511 = ~_t512;
+    assign _t510 = _t511 | cpu_pace;
+    assign _t516 = grant_idx == 3'h1;
+    assign _t515 = grant_valid & _t516;
+    assign _t520 = h_step < 5'h07;
+    assign _t519 = h_busy & _t520;
+    assign _t522 = h_port == 3'h1;
+    assign _t518 = _t519 & _t522;
+    assign _t524 = h_step[2:0];
+    assign _t526 = h_port == 3'h1;
+    assign _t525 = h_wb & _t526;
+    assign _t529 = h_port == 3'h1;
+    assign _t528 = h_finish & _t529;
+    assign _t532 = sw_idx == 3'h1;
+    assign _t531 = sw_valid & _t532;
+    assign _t537 = cpu_src == 3'h1;
+    assign _t536 = cpu_busy & _t537;
+    assign _t535 = ~_t536;
+    assign _t534 = _t535 | cpu_pace;
+    assign _t540 = grant_idx == 3'h2;
+    assign _t539 = grant_valid & _t540;
+    assign _t544 = h_step < 5'h07;
+    assign _t543 = h_busy & _t544;
+    assign _t546 = h_port == 3'h2;
+    assign _t542 = _t543 & _t546;
+    assign _t548 = h_step[2:0];
+    assign _t550 = h_port == 3'h2;
+    assign _t549 = h_wb & _t550;
+    assign _t553 = h_port == 3'h2;
+    assign _t552 = h_finish & _t553;
+    assign _t556 = sw_idx == 3'h2;
+    assign _t555 = sw_valid & _t556;
+    assign _t561 = cpu_src == 3'h2;
+    assign _t560 = cpu_busy & _t561;
+    assign _t559 = ~_t560;
+    assign _t558 = _t559 | cpu_pace;
+    assign _t564 = grant_idx == 3'h3;
+    assign _t563 = grant_valid & _t564;
+    assign _t568 = h_step < 5'h07;
+    assign _t567 = h_busy & _t568;
+    assign _t570 = h_port == 3'h3;
+    assign _t566 = _t567 & _t570;
+    assign _t572 = h_step[2:0];
+    assign _t574 = h_port == 3'h3;
+    assign _t573 = h_wb & _t574;
+    assign _t577 = h_port == 3'h3;
+    assign _t576 = h_finish & _t577;
+    assign _t580 = sw_idx == 3'h3;
+    assign _t579 = sw_valid & _t580;
+    assign _t585 = cpu_src == 3'h3;
+    assign _t584 = cpu_busy & _t585;
+    assign _t583 = ~_t584;
+    assign _t582 = _t583 | cpu_pace;
+    assign _t588 = grant_idx == 3'h4;
+    assign _t587 = grant_valid & _t588;
+    assign _t592 = h_step < 5'h07;
+    assign _t591 = h_busy & _t592;
+    assign _t594 = h_port == 3'h4;
+    assign _t590 = _t591 & _t594;
+    assign _t596 = h_step[2:0];
+    assign _t598 = h_port == 3'h4;
+    assign _t597 = h_wb & _t598;
+    assign _t601 = h_port == 3'h4;
+    assign _t600 = h_finish & _t601;
+    assign _t604 = sw_idx == 3'h4;
+    assign _t603 = sw_valid & _t604;
+    assign _t609 = cpu_src == 3'h4;
+    assign _t608 = cpu_busy & _t609;
+    assign _t607 = ~_t608;
+    assign _t606 = _t607 | cpu_pace;
+    assign _t613 = ~h_busy;
+    assign _t612 = u_in4_req & _t613;
+    assign _t615 = ~h_busy;
+    assign _t614 = u_in3_req & _t615;
+    assign _t617 = ~h_busy;
+    assign _t616 = u_in2_req & _t617;
+    assign _t619 = ~h_busy;
+    assign _t618 = u_in1_req & _t619;
+    assign _t621 = ~h_busy;
+    assign _t620 = u_in0_req & _t621;
+    assign _t611 = {_t612, _t614, _t616, _t618, _t620};
+    assign _t624 = ~_t327;
+    assign _t623 = h_issue & _t624;
+    assign _t622 = _t623 & _t326;
+    assign _t625 = {if_valid, if_vr, if_tag, if_port};
+    assign _t626 = h_decide & _t324;
+    assign _t628 = u_label_out_port[1:0];
+    assign _t627 = {_t628, u_label_out_tag};
+    assign _t634 = sw_free[4];
+    assign _t635 = sw_free[4];
+    assign _t637 = sw_free[4];
+    assign _t638 = sw_free[3];
+    assign _t639 = sw_free[2];
+    assign _t640 = sw_free[1];
+    assign _t641 = sw_free[0];
+    assign _t633 = {_t634, _t635, 1'h0, _t637, _t638, _t639, _t640, _t641};
+    assign _t632 = _t633 >> u_in4_jdest;
+    assign _t631 = _t632[0];
+    assign _t630 = u_in4_idle & _t631;
+    assign _t644 = _t633 >> u_in3_jdest;
+    assign _t643 = _t644[0];
+    assign _t642 = u_in3_idle & _t643;
+    assign _t647 = _t633 >> u_in2_jdest;
+    assign _t646 = _t647[0];
+    assign _t645 = u_in2_idle & _t646;
+    assign _t650 = _t633 >> u_in1_jdest;
+    assign _t649 = _t650[0];
+    assign _t648 = u_in1_idle & _t649;
+    assign _t653 = _t633 >> u_in0_jdest;
+    assign _t652 = _t653[0];
+    assign _t651 = u_in0_idle & _t652;
+    assign _t629 = {_t630, _t642, _t645, _t648, _t651};
+    assign _t657 = sw_idx == 3'h0;
+    assign _t660 = sw_idx == 3'h1;
+    assign _t663 = sw_idx == 3'h2;
+    assign _t666 = sw_idx == 3'h3;
+    assign _t669 = sw_idx == 3'h4;
+    assign _t668 = _t669 ? u_in4_jdest : 3'h0;
+    assign _t665 = _t666 ? u_in3_jdest : _t668;
+    assign _t662 = _t663 ? u_in2_jdest : _t665;
+    assign _t659 = _t660 ? u_in1_jdest : _t662;
+    assign _t656 = _t657 ? u_in0_jdest : _t659;
+    assign _t655 = _t656 == 3'h0;
+    assign _t654 = sw_valid & _t655;
+    assign _t674 = sw_idx == 3'h0;
+    assign _t677 = sw_idx == 3'h1;
+    assign _t680 = sw_idx == 3'h2;
+    assign _t683 = sw_idx == 3'h3;
+    assign _t686 = sw_idx == 3'h4;
+    assign _t685 = _t686 ? u_in4_tlen : 9'h000;
+    assign _t682 = _t683 ? u_in3_tlen : _t685;
+    assign _t679 = _t680 ? u_in2_tlen : _t682;
+    assign _t676 = _t677 ? u_in1_tlen : _t679;
+    assign _t673 = _t674 ? u_in0_tlen : _t676;
+    assign _t693 = {u_in4_rl, u_in4_rv};
+    assign _t694 = {u_in3_rl, u_in3_rv};
+    assign _t695 = {u_in2_rl, u_in2_rv};
+    assign _t696 = {u_in1_rl, u_in1_rv};
+    assign _t697 = {u_in0_rl, u_in0_rv};
+    assign _t692 = {_t693, _t694, _t695, _t696, _t697};
+    assign _t698 = {u_eg0_src, 1'h0};
+    assign _t691 = _t692 >> _t698;
+    assign _t690 = _t691[1:0];
+    assign _t689 = _t690[0];
+    assign _t701 = u_eg0_src == 3'h0;
+    assign _t704 = u_eg0_src == 3'h1;
+    assign _t707 = u_eg0_src == 3'h2;
+    assign _t710 = u_eg0_src == 3'h3;
+    assign _t713 = u_eg0_src == 3'h4;
+    assign _t712 = _t713 ? u_in4_rdata : 16'h0000;
+    assign _t709 = _t710 ? u_in3_rdata : _t712;
+    assign _t706 = _t707 ? u_in2_rdata : _t709;
+    assign _t703 = _t704 ? u_in1_rdata : _t706;
+    assign _t700 = _t701 ? u_in0_rdata : _t703;
+    assign _t716 = _t690[1];
+    assign _t719 = ls_idx[4:3];
+    assign _t718 = _t719 == 2'h0;
+    assign _t717 = ls_we & _t718;
+    assign _t721 = ls_idx[2:0];
+    assign _t723 = _t656 == 3'h1;
+    assign _t722 = sw_valid & _t723;
+    assign _t728 = {u_eg1_src, 1'h0};
+    assign _t727 = _t692 >> _t728;
+    assign _t726 = _t727[1:0];
+    assign _t725 = _t726[0];
+    assign _t731 = u_eg1_src == 3'h0;
+    assign _t734 = u_eg1_src == 3'h1;
+    assign _t737 = u_eg1_src == 3'h2;
+    assign _t740 = u_eg1_src == 3'h3;
+    assign _t743 = u_eg1_src == 3'h4;
+    assign _t742 = _t743 ? u_in4_rdata : 16'h0000;
+    assign _t739 = _t740 ? u_in3_rdata : _t742;
+    assign _t736 = _t737 ? u_in2_rdata : _t739;
+    assign _t733 = _t734 ? u_in1_rdata : _t736;
+    assign _t730 = _t731 ? u_in0_rdata : _t733;
+    assign _t746 = _t726[1];
+    assign _t749 = ls_idx[4:3];
+    assign _t748 = _t749 == 2'h1;
+    assign _t747 = ls_we & _t748;
+    assign _t751 = ls_idx[2:0];
+    assign _t753 = _t656 == 3'h2;
+    assign _t752 = sw_valid & _t753;
+    assign _t758 = {u_eg2_src, 1'h0};
+    assign _t757 = _t692 >> _t758;
+    assign _t756 = _t757[1:0];
+    assign _t755 = _t756[0];
+    assign _t761 = u_eg2_src == 3'h0;
+    assign _t764 = u_eg2_src == 3'h1;
+    assign _t767 = u_eg2_src == 3'h2;
+    assign _t770 = u_eg2_src == 3'h3;
+    assign _t773 = u_eg2_src == 3'h4;
+    assign _t772 = _t773 ? u_in4_rdata : 16'h0000;
+    assign _t769 = _t770 ? u_in3_rdata : _t772;
+    assign _t766 = _t767 ? u_in2_rdata : _t769;
+    assign _t763 = _t764 ? u_in1_rdata : _t766;
+    assign _t760 = _t761 ? u_in0_rdata : _t763;
+    assign _t776 = _t756[1];
+    assign _t779 = ls_idx[4:3];
+    assign _t778 = _t779 == 2'h2;
+    assign _t777 = ls_we & _t778;
+    assign _t781 = ls_idx[2:0];
+    assign _t783 = _t656 == 3'h3;
+    assign _t782 = sw_valid & _t783;
+    assign _t788 = {u_eg3_src, 1'h0};
+    assign _t787 = _t692 >> _t788;
+    assign _t786 = _t787[1:0];
+    assign _t785 = _t786[0];
+    assign _t791 = u_eg3_src == 3'h0;
+    assign _t794 = u_eg3_src == 3'h1;
+    assign _t797 = u_eg3_src == 3'h2;
+    assign _t800 = u_eg3_src == 3'h3;
+    assign _t803 = u_eg3_src == 3'h4;
+    assign _t802 = _t803 ? u_in4_rdata : 16'h0000;
+    assign _t799 = _t800 ? u_in3_rdata : _t802;
+    assign _t796 = _t797 ? u_in2_rdata : _t799;
+    assign _t793 = _t794 ? u_in1_rdata : _t796;
+    assign _t790 = _t791 ? u_in0_rdata : _t793;
+    assign _t806 = _t786[1];
+    assign _t809 = ls_idx[4:3];
+    assign _t808 = _t809 == 2'h3;
+    assign _t807 = ls_we & _t808;
+    assign _t811 = ls_idx[2:0];
+    assign _t815 = _t656 == 3'h4;
+    assign _t817 = _t656 == 3'h6;
+    assign _t814 = _t815 | _t817;
+    assign _t819 = _t656 == 3'h7;
+    assign _t813 = _t814 | _t819;
+    assign _t812 = sw_valid & _t813;
+    assign _t822 = _t656 == 3'h6;
+    assign _t826 = _t656 == 3'h7;
+    assign _t825 = _t826 ? 8'h0a : 8'h00;
+    assign _t821 = _t822 ? 8'h01 : _t825;
+    assign _t833 = {u_eg4_src, 1'h0};
+    assign _t832 = _t692 >> _t833;
+    assign _t831 = _t832[1:0];
+    assign _t830 = _t831[0];
+    assign _t836 = u_eg4_src == 3'h0;
+    assign _t839 = u_eg4_src == 3'h1;
+    assign _t842 = u_eg4_src == 3'h2;
+    assign _t845 = u_eg4_src == 3'h3;
+    assign _t848 = u_eg4_src == 3'h4;
+    assign _t847 = _t848 ? u_in4_rdata : 16'h0000;
+    assign _t844 = _t845 ? u_in3_rdata : _t847;
+    assign _t841 = _t842 ? u_in2_rdata : _t844;
+    assign _t838 = _t839 ? u_in1_rdata : _t841;
+    assign _t835 = _t836 ? u_in0_rdata : _t838;
+    assign _t851 = _t831[1];
     always @(posedge clk)
         if (rst) ifvalid <= 33'h000000000;
         else if (if_we) ifvalid <= _t264;
@@ -1147,29 +1218,29 @@ module device_core_h8f8627b8 (
         else h_wc <= _t292;
     always @(posedge clk)
         if (rst) h_hdr <= 112'h0000000000000000000000000000;
-        else if (_t434) h_hdr <= _t416;
+        else if (_t444) h_hdr <= _t426;
     always @(posedge clk)
         if (rst) h_mtc <= 16'h0000;
-        else if (_t444) h_mtc <= u_meter_out_tc;
+        else if (_t454) h_mtc <= u_meter_out_tc;
     always @(posedge clk)
         if (rst) h_tc <= 16'h0000;
-        else if (_t453) h_tc <= _t449;
+        else if (_t463) h_tc <= _t459;
     device_ingress_mp256_d3 u_in0 (
         .clk(clk),
         .rst(rst),
         .rx_valid(rx0_valid),
         .rx_data(rx0_data),
         .rx_last(rx0_last),
-        .h_grant(_t481),
-        .h_read(_t484),
-        .h_word(_t490),
-        .wb_en(_t491),
+        .h_grant(_t491),
+        .h_read(_t494),
+        .h_word(_t500),
+        .wb_en(_t501),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t494),
+        .h_res(_t504),
         .h_dest(h_dest),
-        .h_reason(h_reason),
-        .sw_start(_t497),
+        .sw_start(_t507),
+        .pace(_t510),
         .rx_ready(u_in0_rx_ready),
         .ev_runt(u_in0_ev_runt),
         .ev_oversize(u_in0_ev_oversize),
@@ -1179,7 +1250,6 @@ module device_core_h8f8627b8 (
         .rl(u_in0_rl),
         .idle(u_in0_idle),
         .jdest(u_in0_jdest),
-        .jreason(u_in0_jreason),
         .tlen(u_in0_tlen),
         .rx_write(u_in0_rx_write),
         .rdata(u_in0_rdata)
@@ -1190,16 +1260,16 @@ module device_core_h8f8627b8 (
         .rx_valid(rx1_valid),
         .rx_data(rx1_data),
         .rx_last(rx1_last),
-        .h_grant(_t500),
-        .h_read(_t503),
-        .h_word(_t509),
-        .wb_en(_t510),
+        .h_grant(_t515),
+        .h_read(_t518),
+        .h_word(_t524),
+        .wb_en(_t525),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t513),
+        .h_res(_t528),
         .h_dest(h_dest),
-        .h_reason(h_reason),
-        .sw_start(_t516),
+        .sw_start(_t531),
+        .pace(_t534),
         .rx_ready(u_in1_rx_ready),
         .ev_runt(u_in1_ev_runt),
         .ev_oversize(u_in1_ev_oversize),
@@ -1209,7 +1279,6 @@ module device_core_h8f8627b8 (
         .rl(u_in1_rl),
         .idle(u_in1_idle),
         .jdest(u_in1_jdest),
-        .jreason(u_in1_jreason),
         .tlen(u_in1_tlen),
         .rx_write(u_in1_rx_write),
         .rdata(u_in1_rdata)
@@ -1220,16 +1289,16 @@ module device_core_h8f8627b8 (
         .rx_valid(rx2_valid),
         .rx_data(rx2_data),
         .rx_last(rx2_last),
-        .h_grant(_t519),
-        .h_read(_t522),
-        .h_word(_t528),
-        .wb_en(_t529),
+        .h_grant(_t539),
+        .h_read(_t542),
+        .h_word(_t548),
+        .wb_en(_t549),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t532),
+        .h_res(_t552),
         .h_dest(h_dest),
-        .h_reason(h_reason),
-        .sw_start(_t535),
+        .sw_start(_t555),
+        .pace(_t558),
         .rx_ready(u_in2_rx_ready),
         .ev_runt(u_in2_ev_runt),
         .ev_oversize(u_in2_ev_oversize),
@@ -1239,7 +1308,6 @@ module device_core_h8f8627b8 (
         .rl(u_in2_rl),
         .idle(u_in2_idle),
         .jdest(u_in2_jdest),
-        .jreason(u_in2_jreason),
         .tlen(u_in2_tlen),
         .rx_write(u_in2_rx_write),
         .rdata(u_in2_rdata)
@@ -1250,16 +1318,16 @@ module device_core_h8f8627b8 (
         .rx_valid(rx3_valid),
         .rx_data(rx3_data),
         .rx_last(rx3_last),
-        .h_grant(_t538),
-        .h_read(_t541),
-        .h_word(_t547),
-        .wb_en(_t548),
+        .h_grant(_t563),
+        .h_read(_t566),
+        .h_word(_t572),
+        .wb_en(_t573),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t551),
+        .h_res(_t576),
         .h_dest(h_dest),
-        .h_reason(h_reason),
-        .sw_start(_t554),
+        .sw_start(_t579),
+        .pace(_t582),
         .rx_ready(u_in3_rx_ready),
         .ev_runt(u_in3_ev_runt),
         .ev_oversize(u_in3_ev_oversize),
@@ -1269,7 +1337,6 @@ module device_core_h8f8627b8 (
         .rl(u_in3_rl),
         .idle(u_in3_idle),
         .jdest(u_in3_jdest),
-        .jreason(u_in3_jreason),
         .tlen(u_in3_tlen),
         .rx_write(u_in3_rx_write),
         .rdata(u_in3_rdata)
@@ -1280,16 +1347,16 @@ module device_core_h8f8627b8 (
         .rx_valid(cpu_rx_valid),
         .rx_data(cpu_rx_data),
         .rx_last(cpu_rx_last),
-        .h_grant(_t557),
-        .h_read(_t560),
-        .h_word(_t566),
-        .wb_en(_t567),
+        .h_grant(_t587),
+        .h_read(_t590),
+        .h_word(_t596),
+        .wb_en(_t597),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t570),
+        .h_res(_t600),
         .h_dest(h_dest),
-        .h_reason(h_reason),
-        .sw_start(_t573),
+        .sw_start(_t603),
+        .pace(_t606),
         .rx_ready(u_in4_rx_ready),
         .ev_runt(u_in4_ev_runt),
         .ev_oversize(u_in4_ev_oversize),
@@ -1299,7 +1366,6 @@ module device_core_h8f8627b8 (
         .rl(u_in4_rl),
         .idle(u_in4_idle),
         .jdest(u_in4_jdest),
-        .jreason(u_in4_jreason),
         .tlen(u_in4_tlen),
         .rx_write(u_in4_rx_write),
         .rdata(u_in4_rdata)
@@ -1307,7 +1373,7 @@ module device_core_h8f8627b8 (
     rrarb_n5_hold0 u_arb (
         .clk(clk),
         .rst(rst),
-        .req(_t576),
+        .req(_t611),
         .en(u_arb_grant_valid),
         .grant(u_arb_grant),
         .grant_idx(u_arb_grant_idx),
@@ -1316,9 +1382,9 @@ module device_core_h8f8627b8 (
     meter_ingress_l32_t1024_k8_bpc1_mp256 u_meter (
         .clk(clk),
         .rst(rst),
-        .pkt_valid(_t587),
+        .pkt_valid(_t622),
         .pkt_lease(_t342),
-        .pkt_tc(_t451),
+        .pkt_tc(_t461),
         .pkt_bytes(ev_hp_bytes),
         .cfg_we(ls_we),
         .cfg_lease(ls_idx),
@@ -1338,11 +1404,11 @@ module device_core_h8f8627b8 (
         .clk(clk),
         .rst(rst),
         .in_valid(h_lp_valid),
-        .in_hdr(_t452),
+        .in_hdr(_t462),
         .in_from(_t360),
         .tbl_we(if_we),
         .tbl_addr(if_addr),
-        .tbl_wdata(_t590),
+        .tbl_wdata(_t625),
         .out_valid(u_label_out_valid),
         .out_result(u_label_out_result),
         .out_to(u_label_out_to),
@@ -1354,9 +1420,9 @@ module device_core_h8f8627b8 (
     meter_egress_cap_l32 u_cap (
         .clk(clk),
         .rst(rst),
-        .eg_valid(_t591),
-        .eg_lease(_t592),
-        .eg_tc(_t450),
+        .eg_valid(_t626),
+        .eg_lease(_t627),
+        .eg_tc(_t460),
         .cfg_we(ls_we),
         .cfg_lease(ls_idx),
         .cfg_deprio(ls_deprio),
@@ -1367,7 +1433,7 @@ module device_core_h8f8627b8 (
     rrarb_n5_hold0 u_sw (
         .clk(clk),
         .rst(rst),
-        .req(_t594),
+        .req(_t629),
         .en(u_sw_grant_valid),
         .grant(u_sw_grant),
         .grant_idx(u_sw_grant_idx),
@@ -1376,12 +1442,12 @@ module device_core_h8f8627b8 (
     device_egress_mp256_words512_t3 u_eg0 (
         .clk(clk),
         .rst(rst),
-        .grant(_t610),
+        .grant(_t654),
         .grant_src(sw_idx),
-        .grant_len(_t629),
-        .in_valid(_t645),
-        .in_data(_t656),
-        .in_last(_t672),
+        .grant_len(_t673),
+        .in_valid(_t689),
+        .in_data(_t700),
+        .in_last(_t716),
         .tx_ready(tx0_ready),
         .free(u_eg0_free),
         .src(u_eg0_src),
@@ -1391,8 +1457,8 @@ module device_core_h8f8627b8 (
         .ev_out(u_eg0_ev_out),
         .ev_out_bytes(u_eg0_ev_out_bytes),
         .ev_out_tag(u_eg0_ev_out_tag),
-        .cfg_we(_t673),
-        .cfg_lease(_t677),
+        .cfg_we(_t717),
+        .cfg_lease(_t721),
         .cfg_rate(ls_rate),
         .cfg_burst(ls_burst),
         .ev_drop(u_eg0_ev_drop),
@@ -1403,12 +1469,12 @@ module device_core_h8f8627b8 (
     device_egress_mp256_words512_t3 u_eg1 (
         .clk(clk),
         .rst(rst),
-        .grant(_t678),
+        .grant(_t722),
         .grant_src(sw_idx),
-        .grant_len(_t629),
-        .in_valid(_t681),
-        .in_data(_t686),
-        .in_last(_t702),
+        .grant_len(_t673),
+        .in_valid(_t725),
+        .in_data(_t730),
+        .in_last(_t746),
         .tx_ready(tx1_ready),
         .free(u_eg1_free),
         .src(u_eg1_src),
@@ -1418,8 +1484,8 @@ module device_core_h8f8627b8 (
         .ev_out(u_eg1_ev_out),
         .ev_out_bytes(u_eg1_ev_out_bytes),
         .ev_out_tag(u_eg1_ev_out_tag),
-        .cfg_we(_t703),
-        .cfg_lease(_t707),
+        .cfg_we(_t747),
+        .cfg_lease(_t751),
         .cfg_rate(ls_rate),
         .cfg_burst(ls_burst),
         .ev_drop(u_eg1_ev_drop),
@@ -1430,12 +1496,12 @@ module device_core_h8f8627b8 (
     device_egress_mp256_words512_t3 u_eg2 (
         .clk(clk),
         .rst(rst),
-        .grant(_t708),
+        .grant(_t752),
         .grant_src(sw_idx),
-        .grant_len(_t629),
-        .in_valid(_t711),
-        .in_data(_t716),
-        .in_last(_t732),
+        .grant_len(_t673),
+        .in_valid(_t755),
+        .in_data(_t760),
+        .in_last(_t776),
         .tx_ready(tx2_ready),
         .free(u_eg2_free),
         .src(u_eg2_src),
@@ -1445,8 +1511,8 @@ module device_core_h8f8627b8 (
         .ev_out(u_eg2_ev_out),
         .ev_out_bytes(u_eg2_ev_out_bytes),
         .ev_out_tag(u_eg2_ev_out_tag),
-        .cfg_we(_t733),
-        .cfg_lease(_t737),
+        .cfg_we(_t777),
+        .cfg_lease(_t781),
         .cfg_rate(ls_rate),
         .cfg_burst(ls_burst),
         .ev_drop(u_eg2_ev_drop),
@@ -1457,12 +1523,12 @@ module device_core_h8f8627b8 (
     device_egress_mp256_words512_t3 u_eg3 (
         .clk(clk),
         .rst(rst),
-        .grant(_t738),
+        .grant(_t782),
         .grant_src(sw_idx),
-        .grant_len(_t629),
-        .in_valid(_t741),
-        .in_data(_t746),
-        .in_last(_t762),
+        .grant_len(_t673),
+        .in_valid(_t785),
+        .in_data(_t790),
+        .in_last(_t806),
         .tx_ready(tx3_ready),
         .free(u_eg3_free),
         .src(u_eg3_src),
@@ -1472,8 +1538,8 @@ module device_core_h8f8627b8 (
         .ev_out(u_eg3_ev_out),
         .ev_out_bytes(u_eg3_ev_out_bytes),
         .ev_out_tag(u_eg3_ev_out_tag),
-        .cfg_we(_t763),
-        .cfg_lease(_t767),
+        .cfg_we(_t807),
+        .cfg_lease(_t811),
         .cfg_rate(ls_rate),
         .cfg_burst(ls_burst),
         .ev_drop(u_eg3_ev_drop),
@@ -1481,22 +1547,24 @@ module device_core_h8f8627b8 (
         .ev_drop_tag(u_eg3_ev_drop_tag),
         .backlog(u_eg3_backlog)
     );
-    device_egress_cpu_mp256_words256_t3 u_eg4 (
+    device_egress_cpu_mp256 u_eg4 (
         .clk(clk),
         .rst(rst),
-        .grant(_t768),
+        .grant(_t812),
         .grant_src(sw_idx),
-        .grant_len(_t629),
-        .in_valid(_t771),
-        .in_data(_t776),
-        .in_last(_t792),
+        .grant_len(_t673),
+        .grant_reason(_t821),
+        .in_valid(_t830),
+        .in_data(_t835),
+        .in_last(_t851),
         .tx_ready(cpu_tx_ready),
-        .free(u_eg4_free),
-        .src(u_eg4_src),
-        .grant_reason(_t793),
+        .pace(u_eg4_pace),
         .tx_valid(u_eg4_tx_valid),
         .tx_data(u_eg4_tx_data),
         .tx_last(u_eg4_tx_last),
+        .src(u_eg4_src),
+        .busy(u_eg4_busy),
+        .free(u_eg4_free),
         .ev_out(u_eg4_ev_out),
         .ev_out_bytes(u_eg4_ev_out_bytes)
     );

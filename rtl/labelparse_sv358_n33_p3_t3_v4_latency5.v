@@ -753,40 +753,11 @@ module labelparse_sv358_n33_p3_t3_v4_latency5 (
     initial out_tag_r = 3'h0;
     initial tbl_rd0 = 11'h000;
     initial tbl_rd1 = 11'h000;
+    integer _i;
     initial begin
-        tbl[0] = 11'h000;
-        tbl[1] = 11'h000;
-        tbl[2] = 11'h000;
-        tbl[3] = 11'h000;
-        tbl[4] = 11'h000;
-        tbl[5] = 11'h000;
-        tbl[6] = 11'h000;
-        tbl[7] = 11'h000;
-        tbl[8] = 11'h000;
-        tbl[9] = 11'h000;
-        tbl[10] = 11'h000;
-        tbl[11] = 11'h000;
-        tbl[12] = 11'h000;
-        tbl[13] = 11'h000;
-        tbl[14] = 11'h000;
-        tbl[15] = 11'h000;
-        tbl[16] = 11'h000;
-        tbl[17] = 11'h000;
-        tbl[18] = 11'h000;
-        tbl[19] = 11'h000;
-        tbl[20] = 11'h000;
-        tbl[21] = 11'h000;
-        tbl[22] = 11'h000;
-        tbl[23] = 11'h000;
-        tbl[24] = 11'h000;
-        tbl[25] = 11'h000;
-        tbl[26] = 11'h000;
-        tbl[27] = 11'h000;
-        tbl[28] = 11'h000;
-        tbl[29] = 11'h000;
-        tbl[30] = 11'h000;
-        tbl[31] = 11'h000;
-        tbl[32] = 11'h000;
+`ifndef SYNTHESIS
+        for (_i = 0; _i < 33; _i = _i + 1) tbl[_i[5:0]] = 11'h000;
+`endif
     end
     assign _t82 = s1_hdr[95:32];
     assign _t81 = _t82[0];

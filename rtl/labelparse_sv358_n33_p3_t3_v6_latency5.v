@@ -753,40 +753,11 @@ module labelparse_sv358_n33_p3_t3_v6_latency5 (
     initial out_tag_r = 3'h0;
     initial tbl_rd0 = 13'h0000;
     initial tbl_rd1 = 13'h0000;
+    integer _i;
     initial begin
-        tbl[0] = 13'h0000;
-        tbl[1] = 13'h0000;
-        tbl[2] = 13'h0000;
-        tbl[3] = 13'h0000;
-        tbl[4] = 13'h0000;
-        tbl[5] = 13'h0000;
-        tbl[6] = 13'h0000;
-        tbl[7] = 13'h0000;
-        tbl[8] = 13'h0000;
-        tbl[9] = 13'h0000;
-        tbl[10] = 13'h0000;
-        tbl[11] = 13'h0000;
-        tbl[12] = 13'h0000;
-        tbl[13] = 13'h0000;
-        tbl[14] = 13'h0000;
-        tbl[15] = 13'h0000;
-        tbl[16] = 13'h0000;
-        tbl[17] = 13'h0000;
-        tbl[18] = 13'h0000;
-        tbl[19] = 13'h0000;
-        tbl[20] = 13'h0000;
-        tbl[21] = 13'h0000;
-        tbl[22] = 13'h0000;
-        tbl[23] = 13'h0000;
-        tbl[24] = 13'h0000;
-        tbl[25] = 13'h0000;
-        tbl[26] = 13'h0000;
-        tbl[27] = 13'h0000;
-        tbl[28] = 13'h0000;
-        tbl[29] = 13'h0000;
-        tbl[30] = 13'h0000;
-        tbl[31] = 13'h0000;
-        tbl[32] = 13'h0000;
+`ifndef SYNTHESIS
+        for (_i = 0; _i < 33; _i = _i + 1) tbl[_i[5:0]] = 13'h0000;
+`endif
     end
     assign _t82 = s1_hdr[95:32];
     assign _t81 = _t82[0];
