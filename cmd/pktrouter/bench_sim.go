@@ -67,7 +67,7 @@ tier's, go_interp_* and go_compiled_* each tier's.`,
 // writeSimBench prints the table: one row per engine, each Go tier's
 // ratios to Verilator and Icarus, build times apart.
 func writeSimBench(w io.Writer, r simbench.Result) {
-	fmt.Fprintf(w, "design %s: %d cells (yosys synth), engines agree after %d cycles (%s); best of %d rounds\n",
+	fmt.Fprintf(w, "design %s: %d cells (yosys generic synth, memories kept), engines agree after %d cycles (%s); best of %d rounds\n",
 		r.Design, r.Cells, r.CheckCycles, r.Checksum, r.Rounds)
 	fmt.Fprintf(w, "%-18s %12s %13s %10s %9s\n", "engine", "cycles/s", "x verilator", "x icarus", "build s")
 	fmt.Fprintf(w, "%-18s %12.4g %12.3fx %9.1fx %9.1f\n", "go compiled", r.GoCompiledCyclesPerS, r.GoCompiledOverVerilator, r.GoCompiledOverIcarus, r.GoCompiledBuildSecond)

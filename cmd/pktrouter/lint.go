@@ -20,7 +20,7 @@ device's RTL must satisfy, each file as its own top with the other files as a
 library:
   verilator --lint-only -Wall        (no waivers)
   iverilog -g2005 -Wall
-  yosys: hierarchy -check; synth; check -assert
+  yosys: hierarchy -check; synth -run :fine (up to technology mapping); check -assert
 It prints one line per file and tool, the tools' messages under any failure,
 and exits 1 if anything failed.`,
 		Example: `  pktrouter gen fifo -p width=8 -p depth=16 -o out/ && pktrouter lint out/

@@ -76,7 +76,7 @@ func TestLint(t *testing.T) {
 			if out := run(t, dir, iverilog, append([]string{"-g2005", "-Wall", "-o", filepath.Join(dir, "a.vvp")}, files...)...); strings.TrimSpace(out) != "" {
 				t.Errorf("iverilog warnings:\n%s", out)
 			}
-			out := run(t, dir, yosys, "-q", "-p", "read_verilog "+strings.Join(files, " ")+"; synth -top "+top)
+			out := run(t, dir, yosys, "-q", "-p", "read_verilog "+strings.Join(files, " ")+"; synth -top "+top+" -run :fine; check -assert")
 			for _, line := range strings.Split(out, "\n") {
 				if strings.Contains(strings.ToLower(line), "warning") {
 					t.Errorf("yosys: %s", line)

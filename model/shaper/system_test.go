@@ -138,16 +138,25 @@ func (o *sysObserver) Dropped(_ uint64, p Packet, _ DropCause, _ uint32) {
 // Push-out (the rule before per-rank thresholds) gave 0.10; thresholds
 // alone 0.17 (the small customer 25 classes, 0.6x, below the others and
 // still told in only 12% of its epochs); with the refusal barrier 0.098
-// (seed 2; seeds 3-6: 0.099, 0.099, 0.098, 0.099). Equal limits: within
-// 1.8% of the mean at 0.905 of the link (seed 1; seeds 2-5: 1.9%, 2.4%,
-// 0.5%, 1.8% — the thresholds alone: 1.7%, 2.0%, 2.4%, 1.7%, 3.5%, so 2% is
-// at this run's noise). TestShareSweep varies the barrier's parameters.
+// (seed 2; seeds 3-6: 0.099, 0.099, 0.098, 0.099). Equal limits: one run's
+// split wanders by about 2% from the mean (seed 1 with the staggered meter
+// ticks: 2.2%; seeds 2-5 before them: 1.9%, 2.4%, 0.5%, 1.8%), the size of
+// the claim, so the test averages four runs (seeds 1-4): within 0.6% of the
+// mean. TestShareSweep varies the barrier's parameters.
 func TestWhitepaperShares(t *testing.T) {
 	// Limit in priority-bytes per tick, well below what a customer offers at
 	// its fair share (10000 * 2 bytes/cycle * 256 = 5.1M), so it binds.
 	const L = 2_000_000
 	t.Run("equal limits", func(t *testing.T) {
-		r := runSystem(t, []uint64{L, L, L, L}, 400_000_000, 1)
+		// One run's split wanders by about 2% from the mean, the size of
+		// the claim, so the shares are averaged over four independent runs.
+		passed := make([]float64, 4)
+		for seed := int64(1); seed <= 4; seed++ {
+			for i, s := range runSystem(t, []uint64{L, L, L, L}, 400_000_000, seed).passed {
+				passed[i] += s / 4
+			}
+		}
+		r := sysResult{passed: passed}
 		mean := 0.0
 		for _, s := range r.passed {
 			mean += s / float64(len(r.passed))
