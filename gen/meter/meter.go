@@ -41,7 +41,7 @@ const (
 const (
 	tkAccRead = 1            // acc words read from here on, one a cycle
 	tkSample  = rmwStage     // the sample read (the tick's RMW operation)
-	tkNewAcc  = tkSample + 1 // new acc = decayed acc + sample
+	tkNewAcc  = tkSample + 2 // new acc = decayed acc + sample (read, then add)
 	tkLoad    = tkNewAcc + 1 // divider load; acc words written from here on
 	tkFinish  = tkLoad + 16  // last quotient bit
 	tkWrite   = tkFinish + 1 // factor and read-port words written (= UpdateDelay)
@@ -312,14 +312,32 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	rLease := delay(m, "s_lease", selLease, 1)
 	rAdd := delay(m, "s_add", hdl.Mux(hV, hAdd, a6add), 1)
 	rRoom := delay(m, "s_room", hdl.Mux(hV, hRoom, a6room), 1)
-	// Transparent: an operation right behind a write to the same lease
-	// reads the written sum.
-	sCur := sample.ReadSync(selLease, hdl.Transparent())
-	sum := hdl.Add(sCur, rAdd)
-	sat := hdl.Mux(hdl.Gt(hdl.ZExt(sCur, RW), rRoom), hdl.Const(f.SampleMax, SB), sum)
-	sample.Write(hdl.Or(rPkt, rTick), rLease, hdl.Mux(rTick, hdl.Const(0, SB), sat))
+	// The read is transparent, so it sees the write of the operation two
+	// ahead; the one right ahead writes a cycle too late and is forwarded
+	// from its result register. The BRAM output goes to a register first:
+	// its clock-to-out and the bypass mux stay off the add (Fmax).
+	sRd := sample.ReadSync(selLease, hdl.Transparent())
+	// Stage 8 (rmwStage+1): the add and the write.
+	sRdQ := delay(m, "s_rd", sRd, 1)
+	wTick := delay(m, "w_tick", rTick, 1)
+	wPkt := delay(m, "w_pkt", rPkt, 1)
+	wLease := delay(m, "w_lease", rLease, 1)
+	wAdd := delay(m, "w_add", rAdd, 1)
+	wRoom := delay(m, "w_room", rRoom, 1)
+	prevV := m.Reg("w_prev_valid", 1)
+	prevLease := m.Reg("w_prev_lease", LB)
+	prevRes := m.Reg("w_prev_sample", SB)
+	sCur := hdl.Mux(hdl.And(prevV, hdl.Eq(prevLease, wLease)), prevRes, sRdQ)
+	sum := hdl.Add(sCur, wAdd)
+	sat := hdl.Mux(hdl.Gt(hdl.ZExt(sCur, RW), wRoom), hdl.Const(f.SampleMax, SB), sum)
+	wEn := hdl.Or(wPkt, wTick)
+	wData := hdl.Mux(wTick, hdl.Const(0, SB), sat)
+	sample.Write(wEn, wLease, wData)
+	prevV.Next(wEn)
+	prevLease.Next(wLease)
+	prevRes.Next(wData)
 	tkS := m.Reg("tk_sample", SB)
-	tkS.NextIf(rTick, sCur)
+	tkS.NextIf(wTick, sCur)
 
 	// ---- new acc, divider ----
 	accN := m.Reg("acc_new", AB)
