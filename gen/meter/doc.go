@@ -74,9 +74,10 @@
 // bits) that is 1+2+2+1+1+3 = 10 SB_RAM40_4K; testbenches/meter/SYNTH.md
 // has the measured figures.
 //
-// Packet pipeline (cycles after the input): 0 cfgd_mem read by pkt_lease;
-// 1 decode (unclassed → default priority, clear-customer-bit) and the
-// fac_mem read; then two paths. Output: 2, 3, 4 the 15×16 scaling as
+// Packet pipeline (cycles after the input): 0 cfgd_mem and fac_mem read by
+// pkt_lease (the fac_mem read transparent, so it sees an update written
+// at the end of the packet's cycle); 1 decode (unclassed → default
+// priority, clear-customer-bit), factor registered; then two paths. Output: 2, 3, 4 the 15×16 scaling as
 // registered 15×4 partial products, pair sums and the total, then the
 // output register (IngressLatency 5). Accounting: 2, 3, 4 the priority ×
 // bytes product the same way, 5 the room left below SampleMax, 6 the

@@ -204,18 +204,21 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	decay := delay(m, "acc_decay", hdl.Sub(accCur, hdl.ZExt(ceilQ, AB)), 1)
 
 	// ---- packet pipeline ----
-	// Stage 0: the configuration read, addressed by the arriving packet.
+	// Stage 0: the configuration and factor reads, addressed by the
+	// arriving packet. The factor read is transparent: it sees an update
+	// written at the end of the packet's own cycle (events first).
 	cfgQ := cfgd.ReadSync(pktLease)
+	facQ := fac.ReadSync(pktLease, hdl.Transparent())
 	p1v := delay(m, "p1_valid", pktValid, 1)
 	p1lease := delay(m, "p1_lease", pktLease, 1)
 	p1tc := delay(m, "p1_tc", pktTC, 1)
 	p1bytes := delay(m, "p1_bytes", pktBytes, 1)
 
-	// Stage 1: decode; the factor read, so stage 2 has it.
+	// Stage 1: decode; the factor and its enable registered, so the
+	// scaling products start from registers (Fmax).
 	unclassed := hdl.Eq(p1tc, hdl.Const(uint64(model.Unclassed), 16))
 	prio := hdl.Mux(unclassed, hdl.Slice(cfgQ, PB-1, 0), hdl.Slice(p1tc, 14, 0))
 	cust := hdl.And(hdl.Not(unclassed), hdl.Bit(p1tc, 15), hdl.Not(hdl.Bit(cfgQ, PB)))
-	facQ := fac.ReadSync(p1lease)
 	p2v := delay(m, "p2_valid", p1v, 1)
 	p2lease := delay(m, "p2_lease", p1lease, 1)
 	p2prio := delay(m, "p2_prio", prio, 1)
@@ -224,8 +227,8 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 
 	// Output path, stages 2..4: partial products of the 15x16 scaling
 	// (iCE40 has no multipliers), their pair sums, the total.
-	facOn := hdl.Ne(facQ, hdl.Const(0, FB))
-	facF := hdl.Not(facQ)
+	facOn := delay(m, "p2_fon", hdl.Ne(facQ, hdl.Const(0, FB)), 1)
+	facF := delay(m, "p2_f", hdl.Not(facQ), 1)
 	ppW := PB + 4
 	var pp []hdl.Value
 	for d := 0; d < FB/4; d++ {
