@@ -110,10 +110,10 @@
 //
 //	in  eg_valid, eg_lease[LB], eg_tc[16]
 //	in  cfg_we, cfg_lease[LB], cfg_deprio, cfg_cap[15]
-//	out eg_out_valid, eg_out_tc[16]                            EgressLatency (3) cycles later
+//	out eg_out_valid, eg_out_tc[16]                            EgressLatency (4) cycles later
 //
 // The configuration is one {deprio, cap} word per lease in block RAM
 // (cap_mem; not cleared by rst, as above), read in the packet's cycle, so a
-// write in cycle c applies to packets from cycle c+1 on. Stage 1 compares,
-// stage 2 caps, then the output register.
+// write in cycle c applies to packets from cycle c+1 on. Stage 1 registers
+// the word, stage 2 compares, stage 3 caps, then the output register.
 package meter

@@ -17,7 +17,7 @@ const IngressLatency = 5
 const ReadLatency = 1
 
 // EgressLatency is the number of cycles from eg_* to eg_out_*.
-const EgressLatency = 3
+const EgressLatency = 4
 
 // MaxPacketRun is the longest run of consecutive cycles with pkt_valid set
 // that the ingress block accepts (see the package comment).
@@ -435,11 +435,13 @@ func NewEgressCap(leases int) (*hdl.Module, error) {
 	// (so a write is seen from the next cycle on).
 	mem := m.Memory("cap_mem", 16, leases)
 	mem.Write(we, cl, hdl.Concat(cd, cc))
-	q := mem.ReadSync(lease)
-	// Stage 1 compares, stage 2 caps (the compare's carry chain and the
-	// 16-bit select in separate cycles, for Fmax), then the output register.
-	sv1 := delay(m, "s_valid", v, 1)
-	stc1 := delay(m, "s_tc", tc, 1)
+	// Stage 1 registers the read (the block RAM's clock-to-out stays off
+	// the compare), stage 2 compares, stage 3 caps (the compare's carry
+	// chain and the 16-bit select in separate cycles, for Fmax), then the
+	// output register.
+	q := delay(m, "s_cfg", mem.ReadSync(lease), 1)
+	sv1 := delay(m, "s_valid", v, 2)
+	stc1 := delay(m, "s_tc", tc, 2)
 	doCap := delay(m, "c_do", hdl.And(hdl.Bit(q, 15), hdl.Not(hdl.Bit(stc1, 15)), hdl.Gt(hdl.Slice(stc1, 14, 0), hdl.Slice(q, 14, 0))), 1)
 	c := delay(m, "c_cap", hdl.Slice(q, 14, 0), 1)
 	sv := delay(m, "c_valid", sv1, 1)
