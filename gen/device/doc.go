@@ -61,7 +61,10 @@
 //     inputs queue at the egress shaper rather than at the inputs.
 //     Transfers to different egress ports run side by side through a
 //     word-wide multiplexer per egress port. A port's frames leave its
-//     slots in order (head of line: a frame waits for its egress port).
+//     slots in order (head of line: a frame waits for its egress port);
+//     frames from several ports waiting for one busy egress port go in
+//     the arbiter's round-robin order, where the model (which has no
+//     switch delay) has them in arrival order.
 //     (gen/fabric's VOQ crossbar and Clos are the fabric for cell
 //     switching; the device does not need them.)
 //  4. Egress (device_egress). Each link port writes the frame into a ring
@@ -124,8 +127,8 @@
 // configuration); tx_ready low makes the shaper optimistic (above).
 //
 // The core's own logic (ingress slots, header unit, switch, egress rings,
-// CPU port and glue; meter, cap, label parser and shapers apart) is 2,439
-// SB_LUT4, 1,395 flip-flops and 13 SB_RAM40_4K for ref4, flat
+// CPU port and glue; meter, cap, label parser and shapers apart) is 2,450
+// SB_LUT4, 1,404 flip-flops and 13 SB_RAM40_4K for ref4, flat
 // (testbenches/device/SYNTH.md: figures per submodule and the commands).
 // The block RAMs are the packet buffers at their size: five ingress
 // blocks of two 256-byte slots and four 1 KiB rings; fewer needs smaller
