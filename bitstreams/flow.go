@@ -124,11 +124,19 @@ func Run(ctx context.Context, d Design, opt Options) (*Report, error) {
 	}
 	if opt.Board == nil {
 		f.total = 1
-		script := fmt.Sprintf("read_verilog design.v; synth -top %s; tee -q -o stat.json stat -json", d.Module)
+		script := fmt.Sprintf("read_verilog design.v; hierarchy -check -top %s; tee -q -o memstat.json stat -json; %s; tee -q -o stat.json stat -json",
+			d.Module, GenericScript(d.Module))
 		if err := f.stage("yosys synth (generic)", "yosys.log", "yosys", "-q", "-l", "yosys.log", "-p", script); err != nil {
 			return r, err
 		}
 		if err := f.parseStat(); err != nil {
+			return r, err
+		}
+		mem, err := os.ReadFile(filepath.Join(opt.Dir, "memstat.json"))
+		if err != nil {
+			return r, err
+		}
+		if err := r.ParseYosysMemories(mem); err != nil {
 			return r, err
 		}
 		r.Verdict = "synthesized"
@@ -198,6 +206,28 @@ func Run(ctx context.Context, d Design, opt Options) (*Report, error) {
 	r.Bitstream, r.Flash = stem+".bin", b.Flash
 	f.versions()
 	return r, r.Write(opt.Dir)
+}
+
+// GenericScript is the Yosys script of the generic flow after the design is
+// read: Yosys's own `synth` up to its "fine" label (hierarchy, proc, the
+// coarse optimisations, memory inference), then the rest of synth without
+// memory_map, so memories stay $mem_v2 cells instead of being expanded into
+// a flip-flop per bit and a mux tree per read port. That is what a target
+// with block RAM would keep, it makes the counts say "N memories of B bits"
+// rather than hide megabits in the gate count, and it is what lets a
+// device with megabits of buffer (ref16) finish at all. The design is
+// left hierarchical, as synth does without -flatten.
+//
+// The steps after the label are synth's fine and check sections minus
+// memory_map (Yosys 0.23): opt -fast -full; opt -full; techmap; opt -fast;
+// abc -fast; opt -fast; hierarchy -check; check. Lint and benchmarks that
+// only need a design to get through synthesis can stop at `synth -run :fine`.
+func GenericScript(top string) string {
+	return strings.Join([]string{
+		"synth -top " + top + " -run :fine",
+		"opt -fast -full", "opt -full", "techmap", "opt -fast", "abc -fast", "opt -fast",
+		"hierarchy -check", "check",
+	}, "; ")
 }
 
 // flow runs the stages of one Run.

@@ -151,15 +151,30 @@ func TestWrapHarness(t *testing.T) {
 	}
 }
 
+// ramCounter is counter plus a 64×8 RAM: the generic flow must keep the
+// RAM as one memory cell, not 512 flip-flops.
+func ramCounter() *hdl.Module {
+	m := counter()
+	ram := m.Memory("ram", 8, 64)
+	ram.Write(m.Input("we", 1), m.Input("wa", 6), m.Input("wd", 8))
+	m.Output("rq", 8).Drive(ram.ReadSync(m.Input("ra", 6)))
+	return m
+}
+
 func TestRunGeneric(t *testing.T) {
 	tooltest.Require(t, "yosys")
 	dir := t.TempDir()
-	r, err := Run(context.Background(), design(t, "count", counter()), Options{Dir: dir})
+	r, err := Run(context.Background(), design(t, "count", ramCounter()), Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Verdict != "synthesized" || r.CellsTotal == 0 || len(r.Stages) != 1 {
 		t.Fatalf("report %+v", r)
+	}
+	// 16 counter bits and the 8-bit read register; the RAM stays a memory.
+	if r.Memories != 1 || r.MemoryBits != 512 || r.Cells["$mem_v2"] != 1 || r.FF > 40 || r.Gates == 0 {
+		t.Errorf("memories %d (%d bits), $mem_v2 %d, FF %d, gates %d; want 1 (512), 1, <= 40, > 0",
+			r.Memories, r.MemoryBits, r.Cells["$mem_v2"], r.FF, r.Gates)
 	}
 	for _, f := range []string{"design.v", "yosys.log", "report.json", "report.md"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {

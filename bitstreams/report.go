@@ -32,10 +32,17 @@ type Report struct {
 	CellsTotal int            `json:"cells_total"`
 	// iCE40 summaries of Cells.
 	LUT4  int `json:"lut4,omitempty"`
-	FF    int `json:"ff,omitempty"`
+	FF    int `json:"ff,omitempty"` // flip-flops (and latches), iCE40 or generic
 	Carry int `json:"carry,omitempty"`
 	BRAM  int `json:"bram,omitempty"`
 	IO    int `json:"io,omitempty"`
+	// Generic summaries of Cells: Gates are the single-bit logic cells
+	// ($_AND_, $_MUX_, ...) other than flip-flops; Memories and MemoryBits
+	// are the design's memories (every instance counted) and their size
+	// in bits, which the generic flow keeps as $mem_v2 cells.
+	Gates      int `json:"gates,omitempty"`
+	Memories   int `json:"memories,omitempty"`
+	MemoryBits int `json:"memory_bits,omitempty"`
 
 	// Utilization is nextpnr's placed use of each resource (ICESTORM_LC is
 	// a logic cell: one LUT4 and one flip-flop).
@@ -75,26 +82,64 @@ type Stage struct {
 	Log     string  `json:"log"` // log file name in the output directory
 }
 
-// yosysStat is the part of `stat -json` the report reads.
+// yosysStat is the part of `stat -json` the report reads: the "design"
+// section, which Yosys writes when the top module is known and which counts
+// every submodule instance's cells in the top's totals.
 type yosysStat struct {
-	Design struct {
-		NumCells int            `json:"num_cells"`
-		ByType   map[string]int `json:"num_cells_by_type"`
-	} `json:"design"`
+	Design *statDesign `json:"design"`
 }
+
+type statDesign struct {
+	NumCells      int            `json:"num_cells"`
+	ByType        map[string]int `json:"num_cells_by_type"`
+	NumMemories   int            `json:"num_memories"`
+	NumMemoryBits int            `json:"num_memory_bits"`
+}
+
+// parseStat reads `stat -json` output. Yosys 0.23 prints the hierarchy
+// (one line per submodule with its instance count) as plain text between
+// the "modules" and "design" sections when the top has submodules, which
+// makes the file invalid JSON; the design section after it is intact, so
+// when the whole file does not parse, the object after the last "design"
+// key is decoded alone.
+func parseStat(data []byte) (*yosysStat, error) {
+	var s yosysStat
+	if err := json.Unmarshal(data, &s); err != nil {
+		i := bytes.LastIndex(data, []byte(`"design"`))
+		if i < 0 {
+			return nil, fmt.Errorf("bitstreams: yosys stat -json: %w", err)
+		}
+		rest := bytes.TrimLeft(data[i+len(`"design"`):], " \t\r\n")
+		if len(rest) == 0 || rest[0] != ':' {
+			return nil, fmt.Errorf("bitstreams: yosys stat -json: %w", err)
+		}
+		var design statDesign
+		if derr := json.NewDecoder(bytes.NewReader(rest[1:])).Decode(&design); derr != nil {
+			return nil, fmt.Errorf("bitstreams: yosys stat -json: %w (design section: %v)", err, derr)
+		}
+		s.Design = &design
+	}
+	if s.Design == nil {
+		return nil, fmt.Errorf("bitstreams: yosys stat -json has no design section (no top module?)")
+	}
+	return &s, nil
+}
+
+// genericFF are the prefixes of Yosys's single-bit storage cells.
+var genericFF = []string{"$_DFF", "$_SDFF", "$_ALDFF", "$_FF_", "$_DLATCH", "$_SR_"}
 
 // ParseYosysStat reads Yosys `stat -json` output into the report's cell
 // counts and iCE40 summaries.
 func (r *Report) ParseYosysStat(data []byte) error {
-	var s yosysStat
-	if err := json.Unmarshal(data, &s); err != nil {
-		return fmt.Errorf("bitstreams: yosys stat -json: %w", err)
+	s, err := parseStat(data)
+	if err != nil {
+		return err
 	}
 	if s.Design.ByType == nil && s.Design.NumCells == 0 {
-		return fmt.Errorf("bitstreams: yosys stat -json has no design section")
+		return fmt.Errorf("bitstreams: yosys stat -json has no cells")
 	}
 	r.Cells, r.CellsTotal = s.Design.ByType, s.Design.NumCells
-	r.LUT4, r.FF, r.Carry, r.BRAM, r.IO = 0, 0, 0, 0, 0
+	r.LUT4, r.FF, r.Carry, r.BRAM, r.IO, r.Gates = 0, 0, 0, 0, 0, 0
 	for name, n := range r.Cells {
 		switch {
 		case name == "SB_LUT4":
@@ -107,8 +152,24 @@ func (r *Report) ParseYosysStat(data []byte) error {
 			r.BRAM += n
 		case name == "SB_IO":
 			r.IO = n
+		case slices.ContainsFunc(genericFF, func(p string) bool { return strings.HasPrefix(name, p) }):
+			r.FF += n
+		case strings.HasPrefix(name, "$_"):
+			r.Gates += n
 		}
 	}
+	return nil
+}
+
+// ParseYosysMemories reads the memories from a `stat -json` taken before
+// Yosys collects them into $mem_v2 cells (stat counts only memories it
+// still holds as such): their number and bits, every instance counted.
+func (r *Report) ParseYosysMemories(data []byte) error {
+	s, err := parseStat(data)
+	if err != nil {
+		return err
+	}
+	r.Memories, r.MemoryBits = s.Design.NumMemories, s.Design.NumMemoryBits
 	return nil
 }
 
@@ -241,7 +302,9 @@ func (r *Report) Markdown() []byte {
 	if r.Device != "" {
 		p("LUT4 %d, flip-flops %d, carry %d, block RAM %d, I/O %d; %d cells in all.\n\n", r.LUT4, r.FF, r.Carry, r.BRAM, r.IO, r.CellsTotal)
 	} else {
-		p("%d cells in all (Yosys generic `synth`, technology-independent gates).\n\n", r.CellsTotal)
+		p("%d cells in all (Yosys generic synthesis, technology-independent cells, memories kept as memories): "+
+			"%d gates, %d flip-flops, %d memories of %d bits in all (%.2f Mbit, 10^6 bits).\n\n",
+			r.CellsTotal, r.Gates, r.FF, r.Memories, r.MemoryBits, float64(r.MemoryBits)/1e6)
 	}
 	p("| cell | count |\n| --- | --- |\n")
 	for _, k := range sortedKeys(r.Cells) {

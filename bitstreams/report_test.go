@@ -87,3 +87,47 @@ func TestParseNextpnrLogOverflow(t *testing.T) {
 		t.Errorf("a log without a utilisation table: %q", over)
 	}
 }
+
+// TestParseHierarchicalStat reads a `stat -json` of ref16 taken before
+// memory collection: Yosys 0.23 writes the submodule tree as plain text
+// inside it, and the design section must still be read.
+func TestParseHierarchicalStat(t *testing.T) {
+	stat, err := os.ReadFile("testdata/yosys_stat_hier.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Report{Board: Generic}
+	if err := r.ParseYosysStat(stat); err != nil {
+		t.Fatal(err)
+	}
+	if r.CellsTotal != 29010 || r.Cells["$memrd"] != 377 {
+		t.Errorf("cells %d, $memrd %d; want 29010, 377", r.CellsTotal, r.Cells["$memrd"])
+	}
+	if err := r.ParseYosysMemories(stat); err != nil {
+		t.Fatal(err)
+	}
+	if r.Memories != 376 || r.MemoryBits != 6601779 {
+		t.Errorf("memories %d of %d bits, want 376 of 6601779", r.Memories, r.MemoryBits)
+	}
+}
+
+// TestGenericSummaries sorts Yosys's generic cells into gates and
+// flip-flops; memories are neither.
+func TestGenericSummaries(t *testing.T) {
+	stat := []byte(`{"design": {"num_cells": 10, "num_cells_by_type": {"$_AND_": 3, "$_MUX_": 2, "$_DFF_P_": 1, "$_SDFFE_PP0P_": 1, "$_DFFE_PN_": 1, "$_DLATCH_P_": 1, "$mem_v2": 1}}}`)
+	r := &Report{Board: Generic}
+	if err := r.ParseYosysStat(stat); err != nil {
+		t.Fatal(err)
+	}
+	if r.Gates != 5 || r.FF != 4 || r.LUT4 != 0 {
+		t.Errorf("gates %d FF %d LUT4 %d, want 5 4 0", r.Gates, r.FF, r.LUT4)
+	}
+	r.Memories, r.MemoryBits = 1, 2500000
+	md := string(r.Markdown())
+	if !strings.Contains(md, "5 gates, 4 flip-flops, 1 memories of 2500000 bits in all (2.50 Mbit") {
+		t.Errorf("Markdown lacks the generic summary:\n%s", md)
+	}
+	if err := (&Report{}).ParseYosysStat([]byte(`{"modules": {}}`)); err == nil || !strings.Contains(err.Error(), "no design section") {
+		t.Errorf("stat without design: %v", err)
+	}
+}

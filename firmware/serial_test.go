@@ -114,6 +114,9 @@ func TestRegistersThroughUART(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		for r, _ := w.Sim().Peek("ev1_ready"); r != 1; r, _ = w.Sim().Peek("ev1_ready") {
+			w.Sim().Step(1) // valid/ready: held until the decoder takes it
+		}
 		w.Sim().Step(1)
 		w.Sim().Poke("ev1_valid", 0)
 		w.Sim().Step(20)

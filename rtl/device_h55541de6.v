@@ -189,42 +189,42 @@ module device_h55541de6 (
     wire u_mgmt_ev6_ready;
     wire u_mgmt_ev7_ready;
     wire u_mgmt_ev8_ready;
-    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev9_ready; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire [31:0] u_mgmt_ident_scratch; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_we; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_widx; /* verilator lint_on UNUSEDSIGNAL */
     wire [4:0] u_mgmt_meter_ridx;
+    wire _t186;
     wire _t187;
-    wire _t188;
+    wire [24:0] _t188;
     wire [24:0] _t189;
-    wire [24:0] _t190;
+    wire [24:0] _t193;
     wire [24:0] _t194;
-    wire [24:0] _t195;
-    wire [4:0] _t197;
-    wire [24:0] _t200;
-    wire [4:0] _t202;
+    wire [4:0] _t196;
+    wire [24:0] _t199;
+    wire [4:0] _t201;
+    wire _t204;
     wire _t205;
     wire _t206;
     wire _t207;
     wire _t208;
     wire _t209;
-    wire _t210;
+    wire _t211;
     wire _t212;
-    wire _t213;
+    wire _t214;
     wire _t215;
     wire _t216;
     wire _t217;
-    wire _t218;
+    wire [24:0] _t218;
     wire [24:0] _t219;
     wire [24:0] _t220;
-    wire [24:0] _t221;
-    wire [2:0] _t222;
+    wire [2:0] _t221;
+    wire [24:0] _t222;
     wire [24:0] _t223;
-    wire [24:0] _t224;
-    wire [15:0] _t227;
-    wire [4:0] _t228;
-    wire _t229;
-    wire [15:0] _t230;
+    wire [15:0] _t226;
+    wire [4:0] _t227;
+    wire _t228;
+    wire [15:0] _t229;
+    wire _t230;
     wire _t231;
     wire _t232;
     wire _t233;
@@ -233,23 +233,23 @@ module device_h55541de6 (
     wire _t236;
     wire _t237;
     wire _t238;
-    wire _t239;
+    wire _t240;
     wire _t241;
-    wire _t242;
+    wire _t243;
     wire _t244;
     wire _t245;
     wire _t246;
-    wire _t247;
+    wire [24:0] _t247;
     wire [24:0] _t248;
     wire [24:0] _t249;
-    wire [24:0] _t250;
-    wire [2:0] _t251;
+    wire [2:0] _t250;
+    wire [24:0] _t251;
     wire [24:0] _t252;
-    wire [24:0] _t253;
-    wire [15:0] _t256;
-    wire [4:0] _t257;
-    wire _t258;
-    wire [15:0] _t259;
+    wire [15:0] _t255;
+    wire [4:0] _t256;
+    wire _t257;
+    wire [15:0] _t258;
+    wire _t259;
     wire _t260;
     wire _t261;
     wire _t262;
@@ -258,23 +258,23 @@ module device_h55541de6 (
     wire _t265;
     wire _t266;
     wire _t267;
-    wire _t268;
+    wire _t269;
     wire _t270;
-    wire _t271;
+    wire _t272;
     wire _t273;
     wire _t274;
     wire _t275;
-    wire _t276;
+    wire [24:0] _t276;
     wire [24:0] _t277;
     wire [24:0] _t278;
-    wire [24:0] _t279;
-    wire [2:0] _t280;
+    wire [2:0] _t279;
+    wire [24:0] _t280;
     wire [24:0] _t281;
-    wire [24:0] _t282;
-    wire [15:0] _t285;
-    wire [4:0] _t286;
-    wire _t287;
-    wire [15:0] _t288;
+    wire [15:0] _t284;
+    wire [4:0] _t285;
+    wire _t286;
+    wire [15:0] _t287;
+    wire _t288;
     wire _t289;
     wire _t290;
     wire _t291;
@@ -283,23 +283,23 @@ module device_h55541de6 (
     wire _t294;
     wire _t295;
     wire _t296;
-    wire _t297;
+    wire _t298;
     wire _t299;
-    wire _t300;
+    wire _t301;
     wire _t302;
     wire _t303;
     wire _t304;
-    wire _t305;
+    wire [24:0] _t305;
     wire [24:0] _t306;
     wire [24:0] _t307;
-    wire [24:0] _t308;
-    wire [2:0] _t309;
+    wire [2:0] _t308;
+    wire [24:0] _t309;
     wire [24:0] _t310;
-    wire [24:0] _t311;
-    wire [15:0] _t314;
-    wire [4:0] _t315;
-    wire _t316;
-    wire [15:0] _t317;
+    wire [15:0] _t313;
+    wire [4:0] _t314;
+    wire _t315;
+    wire [15:0] _t316;
+    wire _t317;
     wire _t318;
     wire _t319;
     wire _t320;
@@ -308,32 +308,32 @@ module device_h55541de6 (
     wire _t323;
     wire _t324;
     wire _t325;
-    wire _t326;
+    wire _t327;
     wire _t328;
-    wire _t329;
+    wire _t330;
     wire _t331;
     wire _t332;
     wire _t333;
-    wire _t334;
+    wire [24:0] _t334;
     wire [24:0] _t335;
     wire [24:0] _t336;
-    wire [24:0] _t337;
-    wire [2:0] _t338;
+    wire [2:0] _t337;
+    wire [24:0] _t338;
     wire [24:0] _t339;
-    wire [24:0] _t340;
-    wire [15:0] _t343;
-    wire [4:0] _t344;
-    wire _t345;
-    wire [15:0] _t346;
+    wire [15:0] _t342;
+    wire [4:0] _t343;
+    wire _t344;
+    wire [15:0] _t345;
+    wire _t346;
     wire _t347;
     wire _t348;
     wire _t349;
-    wire _t350;
-    wire [24:0] _t351;
-    wire _t352;
-    wire [24:0] _t354;
-    wire [4:0] _t356;
-    wire [24:0] _t360;
+    wire [24:0] _t350;
+    wire _t351;
+    wire [24:0] _t353;
+    wire [4:0] _t355;
+    wire [24:0] _t359;
+    wire _t363;
     wire _t364;
     wire _t365;
     wire _t366;
@@ -342,28 +342,28 @@ module device_h55541de6 (
     wire _t369;
     wire _t370;
     wire _t371;
-    wire _t372;
+    wire [24:0] _t372;
     wire [24:0] _t373;
     wire [24:0] _t374;
-    wire [24:0] _t375;
-    wire [2:0] _t376;
+    wire [2:0] _t375;
+    wire [24:0] _t376;
     wire [24:0] _t377;
-    wire [24:0] _t378;
-    wire [4:0] _t380;
-    wire [15:0] _t383;
-    wire [24:0] _t384;
-    wire [4:0] _t385;
-    wire _t386;
-    wire [15:0] _t387;
+    wire [4:0] _t379;
+    wire [15:0] _t382;
+    wire [24:0] _t383;
+    wire [4:0] _t384;
+    wire _t385;
+    wire [15:0] _t386;
+    wire _t387;
     wire _t388;
     wire _t389;
     wire _t390;
-    wire _t391;
-    wire [24:0] _t392;
-    wire _t393;
-    wire [24:0] _t395;
-    wire [4:0] _t397;
-    wire [24:0] _t401;
+    wire [24:0] _t391;
+    wire _t392;
+    wire [24:0] _t394;
+    wire [4:0] _t396;
+    wire [24:0] _t400;
+    wire _t404;
     wire _t405;
     wire _t406;
     wire _t407;
@@ -372,28 +372,28 @@ module device_h55541de6 (
     wire _t410;
     wire _t411;
     wire _t412;
-    wire _t413;
+    wire [24:0] _t413;
     wire [24:0] _t414;
     wire [24:0] _t415;
-    wire [24:0] _t416;
-    wire [2:0] _t417;
+    wire [2:0] _t416;
+    wire [24:0] _t417;
     wire [24:0] _t418;
-    wire [24:0] _t419;
-    wire [4:0] _t421;
-    wire [15:0] _t424;
-    wire [24:0] _t425;
-    wire [4:0] _t426;
-    wire _t427;
-    wire [15:0] _t428;
+    wire [4:0] _t420;
+    wire [15:0] _t423;
+    wire [24:0] _t424;
+    wire [4:0] _t425;
+    wire _t426;
+    wire [15:0] _t427;
+    wire _t428;
     wire _t429;
     wire _t430;
     wire _t431;
-    wire _t432;
-    wire [24:0] _t433;
-    wire _t434;
-    wire [24:0] _t436;
-    wire [4:0] _t438;
-    wire [24:0] _t442;
+    wire [24:0] _t432;
+    wire _t433;
+    wire [24:0] _t435;
+    wire [4:0] _t437;
+    wire [24:0] _t441;
+    wire _t445;
     wire _t446;
     wire _t447;
     wire _t448;
@@ -402,28 +402,28 @@ module device_h55541de6 (
     wire _t451;
     wire _t452;
     wire _t453;
-    wire _t454;
+    wire [24:0] _t454;
     wire [24:0] _t455;
     wire [24:0] _t456;
-    wire [24:0] _t457;
-    wire [2:0] _t458;
+    wire [2:0] _t457;
+    wire [24:0] _t458;
     wire [24:0] _t459;
-    wire [24:0] _t460;
-    wire [4:0] _t462;
-    wire [15:0] _t465;
-    wire [24:0] _t466;
-    wire [4:0] _t467;
-    wire _t468;
-    wire [15:0] _t469;
+    wire [4:0] _t461;
+    wire [15:0] _t464;
+    wire [24:0] _t465;
+    wire [4:0] _t466;
+    wire _t467;
+    wire [15:0] _t468;
+    wire _t469;
     wire _t470;
     wire _t471;
     wire _t472;
-    wire _t473;
-    wire [24:0] _t474;
-    wire _t475;
-    wire [24:0] _t477;
-    wire [4:0] _t479;
-    wire [24:0] _t483;
+    wire [24:0] _t473;
+    wire _t474;
+    wire [24:0] _t476;
+    wire [4:0] _t478;
+    wire [24:0] _t482;
+    wire _t486;
     wire _t487;
     wire _t488;
     wire _t489;
@@ -432,67 +432,66 @@ module device_h55541de6 (
     wire _t492;
     wire _t493;
     wire _t494;
-    wire _t495;
+    wire [24:0] _t495;
     wire [24:0] _t496;
     wire [24:0] _t497;
-    wire [24:0] _t498;
-    wire [2:0] _t499;
+    wire [2:0] _t498;
+    wire [24:0] _t499;
     wire [24:0] _t500;
-    wire [24:0] _t501;
-    wire [4:0] _t503;
-    wire [15:0] _t506;
-    wire [24:0] _t507;
-    wire [4:0] _t508;
-    wire _t509;
-    wire [15:0] _t510;
+    wire [4:0] _t502;
+    wire [15:0] _t505;
+    wire [24:0] _t506;
+    wire [4:0] _t507;
+    wire _t508;
+    wire [15:0] _t509;
+    wire _t510;
     wire _t511;
     wire _t512;
-    wire _t513;
-    wire [25:0] _t514;
+    wire [25:0] _t513;
+    wire _t514;
     wire _t515;
-    wire _t516;
-    wire [25:0] _t518;
-    wire [9:0] _t519;
-    wire _t520;
-    wire [4:0] _t521;
-    wire [9:0] _t523;
-    wire [2:0] _t524;
-    wire [4:0] _t525;
-    wire _t526;
-    wire [15:0] _t527;
-    wire [2:0] _t528;
-    wire [4:0] _t529;
-    wire _t530;
-    wire [15:0] _t531;
-    wire [2:0] _t532;
-    wire [4:0] _t533;
-    wire _t534;
-    wire [15:0] _t535;
-    wire [2:0] _t536;
-    wire [4:0] _t537;
-    wire _t538;
-    wire [15:0] _t539;
-    wire [2:0] _t540;
-    wire [4:0] _t541;
-    wire _t542;
-    wire [15:0] _t543;
-    wire [2:0] _t544;
-    wire [4:0] _t545;
-    wire _t546;
-    wire [15:0] _t547;
-    wire [2:0] _t548;
-    wire [4:0] _t549;
-    wire _t550;
-    wire [15:0] _t551;
-    wire [2:0] _t552;
-    wire [4:0] _t553;
-    wire _t554;
-    wire [15:0] _t555;
-    wire [2:0] _t556;
-    wire [4:0] _t557;
-    wire _t558;
-    wire [15:0] _t559;
-    wire [26:0] _t565;
+    wire [25:0] _t517;
+    wire [9:0] _t518;
+    wire _t519;
+    wire [4:0] _t520;
+    wire [9:0] _t522;
+    wire [2:0] _t523;
+    wire [4:0] _t524;
+    wire _t525;
+    wire [15:0] _t526;
+    wire [2:0] _t527;
+    wire [4:0] _t528;
+    wire _t529;
+    wire [15:0] _t530;
+    wire [2:0] _t531;
+    wire [4:0] _t532;
+    wire _t533;
+    wire [15:0] _t534;
+    wire [2:0] _t535;
+    wire [4:0] _t536;
+    wire _t537;
+    wire [15:0] _t538;
+    wire [2:0] _t539;
+    wire [4:0] _t540;
+    wire _t541;
+    wire [15:0] _t542;
+    wire [2:0] _t543;
+    wire [4:0] _t544;
+    wire _t545;
+    wire [15:0] _t546;
+    wire [2:0] _t547;
+    wire [4:0] _t548;
+    wire _t549;
+    wire [15:0] _t550;
+    wire [2:0] _t551;
+    wire [4:0] _t552;
+    wire _t553;
+    wire [15:0] _t554;
+    wire [2:0] _t555;
+    wire [4:0] _t556;
+    wire _t557;
+    wire [15:0] _t558;
+    wire [26:0] _t559;
     initial ev2_valid_q = 1'h0;
     initial ev2_data_q = 25'h0000000;
     initial ev2_port_q = 3'h0;
@@ -561,446 +560,446 @@ module device_h55541de6 (
     assign cpu_tx_data = u_core_cpu_tx_data;
     assign cpu_tx_last = u_core_cpu_tx_last;
     assign cpu_rx_ready = u_core_cpu_rx_ready;
-    assign _t188 = u_core_ev_vrouter | u_core_ev_unknown_tag;
-    assign _t187 = _t188 | u_core_ev_label_error;
-    assign _t190 = {3'h3, u_core_ev_hp_lease, 1'h1, 16'h0000};
-    assign _t197 = {2'h0, u_core_ev_hp_port};
-    assign _t195 = {3'h4, _t197, 1'h1, 16'h0000};
-    assign _t202 = {2'h0, u_core_ev_hp_port};
-    assign _t200 = {3'h4, _t202, 1'h0, 16'h0001};
-    assign _t194 = u_core_ev_unknown_tag ? _t195 : _t200;
-    assign _t189 = u_core_ev_vrouter ? _t190 : _t194;
-    assign _t207 = evq0_v0 & u_mgmt_ev0_ready;
-    assign _t206 = _t207 ? evq0_v1 : evq0_v0;
-    assign _t210 = u_core_ev_hp_port == 3'h0;
-    assign _t209 = u_core_ev_in & _t210;
-    assign _t213 = ev2_port_q == 3'h0;
-    assign _t212 = ev2_valid_q & _t213;
-    assign _t208 = _t209 | _t212;
-    assign _t205 = _t206 | _t208;
-    assign _t217 = ~_t207;
-    assign _t216 = _t217 & evq0_v1;
-    assign _t218 = _t206 & _t208;
-    assign _t215 = _t216 | _t218;
-    assign _t220 = _t207 ? evq0_d1 : evq0_d0;
-    assign _t227 = {7'h00, u_core_ev_hp_bytes};
-    assign _t224 = {3'h0, u_core_ev_hp_lease, 1'h1, _t227};
-    assign _t223 = _t209 ? _t224 : ev2_data_q;
-    assign _t222 = _t223[24:22];
-    assign _t228 = _t223[21:17];
-    assign _t229 = _t223[16];
-    assign _t230 = _t223[15:0];
-    assign _t221 = {_t222, _t228, _t229, _t230};
-    assign _t219 = _t206 ? _t220 : _t221;
-    assign _t233 = ~_t216;
-    assign _t232 = _t206 & _t233;
-    assign _t231 = _t232 & _t208;
-    assign _t236 = evq1_v0 & u_mgmt_ev1_ready;
-    assign _t235 = _t236 ? evq1_v1 : evq1_v0;
-    assign _t239 = u_core_ev_hp_port == 3'h1;
-    assign _t238 = u_core_ev_in & _t239;
-    assign _t242 = ev2_port_q == 3'h1;
-    assign _t241 = ev2_valid_q & _t242;
-    assign _t237 = _t238 | _t241;
-    assign _t234 = _t235 | _t237;
-    assign _t246 = ~_t236;
-    assign _t245 = _t246 & evq1_v1;
-    assign _t247 = _t235 & _t237;
-    assign _t244 = _t245 | _t247;
-    assign _t249 = _t236 ? evq1_d1 : evq1_d0;
-    assign _t256 = {7'h00, u_core_ev_hp_bytes};
-    assign _t253 = {3'h0, u_core_ev_hp_lease, 1'h1, _t256};
-    assign _t252 = _t238 ? _t253 : ev2_data_q;
-    assign _t251 = _t252[24:22];
-    assign _t257 = _t252[21:17];
-    assign _t258 = _t252[16];
-    assign _t259 = _t252[15:0];
-    assign _t250 = {_t251, _t257, _t258, _t259};
-    assign _t248 = _t235 ? _t249 : _t250;
-    assign _t262 = ~_t245;
-    assign _t261 = _t235 & _t262;
-    assign _t260 = _t261 & _t237;
-    assign _t265 = evq2_v0 & u_mgmt_ev2_ready;
-    assign _t264 = _t265 ? evq2_v1 : evq2_v0;
-    assign _t268 = u_core_ev_hp_port == 3'h2;
-    assign _t267 = u_core_ev_in & _t268;
-    assign _t271 = ev2_port_q == 3'h2;
-    assign _t270 = ev2_valid_q & _t271;
-    assign _t266 = _t267 | _t270;
-    assign _t263 = _t264 | _t266;
-    assign _t275 = ~_t265;
-    assign _t274 = _t275 & evq2_v1;
-    assign _t276 = _t264 & _t266;
-    assign _t273 = _t274 | _t276;
-    assign _t278 = _t265 ? evq2_d1 : evq2_d0;
-    assign _t285 = {7'h00, u_core_ev_hp_bytes};
-    assign _t282 = {3'h0, u_core_ev_hp_lease, 1'h1, _t285};
-    assign _t281 = _t267 ? _t282 : ev2_data_q;
-    assign _t280 = _t281[24:22];
-    assign _t286 = _t281[21:17];
-    assign _t287 = _t281[16];
-    assign _t288 = _t281[15:0];
-    assign _t279 = {_t280, _t286, _t287, _t288};
-    assign _t277 = _t264 ? _t278 : _t279;
-    assign _t291 = ~_t274;
-    assign _t290 = _t264 & _t291;
-    assign _t289 = _t290 & _t266;
-    assign _t294 = evq3_v0 & u_mgmt_ev3_ready;
-    assign _t293 = _t294 ? evq3_v1 : evq3_v0;
-    assign _t297 = u_core_ev_hp_port == 3'h3;
-    assign _t296 = u_core_ev_in & _t297;
-    assign _t300 = ev2_port_q == 3'h3;
-    assign _t299 = ev2_valid_q & _t300;
-    assign _t295 = _t296 | _t299;
-    assign _t292 = _t293 | _t295;
-    assign _t304 = ~_t294;
-    assign _t303 = _t304 & evq3_v1;
-    assign _t305 = _t293 & _t295;
-    assign _t302 = _t303 | _t305;
-    assign _t307 = _t294 ? evq3_d1 : evq3_d0;
-    assign _t314 = {7'h00, u_core_ev_hp_bytes};
-    assign _t311 = {3'h0, u_core_ev_hp_lease, 1'h1, _t314};
-    assign _t310 = _t296 ? _t311 : ev2_data_q;
-    assign _t309 = _t310[24:22];
-    assign _t315 = _t310[21:17];
-    assign _t316 = _t310[16];
-    assign _t317 = _t310[15:0];
-    assign _t308 = {_t309, _t315, _t316, _t317};
-    assign _t306 = _t293 ? _t307 : _t308;
-    assign _t320 = ~_t303;
-    assign _t319 = _t293 & _t320;
-    assign _t318 = _t319 & _t295;
-    assign _t323 = evq4_v0 & u_mgmt_ev4_ready;
-    assign _t322 = _t323 ? evq4_v1 : evq4_v0;
-    assign _t326 = u_core_ev_hp_port == 3'h4;
-    assign _t325 = u_core_ev_in & _t326;
-    assign _t329 = ev2_port_q == 3'h4;
-    assign _t328 = ev2_valid_q & _t329;
-    assign _t324 = _t325 | _t328;
-    assign _t321 = _t322 | _t324;
-    assign _t333 = ~_t323;
-    assign _t332 = _t333 & evq4_v1;
-    assign _t334 = _t322 & _t324;
-    assign _t331 = _t332 | _t334;
-    assign _t336 = _t323 ? evq4_d1 : evq4_d0;
-    assign _t343 = {7'h00, u_core_ev_hp_bytes};
-    assign _t340 = {3'h0, u_core_ev_hp_lease, 1'h1, _t343};
-    assign _t339 = _t325 ? _t340 : ev2_data_q;
-    assign _t338 = _t339[24:22];
-    assign _t344 = _t339[21:17];
-    assign _t345 = _t339[16];
-    assign _t346 = _t339[15:0];
-    assign _t337 = {_t338, _t344, _t345, _t346};
-    assign _t335 = _t322 ? _t336 : _t337;
-    assign _t349 = ~_t332;
-    assign _t348 = _t322 & _t349;
-    assign _t347 = _t348 & _t324;
-    assign _t350 = u_core_e0_ev_out & u_core_e0_ev_drop;
-    assign _t352 = u_core_e0_ev_drop_cause == 2'h2;
-    assign _t356 = {2'h0, u_core_e0_ev_drop_tag};
-    assign _t354 = {3'h2, _t356, 1'h0, 16'h0001};
-    assign _t360 = {3'h2, _t356, 1'h1, 16'h0000};
-    assign _t351 = _t352 ? _t354 : _t360;
-    assign _t366 = evq5_v0 & u_mgmt_ev5_ready;
-    assign _t365 = _t366 ? evq5_v1 : evq5_v0;
-    assign _t368 = u_core_e0_ev_out | u_core_e0_ev_drop;
-    assign _t367 = _t368 | e0_evd_valid_q;
-    assign _t364 = _t365 | _t367;
-    assign _t371 = ~_t366;
-    assign _t370 = _t371 & evq5_v1;
-    assign _t372 = _t365 & _t367;
-    assign _t369 = _t370 | _t372;
-    assign _t374 = _t366 ? evq5_d1 : evq5_d0;
-    assign _t380 = {2'h0, u_core_e0_ev_out_tag};
-    assign _t383 = {7'h00, u_core_e0_ev_out_bytes};
-    assign _t378 = {3'h1, _t380, 1'h1, _t383};
-    assign _t384 = e0_evd_valid_q ? e0_evd_data_q : _t351;
-    assign _t377 = u_core_e0_ev_out ? _t378 : _t384;
-    assign _t376 = _t377[24:22];
-    assign _t385 = _t377[21:17];
-    assign _t386 = _t377[16];
-    assign _t387 = _t377[15:0];
-    assign _t375 = {_t376, _t385, _t386, _t387};
-    assign _t373 = _t365 ? _t374 : _t375;
-    assign _t390 = ~_t370;
-    assign _t389 = _t365 & _t390;
-    assign _t388 = _t389 & _t367;
-    assign _t391 = u_core_e1_ev_out & u_core_e1_ev_drop;
-    assign _t393 = u_core_e1_ev_drop_cause == 2'h2;
-    assign _t397 = {2'h1, u_core_e1_ev_drop_tag};
-    assign _t395 = {3'h2, _t397, 1'h0, 16'h0001};
-    assign _t401 = {3'h2, _t397, 1'h1, 16'h0000};
-    assign _t392 = _t393 ? _t395 : _t401;
-    assign _t407 = evq6_v0 & u_mgmt_ev6_ready;
-    assign _t406 = _t407 ? evq6_v1 : evq6_v0;
-    assign _t409 = u_core_e1_ev_out | u_core_e1_ev_drop;
-    assign _t408 = _t409 | e1_evd_valid_q;
-    assign _t405 = _t406 | _t408;
-    assign _t412 = ~_t407;
-    assign _t411 = _t412 & evq6_v1;
-    assign _t413 = _t406 & _t408;
-    assign _t410 = _t411 | _t413;
-    assign _t415 = _t407 ? evq6_d1 : evq6_d0;
-    assign _t421 = {2'h1, u_core_e1_ev_out_tag};
-    assign _t424 = {7'h00, u_core_e1_ev_out_bytes};
-    assign _t419 = {3'h1, _t421, 1'h1, _t424};
-    assign _t425 = e1_evd_valid_q ? e1_evd_data_q : _t392;
-    assign _t418 = u_core_e1_ev_out ? _t419 : _t425;
-    assign _t417 = _t418[24:22];
-    assign _t426 = _t418[21:17];
-    assign _t427 = _t418[16];
-    assign _t428 = _t418[15:0];
-    assign _t416 = {_t417, _t426, _t427, _t428};
-    assign _t414 = _t406 ? _t415 : _t416;
-    assign _t431 = ~_t411;
-    assign _t430 = _t406 & _t431;
-    assign _t429 = _t430 & _t408;
-    assign _t432 = u_core_e2_ev_out & u_core_e2_ev_drop;
-    assign _t434 = u_core_e2_ev_drop_cause == 2'h2;
-    assign _t438 = {2'h2, u_core_e2_ev_drop_tag};
-    assign _t436 = {3'h2, _t438, 1'h0, 16'h0001};
-    assign _t442 = {3'h2, _t438, 1'h1, 16'h0000};
-    assign _t433 = _t434 ? _t436 : _t442;
-    assign _t448 = evq7_v0 & u_mgmt_ev7_ready;
-    assign _t447 = _t448 ? evq7_v1 : evq7_v0;
-    assign _t450 = u_core_e2_ev_out | u_core_e2_ev_drop;
-    assign _t449 = _t450 | e2_evd_valid_q;
-    assign _t446 = _t447 | _t449;
-    assign _t453 = ~_t448;
-    assign _t452 = _t453 & evq7_v1;
-    assign _t454 = _t447 & _t449;
-    assign _t451 = _t452 | _t454;
-    assign _t456 = _t448 ? evq7_d1 : evq7_d0;
-    assign _t462 = {2'h2, u_core_e2_ev_out_tag};
-    assign _t465 = {7'h00, u_core_e2_ev_out_bytes};
-    assign _t460 = {3'h1, _t462, 1'h1, _t465};
-    assign _t466 = e2_evd_valid_q ? e2_evd_data_q : _t433;
-    assign _t459 = u_core_e2_ev_out ? _t460 : _t466;
-    assign _t458 = _t459[24:22];
-    assign _t467 = _t459[21:17];
-    assign _t468 = _t459[16];
-    assign _t469 = _t459[15:0];
-    assign _t457 = {_t458, _t467, _t468, _t469};
-    assign _t455 = _t447 ? _t456 : _t457;
-    assign _t472 = ~_t452;
-    assign _t471 = _t447 & _t472;
-    assign _t470 = _t471 & _t449;
-    assign _t473 = u_core_e3_ev_out & u_core_e3_ev_drop;
-    assign _t475 = u_core_e3_ev_drop_cause == 2'h2;
-    assign _t479 = {2'h3, u_core_e3_ev_drop_tag};
-    assign _t477 = {3'h2, _t479, 1'h0, 16'h0001};
-    assign _t483 = {3'h2, _t479, 1'h1, 16'h0000};
-    assign _t474 = _t475 ? _t477 : _t483;
-    assign _t489 = evq8_v0 & u_mgmt_ev8_ready;
-    assign _t488 = _t489 ? evq8_v1 : evq8_v0;
-    assign _t491 = u_core_e3_ev_out | u_core_e3_ev_drop;
-    assign _t490 = _t491 | e3_evd_valid_q;
-    assign _t487 = _t488 | _t490;
-    assign _t494 = ~_t489;
-    assign _t493 = _t494 & evq8_v1;
-    assign _t495 = _t488 & _t490;
-    assign _t492 = _t493 | _t495;
-    assign _t497 = _t489 ? evq8_d1 : evq8_d0;
-    assign _t503 = {2'h3, u_core_e3_ev_out_tag};
-    assign _t506 = {7'h00, u_core_e3_ev_out_bytes};
-    assign _t501 = {3'h1, _t503, 1'h1, _t506};
-    assign _t507 = e3_evd_valid_q ? e3_evd_data_q : _t474;
-    assign _t500 = u_core_e3_ev_out ? _t501 : _t507;
-    assign _t499 = _t500[24:22];
-    assign _t508 = _t500[21:17];
-    assign _t509 = _t500[16];
-    assign _t510 = _t500[15:0];
-    assign _t498 = {_t499, _t508, _t509, _t510};
-    assign _t496 = _t488 ? _t497 : _t498;
-    assign _t513 = ~_t493;
-    assign _t512 = _t488 & _t513;
-    assign _t511 = _t512 & _t490;
-    assign _t516 = u_mgmt_lease_limit[26];
-    assign _t515 = |_t516;
-    assign _t518 = u_mgmt_lease_limit[25:0];
-    assign _t514 = _t515 ? 26'h3ffffff : _t518;
-    assign _t521 = u_mgmt_lease_burst[14:10];
-    assign _t520 = |_t521;
-    assign _t523 = u_mgmt_lease_burst[9:0];
-    assign _t519 = _t520 ? 10'h3ff : _t523;
-    assign _t524 = evq0_d0[24:22];
-    assign _t525 = evq0_d0[21:17];
-    assign _t526 = evq0_d0[16];
-    assign _t527 = evq0_d0[15:0];
-    assign _t528 = evq1_d0[24:22];
-    assign _t529 = evq1_d0[21:17];
-    assign _t530 = evq1_d0[16];
-    assign _t531 = evq1_d0[15:0];
-    assign _t532 = evq2_d0[24:22];
-    assign _t533 = evq2_d0[21:17];
-    assign _t534 = evq2_d0[16];
-    assign _t535 = evq2_d0[15:0];
-    assign _t536 = evq3_d0[24:22];
-    assign _t537 = evq3_d0[21:17];
-    assign _t538 = evq3_d0[16];
-    assign _t539 = evq3_d0[15:0];
-    assign _t540 = evq4_d0[24:22];
-    assign _t541 = evq4_d0[21:17];
-    assign _t542 = evq4_d0[16];
-    assign _t543 = evq4_d0[15:0];
-    assign _t544 = evq5_d0[24:22];
-    assign _t545 = evq5_d0[21:17];
-    assign _t546 = evq5_d0[16];
-    assign _t547 = evq5_d0[15:0];
-    assign _t548 = evq6_d0[24:22];
-    assign _t549 = evq6_d0[21:17];
-    assign _t550 = evq6_d0[16];
-    assign _t551 = evq6_d0[15:0];
-    assign _t552 = evq7_d0[24:22];
-    assign _t553 = evq7_d0[21:17];
-    assign _t554 = evq7_d0[16];
-    assign _t555 = evq7_d0[15:0];
-    assign _t556 = evq8_d0[24:22];
-    assign _t557 = evq8_d0[21:17];
-    assign _t558 = evq8_d0[16];
-    assign _t559 = evq8_d0[15:0];
-    assign _t565 = {1'h0, u_core_mt_measured};
+    assign _t187 = u_core_ev_vrouter | u_core_ev_unknown_tag;
+    assign _t186 = _t187 | u_core_ev_label_error;
+    assign _t189 = {3'h3, u_core_ev_hp_lease, 1'h1, 16'h0000};
+    assign _t196 = {2'h0, u_core_ev_hp_port};
+    assign _t194 = {3'h4, _t196, 1'h1, 16'h0000};
+    assign _t201 = {2'h0, u_core_ev_hp_port};
+    assign _t199 = {3'h4, _t201, 1'h0, 16'h0001};
+    assign _t193 = u_core_ev_unknown_tag ? _t194 : _t199;
+    assign _t188 = u_core_ev_vrouter ? _t189 : _t193;
+    assign _t206 = evq0_v0 & u_mgmt_ev0_ready;
+    assign _t205 = _t206 ? evq0_v1 : evq0_v0;
+    assign _t209 = u_core_ev_hp_port == 3'h0;
+    assign _t208 = u_core_ev_in & _t209;
+    assign _t212 = ev2_port_q == 3'h0;
+    assign _t211 = ev2_valid_q & _t212;
+    assign _t207 = _t208 | _t211;
+    assign _t204 = _t205 | _t207;
+    assign _t216 = ~_t206;
+    assign _t215 = _t216 & evq0_v1;
+    assign _t217 = _t205 & _t207;
+    assign _t214 = _t215 | _t217;
+    assign _t219 = _t206 ? evq0_d1 : evq0_d0;
+    assign _t226 = {7'h00, u_core_ev_hp_bytes};
+    assign _t223 = {3'h0, u_core_ev_hp_lease, 1'h1, _t226};
+    assign _t222 = _t208 ? _t223 : ev2_data_q;
+    assign _t221 = _t222[24:22];
+    assign _t227 = _t222[21:17];
+    assign _t228 = _t222[16];
+    assign _t229 = _t222[15:0];
+    assign _t220 = {_t221, _t227, _t228, _t229};
+    assign _t218 = _t205 ? _t219 : _t220;
+    assign _t232 = ~_t215;
+    assign _t231 = _t205 & _t232;
+    assign _t230 = _t231 & _t207;
+    assign _t235 = evq1_v0 & u_mgmt_ev1_ready;
+    assign _t234 = _t235 ? evq1_v1 : evq1_v0;
+    assign _t238 = u_core_ev_hp_port == 3'h1;
+    assign _t237 = u_core_ev_in & _t238;
+    assign _t241 = ev2_port_q == 3'h1;
+    assign _t240 = ev2_valid_q & _t241;
+    assign _t236 = _t237 | _t240;
+    assign _t233 = _t234 | _t236;
+    assign _t245 = ~_t235;
+    assign _t244 = _t245 & evq1_v1;
+    assign _t246 = _t234 & _t236;
+    assign _t243 = _t244 | _t246;
+    assign _t248 = _t235 ? evq1_d1 : evq1_d0;
+    assign _t255 = {7'h00, u_core_ev_hp_bytes};
+    assign _t252 = {3'h0, u_core_ev_hp_lease, 1'h1, _t255};
+    assign _t251 = _t237 ? _t252 : ev2_data_q;
+    assign _t250 = _t251[24:22];
+    assign _t256 = _t251[21:17];
+    assign _t257 = _t251[16];
+    assign _t258 = _t251[15:0];
+    assign _t249 = {_t250, _t256, _t257, _t258};
+    assign _t247 = _t234 ? _t248 : _t249;
+    assign _t261 = ~_t244;
+    assign _t260 = _t234 & _t261;
+    assign _t259 = _t260 & _t236;
+    assign _t264 = evq2_v0 & u_mgmt_ev2_ready;
+    assign _t263 = _t264 ? evq2_v1 : evq2_v0;
+    assign _t267 = u_core_ev_hp_port == 3'h2;
+    assign _t266 = u_core_ev_in & _t267;
+    assign _t270 = ev2_port_q == 3'h2;
+    assign _t269 = ev2_valid_q & _t270;
+    assign _t265 = _t266 | _t269;
+    assign _t262 = _t263 | _t265;
+    assign _t274 = ~_t264;
+    assign _t273 = _t274 & evq2_v1;
+    assign _t275 = _t263 & _t265;
+    assign _t272 = _t273 | _t275;
+    assign _t277 = _t264 ? evq2_d1 : evq2_d0;
+    assign _t284 = {7'h00, u_core_ev_hp_bytes};
+    assign _t281 = {3'h0, u_core_ev_hp_lease, 1'h1, _t284};
+    assign _t280 = _t266 ? _t281 : ev2_data_q;
+    assign _t279 = _t280[24:22];
+    assign _t285 = _t280[21:17];
+    assign _t286 = _t280[16];
+    assign _t287 = _t280[15:0];
+    assign _t278 = {_t279, _t285, _t286, _t287};
+    assign _t276 = _t263 ? _t277 : _t278;
+    assign _t290 = ~_t273;
+    assign _t289 = _t263 & _t290;
+    assign _t288 = _t289 & _t265;
+    assign _t293 = evq3_v0 & u_mgmt_ev3_ready;
+    assign _t292 = _t293 ? evq3_v1 : evq3_v0;
+    assign _t296 = u_core_ev_hp_port == 3'h3;
+    assign _t295 = u_core_ev_in & _t296;
+    assign _t299 = ev2_port_q == 3'h3;
+    assign _t298 = ev2_valid_q & _t299;
+    assign _t294 = _t295 | _t298;
+    assign _t291 = _t292 | _t294;
+    assign _t303 = ~_t293;
+    assign _t302 = _t303 & evq3_v1;
+    assign _t304 = _t292 & _t294;
+    assign _t301 = _t302 | _t304;
+    assign _t306 = _t293 ? evq3_d1 : evq3_d0;
+    assign _t313 = {7'h00, u_core_ev_hp_bytes};
+    assign _t310 = {3'h0, u_core_ev_hp_lease, 1'h1, _t313};
+    assign _t309 = _t295 ? _t310 : ev2_data_q;
+    assign _t308 = _t309[24:22];
+    assign _t314 = _t309[21:17];
+    assign _t315 = _t309[16];
+    assign _t316 = _t309[15:0];
+    assign _t307 = {_t308, _t314, _t315, _t316};
+    assign _t305 = _t292 ? _t306 : _t307;
+    assign _t319 = ~_t302;
+    assign _t318 = _t292 & _t319;
+    assign _t317 = _t318 & _t294;
+    assign _t322 = evq4_v0 & u_mgmt_ev4_ready;
+    assign _t321 = _t322 ? evq4_v1 : evq4_v0;
+    assign _t325 = u_core_ev_hp_port == 3'h4;
+    assign _t324 = u_core_ev_in & _t325;
+    assign _t328 = ev2_port_q == 3'h4;
+    assign _t327 = ev2_valid_q & _t328;
+    assign _t323 = _t324 | _t327;
+    assign _t320 = _t321 | _t323;
+    assign _t332 = ~_t322;
+    assign _t331 = _t332 & evq4_v1;
+    assign _t333 = _t321 & _t323;
+    assign _t330 = _t331 | _t333;
+    assign _t335 = _t322 ? evq4_d1 : evq4_d0;
+    assign _t342 = {7'h00, u_core_ev_hp_bytes};
+    assign _t339 = {3'h0, u_core_ev_hp_lease, 1'h1, _t342};
+    assign _t338 = _t324 ? _t339 : ev2_data_q;
+    assign _t337 = _t338[24:22];
+    assign _t343 = _t338[21:17];
+    assign _t344 = _t338[16];
+    assign _t345 = _t338[15:0];
+    assign _t336 = {_t337, _t343, _t344, _t345};
+    assign _t334 = _t321 ? _t335 : _t336;
+    assign _t348 = ~_t331;
+    assign _t347 = _t321 & _t348;
+    assign _t346 = _t347 & _t323;
+    assign _t349 = u_core_e0_ev_out & u_core_e0_ev_drop;
+    assign _t351 = u_core_e0_ev_drop_cause == 2'h2;
+    assign _t355 = {2'h0, u_core_e0_ev_drop_tag};
+    assign _t353 = {3'h2, _t355, 1'h0, 16'h0001};
+    assign _t359 = {3'h2, _t355, 1'h1, 16'h0000};
+    assign _t350 = _t351 ? _t353 : _t359;
+    assign _t365 = evq5_v0 & u_mgmt_ev5_ready;
+    assign _t364 = _t365 ? evq5_v1 : evq5_v0;
+    assign _t367 = u_core_e0_ev_out | u_core_e0_ev_drop;
+    assign _t366 = _t367 | e0_evd_valid_q;
+    assign _t363 = _t364 | _t366;
+    assign _t370 = ~_t365;
+    assign _t369 = _t370 & evq5_v1;
+    assign _t371 = _t364 & _t366;
+    assign _t368 = _t369 | _t371;
+    assign _t373 = _t365 ? evq5_d1 : evq5_d0;
+    assign _t379 = {2'h0, u_core_e0_ev_out_tag};
+    assign _t382 = {7'h00, u_core_e0_ev_out_bytes};
+    assign _t377 = {3'h1, _t379, 1'h1, _t382};
+    assign _t383 = e0_evd_valid_q ? e0_evd_data_q : _t350;
+    assign _t376 = u_core_e0_ev_out ? _t377 : _t383;
+    assign _t375 = _t376[24:22];
+    assign _t384 = _t376[21:17];
+    assign _t385 = _t376[16];
+    assign _t386 = _t376[15:0];
+    assign _t374 = {_t375, _t384, _t385, _t386};
+    assign _t372 = _t364 ? _t373 : _t374;
+    assign _t389 = ~_t369;
+    assign _t388 = _t364 & _t389;
+    assign _t387 = _t388 & _t366;
+    assign _t390 = u_core_e1_ev_out & u_core_e1_ev_drop;
+    assign _t392 = u_core_e1_ev_drop_cause == 2'h2;
+    assign _t396 = {2'h1, u_core_e1_ev_drop_tag};
+    assign _t394 = {3'h2, _t396, 1'h0, 16'h0001};
+    assign _t400 = {3'h2, _t396, 1'h1, 16'h0000};
+    assign _t391 = _t392 ? _t394 : _t400;
+    assign _t406 = evq6_v0 & u_mgmt_ev6_ready;
+    assign _t405 = _t406 ? evq6_v1 : evq6_v0;
+    assign _t408 = u_core_e1_ev_out | u_core_e1_ev_drop;
+    assign _t407 = _t408 | e1_evd_valid_q;
+    assign _t404 = _t405 | _t407;
+    assign _t411 = ~_t406;
+    assign _t410 = _t411 & evq6_v1;
+    assign _t412 = _t405 & _t407;
+    assign _t409 = _t410 | _t412;
+    assign _t414 = _t406 ? evq6_d1 : evq6_d0;
+    assign _t420 = {2'h1, u_core_e1_ev_out_tag};
+    assign _t423 = {7'h00, u_core_e1_ev_out_bytes};
+    assign _t418 = {3'h1, _t420, 1'h1, _t423};
+    assign _t424 = e1_evd_valid_q ? e1_evd_data_q : _t391;
+    assign _t417 = u_core_e1_ev_out ? _t418 : _t424;
+    assign _t416 = _t417[24:22];
+    assign _t425 = _t417[21:17];
+    assign _t426 = _t417[16];
+    assign _t427 = _t417[15:0];
+    assign _t415 = {_t416, _t425, _t426, _t427};
+    assign _t413 = _t405 ? _t414 : _t415;
+    assign _t430 = ~_t410;
+    assign _t429 = _t405 & _t430;
+    assign _t428 = _t429 & _t407;
+    assign _t431 = u_core_e2_ev_out & u_core_e2_ev_drop;
+    assign _t433 = u_core_e2_ev_drop_cause == 2'h2;
+    assign _t437 = {2'h2, u_core_e2_ev_drop_tag};
+    assign _t435 = {3'h2, _t437, 1'h0, 16'h0001};
+    assign _t441 = {3'h2, _t437, 1'h1, 16'h0000};
+    assign _t432 = _t433 ? _t435 : _t441;
+    assign _t447 = evq7_v0 & u_mgmt_ev7_ready;
+    assign _t446 = _t447 ? evq7_v1 : evq7_v0;
+    assign _t449 = u_core_e2_ev_out | u_core_e2_ev_drop;
+    assign _t448 = _t449 | e2_evd_valid_q;
+    assign _t445 = _t446 | _t448;
+    assign _t452 = ~_t447;
+    assign _t451 = _t452 & evq7_v1;
+    assign _t453 = _t446 & _t448;
+    assign _t450 = _t451 | _t453;
+    assign _t455 = _t447 ? evq7_d1 : evq7_d0;
+    assign _t461 = {2'h2, u_core_e2_ev_out_tag};
+    assign _t464 = {7'h00, u_core_e2_ev_out_bytes};
+    assign _t459 = {3'h1, _t461, 1'h1, _t464};
+    assign _t465 = e2_evd_valid_q ? e2_evd_data_q : _t432;
+    assign _t458 = u_core_e2_ev_out ? _t459 : _t465;
+    assign _t457 = _t458[24:22];
+    assign _t466 = _t458[21:17];
+    assign _t467 = _t458[16];
+    assign _t468 = _t458[15:0];
+    assign _t456 = {_t457, _t466, _t467, _t468};
+    assign _t454 = _t446 ? _t455 : _t456;
+    assign _t471 = ~_t451;
+    assign _t470 = _t446 & _t471;
+    assign _t469 = _t470 & _t448;
+    assign _t472 = u_core_e3_ev_out & u_core_e3_ev_drop;
+    assign _t474 = u_core_e3_ev_drop_cause == 2'h2;
+    assign _t478 = {2'h3, u_core_e3_ev_drop_tag};
+    assign _t476 = {3'h2, _t478, 1'h0, 16'h0001};
+    assign _t482 = {3'h2, _t478, 1'h1, 16'h0000};
+    assign _t473 = _t474 ? _t476 : _t482;
+    assign _t488 = evq8_v0 & u_mgmt_ev8_ready;
+    assign _t487 = _t488 ? evq8_v1 : evq8_v0;
+    assign _t490 = u_core_e3_ev_out | u_core_e3_ev_drop;
+    assign _t489 = _t490 | e3_evd_valid_q;
+    assign _t486 = _t487 | _t489;
+    assign _t493 = ~_t488;
+    assign _t492 = _t493 & evq8_v1;
+    assign _t494 = _t487 & _t489;
+    assign _t491 = _t492 | _t494;
+    assign _t496 = _t488 ? evq8_d1 : evq8_d0;
+    assign _t502 = {2'h3, u_core_e3_ev_out_tag};
+    assign _t505 = {7'h00, u_core_e3_ev_out_bytes};
+    assign _t500 = {3'h1, _t502, 1'h1, _t505};
+    assign _t506 = e3_evd_valid_q ? e3_evd_data_q : _t473;
+    assign _t499 = u_core_e3_ev_out ? _t500 : _t506;
+    assign _t498 = _t499[24:22];
+    assign _t507 = _t499[21:17];
+    assign _t508 = _t499[16];
+    assign _t509 = _t499[15:0];
+    assign _t497 = {_t498, _t507, _t508, _t509};
+    assign _t495 = _t487 ? _t496 : _t497;
+    assign _t512 = ~_t492;
+    assign _t511 = _t487 & _t512;
+    assign _t510 = _t511 & _t489;
+    assign _t515 = u_mgmt_lease_limit[26];
+    assign _t514 = |_t515;
+    assign _t517 = u_mgmt_lease_limit[25:0];
+    assign _t513 = _t514 ? 26'h3ffffff : _t517;
+    assign _t520 = u_mgmt_lease_burst[14:10];
+    assign _t519 = |_t520;
+    assign _t522 = u_mgmt_lease_burst[9:0];
+    assign _t518 = _t519 ? 10'h3ff : _t522;
+    assign _t523 = evq0_d0[24:22];
+    assign _t524 = evq0_d0[21:17];
+    assign _t525 = evq0_d0[16];
+    assign _t526 = evq0_d0[15:0];
+    assign _t527 = evq1_d0[24:22];
+    assign _t528 = evq1_d0[21:17];
+    assign _t529 = evq1_d0[16];
+    assign _t530 = evq1_d0[15:0];
+    assign _t531 = evq2_d0[24:22];
+    assign _t532 = evq2_d0[21:17];
+    assign _t533 = evq2_d0[16];
+    assign _t534 = evq2_d0[15:0];
+    assign _t535 = evq3_d0[24:22];
+    assign _t536 = evq3_d0[21:17];
+    assign _t537 = evq3_d0[16];
+    assign _t538 = evq3_d0[15:0];
+    assign _t539 = evq4_d0[24:22];
+    assign _t540 = evq4_d0[21:17];
+    assign _t541 = evq4_d0[16];
+    assign _t542 = evq4_d0[15:0];
+    assign _t543 = evq5_d0[24:22];
+    assign _t544 = evq5_d0[21:17];
+    assign _t545 = evq5_d0[16];
+    assign _t546 = evq5_d0[15:0];
+    assign _t547 = evq6_d0[24:22];
+    assign _t548 = evq6_d0[21:17];
+    assign _t549 = evq6_d0[16];
+    assign _t550 = evq6_d0[15:0];
+    assign _t551 = evq7_d0[24:22];
+    assign _t552 = evq7_d0[21:17];
+    assign _t553 = evq7_d0[16];
+    assign _t554 = evq7_d0[15:0];
+    assign _t555 = evq8_d0[24:22];
+    assign _t556 = evq8_d0[21:17];
+    assign _t557 = evq8_d0[16];
+    assign _t558 = evq8_d0[15:0];
+    assign _t559 = {1'h0, u_core_mt_measured};
     always @(posedge clk)
         if (rst) ev2_valid_q <= 1'h0;
-        else ev2_valid_q <= _t187;
+        else ev2_valid_q <= _t186;
     always @(posedge clk)
         if (rst) ev2_data_q <= 25'h0000000;
-        else ev2_data_q <= _t189;
+        else ev2_data_q <= _t188;
     always @(posedge clk)
         if (rst) ev2_port_q <= 3'h0;
         else ev2_port_q <= u_core_ev_hp_port;
     always @(posedge clk)
         if (rst) evq0_v0 <= 1'h0;
-        else evq0_v0 <= _t205;
+        else evq0_v0 <= _t204;
     always @(posedge clk)
         if (rst) evq0_v1 <= 1'h0;
-        else evq0_v1 <= _t215;
+        else evq0_v1 <= _t214;
     always @(posedge clk)
         if (rst) evq0_d0 <= 25'h0000000;
-        else evq0_d0 <= _t219;
+        else evq0_d0 <= _t218;
     always @(posedge clk)
         if (rst) evq0_d1 <= 25'h0000000;
-        else if (_t231) evq0_d1 <= _t221;
+        else if (_t230) evq0_d1 <= _t220;
     always @(posedge clk)
         if (rst) evq1_v0 <= 1'h0;
-        else evq1_v0 <= _t234;
+        else evq1_v0 <= _t233;
     always @(posedge clk)
         if (rst) evq1_v1 <= 1'h0;
-        else evq1_v1 <= _t244;
+        else evq1_v1 <= _t243;
     always @(posedge clk)
         if (rst) evq1_d0 <= 25'h0000000;
-        else evq1_d0 <= _t248;
+        else evq1_d0 <= _t247;
     always @(posedge clk)
         if (rst) evq1_d1 <= 25'h0000000;
-        else if (_t260) evq1_d1 <= _t250;
+        else if (_t259) evq1_d1 <= _t249;
     always @(posedge clk)
         if (rst) evq2_v0 <= 1'h0;
-        else evq2_v0 <= _t263;
+        else evq2_v0 <= _t262;
     always @(posedge clk)
         if (rst) evq2_v1 <= 1'h0;
-        else evq2_v1 <= _t273;
+        else evq2_v1 <= _t272;
     always @(posedge clk)
         if (rst) evq2_d0 <= 25'h0000000;
-        else evq2_d0 <= _t277;
+        else evq2_d0 <= _t276;
     always @(posedge clk)
         if (rst) evq2_d1 <= 25'h0000000;
-        else if (_t289) evq2_d1 <= _t279;
+        else if (_t288) evq2_d1 <= _t278;
     always @(posedge clk)
         if (rst) evq3_v0 <= 1'h0;
-        else evq3_v0 <= _t292;
+        else evq3_v0 <= _t291;
     always @(posedge clk)
         if (rst) evq3_v1 <= 1'h0;
-        else evq3_v1 <= _t302;
+        else evq3_v1 <= _t301;
     always @(posedge clk)
         if (rst) evq3_d0 <= 25'h0000000;
-        else evq3_d0 <= _t306;
+        else evq3_d0 <= _t305;
     always @(posedge clk)
         if (rst) evq3_d1 <= 25'h0000000;
-        else if (_t318) evq3_d1 <= _t308;
+        else if (_t317) evq3_d1 <= _t307;
     always @(posedge clk)
         if (rst) evq4_v0 <= 1'h0;
-        else evq4_v0 <= _t321;
+        else evq4_v0 <= _t320;
     always @(posedge clk)
         if (rst) evq4_v1 <= 1'h0;
-        else evq4_v1 <= _t331;
+        else evq4_v1 <= _t330;
     always @(posedge clk)
         if (rst) evq4_d0 <= 25'h0000000;
-        else evq4_d0 <= _t335;
+        else evq4_d0 <= _t334;
     always @(posedge clk)
         if (rst) evq4_d1 <= 25'h0000000;
-        else if (_t347) evq4_d1 <= _t337;
+        else if (_t346) evq4_d1 <= _t336;
     always @(posedge clk)
         if (rst) e0_evd_valid_q <= 1'h0;
-        else e0_evd_valid_q <= _t350;
+        else e0_evd_valid_q <= _t349;
     always @(posedge clk)
         if (rst) e0_evd_data_q <= 25'h0000000;
-        else if (_t350) e0_evd_data_q <= _t351;
+        else if (_t349) e0_evd_data_q <= _t350;
     always @(posedge clk)
         if (rst) evq5_v0 <= 1'h0;
-        else evq5_v0 <= _t364;
+        else evq5_v0 <= _t363;
     always @(posedge clk)
         if (rst) evq5_v1 <= 1'h0;
-        else evq5_v1 <= _t369;
+        else evq5_v1 <= _t368;
     always @(posedge clk)
         if (rst) evq5_d0 <= 25'h0000000;
-        else evq5_d0 <= _t373;
+        else evq5_d0 <= _t372;
     always @(posedge clk)
         if (rst) evq5_d1 <= 25'h0000000;
-        else if (_t388) evq5_d1 <= _t375;
+        else if (_t387) evq5_d1 <= _t374;
     always @(posedge clk)
         if (rst) e1_evd_valid_q <= 1'h0;
-        else e1_evd_valid_q <= _t391;
+        else e1_evd_valid_q <= _t390;
     always @(posedge clk)
         if (rst) e1_evd_data_q <= 25'h0000000;
-        else if (_t391) e1_evd_data_q <= _t392;
+        else if (_t390) e1_evd_data_q <= _t391;
     always @(posedge clk)
         if (rst) evq6_v0 <= 1'h0;
-        else evq6_v0 <= _t405;
+        else evq6_v0 <= _t404;
     always @(posedge clk)
         if (rst) evq6_v1 <= 1'h0;
-        else evq6_v1 <= _t410;
+        else evq6_v1 <= _t409;
     always @(posedge clk)
         if (rst) evq6_d0 <= 25'h0000000;
-        else evq6_d0 <= _t414;
+        else evq6_d0 <= _t413;
     always @(posedge clk)
         if (rst) evq6_d1 <= 25'h0000000;
-        else if (_t429) evq6_d1 <= _t416;
+        else if (_t428) evq6_d1 <= _t415;
     always @(posedge clk)
         if (rst) e2_evd_valid_q <= 1'h0;
-        else e2_evd_valid_q <= _t432;
+        else e2_evd_valid_q <= _t431;
     always @(posedge clk)
         if (rst) e2_evd_data_q <= 25'h0000000;
-        else if (_t432) e2_evd_data_q <= _t433;
+        else if (_t431) e2_evd_data_q <= _t432;
     always @(posedge clk)
         if (rst) evq7_v0 <= 1'h0;
-        else evq7_v0 <= _t446;
+        else evq7_v0 <= _t445;
     always @(posedge clk)
         if (rst) evq7_v1 <= 1'h0;
-        else evq7_v1 <= _t451;
+        else evq7_v1 <= _t450;
     always @(posedge clk)
         if (rst) evq7_d0 <= 25'h0000000;
-        else evq7_d0 <= _t455;
+        else evq7_d0 <= _t454;
     always @(posedge clk)
         if (rst) evq7_d1 <= 25'h0000000;
-        else if (_t470) evq7_d1 <= _t457;
+        else if (_t469) evq7_d1 <= _t456;
     always @(posedge clk)
         if (rst) e3_evd_valid_q <= 1'h0;
-        else e3_evd_valid_q <= _t473;
+        else e3_evd_valid_q <= _t472;
     always @(posedge clk)
         if (rst) e3_evd_data_q <= 25'h0000000;
-        else if (_t473) e3_evd_data_q <= _t474;
+        else if (_t472) e3_evd_data_q <= _t473;
     always @(posedge clk)
         if (rst) evq8_v0 <= 1'h0;
-        else evq8_v0 <= _t487;
+        else evq8_v0 <= _t486;
     always @(posedge clk)
         if (rst) evq8_v1 <= 1'h0;
-        else evq8_v1 <= _t492;
+        else evq8_v1 <= _t491;
     always @(posedge clk)
         if (rst) evq8_d0 <= 25'h0000000;
-        else evq8_d0 <= _t496;
+        else evq8_d0 <= _t495;
     always @(posedge clk)
         if (rst) evq8_d1 <= 25'h0000000;
-        else if (_t511) evq8_d1 <= _t498;
+        else if (_t510) evq8_d1 <= _t497;
     device_core_h8f8627b8 u_core (
         .clk(clk),
         .rst(rst),
@@ -1015,11 +1014,11 @@ module device_h55541de6 (
         .ls_default(u_mgmt_lease_default_prio),
         .ls_clear(u_mgmt_lease_clear_customer),
         .ls_limited(u_mgmt_lease_limited),
-        .ls_limit(_t514),
+        .ls_limit(_t513),
         .ls_deprio(u_mgmt_lease_deprio),
         .ls_cap(u_mgmt_lease_deprio_cap),
         .ls_rate(u_mgmt_lease_rate),
-        .ls_burst(_t519),
+        .ls_burst(_t518),
         .mt_ridx(u_mgmt_meter_ridx),
         .rx0_valid(rx0_valid),
         .rx0_data(rx0_data),
@@ -1131,69 +1130,63 @@ module device_h55541de6 (
         .lease_deprio(u_mgmt_lease_deprio),
         .lease_deprio_cap(u_mgmt_lease_deprio_cap),
         .ev0_valid(evq0_v0),
-        .ev0_sel(_t524),
-        .ev0_elem(_t525),
-        .ev0_inc0(_t526),
-        .ev0_inc1(_t527),
+        .ev0_sel(_t523),
+        .ev0_elem(_t524),
+        .ev0_inc0(_t525),
+        .ev0_inc1(_t526),
         .ev0_ready(u_mgmt_ev0_ready),
         .ev1_valid(evq1_v0),
-        .ev1_sel(_t528),
-        .ev1_elem(_t529),
-        .ev1_inc0(_t530),
-        .ev1_inc1(_t531),
+        .ev1_sel(_t527),
+        .ev1_elem(_t528),
+        .ev1_inc0(_t529),
+        .ev1_inc1(_t530),
         .ev1_ready(u_mgmt_ev1_ready),
         .ev2_valid(evq2_v0),
-        .ev2_sel(_t532),
-        .ev2_elem(_t533),
-        .ev2_inc0(_t534),
-        .ev2_inc1(_t535),
+        .ev2_sel(_t531),
+        .ev2_elem(_t532),
+        .ev2_inc0(_t533),
+        .ev2_inc1(_t534),
         .ev2_ready(u_mgmt_ev2_ready),
         .ev3_valid(evq3_v0),
-        .ev3_sel(_t536),
-        .ev3_elem(_t537),
-        .ev3_inc0(_t538),
-        .ev3_inc1(_t539),
+        .ev3_sel(_t535),
+        .ev3_elem(_t536),
+        .ev3_inc0(_t537),
+        .ev3_inc1(_t538),
         .ev3_ready(u_mgmt_ev3_ready),
         .ev4_valid(evq4_v0),
-        .ev4_sel(_t540),
-        .ev4_elem(_t541),
-        .ev4_inc0(_t542),
-        .ev4_inc1(_t543),
+        .ev4_sel(_t539),
+        .ev4_elem(_t540),
+        .ev4_inc0(_t541),
+        .ev4_inc1(_t542),
         .ev4_ready(u_mgmt_ev4_ready),
         .ev5_valid(evq5_v0),
-        .ev5_sel(_t544),
-        .ev5_elem(_t545),
-        .ev5_inc0(_t546),
-        .ev5_inc1(_t547),
+        .ev5_sel(_t543),
+        .ev5_elem(_t544),
+        .ev5_inc0(_t545),
+        .ev5_inc1(_t546),
         .ev5_ready(u_mgmt_ev5_ready),
         .ev6_valid(evq6_v0),
-        .ev6_sel(_t548),
-        .ev6_elem(_t549),
-        .ev6_inc0(_t550),
-        .ev6_inc1(_t551),
+        .ev6_sel(_t547),
+        .ev6_elem(_t548),
+        .ev6_inc0(_t549),
+        .ev6_inc1(_t550),
         .ev6_ready(u_mgmt_ev6_ready),
         .ev7_valid(evq7_v0),
-        .ev7_sel(_t552),
-        .ev7_elem(_t553),
-        .ev7_inc0(_t554),
-        .ev7_inc1(_t555),
+        .ev7_sel(_t551),
+        .ev7_elem(_t552),
+        .ev7_inc0(_t553),
+        .ev7_inc1(_t554),
         .ev7_ready(u_mgmt_ev7_ready),
         .ev8_valid(evq8_v0),
-        .ev8_sel(_t556),
-        .ev8_elem(_t557),
-        .ev8_inc0(_t558),
-        .ev8_inc1(_t559),
+        .ev8_sel(_t555),
+        .ev8_elem(_t556),
+        .ev8_inc0(_t557),
+        .ev8_inc1(_t558),
         .ev8_ready(u_mgmt_ev8_ready),
-        .ev9_valid(1'h0),
-        .ev9_sel(3'h0),
-        .ev9_elem(5'h00),
-        .ev9_inc0(1'h0),
-        .ev9_inc1(16'h0000),
-        .ev9_ready(u_mgmt_ev9_ready),
         .ident_scratch(u_mgmt_ident_scratch),
         .ident_we(u_mgmt_ident_we),
         .ident_widx(u_mgmt_ident_widx),
-        .meter_measured(_t565),
+        .meter_measured(_t559),
         .meter_factor(u_core_mt_factor),
         .meter_scaling(u_core_mt_scaling),
         .meter_scaled_seen_set(u_core_mt_scaled_set),

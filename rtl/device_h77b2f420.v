@@ -561,42 +561,42 @@ module device_h77b2f420 (
     wire u_mgmt_ev30_ready;
     wire u_mgmt_ev31_ready;
     wire u_mgmt_ev32_ready;
-    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev33_ready; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire [31:0] u_mgmt_ident_scratch; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_we; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_widx; /* verilator lint_on UNUSEDSIGNAL */
     wire [6:0] u_mgmt_meter_ridx;
+    wire _t558;
     wire _t559;
-    wire _t560;
+    wire [26:0] _t560;
     wire [26:0] _t561;
-    wire [26:0] _t562;
+    wire [26:0] _t565;
     wire [26:0] _t566;
-    wire [26:0] _t567;
-    wire [6:0] _t569;
-    wire [26:0] _t572;
-    wire [6:0] _t574;
+    wire [6:0] _t568;
+    wire [26:0] _t571;
+    wire [6:0] _t573;
+    wire _t576;
     wire _t577;
     wire _t578;
     wire _t579;
     wire _t580;
     wire _t581;
-    wire _t582;
+    wire _t583;
     wire _t584;
-    wire _t585;
+    wire _t586;
     wire _t587;
     wire _t588;
     wire _t589;
-    wire _t590;
+    wire [26:0] _t590;
     wire [26:0] _t591;
     wire [26:0] _t592;
-    wire [26:0] _t593;
-    wire [2:0] _t594;
+    wire [2:0] _t593;
+    wire [26:0] _t594;
     wire [26:0] _t595;
-    wire [26:0] _t596;
-    wire [15:0] _t599;
-    wire [6:0] _t600;
-    wire _t601;
-    wire [15:0] _t602;
+    wire [15:0] _t598;
+    wire [6:0] _t599;
+    wire _t600;
+    wire [15:0] _t601;
+    wire _t602;
     wire _t603;
     wire _t604;
     wire _t605;
@@ -605,23 +605,23 @@ module device_h77b2f420 (
     wire _t608;
     wire _t609;
     wire _t610;
-    wire _t611;
+    wire _t612;
     wire _t613;
-    wire _t614;
+    wire _t615;
     wire _t616;
     wire _t617;
     wire _t618;
-    wire _t619;
+    wire [26:0] _t619;
     wire [26:0] _t620;
     wire [26:0] _t621;
-    wire [26:0] _t622;
-    wire [2:0] _t623;
+    wire [2:0] _t622;
+    wire [26:0] _t623;
     wire [26:0] _t624;
-    wire [26:0] _t625;
-    wire [15:0] _t628;
-    wire [6:0] _t629;
-    wire _t630;
-    wire [15:0] _t631;
+    wire [15:0] _t627;
+    wire [6:0] _t628;
+    wire _t629;
+    wire [15:0] _t630;
+    wire _t631;
     wire _t632;
     wire _t633;
     wire _t634;
@@ -630,23 +630,23 @@ module device_h77b2f420 (
     wire _t637;
     wire _t638;
     wire _t639;
-    wire _t640;
+    wire _t641;
     wire _t642;
-    wire _t643;
+    wire _t644;
     wire _t645;
     wire _t646;
     wire _t647;
-    wire _t648;
+    wire [26:0] _t648;
     wire [26:0] _t649;
     wire [26:0] _t650;
-    wire [26:0] _t651;
-    wire [2:0] _t652;
+    wire [2:0] _t651;
+    wire [26:0] _t652;
     wire [26:0] _t653;
-    wire [26:0] _t654;
-    wire [15:0] _t657;
-    wire [6:0] _t658;
-    wire _t659;
-    wire [15:0] _t660;
+    wire [15:0] _t656;
+    wire [6:0] _t657;
+    wire _t658;
+    wire [15:0] _t659;
+    wire _t660;
     wire _t661;
     wire _t662;
     wire _t663;
@@ -655,23 +655,23 @@ module device_h77b2f420 (
     wire _t666;
     wire _t667;
     wire _t668;
-    wire _t669;
+    wire _t670;
     wire _t671;
-    wire _t672;
+    wire _t673;
     wire _t674;
     wire _t675;
     wire _t676;
-    wire _t677;
+    wire [26:0] _t677;
     wire [26:0] _t678;
     wire [26:0] _t679;
-    wire [26:0] _t680;
-    wire [2:0] _t681;
+    wire [2:0] _t680;
+    wire [26:0] _t681;
     wire [26:0] _t682;
-    wire [26:0] _t683;
-    wire [15:0] _t686;
-    wire [6:0] _t687;
-    wire _t688;
-    wire [15:0] _t689;
+    wire [15:0] _t685;
+    wire [6:0] _t686;
+    wire _t687;
+    wire [15:0] _t688;
+    wire _t689;
     wire _t690;
     wire _t691;
     wire _t692;
@@ -680,23 +680,23 @@ module device_h77b2f420 (
     wire _t695;
     wire _t696;
     wire _t697;
-    wire _t698;
+    wire _t699;
     wire _t700;
-    wire _t701;
+    wire _t702;
     wire _t703;
     wire _t704;
     wire _t705;
-    wire _t706;
+    wire [26:0] _t706;
     wire [26:0] _t707;
     wire [26:0] _t708;
-    wire [26:0] _t709;
-    wire [2:0] _t710;
+    wire [2:0] _t709;
+    wire [26:0] _t710;
     wire [26:0] _t711;
-    wire [26:0] _t712;
-    wire [15:0] _t715;
-    wire [6:0] _t716;
-    wire _t717;
-    wire [15:0] _t718;
+    wire [15:0] _t714;
+    wire [6:0] _t715;
+    wire _t716;
+    wire [15:0] _t717;
+    wire _t718;
     wire _t719;
     wire _t720;
     wire _t721;
@@ -705,23 +705,23 @@ module device_h77b2f420 (
     wire _t724;
     wire _t725;
     wire _t726;
-    wire _t727;
+    wire _t728;
     wire _t729;
-    wire _t730;
+    wire _t731;
     wire _t732;
     wire _t733;
     wire _t734;
-    wire _t735;
+    wire [26:0] _t735;
     wire [26:0] _t736;
     wire [26:0] _t737;
-    wire [26:0] _t738;
-    wire [2:0] _t739;
+    wire [2:0] _t738;
+    wire [26:0] _t739;
     wire [26:0] _t740;
-    wire [26:0] _t741;
-    wire [15:0] _t744;
-    wire [6:0] _t745;
-    wire _t746;
-    wire [15:0] _t747;
+    wire [15:0] _t743;
+    wire [6:0] _t744;
+    wire _t745;
+    wire [15:0] _t746;
+    wire _t747;
     wire _t748;
     wire _t749;
     wire _t750;
@@ -730,23 +730,23 @@ module device_h77b2f420 (
     wire _t753;
     wire _t754;
     wire _t755;
-    wire _t756;
+    wire _t757;
     wire _t758;
-    wire _t759;
+    wire _t760;
     wire _t761;
     wire _t762;
     wire _t763;
-    wire _t764;
+    wire [26:0] _t764;
     wire [26:0] _t765;
     wire [26:0] _t766;
-    wire [26:0] _t767;
-    wire [2:0] _t768;
+    wire [2:0] _t767;
+    wire [26:0] _t768;
     wire [26:0] _t769;
-    wire [26:0] _t770;
-    wire [15:0] _t773;
-    wire [6:0] _t774;
-    wire _t775;
-    wire [15:0] _t776;
+    wire [15:0] _t772;
+    wire [6:0] _t773;
+    wire _t774;
+    wire [15:0] _t775;
+    wire _t776;
     wire _t777;
     wire _t778;
     wire _t779;
@@ -755,23 +755,23 @@ module device_h77b2f420 (
     wire _t782;
     wire _t783;
     wire _t784;
-    wire _t785;
+    wire _t786;
     wire _t787;
-    wire _t788;
+    wire _t789;
     wire _t790;
     wire _t791;
     wire _t792;
-    wire _t793;
+    wire [26:0] _t793;
     wire [26:0] _t794;
     wire [26:0] _t795;
-    wire [26:0] _t796;
-    wire [2:0] _t797;
+    wire [2:0] _t796;
+    wire [26:0] _t797;
     wire [26:0] _t798;
-    wire [26:0] _t799;
-    wire [15:0] _t802;
-    wire [6:0] _t803;
-    wire _t804;
-    wire [15:0] _t805;
+    wire [15:0] _t801;
+    wire [6:0] _t802;
+    wire _t803;
+    wire [15:0] _t804;
+    wire _t805;
     wire _t806;
     wire _t807;
     wire _t808;
@@ -780,23 +780,23 @@ module device_h77b2f420 (
     wire _t811;
     wire _t812;
     wire _t813;
-    wire _t814;
+    wire _t815;
     wire _t816;
-    wire _t817;
+    wire _t818;
     wire _t819;
     wire _t820;
     wire _t821;
-    wire _t822;
+    wire [26:0] _t822;
     wire [26:0] _t823;
     wire [26:0] _t824;
-    wire [26:0] _t825;
-    wire [2:0] _t826;
+    wire [2:0] _t825;
+    wire [26:0] _t826;
     wire [26:0] _t827;
-    wire [26:0] _t828;
-    wire [15:0] _t831;
-    wire [6:0] _t832;
-    wire _t833;
-    wire [15:0] _t834;
+    wire [15:0] _t830;
+    wire [6:0] _t831;
+    wire _t832;
+    wire [15:0] _t833;
+    wire _t834;
     wire _t835;
     wire _t836;
     wire _t837;
@@ -805,23 +805,23 @@ module device_h77b2f420 (
     wire _t840;
     wire _t841;
     wire _t842;
-    wire _t843;
+    wire _t844;
     wire _t845;
-    wire _t846;
+    wire _t847;
     wire _t848;
     wire _t849;
     wire _t850;
-    wire _t851;
+    wire [26:0] _t851;
     wire [26:0] _t852;
     wire [26:0] _t853;
-    wire [26:0] _t854;
-    wire [2:0] _t855;
+    wire [2:0] _t854;
+    wire [26:0] _t855;
     wire [26:0] _t856;
-    wire [26:0] _t857;
-    wire [15:0] _t860;
-    wire [6:0] _t861;
-    wire _t862;
-    wire [15:0] _t863;
+    wire [15:0] _t859;
+    wire [6:0] _t860;
+    wire _t861;
+    wire [15:0] _t862;
+    wire _t863;
     wire _t864;
     wire _t865;
     wire _t866;
@@ -830,23 +830,23 @@ module device_h77b2f420 (
     wire _t869;
     wire _t870;
     wire _t871;
-    wire _t872;
+    wire _t873;
     wire _t874;
-    wire _t875;
+    wire _t876;
     wire _t877;
     wire _t878;
     wire _t879;
-    wire _t880;
+    wire [26:0] _t880;
     wire [26:0] _t881;
     wire [26:0] _t882;
-    wire [26:0] _t883;
-    wire [2:0] _t884;
+    wire [2:0] _t883;
+    wire [26:0] _t884;
     wire [26:0] _t885;
-    wire [26:0] _t886;
-    wire [15:0] _t889;
-    wire [6:0] _t890;
-    wire _t891;
-    wire [15:0] _t892;
+    wire [15:0] _t888;
+    wire [6:0] _t889;
+    wire _t890;
+    wire [15:0] _t891;
+    wire _t892;
     wire _t893;
     wire _t894;
     wire _t895;
@@ -855,23 +855,23 @@ module device_h77b2f420 (
     wire _t898;
     wire _t899;
     wire _t900;
-    wire _t901;
+    wire _t902;
     wire _t903;
-    wire _t904;
+    wire _t905;
     wire _t906;
     wire _t907;
     wire _t908;
-    wire _t909;
+    wire [26:0] _t909;
     wire [26:0] _t910;
     wire [26:0] _t911;
-    wire [26:0] _t912;
-    wire [2:0] _t913;
+    wire [2:0] _t912;
+    wire [26:0] _t913;
     wire [26:0] _t914;
-    wire [26:0] _t915;
-    wire [15:0] _t918;
-    wire [6:0] _t919;
-    wire _t920;
-    wire [15:0] _t921;
+    wire [15:0] _t917;
+    wire [6:0] _t918;
+    wire _t919;
+    wire [15:0] _t920;
+    wire _t921;
     wire _t922;
     wire _t923;
     wire _t924;
@@ -880,23 +880,23 @@ module device_h77b2f420 (
     wire _t927;
     wire _t928;
     wire _t929;
-    wire _t930;
+    wire _t931;
     wire _t932;
-    wire _t933;
+    wire _t934;
     wire _t935;
     wire _t936;
     wire _t937;
-    wire _t938;
+    wire [26:0] _t938;
     wire [26:0] _t939;
     wire [26:0] _t940;
-    wire [26:0] _t941;
-    wire [2:0] _t942;
+    wire [2:0] _t941;
+    wire [26:0] _t942;
     wire [26:0] _t943;
-    wire [26:0] _t944;
-    wire [15:0] _t947;
-    wire [6:0] _t948;
-    wire _t949;
-    wire [15:0] _t950;
+    wire [15:0] _t946;
+    wire [6:0] _t947;
+    wire _t948;
+    wire [15:0] _t949;
+    wire _t950;
     wire _t951;
     wire _t952;
     wire _t953;
@@ -905,23 +905,23 @@ module device_h77b2f420 (
     wire _t956;
     wire _t957;
     wire _t958;
-    wire _t959;
+    wire _t960;
     wire _t961;
-    wire _t962;
+    wire _t963;
     wire _t964;
     wire _t965;
     wire _t966;
-    wire _t967;
+    wire [26:0] _t967;
     wire [26:0] _t968;
     wire [26:0] _t969;
-    wire [26:0] _t970;
-    wire [2:0] _t971;
+    wire [2:0] _t970;
+    wire [26:0] _t971;
     wire [26:0] _t972;
-    wire [26:0] _t973;
-    wire [15:0] _t976;
-    wire [6:0] _t977;
-    wire _t978;
-    wire [15:0] _t979;
+    wire [15:0] _t975;
+    wire [6:0] _t976;
+    wire _t977;
+    wire [15:0] _t978;
+    wire _t979;
     wire _t980;
     wire _t981;
     wire _t982;
@@ -930,23 +930,23 @@ module device_h77b2f420 (
     wire _t985;
     wire _t986;
     wire _t987;
-    wire _t988;
+    wire _t989;
     wire _t990;
-    wire _t991;
+    wire _t992;
     wire _t993;
     wire _t994;
     wire _t995;
-    wire _t996;
+    wire [26:0] _t996;
     wire [26:0] _t997;
     wire [26:0] _t998;
-    wire [26:0] _t999;
-    wire [2:0] _t1000;
+    wire [2:0] _t999;
+    wire [26:0] _t1000;
     wire [26:0] _t1001;
-    wire [26:0] _t1002;
-    wire [15:0] _t1005;
-    wire [6:0] _t1006;
-    wire _t1007;
-    wire [15:0] _t1008;
+    wire [15:0] _t1004;
+    wire [6:0] _t1005;
+    wire _t1006;
+    wire [15:0] _t1007;
+    wire _t1008;
     wire _t1009;
     wire _t1010;
     wire _t1011;
@@ -955,23 +955,23 @@ module device_h77b2f420 (
     wire _t1014;
     wire _t1015;
     wire _t1016;
-    wire _t1017;
+    wire _t1018;
     wire _t1019;
-    wire _t1020;
+    wire _t1021;
     wire _t1022;
     wire _t1023;
     wire _t1024;
-    wire _t1025;
+    wire [26:0] _t1025;
     wire [26:0] _t1026;
     wire [26:0] _t1027;
-    wire [26:0] _t1028;
-    wire [2:0] _t1029;
+    wire [2:0] _t1028;
+    wire [26:0] _t1029;
     wire [26:0] _t1030;
-    wire [26:0] _t1031;
-    wire [15:0] _t1034;
-    wire [6:0] _t1035;
-    wire _t1036;
-    wire [15:0] _t1037;
+    wire [15:0] _t1033;
+    wire [6:0] _t1034;
+    wire _t1035;
+    wire [15:0] _t1036;
+    wire _t1037;
     wire _t1038;
     wire _t1039;
     wire _t1040;
@@ -980,32 +980,32 @@ module device_h77b2f420 (
     wire _t1043;
     wire _t1044;
     wire _t1045;
-    wire _t1046;
+    wire _t1047;
     wire _t1048;
-    wire _t1049;
+    wire _t1050;
     wire _t1051;
     wire _t1052;
     wire _t1053;
-    wire _t1054;
+    wire [26:0] _t1054;
     wire [26:0] _t1055;
     wire [26:0] _t1056;
-    wire [26:0] _t1057;
-    wire [2:0] _t1058;
+    wire [2:0] _t1057;
+    wire [26:0] _t1058;
     wire [26:0] _t1059;
-    wire [26:0] _t1060;
-    wire [15:0] _t1063;
-    wire [6:0] _t1064;
-    wire _t1065;
-    wire [15:0] _t1066;
+    wire [15:0] _t1062;
+    wire [6:0] _t1063;
+    wire _t1064;
+    wire [15:0] _t1065;
+    wire _t1066;
     wire _t1067;
     wire _t1068;
     wire _t1069;
-    wire _t1070;
-    wire [26:0] _t1071;
-    wire _t1072;
-    wire [26:0] _t1074;
-    wire [6:0] _t1076;
-    wire [26:0] _t1080;
+    wire [26:0] _t1070;
+    wire _t1071;
+    wire [26:0] _t1073;
+    wire [6:0] _t1075;
+    wire [26:0] _t1079;
+    wire _t1083;
     wire _t1084;
     wire _t1085;
     wire _t1086;
@@ -1014,28 +1014,28 @@ module device_h77b2f420 (
     wire _t1089;
     wire _t1090;
     wire _t1091;
-    wire _t1092;
+    wire [26:0] _t1092;
     wire [26:0] _t1093;
     wire [26:0] _t1094;
-    wire [26:0] _t1095;
-    wire [2:0] _t1096;
+    wire [2:0] _t1095;
+    wire [26:0] _t1096;
     wire [26:0] _t1097;
-    wire [26:0] _t1098;
-    wire [6:0] _t1100;
-    wire [15:0] _t1103;
-    wire [26:0] _t1104;
-    wire [6:0] _t1105;
-    wire _t1106;
-    wire [15:0] _t1107;
+    wire [6:0] _t1099;
+    wire [15:0] _t1102;
+    wire [26:0] _t1103;
+    wire [6:0] _t1104;
+    wire _t1105;
+    wire [15:0] _t1106;
+    wire _t1107;
     wire _t1108;
     wire _t1109;
     wire _t1110;
-    wire _t1111;
-    wire [26:0] _t1112;
-    wire _t1113;
-    wire [26:0] _t1115;
-    wire [6:0] _t1117;
-    wire [26:0] _t1121;
+    wire [26:0] _t1111;
+    wire _t1112;
+    wire [26:0] _t1114;
+    wire [6:0] _t1116;
+    wire [26:0] _t1120;
+    wire _t1124;
     wire _t1125;
     wire _t1126;
     wire _t1127;
@@ -1044,28 +1044,28 @@ module device_h77b2f420 (
     wire _t1130;
     wire _t1131;
     wire _t1132;
-    wire _t1133;
+    wire [26:0] _t1133;
     wire [26:0] _t1134;
     wire [26:0] _t1135;
-    wire [26:0] _t1136;
-    wire [2:0] _t1137;
+    wire [2:0] _t1136;
+    wire [26:0] _t1137;
     wire [26:0] _t1138;
-    wire [26:0] _t1139;
-    wire [6:0] _t1141;
-    wire [15:0] _t1144;
-    wire [26:0] _t1145;
-    wire [6:0] _t1146;
-    wire _t1147;
-    wire [15:0] _t1148;
+    wire [6:0] _t1140;
+    wire [15:0] _t1143;
+    wire [26:0] _t1144;
+    wire [6:0] _t1145;
+    wire _t1146;
+    wire [15:0] _t1147;
+    wire _t1148;
     wire _t1149;
     wire _t1150;
     wire _t1151;
-    wire _t1152;
-    wire [26:0] _t1153;
-    wire _t1154;
-    wire [26:0] _t1156;
-    wire [6:0] _t1158;
-    wire [26:0] _t1162;
+    wire [26:0] _t1152;
+    wire _t1153;
+    wire [26:0] _t1155;
+    wire [6:0] _t1157;
+    wire [26:0] _t1161;
+    wire _t1165;
     wire _t1166;
     wire _t1167;
     wire _t1168;
@@ -1074,28 +1074,28 @@ module device_h77b2f420 (
     wire _t1171;
     wire _t1172;
     wire _t1173;
-    wire _t1174;
+    wire [26:0] _t1174;
     wire [26:0] _t1175;
     wire [26:0] _t1176;
-    wire [26:0] _t1177;
-    wire [2:0] _t1178;
+    wire [2:0] _t1177;
+    wire [26:0] _t1178;
     wire [26:0] _t1179;
-    wire [26:0] _t1180;
-    wire [6:0] _t1182;
-    wire [15:0] _t1185;
-    wire [26:0] _t1186;
-    wire [6:0] _t1187;
-    wire _t1188;
-    wire [15:0] _t1189;
+    wire [6:0] _t1181;
+    wire [15:0] _t1184;
+    wire [26:0] _t1185;
+    wire [6:0] _t1186;
+    wire _t1187;
+    wire [15:0] _t1188;
+    wire _t1189;
     wire _t1190;
     wire _t1191;
     wire _t1192;
-    wire _t1193;
-    wire [26:0] _t1194;
-    wire _t1195;
-    wire [26:0] _t1197;
-    wire [6:0] _t1199;
-    wire [26:0] _t1203;
+    wire [26:0] _t1193;
+    wire _t1194;
+    wire [26:0] _t1196;
+    wire [6:0] _t1198;
+    wire [26:0] _t1202;
+    wire _t1206;
     wire _t1207;
     wire _t1208;
     wire _t1209;
@@ -1104,28 +1104,28 @@ module device_h77b2f420 (
     wire _t1212;
     wire _t1213;
     wire _t1214;
-    wire _t1215;
+    wire [26:0] _t1215;
     wire [26:0] _t1216;
     wire [26:0] _t1217;
-    wire [26:0] _t1218;
-    wire [2:0] _t1219;
+    wire [2:0] _t1218;
+    wire [26:0] _t1219;
     wire [26:0] _t1220;
-    wire [26:0] _t1221;
-    wire [6:0] _t1223;
-    wire [15:0] _t1226;
-    wire [26:0] _t1227;
-    wire [6:0] _t1228;
-    wire _t1229;
-    wire [15:0] _t1230;
+    wire [6:0] _t1222;
+    wire [15:0] _t1225;
+    wire [26:0] _t1226;
+    wire [6:0] _t1227;
+    wire _t1228;
+    wire [15:0] _t1229;
+    wire _t1230;
     wire _t1231;
     wire _t1232;
     wire _t1233;
-    wire _t1234;
-    wire [26:0] _t1235;
-    wire _t1236;
-    wire [26:0] _t1238;
-    wire [6:0] _t1240;
-    wire [26:0] _t1244;
+    wire [26:0] _t1234;
+    wire _t1235;
+    wire [26:0] _t1237;
+    wire [6:0] _t1239;
+    wire [26:0] _t1243;
+    wire _t1247;
     wire _t1248;
     wire _t1249;
     wire _t1250;
@@ -1134,28 +1134,28 @@ module device_h77b2f420 (
     wire _t1253;
     wire _t1254;
     wire _t1255;
-    wire _t1256;
+    wire [26:0] _t1256;
     wire [26:0] _t1257;
     wire [26:0] _t1258;
-    wire [26:0] _t1259;
-    wire [2:0] _t1260;
+    wire [2:0] _t1259;
+    wire [26:0] _t1260;
     wire [26:0] _t1261;
-    wire [26:0] _t1262;
-    wire [6:0] _t1264;
-    wire [15:0] _t1267;
-    wire [26:0] _t1268;
-    wire [6:0] _t1269;
-    wire _t1270;
-    wire [15:0] _t1271;
+    wire [6:0] _t1263;
+    wire [15:0] _t1266;
+    wire [26:0] _t1267;
+    wire [6:0] _t1268;
+    wire _t1269;
+    wire [15:0] _t1270;
+    wire _t1271;
     wire _t1272;
     wire _t1273;
     wire _t1274;
-    wire _t1275;
-    wire [26:0] _t1276;
-    wire _t1277;
-    wire [26:0] _t1279;
-    wire [6:0] _t1281;
-    wire [26:0] _t1285;
+    wire [26:0] _t1275;
+    wire _t1276;
+    wire [26:0] _t1278;
+    wire [6:0] _t1280;
+    wire [26:0] _t1284;
+    wire _t1288;
     wire _t1289;
     wire _t1290;
     wire _t1291;
@@ -1164,28 +1164,28 @@ module device_h77b2f420 (
     wire _t1294;
     wire _t1295;
     wire _t1296;
-    wire _t1297;
+    wire [26:0] _t1297;
     wire [26:0] _t1298;
     wire [26:0] _t1299;
-    wire [26:0] _t1300;
-    wire [2:0] _t1301;
+    wire [2:0] _t1300;
+    wire [26:0] _t1301;
     wire [26:0] _t1302;
-    wire [26:0] _t1303;
-    wire [6:0] _t1305;
-    wire [15:0] _t1308;
-    wire [26:0] _t1309;
-    wire [6:0] _t1310;
-    wire _t1311;
-    wire [15:0] _t1312;
+    wire [6:0] _t1304;
+    wire [15:0] _t1307;
+    wire [26:0] _t1308;
+    wire [6:0] _t1309;
+    wire _t1310;
+    wire [15:0] _t1311;
+    wire _t1312;
     wire _t1313;
     wire _t1314;
     wire _t1315;
-    wire _t1316;
-    wire [26:0] _t1317;
-    wire _t1318;
-    wire [26:0] _t1320;
-    wire [6:0] _t1322;
-    wire [26:0] _t1326;
+    wire [26:0] _t1316;
+    wire _t1317;
+    wire [26:0] _t1319;
+    wire [6:0] _t1321;
+    wire [26:0] _t1325;
+    wire _t1329;
     wire _t1330;
     wire _t1331;
     wire _t1332;
@@ -1194,28 +1194,28 @@ module device_h77b2f420 (
     wire _t1335;
     wire _t1336;
     wire _t1337;
-    wire _t1338;
+    wire [26:0] _t1338;
     wire [26:0] _t1339;
     wire [26:0] _t1340;
-    wire [26:0] _t1341;
-    wire [2:0] _t1342;
+    wire [2:0] _t1341;
+    wire [26:0] _t1342;
     wire [26:0] _t1343;
-    wire [26:0] _t1344;
-    wire [6:0] _t1346;
-    wire [15:0] _t1349;
-    wire [26:0] _t1350;
-    wire [6:0] _t1351;
-    wire _t1352;
-    wire [15:0] _t1353;
+    wire [6:0] _t1345;
+    wire [15:0] _t1348;
+    wire [26:0] _t1349;
+    wire [6:0] _t1350;
+    wire _t1351;
+    wire [15:0] _t1352;
+    wire _t1353;
     wire _t1354;
     wire _t1355;
     wire _t1356;
-    wire _t1357;
-    wire [26:0] _t1358;
-    wire _t1359;
-    wire [26:0] _t1361;
-    wire [6:0] _t1363;
-    wire [26:0] _t1367;
+    wire [26:0] _t1357;
+    wire _t1358;
+    wire [26:0] _t1360;
+    wire [6:0] _t1362;
+    wire [26:0] _t1366;
+    wire _t1370;
     wire _t1371;
     wire _t1372;
     wire _t1373;
@@ -1224,28 +1224,28 @@ module device_h77b2f420 (
     wire _t1376;
     wire _t1377;
     wire _t1378;
-    wire _t1379;
+    wire [26:0] _t1379;
     wire [26:0] _t1380;
     wire [26:0] _t1381;
-    wire [26:0] _t1382;
-    wire [2:0] _t1383;
+    wire [2:0] _t1382;
+    wire [26:0] _t1383;
     wire [26:0] _t1384;
-    wire [26:0] _t1385;
-    wire [6:0] _t1387;
-    wire [15:0] _t1390;
-    wire [26:0] _t1391;
-    wire [6:0] _t1392;
-    wire _t1393;
-    wire [15:0] _t1394;
+    wire [6:0] _t1386;
+    wire [15:0] _t1389;
+    wire [26:0] _t1390;
+    wire [6:0] _t1391;
+    wire _t1392;
+    wire [15:0] _t1393;
+    wire _t1394;
     wire _t1395;
     wire _t1396;
     wire _t1397;
-    wire _t1398;
-    wire [26:0] _t1399;
-    wire _t1400;
-    wire [26:0] _t1402;
-    wire [6:0] _t1404;
-    wire [26:0] _t1408;
+    wire [26:0] _t1398;
+    wire _t1399;
+    wire [26:0] _t1401;
+    wire [6:0] _t1403;
+    wire [26:0] _t1407;
+    wire _t1411;
     wire _t1412;
     wire _t1413;
     wire _t1414;
@@ -1254,28 +1254,28 @@ module device_h77b2f420 (
     wire _t1417;
     wire _t1418;
     wire _t1419;
-    wire _t1420;
+    wire [26:0] _t1420;
     wire [26:0] _t1421;
     wire [26:0] _t1422;
-    wire [26:0] _t1423;
-    wire [2:0] _t1424;
+    wire [2:0] _t1423;
+    wire [26:0] _t1424;
     wire [26:0] _t1425;
-    wire [26:0] _t1426;
-    wire [6:0] _t1428;
-    wire [15:0] _t1431;
-    wire [26:0] _t1432;
-    wire [6:0] _t1433;
-    wire _t1434;
-    wire [15:0] _t1435;
+    wire [6:0] _t1427;
+    wire [15:0] _t1430;
+    wire [26:0] _t1431;
+    wire [6:0] _t1432;
+    wire _t1433;
+    wire [15:0] _t1434;
+    wire _t1435;
     wire _t1436;
     wire _t1437;
     wire _t1438;
-    wire _t1439;
-    wire [26:0] _t1440;
-    wire _t1441;
-    wire [26:0] _t1443;
-    wire [6:0] _t1445;
-    wire [26:0] _t1449;
+    wire [26:0] _t1439;
+    wire _t1440;
+    wire [26:0] _t1442;
+    wire [6:0] _t1444;
+    wire [26:0] _t1448;
+    wire _t1452;
     wire _t1453;
     wire _t1454;
     wire _t1455;
@@ -1284,28 +1284,28 @@ module device_h77b2f420 (
     wire _t1458;
     wire _t1459;
     wire _t1460;
-    wire _t1461;
+    wire [26:0] _t1461;
     wire [26:0] _t1462;
     wire [26:0] _t1463;
-    wire [26:0] _t1464;
-    wire [2:0] _t1465;
+    wire [2:0] _t1464;
+    wire [26:0] _t1465;
     wire [26:0] _t1466;
-    wire [26:0] _t1467;
-    wire [6:0] _t1469;
-    wire [15:0] _t1472;
-    wire [26:0] _t1473;
-    wire [6:0] _t1474;
-    wire _t1475;
-    wire [15:0] _t1476;
+    wire [6:0] _t1468;
+    wire [15:0] _t1471;
+    wire [26:0] _t1472;
+    wire [6:0] _t1473;
+    wire _t1474;
+    wire [15:0] _t1475;
+    wire _t1476;
     wire _t1477;
     wire _t1478;
     wire _t1479;
-    wire _t1480;
-    wire [26:0] _t1481;
-    wire _t1482;
-    wire [26:0] _t1484;
-    wire [6:0] _t1486;
-    wire [26:0] _t1490;
+    wire [26:0] _t1480;
+    wire _t1481;
+    wire [26:0] _t1483;
+    wire [6:0] _t1485;
+    wire [26:0] _t1489;
+    wire _t1493;
     wire _t1494;
     wire _t1495;
     wire _t1496;
@@ -1314,28 +1314,28 @@ module device_h77b2f420 (
     wire _t1499;
     wire _t1500;
     wire _t1501;
-    wire _t1502;
+    wire [26:0] _t1502;
     wire [26:0] _t1503;
     wire [26:0] _t1504;
-    wire [26:0] _t1505;
-    wire [2:0] _t1506;
+    wire [2:0] _t1505;
+    wire [26:0] _t1506;
     wire [26:0] _t1507;
-    wire [26:0] _t1508;
-    wire [6:0] _t1510;
-    wire [15:0] _t1513;
-    wire [26:0] _t1514;
-    wire [6:0] _t1515;
-    wire _t1516;
-    wire [15:0] _t1517;
+    wire [6:0] _t1509;
+    wire [15:0] _t1512;
+    wire [26:0] _t1513;
+    wire [6:0] _t1514;
+    wire _t1515;
+    wire [15:0] _t1516;
+    wire _t1517;
     wire _t1518;
     wire _t1519;
     wire _t1520;
-    wire _t1521;
-    wire [26:0] _t1522;
-    wire _t1523;
-    wire [26:0] _t1525;
-    wire [6:0] _t1527;
-    wire [26:0] _t1531;
+    wire [26:0] _t1521;
+    wire _t1522;
+    wire [26:0] _t1524;
+    wire [6:0] _t1526;
+    wire [26:0] _t1530;
+    wire _t1534;
     wire _t1535;
     wire _t1536;
     wire _t1537;
@@ -1344,28 +1344,28 @@ module device_h77b2f420 (
     wire _t1540;
     wire _t1541;
     wire _t1542;
-    wire _t1543;
+    wire [26:0] _t1543;
     wire [26:0] _t1544;
     wire [26:0] _t1545;
-    wire [26:0] _t1546;
-    wire [2:0] _t1547;
+    wire [2:0] _t1546;
+    wire [26:0] _t1547;
     wire [26:0] _t1548;
-    wire [26:0] _t1549;
-    wire [6:0] _t1551;
-    wire [15:0] _t1554;
-    wire [26:0] _t1555;
-    wire [6:0] _t1556;
-    wire _t1557;
-    wire [15:0] _t1558;
+    wire [6:0] _t1550;
+    wire [15:0] _t1553;
+    wire [26:0] _t1554;
+    wire [6:0] _t1555;
+    wire _t1556;
+    wire [15:0] _t1557;
+    wire _t1558;
     wire _t1559;
     wire _t1560;
     wire _t1561;
-    wire _t1562;
-    wire [26:0] _t1563;
-    wire _t1564;
-    wire [26:0] _t1566;
-    wire [6:0] _t1568;
-    wire [26:0] _t1572;
+    wire [26:0] _t1562;
+    wire _t1563;
+    wire [26:0] _t1565;
+    wire [6:0] _t1567;
+    wire [26:0] _t1571;
+    wire _t1575;
     wire _t1576;
     wire _t1577;
     wire _t1578;
@@ -1374,28 +1374,28 @@ module device_h77b2f420 (
     wire _t1581;
     wire _t1582;
     wire _t1583;
-    wire _t1584;
+    wire [26:0] _t1584;
     wire [26:0] _t1585;
     wire [26:0] _t1586;
-    wire [26:0] _t1587;
-    wire [2:0] _t1588;
+    wire [2:0] _t1587;
+    wire [26:0] _t1588;
     wire [26:0] _t1589;
-    wire [26:0] _t1590;
-    wire [6:0] _t1592;
-    wire [15:0] _t1595;
-    wire [26:0] _t1596;
-    wire [6:0] _t1597;
-    wire _t1598;
-    wire [15:0] _t1599;
+    wire [6:0] _t1591;
+    wire [15:0] _t1594;
+    wire [26:0] _t1595;
+    wire [6:0] _t1596;
+    wire _t1597;
+    wire [15:0] _t1598;
+    wire _t1599;
     wire _t1600;
     wire _t1601;
     wire _t1602;
-    wire _t1603;
-    wire [26:0] _t1604;
-    wire _t1605;
-    wire [26:0] _t1607;
-    wire [6:0] _t1609;
-    wire [26:0] _t1613;
+    wire [26:0] _t1603;
+    wire _t1604;
+    wire [26:0] _t1606;
+    wire [6:0] _t1608;
+    wire [26:0] _t1612;
+    wire _t1616;
     wire _t1617;
     wire _t1618;
     wire _t1619;
@@ -1404,28 +1404,28 @@ module device_h77b2f420 (
     wire _t1622;
     wire _t1623;
     wire _t1624;
-    wire _t1625;
+    wire [26:0] _t1625;
     wire [26:0] _t1626;
     wire [26:0] _t1627;
-    wire [26:0] _t1628;
-    wire [2:0] _t1629;
+    wire [2:0] _t1628;
+    wire [26:0] _t1629;
     wire [26:0] _t1630;
-    wire [26:0] _t1631;
-    wire [6:0] _t1633;
-    wire [15:0] _t1636;
-    wire [26:0] _t1637;
-    wire [6:0] _t1638;
-    wire _t1639;
-    wire [15:0] _t1640;
+    wire [6:0] _t1632;
+    wire [15:0] _t1635;
+    wire [26:0] _t1636;
+    wire [6:0] _t1637;
+    wire _t1638;
+    wire [15:0] _t1639;
+    wire _t1640;
     wire _t1641;
     wire _t1642;
     wire _t1643;
-    wire _t1644;
-    wire [26:0] _t1645;
-    wire _t1646;
-    wire [26:0] _t1648;
-    wire [6:0] _t1650;
-    wire [26:0] _t1654;
+    wire [26:0] _t1644;
+    wire _t1645;
+    wire [26:0] _t1647;
+    wire [6:0] _t1649;
+    wire [26:0] _t1653;
+    wire _t1657;
     wire _t1658;
     wire _t1659;
     wire _t1660;
@@ -1434,28 +1434,28 @@ module device_h77b2f420 (
     wire _t1663;
     wire _t1664;
     wire _t1665;
-    wire _t1666;
+    wire [26:0] _t1666;
     wire [26:0] _t1667;
     wire [26:0] _t1668;
-    wire [26:0] _t1669;
-    wire [2:0] _t1670;
+    wire [2:0] _t1669;
+    wire [26:0] _t1670;
     wire [26:0] _t1671;
-    wire [26:0] _t1672;
-    wire [6:0] _t1674;
-    wire [15:0] _t1677;
-    wire [26:0] _t1678;
-    wire [6:0] _t1679;
-    wire _t1680;
-    wire [15:0] _t1681;
+    wire [6:0] _t1673;
+    wire [15:0] _t1676;
+    wire [26:0] _t1677;
+    wire [6:0] _t1678;
+    wire _t1679;
+    wire [15:0] _t1680;
+    wire _t1681;
     wire _t1682;
     wire _t1683;
     wire _t1684;
-    wire _t1685;
-    wire [26:0] _t1686;
-    wire _t1687;
-    wire [26:0] _t1689;
-    wire [6:0] _t1691;
-    wire [26:0] _t1695;
+    wire [26:0] _t1685;
+    wire _t1686;
+    wire [26:0] _t1688;
+    wire [6:0] _t1690;
+    wire [26:0] _t1694;
+    wire _t1698;
     wire _t1699;
     wire _t1700;
     wire _t1701;
@@ -1464,163 +1464,162 @@ module device_h77b2f420 (
     wire _t1704;
     wire _t1705;
     wire _t1706;
-    wire _t1707;
+    wire [26:0] _t1707;
     wire [26:0] _t1708;
     wire [26:0] _t1709;
-    wire [26:0] _t1710;
-    wire [2:0] _t1711;
+    wire [2:0] _t1710;
+    wire [26:0] _t1711;
     wire [26:0] _t1712;
-    wire [26:0] _t1713;
-    wire [6:0] _t1715;
-    wire [15:0] _t1718;
-    wire [26:0] _t1719;
-    wire [6:0] _t1720;
-    wire _t1721;
-    wire [15:0] _t1722;
+    wire [6:0] _t1714;
+    wire [15:0] _t1717;
+    wire [26:0] _t1718;
+    wire [6:0] _t1719;
+    wire _t1720;
+    wire [15:0] _t1721;
+    wire _t1722;
     wire _t1723;
     wire _t1724;
-    wire _t1725;
-    wire [5:0] _t1726;
-    wire _t1727;
-    wire [1:0] _t1728;
-    wire [5:0] _t1730;
-    wire [27:0] _t1731;
-    wire [2:0] _t1732;
-    wire [6:0] _t1733;
-    wire _t1734;
-    wire [15:0] _t1735;
-    wire [2:0] _t1736;
-    wire [6:0] _t1737;
-    wire _t1738;
-    wire [15:0] _t1739;
-    wire [2:0] _t1740;
-    wire [6:0] _t1741;
-    wire _t1742;
-    wire [15:0] _t1743;
-    wire [2:0] _t1744;
-    wire [6:0] _t1745;
-    wire _t1746;
-    wire [15:0] _t1747;
-    wire [2:0] _t1748;
-    wire [6:0] _t1749;
-    wire _t1750;
-    wire [15:0] _t1751;
-    wire [2:0] _t1752;
-    wire [6:0] _t1753;
-    wire _t1754;
-    wire [15:0] _t1755;
-    wire [2:0] _t1756;
-    wire [6:0] _t1757;
-    wire _t1758;
-    wire [15:0] _t1759;
-    wire [2:0] _t1760;
-    wire [6:0] _t1761;
-    wire _t1762;
-    wire [15:0] _t1763;
-    wire [2:0] _t1764;
-    wire [6:0] _t1765;
-    wire _t1766;
-    wire [15:0] _t1767;
-    wire [2:0] _t1768;
-    wire [6:0] _t1769;
-    wire _t1770;
-    wire [15:0] _t1771;
-    wire [2:0] _t1772;
-    wire [6:0] _t1773;
-    wire _t1774;
-    wire [15:0] _t1775;
-    wire [2:0] _t1776;
-    wire [6:0] _t1777;
-    wire _t1778;
-    wire [15:0] _t1779;
-    wire [2:0] _t1780;
-    wire [6:0] _t1781;
-    wire _t1782;
-    wire [15:0] _t1783;
-    wire [2:0] _t1784;
-    wire [6:0] _t1785;
-    wire _t1786;
-    wire [15:0] _t1787;
-    wire [2:0] _t1788;
-    wire [6:0] _t1789;
-    wire _t1790;
-    wire [15:0] _t1791;
-    wire [2:0] _t1792;
-    wire [6:0] _t1793;
-    wire _t1794;
-    wire [15:0] _t1795;
-    wire [2:0] _t1796;
-    wire [6:0] _t1797;
-    wire _t1798;
-    wire [15:0] _t1799;
-    wire [2:0] _t1800;
-    wire [6:0] _t1801;
-    wire _t1802;
-    wire [15:0] _t1803;
-    wire [2:0] _t1804;
-    wire [6:0] _t1805;
-    wire _t1806;
-    wire [15:0] _t1807;
-    wire [2:0] _t1808;
-    wire [6:0] _t1809;
-    wire _t1810;
-    wire [15:0] _t1811;
-    wire [2:0] _t1812;
-    wire [6:0] _t1813;
-    wire _t1814;
-    wire [15:0] _t1815;
-    wire [2:0] _t1816;
-    wire [6:0] _t1817;
-    wire _t1818;
-    wire [15:0] _t1819;
-    wire [2:0] _t1820;
-    wire [6:0] _t1821;
-    wire _t1822;
-    wire [15:0] _t1823;
-    wire [2:0] _t1824;
-    wire [6:0] _t1825;
-    wire _t1826;
-    wire [15:0] _t1827;
-    wire [2:0] _t1828;
-    wire [6:0] _t1829;
-    wire _t1830;
-    wire [15:0] _t1831;
-    wire [2:0] _t1832;
-    wire [6:0] _t1833;
-    wire _t1834;
-    wire [15:0] _t1835;
-    wire [2:0] _t1836;
-    wire [6:0] _t1837;
-    wire _t1838;
-    wire [15:0] _t1839;
-    wire [2:0] _t1840;
-    wire [6:0] _t1841;
-    wire _t1842;
-    wire [15:0] _t1843;
-    wire [2:0] _t1844;
-    wire [6:0] _t1845;
-    wire _t1846;
-    wire [15:0] _t1847;
-    wire [2:0] _t1848;
-    wire [6:0] _t1849;
-    wire _t1850;
-    wire [15:0] _t1851;
-    wire [2:0] _t1852;
-    wire [6:0] _t1853;
-    wire _t1854;
-    wire [15:0] _t1855;
-    wire [2:0] _t1856;
-    wire [6:0] _t1857;
-    wire _t1858;
-    wire [15:0] _t1859;
-    wire [2:0] _t1860;
-    wire [6:0] _t1861;
-    wire _t1862;
-    wire [15:0] _t1863;
-    wire [26:0] _t1869;
-    wire _t1870;
-    wire _t1871;
-    wire [26:0] _t1873;
+    wire [5:0] _t1725;
+    wire _t1726;
+    wire [1:0] _t1727;
+    wire [5:0] _t1729;
+    wire [27:0] _t1730;
+    wire [2:0] _t1731;
+    wire [6:0] _t1732;
+    wire _t1733;
+    wire [15:0] _t1734;
+    wire [2:0] _t1735;
+    wire [6:0] _t1736;
+    wire _t1737;
+    wire [15:0] _t1738;
+    wire [2:0] _t1739;
+    wire [6:0] _t1740;
+    wire _t1741;
+    wire [15:0] _t1742;
+    wire [2:0] _t1743;
+    wire [6:0] _t1744;
+    wire _t1745;
+    wire [15:0] _t1746;
+    wire [2:0] _t1747;
+    wire [6:0] _t1748;
+    wire _t1749;
+    wire [15:0] _t1750;
+    wire [2:0] _t1751;
+    wire [6:0] _t1752;
+    wire _t1753;
+    wire [15:0] _t1754;
+    wire [2:0] _t1755;
+    wire [6:0] _t1756;
+    wire _t1757;
+    wire [15:0] _t1758;
+    wire [2:0] _t1759;
+    wire [6:0] _t1760;
+    wire _t1761;
+    wire [15:0] _t1762;
+    wire [2:0] _t1763;
+    wire [6:0] _t1764;
+    wire _t1765;
+    wire [15:0] _t1766;
+    wire [2:0] _t1767;
+    wire [6:0] _t1768;
+    wire _t1769;
+    wire [15:0] _t1770;
+    wire [2:0] _t1771;
+    wire [6:0] _t1772;
+    wire _t1773;
+    wire [15:0] _t1774;
+    wire [2:0] _t1775;
+    wire [6:0] _t1776;
+    wire _t1777;
+    wire [15:0] _t1778;
+    wire [2:0] _t1779;
+    wire [6:0] _t1780;
+    wire _t1781;
+    wire [15:0] _t1782;
+    wire [2:0] _t1783;
+    wire [6:0] _t1784;
+    wire _t1785;
+    wire [15:0] _t1786;
+    wire [2:0] _t1787;
+    wire [6:0] _t1788;
+    wire _t1789;
+    wire [15:0] _t1790;
+    wire [2:0] _t1791;
+    wire [6:0] _t1792;
+    wire _t1793;
+    wire [15:0] _t1794;
+    wire [2:0] _t1795;
+    wire [6:0] _t1796;
+    wire _t1797;
+    wire [15:0] _t1798;
+    wire [2:0] _t1799;
+    wire [6:0] _t1800;
+    wire _t1801;
+    wire [15:0] _t1802;
+    wire [2:0] _t1803;
+    wire [6:0] _t1804;
+    wire _t1805;
+    wire [15:0] _t1806;
+    wire [2:0] _t1807;
+    wire [6:0] _t1808;
+    wire _t1809;
+    wire [15:0] _t1810;
+    wire [2:0] _t1811;
+    wire [6:0] _t1812;
+    wire _t1813;
+    wire [15:0] _t1814;
+    wire [2:0] _t1815;
+    wire [6:0] _t1816;
+    wire _t1817;
+    wire [15:0] _t1818;
+    wire [2:0] _t1819;
+    wire [6:0] _t1820;
+    wire _t1821;
+    wire [15:0] _t1822;
+    wire [2:0] _t1823;
+    wire [6:0] _t1824;
+    wire _t1825;
+    wire [15:0] _t1826;
+    wire [2:0] _t1827;
+    wire [6:0] _t1828;
+    wire _t1829;
+    wire [15:0] _t1830;
+    wire [2:0] _t1831;
+    wire [6:0] _t1832;
+    wire _t1833;
+    wire [15:0] _t1834;
+    wire [2:0] _t1835;
+    wire [6:0] _t1836;
+    wire _t1837;
+    wire [15:0] _t1838;
+    wire [2:0] _t1839;
+    wire [6:0] _t1840;
+    wire _t1841;
+    wire [15:0] _t1842;
+    wire [2:0] _t1843;
+    wire [6:0] _t1844;
+    wire _t1845;
+    wire [15:0] _t1846;
+    wire [2:0] _t1847;
+    wire [6:0] _t1848;
+    wire _t1849;
+    wire [15:0] _t1850;
+    wire [2:0] _t1851;
+    wire [6:0] _t1852;
+    wire _t1853;
+    wire [15:0] _t1854;
+    wire [2:0] _t1855;
+    wire [6:0] _t1856;
+    wire _t1857;
+    wire [15:0] _t1858;
+    wire [2:0] _t1859;
+    wire [6:0] _t1860;
+    wire _t1861;
+    wire [15:0] _t1862;
+    wire [26:0] _t1863;
+    wire _t1864;
+    wire _t1865;
+    wire [26:0] _t1867;
     initial ev2_valid_q = 1'h0;
     initial ev2_data_q = 27'h0000000;
     initial ev2_port_q = 5'h00;
@@ -1857,1562 +1856,1562 @@ module device_h77b2f420 (
     assign cpu_tx_data = u_core_cpu_tx_data;
     assign cpu_tx_last = u_core_cpu_tx_last;
     assign cpu_rx_ready = u_core_cpu_rx_ready;
-    assign _t560 = u_core_ev_vrouter | u_core_ev_unknown_tag;
-    assign _t559 = _t560 | u_core_ev_label_error;
-    assign _t562 = {3'h3, u_core_ev_hp_lease, 1'h1, 16'h0000};
-    assign _t569 = {2'h0, u_core_ev_hp_port};
-    assign _t567 = {3'h4, _t569, 1'h1, 16'h0000};
-    assign _t574 = {2'h0, u_core_ev_hp_port};
-    assign _t572 = {3'h4, _t574, 1'h0, 16'h0001};
-    assign _t566 = u_core_ev_unknown_tag ? _t567 : _t572;
-    assign _t561 = u_core_ev_vrouter ? _t562 : _t566;
-    assign _t579 = evq0_v0 & u_mgmt_ev0_ready;
-    assign _t578 = _t579 ? evq0_v1 : evq0_v0;
-    assign _t582 = u_core_ev_hp_port == 5'h00;
-    assign _t581 = u_core_ev_in & _t582;
-    assign _t585 = ev2_port_q == 5'h00;
-    assign _t584 = ev2_valid_q & _t585;
-    assign _t580 = _t581 | _t584;
-    assign _t577 = _t578 | _t580;
-    assign _t589 = ~_t579;
-    assign _t588 = _t589 & evq0_v1;
-    assign _t590 = _t578 & _t580;
-    assign _t587 = _t588 | _t590;
-    assign _t592 = _t579 ? evq0_d1 : evq0_d0;
-    assign _t599 = {4'h0, u_core_ev_hp_bytes};
-    assign _t596 = {3'h0, u_core_ev_hp_lease, 1'h1, _t599};
-    assign _t595 = _t581 ? _t596 : ev2_data_q;
-    assign _t594 = _t595[26:24];
-    assign _t600 = _t595[23:17];
-    assign _t601 = _t595[16];
-    assign _t602 = _t595[15:0];
-    assign _t593 = {_t594, _t600, _t601, _t602};
-    assign _t591 = _t578 ? _t592 : _t593;
-    assign _t605 = ~_t588;
-    assign _t604 = _t578 & _t605;
-    assign _t603 = _t604 & _t580;
-    assign _t608 = evq1_v0 & u_mgmt_ev1_ready;
-    assign _t607 = _t608 ? evq1_v1 : evq1_v0;
-    assign _t611 = u_core_ev_hp_port == 5'h01;
-    assign _t610 = u_core_ev_in & _t611;
-    assign _t614 = ev2_port_q == 5'h01;
-    assign _t613 = ev2_valid_q & _t614;
-    assign _t609 = _t610 | _t613;
-    assign _t606 = _t607 | _t609;
-    assign _t618 = ~_t608;
-    assign _t617 = _t618 & evq1_v1;
-    assign _t619 = _t607 & _t609;
-    assign _t616 = _t617 | _t619;
-    assign _t621 = _t608 ? evq1_d1 : evq1_d0;
-    assign _t628 = {4'h0, u_core_ev_hp_bytes};
-    assign _t625 = {3'h0, u_core_ev_hp_lease, 1'h1, _t628};
-    assign _t624 = _t610 ? _t625 : ev2_data_q;
-    assign _t623 = _t624[26:24];
-    assign _t629 = _t624[23:17];
-    assign _t630 = _t624[16];
-    assign _t631 = _t624[15:0];
-    assign _t622 = {_t623, _t629, _t630, _t631};
-    assign _t620 = _t607 ? _t621 : _t622;
-    assign _t634 = ~_t617;
-    assign _t633 = _t607 & _t634;
-    assign _t632 = _t633 & _t609;
-    assign _t637 = evq2_v0 & u_mgmt_ev2_ready;
-    assign _t636 = _t637 ? evq2_v1 : evq2_v0;
-    assign _t640 = u_core_ev_hp_port == 5'h02;
-    assign _t639 = u_core_ev_in & _t640;
-    assign _t643 = ev2_port_q == 5'h02;
-    assign _t642 = ev2_valid_q & _t643;
-    assign _t638 = _t639 | _t642;
-    assign _t635 = _t636 | _t638;
-    assign _t647 = ~_t637;
-    assign _t646 = _t647 & evq2_v1;
-    assign _t648 = _t636 & _t638;
-    assign _t645 = _t646 | _t648;
-    assign _t650 = _t637 ? evq2_d1 : evq2_d0;
-    assign _t657 = {4'h0, u_core_ev_hp_bytes};
-    assign _t654 = {3'h0, u_core_ev_hp_lease, 1'h1, _t657};
-    assign _t653 = _t639 ? _t654 : ev2_data_q;
-    assign _t652 = _t653[26:24];
-    assign _t658 = _t653[23:17];
-    assign _t659 = _t653[16];
-    assign _t660 = _t653[15:0];
-    assign _t651 = {_t652, _t658, _t659, _t660};
-    assign _t649 = _t636 ? _t650 : _t651;
-    assign _t663 = ~_t646;
-    assign _t662 = _t636 & _t663;
-    assign _t661 = _t662 & _t638;
-    assign _t666 = evq3_v0 & u_mgmt_ev3_ready;
-    assign _t665 = _t666 ? evq3_v1 : evq3_v0;
-    assign _t669 = u_core_ev_hp_port == 5'h03;
-    assign _t668 = u_core_ev_in & _t669;
-    assign _t672 = ev2_port_q == 5'h03;
-    assign _t671 = ev2_valid_q & _t672;
-    assign _t667 = _t668 | _t671;
-    assign _t664 = _t665 | _t667;
-    assign _t676 = ~_t666;
-    assign _t675 = _t676 & evq3_v1;
-    assign _t677 = _t665 & _t667;
-    assign _t674 = _t675 | _t677;
-    assign _t679 = _t666 ? evq3_d1 : evq3_d0;
-    assign _t686 = {4'h0, u_core_ev_hp_bytes};
-    assign _t683 = {3'h0, u_core_ev_hp_lease, 1'h1, _t686};
-    assign _t682 = _t668 ? _t683 : ev2_data_q;
-    assign _t681 = _t682[26:24];
-    assign _t687 = _t682[23:17];
-    assign _t688 = _t682[16];
-    assign _t689 = _t682[15:0];
-    assign _t680 = {_t681, _t687, _t688, _t689};
-    assign _t678 = _t665 ? _t679 : _t680;
-    assign _t692 = ~_t675;
-    assign _t691 = _t665 & _t692;
-    assign _t690 = _t691 & _t667;
-    assign _t695 = evq4_v0 & u_mgmt_ev4_ready;
-    assign _t694 = _t695 ? evq4_v1 : evq4_v0;
-    assign _t698 = u_core_ev_hp_port == 5'h04;
-    assign _t697 = u_core_ev_in & _t698;
-    assign _t701 = ev2_port_q == 5'h04;
-    assign _t700 = ev2_valid_q & _t701;
-    assign _t696 = _t697 | _t700;
-    assign _t693 = _t694 | _t696;
-    assign _t705 = ~_t695;
-    assign _t704 = _t705 & evq4_v1;
-    assign _t706 = _t694 & _t696;
-    assign _t703 = _t704 | _t706;
-    assign _t708 = _t695 ? evq4_d1 : evq4_d0;
-    assign _t715 = {4'h0, u_core_ev_hp_bytes};
-    assign _t712 = {3'h0, u_core_ev_hp_lease, 1'h1, _t715};
-    assign _t711 = _t697 ? _t712 : ev2_data_q;
-    assign _t710 = _t711[26:24];
-    assign _t716 = _t711[23:17];
-    assign _t717 = _t711[16];
-    assign _t718 = _t711[15:0];
-    assign _t709 = {_t710, _t716, _t717, _t718};
-    assign _t707 = _t694 ? _t708 : _t709;
-    assign _t721 = ~_t704;
-    assign _t720 = _t694 & _t721;
-    assign _t719 = _t720 & _t696;
-    assign _t724 = evq5_v0 & u_mgmt_ev5_ready;
-    assign _t723 = _t724 ? evq5_v1 : evq5_v0;
-    assign _t727 = u_core_ev_hp_port == 5'h05;
-    assign _t726 = u_core_ev_in & _t727;
-    assign _t730 = ev2_port_q == 5'h05;
-    assign _t729 = ev2_valid_q & _t730;
-    assign _t725 = _t726 | _t729;
-    assign _t722 = _t723 | _t725;
-    assign _t734 = ~_t724;
-    assign _t733 = _t734 & evq5_v1;
-    assign _t735 = _t723 & _t725;
-    assign _t732 = _t733 | _t735;
-    assign _t737 = _t724 ? evq5_d1 : evq5_d0;
-    assign _t744 = {4'h0, u_core_ev_hp_bytes};
-    assign _t741 = {3'h0, u_core_ev_hp_lease, 1'h1, _t744};
-    assign _t740 = _t726 ? _t741 : ev2_data_q;
-    assign _t739 = _t740[26:24];
-    assign _t745 = _t740[23:17];
-    assign _t746 = _t740[16];
-    assign _t747 = _t740[15:0];
-    assign _t738 = {_t739, _t745, _t746, _t747};
-    assign _t736 = _t723 ? _t737 : _t738;
-    assign _t750 = ~_t733;
-    assign _t749 = _t723 & _t750;
-    assign _t748 = _t749 & _t725;
-    assign _t753 = evq6_v0 & u_mgmt_ev6_ready;
-    assign _t752 = _t753 ? evq6_v1 : evq6_v0;
-    assign _t756 = u_core_ev_hp_port == 5'h06;
-    assign _t755 = u_core_ev_in & _t756;
-    assign _t759 = ev2_port_q == 5'h06;
-    assign _t758 = ev2_valid_q & _t759;
-    assign _t754 = _t755 | _t758;
-    assign _t751 = _t752 | _t754;
-    assign _t763 = ~_t753;
-    assign _t762 = _t763 & evq6_v1;
-    assign _t764 = _t752 & _t754;
-    assign _t761 = _t762 | _t764;
-    assign _t766 = _t753 ? evq6_d1 : evq6_d0;
-    assign _t773 = {4'h0, u_core_ev_hp_bytes};
-    assign _t770 = {3'h0, u_core_ev_hp_lease, 1'h1, _t773};
-    assign _t769 = _t755 ? _t770 : ev2_data_q;
-    assign _t768 = _t769[26:24];
-    assign _t774 = _t769[23:17];
-    assign _t775 = _t769[16];
-    assign _t776 = _t769[15:0];
-    assign _t767 = {_t768, _t774, _t775, _t776};
-    assign _t765 = _t752 ? _t766 : _t767;
-    assign _t779 = ~_t762;
-    assign _t778 = _t752 & _t779;
-    assign _t777 = _t778 & _t754;
-    assign _t782 = evq7_v0 & u_mgmt_ev7_ready;
-    assign _t781 = _t782 ? evq7_v1 : evq7_v0;
-    assign _t785 = u_core_ev_hp_port == 5'h07;
-    assign _t784 = u_core_ev_in & _t785;
-    assign _t788 = ev2_port_q == 5'h07;
-    assign _t787 = ev2_valid_q & _t788;
-    assign _t783 = _t784 | _t787;
-    assign _t780 = _t781 | _t783;
-    assign _t792 = ~_t782;
-    assign _t791 = _t792 & evq7_v1;
-    assign _t793 = _t781 & _t783;
-    assign _t790 = _t791 | _t793;
-    assign _t795 = _t782 ? evq7_d1 : evq7_d0;
-    assign _t802 = {4'h0, u_core_ev_hp_bytes};
-    assign _t799 = {3'h0, u_core_ev_hp_lease, 1'h1, _t802};
-    assign _t798 = _t784 ? _t799 : ev2_data_q;
-    assign _t797 = _t798[26:24];
-    assign _t803 = _t798[23:17];
-    assign _t804 = _t798[16];
-    assign _t805 = _t798[15:0];
-    assign _t796 = {_t797, _t803, _t804, _t805};
-    assign _t794 = _t781 ? _t795 : _t796;
-    assign _t808 = ~_t791;
-    assign _t807 = _t781 & _t808;
-    assign _t806 = _t807 & _t783;
-    assign _t811 = evq8_v0 & u_mgmt_ev8_ready;
-    assign _t810 = _t811 ? evq8_v1 : evq8_v0;
-    assign _t814 = u_core_ev_hp_port == 5'h08;
-    assign _t813 = u_core_ev_in & _t814;
-    assign _t817 = ev2_port_q == 5'h08;
-    assign _t816 = ev2_valid_q & _t817;
-    assign _t812 = _t813 | _t816;
-    assign _t809 = _t810 | _t812;
-    assign _t821 = ~_t811;
-    assign _t820 = _t821 & evq8_v1;
-    assign _t822 = _t810 & _t812;
-    assign _t819 = _t820 | _t822;
-    assign _t824 = _t811 ? evq8_d1 : evq8_d0;
-    assign _t831 = {4'h0, u_core_ev_hp_bytes};
-    assign _t828 = {3'h0, u_core_ev_hp_lease, 1'h1, _t831};
-    assign _t827 = _t813 ? _t828 : ev2_data_q;
-    assign _t826 = _t827[26:24];
-    assign _t832 = _t827[23:17];
-    assign _t833 = _t827[16];
-    assign _t834 = _t827[15:0];
-    assign _t825 = {_t826, _t832, _t833, _t834};
-    assign _t823 = _t810 ? _t824 : _t825;
-    assign _t837 = ~_t820;
-    assign _t836 = _t810 & _t837;
-    assign _t835 = _t836 & _t812;
-    assign _t840 = evq9_v0 & u_mgmt_ev9_ready;
-    assign _t839 = _t840 ? evq9_v1 : evq9_v0;
-    assign _t843 = u_core_ev_hp_port == 5'h09;
-    assign _t842 = u_core_ev_in & _t843;
-    assign _t846 = ev2_port_q == 5'h09;
-    assign _t845 = ev2_valid_q & _t846;
-    assign _t841 = _t842 | _t845;
-    assign _t838 = _t839 | _t841;
-    assign _t850 = ~_t840;
-    assign _t849 = _t850 & evq9_v1;
-    assign _t851 = _t839 & _t841;
-    assign _t848 = _t849 | _t851;
-    assign _t853 = _t840 ? evq9_d1 : evq9_d0;
-    assign _t860 = {4'h0, u_core_ev_hp_bytes};
-    assign _t857 = {3'h0, u_core_ev_hp_lease, 1'h1, _t860};
-    assign _t856 = _t842 ? _t857 : ev2_data_q;
-    assign _t855 = _t856[26:24];
-    assign _t861 = _t856[23:17];
-    assign _t862 = _t856[16];
-    assign _t863 = _t856[15:0];
-    assign _t854 = {_t855, _t861, _t862, _t863};
-    assign _t852 = _t839 ? _t853 : _t854;
-    assign _t866 = ~_t849;
-    assign _t865 = _t839 & _t866;
-    assign _t864 = _t865 & _t841;
-    assign _t869 = evq10_v0 & u_mgmt_ev10_ready;
-    assign _t868 = _t869 ? evq10_v1 : evq10_v0;
-    assign _t872 = u_core_ev_hp_port == 5'h0a;
-    assign _t871 = u_core_ev_in & _t872;
-    assign _t875 = ev2_port_q == 5'h0a;
-    assign _t874 = ev2_valid_q & _t875;
-    assign _t870 = _t871 | _t874;
-    assign _t867 = _t868 | _t870;
-    assign _t879 = ~_t869;
-    assign _t878 = _t879 & evq10_v1;
-    assign _t880 = _t868 & _t870;
-    assign _t877 = _t878 | _t880;
-    assign _t882 = _t869 ? evq10_d1 : evq10_d0;
-    assign _t889 = {4'h0, u_core_ev_hp_bytes};
-    assign _t886 = {3'h0, u_core_ev_hp_lease, 1'h1, _t889};
-    assign _t885 = _t871 ? _t886 : ev2_data_q;
-    assign _t884 = _t885[26:24];
-    assign _t890 = _t885[23:17];
-    assign _t891 = _t885[16];
-    assign _t892 = _t885[15:0];
-    assign _t883 = {_t884, _t890, _t891, _t892};
-    assign _t881 = _t868 ? _t882 : _t883;
-    assign _t895 = ~_t878;
-    assign _t894 = _t868 & _t895;
-    assign _t893 = _t894 & _t870;
-    assign _t898 = evq11_v0 & u_mgmt_ev11_ready;
-    assign _t897 = _t898 ? evq11_v1 : evq11_v0;
-    assign _t901 = u_core_ev_hp_port == 5'h0b;
-    assign _t900 = u_core_ev_in & _t901;
-    assign _t904 = ev2_port_q == 5'h0b;
-    assign _t903 = ev2_valid_q & _t904;
-    assign _t899 = _t900 | _t903;
-    assign _t896 = _t897 | _t899;
-    assign _t908 = ~_t898;
-    assign _t907 = _t908 & evq11_v1;
-    assign _t909 = _t897 & _t899;
-    assign _t906 = _t907 | _t909;
-    assign _t911 = _t898 ? evq11_d1 : evq11_d0;
-    assign _t918 = {4'h0, u_core_ev_hp_bytes};
-    assign _t915 = {3'h0, u_core_ev_hp_lease, 1'h1, _t918};
-    assign _t914 = _t900 ? _t915 : ev2_data_q;
-    assign _t913 = _t914[26:24];
-    assign _t919 = _t914[23:17];
-    assign _t920 = _t914[16];
-    assign _t921 = _t914[15:0];
-    assign _t912 = {_t913, _t919, _t920, _t921};
-    assign _t910 = _t897 ? _t911 : _t912;
-    assign _t924 = ~_t907;
-    assign _t923 = _t897 & _t924;
-    assign _t922 = _t923 & _t899;
-    assign _t927 = evq12_v0 & u_mgmt_ev12_ready;
-    assign _t926 = _t927 ? evq12_v1 : evq12_v0;
-    assign _t930 = u_core_ev_hp_port == 5'h0c;
-    assign _t929 = u_core_ev_in & _t930;
-    assign _t933 = ev2_port_q == 5'h0c;
-    assign _t932 = ev2_valid_q & _t933;
-    assign _t928 = _t929 | _t932;
-    assign _t925 = _t926 | _t928;
-    assign _t937 = ~_t927;
-    assign _t936 = _t937 & evq12_v1;
-    assign _t938 = _t926 & _t928;
-    assign _t935 = _t936 | _t938;
-    assign _t940 = _t927 ? evq12_d1 : evq12_d0;
-    assign _t947 = {4'h0, u_core_ev_hp_bytes};
-    assign _t944 = {3'h0, u_core_ev_hp_lease, 1'h1, _t947};
-    assign _t943 = _t929 ? _t944 : ev2_data_q;
-    assign _t942 = _t943[26:24];
-    assign _t948 = _t943[23:17];
-    assign _t949 = _t943[16];
-    assign _t950 = _t943[15:0];
-    assign _t941 = {_t942, _t948, _t949, _t950};
-    assign _t939 = _t926 ? _t940 : _t941;
-    assign _t953 = ~_t936;
-    assign _t952 = _t926 & _t953;
-    assign _t951 = _t952 & _t928;
-    assign _t956 = evq13_v0 & u_mgmt_ev13_ready;
-    assign _t955 = _t956 ? evq13_v1 : evq13_v0;
-    assign _t959 = u_core_ev_hp_port == 5'h0d;
-    assign _t958 = u_core_ev_in & _t959;
-    assign _t962 = ev2_port_q == 5'h0d;
-    assign _t961 = ev2_valid_q & _t962;
-    assign _t957 = _t958 | _t961;
-    assign _t954 = _t955 | _t957;
-    assign _t966 = ~_t956;
-    assign _t965 = _t966 & evq13_v1;
-    assign _t967 = _t955 & _t957;
-    assign _t964 = _t965 | _t967;
-    assign _t969 = _t956 ? evq13_d1 : evq13_d0;
-    assign _t976 = {4'h0, u_core_ev_hp_bytes};
-    assign _t973 = {3'h0, u_core_ev_hp_lease, 1'h1, _t976};
-    assign _t972 = _t958 ? _t973 : ev2_data_q;
-    assign _t971 = _t972[26:24];
-    assign _t977 = _t972[23:17];
-    assign _t978 = _t972[16];
-    assign _t979 = _t972[15:0];
-    assign _t970 = {_t971, _t977, _t978, _t979};
-    assign _t968 = _t955 ? _t969 : _t970;
-    assign _t982 = ~_t965;
-    assign _t981 = _t955 & _t982;
-    assign _t980 = _t981 & _t957;
-    assign _t985 = evq14_v0 & u_mgmt_ev14_ready;
-    assign _t984 = _t985 ? evq14_v1 : evq14_v0;
-    assign _t988 = u_core_ev_hp_port == 5'h0e;
-    assign _t987 = u_core_ev_in & _t988;
-    assign _t991 = ev2_port_q == 5'h0e;
-    assign _t990 = ev2_valid_q & _t991;
-    assign _t986 = _t987 | _t990;
-    assign _t983 = _t984 | _t986;
-    assign _t995 = ~_t985;
-    assign _t994 = _t995 & evq14_v1;
-    assign _t996 = _t984 & _t986;
-    assign _t993 = _t994 | _t996;
-    assign _t998 = _t985 ? evq14_d1 : evq14_d0;
-    assign _t1005 = {4'h0, u_core_ev_hp_bytes};
-    assign _t1002 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1005};
-    assign _t1001 = _t987 ? _t1002 : ev2_data_q;
-    assign _t1000 = _t1001[26:24];
-    assign _t1006 = _t1001[23:17];
-    assign _t1007 = _t1001[16];
-    assign _t1008 = _t1001[15:0];
-    assign _t999 = {_t1000, _t1006, _t1007, _t1008};
-    assign _t997 = _t984 ? _t998 : _t999;
-    assign _t1011 = ~_t994;
-    assign _t1010 = _t984 & _t1011;
-    assign _t1009 = _t1010 & _t986;
-    assign _t1014 = evq15_v0 & u_mgmt_ev15_ready;
-    assign _t1013 = _t1014 ? evq15_v1 : evq15_v0;
-    assign _t1017 = u_core_ev_hp_port == 5'h0f;
-    assign _t1016 = u_core_ev_in & _t1017;
-    assign _t1020 = ev2_port_q == 5'h0f;
-    assign _t1019 = ev2_valid_q & _t1020;
-    assign _t1015 = _t1016 | _t1019;
-    assign _t1012 = _t1013 | _t1015;
-    assign _t1024 = ~_t1014;
-    assign _t1023 = _t1024 & evq15_v1;
-    assign _t1025 = _t1013 & _t1015;
-    assign _t1022 = _t1023 | _t1025;
-    assign _t1027 = _t1014 ? evq15_d1 : evq15_d0;
-    assign _t1034 = {4'h0, u_core_ev_hp_bytes};
-    assign _t1031 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1034};
-    assign _t1030 = _t1016 ? _t1031 : ev2_data_q;
-    assign _t1029 = _t1030[26:24];
-    assign _t1035 = _t1030[23:17];
-    assign _t1036 = _t1030[16];
-    assign _t1037 = _t1030[15:0];
-    assign _t1028 = {_t1029, _t1035, _t1036, _t1037};
-    assign _t1026 = _t1013 ? _t1027 : _t1028;
-    assign _t1040 = ~_t1023;
-    assign _t1039 = _t1013 & _t1040;
-    assign _t1038 = _t1039 & _t1015;
-    assign _t1043 = evq16_v0 & u_mgmt_ev16_ready;
-    assign _t1042 = _t1043 ? evq16_v1 : evq16_v0;
-    assign _t1046 = u_core_ev_hp_port == 5'h10;
-    assign _t1045 = u_core_ev_in & _t1046;
-    assign _t1049 = ev2_port_q == 5'h10;
-    assign _t1048 = ev2_valid_q & _t1049;
-    assign _t1044 = _t1045 | _t1048;
-    assign _t1041 = _t1042 | _t1044;
-    assign _t1053 = ~_t1043;
-    assign _t1052 = _t1053 & evq16_v1;
-    assign _t1054 = _t1042 & _t1044;
-    assign _t1051 = _t1052 | _t1054;
-    assign _t1056 = _t1043 ? evq16_d1 : evq16_d0;
-    assign _t1063 = {4'h0, u_core_ev_hp_bytes};
-    assign _t1060 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1063};
-    assign _t1059 = _t1045 ? _t1060 : ev2_data_q;
-    assign _t1058 = _t1059[26:24];
-    assign _t1064 = _t1059[23:17];
-    assign _t1065 = _t1059[16];
-    assign _t1066 = _t1059[15:0];
-    assign _t1057 = {_t1058, _t1064, _t1065, _t1066};
-    assign _t1055 = _t1042 ? _t1056 : _t1057;
-    assign _t1069 = ~_t1052;
-    assign _t1068 = _t1042 & _t1069;
-    assign _t1067 = _t1068 & _t1044;
-    assign _t1070 = u_core_e0_ev_out & u_core_e0_ev_drop;
-    assign _t1072 = u_core_e0_ev_drop_cause == 2'h2;
-    assign _t1076 = {4'h0, u_core_e0_ev_drop_tag};
-    assign _t1074 = {3'h2, _t1076, 1'h0, 16'h0001};
-    assign _t1080 = {3'h2, _t1076, 1'h1, 16'h0000};
-    assign _t1071 = _t1072 ? _t1074 : _t1080;
-    assign _t1086 = evq17_v0 & u_mgmt_ev17_ready;
-    assign _t1085 = _t1086 ? evq17_v1 : evq17_v0;
-    assign _t1088 = u_core_e0_ev_out | u_core_e0_ev_drop;
-    assign _t1087 = _t1088 | e0_evd_valid_q;
-    assign _t1084 = _t1085 | _t1087;
-    assign _t1091 = ~_t1086;
-    assign _t1090 = _t1091 & evq17_v1;
-    assign _t1092 = _t1085 & _t1087;
-    assign _t1089 = _t1090 | _t1092;
-    assign _t1094 = _t1086 ? evq17_d1 : evq17_d0;
-    assign _t1100 = {4'h0, u_core_e0_ev_out_tag};
-    assign _t1103 = {4'h0, u_core_e0_ev_out_bytes};
-    assign _t1098 = {3'h1, _t1100, 1'h1, _t1103};
-    assign _t1104 = e0_evd_valid_q ? e0_evd_data_q : _t1071;
-    assign _t1097 = u_core_e0_ev_out ? _t1098 : _t1104;
-    assign _t1096 = _t1097[26:24];
-    assign _t1105 = _t1097[23:17];
-    assign _t1106 = _t1097[16];
-    assign _t1107 = _t1097[15:0];
-    assign _t1095 = {_t1096, _t1105, _t1106, _t1107};
-    assign _t1093 = _t1085 ? _t1094 : _t1095;
-    assign _t1110 = ~_t1090;
-    assign _t1109 = _t1085 & _t1110;
-    assign _t1108 = _t1109 & _t1087;
-    assign _t1111 = u_core_e1_ev_out & u_core_e1_ev_drop;
-    assign _t1113 = u_core_e1_ev_drop_cause == 2'h2;
-    assign _t1117 = {4'h1, u_core_e1_ev_drop_tag};
-    assign _t1115 = {3'h2, _t1117, 1'h0, 16'h0001};
-    assign _t1121 = {3'h2, _t1117, 1'h1, 16'h0000};
-    assign _t1112 = _t1113 ? _t1115 : _t1121;
-    assign _t1127 = evq18_v0 & u_mgmt_ev18_ready;
-    assign _t1126 = _t1127 ? evq18_v1 : evq18_v0;
-    assign _t1129 = u_core_e1_ev_out | u_core_e1_ev_drop;
-    assign _t1128 = _t1129 | e1_evd_valid_q;
-    assign _t1125 = _t1126 | _t1128;
-    assign _t1132 = ~_t1127;
-    assign _t1131 = _t1132 & evq18_v1;
-    assign _t1133 = _t1126 & _t1128;
-    assign _t1130 = _t1131 | _t1133;
-    assign _t1135 = _t1127 ? evq18_d1 : evq18_d0;
-    assign _t1141 = {4'h1, u_core_e1_ev_out_tag};
-    assign _t1144 = {4'h0, u_core_e1_ev_out_bytes};
-    assign _t1139 = {3'h1, _t1141, 1'h1, _t1144};
-    assign _t1145 = e1_evd_valid_q ? e1_evd_data_q : _t1112;
-    assign _t1138 = u_core_e1_ev_out ? _t1139 : _t1145;
-    assign _t1137 = _t1138[26:24];
-    assign _t1146 = _t1138[23:17];
-    assign _t1147 = _t1138[16];
-    assign _t1148 = _t1138[15:0];
-    assign _t1136 = {_t1137, _t1146, _t1147, _t1148};
-    assign _t1134 = _t1126 ? _t1135 : _t1136;
-    assign _t1151 = ~_t1131;
-    assign _t1150 = _t1126 & _t1151;
-    assign _t1149 = _t1150 & _t1128;
-    assign _t1152 = u_core_e2_ev_out & u_core_e2_ev_drop;
-    assign _t1154 = u_core_e2_ev_drop_cause == 2'h2;
-    assign _t1158 = {4'h2, u_core_e2_ev_drop_tag};
-    assign _t1156 = {3'h2, _t1158, 1'h0, 16'h0001};
-    assign _t1162 = {3'h2, _t1158, 1'h1, 16'h0000};
-    assign _t1153 = _t1154 ? _t1156 : _t1162;
-    assign _t1168 = evq19_v0 & u_mgmt_ev19_ready;
-    assign _t1167 = _t1168 ? evq19_v1 : evq19_v0;
-    assign _t1170 = u_core_e2_ev_out | u_core_e2_ev_drop;
-    assign _t1169 = _t1170 | e2_evd_valid_q;
-    assign _t1166 = _t1167 | _t1169;
-    assign _t1173 = ~_t1168;
-    assign _t1172 = _t1173 & evq19_v1;
-    assign _t1174 = _t1167 & _t1169;
-    assign _t1171 = _t1172 | _t1174;
-    assign _t1176 = _t1168 ? evq19_d1 : evq19_d0;
-    assign _t1182 = {4'h2, u_core_e2_ev_out_tag};
-    assign _t1185 = {4'h0, u_core_e2_ev_out_bytes};
-    assign _t1180 = {3'h1, _t1182, 1'h1, _t1185};
-    assign _t1186 = e2_evd_valid_q ? e2_evd_data_q : _t1153;
-    assign _t1179 = u_core_e2_ev_out ? _t1180 : _t1186;
-    assign _t1178 = _t1179[26:24];
-    assign _t1187 = _t1179[23:17];
-    assign _t1188 = _t1179[16];
-    assign _t1189 = _t1179[15:0];
-    assign _t1177 = {_t1178, _t1187, _t1188, _t1189};
-    assign _t1175 = _t1167 ? _t1176 : _t1177;
-    assign _t1192 = ~_t1172;
-    assign _t1191 = _t1167 & _t1192;
-    assign _t1190 = _t1191 & _t1169;
-    assign _t1193 = u_core_e3_ev_out & u_core_e3_ev_drop;
-    assign _t1195 = u_core_e3_ev_drop_cause == 2'h2;
-    assign _t1199 = {4'h3, u_core_e3_ev_drop_tag};
-    assign _t1197 = {3'h2, _t1199, 1'h0, 16'h0001};
-    assign _t1203 = {3'h2, _t1199, 1'h1, 16'h0000};
-    assign _t1194 = _t1195 ? _t1197 : _t1203;
-    assign _t1209 = evq20_v0 & u_mgmt_ev20_ready;
-    assign _t1208 = _t1209 ? evq20_v1 : evq20_v0;
-    assign _t1211 = u_core_e3_ev_out | u_core_e3_ev_drop;
-    assign _t1210 = _t1211 | e3_evd_valid_q;
-    assign _t1207 = _t1208 | _t1210;
-    assign _t1214 = ~_t1209;
-    assign _t1213 = _t1214 & evq20_v1;
-    assign _t1215 = _t1208 & _t1210;
-    assign _t1212 = _t1213 | _t1215;
-    assign _t1217 = _t1209 ? evq20_d1 : evq20_d0;
-    assign _t1223 = {4'h3, u_core_e3_ev_out_tag};
-    assign _t1226 = {4'h0, u_core_e3_ev_out_bytes};
-    assign _t1221 = {3'h1, _t1223, 1'h1, _t1226};
-    assign _t1227 = e3_evd_valid_q ? e3_evd_data_q : _t1194;
-    assign _t1220 = u_core_e3_ev_out ? _t1221 : _t1227;
-    assign _t1219 = _t1220[26:24];
-    assign _t1228 = _t1220[23:17];
-    assign _t1229 = _t1220[16];
-    assign _t1230 = _t1220[15:0];
-    assign _t1218 = {_t1219, _t1228, _t1229, _t1230};
-    assign _t1216 = _t1208 ? _t1217 : _t1218;
-    assign _t1233 = ~_t1213;
-    assign _t1232 = _t1208 & _t1233;
-    assign _t1231 = _t1232 & _t1210;
-    assign _t1234 = u_core_e4_ev_out & u_core_e4_ev_drop;
-    assign _t1236 = u_core_e4_ev_drop_cause == 2'h2;
-    assign _t1240 = {4'h4, u_core_e4_ev_drop_tag};
-    assign _t1238 = {3'h2, _t1240, 1'h0, 16'h0001};
-    assign _t1244 = {3'h2, _t1240, 1'h1, 16'h0000};
-    assign _t1235 = _t1236 ? _t1238 : _t1244;
-    assign _t1250 = evq21_v0 & u_mgmt_ev21_ready;
-    assign _t1249 = _t1250 ? evq21_v1 : evq21_v0;
-    assign _t1252 = u_core_e4_ev_out | u_core_e4_ev_drop;
-    assign _t1251 = _t1252 | e4_evd_valid_q;
-    assign _t1248 = _t1249 | _t1251;
-    assign _t1255 = ~_t1250;
-    assign _t1254 = _t1255 & evq21_v1;
-    assign _t1256 = _t1249 & _t1251;
-    assign _t1253 = _t1254 | _t1256;
-    assign _t1258 = _t1250 ? evq21_d1 : evq21_d0;
-    assign _t1264 = {4'h4, u_core_e4_ev_out_tag};
-    assign _t1267 = {4'h0, u_core_e4_ev_out_bytes};
-    assign _t1262 = {3'h1, _t1264, 1'h1, _t1267};
-    assign _t1268 = e4_evd_valid_q ? e4_evd_data_q : _t1235;
-    assign _t1261 = u_core_e4_ev_out ? _t1262 : _t1268;
-    assign _t1260 = _t1261[26:24];
-    assign _t1269 = _t1261[23:17];
-    assign _t1270 = _t1261[16];
-    assign _t1271 = _t1261[15:0];
-    assign _t1259 = {_t1260, _t1269, _t1270, _t1271};
-    assign _t1257 = _t1249 ? _t1258 : _t1259;
-    assign _t1274 = ~_t1254;
-    assign _t1273 = _t1249 & _t1274;
-    assign _t1272 = _t1273 & _t1251;
-    assign _t1275 = u_core_e5_ev_out & u_core_e5_ev_drop;
-    assign _t1277 = u_core_e5_ev_drop_cause == 2'h2;
-    assign _t1281 = {4'h5, u_core_e5_ev_drop_tag};
-    assign _t1279 = {3'h2, _t1281, 1'h0, 16'h0001};
-    assign _t1285 = {3'h2, _t1281, 1'h1, 16'h0000};
-    assign _t1276 = _t1277 ? _t1279 : _t1285;
-    assign _t1291 = evq22_v0 & u_mgmt_ev22_ready;
-    assign _t1290 = _t1291 ? evq22_v1 : evq22_v0;
-    assign _t1293 = u_core_e5_ev_out | u_core_e5_ev_drop;
-    assign _t1292 = _t1293 | e5_evd_valid_q;
-    assign _t1289 = _t1290 | _t1292;
-    assign _t1296 = ~_t1291;
-    assign _t1295 = _t1296 & evq22_v1;
-    assign _t1297 = _t1290 & _t1292;
-    assign _t1294 = _t1295 | _t1297;
-    assign _t1299 = _t1291 ? evq22_d1 : evq22_d0;
-    assign _t1305 = {4'h5, u_core_e5_ev_out_tag};
-    assign _t1308 = {4'h0, u_core_e5_ev_out_bytes};
-    assign _t1303 = {3'h1, _t1305, 1'h1, _t1308};
-    assign _t1309 = e5_evd_valid_q ? e5_evd_data_q : _t1276;
-    assign _t1302 = u_core_e5_ev_out ? _t1303 : _t1309;
-    assign _t1301 = _t1302[26:24];
-    assign _t1310 = _t1302[23:17];
-    assign _t1311 = _t1302[16];
-    assign _t1312 = _t1302[15:0];
-    assign _t1300 = {_t1301, _t1310, _t1311, _t1312};
-    assign _t1298 = _t1290 ? _t1299 : _t1300;
-    assign _t1315 = ~_t1295;
-    assign _t1314 = _t1290 & _t1315;
-    assign _t1313 = _t1314 & _t1292;
-    assign _t1316 = u_core_e6_ev_out & u_core_e6_ev_drop;
-    assign _t1318 = u_core_e6_ev_drop_cause == 2'h2;
-    assign _t1322 = {4'h6, u_core_e6_ev_drop_tag};
-    assign _t1320 = {3'h2, _t1322, 1'h0, 16'h0001};
-    assign _t1326 = {3'h2, _t1322, 1'h1, 16'h0000};
-    assign _t1317 = _t1318 ? _t1320 : _t1326;
-    assign _t1332 = evq23_v0 & u_mgmt_ev23_ready;
-    assign _t1331 = _t1332 ? evq23_v1 : evq23_v0;
-    assign _t1334 = u_core_e6_ev_out | u_core_e6_ev_drop;
-    assign _t1333 = _t1334 | e6_evd_valid_q;
-    assign _t1330 = _t1331 | _t1333;
-    assign _t1337 = ~_t1332;
-    assign _t1336 = _t1337 & evq23_v1;
-    assign _t1338 = _t1331 & _t1333;
-    assign _t1335 = _t1336 | _t1338;
-    assign _t1340 = _t1332 ? evq23_d1 : evq23_d0;
-    assign _t1346 = {4'h6, u_core_e6_ev_out_tag};
-    assign _t1349 = {4'h0, u_core_e6_ev_out_bytes};
-    assign _t1344 = {3'h1, _t1346, 1'h1, _t1349};
-    assign _t1350 = e6_evd_valid_q ? e6_evd_data_q : _t1317;
-    assign _t1343 = u_core_e6_ev_out ? _t1344 : _t1350;
-    assign _t1342 = _t1343[26:24];
-    assign _t1351 = _t1343[23:17];
-    assign _t1352 = _t1343[16];
-    assign _t1353 = _t1343[15:0];
-    assign _t1341 = {_t1342, _t1351, _t1352, _t1353};
-    assign _t1339 = _t1331 ? _t1340 : _t1341;
-    assign _t1356 = ~_t1336;
-    assign _t1355 = _t1331 & _t1356;
-    assign _t1354 = _t1355 & _t1333;
-    assign _t1357 = u_core_e7_ev_out & u_core_e7_ev_drop;
-    assign _t1359 = u_core_e7_ev_drop_cause == 2'h2;
-    assign _t1363 = {4'h7, u_core_e7_ev_drop_tag};
-    assign _t1361 = {3'h2, _t1363, 1'h0, 16'h0001};
-    assign _t1367 = {3'h2, _t1363, 1'h1, 16'h0000};
-    assign _t1358 = _t1359 ? _t1361 : _t1367;
-    assign _t1373 = evq24_v0 & u_mgmt_ev24_ready;
-    assign _t1372 = _t1373 ? evq24_v1 : evq24_v0;
-    assign _t1375 = u_core_e7_ev_out | u_core_e7_ev_drop;
-    assign _t1374 = _t1375 | e7_evd_valid_q;
-    assign _t1371 = _t1372 | _t1374;
-    assign _t1378 = ~_t1373;
-    assign _t1377 = _t1378 & evq24_v1;
-    assign _t1379 = _t1372 & _t1374;
-    assign _t1376 = _t1377 | _t1379;
-    assign _t1381 = _t1373 ? evq24_d1 : evq24_d0;
-    assign _t1387 = {4'h7, u_core_e7_ev_out_tag};
-    assign _t1390 = {4'h0, u_core_e7_ev_out_bytes};
-    assign _t1385 = {3'h1, _t1387, 1'h1, _t1390};
-    assign _t1391 = e7_evd_valid_q ? e7_evd_data_q : _t1358;
-    assign _t1384 = u_core_e7_ev_out ? _t1385 : _t1391;
-    assign _t1383 = _t1384[26:24];
-    assign _t1392 = _t1384[23:17];
-    assign _t1393 = _t1384[16];
-    assign _t1394 = _t1384[15:0];
-    assign _t1382 = {_t1383, _t1392, _t1393, _t1394};
-    assign _t1380 = _t1372 ? _t1381 : _t1382;
-    assign _t1397 = ~_t1377;
-    assign _t1396 = _t1372 & _t1397;
-    assign _t1395 = _t1396 & _t1374;
-    assign _t1398 = u_core_e8_ev_out & u_core_e8_ev_drop;
-    assign _t1400 = u_core_e8_ev_drop_cause == 2'h2;
-    assign _t1404 = {4'h8, u_core_e8_ev_drop_tag};
-    assign _t1402 = {3'h2, _t1404, 1'h0, 16'h0001};
-    assign _t1408 = {3'h2, _t1404, 1'h1, 16'h0000};
-    assign _t1399 = _t1400 ? _t1402 : _t1408;
-    assign _t1414 = evq25_v0 & u_mgmt_ev25_ready;
-    assign _t1413 = _t1414 ? evq25_v1 : evq25_v0;
-    assign _t1416 = u_core_e8_ev_out | u_core_e8_ev_drop;
-    assign _t1415 = _t1416 | e8_evd_valid_q;
-    assign _t1412 = _t1413 | _t1415;
-    assign _t1419 = ~_t1414;
-    assign _t1418 = _t1419 & evq25_v1;
-    assign _t1420 = _t1413 & _t1415;
-    assign _t1417 = _t1418 | _t1420;
-    assign _t1422 = _t1414 ? evq25_d1 : evq25_d0;
-    assign _t1428 = {4'h8, u_core_e8_ev_out_tag};
-    assign _t1431 = {4'h0, u_core_e8_ev_out_bytes};
-    assign _t1426 = {3'h1, _t1428, 1'h1, _t1431};
-    assign _t1432 = e8_evd_valid_q ? e8_evd_data_q : _t1399;
-    assign _t1425 = u_core_e8_ev_out ? _t1426 : _t1432;
-    assign _t1424 = _t1425[26:24];
-    assign _t1433 = _t1425[23:17];
-    assign _t1434 = _t1425[16];
-    assign _t1435 = _t1425[15:0];
-    assign _t1423 = {_t1424, _t1433, _t1434, _t1435};
-    assign _t1421 = _t1413 ? _t1422 : _t1423;
-    assign _t1438 = ~_t1418;
-    assign _t1437 = _t1413 & _t1438;
-    assign _t1436 = _t1437 & _t1415;
-    assign _t1439 = u_core_e9_ev_out & u_core_e9_ev_drop;
-    assign _t1441 = u_core_e9_ev_drop_cause == 2'h2;
-    assign _t1445 = {4'h9, u_core_e9_ev_drop_tag};
-    assign _t1443 = {3'h2, _t1445, 1'h0, 16'h0001};
-    assign _t1449 = {3'h2, _t1445, 1'h1, 16'h0000};
-    assign _t1440 = _t1441 ? _t1443 : _t1449;
-    assign _t1455 = evq26_v0 & u_mgmt_ev26_ready;
-    assign _t1454 = _t1455 ? evq26_v1 : evq26_v0;
-    assign _t1457 = u_core_e9_ev_out | u_core_e9_ev_drop;
-    assign _t1456 = _t1457 | e9_evd_valid_q;
-    assign _t1453 = _t1454 | _t1456;
-    assign _t1460 = ~_t1455;
-    assign _t1459 = _t1460 & evq26_v1;
-    assign _t1461 = _t1454 & _t1456;
-    assign _t1458 = _t1459 | _t1461;
-    assign _t1463 = _t1455 ? evq26_d1 : evq26_d0;
-    assign _t1469 = {4'h9, u_core_e9_ev_out_tag};
-    assign _t1472 = {4'h0, u_core_e9_ev_out_bytes};
-    assign _t1467 = {3'h1, _t1469, 1'h1, _t1472};
-    assign _t1473 = e9_evd_valid_q ? e9_evd_data_q : _t1440;
-    assign _t1466 = u_core_e9_ev_out ? _t1467 : _t1473;
-    assign _t1465 = _t1466[26:24];
-    assign _t1474 = _t1466[23:17];
-    assign _t1475 = _t1466[16];
-    assign _t1476 = _t1466[15:0];
-    assign _t1464 = {_t1465, _t1474, _t1475, _t1476};
-    assign _t1462 = _t1454 ? _t1463 : _t1464;
-    assign _t1479 = ~_t1459;
-    assign _t1478 = _t1454 & _t1479;
-    assign _t1477 = _t1478 & _t1456;
-    assign _t1480 = u_core_e10_ev_out & u_core_e10_ev_drop;
-    assign _t1482 = u_core_e10_ev_drop_cause == 2'h2;
-    assign _t1486 = {4'ha, u_core_e10_ev_drop_tag};
-    assign _t1484 = {3'h2, _t1486, 1'h0, 16'h0001};
-    assign _t1490 = {3'h2, _t1486, 1'h1, 16'h0000};
-    assign _t1481 = _t1482 ? _t1484 : _t1490;
-    assign _t1496 = evq27_v0 & u_mgmt_ev27_ready;
-    assign _t1495 = _t1496 ? evq27_v1 : evq27_v0;
-    assign _t1498 = u_core_e10_ev_out | u_core_e10_ev_drop;
-    assign _t1497 = _t1498 | e10_evd_valid_q;
-    assign _t1494 = _t1495 | _t1497;
-    assign _t1501 = ~_t1496;
-    assign _t1500 = _t1501 & evq27_v1;
-    assign _t1502 = _t1495 & _t1497;
-    assign _t1499 = _t1500 | _t1502;
-    assign _t1504 = _t1496 ? evq27_d1 : evq27_d0;
-    assign _t1510 = {4'ha, u_core_e10_ev_out_tag};
-    assign _t1513 = {4'h0, u_core_e10_ev_out_bytes};
-    assign _t1508 = {3'h1, _t1510, 1'h1, _t1513};
-    assign _t1514 = e10_evd_valid_q ? e10_evd_data_q : _t1481;
-    assign _t1507 = u_core_e10_ev_out ? _t1508 : _t1514;
-    assign _t1506 = _t1507[26:24];
-    assign _t1515 = _t1507[23:17];
-    assign _t1516 = _t1507[16];
-    assign _t1517 = _t1507[15:0];
-    assign _t1505 = {_t1506, _t1515, _t1516, _t1517};
-    assign _t1503 = _t1495 ? _t1504 : _t1505;
-    assign _t1520 = ~_t1500;
-    assign _t1519 = _t1495 & _t1520;
-    assign _t1518 = _t1519 & _t1497;
-    assign _t1521 = u_core_e11_ev_out & u_core_e11_ev_drop;
-    assign _t1523 = u_core_e11_ev_drop_cause == 2'h2;
-    assign _t1527 = {4'hb, u_core_e11_ev_drop_tag};
-    assign _t1525 = {3'h2, _t1527, 1'h0, 16'h0001};
-    assign _t1531 = {3'h2, _t1527, 1'h1, 16'h0000};
-    assign _t1522 = _t1523 ? _t1525 : _t1531;
-    assign _t1537 = evq28_v0 & u_mgmt_ev28_ready;
-    assign _t1536 = _t1537 ? evq28_v1 : evq28_v0;
-    assign _t1539 = u_core_e11_ev_out | u_core_e11_ev_drop;
-    assign _t1538 = _t1539 | e11_evd_valid_q;
-    assign _t1535 = _t1536 | _t1538;
-    assign _t1542 = ~_t1537;
-    assign _t1541 = _t1542 & evq28_v1;
-    assign _t1543 = _t1536 & _t1538;
-    assign _t1540 = _t1541 | _t1543;
-    assign _t1545 = _t1537 ? evq28_d1 : evq28_d0;
-    assign _t1551 = {4'hb, u_core_e11_ev_out_tag};
-    assign _t1554 = {4'h0, u_core_e11_ev_out_bytes};
-    assign _t1549 = {3'h1, _t1551, 1'h1, _t1554};
-    assign _t1555 = e11_evd_valid_q ? e11_evd_data_q : _t1522;
-    assign _t1548 = u_core_e11_ev_out ? _t1549 : _t1555;
-    assign _t1547 = _t1548[26:24];
-    assign _t1556 = _t1548[23:17];
-    assign _t1557 = _t1548[16];
-    assign _t1558 = _t1548[15:0];
-    assign _t1546 = {_t1547, _t1556, _t1557, _t1558};
-    assign _t1544 = _t1536 ? _t1545 : _t1546;
-    assign _t1561 = ~_t1541;
-    assign _t1560 = _t1536 & _t1561;
-    assign _t1559 = _t1560 & _t1538;
-    assign _t1562 = u_core_e12_ev_out & u_core_e12_ev_drop;
-    assign _t1564 = u_core_e12_ev_drop_cause == 2'h2;
-    assign _t1568 = {4'hc, u_core_e12_ev_drop_tag};
-    assign _t1566 = {3'h2, _t1568, 1'h0, 16'h0001};
-    assign _t1572 = {3'h2, _t1568, 1'h1, 16'h0000};
-    assign _t1563 = _t1564 ? _t1566 : _t1572;
-    assign _t1578 = evq29_v0 & u_mgmt_ev29_ready;
-    assign _t1577 = _t1578 ? evq29_v1 : evq29_v0;
-    assign _t1580 = u_core_e12_ev_out | u_core_e12_ev_drop;
-    assign _t1579 = _t1580 | e12_evd_valid_q;
-    assign _t1576 = _t1577 | _t1579;
-    assign _t1583 = ~_t1578;
-    assign _t1582 = _t1583 & evq29_v1;
-    assign _t1584 = _t1577 & _t1579;
-    assign _t1581 = _t1582 | _t1584;
-    assign _t1586 = _t1578 ? evq29_d1 : evq29_d0;
-    assign _t1592 = {4'hc, u_core_e12_ev_out_tag};
-    assign _t1595 = {4'h0, u_core_e12_ev_out_bytes};
-    assign _t1590 = {3'h1, _t1592, 1'h1, _t1595};
-    assign _t1596 = e12_evd_valid_q ? e12_evd_data_q : _t1563;
-    assign _t1589 = u_core_e12_ev_out ? _t1590 : _t1596;
-    assign _t1588 = _t1589[26:24];
-    assign _t1597 = _t1589[23:17];
-    assign _t1598 = _t1589[16];
-    assign _t1599 = _t1589[15:0];
-    assign _t1587 = {_t1588, _t1597, _t1598, _t1599};
-    assign _t1585 = _t1577 ? _t1586 : _t1587;
-    assign _t1602 = ~_t1582;
-    assign _t1601 = _t1577 & _t1602;
-    assign _t1600 = _t1601 & _t1579;
-    assign _t1603 = u_core_e13_ev_out & u_core_e13_ev_drop;
-    assign _t1605 = u_core_e13_ev_drop_cause == 2'h2;
-    assign _t1609 = {4'hd, u_core_e13_ev_drop_tag};
-    assign _t1607 = {3'h2, _t1609, 1'h0, 16'h0001};
-    assign _t1613 = {3'h2, _t1609, 1'h1, 16'h0000};
-    assign _t1604 = _t1605 ? _t1607 : _t1613;
-    assign _t1619 = evq30_v0 & u_mgmt_ev30_ready;
-    assign _t1618 = _t1619 ? evq30_v1 : evq30_v0;
-    assign _t1621 = u_core_e13_ev_out | u_core_e13_ev_drop;
-    assign _t1620 = _t1621 | e13_evd_valid_q;
-    assign _t1617 = _t1618 | _t1620;
-    assign _t1624 = ~_t1619;
-    assign _t1623 = _t1624 & evq30_v1;
-    assign _t1625 = _t1618 & _t1620;
-    assign _t1622 = _t1623 | _t1625;
-    assign _t1627 = _t1619 ? evq30_d1 : evq30_d0;
-    assign _t1633 = {4'hd, u_core_e13_ev_out_tag};
-    assign _t1636 = {4'h0, u_core_e13_ev_out_bytes};
-    assign _t1631 = {3'h1, _t1633, 1'h1, _t1636};
-    assign _t1637 = e13_evd_valid_q ? e13_evd_data_q : _t1604;
-    assign _t1630 = u_core_e13_ev_out ? _t1631 : _t1637;
-    assign _t1629 = _t1630[26:24];
-    assign _t1638 = _t1630[23:17];
-    assign _t1639 = _t1630[16];
-    assign _t1640 = _t1630[15:0];
-    assign _t1628 = {_t1629, _t1638, _t1639, _t1640};
-    assign _t1626 = _t1618 ? _t1627 : _t1628;
-    assign _t1643 = ~_t1623;
-    assign _t1642 = _t1618 & _t1643;
-    assign _t1641 = _t1642 & _t1620;
-    assign _t1644 = u_core_e14_ev_out & u_core_e14_ev_drop;
-    assign _t1646 = u_core_e14_ev_drop_cause == 2'h2;
-    assign _t1650 = {4'he, u_core_e14_ev_drop_tag};
-    assign _t1648 = {3'h2, _t1650, 1'h0, 16'h0001};
-    assign _t1654 = {3'h2, _t1650, 1'h1, 16'h0000};
-    assign _t1645 = _t1646 ? _t1648 : _t1654;
-    assign _t1660 = evq31_v0 & u_mgmt_ev31_ready;
-    assign _t1659 = _t1660 ? evq31_v1 : evq31_v0;
-    assign _t1662 = u_core_e14_ev_out | u_core_e14_ev_drop;
-    assign _t1661 = _t1662 | e14_evd_valid_q;
-    assign _t1658 = _t1659 | _t1661;
-    assign _t1665 = ~_t1660;
-    assign _t1664 = _t1665 & evq31_v1;
-    assign _t1666 = _t1659 & _t1661;
-    assign _t1663 = _t1664 | _t1666;
-    assign _t1668 = _t1660 ? evq31_d1 : evq31_d0;
-    assign _t1674 = {4'he, u_core_e14_ev_out_tag};
-    assign _t1677 = {4'h0, u_core_e14_ev_out_bytes};
-    assign _t1672 = {3'h1, _t1674, 1'h1, _t1677};
-    assign _t1678 = e14_evd_valid_q ? e14_evd_data_q : _t1645;
-    assign _t1671 = u_core_e14_ev_out ? _t1672 : _t1678;
-    assign _t1670 = _t1671[26:24];
-    assign _t1679 = _t1671[23:17];
-    assign _t1680 = _t1671[16];
-    assign _t1681 = _t1671[15:0];
-    assign _t1669 = {_t1670, _t1679, _t1680, _t1681};
-    assign _t1667 = _t1659 ? _t1668 : _t1669;
-    assign _t1684 = ~_t1664;
-    assign _t1683 = _t1659 & _t1684;
-    assign _t1682 = _t1683 & _t1661;
-    assign _t1685 = u_core_e15_ev_out & u_core_e15_ev_drop;
-    assign _t1687 = u_core_e15_ev_drop_cause == 2'h2;
-    assign _t1691 = {4'hf, u_core_e15_ev_drop_tag};
-    assign _t1689 = {3'h2, _t1691, 1'h0, 16'h0001};
-    assign _t1695 = {3'h2, _t1691, 1'h1, 16'h0000};
-    assign _t1686 = _t1687 ? _t1689 : _t1695;
-    assign _t1701 = evq32_v0 & u_mgmt_ev32_ready;
-    assign _t1700 = _t1701 ? evq32_v1 : evq32_v0;
-    assign _t1703 = u_core_e15_ev_out | u_core_e15_ev_drop;
-    assign _t1702 = _t1703 | e15_evd_valid_q;
-    assign _t1699 = _t1700 | _t1702;
-    assign _t1706 = ~_t1701;
-    assign _t1705 = _t1706 & evq32_v1;
-    assign _t1707 = _t1700 & _t1702;
-    assign _t1704 = _t1705 | _t1707;
-    assign _t1709 = _t1701 ? evq32_d1 : evq32_d0;
-    assign _t1715 = {4'hf, u_core_e15_ev_out_tag};
-    assign _t1718 = {4'h0, u_core_e15_ev_out_bytes};
-    assign _t1713 = {3'h1, _t1715, 1'h1, _t1718};
-    assign _t1719 = e15_evd_valid_q ? e15_evd_data_q : _t1686;
-    assign _t1712 = u_core_e15_ev_out ? _t1713 : _t1719;
-    assign _t1711 = _t1712[26:24];
-    assign _t1720 = _t1712[23:17];
-    assign _t1721 = _t1712[16];
-    assign _t1722 = _t1712[15:0];
-    assign _t1710 = {_t1711, _t1720, _t1721, _t1722};
-    assign _t1708 = _t1700 ? _t1709 : _t1710;
-    assign _t1725 = ~_t1705;
-    assign _t1724 = _t1700 & _t1725;
-    assign _t1723 = _t1724 & _t1702;
-    assign _t1728 = u_mgmt_iface_vrouter[7:6];
-    assign _t1727 = |_t1728;
-    assign _t1730 = u_mgmt_iface_vrouter[5:0];
-    assign _t1726 = _t1727 ? 6'h3f : _t1730;
-    assign _t1731 = {1'h0, u_mgmt_lease_limit};
-    assign _t1732 = evq0_d0[26:24];
-    assign _t1733 = evq0_d0[23:17];
-    assign _t1734 = evq0_d0[16];
-    assign _t1735 = evq0_d0[15:0];
-    assign _t1736 = evq1_d0[26:24];
-    assign _t1737 = evq1_d0[23:17];
-    assign _t1738 = evq1_d0[16];
-    assign _t1739 = evq1_d0[15:0];
-    assign _t1740 = evq2_d0[26:24];
-    assign _t1741 = evq2_d0[23:17];
-    assign _t1742 = evq2_d0[16];
-    assign _t1743 = evq2_d0[15:0];
-    assign _t1744 = evq3_d0[26:24];
-    assign _t1745 = evq3_d0[23:17];
-    assign _t1746 = evq3_d0[16];
-    assign _t1747 = evq3_d0[15:0];
-    assign _t1748 = evq4_d0[26:24];
-    assign _t1749 = evq4_d0[23:17];
-    assign _t1750 = evq4_d0[16];
-    assign _t1751 = evq4_d0[15:0];
-    assign _t1752 = evq5_d0[26:24];
-    assign _t1753 = evq5_d0[23:17];
-    assign _t1754 = evq5_d0[16];
-    assign _t1755 = evq5_d0[15:0];
-    assign _t1756 = evq6_d0[26:24];
-    assign _t1757 = evq6_d0[23:17];
-    assign _t1758 = evq6_d0[16];
-    assign _t1759 = evq6_d0[15:0];
-    assign _t1760 = evq7_d0[26:24];
-    assign _t1761 = evq7_d0[23:17];
-    assign _t1762 = evq7_d0[16];
-    assign _t1763 = evq7_d0[15:0];
-    assign _t1764 = evq8_d0[26:24];
-    assign _t1765 = evq8_d0[23:17];
-    assign _t1766 = evq8_d0[16];
-    assign _t1767 = evq8_d0[15:0];
-    assign _t1768 = evq9_d0[26:24];
-    assign _t1769 = evq9_d0[23:17];
-    assign _t1770 = evq9_d0[16];
-    assign _t1771 = evq9_d0[15:0];
-    assign _t1772 = evq10_d0[26:24];
-    assign _t1773 = evq10_d0[23:17];
-    assign _t1774 = evq10_d0[16];
-    assign _t1775 = evq10_d0[15:0];
-    assign _t1776 = evq11_d0[26:24];
-    assign _t1777 = evq11_d0[23:17];
-    assign _t1778 = evq11_d0[16];
-    assign _t1779 = evq11_d0[15:0];
-    assign _t1780 = evq12_d0[26:24];
-    assign _t1781 = evq12_d0[23:17];
-    assign _t1782 = evq12_d0[16];
-    assign _t1783 = evq12_d0[15:0];
-    assign _t1784 = evq13_d0[26:24];
-    assign _t1785 = evq13_d0[23:17];
-    assign _t1786 = evq13_d0[16];
-    assign _t1787 = evq13_d0[15:0];
-    assign _t1788 = evq14_d0[26:24];
-    assign _t1789 = evq14_d0[23:17];
-    assign _t1790 = evq14_d0[16];
-    assign _t1791 = evq14_d0[15:0];
-    assign _t1792 = evq15_d0[26:24];
-    assign _t1793 = evq15_d0[23:17];
-    assign _t1794 = evq15_d0[16];
-    assign _t1795 = evq15_d0[15:0];
-    assign _t1796 = evq16_d0[26:24];
-    assign _t1797 = evq16_d0[23:17];
-    assign _t1798 = evq16_d0[16];
-    assign _t1799 = evq16_d0[15:0];
-    assign _t1800 = evq17_d0[26:24];
-    assign _t1801 = evq17_d0[23:17];
-    assign _t1802 = evq17_d0[16];
-    assign _t1803 = evq17_d0[15:0];
-    assign _t1804 = evq18_d0[26:24];
-    assign _t1805 = evq18_d0[23:17];
-    assign _t1806 = evq18_d0[16];
-    assign _t1807 = evq18_d0[15:0];
-    assign _t1808 = evq19_d0[26:24];
-    assign _t1809 = evq19_d0[23:17];
-    assign _t1810 = evq19_d0[16];
-    assign _t1811 = evq19_d0[15:0];
-    assign _t1812 = evq20_d0[26:24];
-    assign _t1813 = evq20_d0[23:17];
-    assign _t1814 = evq20_d0[16];
-    assign _t1815 = evq20_d0[15:0];
-    assign _t1816 = evq21_d0[26:24];
-    assign _t1817 = evq21_d0[23:17];
-    assign _t1818 = evq21_d0[16];
-    assign _t1819 = evq21_d0[15:0];
-    assign _t1820 = evq22_d0[26:24];
-    assign _t1821 = evq22_d0[23:17];
-    assign _t1822 = evq22_d0[16];
-    assign _t1823 = evq22_d0[15:0];
-    assign _t1824 = evq23_d0[26:24];
-    assign _t1825 = evq23_d0[23:17];
-    assign _t1826 = evq23_d0[16];
-    assign _t1827 = evq23_d0[15:0];
-    assign _t1828 = evq24_d0[26:24];
-    assign _t1829 = evq24_d0[23:17];
-    assign _t1830 = evq24_d0[16];
-    assign _t1831 = evq24_d0[15:0];
-    assign _t1832 = evq25_d0[26:24];
-    assign _t1833 = evq25_d0[23:17];
-    assign _t1834 = evq25_d0[16];
-    assign _t1835 = evq25_d0[15:0];
-    assign _t1836 = evq26_d0[26:24];
-    assign _t1837 = evq26_d0[23:17];
-    assign _t1838 = evq26_d0[16];
-    assign _t1839 = evq26_d0[15:0];
-    assign _t1840 = evq27_d0[26:24];
-    assign _t1841 = evq27_d0[23:17];
-    assign _t1842 = evq27_d0[16];
-    assign _t1843 = evq27_d0[15:0];
-    assign _t1844 = evq28_d0[26:24];
-    assign _t1845 = evq28_d0[23:17];
-    assign _t1846 = evq28_d0[16];
-    assign _t1847 = evq28_d0[15:0];
-    assign _t1848 = evq29_d0[26:24];
-    assign _t1849 = evq29_d0[23:17];
-    assign _t1850 = evq29_d0[16];
-    assign _t1851 = evq29_d0[15:0];
-    assign _t1852 = evq30_d0[26:24];
-    assign _t1853 = evq30_d0[23:17];
-    assign _t1854 = evq30_d0[16];
-    assign _t1855 = evq30_d0[15:0];
-    assign _t1856 = evq31_d0[26:24];
-    assign _t1857 = evq31_d0[23:17];
-    assign _t1858 = evq31_d0[16];
-    assign _t1859 = evq31_d0[15:0];
-    assign _t1860 = evq32_d0[26:24];
-    assign _t1861 = evq32_d0[23:17];
-    assign _t1862 = evq32_d0[16];
-    assign _t1863 = evq32_d0[15:0];
-    assign _t1871 = u_core_mt_measured[27];
-    assign _t1870 = |_t1871;
-    assign _t1873 = u_core_mt_measured[26:0];
-    assign _t1869 = _t1870 ? 27'h7ffffff : _t1873;
+    assign _t559 = u_core_ev_vrouter | u_core_ev_unknown_tag;
+    assign _t558 = _t559 | u_core_ev_label_error;
+    assign _t561 = {3'h3, u_core_ev_hp_lease, 1'h1, 16'h0000};
+    assign _t568 = {2'h0, u_core_ev_hp_port};
+    assign _t566 = {3'h4, _t568, 1'h1, 16'h0000};
+    assign _t573 = {2'h0, u_core_ev_hp_port};
+    assign _t571 = {3'h4, _t573, 1'h0, 16'h0001};
+    assign _t565 = u_core_ev_unknown_tag ? _t566 : _t571;
+    assign _t560 = u_core_ev_vrouter ? _t561 : _t565;
+    assign _t578 = evq0_v0 & u_mgmt_ev0_ready;
+    assign _t577 = _t578 ? evq0_v1 : evq0_v0;
+    assign _t581 = u_core_ev_hp_port == 5'h00;
+    assign _t580 = u_core_ev_in & _t581;
+    assign _t584 = ev2_port_q == 5'h00;
+    assign _t583 = ev2_valid_q & _t584;
+    assign _t579 = _t580 | _t583;
+    assign _t576 = _t577 | _t579;
+    assign _t588 = ~_t578;
+    assign _t587 = _t588 & evq0_v1;
+    assign _t589 = _t577 & _t579;
+    assign _t586 = _t587 | _t589;
+    assign _t591 = _t578 ? evq0_d1 : evq0_d0;
+    assign _t598 = {4'h0, u_core_ev_hp_bytes};
+    assign _t595 = {3'h0, u_core_ev_hp_lease, 1'h1, _t598};
+    assign _t594 = _t580 ? _t595 : ev2_data_q;
+    assign _t593 = _t594[26:24];
+    assign _t599 = _t594[23:17];
+    assign _t600 = _t594[16];
+    assign _t601 = _t594[15:0];
+    assign _t592 = {_t593, _t599, _t600, _t601};
+    assign _t590 = _t577 ? _t591 : _t592;
+    assign _t604 = ~_t587;
+    assign _t603 = _t577 & _t604;
+    assign _t602 = _t603 & _t579;
+    assign _t607 = evq1_v0 & u_mgmt_ev1_ready;
+    assign _t606 = _t607 ? evq1_v1 : evq1_v0;
+    assign _t610 = u_core_ev_hp_port == 5'h01;
+    assign _t609 = u_core_ev_in & _t610;
+    assign _t613 = ev2_port_q == 5'h01;
+    assign _t612 = ev2_valid_q & _t613;
+    assign _t608 = _t609 | _t612;
+    assign _t605 = _t606 | _t608;
+    assign _t617 = ~_t607;
+    assign _t616 = _t617 & evq1_v1;
+    assign _t618 = _t606 & _t608;
+    assign _t615 = _t616 | _t618;
+    assign _t620 = _t607 ? evq1_d1 : evq1_d0;
+    assign _t627 = {4'h0, u_core_ev_hp_bytes};
+    assign _t624 = {3'h0, u_core_ev_hp_lease, 1'h1, _t627};
+    assign _t623 = _t609 ? _t624 : ev2_data_q;
+    assign _t622 = _t623[26:24];
+    assign _t628 = _t623[23:17];
+    assign _t629 = _t623[16];
+    assign _t630 = _t623[15:0];
+    assign _t621 = {_t622, _t628, _t629, _t630};
+    assign _t619 = _t606 ? _t620 : _t621;
+    assign _t633 = ~_t616;
+    assign _t632 = _t606 & _t633;
+    assign _t631 = _t632 & _t608;
+    assign _t636 = evq2_v0 & u_mgmt_ev2_ready;
+    assign _t635 = _t636 ? evq2_v1 : evq2_v0;
+    assign _t639 = u_core_ev_hp_port == 5'h02;
+    assign _t638 = u_core_ev_in & _t639;
+    assign _t642 = ev2_port_q == 5'h02;
+    assign _t641 = ev2_valid_q & _t642;
+    assign _t637 = _t638 | _t641;
+    assign _t634 = _t635 | _t637;
+    assign _t646 = ~_t636;
+    assign _t645 = _t646 & evq2_v1;
+    assign _t647 = _t635 & _t637;
+    assign _t644 = _t645 | _t647;
+    assign _t649 = _t636 ? evq2_d1 : evq2_d0;
+    assign _t656 = {4'h0, u_core_ev_hp_bytes};
+    assign _t653 = {3'h0, u_core_ev_hp_lease, 1'h1, _t656};
+    assign _t652 = _t638 ? _t653 : ev2_data_q;
+    assign _t651 = _t652[26:24];
+    assign _t657 = _t652[23:17];
+    assign _t658 = _t652[16];
+    assign _t659 = _t652[15:0];
+    assign _t650 = {_t651, _t657, _t658, _t659};
+    assign _t648 = _t635 ? _t649 : _t650;
+    assign _t662 = ~_t645;
+    assign _t661 = _t635 & _t662;
+    assign _t660 = _t661 & _t637;
+    assign _t665 = evq3_v0 & u_mgmt_ev3_ready;
+    assign _t664 = _t665 ? evq3_v1 : evq3_v0;
+    assign _t668 = u_core_ev_hp_port == 5'h03;
+    assign _t667 = u_core_ev_in & _t668;
+    assign _t671 = ev2_port_q == 5'h03;
+    assign _t670 = ev2_valid_q & _t671;
+    assign _t666 = _t667 | _t670;
+    assign _t663 = _t664 | _t666;
+    assign _t675 = ~_t665;
+    assign _t674 = _t675 & evq3_v1;
+    assign _t676 = _t664 & _t666;
+    assign _t673 = _t674 | _t676;
+    assign _t678 = _t665 ? evq3_d1 : evq3_d0;
+    assign _t685 = {4'h0, u_core_ev_hp_bytes};
+    assign _t682 = {3'h0, u_core_ev_hp_lease, 1'h1, _t685};
+    assign _t681 = _t667 ? _t682 : ev2_data_q;
+    assign _t680 = _t681[26:24];
+    assign _t686 = _t681[23:17];
+    assign _t687 = _t681[16];
+    assign _t688 = _t681[15:0];
+    assign _t679 = {_t680, _t686, _t687, _t688};
+    assign _t677 = _t664 ? _t678 : _t679;
+    assign _t691 = ~_t674;
+    assign _t690 = _t664 & _t691;
+    assign _t689 = _t690 & _t666;
+    assign _t694 = evq4_v0 & u_mgmt_ev4_ready;
+    assign _t693 = _t694 ? evq4_v1 : evq4_v0;
+    assign _t697 = u_core_ev_hp_port == 5'h04;
+    assign _t696 = u_core_ev_in & _t697;
+    assign _t700 = ev2_port_q == 5'h04;
+    assign _t699 = ev2_valid_q & _t700;
+    assign _t695 = _t696 | _t699;
+    assign _t692 = _t693 | _t695;
+    assign _t704 = ~_t694;
+    assign _t703 = _t704 & evq4_v1;
+    assign _t705 = _t693 & _t695;
+    assign _t702 = _t703 | _t705;
+    assign _t707 = _t694 ? evq4_d1 : evq4_d0;
+    assign _t714 = {4'h0, u_core_ev_hp_bytes};
+    assign _t711 = {3'h0, u_core_ev_hp_lease, 1'h1, _t714};
+    assign _t710 = _t696 ? _t711 : ev2_data_q;
+    assign _t709 = _t710[26:24];
+    assign _t715 = _t710[23:17];
+    assign _t716 = _t710[16];
+    assign _t717 = _t710[15:0];
+    assign _t708 = {_t709, _t715, _t716, _t717};
+    assign _t706 = _t693 ? _t707 : _t708;
+    assign _t720 = ~_t703;
+    assign _t719 = _t693 & _t720;
+    assign _t718 = _t719 & _t695;
+    assign _t723 = evq5_v0 & u_mgmt_ev5_ready;
+    assign _t722 = _t723 ? evq5_v1 : evq5_v0;
+    assign _t726 = u_core_ev_hp_port == 5'h05;
+    assign _t725 = u_core_ev_in & _t726;
+    assign _t729 = ev2_port_q == 5'h05;
+    assign _t728 = ev2_valid_q & _t729;
+    assign _t724 = _t725 | _t728;
+    assign _t721 = _t722 | _t724;
+    assign _t733 = ~_t723;
+    assign _t732 = _t733 & evq5_v1;
+    assign _t734 = _t722 & _t724;
+    assign _t731 = _t732 | _t734;
+    assign _t736 = _t723 ? evq5_d1 : evq5_d0;
+    assign _t743 = {4'h0, u_core_ev_hp_bytes};
+    assign _t740 = {3'h0, u_core_ev_hp_lease, 1'h1, _t743};
+    assign _t739 = _t725 ? _t740 : ev2_data_q;
+    assign _t738 = _t739[26:24];
+    assign _t744 = _t739[23:17];
+    assign _t745 = _t739[16];
+    assign _t746 = _t739[15:0];
+    assign _t737 = {_t738, _t744, _t745, _t746};
+    assign _t735 = _t722 ? _t736 : _t737;
+    assign _t749 = ~_t732;
+    assign _t748 = _t722 & _t749;
+    assign _t747 = _t748 & _t724;
+    assign _t752 = evq6_v0 & u_mgmt_ev6_ready;
+    assign _t751 = _t752 ? evq6_v1 : evq6_v0;
+    assign _t755 = u_core_ev_hp_port == 5'h06;
+    assign _t754 = u_core_ev_in & _t755;
+    assign _t758 = ev2_port_q == 5'h06;
+    assign _t757 = ev2_valid_q & _t758;
+    assign _t753 = _t754 | _t757;
+    assign _t750 = _t751 | _t753;
+    assign _t762 = ~_t752;
+    assign _t761 = _t762 & evq6_v1;
+    assign _t763 = _t751 & _t753;
+    assign _t760 = _t761 | _t763;
+    assign _t765 = _t752 ? evq6_d1 : evq6_d0;
+    assign _t772 = {4'h0, u_core_ev_hp_bytes};
+    assign _t769 = {3'h0, u_core_ev_hp_lease, 1'h1, _t772};
+    assign _t768 = _t754 ? _t769 : ev2_data_q;
+    assign _t767 = _t768[26:24];
+    assign _t773 = _t768[23:17];
+    assign _t774 = _t768[16];
+    assign _t775 = _t768[15:0];
+    assign _t766 = {_t767, _t773, _t774, _t775};
+    assign _t764 = _t751 ? _t765 : _t766;
+    assign _t778 = ~_t761;
+    assign _t777 = _t751 & _t778;
+    assign _t776 = _t777 & _t753;
+    assign _t781 = evq7_v0 & u_mgmt_ev7_ready;
+    assign _t780 = _t781 ? evq7_v1 : evq7_v0;
+    assign _t784 = u_core_ev_hp_port == 5'h07;
+    assign _t783 = u_core_ev_in & _t784;
+    assign _t787 = ev2_port_q == 5'h07;
+    assign _t786 = ev2_valid_q & _t787;
+    assign _t782 = _t783 | _t786;
+    assign _t779 = _t780 | _t782;
+    assign _t791 = ~_t781;
+    assign _t790 = _t791 & evq7_v1;
+    assign _t792 = _t780 & _t782;
+    assign _t789 = _t790 | _t792;
+    assign _t794 = _t781 ? evq7_d1 : evq7_d0;
+    assign _t801 = {4'h0, u_core_ev_hp_bytes};
+    assign _t798 = {3'h0, u_core_ev_hp_lease, 1'h1, _t801};
+    assign _t797 = _t783 ? _t798 : ev2_data_q;
+    assign _t796 = _t797[26:24];
+    assign _t802 = _t797[23:17];
+    assign _t803 = _t797[16];
+    assign _t804 = _t797[15:0];
+    assign _t795 = {_t796, _t802, _t803, _t804};
+    assign _t793 = _t780 ? _t794 : _t795;
+    assign _t807 = ~_t790;
+    assign _t806 = _t780 & _t807;
+    assign _t805 = _t806 & _t782;
+    assign _t810 = evq8_v0 & u_mgmt_ev8_ready;
+    assign _t809 = _t810 ? evq8_v1 : evq8_v0;
+    assign _t813 = u_core_ev_hp_port == 5'h08;
+    assign _t812 = u_core_ev_in & _t813;
+    assign _t816 = ev2_port_q == 5'h08;
+    assign _t815 = ev2_valid_q & _t816;
+    assign _t811 = _t812 | _t815;
+    assign _t808 = _t809 | _t811;
+    assign _t820 = ~_t810;
+    assign _t819 = _t820 & evq8_v1;
+    assign _t821 = _t809 & _t811;
+    assign _t818 = _t819 | _t821;
+    assign _t823 = _t810 ? evq8_d1 : evq8_d0;
+    assign _t830 = {4'h0, u_core_ev_hp_bytes};
+    assign _t827 = {3'h0, u_core_ev_hp_lease, 1'h1, _t830};
+    assign _t826 = _t812 ? _t827 : ev2_data_q;
+    assign _t825 = _t826[26:24];
+    assign _t831 = _t826[23:17];
+    assign _t832 = _t826[16];
+    assign _t833 = _t826[15:0];
+    assign _t824 = {_t825, _t831, _t832, _t833};
+    assign _t822 = _t809 ? _t823 : _t824;
+    assign _t836 = ~_t819;
+    assign _t835 = _t809 & _t836;
+    assign _t834 = _t835 & _t811;
+    assign _t839 = evq9_v0 & u_mgmt_ev9_ready;
+    assign _t838 = _t839 ? evq9_v1 : evq9_v0;
+    assign _t842 = u_core_ev_hp_port == 5'h09;
+    assign _t841 = u_core_ev_in & _t842;
+    assign _t845 = ev2_port_q == 5'h09;
+    assign _t844 = ev2_valid_q & _t845;
+    assign _t840 = _t841 | _t844;
+    assign _t837 = _t838 | _t840;
+    assign _t849 = ~_t839;
+    assign _t848 = _t849 & evq9_v1;
+    assign _t850 = _t838 & _t840;
+    assign _t847 = _t848 | _t850;
+    assign _t852 = _t839 ? evq9_d1 : evq9_d0;
+    assign _t859 = {4'h0, u_core_ev_hp_bytes};
+    assign _t856 = {3'h0, u_core_ev_hp_lease, 1'h1, _t859};
+    assign _t855 = _t841 ? _t856 : ev2_data_q;
+    assign _t854 = _t855[26:24];
+    assign _t860 = _t855[23:17];
+    assign _t861 = _t855[16];
+    assign _t862 = _t855[15:0];
+    assign _t853 = {_t854, _t860, _t861, _t862};
+    assign _t851 = _t838 ? _t852 : _t853;
+    assign _t865 = ~_t848;
+    assign _t864 = _t838 & _t865;
+    assign _t863 = _t864 & _t840;
+    assign _t868 = evq10_v0 & u_mgmt_ev10_ready;
+    assign _t867 = _t868 ? evq10_v1 : evq10_v0;
+    assign _t871 = u_core_ev_hp_port == 5'h0a;
+    assign _t870 = u_core_ev_in & _t871;
+    assign _t874 = ev2_port_q == 5'h0a;
+    assign _t873 = ev2_valid_q & _t874;
+    assign _t869 = _t870 | _t873;
+    assign _t866 = _t867 | _t869;
+    assign _t878 = ~_t868;
+    assign _t877 = _t878 & evq10_v1;
+    assign _t879 = _t867 & _t869;
+    assign _t876 = _t877 | _t879;
+    assign _t881 = _t868 ? evq10_d1 : evq10_d0;
+    assign _t888 = {4'h0, u_core_ev_hp_bytes};
+    assign _t885 = {3'h0, u_core_ev_hp_lease, 1'h1, _t888};
+    assign _t884 = _t870 ? _t885 : ev2_data_q;
+    assign _t883 = _t884[26:24];
+    assign _t889 = _t884[23:17];
+    assign _t890 = _t884[16];
+    assign _t891 = _t884[15:0];
+    assign _t882 = {_t883, _t889, _t890, _t891};
+    assign _t880 = _t867 ? _t881 : _t882;
+    assign _t894 = ~_t877;
+    assign _t893 = _t867 & _t894;
+    assign _t892 = _t893 & _t869;
+    assign _t897 = evq11_v0 & u_mgmt_ev11_ready;
+    assign _t896 = _t897 ? evq11_v1 : evq11_v0;
+    assign _t900 = u_core_ev_hp_port == 5'h0b;
+    assign _t899 = u_core_ev_in & _t900;
+    assign _t903 = ev2_port_q == 5'h0b;
+    assign _t902 = ev2_valid_q & _t903;
+    assign _t898 = _t899 | _t902;
+    assign _t895 = _t896 | _t898;
+    assign _t907 = ~_t897;
+    assign _t906 = _t907 & evq11_v1;
+    assign _t908 = _t896 & _t898;
+    assign _t905 = _t906 | _t908;
+    assign _t910 = _t897 ? evq11_d1 : evq11_d0;
+    assign _t917 = {4'h0, u_core_ev_hp_bytes};
+    assign _t914 = {3'h0, u_core_ev_hp_lease, 1'h1, _t917};
+    assign _t913 = _t899 ? _t914 : ev2_data_q;
+    assign _t912 = _t913[26:24];
+    assign _t918 = _t913[23:17];
+    assign _t919 = _t913[16];
+    assign _t920 = _t913[15:0];
+    assign _t911 = {_t912, _t918, _t919, _t920};
+    assign _t909 = _t896 ? _t910 : _t911;
+    assign _t923 = ~_t906;
+    assign _t922 = _t896 & _t923;
+    assign _t921 = _t922 & _t898;
+    assign _t926 = evq12_v0 & u_mgmt_ev12_ready;
+    assign _t925 = _t926 ? evq12_v1 : evq12_v0;
+    assign _t929 = u_core_ev_hp_port == 5'h0c;
+    assign _t928 = u_core_ev_in & _t929;
+    assign _t932 = ev2_port_q == 5'h0c;
+    assign _t931 = ev2_valid_q & _t932;
+    assign _t927 = _t928 | _t931;
+    assign _t924 = _t925 | _t927;
+    assign _t936 = ~_t926;
+    assign _t935 = _t936 & evq12_v1;
+    assign _t937 = _t925 & _t927;
+    assign _t934 = _t935 | _t937;
+    assign _t939 = _t926 ? evq12_d1 : evq12_d0;
+    assign _t946 = {4'h0, u_core_ev_hp_bytes};
+    assign _t943 = {3'h0, u_core_ev_hp_lease, 1'h1, _t946};
+    assign _t942 = _t928 ? _t943 : ev2_data_q;
+    assign _t941 = _t942[26:24];
+    assign _t947 = _t942[23:17];
+    assign _t948 = _t942[16];
+    assign _t949 = _t942[15:0];
+    assign _t940 = {_t941, _t947, _t948, _t949};
+    assign _t938 = _t925 ? _t939 : _t940;
+    assign _t952 = ~_t935;
+    assign _t951 = _t925 & _t952;
+    assign _t950 = _t951 & _t927;
+    assign _t955 = evq13_v0 & u_mgmt_ev13_ready;
+    assign _t954 = _t955 ? evq13_v1 : evq13_v0;
+    assign _t958 = u_core_ev_hp_port == 5'h0d;
+    assign _t957 = u_core_ev_in & _t958;
+    assign _t961 = ev2_port_q == 5'h0d;
+    assign _t960 = ev2_valid_q & _t961;
+    assign _t956 = _t957 | _t960;
+    assign _t953 = _t954 | _t956;
+    assign _t965 = ~_t955;
+    assign _t964 = _t965 & evq13_v1;
+    assign _t966 = _t954 & _t956;
+    assign _t963 = _t964 | _t966;
+    assign _t968 = _t955 ? evq13_d1 : evq13_d0;
+    assign _t975 = {4'h0, u_core_ev_hp_bytes};
+    assign _t972 = {3'h0, u_core_ev_hp_lease, 1'h1, _t975};
+    assign _t971 = _t957 ? _t972 : ev2_data_q;
+    assign _t970 = _t971[26:24];
+    assign _t976 = _t971[23:17];
+    assign _t977 = _t971[16];
+    assign _t978 = _t971[15:0];
+    assign _t969 = {_t970, _t976, _t977, _t978};
+    assign _t967 = _t954 ? _t968 : _t969;
+    assign _t981 = ~_t964;
+    assign _t980 = _t954 & _t981;
+    assign _t979 = _t980 & _t956;
+    assign _t984 = evq14_v0 & u_mgmt_ev14_ready;
+    assign _t983 = _t984 ? evq14_v1 : evq14_v0;
+    assign _t987 = u_core_ev_hp_port == 5'h0e;
+    assign _t986 = u_core_ev_in & _t987;
+    assign _t990 = ev2_port_q == 5'h0e;
+    assign _t989 = ev2_valid_q & _t990;
+    assign _t985 = _t986 | _t989;
+    assign _t982 = _t983 | _t985;
+    assign _t994 = ~_t984;
+    assign _t993 = _t994 & evq14_v1;
+    assign _t995 = _t983 & _t985;
+    assign _t992 = _t993 | _t995;
+    assign _t997 = _t984 ? evq14_d1 : evq14_d0;
+    assign _t1004 = {4'h0, u_core_ev_hp_bytes};
+    assign _t1001 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1004};
+    assign _t1000 = _t986 ? _t1001 : ev2_data_q;
+    assign _t999 = _t1000[26:24];
+    assign _t1005 = _t1000[23:17];
+    assign _t1006 = _t1000[16];
+    assign _t1007 = _t1000[15:0];
+    assign _t998 = {_t999, _t1005, _t1006, _t1007};
+    assign _t996 = _t983 ? _t997 : _t998;
+    assign _t1010 = ~_t993;
+    assign _t1009 = _t983 & _t1010;
+    assign _t1008 = _t1009 & _t985;
+    assign _t1013 = evq15_v0 & u_mgmt_ev15_ready;
+    assign _t1012 = _t1013 ? evq15_v1 : evq15_v0;
+    assign _t1016 = u_core_ev_hp_port == 5'h0f;
+    assign _t1015 = u_core_ev_in & _t1016;
+    assign _t1019 = ev2_port_q == 5'h0f;
+    assign _t1018 = ev2_valid_q & _t1019;
+    assign _t1014 = _t1015 | _t1018;
+    assign _t1011 = _t1012 | _t1014;
+    assign _t1023 = ~_t1013;
+    assign _t1022 = _t1023 & evq15_v1;
+    assign _t1024 = _t1012 & _t1014;
+    assign _t1021 = _t1022 | _t1024;
+    assign _t1026 = _t1013 ? evq15_d1 : evq15_d0;
+    assign _t1033 = {4'h0, u_core_ev_hp_bytes};
+    assign _t1030 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1033};
+    assign _t1029 = _t1015 ? _t1030 : ev2_data_q;
+    assign _t1028 = _t1029[26:24];
+    assign _t1034 = _t1029[23:17];
+    assign _t1035 = _t1029[16];
+    assign _t1036 = _t1029[15:0];
+    assign _t1027 = {_t1028, _t1034, _t1035, _t1036};
+    assign _t1025 = _t1012 ? _t1026 : _t1027;
+    assign _t1039 = ~_t1022;
+    assign _t1038 = _t1012 & _t1039;
+    assign _t1037 = _t1038 & _t1014;
+    assign _t1042 = evq16_v0 & u_mgmt_ev16_ready;
+    assign _t1041 = _t1042 ? evq16_v1 : evq16_v0;
+    assign _t1045 = u_core_ev_hp_port == 5'h10;
+    assign _t1044 = u_core_ev_in & _t1045;
+    assign _t1048 = ev2_port_q == 5'h10;
+    assign _t1047 = ev2_valid_q & _t1048;
+    assign _t1043 = _t1044 | _t1047;
+    assign _t1040 = _t1041 | _t1043;
+    assign _t1052 = ~_t1042;
+    assign _t1051 = _t1052 & evq16_v1;
+    assign _t1053 = _t1041 & _t1043;
+    assign _t1050 = _t1051 | _t1053;
+    assign _t1055 = _t1042 ? evq16_d1 : evq16_d0;
+    assign _t1062 = {4'h0, u_core_ev_hp_bytes};
+    assign _t1059 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1062};
+    assign _t1058 = _t1044 ? _t1059 : ev2_data_q;
+    assign _t1057 = _t1058[26:24];
+    assign _t1063 = _t1058[23:17];
+    assign _t1064 = _t1058[16];
+    assign _t1065 = _t1058[15:0];
+    assign _t1056 = {_t1057, _t1063, _t1064, _t1065};
+    assign _t1054 = _t1041 ? _t1055 : _t1056;
+    assign _t1068 = ~_t1051;
+    assign _t1067 = _t1041 & _t1068;
+    assign _t1066 = _t1067 & _t1043;
+    assign _t1069 = u_core_e0_ev_out & u_core_e0_ev_drop;
+    assign _t1071 = u_core_e0_ev_drop_cause == 2'h2;
+    assign _t1075 = {4'h0, u_core_e0_ev_drop_tag};
+    assign _t1073 = {3'h2, _t1075, 1'h0, 16'h0001};
+    assign _t1079 = {3'h2, _t1075, 1'h1, 16'h0000};
+    assign _t1070 = _t1071 ? _t1073 : _t1079;
+    assign _t1085 = evq17_v0 & u_mgmt_ev17_ready;
+    assign _t1084 = _t1085 ? evq17_v1 : evq17_v0;
+    assign _t1087 = u_core_e0_ev_out | u_core_e0_ev_drop;
+    assign _t1086 = _t1087 | e0_evd_valid_q;
+    assign _t1083 = _t1084 | _t1086;
+    assign _t1090 = ~_t1085;
+    assign _t1089 = _t1090 & evq17_v1;
+    assign _t1091 = _t1084 & _t1086;
+    assign _t1088 = _t1089 | _t1091;
+    assign _t1093 = _t1085 ? evq17_d1 : evq17_d0;
+    assign _t1099 = {4'h0, u_core_e0_ev_out_tag};
+    assign _t1102 = {4'h0, u_core_e0_ev_out_bytes};
+    assign _t1097 = {3'h1, _t1099, 1'h1, _t1102};
+    assign _t1103 = e0_evd_valid_q ? e0_evd_data_q : _t1070;
+    assign _t1096 = u_core_e0_ev_out ? _t1097 : _t1103;
+    assign _t1095 = _t1096[26:24];
+    assign _t1104 = _t1096[23:17];
+    assign _t1105 = _t1096[16];
+    assign _t1106 = _t1096[15:0];
+    assign _t1094 = {_t1095, _t1104, _t1105, _t1106};
+    assign _t1092 = _t1084 ? _t1093 : _t1094;
+    assign _t1109 = ~_t1089;
+    assign _t1108 = _t1084 & _t1109;
+    assign _t1107 = _t1108 & _t1086;
+    assign _t1110 = u_core_e1_ev_out & u_core_e1_ev_drop;
+    assign _t1112 = u_core_e1_ev_drop_cause == 2'h2;
+    assign _t1116 = {4'h1, u_core_e1_ev_drop_tag};
+    assign _t1114 = {3'h2, _t1116, 1'h0, 16'h0001};
+    assign _t1120 = {3'h2, _t1116, 1'h1, 16'h0000};
+    assign _t1111 = _t1112 ? _t1114 : _t1120;
+    assign _t1126 = evq18_v0 & u_mgmt_ev18_ready;
+    assign _t1125 = _t1126 ? evq18_v1 : evq18_v0;
+    assign _t1128 = u_core_e1_ev_out | u_core_e1_ev_drop;
+    assign _t1127 = _t1128 | e1_evd_valid_q;
+    assign _t1124 = _t1125 | _t1127;
+    assign _t1131 = ~_t1126;
+    assign _t1130 = _t1131 & evq18_v1;
+    assign _t1132 = _t1125 & _t1127;
+    assign _t1129 = _t1130 | _t1132;
+    assign _t1134 = _t1126 ? evq18_d1 : evq18_d0;
+    assign _t1140 = {4'h1, u_core_e1_ev_out_tag};
+    assign _t1143 = {4'h0, u_core_e1_ev_out_bytes};
+    assign _t1138 = {3'h1, _t1140, 1'h1, _t1143};
+    assign _t1144 = e1_evd_valid_q ? e1_evd_data_q : _t1111;
+    assign _t1137 = u_core_e1_ev_out ? _t1138 : _t1144;
+    assign _t1136 = _t1137[26:24];
+    assign _t1145 = _t1137[23:17];
+    assign _t1146 = _t1137[16];
+    assign _t1147 = _t1137[15:0];
+    assign _t1135 = {_t1136, _t1145, _t1146, _t1147};
+    assign _t1133 = _t1125 ? _t1134 : _t1135;
+    assign _t1150 = ~_t1130;
+    assign _t1149 = _t1125 & _t1150;
+    assign _t1148 = _t1149 & _t1127;
+    assign _t1151 = u_core_e2_ev_out & u_core_e2_ev_drop;
+    assign _t1153 = u_core_e2_ev_drop_cause == 2'h2;
+    assign _t1157 = {4'h2, u_core_e2_ev_drop_tag};
+    assign _t1155 = {3'h2, _t1157, 1'h0, 16'h0001};
+    assign _t1161 = {3'h2, _t1157, 1'h1, 16'h0000};
+    assign _t1152 = _t1153 ? _t1155 : _t1161;
+    assign _t1167 = evq19_v0 & u_mgmt_ev19_ready;
+    assign _t1166 = _t1167 ? evq19_v1 : evq19_v0;
+    assign _t1169 = u_core_e2_ev_out | u_core_e2_ev_drop;
+    assign _t1168 = _t1169 | e2_evd_valid_q;
+    assign _t1165 = _t1166 | _t1168;
+    assign _t1172 = ~_t1167;
+    assign _t1171 = _t1172 & evq19_v1;
+    assign _t1173 = _t1166 & _t1168;
+    assign _t1170 = _t1171 | _t1173;
+    assign _t1175 = _t1167 ? evq19_d1 : evq19_d0;
+    assign _t1181 = {4'h2, u_core_e2_ev_out_tag};
+    assign _t1184 = {4'h0, u_core_e2_ev_out_bytes};
+    assign _t1179 = {3'h1, _t1181, 1'h1, _t1184};
+    assign _t1185 = e2_evd_valid_q ? e2_evd_data_q : _t1152;
+    assign _t1178 = u_core_e2_ev_out ? _t1179 : _t1185;
+    assign _t1177 = _t1178[26:24];
+    assign _t1186 = _t1178[23:17];
+    assign _t1187 = _t1178[16];
+    assign _t1188 = _t1178[15:0];
+    assign _t1176 = {_t1177, _t1186, _t1187, _t1188};
+    assign _t1174 = _t1166 ? _t1175 : _t1176;
+    assign _t1191 = ~_t1171;
+    assign _t1190 = _t1166 & _t1191;
+    assign _t1189 = _t1190 & _t1168;
+    assign _t1192 = u_core_e3_ev_out & u_core_e3_ev_drop;
+    assign _t1194 = u_core_e3_ev_drop_cause == 2'h2;
+    assign _t1198 = {4'h3, u_core_e3_ev_drop_tag};
+    assign _t1196 = {3'h2, _t1198, 1'h0, 16'h0001};
+    assign _t1202 = {3'h2, _t1198, 1'h1, 16'h0000};
+    assign _t1193 = _t1194 ? _t1196 : _t1202;
+    assign _t1208 = evq20_v0 & u_mgmt_ev20_ready;
+    assign _t1207 = _t1208 ? evq20_v1 : evq20_v0;
+    assign _t1210 = u_core_e3_ev_out | u_core_e3_ev_drop;
+    assign _t1209 = _t1210 | e3_evd_valid_q;
+    assign _t1206 = _t1207 | _t1209;
+    assign _t1213 = ~_t1208;
+    assign _t1212 = _t1213 & evq20_v1;
+    assign _t1214 = _t1207 & _t1209;
+    assign _t1211 = _t1212 | _t1214;
+    assign _t1216 = _t1208 ? evq20_d1 : evq20_d0;
+    assign _t1222 = {4'h3, u_core_e3_ev_out_tag};
+    assign _t1225 = {4'h0, u_core_e3_ev_out_bytes};
+    assign _t1220 = {3'h1, _t1222, 1'h1, _t1225};
+    assign _t1226 = e3_evd_valid_q ? e3_evd_data_q : _t1193;
+    assign _t1219 = u_core_e3_ev_out ? _t1220 : _t1226;
+    assign _t1218 = _t1219[26:24];
+    assign _t1227 = _t1219[23:17];
+    assign _t1228 = _t1219[16];
+    assign _t1229 = _t1219[15:0];
+    assign _t1217 = {_t1218, _t1227, _t1228, _t1229};
+    assign _t1215 = _t1207 ? _t1216 : _t1217;
+    assign _t1232 = ~_t1212;
+    assign _t1231 = _t1207 & _t1232;
+    assign _t1230 = _t1231 & _t1209;
+    assign _t1233 = u_core_e4_ev_out & u_core_e4_ev_drop;
+    assign _t1235 = u_core_e4_ev_drop_cause == 2'h2;
+    assign _t1239 = {4'h4, u_core_e4_ev_drop_tag};
+    assign _t1237 = {3'h2, _t1239, 1'h0, 16'h0001};
+    assign _t1243 = {3'h2, _t1239, 1'h1, 16'h0000};
+    assign _t1234 = _t1235 ? _t1237 : _t1243;
+    assign _t1249 = evq21_v0 & u_mgmt_ev21_ready;
+    assign _t1248 = _t1249 ? evq21_v1 : evq21_v0;
+    assign _t1251 = u_core_e4_ev_out | u_core_e4_ev_drop;
+    assign _t1250 = _t1251 | e4_evd_valid_q;
+    assign _t1247 = _t1248 | _t1250;
+    assign _t1254 = ~_t1249;
+    assign _t1253 = _t1254 & evq21_v1;
+    assign _t1255 = _t1248 & _t1250;
+    assign _t1252 = _t1253 | _t1255;
+    assign _t1257 = _t1249 ? evq21_d1 : evq21_d0;
+    assign _t1263 = {4'h4, u_core_e4_ev_out_tag};
+    assign _t1266 = {4'h0, u_core_e4_ev_out_bytes};
+    assign _t1261 = {3'h1, _t1263, 1'h1, _t1266};
+    assign _t1267 = e4_evd_valid_q ? e4_evd_data_q : _t1234;
+    assign _t1260 = u_core_e4_ev_out ? _t1261 : _t1267;
+    assign _t1259 = _t1260[26:24];
+    assign _t1268 = _t1260[23:17];
+    assign _t1269 = _t1260[16];
+    assign _t1270 = _t1260[15:0];
+    assign _t1258 = {_t1259, _t1268, _t1269, _t1270};
+    assign _t1256 = _t1248 ? _t1257 : _t1258;
+    assign _t1273 = ~_t1253;
+    assign _t1272 = _t1248 & _t1273;
+    assign _t1271 = _t1272 & _t1250;
+    assign _t1274 = u_core_e5_ev_out & u_core_e5_ev_drop;
+    assign _t1276 = u_core_e5_ev_drop_cause == 2'h2;
+    assign _t1280 = {4'h5, u_core_e5_ev_drop_tag};
+    assign _t1278 = {3'h2, _t1280, 1'h0, 16'h0001};
+    assign _t1284 = {3'h2, _t1280, 1'h1, 16'h0000};
+    assign _t1275 = _t1276 ? _t1278 : _t1284;
+    assign _t1290 = evq22_v0 & u_mgmt_ev22_ready;
+    assign _t1289 = _t1290 ? evq22_v1 : evq22_v0;
+    assign _t1292 = u_core_e5_ev_out | u_core_e5_ev_drop;
+    assign _t1291 = _t1292 | e5_evd_valid_q;
+    assign _t1288 = _t1289 | _t1291;
+    assign _t1295 = ~_t1290;
+    assign _t1294 = _t1295 & evq22_v1;
+    assign _t1296 = _t1289 & _t1291;
+    assign _t1293 = _t1294 | _t1296;
+    assign _t1298 = _t1290 ? evq22_d1 : evq22_d0;
+    assign _t1304 = {4'h5, u_core_e5_ev_out_tag};
+    assign _t1307 = {4'h0, u_core_e5_ev_out_bytes};
+    assign _t1302 = {3'h1, _t1304, 1'h1, _t1307};
+    assign _t1308 = e5_evd_valid_q ? e5_evd_data_q : _t1275;
+    assign _t1301 = u_core_e5_ev_out ? _t1302 : _t1308;
+    assign _t1300 = _t1301[26:24];
+    assign _t1309 = _t1301[23:17];
+    assign _t1310 = _t1301[16];
+    assign _t1311 = _t1301[15:0];
+    assign _t1299 = {_t1300, _t1309, _t1310, _t1311};
+    assign _t1297 = _t1289 ? _t1298 : _t1299;
+    assign _t1314 = ~_t1294;
+    assign _t1313 = _t1289 & _t1314;
+    assign _t1312 = _t1313 & _t1291;
+    assign _t1315 = u_core_e6_ev_out & u_core_e6_ev_drop;
+    assign _t1317 = u_core_e6_ev_drop_cause == 2'h2;
+    assign _t1321 = {4'h6, u_core_e6_ev_drop_tag};
+    assign _t1319 = {3'h2, _t1321, 1'h0, 16'h0001};
+    assign _t1325 = {3'h2, _t1321, 1'h1, 16'h0000};
+    assign _t1316 = _t1317 ? _t1319 : _t1325;
+    assign _t1331 = evq23_v0 & u_mgmt_ev23_ready;
+    assign _t1330 = _t1331 ? evq23_v1 : evq23_v0;
+    assign _t1333 = u_core_e6_ev_out | u_core_e6_ev_drop;
+    assign _t1332 = _t1333 | e6_evd_valid_q;
+    assign _t1329 = _t1330 | _t1332;
+    assign _t1336 = ~_t1331;
+    assign _t1335 = _t1336 & evq23_v1;
+    assign _t1337 = _t1330 & _t1332;
+    assign _t1334 = _t1335 | _t1337;
+    assign _t1339 = _t1331 ? evq23_d1 : evq23_d0;
+    assign _t1345 = {4'h6, u_core_e6_ev_out_tag};
+    assign _t1348 = {4'h0, u_core_e6_ev_out_bytes};
+    assign _t1343 = {3'h1, _t1345, 1'h1, _t1348};
+    assign _t1349 = e6_evd_valid_q ? e6_evd_data_q : _t1316;
+    assign _t1342 = u_core_e6_ev_out ? _t1343 : _t1349;
+    assign _t1341 = _t1342[26:24];
+    assign _t1350 = _t1342[23:17];
+    assign _t1351 = _t1342[16];
+    assign _t1352 = _t1342[15:0];
+    assign _t1340 = {_t1341, _t1350, _t1351, _t1352};
+    assign _t1338 = _t1330 ? _t1339 : _t1340;
+    assign _t1355 = ~_t1335;
+    assign _t1354 = _t1330 & _t1355;
+    assign _t1353 = _t1354 & _t1332;
+    assign _t1356 = u_core_e7_ev_out & u_core_e7_ev_drop;
+    assign _t1358 = u_core_e7_ev_drop_cause == 2'h2;
+    assign _t1362 = {4'h7, u_core_e7_ev_drop_tag};
+    assign _t1360 = {3'h2, _t1362, 1'h0, 16'h0001};
+    assign _t1366 = {3'h2, _t1362, 1'h1, 16'h0000};
+    assign _t1357 = _t1358 ? _t1360 : _t1366;
+    assign _t1372 = evq24_v0 & u_mgmt_ev24_ready;
+    assign _t1371 = _t1372 ? evq24_v1 : evq24_v0;
+    assign _t1374 = u_core_e7_ev_out | u_core_e7_ev_drop;
+    assign _t1373 = _t1374 | e7_evd_valid_q;
+    assign _t1370 = _t1371 | _t1373;
+    assign _t1377 = ~_t1372;
+    assign _t1376 = _t1377 & evq24_v1;
+    assign _t1378 = _t1371 & _t1373;
+    assign _t1375 = _t1376 | _t1378;
+    assign _t1380 = _t1372 ? evq24_d1 : evq24_d0;
+    assign _t1386 = {4'h7, u_core_e7_ev_out_tag};
+    assign _t1389 = {4'h0, u_core_e7_ev_out_bytes};
+    assign _t1384 = {3'h1, _t1386, 1'h1, _t1389};
+    assign _t1390 = e7_evd_valid_q ? e7_evd_data_q : _t1357;
+    assign _t1383 = u_core_e7_ev_out ? _t1384 : _t1390;
+    assign _t1382 = _t1383[26:24];
+    assign _t1391 = _t1383[23:17];
+    assign _t1392 = _t1383[16];
+    assign _t1393 = _t1383[15:0];
+    assign _t1381 = {_t1382, _t1391, _t1392, _t1393};
+    assign _t1379 = _t1371 ? _t1380 : _t1381;
+    assign _t1396 = ~_t1376;
+    assign _t1395 = _t1371 & _t1396;
+    assign _t1394 = _t1395 & _t1373;
+    assign _t1397 = u_core_e8_ev_out & u_core_e8_ev_drop;
+    assign _t1399 = u_core_e8_ev_drop_cause == 2'h2;
+    assign _t1403 = {4'h8, u_core_e8_ev_drop_tag};
+    assign _t1401 = {3'h2, _t1403, 1'h0, 16'h0001};
+    assign _t1407 = {3'h2, _t1403, 1'h1, 16'h0000};
+    assign _t1398 = _t1399 ? _t1401 : _t1407;
+    assign _t1413 = evq25_v0 & u_mgmt_ev25_ready;
+    assign _t1412 = _t1413 ? evq25_v1 : evq25_v0;
+    assign _t1415 = u_core_e8_ev_out | u_core_e8_ev_drop;
+    assign _t1414 = _t1415 | e8_evd_valid_q;
+    assign _t1411 = _t1412 | _t1414;
+    assign _t1418 = ~_t1413;
+    assign _t1417 = _t1418 & evq25_v1;
+    assign _t1419 = _t1412 & _t1414;
+    assign _t1416 = _t1417 | _t1419;
+    assign _t1421 = _t1413 ? evq25_d1 : evq25_d0;
+    assign _t1427 = {4'h8, u_core_e8_ev_out_tag};
+    assign _t1430 = {4'h0, u_core_e8_ev_out_bytes};
+    assign _t1425 = {3'h1, _t1427, 1'h1, _t1430};
+    assign _t1431 = e8_evd_valid_q ? e8_evd_data_q : _t1398;
+    assign _t1424 = u_core_e8_ev_out ? _t1425 : _t1431;
+    assign _t1423 = _t1424[26:24];
+    assign _t1432 = _t1424[23:17];
+    assign _t1433 = _t1424[16];
+    assign _t1434 = _t1424[15:0];
+    assign _t1422 = {_t1423, _t1432, _t1433, _t1434};
+    assign _t1420 = _t1412 ? _t1421 : _t1422;
+    assign _t1437 = ~_t1417;
+    assign _t1436 = _t1412 & _t1437;
+    assign _t1435 = _t1436 & _t1414;
+    assign _t1438 = u_core_e9_ev_out & u_core_e9_ev_drop;
+    assign _t1440 = u_core_e9_ev_drop_cause == 2'h2;
+    assign _t1444 = {4'h9, u_core_e9_ev_drop_tag};
+    assign _t1442 = {3'h2, _t1444, 1'h0, 16'h0001};
+    assign _t1448 = {3'h2, _t1444, 1'h1, 16'h0000};
+    assign _t1439 = _t1440 ? _t1442 : _t1448;
+    assign _t1454 = evq26_v0 & u_mgmt_ev26_ready;
+    assign _t1453 = _t1454 ? evq26_v1 : evq26_v0;
+    assign _t1456 = u_core_e9_ev_out | u_core_e9_ev_drop;
+    assign _t1455 = _t1456 | e9_evd_valid_q;
+    assign _t1452 = _t1453 | _t1455;
+    assign _t1459 = ~_t1454;
+    assign _t1458 = _t1459 & evq26_v1;
+    assign _t1460 = _t1453 & _t1455;
+    assign _t1457 = _t1458 | _t1460;
+    assign _t1462 = _t1454 ? evq26_d1 : evq26_d0;
+    assign _t1468 = {4'h9, u_core_e9_ev_out_tag};
+    assign _t1471 = {4'h0, u_core_e9_ev_out_bytes};
+    assign _t1466 = {3'h1, _t1468, 1'h1, _t1471};
+    assign _t1472 = e9_evd_valid_q ? e9_evd_data_q : _t1439;
+    assign _t1465 = u_core_e9_ev_out ? _t1466 : _t1472;
+    assign _t1464 = _t1465[26:24];
+    assign _t1473 = _t1465[23:17];
+    assign _t1474 = _t1465[16];
+    assign _t1475 = _t1465[15:0];
+    assign _t1463 = {_t1464, _t1473, _t1474, _t1475};
+    assign _t1461 = _t1453 ? _t1462 : _t1463;
+    assign _t1478 = ~_t1458;
+    assign _t1477 = _t1453 & _t1478;
+    assign _t1476 = _t1477 & _t1455;
+    assign _t1479 = u_core_e10_ev_out & u_core_e10_ev_drop;
+    assign _t1481 = u_core_e10_ev_drop_cause == 2'h2;
+    assign _t1485 = {4'ha, u_core_e10_ev_drop_tag};
+    assign _t1483 = {3'h2, _t1485, 1'h0, 16'h0001};
+    assign _t1489 = {3'h2, _t1485, 1'h1, 16'h0000};
+    assign _t1480 = _t1481 ? _t1483 : _t1489;
+    assign _t1495 = evq27_v0 & u_mgmt_ev27_ready;
+    assign _t1494 = _t1495 ? evq27_v1 : evq27_v0;
+    assign _t1497 = u_core_e10_ev_out | u_core_e10_ev_drop;
+    assign _t1496 = _t1497 | e10_evd_valid_q;
+    assign _t1493 = _t1494 | _t1496;
+    assign _t1500 = ~_t1495;
+    assign _t1499 = _t1500 & evq27_v1;
+    assign _t1501 = _t1494 & _t1496;
+    assign _t1498 = _t1499 | _t1501;
+    assign _t1503 = _t1495 ? evq27_d1 : evq27_d0;
+    assign _t1509 = {4'ha, u_core_e10_ev_out_tag};
+    assign _t1512 = {4'h0, u_core_e10_ev_out_bytes};
+    assign _t1507 = {3'h1, _t1509, 1'h1, _t1512};
+    assign _t1513 = e10_evd_valid_q ? e10_evd_data_q : _t1480;
+    assign _t1506 = u_core_e10_ev_out ? _t1507 : _t1513;
+    assign _t1505 = _t1506[26:24];
+    assign _t1514 = _t1506[23:17];
+    assign _t1515 = _t1506[16];
+    assign _t1516 = _t1506[15:0];
+    assign _t1504 = {_t1505, _t1514, _t1515, _t1516};
+    assign _t1502 = _t1494 ? _t1503 : _t1504;
+    assign _t1519 = ~_t1499;
+    assign _t1518 = _t1494 & _t1519;
+    assign _t1517 = _t1518 & _t1496;
+    assign _t1520 = u_core_e11_ev_out & u_core_e11_ev_drop;
+    assign _t1522 = u_core_e11_ev_drop_cause == 2'h2;
+    assign _t1526 = {4'hb, u_core_e11_ev_drop_tag};
+    assign _t1524 = {3'h2, _t1526, 1'h0, 16'h0001};
+    assign _t1530 = {3'h2, _t1526, 1'h1, 16'h0000};
+    assign _t1521 = _t1522 ? _t1524 : _t1530;
+    assign _t1536 = evq28_v0 & u_mgmt_ev28_ready;
+    assign _t1535 = _t1536 ? evq28_v1 : evq28_v0;
+    assign _t1538 = u_core_e11_ev_out | u_core_e11_ev_drop;
+    assign _t1537 = _t1538 | e11_evd_valid_q;
+    assign _t1534 = _t1535 | _t1537;
+    assign _t1541 = ~_t1536;
+    assign _t1540 = _t1541 & evq28_v1;
+    assign _t1542 = _t1535 & _t1537;
+    assign _t1539 = _t1540 | _t1542;
+    assign _t1544 = _t1536 ? evq28_d1 : evq28_d0;
+    assign _t1550 = {4'hb, u_core_e11_ev_out_tag};
+    assign _t1553 = {4'h0, u_core_e11_ev_out_bytes};
+    assign _t1548 = {3'h1, _t1550, 1'h1, _t1553};
+    assign _t1554 = e11_evd_valid_q ? e11_evd_data_q : _t1521;
+    assign _t1547 = u_core_e11_ev_out ? _t1548 : _t1554;
+    assign _t1546 = _t1547[26:24];
+    assign _t1555 = _t1547[23:17];
+    assign _t1556 = _t1547[16];
+    assign _t1557 = _t1547[15:0];
+    assign _t1545 = {_t1546, _t1555, _t1556, _t1557};
+    assign _t1543 = _t1535 ? _t1544 : _t1545;
+    assign _t1560 = ~_t1540;
+    assign _t1559 = _t1535 & _t1560;
+    assign _t1558 = _t1559 & _t1537;
+    assign _t1561 = u_core_e12_ev_out & u_core_e12_ev_drop;
+    assign _t1563 = u_core_e12_ev_drop_cause == 2'h2;
+    assign _t1567 = {4'hc, u_core_e12_ev_drop_tag};
+    assign _t1565 = {3'h2, _t1567, 1'h0, 16'h0001};
+    assign _t1571 = {3'h2, _t1567, 1'h1, 16'h0000};
+    assign _t1562 = _t1563 ? _t1565 : _t1571;
+    assign _t1577 = evq29_v0 & u_mgmt_ev29_ready;
+    assign _t1576 = _t1577 ? evq29_v1 : evq29_v0;
+    assign _t1579 = u_core_e12_ev_out | u_core_e12_ev_drop;
+    assign _t1578 = _t1579 | e12_evd_valid_q;
+    assign _t1575 = _t1576 | _t1578;
+    assign _t1582 = ~_t1577;
+    assign _t1581 = _t1582 & evq29_v1;
+    assign _t1583 = _t1576 & _t1578;
+    assign _t1580 = _t1581 | _t1583;
+    assign _t1585 = _t1577 ? evq29_d1 : evq29_d0;
+    assign _t1591 = {4'hc, u_core_e12_ev_out_tag};
+    assign _t1594 = {4'h0, u_core_e12_ev_out_bytes};
+    assign _t1589 = {3'h1, _t1591, 1'h1, _t1594};
+    assign _t1595 = e12_evd_valid_q ? e12_evd_data_q : _t1562;
+    assign _t1588 = u_core_e12_ev_out ? _t1589 : _t1595;
+    assign _t1587 = _t1588[26:24];
+    assign _t1596 = _t1588[23:17];
+    assign _t1597 = _t1588[16];
+    assign _t1598 = _t1588[15:0];
+    assign _t1586 = {_t1587, _t1596, _t1597, _t1598};
+    assign _t1584 = _t1576 ? _t1585 : _t1586;
+    assign _t1601 = ~_t1581;
+    assign _t1600 = _t1576 & _t1601;
+    assign _t1599 = _t1600 & _t1578;
+    assign _t1602 = u_core_e13_ev_out & u_core_e13_ev_drop;
+    assign _t1604 = u_core_e13_ev_drop_cause == 2'h2;
+    assign _t1608 = {4'hd, u_core_e13_ev_drop_tag};
+    assign _t1606 = {3'h2, _t1608, 1'h0, 16'h0001};
+    assign _t1612 = {3'h2, _t1608, 1'h1, 16'h0000};
+    assign _t1603 = _t1604 ? _t1606 : _t1612;
+    assign _t1618 = evq30_v0 & u_mgmt_ev30_ready;
+    assign _t1617 = _t1618 ? evq30_v1 : evq30_v0;
+    assign _t1620 = u_core_e13_ev_out | u_core_e13_ev_drop;
+    assign _t1619 = _t1620 | e13_evd_valid_q;
+    assign _t1616 = _t1617 | _t1619;
+    assign _t1623 = ~_t1618;
+    assign _t1622 = _t1623 & evq30_v1;
+    assign _t1624 = _t1617 & _t1619;
+    assign _t1621 = _t1622 | _t1624;
+    assign _t1626 = _t1618 ? evq30_d1 : evq30_d0;
+    assign _t1632 = {4'hd, u_core_e13_ev_out_tag};
+    assign _t1635 = {4'h0, u_core_e13_ev_out_bytes};
+    assign _t1630 = {3'h1, _t1632, 1'h1, _t1635};
+    assign _t1636 = e13_evd_valid_q ? e13_evd_data_q : _t1603;
+    assign _t1629 = u_core_e13_ev_out ? _t1630 : _t1636;
+    assign _t1628 = _t1629[26:24];
+    assign _t1637 = _t1629[23:17];
+    assign _t1638 = _t1629[16];
+    assign _t1639 = _t1629[15:0];
+    assign _t1627 = {_t1628, _t1637, _t1638, _t1639};
+    assign _t1625 = _t1617 ? _t1626 : _t1627;
+    assign _t1642 = ~_t1622;
+    assign _t1641 = _t1617 & _t1642;
+    assign _t1640 = _t1641 & _t1619;
+    assign _t1643 = u_core_e14_ev_out & u_core_e14_ev_drop;
+    assign _t1645 = u_core_e14_ev_drop_cause == 2'h2;
+    assign _t1649 = {4'he, u_core_e14_ev_drop_tag};
+    assign _t1647 = {3'h2, _t1649, 1'h0, 16'h0001};
+    assign _t1653 = {3'h2, _t1649, 1'h1, 16'h0000};
+    assign _t1644 = _t1645 ? _t1647 : _t1653;
+    assign _t1659 = evq31_v0 & u_mgmt_ev31_ready;
+    assign _t1658 = _t1659 ? evq31_v1 : evq31_v0;
+    assign _t1661 = u_core_e14_ev_out | u_core_e14_ev_drop;
+    assign _t1660 = _t1661 | e14_evd_valid_q;
+    assign _t1657 = _t1658 | _t1660;
+    assign _t1664 = ~_t1659;
+    assign _t1663 = _t1664 & evq31_v1;
+    assign _t1665 = _t1658 & _t1660;
+    assign _t1662 = _t1663 | _t1665;
+    assign _t1667 = _t1659 ? evq31_d1 : evq31_d0;
+    assign _t1673 = {4'he, u_core_e14_ev_out_tag};
+    assign _t1676 = {4'h0, u_core_e14_ev_out_bytes};
+    assign _t1671 = {3'h1, _t1673, 1'h1, _t1676};
+    assign _t1677 = e14_evd_valid_q ? e14_evd_data_q : _t1644;
+    assign _t1670 = u_core_e14_ev_out ? _t1671 : _t1677;
+    assign _t1669 = _t1670[26:24];
+    assign _t1678 = _t1670[23:17];
+    assign _t1679 = _t1670[16];
+    assign _t1680 = _t1670[15:0];
+    assign _t1668 = {_t1669, _t1678, _t1679, _t1680};
+    assign _t1666 = _t1658 ? _t1667 : _t1668;
+    assign _t1683 = ~_t1663;
+    assign _t1682 = _t1658 & _t1683;
+    assign _t1681 = _t1682 & _t1660;
+    assign _t1684 = u_core_e15_ev_out & u_core_e15_ev_drop;
+    assign _t1686 = u_core_e15_ev_drop_cause == 2'h2;
+    assign _t1690 = {4'hf, u_core_e15_ev_drop_tag};
+    assign _t1688 = {3'h2, _t1690, 1'h0, 16'h0001};
+    assign _t1694 = {3'h2, _t1690, 1'h1, 16'h0000};
+    assign _t1685 = _t1686 ? _t1688 : _t1694;
+    assign _t1700 = evq32_v0 & u_mgmt_ev32_ready;
+    assign _t1699 = _t1700 ? evq32_v1 : evq32_v0;
+    assign _t1702 = u_core_e15_ev_out | u_core_e15_ev_drop;
+    assign _t1701 = _t1702 | e15_evd_valid_q;
+    assign _t1698 = _t1699 | _t1701;
+    assign _t1705 = ~_t1700;
+    assign _t1704 = _t1705 & evq32_v1;
+    assign _t1706 = _t1699 & _t1701;
+    assign _t1703 = _t1704 | _t1706;
+    assign _t1708 = _t1700 ? evq32_d1 : evq32_d0;
+    assign _t1714 = {4'hf, u_core_e15_ev_out_tag};
+    assign _t1717 = {4'h0, u_core_e15_ev_out_bytes};
+    assign _t1712 = {3'h1, _t1714, 1'h1, _t1717};
+    assign _t1718 = e15_evd_valid_q ? e15_evd_data_q : _t1685;
+    assign _t1711 = u_core_e15_ev_out ? _t1712 : _t1718;
+    assign _t1710 = _t1711[26:24];
+    assign _t1719 = _t1711[23:17];
+    assign _t1720 = _t1711[16];
+    assign _t1721 = _t1711[15:0];
+    assign _t1709 = {_t1710, _t1719, _t1720, _t1721};
+    assign _t1707 = _t1699 ? _t1708 : _t1709;
+    assign _t1724 = ~_t1704;
+    assign _t1723 = _t1699 & _t1724;
+    assign _t1722 = _t1723 & _t1701;
+    assign _t1727 = u_mgmt_iface_vrouter[7:6];
+    assign _t1726 = |_t1727;
+    assign _t1729 = u_mgmt_iface_vrouter[5:0];
+    assign _t1725 = _t1726 ? 6'h3f : _t1729;
+    assign _t1730 = {1'h0, u_mgmt_lease_limit};
+    assign _t1731 = evq0_d0[26:24];
+    assign _t1732 = evq0_d0[23:17];
+    assign _t1733 = evq0_d0[16];
+    assign _t1734 = evq0_d0[15:0];
+    assign _t1735 = evq1_d0[26:24];
+    assign _t1736 = evq1_d0[23:17];
+    assign _t1737 = evq1_d0[16];
+    assign _t1738 = evq1_d0[15:0];
+    assign _t1739 = evq2_d0[26:24];
+    assign _t1740 = evq2_d0[23:17];
+    assign _t1741 = evq2_d0[16];
+    assign _t1742 = evq2_d0[15:0];
+    assign _t1743 = evq3_d0[26:24];
+    assign _t1744 = evq3_d0[23:17];
+    assign _t1745 = evq3_d0[16];
+    assign _t1746 = evq3_d0[15:0];
+    assign _t1747 = evq4_d0[26:24];
+    assign _t1748 = evq4_d0[23:17];
+    assign _t1749 = evq4_d0[16];
+    assign _t1750 = evq4_d0[15:0];
+    assign _t1751 = evq5_d0[26:24];
+    assign _t1752 = evq5_d0[23:17];
+    assign _t1753 = evq5_d0[16];
+    assign _t1754 = evq5_d0[15:0];
+    assign _t1755 = evq6_d0[26:24];
+    assign _t1756 = evq6_d0[23:17];
+    assign _t1757 = evq6_d0[16];
+    assign _t1758 = evq6_d0[15:0];
+    assign _t1759 = evq7_d0[26:24];
+    assign _t1760 = evq7_d0[23:17];
+    assign _t1761 = evq7_d0[16];
+    assign _t1762 = evq7_d0[15:0];
+    assign _t1763 = evq8_d0[26:24];
+    assign _t1764 = evq8_d0[23:17];
+    assign _t1765 = evq8_d0[16];
+    assign _t1766 = evq8_d0[15:0];
+    assign _t1767 = evq9_d0[26:24];
+    assign _t1768 = evq9_d0[23:17];
+    assign _t1769 = evq9_d0[16];
+    assign _t1770 = evq9_d0[15:0];
+    assign _t1771 = evq10_d0[26:24];
+    assign _t1772 = evq10_d0[23:17];
+    assign _t1773 = evq10_d0[16];
+    assign _t1774 = evq10_d0[15:0];
+    assign _t1775 = evq11_d0[26:24];
+    assign _t1776 = evq11_d0[23:17];
+    assign _t1777 = evq11_d0[16];
+    assign _t1778 = evq11_d0[15:0];
+    assign _t1779 = evq12_d0[26:24];
+    assign _t1780 = evq12_d0[23:17];
+    assign _t1781 = evq12_d0[16];
+    assign _t1782 = evq12_d0[15:0];
+    assign _t1783 = evq13_d0[26:24];
+    assign _t1784 = evq13_d0[23:17];
+    assign _t1785 = evq13_d0[16];
+    assign _t1786 = evq13_d0[15:0];
+    assign _t1787 = evq14_d0[26:24];
+    assign _t1788 = evq14_d0[23:17];
+    assign _t1789 = evq14_d0[16];
+    assign _t1790 = evq14_d0[15:0];
+    assign _t1791 = evq15_d0[26:24];
+    assign _t1792 = evq15_d0[23:17];
+    assign _t1793 = evq15_d0[16];
+    assign _t1794 = evq15_d0[15:0];
+    assign _t1795 = evq16_d0[26:24];
+    assign _t1796 = evq16_d0[23:17];
+    assign _t1797 = evq16_d0[16];
+    assign _t1798 = evq16_d0[15:0];
+    assign _t1799 = evq17_d0[26:24];
+    assign _t1800 = evq17_d0[23:17];
+    assign _t1801 = evq17_d0[16];
+    assign _t1802 = evq17_d0[15:0];
+    assign _t1803 = evq18_d0[26:24];
+    assign _t1804 = evq18_d0[23:17];
+    assign _t1805 = evq18_d0[16];
+    assign _t1806 = evq18_d0[15:0];
+    assign _t1807 = evq19_d0[26:24];
+    assign _t1808 = evq19_d0[23:17];
+    assign _t1809 = evq19_d0[16];
+    assign _t1810 = evq19_d0[15:0];
+    assign _t1811 = evq20_d0[26:24];
+    assign _t1812 = evq20_d0[23:17];
+    assign _t1813 = evq20_d0[16];
+    assign _t1814 = evq20_d0[15:0];
+    assign _t1815 = evq21_d0[26:24];
+    assign _t1816 = evq21_d0[23:17];
+    assign _t1817 = evq21_d0[16];
+    assign _t1818 = evq21_d0[15:0];
+    assign _t1819 = evq22_d0[26:24];
+    assign _t1820 = evq22_d0[23:17];
+    assign _t1821 = evq22_d0[16];
+    assign _t1822 = evq22_d0[15:0];
+    assign _t1823 = evq23_d0[26:24];
+    assign _t1824 = evq23_d0[23:17];
+    assign _t1825 = evq23_d0[16];
+    assign _t1826 = evq23_d0[15:0];
+    assign _t1827 = evq24_d0[26:24];
+    assign _t1828 = evq24_d0[23:17];
+    assign _t1829 = evq24_d0[16];
+    assign _t1830 = evq24_d0[15:0];
+    assign _t1831 = evq25_d0[26:24];
+    assign _t1832 = evq25_d0[23:17];
+    assign _t1833 = evq25_d0[16];
+    assign _t1834 = evq25_d0[15:0];
+    assign _t1835 = evq26_d0[26:24];
+    assign _t1836 = evq26_d0[23:17];
+    assign _t1837 = evq26_d0[16];
+    assign _t1838 = evq26_d0[15:0];
+    assign _t1839 = evq27_d0[26:24];
+    assign _t1840 = evq27_d0[23:17];
+    assign _t1841 = evq27_d0[16];
+    assign _t1842 = evq27_d0[15:0];
+    assign _t1843 = evq28_d0[26:24];
+    assign _t1844 = evq28_d0[23:17];
+    assign _t1845 = evq28_d0[16];
+    assign _t1846 = evq28_d0[15:0];
+    assign _t1847 = evq29_d0[26:24];
+    assign _t1848 = evq29_d0[23:17];
+    assign _t1849 = evq29_d0[16];
+    assign _t1850 = evq29_d0[15:0];
+    assign _t1851 = evq30_d0[26:24];
+    assign _t1852 = evq30_d0[23:17];
+    assign _t1853 = evq30_d0[16];
+    assign _t1854 = evq30_d0[15:0];
+    assign _t1855 = evq31_d0[26:24];
+    assign _t1856 = evq31_d0[23:17];
+    assign _t1857 = evq31_d0[16];
+    assign _t1858 = evq31_d0[15:0];
+    assign _t1859 = evq32_d0[26:24];
+    assign _t1860 = evq32_d0[23:17];
+    assign _t1861 = evq32_d0[16];
+    assign _t1862 = evq32_d0[15:0];
+    assign _t1865 = u_core_mt_measured[27];
+    assign _t1864 = |_t1865;
+    assign _t1867 = u_core_mt_measured[26:0];
+    assign _t1863 = _t1864 ? 27'h7ffffff : _t1867;
     always @(posedge clk)
         if (rst) ev2_valid_q <= 1'h0;
-        else ev2_valid_q <= _t559;
+        else ev2_valid_q <= _t558;
     always @(posedge clk)
         if (rst) ev2_data_q <= 27'h0000000;
-        else ev2_data_q <= _t561;
+        else ev2_data_q <= _t560;
     always @(posedge clk)
         if (rst) ev2_port_q <= 5'h00;
         else ev2_port_q <= u_core_ev_hp_port;
     always @(posedge clk)
         if (rst) evq0_v0 <= 1'h0;
-        else evq0_v0 <= _t577;
+        else evq0_v0 <= _t576;
     always @(posedge clk)
         if (rst) evq0_v1 <= 1'h0;
-        else evq0_v1 <= _t587;
+        else evq0_v1 <= _t586;
     always @(posedge clk)
         if (rst) evq0_d0 <= 27'h0000000;
-        else evq0_d0 <= _t591;
+        else evq0_d0 <= _t590;
     always @(posedge clk)
         if (rst) evq0_d1 <= 27'h0000000;
-        else if (_t603) evq0_d1 <= _t593;
+        else if (_t602) evq0_d1 <= _t592;
     always @(posedge clk)
         if (rst) evq1_v0 <= 1'h0;
-        else evq1_v0 <= _t606;
+        else evq1_v0 <= _t605;
     always @(posedge clk)
         if (rst) evq1_v1 <= 1'h0;
-        else evq1_v1 <= _t616;
+        else evq1_v1 <= _t615;
     always @(posedge clk)
         if (rst) evq1_d0 <= 27'h0000000;
-        else evq1_d0 <= _t620;
+        else evq1_d0 <= _t619;
     always @(posedge clk)
         if (rst) evq1_d1 <= 27'h0000000;
-        else if (_t632) evq1_d1 <= _t622;
+        else if (_t631) evq1_d1 <= _t621;
     always @(posedge clk)
         if (rst) evq2_v0 <= 1'h0;
-        else evq2_v0 <= _t635;
+        else evq2_v0 <= _t634;
     always @(posedge clk)
         if (rst) evq2_v1 <= 1'h0;
-        else evq2_v1 <= _t645;
+        else evq2_v1 <= _t644;
     always @(posedge clk)
         if (rst) evq2_d0 <= 27'h0000000;
-        else evq2_d0 <= _t649;
+        else evq2_d0 <= _t648;
     always @(posedge clk)
         if (rst) evq2_d1 <= 27'h0000000;
-        else if (_t661) evq2_d1 <= _t651;
+        else if (_t660) evq2_d1 <= _t650;
     always @(posedge clk)
         if (rst) evq3_v0 <= 1'h0;
-        else evq3_v0 <= _t664;
+        else evq3_v0 <= _t663;
     always @(posedge clk)
         if (rst) evq3_v1 <= 1'h0;
-        else evq3_v1 <= _t674;
+        else evq3_v1 <= _t673;
     always @(posedge clk)
         if (rst) evq3_d0 <= 27'h0000000;
-        else evq3_d0 <= _t678;
+        else evq3_d0 <= _t677;
     always @(posedge clk)
         if (rst) evq3_d1 <= 27'h0000000;
-        else if (_t690) evq3_d1 <= _t680;
+        else if (_t689) evq3_d1 <= _t679;
     always @(posedge clk)
         if (rst) evq4_v0 <= 1'h0;
-        else evq4_v0 <= _t693;
+        else evq4_v0 <= _t692;
     always @(posedge clk)
         if (rst) evq4_v1 <= 1'h0;
-        else evq4_v1 <= _t703;
+        else evq4_v1 <= _t702;
     always @(posedge clk)
         if (rst) evq4_d0 <= 27'h0000000;
-        else evq4_d0 <= _t707;
+        else evq4_d0 <= _t706;
     always @(posedge clk)
         if (rst) evq4_d1 <= 27'h0000000;
-        else if (_t719) evq4_d1 <= _t709;
+        else if (_t718) evq4_d1 <= _t708;
     always @(posedge clk)
         if (rst) evq5_v0 <= 1'h0;
-        else evq5_v0 <= _t722;
+        else evq5_v0 <= _t721;
     always @(posedge clk)
         if (rst) evq5_v1 <= 1'h0;
-        else evq5_v1 <= _t732;
+        else evq5_v1 <= _t731;
     always @(posedge clk)
         if (rst) evq5_d0 <= 27'h0000000;
-        else evq5_d0 <= _t736;
+        else evq5_d0 <= _t735;
     always @(posedge clk)
         if (rst) evq5_d1 <= 27'h0000000;
-        else if (_t748) evq5_d1 <= _t738;
+        else if (_t747) evq5_d1 <= _t737;
     always @(posedge clk)
         if (rst) evq6_v0 <= 1'h0;
-        else evq6_v0 <= _t751;
+        else evq6_v0 <= _t750;
     always @(posedge clk)
         if (rst) evq6_v1 <= 1'h0;
-        else evq6_v1 <= _t761;
+        else evq6_v1 <= _t760;
     always @(posedge clk)
         if (rst) evq6_d0 <= 27'h0000000;
-        else evq6_d0 <= _t765;
+        else evq6_d0 <= _t764;
     always @(posedge clk)
         if (rst) evq6_d1 <= 27'h0000000;
-        else if (_t777) evq6_d1 <= _t767;
+        else if (_t776) evq6_d1 <= _t766;
     always @(posedge clk)
         if (rst) evq7_v0 <= 1'h0;
-        else evq7_v0 <= _t780;
+        else evq7_v0 <= _t779;
     always @(posedge clk)
         if (rst) evq7_v1 <= 1'h0;
-        else evq7_v1 <= _t790;
+        else evq7_v1 <= _t789;
     always @(posedge clk)
         if (rst) evq7_d0 <= 27'h0000000;
-        else evq7_d0 <= _t794;
+        else evq7_d0 <= _t793;
     always @(posedge clk)
         if (rst) evq7_d1 <= 27'h0000000;
-        else if (_t806) evq7_d1 <= _t796;
+        else if (_t805) evq7_d1 <= _t795;
     always @(posedge clk)
         if (rst) evq8_v0 <= 1'h0;
-        else evq8_v0 <= _t809;
+        else evq8_v0 <= _t808;
     always @(posedge clk)
         if (rst) evq8_v1 <= 1'h0;
-        else evq8_v1 <= _t819;
+        else evq8_v1 <= _t818;
     always @(posedge clk)
         if (rst) evq8_d0 <= 27'h0000000;
-        else evq8_d0 <= _t823;
+        else evq8_d0 <= _t822;
     always @(posedge clk)
         if (rst) evq8_d1 <= 27'h0000000;
-        else if (_t835) evq8_d1 <= _t825;
+        else if (_t834) evq8_d1 <= _t824;
     always @(posedge clk)
         if (rst) evq9_v0 <= 1'h0;
-        else evq9_v0 <= _t838;
+        else evq9_v0 <= _t837;
     always @(posedge clk)
         if (rst) evq9_v1 <= 1'h0;
-        else evq9_v1 <= _t848;
+        else evq9_v1 <= _t847;
     always @(posedge clk)
         if (rst) evq9_d0 <= 27'h0000000;
-        else evq9_d0 <= _t852;
+        else evq9_d0 <= _t851;
     always @(posedge clk)
         if (rst) evq9_d1 <= 27'h0000000;
-        else if (_t864) evq9_d1 <= _t854;
+        else if (_t863) evq9_d1 <= _t853;
     always @(posedge clk)
         if (rst) evq10_v0 <= 1'h0;
-        else evq10_v0 <= _t867;
+        else evq10_v0 <= _t866;
     always @(posedge clk)
         if (rst) evq10_v1 <= 1'h0;
-        else evq10_v1 <= _t877;
+        else evq10_v1 <= _t876;
     always @(posedge clk)
         if (rst) evq10_d0 <= 27'h0000000;
-        else evq10_d0 <= _t881;
+        else evq10_d0 <= _t880;
     always @(posedge clk)
         if (rst) evq10_d1 <= 27'h0000000;
-        else if (_t893) evq10_d1 <= _t883;
+        else if (_t892) evq10_d1 <= _t882;
     always @(posedge clk)
         if (rst) evq11_v0 <= 1'h0;
-        else evq11_v0 <= _t896;
+        else evq11_v0 <= _t895;
     always @(posedge clk)
         if (rst) evq11_v1 <= 1'h0;
-        else evq11_v1 <= _t906;
+        else evq11_v1 <= _t905;
     always @(posedge clk)
         if (rst) evq11_d0 <= 27'h0000000;
-        else evq11_d0 <= _t910;
+        else evq11_d0 <= _t909;
     always @(posedge clk)
         if (rst) evq11_d1 <= 27'h0000000;
-        else if (_t922) evq11_d1 <= _t912;
+        else if (_t921) evq11_d1 <= _t911;
     always @(posedge clk)
         if (rst) evq12_v0 <= 1'h0;
-        else evq12_v0 <= _t925;
+        else evq12_v0 <= _t924;
     always @(posedge clk)
         if (rst) evq12_v1 <= 1'h0;
-        else evq12_v1 <= _t935;
+        else evq12_v1 <= _t934;
     always @(posedge clk)
         if (rst) evq12_d0 <= 27'h0000000;
-        else evq12_d0 <= _t939;
+        else evq12_d0 <= _t938;
     always @(posedge clk)
         if (rst) evq12_d1 <= 27'h0000000;
-        else if (_t951) evq12_d1 <= _t941;
+        else if (_t950) evq12_d1 <= _t940;
     always @(posedge clk)
         if (rst) evq13_v0 <= 1'h0;
-        else evq13_v0 <= _t954;
+        else evq13_v0 <= _t953;
     always @(posedge clk)
         if (rst) evq13_v1 <= 1'h0;
-        else evq13_v1 <= _t964;
+        else evq13_v1 <= _t963;
     always @(posedge clk)
         if (rst) evq13_d0 <= 27'h0000000;
-        else evq13_d0 <= _t968;
+        else evq13_d0 <= _t967;
     always @(posedge clk)
         if (rst) evq13_d1 <= 27'h0000000;
-        else if (_t980) evq13_d1 <= _t970;
+        else if (_t979) evq13_d1 <= _t969;
     always @(posedge clk)
         if (rst) evq14_v0 <= 1'h0;
-        else evq14_v0 <= _t983;
+        else evq14_v0 <= _t982;
     always @(posedge clk)
         if (rst) evq14_v1 <= 1'h0;
-        else evq14_v1 <= _t993;
+        else evq14_v1 <= _t992;
     always @(posedge clk)
         if (rst) evq14_d0 <= 27'h0000000;
-        else evq14_d0 <= _t997;
+        else evq14_d0 <= _t996;
     always @(posedge clk)
         if (rst) evq14_d1 <= 27'h0000000;
-        else if (_t1009) evq14_d1 <= _t999;
+        else if (_t1008) evq14_d1 <= _t998;
     always @(posedge clk)
         if (rst) evq15_v0 <= 1'h0;
-        else evq15_v0 <= _t1012;
+        else evq15_v0 <= _t1011;
     always @(posedge clk)
         if (rst) evq15_v1 <= 1'h0;
-        else evq15_v1 <= _t1022;
+        else evq15_v1 <= _t1021;
     always @(posedge clk)
         if (rst) evq15_d0 <= 27'h0000000;
-        else evq15_d0 <= _t1026;
+        else evq15_d0 <= _t1025;
     always @(posedge clk)
         if (rst) evq15_d1 <= 27'h0000000;
-        else if (_t1038) evq15_d1 <= _t1028;
+        else if (_t1037) evq15_d1 <= _t1027;
     always @(posedge clk)
         if (rst) evq16_v0 <= 1'h0;
-        else evq16_v0 <= _t1041;
+        else evq16_v0 <= _t1040;
     always @(posedge clk)
         if (rst) evq16_v1 <= 1'h0;
-        else evq16_v1 <= _t1051;
+        else evq16_v1 <= _t1050;
     always @(posedge clk)
         if (rst) evq16_d0 <= 27'h0000000;
-        else evq16_d0 <= _t1055;
+        else evq16_d0 <= _t1054;
     always @(posedge clk)
         if (rst) evq16_d1 <= 27'h0000000;
-        else if (_t1067) evq16_d1 <= _t1057;
+        else if (_t1066) evq16_d1 <= _t1056;
     always @(posedge clk)
         if (rst) e0_evd_valid_q <= 1'h0;
-        else e0_evd_valid_q <= _t1070;
+        else e0_evd_valid_q <= _t1069;
     always @(posedge clk)
         if (rst) e0_evd_data_q <= 27'h0000000;
-        else if (_t1070) e0_evd_data_q <= _t1071;
+        else if (_t1069) e0_evd_data_q <= _t1070;
     always @(posedge clk)
         if (rst) evq17_v0 <= 1'h0;
-        else evq17_v0 <= _t1084;
+        else evq17_v0 <= _t1083;
     always @(posedge clk)
         if (rst) evq17_v1 <= 1'h0;
-        else evq17_v1 <= _t1089;
+        else evq17_v1 <= _t1088;
     always @(posedge clk)
         if (rst) evq17_d0 <= 27'h0000000;
-        else evq17_d0 <= _t1093;
+        else evq17_d0 <= _t1092;
     always @(posedge clk)
         if (rst) evq17_d1 <= 27'h0000000;
-        else if (_t1108) evq17_d1 <= _t1095;
+        else if (_t1107) evq17_d1 <= _t1094;
     always @(posedge clk)
         if (rst) e1_evd_valid_q <= 1'h0;
-        else e1_evd_valid_q <= _t1111;
+        else e1_evd_valid_q <= _t1110;
     always @(posedge clk)
         if (rst) e1_evd_data_q <= 27'h0000000;
-        else if (_t1111) e1_evd_data_q <= _t1112;
+        else if (_t1110) e1_evd_data_q <= _t1111;
     always @(posedge clk)
         if (rst) evq18_v0 <= 1'h0;
-        else evq18_v0 <= _t1125;
+        else evq18_v0 <= _t1124;
     always @(posedge clk)
         if (rst) evq18_v1 <= 1'h0;
-        else evq18_v1 <= _t1130;
+        else evq18_v1 <= _t1129;
     always @(posedge clk)
         if (rst) evq18_d0 <= 27'h0000000;
-        else evq18_d0 <= _t1134;
+        else evq18_d0 <= _t1133;
     always @(posedge clk)
         if (rst) evq18_d1 <= 27'h0000000;
-        else if (_t1149) evq18_d1 <= _t1136;
+        else if (_t1148) evq18_d1 <= _t1135;
     always @(posedge clk)
         if (rst) e2_evd_valid_q <= 1'h0;
-        else e2_evd_valid_q <= _t1152;
+        else e2_evd_valid_q <= _t1151;
     always @(posedge clk)
         if (rst) e2_evd_data_q <= 27'h0000000;
-        else if (_t1152) e2_evd_data_q <= _t1153;
+        else if (_t1151) e2_evd_data_q <= _t1152;
     always @(posedge clk)
         if (rst) evq19_v0 <= 1'h0;
-        else evq19_v0 <= _t1166;
+        else evq19_v0 <= _t1165;
     always @(posedge clk)
         if (rst) evq19_v1 <= 1'h0;
-        else evq19_v1 <= _t1171;
+        else evq19_v1 <= _t1170;
     always @(posedge clk)
         if (rst) evq19_d0 <= 27'h0000000;
-        else evq19_d0 <= _t1175;
+        else evq19_d0 <= _t1174;
     always @(posedge clk)
         if (rst) evq19_d1 <= 27'h0000000;
-        else if (_t1190) evq19_d1 <= _t1177;
+        else if (_t1189) evq19_d1 <= _t1176;
     always @(posedge clk)
         if (rst) e3_evd_valid_q <= 1'h0;
-        else e3_evd_valid_q <= _t1193;
+        else e3_evd_valid_q <= _t1192;
     always @(posedge clk)
         if (rst) e3_evd_data_q <= 27'h0000000;
-        else if (_t1193) e3_evd_data_q <= _t1194;
+        else if (_t1192) e3_evd_data_q <= _t1193;
     always @(posedge clk)
         if (rst) evq20_v0 <= 1'h0;
-        else evq20_v0 <= _t1207;
+        else evq20_v0 <= _t1206;
     always @(posedge clk)
         if (rst) evq20_v1 <= 1'h0;
-        else evq20_v1 <= _t1212;
+        else evq20_v1 <= _t1211;
     always @(posedge clk)
         if (rst) evq20_d0 <= 27'h0000000;
-        else evq20_d0 <= _t1216;
+        else evq20_d0 <= _t1215;
     always @(posedge clk)
         if (rst) evq20_d1 <= 27'h0000000;
-        else if (_t1231) evq20_d1 <= _t1218;
+        else if (_t1230) evq20_d1 <= _t1217;
     always @(posedge clk)
         if (rst) e4_evd_valid_q <= 1'h0;
-        else e4_evd_valid_q <= _t1234;
+        else e4_evd_valid_q <= _t1233;
     always @(posedge clk)
         if (rst) e4_evd_data_q <= 27'h0000000;
-        else if (_t1234) e4_evd_data_q <= _t1235;
+        else if (_t1233) e4_evd_data_q <= _t1234;
     always @(posedge clk)
         if (rst) evq21_v0 <= 1'h0;
-        else evq21_v0 <= _t1248;
+        else evq21_v0 <= _t1247;
     always @(posedge clk)
         if (rst) evq21_v1 <= 1'h0;
-        else evq21_v1 <= _t1253;
+        else evq21_v1 <= _t1252;
     always @(posedge clk)
         if (rst) evq21_d0 <= 27'h0000000;
-        else evq21_d0 <= _t1257;
+        else evq21_d0 <= _t1256;
     always @(posedge clk)
         if (rst) evq21_d1 <= 27'h0000000;
-        else if (_t1272) evq21_d1 <= _t1259;
+        else if (_t1271) evq21_d1 <= _t1258;
     always @(posedge clk)
         if (rst) e5_evd_valid_q <= 1'h0;
-        else e5_evd_valid_q <= _t1275;
+        else e5_evd_valid_q <= _t1274;
     always @(posedge clk)
         if (rst) e5_evd_data_q <= 27'h0000000;
-        else if (_t1275) e5_evd_data_q <= _t1276;
+        else if (_t1274) e5_evd_data_q <= _t1275;
     always @(posedge clk)
         if (rst) evq22_v0 <= 1'h0;
-        else evq22_v0 <= _t1289;
+        else evq22_v0 <= _t1288;
     always @(posedge clk)
         if (rst) evq22_v1 <= 1'h0;
-        else evq22_v1 <= _t1294;
+        else evq22_v1 <= _t1293;
     always @(posedge clk)
         if (rst) evq22_d0 <= 27'h0000000;
-        else evq22_d0 <= _t1298;
+        else evq22_d0 <= _t1297;
     always @(posedge clk)
         if (rst) evq22_d1 <= 27'h0000000;
-        else if (_t1313) evq22_d1 <= _t1300;
+        else if (_t1312) evq22_d1 <= _t1299;
     always @(posedge clk)
         if (rst) e6_evd_valid_q <= 1'h0;
-        else e6_evd_valid_q <= _t1316;
+        else e6_evd_valid_q <= _t1315;
     always @(posedge clk)
         if (rst) e6_evd_data_q <= 27'h0000000;
-        else if (_t1316) e6_evd_data_q <= _t1317;
+        else if (_t1315) e6_evd_data_q <= _t1316;
     always @(posedge clk)
         if (rst) evq23_v0 <= 1'h0;
-        else evq23_v0 <= _t1330;
+        else evq23_v0 <= _t1329;
     always @(posedge clk)
         if (rst) evq23_v1 <= 1'h0;
-        else evq23_v1 <= _t1335;
+        else evq23_v1 <= _t1334;
     always @(posedge clk)
         if (rst) evq23_d0 <= 27'h0000000;
-        else evq23_d0 <= _t1339;
+        else evq23_d0 <= _t1338;
     always @(posedge clk)
         if (rst) evq23_d1 <= 27'h0000000;
-        else if (_t1354) evq23_d1 <= _t1341;
+        else if (_t1353) evq23_d1 <= _t1340;
     always @(posedge clk)
         if (rst) e7_evd_valid_q <= 1'h0;
-        else e7_evd_valid_q <= _t1357;
+        else e7_evd_valid_q <= _t1356;
     always @(posedge clk)
         if (rst) e7_evd_data_q <= 27'h0000000;
-        else if (_t1357) e7_evd_data_q <= _t1358;
+        else if (_t1356) e7_evd_data_q <= _t1357;
     always @(posedge clk)
         if (rst) evq24_v0 <= 1'h0;
-        else evq24_v0 <= _t1371;
+        else evq24_v0 <= _t1370;
     always @(posedge clk)
         if (rst) evq24_v1 <= 1'h0;
-        else evq24_v1 <= _t1376;
+        else evq24_v1 <= _t1375;
     always @(posedge clk)
         if (rst) evq24_d0 <= 27'h0000000;
-        else evq24_d0 <= _t1380;
+        else evq24_d0 <= _t1379;
     always @(posedge clk)
         if (rst) evq24_d1 <= 27'h0000000;
-        else if (_t1395) evq24_d1 <= _t1382;
+        else if (_t1394) evq24_d1 <= _t1381;
     always @(posedge clk)
         if (rst) e8_evd_valid_q <= 1'h0;
-        else e8_evd_valid_q <= _t1398;
+        else e8_evd_valid_q <= _t1397;
     always @(posedge clk)
         if (rst) e8_evd_data_q <= 27'h0000000;
-        else if (_t1398) e8_evd_data_q <= _t1399;
+        else if (_t1397) e8_evd_data_q <= _t1398;
     always @(posedge clk)
         if (rst) evq25_v0 <= 1'h0;
-        else evq25_v0 <= _t1412;
+        else evq25_v0 <= _t1411;
     always @(posedge clk)
         if (rst) evq25_v1 <= 1'h0;
-        else evq25_v1 <= _t1417;
+        else evq25_v1 <= _t1416;
     always @(posedge clk)
         if (rst) evq25_d0 <= 27'h0000000;
-        else evq25_d0 <= _t1421;
+        else evq25_d0 <= _t1420;
     always @(posedge clk)
         if (rst) evq25_d1 <= 27'h0000000;
-        else if (_t1436) evq25_d1 <= _t1423;
+        else if (_t1435) evq25_d1 <= _t1422;
     always @(posedge clk)
         if (rst) e9_evd_valid_q <= 1'h0;
-        else e9_evd_valid_q <= _t1439;
+        else e9_evd_valid_q <= _t1438;
     always @(posedge clk)
         if (rst) e9_evd_data_q <= 27'h0000000;
-        else if (_t1439) e9_evd_data_q <= _t1440;
+        else if (_t1438) e9_evd_data_q <= _t1439;
     always @(posedge clk)
         if (rst) evq26_v0 <= 1'h0;
-        else evq26_v0 <= _t1453;
+        else evq26_v0 <= _t1452;
     always @(posedge clk)
         if (rst) evq26_v1 <= 1'h0;
-        else evq26_v1 <= _t1458;
+        else evq26_v1 <= _t1457;
     always @(posedge clk)
         if (rst) evq26_d0 <= 27'h0000000;
-        else evq26_d0 <= _t1462;
+        else evq26_d0 <= _t1461;
     always @(posedge clk)
         if (rst) evq26_d1 <= 27'h0000000;
-        else if (_t1477) evq26_d1 <= _t1464;
+        else if (_t1476) evq26_d1 <= _t1463;
     always @(posedge clk)
         if (rst) e10_evd_valid_q <= 1'h0;
-        else e10_evd_valid_q <= _t1480;
+        else e10_evd_valid_q <= _t1479;
     always @(posedge clk)
         if (rst) e10_evd_data_q <= 27'h0000000;
-        else if (_t1480) e10_evd_data_q <= _t1481;
+        else if (_t1479) e10_evd_data_q <= _t1480;
     always @(posedge clk)
         if (rst) evq27_v0 <= 1'h0;
-        else evq27_v0 <= _t1494;
+        else evq27_v0 <= _t1493;
     always @(posedge clk)
         if (rst) evq27_v1 <= 1'h0;
-        else evq27_v1 <= _t1499;
+        else evq27_v1 <= _t1498;
     always @(posedge clk)
         if (rst) evq27_d0 <= 27'h0000000;
-        else evq27_d0 <= _t1503;
+        else evq27_d0 <= _t1502;
     always @(posedge clk)
         if (rst) evq27_d1 <= 27'h0000000;
-        else if (_t1518) evq27_d1 <= _t1505;
+        else if (_t1517) evq27_d1 <= _t1504;
     always @(posedge clk)
         if (rst) e11_evd_valid_q <= 1'h0;
-        else e11_evd_valid_q <= _t1521;
+        else e11_evd_valid_q <= _t1520;
     always @(posedge clk)
         if (rst) e11_evd_data_q <= 27'h0000000;
-        else if (_t1521) e11_evd_data_q <= _t1522;
+        else if (_t1520) e11_evd_data_q <= _t1521;
     always @(posedge clk)
         if (rst) evq28_v0 <= 1'h0;
-        else evq28_v0 <= _t1535;
+        else evq28_v0 <= _t1534;
     always @(posedge clk)
         if (rst) evq28_v1 <= 1'h0;
-        else evq28_v1 <= _t1540;
+        else evq28_v1 <= _t1539;
     always @(posedge clk)
         if (rst) evq28_d0 <= 27'h0000000;
-        else evq28_d0 <= _t1544;
+        else evq28_d0 <= _t1543;
     always @(posedge clk)
         if (rst) evq28_d1 <= 27'h0000000;
-        else if (_t1559) evq28_d1 <= _t1546;
+        else if (_t1558) evq28_d1 <= _t1545;
     always @(posedge clk)
         if (rst) e12_evd_valid_q <= 1'h0;
-        else e12_evd_valid_q <= _t1562;
+        else e12_evd_valid_q <= _t1561;
     always @(posedge clk)
         if (rst) e12_evd_data_q <= 27'h0000000;
-        else if (_t1562) e12_evd_data_q <= _t1563;
+        else if (_t1561) e12_evd_data_q <= _t1562;
     always @(posedge clk)
         if (rst) evq29_v0 <= 1'h0;
-        else evq29_v0 <= _t1576;
+        else evq29_v0 <= _t1575;
     always @(posedge clk)
         if (rst) evq29_v1 <= 1'h0;
-        else evq29_v1 <= _t1581;
+        else evq29_v1 <= _t1580;
     always @(posedge clk)
         if (rst) evq29_d0 <= 27'h0000000;
-        else evq29_d0 <= _t1585;
+        else evq29_d0 <= _t1584;
     always @(posedge clk)
         if (rst) evq29_d1 <= 27'h0000000;
-        else if (_t1600) evq29_d1 <= _t1587;
+        else if (_t1599) evq29_d1 <= _t1586;
     always @(posedge clk)
         if (rst) e13_evd_valid_q <= 1'h0;
-        else e13_evd_valid_q <= _t1603;
+        else e13_evd_valid_q <= _t1602;
     always @(posedge clk)
         if (rst) e13_evd_data_q <= 27'h0000000;
-        else if (_t1603) e13_evd_data_q <= _t1604;
+        else if (_t1602) e13_evd_data_q <= _t1603;
     always @(posedge clk)
         if (rst) evq30_v0 <= 1'h0;
-        else evq30_v0 <= _t1617;
+        else evq30_v0 <= _t1616;
     always @(posedge clk)
         if (rst) evq30_v1 <= 1'h0;
-        else evq30_v1 <= _t1622;
+        else evq30_v1 <= _t1621;
     always @(posedge clk)
         if (rst) evq30_d0 <= 27'h0000000;
-        else evq30_d0 <= _t1626;
+        else evq30_d0 <= _t1625;
     always @(posedge clk)
         if (rst) evq30_d1 <= 27'h0000000;
-        else if (_t1641) evq30_d1 <= _t1628;
+        else if (_t1640) evq30_d1 <= _t1627;
     always @(posedge clk)
         if (rst) e14_evd_valid_q <= 1'h0;
-        else e14_evd_valid_q <= _t1644;
+        else e14_evd_valid_q <= _t1643;
     always @(posedge clk)
         if (rst) e14_evd_data_q <= 27'h0000000;
-        else if (_t1644) e14_evd_data_q <= _t1645;
+        else if (_t1643) e14_evd_data_q <= _t1644;
     always @(posedge clk)
         if (rst) evq31_v0 <= 1'h0;
-        else evq31_v0 <= _t1658;
+        else evq31_v0 <= _t1657;
     always @(posedge clk)
         if (rst) evq31_v1 <= 1'h0;
-        else evq31_v1 <= _t1663;
+        else evq31_v1 <= _t1662;
     always @(posedge clk)
         if (rst) evq31_d0 <= 27'h0000000;
-        else evq31_d0 <= _t1667;
+        else evq31_d0 <= _t1666;
     always @(posedge clk)
         if (rst) evq31_d1 <= 27'h0000000;
-        else if (_t1682) evq31_d1 <= _t1669;
+        else if (_t1681) evq31_d1 <= _t1668;
     always @(posedge clk)
         if (rst) e15_evd_valid_q <= 1'h0;
-        else e15_evd_valid_q <= _t1685;
+        else e15_evd_valid_q <= _t1684;
     always @(posedge clk)
         if (rst) e15_evd_data_q <= 27'h0000000;
-        else if (_t1685) e15_evd_data_q <= _t1686;
+        else if (_t1684) e15_evd_data_q <= _t1685;
     always @(posedge clk)
         if (rst) evq32_v0 <= 1'h0;
-        else evq32_v0 <= _t1699;
+        else evq32_v0 <= _t1698;
     always @(posedge clk)
         if (rst) evq32_v1 <= 1'h0;
-        else evq32_v1 <= _t1704;
+        else evq32_v1 <= _t1703;
     always @(posedge clk)
         if (rst) evq32_d0 <= 27'h0000000;
-        else evq32_d0 <= _t1708;
+        else evq32_d0 <= _t1707;
     always @(posedge clk)
         if (rst) evq32_d1 <= 27'h0000000;
-        else if (_t1723) evq32_d1 <= _t1710;
+        else if (_t1722) evq32_d1 <= _t1709;
     device_core_hf0a72fd5 u_core (
         .clk(clk),
         .rst(rst),
@@ -3421,13 +3420,13 @@ module device_h77b2f420 (
         .if_valid(u_mgmt_iface_valid),
         .if_port(u_mgmt_iface_port),
         .if_tag(u_mgmt_iface_lease),
-        .if_vr(_t1726),
+        .if_vr(_t1725),
         .ls_we(u_mgmt_lease_we),
         .ls_idx(u_mgmt_lease_widx),
         .ls_default(u_mgmt_lease_default_prio),
         .ls_clear(u_mgmt_lease_clear_customer),
         .ls_limited(u_mgmt_lease_limited),
-        .ls_limit(_t1731),
+        .ls_limit(_t1730),
         .ls_deprio(u_mgmt_lease_deprio),
         .ls_cap(u_mgmt_lease_deprio_cap),
         .ls_rate(u_mgmt_lease_rate),
@@ -3723,213 +3722,207 @@ module device_h77b2f420 (
         .lease_deprio(u_mgmt_lease_deprio),
         .lease_deprio_cap(u_mgmt_lease_deprio_cap),
         .ev0_valid(evq0_v0),
-        .ev0_sel(_t1732),
-        .ev0_elem(_t1733),
-        .ev0_inc0(_t1734),
-        .ev0_inc1(_t1735),
+        .ev0_sel(_t1731),
+        .ev0_elem(_t1732),
+        .ev0_inc0(_t1733),
+        .ev0_inc1(_t1734),
         .ev0_ready(u_mgmt_ev0_ready),
         .ev1_valid(evq1_v0),
-        .ev1_sel(_t1736),
-        .ev1_elem(_t1737),
-        .ev1_inc0(_t1738),
-        .ev1_inc1(_t1739),
+        .ev1_sel(_t1735),
+        .ev1_elem(_t1736),
+        .ev1_inc0(_t1737),
+        .ev1_inc1(_t1738),
         .ev1_ready(u_mgmt_ev1_ready),
         .ev2_valid(evq2_v0),
-        .ev2_sel(_t1740),
-        .ev2_elem(_t1741),
-        .ev2_inc0(_t1742),
-        .ev2_inc1(_t1743),
+        .ev2_sel(_t1739),
+        .ev2_elem(_t1740),
+        .ev2_inc0(_t1741),
+        .ev2_inc1(_t1742),
         .ev2_ready(u_mgmt_ev2_ready),
         .ev3_valid(evq3_v0),
-        .ev3_sel(_t1744),
-        .ev3_elem(_t1745),
-        .ev3_inc0(_t1746),
-        .ev3_inc1(_t1747),
+        .ev3_sel(_t1743),
+        .ev3_elem(_t1744),
+        .ev3_inc0(_t1745),
+        .ev3_inc1(_t1746),
         .ev3_ready(u_mgmt_ev3_ready),
         .ev4_valid(evq4_v0),
-        .ev4_sel(_t1748),
-        .ev4_elem(_t1749),
-        .ev4_inc0(_t1750),
-        .ev4_inc1(_t1751),
+        .ev4_sel(_t1747),
+        .ev4_elem(_t1748),
+        .ev4_inc0(_t1749),
+        .ev4_inc1(_t1750),
         .ev4_ready(u_mgmt_ev4_ready),
         .ev5_valid(evq5_v0),
-        .ev5_sel(_t1752),
-        .ev5_elem(_t1753),
-        .ev5_inc0(_t1754),
-        .ev5_inc1(_t1755),
+        .ev5_sel(_t1751),
+        .ev5_elem(_t1752),
+        .ev5_inc0(_t1753),
+        .ev5_inc1(_t1754),
         .ev5_ready(u_mgmt_ev5_ready),
         .ev6_valid(evq6_v0),
-        .ev6_sel(_t1756),
-        .ev6_elem(_t1757),
-        .ev6_inc0(_t1758),
-        .ev6_inc1(_t1759),
+        .ev6_sel(_t1755),
+        .ev6_elem(_t1756),
+        .ev6_inc0(_t1757),
+        .ev6_inc1(_t1758),
         .ev6_ready(u_mgmt_ev6_ready),
         .ev7_valid(evq7_v0),
-        .ev7_sel(_t1760),
-        .ev7_elem(_t1761),
-        .ev7_inc0(_t1762),
-        .ev7_inc1(_t1763),
+        .ev7_sel(_t1759),
+        .ev7_elem(_t1760),
+        .ev7_inc0(_t1761),
+        .ev7_inc1(_t1762),
         .ev7_ready(u_mgmt_ev7_ready),
         .ev8_valid(evq8_v0),
-        .ev8_sel(_t1764),
-        .ev8_elem(_t1765),
-        .ev8_inc0(_t1766),
-        .ev8_inc1(_t1767),
+        .ev8_sel(_t1763),
+        .ev8_elem(_t1764),
+        .ev8_inc0(_t1765),
+        .ev8_inc1(_t1766),
         .ev8_ready(u_mgmt_ev8_ready),
         .ev9_valid(evq9_v0),
-        .ev9_sel(_t1768),
-        .ev9_elem(_t1769),
-        .ev9_inc0(_t1770),
-        .ev9_inc1(_t1771),
+        .ev9_sel(_t1767),
+        .ev9_elem(_t1768),
+        .ev9_inc0(_t1769),
+        .ev9_inc1(_t1770),
         .ev9_ready(u_mgmt_ev9_ready),
         .ev10_valid(evq10_v0),
-        .ev10_sel(_t1772),
-        .ev10_elem(_t1773),
-        .ev10_inc0(_t1774),
-        .ev10_inc1(_t1775),
+        .ev10_sel(_t1771),
+        .ev10_elem(_t1772),
+        .ev10_inc0(_t1773),
+        .ev10_inc1(_t1774),
         .ev10_ready(u_mgmt_ev10_ready),
         .ev11_valid(evq11_v0),
-        .ev11_sel(_t1776),
-        .ev11_elem(_t1777),
-        .ev11_inc0(_t1778),
-        .ev11_inc1(_t1779),
+        .ev11_sel(_t1775),
+        .ev11_elem(_t1776),
+        .ev11_inc0(_t1777),
+        .ev11_inc1(_t1778),
         .ev11_ready(u_mgmt_ev11_ready),
         .ev12_valid(evq12_v0),
-        .ev12_sel(_t1780),
-        .ev12_elem(_t1781),
-        .ev12_inc0(_t1782),
-        .ev12_inc1(_t1783),
+        .ev12_sel(_t1779),
+        .ev12_elem(_t1780),
+        .ev12_inc0(_t1781),
+        .ev12_inc1(_t1782),
         .ev12_ready(u_mgmt_ev12_ready),
         .ev13_valid(evq13_v0),
-        .ev13_sel(_t1784),
-        .ev13_elem(_t1785),
-        .ev13_inc0(_t1786),
-        .ev13_inc1(_t1787),
+        .ev13_sel(_t1783),
+        .ev13_elem(_t1784),
+        .ev13_inc0(_t1785),
+        .ev13_inc1(_t1786),
         .ev13_ready(u_mgmt_ev13_ready),
         .ev14_valid(evq14_v0),
-        .ev14_sel(_t1788),
-        .ev14_elem(_t1789),
-        .ev14_inc0(_t1790),
-        .ev14_inc1(_t1791),
+        .ev14_sel(_t1787),
+        .ev14_elem(_t1788),
+        .ev14_inc0(_t1789),
+        .ev14_inc1(_t1790),
         .ev14_ready(u_mgmt_ev14_ready),
         .ev15_valid(evq15_v0),
-        .ev15_sel(_t1792),
-        .ev15_elem(_t1793),
-        .ev15_inc0(_t1794),
-        .ev15_inc1(_t1795),
+        .ev15_sel(_t1791),
+        .ev15_elem(_t1792),
+        .ev15_inc0(_t1793),
+        .ev15_inc1(_t1794),
         .ev15_ready(u_mgmt_ev15_ready),
         .ev16_valid(evq16_v0),
-        .ev16_sel(_t1796),
-        .ev16_elem(_t1797),
-        .ev16_inc0(_t1798),
-        .ev16_inc1(_t1799),
+        .ev16_sel(_t1795),
+        .ev16_elem(_t1796),
+        .ev16_inc0(_t1797),
+        .ev16_inc1(_t1798),
         .ev16_ready(u_mgmt_ev16_ready),
         .ev17_valid(evq17_v0),
-        .ev17_sel(_t1800),
-        .ev17_elem(_t1801),
-        .ev17_inc0(_t1802),
-        .ev17_inc1(_t1803),
+        .ev17_sel(_t1799),
+        .ev17_elem(_t1800),
+        .ev17_inc0(_t1801),
+        .ev17_inc1(_t1802),
         .ev17_ready(u_mgmt_ev17_ready),
         .ev18_valid(evq18_v0),
-        .ev18_sel(_t1804),
-        .ev18_elem(_t1805),
-        .ev18_inc0(_t1806),
-        .ev18_inc1(_t1807),
+        .ev18_sel(_t1803),
+        .ev18_elem(_t1804),
+        .ev18_inc0(_t1805),
+        .ev18_inc1(_t1806),
         .ev18_ready(u_mgmt_ev18_ready),
         .ev19_valid(evq19_v0),
-        .ev19_sel(_t1808),
-        .ev19_elem(_t1809),
-        .ev19_inc0(_t1810),
-        .ev19_inc1(_t1811),
+        .ev19_sel(_t1807),
+        .ev19_elem(_t1808),
+        .ev19_inc0(_t1809),
+        .ev19_inc1(_t1810),
         .ev19_ready(u_mgmt_ev19_ready),
         .ev20_valid(evq20_v0),
-        .ev20_sel(_t1812),
-        .ev20_elem(_t1813),
-        .ev20_inc0(_t1814),
-        .ev20_inc1(_t1815),
+        .ev20_sel(_t1811),
+        .ev20_elem(_t1812),
+        .ev20_inc0(_t1813),
+        .ev20_inc1(_t1814),
         .ev20_ready(u_mgmt_ev20_ready),
         .ev21_valid(evq21_v0),
-        .ev21_sel(_t1816),
-        .ev21_elem(_t1817),
-        .ev21_inc0(_t1818),
-        .ev21_inc1(_t1819),
+        .ev21_sel(_t1815),
+        .ev21_elem(_t1816),
+        .ev21_inc0(_t1817),
+        .ev21_inc1(_t1818),
         .ev21_ready(u_mgmt_ev21_ready),
         .ev22_valid(evq22_v0),
-        .ev22_sel(_t1820),
-        .ev22_elem(_t1821),
-        .ev22_inc0(_t1822),
-        .ev22_inc1(_t1823),
+        .ev22_sel(_t1819),
+        .ev22_elem(_t1820),
+        .ev22_inc0(_t1821),
+        .ev22_inc1(_t1822),
         .ev22_ready(u_mgmt_ev22_ready),
         .ev23_valid(evq23_v0),
-        .ev23_sel(_t1824),
-        .ev23_elem(_t1825),
-        .ev23_inc0(_t1826),
-        .ev23_inc1(_t1827),
+        .ev23_sel(_t1823),
+        .ev23_elem(_t1824),
+        .ev23_inc0(_t1825),
+        .ev23_inc1(_t1826),
         .ev23_ready(u_mgmt_ev23_ready),
         .ev24_valid(evq24_v0),
-        .ev24_sel(_t1828),
-        .ev24_elem(_t1829),
-        .ev24_inc0(_t1830),
-        .ev24_inc1(_t1831),
+        .ev24_sel(_t1827),
+        .ev24_elem(_t1828),
+        .ev24_inc0(_t1829),
+        .ev24_inc1(_t1830),
         .ev24_ready(u_mgmt_ev24_ready),
         .ev25_valid(evq25_v0),
-        .ev25_sel(_t1832),
-        .ev25_elem(_t1833),
-        .ev25_inc0(_t1834),
-        .ev25_inc1(_t1835),
+        .ev25_sel(_t1831),
+        .ev25_elem(_t1832),
+        .ev25_inc0(_t1833),
+        .ev25_inc1(_t1834),
         .ev25_ready(u_mgmt_ev25_ready),
         .ev26_valid(evq26_v0),
-        .ev26_sel(_t1836),
-        .ev26_elem(_t1837),
-        .ev26_inc0(_t1838),
-        .ev26_inc1(_t1839),
+        .ev26_sel(_t1835),
+        .ev26_elem(_t1836),
+        .ev26_inc0(_t1837),
+        .ev26_inc1(_t1838),
         .ev26_ready(u_mgmt_ev26_ready),
         .ev27_valid(evq27_v0),
-        .ev27_sel(_t1840),
-        .ev27_elem(_t1841),
-        .ev27_inc0(_t1842),
-        .ev27_inc1(_t1843),
+        .ev27_sel(_t1839),
+        .ev27_elem(_t1840),
+        .ev27_inc0(_t1841),
+        .ev27_inc1(_t1842),
         .ev27_ready(u_mgmt_ev27_ready),
         .ev28_valid(evq28_v0),
-        .ev28_sel(_t1844),
-        .ev28_elem(_t1845),
-        .ev28_inc0(_t1846),
-        .ev28_inc1(_t1847),
+        .ev28_sel(_t1843),
+        .ev28_elem(_t1844),
+        .ev28_inc0(_t1845),
+        .ev28_inc1(_t1846),
         .ev28_ready(u_mgmt_ev28_ready),
         .ev29_valid(evq29_v0),
-        .ev29_sel(_t1848),
-        .ev29_elem(_t1849),
-        .ev29_inc0(_t1850),
-        .ev29_inc1(_t1851),
+        .ev29_sel(_t1847),
+        .ev29_elem(_t1848),
+        .ev29_inc0(_t1849),
+        .ev29_inc1(_t1850),
         .ev29_ready(u_mgmt_ev29_ready),
         .ev30_valid(evq30_v0),
-        .ev30_sel(_t1852),
-        .ev30_elem(_t1853),
-        .ev30_inc0(_t1854),
-        .ev30_inc1(_t1855),
+        .ev30_sel(_t1851),
+        .ev30_elem(_t1852),
+        .ev30_inc0(_t1853),
+        .ev30_inc1(_t1854),
         .ev30_ready(u_mgmt_ev30_ready),
         .ev31_valid(evq31_v0),
-        .ev31_sel(_t1856),
-        .ev31_elem(_t1857),
-        .ev31_inc0(_t1858),
-        .ev31_inc1(_t1859),
+        .ev31_sel(_t1855),
+        .ev31_elem(_t1856),
+        .ev31_inc0(_t1857),
+        .ev31_inc1(_t1858),
         .ev31_ready(u_mgmt_ev31_ready),
         .ev32_valid(evq32_v0),
-        .ev32_sel(_t1860),
-        .ev32_elem(_t1861),
-        .ev32_inc0(_t1862),
-        .ev32_inc1(_t1863),
+        .ev32_sel(_t1859),
+        .ev32_elem(_t1860),
+        .ev32_inc0(_t1861),
+        .ev32_inc1(_t1862),
         .ev32_ready(u_mgmt_ev32_ready),
-        .ev33_valid(1'h0),
-        .ev33_sel(3'h0),
-        .ev33_elem(7'h00),
-        .ev33_inc0(1'h0),
-        .ev33_inc1(16'h0000),
-        .ev33_ready(u_mgmt_ev33_ready),
         .ident_scratch(u_mgmt_ident_scratch),
         .ident_we(u_mgmt_ident_we),
         .ident_widx(u_mgmt_ident_widx),
-        .meter_measured(_t1869),
+        .meter_measured(_t1863),
         .meter_factor(u_core_mt_factor),
         .meter_scaling(u_core_mt_scaling),
         .meter_scaled_seen_set(u_core_mt_scaled_set),

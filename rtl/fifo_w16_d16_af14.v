@@ -49,23 +49,11 @@ module fifo_w16_d16_af14 (
     initial rd_ptr = 4'h0;
     initial count_q = 5'h00;
     initial mem_rd0 = 16'h0000;
+    integer _i;
     initial begin
-        mem[0] = 16'h0000;
-        mem[1] = 16'h0000;
-        mem[2] = 16'h0000;
-        mem[3] = 16'h0000;
-        mem[4] = 16'h0000;
-        mem[5] = 16'h0000;
-        mem[6] = 16'h0000;
-        mem[7] = 16'h0000;
-        mem[8] = 16'h0000;
-        mem[9] = 16'h0000;
-        mem[10] = 16'h0000;
-        mem[11] = 16'h0000;
-        mem[12] = 16'h0000;
-        mem[13] = 16'h0000;
-        mem[14] = 16'h0000;
-        mem[15] = 16'h0000;
+`ifndef SYNTHESIS
+        for (_i = 0; _i < 16; _i = _i + 1) mem[_i[3:0]] = 16'h0000;
+`endif
     end
     assign _t18 = wr_ptr == 4'hf;
     assign _t21 = wr_ptr + 4'h1;

@@ -49,15 +49,11 @@ module fifo_w16_d8_af6 (
     initial rd_ptr = 3'h0;
     initial count_q = 4'h0;
     initial mem_rd0 = 16'h0000;
+    integer _i;
     initial begin
-        mem[0] = 16'h0000;
-        mem[1] = 16'h0000;
-        mem[2] = 16'h0000;
-        mem[3] = 16'h0000;
-        mem[4] = 16'h0000;
-        mem[5] = 16'h0000;
-        mem[6] = 16'h0000;
-        mem[7] = 16'h0000;
+`ifndef SYNTHESIS
+        for (_i = 0; _i < 8; _i = _i + 1) mem[_i[2:0]] = 16'h0000;
+`endif
     end
     assign _t18 = wr_ptr == 3'h7;
     assign _t21 = wr_ptr + 3'h1;

@@ -49,23 +49,11 @@ module fifo_w8_d16_af16 (
     initial rd_ptr = 4'h0;
     initial count_q = 5'h00;
     initial mem_rd0 = 8'h00;
+    integer _i;
     initial begin
-        mem[0] = 8'h00;
-        mem[1] = 8'h00;
-        mem[2] = 8'h00;
-        mem[3] = 8'h00;
-        mem[4] = 8'h00;
-        mem[5] = 8'h00;
-        mem[6] = 8'h00;
-        mem[7] = 8'h00;
-        mem[8] = 8'h00;
-        mem[9] = 8'h00;
-        mem[10] = 8'h00;
-        mem[11] = 8'h00;
-        mem[12] = 8'h00;
-        mem[13] = 8'h00;
-        mem[14] = 8'h00;
-        mem[15] = 8'h00;
+`ifndef SYNTHESIS
+        for (_i = 0; _i < 16; _i = _i + 1) mem[_i[3:0]] = 8'h00;
+`endif
     end
     assign _t18 = wr_ptr == 4'hf;
     assign _t21 = wr_ptr + 4'h1;

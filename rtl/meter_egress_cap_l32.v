@@ -16,72 +16,6 @@ module meter_egress_cap_l32 (
     output wire eg_out_valid,
     output wire [15:0] eg_out_tc
 );
-    reg  deprio0;
-    reg  deprio1;
-    reg  deprio2;
-    reg  deprio3;
-    reg  deprio4;
-    reg  deprio5;
-    reg  deprio6;
-    reg  deprio7;
-    reg  deprio8;
-    reg  deprio9;
-    reg  deprio10;
-    reg  deprio11;
-    reg  deprio12;
-    reg  deprio13;
-    reg  deprio14;
-    reg  deprio15;
-    reg  deprio16;
-    reg  deprio17;
-    reg  deprio18;
-    reg  deprio19;
-    reg  deprio20;
-    reg  deprio21;
-    reg  deprio22;
-    reg  deprio23;
-    reg  deprio24;
-    reg  deprio25;
-    reg  deprio26;
-    reg  deprio27;
-    reg  deprio28;
-    reg  deprio29;
-    reg  deprio30;
-    reg  deprio31;
-    reg  [14:0] cap0;
-    reg  [14:0] cap1;
-    reg  [14:0] cap2;
-    reg  [14:0] cap3;
-    reg  [14:0] cap4;
-    reg  [14:0] cap5;
-    reg  [14:0] cap6;
-    reg  [14:0] cap7;
-    reg  [14:0] cap8;
-    reg  [14:0] cap9;
-    reg  [14:0] cap10;
-    reg  [14:0] cap11;
-    reg  [14:0] cap12;
-    reg  [14:0] cap13;
-    reg  [14:0] cap14;
-    reg  [14:0] cap15;
-    reg  [14:0] cap16;
-    reg  [14:0] cap17;
-    reg  [14:0] cap18;
-    reg  [14:0] cap19;
-    reg  [14:0] cap20;
-    reg  [14:0] cap21;
-    reg  [14:0] cap22;
-    reg  [14:0] cap23;
-    reg  [14:0] cap24;
-    reg  [14:0] cap25;
-    reg  [14:0] cap26;
-    reg  [14:0] cap27;
-    reg  [14:0] cap28;
-    reg  [14:0] cap29;
-    reg  [14:0] cap30;
-    reg  [14:0] cap31;
-    reg  s_deprio1;
-    reg  [14:0] s_cap1;
     reg  s_valid1;
     reg  [15:0] s_tc1;
     reg  c_do1;
@@ -90,273 +24,21 @@ module meter_egress_cap_l32 (
     reg  [15:0] c_tc1;
     reg  o_valid1;
     reg  [15:0] o_tc1;
-    wire _t83;
-    wire _t84;
-    wire _t86;
-    wire _t87;
-    wire _t89;
-    wire _t90;
-    wire _t92;
-    wire _t93;
-    wire _t95;
-    wire _t96;
-    wire _t98;
-    wire _t99;
-    wire _t101;
-    wire _t102;
-    wire _t104;
-    wire _t105;
-    wire _t107;
-    wire _t108;
-    wire _t110;
-    wire _t111;
-    wire _t113;
-    wire _t114;
-    wire _t116;
-    wire _t117;
-    wire _t119;
-    wire _t120;
-    wire _t122;
-    wire _t123;
-    wire _t125;
-    wire _t126;
-    wire _t128;
-    wire _t129;
-    wire _t131;
-    wire _t132;
-    wire _t134;
-    wire _t135;
-    wire _t137;
-    wire _t138;
-    wire _t140;
-    wire _t141;
-    wire _t143;
-    wire _t144;
-    wire _t146;
-    wire _t147;
-    wire _t149;
-    wire _t150;
-    wire _t152;
-    wire _t153;
-    wire _t155;
-    wire _t156;
-    wire _t158;
-    wire _t159;
-    wire _t161;
-    wire _t162;
-    wire _t164;
-    wire _t165;
-    wire _t167;
-    wire _t168;
-    wire _t170;
-    wire _t171;
-    wire _t173;
-    wire _t174;
-    wire _t176;
-    wire _t177;
-    wire _t179;
-    wire _t180;
-    wire _t182;
-    wire _t183;
-    wire _t185;
-    wire _t186;
-    wire _t188;
-    wire _t189;
-    wire _t191;
-    wire _t192;
-    wire _t194;
-    wire _t195;
-    wire _t197;
-    wire _t198;
-    wire _t200;
-    wire _t201;
-    wire _t203;
-    wire _t204;
-    wire _t206;
-    wire _t207;
-    wire _t209;
-    wire _t210;
-    wire _t212;
-    wire _t213;
-    wire _t215;
-    wire _t216;
-    wire _t218;
-    wire _t219;
-    wire _t221;
-    wire _t222;
-    wire _t224;
-    wire _t225;
-    wire _t227;
-    wire _t228;
-    wire _t230;
-    wire _t231;
-    wire _t233;
-    wire _t234;
-    wire _t236;
-    wire _t237;
-    wire _t239;
-    wire _t240;
-    wire _t242;
-    wire _t243;
-    wire _t245;
-    wire _t246;
-    wire _t248;
-    wire _t249;
-    wire _t251;
-    wire _t252;
-    wire _t254;
-    wire _t255;
-    wire _t257;
-    wire _t258;
-    wire _t260;
-    wire _t261;
-    wire _t263;
-    wire _t264;
-    wire _t266;
-    wire _t267;
-    wire _t269;
-    wire _t270;
-    wire _t272;
-    wire _t273;
-    wire [14:0] _t276;
-    wire _t277;
-    wire [14:0] _t279;
-    wire _t280;
-    wire [14:0] _t282;
-    wire _t283;
-    wire [14:0] _t285;
-    wire _t286;
-    wire [14:0] _t288;
-    wire _t289;
-    wire [14:0] _t291;
-    wire _t292;
-    wire [14:0] _t294;
-    wire _t295;
-    wire [14:0] _t297;
-    wire _t298;
-    wire [14:0] _t300;
-    wire _t301;
-    wire [14:0] _t303;
-    wire _t304;
-    wire [14:0] _t306;
-    wire _t307;
-    wire [14:0] _t309;
-    wire _t310;
-    wire [14:0] _t312;
-    wire _t313;
-    wire [14:0] _t315;
-    wire _t316;
-    wire [14:0] _t318;
-    wire _t319;
-    wire [14:0] _t321;
-    wire _t322;
-    wire [14:0] _t324;
-    wire _t325;
-    wire [14:0] _t327;
-    wire _t328;
-    wire [14:0] _t330;
-    wire _t331;
-    wire [14:0] _t333;
-    wire _t334;
-    wire [14:0] _t336;
-    wire _t337;
-    wire [14:0] _t339;
-    wire _t340;
-    wire [14:0] _t342;
-    wire _t343;
-    wire [14:0] _t345;
-    wire _t346;
-    wire [14:0] _t348;
-    wire _t349;
-    wire [14:0] _t351;
-    wire _t352;
-    wire [14:0] _t354;
-    wire _t355;
-    wire [14:0] _t357;
-    wire _t358;
-    wire [14:0] _t360;
-    wire _t361;
-    wire [14:0] _t363;
-    wire _t364;
-    wire [14:0] _t366;
-    wire _t367;
-    wire [14:0] _t369;
-    wire _t370;
-    wire _t373;
-    wire _t374;
-    wire _t375;
-    wire _t376;
-    wire _t377;
-    wire [14:0] _t378;
-    wire [15:0] _t379;
-    wire [15:0] _t380;
-    wire [15:0] _t381;
-    initial deprio0 = 1'h0;
-    initial deprio1 = 1'h0;
-    initial deprio2 = 1'h0;
-    initial deprio3 = 1'h0;
-    initial deprio4 = 1'h0;
-    initial deprio5 = 1'h0;
-    initial deprio6 = 1'h0;
-    initial deprio7 = 1'h0;
-    initial deprio8 = 1'h0;
-    initial deprio9 = 1'h0;
-    initial deprio10 = 1'h0;
-    initial deprio11 = 1'h0;
-    initial deprio12 = 1'h0;
-    initial deprio13 = 1'h0;
-    initial deprio14 = 1'h0;
-    initial deprio15 = 1'h0;
-    initial deprio16 = 1'h0;
-    initial deprio17 = 1'h0;
-    initial deprio18 = 1'h0;
-    initial deprio19 = 1'h0;
-    initial deprio20 = 1'h0;
-    initial deprio21 = 1'h0;
-    initial deprio22 = 1'h0;
-    initial deprio23 = 1'h0;
-    initial deprio24 = 1'h0;
-    initial deprio25 = 1'h0;
-    initial deprio26 = 1'h0;
-    initial deprio27 = 1'h0;
-    initial deprio28 = 1'h0;
-    initial deprio29 = 1'h0;
-    initial deprio30 = 1'h0;
-    initial deprio31 = 1'h0;
-    initial cap0 = 15'h0000;
-    initial cap1 = 15'h0000;
-    initial cap2 = 15'h0000;
-    initial cap3 = 15'h0000;
-    initial cap4 = 15'h0000;
-    initial cap5 = 15'h0000;
-    initial cap6 = 15'h0000;
-    initial cap7 = 15'h0000;
-    initial cap8 = 15'h0000;
-    initial cap9 = 15'h0000;
-    initial cap10 = 15'h0000;
-    initial cap11 = 15'h0000;
-    initial cap12 = 15'h0000;
-    initial cap13 = 15'h0000;
-    initial cap14 = 15'h0000;
-    initial cap15 = 15'h0000;
-    initial cap16 = 15'h0000;
-    initial cap17 = 15'h0000;
-    initial cap18 = 15'h0000;
-    initial cap19 = 15'h0000;
-    initial cap20 = 15'h0000;
-    initial cap21 = 15'h0000;
-    initial cap22 = 15'h0000;
-    initial cap23 = 15'h0000;
-    initial cap24 = 15'h0000;
-    initial cap25 = 15'h0000;
-    initial cap26 = 15'h0000;
-    initial cap27 = 15'h0000;
-    initial cap28 = 15'h0000;
-    initial cap29 = 15'h0000;
-    initial cap30 = 15'h0000;
-    initial cap31 = 15'h0000;
-    initial s_deprio1 = 1'h0;
-    initial s_cap1 = 15'h0000;
+    reg  [15:0] cap_mem_rd0;
+    wire _t18;
+    wire _t19;
+    wire _t20;
+    wire _t21;
+    wire _t22;
+    wire _t23;
+    wire [14:0] _t24;
+    wire [14:0] _t25;
+    wire [14:0] _t26;
+    wire [15:0] _t27;
+    wire [15:0] _t28;
+    wire [15:0] _t29;
+    wire [15:0] _t32;
+    reg  [15:0] cap_mem [0:31];
     initial s_valid1 = 1'h0;
     initial s_tc1 = 16'h0000;
     initial c_do1 = 1'h0;
@@ -365,407 +47,28 @@ module meter_egress_cap_l32 (
     initial c_tc1 = 16'h0000;
     initial o_valid1 = 1'h0;
     initial o_tc1 = 16'h0000;
-    assign _t84 = cfg_lease == 5'h00;
-    assign _t83 = cfg_we & _t84;
-    assign _t87 = cfg_lease == 5'h01;
-    assign _t86 = cfg_we & _t87;
-    assign _t90 = cfg_lease == 5'h02;
-    assign _t89 = cfg_we & _t90;
-    assign _t93 = cfg_lease == 5'h03;
-    assign _t92 = cfg_we & _t93;
-    assign _t96 = cfg_lease == 5'h04;
-    assign _t95 = cfg_we & _t96;
-    assign _t99 = cfg_lease == 5'h05;
-    assign _t98 = cfg_we & _t99;
-    assign _t102 = cfg_lease == 5'h06;
-    assign _t101 = cfg_we & _t102;
-    assign _t105 = cfg_lease == 5'h07;
-    assign _t104 = cfg_we & _t105;
-    assign _t108 = cfg_lease == 5'h08;
-    assign _t107 = cfg_we & _t108;
-    assign _t111 = cfg_lease == 5'h09;
-    assign _t110 = cfg_we & _t111;
-    assign _t114 = cfg_lease == 5'h0a;
-    assign _t113 = cfg_we & _t114;
-    assign _t117 = cfg_lease == 5'h0b;
-    assign _t116 = cfg_we & _t117;
-    assign _t120 = cfg_lease == 5'h0c;
-    assign _t119 = cfg_we & _t120;
-    assign _t123 = cfg_lease == 5'h0d;
-    assign _t122 = cfg_we & _t123;
-    assign _t126 = cfg_lease == 5'h0e;
-    assign _t125 = cfg_we & _t126;
-    assign _t129 = cfg_lease == 5'h0f;
-    assign _t128 = cfg_we & _t129;
-    assign _t132 = cfg_lease == 5'h10;
-    assign _t131 = cfg_we & _t132;
-    assign _t135 = cfg_lease == 5'h11;
-    assign _t134 = cfg_we & _t135;
-    assign _t138 = cfg_lease == 5'h12;
-    assign _t137 = cfg_we & _t138;
-    assign _t141 = cfg_lease == 5'h13;
-    assign _t140 = cfg_we & _t141;
-    assign _t144 = cfg_lease == 5'h14;
-    assign _t143 = cfg_we & _t144;
-    assign _t147 = cfg_lease == 5'h15;
-    assign _t146 = cfg_we & _t147;
-    assign _t150 = cfg_lease == 5'h16;
-    assign _t149 = cfg_we & _t150;
-    assign _t153 = cfg_lease == 5'h17;
-    assign _t152 = cfg_we & _t153;
-    assign _t156 = cfg_lease == 5'h18;
-    assign _t155 = cfg_we & _t156;
-    assign _t159 = cfg_lease == 5'h19;
-    assign _t158 = cfg_we & _t159;
-    assign _t162 = cfg_lease == 5'h1a;
-    assign _t161 = cfg_we & _t162;
-    assign _t165 = cfg_lease == 5'h1b;
-    assign _t164 = cfg_we & _t165;
-    assign _t168 = cfg_lease == 5'h1c;
-    assign _t167 = cfg_we & _t168;
-    assign _t171 = cfg_lease == 5'h1d;
-    assign _t170 = cfg_we & _t171;
-    assign _t174 = cfg_lease == 5'h1e;
-    assign _t173 = cfg_we & _t174;
-    assign _t177 = cfg_lease == 5'h1f;
-    assign _t176 = cfg_we & _t177;
-    assign _t180 = eg_lease == 5'h00;
-    assign _t183 = eg_lease == 5'h01;
-    assign _t186 = eg_lease == 5'h02;
-    assign _t189 = eg_lease == 5'h03;
-    assign _t192 = eg_lease == 5'h04;
-    assign _t195 = eg_lease == 5'h05;
-    assign _t198 = eg_lease == 5'h06;
-    assign _t201 = eg_lease == 5'h07;
-    assign _t204 = eg_lease == 5'h08;
-    assign _t207 = eg_lease == 5'h09;
-    assign _t210 = eg_lease == 5'h0a;
-    assign _t213 = eg_lease == 5'h0b;
-    assign _t216 = eg_lease == 5'h0c;
-    assign _t219 = eg_lease == 5'h0d;
-    assign _t222 = eg_lease == 5'h0e;
-    assign _t225 = eg_lease == 5'h0f;
-    assign _t228 = eg_lease == 5'h10;
-    assign _t231 = eg_lease == 5'h11;
-    assign _t234 = eg_lease == 5'h12;
-    assign _t237 = eg_lease == 5'h13;
-    assign _t240 = eg_lease == 5'h14;
-    assign _t243 = eg_lease == 5'h15;
-    assign _t246 = eg_lease == 5'h16;
-    assign _t249 = eg_lease == 5'h17;
-    assign _t252 = eg_lease == 5'h18;
-    assign _t255 = eg_lease == 5'h19;
-    assign _t258 = eg_lease == 5'h1a;
-    assign _t261 = eg_lease == 5'h1b;
-    assign _t264 = eg_lease == 5'h1c;
-    assign _t267 = eg_lease == 5'h1d;
-    assign _t270 = eg_lease == 5'h1e;
-    assign _t273 = eg_lease == 5'h1f;
-    assign _t272 = _t273 ? deprio31 : 1'h0;
-    assign _t269 = _t270 ? deprio30 : _t272;
-    assign _t266 = _t267 ? deprio29 : _t269;
-    assign _t263 = _t264 ? deprio28 : _t266;
-    assign _t260 = _t261 ? deprio27 : _t263;
-    assign _t257 = _t258 ? deprio26 : _t260;
-    assign _t254 = _t255 ? deprio25 : _t257;
-    assign _t251 = _t252 ? deprio24 : _t254;
-    assign _t248 = _t249 ? deprio23 : _t251;
-    assign _t245 = _t246 ? deprio22 : _t248;
-    assign _t242 = _t243 ? deprio21 : _t245;
-    assign _t239 = _t240 ? deprio20 : _t242;
-    assign _t236 = _t237 ? deprio19 : _t239;
-    assign _t233 = _t234 ? deprio18 : _t236;
-    assign _t230 = _t231 ? deprio17 : _t233;
-    assign _t227 = _t228 ? deprio16 : _t230;
-    assign _t224 = _t225 ? deprio15 : _t227;
-    assign _t221 = _t222 ? deprio14 : _t224;
-    assign _t218 = _t219 ? deprio13 : _t221;
-    assign _t215 = _t216 ? deprio12 : _t218;
-    assign _t212 = _t213 ? deprio11 : _t215;
-    assign _t209 = _t210 ? deprio10 : _t212;
-    assign _t206 = _t207 ? deprio9 : _t209;
-    assign _t203 = _t204 ? deprio8 : _t206;
-    assign _t200 = _t201 ? deprio7 : _t203;
-    assign _t197 = _t198 ? deprio6 : _t200;
-    assign _t194 = _t195 ? deprio5 : _t197;
-    assign _t191 = _t192 ? deprio4 : _t194;
-    assign _t188 = _t189 ? deprio3 : _t191;
-    assign _t185 = _t186 ? deprio2 : _t188;
-    assign _t182 = _t183 ? deprio1 : _t185;
-    assign _t179 = _t180 ? deprio0 : _t182;
-    assign _t277 = eg_lease == 5'h00;
-    assign _t280 = eg_lease == 5'h01;
-    assign _t283 = eg_lease == 5'h02;
-    assign _t286 = eg_lease == 5'h03;
-    assign _t289 = eg_lease == 5'h04;
-    assign _t292 = eg_lease == 5'h05;
-    assign _t295 = eg_lease == 5'h06;
-    assign _t298 = eg_lease == 5'h07;
-    assign _t301 = eg_lease == 5'h08;
-    assign _t304 = eg_lease == 5'h09;
-    assign _t307 = eg_lease == 5'h0a;
-    assign _t310 = eg_lease == 5'h0b;
-    assign _t313 = eg_lease == 5'h0c;
-    assign _t316 = eg_lease == 5'h0d;
-    assign _t319 = eg_lease == 5'h0e;
-    assign _t322 = eg_lease == 5'h0f;
-    assign _t325 = eg_lease == 5'h10;
-    assign _t328 = eg_lease == 5'h11;
-    assign _t331 = eg_lease == 5'h12;
-    assign _t334 = eg_lease == 5'h13;
-    assign _t337 = eg_lease == 5'h14;
-    assign _t340 = eg_lease == 5'h15;
-    assign _t343 = eg_lease == 5'h16;
-    assign _t346 = eg_lease == 5'h17;
-    assign _t349 = eg_lease == 5'h18;
-    assign _t352 = eg_lease == 5'h19;
-    assign _t355 = eg_lease == 5'h1a;
-    assign _t358 = eg_lease == 5'h1b;
-    assign _t361 = eg_lease == 5'h1c;
-    assign _t364 = eg_lease == 5'h1d;
-    assign _t367 = eg_lease == 5'h1e;
-    assign _t370 = eg_lease == 5'h1f;
-    assign _t369 = _t370 ? cap31 : 15'h0000;
-    assign _t366 = _t367 ? cap30 : _t369;
-    assign _t363 = _t364 ? cap29 : _t366;
-    assign _t360 = _t361 ? cap28 : _t363;
-    assign _t357 = _t358 ? cap27 : _t360;
-    assign _t354 = _t355 ? cap26 : _t357;
-    assign _t351 = _t352 ? cap25 : _t354;
-    assign _t348 = _t349 ? cap24 : _t351;
-    assign _t345 = _t346 ? cap23 : _t348;
-    assign _t342 = _t343 ? cap22 : _t345;
-    assign _t339 = _t340 ? cap21 : _t342;
-    assign _t336 = _t337 ? cap20 : _t339;
-    assign _t333 = _t334 ? cap19 : _t336;
-    assign _t330 = _t331 ? cap18 : _t333;
-    assign _t327 = _t328 ? cap17 : _t330;
-    assign _t324 = _t325 ? cap16 : _t327;
-    assign _t321 = _t322 ? cap15 : _t324;
-    assign _t318 = _t319 ? cap14 : _t321;
-    assign _t315 = _t316 ? cap13 : _t318;
-    assign _t312 = _t313 ? cap12 : _t315;
-    assign _t309 = _t310 ? cap11 : _t312;
-    assign _t306 = _t307 ? cap10 : _t309;
-    assign _t303 = _t304 ? cap9 : _t306;
-    assign _t300 = _t301 ? cap8 : _t303;
-    assign _t297 = _t298 ? cap7 : _t300;
-    assign _t294 = _t295 ? cap6 : _t297;
-    assign _t291 = _t292 ? cap5 : _t294;
-    assign _t288 = _t289 ? cap4 : _t291;
-    assign _t285 = _t286 ? cap3 : _t288;
-    assign _t282 = _t283 ? cap2 : _t285;
-    assign _t279 = _t280 ? cap1 : _t282;
-    assign _t276 = _t277 ? cap0 : _t279;
-    assign _t376 = s_tc1[15];
-    assign _t375 = ~_t376;
-    assign _t374 = s_deprio1 & _t375;
-    assign _t378 = s_tc1[14:0];
-    assign _t377 = s_cap1 < _t378;
-    assign _t373 = _t374 & _t377;
+    initial cap_mem_rd0 = 16'h0000;
+    integer _i;
+    initial begin
+`ifndef SYNTHESIS
+        for (_i = 0; _i < 32; _i = _i + 1) cap_mem[_i[4:0]] = 16'h0000;
+`endif
+    end
+    assign _t20 = cap_mem_rd0[15];
+    assign _t22 = s_tc1[15];
+    assign _t21 = ~_t22;
+    assign _t19 = _t20 & _t21;
+    assign _t24 = cap_mem_rd0[14:0];
+    assign _t25 = s_tc1[14:0];
+    assign _t23 = _t24 < _t25;
+    assign _t18 = _t19 & _t23;
+    assign _t26 = cap_mem_rd0[14:0];
     assign eg_out_valid = o_valid1;
     assign eg_out_tc = o_tc1;
-    assign _t381 = {1'h0, c_cap1};
-    assign _t380 = c_do1 ? _t381 : c_tc1;
-    assign _t379 = c_valid1 ? _t380 : 16'h0000;
-    always @(posedge clk)
-        if (rst) deprio0 <= 1'h0;
-        else if (_t83) deprio0 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio1 <= 1'h0;
-        else if (_t86) deprio1 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio2 <= 1'h0;
-        else if (_t89) deprio2 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio3 <= 1'h0;
-        else if (_t92) deprio3 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio4 <= 1'h0;
-        else if (_t95) deprio4 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio5 <= 1'h0;
-        else if (_t98) deprio5 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio6 <= 1'h0;
-        else if (_t101) deprio6 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio7 <= 1'h0;
-        else if (_t104) deprio7 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio8 <= 1'h0;
-        else if (_t107) deprio8 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio9 <= 1'h0;
-        else if (_t110) deprio9 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio10 <= 1'h0;
-        else if (_t113) deprio10 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio11 <= 1'h0;
-        else if (_t116) deprio11 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio12 <= 1'h0;
-        else if (_t119) deprio12 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio13 <= 1'h0;
-        else if (_t122) deprio13 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio14 <= 1'h0;
-        else if (_t125) deprio14 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio15 <= 1'h0;
-        else if (_t128) deprio15 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio16 <= 1'h0;
-        else if (_t131) deprio16 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio17 <= 1'h0;
-        else if (_t134) deprio17 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio18 <= 1'h0;
-        else if (_t137) deprio18 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio19 <= 1'h0;
-        else if (_t140) deprio19 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio20 <= 1'h0;
-        else if (_t143) deprio20 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio21 <= 1'h0;
-        else if (_t146) deprio21 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio22 <= 1'h0;
-        else if (_t149) deprio22 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio23 <= 1'h0;
-        else if (_t152) deprio23 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio24 <= 1'h0;
-        else if (_t155) deprio24 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio25 <= 1'h0;
-        else if (_t158) deprio25 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio26 <= 1'h0;
-        else if (_t161) deprio26 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio27 <= 1'h0;
-        else if (_t164) deprio27 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio28 <= 1'h0;
-        else if (_t167) deprio28 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio29 <= 1'h0;
-        else if (_t170) deprio29 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio30 <= 1'h0;
-        else if (_t173) deprio30 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio31 <= 1'h0;
-        else if (_t176) deprio31 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) cap0 <= 15'h0000;
-        else if (_t83) cap0 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap1 <= 15'h0000;
-        else if (_t86) cap1 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap2 <= 15'h0000;
-        else if (_t89) cap2 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap3 <= 15'h0000;
-        else if (_t92) cap3 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap4 <= 15'h0000;
-        else if (_t95) cap4 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap5 <= 15'h0000;
-        else if (_t98) cap5 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap6 <= 15'h0000;
-        else if (_t101) cap6 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap7 <= 15'h0000;
-        else if (_t104) cap7 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap8 <= 15'h0000;
-        else if (_t107) cap8 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap9 <= 15'h0000;
-        else if (_t110) cap9 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap10 <= 15'h0000;
-        else if (_t113) cap10 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap11 <= 15'h0000;
-        else if (_t116) cap11 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap12 <= 15'h0000;
-        else if (_t119) cap12 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap13 <= 15'h0000;
-        else if (_t122) cap13 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap14 <= 15'h0000;
-        else if (_t125) cap14 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap15 <= 15'h0000;
-        else if (_t128) cap15 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap16 <= 15'h0000;
-        else if (_t131) cap16 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap17 <= 15'h0000;
-        else if (_t134) cap17 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap18 <= 15'h0000;
-        else if (_t137) cap18 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap19 <= 15'h0000;
-        else if (_t140) cap19 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap20 <= 15'h0000;
-        else if (_t143) cap20 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap21 <= 15'h0000;
-        else if (_t146) cap21 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap22 <= 15'h0000;
-        else if (_t149) cap22 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap23 <= 15'h0000;
-        else if (_t152) cap23 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap24 <= 15'h0000;
-        else if (_t155) cap24 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap25 <= 15'h0000;
-        else if (_t158) cap25 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap26 <= 15'h0000;
-        else if (_t161) cap26 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap27 <= 15'h0000;
-        else if (_t164) cap27 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap28 <= 15'h0000;
-        else if (_t167) cap28 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap29 <= 15'h0000;
-        else if (_t170) cap29 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap30 <= 15'h0000;
-        else if (_t173) cap30 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap31 <= 15'h0000;
-        else if (_t176) cap31 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) s_deprio1 <= 1'h0;
-        else s_deprio1 <= _t179;
-    always @(posedge clk)
-        if (rst) s_cap1 <= 15'h0000;
-        else s_cap1 <= _t276;
+    assign _t29 = {1'h0, c_cap1};
+    assign _t28 = c_do1 ? _t29 : c_tc1;
+    assign _t27 = c_valid1 ? _t28 : 16'h0000;
+    assign _t32 = {cfg_deprio, cfg_cap};
     always @(posedge clk)
         if (rst) s_valid1 <= 1'h0;
         else s_valid1 <= eg_valid;
@@ -774,10 +77,10 @@ module meter_egress_cap_l32 (
         else s_tc1 <= eg_tc;
     always @(posedge clk)
         if (rst) c_do1 <= 1'h0;
-        else c_do1 <= _t373;
+        else c_do1 <= _t18;
     always @(posedge clk)
         if (rst) c_cap1 <= 15'h0000;
-        else c_cap1 <= s_cap1;
+        else c_cap1 <= _t26;
     always @(posedge clk)
         if (rst) c_valid1 <= 1'h0;
         else c_valid1 <= s_valid1;
@@ -789,7 +92,13 @@ module meter_egress_cap_l32 (
         else o_valid1 <= c_valid1;
     always @(posedge clk)
         if (rst) o_tc1 <= 16'h0000;
-        else o_tc1 <= _t379;
+        else o_tc1 <= _t27;
+    always @(posedge clk) begin
+        if (cfg_we) cap_mem[cfg_lease] <= _t32;
+    end
+    always @(posedge clk) begin
+        cap_mem_rd0 <= cap_mem[eg_lease];
+    end
 endmodule
 
 `default_nettype wire

@@ -16,24 +16,6 @@ module meter_egress_cap_l8 (
     output wire eg_out_valid,
     output wire [15:0] eg_out_tc
 );
-    reg  deprio0;
-    reg  deprio1;
-    reg  deprio2;
-    reg  deprio3;
-    reg  deprio4;
-    reg  deprio5;
-    reg  deprio6;
-    reg  deprio7;
-    reg  [14:0] cap0;
-    reg  [14:0] cap1;
-    reg  [14:0] cap2;
-    reg  [14:0] cap3;
-    reg  [14:0] cap4;
-    reg  [14:0] cap5;
-    reg  [14:0] cap6;
-    reg  [14:0] cap7;
-    reg  s_deprio1;
-    reg  [14:0] s_cap1;
     reg  s_valid1;
     reg  [15:0] s_tc1;
     reg  c_do1;
@@ -42,81 +24,21 @@ module meter_egress_cap_l8 (
     reg  [15:0] c_tc1;
     reg  o_valid1;
     reg  [15:0] o_tc1;
-    wire _t35;
-    wire _t36;
-    wire _t38;
-    wire _t39;
-    wire _t41;
-    wire _t42;
-    wire _t44;
-    wire _t45;
-    wire _t47;
-    wire _t48;
-    wire _t50;
-    wire _t51;
-    wire _t53;
-    wire _t54;
-    wire _t56;
-    wire _t57;
-    wire _t59;
-    wire _t60;
-    wire _t62;
-    wire _t63;
-    wire _t65;
-    wire _t66;
-    wire _t68;
-    wire _t69;
-    wire _t71;
-    wire _t72;
-    wire _t74;
-    wire _t75;
-    wire _t77;
-    wire _t78;
-    wire _t80;
-    wire _t81;
-    wire [14:0] _t84;
-    wire _t85;
-    wire [14:0] _t87;
-    wire _t88;
-    wire [14:0] _t90;
-    wire _t91;
-    wire [14:0] _t93;
-    wire _t94;
-    wire [14:0] _t96;
-    wire _t97;
-    wire [14:0] _t99;
-    wire _t100;
-    wire [14:0] _t102;
-    wire _t103;
-    wire [14:0] _t105;
-    wire _t106;
-    wire _t109;
-    wire _t110;
-    wire _t111;
-    wire _t112;
-    wire _t113;
-    wire [14:0] _t114;
-    wire [15:0] _t115;
-    wire [15:0] _t116;
-    wire [15:0] _t117;
-    initial deprio0 = 1'h0;
-    initial deprio1 = 1'h0;
-    initial deprio2 = 1'h0;
-    initial deprio3 = 1'h0;
-    initial deprio4 = 1'h0;
-    initial deprio5 = 1'h0;
-    initial deprio6 = 1'h0;
-    initial deprio7 = 1'h0;
-    initial cap0 = 15'h0000;
-    initial cap1 = 15'h0000;
-    initial cap2 = 15'h0000;
-    initial cap3 = 15'h0000;
-    initial cap4 = 15'h0000;
-    initial cap5 = 15'h0000;
-    initial cap6 = 15'h0000;
-    initial cap7 = 15'h0000;
-    initial s_deprio1 = 1'h0;
-    initial s_cap1 = 15'h0000;
+    reg  [15:0] cap_mem_rd0;
+    wire _t18;
+    wire _t19;
+    wire _t20;
+    wire _t21;
+    wire _t22;
+    wire _t23;
+    wire [14:0] _t24;
+    wire [14:0] _t25;
+    wire [14:0] _t26;
+    wire [15:0] _t27;
+    wire [15:0] _t28;
+    wire [15:0] _t29;
+    wire [15:0] _t32;
+    reg  [15:0] cap_mem [0:7];
     initial s_valid1 = 1'h0;
     initial s_tc1 = 16'h0000;
     initial c_do1 = 1'h0;
@@ -125,119 +47,28 @@ module meter_egress_cap_l8 (
     initial c_tc1 = 16'h0000;
     initial o_valid1 = 1'h0;
     initial o_tc1 = 16'h0000;
-    assign _t36 = cfg_lease == 3'h0;
-    assign _t35 = cfg_we & _t36;
-    assign _t39 = cfg_lease == 3'h1;
-    assign _t38 = cfg_we & _t39;
-    assign _t42 = cfg_lease == 3'h2;
-    assign _t41 = cfg_we & _t42;
-    assign _t45 = cfg_lease == 3'h3;
-    assign _t44 = cfg_we & _t45;
-    assign _t48 = cfg_lease == 3'h4;
-    assign _t47 = cfg_we & _t48;
-    assign _t51 = cfg_lease == 3'h5;
-    assign _t50 = cfg_we & _t51;
-    assign _t54 = cfg_lease == 3'h6;
-    assign _t53 = cfg_we & _t54;
-    assign _t57 = cfg_lease == 3'h7;
-    assign _t56 = cfg_we & _t57;
-    assign _t60 = eg_lease == 3'h0;
-    assign _t63 = eg_lease == 3'h1;
-    assign _t66 = eg_lease == 3'h2;
-    assign _t69 = eg_lease == 3'h3;
-    assign _t72 = eg_lease == 3'h4;
-    assign _t75 = eg_lease == 3'h5;
-    assign _t78 = eg_lease == 3'h6;
-    assign _t81 = eg_lease == 3'h7;
-    assign _t80 = _t81 ? deprio7 : 1'h0;
-    assign _t77 = _t78 ? deprio6 : _t80;
-    assign _t74 = _t75 ? deprio5 : _t77;
-    assign _t71 = _t72 ? deprio4 : _t74;
-    assign _t68 = _t69 ? deprio3 : _t71;
-    assign _t65 = _t66 ? deprio2 : _t68;
-    assign _t62 = _t63 ? deprio1 : _t65;
-    assign _t59 = _t60 ? deprio0 : _t62;
-    assign _t85 = eg_lease == 3'h0;
-    assign _t88 = eg_lease == 3'h1;
-    assign _t91 = eg_lease == 3'h2;
-    assign _t94 = eg_lease == 3'h3;
-    assign _t97 = eg_lease == 3'h4;
-    assign _t100 = eg_lease == 3'h5;
-    assign _t103 = eg_lease == 3'h6;
-    assign _t106 = eg_lease == 3'h7;
-    assign _t105 = _t106 ? cap7 : 15'h0000;
-    assign _t102 = _t103 ? cap6 : _t105;
-    assign _t99 = _t100 ? cap5 : _t102;
-    assign _t96 = _t97 ? cap4 : _t99;
-    assign _t93 = _t94 ? cap3 : _t96;
-    assign _t90 = _t91 ? cap2 : _t93;
-    assign _t87 = _t88 ? cap1 : _t90;
-    assign _t84 = _t85 ? cap0 : _t87;
-    assign _t112 = s_tc1[15];
-    assign _t111 = ~_t112;
-    assign _t110 = s_deprio1 & _t111;
-    assign _t114 = s_tc1[14:0];
-    assign _t113 = s_cap1 < _t114;
-    assign _t109 = _t110 & _t113;
+    initial cap_mem_rd0 = 16'h0000;
+    integer _i;
+    initial begin
+`ifndef SYNTHESIS
+        for (_i = 0; _i < 8; _i = _i + 1) cap_mem[_i[2:0]] = 16'h0000;
+`endif
+    end
+    assign _t20 = cap_mem_rd0[15];
+    assign _t22 = s_tc1[15];
+    assign _t21 = ~_t22;
+    assign _t19 = _t20 & _t21;
+    assign _t24 = cap_mem_rd0[14:0];
+    assign _t25 = s_tc1[14:0];
+    assign _t23 = _t24 < _t25;
+    assign _t18 = _t19 & _t23;
+    assign _t26 = cap_mem_rd0[14:0];
     assign eg_out_valid = o_valid1;
     assign eg_out_tc = o_tc1;
-    assign _t117 = {1'h0, c_cap1};
-    assign _t116 = c_do1 ? _t117 : c_tc1;
-    assign _t115 = c_valid1 ? _t116 : 16'h0000;
-    always @(posedge clk)
-        if (rst) deprio0 <= 1'h0;
-        else if (_t35) deprio0 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio1 <= 1'h0;
-        else if (_t38) deprio1 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio2 <= 1'h0;
-        else if (_t41) deprio2 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio3 <= 1'h0;
-        else if (_t44) deprio3 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio4 <= 1'h0;
-        else if (_t47) deprio4 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio5 <= 1'h0;
-        else if (_t50) deprio5 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio6 <= 1'h0;
-        else if (_t53) deprio6 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) deprio7 <= 1'h0;
-        else if (_t56) deprio7 <= cfg_deprio;
-    always @(posedge clk)
-        if (rst) cap0 <= 15'h0000;
-        else if (_t35) cap0 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap1 <= 15'h0000;
-        else if (_t38) cap1 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap2 <= 15'h0000;
-        else if (_t41) cap2 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap3 <= 15'h0000;
-        else if (_t44) cap3 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap4 <= 15'h0000;
-        else if (_t47) cap4 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap5 <= 15'h0000;
-        else if (_t50) cap5 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap6 <= 15'h0000;
-        else if (_t53) cap6 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) cap7 <= 15'h0000;
-        else if (_t56) cap7 <= cfg_cap;
-    always @(posedge clk)
-        if (rst) s_deprio1 <= 1'h0;
-        else s_deprio1 <= _t59;
-    always @(posedge clk)
-        if (rst) s_cap1 <= 15'h0000;
-        else s_cap1 <= _t84;
+    assign _t29 = {1'h0, c_cap1};
+    assign _t28 = c_do1 ? _t29 : c_tc1;
+    assign _t27 = c_valid1 ? _t28 : 16'h0000;
+    assign _t32 = {cfg_deprio, cfg_cap};
     always @(posedge clk)
         if (rst) s_valid1 <= 1'h0;
         else s_valid1 <= eg_valid;
@@ -246,10 +77,10 @@ module meter_egress_cap_l8 (
         else s_tc1 <= eg_tc;
     always @(posedge clk)
         if (rst) c_do1 <= 1'h0;
-        else c_do1 <= _t109;
+        else c_do1 <= _t18;
     always @(posedge clk)
         if (rst) c_cap1 <= 15'h0000;
-        else c_cap1 <= s_cap1;
+        else c_cap1 <= _t26;
     always @(posedge clk)
         if (rst) c_valid1 <= 1'h0;
         else c_valid1 <= s_valid1;
@@ -261,7 +92,13 @@ module meter_egress_cap_l8 (
         else o_valid1 <= c_valid1;
     always @(posedge clk)
         if (rst) o_tc1 <= 16'h0000;
-        else o_tc1 <= _t115;
+        else o_tc1 <= _t27;
+    always @(posedge clk) begin
+        if (cfg_we) cap_mem[cfg_lease] <= _t32;
+    end
+    always @(posedge clk) begin
+        cap_mem_rd0 <= cap_mem[eg_lease];
+    end
 endmodule
 
 `default_nettype wire

@@ -24,424 +24,43 @@ module meter_ingress_l32_t1024_k8_bpc1_mp256 (
     output wire rd_scaling,
     output wire [31:0] scaled_set
 );
-    reg  [14:0] def_prio0;
-    reg  [14:0] def_prio1;
-    reg  [14:0] def_prio2;
-    reg  [14:0] def_prio3;
-    reg  [14:0] def_prio4;
-    reg  [14:0] def_prio5;
-    reg  [14:0] def_prio6;
-    reg  [14:0] def_prio7;
-    reg  [14:0] def_prio8;
-    reg  [14:0] def_prio9;
-    reg  [14:0] def_prio10;
-    reg  [14:0] def_prio11;
-    reg  [14:0] def_prio12;
-    reg  [14:0] def_prio13;
-    reg  [14:0] def_prio14;
-    reg  [14:0] def_prio15;
-    reg  [14:0] def_prio16;
-    reg  [14:0] def_prio17;
-    reg  [14:0] def_prio18;
-    reg  [14:0] def_prio19;
-    reg  [14:0] def_prio20;
-    reg  [14:0] def_prio21;
-    reg  [14:0] def_prio22;
-    reg  [14:0] def_prio23;
-    reg  [14:0] def_prio24;
-    reg  [14:0] def_prio25;
-    reg  [14:0] def_prio26;
-    reg  [14:0] def_prio27;
-    reg  [14:0] def_prio28;
-    reg  [14:0] def_prio29;
-    reg  [14:0] def_prio30;
-    reg  [14:0] def_prio31;
-    reg  clear_cust0;
-    reg  clear_cust1;
-    reg  clear_cust2;
-    reg  clear_cust3;
-    reg  clear_cust4;
-    reg  clear_cust5;
-    reg  clear_cust6;
-    reg  clear_cust7;
-    reg  clear_cust8;
-    reg  clear_cust9;
-    reg  clear_cust10;
-    reg  clear_cust11;
-    reg  clear_cust12;
-    reg  clear_cust13;
-    reg  clear_cust14;
-    reg  clear_cust15;
-    reg  clear_cust16;
-    reg  clear_cust17;
-    reg  clear_cust18;
-    reg  clear_cust19;
-    reg  clear_cust20;
-    reg  clear_cust21;
-    reg  clear_cust22;
-    reg  clear_cust23;
-    reg  clear_cust24;
-    reg  clear_cust25;
-    reg  clear_cust26;
-    reg  clear_cust27;
-    reg  clear_cust28;
-    reg  clear_cust29;
-    reg  clear_cust30;
-    reg  clear_cust31;
-    reg  limited0;
-    reg  limited1;
-    reg  limited2;
-    reg  limited3;
-    reg  limited4;
-    reg  limited5;
-    reg  limited6;
-    reg  limited7;
-    reg  limited8;
-    reg  limited9;
-    reg  limited10;
-    reg  limited11;
-    reg  limited12;
-    reg  limited13;
-    reg  limited14;
-    reg  limited15;
-    reg  limited16;
-    reg  limited17;
-    reg  limited18;
-    reg  limited19;
-    reg  limited20;
-    reg  limited21;
-    reg  limited22;
-    reg  limited23;
-    reg  limited24;
-    reg  limited25;
-    reg  limited26;
-    reg  limited27;
-    reg  limited28;
-    reg  limited29;
-    reg  limited30;
-    reg  limited31;
-    reg  [25:0] limit0;
-    reg  [25:0] limit1;
-    reg  [25:0] limit2;
-    reg  [25:0] limit3;
-    reg  [25:0] limit4;
-    reg  [25:0] limit5;
-    reg  [25:0] limit6;
-    reg  [25:0] limit7;
-    reg  [25:0] limit8;
-    reg  [25:0] limit9;
-    reg  [25:0] limit10;
-    reg  [25:0] limit11;
-    reg  [25:0] limit12;
-    reg  [25:0] limit13;
-    reg  [25:0] limit14;
-    reg  [25:0] limit15;
-    reg  [25:0] limit16;
-    reg  [25:0] limit17;
-    reg  [25:0] limit18;
-    reg  [25:0] limit19;
-    reg  [25:0] limit20;
-    reg  [25:0] limit21;
-    reg  [25:0] limit22;
-    reg  [25:0] limit23;
-    reg  [25:0] limit24;
-    reg  [25:0] limit25;
-    reg  [25:0] limit26;
-    reg  [25:0] limit27;
-    reg  [25:0] limit28;
-    reg  [25:0] limit29;
-    reg  [25:0] limit30;
-    reg  [25:0] limit31;
-    reg  div_limited0;
-    reg  div_limited1;
-    reg  div_limited2;
-    reg  div_limited3;
-    reg  div_limited4;
-    reg  div_limited5;
-    reg  div_limited6;
-    reg  div_limited7;
-    reg  div_limited8;
-    reg  div_limited9;
-    reg  div_limited10;
-    reg  div_limited11;
-    reg  div_limited12;
-    reg  div_limited13;
-    reg  div_limited14;
-    reg  div_limited15;
-    reg  div_limited16;
-    reg  div_limited17;
-    reg  div_limited18;
-    reg  div_limited19;
-    reg  div_limited20;
-    reg  div_limited21;
-    reg  div_limited22;
-    reg  div_limited23;
-    reg  div_limited24;
-    reg  div_limited25;
-    reg  div_limited26;
-    reg  div_limited27;
-    reg  div_limited28;
-    reg  div_limited29;
-    reg  div_limited30;
-    reg  div_limited31;
-    reg  [25:0] div_limit0;
-    reg  [25:0] div_limit1;
-    reg  [25:0] div_limit2;
-    reg  [25:0] div_limit3;
-    reg  [25:0] div_limit4;
-    reg  [25:0] div_limit5;
-    reg  [25:0] div_limit6;
-    reg  [25:0] div_limit7;
-    reg  [25:0] div_limit8;
-    reg  [25:0] div_limit9;
-    reg  [25:0] div_limit10;
-    reg  [25:0] div_limit11;
-    reg  [25:0] div_limit12;
-    reg  [25:0] div_limit13;
-    reg  [25:0] div_limit14;
-    reg  [25:0] div_limit15;
-    reg  [25:0] div_limit16;
-    reg  [25:0] div_limit17;
-    reg  [25:0] div_limit18;
-    reg  [25:0] div_limit19;
-    reg  [25:0] div_limit20;
-    reg  [25:0] div_limit21;
-    reg  [25:0] div_limit22;
-    reg  [25:0] div_limit23;
-    reg  [25:0] div_limit24;
-    reg  [25:0] div_limit25;
-    reg  [25:0] div_limit26;
-    reg  [25:0] div_limit27;
-    reg  [25:0] div_limit28;
-    reg  [25:0] div_limit29;
-    reg  [25:0] div_limit30;
-    reg  [25:0] div_limit31;
-    reg  [25:0] sample0;
-    reg  [25:0] sample1;
-    reg  [25:0] sample2;
-    reg  [25:0] sample3;
-    reg  [25:0] sample4;
-    reg  [25:0] sample5;
-    reg  [25:0] sample6;
-    reg  [25:0] sample7;
-    reg  [25:0] sample8;
-    reg  [25:0] sample9;
-    reg  [25:0] sample10;
-    reg  [25:0] sample11;
-    reg  [25:0] sample12;
-    reg  [25:0] sample13;
-    reg  [25:0] sample14;
-    reg  [25:0] sample15;
-    reg  [25:0] sample16;
-    reg  [25:0] sample17;
-    reg  [25:0] sample18;
-    reg  [25:0] sample19;
-    reg  [25:0] sample20;
-    reg  [25:0] sample21;
-    reg  [25:0] sample22;
-    reg  [25:0] sample23;
-    reg  [25:0] sample24;
-    reg  [25:0] sample25;
-    reg  [25:0] sample26;
-    reg  [25:0] sample27;
-    reg  [25:0] sample28;
-    reg  [25:0] sample29;
-    reg  [25:0] sample30;
-    reg  [25:0] sample31;
-    reg  [33:0] acc0;
-    reg  [33:0] acc1;
-    reg  [33:0] acc2;
-    reg  [33:0] acc3;
-    reg  [33:0] acc4;
-    reg  [33:0] acc5;
-    reg  [33:0] acc6;
-    reg  [33:0] acc7;
-    reg  [33:0] acc8;
-    reg  [33:0] acc9;
-    reg  [33:0] acc10;
-    reg  [33:0] acc11;
-    reg  [33:0] acc12;
-    reg  [33:0] acc13;
-    reg  [33:0] acc14;
-    reg  [33:0] acc15;
-    reg  [33:0] acc16;
-    reg  [33:0] acc17;
-    reg  [33:0] acc18;
-    reg  [33:0] acc19;
-    reg  [33:0] acc20;
-    reg  [33:0] acc21;
-    reg  [33:0] acc22;
-    reg  [33:0] acc23;
-    reg  [33:0] acc24;
-    reg  [33:0] acc25;
-    reg  [33:0] acc26;
-    reg  [33:0] acc27;
-    reg  [33:0] acc28;
-    reg  [33:0] acc29;
-    reg  [33:0] acc30;
-    reg  [33:0] acc31;
-    reg  shadow_on0;
-    reg  shadow_on1;
-    reg  shadow_on2;
-    reg  shadow_on3;
-    reg  shadow_on4;
-    reg  shadow_on5;
-    reg  shadow_on6;
-    reg  shadow_on7;
-    reg  shadow_on8;
-    reg  shadow_on9;
-    reg  shadow_on10;
-    reg  shadow_on11;
-    reg  shadow_on12;
-    reg  shadow_on13;
-    reg  shadow_on14;
-    reg  shadow_on15;
-    reg  shadow_on16;
-    reg  shadow_on17;
-    reg  shadow_on18;
-    reg  shadow_on19;
-    reg  shadow_on20;
-    reg  shadow_on21;
-    reg  shadow_on22;
-    reg  shadow_on23;
-    reg  shadow_on24;
-    reg  shadow_on25;
-    reg  shadow_on26;
-    reg  shadow_on27;
-    reg  shadow_on28;
-    reg  shadow_on29;
-    reg  shadow_on30;
-    reg  shadow_on31;
-    reg  [15:0] shadow_f0;
-    reg  [15:0] shadow_f1;
-    reg  [15:0] shadow_f2;
-    reg  [15:0] shadow_f3;
-    reg  [15:0] shadow_f4;
-    reg  [15:0] shadow_f5;
-    reg  [15:0] shadow_f6;
-    reg  [15:0] shadow_f7;
-    reg  [15:0] shadow_f8;
-    reg  [15:0] shadow_f9;
-    reg  [15:0] shadow_f10;
-    reg  [15:0] shadow_f11;
-    reg  [15:0] shadow_f12;
-    reg  [15:0] shadow_f13;
-    reg  [15:0] shadow_f14;
-    reg  [15:0] shadow_f15;
-    reg  [15:0] shadow_f16;
-    reg  [15:0] shadow_f17;
-    reg  [15:0] shadow_f18;
-    reg  [15:0] shadow_f19;
-    reg  [15:0] shadow_f20;
-    reg  [15:0] shadow_f21;
-    reg  [15:0] shadow_f22;
-    reg  [15:0] shadow_f23;
-    reg  [15:0] shadow_f24;
-    reg  [15:0] shadow_f25;
-    reg  [15:0] shadow_f26;
-    reg  [15:0] shadow_f27;
-    reg  [15:0] shadow_f28;
-    reg  [15:0] shadow_f29;
-    reg  [15:0] shadow_f30;
-    reg  [15:0] shadow_f31;
-    reg  active_on0;
-    reg  active_on1;
-    reg  active_on2;
-    reg  active_on3;
-    reg  active_on4;
-    reg  active_on5;
-    reg  active_on6;
-    reg  active_on7;
-    reg  active_on8;
-    reg  active_on9;
-    reg  active_on10;
-    reg  active_on11;
-    reg  active_on12;
-    reg  active_on13;
-    reg  active_on14;
-    reg  active_on15;
-    reg  active_on16;
-    reg  active_on17;
-    reg  active_on18;
-    reg  active_on19;
-    reg  active_on20;
-    reg  active_on21;
-    reg  active_on22;
-    reg  active_on23;
-    reg  active_on24;
-    reg  active_on25;
-    reg  active_on26;
-    reg  active_on27;
-    reg  active_on28;
-    reg  active_on29;
-    reg  active_on30;
-    reg  active_on31;
-    reg  [15:0] active_f0;
-    reg  [15:0] active_f1;
-    reg  [15:0] active_f2;
-    reg  [15:0] active_f3;
-    reg  [15:0] active_f4;
-    reg  [15:0] active_f5;
-    reg  [15:0] active_f6;
-    reg  [15:0] active_f7;
-    reg  [15:0] active_f8;
-    reg  [15:0] active_f9;
-    reg  [15:0] active_f10;
-    reg  [15:0] active_f11;
-    reg  [15:0] active_f12;
-    reg  [15:0] active_f13;
-    reg  [15:0] active_f14;
-    reg  [15:0] active_f15;
-    reg  [15:0] active_f16;
-    reg  [15:0] active_f17;
-    reg  [15:0] active_f18;
-    reg  [15:0] active_f19;
-    reg  [15:0] active_f20;
-    reg  [15:0] active_f21;
-    reg  [15:0] active_f22;
-    reg  [15:0] active_f23;
-    reg  [15:0] active_f24;
-    reg  [15:0] active_f25;
-    reg  [15:0] active_f26;
-    reg  [15:0] active_f27;
-    reg  [15:0] active_f28;
-    reg  [15:0] active_f29;
-    reg  [15:0] active_f30;
-    reg  [15:0] active_f31;
     reg  [9:0] tick_phase;
     reg  tick_armed;
-    reg  tick_d1;
-    reg  tick_d2;
-    reg  tick_d3;
-    reg  tick_d4;
-    reg  tick_d5;
-    reg  tick_d6;
-    reg  c_we1;
-    reg  [4:0] c_lease1;
-    reg  [14:0] c_default1;
-    reg  c_clear1;
-    reg  c_we_l1;
-    reg  c_we_l2;
-    reg  c_we_l3;
-    reg  c_we_l4;
-    reg  c_we_l5;
-    reg  [4:0] c_lease_l1;
-    reg  [4:0] c_lease_l2;
-    reg  [4:0] c_lease_l3;
-    reg  [4:0] c_lease_l4;
-    reg  [4:0] c_lease_l5;
-    reg  c_limited1;
-    reg  c_limited2;
-    reg  c_limited3;
-    reg  c_limited4;
-    reg  c_limited5;
-    reg  c_limited6;
-    reg  [25:0] c_limit1;
-    reg  [25:0] c_limit2;
-    reg  [25:0] c_limit3;
-    reg  [25:0] c_limit4;
-    reg  [25:0] c_limit5;
-    reg  [25:0] c_limit6;
+    reg  [4:0] slot_step;
+    reg  [4:0] slot_lease;
+    reg  slot_on;
+    reg  tk_v1;
+    reg  tk_v2;
+    reg  tk_v3;
+    reg  tk_v4;
+    reg  tk_v5;
+    reg  tk_v6;
+    reg  tk_v7;
+    reg  tk_v8;
+    reg  tk_v9;
+    reg  tk_v10;
+    reg  tk_v11;
+    reg  tk_v12;
+    reg  tk_v13;
+    reg  tk_v14;
+    reg  tk_v15;
+    reg  tk_v16;
+    reg  tk_v17;
+    reg  tk_v18;
+    reg  tk_v19;
+    reg  tk_v20;
+    reg  tk_v21;
+    reg  tk_v22;
+    reg  tk_v23;
+    reg  tk_v24;
+    reg  tk_v25;
+    reg  tk_v26;
+    reg  [2:0] acc_rd_word;
+    reg  [4:0] acc_rd_lease;
+    reg  acc_rd_got1;
+    reg  [47:0] acc_asm;
+    reg  [25:0] acc_ceil1;
+    reg  [33:0] acc_decay1;
     reg  p1_valid1;
     reg  [4:0] p1_lease1;
     reg  [15:0] p1_tc1;
@@ -451,2386 +70,295 @@ module meter_ingress_l32_t1024_k8_bpc1_mp256 (
     reg  [14:0] p2_prio1;
     reg  p2_cust1;
     reg  [8:0] p2_bytes1;
-    reg  [23:0] q3_pp01;
-    reg  [23:0] q3_pp11;
-    reg  [23:0] q3_pp21;
-    reg  q3_valid1;
-    reg  [4:0] q3_lease1;
-    reg  [14:0] q3_prio1;
-    reg  q3_cust1;
-    reg  [23:0] s3_pair01;
-    reg  [23:0] s3_pair11;
-    reg  s3_valid1;
-    reg  [4:0] s3_lease1;
-    reg  [14:0] s3_prio1;
-    reg  s3_cust1;
-    reg  r3_valid1;
-    reg  [4:0] r3_lease1;
-    reg  [23:0] r3_add1;
-    reg  [14:0] r3_prio1;
-    reg  r3_cust1;
-    reg  p3_valid1;
-    reg  [4:0] p3_lease1;
-    reg  [23:0] p3_add1;
-    reg  [26:0] p3_room1;
-    reg  [14:0] p3_prio1;
-    reg  p3_cust1;
-    reg  div_busy;
-    reg  [4:0] div_idx;
-    reg  [4:0] div_step;
-    reg  [26:0] div_r;
-    reg  [25:0] div_d;
-    reg  [15:0] div_q;
-    reg  div_on;
-    reg  div_wr;
-    reg  [4:0] div_wr_idx;
-    reg  div_wr_on;
-    reg  [15:0] div_wr_f;
-    reg  [25:0] acc_ceil0;
-    reg  [33:0] acc_decay0;
-    reg  [25:0] acc_ceil1;
-    reg  [33:0] acc_decay1;
-    reg  [25:0] acc_ceil2;
-    reg  [33:0] acc_decay2;
-    reg  [25:0] acc_ceil3;
-    reg  [33:0] acc_decay3;
-    reg  [25:0] acc_ceil4;
-    reg  [33:0] acc_decay4;
-    reg  [25:0] acc_ceil5;
-    reg  [33:0] acc_decay5;
-    reg  [25:0] acc_ceil6;
-    reg  [33:0] acc_decay6;
-    reg  [25:0] acc_ceil7;
-    reg  [33:0] acc_decay7;
-    reg  [25:0] acc_ceil8;
-    reg  [33:0] acc_decay8;
-    reg  [25:0] acc_ceil9;
-    reg  [33:0] acc_decay9;
-    reg  [25:0] acc_ceil10;
-    reg  [33:0] acc_decay10;
-    reg  [25:0] acc_ceil11;
-    reg  [33:0] acc_decay11;
-    reg  [25:0] acc_ceil12;
-    reg  [33:0] acc_decay12;
-    reg  [25:0] acc_ceil13;
-    reg  [33:0] acc_decay13;
-    reg  [25:0] acc_ceil14;
-    reg  [33:0] acc_decay14;
-    reg  [25:0] acc_ceil15;
-    reg  [33:0] acc_decay15;
-    reg  [25:0] acc_ceil16;
-    reg  [33:0] acc_decay16;
-    reg  [25:0] acc_ceil17;
-    reg  [33:0] acc_decay17;
-    reg  [25:0] acc_ceil18;
-    reg  [33:0] acc_decay18;
-    reg  [25:0] acc_ceil19;
-    reg  [33:0] acc_decay19;
-    reg  [25:0] acc_ceil20;
-    reg  [33:0] acc_decay20;
-    reg  [25:0] acc_ceil21;
-    reg  [33:0] acc_decay21;
-    reg  [25:0] acc_ceil22;
-    reg  [33:0] acc_decay22;
-    reg  [25:0] acc_ceil23;
-    reg  [33:0] acc_decay23;
-    reg  [25:0] acc_ceil24;
-    reg  [33:0] acc_decay24;
-    reg  [25:0] acc_ceil25;
-    reg  [33:0] acc_decay25;
-    reg  [25:0] acc_ceil26;
-    reg  [33:0] acc_decay26;
-    reg  [25:0] acc_ceil27;
-    reg  [33:0] acc_decay27;
-    reg  [25:0] acc_ceil28;
-    reg  [33:0] acc_decay28;
-    reg  [25:0] acc_ceil29;
-    reg  [33:0] acc_decay29;
-    reg  [25:0] acc_ceil30;
-    reg  [33:0] acc_decay30;
-    reg  [25:0] acc_ceil31;
-    reg  [33:0] acc_decay31;
-    reg  [25:0] rd_measured_q1;
-    reg  [15:0] rd_factor_q1;
-    reg  rd_scaling_q1;
-    reg  [31:0] scaled_set_q1;
-    reg  p4_valid1;
-    reg  [14:0] p4_prio1;
-    reg  p4_cust1;
-    reg  p4_on1;
-    reg  [15:0] p4_f1;
-    reg  [18:0] p5_pp01;
-    reg  [18:0] p5_pp11;
-    reg  [18:0] p5_pp21;
-    reg  [18:0] p5_pp31;
-    reg  p5_valid1;
-    reg  [14:0] p5_prio1;
-    reg  p5_cust1;
-    reg  p5_on1;
-    reg  [22:0] p6_lo1;
-    reg  [22:0] p6_hi1;
-    reg  p6_valid1;
-    reg  [14:0] p6_prio1;
-    reg  p6_cust1;
-    reg  p6_on1;
+    reg  [18:0] o3_pp01;
+    reg  [18:0] o3_pp11;
+    reg  [18:0] o3_pp21;
+    reg  [18:0] o3_pp31;
+    reg  o3_valid1;
+    reg  [14:0] o3_prio1;
+    reg  o3_cust1;
+    reg  o3_on1;
+    reg  [22:0] o4_lo1;
+    reg  [22:0] o4_hi1;
+    reg  o4_valid1;
+    reg  [14:0] o4_prio1;
+    reg  o4_cust1;
+    reg  o4_on1;
     reg  o_valid1;
     reg  [15:0] o_tc1;
-    wire _t568;
-    wire _t569;
-    wire _t571;
-    wire _t572;
-    wire _t574;
-    wire _t575;
-    wire _t577;
-    wire _t578;
-    wire _t580;
-    wire _t581;
-    wire _t583;
-    wire _t584;
-    wire _t586;
-    wire _t587;
-    wire _t589;
-    wire _t590;
-    wire _t592;
-    wire _t593;
-    wire _t595;
-    wire _t596;
-    wire _t598;
-    wire _t599;
-    wire _t601;
-    wire _t602;
-    wire _t604;
-    wire _t605;
-    wire _t607;
-    wire _t608;
-    wire _t610;
-    wire _t611;
-    wire _t613;
-    wire _t614;
-    wire _t616;
-    wire _t617;
-    wire _t619;
-    wire _t620;
-    wire _t622;
-    wire _t623;
-    wire _t625;
-    wire _t626;
-    wire _t628;
-    wire _t629;
-    wire _t631;
-    wire _t632;
-    wire _t634;
-    wire _t635;
-    wire _t637;
-    wire _t638;
-    wire _t640;
-    wire _t641;
-    wire _t643;
-    wire _t644;
-    wire _t646;
-    wire _t647;
-    wire _t649;
-    wire _t650;
-    wire _t652;
-    wire _t653;
-    wire _t655;
-    wire _t656;
-    wire _t658;
-    wire _t659;
-    wire _t661;
-    wire _t662;
-    wire _t664;
-    wire _t665;
-    wire _t667;
-    wire _t668;
-    wire _t670;
-    wire _t671;
-    wire _t673;
-    wire _t674;
-    wire _t676;
-    wire _t677;
-    wire _t679;
-    wire _t680;
-    wire _t682;
-    wire _t683;
-    wire _t685;
-    wire _t686;
-    wire _t688;
-    wire _t689;
-    wire _t691;
-    wire _t692;
-    wire _t694;
-    wire _t695;
-    wire _t697;
-    wire _t698;
-    wire _t700;
-    wire _t701;
-    wire _t703;
-    wire _t704;
-    wire _t706;
-    wire _t707;
-    wire _t709;
-    wire _t710;
-    wire _t712;
-    wire _t713;
-    wire _t715;
-    wire _t716;
-    wire _t718;
-    wire _t719;
-    wire _t721;
-    wire _t722;
-    wire _t724;
-    wire _t725;
-    wire _t727;
-    wire _t728;
-    wire _t730;
-    wire _t731;
-    wire _t733;
-    wire _t734;
-    wire _t736;
-    wire _t737;
-    wire _t739;
-    wire _t740;
-    wire _t742;
-    wire _t743;
-    wire _t745;
-    wire _t746;
-    wire _t748;
-    wire _t749;
-    wire _t751;
-    wire _t752;
-    wire _t754;
-    wire _t755;
-    wire _t757;
-    wire _t758;
-    wire [25:0] _t760;
-    wire _t761;
-    wire _t762;
-    wire _t763;
-    wire [25:0] _t765;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t766; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t767;
-    wire [25:0] _t768;
-    wire _t769;
-    wire [26:0] _t770;
-    wire [25:0] _t772;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t773; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t774;
-    wire [26:0] _t775;
-    wire [25:0] _t776;
-    wire [25:0] _t778;
-    wire _t779;
-    wire _t780;
-    wire _t781;
-    wire [25:0] _t783;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t784; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t785;
-    wire [25:0] _t786;
-    wire _t787;
-    wire [26:0] _t788;
-    wire [25:0] _t789;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t790; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t791;
-    wire [26:0] _t792;
-    wire [25:0] _t793;
-    wire [25:0] _t795;
-    wire _t796;
-    wire _t797;
-    wire _t798;
-    wire [25:0] _t800;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t801; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t802;
-    wire [25:0] _t803;
-    wire _t804;
-    wire [26:0] _t805;
-    wire [25:0] _t806;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t807; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t808;
-    wire [26:0] _t809;
-    wire [25:0] _t810;
-    wire [25:0] _t812;
-    wire _t813;
-    wire _t814;
-    wire _t815;
-    wire [25:0] _t817;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t818; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t819;
-    wire [25:0] _t820;
-    wire _t821;
-    wire [26:0] _t822;
-    wire [25:0] _t823;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t824; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t825;
-    wire [26:0] _t826;
-    wire [25:0] _t827;
-    wire [25:0] _t829;
-    wire _t830;
-    wire _t831;
-    wire _t832;
-    wire [25:0] _t834;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t835; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t836;
-    wire [25:0] _t837;
-    wire _t838;
-    wire [26:0] _t839;
-    wire [25:0] _t840;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t841; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t842;
-    wire [26:0] _t843;
-    wire [25:0] _t844;
-    wire [25:0] _t846;
-    wire _t847;
-    wire _t848;
-    wire _t849;
-    wire [25:0] _t851;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t852; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t853;
-    wire [25:0] _t854;
-    wire _t855;
-    wire [26:0] _t856;
-    wire [25:0] _t857;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t858; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t859;
-    wire [26:0] _t860;
-    wire [25:0] _t861;
-    wire [25:0] _t863;
-    wire _t864;
-    wire _t865;
-    wire _t866;
-    wire [25:0] _t868;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t869; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t870;
-    wire [25:0] _t871;
-    wire _t872;
-    wire [26:0] _t873;
-    wire [25:0] _t874;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t875; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t876;
-    wire [26:0] _t877;
-    wire [25:0] _t878;
-    wire [25:0] _t880;
-    wire _t881;
-    wire _t882;
-    wire _t883;
-    wire [25:0] _t885;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t886; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t887;
-    wire [25:0] _t888;
-    wire _t889;
-    wire [26:0] _t890;
-    wire [25:0] _t891;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t892; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t893;
-    wire [26:0] _t894;
-    wire [25:0] _t895;
-    wire [25:0] _t897;
-    wire _t898;
-    wire _t899;
-    wire _t900;
-    wire [25:0] _t902;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t903; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t904;
-    wire [25:0] _t905;
-    wire _t906;
-    wire [26:0] _t907;
-    wire [25:0] _t908;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t909; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t910;
-    wire [26:0] _t911;
-    wire [25:0] _t912;
-    wire [25:0] _t914;
-    wire _t915;
-    wire _t916;
-    wire _t917;
-    wire [25:0] _t919;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t920; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t921;
-    wire [25:0] _t922;
-    wire _t923;
-    wire [26:0] _t924;
-    wire [25:0] _t925;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t926; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t927;
-    wire [26:0] _t928;
-    wire [25:0] _t929;
-    wire [25:0] _t931;
-    wire _t932;
-    wire _t933;
-    wire _t934;
-    wire [25:0] _t936;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t937; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t938;
-    wire [25:0] _t939;
-    wire _t940;
-    wire [26:0] _t941;
-    wire [25:0] _t942;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t943; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t944;
-    wire [26:0] _t945;
-    wire [25:0] _t946;
-    wire [25:0] _t948;
-    wire _t949;
-    wire _t950;
-    wire _t951;
-    wire [25:0] _t953;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t954; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t955;
-    wire [25:0] _t956;
-    wire _t957;
-    wire [26:0] _t958;
-    wire [25:0] _t959;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t960; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t961;
-    wire [26:0] _t962;
-    wire [25:0] _t963;
-    wire [25:0] _t965;
-    wire _t966;
-    wire _t967;
-    wire _t968;
-    wire [25:0] _t970;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t971; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t972;
-    wire [25:0] _t973;
-    wire _t974;
-    wire [26:0] _t975;
-    wire [25:0] _t976;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t977; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t978;
-    wire [26:0] _t979;
-    wire [25:0] _t980;
-    wire [25:0] _t982;
-    wire _t983;
-    wire _t984;
-    wire _t985;
-    wire [25:0] _t987;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t988; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t989;
-    wire [25:0] _t990;
-    wire _t991;
-    wire [26:0] _t992;
-    wire [25:0] _t993;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t994; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t995;
-    wire [26:0] _t996;
-    wire [25:0] _t997;
-    wire [25:0] _t999;
-    wire _t1000;
-    wire _t1001;
-    wire _t1002;
-    wire [25:0] _t1004;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1005; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1006;
-    wire [25:0] _t1007;
-    wire _t1008;
-    wire [26:0] _t1009;
-    wire [25:0] _t1010;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1011; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1012;
-    wire [26:0] _t1013;
-    wire [25:0] _t1014;
-    wire [25:0] _t1016;
-    wire _t1017;
-    wire _t1018;
-    wire _t1019;
-    wire [25:0] _t1021;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1022; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1023;
-    wire [25:0] _t1024;
-    wire _t1025;
-    wire [26:0] _t1026;
-    wire [25:0] _t1027;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1028; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1029;
-    wire [26:0] _t1030;
-    wire [25:0] _t1031;
-    wire [25:0] _t1033;
-    wire _t1034;
-    wire _t1035;
-    wire _t1036;
-    wire [25:0] _t1038;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1039; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1040;
-    wire [25:0] _t1041;
-    wire _t1042;
-    wire [26:0] _t1043;
-    wire [25:0] _t1044;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1045; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1046;
-    wire [26:0] _t1047;
-    wire [25:0] _t1048;
-    wire [25:0] _t1050;
-    wire _t1051;
-    wire _t1052;
-    wire _t1053;
-    wire [25:0] _t1055;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1056; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1057;
-    wire [25:0] _t1058;
-    wire _t1059;
-    wire [26:0] _t1060;
-    wire [25:0] _t1061;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1062; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1063;
-    wire [26:0] _t1064;
-    wire [25:0] _t1065;
-    wire [25:0] _t1067;
-    wire _t1068;
-    wire _t1069;
-    wire _t1070;
-    wire [25:0] _t1072;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1073; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1074;
-    wire [25:0] _t1075;
-    wire _t1076;
-    wire [26:0] _t1077;
-    wire [25:0] _t1078;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1079; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1080;
-    wire [26:0] _t1081;
-    wire [25:0] _t1082;
-    wire [25:0] _t1084;
-    wire _t1085;
-    wire _t1086;
-    wire _t1087;
-    wire [25:0] _t1089;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1090; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1091;
-    wire [25:0] _t1092;
-    wire _t1093;
-    wire [26:0] _t1094;
-    wire [25:0] _t1095;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1096; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1097;
-    wire [26:0] _t1098;
-    wire [25:0] _t1099;
-    wire [25:0] _t1101;
-    wire _t1102;
-    wire _t1103;
-    wire _t1104;
-    wire [25:0] _t1106;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1107; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1108;
-    wire [25:0] _t1109;
-    wire _t1110;
-    wire [26:0] _t1111;
-    wire [25:0] _t1112;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1113; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1114;
-    wire [26:0] _t1115;
-    wire [25:0] _t1116;
-    wire [25:0] _t1118;
-    wire _t1119;
-    wire _t1120;
-    wire _t1121;
-    wire [25:0] _t1123;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1124; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1125;
-    wire [25:0] _t1126;
-    wire _t1127;
-    wire [26:0] _t1128;
-    wire [25:0] _t1129;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1130; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1131;
-    wire [26:0] _t1132;
-    wire [25:0] _t1133;
-    wire [25:0] _t1135;
-    wire _t1136;
-    wire _t1137;
-    wire _t1138;
-    wire [25:0] _t1140;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1141; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1142;
-    wire [25:0] _t1143;
-    wire _t1144;
-    wire [26:0] _t1145;
-    wire [25:0] _t1146;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1147; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1148;
-    wire [26:0] _t1149;
-    wire [25:0] _t1150;
-    wire [25:0] _t1152;
-    wire _t1153;
-    wire _t1154;
-    wire _t1155;
-    wire [25:0] _t1157;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1158; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1159;
-    wire [25:0] _t1160;
-    wire _t1161;
-    wire [26:0] _t1162;
-    wire [25:0] _t1163;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1164; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1165;
-    wire [26:0] _t1166;
-    wire [25:0] _t1167;
-    wire [25:0] _t1169;
-    wire _t1170;
-    wire _t1171;
-    wire _t1172;
-    wire [25:0] _t1174;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1175; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1176;
-    wire [25:0] _t1177;
-    wire _t1178;
-    wire [26:0] _t1179;
-    wire [25:0] _t1180;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1181; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1182;
-    wire [26:0] _t1183;
-    wire [25:0] _t1184;
-    wire [25:0] _t1186;
-    wire _t1187;
-    wire _t1188;
-    wire _t1189;
-    wire [25:0] _t1191;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1192; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1193;
-    wire [25:0] _t1194;
-    wire _t1195;
-    wire [26:0] _t1196;
-    wire [25:0] _t1197;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1198; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1199;
-    wire [26:0] _t1200;
-    wire [25:0] _t1201;
-    wire [25:0] _t1203;
-    wire _t1204;
-    wire _t1205;
-    wire _t1206;
-    wire [25:0] _t1208;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1209; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1210;
-    wire [25:0] _t1211;
-    wire _t1212;
-    wire [26:0] _t1213;
-    wire [25:0] _t1214;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1215; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1216;
-    wire [26:0] _t1217;
-    wire [25:0] _t1218;
-    wire [25:0] _t1220;
-    wire _t1221;
-    wire _t1222;
-    wire _t1223;
-    wire [25:0] _t1225;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1226; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1227;
-    wire [25:0] _t1228;
-    wire _t1229;
-    wire [26:0] _t1230;
-    wire [25:0] _t1231;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1232; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1233;
-    wire [26:0] _t1234;
-    wire [25:0] _t1235;
-    wire [25:0] _t1237;
-    wire _t1238;
-    wire _t1239;
-    wire _t1240;
-    wire [25:0] _t1242;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1243; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1244;
-    wire [25:0] _t1245;
-    wire _t1246;
-    wire [26:0] _t1247;
-    wire [25:0] _t1248;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1249; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1250;
-    wire [26:0] _t1251;
-    wire [25:0] _t1252;
-    wire [25:0] _t1254;
-    wire _t1255;
-    wire _t1256;
-    wire _t1257;
-    wire [25:0] _t1259;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1260; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1261;
-    wire [25:0] _t1262;
-    wire _t1263;
-    wire [26:0] _t1264;
-    wire [25:0] _t1265;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1266; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1267;
-    wire [26:0] _t1268;
-    wire [25:0] _t1269;
-    wire [25:0] _t1271;
-    wire _t1272;
-    wire _t1273;
-    wire _t1274;
-    wire [25:0] _t1276;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1277; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1278;
-    wire [25:0] _t1279;
-    wire _t1280;
-    wire [26:0] _t1281;
-    wire [25:0] _t1282;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1283; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1284;
-    wire [26:0] _t1285;
-    wire [25:0] _t1286;
-    wire [25:0] _t1288;
-    wire _t1289;
-    wire _t1290;
-    wire _t1291;
-    wire [25:0] _t1293;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1294; /* verilator lint_on UNUSEDSIGNAL */
-    wire [25:0] _t1295;
-    wire [25:0] _t1296;
-    wire _t1297;
-    wire [26:0] _t1298;
-    wire [25:0] _t1299;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t1300; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t1301;
-    wire [26:0] _t1302;
-    wire [25:0] _t1303;
-    wire [33:0] _t1305;
-    wire [33:0] _t1306;
-    wire [33:0] _t1307;
-    wire [33:0] _t1308;
-    wire [33:0] _t1309;
-    wire [33:0] _t1310;
-    wire [33:0] _t1311;
-    wire [33:0] _t1312;
-    wire [33:0] _t1313;
-    wire [33:0] _t1314;
-    wire [33:0] _t1315;
-    wire [33:0] _t1316;
-    wire [33:0] _t1317;
-    wire [33:0] _t1318;
-    wire [33:0] _t1319;
-    wire [33:0] _t1320;
-    wire [33:0] _t1321;
-    wire [33:0] _t1322;
-    wire [33:0] _t1323;
-    wire [33:0] _t1324;
-    wire [33:0] _t1325;
-    wire [33:0] _t1326;
-    wire [33:0] _t1327;
-    wire [33:0] _t1328;
-    wire [33:0] _t1329;
-    wire [33:0] _t1330;
-    wire [33:0] _t1331;
-    wire [33:0] _t1332;
-    wire [33:0] _t1333;
-    wire [33:0] _t1334;
-    wire [33:0] _t1335;
-    wire [33:0] _t1336;
-    wire [33:0] _t1337;
-    wire [33:0] _t1338;
-    wire [33:0] _t1339;
-    wire [33:0] _t1340;
-    wire [33:0] _t1341;
-    wire [33:0] _t1342;
-    wire [33:0] _t1343;
-    wire [33:0] _t1344;
-    wire [33:0] _t1345;
-    wire [33:0] _t1346;
-    wire [33:0] _t1347;
-    wire [33:0] _t1348;
-    wire [33:0] _t1349;
-    wire [33:0] _t1350;
-    wire [33:0] _t1351;
-    wire [33:0] _t1352;
-    wire [33:0] _t1353;
-    wire [33:0] _t1354;
-    wire [33:0] _t1355;
-    wire [33:0] _t1356;
-    wire [33:0] _t1357;
-    wire [33:0] _t1358;
-    wire [33:0] _t1359;
-    wire [33:0] _t1360;
-    wire [33:0] _t1361;
-    wire [33:0] _t1362;
-    wire [33:0] _t1363;
-    wire [33:0] _t1364;
-    wire [33:0] _t1365;
-    wire [33:0] _t1366;
-    wire [33:0] _t1367;
-    wire [33:0] _t1368;
-    wire _t1369;
-    wire _t1370;
-    wire _t1371;
-    wire _t1372;
-    wire _t1373;
-    wire _t1374;
-    wire _t1375;
-    wire _t1376;
-    wire _t1377;
-    wire _t1378;
-    wire _t1379;
-    wire _t1380;
-    wire _t1381;
-    wire _t1382;
-    wire _t1383;
-    wire _t1384;
-    wire _t1385;
-    wire _t1386;
-    wire _t1387;
-    wire _t1388;
-    wire _t1389;
-    wire _t1390;
-    wire _t1391;
-    wire _t1392;
-    wire _t1393;
-    wire _t1394;
-    wire _t1395;
-    wire _t1396;
-    wire _t1397;
-    wire _t1398;
-    wire _t1399;
-    wire _t1400;
-    wire _t1401;
-    wire _t1402;
-    wire _t1403;
-    wire _t1404;
-    wire _t1405;
-    wire _t1406;
-    wire _t1407;
-    wire _t1408;
-    wire _t1409;
-    wire _t1410;
-    wire _t1411;
-    wire _t1412;
-    wire _t1413;
-    wire _t1414;
-    wire _t1415;
-    wire _t1416;
-    wire _t1417;
-    wire _t1418;
-    wire _t1419;
-    wire _t1420;
-    wire _t1421;
-    wire _t1422;
-    wire _t1423;
-    wire _t1424;
-    wire _t1425;
-    wire _t1426;
-    wire _t1427;
-    wire _t1428;
-    wire _t1429;
-    wire _t1430;
-    wire _t1431;
-    wire _t1432;
-    wire [9:0] _t1433;
-    wire _t1434;
-    wire [9:0] _t1437;
-    wire _t1440;
-    wire _t1441;
-    wire [14:0] _t1443;
-    wire _t1444;
-    wire [14:0] _t1446;
-    wire _t1447;
-    wire [14:0] _t1449;
-    wire _t1450;
-    wire [14:0] _t1452;
-    wire _t1453;
-    wire [14:0] _t1455;
-    wire _t1456;
-    wire [14:0] _t1458;
-    wire _t1459;
-    wire [14:0] _t1461;
-    wire _t1462;
-    wire [14:0] _t1464;
-    wire _t1465;
-    wire [14:0] _t1467;
-    wire _t1468;
-    wire [14:0] _t1470;
-    wire _t1471;
-    wire [14:0] _t1473;
-    wire _t1474;
-    wire [14:0] _t1476;
-    wire _t1477;
-    wire [14:0] _t1479;
-    wire _t1480;
-    wire [14:0] _t1482;
-    wire _t1483;
-    wire [14:0] _t1485;
-    wire _t1486;
-    wire [14:0] _t1488;
-    wire _t1489;
-    wire [14:0] _t1491;
-    wire _t1492;
-    wire [14:0] _t1494;
-    wire _t1495;
-    wire [14:0] _t1497;
-    wire _t1498;
-    wire [14:0] _t1500;
-    wire _t1501;
-    wire [14:0] _t1503;
-    wire _t1504;
-    wire [14:0] _t1506;
-    wire _t1507;
-    wire [14:0] _t1509;
-    wire _t1510;
-    wire [14:0] _t1512;
-    wire _t1513;
-    wire [14:0] _t1515;
-    wire _t1516;
-    wire [14:0] _t1518;
-    wire _t1519;
-    wire [14:0] _t1521;
-    wire _t1522;
-    wire [14:0] _t1524;
-    wire _t1525;
-    wire [14:0] _t1527;
-    wire _t1528;
-    wire [14:0] _t1530;
-    wire _t1531;
-    wire [14:0] _t1533;
-    wire _t1534;
-    wire [14:0] _t1536;
-    wire _t1537;
-    wire [14:0] _t1539;
-    wire _t1540;
-    wire [14:0] _t1543;
-    wire _t1544;
-    wire _t1545;
-    wire _t1546;
-    wire _t1547;
-    wire _t1548;
-    wire _t1549;
-    wire _t1550;
-    wire _t1552;
-    wire _t1553;
-    wire _t1555;
-    wire _t1556;
-    wire _t1558;
-    wire _t1559;
-    wire _t1561;
-    wire _t1562;
-    wire _t1564;
-    wire _t1565;
-    wire _t1567;
-    wire _t1568;
-    wire _t1570;
-    wire _t1571;
-    wire _t1573;
-    wire _t1574;
-    wire _t1576;
-    wire _t1577;
-    wire _t1579;
-    wire _t1580;
-    wire _t1582;
-    wire _t1583;
-    wire _t1585;
-    wire _t1586;
-    wire _t1588;
-    wire _t1589;
-    wire _t1591;
-    wire _t1592;
-    wire _t1594;
-    wire _t1595;
-    wire _t1597;
-    wire _t1598;
-    wire _t1600;
-    wire _t1601;
-    wire _t1603;
-    wire _t1604;
-    wire _t1606;
-    wire _t1607;
-    wire _t1609;
-    wire _t1610;
-    wire _t1612;
-    wire _t1613;
-    wire _t1615;
-    wire _t1616;
-    wire _t1618;
-    wire _t1619;
-    wire _t1621;
-    wire _t1622;
-    wire _t1624;
-    wire _t1625;
-    wire _t1627;
-    wire _t1628;
-    wire _t1630;
-    wire _t1631;
-    wire _t1633;
-    wire _t1634;
-    wire _t1636;
-    wire _t1637;
-    wire _t1639;
-    wire _t1640;
-    wire _t1642;
-    wire _t1643;
-    wire [23:0] _t1646;
-    wire [23:0] _t1647;
-    wire [23:0] _t1648;
-    wire [3:0] _t1649;
-    wire [23:0] _t1650;
-    wire [23:0] _t1651;
-    wire [23:0] _t1652;
-    wire [3:0] _t1653;
-    wire [23:0] _t1654;
-    wire [23:0] _t1655;
-    wire [23:0] _t1656;
-    wire _t1657;
-    wire [23:0] _t1658;
-    wire [23:0] _t1659;
-    wire [23:0] _t1660;
-    wire [23:0] _t1661;
-    wire [26:0] _t1662;
-    wire [26:0] _t1664;
-    wire _t1665;
-    wire _t1667;
-    wire _t1668;
-    wire _t1669;
-    wire _t1670;
-    wire _t1672;
-    wire [4:0] _t1675;
-    wire [4:0] _t1677;
-    wire [4:0] _t1678;
-    wire [4:0] _t1680;
-    wire [4:0] _t1682;
-    wire [4:0] _t1684;
-    wire [4:0] _t1685;
-    wire [26:0] _t1687;
-    wire _t1688;
-    wire _t1689;
-    wire _t1690;
-    wire _t1692;
-    wire _t1693;
-    wire [27:0] _t1694;
-    wire [27:0] _t1695;
-    wire [26:0] _t1696;
-    wire [27:0] _t1697;
-    wire [26:0] _t1698;
-    wire [26:0] _t1699;
-    wire [26:0] _t1700;
-    wire _t1701;
-    wire _t1702;
-    wire [26:0] _t1704;
-    wire [25:0] _t1705;
-    wire _t1706;
-    wire [25:0] _t1708;
-    wire _t1709;
-    wire [25:0] _t1711;
-    wire _t1712;
-    wire [25:0] _t1714;
-    wire _t1715;
-    wire [25:0] _t1717;
-    wire _t1718;
-    wire [25:0] _t1720;
-    wire _t1721;
-    wire [25:0] _t1723;
-    wire _t1724;
-    wire [25:0] _t1726;
-    wire _t1727;
-    wire [25:0] _t1729;
-    wire _t1730;
-    wire [25:0] _t1732;
-    wire _t1733;
-    wire [25:0] _t1735;
-    wire _t1736;
-    wire [25:0] _t1738;
-    wire _t1739;
-    wire [25:0] _t1741;
-    wire _t1742;
-    wire [25:0] _t1744;
-    wire _t1745;
-    wire [25:0] _t1747;
-    wire _t1748;
-    wire [25:0] _t1750;
-    wire _t1751;
-    wire [25:0] _t1753;
-    wire _t1754;
-    wire [25:0] _t1756;
-    wire _t1757;
-    wire [25:0] _t1759;
-    wire _t1760;
-    wire [25:0] _t1762;
-    wire _t1763;
-    wire [25:0] _t1765;
-    wire _t1766;
-    wire [25:0] _t1768;
-    wire _t1769;
-    wire [25:0] _t1771;
-    wire _t1772;
-    wire [25:0] _t1774;
-    wire _t1775;
-    wire [25:0] _t1777;
-    wire _t1778;
-    wire [25:0] _t1780;
-    wire _t1781;
-    wire [25:0] _t1783;
-    wire _t1784;
-    wire [25:0] _t1786;
-    wire _t1787;
-    wire [25:0] _t1789;
-    wire _t1790;
-    wire [25:0] _t1792;
-    wire _t1793;
-    wire [25:0] _t1795;
-    wire _t1796;
-    wire [25:0] _t1798;
-    wire _t1799;
-    wire [26:0] _t1802;
-    wire [25:0] _t1803;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [33:0] _t1804; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t1805;
-    wire [33:0] _t1807;
-    wire _t1808;
-    wire [33:0] _t1810;
-    wire _t1811;
-    wire [33:0] _t1813;
-    wire _t1814;
-    wire [33:0] _t1816;
-    wire _t1817;
-    wire [33:0] _t1819;
-    wire _t1820;
-    wire [33:0] _t1822;
-    wire _t1823;
-    wire [33:0] _t1825;
-    wire _t1826;
-    wire [33:0] _t1828;
-    wire _t1829;
-    wire [33:0] _t1831;
-    wire _t1832;
-    wire [33:0] _t1834;
-    wire _t1835;
-    wire [33:0] _t1837;
-    wire _t1838;
-    wire [33:0] _t1840;
-    wire _t1841;
-    wire [33:0] _t1843;
-    wire _t1844;
-    wire [33:0] _t1846;
-    wire _t1847;
-    wire [33:0] _t1849;
-    wire _t1850;
-    wire [33:0] _t1852;
-    wire _t1853;
-    wire [33:0] _t1855;
-    wire _t1856;
-    wire [33:0] _t1858;
-    wire _t1859;
-    wire [33:0] _t1861;
-    wire _t1862;
-    wire [33:0] _t1864;
-    wire _t1865;
-    wire [33:0] _t1867;
-    wire _t1868;
-    wire [33:0] _t1870;
-    wire _t1871;
-    wire [33:0] _t1873;
-    wire _t1874;
-    wire [33:0] _t1876;
-    wire _t1877;
-    wire [33:0] _t1879;
-    wire _t1880;
-    wire [33:0] _t1882;
-    wire _t1883;
-    wire [33:0] _t1885;
-    wire _t1886;
-    wire [33:0] _t1888;
-    wire _t1889;
-    wire [33:0] _t1891;
-    wire _t1892;
-    wire [33:0] _t1894;
-    wire _t1895;
-    wire [33:0] _t1897;
-    wire _t1898;
-    wire [15:0] _t1901;
-    wire [15:0] _t1903;
-    wire [15:0] _t1904;
-    wire [14:0] _t1905;
-    wire _t1906;
-    wire _t1907;
-    wire _t1908;
-    wire _t1910;
-    wire _t1911;
-    wire _t1913;
-    wire _t1914;
-    wire _t1916;
-    wire _t1917;
-    wire _t1919;
-    wire _t1920;
-    wire _t1922;
-    wire _t1923;
-    wire _t1925;
-    wire _t1926;
-    wire _t1928;
-    wire _t1929;
-    wire _t1931;
-    wire _t1932;
-    wire _t1934;
-    wire _t1935;
-    wire _t1937;
-    wire _t1938;
-    wire _t1940;
-    wire _t1941;
-    wire _t1943;
-    wire _t1944;
-    wire _t1946;
-    wire _t1947;
-    wire _t1949;
-    wire _t1950;
-    wire _t1952;
-    wire _t1953;
-    wire _t1955;
-    wire _t1956;
-    wire _t1958;
-    wire _t1959;
-    wire _t1961;
-    wire _t1962;
-    wire _t1964;
-    wire _t1965;
-    wire _t1967;
-    wire _t1968;
-    wire _t1970;
-    wire _t1971;
-    wire _t1973;
-    wire _t1974;
-    wire _t1976;
-    wire _t1977;
-    wire _t1979;
-    wire _t1980;
-    wire _t1982;
-    wire _t1983;
-    wire _t1985;
-    wire _t1986;
-    wire _t1988;
-    wire _t1989;
-    wire _t1991;
-    wire _t1992;
-    wire _t1994;
-    wire _t1995;
-    wire _t1997;
-    wire _t1998;
-    wire _t2000;
-    wire _t2001;
-    wire _t2004;
-    wire _t2005;
-    wire _t2006;
-    wire _t2008;
-    wire _t2009;
-    wire [25:0] _t2010;
-    wire [15:0] _t2011;
-    wire [25:0] _t2013;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2014; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2015;
-    wire [34:0] _t2016;
-    wire [33:0] _t2018;
-    wire [33:0] _t2019;
-    wire [25:0] _t2020;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2021; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2022;
-    wire [34:0] _t2023;
-    wire [33:0] _t2025;
-    wire [33:0] _t2026;
-    wire [25:0] _t2027;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2028; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2029;
-    wire [34:0] _t2030;
-    wire [33:0] _t2032;
-    wire [33:0] _t2033;
-    wire [25:0] _t2034;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2035; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2036;
-    wire [34:0] _t2037;
-    wire [33:0] _t2039;
-    wire [33:0] _t2040;
-    wire [25:0] _t2041;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2042; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2043;
-    wire [34:0] _t2044;
-    wire [33:0] _t2046;
-    wire [33:0] _t2047;
-    wire [25:0] _t2048;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2049; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2050;
-    wire [34:0] _t2051;
-    wire [33:0] _t2053;
-    wire [33:0] _t2054;
-    wire [25:0] _t2055;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2056; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2057;
-    wire [34:0] _t2058;
-    wire [33:0] _t2060;
-    wire [33:0] _t2061;
-    wire [25:0] _t2062;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2063; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2064;
-    wire [34:0] _t2065;
-    wire [33:0] _t2067;
-    wire [33:0] _t2068;
-    wire [25:0] _t2069;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2070; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2071;
-    wire [34:0] _t2072;
-    wire [33:0] _t2074;
-    wire [33:0] _t2075;
-    wire [25:0] _t2076;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2077; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2078;
-    wire [34:0] _t2079;
-    wire [33:0] _t2081;
-    wire [33:0] _t2082;
-    wire [25:0] _t2083;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2084; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2085;
-    wire [34:0] _t2086;
-    wire [33:0] _t2088;
-    wire [33:0] _t2089;
-    wire [25:0] _t2090;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2091; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2092;
-    wire [34:0] _t2093;
-    wire [33:0] _t2095;
-    wire [33:0] _t2096;
-    wire [25:0] _t2097;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2098; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2099;
-    wire [34:0] _t2100;
-    wire [33:0] _t2102;
-    wire [33:0] _t2103;
-    wire [25:0] _t2104;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2105; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2106;
-    wire [34:0] _t2107;
-    wire [33:0] _t2109;
-    wire [33:0] _t2110;
-    wire [25:0] _t2111;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2112; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2113;
-    wire [34:0] _t2114;
-    wire [33:0] _t2116;
-    wire [33:0] _t2117;
-    wire [25:0] _t2118;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2119; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2120;
-    wire [34:0] _t2121;
-    wire [33:0] _t2123;
-    wire [33:0] _t2124;
-    wire [25:0] _t2125;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2126; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2127;
-    wire [34:0] _t2128;
-    wire [33:0] _t2130;
-    wire [33:0] _t2131;
-    wire [25:0] _t2132;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2133; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2134;
-    wire [34:0] _t2135;
-    wire [33:0] _t2137;
-    wire [33:0] _t2138;
-    wire [25:0] _t2139;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2140; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2141;
-    wire [34:0] _t2142;
-    wire [33:0] _t2144;
-    wire [33:0] _t2145;
-    wire [25:0] _t2146;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2147; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2148;
-    wire [34:0] _t2149;
-    wire [33:0] _t2151;
-    wire [33:0] _t2152;
-    wire [25:0] _t2153;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2154; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2155;
-    wire [34:0] _t2156;
-    wire [33:0] _t2158;
-    wire [33:0] _t2159;
-    wire [25:0] _t2160;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2161; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2162;
-    wire [34:0] _t2163;
-    wire [33:0] _t2165;
-    wire [33:0] _t2166;
-    wire [25:0] _t2167;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2168; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2169;
-    wire [34:0] _t2170;
-    wire [33:0] _t2172;
-    wire [33:0] _t2173;
-    wire [25:0] _t2174;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2175; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2176;
-    wire [34:0] _t2177;
-    wire [33:0] _t2179;
-    wire [33:0] _t2180;
-    wire [25:0] _t2181;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2182; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2183;
-    wire [34:0] _t2184;
-    wire [33:0] _t2186;
-    wire [33:0] _t2187;
-    wire [25:0] _t2188;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2189; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2190;
-    wire [34:0] _t2191;
-    wire [33:0] _t2193;
-    wire [33:0] _t2194;
-    wire [25:0] _t2195;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2196; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2197;
-    wire [34:0] _t2198;
-    wire [33:0] _t2200;
-    wire [33:0] _t2201;
-    wire [25:0] _t2202;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2203; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2204;
-    wire [34:0] _t2205;
-    wire [33:0] _t2207;
-    wire [33:0] _t2208;
-    wire [25:0] _t2209;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2210; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2211;
-    wire [34:0] _t2212;
-    wire [33:0] _t2214;
-    wire [33:0] _t2215;
-    wire [25:0] _t2216;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2217; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2218;
-    wire [34:0] _t2219;
-    wire [33:0] _t2221;
-    wire [33:0] _t2222;
-    wire [25:0] _t2223;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2224; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2225;
-    wire [34:0] _t2226;
-    wire [33:0] _t2228;
-    wire [33:0] _t2229;
-    wire [25:0] _t2230;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t2231; /* verilator lint_on UNUSEDSIGNAL */
-    wire [34:0] _t2232;
-    wire [34:0] _t2233;
-    wire [33:0] _t2235;
-    wire [33:0] _t2236;
-    wire [25:0] _t2237;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [33:0] _t2238; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t2239;
-    wire [33:0] _t2241;
-    wire _t2242;
-    wire [33:0] _t2244;
-    wire _t2245;
-    wire [33:0] _t2247;
-    wire _t2248;
-    wire [33:0] _t2250;
-    wire _t2251;
-    wire [33:0] _t2253;
-    wire _t2254;
-    wire [33:0] _t2256;
-    wire _t2257;
-    wire [33:0] _t2259;
-    wire _t2260;
-    wire [33:0] _t2262;
-    wire _t2263;
-    wire [33:0] _t2265;
-    wire _t2266;
-    wire [33:0] _t2268;
-    wire _t2269;
-    wire [33:0] _t2271;
-    wire _t2272;
-    wire [33:0] _t2274;
-    wire _t2275;
-    wire [33:0] _t2277;
-    wire _t2278;
-    wire [33:0] _t2280;
-    wire _t2281;
-    wire [33:0] _t2283;
-    wire _t2284;
-    wire [33:0] _t2286;
-    wire _t2287;
-    wire [33:0] _t2289;
-    wire _t2290;
-    wire [33:0] _t2292;
-    wire _t2293;
-    wire [33:0] _t2295;
-    wire _t2296;
-    wire [33:0] _t2298;
-    wire _t2299;
-    wire [33:0] _t2301;
-    wire _t2302;
-    wire [33:0] _t2304;
-    wire _t2305;
-    wire [33:0] _t2307;
-    wire _t2308;
-    wire [33:0] _t2310;
-    wire _t2311;
-    wire [33:0] _t2313;
-    wire _t2314;
-    wire [33:0] _t2316;
-    wire _t2317;
-    wire [33:0] _t2319;
-    wire _t2320;
-    wire [33:0] _t2322;
-    wire _t2323;
-    wire [33:0] _t2325;
-    wire _t2326;
-    wire [33:0] _t2328;
-    wire _t2329;
-    wire [33:0] _t2331;
-    wire _t2332;
-    wire [15:0] _t2335;
-    wire _t2336;
-    wire [15:0] _t2338;
-    wire _t2339;
-    wire [15:0] _t2341;
-    wire _t2342;
-    wire [15:0] _t2344;
-    wire _t2345;
-    wire [15:0] _t2347;
-    wire _t2348;
-    wire [15:0] _t2350;
-    wire _t2351;
-    wire [15:0] _t2353;
-    wire _t2354;
-    wire [15:0] _t2356;
-    wire _t2357;
-    wire [15:0] _t2359;
-    wire _t2360;
-    wire [15:0] _t2362;
-    wire _t2363;
-    wire [15:0] _t2365;
-    wire _t2366;
-    wire [15:0] _t2368;
-    wire _t2369;
-    wire [15:0] _t2371;
-    wire _t2372;
-    wire [15:0] _t2374;
-    wire _t2375;
-    wire [15:0] _t2377;
-    wire _t2378;
-    wire [15:0] _t2380;
-    wire _t2381;
-    wire [15:0] _t2383;
-    wire _t2384;
-    wire [15:0] _t2386;
-    wire _t2387;
-    wire [15:0] _t2389;
-    wire _t2390;
-    wire [15:0] _t2392;
-    wire _t2393;
-    wire [15:0] _t2395;
-    wire _t2396;
-    wire [15:0] _t2398;
-    wire _t2399;
-    wire [15:0] _t2401;
-    wire _t2402;
-    wire [15:0] _t2404;
-    wire _t2405;
-    wire [15:0] _t2407;
-    wire _t2408;
-    wire [15:0] _t2410;
-    wire _t2411;
-    wire [15:0] _t2413;
-    wire _t2414;
-    wire [15:0] _t2416;
-    wire _t2417;
-    wire [15:0] _t2419;
-    wire _t2420;
-    wire [15:0] _t2422;
-    wire _t2423;
-    wire [15:0] _t2425;
-    wire _t2426;
-    wire [15:0] _t2428;
-    wire _t2429;
-    wire _t2432;
-    wire _t2433;
-    wire _t2435;
-    wire _t2436;
-    wire _t2438;
-    wire _t2439;
-    wire _t2441;
-    wire _t2442;
-    wire _t2444;
-    wire _t2445;
-    wire _t2447;
-    wire _t2448;
-    wire _t2450;
-    wire _t2451;
-    wire _t2453;
-    wire _t2454;
-    wire _t2456;
-    wire _t2457;
-    wire _t2459;
-    wire _t2460;
-    wire _t2462;
-    wire _t2463;
-    wire _t2465;
-    wire _t2466;
-    wire _t2468;
-    wire _t2469;
-    wire _t2471;
-    wire _t2472;
-    wire _t2474;
-    wire _t2475;
-    wire _t2477;
-    wire _t2478;
-    wire _t2480;
-    wire _t2481;
-    wire _t2483;
-    wire _t2484;
-    wire _t2486;
-    wire _t2487;
-    wire _t2489;
-    wire _t2490;
-    wire _t2492;
-    wire _t2493;
-    wire _t2495;
-    wire _t2496;
-    wire _t2498;
-    wire _t2499;
-    wire _t2501;
-    wire _t2502;
-    wire _t2504;
-    wire _t2505;
-    wire _t2507;
-    wire _t2508;
-    wire _t2510;
-    wire _t2511;
-    wire _t2513;
-    wire _t2514;
-    wire _t2516;
-    wire _t2517;
-    wire _t2519;
-    wire _t2520;
-    wire _t2522;
-    wire _t2523;
-    wire _t2525;
-    wire _t2526;
-    wire [31:0] _t2529;
-    wire _t2530;
-    wire _t2531;
-    wire _t2532;
-    wire _t2533;
-    wire _t2534;
-    wire _t2535;
-    wire _t2536;
-    wire _t2537;
-    wire _t2538;
-    wire _t2539;
-    wire _t2540;
-    wire _t2541;
-    wire _t2542;
-    wire _t2543;
-    wire _t2544;
-    wire _t2545;
-    wire _t2546;
-    wire _t2547;
-    wire _t2548;
-    wire _t2549;
-    wire _t2550;
-    wire _t2551;
-    wire _t2552;
-    wire _t2553;
-    wire _t2554;
-    wire _t2555;
-    wire _t2556;
-    wire _t2557;
-    wire _t2558;
-    wire _t2559;
-    wire _t2560;
-    wire _t2561;
-    wire _t2562;
-    wire _t2563;
-    wire _t2564;
-    wire _t2566;
-    wire _t2567;
-    wire _t2569;
-    wire _t2570;
-    wire _t2572;
-    wire _t2573;
-    wire _t2575;
-    wire _t2576;
-    wire _t2578;
-    wire _t2579;
-    wire _t2581;
-    wire _t2582;
-    wire _t2584;
-    wire _t2585;
-    wire _t2587;
-    wire _t2588;
-    wire _t2590;
-    wire _t2591;
-    wire _t2593;
-    wire _t2594;
-    wire _t2596;
-    wire _t2597;
-    wire _t2599;
-    wire _t2600;
-    wire _t2602;
-    wire _t2603;
-    wire _t2605;
-    wire _t2606;
-    wire _t2608;
-    wire _t2609;
-    wire _t2611;
-    wire _t2612;
-    wire _t2614;
-    wire _t2615;
-    wire _t2617;
-    wire _t2618;
-    wire _t2620;
-    wire _t2621;
-    wire _t2623;
-    wire _t2624;
-    wire _t2626;
-    wire _t2627;
-    wire _t2629;
-    wire _t2630;
-    wire _t2632;
-    wire _t2633;
-    wire _t2635;
-    wire _t2636;
-    wire _t2638;
-    wire _t2639;
-    wire _t2641;
-    wire _t2642;
-    wire _t2644;
-    wire _t2645;
-    wire _t2647;
-    wire _t2648;
-    wire _t2650;
-    wire _t2651;
-    wire _t2653;
-    wire _t2654;
-    wire _t2656;
-    wire _t2657;
-    wire _t2660;
-    wire _t2661;
-    wire _t2663;
-    wire _t2664;
-    wire _t2666;
-    wire _t2667;
-    wire _t2669;
-    wire _t2670;
-    wire _t2672;
-    wire _t2673;
-    wire _t2675;
-    wire _t2676;
-    wire _t2678;
-    wire _t2679;
-    wire _t2681;
-    wire _t2682;
-    wire _t2684;
-    wire _t2685;
-    wire _t2687;
-    wire _t2688;
-    wire _t2690;
-    wire _t2691;
-    wire _t2693;
-    wire _t2694;
-    wire _t2696;
-    wire _t2697;
-    wire _t2699;
-    wire _t2700;
-    wire _t2702;
-    wire _t2703;
-    wire _t2705;
-    wire _t2706;
-    wire _t2708;
-    wire _t2709;
-    wire _t2711;
-    wire _t2712;
-    wire _t2714;
-    wire _t2715;
-    wire _t2717;
-    wire _t2718;
-    wire _t2720;
-    wire _t2721;
-    wire _t2723;
-    wire _t2724;
-    wire _t2726;
-    wire _t2727;
-    wire _t2729;
-    wire _t2730;
-    wire _t2732;
-    wire _t2733;
-    wire _t2735;
-    wire _t2736;
-    wire _t2738;
-    wire _t2739;
-    wire _t2741;
-    wire _t2742;
-    wire _t2744;
-    wire _t2745;
-    wire _t2747;
-    wire _t2748;
-    wire _t2750;
-    wire _t2751;
-    wire _t2753;
-    wire _t2754;
-    wire [15:0] _t2757;
-    wire [15:0] _t2758;
-    wire _t2759;
-    wire [15:0] _t2761;
-    wire _t2762;
-    wire [15:0] _t2764;
-    wire _t2765;
-    wire [15:0] _t2767;
-    wire _t2768;
-    wire [15:0] _t2770;
-    wire _t2771;
-    wire [15:0] _t2773;
-    wire _t2774;
-    wire [15:0] _t2776;
-    wire _t2777;
-    wire [15:0] _t2779;
-    wire _t2780;
-    wire [15:0] _t2782;
-    wire _t2783;
-    wire [15:0] _t2785;
-    wire _t2786;
-    wire [15:0] _t2788;
-    wire _t2789;
-    wire [15:0] _t2791;
-    wire _t2792;
-    wire [15:0] _t2794;
-    wire _t2795;
-    wire [15:0] _t2797;
-    wire _t2798;
-    wire [15:0] _t2800;
-    wire _t2801;
-    wire [15:0] _t2803;
-    wire _t2804;
-    wire [15:0] _t2806;
-    wire _t2807;
-    wire [15:0] _t2809;
-    wire _t2810;
-    wire [15:0] _t2812;
-    wire _t2813;
-    wire [15:0] _t2815;
-    wire _t2816;
-    wire [15:0] _t2818;
-    wire _t2819;
-    wire [15:0] _t2821;
-    wire _t2822;
-    wire [15:0] _t2824;
-    wire _t2825;
-    wire [15:0] _t2827;
-    wire _t2828;
-    wire [15:0] _t2830;
-    wire _t2831;
-    wire [15:0] _t2833;
-    wire _t2834;
-    wire [15:0] _t2836;
-    wire _t2837;
-    wire [15:0] _t2839;
-    wire _t2840;
-    wire [15:0] _t2842;
-    wire _t2843;
-    wire [15:0] _t2845;
-    wire _t2846;
-    wire [15:0] _t2848;
-    wire _t2849;
-    wire [15:0] _t2851;
-    wire _t2852;
-    wire [15:0] _t2855;
-    wire _t2856;
-    wire [15:0] _t2858;
-    wire _t2859;
-    wire [15:0] _t2861;
-    wire _t2862;
-    wire [15:0] _t2864;
-    wire _t2865;
-    wire [15:0] _t2867;
-    wire _t2868;
-    wire [15:0] _t2870;
-    wire _t2871;
-    wire [15:0] _t2873;
-    wire _t2874;
-    wire [15:0] _t2876;
-    wire _t2877;
-    wire [15:0] _t2879;
-    wire _t2880;
-    wire [15:0] _t2882;
-    wire _t2883;
-    wire [15:0] _t2885;
-    wire _t2886;
-    wire [15:0] _t2888;
-    wire _t2889;
-    wire [15:0] _t2891;
-    wire _t2892;
-    wire [15:0] _t2894;
-    wire _t2895;
-    wire [15:0] _t2897;
-    wire _t2898;
-    wire [15:0] _t2900;
-    wire _t2901;
-    wire [15:0] _t2903;
-    wire _t2904;
-    wire [15:0] _t2906;
-    wire _t2907;
-    wire [15:0] _t2909;
-    wire _t2910;
-    wire [15:0] _t2912;
-    wire _t2913;
-    wire [15:0] _t2915;
-    wire _t2916;
-    wire [15:0] _t2918;
-    wire _t2919;
-    wire [15:0] _t2921;
-    wire _t2922;
-    wire [15:0] _t2924;
-    wire _t2925;
-    wire [15:0] _t2927;
-    wire _t2928;
-    wire [15:0] _t2930;
-    wire _t2931;
-    wire [15:0] _t2933;
-    wire _t2934;
-    wire [15:0] _t2936;
-    wire _t2937;
-    wire [15:0] _t2939;
-    wire _t2940;
-    wire [15:0] _t2942;
-    wire _t2943;
-    wire [15:0] _t2945;
-    wire _t2946;
-    wire [15:0] _t2948;
-    wire _t2949;
-    wire [18:0] _t2952;
-    wire [18:0] _t2953;
-    wire [18:0] _t2954;
-    wire [3:0] _t2955;
-    wire [18:0] _t2956;
-    wire [18:0] _t2957;
-    wire [18:0] _t2958;
-    wire [3:0] _t2959;
-    wire [18:0] _t2960;
-    wire [18:0] _t2961;
-    wire [18:0] _t2962;
-    wire [3:0] _t2963;
-    wire [18:0] _t2964;
-    wire [18:0] _t2965;
-    wire [18:0] _t2966;
-    wire [3:0] _t2967;
-    wire [22:0] _t2968;
-    wire [22:0] _t2969;
-    wire [22:0] _t2970;
-    wire [22:0] _t2971;
-    wire [22:0] _t2972;
-    wire [22:0] _t2973;
-    wire [22:0] _t2974;
-    wire [22:0] _t2975;
-    wire [15:0] _t2976;
-    wire [15:0] _t2977;
-    wire [14:0] _t2978;
-    wire [14:0] _t2979;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [30:0] _t2980; /* verilator lint_on UNUSEDSIGNAL */
-    wire [30:0] _t2981;
-    wire [30:0] _t2982;
-    wire [30:0] _t2983;
-    initial def_prio0 = 15'h0000;
-    initial def_prio1 = 15'h0000;
-    initial def_prio2 = 15'h0000;
-    initial def_prio3 = 15'h0000;
-    initial def_prio4 = 15'h0000;
-    initial def_prio5 = 15'h0000;
-    initial def_prio6 = 15'h0000;
-    initial def_prio7 = 15'h0000;
-    initial def_prio8 = 15'h0000;
-    initial def_prio9 = 15'h0000;
-    initial def_prio10 = 15'h0000;
-    initial def_prio11 = 15'h0000;
-    initial def_prio12 = 15'h0000;
-    initial def_prio13 = 15'h0000;
-    initial def_prio14 = 15'h0000;
-    initial def_prio15 = 15'h0000;
-    initial def_prio16 = 15'h0000;
-    initial def_prio17 = 15'h0000;
-    initial def_prio18 = 15'h0000;
-    initial def_prio19 = 15'h0000;
-    initial def_prio20 = 15'h0000;
-    initial def_prio21 = 15'h0000;
-    initial def_prio22 = 15'h0000;
-    initial def_prio23 = 15'h0000;
-    initial def_prio24 = 15'h0000;
-    initial def_prio25 = 15'h0000;
-    initial def_prio26 = 15'h0000;
-    initial def_prio27 = 15'h0000;
-    initial def_prio28 = 15'h0000;
-    initial def_prio29 = 15'h0000;
-    initial def_prio30 = 15'h0000;
-    initial def_prio31 = 15'h0000;
-    initial clear_cust0 = 1'h0;
-    initial clear_cust1 = 1'h0;
-    initial clear_cust2 = 1'h0;
-    initial clear_cust3 = 1'h0;
-    initial clear_cust4 = 1'h0;
-    initial clear_cust5 = 1'h0;
-    initial clear_cust6 = 1'h0;
-    initial clear_cust7 = 1'h0;
-    initial clear_cust8 = 1'h0;
-    initial clear_cust9 = 1'h0;
-    initial clear_cust10 = 1'h0;
-    initial clear_cust11 = 1'h0;
-    initial clear_cust12 = 1'h0;
-    initial clear_cust13 = 1'h0;
-    initial clear_cust14 = 1'h0;
-    initial clear_cust15 = 1'h0;
-    initial clear_cust16 = 1'h0;
-    initial clear_cust17 = 1'h0;
-    initial clear_cust18 = 1'h0;
-    initial clear_cust19 = 1'h0;
-    initial clear_cust20 = 1'h0;
-    initial clear_cust21 = 1'h0;
-    initial clear_cust22 = 1'h0;
-    initial clear_cust23 = 1'h0;
-    initial clear_cust24 = 1'h0;
-    initial clear_cust25 = 1'h0;
-    initial clear_cust26 = 1'h0;
-    initial clear_cust27 = 1'h0;
-    initial clear_cust28 = 1'h0;
-    initial clear_cust29 = 1'h0;
-    initial clear_cust30 = 1'h0;
-    initial clear_cust31 = 1'h0;
-    initial limited0 = 1'h0;
-    initial limited1 = 1'h0;
-    initial limited2 = 1'h0;
-    initial limited3 = 1'h0;
-    initial limited4 = 1'h0;
-    initial limited5 = 1'h0;
-    initial limited6 = 1'h0;
-    initial limited7 = 1'h0;
-    initial limited8 = 1'h0;
-    initial limited9 = 1'h0;
-    initial limited10 = 1'h0;
-    initial limited11 = 1'h0;
-    initial limited12 = 1'h0;
-    initial limited13 = 1'h0;
-    initial limited14 = 1'h0;
-    initial limited15 = 1'h0;
-    initial limited16 = 1'h0;
-    initial limited17 = 1'h0;
-    initial limited18 = 1'h0;
-    initial limited19 = 1'h0;
-    initial limited20 = 1'h0;
-    initial limited21 = 1'h0;
-    initial limited22 = 1'h0;
-    initial limited23 = 1'h0;
-    initial limited24 = 1'h0;
-    initial limited25 = 1'h0;
-    initial limited26 = 1'h0;
-    initial limited27 = 1'h0;
-    initial limited28 = 1'h0;
-    initial limited29 = 1'h0;
-    initial limited30 = 1'h0;
-    initial limited31 = 1'h0;
-    initial limit0 = 26'h0000000;
-    initial limit1 = 26'h0000000;
-    initial limit2 = 26'h0000000;
-    initial limit3 = 26'h0000000;
-    initial limit4 = 26'h0000000;
-    initial limit5 = 26'h0000000;
-    initial limit6 = 26'h0000000;
-    initial limit7 = 26'h0000000;
-    initial limit8 = 26'h0000000;
-    initial limit9 = 26'h0000000;
-    initial limit10 = 26'h0000000;
-    initial limit11 = 26'h0000000;
-    initial limit12 = 26'h0000000;
-    initial limit13 = 26'h0000000;
-    initial limit14 = 26'h0000000;
-    initial limit15 = 26'h0000000;
-    initial limit16 = 26'h0000000;
-    initial limit17 = 26'h0000000;
-    initial limit18 = 26'h0000000;
-    initial limit19 = 26'h0000000;
-    initial limit20 = 26'h0000000;
-    initial limit21 = 26'h0000000;
-    initial limit22 = 26'h0000000;
-    initial limit23 = 26'h0000000;
-    initial limit24 = 26'h0000000;
-    initial limit25 = 26'h0000000;
-    initial limit26 = 26'h0000000;
-    initial limit27 = 26'h0000000;
-    initial limit28 = 26'h0000000;
-    initial limit29 = 26'h0000000;
-    initial limit30 = 26'h0000000;
-    initial limit31 = 26'h0000000;
-    initial div_limited0 = 1'h0;
-    initial div_limited1 = 1'h0;
-    initial div_limited2 = 1'h0;
-    initial div_limited3 = 1'h0;
-    initial div_limited4 = 1'h0;
-    initial div_limited5 = 1'h0;
-    initial div_limited6 = 1'h0;
-    initial div_limited7 = 1'h0;
-    initial div_limited8 = 1'h0;
-    initial div_limited9 = 1'h0;
-    initial div_limited10 = 1'h0;
-    initial div_limited11 = 1'h0;
-    initial div_limited12 = 1'h0;
-    initial div_limited13 = 1'h0;
-    initial div_limited14 = 1'h0;
-    initial div_limited15 = 1'h0;
-    initial div_limited16 = 1'h0;
-    initial div_limited17 = 1'h0;
-    initial div_limited18 = 1'h0;
-    initial div_limited19 = 1'h0;
-    initial div_limited20 = 1'h0;
-    initial div_limited21 = 1'h0;
-    initial div_limited22 = 1'h0;
-    initial div_limited23 = 1'h0;
-    initial div_limited24 = 1'h0;
-    initial div_limited25 = 1'h0;
-    initial div_limited26 = 1'h0;
-    initial div_limited27 = 1'h0;
-    initial div_limited28 = 1'h0;
-    initial div_limited29 = 1'h0;
-    initial div_limited30 = 1'h0;
-    initial div_limited31 = 1'h0;
-    initial div_limit0 = 26'h0000000;
-    initial div_limit1 = 26'h0000000;
-    initial div_limit2 = 26'h0000000;
-    initial div_limit3 = 26'h0000000;
-    initial div_limit4 = 26'h0000000;
-    initial div_limit5 = 26'h0000000;
-    initial div_limit6 = 26'h0000000;
-    initial div_limit7 = 26'h0000000;
-    initial div_limit8 = 26'h0000000;
-    initial div_limit9 = 26'h0000000;
-    initial div_limit10 = 26'h0000000;
-    initial div_limit11 = 26'h0000000;
-    initial div_limit12 = 26'h0000000;
-    initial div_limit13 = 26'h0000000;
-    initial div_limit14 = 26'h0000000;
-    initial div_limit15 = 26'h0000000;
-    initial div_limit16 = 26'h0000000;
-    initial div_limit17 = 26'h0000000;
-    initial div_limit18 = 26'h0000000;
-    initial div_limit19 = 26'h0000000;
-    initial div_limit20 = 26'h0000000;
-    initial div_limit21 = 26'h0000000;
-    initial div_limit22 = 26'h0000000;
-    initial div_limit23 = 26'h0000000;
-    initial div_limit24 = 26'h0000000;
-    initial div_limit25 = 26'h0000000;
-    initial div_limit26 = 26'h0000000;
-    initial div_limit27 = 26'h0000000;
-    initial div_limit28 = 26'h0000000;
-    initial div_limit29 = 26'h0000000;
-    initial div_limit30 = 26'h0000000;
-    initial div_limit31 = 26'h0000000;
-    initial sample0 = 26'h0000000;
-    initial sample1 = 26'h0000000;
-    initial sample2 = 26'h0000000;
-    initial sample3 = 26'h0000000;
-    initial sample4 = 26'h0000000;
-    initial sample5 = 26'h0000000;
-    initial sample6 = 26'h0000000;
-    initial sample7 = 26'h0000000;
-    initial sample8 = 26'h0000000;
-    initial sample9 = 26'h0000000;
-    initial sample10 = 26'h0000000;
-    initial sample11 = 26'h0000000;
-    initial sample12 = 26'h0000000;
-    initial sample13 = 26'h0000000;
-    initial sample14 = 26'h0000000;
-    initial sample15 = 26'h0000000;
-    initial sample16 = 26'h0000000;
-    initial sample17 = 26'h0000000;
-    initial sample18 = 26'h0000000;
-    initial sample19 = 26'h0000000;
-    initial sample20 = 26'h0000000;
-    initial sample21 = 26'h0000000;
-    initial sample22 = 26'h0000000;
-    initial sample23 = 26'h0000000;
-    initial sample24 = 26'h0000000;
-    initial sample25 = 26'h0000000;
-    initial sample26 = 26'h0000000;
-    initial sample27 = 26'h0000000;
-    initial sample28 = 26'h0000000;
-    initial sample29 = 26'h0000000;
-    initial sample30 = 26'h0000000;
-    initial sample31 = 26'h0000000;
-    initial acc0 = 34'h000000000;
-    initial acc1 = 34'h000000000;
-    initial acc2 = 34'h000000000;
-    initial acc3 = 34'h000000000;
-    initial acc4 = 34'h000000000;
-    initial acc5 = 34'h000000000;
-    initial acc6 = 34'h000000000;
-    initial acc7 = 34'h000000000;
-    initial acc8 = 34'h000000000;
-    initial acc9 = 34'h000000000;
-    initial acc10 = 34'h000000000;
-    initial acc11 = 34'h000000000;
-    initial acc12 = 34'h000000000;
-    initial acc13 = 34'h000000000;
-    initial acc14 = 34'h000000000;
-    initial acc15 = 34'h000000000;
-    initial acc16 = 34'h000000000;
-    initial acc17 = 34'h000000000;
-    initial acc18 = 34'h000000000;
-    initial acc19 = 34'h000000000;
-    initial acc20 = 34'h000000000;
-    initial acc21 = 34'h000000000;
-    initial acc22 = 34'h000000000;
-    initial acc23 = 34'h000000000;
-    initial acc24 = 34'h000000000;
-    initial acc25 = 34'h000000000;
-    initial acc26 = 34'h000000000;
-    initial acc27 = 34'h000000000;
-    initial acc28 = 34'h000000000;
-    initial acc29 = 34'h000000000;
-    initial acc30 = 34'h000000000;
-    initial acc31 = 34'h000000000;
-    initial shadow_on0 = 1'h0;
-    initial shadow_on1 = 1'h0;
-    initial shadow_on2 = 1'h0;
-    initial shadow_on3 = 1'h0;
-    initial shadow_on4 = 1'h0;
-    initial shadow_on5 = 1'h0;
-    initial shadow_on6 = 1'h0;
-    initial shadow_on7 = 1'h0;
-    initial shadow_on8 = 1'h0;
-    initial shadow_on9 = 1'h0;
-    initial shadow_on10 = 1'h0;
-    initial shadow_on11 = 1'h0;
-    initial shadow_on12 = 1'h0;
-    initial shadow_on13 = 1'h0;
-    initial shadow_on14 = 1'h0;
-    initial shadow_on15 = 1'h0;
-    initial shadow_on16 = 1'h0;
-    initial shadow_on17 = 1'h0;
-    initial shadow_on18 = 1'h0;
-    initial shadow_on19 = 1'h0;
-    initial shadow_on20 = 1'h0;
-    initial shadow_on21 = 1'h0;
-    initial shadow_on22 = 1'h0;
-    initial shadow_on23 = 1'h0;
-    initial shadow_on24 = 1'h0;
-    initial shadow_on25 = 1'h0;
-    initial shadow_on26 = 1'h0;
-    initial shadow_on27 = 1'h0;
-    initial shadow_on28 = 1'h0;
-    initial shadow_on29 = 1'h0;
-    initial shadow_on30 = 1'h0;
-    initial shadow_on31 = 1'h0;
-    initial shadow_f0 = 16'h0000;
-    initial shadow_f1 = 16'h0000;
-    initial shadow_f2 = 16'h0000;
-    initial shadow_f3 = 16'h0000;
-    initial shadow_f4 = 16'h0000;
-    initial shadow_f5 = 16'h0000;
-    initial shadow_f6 = 16'h0000;
-    initial shadow_f7 = 16'h0000;
-    initial shadow_f8 = 16'h0000;
-    initial shadow_f9 = 16'h0000;
-    initial shadow_f10 = 16'h0000;
-    initial shadow_f11 = 16'h0000;
-    initial shadow_f12 = 16'h0000;
-    initial shadow_f13 = 16'h0000;
-    initial shadow_f14 = 16'h0000;
-    initial shadow_f15 = 16'h0000;
-    initial shadow_f16 = 16'h0000;
-    initial shadow_f17 = 16'h0000;
-    initial shadow_f18 = 16'h0000;
-    initial shadow_f19 = 16'h0000;
-    initial shadow_f20 = 16'h0000;
-    initial shadow_f21 = 16'h0000;
-    initial shadow_f22 = 16'h0000;
-    initial shadow_f23 = 16'h0000;
-    initial shadow_f24 = 16'h0000;
-    initial shadow_f25 = 16'h0000;
-    initial shadow_f26 = 16'h0000;
-    initial shadow_f27 = 16'h0000;
-    initial shadow_f28 = 16'h0000;
-    initial shadow_f29 = 16'h0000;
-    initial shadow_f30 = 16'h0000;
-    initial shadow_f31 = 16'h0000;
-    initial active_on0 = 1'h0;
-    initial active_on1 = 1'h0;
-    initial active_on2 = 1'h0;
-    initial active_on3 = 1'h0;
-    initial active_on4 = 1'h0;
-    initial active_on5 = 1'h0;
-    initial active_on6 = 1'h0;
-    initial active_on7 = 1'h0;
-    initial active_on8 = 1'h0;
-    initial active_on9 = 1'h0;
-    initial active_on10 = 1'h0;
-    initial active_on11 = 1'h0;
-    initial active_on12 = 1'h0;
-    initial active_on13 = 1'h0;
-    initial active_on14 = 1'h0;
-    initial active_on15 = 1'h0;
-    initial active_on16 = 1'h0;
-    initial active_on17 = 1'h0;
-    initial active_on18 = 1'h0;
-    initial active_on19 = 1'h0;
-    initial active_on20 = 1'h0;
-    initial active_on21 = 1'h0;
-    initial active_on22 = 1'h0;
-    initial active_on23 = 1'h0;
-    initial active_on24 = 1'h0;
-    initial active_on25 = 1'h0;
-    initial active_on26 = 1'h0;
-    initial active_on27 = 1'h0;
-    initial active_on28 = 1'h0;
-    initial active_on29 = 1'h0;
-    initial active_on30 = 1'h0;
-    initial active_on31 = 1'h0;
-    initial active_f0 = 16'h0000;
-    initial active_f1 = 16'h0000;
-    initial active_f2 = 16'h0000;
-    initial active_f3 = 16'h0000;
-    initial active_f4 = 16'h0000;
-    initial active_f5 = 16'h0000;
-    initial active_f6 = 16'h0000;
-    initial active_f7 = 16'h0000;
-    initial active_f8 = 16'h0000;
-    initial active_f9 = 16'h0000;
-    initial active_f10 = 16'h0000;
-    initial active_f11 = 16'h0000;
-    initial active_f12 = 16'h0000;
-    initial active_f13 = 16'h0000;
-    initial active_f14 = 16'h0000;
-    initial active_f15 = 16'h0000;
-    initial active_f16 = 16'h0000;
-    initial active_f17 = 16'h0000;
-    initial active_f18 = 16'h0000;
-    initial active_f19 = 16'h0000;
-    initial active_f20 = 16'h0000;
-    initial active_f21 = 16'h0000;
-    initial active_f22 = 16'h0000;
-    initial active_f23 = 16'h0000;
-    initial active_f24 = 16'h0000;
-    initial active_f25 = 16'h0000;
-    initial active_f26 = 16'h0000;
-    initial active_f27 = 16'h0000;
-    initial active_f28 = 16'h0000;
-    initial active_f29 = 16'h0000;
-    initial active_f30 = 16'h0000;
-    initial active_f31 = 16'h0000;
+    reg  [23:0] a3_pp01;
+    reg  [23:0] a3_pp11;
+    reg  [23:0] a3_pp21;
+    reg  a3_valid1;
+    reg  [4:0] a3_lease1;
+    reg  [23:0] a4_pair01;
+    reg  [23:0] a4_pair11;
+    reg  a4_valid1;
+    reg  [4:0] a4_lease1;
+    reg  a5_valid1;
+    reg  [4:0] a5_lease1;
+    reg  [23:0] a5_add1;
+    reg  a6_valid1;
+    reg  [4:0] a6_lease1;
+    reg  [25:0] a6_add1;
+    reg  [26:0] a6_room1;
+    reg  hold_valid;
+    reg  [4:0] hold_lease;
+    reg  [25:0] hold_add;
+    reg  [26:0] hold_room;
+    reg  s_tick1;
+    reg  s_pkt1;
+    reg  [4:0] s_lease1;
+    reg  [25:0] s_add1;
+    reg  [26:0] s_room1;
+    reg  [25:0] tk_sample;
+    reg  [33:0] acc_new;
+    reg  [2:0] acc_wr_word;
+    reg  [4:0] acc_wr_lease;
+    reg  [26:0] div_r;
+    reg  [25:0] div_d;
+    /* verilator lint_off UNUSEDSIGNAL */ reg  [15:0] div_q; /* verilator lint_on UNUSEDSIGNAL */
+    reg  div_on;
+    reg  [15:0] div_wr_f;
+    reg  [25:0] div_wr_meas;
+    reg  [4:0] div_wr_lease1;
+    reg  [31:0] scaled_set_q1;
+    reg  [15:0] cfgd_mem_rd0;
+    reg  [26:0] lim_mem_rd0;
+    reg  [25:0] sample_mem_rd0;
+    reg  [15:0] acc_mem_rd0;
+    reg  [15:0] fac_mem_rd0;
+    reg  [41:0] stat_mem_rd0;
+    wire [9:0] _t122;
+    wire _t123;
+    wire [9:0] _t126;
+    wire [4:0] _t129;
+    wire _t130;
+    wire _t131;
+    wire [4:0] _t134;
+    wire _t135;
+    wire [4:0] _t138;
+    wire [4:0] _t140;
+    wire [4:0] _t142;
+    wire [4:0] _t143;
+    wire _t145;
+    wire _t147;
+    wire _t148;
+    wire _t149;
+    wire _t152;
+    wire _t153;
+    wire _t154;
+    wire [2:0] _t156;
+    wire [2:0] _t158;
+    wire _t159;
+    wire [2:0] _t162;
+    wire _t163;
+    wire [2:0] _t165;
+    wire [4:0] _t167;
+    wire [47:0] _t169;
+    wire [31:0] _t170;
+    wire [25:0] _t171;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t172; /* verilator lint_on UNUSEDSIGNAL */
+    wire [34:0] _t173;
+    wire [33:0] _t174;
+    wire [34:0] _t175;
+    wire [33:0] _t177;
+    wire [33:0] _t178;
+    wire [14:0] _t179;
+    wire _t180;
+    wire [14:0] _t182;
+    wire [14:0] _t183;
+    wire _t184;
+    wire _t185;
+    wire _t186;
+    wire _t187;
+    wire _t188;
+    wire _t189;
+    wire [18:0] _t190;
+    wire [18:0] _t191;
+    wire [18:0] _t192;
+    wire [3:0] _t193;
+    wire [15:0] _t194;
+    wire [18:0] _t195;
+    wire [18:0] _t196;
+    wire [18:0] _t197;
+    wire [3:0] _t198;
+    wire [18:0] _t199;
+    wire [18:0] _t200;
+    wire [18:0] _t201;
+    wire [3:0] _t202;
+    wire [18:0] _t203;
+    wire [18:0] _t204;
+    wire [18:0] _t205;
+    wire [3:0] _t206;
+    wire _t207;
+    wire [22:0] _t209;
+    wire [22:0] _t210;
+    wire [22:0] _t211;
+    wire [22:0] _t212;
+    wire [22:0] _t213;
+    wire [22:0] _t214;
+    wire [22:0] _t215;
+    wire [22:0] _t216;
+    wire [15:0] _t217;
+    wire [15:0] _t218;
+    wire [14:0] _t219;
+    wire [14:0] _t220;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [30:0] _t221; /* verilator lint_on UNUSEDSIGNAL */
+    wire [30:0] _t222;
+    wire [30:0] _t223;
+    wire [30:0] _t224;
+    wire [23:0] _t226;
+    wire [23:0] _t227;
+    wire [23:0] _t228;
+    wire [3:0] _t229;
+    wire [23:0] _t230;
+    wire [23:0] _t231;
+    wire [23:0] _t232;
+    wire [3:0] _t233;
+    wire [23:0] _t234;
+    wire [23:0] _t235;
+    wire [23:0] _t236;
+    wire _t237;
+    wire [23:0] _t238;
+    wire [23:0] _t239;
+    wire [23:0] _t240;
+    wire [23:0] _t241;
+    wire [25:0] _t242;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [26:0] _t243; /* verilator lint_on UNUSEDSIGNAL */
+    wire [26:0] _t244;
+    wire [26:0] _t246;
+    wire _t247;
+    wire _t248;
+    wire _t249;
+    wire _t250;
+    wire _t251;
+    wire _t252;
+    wire _t253;
+    wire _t254;
+    wire _t255;
+    wire _t256;
+    wire _t257;
+    wire [4:0] _t258;
+    wire [4:0] _t259;
+    wire [25:0] _t260;
+    wire [26:0] _t261;
+    wire [33:0] _t262;
+    wire [33:0] _t263;
+    wire [2:0] _t264;
+    wire [2:0] _t266;
+    wire _t267;
+    wire [2:0] _t270;
+    wire _t271;
+    wire [2:0] _t273;
+    wire [26:0] _t275;
+    wire _t276;
+    wire _t277;
+    wire _t278;
+    wire _t279;
+    wire [27:0] _t280;
+    wire [27:0] _t281;
+    wire [26:0] _t282;
+    wire [27:0] _t283;
+    wire [26:0] _t284;
+    wire [26:0] _t285;
+    wire [26:0] _t286;
+    wire [26:0] _t287;
+    wire [25:0] _t288;
+    wire [25:0] _t289;
+    wire [15:0] _t290;
+    wire [15:0] _t292;
+    wire [14:0] _t293;
+    wire _t294;
+    wire _t295;
+    wire _t296;
+    wire _t297;
+    wire _t298;
+    wire [25:0] _t299;
+    wire [15:0] _t300;
+    wire [15:0] _t301;
+    wire [15:0] _t302;
+    wire [14:0] _t303;
+    wire _t304;
+    wire _t305;
+    wire _t306;
+    wire [14:0] _t307;
+    wire _t309;
+    wire [15:0] _t310;
+    wire [15:0] _t312;
+    wire [31:0] _t314;
+    wire _t315;
+    wire _t316;
+    wire [31:0] _t318;
+    wire [31:0] _t319;
+    wire [15:0] _t322;
+    wire [26:0] _t323;
+    wire _t324;
+    wire [25:0] _t325;
+    wire [25:0] _t327;
+    wire _t328;
+    wire [26:0] _t329;
+    wire [25:0] _t331;
+    wire [6:0] _t332;
+    wire [1:0] _t333;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] _t334; /* verilator lint_on UNUSEDSIGNAL */
+    wire [15:0] _t336;
+    wire _t337;
+    wire [15:0] _t339;
+    wire [47:0] _t340;
+    wire [15:0] _t341;
+    wire _t342;
+    wire [15:0] _t344;
+    wire [15:0] _t345;
+    wire _t346;
+    wire [15:0] _t348;
+    wire [6:0] _t350;
+    wire [1:0] _t351;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] _t352; /* verilator lint_on UNUSEDSIGNAL */
+    wire [41:0] _t354;
+    reg  [15:0] cfgd_mem [0:31];
+    reg  [26:0] lim_mem [0:31];
+    reg  [25:0] sample_mem [0:31];
+    reg  [15:0] acc_mem [0:127];
+    reg  [15:0] fac_mem [0:31];
+    reg  [41:0] stat_mem [0:31];
     initial tick_phase = 10'h000;
     initial tick_armed = 1'h0;
-    initial tick_d1 = 1'h0;
-    initial tick_d2 = 1'h0;
-    initial tick_d3 = 1'h0;
-    initial tick_d4 = 1'h0;
-    initial tick_d5 = 1'h0;
-    initial tick_d6 = 1'h0;
-    initial c_we1 = 1'h0;
-    initial c_lease1 = 5'h00;
-    initial c_default1 = 15'h0000;
-    initial c_clear1 = 1'h0;
-    initial c_we_l1 = 1'h0;
-    initial c_we_l2 = 1'h0;
-    initial c_we_l3 = 1'h0;
-    initial c_we_l4 = 1'h0;
-    initial c_we_l5 = 1'h0;
-    initial c_lease_l1 = 5'h00;
-    initial c_lease_l2 = 5'h00;
-    initial c_lease_l3 = 5'h00;
-    initial c_lease_l4 = 5'h00;
-    initial c_lease_l5 = 5'h00;
-    initial c_limited1 = 1'h0;
-    initial c_limited2 = 1'h0;
-    initial c_limited3 = 1'h0;
-    initial c_limited4 = 1'h0;
-    initial c_limited5 = 1'h0;
-    initial c_limited6 = 1'h0;
-    initial c_limit1 = 26'h0000000;
-    initial c_limit2 = 26'h0000000;
-    initial c_limit3 = 26'h0000000;
-    initial c_limit4 = 26'h0000000;
-    initial c_limit5 = 26'h0000000;
-    initial c_limit6 = 26'h0000000;
+    initial slot_step = 5'h00;
+    initial slot_lease = 5'h00;
+    initial slot_on = 1'h0;
+    initial tk_v1 = 1'h0;
+    initial tk_v2 = 1'h0;
+    initial tk_v3 = 1'h0;
+    initial tk_v4 = 1'h0;
+    initial tk_v5 = 1'h0;
+    initial tk_v6 = 1'h0;
+    initial tk_v7 = 1'h0;
+    initial tk_v8 = 1'h0;
+    initial tk_v9 = 1'h0;
+    initial tk_v10 = 1'h0;
+    initial tk_v11 = 1'h0;
+    initial tk_v12 = 1'h0;
+    initial tk_v13 = 1'h0;
+    initial tk_v14 = 1'h0;
+    initial tk_v15 = 1'h0;
+    initial tk_v16 = 1'h0;
+    initial tk_v17 = 1'h0;
+    initial tk_v18 = 1'h0;
+    initial tk_v19 = 1'h0;
+    initial tk_v20 = 1'h0;
+    initial tk_v21 = 1'h0;
+    initial tk_v22 = 1'h0;
+    initial tk_v23 = 1'h0;
+    initial tk_v24 = 1'h0;
+    initial tk_v25 = 1'h0;
+    initial tk_v26 = 1'h0;
+    initial acc_rd_word = 3'h0;
+    initial acc_rd_lease = 5'h00;
+    initial acc_rd_got1 = 1'h0;
+    initial acc_asm = 48'h000000000000;
+    initial acc_ceil1 = 26'h0000000;
+    initial acc_decay1 = 34'h000000000;
     initial p1_valid1 = 1'h0;
     initial p1_lease1 = 5'h00;
     initial p1_tc1 = 16'h0000;
@@ -2840,3228 +368,380 @@ module meter_ingress_l32_t1024_k8_bpc1_mp256 (
     initial p2_prio1 = 15'h0000;
     initial p2_cust1 = 1'h0;
     initial p2_bytes1 = 9'h000;
-    initial q3_pp01 = 24'h000000;
-    initial q3_pp11 = 24'h000000;
-    initial q3_pp21 = 24'h000000;
-    initial q3_valid1 = 1'h0;
-    initial q3_lease1 = 5'h00;
-    initial q3_prio1 = 15'h0000;
-    initial q3_cust1 = 1'h0;
-    initial s3_pair01 = 24'h000000;
-    initial s3_pair11 = 24'h000000;
-    initial s3_valid1 = 1'h0;
-    initial s3_lease1 = 5'h00;
-    initial s3_prio1 = 15'h0000;
-    initial s3_cust1 = 1'h0;
-    initial r3_valid1 = 1'h0;
-    initial r3_lease1 = 5'h00;
-    initial r3_add1 = 24'h000000;
-    initial r3_prio1 = 15'h0000;
-    initial r3_cust1 = 1'h0;
-    initial p3_valid1 = 1'h0;
-    initial p3_lease1 = 5'h00;
-    initial p3_add1 = 24'h000000;
-    initial p3_room1 = 27'h0000000;
-    initial p3_prio1 = 15'h0000;
-    initial p3_cust1 = 1'h0;
-    initial div_busy = 1'h0;
-    initial div_idx = 5'h00;
-    initial div_step = 5'h00;
+    initial o3_pp01 = 19'h00000;
+    initial o3_pp11 = 19'h00000;
+    initial o3_pp21 = 19'h00000;
+    initial o3_pp31 = 19'h00000;
+    initial o3_valid1 = 1'h0;
+    initial o3_prio1 = 15'h0000;
+    initial o3_cust1 = 1'h0;
+    initial o3_on1 = 1'h0;
+    initial o4_lo1 = 23'h000000;
+    initial o4_hi1 = 23'h000000;
+    initial o4_valid1 = 1'h0;
+    initial o4_prio1 = 15'h0000;
+    initial o4_cust1 = 1'h0;
+    initial o4_on1 = 1'h0;
+    initial o_valid1 = 1'h0;
+    initial o_tc1 = 16'h0000;
+    initial a3_pp01 = 24'h000000;
+    initial a3_pp11 = 24'h000000;
+    initial a3_pp21 = 24'h000000;
+    initial a3_valid1 = 1'h0;
+    initial a3_lease1 = 5'h00;
+    initial a4_pair01 = 24'h000000;
+    initial a4_pair11 = 24'h000000;
+    initial a4_valid1 = 1'h0;
+    initial a4_lease1 = 5'h00;
+    initial a5_valid1 = 1'h0;
+    initial a5_lease1 = 5'h00;
+    initial a5_add1 = 24'h000000;
+    initial a6_valid1 = 1'h0;
+    initial a6_lease1 = 5'h00;
+    initial a6_add1 = 26'h0000000;
+    initial a6_room1 = 27'h0000000;
+    initial hold_valid = 1'h0;
+    initial hold_lease = 5'h00;
+    initial hold_add = 26'h0000000;
+    initial hold_room = 27'h0000000;
+    initial s_tick1 = 1'h0;
+    initial s_pkt1 = 1'h0;
+    initial s_lease1 = 5'h00;
+    initial s_add1 = 26'h0000000;
+    initial s_room1 = 27'h0000000;
+    initial tk_sample = 26'h0000000;
+    initial acc_new = 34'h000000000;
+    initial acc_wr_word = 3'h0;
+    initial acc_wr_lease = 5'h00;
     initial div_r = 27'h0000000;
     initial div_d = 26'h0000000;
     initial div_q = 16'h0000;
     initial div_on = 1'h0;
-    initial div_wr = 1'h0;
-    initial div_wr_idx = 5'h00;
-    initial div_wr_on = 1'h0;
     initial div_wr_f = 16'h0000;
-    initial acc_ceil0 = 26'h0000000;
-    initial acc_decay0 = 34'h000000000;
-    initial acc_ceil1 = 26'h0000000;
-    initial acc_decay1 = 34'h000000000;
-    initial acc_ceil2 = 26'h0000000;
-    initial acc_decay2 = 34'h000000000;
-    initial acc_ceil3 = 26'h0000000;
-    initial acc_decay3 = 34'h000000000;
-    initial acc_ceil4 = 26'h0000000;
-    initial acc_decay4 = 34'h000000000;
-    initial acc_ceil5 = 26'h0000000;
-    initial acc_decay5 = 34'h000000000;
-    initial acc_ceil6 = 26'h0000000;
-    initial acc_decay6 = 34'h000000000;
-    initial acc_ceil7 = 26'h0000000;
-    initial acc_decay7 = 34'h000000000;
-    initial acc_ceil8 = 26'h0000000;
-    initial acc_decay8 = 34'h000000000;
-    initial acc_ceil9 = 26'h0000000;
-    initial acc_decay9 = 34'h000000000;
-    initial acc_ceil10 = 26'h0000000;
-    initial acc_decay10 = 34'h000000000;
-    initial acc_ceil11 = 26'h0000000;
-    initial acc_decay11 = 34'h000000000;
-    initial acc_ceil12 = 26'h0000000;
-    initial acc_decay12 = 34'h000000000;
-    initial acc_ceil13 = 26'h0000000;
-    initial acc_decay13 = 34'h000000000;
-    initial acc_ceil14 = 26'h0000000;
-    initial acc_decay14 = 34'h000000000;
-    initial acc_ceil15 = 26'h0000000;
-    initial acc_decay15 = 34'h000000000;
-    initial acc_ceil16 = 26'h0000000;
-    initial acc_decay16 = 34'h000000000;
-    initial acc_ceil17 = 26'h0000000;
-    initial acc_decay17 = 34'h000000000;
-    initial acc_ceil18 = 26'h0000000;
-    initial acc_decay18 = 34'h000000000;
-    initial acc_ceil19 = 26'h0000000;
-    initial acc_decay19 = 34'h000000000;
-    initial acc_ceil20 = 26'h0000000;
-    initial acc_decay20 = 34'h000000000;
-    initial acc_ceil21 = 26'h0000000;
-    initial acc_decay21 = 34'h000000000;
-    initial acc_ceil22 = 26'h0000000;
-    initial acc_decay22 = 34'h000000000;
-    initial acc_ceil23 = 26'h0000000;
-    initial acc_decay23 = 34'h000000000;
-    initial acc_ceil24 = 26'h0000000;
-    initial acc_decay24 = 34'h000000000;
-    initial acc_ceil25 = 26'h0000000;
-    initial acc_decay25 = 34'h000000000;
-    initial acc_ceil26 = 26'h0000000;
-    initial acc_decay26 = 34'h000000000;
-    initial acc_ceil27 = 26'h0000000;
-    initial acc_decay27 = 34'h000000000;
-    initial acc_ceil28 = 26'h0000000;
-    initial acc_decay28 = 34'h000000000;
-    initial acc_ceil29 = 26'h0000000;
-    initial acc_decay29 = 34'h000000000;
-    initial acc_ceil30 = 26'h0000000;
-    initial acc_decay30 = 34'h000000000;
-    initial acc_ceil31 = 26'h0000000;
-    initial acc_decay31 = 34'h000000000;
-    initial rd_measured_q1 = 26'h0000000;
-    initial rd_factor_q1 = 16'h0000;
-    initial rd_scaling_q1 = 1'h0;
+    initial div_wr_meas = 26'h0000000;
+    initial div_wr_lease1 = 5'h00;
     initial scaled_set_q1 = 32'h00000000;
-    initial p4_valid1 = 1'h0;
-    initial p4_prio1 = 15'h0000;
-    initial p4_cust1 = 1'h0;
-    initial p4_on1 = 1'h0;
-    initial p4_f1 = 16'h0000;
-    initial p5_pp01 = 19'h00000;
-    initial p5_pp11 = 19'h00000;
-    initial p5_pp21 = 19'h00000;
-    initial p5_pp31 = 19'h00000;
-    initial p5_valid1 = 1'h0;
-    initial p5_prio1 = 15'h0000;
-    initial p5_cust1 = 1'h0;
-    initial p5_on1 = 1'h0;
-    initial p6_lo1 = 23'h000000;
-    initial p6_hi1 = 23'h000000;
-    initial p6_valid1 = 1'h0;
-    initial p6_prio1 = 15'h0000;
-    initial p6_cust1 = 1'h0;
-    initial p6_on1 = 1'h0;
-    initial o_valid1 = 1'h0;
-    initial o_tc1 = 16'h0000;
+    initial cfgd_mem_rd0 = 16'h0000;
+    initial lim_mem_rd0 = 27'h0000000;
+    initial sample_mem_rd0 = 26'h0000000;
+    initial acc_mem_rd0 = 16'h0000;
+    initial fac_mem_rd0 = 16'h0000;
+    initial stat_mem_rd0 = 42'h00000000000;
+    integer _i;
+    initial begin
+`ifndef SYNTHESIS
+        for (_i = 0; _i < 32; _i = _i + 1) cfgd_mem[_i[4:0]] = 16'h0000;
+        for (_i = 0; _i < 32; _i = _i + 1) lim_mem[_i[4:0]] = 27'h0000000;
+        for (_i = 0; _i < 32; _i = _i + 1) sample_mem[_i[4:0]] = 26'h0000000;
+        for (_i = 0; _i < 128; _i = _i + 1) acc_mem[_i[6:0]] = 16'h0000;
+        for (_i = 0; _i < 32; _i = _i + 1) fac_mem[_i[4:0]] = 16'h0000;
+        for (_i = 0; _i < 32; _i = _i + 1) stat_mem[_i[4:0]] = 42'h00000000000;
+`endif
+    end
     assign out_valid = o_valid1;
     assign out_tc = o_tc1;
-    assign _t569 = c_lease1 == 5'h00;
-    assign _t568 = c_we1 & _t569;
-    assign _t572 = c_lease1 == 5'h01;
-    assign _t571 = c_we1 & _t572;
-    assign _t575 = c_lease1 == 5'h02;
-    assign _t574 = c_we1 & _t575;
-    assign _t578 = c_lease1 == 5'h03;
-    assign _t577 = c_we1 & _t578;
-    assign _t581 = c_lease1 == 5'h04;
-    assign _t580 = c_we1 & _t581;
-    assign _t584 = c_lease1 == 5'h05;
-    assign _t583 = c_we1 & _t584;
-    assign _t587 = c_lease1 == 5'h06;
-    assign _t586 = c_we1 & _t587;
-    assign _t590 = c_lease1 == 5'h07;
-    assign _t589 = c_we1 & _t590;
-    assign _t593 = c_lease1 == 5'h08;
-    assign _t592 = c_we1 & _t593;
-    assign _t596 = c_lease1 == 5'h09;
-    assign _t595 = c_we1 & _t596;
-    assign _t599 = c_lease1 == 5'h0a;
-    assign _t598 = c_we1 & _t599;
-    assign _t602 = c_lease1 == 5'h0b;
-    assign _t601 = c_we1 & _t602;
-    assign _t605 = c_lease1 == 5'h0c;
-    assign _t604 = c_we1 & _t605;
-    assign _t608 = c_lease1 == 5'h0d;
-    assign _t607 = c_we1 & _t608;
-    assign _t611 = c_lease1 == 5'h0e;
-    assign _t610 = c_we1 & _t611;
-    assign _t614 = c_lease1 == 5'h0f;
-    assign _t613 = c_we1 & _t614;
-    assign _t617 = c_lease1 == 5'h10;
-    assign _t616 = c_we1 & _t617;
-    assign _t620 = c_lease1 == 5'h11;
-    assign _t619 = c_we1 & _t620;
-    assign _t623 = c_lease1 == 5'h12;
-    assign _t622 = c_we1 & _t623;
-    assign _t626 = c_lease1 == 5'h13;
-    assign _t625 = c_we1 & _t626;
-    assign _t629 = c_lease1 == 5'h14;
-    assign _t628 = c_we1 & _t629;
-    assign _t632 = c_lease1 == 5'h15;
-    assign _t631 = c_we1 & _t632;
-    assign _t635 = c_lease1 == 5'h16;
-    assign _t634 = c_we1 & _t635;
-    assign _t638 = c_lease1 == 5'h17;
-    assign _t637 = c_we1 & _t638;
-    assign _t641 = c_lease1 == 5'h18;
-    assign _t640 = c_we1 & _t641;
-    assign _t644 = c_lease1 == 5'h19;
-    assign _t643 = c_we1 & _t644;
-    assign _t647 = c_lease1 == 5'h1a;
-    assign _t646 = c_we1 & _t647;
-    assign _t650 = c_lease1 == 5'h1b;
-    assign _t649 = c_we1 & _t650;
-    assign _t653 = c_lease1 == 5'h1c;
-    assign _t652 = c_we1 & _t653;
-    assign _t656 = c_lease1 == 5'h1d;
-    assign _t655 = c_we1 & _t656;
-    assign _t659 = c_lease1 == 5'h1e;
-    assign _t658 = c_we1 & _t659;
-    assign _t662 = c_lease1 == 5'h1f;
-    assign _t661 = c_we1 & _t662;
-    assign _t665 = c_lease_l5 == 5'h00;
-    assign _t664 = c_we_l5 & _t665;
-    assign _t668 = c_lease_l5 == 5'h01;
-    assign _t667 = c_we_l5 & _t668;
-    assign _t671 = c_lease_l5 == 5'h02;
-    assign _t670 = c_we_l5 & _t671;
-    assign _t674 = c_lease_l5 == 5'h03;
-    assign _t673 = c_we_l5 & _t674;
-    assign _t677 = c_lease_l5 == 5'h04;
-    assign _t676 = c_we_l5 & _t677;
-    assign _t680 = c_lease_l5 == 5'h05;
-    assign _t679 = c_we_l5 & _t680;
-    assign _t683 = c_lease_l5 == 5'h06;
-    assign _t682 = c_we_l5 & _t683;
-    assign _t686 = c_lease_l5 == 5'h07;
-    assign _t685 = c_we_l5 & _t686;
-    assign _t689 = c_lease_l5 == 5'h08;
-    assign _t688 = c_we_l5 & _t689;
-    assign _t692 = c_lease_l5 == 5'h09;
-    assign _t691 = c_we_l5 & _t692;
-    assign _t695 = c_lease_l5 == 5'h0a;
-    assign _t694 = c_we_l5 & _t695;
-    assign _t698 = c_lease_l5 == 5'h0b;
-    assign _t697 = c_we_l5 & _t698;
-    assign _t701 = c_lease_l5 == 5'h0c;
-    assign _t700 = c_we_l5 & _t701;
-    assign _t704 = c_lease_l5 == 5'h0d;
-    assign _t703 = c_we_l5 & _t704;
-    assign _t707 = c_lease_l5 == 5'h0e;
-    assign _t706 = c_we_l5 & _t707;
-    assign _t710 = c_lease_l5 == 5'h0f;
-    assign _t709 = c_we_l5 & _t710;
-    assign _t713 = c_lease_l5 == 5'h10;
-    assign _t712 = c_we_l5 & _t713;
-    assign _t716 = c_lease_l5 == 5'h11;
-    assign _t715 = c_we_l5 & _t716;
-    assign _t719 = c_lease_l5 == 5'h12;
-    assign _t718 = c_we_l5 & _t719;
-    assign _t722 = c_lease_l5 == 5'h13;
-    assign _t721 = c_we_l5 & _t722;
-    assign _t725 = c_lease_l5 == 5'h14;
-    assign _t724 = c_we_l5 & _t725;
-    assign _t728 = c_lease_l5 == 5'h15;
-    assign _t727 = c_we_l5 & _t728;
-    assign _t731 = c_lease_l5 == 5'h16;
-    assign _t730 = c_we_l5 & _t731;
-    assign _t734 = c_lease_l5 == 5'h17;
-    assign _t733 = c_we_l5 & _t734;
-    assign _t737 = c_lease_l5 == 5'h18;
-    assign _t736 = c_we_l5 & _t737;
-    assign _t740 = c_lease_l5 == 5'h19;
-    assign _t739 = c_we_l5 & _t740;
-    assign _t743 = c_lease_l5 == 5'h1a;
-    assign _t742 = c_we_l5 & _t743;
-    assign _t746 = c_lease_l5 == 5'h1b;
-    assign _t745 = c_we_l5 & _t746;
-    assign _t749 = c_lease_l5 == 5'h1c;
-    assign _t748 = c_we_l5 & _t749;
-    assign _t752 = c_lease_l5 == 5'h1d;
-    assign _t751 = c_we_l5 & _t752;
-    assign _t755 = c_lease_l5 == 5'h1e;
-    assign _t754 = c_we_l5 & _t755;
-    assign _t758 = c_lease_l5 == 5'h1f;
-    assign _t757 = c_we_l5 & _t758;
-    assign _t763 = p3_lease1 == 5'h00;
-    assign _t762 = p3_valid1 & _t763;
-    assign _t761 = _t762 & tick_d6;
-    assign _t766 = {3'h0, p3_add1};
-    assign _t765 = _t766[25:0];
-    assign _t770 = {1'h0, sample0};
-    assign _t769 = p3_room1 < _t770;
-    assign _t774 = {1'h0, sample0};
-    assign _t775 = {3'h0, p3_add1};
-    assign _t773 = _t774 + _t775;
-    assign _t772 = _t773[25:0];
-    assign _t768 = _t769 ? 26'h27ffb00 : _t772;
-    assign _t776 = tick_d6 ? 26'h0000000 : sample0;
-    assign _t767 = _t762 ? _t768 : _t776;
-    assign _t760 = _t761 ? _t765 : _t767;
-    assign _t781 = p3_lease1 == 5'h01;
-    assign _t780 = p3_valid1 & _t781;
-    assign _t779 = _t780 & tick_d6;
-    assign _t784 = {3'h0, p3_add1};
-    assign _t783 = _t784[25:0];
-    assign _t788 = {1'h0, sample1};
-    assign _t787 = p3_room1 < _t788;
-    assign _t791 = {1'h0, sample1};
-    assign _t792 = {3'h0, p3_add1};
-    assign _t790 = _t791 + _t792;
-    assign _t789 = _t790[25:0];
-    assign _t786 = _t787 ? 26'h27ffb00 : _t789;
-    assign _t793 = tick_d6 ? 26'h0000000 : sample1;
-    assign _t785 = _t780 ? _t786 : _t793;
-    assign _t778 = _t779 ? _t783 : _t785;
-    assign _t798 = p3_lease1 == 5'h02;
-    assign _t797 = p3_valid1 & _t798;
-    assign _t796 = _t797 & tick_d6;
-    assign _t801 = {3'h0, p3_add1};
-    assign _t800 = _t801[25:0];
-    assign _t805 = {1'h0, sample2};
-    assign _t804 = p3_room1 < _t805;
-    assign _t808 = {1'h0, sample2};
-    assign _t809 = {3'h0, p3_add1};
-    assign _t807 = _t808 + _t809;
-    assign _t806 = _t807[25:0];
-    assign _t803 = _t804 ? 26'h27ffb00 : _t806;
-    assign _t810 = tick_d6 ? 26'h0000000 : sample2;
-    assign _t802 = _t797 ? _t803 : _t810;
-    assign _t795 = _t796 ? _t800 : _t802;
-    assign _t815 = p3_lease1 == 5'h03;
-    assign _t814 = p3_valid1 & _t815;
-    assign _t813 = _t814 & tick_d6;
-    assign _t818 = {3'h0, p3_add1};
-    assign _t817 = _t818[25:0];
-    assign _t822 = {1'h0, sample3};
-    assign _t821 = p3_room1 < _t822;
-    assign _t825 = {1'h0, sample3};
-    assign _t826 = {3'h0, p3_add1};
-    assign _t824 = _t825 + _t826;
-    assign _t823 = _t824[25:0];
-    assign _t820 = _t821 ? 26'h27ffb00 : _t823;
-    assign _t827 = tick_d6 ? 26'h0000000 : sample3;
-    assign _t819 = _t814 ? _t820 : _t827;
-    assign _t812 = _t813 ? _t817 : _t819;
-    assign _t832 = p3_lease1 == 5'h04;
-    assign _t831 = p3_valid1 & _t832;
-    assign _t830 = _t831 & tick_d6;
-    assign _t835 = {3'h0, p3_add1};
-    assign _t834 = _t835[25:0];
-    assign _t839 = {1'h0, sample4};
-    assign _t838 = p3_room1 < _t839;
-    assign _t842 = {1'h0, sample4};
-    assign _t843 = {3'h0, p3_add1};
-    assign _t841 = _t842 + _t843;
-    assign _t840 = _t841[25:0];
-    assign _t837 = _t838 ? 26'h27ffb00 : _t840;
-    assign _t844 = tick_d6 ? 26'h0000000 : sample4;
-    assign _t836 = _t831 ? _t837 : _t844;
-    assign _t829 = _t830 ? _t834 : _t836;
-    assign _t849 = p3_lease1 == 5'h05;
-    assign _t848 = p3_valid1 & _t849;
-    assign _t847 = _t848 & tick_d6;
-    assign _t852 = {3'h0, p3_add1};
-    assign _t851 = _t852[25:0];
-    assign _t856 = {1'h0, sample5};
-    assign _t855 = p3_room1 < _t856;
-    assign _t859 = {1'h0, sample5};
-    assign _t860 = {3'h0, p3_add1};
-    assign _t858 = _t859 + _t860;
-    assign _t857 = _t858[25:0];
-    assign _t854 = _t855 ? 26'h27ffb00 : _t857;
-    assign _t861 = tick_d6 ? 26'h0000000 : sample5;
-    assign _t853 = _t848 ? _t854 : _t861;
-    assign _t846 = _t847 ? _t851 : _t853;
-    assign _t866 = p3_lease1 == 5'h06;
-    assign _t865 = p3_valid1 & _t866;
-    assign _t864 = _t865 & tick_d6;
-    assign _t869 = {3'h0, p3_add1};
-    assign _t868 = _t869[25:0];
-    assign _t873 = {1'h0, sample6};
-    assign _t872 = p3_room1 < _t873;
-    assign _t876 = {1'h0, sample6};
-    assign _t877 = {3'h0, p3_add1};
-    assign _t875 = _t876 + _t877;
-    assign _t874 = _t875[25:0];
-    assign _t871 = _t872 ? 26'h27ffb00 : _t874;
-    assign _t878 = tick_d6 ? 26'h0000000 : sample6;
-    assign _t870 = _t865 ? _t871 : _t878;
-    assign _t863 = _t864 ? _t868 : _t870;
-    assign _t883 = p3_lease1 == 5'h07;
-    assign _t882 = p3_valid1 & _t883;
-    assign _t881 = _t882 & tick_d6;
-    assign _t886 = {3'h0, p3_add1};
-    assign _t885 = _t886[25:0];
-    assign _t890 = {1'h0, sample7};
-    assign _t889 = p3_room1 < _t890;
-    assign _t893 = {1'h0, sample7};
-    assign _t894 = {3'h0, p3_add1};
-    assign _t892 = _t893 + _t894;
-    assign _t891 = _t892[25:0];
-    assign _t888 = _t889 ? 26'h27ffb00 : _t891;
-    assign _t895 = tick_d6 ? 26'h0000000 : sample7;
-    assign _t887 = _t882 ? _t888 : _t895;
-    assign _t880 = _t881 ? _t885 : _t887;
-    assign _t900 = p3_lease1 == 5'h08;
-    assign _t899 = p3_valid1 & _t900;
-    assign _t898 = _t899 & tick_d6;
-    assign _t903 = {3'h0, p3_add1};
-    assign _t902 = _t903[25:0];
-    assign _t907 = {1'h0, sample8};
-    assign _t906 = p3_room1 < _t907;
-    assign _t910 = {1'h0, sample8};
-    assign _t911 = {3'h0, p3_add1};
-    assign _t909 = _t910 + _t911;
-    assign _t908 = _t909[25:0];
-    assign _t905 = _t906 ? 26'h27ffb00 : _t908;
-    assign _t912 = tick_d6 ? 26'h0000000 : sample8;
-    assign _t904 = _t899 ? _t905 : _t912;
-    assign _t897 = _t898 ? _t902 : _t904;
-    assign _t917 = p3_lease1 == 5'h09;
-    assign _t916 = p3_valid1 & _t917;
-    assign _t915 = _t916 & tick_d6;
-    assign _t920 = {3'h0, p3_add1};
-    assign _t919 = _t920[25:0];
-    assign _t924 = {1'h0, sample9};
-    assign _t923 = p3_room1 < _t924;
-    assign _t927 = {1'h0, sample9};
-    assign _t928 = {3'h0, p3_add1};
-    assign _t926 = _t927 + _t928;
-    assign _t925 = _t926[25:0];
-    assign _t922 = _t923 ? 26'h27ffb00 : _t925;
-    assign _t929 = tick_d6 ? 26'h0000000 : sample9;
-    assign _t921 = _t916 ? _t922 : _t929;
-    assign _t914 = _t915 ? _t919 : _t921;
-    assign _t934 = p3_lease1 == 5'h0a;
-    assign _t933 = p3_valid1 & _t934;
-    assign _t932 = _t933 & tick_d6;
-    assign _t937 = {3'h0, p3_add1};
-    assign _t936 = _t937[25:0];
-    assign _t941 = {1'h0, sample10};
-    assign _t940 = p3_room1 < _t941;
-    assign _t944 = {1'h0, sample10};
-    assign _t945 = {3'h0, p3_add1};
-    assign _t943 = _t944 + _t945;
-    assign _t942 = _t943[25:0];
-    assign _t939 = _t940 ? 26'h27ffb00 : _t942;
-    assign _t946 = tick_d6 ? 26'h0000000 : sample10;
-    assign _t938 = _t933 ? _t939 : _t946;
-    assign _t931 = _t932 ? _t936 : _t938;
-    assign _t951 = p3_lease1 == 5'h0b;
-    assign _t950 = p3_valid1 & _t951;
-    assign _t949 = _t950 & tick_d6;
-    assign _t954 = {3'h0, p3_add1};
-    assign _t953 = _t954[25:0];
-    assign _t958 = {1'h0, sample11};
-    assign _t957 = p3_room1 < _t958;
-    assign _t961 = {1'h0, sample11};
-    assign _t962 = {3'h0, p3_add1};
-    assign _t960 = _t961 + _t962;
-    assign _t959 = _t960[25:0];
-    assign _t956 = _t957 ? 26'h27ffb00 : _t959;
-    assign _t963 = tick_d6 ? 26'h0000000 : sample11;
-    assign _t955 = _t950 ? _t956 : _t963;
-    assign _t948 = _t949 ? _t953 : _t955;
-    assign _t968 = p3_lease1 == 5'h0c;
-    assign _t967 = p3_valid1 & _t968;
-    assign _t966 = _t967 & tick_d6;
-    assign _t971 = {3'h0, p3_add1};
-    assign _t970 = _t971[25:0];
-    assign _t975 = {1'h0, sample12};
-    assign _t974 = p3_room1 < _t975;
-    assign _t978 = {1'h0, sample12};
-    assign _t979 = {3'h0, p3_add1};
-    assign _t977 = _t978 + _t979;
-    assign _t976 = _t977[25:0];
-    assign _t973 = _t974 ? 26'h27ffb00 : _t976;
-    assign _t980 = tick_d6 ? 26'h0000000 : sample12;
-    assign _t972 = _t967 ? _t973 : _t980;
-    assign _t965 = _t966 ? _t970 : _t972;
-    assign _t985 = p3_lease1 == 5'h0d;
-    assign _t984 = p3_valid1 & _t985;
-    assign _t983 = _t984 & tick_d6;
-    assign _t988 = {3'h0, p3_add1};
-    assign _t987 = _t988[25:0];
-    assign _t992 = {1'h0, sample13};
-    assign _t991 = p3_room1 < _t992;
-    assign _t995 = {1'h0, sample13};
-    assign _t996 = {3'h0, p3_add1};
-    assign _t994 = _t995 + _t996;
-    assign _t993 = _t994[25:0];
-    assign _t990 = _t991 ? 26'h27ffb00 : _t993;
-    assign _t997 = tick_d6 ? 26'h0000000 : sample13;
-    assign _t989 = _t984 ? _t990 : _t997;
-    assign _t982 = _t983 ? _t987 : _t989;
-    assign _t1002 = p3_lease1 == 5'h0e;
-    assign _t1001 = p3_valid1 & _t1002;
-    assign _t1000 = _t1001 & tick_d6;
-    assign _t1005 = {3'h0, p3_add1};
-    assign _t1004 = _t1005[25:0];
-    assign _t1009 = {1'h0, sample14};
-    assign _t1008 = p3_room1 < _t1009;
-    assign _t1012 = {1'h0, sample14};
-    assign _t1013 = {3'h0, p3_add1};
-    assign _t1011 = _t1012 + _t1013;
-    assign _t1010 = _t1011[25:0];
-    assign _t1007 = _t1008 ? 26'h27ffb00 : _t1010;
-    assign _t1014 = tick_d6 ? 26'h0000000 : sample14;
-    assign _t1006 = _t1001 ? _t1007 : _t1014;
-    assign _t999 = _t1000 ? _t1004 : _t1006;
-    assign _t1019 = p3_lease1 == 5'h0f;
-    assign _t1018 = p3_valid1 & _t1019;
-    assign _t1017 = _t1018 & tick_d6;
-    assign _t1022 = {3'h0, p3_add1};
-    assign _t1021 = _t1022[25:0];
-    assign _t1026 = {1'h0, sample15};
-    assign _t1025 = p3_room1 < _t1026;
-    assign _t1029 = {1'h0, sample15};
-    assign _t1030 = {3'h0, p3_add1};
-    assign _t1028 = _t1029 + _t1030;
-    assign _t1027 = _t1028[25:0];
-    assign _t1024 = _t1025 ? 26'h27ffb00 : _t1027;
-    assign _t1031 = tick_d6 ? 26'h0000000 : sample15;
-    assign _t1023 = _t1018 ? _t1024 : _t1031;
-    assign _t1016 = _t1017 ? _t1021 : _t1023;
-    assign _t1036 = p3_lease1 == 5'h10;
-    assign _t1035 = p3_valid1 & _t1036;
-    assign _t1034 = _t1035 & tick_d6;
-    assign _t1039 = {3'h0, p3_add1};
-    assign _t1038 = _t1039[25:0];
-    assign _t1043 = {1'h0, sample16};
-    assign _t1042 = p3_room1 < _t1043;
-    assign _t1046 = {1'h0, sample16};
-    assign _t1047 = {3'h0, p3_add1};
-    assign _t1045 = _t1046 + _t1047;
-    assign _t1044 = _t1045[25:0];
-    assign _t1041 = _t1042 ? 26'h27ffb00 : _t1044;
-    assign _t1048 = tick_d6 ? 26'h0000000 : sample16;
-    assign _t1040 = _t1035 ? _t1041 : _t1048;
-    assign _t1033 = _t1034 ? _t1038 : _t1040;
-    assign _t1053 = p3_lease1 == 5'h11;
-    assign _t1052 = p3_valid1 & _t1053;
-    assign _t1051 = _t1052 & tick_d6;
-    assign _t1056 = {3'h0, p3_add1};
-    assign _t1055 = _t1056[25:0];
-    assign _t1060 = {1'h0, sample17};
-    assign _t1059 = p3_room1 < _t1060;
-    assign _t1063 = {1'h0, sample17};
-    assign _t1064 = {3'h0, p3_add1};
-    assign _t1062 = _t1063 + _t1064;
-    assign _t1061 = _t1062[25:0];
-    assign _t1058 = _t1059 ? 26'h27ffb00 : _t1061;
-    assign _t1065 = tick_d6 ? 26'h0000000 : sample17;
-    assign _t1057 = _t1052 ? _t1058 : _t1065;
-    assign _t1050 = _t1051 ? _t1055 : _t1057;
-    assign _t1070 = p3_lease1 == 5'h12;
-    assign _t1069 = p3_valid1 & _t1070;
-    assign _t1068 = _t1069 & tick_d6;
-    assign _t1073 = {3'h0, p3_add1};
-    assign _t1072 = _t1073[25:0];
-    assign _t1077 = {1'h0, sample18};
-    assign _t1076 = p3_room1 < _t1077;
-    assign _t1080 = {1'h0, sample18};
-    assign _t1081 = {3'h0, p3_add1};
-    assign _t1079 = _t1080 + _t1081;
-    assign _t1078 = _t1079[25:0];
-    assign _t1075 = _t1076 ? 26'h27ffb00 : _t1078;
-    assign _t1082 = tick_d6 ? 26'h0000000 : sample18;
-    assign _t1074 = _t1069 ? _t1075 : _t1082;
-    assign _t1067 = _t1068 ? _t1072 : _t1074;
-    assign _t1087 = p3_lease1 == 5'h13;
-    assign _t1086 = p3_valid1 & _t1087;
-    assign _t1085 = _t1086 & tick_d6;
-    assign _t1090 = {3'h0, p3_add1};
-    assign _t1089 = _t1090[25:0];
-    assign _t1094 = {1'h0, sample19};
-    assign _t1093 = p3_room1 < _t1094;
-    assign _t1097 = {1'h0, sample19};
-    assign _t1098 = {3'h0, p3_add1};
-    assign _t1096 = _t1097 + _t1098;
-    assign _t1095 = _t1096[25:0];
-    assign _t1092 = _t1093 ? 26'h27ffb00 : _t1095;
-    assign _t1099 = tick_d6 ? 26'h0000000 : sample19;
-    assign _t1091 = _t1086 ? _t1092 : _t1099;
-    assign _t1084 = _t1085 ? _t1089 : _t1091;
-    assign _t1104 = p3_lease1 == 5'h14;
-    assign _t1103 = p3_valid1 & _t1104;
-    assign _t1102 = _t1103 & tick_d6;
-    assign _t1107 = {3'h0, p3_add1};
-    assign _t1106 = _t1107[25:0];
-    assign _t1111 = {1'h0, sample20};
-    assign _t1110 = p3_room1 < _t1111;
-    assign _t1114 = {1'h0, sample20};
-    assign _t1115 = {3'h0, p3_add1};
-    assign _t1113 = _t1114 + _t1115;
-    assign _t1112 = _t1113[25:0];
-    assign _t1109 = _t1110 ? 26'h27ffb00 : _t1112;
-    assign _t1116 = tick_d6 ? 26'h0000000 : sample20;
-    assign _t1108 = _t1103 ? _t1109 : _t1116;
-    assign _t1101 = _t1102 ? _t1106 : _t1108;
-    assign _t1121 = p3_lease1 == 5'h15;
-    assign _t1120 = p3_valid1 & _t1121;
-    assign _t1119 = _t1120 & tick_d6;
-    assign _t1124 = {3'h0, p3_add1};
-    assign _t1123 = _t1124[25:0];
-    assign _t1128 = {1'h0, sample21};
-    assign _t1127 = p3_room1 < _t1128;
-    assign _t1131 = {1'h0, sample21};
-    assign _t1132 = {3'h0, p3_add1};
-    assign _t1130 = _t1131 + _t1132;
-    assign _t1129 = _t1130[25:0];
-    assign _t1126 = _t1127 ? 26'h27ffb00 : _t1129;
-    assign _t1133 = tick_d6 ? 26'h0000000 : sample21;
-    assign _t1125 = _t1120 ? _t1126 : _t1133;
-    assign _t1118 = _t1119 ? _t1123 : _t1125;
-    assign _t1138 = p3_lease1 == 5'h16;
-    assign _t1137 = p3_valid1 & _t1138;
-    assign _t1136 = _t1137 & tick_d6;
-    assign _t1141 = {3'h0, p3_add1};
-    assign _t1140 = _t1141[25:0];
-    assign _t1145 = {1'h0, sample22};
-    assign _t1144 = p3_room1 < _t1145;
-    assign _t1148 = {1'h0, sample22};
-    assign _t1149 = {3'h0, p3_add1};
-    assign _t1147 = _t1148 + _t1149;
-    assign _t1146 = _t1147[25:0];
-    assign _t1143 = _t1144 ? 26'h27ffb00 : _t1146;
-    assign _t1150 = tick_d6 ? 26'h0000000 : sample22;
-    assign _t1142 = _t1137 ? _t1143 : _t1150;
-    assign _t1135 = _t1136 ? _t1140 : _t1142;
-    assign _t1155 = p3_lease1 == 5'h17;
-    assign _t1154 = p3_valid1 & _t1155;
-    assign _t1153 = _t1154 & tick_d6;
-    assign _t1158 = {3'h0, p3_add1};
-    assign _t1157 = _t1158[25:0];
-    assign _t1162 = {1'h0, sample23};
-    assign _t1161 = p3_room1 < _t1162;
-    assign _t1165 = {1'h0, sample23};
-    assign _t1166 = {3'h0, p3_add1};
-    assign _t1164 = _t1165 + _t1166;
-    assign _t1163 = _t1164[25:0];
-    assign _t1160 = _t1161 ? 26'h27ffb00 : _t1163;
-    assign _t1167 = tick_d6 ? 26'h0000000 : sample23;
-    assign _t1159 = _t1154 ? _t1160 : _t1167;
-    assign _t1152 = _t1153 ? _t1157 : _t1159;
-    assign _t1172 = p3_lease1 == 5'h18;
-    assign _t1171 = p3_valid1 & _t1172;
-    assign _t1170 = _t1171 & tick_d6;
-    assign _t1175 = {3'h0, p3_add1};
-    assign _t1174 = _t1175[25:0];
-    assign _t1179 = {1'h0, sample24};
-    assign _t1178 = p3_room1 < _t1179;
-    assign _t1182 = {1'h0, sample24};
-    assign _t1183 = {3'h0, p3_add1};
-    assign _t1181 = _t1182 + _t1183;
-    assign _t1180 = _t1181[25:0];
-    assign _t1177 = _t1178 ? 26'h27ffb00 : _t1180;
-    assign _t1184 = tick_d6 ? 26'h0000000 : sample24;
-    assign _t1176 = _t1171 ? _t1177 : _t1184;
-    assign _t1169 = _t1170 ? _t1174 : _t1176;
-    assign _t1189 = p3_lease1 == 5'h19;
-    assign _t1188 = p3_valid1 & _t1189;
-    assign _t1187 = _t1188 & tick_d6;
-    assign _t1192 = {3'h0, p3_add1};
-    assign _t1191 = _t1192[25:0];
-    assign _t1196 = {1'h0, sample25};
-    assign _t1195 = p3_room1 < _t1196;
-    assign _t1199 = {1'h0, sample25};
-    assign _t1200 = {3'h0, p3_add1};
-    assign _t1198 = _t1199 + _t1200;
-    assign _t1197 = _t1198[25:0];
-    assign _t1194 = _t1195 ? 26'h27ffb00 : _t1197;
-    assign _t1201 = tick_d6 ? 26'h0000000 : sample25;
-    assign _t1193 = _t1188 ? _t1194 : _t1201;
-    assign _t1186 = _t1187 ? _t1191 : _t1193;
-    assign _t1206 = p3_lease1 == 5'h1a;
-    assign _t1205 = p3_valid1 & _t1206;
-    assign _t1204 = _t1205 & tick_d6;
-    assign _t1209 = {3'h0, p3_add1};
-    assign _t1208 = _t1209[25:0];
-    assign _t1213 = {1'h0, sample26};
-    assign _t1212 = p3_room1 < _t1213;
-    assign _t1216 = {1'h0, sample26};
-    assign _t1217 = {3'h0, p3_add1};
-    assign _t1215 = _t1216 + _t1217;
-    assign _t1214 = _t1215[25:0];
-    assign _t1211 = _t1212 ? 26'h27ffb00 : _t1214;
-    assign _t1218 = tick_d6 ? 26'h0000000 : sample26;
-    assign _t1210 = _t1205 ? _t1211 : _t1218;
-    assign _t1203 = _t1204 ? _t1208 : _t1210;
-    assign _t1223 = p3_lease1 == 5'h1b;
-    assign _t1222 = p3_valid1 & _t1223;
-    assign _t1221 = _t1222 & tick_d6;
-    assign _t1226 = {3'h0, p3_add1};
-    assign _t1225 = _t1226[25:0];
-    assign _t1230 = {1'h0, sample27};
-    assign _t1229 = p3_room1 < _t1230;
-    assign _t1233 = {1'h0, sample27};
-    assign _t1234 = {3'h0, p3_add1};
-    assign _t1232 = _t1233 + _t1234;
-    assign _t1231 = _t1232[25:0];
-    assign _t1228 = _t1229 ? 26'h27ffb00 : _t1231;
-    assign _t1235 = tick_d6 ? 26'h0000000 : sample27;
-    assign _t1227 = _t1222 ? _t1228 : _t1235;
-    assign _t1220 = _t1221 ? _t1225 : _t1227;
-    assign _t1240 = p3_lease1 == 5'h1c;
-    assign _t1239 = p3_valid1 & _t1240;
-    assign _t1238 = _t1239 & tick_d6;
-    assign _t1243 = {3'h0, p3_add1};
-    assign _t1242 = _t1243[25:0];
-    assign _t1247 = {1'h0, sample28};
-    assign _t1246 = p3_room1 < _t1247;
-    assign _t1250 = {1'h0, sample28};
-    assign _t1251 = {3'h0, p3_add1};
-    assign _t1249 = _t1250 + _t1251;
-    assign _t1248 = _t1249[25:0];
-    assign _t1245 = _t1246 ? 26'h27ffb00 : _t1248;
-    assign _t1252 = tick_d6 ? 26'h0000000 : sample28;
-    assign _t1244 = _t1239 ? _t1245 : _t1252;
-    assign _t1237 = _t1238 ? _t1242 : _t1244;
-    assign _t1257 = p3_lease1 == 5'h1d;
-    assign _t1256 = p3_valid1 & _t1257;
-    assign _t1255 = _t1256 & tick_d6;
-    assign _t1260 = {3'h0, p3_add1};
-    assign _t1259 = _t1260[25:0];
-    assign _t1264 = {1'h0, sample29};
-    assign _t1263 = p3_room1 < _t1264;
-    assign _t1267 = {1'h0, sample29};
-    assign _t1268 = {3'h0, p3_add1};
-    assign _t1266 = _t1267 + _t1268;
-    assign _t1265 = _t1266[25:0];
-    assign _t1262 = _t1263 ? 26'h27ffb00 : _t1265;
-    assign _t1269 = tick_d6 ? 26'h0000000 : sample29;
-    assign _t1261 = _t1256 ? _t1262 : _t1269;
-    assign _t1254 = _t1255 ? _t1259 : _t1261;
-    assign _t1274 = p3_lease1 == 5'h1e;
-    assign _t1273 = p3_valid1 & _t1274;
-    assign _t1272 = _t1273 & tick_d6;
-    assign _t1277 = {3'h0, p3_add1};
-    assign _t1276 = _t1277[25:0];
-    assign _t1281 = {1'h0, sample30};
-    assign _t1280 = p3_room1 < _t1281;
-    assign _t1284 = {1'h0, sample30};
-    assign _t1285 = {3'h0, p3_add1};
-    assign _t1283 = _t1284 + _t1285;
-    assign _t1282 = _t1283[25:0];
-    assign _t1279 = _t1280 ? 26'h27ffb00 : _t1282;
-    assign _t1286 = tick_d6 ? 26'h0000000 : sample30;
-    assign _t1278 = _t1273 ? _t1279 : _t1286;
-    assign _t1271 = _t1272 ? _t1276 : _t1278;
-    assign _t1291 = p3_lease1 == 5'h1f;
-    assign _t1290 = p3_valid1 & _t1291;
-    assign _t1289 = _t1290 & tick_d6;
-    assign _t1294 = {3'h0, p3_add1};
-    assign _t1293 = _t1294[25:0];
-    assign _t1298 = {1'h0, sample31};
-    assign _t1297 = p3_room1 < _t1298;
-    assign _t1301 = {1'h0, sample31};
-    assign _t1302 = {3'h0, p3_add1};
-    assign _t1300 = _t1301 + _t1302;
-    assign _t1299 = _t1300[25:0];
-    assign _t1296 = _t1297 ? 26'h27ffb00 : _t1299;
-    assign _t1303 = tick_d6 ? 26'h0000000 : sample31;
-    assign _t1295 = _t1290 ? _t1296 : _t1303;
-    assign _t1288 = _t1289 ? _t1293 : _t1295;
-    assign _t1306 = {8'h00, sample0};
-    assign _t1305 = acc_decay0 + _t1306;
-    assign _t1308 = {8'h00, sample1};
-    assign _t1307 = acc_decay1 + _t1308;
-    assign _t1310 = {8'h00, sample2};
-    assign _t1309 = acc_decay2 + _t1310;
-    assign _t1312 = {8'h00, sample3};
-    assign _t1311 = acc_decay3 + _t1312;
-    assign _t1314 = {8'h00, sample4};
-    assign _t1313 = acc_decay4 + _t1314;
-    assign _t1316 = {8'h00, sample5};
-    assign _t1315 = acc_decay5 + _t1316;
-    assign _t1318 = {8'h00, sample6};
-    assign _t1317 = acc_decay6 + _t1318;
-    assign _t1320 = {8'h00, sample7};
-    assign _t1319 = acc_decay7 + _t1320;
-    assign _t1322 = {8'h00, sample8};
-    assign _t1321 = acc_decay8 + _t1322;
-    assign _t1324 = {8'h00, sample9};
-    assign _t1323 = acc_decay9 + _t1324;
-    assign _t1326 = {8'h00, sample10};
-    assign _t1325 = acc_decay10 + _t1326;
-    assign _t1328 = {8'h00, sample11};
-    assign _t1327 = acc_decay11 + _t1328;
-    assign _t1330 = {8'h00, sample12};
-    assign _t1329 = acc_decay12 + _t1330;
-    assign _t1332 = {8'h00, sample13};
-    assign _t1331 = acc_decay13 + _t1332;
-    assign _t1334 = {8'h00, sample14};
-    assign _t1333 = acc_decay14 + _t1334;
-    assign _t1336 = {8'h00, sample15};
-    assign _t1335 = acc_decay15 + _t1336;
-    assign _t1338 = {8'h00, sample16};
-    assign _t1337 = acc_decay16 + _t1338;
-    assign _t1340 = {8'h00, sample17};
-    assign _t1339 = acc_decay17 + _t1340;
-    assign _t1342 = {8'h00, sample18};
-    assign _t1341 = acc_decay18 + _t1342;
-    assign _t1344 = {8'h00, sample19};
-    assign _t1343 = acc_decay19 + _t1344;
-    assign _t1346 = {8'h00, sample20};
-    assign _t1345 = acc_decay20 + _t1346;
-    assign _t1348 = {8'h00, sample21};
-    assign _t1347 = acc_decay21 + _t1348;
-    assign _t1350 = {8'h00, sample22};
-    assign _t1349 = acc_decay22 + _t1350;
-    assign _t1352 = {8'h00, sample23};
-    assign _t1351 = acc_decay23 + _t1352;
-    assign _t1354 = {8'h00, sample24};
-    assign _t1353 = acc_decay24 + _t1354;
-    assign _t1356 = {8'h00, sample25};
-    assign _t1355 = acc_decay25 + _t1356;
-    assign _t1358 = {8'h00, sample26};
-    assign _t1357 = acc_decay26 + _t1358;
-    assign _t1360 = {8'h00, sample27};
-    assign _t1359 = acc_decay27 + _t1360;
-    assign _t1362 = {8'h00, sample28};
-    assign _t1361 = acc_decay28 + _t1362;
-    assign _t1364 = {8'h00, sample29};
-    assign _t1363 = acc_decay29 + _t1364;
-    assign _t1366 = {8'h00, sample30};
-    assign _t1365 = acc_decay30 + _t1366;
-    assign _t1368 = {8'h00, sample31};
-    assign _t1367 = acc_decay31 + _t1368;
-    assign _t1370 = div_wr_idx == 5'h00;
-    assign _t1369 = div_wr & _t1370;
-    assign _t1372 = div_wr_idx == 5'h01;
-    assign _t1371 = div_wr & _t1372;
-    assign _t1374 = div_wr_idx == 5'h02;
-    assign _t1373 = div_wr & _t1374;
-    assign _t1376 = div_wr_idx == 5'h03;
-    assign _t1375 = div_wr & _t1376;
-    assign _t1378 = div_wr_idx == 5'h04;
-    assign _t1377 = div_wr & _t1378;
-    assign _t1380 = div_wr_idx == 5'h05;
-    assign _t1379 = div_wr & _t1380;
-    assign _t1382 = div_wr_idx == 5'h06;
-    assign _t1381 = div_wr & _t1382;
-    assign _t1384 = div_wr_idx == 5'h07;
-    assign _t1383 = div_wr & _t1384;
-    assign _t1386 = div_wr_idx == 5'h08;
-    assign _t1385 = div_wr & _t1386;
-    assign _t1388 = div_wr_idx == 5'h09;
-    assign _t1387 = div_wr & _t1388;
-    assign _t1390 = div_wr_idx == 5'h0a;
-    assign _t1389 = div_wr & _t1390;
-    assign _t1392 = div_wr_idx == 5'h0b;
-    assign _t1391 = div_wr & _t1392;
-    assign _t1394 = div_wr_idx == 5'h0c;
-    assign _t1393 = div_wr & _t1394;
-    assign _t1396 = div_wr_idx == 5'h0d;
-    assign _t1395 = div_wr & _t1396;
-    assign _t1398 = div_wr_idx == 5'h0e;
-    assign _t1397 = div_wr & _t1398;
-    assign _t1400 = div_wr_idx == 5'h0f;
-    assign _t1399 = div_wr & _t1400;
-    assign _t1402 = div_wr_idx == 5'h10;
-    assign _t1401 = div_wr & _t1402;
-    assign _t1404 = div_wr_idx == 5'h11;
-    assign _t1403 = div_wr & _t1404;
-    assign _t1406 = div_wr_idx == 5'h12;
-    assign _t1405 = div_wr & _t1406;
-    assign _t1408 = div_wr_idx == 5'h13;
-    assign _t1407 = div_wr & _t1408;
-    assign _t1410 = div_wr_idx == 5'h14;
-    assign _t1409 = div_wr & _t1410;
-    assign _t1412 = div_wr_idx == 5'h15;
-    assign _t1411 = div_wr & _t1412;
-    assign _t1414 = div_wr_idx == 5'h16;
-    assign _t1413 = div_wr & _t1414;
-    assign _t1416 = div_wr_idx == 5'h17;
-    assign _t1415 = div_wr & _t1416;
-    assign _t1418 = div_wr_idx == 5'h18;
-    assign _t1417 = div_wr & _t1418;
-    assign _t1420 = div_wr_idx == 5'h19;
-    assign _t1419 = div_wr & _t1420;
-    assign _t1422 = div_wr_idx == 5'h1a;
-    assign _t1421 = div_wr & _t1422;
-    assign _t1424 = div_wr_idx == 5'h1b;
-    assign _t1423 = div_wr & _t1424;
-    assign _t1426 = div_wr_idx == 5'h1c;
-    assign _t1425 = div_wr & _t1426;
-    assign _t1428 = div_wr_idx == 5'h1d;
-    assign _t1427 = div_wr & _t1428;
-    assign _t1430 = div_wr_idx == 5'h1e;
-    assign _t1429 = div_wr & _t1430;
-    assign _t1432 = div_wr_idx == 5'h1f;
-    assign _t1431 = div_wr & _t1432;
-    assign _t1434 = tick_phase == 10'h3ff;
-    assign _t1437 = tick_phase + 10'h001;
-    assign _t1433 = _t1434 ? 10'h000 : _t1437;
-    assign _t1441 = tick_phase == 10'h000;
-    assign _t1440 = _t1441 & tick_armed;
-    assign _t1444 = p1_tc1 == 16'hffff;
-    assign _t1447 = p1_lease1 == 5'h00;
-    assign _t1450 = p1_lease1 == 5'h01;
-    assign _t1453 = p1_lease1 == 5'h02;
-    assign _t1456 = p1_lease1 == 5'h03;
-    assign _t1459 = p1_lease1 == 5'h04;
-    assign _t1462 = p1_lease1 == 5'h05;
-    assign _t1465 = p1_lease1 == 5'h06;
-    assign _t1468 = p1_lease1 == 5'h07;
-    assign _t1471 = p1_lease1 == 5'h08;
-    assign _t1474 = p1_lease1 == 5'h09;
-    assign _t1477 = p1_lease1 == 5'h0a;
-    assign _t1480 = p1_lease1 == 5'h0b;
-    assign _t1483 = p1_lease1 == 5'h0c;
-    assign _t1486 = p1_lease1 == 5'h0d;
-    assign _t1489 = p1_lease1 == 5'h0e;
-    assign _t1492 = p1_lease1 == 5'h0f;
-    assign _t1495 = p1_lease1 == 5'h10;
-    assign _t1498 = p1_lease1 == 5'h11;
-    assign _t1501 = p1_lease1 == 5'h12;
-    assign _t1504 = p1_lease1 == 5'h13;
-    assign _t1507 = p1_lease1 == 5'h14;
-    assign _t1510 = p1_lease1 == 5'h15;
-    assign _t1513 = p1_lease1 == 5'h16;
-    assign _t1516 = p1_lease1 == 5'h17;
-    assign _t1519 = p1_lease1 == 5'h18;
-    assign _t1522 = p1_lease1 == 5'h19;
-    assign _t1525 = p1_lease1 == 5'h1a;
-    assign _t1528 = p1_lease1 == 5'h1b;
-    assign _t1531 = p1_lease1 == 5'h1c;
-    assign _t1534 = p1_lease1 == 5'h1d;
-    assign _t1537 = p1_lease1 == 5'h1e;
-    assign _t1540 = p1_lease1 == 5'h1f;
-    assign _t1539 = _t1540 ? def_prio31 : 15'h0000;
-    assign _t1536 = _t1537 ? def_prio30 : _t1539;
-    assign _t1533 = _t1534 ? def_prio29 : _t1536;
-    assign _t1530 = _t1531 ? def_prio28 : _t1533;
-    assign _t1527 = _t1528 ? def_prio27 : _t1530;
-    assign _t1524 = _t1525 ? def_prio26 : _t1527;
-    assign _t1521 = _t1522 ? def_prio25 : _t1524;
-    assign _t1518 = _t1519 ? def_prio24 : _t1521;
-    assign _t1515 = _t1516 ? def_prio23 : _t1518;
-    assign _t1512 = _t1513 ? def_prio22 : _t1515;
-    assign _t1509 = _t1510 ? def_prio21 : _t1512;
-    assign _t1506 = _t1507 ? def_prio20 : _t1509;
-    assign _t1503 = _t1504 ? def_prio19 : _t1506;
-    assign _t1500 = _t1501 ? def_prio18 : _t1503;
-    assign _t1497 = _t1498 ? def_prio17 : _t1500;
-    assign _t1494 = _t1495 ? def_prio16 : _t1497;
-    assign _t1491 = _t1492 ? def_prio15 : _t1494;
-    assign _t1488 = _t1489 ? def_prio14 : _t1491;
-    assign _t1485 = _t1486 ? def_prio13 : _t1488;
-    assign _t1482 = _t1483 ? def_prio12 : _t1485;
-    assign _t1479 = _t1480 ? def_prio11 : _t1482;
-    assign _t1476 = _t1477 ? def_prio10 : _t1479;
-    assign _t1473 = _t1474 ? def_prio9 : _t1476;
-    assign _t1470 = _t1471 ? def_prio8 : _t1473;
-    assign _t1467 = _t1468 ? def_prio7 : _t1470;
-    assign _t1464 = _t1465 ? def_prio6 : _t1467;
-    assign _t1461 = _t1462 ? def_prio5 : _t1464;
-    assign _t1458 = _t1459 ? def_prio4 : _t1461;
-    assign _t1455 = _t1456 ? def_prio3 : _t1458;
-    assign _t1452 = _t1453 ? def_prio2 : _t1455;
-    assign _t1449 = _t1450 ? def_prio1 : _t1452;
-    assign _t1446 = _t1447 ? def_prio0 : _t1449;
-    assign _t1543 = p1_tc1[14:0];
-    assign _t1443 = _t1444 ? _t1446 : _t1543;
-    assign _t1546 = ~_t1444;
-    assign _t1547 = p1_tc1[15];
-    assign _t1545 = _t1546 & _t1547;
-    assign _t1550 = p1_lease1 == 5'h00;
-    assign _t1553 = p1_lease1 == 5'h01;
-    assign _t1556 = p1_lease1 == 5'h02;
-    assign _t1559 = p1_lease1 == 5'h03;
-    assign _t1562 = p1_lease1 == 5'h04;
-    assign _t1565 = p1_lease1 == 5'h05;
-    assign _t1568 = p1_lease1 == 5'h06;
-    assign _t1571 = p1_lease1 == 5'h07;
-    assign _t1574 = p1_lease1 == 5'h08;
-    assign _t1577 = p1_lease1 == 5'h09;
-    assign _t1580 = p1_lease1 == 5'h0a;
-    assign _t1583 = p1_lease1 == 5'h0b;
-    assign _t1586 = p1_lease1 == 5'h0c;
-    assign _t1589 = p1_lease1 == 5'h0d;
-    assign _t1592 = p1_lease1 == 5'h0e;
-    assign _t1595 = p1_lease1 == 5'h0f;
-    assign _t1598 = p1_lease1 == 5'h10;
-    assign _t1601 = p1_lease1 == 5'h11;
-    assign _t1604 = p1_lease1 == 5'h12;
-    assign _t1607 = p1_lease1 == 5'h13;
-    assign _t1610 = p1_lease1 == 5'h14;
-    assign _t1613 = p1_lease1 == 5'h15;
-    assign _t1616 = p1_lease1 == 5'h16;
-    assign _t1619 = p1_lease1 == 5'h17;
-    assign _t1622 = p1_lease1 == 5'h18;
-    assign _t1625 = p1_lease1 == 5'h19;
-    assign _t1628 = p1_lease1 == 5'h1a;
-    assign _t1631 = p1_lease1 == 5'h1b;
-    assign _t1634 = p1_lease1 == 5'h1c;
-    assign _t1637 = p1_lease1 == 5'h1d;
-    assign _t1640 = p1_lease1 == 5'h1e;
-    assign _t1643 = p1_lease1 == 5'h1f;
-    assign _t1642 = _t1643 ? clear_cust31 : 1'h0;
-    assign _t1639 = _t1640 ? clear_cust30 : _t1642;
-    assign _t1636 = _t1637 ? clear_cust29 : _t1639;
-    assign _t1633 = _t1634 ? clear_cust28 : _t1636;
-    assign _t1630 = _t1631 ? clear_cust27 : _t1633;
-    assign _t1627 = _t1628 ? clear_cust26 : _t1630;
-    assign _t1624 = _t1625 ? clear_cust25 : _t1627;
-    assign _t1621 = _t1622 ? clear_cust24 : _t1624;
-    assign _t1618 = _t1619 ? clear_cust23 : _t1621;
-    assign _t1615 = _t1616 ? clear_cust22 : _t1618;
-    assign _t1612 = _t1613 ? clear_cust21 : _t1615;
-    assign _t1609 = _t1610 ? clear_cust20 : _t1612;
-    assign _t1606 = _t1607 ? clear_cust19 : _t1609;
-    assign _t1603 = _t1604 ? clear_cust18 : _t1606;
-    assign _t1600 = _t1601 ? clear_cust17 : _t1603;
-    assign _t1597 = _t1598 ? clear_cust16 : _t1600;
-    assign _t1594 = _t1595 ? clear_cust15 : _t1597;
-    assign _t1591 = _t1592 ? clear_cust14 : _t1594;
-    assign _t1588 = _t1589 ? clear_cust13 : _t1591;
-    assign _t1585 = _t1586 ? clear_cust12 : _t1588;
-    assign _t1582 = _t1583 ? clear_cust11 : _t1585;
-    assign _t1579 = _t1580 ? clear_cust10 : _t1582;
-    assign _t1576 = _t1577 ? clear_cust9 : _t1579;
-    assign _t1573 = _t1574 ? clear_cust8 : _t1576;
-    assign _t1570 = _t1571 ? clear_cust7 : _t1573;
-    assign _t1567 = _t1568 ? clear_cust6 : _t1570;
-    assign _t1564 = _t1565 ? clear_cust5 : _t1567;
-    assign _t1561 = _t1562 ? clear_cust4 : _t1564;
-    assign _t1558 = _t1559 ? clear_cust3 : _t1561;
-    assign _t1555 = _t1556 ? clear_cust2 : _t1558;
-    assign _t1552 = _t1553 ? clear_cust1 : _t1555;
-    assign _t1549 = _t1550 ? clear_cust0 : _t1552;
-    assign _t1548 = ~_t1549;
-    assign _t1544 = _t1545 & _t1548;
-    assign _t1647 = {9'h000, p2_prio1};
-    assign _t1649 = p2_bytes1[3:0];
-    assign _t1648 = {20'h00000, _t1649};
-    assign _t1646 = _t1647 * _t1648;
-    assign _t1651 = {9'h000, p2_prio1};
-    assign _t1653 = p2_bytes1[7:4];
-    assign _t1652 = {20'h00000, _t1653};
-    assign _t1650 = _t1651 * _t1652;
-    assign _t1655 = {9'h000, p2_prio1};
-    assign _t1657 = p2_bytes1[8];
-    assign _t1656 = {23'h000000, _t1657};
-    assign _t1654 = _t1655 * _t1656;
-    assign _t1659 = q3_pp11 << 4;
-    assign _t1658 = q3_pp01 + _t1659;
-    assign _t1661 = s3_pair11 << 8;
-    assign _t1660 = s3_pair01 + _t1661;
-    assign _t1664 = {3'h0, r3_add1};
-    assign _t1662 = 27'h27ffb00 - _t1664;
-    assign _t1670 = div_step == 5'h10;
-    assign _t1669 = div_busy & _t1670;
-    assign _t1672 = div_idx == 5'h1f;
-    assign _t1668 = _t1669 & _t1672;
-    assign _t1667 = _t1668 ? 1'h0 : div_busy;
-    assign _t1665 = tick_d6 ? 1'h1 : _t1667;
-    assign _t1678 = div_idx + 5'h01;
-    assign _t1677 = _t1669 ? _t1678 : div_idx;
-    assign _t1675 = tick_d6 ? 5'h00 : _t1677;
-    assign _t1685 = div_step + 5'h01;
-    assign _t1684 = div_busy ? _t1685 : div_step;
-    assign _t1682 = _t1669 ? 5'h00 : _t1684;
-    assign _t1680 = tick_d6 ? 5'h00 : _t1682;
-    assign _t1690 = div_step != 5'h00;
-    assign _t1689 = div_busy & _t1690;
-    assign _t1696 = div_r << 1;
-    assign _t1695 = {1'h0, _t1696};
-    assign _t1698 = {1'h0, div_d};
-    assign _t1697 = {1'h0, _t1698};
-    assign _t1694 = _t1695 - _t1697;
-    assign _t1693 = _t1694[27];
-    assign _t1692 = ~_t1693;
-    assign _t1688 = _t1689 & _t1692;
-    assign _t1699 = _t1694[26:0];
-    assign _t1702 = div_step == 5'h00;
-    assign _t1701 = div_busy & _t1702;
-    assign _t1706 = div_idx == 5'h00;
-    assign _t1709 = div_idx == 5'h01;
-    assign _t1712 = div_idx == 5'h02;
-    assign _t1715 = div_idx == 5'h03;
-    assign _t1718 = div_idx == 5'h04;
-    assign _t1721 = div_idx == 5'h05;
-    assign _t1724 = div_idx == 5'h06;
-    assign _t1727 = div_idx == 5'h07;
-    assign _t1730 = div_idx == 5'h08;
-    assign _t1733 = div_idx == 5'h09;
-    assign _t1736 = div_idx == 5'h0a;
-    assign _t1739 = div_idx == 5'h0b;
-    assign _t1742 = div_idx == 5'h0c;
-    assign _t1745 = div_idx == 5'h0d;
-    assign _t1748 = div_idx == 5'h0e;
-    assign _t1751 = div_idx == 5'h0f;
-    assign _t1754 = div_idx == 5'h10;
-    assign _t1757 = div_idx == 5'h11;
-    assign _t1760 = div_idx == 5'h12;
-    assign _t1763 = div_idx == 5'h13;
-    assign _t1766 = div_idx == 5'h14;
-    assign _t1769 = div_idx == 5'h15;
-    assign _t1772 = div_idx == 5'h16;
-    assign _t1775 = div_idx == 5'h17;
-    assign _t1778 = div_idx == 5'h18;
-    assign _t1781 = div_idx == 5'h19;
-    assign _t1784 = div_idx == 5'h1a;
-    assign _t1787 = div_idx == 5'h1b;
-    assign _t1790 = div_idx == 5'h1c;
-    assign _t1793 = div_idx == 5'h1d;
-    assign _t1796 = div_idx == 5'h1e;
-    assign _t1799 = div_idx == 5'h1f;
-    assign _t1798 = _t1799 ? div_limit31 : 26'h0000000;
-    assign _t1795 = _t1796 ? div_limit30 : _t1798;
-    assign _t1792 = _t1793 ? div_limit29 : _t1795;
-    assign _t1789 = _t1790 ? div_limit28 : _t1792;
-    assign _t1786 = _t1787 ? div_limit27 : _t1789;
-    assign _t1783 = _t1784 ? div_limit26 : _t1786;
-    assign _t1780 = _t1781 ? div_limit25 : _t1783;
-    assign _t1777 = _t1778 ? div_limit24 : _t1780;
-    assign _t1774 = _t1775 ? div_limit23 : _t1777;
-    assign _t1771 = _t1772 ? div_limit22 : _t1774;
-    assign _t1768 = _t1769 ? div_limit21 : _t1771;
-    assign _t1765 = _t1766 ? div_limit20 : _t1768;
-    assign _t1762 = _t1763 ? div_limit19 : _t1765;
-    assign _t1759 = _t1760 ? div_limit18 : _t1762;
-    assign _t1756 = _t1757 ? div_limit17 : _t1759;
-    assign _t1753 = _t1754 ? div_limit16 : _t1756;
-    assign _t1750 = _t1751 ? div_limit15 : _t1753;
-    assign _t1747 = _t1748 ? div_limit14 : _t1750;
-    assign _t1744 = _t1745 ? div_limit13 : _t1747;
-    assign _t1741 = _t1742 ? div_limit12 : _t1744;
-    assign _t1738 = _t1739 ? div_limit11 : _t1741;
-    assign _t1735 = _t1736 ? div_limit10 : _t1738;
-    assign _t1732 = _t1733 ? div_limit9 : _t1735;
-    assign _t1729 = _t1730 ? div_limit8 : _t1732;
-    assign _t1726 = _t1727 ? div_limit7 : _t1729;
-    assign _t1723 = _t1724 ? div_limit6 : _t1726;
-    assign _t1720 = _t1721 ? div_limit5 : _t1723;
-    assign _t1717 = _t1718 ? div_limit4 : _t1720;
-    assign _t1714 = _t1715 ? div_limit3 : _t1717;
-    assign _t1711 = _t1712 ? div_limit2 : _t1714;
-    assign _t1708 = _t1709 ? div_limit1 : _t1711;
-    assign _t1705 = _t1706 ? div_limit0 : _t1708;
-    assign _t1704 = {1'h0, _t1705};
-    assign _t1802 = _t1689 ? _t1696 : div_r;
-    assign _t1700 = _t1701 ? _t1704 : _t1802;
-    assign _t1687 = _t1688 ? _t1699 : _t1700;
-    assign _t1805 = div_idx == 5'h00;
-    assign _t1808 = div_idx == 5'h01;
-    assign _t1811 = div_idx == 5'h02;
-    assign _t1814 = div_idx == 5'h03;
-    assign _t1817 = div_idx == 5'h04;
-    assign _t1820 = div_idx == 5'h05;
-    assign _t1823 = div_idx == 5'h06;
-    assign _t1826 = div_idx == 5'h07;
-    assign _t1829 = div_idx == 5'h08;
-    assign _t1832 = div_idx == 5'h09;
-    assign _t1835 = div_idx == 5'h0a;
-    assign _t1838 = div_idx == 5'h0b;
-    assign _t1841 = div_idx == 5'h0c;
-    assign _t1844 = div_idx == 5'h0d;
-    assign _t1847 = div_idx == 5'h0e;
-    assign _t1850 = div_idx == 5'h0f;
-    assign _t1853 = div_idx == 5'h10;
-    assign _t1856 = div_idx == 5'h11;
-    assign _t1859 = div_idx == 5'h12;
-    assign _t1862 = div_idx == 5'h13;
-    assign _t1865 = div_idx == 5'h14;
-    assign _t1868 = div_idx == 5'h15;
-    assign _t1871 = div_idx == 5'h16;
-    assign _t1874 = div_idx == 5'h17;
-    assign _t1877 = div_idx == 5'h18;
-    assign _t1880 = div_idx == 5'h19;
-    assign _t1883 = div_idx == 5'h1a;
-    assign _t1886 = div_idx == 5'h1b;
-    assign _t1889 = div_idx == 5'h1c;
-    assign _t1892 = div_idx == 5'h1d;
-    assign _t1895 = div_idx == 5'h1e;
-    assign _t1898 = div_idx == 5'h1f;
-    assign _t1897 = _t1898 ? acc31 : 34'h000000000;
-    assign _t1894 = _t1895 ? acc30 : _t1897;
-    assign _t1891 = _t1892 ? acc29 : _t1894;
-    assign _t1888 = _t1889 ? acc28 : _t1891;
-    assign _t1885 = _t1886 ? acc27 : _t1888;
-    assign _t1882 = _t1883 ? acc26 : _t1885;
-    assign _t1879 = _t1880 ? acc25 : _t1882;
-    assign _t1876 = _t1877 ? acc24 : _t1879;
-    assign _t1873 = _t1874 ? acc23 : _t1876;
-    assign _t1870 = _t1871 ? acc22 : _t1873;
-    assign _t1867 = _t1868 ? acc21 : _t1870;
-    assign _t1864 = _t1865 ? acc20 : _t1867;
-    assign _t1861 = _t1862 ? acc19 : _t1864;
-    assign _t1858 = _t1859 ? acc18 : _t1861;
-    assign _t1855 = _t1856 ? acc17 : _t1858;
-    assign _t1852 = _t1853 ? acc16 : _t1855;
-    assign _t1849 = _t1850 ? acc15 : _t1852;
-    assign _t1846 = _t1847 ? acc14 : _t1849;
-    assign _t1843 = _t1844 ? acc13 : _t1846;
-    assign _t1840 = _t1841 ? acc12 : _t1843;
-    assign _t1837 = _t1838 ? acc11 : _t1840;
-    assign _t1834 = _t1835 ? acc10 : _t1837;
-    assign _t1831 = _t1832 ? acc9 : _t1834;
-    assign _t1828 = _t1829 ? acc8 : _t1831;
-    assign _t1825 = _t1826 ? acc7 : _t1828;
-    assign _t1822 = _t1823 ? acc6 : _t1825;
-    assign _t1819 = _t1820 ? acc5 : _t1822;
-    assign _t1816 = _t1817 ? acc4 : _t1819;
-    assign _t1813 = _t1814 ? acc3 : _t1816;
-    assign _t1810 = _t1811 ? acc2 : _t1813;
-    assign _t1807 = _t1808 ? acc1 : _t1810;
-    assign _t1804 = _t1805 ? acc0 : _t1807;
-    assign _t1803 = _t1804[33:8];
-    assign _t1905 = div_q[14:0];
-    assign _t1904 = {_t1905, _t1692};
-    assign _t1903 = _t1689 ? _t1904 : div_q;
-    assign _t1901 = _t1701 ? 16'h0000 : _t1903;
-    assign _t1908 = div_idx == 5'h00;
-    assign _t1911 = div_idx == 5'h01;
-    assign _t1914 = div_idx == 5'h02;
-    assign _t1917 = div_idx == 5'h03;
-    assign _t1920 = div_idx == 5'h04;
-    assign _t1923 = div_idx == 5'h05;
-    assign _t1926 = div_idx == 5'h06;
-    assign _t1929 = div_idx == 5'h07;
-    assign _t1932 = div_idx == 5'h08;
-    assign _t1935 = div_idx == 5'h09;
-    assign _t1938 = div_idx == 5'h0a;
-    assign _t1941 = div_idx == 5'h0b;
-    assign _t1944 = div_idx == 5'h0c;
-    assign _t1947 = div_idx == 5'h0d;
-    assign _t1950 = div_idx == 5'h0e;
-    assign _t1953 = div_idx == 5'h0f;
-    assign _t1956 = div_idx == 5'h10;
-    assign _t1959 = div_idx == 5'h11;
-    assign _t1962 = div_idx == 5'h12;
-    assign _t1965 = div_idx == 5'h13;
-    assign _t1968 = div_idx == 5'h14;
-    assign _t1971 = div_idx == 5'h15;
-    assign _t1974 = div_idx == 5'h16;
-    assign _t1977 = div_idx == 5'h17;
-    assign _t1980 = div_idx == 5'h18;
-    assign _t1983 = div_idx == 5'h19;
-    assign _t1986 = div_idx == 5'h1a;
-    assign _t1989 = div_idx == 5'h1b;
-    assign _t1992 = div_idx == 5'h1c;
-    assign _t1995 = div_idx == 5'h1d;
-    assign _t1998 = div_idx == 5'h1e;
-    assign _t2001 = div_idx == 5'h1f;
-    assign _t2000 = _t2001 ? div_limited31 : 1'h0;
-    assign _t1997 = _t1998 ? div_limited30 : _t2000;
-    assign _t1994 = _t1995 ? div_limited29 : _t1997;
-    assign _t1991 = _t1992 ? div_limited28 : _t1994;
-    assign _t1988 = _t1989 ? div_limited27 : _t1991;
-    assign _t1985 = _t1986 ? div_limited26 : _t1988;
-    assign _t1982 = _t1983 ? div_limited25 : _t1985;
-    assign _t1979 = _t1980 ? div_limited24 : _t1982;
-    assign _t1976 = _t1977 ? div_limited23 : _t1979;
-    assign _t1973 = _t1974 ? div_limited22 : _t1976;
-    assign _t1970 = _t1971 ? div_limited21 : _t1973;
-    assign _t1967 = _t1968 ? div_limited20 : _t1970;
-    assign _t1964 = _t1965 ? div_limited19 : _t1967;
-    assign _t1961 = _t1962 ? div_limited18 : _t1964;
-    assign _t1958 = _t1959 ? div_limited17 : _t1961;
-    assign _t1955 = _t1956 ? div_limited16 : _t1958;
-    assign _t1952 = _t1953 ? div_limited15 : _t1955;
-    assign _t1949 = _t1950 ? div_limited14 : _t1952;
-    assign _t1946 = _t1947 ? div_limited13 : _t1949;
-    assign _t1943 = _t1944 ? div_limited12 : _t1946;
-    assign _t1940 = _t1941 ? div_limited11 : _t1943;
-    assign _t1937 = _t1938 ? div_limited10 : _t1940;
-    assign _t1934 = _t1935 ? div_limited9 : _t1937;
-    assign _t1931 = _t1932 ? div_limited8 : _t1934;
-    assign _t1928 = _t1929 ? div_limited7 : _t1931;
-    assign _t1925 = _t1926 ? div_limited6 : _t1928;
-    assign _t1922 = _t1923 ? div_limited5 : _t1925;
-    assign _t1919 = _t1920 ? div_limited4 : _t1922;
-    assign _t1916 = _t1917 ? div_limited3 : _t1919;
-    assign _t1913 = _t1914 ? div_limited2 : _t1916;
-    assign _t1910 = _t1911 ? div_limited1 : _t1913;
-    assign _t1907 = _t1908 ? div_limited0 : _t1910;
-    assign _t2006 = div_step == 5'h01;
-    assign _t2005 = div_busy & _t2006;
-    assign _t2010 = div_r[25:0];
-    assign _t2009 = _t2010 < div_d;
-    assign _t2008 = div_on & _t2009;
-    assign _t2004 = _t2005 ? _t2008 : div_on;
-    assign _t1906 = _t1701 ? _t1907 : _t2004;
-    assign _t2011 = div_on ? _t1904 : 16'h0000;
-    assign _t2015 = {1'h0, acc0};
-    assign _t2016 = {1'h0, 34'h0000000ff};
-    assign _t2014 = _t2015 + _t2016;
-    assign _t2013 = _t2014[33:8];
-    assign _t2019 = {8'h00, acc_ceil0};
-    assign _t2018 = acc0 - _t2019;
-    assign _t2022 = {1'h0, acc1};
-    assign _t2023 = {1'h0, 34'h0000000ff};
-    assign _t2021 = _t2022 + _t2023;
-    assign _t2020 = _t2021[33:8];
-    assign _t2026 = {8'h00, acc_ceil1};
-    assign _t2025 = acc1 - _t2026;
-    assign _t2029 = {1'h0, acc2};
-    assign _t2030 = {1'h0, 34'h0000000ff};
-    assign _t2028 = _t2029 + _t2030;
-    assign _t2027 = _t2028[33:8];
-    assign _t2033 = {8'h00, acc_ceil2};
-    assign _t2032 = acc2 - _t2033;
-    assign _t2036 = {1'h0, acc3};
-    assign _t2037 = {1'h0, 34'h0000000ff};
-    assign _t2035 = _t2036 + _t2037;
-    assign _t2034 = _t2035[33:8];
-    assign _t2040 = {8'h00, acc_ceil3};
-    assign _t2039 = acc3 - _t2040;
-    assign _t2043 = {1'h0, acc4};
-    assign _t2044 = {1'h0, 34'h0000000ff};
-    assign _t2042 = _t2043 + _t2044;
-    assign _t2041 = _t2042[33:8];
-    assign _t2047 = {8'h00, acc_ceil4};
-    assign _t2046 = acc4 - _t2047;
-    assign _t2050 = {1'h0, acc5};
-    assign _t2051 = {1'h0, 34'h0000000ff};
-    assign _t2049 = _t2050 + _t2051;
-    assign _t2048 = _t2049[33:8];
-    assign _t2054 = {8'h00, acc_ceil5};
-    assign _t2053 = acc5 - _t2054;
-    assign _t2057 = {1'h0, acc6};
-    assign _t2058 = {1'h0, 34'h0000000ff};
-    assign _t2056 = _t2057 + _t2058;
-    assign _t2055 = _t2056[33:8];
-    assign _t2061 = {8'h00, acc_ceil6};
-    assign _t2060 = acc6 - _t2061;
-    assign _t2064 = {1'h0, acc7};
-    assign _t2065 = {1'h0, 34'h0000000ff};
-    assign _t2063 = _t2064 + _t2065;
-    assign _t2062 = _t2063[33:8];
-    assign _t2068 = {8'h00, acc_ceil7};
-    assign _t2067 = acc7 - _t2068;
-    assign _t2071 = {1'h0, acc8};
-    assign _t2072 = {1'h0, 34'h0000000ff};
-    assign _t2070 = _t2071 + _t2072;
-    assign _t2069 = _t2070[33:8];
-    assign _t2075 = {8'h00, acc_ceil8};
-    assign _t2074 = acc8 - _t2075;
-    assign _t2078 = {1'h0, acc9};
-    assign _t2079 = {1'h0, 34'h0000000ff};
-    assign _t2077 = _t2078 + _t2079;
-    assign _t2076 = _t2077[33:8];
-    assign _t2082 = {8'h00, acc_ceil9};
-    assign _t2081 = acc9 - _t2082;
-    assign _t2085 = {1'h0, acc10};
-    assign _t2086 = {1'h0, 34'h0000000ff};
-    assign _t2084 = _t2085 + _t2086;
-    assign _t2083 = _t2084[33:8];
-    assign _t2089 = {8'h00, acc_ceil10};
-    assign _t2088 = acc10 - _t2089;
-    assign _t2092 = {1'h0, acc11};
-    assign _t2093 = {1'h0, 34'h0000000ff};
-    assign _t2091 = _t2092 + _t2093;
-    assign _t2090 = _t2091[33:8];
-    assign _t2096 = {8'h00, acc_ceil11};
-    assign _t2095 = acc11 - _t2096;
-    assign _t2099 = {1'h0, acc12};
-    assign _t2100 = {1'h0, 34'h0000000ff};
-    assign _t2098 = _t2099 + _t2100;
-    assign _t2097 = _t2098[33:8];
-    assign _t2103 = {8'h00, acc_ceil12};
-    assign _t2102 = acc12 - _t2103;
-    assign _t2106 = {1'h0, acc13};
-    assign _t2107 = {1'h0, 34'h0000000ff};
-    assign _t2105 = _t2106 + _t2107;
-    assign _t2104 = _t2105[33:8];
-    assign _t2110 = {8'h00, acc_ceil13};
-    assign _t2109 = acc13 - _t2110;
-    assign _t2113 = {1'h0, acc14};
-    assign _t2114 = {1'h0, 34'h0000000ff};
-    assign _t2112 = _t2113 + _t2114;
-    assign _t2111 = _t2112[33:8];
-    assign _t2117 = {8'h00, acc_ceil14};
-    assign _t2116 = acc14 - _t2117;
-    assign _t2120 = {1'h0, acc15};
-    assign _t2121 = {1'h0, 34'h0000000ff};
-    assign _t2119 = _t2120 + _t2121;
-    assign _t2118 = _t2119[33:8];
-    assign _t2124 = {8'h00, acc_ceil15};
-    assign _t2123 = acc15 - _t2124;
-    assign _t2127 = {1'h0, acc16};
-    assign _t2128 = {1'h0, 34'h0000000ff};
-    assign _t2126 = _t2127 + _t2128;
-    assign _t2125 = _t2126[33:8];
-    assign _t2131 = {8'h00, acc_ceil16};
-    assign _t2130 = acc16 - _t2131;
-    assign _t2134 = {1'h0, acc17};
-    assign _t2135 = {1'h0, 34'h0000000ff};
-    assign _t2133 = _t2134 + _t2135;
-    assign _t2132 = _t2133[33:8];
-    assign _t2138 = {8'h00, acc_ceil17};
-    assign _t2137 = acc17 - _t2138;
-    assign _t2141 = {1'h0, acc18};
-    assign _t2142 = {1'h0, 34'h0000000ff};
-    assign _t2140 = _t2141 + _t2142;
-    assign _t2139 = _t2140[33:8];
-    assign _t2145 = {8'h00, acc_ceil18};
-    assign _t2144 = acc18 - _t2145;
-    assign _t2148 = {1'h0, acc19};
-    assign _t2149 = {1'h0, 34'h0000000ff};
-    assign _t2147 = _t2148 + _t2149;
-    assign _t2146 = _t2147[33:8];
-    assign _t2152 = {8'h00, acc_ceil19};
-    assign _t2151 = acc19 - _t2152;
-    assign _t2155 = {1'h0, acc20};
-    assign _t2156 = {1'h0, 34'h0000000ff};
-    assign _t2154 = _t2155 + _t2156;
-    assign _t2153 = _t2154[33:8];
-    assign _t2159 = {8'h00, acc_ceil20};
-    assign _t2158 = acc20 - _t2159;
-    assign _t2162 = {1'h0, acc21};
-    assign _t2163 = {1'h0, 34'h0000000ff};
-    assign _t2161 = _t2162 + _t2163;
-    assign _t2160 = _t2161[33:8];
-    assign _t2166 = {8'h00, acc_ceil21};
-    assign _t2165 = acc21 - _t2166;
-    assign _t2169 = {1'h0, acc22};
-    assign _t2170 = {1'h0, 34'h0000000ff};
-    assign _t2168 = _t2169 + _t2170;
-    assign _t2167 = _t2168[33:8];
-    assign _t2173 = {8'h00, acc_ceil22};
-    assign _t2172 = acc22 - _t2173;
-    assign _t2176 = {1'h0, acc23};
-    assign _t2177 = {1'h0, 34'h0000000ff};
-    assign _t2175 = _t2176 + _t2177;
-    assign _t2174 = _t2175[33:8];
-    assign _t2180 = {8'h00, acc_ceil23};
-    assign _t2179 = acc23 - _t2180;
-    assign _t2183 = {1'h0, acc24};
-    assign _t2184 = {1'h0, 34'h0000000ff};
-    assign _t2182 = _t2183 + _t2184;
-    assign _t2181 = _t2182[33:8];
-    assign _t2187 = {8'h00, acc_ceil24};
-    assign _t2186 = acc24 - _t2187;
-    assign _t2190 = {1'h0, acc25};
-    assign _t2191 = {1'h0, 34'h0000000ff};
-    assign _t2189 = _t2190 + _t2191;
-    assign _t2188 = _t2189[33:8];
-    assign _t2194 = {8'h00, acc_ceil25};
-    assign _t2193 = acc25 - _t2194;
-    assign _t2197 = {1'h0, acc26};
-    assign _t2198 = {1'h0, 34'h0000000ff};
-    assign _t2196 = _t2197 + _t2198;
-    assign _t2195 = _t2196[33:8];
-    assign _t2201 = {8'h00, acc_ceil26};
-    assign _t2200 = acc26 - _t2201;
-    assign _t2204 = {1'h0, acc27};
-    assign _t2205 = {1'h0, 34'h0000000ff};
-    assign _t2203 = _t2204 + _t2205;
-    assign _t2202 = _t2203[33:8];
-    assign _t2208 = {8'h00, acc_ceil27};
-    assign _t2207 = acc27 - _t2208;
-    assign _t2211 = {1'h0, acc28};
-    assign _t2212 = {1'h0, 34'h0000000ff};
-    assign _t2210 = _t2211 + _t2212;
-    assign _t2209 = _t2210[33:8];
-    assign _t2215 = {8'h00, acc_ceil28};
-    assign _t2214 = acc28 - _t2215;
-    assign _t2218 = {1'h0, acc29};
-    assign _t2219 = {1'h0, 34'h0000000ff};
-    assign _t2217 = _t2218 + _t2219;
-    assign _t2216 = _t2217[33:8];
-    assign _t2222 = {8'h00, acc_ceil29};
-    assign _t2221 = acc29 - _t2222;
-    assign _t2225 = {1'h0, acc30};
-    assign _t2226 = {1'h0, 34'h0000000ff};
-    assign _t2224 = _t2225 + _t2226;
-    assign _t2223 = _t2224[33:8];
-    assign _t2229 = {8'h00, acc_ceil30};
-    assign _t2228 = acc30 - _t2229;
-    assign _t2232 = {1'h0, acc31};
-    assign _t2233 = {1'h0, 34'h0000000ff};
-    assign _t2231 = _t2232 + _t2233;
-    assign _t2230 = _t2231[33:8];
-    assign _t2236 = {8'h00, acc_ceil31};
-    assign _t2235 = acc31 - _t2236;
-    assign rd_measured = rd_measured_q1;
-    assign _t2239 = rd_lease == 5'h00;
-    assign _t2242 = rd_lease == 5'h01;
-    assign _t2245 = rd_lease == 5'h02;
-    assign _t2248 = rd_lease == 5'h03;
-    assign _t2251 = rd_lease == 5'h04;
-    assign _t2254 = rd_lease == 5'h05;
-    assign _t2257 = rd_lease == 5'h06;
-    assign _t2260 = rd_lease == 5'h07;
-    assign _t2263 = rd_lease == 5'h08;
-    assign _t2266 = rd_lease == 5'h09;
-    assign _t2269 = rd_lease == 5'h0a;
-    assign _t2272 = rd_lease == 5'h0b;
-    assign _t2275 = rd_lease == 5'h0c;
-    assign _t2278 = rd_lease == 5'h0d;
-    assign _t2281 = rd_lease == 5'h0e;
-    assign _t2284 = rd_lease == 5'h0f;
-    assign _t2287 = rd_lease == 5'h10;
-    assign _t2290 = rd_lease == 5'h11;
-    assign _t2293 = rd_lease == 5'h12;
-    assign _t2296 = rd_lease == 5'h13;
-    assign _t2299 = rd_lease == 5'h14;
-    assign _t2302 = rd_lease == 5'h15;
-    assign _t2305 = rd_lease == 5'h16;
-    assign _t2308 = rd_lease == 5'h17;
-    assign _t2311 = rd_lease == 5'h18;
-    assign _t2314 = rd_lease == 5'h19;
-    assign _t2317 = rd_lease == 5'h1a;
-    assign _t2320 = rd_lease == 5'h1b;
-    assign _t2323 = rd_lease == 5'h1c;
-    assign _t2326 = rd_lease == 5'h1d;
-    assign _t2329 = rd_lease == 5'h1e;
-    assign _t2332 = rd_lease == 5'h1f;
-    assign _t2331 = _t2332 ? acc31 : 34'h000000000;
-    assign _t2328 = _t2329 ? acc30 : _t2331;
-    assign _t2325 = _t2326 ? acc29 : _t2328;
-    assign _t2322 = _t2323 ? acc28 : _t2325;
-    assign _t2319 = _t2320 ? acc27 : _t2322;
-    assign _t2316 = _t2317 ? acc26 : _t2319;
-    assign _t2313 = _t2314 ? acc25 : _t2316;
-    assign _t2310 = _t2311 ? acc24 : _t2313;
-    assign _t2307 = _t2308 ? acc23 : _t2310;
-    assign _t2304 = _t2305 ? acc22 : _t2307;
-    assign _t2301 = _t2302 ? acc21 : _t2304;
-    assign _t2298 = _t2299 ? acc20 : _t2301;
-    assign _t2295 = _t2296 ? acc19 : _t2298;
-    assign _t2292 = _t2293 ? acc18 : _t2295;
-    assign _t2289 = _t2290 ? acc17 : _t2292;
-    assign _t2286 = _t2287 ? acc16 : _t2289;
-    assign _t2283 = _t2284 ? acc15 : _t2286;
-    assign _t2280 = _t2281 ? acc14 : _t2283;
-    assign _t2277 = _t2278 ? acc13 : _t2280;
-    assign _t2274 = _t2275 ? acc12 : _t2277;
-    assign _t2271 = _t2272 ? acc11 : _t2274;
-    assign _t2268 = _t2269 ? acc10 : _t2271;
-    assign _t2265 = _t2266 ? acc9 : _t2268;
-    assign _t2262 = _t2263 ? acc8 : _t2265;
-    assign _t2259 = _t2260 ? acc7 : _t2262;
-    assign _t2256 = _t2257 ? acc6 : _t2259;
-    assign _t2253 = _t2254 ? acc5 : _t2256;
-    assign _t2250 = _t2251 ? acc4 : _t2253;
-    assign _t2247 = _t2248 ? acc3 : _t2250;
-    assign _t2244 = _t2245 ? acc2 : _t2247;
-    assign _t2241 = _t2242 ? acc1 : _t2244;
-    assign _t2238 = _t2239 ? acc0 : _t2241;
-    assign _t2237 = _t2238[33:8];
-    assign rd_factor = rd_factor_q1;
-    assign _t2336 = rd_lease == 5'h00;
-    assign _t2339 = rd_lease == 5'h01;
-    assign _t2342 = rd_lease == 5'h02;
-    assign _t2345 = rd_lease == 5'h03;
-    assign _t2348 = rd_lease == 5'h04;
-    assign _t2351 = rd_lease == 5'h05;
-    assign _t2354 = rd_lease == 5'h06;
-    assign _t2357 = rd_lease == 5'h07;
-    assign _t2360 = rd_lease == 5'h08;
-    assign _t2363 = rd_lease == 5'h09;
-    assign _t2366 = rd_lease == 5'h0a;
-    assign _t2369 = rd_lease == 5'h0b;
-    assign _t2372 = rd_lease == 5'h0c;
-    assign _t2375 = rd_lease == 5'h0d;
-    assign _t2378 = rd_lease == 5'h0e;
-    assign _t2381 = rd_lease == 5'h0f;
-    assign _t2384 = rd_lease == 5'h10;
-    assign _t2387 = rd_lease == 5'h11;
-    assign _t2390 = rd_lease == 5'h12;
-    assign _t2393 = rd_lease == 5'h13;
-    assign _t2396 = rd_lease == 5'h14;
-    assign _t2399 = rd_lease == 5'h15;
-    assign _t2402 = rd_lease == 5'h16;
-    assign _t2405 = rd_lease == 5'h17;
-    assign _t2408 = rd_lease == 5'h18;
-    assign _t2411 = rd_lease == 5'h19;
-    assign _t2414 = rd_lease == 5'h1a;
-    assign _t2417 = rd_lease == 5'h1b;
-    assign _t2420 = rd_lease == 5'h1c;
-    assign _t2423 = rd_lease == 5'h1d;
-    assign _t2426 = rd_lease == 5'h1e;
-    assign _t2429 = rd_lease == 5'h1f;
-    assign _t2428 = _t2429 ? active_f31 : 16'h0000;
-    assign _t2425 = _t2426 ? active_f30 : _t2428;
-    assign _t2422 = _t2423 ? active_f29 : _t2425;
-    assign _t2419 = _t2420 ? active_f28 : _t2422;
-    assign _t2416 = _t2417 ? active_f27 : _t2419;
-    assign _t2413 = _t2414 ? active_f26 : _t2416;
-    assign _t2410 = _t2411 ? active_f25 : _t2413;
-    assign _t2407 = _t2408 ? active_f24 : _t2410;
-    assign _t2404 = _t2405 ? active_f23 : _t2407;
-    assign _t2401 = _t2402 ? active_f22 : _t2404;
-    assign _t2398 = _t2399 ? active_f21 : _t2401;
-    assign _t2395 = _t2396 ? active_f20 : _t2398;
-    assign _t2392 = _t2393 ? active_f19 : _t2395;
-    assign _t2389 = _t2390 ? active_f18 : _t2392;
-    assign _t2386 = _t2387 ? active_f17 : _t2389;
-    assign _t2383 = _t2384 ? active_f16 : _t2386;
-    assign _t2380 = _t2381 ? active_f15 : _t2383;
-    assign _t2377 = _t2378 ? active_f14 : _t2380;
-    assign _t2374 = _t2375 ? active_f13 : _t2377;
-    assign _t2371 = _t2372 ? active_f12 : _t2374;
-    assign _t2368 = _t2369 ? active_f11 : _t2371;
-    assign _t2365 = _t2366 ? active_f10 : _t2368;
-    assign _t2362 = _t2363 ? active_f9 : _t2365;
-    assign _t2359 = _t2360 ? active_f8 : _t2362;
-    assign _t2356 = _t2357 ? active_f7 : _t2359;
-    assign _t2353 = _t2354 ? active_f6 : _t2356;
-    assign _t2350 = _t2351 ? active_f5 : _t2353;
-    assign _t2347 = _t2348 ? active_f4 : _t2350;
-    assign _t2344 = _t2345 ? active_f3 : _t2347;
-    assign _t2341 = _t2342 ? active_f2 : _t2344;
-    assign _t2338 = _t2339 ? active_f1 : _t2341;
-    assign _t2335 = _t2336 ? active_f0 : _t2338;
-    assign rd_scaling = rd_scaling_q1;
-    assign _t2433 = rd_lease == 5'h00;
-    assign _t2436 = rd_lease == 5'h01;
-    assign _t2439 = rd_lease == 5'h02;
-    assign _t2442 = rd_lease == 5'h03;
-    assign _t2445 = rd_lease == 5'h04;
-    assign _t2448 = rd_lease == 5'h05;
-    assign _t2451 = rd_lease == 5'h06;
-    assign _t2454 = rd_lease == 5'h07;
-    assign _t2457 = rd_lease == 5'h08;
-    assign _t2460 = rd_lease == 5'h09;
-    assign _t2463 = rd_lease == 5'h0a;
-    assign _t2466 = rd_lease == 5'h0b;
-    assign _t2469 = rd_lease == 5'h0c;
-    assign _t2472 = rd_lease == 5'h0d;
-    assign _t2475 = rd_lease == 5'h0e;
-    assign _t2478 = rd_lease == 5'h0f;
-    assign _t2481 = rd_lease == 5'h10;
-    assign _t2484 = rd_lease == 5'h11;
-    assign _t2487 = rd_lease == 5'h12;
-    assign _t2490 = rd_lease == 5'h13;
-    assign _t2493 = rd_lease == 5'h14;
-    assign _t2496 = rd_lease == 5'h15;
-    assign _t2499 = rd_lease == 5'h16;
-    assign _t2502 = rd_lease == 5'h17;
-    assign _t2505 = rd_lease == 5'h18;
-    assign _t2508 = rd_lease == 5'h19;
-    assign _t2511 = rd_lease == 5'h1a;
-    assign _t2514 = rd_lease == 5'h1b;
-    assign _t2517 = rd_lease == 5'h1c;
-    assign _t2520 = rd_lease == 5'h1d;
-    assign _t2523 = rd_lease == 5'h1e;
-    assign _t2526 = rd_lease == 5'h1f;
-    assign _t2525 = _t2526 ? active_on31 : 1'h0;
-    assign _t2522 = _t2523 ? active_on30 : _t2525;
-    assign _t2519 = _t2520 ? active_on29 : _t2522;
-    assign _t2516 = _t2517 ? active_on28 : _t2519;
-    assign _t2513 = _t2514 ? active_on27 : _t2516;
-    assign _t2510 = _t2511 ? active_on26 : _t2513;
-    assign _t2507 = _t2508 ? active_on25 : _t2510;
-    assign _t2504 = _t2505 ? active_on24 : _t2507;
-    assign _t2501 = _t2502 ? active_on23 : _t2504;
-    assign _t2498 = _t2499 ? active_on22 : _t2501;
-    assign _t2495 = _t2496 ? active_on21 : _t2498;
-    assign _t2492 = _t2493 ? active_on20 : _t2495;
-    assign _t2489 = _t2490 ? active_on19 : _t2492;
-    assign _t2486 = _t2487 ? active_on18 : _t2489;
-    assign _t2483 = _t2484 ? active_on17 : _t2486;
-    assign _t2480 = _t2481 ? active_on16 : _t2483;
-    assign _t2477 = _t2478 ? active_on15 : _t2480;
-    assign _t2474 = _t2475 ? active_on14 : _t2477;
-    assign _t2471 = _t2472 ? active_on13 : _t2474;
-    assign _t2468 = _t2469 ? active_on12 : _t2471;
-    assign _t2465 = _t2466 ? active_on11 : _t2468;
-    assign _t2462 = _t2463 ? active_on10 : _t2465;
-    assign _t2459 = _t2460 ? active_on9 : _t2462;
-    assign _t2456 = _t2457 ? active_on8 : _t2459;
-    assign _t2453 = _t2454 ? active_on7 : _t2456;
-    assign _t2450 = _t2451 ? active_on6 : _t2453;
-    assign _t2447 = _t2448 ? active_on5 : _t2450;
-    assign _t2444 = _t2445 ? active_on4 : _t2447;
-    assign _t2441 = _t2442 ? active_on3 : _t2444;
-    assign _t2438 = _t2439 ? active_on2 : _t2441;
-    assign _t2435 = _t2436 ? active_on1 : _t2438;
-    assign _t2432 = _t2433 ? active_on0 : _t2435;
+    assign _t123 = tick_phase == 10'h3ff;
+    assign _t126 = tick_phase + 10'h001;
+    assign _t122 = _t123 ? 10'h000 : _t126;
+    assign _t131 = tick_phase == 10'h000;
+    assign _t130 = _t131 & tick_armed;
+    assign _t135 = slot_step == 5'h10;
+    assign _t138 = slot_step + 5'h01;
+    assign _t134 = _t135 ? 5'h00 : _t138;
+    assign _t129 = _t130 ? 5'h01 : _t134;
+    assign _t143 = slot_lease + 5'h01;
+    assign _t142 = _t135 ? _t143 : slot_lease;
+    assign _t140 = _t130 ? 5'h00 : _t142;
+    assign _t149 = slot_lease == 5'h1f;
+    assign _t148 = _t135 & _t149;
+    assign _t147 = _t148 ? 1'h0 : slot_on;
+    assign _t145 = _t130 ? 1'h1 : _t147;
+    assign _t154 = slot_step == 5'h00;
+    assign _t153 = slot_on & _t154;
+    assign _t152 = _t130 | _t153;
+    assign _t159 = acc_rd_word == 3'h3;
+    assign _t163 = acc_rd_word != 3'h0;
+    assign _t165 = acc_rd_word + 3'h1;
+    assign _t162 = _t163 ? _t165 : acc_rd_word;
+    assign _t158 = _t159 ? 3'h0 : _t162;
+    assign _t156 = _t152 ? 3'h1 : _t158;
+    assign _t167 = _t130 ? 5'h00 : slot_lease;
+    assign _t170 = acc_asm[47:16];
+    assign _t169 = {acc_mem_rd0, _t170};
+    assign _t174 = acc_asm[33:0];
+    assign _t173 = {1'h0, _t174};
+    assign _t175 = {1'h0, 34'h0000000ff};
+    assign _t172 = _t173 + _t175;
+    assign _t171 = _t172[33:8];
+    assign _t178 = {8'h00, acc_ceil1};
+    assign _t177 = _t174 - _t178;
+    assign _t180 = p1_tc1 == 16'hffff;
+    assign _t182 = cfgd_mem_rd0[14:0];
+    assign _t183 = p1_tc1[14:0];
+    assign _t179 = _t180 ? _t182 : _t183;
+    assign _t186 = ~_t180;
+    assign _t187 = p1_tc1[15];
+    assign _t185 = _t186 & _t187;
+    assign _t189 = cfgd_mem_rd0[15];
+    assign _t188 = ~_t189;
+    assign _t184 = _t185 & _t188;
+    assign _t191 = {4'h0, p2_prio1};
+    assign _t194 = ~fac_mem_rd0;
+    assign _t193 = _t194[3:0];
+    assign _t192 = {15'h0000, _t193};
+    assign _t190 = _t191 * _t192;
+    assign _t196 = {4'h0, p2_prio1};
+    assign _t198 = _t194[7:4];
+    assign _t197 = {15'h0000, _t198};
+    assign _t195 = _t196 * _t197;
+    assign _t200 = {4'h0, p2_prio1};
+    assign _t202 = _t194[11:8];
+    assign _t201 = {15'h0000, _t202};
+    assign _t199 = _t200 * _t201;
+    assign _t204 = {4'h0, p2_prio1};
+    assign _t206 = _t194[15:12];
+    assign _t205 = {15'h0000, _t206};
+    assign _t203 = _t204 * _t205;
+    assign _t207 = fac_mem_rd0 != 16'h0000;
+    assign _t210 = {4'h0, o3_pp01};
+    assign _t212 = {4'h0, o3_pp11};
+    assign _t211 = _t212 << 4;
+    assign _t209 = _t210 + _t211;
+    assign _t214 = {4'h0, o3_pp21};
+    assign _t216 = {4'h0, o3_pp31};
+    assign _t215 = _t216 << 4;
+    assign _t213 = _t214 + _t215;
+    assign _t222 = {8'h00, o4_lo1};
+    assign _t224 = {8'h00, o4_hi1};
+    assign _t223 = _t224 << 8;
+    assign _t221 = _t222 + _t223;
+    assign _t220 = _t221[30:16];
+    assign _t219 = o4_on1 ? _t220 : o4_prio1;
+    assign _t218 = {o4_cust1, _t219};
+    assign _t217 = o4_valid1 ? _t218 : 16'h0000;
+    assign _t227 = {9'h000, p2_prio1};
+    assign _t229 = p2_bytes1[3:0];
+    assign _t228 = {20'h00000, _t229};
+    assign _t226 = _t227 * _t228;
+    assign _t231 = {9'h000, p2_prio1};
+    assign _t233 = p2_bytes1[7:4];
+    assign _t232 = {20'h00000, _t233};
+    assign _t230 = _t231 * _t232;
+    assign _t235 = {9'h000, p2_prio1};
+    assign _t237 = p2_bytes1[8];
+    assign _t236 = {23'h000000, _t237};
+    assign _t234 = _t235 * _t236;
+    assign _t239 = a3_pp11 << 4;
+    assign _t238 = a3_pp01 + _t239;
+    assign _t241 = a4_pair11 << 8;
+    assign _t240 = a4_pair01 + _t241;
+    assign _t243 = {3'h0, a5_add1};
+    assign _t242 = _t243[25:0];
+    assign _t246 = {3'h0, a5_add1};
+    assign _t244 = 27'h27ffb00 - _t246;
+    assign _t251 = ~tk_v6;
+    assign _t252 = ~hold_valid;
+    assign _t250 = _t251 & _t252;
+    assign _t249 = ~_t250;
+    assign _t248 = a6_valid1 & _t249;
+    assign _t253 = hold_valid & tk_v6;
+    assign _t247 = _t248 | _t253;
+    assign _t256 = ~tk_v6;
+    assign _t255 = _t256 & hold_valid;
+    assign _t257 = _t250 & a6_valid1;
+    assign _t254 = _t255 | _t257;
+    assign _t259 = hold_valid ? hold_lease : a6_lease1;
+    assign _t258 = tk_v6 ? acc_rd_lease : _t259;
+    assign _t260 = hold_valid ? hold_add : a6_add1;
+    assign _t261 = hold_valid ? hold_room : a6_room1;
+    assign _t263 = {8'h00, tk_sample};
+    assign _t262 = acc_decay1 + _t263;
+    assign _t267 = acc_wr_word == 3'h3;
+    assign _t271 = acc_wr_word != 3'h0;
+    assign _t273 = acc_wr_word + 3'h1;
+    assign _t270 = _t271 ? _t273 : acc_wr_word;
+    assign _t266 = _t267 ? 3'h0 : _t270;
+    assign _t264 = tk_v8 ? 3'h1 : _t266;
+    assign _t277 = ~tk_v9;
+    assign _t282 = div_r << 1;
+    assign _t281 = {1'h0, _t282};
+    assign _t284 = {1'h0, div_d};
+    assign _t283 = {1'h0, _t284};
+    assign _t280 = _t281 - _t283;
+    assign _t279 = _t280[27];
+    assign _t278 = ~_t279;
+    assign _t276 = _t277 & _t278;
+    assign _t285 = _t280[26:0];
+    assign _t288 = lim_mem_rd0[25:0];
+    assign _t287 = {1'h0, _t288};
+    assign _t286 = tk_v9 ? _t287 : _t282;
+    assign _t275 = _t276 ? _t285 : _t286;
+    assign _t289 = acc_new[33:8];
+    assign _t293 = div_q[14:0];
+    assign _t292 = {_t293, _t278};
+    assign _t290 = tk_v9 ? 16'h0000 : _t292;
+    assign _t295 = lim_mem_rd0[26];
+    assign _t299 = div_r[25:0];
+    assign _t298 = _t299 < div_d;
+    assign _t297 = div_on & _t298;
+    assign _t296 = tk_v10 ? _t297 : div_on;
+    assign _t294 = tk_v9 ? _t295 : _t296;
+    assign _t303 = div_q[14:0];
+    assign _t307 = div_q[14:0];
+    assign _t306 = &_t307;
+    assign _t305 = ~_t306;
+    assign _t304 = _t278 & _t305;
+    assign _t302 = {_t303, _t304};
+    assign _t301 = ~_t302;
+    assign _t300 = div_on ? _t301 : 16'h0000;
+    assign rd_measured = stat_mem_rd0[41:16];
+    assign _t310 = stat_mem_rd0[15:0];
+    assign _t309 = _t310 != 16'h0000;
+    assign _t312 = ~_t310;
+    assign rd_factor = _t309 ? _t312 : 16'h0000;
+    assign rd_scaling = _t309;
+    assign _t316 = div_wr_f != 16'h0000;
+    assign _t315 = tk_v26 & _t316;
+    assign _t319 = {31'h00000000, 1'h1};
+    assign _t318 = _t319 << div_wr_lease1;
+    assign _t314 = _t315 ? _t318 : 32'h00000000;
     assign scaled_set = scaled_set_q1;
-    assign _t2530 = tick_d6 & shadow_on31;
-    assign _t2531 = tick_d6 & shadow_on30;
-    assign _t2532 = tick_d6 & shadow_on29;
-    assign _t2533 = tick_d6 & shadow_on28;
-    assign _t2534 = tick_d6 & shadow_on27;
-    assign _t2535 = tick_d6 & shadow_on26;
-    assign _t2536 = tick_d6 & shadow_on25;
-    assign _t2537 = tick_d6 & shadow_on24;
-    assign _t2538 = tick_d6 & shadow_on23;
-    assign _t2539 = tick_d6 & shadow_on22;
-    assign _t2540 = tick_d6 & shadow_on21;
-    assign _t2541 = tick_d6 & shadow_on20;
-    assign _t2542 = tick_d6 & shadow_on19;
-    assign _t2543 = tick_d6 & shadow_on18;
-    assign _t2544 = tick_d6 & shadow_on17;
-    assign _t2545 = tick_d6 & shadow_on16;
-    assign _t2546 = tick_d6 & shadow_on15;
-    assign _t2547 = tick_d6 & shadow_on14;
-    assign _t2548 = tick_d6 & shadow_on13;
-    assign _t2549 = tick_d6 & shadow_on12;
-    assign _t2550 = tick_d6 & shadow_on11;
-    assign _t2551 = tick_d6 & shadow_on10;
-    assign _t2552 = tick_d6 & shadow_on9;
-    assign _t2553 = tick_d6 & shadow_on8;
-    assign _t2554 = tick_d6 & shadow_on7;
-    assign _t2555 = tick_d6 & shadow_on6;
-    assign _t2556 = tick_d6 & shadow_on5;
-    assign _t2557 = tick_d6 & shadow_on4;
-    assign _t2558 = tick_d6 & shadow_on3;
-    assign _t2559 = tick_d6 & shadow_on2;
-    assign _t2560 = tick_d6 & shadow_on1;
-    assign _t2561 = tick_d6 & shadow_on0;
-    assign _t2529 = {_t2530, _t2531, _t2532, _t2533, _t2534, _t2535, _t2536, _t2537, _t2538, _t2539, _t2540, _t2541, _t2542, _t2543, _t2544, _t2545, _t2546, _t2547, _t2548, _t2549, _t2550, _t2551, _t2552, _t2553, _t2554, _t2555, _t2556, _t2557, _t2558, _t2559, _t2560, _t2561};
-    assign _t2564 = p3_lease1 == 5'h00;
-    assign _t2567 = p3_lease1 == 5'h01;
-    assign _t2570 = p3_lease1 == 5'h02;
-    assign _t2573 = p3_lease1 == 5'h03;
-    assign _t2576 = p3_lease1 == 5'h04;
-    assign _t2579 = p3_lease1 == 5'h05;
-    assign _t2582 = p3_lease1 == 5'h06;
-    assign _t2585 = p3_lease1 == 5'h07;
-    assign _t2588 = p3_lease1 == 5'h08;
-    assign _t2591 = p3_lease1 == 5'h09;
-    assign _t2594 = p3_lease1 == 5'h0a;
-    assign _t2597 = p3_lease1 == 5'h0b;
-    assign _t2600 = p3_lease1 == 5'h0c;
-    assign _t2603 = p3_lease1 == 5'h0d;
-    assign _t2606 = p3_lease1 == 5'h0e;
-    assign _t2609 = p3_lease1 == 5'h0f;
-    assign _t2612 = p3_lease1 == 5'h10;
-    assign _t2615 = p3_lease1 == 5'h11;
-    assign _t2618 = p3_lease1 == 5'h12;
-    assign _t2621 = p3_lease1 == 5'h13;
-    assign _t2624 = p3_lease1 == 5'h14;
-    assign _t2627 = p3_lease1 == 5'h15;
-    assign _t2630 = p3_lease1 == 5'h16;
-    assign _t2633 = p3_lease1 == 5'h17;
-    assign _t2636 = p3_lease1 == 5'h18;
-    assign _t2639 = p3_lease1 == 5'h19;
-    assign _t2642 = p3_lease1 == 5'h1a;
-    assign _t2645 = p3_lease1 == 5'h1b;
-    assign _t2648 = p3_lease1 == 5'h1c;
-    assign _t2651 = p3_lease1 == 5'h1d;
-    assign _t2654 = p3_lease1 == 5'h1e;
-    assign _t2657 = p3_lease1 == 5'h1f;
-    assign _t2656 = _t2657 ? shadow_on31 : 1'h0;
-    assign _t2653 = _t2654 ? shadow_on30 : _t2656;
-    assign _t2650 = _t2651 ? shadow_on29 : _t2653;
-    assign _t2647 = _t2648 ? shadow_on28 : _t2650;
-    assign _t2644 = _t2645 ? shadow_on27 : _t2647;
-    assign _t2641 = _t2642 ? shadow_on26 : _t2644;
-    assign _t2638 = _t2639 ? shadow_on25 : _t2641;
-    assign _t2635 = _t2636 ? shadow_on24 : _t2638;
-    assign _t2632 = _t2633 ? shadow_on23 : _t2635;
-    assign _t2629 = _t2630 ? shadow_on22 : _t2632;
-    assign _t2626 = _t2627 ? shadow_on21 : _t2629;
-    assign _t2623 = _t2624 ? shadow_on20 : _t2626;
-    assign _t2620 = _t2621 ? shadow_on19 : _t2623;
-    assign _t2617 = _t2618 ? shadow_on18 : _t2620;
-    assign _t2614 = _t2615 ? shadow_on17 : _t2617;
-    assign _t2611 = _t2612 ? shadow_on16 : _t2614;
-    assign _t2608 = _t2609 ? shadow_on15 : _t2611;
-    assign _t2605 = _t2606 ? shadow_on14 : _t2608;
-    assign _t2602 = _t2603 ? shadow_on13 : _t2605;
-    assign _t2599 = _t2600 ? shadow_on12 : _t2602;
-    assign _t2596 = _t2597 ? shadow_on11 : _t2599;
-    assign _t2593 = _t2594 ? shadow_on10 : _t2596;
-    assign _t2590 = _t2591 ? shadow_on9 : _t2593;
-    assign _t2587 = _t2588 ? shadow_on8 : _t2590;
-    assign _t2584 = _t2585 ? shadow_on7 : _t2587;
-    assign _t2581 = _t2582 ? shadow_on6 : _t2584;
-    assign _t2578 = _t2579 ? shadow_on5 : _t2581;
-    assign _t2575 = _t2576 ? shadow_on4 : _t2578;
-    assign _t2572 = _t2573 ? shadow_on3 : _t2575;
-    assign _t2569 = _t2570 ? shadow_on2 : _t2572;
-    assign _t2566 = _t2567 ? shadow_on1 : _t2569;
-    assign _t2563 = _t2564 ? shadow_on0 : _t2566;
-    assign _t2661 = p3_lease1 == 5'h00;
-    assign _t2664 = p3_lease1 == 5'h01;
-    assign _t2667 = p3_lease1 == 5'h02;
-    assign _t2670 = p3_lease1 == 5'h03;
-    assign _t2673 = p3_lease1 == 5'h04;
-    assign _t2676 = p3_lease1 == 5'h05;
-    assign _t2679 = p3_lease1 == 5'h06;
-    assign _t2682 = p3_lease1 == 5'h07;
-    assign _t2685 = p3_lease1 == 5'h08;
-    assign _t2688 = p3_lease1 == 5'h09;
-    assign _t2691 = p3_lease1 == 5'h0a;
-    assign _t2694 = p3_lease1 == 5'h0b;
-    assign _t2697 = p3_lease1 == 5'h0c;
-    assign _t2700 = p3_lease1 == 5'h0d;
-    assign _t2703 = p3_lease1 == 5'h0e;
-    assign _t2706 = p3_lease1 == 5'h0f;
-    assign _t2709 = p3_lease1 == 5'h10;
-    assign _t2712 = p3_lease1 == 5'h11;
-    assign _t2715 = p3_lease1 == 5'h12;
-    assign _t2718 = p3_lease1 == 5'h13;
-    assign _t2721 = p3_lease1 == 5'h14;
-    assign _t2724 = p3_lease1 == 5'h15;
-    assign _t2727 = p3_lease1 == 5'h16;
-    assign _t2730 = p3_lease1 == 5'h17;
-    assign _t2733 = p3_lease1 == 5'h18;
-    assign _t2736 = p3_lease1 == 5'h19;
-    assign _t2739 = p3_lease1 == 5'h1a;
-    assign _t2742 = p3_lease1 == 5'h1b;
-    assign _t2745 = p3_lease1 == 5'h1c;
-    assign _t2748 = p3_lease1 == 5'h1d;
-    assign _t2751 = p3_lease1 == 5'h1e;
-    assign _t2754 = p3_lease1 == 5'h1f;
-    assign _t2753 = _t2754 ? active_on31 : 1'h0;
-    assign _t2750 = _t2751 ? active_on30 : _t2753;
-    assign _t2747 = _t2748 ? active_on29 : _t2750;
-    assign _t2744 = _t2745 ? active_on28 : _t2747;
-    assign _t2741 = _t2742 ? active_on27 : _t2744;
-    assign _t2738 = _t2739 ? active_on26 : _t2741;
-    assign _t2735 = _t2736 ? active_on25 : _t2738;
-    assign _t2732 = _t2733 ? active_on24 : _t2735;
-    assign _t2729 = _t2730 ? active_on23 : _t2732;
-    assign _t2726 = _t2727 ? active_on22 : _t2729;
-    assign _t2723 = _t2724 ? active_on21 : _t2726;
-    assign _t2720 = _t2721 ? active_on20 : _t2723;
-    assign _t2717 = _t2718 ? active_on19 : _t2720;
-    assign _t2714 = _t2715 ? active_on18 : _t2717;
-    assign _t2711 = _t2712 ? active_on17 : _t2714;
-    assign _t2708 = _t2709 ? active_on16 : _t2711;
-    assign _t2705 = _t2706 ? active_on15 : _t2708;
-    assign _t2702 = _t2703 ? active_on14 : _t2705;
-    assign _t2699 = _t2700 ? active_on13 : _t2702;
-    assign _t2696 = _t2697 ? active_on12 : _t2699;
-    assign _t2693 = _t2694 ? active_on11 : _t2696;
-    assign _t2690 = _t2691 ? active_on10 : _t2693;
-    assign _t2687 = _t2688 ? active_on9 : _t2690;
-    assign _t2684 = _t2685 ? active_on8 : _t2687;
-    assign _t2681 = _t2682 ? active_on7 : _t2684;
-    assign _t2678 = _t2679 ? active_on6 : _t2681;
-    assign _t2675 = _t2676 ? active_on5 : _t2678;
-    assign _t2672 = _t2673 ? active_on4 : _t2675;
-    assign _t2669 = _t2670 ? active_on3 : _t2672;
-    assign _t2666 = _t2667 ? active_on2 : _t2669;
-    assign _t2663 = _t2664 ? active_on1 : _t2666;
-    assign _t2660 = _t2661 ? active_on0 : _t2663;
-    assign _t2562 = tick_d6 ? _t2563 : _t2660;
-    assign _t2759 = p3_lease1 == 5'h00;
-    assign _t2762 = p3_lease1 == 5'h01;
-    assign _t2765 = p3_lease1 == 5'h02;
-    assign _t2768 = p3_lease1 == 5'h03;
-    assign _t2771 = p3_lease1 == 5'h04;
-    assign _t2774 = p3_lease1 == 5'h05;
-    assign _t2777 = p3_lease1 == 5'h06;
-    assign _t2780 = p3_lease1 == 5'h07;
-    assign _t2783 = p3_lease1 == 5'h08;
-    assign _t2786 = p3_lease1 == 5'h09;
-    assign _t2789 = p3_lease1 == 5'h0a;
-    assign _t2792 = p3_lease1 == 5'h0b;
-    assign _t2795 = p3_lease1 == 5'h0c;
-    assign _t2798 = p3_lease1 == 5'h0d;
-    assign _t2801 = p3_lease1 == 5'h0e;
-    assign _t2804 = p3_lease1 == 5'h0f;
-    assign _t2807 = p3_lease1 == 5'h10;
-    assign _t2810 = p3_lease1 == 5'h11;
-    assign _t2813 = p3_lease1 == 5'h12;
-    assign _t2816 = p3_lease1 == 5'h13;
-    assign _t2819 = p3_lease1 == 5'h14;
-    assign _t2822 = p3_lease1 == 5'h15;
-    assign _t2825 = p3_lease1 == 5'h16;
-    assign _t2828 = p3_lease1 == 5'h17;
-    assign _t2831 = p3_lease1 == 5'h18;
-    assign _t2834 = p3_lease1 == 5'h19;
-    assign _t2837 = p3_lease1 == 5'h1a;
-    assign _t2840 = p3_lease1 == 5'h1b;
-    assign _t2843 = p3_lease1 == 5'h1c;
-    assign _t2846 = p3_lease1 == 5'h1d;
-    assign _t2849 = p3_lease1 == 5'h1e;
-    assign _t2852 = p3_lease1 == 5'h1f;
-    assign _t2851 = _t2852 ? shadow_f31 : 16'h0000;
-    assign _t2848 = _t2849 ? shadow_f30 : _t2851;
-    assign _t2845 = _t2846 ? shadow_f29 : _t2848;
-    assign _t2842 = _t2843 ? shadow_f28 : _t2845;
-    assign _t2839 = _t2840 ? shadow_f27 : _t2842;
-    assign _t2836 = _t2837 ? shadow_f26 : _t2839;
-    assign _t2833 = _t2834 ? shadow_f25 : _t2836;
-    assign _t2830 = _t2831 ? shadow_f24 : _t2833;
-    assign _t2827 = _t2828 ? shadow_f23 : _t2830;
-    assign _t2824 = _t2825 ? shadow_f22 : _t2827;
-    assign _t2821 = _t2822 ? shadow_f21 : _t2824;
-    assign _t2818 = _t2819 ? shadow_f20 : _t2821;
-    assign _t2815 = _t2816 ? shadow_f19 : _t2818;
-    assign _t2812 = _t2813 ? shadow_f18 : _t2815;
-    assign _t2809 = _t2810 ? shadow_f17 : _t2812;
-    assign _t2806 = _t2807 ? shadow_f16 : _t2809;
-    assign _t2803 = _t2804 ? shadow_f15 : _t2806;
-    assign _t2800 = _t2801 ? shadow_f14 : _t2803;
-    assign _t2797 = _t2798 ? shadow_f13 : _t2800;
-    assign _t2794 = _t2795 ? shadow_f12 : _t2797;
-    assign _t2791 = _t2792 ? shadow_f11 : _t2794;
-    assign _t2788 = _t2789 ? shadow_f10 : _t2791;
-    assign _t2785 = _t2786 ? shadow_f9 : _t2788;
-    assign _t2782 = _t2783 ? shadow_f8 : _t2785;
-    assign _t2779 = _t2780 ? shadow_f7 : _t2782;
-    assign _t2776 = _t2777 ? shadow_f6 : _t2779;
-    assign _t2773 = _t2774 ? shadow_f5 : _t2776;
-    assign _t2770 = _t2771 ? shadow_f4 : _t2773;
-    assign _t2767 = _t2768 ? shadow_f3 : _t2770;
-    assign _t2764 = _t2765 ? shadow_f2 : _t2767;
-    assign _t2761 = _t2762 ? shadow_f1 : _t2764;
-    assign _t2758 = _t2759 ? shadow_f0 : _t2761;
-    assign _t2856 = p3_lease1 == 5'h00;
-    assign _t2859 = p3_lease1 == 5'h01;
-    assign _t2862 = p3_lease1 == 5'h02;
-    assign _t2865 = p3_lease1 == 5'h03;
-    assign _t2868 = p3_lease1 == 5'h04;
-    assign _t2871 = p3_lease1 == 5'h05;
-    assign _t2874 = p3_lease1 == 5'h06;
-    assign _t2877 = p3_lease1 == 5'h07;
-    assign _t2880 = p3_lease1 == 5'h08;
-    assign _t2883 = p3_lease1 == 5'h09;
-    assign _t2886 = p3_lease1 == 5'h0a;
-    assign _t2889 = p3_lease1 == 5'h0b;
-    assign _t2892 = p3_lease1 == 5'h0c;
-    assign _t2895 = p3_lease1 == 5'h0d;
-    assign _t2898 = p3_lease1 == 5'h0e;
-    assign _t2901 = p3_lease1 == 5'h0f;
-    assign _t2904 = p3_lease1 == 5'h10;
-    assign _t2907 = p3_lease1 == 5'h11;
-    assign _t2910 = p3_lease1 == 5'h12;
-    assign _t2913 = p3_lease1 == 5'h13;
-    assign _t2916 = p3_lease1 == 5'h14;
-    assign _t2919 = p3_lease1 == 5'h15;
-    assign _t2922 = p3_lease1 == 5'h16;
-    assign _t2925 = p3_lease1 == 5'h17;
-    assign _t2928 = p3_lease1 == 5'h18;
-    assign _t2931 = p3_lease1 == 5'h19;
-    assign _t2934 = p3_lease1 == 5'h1a;
-    assign _t2937 = p3_lease1 == 5'h1b;
-    assign _t2940 = p3_lease1 == 5'h1c;
-    assign _t2943 = p3_lease1 == 5'h1d;
-    assign _t2946 = p3_lease1 == 5'h1e;
-    assign _t2949 = p3_lease1 == 5'h1f;
-    assign _t2948 = _t2949 ? active_f31 : 16'h0000;
-    assign _t2945 = _t2946 ? active_f30 : _t2948;
-    assign _t2942 = _t2943 ? active_f29 : _t2945;
-    assign _t2939 = _t2940 ? active_f28 : _t2942;
-    assign _t2936 = _t2937 ? active_f27 : _t2939;
-    assign _t2933 = _t2934 ? active_f26 : _t2936;
-    assign _t2930 = _t2931 ? active_f25 : _t2933;
-    assign _t2927 = _t2928 ? active_f24 : _t2930;
-    assign _t2924 = _t2925 ? active_f23 : _t2927;
-    assign _t2921 = _t2922 ? active_f22 : _t2924;
-    assign _t2918 = _t2919 ? active_f21 : _t2921;
-    assign _t2915 = _t2916 ? active_f20 : _t2918;
-    assign _t2912 = _t2913 ? active_f19 : _t2915;
-    assign _t2909 = _t2910 ? active_f18 : _t2912;
-    assign _t2906 = _t2907 ? active_f17 : _t2909;
-    assign _t2903 = _t2904 ? active_f16 : _t2906;
-    assign _t2900 = _t2901 ? active_f15 : _t2903;
-    assign _t2897 = _t2898 ? active_f14 : _t2900;
-    assign _t2894 = _t2895 ? active_f13 : _t2897;
-    assign _t2891 = _t2892 ? active_f12 : _t2894;
-    assign _t2888 = _t2889 ? active_f11 : _t2891;
-    assign _t2885 = _t2886 ? active_f10 : _t2888;
-    assign _t2882 = _t2883 ? active_f9 : _t2885;
-    assign _t2879 = _t2880 ? active_f8 : _t2882;
-    assign _t2876 = _t2877 ? active_f7 : _t2879;
-    assign _t2873 = _t2874 ? active_f6 : _t2876;
-    assign _t2870 = _t2871 ? active_f5 : _t2873;
-    assign _t2867 = _t2868 ? active_f4 : _t2870;
-    assign _t2864 = _t2865 ? active_f3 : _t2867;
-    assign _t2861 = _t2862 ? active_f2 : _t2864;
-    assign _t2858 = _t2859 ? active_f1 : _t2861;
-    assign _t2855 = _t2856 ? active_f0 : _t2858;
-    assign _t2757 = tick_d6 ? _t2758 : _t2855;
-    assign _t2953 = {4'h0, p4_prio1};
-    assign _t2955 = p4_f1[3:0];
-    assign _t2954 = {15'h0000, _t2955};
-    assign _t2952 = _t2953 * _t2954;
-    assign _t2957 = {4'h0, p4_prio1};
-    assign _t2959 = p4_f1[7:4];
-    assign _t2958 = {15'h0000, _t2959};
-    assign _t2956 = _t2957 * _t2958;
-    assign _t2961 = {4'h0, p4_prio1};
-    assign _t2963 = p4_f1[11:8];
-    assign _t2962 = {15'h0000, _t2963};
-    assign _t2960 = _t2961 * _t2962;
-    assign _t2965 = {4'h0, p4_prio1};
-    assign _t2967 = p4_f1[15:12];
-    assign _t2966 = {15'h0000, _t2967};
-    assign _t2964 = _t2965 * _t2966;
-    assign _t2969 = {4'h0, p5_pp01};
-    assign _t2971 = {4'h0, p5_pp11};
-    assign _t2970 = _t2971 << 4;
-    assign _t2968 = _t2969 + _t2970;
-    assign _t2973 = {4'h0, p5_pp21};
-    assign _t2975 = {4'h0, p5_pp31};
-    assign _t2974 = _t2975 << 4;
-    assign _t2972 = _t2973 + _t2974;
-    assign _t2981 = {8'h00, p6_lo1};
-    assign _t2983 = {8'h00, p6_hi1};
-    assign _t2982 = _t2983 << 8;
-    assign _t2980 = _t2981 + _t2982;
-    assign _t2979 = _t2980[30:16];
-    assign _t2978 = p6_on1 ? _t2979 : p6_prio1;
-    assign _t2977 = {p6_cust1, _t2978};
-    assign _t2976 = p6_valid1 ? _t2977 : 16'h0000;
-    always @(posedge clk)
-        if (rst) def_prio0 <= 15'h0000;
-        else if (_t568) def_prio0 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio1 <= 15'h0000;
-        else if (_t571) def_prio1 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio2 <= 15'h0000;
-        else if (_t574) def_prio2 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio3 <= 15'h0000;
-        else if (_t577) def_prio3 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio4 <= 15'h0000;
-        else if (_t580) def_prio4 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio5 <= 15'h0000;
-        else if (_t583) def_prio5 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio6 <= 15'h0000;
-        else if (_t586) def_prio6 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio7 <= 15'h0000;
-        else if (_t589) def_prio7 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio8 <= 15'h0000;
-        else if (_t592) def_prio8 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio9 <= 15'h0000;
-        else if (_t595) def_prio9 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio10 <= 15'h0000;
-        else if (_t598) def_prio10 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio11 <= 15'h0000;
-        else if (_t601) def_prio11 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio12 <= 15'h0000;
-        else if (_t604) def_prio12 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio13 <= 15'h0000;
-        else if (_t607) def_prio13 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio14 <= 15'h0000;
-        else if (_t610) def_prio14 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio15 <= 15'h0000;
-        else if (_t613) def_prio15 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio16 <= 15'h0000;
-        else if (_t616) def_prio16 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio17 <= 15'h0000;
-        else if (_t619) def_prio17 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio18 <= 15'h0000;
-        else if (_t622) def_prio18 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio19 <= 15'h0000;
-        else if (_t625) def_prio19 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio20 <= 15'h0000;
-        else if (_t628) def_prio20 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio21 <= 15'h0000;
-        else if (_t631) def_prio21 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio22 <= 15'h0000;
-        else if (_t634) def_prio22 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio23 <= 15'h0000;
-        else if (_t637) def_prio23 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio24 <= 15'h0000;
-        else if (_t640) def_prio24 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio25 <= 15'h0000;
-        else if (_t643) def_prio25 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio26 <= 15'h0000;
-        else if (_t646) def_prio26 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio27 <= 15'h0000;
-        else if (_t649) def_prio27 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio28 <= 15'h0000;
-        else if (_t652) def_prio28 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio29 <= 15'h0000;
-        else if (_t655) def_prio29 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio30 <= 15'h0000;
-        else if (_t658) def_prio30 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio31 <= 15'h0000;
-        else if (_t661) def_prio31 <= c_default1;
-    always @(posedge clk)
-        if (rst) clear_cust0 <= 1'h0;
-        else if (_t568) clear_cust0 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust1 <= 1'h0;
-        else if (_t571) clear_cust1 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust2 <= 1'h0;
-        else if (_t574) clear_cust2 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust3 <= 1'h0;
-        else if (_t577) clear_cust3 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust4 <= 1'h0;
-        else if (_t580) clear_cust4 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust5 <= 1'h0;
-        else if (_t583) clear_cust5 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust6 <= 1'h0;
-        else if (_t586) clear_cust6 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust7 <= 1'h0;
-        else if (_t589) clear_cust7 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust8 <= 1'h0;
-        else if (_t592) clear_cust8 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust9 <= 1'h0;
-        else if (_t595) clear_cust9 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust10 <= 1'h0;
-        else if (_t598) clear_cust10 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust11 <= 1'h0;
-        else if (_t601) clear_cust11 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust12 <= 1'h0;
-        else if (_t604) clear_cust12 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust13 <= 1'h0;
-        else if (_t607) clear_cust13 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust14 <= 1'h0;
-        else if (_t610) clear_cust14 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust15 <= 1'h0;
-        else if (_t613) clear_cust15 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust16 <= 1'h0;
-        else if (_t616) clear_cust16 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust17 <= 1'h0;
-        else if (_t619) clear_cust17 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust18 <= 1'h0;
-        else if (_t622) clear_cust18 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust19 <= 1'h0;
-        else if (_t625) clear_cust19 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust20 <= 1'h0;
-        else if (_t628) clear_cust20 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust21 <= 1'h0;
-        else if (_t631) clear_cust21 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust22 <= 1'h0;
-        else if (_t634) clear_cust22 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust23 <= 1'h0;
-        else if (_t637) clear_cust23 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust24 <= 1'h0;
-        else if (_t640) clear_cust24 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust25 <= 1'h0;
-        else if (_t643) clear_cust25 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust26 <= 1'h0;
-        else if (_t646) clear_cust26 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust27 <= 1'h0;
-        else if (_t649) clear_cust27 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust28 <= 1'h0;
-        else if (_t652) clear_cust28 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust29 <= 1'h0;
-        else if (_t655) clear_cust29 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust30 <= 1'h0;
-        else if (_t658) clear_cust30 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust31 <= 1'h0;
-        else if (_t661) clear_cust31 <= c_clear1;
-    always @(posedge clk)
-        if (rst) limited0 <= 1'h0;
-        else if (_t664) limited0 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited1 <= 1'h0;
-        else if (_t667) limited1 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited2 <= 1'h0;
-        else if (_t670) limited2 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited3 <= 1'h0;
-        else if (_t673) limited3 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited4 <= 1'h0;
-        else if (_t676) limited4 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited5 <= 1'h0;
-        else if (_t679) limited5 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited6 <= 1'h0;
-        else if (_t682) limited6 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited7 <= 1'h0;
-        else if (_t685) limited7 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited8 <= 1'h0;
-        else if (_t688) limited8 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited9 <= 1'h0;
-        else if (_t691) limited9 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited10 <= 1'h0;
-        else if (_t694) limited10 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited11 <= 1'h0;
-        else if (_t697) limited11 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited12 <= 1'h0;
-        else if (_t700) limited12 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited13 <= 1'h0;
-        else if (_t703) limited13 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited14 <= 1'h0;
-        else if (_t706) limited14 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited15 <= 1'h0;
-        else if (_t709) limited15 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited16 <= 1'h0;
-        else if (_t712) limited16 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited17 <= 1'h0;
-        else if (_t715) limited17 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited18 <= 1'h0;
-        else if (_t718) limited18 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited19 <= 1'h0;
-        else if (_t721) limited19 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited20 <= 1'h0;
-        else if (_t724) limited20 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited21 <= 1'h0;
-        else if (_t727) limited21 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited22 <= 1'h0;
-        else if (_t730) limited22 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited23 <= 1'h0;
-        else if (_t733) limited23 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited24 <= 1'h0;
-        else if (_t736) limited24 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited25 <= 1'h0;
-        else if (_t739) limited25 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited26 <= 1'h0;
-        else if (_t742) limited26 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited27 <= 1'h0;
-        else if (_t745) limited27 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited28 <= 1'h0;
-        else if (_t748) limited28 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited29 <= 1'h0;
-        else if (_t751) limited29 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited30 <= 1'h0;
-        else if (_t754) limited30 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited31 <= 1'h0;
-        else if (_t757) limited31 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limit0 <= 26'h0000000;
-        else if (_t664) limit0 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit1 <= 26'h0000000;
-        else if (_t667) limit1 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit2 <= 26'h0000000;
-        else if (_t670) limit2 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit3 <= 26'h0000000;
-        else if (_t673) limit3 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit4 <= 26'h0000000;
-        else if (_t676) limit4 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit5 <= 26'h0000000;
-        else if (_t679) limit5 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit6 <= 26'h0000000;
-        else if (_t682) limit6 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit7 <= 26'h0000000;
-        else if (_t685) limit7 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit8 <= 26'h0000000;
-        else if (_t688) limit8 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit9 <= 26'h0000000;
-        else if (_t691) limit9 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit10 <= 26'h0000000;
-        else if (_t694) limit10 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit11 <= 26'h0000000;
-        else if (_t697) limit11 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit12 <= 26'h0000000;
-        else if (_t700) limit12 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit13 <= 26'h0000000;
-        else if (_t703) limit13 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit14 <= 26'h0000000;
-        else if (_t706) limit14 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit15 <= 26'h0000000;
-        else if (_t709) limit15 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit16 <= 26'h0000000;
-        else if (_t712) limit16 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit17 <= 26'h0000000;
-        else if (_t715) limit17 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit18 <= 26'h0000000;
-        else if (_t718) limit18 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit19 <= 26'h0000000;
-        else if (_t721) limit19 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit20 <= 26'h0000000;
-        else if (_t724) limit20 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit21 <= 26'h0000000;
-        else if (_t727) limit21 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit22 <= 26'h0000000;
-        else if (_t730) limit22 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit23 <= 26'h0000000;
-        else if (_t733) limit23 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit24 <= 26'h0000000;
-        else if (_t736) limit24 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit25 <= 26'h0000000;
-        else if (_t739) limit25 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit26 <= 26'h0000000;
-        else if (_t742) limit26 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit27 <= 26'h0000000;
-        else if (_t745) limit27 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit28 <= 26'h0000000;
-        else if (_t748) limit28 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit29 <= 26'h0000000;
-        else if (_t751) limit29 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit30 <= 26'h0000000;
-        else if (_t754) limit30 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit31 <= 26'h0000000;
-        else if (_t757) limit31 <= c_limit6;
-    always @(posedge clk)
-        if (rst) div_limited0 <= 1'h0;
-        else if (tick_d6) div_limited0 <= limited0;
-    always @(posedge clk)
-        if (rst) div_limited1 <= 1'h0;
-        else if (tick_d6) div_limited1 <= limited1;
-    always @(posedge clk)
-        if (rst) div_limited2 <= 1'h0;
-        else if (tick_d6) div_limited2 <= limited2;
-    always @(posedge clk)
-        if (rst) div_limited3 <= 1'h0;
-        else if (tick_d6) div_limited3 <= limited3;
-    always @(posedge clk)
-        if (rst) div_limited4 <= 1'h0;
-        else if (tick_d6) div_limited4 <= limited4;
-    always @(posedge clk)
-        if (rst) div_limited5 <= 1'h0;
-        else if (tick_d6) div_limited5 <= limited5;
-    always @(posedge clk)
-        if (rst) div_limited6 <= 1'h0;
-        else if (tick_d6) div_limited6 <= limited6;
-    always @(posedge clk)
-        if (rst) div_limited7 <= 1'h0;
-        else if (tick_d6) div_limited7 <= limited7;
-    always @(posedge clk)
-        if (rst) div_limited8 <= 1'h0;
-        else if (tick_d6) div_limited8 <= limited8;
-    always @(posedge clk)
-        if (rst) div_limited9 <= 1'h0;
-        else if (tick_d6) div_limited9 <= limited9;
-    always @(posedge clk)
-        if (rst) div_limited10 <= 1'h0;
-        else if (tick_d6) div_limited10 <= limited10;
-    always @(posedge clk)
-        if (rst) div_limited11 <= 1'h0;
-        else if (tick_d6) div_limited11 <= limited11;
-    always @(posedge clk)
-        if (rst) div_limited12 <= 1'h0;
-        else if (tick_d6) div_limited12 <= limited12;
-    always @(posedge clk)
-        if (rst) div_limited13 <= 1'h0;
-        else if (tick_d6) div_limited13 <= limited13;
-    always @(posedge clk)
-        if (rst) div_limited14 <= 1'h0;
-        else if (tick_d6) div_limited14 <= limited14;
-    always @(posedge clk)
-        if (rst) div_limited15 <= 1'h0;
-        else if (tick_d6) div_limited15 <= limited15;
-    always @(posedge clk)
-        if (rst) div_limited16 <= 1'h0;
-        else if (tick_d6) div_limited16 <= limited16;
-    always @(posedge clk)
-        if (rst) div_limited17 <= 1'h0;
-        else if (tick_d6) div_limited17 <= limited17;
-    always @(posedge clk)
-        if (rst) div_limited18 <= 1'h0;
-        else if (tick_d6) div_limited18 <= limited18;
-    always @(posedge clk)
-        if (rst) div_limited19 <= 1'h0;
-        else if (tick_d6) div_limited19 <= limited19;
-    always @(posedge clk)
-        if (rst) div_limited20 <= 1'h0;
-        else if (tick_d6) div_limited20 <= limited20;
-    always @(posedge clk)
-        if (rst) div_limited21 <= 1'h0;
-        else if (tick_d6) div_limited21 <= limited21;
-    always @(posedge clk)
-        if (rst) div_limited22 <= 1'h0;
-        else if (tick_d6) div_limited22 <= limited22;
-    always @(posedge clk)
-        if (rst) div_limited23 <= 1'h0;
-        else if (tick_d6) div_limited23 <= limited23;
-    always @(posedge clk)
-        if (rst) div_limited24 <= 1'h0;
-        else if (tick_d6) div_limited24 <= limited24;
-    always @(posedge clk)
-        if (rst) div_limited25 <= 1'h0;
-        else if (tick_d6) div_limited25 <= limited25;
-    always @(posedge clk)
-        if (rst) div_limited26 <= 1'h0;
-        else if (tick_d6) div_limited26 <= limited26;
-    always @(posedge clk)
-        if (rst) div_limited27 <= 1'h0;
-        else if (tick_d6) div_limited27 <= limited27;
-    always @(posedge clk)
-        if (rst) div_limited28 <= 1'h0;
-        else if (tick_d6) div_limited28 <= limited28;
-    always @(posedge clk)
-        if (rst) div_limited29 <= 1'h0;
-        else if (tick_d6) div_limited29 <= limited29;
-    always @(posedge clk)
-        if (rst) div_limited30 <= 1'h0;
-        else if (tick_d6) div_limited30 <= limited30;
-    always @(posedge clk)
-        if (rst) div_limited31 <= 1'h0;
-        else if (tick_d6) div_limited31 <= limited31;
-    always @(posedge clk)
-        if (rst) div_limit0 <= 26'h0000000;
-        else if (tick_d6) div_limit0 <= limit0;
-    always @(posedge clk)
-        if (rst) div_limit1 <= 26'h0000000;
-        else if (tick_d6) div_limit1 <= limit1;
-    always @(posedge clk)
-        if (rst) div_limit2 <= 26'h0000000;
-        else if (tick_d6) div_limit2 <= limit2;
-    always @(posedge clk)
-        if (rst) div_limit3 <= 26'h0000000;
-        else if (tick_d6) div_limit3 <= limit3;
-    always @(posedge clk)
-        if (rst) div_limit4 <= 26'h0000000;
-        else if (tick_d6) div_limit4 <= limit4;
-    always @(posedge clk)
-        if (rst) div_limit5 <= 26'h0000000;
-        else if (tick_d6) div_limit5 <= limit5;
-    always @(posedge clk)
-        if (rst) div_limit6 <= 26'h0000000;
-        else if (tick_d6) div_limit6 <= limit6;
-    always @(posedge clk)
-        if (rst) div_limit7 <= 26'h0000000;
-        else if (tick_d6) div_limit7 <= limit7;
-    always @(posedge clk)
-        if (rst) div_limit8 <= 26'h0000000;
-        else if (tick_d6) div_limit8 <= limit8;
-    always @(posedge clk)
-        if (rst) div_limit9 <= 26'h0000000;
-        else if (tick_d6) div_limit9 <= limit9;
-    always @(posedge clk)
-        if (rst) div_limit10 <= 26'h0000000;
-        else if (tick_d6) div_limit10 <= limit10;
-    always @(posedge clk)
-        if (rst) div_limit11 <= 26'h0000000;
-        else if (tick_d6) div_limit11 <= limit11;
-    always @(posedge clk)
-        if (rst) div_limit12 <= 26'h0000000;
-        else if (tick_d6) div_limit12 <= limit12;
-    always @(posedge clk)
-        if (rst) div_limit13 <= 26'h0000000;
-        else if (tick_d6) div_limit13 <= limit13;
-    always @(posedge clk)
-        if (rst) div_limit14 <= 26'h0000000;
-        else if (tick_d6) div_limit14 <= limit14;
-    always @(posedge clk)
-        if (rst) div_limit15 <= 26'h0000000;
-        else if (tick_d6) div_limit15 <= limit15;
-    always @(posedge clk)
-        if (rst) div_limit16 <= 26'h0000000;
-        else if (tick_d6) div_limit16 <= limit16;
-    always @(posedge clk)
-        if (rst) div_limit17 <= 26'h0000000;
-        else if (tick_d6) div_limit17 <= limit17;
-    always @(posedge clk)
-        if (rst) div_limit18 <= 26'h0000000;
-        else if (tick_d6) div_limit18 <= limit18;
-    always @(posedge clk)
-        if (rst) div_limit19 <= 26'h0000000;
-        else if (tick_d6) div_limit19 <= limit19;
-    always @(posedge clk)
-        if (rst) div_limit20 <= 26'h0000000;
-        else if (tick_d6) div_limit20 <= limit20;
-    always @(posedge clk)
-        if (rst) div_limit21 <= 26'h0000000;
-        else if (tick_d6) div_limit21 <= limit21;
-    always @(posedge clk)
-        if (rst) div_limit22 <= 26'h0000000;
-        else if (tick_d6) div_limit22 <= limit22;
-    always @(posedge clk)
-        if (rst) div_limit23 <= 26'h0000000;
-        else if (tick_d6) div_limit23 <= limit23;
-    always @(posedge clk)
-        if (rst) div_limit24 <= 26'h0000000;
-        else if (tick_d6) div_limit24 <= limit24;
-    always @(posedge clk)
-        if (rst) div_limit25 <= 26'h0000000;
-        else if (tick_d6) div_limit25 <= limit25;
-    always @(posedge clk)
-        if (rst) div_limit26 <= 26'h0000000;
-        else if (tick_d6) div_limit26 <= limit26;
-    always @(posedge clk)
-        if (rst) div_limit27 <= 26'h0000000;
-        else if (tick_d6) div_limit27 <= limit27;
-    always @(posedge clk)
-        if (rst) div_limit28 <= 26'h0000000;
-        else if (tick_d6) div_limit28 <= limit28;
-    always @(posedge clk)
-        if (rst) div_limit29 <= 26'h0000000;
-        else if (tick_d6) div_limit29 <= limit29;
-    always @(posedge clk)
-        if (rst) div_limit30 <= 26'h0000000;
-        else if (tick_d6) div_limit30 <= limit30;
-    always @(posedge clk)
-        if (rst) div_limit31 <= 26'h0000000;
-        else if (tick_d6) div_limit31 <= limit31;
-    always @(posedge clk)
-        if (rst) sample0 <= 26'h0000000;
-        else sample0 <= _t760;
-    always @(posedge clk)
-        if (rst) sample1 <= 26'h0000000;
-        else sample1 <= _t778;
-    always @(posedge clk)
-        if (rst) sample2 <= 26'h0000000;
-        else sample2 <= _t795;
-    always @(posedge clk)
-        if (rst) sample3 <= 26'h0000000;
-        else sample3 <= _t812;
-    always @(posedge clk)
-        if (rst) sample4 <= 26'h0000000;
-        else sample4 <= _t829;
-    always @(posedge clk)
-        if (rst) sample5 <= 26'h0000000;
-        else sample5 <= _t846;
-    always @(posedge clk)
-        if (rst) sample6 <= 26'h0000000;
-        else sample6 <= _t863;
-    always @(posedge clk)
-        if (rst) sample7 <= 26'h0000000;
-        else sample7 <= _t880;
-    always @(posedge clk)
-        if (rst) sample8 <= 26'h0000000;
-        else sample8 <= _t897;
-    always @(posedge clk)
-        if (rst) sample9 <= 26'h0000000;
-        else sample9 <= _t914;
-    always @(posedge clk)
-        if (rst) sample10 <= 26'h0000000;
-        else sample10 <= _t931;
-    always @(posedge clk)
-        if (rst) sample11 <= 26'h0000000;
-        else sample11 <= _t948;
-    always @(posedge clk)
-        if (rst) sample12 <= 26'h0000000;
-        else sample12 <= _t965;
-    always @(posedge clk)
-        if (rst) sample13 <= 26'h0000000;
-        else sample13 <= _t982;
-    always @(posedge clk)
-        if (rst) sample14 <= 26'h0000000;
-        else sample14 <= _t999;
-    always @(posedge clk)
-        if (rst) sample15 <= 26'h0000000;
-        else sample15 <= _t1016;
-    always @(posedge clk)
-        if (rst) sample16 <= 26'h0000000;
-        else sample16 <= _t1033;
-    always @(posedge clk)
-        if (rst) sample17 <= 26'h0000000;
-        else sample17 <= _t1050;
-    always @(posedge clk)
-        if (rst) sample18 <= 26'h0000000;
-        else sample18 <= _t1067;
-    always @(posedge clk)
-        if (rst) sample19 <= 26'h0000000;
-        else sample19 <= _t1084;
-    always @(posedge clk)
-        if (rst) sample20 <= 26'h0000000;
-        else sample20 <= _t1101;
-    always @(posedge clk)
-        if (rst) sample21 <= 26'h0000000;
-        else sample21 <= _t1118;
-    always @(posedge clk)
-        if (rst) sample22 <= 26'h0000000;
-        else sample22 <= _t1135;
-    always @(posedge clk)
-        if (rst) sample23 <= 26'h0000000;
-        else sample23 <= _t1152;
-    always @(posedge clk)
-        if (rst) sample24 <= 26'h0000000;
-        else sample24 <= _t1169;
-    always @(posedge clk)
-        if (rst) sample25 <= 26'h0000000;
-        else sample25 <= _t1186;
-    always @(posedge clk)
-        if (rst) sample26 <= 26'h0000000;
-        else sample26 <= _t1203;
-    always @(posedge clk)
-        if (rst) sample27 <= 26'h0000000;
-        else sample27 <= _t1220;
-    always @(posedge clk)
-        if (rst) sample28 <= 26'h0000000;
-        else sample28 <= _t1237;
-    always @(posedge clk)
-        if (rst) sample29 <= 26'h0000000;
-        else sample29 <= _t1254;
-    always @(posedge clk)
-        if (rst) sample30 <= 26'h0000000;
-        else sample30 <= _t1271;
-    always @(posedge clk)
-        if (rst) sample31 <= 26'h0000000;
-        else sample31 <= _t1288;
-    always @(posedge clk)
-        if (rst) acc0 <= 34'h000000000;
-        else if (tick_d6) acc0 <= _t1305;
-    always @(posedge clk)
-        if (rst) acc1 <= 34'h000000000;
-        else if (tick_d6) acc1 <= _t1307;
-    always @(posedge clk)
-        if (rst) acc2 <= 34'h000000000;
-        else if (tick_d6) acc2 <= _t1309;
-    always @(posedge clk)
-        if (rst) acc3 <= 34'h000000000;
-        else if (tick_d6) acc3 <= _t1311;
-    always @(posedge clk)
-        if (rst) acc4 <= 34'h000000000;
-        else if (tick_d6) acc4 <= _t1313;
-    always @(posedge clk)
-        if (rst) acc5 <= 34'h000000000;
-        else if (tick_d6) acc5 <= _t1315;
-    always @(posedge clk)
-        if (rst) acc6 <= 34'h000000000;
-        else if (tick_d6) acc6 <= _t1317;
-    always @(posedge clk)
-        if (rst) acc7 <= 34'h000000000;
-        else if (tick_d6) acc7 <= _t1319;
-    always @(posedge clk)
-        if (rst) acc8 <= 34'h000000000;
-        else if (tick_d6) acc8 <= _t1321;
-    always @(posedge clk)
-        if (rst) acc9 <= 34'h000000000;
-        else if (tick_d6) acc9 <= _t1323;
-    always @(posedge clk)
-        if (rst) acc10 <= 34'h000000000;
-        else if (tick_d6) acc10 <= _t1325;
-    always @(posedge clk)
-        if (rst) acc11 <= 34'h000000000;
-        else if (tick_d6) acc11 <= _t1327;
-    always @(posedge clk)
-        if (rst) acc12 <= 34'h000000000;
-        else if (tick_d6) acc12 <= _t1329;
-    always @(posedge clk)
-        if (rst) acc13 <= 34'h000000000;
-        else if (tick_d6) acc13 <= _t1331;
-    always @(posedge clk)
-        if (rst) acc14 <= 34'h000000000;
-        else if (tick_d6) acc14 <= _t1333;
-    always @(posedge clk)
-        if (rst) acc15 <= 34'h000000000;
-        else if (tick_d6) acc15 <= _t1335;
-    always @(posedge clk)
-        if (rst) acc16 <= 34'h000000000;
-        else if (tick_d6) acc16 <= _t1337;
-    always @(posedge clk)
-        if (rst) acc17 <= 34'h000000000;
-        else if (tick_d6) acc17 <= _t1339;
-    always @(posedge clk)
-        if (rst) acc18 <= 34'h000000000;
-        else if (tick_d6) acc18 <= _t1341;
-    always @(posedge clk)
-        if (rst) acc19 <= 34'h000000000;
-        else if (tick_d6) acc19 <= _t1343;
-    always @(posedge clk)
-        if (rst) acc20 <= 34'h000000000;
-        else if (tick_d6) acc20 <= _t1345;
-    always @(posedge clk)
-        if (rst) acc21 <= 34'h000000000;
-        else if (tick_d6) acc21 <= _t1347;
-    always @(posedge clk)
-        if (rst) acc22 <= 34'h000000000;
-        else if (tick_d6) acc22 <= _t1349;
-    always @(posedge clk)
-        if (rst) acc23 <= 34'h000000000;
-        else if (tick_d6) acc23 <= _t1351;
-    always @(posedge clk)
-        if (rst) acc24 <= 34'h000000000;
-        else if (tick_d6) acc24 <= _t1353;
-    always @(posedge clk)
-        if (rst) acc25 <= 34'h000000000;
-        else if (tick_d6) acc25 <= _t1355;
-    always @(posedge clk)
-        if (rst) acc26 <= 34'h000000000;
-        else if (tick_d6) acc26 <= _t1357;
-    always @(posedge clk)
-        if (rst) acc27 <= 34'h000000000;
-        else if (tick_d6) acc27 <= _t1359;
-    always @(posedge clk)
-        if (rst) acc28 <= 34'h000000000;
-        else if (tick_d6) acc28 <= _t1361;
-    always @(posedge clk)
-        if (rst) acc29 <= 34'h000000000;
-        else if (tick_d6) acc29 <= _t1363;
-    always @(posedge clk)
-        if (rst) acc30 <= 34'h000000000;
-        else if (tick_d6) acc30 <= _t1365;
-    always @(posedge clk)
-        if (rst) acc31 <= 34'h000000000;
-        else if (tick_d6) acc31 <= _t1367;
-    always @(posedge clk)
-        if (rst) shadow_on0 <= 1'h0;
-        else if (_t1369) shadow_on0 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on1 <= 1'h0;
-        else if (_t1371) shadow_on1 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on2 <= 1'h0;
-        else if (_t1373) shadow_on2 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on3 <= 1'h0;
-        else if (_t1375) shadow_on3 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on4 <= 1'h0;
-        else if (_t1377) shadow_on4 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on5 <= 1'h0;
-        else if (_t1379) shadow_on5 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on6 <= 1'h0;
-        else if (_t1381) shadow_on6 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on7 <= 1'h0;
-        else if (_t1383) shadow_on7 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on8 <= 1'h0;
-        else if (_t1385) shadow_on8 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on9 <= 1'h0;
-        else if (_t1387) shadow_on9 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on10 <= 1'h0;
-        else if (_t1389) shadow_on10 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on11 <= 1'h0;
-        else if (_t1391) shadow_on11 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on12 <= 1'h0;
-        else if (_t1393) shadow_on12 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on13 <= 1'h0;
-        else if (_t1395) shadow_on13 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on14 <= 1'h0;
-        else if (_t1397) shadow_on14 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on15 <= 1'h0;
-        else if (_t1399) shadow_on15 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on16 <= 1'h0;
-        else if (_t1401) shadow_on16 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on17 <= 1'h0;
-        else if (_t1403) shadow_on17 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on18 <= 1'h0;
-        else if (_t1405) shadow_on18 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on19 <= 1'h0;
-        else if (_t1407) shadow_on19 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on20 <= 1'h0;
-        else if (_t1409) shadow_on20 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on21 <= 1'h0;
-        else if (_t1411) shadow_on21 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on22 <= 1'h0;
-        else if (_t1413) shadow_on22 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on23 <= 1'h0;
-        else if (_t1415) shadow_on23 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on24 <= 1'h0;
-        else if (_t1417) shadow_on24 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on25 <= 1'h0;
-        else if (_t1419) shadow_on25 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on26 <= 1'h0;
-        else if (_t1421) shadow_on26 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on27 <= 1'h0;
-        else if (_t1423) shadow_on27 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on28 <= 1'h0;
-        else if (_t1425) shadow_on28 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on29 <= 1'h0;
-        else if (_t1427) shadow_on29 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on30 <= 1'h0;
-        else if (_t1429) shadow_on30 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on31 <= 1'h0;
-        else if (_t1431) shadow_on31 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_f0 <= 16'h0000;
-        else if (_t1369) shadow_f0 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f1 <= 16'h0000;
-        else if (_t1371) shadow_f1 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f2 <= 16'h0000;
-        else if (_t1373) shadow_f2 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f3 <= 16'h0000;
-        else if (_t1375) shadow_f3 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f4 <= 16'h0000;
-        else if (_t1377) shadow_f4 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f5 <= 16'h0000;
-        else if (_t1379) shadow_f5 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f6 <= 16'h0000;
-        else if (_t1381) shadow_f6 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f7 <= 16'h0000;
-        else if (_t1383) shadow_f7 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f8 <= 16'h0000;
-        else if (_t1385) shadow_f8 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f9 <= 16'h0000;
-        else if (_t1387) shadow_f9 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f10 <= 16'h0000;
-        else if (_t1389) shadow_f10 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f11 <= 16'h0000;
-        else if (_t1391) shadow_f11 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f12 <= 16'h0000;
-        else if (_t1393) shadow_f12 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f13 <= 16'h0000;
-        else if (_t1395) shadow_f13 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f14 <= 16'h0000;
-        else if (_t1397) shadow_f14 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f15 <= 16'h0000;
-        else if (_t1399) shadow_f15 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f16 <= 16'h0000;
-        else if (_t1401) shadow_f16 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f17 <= 16'h0000;
-        else if (_t1403) shadow_f17 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f18 <= 16'h0000;
-        else if (_t1405) shadow_f18 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f19 <= 16'h0000;
-        else if (_t1407) shadow_f19 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f20 <= 16'h0000;
-        else if (_t1409) shadow_f20 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f21 <= 16'h0000;
-        else if (_t1411) shadow_f21 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f22 <= 16'h0000;
-        else if (_t1413) shadow_f22 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f23 <= 16'h0000;
-        else if (_t1415) shadow_f23 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f24 <= 16'h0000;
-        else if (_t1417) shadow_f24 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f25 <= 16'h0000;
-        else if (_t1419) shadow_f25 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f26 <= 16'h0000;
-        else if (_t1421) shadow_f26 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f27 <= 16'h0000;
-        else if (_t1423) shadow_f27 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f28 <= 16'h0000;
-        else if (_t1425) shadow_f28 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f29 <= 16'h0000;
-        else if (_t1427) shadow_f29 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f30 <= 16'h0000;
-        else if (_t1429) shadow_f30 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f31 <= 16'h0000;
-        else if (_t1431) shadow_f31 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) active_on0 <= 1'h0;
-        else if (tick_d6) active_on0 <= shadow_on0;
-    always @(posedge clk)
-        if (rst) active_on1 <= 1'h0;
-        else if (tick_d6) active_on1 <= shadow_on1;
-    always @(posedge clk)
-        if (rst) active_on2 <= 1'h0;
-        else if (tick_d6) active_on2 <= shadow_on2;
-    always @(posedge clk)
-        if (rst) active_on3 <= 1'h0;
-        else if (tick_d6) active_on3 <= shadow_on3;
-    always @(posedge clk)
-        if (rst) active_on4 <= 1'h0;
-        else if (tick_d6) active_on4 <= shadow_on4;
-    always @(posedge clk)
-        if (rst) active_on5 <= 1'h0;
-        else if (tick_d6) active_on5 <= shadow_on5;
-    always @(posedge clk)
-        if (rst) active_on6 <= 1'h0;
-        else if (tick_d6) active_on6 <= shadow_on6;
-    always @(posedge clk)
-        if (rst) active_on7 <= 1'h0;
-        else if (tick_d6) active_on7 <= shadow_on7;
-    always @(posedge clk)
-        if (rst) active_on8 <= 1'h0;
-        else if (tick_d6) active_on8 <= shadow_on8;
-    always @(posedge clk)
-        if (rst) active_on9 <= 1'h0;
-        else if (tick_d6) active_on9 <= shadow_on9;
-    always @(posedge clk)
-        if (rst) active_on10 <= 1'h0;
-        else if (tick_d6) active_on10 <= shadow_on10;
-    always @(posedge clk)
-        if (rst) active_on11 <= 1'h0;
-        else if (tick_d6) active_on11 <= shadow_on11;
-    always @(posedge clk)
-        if (rst) active_on12 <= 1'h0;
-        else if (tick_d6) active_on12 <= shadow_on12;
-    always @(posedge clk)
-        if (rst) active_on13 <= 1'h0;
-        else if (tick_d6) active_on13 <= shadow_on13;
-    always @(posedge clk)
-        if (rst) active_on14 <= 1'h0;
-        else if (tick_d6) active_on14 <= shadow_on14;
-    always @(posedge clk)
-        if (rst) active_on15 <= 1'h0;
-        else if (tick_d6) active_on15 <= shadow_on15;
-    always @(posedge clk)
-        if (rst) active_on16 <= 1'h0;
-        else if (tick_d6) active_on16 <= shadow_on16;
-    always @(posedge clk)
-        if (rst) active_on17 <= 1'h0;
-        else if (tick_d6) active_on17 <= shadow_on17;
-    always @(posedge clk)
-        if (rst) active_on18 <= 1'h0;
-        else if (tick_d6) active_on18 <= shadow_on18;
-    always @(posedge clk)
-        if (rst) active_on19 <= 1'h0;
-        else if (tick_d6) active_on19 <= shadow_on19;
-    always @(posedge clk)
-        if (rst) active_on20 <= 1'h0;
-        else if (tick_d6) active_on20 <= shadow_on20;
-    always @(posedge clk)
-        if (rst) active_on21 <= 1'h0;
-        else if (tick_d6) active_on21 <= shadow_on21;
-    always @(posedge clk)
-        if (rst) active_on22 <= 1'h0;
-        else if (tick_d6) active_on22 <= shadow_on22;
-    always @(posedge clk)
-        if (rst) active_on23 <= 1'h0;
-        else if (tick_d6) active_on23 <= shadow_on23;
-    always @(posedge clk)
-        if (rst) active_on24 <= 1'h0;
-        else if (tick_d6) active_on24 <= shadow_on24;
-    always @(posedge clk)
-        if (rst) active_on25 <= 1'h0;
-        else if (tick_d6) active_on25 <= shadow_on25;
-    always @(posedge clk)
-        if (rst) active_on26 <= 1'h0;
-        else if (tick_d6) active_on26 <= shadow_on26;
-    always @(posedge clk)
-        if (rst) active_on27 <= 1'h0;
-        else if (tick_d6) active_on27 <= shadow_on27;
-    always @(posedge clk)
-        if (rst) active_on28 <= 1'h0;
-        else if (tick_d6) active_on28 <= shadow_on28;
-    always @(posedge clk)
-        if (rst) active_on29 <= 1'h0;
-        else if (tick_d6) active_on29 <= shadow_on29;
-    always @(posedge clk)
-        if (rst) active_on30 <= 1'h0;
-        else if (tick_d6) active_on30 <= shadow_on30;
-    always @(posedge clk)
-        if (rst) active_on31 <= 1'h0;
-        else if (tick_d6) active_on31 <= shadow_on31;
-    always @(posedge clk)
-        if (rst) active_f0 <= 16'h0000;
-        else if (tick_d6) active_f0 <= shadow_f0;
-    always @(posedge clk)
-        if (rst) active_f1 <= 16'h0000;
-        else if (tick_d6) active_f1 <= shadow_f1;
-    always @(posedge clk)
-        if (rst) active_f2 <= 16'h0000;
-        else if (tick_d6) active_f2 <= shadow_f2;
-    always @(posedge clk)
-        if (rst) active_f3 <= 16'h0000;
-        else if (tick_d6) active_f3 <= shadow_f3;
-    always @(posedge clk)
-        if (rst) active_f4 <= 16'h0000;
-        else if (tick_d6) active_f4 <= shadow_f4;
-    always @(posedge clk)
-        if (rst) active_f5 <= 16'h0000;
-        else if (tick_d6) active_f5 <= shadow_f5;
-    always @(posedge clk)
-        if (rst) active_f6 <= 16'h0000;
-        else if (tick_d6) active_f6 <= shadow_f6;
-    always @(posedge clk)
-        if (rst) active_f7 <= 16'h0000;
-        else if (tick_d6) active_f7 <= shadow_f7;
-    always @(posedge clk)
-        if (rst) active_f8 <= 16'h0000;
-        else if (tick_d6) active_f8 <= shadow_f8;
-    always @(posedge clk)
-        if (rst) active_f9 <= 16'h0000;
-        else if (tick_d6) active_f9 <= shadow_f9;
-    always @(posedge clk)
-        if (rst) active_f10 <= 16'h0000;
-        else if (tick_d6) active_f10 <= shadow_f10;
-    always @(posedge clk)
-        if (rst) active_f11 <= 16'h0000;
-        else if (tick_d6) active_f11 <= shadow_f11;
-    always @(posedge clk)
-        if (rst) active_f12 <= 16'h0000;
-        else if (tick_d6) active_f12 <= shadow_f12;
-    always @(posedge clk)
-        if (rst) active_f13 <= 16'h0000;
-        else if (tick_d6) active_f13 <= shadow_f13;
-    always @(posedge clk)
-        if (rst) active_f14 <= 16'h0000;
-        else if (tick_d6) active_f14 <= shadow_f14;
-    always @(posedge clk)
-        if (rst) active_f15 <= 16'h0000;
-        else if (tick_d6) active_f15 <= shadow_f15;
-    always @(posedge clk)
-        if (rst) active_f16 <= 16'h0000;
-        else if (tick_d6) active_f16 <= shadow_f16;
-    always @(posedge clk)
-        if (rst) active_f17 <= 16'h0000;
-        else if (tick_d6) active_f17 <= shadow_f17;
-    always @(posedge clk)
-        if (rst) active_f18 <= 16'h0000;
-        else if (tick_d6) active_f18 <= shadow_f18;
-    always @(posedge clk)
-        if (rst) active_f19 <= 16'h0000;
-        else if (tick_d6) active_f19 <= shadow_f19;
-    always @(posedge clk)
-        if (rst) active_f20 <= 16'h0000;
-        else if (tick_d6) active_f20 <= shadow_f20;
-    always @(posedge clk)
-        if (rst) active_f21 <= 16'h0000;
-        else if (tick_d6) active_f21 <= shadow_f21;
-    always @(posedge clk)
-        if (rst) active_f22 <= 16'h0000;
-        else if (tick_d6) active_f22 <= shadow_f22;
-    always @(posedge clk)
-        if (rst) active_f23 <= 16'h0000;
-        else if (tick_d6) active_f23 <= shadow_f23;
-    always @(posedge clk)
-        if (rst) active_f24 <= 16'h0000;
-        else if (tick_d6) active_f24 <= shadow_f24;
-    always @(posedge clk)
-        if (rst) active_f25 <= 16'h0000;
-        else if (tick_d6) active_f25 <= shadow_f25;
-    always @(posedge clk)
-        if (rst) active_f26 <= 16'h0000;
-        else if (tick_d6) active_f26 <= shadow_f26;
-    always @(posedge clk)
-        if (rst) active_f27 <= 16'h0000;
-        else if (tick_d6) active_f27 <= shadow_f27;
-    always @(posedge clk)
-        if (rst) active_f28 <= 16'h0000;
-        else if (tick_d6) active_f28 <= shadow_f28;
-    always @(posedge clk)
-        if (rst) active_f29 <= 16'h0000;
-        else if (tick_d6) active_f29 <= shadow_f29;
-    always @(posedge clk)
-        if (rst) active_f30 <= 16'h0000;
-        else if (tick_d6) active_f30 <= shadow_f30;
-    always @(posedge clk)
-        if (rst) active_f31 <= 16'h0000;
-        else if (tick_d6) active_f31 <= shadow_f31;
+    assign _t322 = {cfg_clear, cfg_default};
+    assign _t323 = {cfg_limited, cfg_limit};
+    assign _t324 = s_pkt1 | s_tick1;
+    assign _t329 = {1'h0, sample_mem_rd0};
+    assign _t328 = s_room1 < _t329;
+    assign _t331 = sample_mem_rd0 + s_add1;
+    assign _t327 = _t328 ? 26'h27ffb00 : _t331;
+    assign _t325 = s_tick1 ? 26'h0000000 : _t327;
+    assign _t334 = acc_wr_word - 3'h1;
+    assign _t333 = _t334[1:0];
+    assign _t332 = {acc_wr_lease, _t333};
+    assign _t337 = _t333 == 2'h0;
+    assign _t340 = {14'h0000, acc_new};
+    assign _t339 = _t340[15:0];
+    assign _t342 = _t333 == 2'h1;
+    assign _t344 = _t340[31:16];
+    assign _t346 = _t333 == 2'h2;
+    assign _t348 = _t340[47:32];
+    assign _t345 = _t346 ? _t348 : 16'h0000;
+    assign _t341 = _t342 ? _t344 : _t345;
+    assign _t336 = _t337 ? _t339 : _t341;
+    assign _t352 = acc_rd_word - 3'h1;
+    assign _t351 = _t352[1:0];
+    assign _t350 = {acc_rd_lease, _t351};
+    assign _t354 = {div_wr_meas, div_wr_f};
     always @(posedge clk)
         if (rst) tick_phase <= 10'h000;
-        else tick_phase <= _t1433;
+        else tick_phase <= _t122;
     always @(posedge clk)
         if (rst) tick_armed <= 1'h0;
-        else if (_t1434) tick_armed <= 1'h1;
+        else if (_t123) tick_armed <= 1'h1;
     always @(posedge clk)
-        if (rst) tick_d1 <= 1'h0;
-        else tick_d1 <= _t1440;
+        if (rst) slot_step <= 5'h00;
+        else slot_step <= _t129;
     always @(posedge clk)
-        if (rst) tick_d2 <= 1'h0;
-        else tick_d2 <= tick_d1;
+        if (rst) slot_lease <= 5'h00;
+        else slot_lease <= _t140;
     always @(posedge clk)
-        if (rst) tick_d3 <= 1'h0;
-        else tick_d3 <= tick_d2;
+        if (rst) slot_on <= 1'h0;
+        else slot_on <= _t145;
     always @(posedge clk)
-        if (rst) tick_d4 <= 1'h0;
-        else tick_d4 <= tick_d3;
+        if (rst) tk_v1 <= 1'h0;
+        else tk_v1 <= _t152;
     always @(posedge clk)
-        if (rst) tick_d5 <= 1'h0;
-        else tick_d5 <= tick_d4;
+        if (rst) tk_v2 <= 1'h0;
+        else tk_v2 <= tk_v1;
     always @(posedge clk)
-        if (rst) tick_d6 <= 1'h0;
-        else tick_d6 <= tick_d5;
+        if (rst) tk_v3 <= 1'h0;
+        else tk_v3 <= tk_v2;
     always @(posedge clk)
-        if (rst) c_we1 <= 1'h0;
-        else c_we1 <= cfg_we;
+        if (rst) tk_v4 <= 1'h0;
+        else tk_v4 <= tk_v3;
     always @(posedge clk)
-        if (rst) c_lease1 <= 5'h00;
-        else c_lease1 <= cfg_lease;
+        if (rst) tk_v5 <= 1'h0;
+        else tk_v5 <= tk_v4;
     always @(posedge clk)
-        if (rst) c_default1 <= 15'h0000;
-        else c_default1 <= cfg_default;
+        if (rst) tk_v6 <= 1'h0;
+        else tk_v6 <= tk_v5;
     always @(posedge clk)
-        if (rst) c_clear1 <= 1'h0;
-        else c_clear1 <= cfg_clear;
+        if (rst) tk_v7 <= 1'h0;
+        else tk_v7 <= tk_v6;
     always @(posedge clk)
-        if (rst) c_we_l1 <= 1'h0;
-        else c_we_l1 <= c_we1;
+        if (rst) tk_v8 <= 1'h0;
+        else tk_v8 <= tk_v7;
     always @(posedge clk)
-        if (rst) c_we_l2 <= 1'h0;
-        else c_we_l2 <= c_we_l1;
+        if (rst) tk_v9 <= 1'h0;
+        else tk_v9 <= tk_v8;
     always @(posedge clk)
-        if (rst) c_we_l3 <= 1'h0;
-        else c_we_l3 <= c_we_l2;
+        if (rst) tk_v10 <= 1'h0;
+        else tk_v10 <= tk_v9;
     always @(posedge clk)
-        if (rst) c_we_l4 <= 1'h0;
-        else c_we_l4 <= c_we_l3;
+        if (rst) tk_v11 <= 1'h0;
+        else tk_v11 <= tk_v10;
     always @(posedge clk)
-        if (rst) c_we_l5 <= 1'h0;
-        else c_we_l5 <= c_we_l4;
+        if (rst) tk_v12 <= 1'h0;
+        else tk_v12 <= tk_v11;
     always @(posedge clk)
-        if (rst) c_lease_l1 <= 5'h00;
-        else c_lease_l1 <= c_lease1;
+        if (rst) tk_v13 <= 1'h0;
+        else tk_v13 <= tk_v12;
     always @(posedge clk)
-        if (rst) c_lease_l2 <= 5'h00;
-        else c_lease_l2 <= c_lease_l1;
+        if (rst) tk_v14 <= 1'h0;
+        else tk_v14 <= tk_v13;
     always @(posedge clk)
-        if (rst) c_lease_l3 <= 5'h00;
-        else c_lease_l3 <= c_lease_l2;
+        if (rst) tk_v15 <= 1'h0;
+        else tk_v15 <= tk_v14;
     always @(posedge clk)
-        if (rst) c_lease_l4 <= 5'h00;
-        else c_lease_l4 <= c_lease_l3;
+        if (rst) tk_v16 <= 1'h0;
+        else tk_v16 <= tk_v15;
     always @(posedge clk)
-        if (rst) c_lease_l5 <= 5'h00;
-        else c_lease_l5 <= c_lease_l4;
+        if (rst) tk_v17 <= 1'h0;
+        else tk_v17 <= tk_v16;
     always @(posedge clk)
-        if (rst) c_limited1 <= 1'h0;
-        else c_limited1 <= cfg_limited;
+        if (rst) tk_v18 <= 1'h0;
+        else tk_v18 <= tk_v17;
     always @(posedge clk)
-        if (rst) c_limited2 <= 1'h0;
-        else c_limited2 <= c_limited1;
+        if (rst) tk_v19 <= 1'h0;
+        else tk_v19 <= tk_v18;
     always @(posedge clk)
-        if (rst) c_limited3 <= 1'h0;
-        else c_limited3 <= c_limited2;
+        if (rst) tk_v20 <= 1'h0;
+        else tk_v20 <= tk_v19;
     always @(posedge clk)
-        if (rst) c_limited4 <= 1'h0;
-        else c_limited4 <= c_limited3;
+        if (rst) tk_v21 <= 1'h0;
+        else tk_v21 <= tk_v20;
     always @(posedge clk)
-        if (rst) c_limited5 <= 1'h0;
-        else c_limited5 <= c_limited4;
+        if (rst) tk_v22 <= 1'h0;
+        else tk_v22 <= tk_v21;
     always @(posedge clk)
-        if (rst) c_limited6 <= 1'h0;
-        else c_limited6 <= c_limited5;
+        if (rst) tk_v23 <= 1'h0;
+        else tk_v23 <= tk_v22;
     always @(posedge clk)
-        if (rst) c_limit1 <= 26'h0000000;
-        else c_limit1 <= cfg_limit;
+        if (rst) tk_v24 <= 1'h0;
+        else tk_v24 <= tk_v23;
     always @(posedge clk)
-        if (rst) c_limit2 <= 26'h0000000;
-        else c_limit2 <= c_limit1;
+        if (rst) tk_v25 <= 1'h0;
+        else tk_v25 <= tk_v24;
     always @(posedge clk)
-        if (rst) c_limit3 <= 26'h0000000;
-        else c_limit3 <= c_limit2;
+        if (rst) tk_v26 <= 1'h0;
+        else tk_v26 <= tk_v25;
     always @(posedge clk)
-        if (rst) c_limit4 <= 26'h0000000;
-        else c_limit4 <= c_limit3;
+        if (rst) acc_rd_word <= 3'h0;
+        else acc_rd_word <= _t156;
     always @(posedge clk)
-        if (rst) c_limit5 <= 26'h0000000;
-        else c_limit5 <= c_limit4;
+        if (rst) acc_rd_lease <= 5'h00;
+        else if (_t152) acc_rd_lease <= _t167;
     always @(posedge clk)
-        if (rst) c_limit6 <= 26'h0000000;
-        else c_limit6 <= c_limit5;
+        if (rst) acc_rd_got1 <= 1'h0;
+        else acc_rd_got1 <= _t163;
+    always @(posedge clk)
+        if (rst) acc_asm <= 48'h000000000000;
+        else if (acc_rd_got1) acc_asm <= _t169;
+    always @(posedge clk)
+        if (rst) acc_ceil1 <= 26'h0000000;
+        else acc_ceil1 <= _t171;
+    always @(posedge clk)
+        if (rst) acc_decay1 <= 34'h000000000;
+        else acc_decay1 <= _t177;
     always @(posedge clk)
         if (rst) p1_valid1 <= 1'h0;
         else p1_valid1 <= pkt_valid;
@@ -6082,385 +762,213 @@ module meter_ingress_l32_t1024_k8_bpc1_mp256 (
         else p2_lease1 <= p1_lease1;
     always @(posedge clk)
         if (rst) p2_prio1 <= 15'h0000;
-        else p2_prio1 <= _t1443;
+        else p2_prio1 <= _t179;
     always @(posedge clk)
         if (rst) p2_cust1 <= 1'h0;
-        else p2_cust1 <= _t1544;
+        else p2_cust1 <= _t184;
     always @(posedge clk)
         if (rst) p2_bytes1 <= 9'h000;
         else p2_bytes1 <= p1_bytes1;
     always @(posedge clk)
-        if (rst) q3_pp01 <= 24'h000000;
-        else q3_pp01 <= _t1646;
+        if (rst) o3_pp01 <= 19'h00000;
+        else o3_pp01 <= _t190;
     always @(posedge clk)
-        if (rst) q3_pp11 <= 24'h000000;
-        else q3_pp11 <= _t1650;
+        if (rst) o3_pp11 <= 19'h00000;
+        else o3_pp11 <= _t195;
     always @(posedge clk)
-        if (rst) q3_pp21 <= 24'h000000;
-        else q3_pp21 <= _t1654;
+        if (rst) o3_pp21 <= 19'h00000;
+        else o3_pp21 <= _t199;
     always @(posedge clk)
-        if (rst) q3_valid1 <= 1'h0;
-        else q3_valid1 <= p2_valid1;
+        if (rst) o3_pp31 <= 19'h00000;
+        else o3_pp31 <= _t203;
     always @(posedge clk)
-        if (rst) q3_lease1 <= 5'h00;
-        else q3_lease1 <= p2_lease1;
+        if (rst) o3_valid1 <= 1'h0;
+        else o3_valid1 <= p2_valid1;
     always @(posedge clk)
-        if (rst) q3_prio1 <= 15'h0000;
-        else q3_prio1 <= p2_prio1;
+        if (rst) o3_prio1 <= 15'h0000;
+        else o3_prio1 <= p2_prio1;
     always @(posedge clk)
-        if (rst) q3_cust1 <= 1'h0;
-        else q3_cust1 <= p2_cust1;
+        if (rst) o3_cust1 <= 1'h0;
+        else o3_cust1 <= p2_cust1;
     always @(posedge clk)
-        if (rst) s3_pair01 <= 24'h000000;
-        else s3_pair01 <= _t1658;
+        if (rst) o3_on1 <= 1'h0;
+        else o3_on1 <= _t207;
     always @(posedge clk)
-        if (rst) s3_pair11 <= 24'h000000;
-        else s3_pair11 <= q3_pp21;
+        if (rst) o4_lo1 <= 23'h000000;
+        else o4_lo1 <= _t209;
     always @(posedge clk)
-        if (rst) s3_valid1 <= 1'h0;
-        else s3_valid1 <= q3_valid1;
+        if (rst) o4_hi1 <= 23'h000000;
+        else o4_hi1 <= _t213;
     always @(posedge clk)
-        if (rst) s3_lease1 <= 5'h00;
-        else s3_lease1 <= q3_lease1;
+        if (rst) o4_valid1 <= 1'h0;
+        else o4_valid1 <= o3_valid1;
     always @(posedge clk)
-        if (rst) s3_prio1 <= 15'h0000;
-        else s3_prio1 <= q3_prio1;
+        if (rst) o4_prio1 <= 15'h0000;
+        else o4_prio1 <= o3_prio1;
     always @(posedge clk)
-        if (rst) s3_cust1 <= 1'h0;
-        else s3_cust1 <= q3_cust1;
+        if (rst) o4_cust1 <= 1'h0;
+        else o4_cust1 <= o3_cust1;
     always @(posedge clk)
-        if (rst) r3_valid1 <= 1'h0;
-        else r3_valid1 <= s3_valid1;
-    always @(posedge clk)
-        if (rst) r3_lease1 <= 5'h00;
-        else r3_lease1 <= s3_lease1;
-    always @(posedge clk)
-        if (rst) r3_add1 <= 24'h000000;
-        else r3_add1 <= _t1660;
-    always @(posedge clk)
-        if (rst) r3_prio1 <= 15'h0000;
-        else r3_prio1 <= s3_prio1;
-    always @(posedge clk)
-        if (rst) r3_cust1 <= 1'h0;
-        else r3_cust1 <= s3_cust1;
-    always @(posedge clk)
-        if (rst) p3_valid1 <= 1'h0;
-        else p3_valid1 <= r3_valid1;
-    always @(posedge clk)
-        if (rst) p3_lease1 <= 5'h00;
-        else p3_lease1 <= r3_lease1;
-    always @(posedge clk)
-        if (rst) p3_add1 <= 24'h000000;
-        else p3_add1 <= r3_add1;
-    always @(posedge clk)
-        if (rst) p3_room1 <= 27'h0000000;
-        else p3_room1 <= _t1662;
-    always @(posedge clk)
-        if (rst) p3_prio1 <= 15'h0000;
-        else p3_prio1 <= r3_prio1;
-    always @(posedge clk)
-        if (rst) p3_cust1 <= 1'h0;
-        else p3_cust1 <= r3_cust1;
-    always @(posedge clk)
-        if (rst) div_busy <= 1'h0;
-        else div_busy <= _t1665;
-    always @(posedge clk)
-        if (rst) div_idx <= 5'h00;
-        else div_idx <= _t1675;
-    always @(posedge clk)
-        if (rst) div_step <= 5'h00;
-        else div_step <= _t1680;
-    always @(posedge clk)
-        if (rst) div_r <= 27'h0000000;
-        else div_r <= _t1687;
-    always @(posedge clk)
-        if (rst) div_d <= 26'h0000000;
-        else if (_t1701) div_d <= _t1803;
-    always @(posedge clk)
-        if (rst) div_q <= 16'h0000;
-        else div_q <= _t1901;
-    always @(posedge clk)
-        if (rst) div_on <= 1'h0;
-        else div_on <= _t1906;
-    always @(posedge clk)
-        if (rst) div_wr <= 1'h0;
-        else div_wr <= _t1669;
-    always @(posedge clk)
-        if (rst) div_wr_idx <= 5'h00;
-        else if (_t1669) div_wr_idx <= div_idx;
-    always @(posedge clk)
-        if (rst) div_wr_on <= 1'h0;
-        else if (_t1669) div_wr_on <= div_on;
-    always @(posedge clk)
-        if (rst) div_wr_f <= 16'h0000;
-        else if (_t1669) div_wr_f <= _t2011;
-    always @(posedge clk)
-        if (rst) acc_ceil0 <= 26'h0000000;
-        else acc_ceil0 <= _t2013;
-    always @(posedge clk)
-        if (rst) acc_decay0 <= 34'h000000000;
-        else acc_decay0 <= _t2018;
-    always @(posedge clk)
-        if (rst) acc_ceil1 <= 26'h0000000;
-        else acc_ceil1 <= _t2020;
-    always @(posedge clk)
-        if (rst) acc_decay1 <= 34'h000000000;
-        else acc_decay1 <= _t2025;
-    always @(posedge clk)
-        if (rst) acc_ceil2 <= 26'h0000000;
-        else acc_ceil2 <= _t2027;
-    always @(posedge clk)
-        if (rst) acc_decay2 <= 34'h000000000;
-        else acc_decay2 <= _t2032;
-    always @(posedge clk)
-        if (rst) acc_ceil3 <= 26'h0000000;
-        else acc_ceil3 <= _t2034;
-    always @(posedge clk)
-        if (rst) acc_decay3 <= 34'h000000000;
-        else acc_decay3 <= _t2039;
-    always @(posedge clk)
-        if (rst) acc_ceil4 <= 26'h0000000;
-        else acc_ceil4 <= _t2041;
-    always @(posedge clk)
-        if (rst) acc_decay4 <= 34'h000000000;
-        else acc_decay4 <= _t2046;
-    always @(posedge clk)
-        if (rst) acc_ceil5 <= 26'h0000000;
-        else acc_ceil5 <= _t2048;
-    always @(posedge clk)
-        if (rst) acc_decay5 <= 34'h000000000;
-        else acc_decay5 <= _t2053;
-    always @(posedge clk)
-        if (rst) acc_ceil6 <= 26'h0000000;
-        else acc_ceil6 <= _t2055;
-    always @(posedge clk)
-        if (rst) acc_decay6 <= 34'h000000000;
-        else acc_decay6 <= _t2060;
-    always @(posedge clk)
-        if (rst) acc_ceil7 <= 26'h0000000;
-        else acc_ceil7 <= _t2062;
-    always @(posedge clk)
-        if (rst) acc_decay7 <= 34'h000000000;
-        else acc_decay7 <= _t2067;
-    always @(posedge clk)
-        if (rst) acc_ceil8 <= 26'h0000000;
-        else acc_ceil8 <= _t2069;
-    always @(posedge clk)
-        if (rst) acc_decay8 <= 34'h000000000;
-        else acc_decay8 <= _t2074;
-    always @(posedge clk)
-        if (rst) acc_ceil9 <= 26'h0000000;
-        else acc_ceil9 <= _t2076;
-    always @(posedge clk)
-        if (rst) acc_decay9 <= 34'h000000000;
-        else acc_decay9 <= _t2081;
-    always @(posedge clk)
-        if (rst) acc_ceil10 <= 26'h0000000;
-        else acc_ceil10 <= _t2083;
-    always @(posedge clk)
-        if (rst) acc_decay10 <= 34'h000000000;
-        else acc_decay10 <= _t2088;
-    always @(posedge clk)
-        if (rst) acc_ceil11 <= 26'h0000000;
-        else acc_ceil11 <= _t2090;
-    always @(posedge clk)
-        if (rst) acc_decay11 <= 34'h000000000;
-        else acc_decay11 <= _t2095;
-    always @(posedge clk)
-        if (rst) acc_ceil12 <= 26'h0000000;
-        else acc_ceil12 <= _t2097;
-    always @(posedge clk)
-        if (rst) acc_decay12 <= 34'h000000000;
-        else acc_decay12 <= _t2102;
-    always @(posedge clk)
-        if (rst) acc_ceil13 <= 26'h0000000;
-        else acc_ceil13 <= _t2104;
-    always @(posedge clk)
-        if (rst) acc_decay13 <= 34'h000000000;
-        else acc_decay13 <= _t2109;
-    always @(posedge clk)
-        if (rst) acc_ceil14 <= 26'h0000000;
-        else acc_ceil14 <= _t2111;
-    always @(posedge clk)
-        if (rst) acc_decay14 <= 34'h000000000;
-        else acc_decay14 <= _t2116;
-    always @(posedge clk)
-        if (rst) acc_ceil15 <= 26'h0000000;
-        else acc_ceil15 <= _t2118;
-    always @(posedge clk)
-        if (rst) acc_decay15 <= 34'h000000000;
-        else acc_decay15 <= _t2123;
-    always @(posedge clk)
-        if (rst) acc_ceil16 <= 26'h0000000;
-        else acc_ceil16 <= _t2125;
-    always @(posedge clk)
-        if (rst) acc_decay16 <= 34'h000000000;
-        else acc_decay16 <= _t2130;
-    always @(posedge clk)
-        if (rst) acc_ceil17 <= 26'h0000000;
-        else acc_ceil17 <= _t2132;
-    always @(posedge clk)
-        if (rst) acc_decay17 <= 34'h000000000;
-        else acc_decay17 <= _t2137;
-    always @(posedge clk)
-        if (rst) acc_ceil18 <= 26'h0000000;
-        else acc_ceil18 <= _t2139;
-    always @(posedge clk)
-        if (rst) acc_decay18 <= 34'h000000000;
-        else acc_decay18 <= _t2144;
-    always @(posedge clk)
-        if (rst) acc_ceil19 <= 26'h0000000;
-        else acc_ceil19 <= _t2146;
-    always @(posedge clk)
-        if (rst) acc_decay19 <= 34'h000000000;
-        else acc_decay19 <= _t2151;
-    always @(posedge clk)
-        if (rst) acc_ceil20 <= 26'h0000000;
-        else acc_ceil20 <= _t2153;
-    always @(posedge clk)
-        if (rst) acc_decay20 <= 34'h000000000;
-        else acc_decay20 <= _t2158;
-    always @(posedge clk)
-        if (rst) acc_ceil21 <= 26'h0000000;
-        else acc_ceil21 <= _t2160;
-    always @(posedge clk)
-        if (rst) acc_decay21 <= 34'h000000000;
-        else acc_decay21 <= _t2165;
-    always @(posedge clk)
-        if (rst) acc_ceil22 <= 26'h0000000;
-        else acc_ceil22 <= _t2167;
-    always @(posedge clk)
-        if (rst) acc_decay22 <= 34'h000000000;
-        else acc_decay22 <= _t2172;
-    always @(posedge clk)
-        if (rst) acc_ceil23 <= 26'h0000000;
-        else acc_ceil23 <= _t2174;
-    always @(posedge clk)
-        if (rst) acc_decay23 <= 34'h000000000;
-        else acc_decay23 <= _t2179;
-    always @(posedge clk)
-        if (rst) acc_ceil24 <= 26'h0000000;
-        else acc_ceil24 <= _t2181;
-    always @(posedge clk)
-        if (rst) acc_decay24 <= 34'h000000000;
-        else acc_decay24 <= _t2186;
-    always @(posedge clk)
-        if (rst) acc_ceil25 <= 26'h0000000;
-        else acc_ceil25 <= _t2188;
-    always @(posedge clk)
-        if (rst) acc_decay25 <= 34'h000000000;
-        else acc_decay25 <= _t2193;
-    always @(posedge clk)
-        if (rst) acc_ceil26 <= 26'h0000000;
-        else acc_ceil26 <= _t2195;
-    always @(posedge clk)
-        if (rst) acc_decay26 <= 34'h000000000;
-        else acc_decay26 <= _t2200;
-    always @(posedge clk)
-        if (rst) acc_ceil27 <= 26'h0000000;
-        else acc_ceil27 <= _t2202;
-    always @(posedge clk)
-        if (rst) acc_decay27 <= 34'h000000000;
-        else acc_decay27 <= _t2207;
-    always @(posedge clk)
-        if (rst) acc_ceil28 <= 26'h0000000;
-        else acc_ceil28 <= _t2209;
-    always @(posedge clk)
-        if (rst) acc_decay28 <= 34'h000000000;
-        else acc_decay28 <= _t2214;
-    always @(posedge clk)
-        if (rst) acc_ceil29 <= 26'h0000000;
-        else acc_ceil29 <= _t2216;
-    always @(posedge clk)
-        if (rst) acc_decay29 <= 34'h000000000;
-        else acc_decay29 <= _t2221;
-    always @(posedge clk)
-        if (rst) acc_ceil30 <= 26'h0000000;
-        else acc_ceil30 <= _t2223;
-    always @(posedge clk)
-        if (rst) acc_decay30 <= 34'h000000000;
-        else acc_decay30 <= _t2228;
-    always @(posedge clk)
-        if (rst) acc_ceil31 <= 26'h0000000;
-        else acc_ceil31 <= _t2230;
-    always @(posedge clk)
-        if (rst) acc_decay31 <= 34'h000000000;
-        else acc_decay31 <= _t2235;
-    always @(posedge clk)
-        if (rst) rd_measured_q1 <= 26'h0000000;
-        else rd_measured_q1 <= _t2237;
-    always @(posedge clk)
-        if (rst) rd_factor_q1 <= 16'h0000;
-        else rd_factor_q1 <= _t2335;
-    always @(posedge clk)
-        if (rst) rd_scaling_q1 <= 1'h0;
-        else rd_scaling_q1 <= _t2432;
-    always @(posedge clk)
-        if (rst) scaled_set_q1 <= 32'h00000000;
-        else scaled_set_q1 <= _t2529;
-    always @(posedge clk)
-        if (rst) p4_valid1 <= 1'h0;
-        else p4_valid1 <= p3_valid1;
-    always @(posedge clk)
-        if (rst) p4_prio1 <= 15'h0000;
-        else p4_prio1 <= p3_prio1;
-    always @(posedge clk)
-        if (rst) p4_cust1 <= 1'h0;
-        else p4_cust1 <= p3_cust1;
-    always @(posedge clk)
-        if (rst) p4_on1 <= 1'h0;
-        else p4_on1 <= _t2562;
-    always @(posedge clk)
-        if (rst) p4_f1 <= 16'h0000;
-        else p4_f1 <= _t2757;
-    always @(posedge clk)
-        if (rst) p5_pp01 <= 19'h00000;
-        else p5_pp01 <= _t2952;
-    always @(posedge clk)
-        if (rst) p5_pp11 <= 19'h00000;
-        else p5_pp11 <= _t2956;
-    always @(posedge clk)
-        if (rst) p5_pp21 <= 19'h00000;
-        else p5_pp21 <= _t2960;
-    always @(posedge clk)
-        if (rst) p5_pp31 <= 19'h00000;
-        else p5_pp31 <= _t2964;
-    always @(posedge clk)
-        if (rst) p5_valid1 <= 1'h0;
-        else p5_valid1 <= p4_valid1;
-    always @(posedge clk)
-        if (rst) p5_prio1 <= 15'h0000;
-        else p5_prio1 <= p4_prio1;
-    always @(posedge clk)
-        if (rst) p5_cust1 <= 1'h0;
-        else p5_cust1 <= p4_cust1;
-    always @(posedge clk)
-        if (rst) p5_on1 <= 1'h0;
-        else p5_on1 <= p4_on1;
-    always @(posedge clk)
-        if (rst) p6_lo1 <= 23'h000000;
-        else p6_lo1 <= _t2968;
-    always @(posedge clk)
-        if (rst) p6_hi1 <= 23'h000000;
-        else p6_hi1 <= _t2972;
-    always @(posedge clk)
-        if (rst) p6_valid1 <= 1'h0;
-        else p6_valid1 <= p5_valid1;
-    always @(posedge clk)
-        if (rst) p6_prio1 <= 15'h0000;
-        else p6_prio1 <= p5_prio1;
-    always @(posedge clk)
-        if (rst) p6_cust1 <= 1'h0;
-        else p6_cust1 <= p5_cust1;
-    always @(posedge clk)
-        if (rst) p6_on1 <= 1'h0;
-        else p6_on1 <= p5_on1;
+        if (rst) o4_on1 <= 1'h0;
+        else o4_on1 <= o3_on1;
     always @(posedge clk)
         if (rst) o_valid1 <= 1'h0;
-        else o_valid1 <= p6_valid1;
+        else o_valid1 <= o4_valid1;
     always @(posedge clk)
         if (rst) o_tc1 <= 16'h0000;
-        else o_tc1 <= _t2976;
+        else o_tc1 <= _t217;
+    always @(posedge clk)
+        if (rst) a3_pp01 <= 24'h000000;
+        else a3_pp01 <= _t226;
+    always @(posedge clk)
+        if (rst) a3_pp11 <= 24'h000000;
+        else a3_pp11 <= _t230;
+    always @(posedge clk)
+        if (rst) a3_pp21 <= 24'h000000;
+        else a3_pp21 <= _t234;
+    always @(posedge clk)
+        if (rst) a3_valid1 <= 1'h0;
+        else a3_valid1 <= p2_valid1;
+    always @(posedge clk)
+        if (rst) a3_lease1 <= 5'h00;
+        else a3_lease1 <= p2_lease1;
+    always @(posedge clk)
+        if (rst) a4_pair01 <= 24'h000000;
+        else a4_pair01 <= _t238;
+    always @(posedge clk)
+        if (rst) a4_pair11 <= 24'h000000;
+        else a4_pair11 <= a3_pp21;
+    always @(posedge clk)
+        if (rst) a4_valid1 <= 1'h0;
+        else a4_valid1 <= a3_valid1;
+    always @(posedge clk)
+        if (rst) a4_lease1 <= 5'h00;
+        else a4_lease1 <= a3_lease1;
+    always @(posedge clk)
+        if (rst) a5_valid1 <= 1'h0;
+        else a5_valid1 <= a4_valid1;
+    always @(posedge clk)
+        if (rst) a5_lease1 <= 5'h00;
+        else a5_lease1 <= a4_lease1;
+    always @(posedge clk)
+        if (rst) a5_add1 <= 24'h000000;
+        else a5_add1 <= _t240;
+    always @(posedge clk)
+        if (rst) a6_valid1 <= 1'h0;
+        else a6_valid1 <= a5_valid1;
+    always @(posedge clk)
+        if (rst) a6_lease1 <= 5'h00;
+        else a6_lease1 <= a5_lease1;
+    always @(posedge clk)
+        if (rst) a6_add1 <= 26'h0000000;
+        else a6_add1 <= _t242;
+    always @(posedge clk)
+        if (rst) a6_room1 <= 27'h0000000;
+        else a6_room1 <= _t244;
+    always @(posedge clk)
+        if (rst) hold_valid <= 1'h0;
+        else hold_valid <= _t247;
+    always @(posedge clk)
+        if (rst) hold_lease <= 5'h00;
+        else if (_t248) hold_lease <= a6_lease1;
+    always @(posedge clk)
+        if (rst) hold_add <= 26'h0000000;
+        else if (_t248) hold_add <= a6_add1;
+    always @(posedge clk)
+        if (rst) hold_room <= 27'h0000000;
+        else if (_t248) hold_room <= a6_room1;
+    always @(posedge clk)
+        if (rst) s_tick1 <= 1'h0;
+        else s_tick1 <= tk_v6;
+    always @(posedge clk)
+        if (rst) s_pkt1 <= 1'h0;
+        else s_pkt1 <= _t254;
+    always @(posedge clk)
+        if (rst) s_lease1 <= 5'h00;
+        else s_lease1 <= _t258;
+    always @(posedge clk)
+        if (rst) s_add1 <= 26'h0000000;
+        else s_add1 <= _t260;
+    always @(posedge clk)
+        if (rst) s_room1 <= 27'h0000000;
+        else s_room1 <= _t261;
+    always @(posedge clk)
+        if (rst) tk_sample <= 26'h0000000;
+        else if (s_tick1) tk_sample <= sample_mem_rd0;
+    always @(posedge clk)
+        if (rst) acc_new <= 34'h000000000;
+        else if (tk_v8) acc_new <= _t262;
+    always @(posedge clk)
+        if (rst) acc_wr_word <= 3'h0;
+        else acc_wr_word <= _t264;
+    always @(posedge clk)
+        if (rst) acc_wr_lease <= 5'h00;
+        else if (tk_v8) acc_wr_lease <= acc_rd_lease;
+    always @(posedge clk)
+        if (rst) div_r <= 27'h0000000;
+        else div_r <= _t275;
+    always @(posedge clk)
+        if (rst) div_d <= 26'h0000000;
+        else if (tk_v9) div_d <= _t289;
+    always @(posedge clk)
+        if (rst) div_q <= 16'h0000;
+        else div_q <= _t290;
+    always @(posedge clk)
+        if (rst) div_on <= 1'h0;
+        else div_on <= _t294;
+    always @(posedge clk)
+        if (rst) div_wr_f <= 16'h0000;
+        else if (tk_v25) div_wr_f <= _t300;
+    always @(posedge clk)
+        if (rst) div_wr_meas <= 26'h0000000;
+        else if (tk_v25) div_wr_meas <= div_d;
+    always @(posedge clk)
+        if (rst) div_wr_lease1 <= 5'h00;
+        else div_wr_lease1 <= acc_wr_lease;
+    always @(posedge clk)
+        if (rst) scaled_set_q1 <= 32'h00000000;
+        else scaled_set_q1 <= _t314;
+    always @(posedge clk) begin
+        if (cfg_we) cfgd_mem[cfg_lease] <= _t322;
+    end
+    always @(posedge clk) begin
+        cfgd_mem_rd0 <= cfgd_mem[pkt_lease];
+    end
+    always @(posedge clk) begin
+        if (cfg_we) lim_mem[cfg_lease] <= _t323;
+    end
+    always @(posedge clk) begin
+        if (_t152) begin
+            lim_mem_rd0 <= lim_mem[_t167];
+        end
+    end
+    always @(posedge clk) begin
+        if (_t324) sample_mem[s_lease1] <= _t325;
+    end
+    always @(posedge clk) begin
+        sample_mem_rd0 <= sample_mem[_t258];
+        if (_t324 && s_lease1 == _t258) sample_mem_rd0 <= _t325;
+    end
+    always @(posedge clk) begin
+        if (_t271) acc_mem[_t332] <= _t336;
+    end
+    always @(posedge clk) begin
+        if (_t163) begin
+            acc_mem_rd0 <= acc_mem[_t350];
+        end
+    end
+    always @(posedge clk) begin
+        if (tk_v26) fac_mem[div_wr_lease1] <= div_wr_f;
+    end
+    always @(posedge clk) begin
+        fac_mem_rd0 <= fac_mem[p1_lease1];
+    end
+    always @(posedge clk) begin
+        if (tk_v26) stat_mem[div_wr_lease1] <= _t354;
+    end
+    always @(posedge clk) begin
+        stat_mem_rd0 <= stat_mem[rd_lease];
+    end
 endmodule
 
 `default_nettype wire

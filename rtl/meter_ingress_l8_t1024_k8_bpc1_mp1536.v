@@ -24,136 +24,43 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     output wire rd_scaling,
     output wire [7:0] scaled_set
 );
-    reg  [14:0] def_prio0;
-    reg  [14:0] def_prio1;
-    reg  [14:0] def_prio2;
-    reg  [14:0] def_prio3;
-    reg  [14:0] def_prio4;
-    reg  [14:0] def_prio5;
-    reg  [14:0] def_prio6;
-    reg  [14:0] def_prio7;
-    reg  clear_cust0;
-    reg  clear_cust1;
-    reg  clear_cust2;
-    reg  clear_cust3;
-    reg  clear_cust4;
-    reg  clear_cust5;
-    reg  clear_cust6;
-    reg  clear_cust7;
-    reg  limited0;
-    reg  limited1;
-    reg  limited2;
-    reg  limited3;
-    reg  limited4;
-    reg  limited5;
-    reg  limited6;
-    reg  limited7;
-    reg  [26:0] limit0;
-    reg  [26:0] limit1;
-    reg  [26:0] limit2;
-    reg  [26:0] limit3;
-    reg  [26:0] limit4;
-    reg  [26:0] limit5;
-    reg  [26:0] limit6;
-    reg  [26:0] limit7;
-    reg  div_limited0;
-    reg  div_limited1;
-    reg  div_limited2;
-    reg  div_limited3;
-    reg  div_limited4;
-    reg  div_limited5;
-    reg  div_limited6;
-    reg  div_limited7;
-    reg  [26:0] div_limit0;
-    reg  [26:0] div_limit1;
-    reg  [26:0] div_limit2;
-    reg  [26:0] div_limit3;
-    reg  [26:0] div_limit4;
-    reg  [26:0] div_limit5;
-    reg  [26:0] div_limit6;
-    reg  [26:0] div_limit7;
-    reg  [26:0] sample0;
-    reg  [26:0] sample1;
-    reg  [26:0] sample2;
-    reg  [26:0] sample3;
-    reg  [26:0] sample4;
-    reg  [26:0] sample5;
-    reg  [26:0] sample6;
-    reg  [26:0] sample7;
-    reg  [34:0] acc0;
-    reg  [34:0] acc1;
-    reg  [34:0] acc2;
-    reg  [34:0] acc3;
-    reg  [34:0] acc4;
-    reg  [34:0] acc5;
-    reg  [34:0] acc6;
-    reg  [34:0] acc7;
-    reg  shadow_on0;
-    reg  shadow_on1;
-    reg  shadow_on2;
-    reg  shadow_on3;
-    reg  shadow_on4;
-    reg  shadow_on5;
-    reg  shadow_on6;
-    reg  shadow_on7;
-    reg  [15:0] shadow_f0;
-    reg  [15:0] shadow_f1;
-    reg  [15:0] shadow_f2;
-    reg  [15:0] shadow_f3;
-    reg  [15:0] shadow_f4;
-    reg  [15:0] shadow_f5;
-    reg  [15:0] shadow_f6;
-    reg  [15:0] shadow_f7;
-    reg  active_on0;
-    reg  active_on1;
-    reg  active_on2;
-    reg  active_on3;
-    reg  active_on4;
-    reg  active_on5;
-    reg  active_on6;
-    reg  active_on7;
-    reg  [15:0] active_f0;
-    reg  [15:0] active_f1;
-    reg  [15:0] active_f2;
-    reg  [15:0] active_f3;
-    reg  [15:0] active_f4;
-    reg  [15:0] active_f5;
-    reg  [15:0] active_f6;
-    reg  [15:0] active_f7;
     reg  [9:0] tick_phase;
     reg  tick_armed;
-    reg  tick_d1;
-    reg  tick_d2;
-    reg  tick_d3;
-    reg  tick_d4;
-    reg  tick_d5;
-    reg  tick_d6;
-    reg  c_we1;
-    reg  [2:0] c_lease1;
-    reg  [14:0] c_default1;
-    reg  c_clear1;
-    reg  c_we_l1;
-    reg  c_we_l2;
-    reg  c_we_l3;
-    reg  c_we_l4;
-    reg  c_we_l5;
-    reg  [2:0] c_lease_l1;
-    reg  [2:0] c_lease_l2;
-    reg  [2:0] c_lease_l3;
-    reg  [2:0] c_lease_l4;
-    reg  [2:0] c_lease_l5;
-    reg  c_limited1;
-    reg  c_limited2;
-    reg  c_limited3;
-    reg  c_limited4;
-    reg  c_limited5;
-    reg  c_limited6;
-    reg  [26:0] c_limit1;
-    reg  [26:0] c_limit2;
-    reg  [26:0] c_limit3;
-    reg  [26:0] c_limit4;
-    reg  [26:0] c_limit5;
-    reg  [26:0] c_limit6;
+    reg  [4:0] slot_step;
+    reg  [2:0] slot_lease;
+    reg  slot_on;
+    reg  tk_v1;
+    reg  tk_v2;
+    reg  tk_v3;
+    reg  tk_v4;
+    reg  tk_v5;
+    reg  tk_v6;
+    reg  tk_v7;
+    reg  tk_v8;
+    reg  tk_v9;
+    reg  tk_v10;
+    reg  tk_v11;
+    reg  tk_v12;
+    reg  tk_v13;
+    reg  tk_v14;
+    reg  tk_v15;
+    reg  tk_v16;
+    reg  tk_v17;
+    reg  tk_v18;
+    reg  tk_v19;
+    reg  tk_v20;
+    reg  tk_v21;
+    reg  tk_v22;
+    reg  tk_v23;
+    reg  tk_v24;
+    reg  tk_v25;
+    reg  tk_v26;
+    reg  [2:0] acc_rd_word;
+    reg  [2:0] acc_rd_lease;
+    reg  acc_rd_got1;
+    reg  [47:0] acc_asm;
+    reg  [26:0] acc_ceil1;
+    reg  [34:0] acc_decay1;
     reg  p1_valid1;
     reg  [2:0] p1_lease1;
     reg  [15:0] p1_tc1;
@@ -163,754 +70,295 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     reg  [14:0] p2_prio1;
     reg  p2_cust1;
     reg  [10:0] p2_bytes1;
-    reg  [25:0] q3_pp01;
-    reg  [25:0] q3_pp11;
-    reg  [25:0] q3_pp21;
-    reg  q3_valid1;
-    reg  [2:0] q3_lease1;
-    reg  [14:0] q3_prio1;
-    reg  q3_cust1;
-    reg  [25:0] s3_pair01;
-    reg  [25:0] s3_pair11;
-    reg  s3_valid1;
-    reg  [2:0] s3_lease1;
-    reg  [14:0] s3_prio1;
-    reg  s3_cust1;
-    reg  r3_valid1;
-    reg  [2:0] r3_lease1;
-    reg  [25:0] r3_add1;
-    reg  [14:0] r3_prio1;
-    reg  r3_cust1;
-    reg  p3_valid1;
-    reg  [2:0] p3_lease1;
-    reg  [25:0] p3_add1;
-    reg  [27:0] p3_room1;
-    reg  [14:0] p3_prio1;
-    reg  p3_cust1;
-    reg  div_busy;
-    reg  [2:0] div_idx;
-    reg  [4:0] div_step;
-    reg  [27:0] div_r;
-    reg  [26:0] div_d;
-    reg  [15:0] div_q;
-    reg  div_on;
-    reg  div_wr;
-    reg  [2:0] div_wr_idx;
-    reg  div_wr_on;
-    reg  [15:0] div_wr_f;
-    reg  [26:0] acc_ceil0;
-    reg  [34:0] acc_decay0;
-    reg  [26:0] acc_ceil1;
-    reg  [34:0] acc_decay1;
-    reg  [26:0] acc_ceil2;
-    reg  [34:0] acc_decay2;
-    reg  [26:0] acc_ceil3;
-    reg  [34:0] acc_decay3;
-    reg  [26:0] acc_ceil4;
-    reg  [34:0] acc_decay4;
-    reg  [26:0] acc_ceil5;
-    reg  [34:0] acc_decay5;
-    reg  [26:0] acc_ceil6;
-    reg  [34:0] acc_decay6;
-    reg  [26:0] acc_ceil7;
-    reg  [34:0] acc_decay7;
-    reg  [26:0] rd_measured_q1;
-    reg  [15:0] rd_factor_q1;
-    reg  rd_scaling_q1;
-    reg  [7:0] scaled_set_q1;
-    reg  p4_valid1;
-    reg  [14:0] p4_prio1;
-    reg  p4_cust1;
-    reg  p4_on1;
-    reg  [15:0] p4_f1;
-    reg  [18:0] p5_pp01;
-    reg  [18:0] p5_pp11;
-    reg  [18:0] p5_pp21;
-    reg  [18:0] p5_pp31;
-    reg  p5_valid1;
-    reg  [14:0] p5_prio1;
-    reg  p5_cust1;
-    reg  p5_on1;
-    reg  [22:0] p6_lo1;
-    reg  [22:0] p6_hi1;
-    reg  p6_valid1;
-    reg  [14:0] p6_prio1;
-    reg  p6_cust1;
-    reg  p6_on1;
+    reg  [18:0] o3_pp01;
+    reg  [18:0] o3_pp11;
+    reg  [18:0] o3_pp21;
+    reg  [18:0] o3_pp31;
+    reg  o3_valid1;
+    reg  [14:0] o3_prio1;
+    reg  o3_cust1;
+    reg  o3_on1;
+    reg  [22:0] o4_lo1;
+    reg  [22:0] o4_hi1;
+    reg  o4_valid1;
+    reg  [14:0] o4_prio1;
+    reg  o4_cust1;
+    reg  o4_on1;
     reg  o_valid1;
     reg  [15:0] o_tc1;
-    wire _t232;
-    wire _t233;
-    wire _t235;
-    wire _t236;
-    wire _t238;
-    wire _t239;
-    wire _t241;
-    wire _t242;
-    wire _t244;
-    wire _t245;
+    reg  [25:0] a3_pp01;
+    reg  [25:0] a3_pp11;
+    reg  [25:0] a3_pp21;
+    reg  a3_valid1;
+    reg  [2:0] a3_lease1;
+    reg  [25:0] a4_pair01;
+    reg  [25:0] a4_pair11;
+    reg  a4_valid1;
+    reg  [2:0] a4_lease1;
+    reg  a5_valid1;
+    reg  [2:0] a5_lease1;
+    reg  [25:0] a5_add1;
+    reg  a6_valid1;
+    reg  [2:0] a6_lease1;
+    reg  [26:0] a6_add1;
+    reg  [27:0] a6_room1;
+    reg  hold_valid;
+    reg  [2:0] hold_lease;
+    reg  [26:0] hold_add;
+    reg  [27:0] hold_room;
+    reg  s_tick1;
+    reg  s_pkt1;
+    reg  [2:0] s_lease1;
+    reg  [26:0] s_add1;
+    reg  [27:0] s_room1;
+    reg  [26:0] tk_sample;
+    reg  [34:0] acc_new;
+    reg  [2:0] acc_wr_word;
+    reg  [2:0] acc_wr_lease;
+    reg  [27:0] div_r;
+    reg  [26:0] div_d;
+    /* verilator lint_off UNUSEDSIGNAL */ reg  [15:0] div_q; /* verilator lint_on UNUSEDSIGNAL */
+    reg  div_on;
+    reg  [15:0] div_wr_f;
+    reg  [26:0] div_wr_meas;
+    reg  [2:0] div_wr_lease1;
+    reg  [7:0] scaled_set_q1;
+    reg  [15:0] cfgd_mem_rd0;
+    reg  [27:0] lim_mem_rd0;
+    reg  [26:0] sample_mem_rd0;
+    reg  [15:0] acc_mem_rd0;
+    reg  [15:0] fac_mem_rd0;
+    reg  [42:0] stat_mem_rd0;
+    wire [9:0] _t122;
+    wire _t123;
+    wire [9:0] _t126;
+    wire [4:0] _t129;
+    wire _t130;
+    wire _t131;
+    wire [4:0] _t134;
+    wire _t135;
+    wire [4:0] _t138;
+    wire [2:0] _t140;
+    wire [2:0] _t142;
+    wire [2:0] _t143;
+    wire _t145;
+    wire _t147;
+    wire _t148;
+    wire _t149;
+    wire _t152;
+    wire _t153;
+    wire _t154;
+    wire [2:0] _t156;
+    wire [2:0] _t158;
+    wire _t159;
+    wire [2:0] _t162;
+    wire _t163;
+    wire [2:0] _t165;
+    wire [2:0] _t167;
+    wire [47:0] _t169;
+    wire [31:0] _t170;
+    wire [26:0] _t171;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t172; /* verilator lint_on UNUSEDSIGNAL */
+    wire [35:0] _t173;
+    wire [34:0] _t174;
+    wire [35:0] _t175;
+    wire [34:0] _t177;
+    wire [34:0] _t178;
+    wire [14:0] _t179;
+    wire _t180;
+    wire [14:0] _t182;
+    wire [14:0] _t183;
+    wire _t184;
+    wire _t185;
+    wire _t186;
+    wire _t187;
+    wire _t188;
+    wire _t189;
+    wire [18:0] _t190;
+    wire [18:0] _t191;
+    wire [18:0] _t192;
+    wire [3:0] _t193;
+    wire [15:0] _t194;
+    wire [18:0] _t195;
+    wire [18:0] _t196;
+    wire [18:0] _t197;
+    wire [3:0] _t198;
+    wire [18:0] _t199;
+    wire [18:0] _t200;
+    wire [18:0] _t201;
+    wire [3:0] _t202;
+    wire [18:0] _t203;
+    wire [18:0] _t204;
+    wire [18:0] _t205;
+    wire [3:0] _t206;
+    wire _t207;
+    wire [22:0] _t209;
+    wire [22:0] _t210;
+    wire [22:0] _t211;
+    wire [22:0] _t212;
+    wire [22:0] _t213;
+    wire [22:0] _t214;
+    wire [22:0] _t215;
+    wire [22:0] _t216;
+    wire [15:0] _t217;
+    wire [15:0] _t218;
+    wire [14:0] _t219;
+    wire [14:0] _t220;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [30:0] _t221; /* verilator lint_on UNUSEDSIGNAL */
+    wire [30:0] _t222;
+    wire [30:0] _t223;
+    wire [30:0] _t224;
+    wire [25:0] _t226;
+    wire [25:0] _t227;
+    wire [25:0] _t228;
+    wire [3:0] _t229;
+    wire [25:0] _t230;
+    wire [25:0] _t231;
+    wire [25:0] _t232;
+    wire [3:0] _t233;
+    wire [25:0] _t234;
+    wire [25:0] _t235;
+    wire [25:0] _t236;
+    wire [2:0] _t237;
+    wire [25:0] _t238;
+    wire [25:0] _t239;
+    wire [25:0] _t240;
+    wire [25:0] _t241;
+    wire [26:0] _t242;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t243; /* verilator lint_on UNUSEDSIGNAL */
+    wire [27:0] _t244;
+    wire [27:0] _t246;
     wire _t247;
     wire _t248;
+    wire _t249;
     wire _t250;
     wire _t251;
+    wire _t252;
     wire _t253;
     wire _t254;
+    wire _t255;
     wire _t256;
     wire _t257;
-    wire _t259;
-    wire _t260;
-    wire _t262;
-    wire _t263;
-    wire _t265;
-    wire _t266;
-    wire _t268;
-    wire _t269;
+    wire [2:0] _t258;
+    wire [2:0] _t259;
+    wire [26:0] _t260;
+    wire [27:0] _t261;
+    wire [34:0] _t262;
+    wire [34:0] _t263;
+    wire [2:0] _t264;
+    wire [2:0] _t266;
+    wire _t267;
+    wire [2:0] _t270;
     wire _t271;
-    wire _t272;
-    wire _t274;
-    wire _t275;
+    wire [2:0] _t273;
+    wire [27:0] _t275;
+    wire _t276;
     wire _t277;
     wire _t278;
-    wire [26:0] _t280;
-    wire _t281;
-    wire _t282;
-    wire _t283;
-    wire [26:0] _t285;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t286; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t287;
+    wire _t279;
+    wire [28:0] _t280;
+    wire [28:0] _t281;
+    wire [27:0] _t282;
+    wire [28:0] _t283;
+    wire [27:0] _t284;
+    wire [27:0] _t285;
+    wire [27:0] _t286;
+    wire [27:0] _t287;
     wire [26:0] _t288;
-    wire _t289;
-    wire [27:0] _t290;
-    wire [26:0] _t292;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t293; /* verilator lint_on UNUSEDSIGNAL */
-    wire [27:0] _t294;
-    wire [27:0] _t295;
-    wire [26:0] _t296;
-    wire [26:0] _t298;
-    wire _t299;
-    wire _t300;
-    wire _t301;
-    wire [26:0] _t303;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t304; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t305;
-    wire [26:0] _t306;
-    wire _t307;
-    wire [27:0] _t308;
-    wire [26:0] _t309;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t310; /* verilator lint_on UNUSEDSIGNAL */
-    wire [27:0] _t311;
-    wire [27:0] _t312;
-    wire [26:0] _t313;
-    wire [26:0] _t315;
+    wire [26:0] _t289;
+    wire [15:0] _t290;
+    wire [15:0] _t292;
+    wire [14:0] _t293;
+    wire _t294;
+    wire _t295;
+    wire _t296;
+    wire _t297;
+    wire _t298;
+    wire [26:0] _t299;
+    wire [15:0] _t300;
+    wire [15:0] _t301;
+    wire [15:0] _t302;
+    wire [14:0] _t303;
+    wire _t304;
+    wire _t305;
+    wire _t306;
+    wire [14:0] _t307;
+    wire _t309;
+    wire [15:0] _t310;
+    wire [15:0] _t312;
+    wire [7:0] _t314;
+    wire _t315;
     wire _t316;
-    wire _t317;
-    wire _t318;
-    wire [26:0] _t320;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t321; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t322;
-    wire [26:0] _t323;
+    wire [7:0] _t318;
+    wire [7:0] _t319;
+    wire [15:0] _t322;
+    wire [27:0] _t323;
     wire _t324;
-    wire [27:0] _t325;
-    wire [26:0] _t326;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t327; /* verilator lint_on UNUSEDSIGNAL */
-    wire [27:0] _t328;
+    wire [26:0] _t325;
+    wire [26:0] _t327;
+    wire _t328;
     wire [27:0] _t329;
-    wire [26:0] _t330;
-    wire [26:0] _t332;
-    wire _t333;
-    wire _t334;
-    wire _t335;
-    wire [26:0] _t337;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t338; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t339;
-    wire [26:0] _t340;
-    wire _t341;
-    wire [27:0] _t342;
-    wire [26:0] _t343;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t344; /* verilator lint_on UNUSEDSIGNAL */
-    wire [27:0] _t345;
-    wire [27:0] _t346;
-    wire [26:0] _t347;
-    wire [26:0] _t349;
-    wire _t350;
-    wire _t351;
-    wire _t352;
-    wire [26:0] _t354;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t355; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t356;
-    wire [26:0] _t357;
-    wire _t358;
-    wire [27:0] _t359;
-    wire [26:0] _t360;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t361; /* verilator lint_on UNUSEDSIGNAL */
-    wire [27:0] _t362;
-    wire [27:0] _t363;
-    wire [26:0] _t364;
-    wire [26:0] _t366;
-    wire _t367;
-    wire _t368;
-    wire _t369;
-    wire [26:0] _t371;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t372; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t373;
-    wire [26:0] _t374;
-    wire _t375;
-    wire [27:0] _t376;
-    wire [26:0] _t377;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t378; /* verilator lint_on UNUSEDSIGNAL */
-    wire [27:0] _t379;
-    wire [27:0] _t380;
-    wire [26:0] _t381;
-    wire [26:0] _t383;
-    wire _t384;
-    wire _t385;
-    wire _t386;
-    wire [26:0] _t388;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t389; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t390;
-    wire [26:0] _t391;
-    wire _t392;
-    wire [27:0] _t393;
-    wire [26:0] _t394;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t395; /* verilator lint_on UNUSEDSIGNAL */
-    wire [27:0] _t396;
-    wire [27:0] _t397;
-    wire [26:0] _t398;
-    wire [26:0] _t400;
-    wire _t401;
-    wire _t402;
-    wire _t403;
-    wire [26:0] _t405;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t406; /* verilator lint_on UNUSEDSIGNAL */
-    wire [26:0] _t407;
-    wire [26:0] _t408;
-    wire _t409;
-    wire [27:0] _t410;
-    wire [26:0] _t411;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t412; /* verilator lint_on UNUSEDSIGNAL */
-    wire [27:0] _t413;
-    wire [27:0] _t414;
-    wire [26:0] _t415;
-    wire [34:0] _t417;
-    wire [34:0] _t418;
-    wire [34:0] _t419;
-    wire [34:0] _t420;
-    wire [34:0] _t421;
-    wire [34:0] _t422;
-    wire [34:0] _t423;
-    wire [34:0] _t424;
-    wire [34:0] _t425;
-    wire [34:0] _t426;
-    wire [34:0] _t427;
-    wire [34:0] _t428;
-    wire [34:0] _t429;
-    wire [34:0] _t430;
-    wire [34:0] _t431;
-    wire [34:0] _t432;
-    wire _t433;
-    wire _t434;
-    wire _t435;
-    wire _t436;
-    wire _t437;
-    wire _t438;
-    wire _t439;
-    wire _t440;
-    wire _t441;
-    wire _t442;
-    wire _t443;
-    wire _t444;
-    wire _t445;
-    wire _t446;
-    wire _t447;
-    wire _t448;
-    wire [9:0] _t449;
-    wire _t450;
-    wire [9:0] _t453;
-    wire _t456;
-    wire _t457;
-    wire [14:0] _t459;
-    wire _t460;
-    wire [14:0] _t462;
-    wire _t463;
-    wire [14:0] _t465;
-    wire _t466;
-    wire [14:0] _t468;
-    wire _t469;
-    wire [14:0] _t471;
-    wire _t472;
-    wire [14:0] _t474;
-    wire _t475;
-    wire [14:0] _t477;
-    wire _t478;
-    wire [14:0] _t480;
-    wire _t481;
-    wire [14:0] _t483;
-    wire _t484;
-    wire [14:0] _t487;
-    wire _t488;
-    wire _t489;
-    wire _t490;
-    wire _t491;
-    wire _t492;
-    wire _t493;
-    wire _t494;
-    wire _t496;
-    wire _t497;
-    wire _t499;
-    wire _t500;
-    wire _t502;
-    wire _t503;
-    wire _t505;
-    wire _t506;
-    wire _t508;
-    wire _t509;
-    wire _t511;
-    wire _t512;
-    wire _t514;
-    wire _t515;
-    wire [25:0] _t518;
-    wire [25:0] _t519;
-    wire [25:0] _t520;
-    wire [3:0] _t521;
-    wire [25:0] _t522;
-    wire [25:0] _t523;
-    wire [25:0] _t524;
-    wire [3:0] _t525;
-    wire [25:0] _t526;
-    wire [25:0] _t527;
-    wire [25:0] _t528;
-    wire [2:0] _t529;
-    wire [25:0] _t530;
-    wire [25:0] _t531;
-    wire [25:0] _t532;
-    wire [25:0] _t533;
-    wire [27:0] _t534;
-    wire [27:0] _t536;
-    wire _t537;
-    wire _t539;
-    wire _t540;
-    wire _t541;
-    wire _t542;
-    wire _t544;
-    wire [2:0] _t547;
-    wire [2:0] _t549;
-    wire [2:0] _t550;
-    wire [4:0] _t552;
-    wire [4:0] _t554;
-    wire [4:0] _t556;
-    wire [4:0] _t557;
-    wire [27:0] _t559;
-    wire _t560;
-    wire _t561;
-    wire _t562;
-    wire _t564;
-    wire _t565;
-    wire [28:0] _t566;
-    wire [28:0] _t567;
-    wire [27:0] _t568;
-    wire [28:0] _t569;
-    wire [27:0] _t570;
-    wire [27:0] _t571;
-    wire [27:0] _t572;
-    wire _t573;
-    wire _t574;
-    wire [27:0] _t576;
-    wire [26:0] _t577;
-    wire _t578;
-    wire [26:0] _t580;
-    wire _t581;
-    wire [26:0] _t583;
-    wire _t584;
-    wire [26:0] _t586;
-    wire _t587;
-    wire [26:0] _t589;
-    wire _t590;
-    wire [26:0] _t592;
-    wire _t593;
-    wire [26:0] _t595;
-    wire _t596;
-    wire [26:0] _t598;
-    wire _t599;
-    wire [27:0] _t602;
-    wire [26:0] _t603;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t604; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t605;
-    wire [34:0] _t607;
-    wire _t608;
-    wire [34:0] _t610;
-    wire _t611;
-    wire [34:0] _t613;
-    wire _t614;
-    wire [34:0] _t616;
-    wire _t617;
-    wire [34:0] _t619;
-    wire _t620;
-    wire [34:0] _t622;
-    wire _t623;
-    wire [34:0] _t625;
-    wire _t626;
-    wire [15:0] _t629;
-    wire [15:0] _t631;
-    wire [15:0] _t632;
-    wire [14:0] _t633;
-    wire _t634;
-    wire _t635;
-    wire _t636;
-    wire _t638;
-    wire _t639;
-    wire _t641;
-    wire _t642;
-    wire _t644;
-    wire _t645;
-    wire _t647;
-    wire _t648;
-    wire _t650;
-    wire _t651;
-    wire _t653;
-    wire _t654;
-    wire _t656;
-    wire _t657;
-    wire _t660;
-    wire _t661;
-    wire _t662;
-    wire _t664;
-    wire _t665;
-    wire [26:0] _t666;
-    wire [15:0] _t667;
-    wire [26:0] _t669;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t670; /* verilator lint_on UNUSEDSIGNAL */
-    wire [35:0] _t671;
-    wire [35:0] _t672;
-    wire [34:0] _t674;
-    wire [34:0] _t675;
-    wire [26:0] _t676;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t677; /* verilator lint_on UNUSEDSIGNAL */
-    wire [35:0] _t678;
-    wire [35:0] _t679;
-    wire [34:0] _t681;
-    wire [34:0] _t682;
-    wire [26:0] _t683;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t684; /* verilator lint_on UNUSEDSIGNAL */
-    wire [35:0] _t685;
-    wire [35:0] _t686;
-    wire [34:0] _t688;
-    wire [34:0] _t689;
-    wire [26:0] _t690;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t691; /* verilator lint_on UNUSEDSIGNAL */
-    wire [35:0] _t692;
-    wire [35:0] _t693;
-    wire [34:0] _t695;
-    wire [34:0] _t696;
-    wire [26:0] _t697;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t698; /* verilator lint_on UNUSEDSIGNAL */
-    wire [35:0] _t699;
-    wire [35:0] _t700;
-    wire [34:0] _t702;
-    wire [34:0] _t703;
-    wire [26:0] _t704;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t705; /* verilator lint_on UNUSEDSIGNAL */
-    wire [35:0] _t706;
-    wire [35:0] _t707;
-    wire [34:0] _t709;
-    wire [34:0] _t710;
-    wire [26:0] _t711;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t712; /* verilator lint_on UNUSEDSIGNAL */
-    wire [35:0] _t713;
-    wire [35:0] _t714;
-    wire [34:0] _t716;
-    wire [34:0] _t717;
-    wire [26:0] _t718;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t719; /* verilator lint_on UNUSEDSIGNAL */
-    wire [35:0] _t720;
-    wire [35:0] _t721;
-    wire [34:0] _t723;
-    wire [34:0] _t724;
-    wire [26:0] _t725;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [34:0] _t726; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t727;
-    wire [34:0] _t729;
-    wire _t730;
-    wire [34:0] _t732;
-    wire _t733;
-    wire [34:0] _t735;
-    wire _t736;
-    wire [34:0] _t738;
-    wire _t739;
-    wire [34:0] _t741;
-    wire _t742;
-    wire [34:0] _t744;
-    wire _t745;
-    wire [34:0] _t747;
-    wire _t748;
-    wire [15:0] _t751;
-    wire _t752;
-    wire [15:0] _t754;
-    wire _t755;
-    wire [15:0] _t757;
-    wire _t758;
-    wire [15:0] _t760;
-    wire _t761;
-    wire [15:0] _t763;
-    wire _t764;
-    wire [15:0] _t766;
-    wire _t767;
-    wire [15:0] _t769;
-    wire _t770;
-    wire [15:0] _t772;
-    wire _t773;
-    wire _t776;
-    wire _t777;
-    wire _t779;
-    wire _t780;
-    wire _t782;
-    wire _t783;
-    wire _t785;
-    wire _t786;
-    wire _t788;
-    wire _t789;
-    wire _t791;
-    wire _t792;
-    wire _t794;
-    wire _t795;
-    wire _t797;
-    wire _t798;
-    wire [7:0] _t801;
-    wire _t802;
-    wire _t803;
-    wire _t804;
-    wire _t805;
-    wire _t806;
-    wire _t807;
-    wire _t808;
-    wire _t809;
-    wire _t810;
-    wire _t811;
-    wire _t812;
-    wire _t814;
-    wire _t815;
-    wire _t817;
-    wire _t818;
-    wire _t820;
-    wire _t821;
-    wire _t823;
-    wire _t824;
-    wire _t826;
-    wire _t827;
-    wire _t829;
-    wire _t830;
-    wire _t832;
-    wire _t833;
-    wire _t836;
-    wire _t837;
-    wire _t839;
-    wire _t840;
-    wire _t842;
-    wire _t843;
-    wire _t845;
-    wire _t846;
-    wire _t848;
-    wire _t849;
-    wire _t851;
-    wire _t852;
-    wire _t854;
-    wire _t855;
-    wire _t857;
-    wire _t858;
-    wire [15:0] _t861;
-    wire [15:0] _t862;
-    wire _t863;
-    wire [15:0] _t865;
-    wire _t866;
-    wire [15:0] _t868;
-    wire _t869;
-    wire [15:0] _t871;
-    wire _t872;
-    wire [15:0] _t874;
-    wire _t875;
-    wire [15:0] _t877;
-    wire _t878;
-    wire [15:0] _t880;
-    wire _t881;
-    wire [15:0] _t883;
-    wire _t884;
-    wire [15:0] _t887;
-    wire _t888;
-    wire [15:0] _t890;
-    wire _t891;
-    wire [15:0] _t893;
-    wire _t894;
-    wire [15:0] _t896;
-    wire _t897;
-    wire [15:0] _t899;
-    wire _t900;
-    wire [15:0] _t902;
-    wire _t903;
-    wire [15:0] _t905;
-    wire _t906;
-    wire [15:0] _t908;
-    wire _t909;
-    wire [18:0] _t912;
-    wire [18:0] _t913;
-    wire [18:0] _t914;
-    wire [3:0] _t915;
-    wire [18:0] _t916;
-    wire [18:0] _t917;
-    wire [18:0] _t918;
-    wire [3:0] _t919;
-    wire [18:0] _t920;
-    wire [18:0] _t921;
-    wire [18:0] _t922;
-    wire [3:0] _t923;
-    wire [18:0] _t924;
-    wire [18:0] _t925;
-    wire [18:0] _t926;
-    wire [3:0] _t927;
-    wire [22:0] _t928;
-    wire [22:0] _t929;
-    wire [22:0] _t930;
-    wire [22:0] _t931;
-    wire [22:0] _t932;
-    wire [22:0] _t933;
-    wire [22:0] _t934;
-    wire [22:0] _t935;
-    wire [15:0] _t936;
-    wire [15:0] _t937;
-    wire [14:0] _t938;
-    wire [14:0] _t939;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [30:0] _t940; /* verilator lint_on UNUSEDSIGNAL */
-    wire [30:0] _t941;
-    wire [30:0] _t942;
-    wire [30:0] _t943;
-    initial def_prio0 = 15'h0000;
-    initial def_prio1 = 15'h0000;
-    initial def_prio2 = 15'h0000;
-    initial def_prio3 = 15'h0000;
-    initial def_prio4 = 15'h0000;
-    initial def_prio5 = 15'h0000;
-    initial def_prio6 = 15'h0000;
-    initial def_prio7 = 15'h0000;
-    initial clear_cust0 = 1'h0;
-    initial clear_cust1 = 1'h0;
-    initial clear_cust2 = 1'h0;
-    initial clear_cust3 = 1'h0;
-    initial clear_cust4 = 1'h0;
-    initial clear_cust5 = 1'h0;
-    initial clear_cust6 = 1'h0;
-    initial clear_cust7 = 1'h0;
-    initial limited0 = 1'h0;
-    initial limited1 = 1'h0;
-    initial limited2 = 1'h0;
-    initial limited3 = 1'h0;
-    initial limited4 = 1'h0;
-    initial limited5 = 1'h0;
-    initial limited6 = 1'h0;
-    initial limited7 = 1'h0;
-    initial limit0 = 27'h0000000;
-    initial limit1 = 27'h0000000;
-    initial limit2 = 27'h0000000;
-    initial limit3 = 27'h0000000;
-    initial limit4 = 27'h0000000;
-    initial limit5 = 27'h0000000;
-    initial limit6 = 27'h0000000;
-    initial limit7 = 27'h0000000;
-    initial div_limited0 = 1'h0;
-    initial div_limited1 = 1'h0;
-    initial div_limited2 = 1'h0;
-    initial div_limited3 = 1'h0;
-    initial div_limited4 = 1'h0;
-    initial div_limited5 = 1'h0;
-    initial div_limited6 = 1'h0;
-    initial div_limited7 = 1'h0;
-    initial div_limit0 = 27'h0000000;
-    initial div_limit1 = 27'h0000000;
-    initial div_limit2 = 27'h0000000;
-    initial div_limit3 = 27'h0000000;
-    initial div_limit4 = 27'h0000000;
-    initial div_limit5 = 27'h0000000;
-    initial div_limit6 = 27'h0000000;
-    initial div_limit7 = 27'h0000000;
-    initial sample0 = 27'h0000000;
-    initial sample1 = 27'h0000000;
-    initial sample2 = 27'h0000000;
-    initial sample3 = 27'h0000000;
-    initial sample4 = 27'h0000000;
-    initial sample5 = 27'h0000000;
-    initial sample6 = 27'h0000000;
-    initial sample7 = 27'h0000000;
-    initial acc0 = 35'h000000000;
-    initial acc1 = 35'h000000000;
-    initial acc2 = 35'h000000000;
-    initial acc3 = 35'h000000000;
-    initial acc4 = 35'h000000000;
-    initial acc5 = 35'h000000000;
-    initial acc6 = 35'h000000000;
-    initial acc7 = 35'h000000000;
-    initial shadow_on0 = 1'h0;
-    initial shadow_on1 = 1'h0;
-    initial shadow_on2 = 1'h0;
-    initial shadow_on3 = 1'h0;
-    initial shadow_on4 = 1'h0;
-    initial shadow_on5 = 1'h0;
-    initial shadow_on6 = 1'h0;
-    initial shadow_on7 = 1'h0;
-    initial shadow_f0 = 16'h0000;
-    initial shadow_f1 = 16'h0000;
-    initial shadow_f2 = 16'h0000;
-    initial shadow_f3 = 16'h0000;
-    initial shadow_f4 = 16'h0000;
-    initial shadow_f5 = 16'h0000;
-    initial shadow_f6 = 16'h0000;
-    initial shadow_f7 = 16'h0000;
-    initial active_on0 = 1'h0;
-    initial active_on1 = 1'h0;
-    initial active_on2 = 1'h0;
-    initial active_on3 = 1'h0;
-    initial active_on4 = 1'h0;
-    initial active_on5 = 1'h0;
-    initial active_on6 = 1'h0;
-    initial active_on7 = 1'h0;
-    initial active_f0 = 16'h0000;
-    initial active_f1 = 16'h0000;
-    initial active_f2 = 16'h0000;
-    initial active_f3 = 16'h0000;
-    initial active_f4 = 16'h0000;
-    initial active_f5 = 16'h0000;
-    initial active_f6 = 16'h0000;
-    initial active_f7 = 16'h0000;
+    wire [26:0] _t331;
+    wire [4:0] _t332;
+    wire [1:0] _t333;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] _t334; /* verilator lint_on UNUSEDSIGNAL */
+    wire [15:0] _t336;
+    wire _t337;
+    wire [15:0] _t339;
+    wire [47:0] _t340;
+    wire [15:0] _t341;
+    wire _t342;
+    wire [15:0] _t344;
+    wire [15:0] _t345;
+    wire _t346;
+    wire [15:0] _t348;
+    wire [4:0] _t350;
+    wire [1:0] _t351;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] _t352; /* verilator lint_on UNUSEDSIGNAL */
+    wire [42:0] _t354;
+    reg  [15:0] cfgd_mem [0:7];
+    reg  [27:0] lim_mem [0:7];
+    reg  [26:0] sample_mem [0:7];
+    reg  [15:0] acc_mem [0:31];
+    reg  [15:0] fac_mem [0:7];
+    reg  [42:0] stat_mem [0:7];
     initial tick_phase = 10'h000;
     initial tick_armed = 1'h0;
-    initial tick_d1 = 1'h0;
-    initial tick_d2 = 1'h0;
-    initial tick_d3 = 1'h0;
-    initial tick_d4 = 1'h0;
-    initial tick_d5 = 1'h0;
-    initial tick_d6 = 1'h0;
-    initial c_we1 = 1'h0;
-    initial c_lease1 = 3'h0;
-    initial c_default1 = 15'h0000;
-    initial c_clear1 = 1'h0;
-    initial c_we_l1 = 1'h0;
-    initial c_we_l2 = 1'h0;
-    initial c_we_l3 = 1'h0;
-    initial c_we_l4 = 1'h0;
-    initial c_we_l5 = 1'h0;
-    initial c_lease_l1 = 3'h0;
-    initial c_lease_l2 = 3'h0;
-    initial c_lease_l3 = 3'h0;
-    initial c_lease_l4 = 3'h0;
-    initial c_lease_l5 = 3'h0;
-    initial c_limited1 = 1'h0;
-    initial c_limited2 = 1'h0;
-    initial c_limited3 = 1'h0;
-    initial c_limited4 = 1'h0;
-    initial c_limited5 = 1'h0;
-    initial c_limited6 = 1'h0;
-    initial c_limit1 = 27'h0000000;
-    initial c_limit2 = 27'h0000000;
-    initial c_limit3 = 27'h0000000;
-    initial c_limit4 = 27'h0000000;
-    initial c_limit5 = 27'h0000000;
-    initial c_limit6 = 27'h0000000;
+    initial slot_step = 5'h00;
+    initial slot_lease = 3'h0;
+    initial slot_on = 1'h0;
+    initial tk_v1 = 1'h0;
+    initial tk_v2 = 1'h0;
+    initial tk_v3 = 1'h0;
+    initial tk_v4 = 1'h0;
+    initial tk_v5 = 1'h0;
+    initial tk_v6 = 1'h0;
+    initial tk_v7 = 1'h0;
+    initial tk_v8 = 1'h0;
+    initial tk_v9 = 1'h0;
+    initial tk_v10 = 1'h0;
+    initial tk_v11 = 1'h0;
+    initial tk_v12 = 1'h0;
+    initial tk_v13 = 1'h0;
+    initial tk_v14 = 1'h0;
+    initial tk_v15 = 1'h0;
+    initial tk_v16 = 1'h0;
+    initial tk_v17 = 1'h0;
+    initial tk_v18 = 1'h0;
+    initial tk_v19 = 1'h0;
+    initial tk_v20 = 1'h0;
+    initial tk_v21 = 1'h0;
+    initial tk_v22 = 1'h0;
+    initial tk_v23 = 1'h0;
+    initial tk_v24 = 1'h0;
+    initial tk_v25 = 1'h0;
+    initial tk_v26 = 1'h0;
+    initial acc_rd_word = 3'h0;
+    initial acc_rd_lease = 3'h0;
+    initial acc_rd_got1 = 1'h0;
+    initial acc_asm = 48'h000000000000;
+    initial acc_ceil1 = 27'h0000000;
+    initial acc_decay1 = 35'h000000000;
     initial p1_valid1 = 1'h0;
     initial p1_lease1 = 3'h0;
     initial p1_tc1 = 16'h0000;
@@ -920,1020 +368,380 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     initial p2_prio1 = 15'h0000;
     initial p2_cust1 = 1'h0;
     initial p2_bytes1 = 11'h000;
-    initial q3_pp01 = 26'h0000000;
-    initial q3_pp11 = 26'h0000000;
-    initial q3_pp21 = 26'h0000000;
-    initial q3_valid1 = 1'h0;
-    initial q3_lease1 = 3'h0;
-    initial q3_prio1 = 15'h0000;
-    initial q3_cust1 = 1'h0;
-    initial s3_pair01 = 26'h0000000;
-    initial s3_pair11 = 26'h0000000;
-    initial s3_valid1 = 1'h0;
-    initial s3_lease1 = 3'h0;
-    initial s3_prio1 = 15'h0000;
-    initial s3_cust1 = 1'h0;
-    initial r3_valid1 = 1'h0;
-    initial r3_lease1 = 3'h0;
-    initial r3_add1 = 26'h0000000;
-    initial r3_prio1 = 15'h0000;
-    initial r3_cust1 = 1'h0;
-    initial p3_valid1 = 1'h0;
-    initial p3_lease1 = 3'h0;
-    initial p3_add1 = 26'h0000000;
-    initial p3_room1 = 28'h0000000;
-    initial p3_prio1 = 15'h0000;
-    initial p3_cust1 = 1'h0;
-    initial div_busy = 1'h0;
-    initial div_idx = 3'h0;
-    initial div_step = 5'h00;
+    initial o3_pp01 = 19'h00000;
+    initial o3_pp11 = 19'h00000;
+    initial o3_pp21 = 19'h00000;
+    initial o3_pp31 = 19'h00000;
+    initial o3_valid1 = 1'h0;
+    initial o3_prio1 = 15'h0000;
+    initial o3_cust1 = 1'h0;
+    initial o3_on1 = 1'h0;
+    initial o4_lo1 = 23'h000000;
+    initial o4_hi1 = 23'h000000;
+    initial o4_valid1 = 1'h0;
+    initial o4_prio1 = 15'h0000;
+    initial o4_cust1 = 1'h0;
+    initial o4_on1 = 1'h0;
+    initial o_valid1 = 1'h0;
+    initial o_tc1 = 16'h0000;
+    initial a3_pp01 = 26'h0000000;
+    initial a3_pp11 = 26'h0000000;
+    initial a3_pp21 = 26'h0000000;
+    initial a3_valid1 = 1'h0;
+    initial a3_lease1 = 3'h0;
+    initial a4_pair01 = 26'h0000000;
+    initial a4_pair11 = 26'h0000000;
+    initial a4_valid1 = 1'h0;
+    initial a4_lease1 = 3'h0;
+    initial a5_valid1 = 1'h0;
+    initial a5_lease1 = 3'h0;
+    initial a5_add1 = 26'h0000000;
+    initial a6_valid1 = 1'h0;
+    initial a6_lease1 = 3'h0;
+    initial a6_add1 = 27'h0000000;
+    initial a6_room1 = 28'h0000000;
+    initial hold_valid = 1'h0;
+    initial hold_lease = 3'h0;
+    initial hold_add = 27'h0000000;
+    initial hold_room = 28'h0000000;
+    initial s_tick1 = 1'h0;
+    initial s_pkt1 = 1'h0;
+    initial s_lease1 = 3'h0;
+    initial s_add1 = 27'h0000000;
+    initial s_room1 = 28'h0000000;
+    initial tk_sample = 27'h0000000;
+    initial acc_new = 35'h000000000;
+    initial acc_wr_word = 3'h0;
+    initial acc_wr_lease = 3'h0;
     initial div_r = 28'h0000000;
     initial div_d = 27'h0000000;
     initial div_q = 16'h0000;
     initial div_on = 1'h0;
-    initial div_wr = 1'h0;
-    initial div_wr_idx = 3'h0;
-    initial div_wr_on = 1'h0;
     initial div_wr_f = 16'h0000;
-    initial acc_ceil0 = 27'h0000000;
-    initial acc_decay0 = 35'h000000000;
-    initial acc_ceil1 = 27'h0000000;
-    initial acc_decay1 = 35'h000000000;
-    initial acc_ceil2 = 27'h0000000;
-    initial acc_decay2 = 35'h000000000;
-    initial acc_ceil3 = 27'h0000000;
-    initial acc_decay3 = 35'h000000000;
-    initial acc_ceil4 = 27'h0000000;
-    initial acc_decay4 = 35'h000000000;
-    initial acc_ceil5 = 27'h0000000;
-    initial acc_decay5 = 35'h000000000;
-    initial acc_ceil6 = 27'h0000000;
-    initial acc_decay6 = 35'h000000000;
-    initial acc_ceil7 = 27'h0000000;
-    initial acc_decay7 = 35'h000000000;
-    initial rd_measured_q1 = 27'h0000000;
-    initial rd_factor_q1 = 16'h0000;
-    initial rd_scaling_q1 = 1'h0;
+    initial div_wr_meas = 27'h0000000;
+    initial div_wr_lease1 = 3'h0;
     initial scaled_set_q1 = 8'h00;
-    initial p4_valid1 = 1'h0;
-    initial p4_prio1 = 15'h0000;
-    initial p4_cust1 = 1'h0;
-    initial p4_on1 = 1'h0;
-    initial p4_f1 = 16'h0000;
-    initial p5_pp01 = 19'h00000;
-    initial p5_pp11 = 19'h00000;
-    initial p5_pp21 = 19'h00000;
-    initial p5_pp31 = 19'h00000;
-    initial p5_valid1 = 1'h0;
-    initial p5_prio1 = 15'h0000;
-    initial p5_cust1 = 1'h0;
-    initial p5_on1 = 1'h0;
-    initial p6_lo1 = 23'h000000;
-    initial p6_hi1 = 23'h000000;
-    initial p6_valid1 = 1'h0;
-    initial p6_prio1 = 15'h0000;
-    initial p6_cust1 = 1'h0;
-    initial p6_on1 = 1'h0;
-    initial o_valid1 = 1'h0;
-    initial o_tc1 = 16'h0000;
+    initial cfgd_mem_rd0 = 16'h0000;
+    initial lim_mem_rd0 = 28'h0000000;
+    initial sample_mem_rd0 = 27'h0000000;
+    initial acc_mem_rd0 = 16'h0000;
+    initial fac_mem_rd0 = 16'h0000;
+    initial stat_mem_rd0 = 43'h00000000000;
+    integer _i;
+    initial begin
+`ifndef SYNTHESIS
+        for (_i = 0; _i < 8; _i = _i + 1) cfgd_mem[_i[2:0]] = 16'h0000;
+        for (_i = 0; _i < 8; _i = _i + 1) lim_mem[_i[2:0]] = 28'h0000000;
+        for (_i = 0; _i < 8; _i = _i + 1) sample_mem[_i[2:0]] = 27'h0000000;
+        for (_i = 0; _i < 32; _i = _i + 1) acc_mem[_i[4:0]] = 16'h0000;
+        for (_i = 0; _i < 8; _i = _i + 1) fac_mem[_i[2:0]] = 16'h0000;
+        for (_i = 0; _i < 8; _i = _i + 1) stat_mem[_i[2:0]] = 43'h00000000000;
+`endif
+    end
     assign out_valid = o_valid1;
     assign out_tc = o_tc1;
-    assign _t233 = c_lease1 == 3'h0;
-    assign _t232 = c_we1 & _t233;
-    assign _t236 = c_lease1 == 3'h1;
-    assign _t235 = c_we1 & _t236;
-    assign _t239 = c_lease1 == 3'h2;
-    assign _t238 = c_we1 & _t239;
-    assign _t242 = c_lease1 == 3'h3;
-    assign _t241 = c_we1 & _t242;
-    assign _t245 = c_lease1 == 3'h4;
-    assign _t244 = c_we1 & _t245;
-    assign _t248 = c_lease1 == 3'h5;
-    assign _t247 = c_we1 & _t248;
-    assign _t251 = c_lease1 == 3'h6;
-    assign _t250 = c_we1 & _t251;
-    assign _t254 = c_lease1 == 3'h7;
-    assign _t253 = c_we1 & _t254;
-    assign _t257 = c_lease_l5 == 3'h0;
-    assign _t256 = c_we_l5 & _t257;
-    assign _t260 = c_lease_l5 == 3'h1;
-    assign _t259 = c_we_l5 & _t260;
-    assign _t263 = c_lease_l5 == 3'h2;
-    assign _t262 = c_we_l5 & _t263;
-    assign _t266 = c_lease_l5 == 3'h3;
-    assign _t265 = c_we_l5 & _t266;
-    assign _t269 = c_lease_l5 == 3'h4;
-    assign _t268 = c_we_l5 & _t269;
-    assign _t272 = c_lease_l5 == 3'h5;
-    assign _t271 = c_we_l5 & _t272;
-    assign _t275 = c_lease_l5 == 3'h6;
-    assign _t274 = c_we_l5 & _t275;
-    assign _t278 = c_lease_l5 == 3'h7;
-    assign _t277 = c_we_l5 & _t278;
-    assign _t283 = p3_lease1 == 3'h0;
-    assign _t282 = p3_valid1 & _t283;
-    assign _t281 = _t282 & tick_d6;
-    assign _t286 = {2'h0, p3_add1};
-    assign _t285 = _t286[26:0];
-    assign _t290 = {1'h0, sample0};
-    assign _t289 = p3_room1 < _t290;
-    assign _t294 = {1'h0, sample0};
-    assign _t295 = {2'h0, p3_add1};
-    assign _t293 = _t294 + _t295;
-    assign _t292 = _t293[26:0];
-    assign _t288 = _t289 ? 27'h4fff600 : _t292;
-    assign _t296 = tick_d6 ? 27'h0000000 : sample0;
-    assign _t287 = _t282 ? _t288 : _t296;
-    assign _t280 = _t281 ? _t285 : _t287;
-    assign _t301 = p3_lease1 == 3'h1;
-    assign _t300 = p3_valid1 & _t301;
-    assign _t299 = _t300 & tick_d6;
-    assign _t304 = {2'h0, p3_add1};
-    assign _t303 = _t304[26:0];
-    assign _t308 = {1'h0, sample1};
-    assign _t307 = p3_room1 < _t308;
-    assign _t311 = {1'h0, sample1};
-    assign _t312 = {2'h0, p3_add1};
-    assign _t310 = _t311 + _t312;
-    assign _t309 = _t310[26:0];
-    assign _t306 = _t307 ? 27'h4fff600 : _t309;
-    assign _t313 = tick_d6 ? 27'h0000000 : sample1;
-    assign _t305 = _t300 ? _t306 : _t313;
-    assign _t298 = _t299 ? _t303 : _t305;
-    assign _t318 = p3_lease1 == 3'h2;
-    assign _t317 = p3_valid1 & _t318;
-    assign _t316 = _t317 & tick_d6;
-    assign _t321 = {2'h0, p3_add1};
-    assign _t320 = _t321[26:0];
-    assign _t325 = {1'h0, sample2};
-    assign _t324 = p3_room1 < _t325;
-    assign _t328 = {1'h0, sample2};
-    assign _t329 = {2'h0, p3_add1};
-    assign _t327 = _t328 + _t329;
-    assign _t326 = _t327[26:0];
-    assign _t323 = _t324 ? 27'h4fff600 : _t326;
-    assign _t330 = tick_d6 ? 27'h0000000 : sample2;
-    assign _t322 = _t317 ? _t323 : _t330;
-    assign _t315 = _t316 ? _t320 : _t322;
-    assign _t335 = p3_lease1 == 3'h3;
-    assign _t334 = p3_valid1 & _t335;
-    assign _t333 = _t334 & tick_d6;
-    assign _t338 = {2'h0, p3_add1};
-    assign _t337 = _t338[26:0];
-    assign _t342 = {1'h0, sample3};
-    assign _t341 = p3_room1 < _t342;
-    assign _t345 = {1'h0, sample3};
-    assign _t346 = {2'h0, p3_add1};
-    assign _t344 = _t345 + _t346;
-    assign _t343 = _t344[26:0];
-    assign _t340 = _t341 ? 27'h4fff600 : _t343;
-    assign _t347 = tick_d6 ? 27'h0000000 : sample3;
-    assign _t339 = _t334 ? _t340 : _t347;
-    assign _t332 = _t333 ? _t337 : _t339;
-    assign _t352 = p3_lease1 == 3'h4;
-    assign _t351 = p3_valid1 & _t352;
-    assign _t350 = _t351 & tick_d6;
-    assign _t355 = {2'h0, p3_add1};
-    assign _t354 = _t355[26:0];
-    assign _t359 = {1'h0, sample4};
-    assign _t358 = p3_room1 < _t359;
-    assign _t362 = {1'h0, sample4};
-    assign _t363 = {2'h0, p3_add1};
-    assign _t361 = _t362 + _t363;
-    assign _t360 = _t361[26:0];
-    assign _t357 = _t358 ? 27'h4fff600 : _t360;
-    assign _t364 = tick_d6 ? 27'h0000000 : sample4;
-    assign _t356 = _t351 ? _t357 : _t364;
-    assign _t349 = _t350 ? _t354 : _t356;
-    assign _t369 = p3_lease1 == 3'h5;
-    assign _t368 = p3_valid1 & _t369;
-    assign _t367 = _t368 & tick_d6;
-    assign _t372 = {2'h0, p3_add1};
-    assign _t371 = _t372[26:0];
-    assign _t376 = {1'h0, sample5};
-    assign _t375 = p3_room1 < _t376;
-    assign _t379 = {1'h0, sample5};
-    assign _t380 = {2'h0, p3_add1};
-    assign _t378 = _t379 + _t380;
-    assign _t377 = _t378[26:0];
-    assign _t374 = _t375 ? 27'h4fff600 : _t377;
-    assign _t381 = tick_d6 ? 27'h0000000 : sample5;
-    assign _t373 = _t368 ? _t374 : _t381;
-    assign _t366 = _t367 ? _t371 : _t373;
-    assign _t386 = p3_lease1 == 3'h6;
-    assign _t385 = p3_valid1 & _t386;
-    assign _t384 = _t385 & tick_d6;
-    assign _t389 = {2'h0, p3_add1};
-    assign _t388 = _t389[26:0];
-    assign _t393 = {1'h0, sample6};
-    assign _t392 = p3_room1 < _t393;
-    assign _t396 = {1'h0, sample6};
-    assign _t397 = {2'h0, p3_add1};
-    assign _t395 = _t396 + _t397;
-    assign _t394 = _t395[26:0];
-    assign _t391 = _t392 ? 27'h4fff600 : _t394;
-    assign _t398 = tick_d6 ? 27'h0000000 : sample6;
-    assign _t390 = _t385 ? _t391 : _t398;
-    assign _t383 = _t384 ? _t388 : _t390;
-    assign _t403 = p3_lease1 == 3'h7;
-    assign _t402 = p3_valid1 & _t403;
-    assign _t401 = _t402 & tick_d6;
-    assign _t406 = {2'h0, p3_add1};
-    assign _t405 = _t406[26:0];
-    assign _t410 = {1'h0, sample7};
-    assign _t409 = p3_room1 < _t410;
-    assign _t413 = {1'h0, sample7};
-    assign _t414 = {2'h0, p3_add1};
-    assign _t412 = _t413 + _t414;
-    assign _t411 = _t412[26:0];
-    assign _t408 = _t409 ? 27'h4fff600 : _t411;
-    assign _t415 = tick_d6 ? 27'h0000000 : sample7;
-    assign _t407 = _t402 ? _t408 : _t415;
-    assign _t400 = _t401 ? _t405 : _t407;
-    assign _t418 = {8'h00, sample0};
-    assign _t417 = acc_decay0 + _t418;
-    assign _t420 = {8'h00, sample1};
-    assign _t419 = acc_decay1 + _t420;
-    assign _t422 = {8'h00, sample2};
-    assign _t421 = acc_decay2 + _t422;
-    assign _t424 = {8'h00, sample3};
-    assign _t423 = acc_decay3 + _t424;
-    assign _t426 = {8'h00, sample4};
-    assign _t425 = acc_decay4 + _t426;
-    assign _t428 = {8'h00, sample5};
-    assign _t427 = acc_decay5 + _t428;
-    assign _t430 = {8'h00, sample6};
-    assign _t429 = acc_decay6 + _t430;
-    assign _t432 = {8'h00, sample7};
-    assign _t431 = acc_decay7 + _t432;
-    assign _t434 = div_wr_idx == 3'h0;
-    assign _t433 = div_wr & _t434;
-    assign _t436 = div_wr_idx == 3'h1;
-    assign _t435 = div_wr & _t436;
-    assign _t438 = div_wr_idx == 3'h2;
-    assign _t437 = div_wr & _t438;
-    assign _t440 = div_wr_idx == 3'h3;
-    assign _t439 = div_wr & _t440;
-    assign _t442 = div_wr_idx == 3'h4;
-    assign _t441 = div_wr & _t442;
-    assign _t444 = div_wr_idx == 3'h5;
-    assign _t443 = div_wr & _t444;
-    assign _t446 = div_wr_idx == 3'h6;
-    assign _t445 = div_wr & _t446;
-    assign _t448 = div_wr_idx == 3'h7;
-    assign _t447 = div_wr & _t448;
-    assign _t450 = tick_phase == 10'h3ff;
-    assign _t453 = tick_phase + 10'h001;
-    assign _t449 = _t450 ? 10'h000 : _t453;
-    assign _t457 = tick_phase == 10'h000;
-    assign _t456 = _t457 & tick_armed;
-    assign _t460 = p1_tc1 == 16'hffff;
-    assign _t463 = p1_lease1 == 3'h0;
-    assign _t466 = p1_lease1 == 3'h1;
-    assign _t469 = p1_lease1 == 3'h2;
-    assign _t472 = p1_lease1 == 3'h3;
-    assign _t475 = p1_lease1 == 3'h4;
-    assign _t478 = p1_lease1 == 3'h5;
-    assign _t481 = p1_lease1 == 3'h6;
-    assign _t484 = p1_lease1 == 3'h7;
-    assign _t483 = _t484 ? def_prio7 : 15'h0000;
-    assign _t480 = _t481 ? def_prio6 : _t483;
-    assign _t477 = _t478 ? def_prio5 : _t480;
-    assign _t474 = _t475 ? def_prio4 : _t477;
-    assign _t471 = _t472 ? def_prio3 : _t474;
-    assign _t468 = _t469 ? def_prio2 : _t471;
-    assign _t465 = _t466 ? def_prio1 : _t468;
-    assign _t462 = _t463 ? def_prio0 : _t465;
-    assign _t487 = p1_tc1[14:0];
-    assign _t459 = _t460 ? _t462 : _t487;
-    assign _t490 = ~_t460;
-    assign _t491 = p1_tc1[15];
-    assign _t489 = _t490 & _t491;
-    assign _t494 = p1_lease1 == 3'h0;
-    assign _t497 = p1_lease1 == 3'h1;
-    assign _t500 = p1_lease1 == 3'h2;
-    assign _t503 = p1_lease1 == 3'h3;
-    assign _t506 = p1_lease1 == 3'h4;
-    assign _t509 = p1_lease1 == 3'h5;
-    assign _t512 = p1_lease1 == 3'h6;
-    assign _t515 = p1_lease1 == 3'h7;
-    assign _t514 = _t515 ? clear_cust7 : 1'h0;
-    assign _t511 = _t512 ? clear_cust6 : _t514;
-    assign _t508 = _t509 ? clear_cust5 : _t511;
-    assign _t505 = _t506 ? clear_cust4 : _t508;
-    assign _t502 = _t503 ? clear_cust3 : _t505;
-    assign _t499 = _t500 ? clear_cust2 : _t502;
-    assign _t496 = _t497 ? clear_cust1 : _t499;
-    assign _t493 = _t494 ? clear_cust0 : _t496;
-    assign _t492 = ~_t493;
-    assign _t488 = _t489 & _t492;
-    assign _t519 = {11'h000, p2_prio1};
-    assign _t521 = p2_bytes1[3:0];
-    assign _t520 = {22'h000000, _t521};
-    assign _t518 = _t519 * _t520;
-    assign _t523 = {11'h000, p2_prio1};
-    assign _t525 = p2_bytes1[7:4];
-    assign _t524 = {22'h000000, _t525};
-    assign _t522 = _t523 * _t524;
-    assign _t527 = {11'h000, p2_prio1};
-    assign _t529 = p2_bytes1[10:8];
-    assign _t528 = {23'h000000, _t529};
-    assign _t526 = _t527 * _t528;
-    assign _t531 = q3_pp11 << 4;
-    assign _t530 = q3_pp01 + _t531;
-    assign _t533 = s3_pair11 << 8;
-    assign _t532 = s3_pair01 + _t533;
-    assign _t536 = {2'h0, r3_add1};
-    assign _t534 = 28'h4fff600 - _t536;
-    assign _t542 = div_step == 5'h10;
-    assign _t541 = div_busy & _t542;
-    assign _t544 = div_idx == 3'h7;
-    assign _t540 = _t541 & _t544;
-    assign _t539 = _t540 ? 1'h0 : div_busy;
-    assign _t537 = tick_d6 ? 1'h1 : _t539;
-    assign _t550 = div_idx + 3'h1;
-    assign _t549 = _t541 ? _t550 : div_idx;
-    assign _t547 = tick_d6 ? 3'h0 : _t549;
-    assign _t557 = div_step + 5'h01;
-    assign _t556 = div_busy ? _t557 : div_step;
-    assign _t554 = _t541 ? 5'h00 : _t556;
-    assign _t552 = tick_d6 ? 5'h00 : _t554;
-    assign _t562 = div_step != 5'h00;
-    assign _t561 = div_busy & _t562;
-    assign _t568 = div_r << 1;
-    assign _t567 = {1'h0, _t568};
-    assign _t570 = {1'h0, div_d};
-    assign _t569 = {1'h0, _t570};
-    assign _t566 = _t567 - _t569;
-    assign _t565 = _t566[28];
-    assign _t564 = ~_t565;
-    assign _t560 = _t561 & _t564;
-    assign _t571 = _t566[27:0];
-    assign _t574 = div_step == 5'h00;
-    assign _t573 = div_busy & _t574;
-    assign _t578 = div_idx == 3'h0;
-    assign _t581 = div_idx == 3'h1;
-    assign _t584 = div_idx == 3'h2;
-    assign _t587 = div_idx == 3'h3;
-    assign _t590 = div_idx == 3'h4;
-    assign _t593 = div_idx == 3'h5;
-    assign _t596 = div_idx == 3'h6;
-    assign _t599 = div_idx == 3'h7;
-    assign _t598 = _t599 ? div_limit7 : 27'h0000000;
-    assign _t595 = _t596 ? div_limit6 : _t598;
-    assign _t592 = _t593 ? div_limit5 : _t595;
-    assign _t589 = _t590 ? div_limit4 : _t592;
-    assign _t586 = _t587 ? div_limit3 : _t589;
-    assign _t583 = _t584 ? div_limit2 : _t586;
-    assign _t580 = _t581 ? div_limit1 : _t583;
-    assign _t577 = _t578 ? div_limit0 : _t580;
-    assign _t576 = {1'h0, _t577};
-    assign _t602 = _t561 ? _t568 : div_r;
-    assign _t572 = _t573 ? _t576 : _t602;
-    assign _t559 = _t560 ? _t571 : _t572;
-    assign _t605 = div_idx == 3'h0;
-    assign _t608 = div_idx == 3'h1;
-    assign _t611 = div_idx == 3'h2;
-    assign _t614 = div_idx == 3'h3;
-    assign _t617 = div_idx == 3'h4;
-    assign _t620 = div_idx == 3'h5;
-    assign _t623 = div_idx == 3'h6;
-    assign _t626 = div_idx == 3'h7;
-    assign _t625 = _t626 ? acc7 : 35'h000000000;
-    assign _t622 = _t623 ? acc6 : _t625;
-    assign _t619 = _t620 ? acc5 : _t622;
-    assign _t616 = _t617 ? acc4 : _t619;
-    assign _t613 = _t614 ? acc3 : _t616;
-    assign _t610 = _t611 ? acc2 : _t613;
-    assign _t607 = _t608 ? acc1 : _t610;
-    assign _t604 = _t605 ? acc0 : _t607;
-    assign _t603 = _t604[34:8];
-    assign _t633 = div_q[14:0];
-    assign _t632 = {_t633, _t564};
-    assign _t631 = _t561 ? _t632 : div_q;
-    assign _t629 = _t573 ? 16'h0000 : _t631;
-    assign _t636 = div_idx == 3'h0;
-    assign _t639 = div_idx == 3'h1;
-    assign _t642 = div_idx == 3'h2;
-    assign _t645 = div_idx == 3'h3;
-    assign _t648 = div_idx == 3'h4;
-    assign _t651 = div_idx == 3'h5;
-    assign _t654 = div_idx == 3'h6;
-    assign _t657 = div_idx == 3'h7;
-    assign _t656 = _t657 ? div_limited7 : 1'h0;
-    assign _t653 = _t654 ? div_limited6 : _t656;
-    assign _t650 = _t651 ? div_limited5 : _t653;
-    assign _t647 = _t648 ? div_limited4 : _t650;
-    assign _t644 = _t645 ? div_limited3 : _t647;
-    assign _t641 = _t642 ? div_limited2 : _t644;
-    assign _t638 = _t639 ? div_limited1 : _t641;
-    assign _t635 = _t636 ? div_limited0 : _t638;
-    assign _t662 = div_step == 5'h01;
-    assign _t661 = div_busy & _t662;
-    assign _t666 = div_r[26:0];
-    assign _t665 = _t666 < div_d;
-    assign _t664 = div_on & _t665;
-    assign _t660 = _t661 ? _t664 : div_on;
-    assign _t634 = _t573 ? _t635 : _t660;
-    assign _t667 = div_on ? _t632 : 16'h0000;
-    assign _t671 = {1'h0, acc0};
-    assign _t672 = {1'h0, 35'h0000000ff};
-    assign _t670 = _t671 + _t672;
-    assign _t669 = _t670[34:8];
-    assign _t675 = {8'h00, acc_ceil0};
-    assign _t674 = acc0 - _t675;
-    assign _t678 = {1'h0, acc1};
-    assign _t679 = {1'h0, 35'h0000000ff};
-    assign _t677 = _t678 + _t679;
-    assign _t676 = _t677[34:8];
-    assign _t682 = {8'h00, acc_ceil1};
-    assign _t681 = acc1 - _t682;
-    assign _t685 = {1'h0, acc2};
-    assign _t686 = {1'h0, 35'h0000000ff};
-    assign _t684 = _t685 + _t686;
-    assign _t683 = _t684[34:8];
-    assign _t689 = {8'h00, acc_ceil2};
-    assign _t688 = acc2 - _t689;
-    assign _t692 = {1'h0, acc3};
-    assign _t693 = {1'h0, 35'h0000000ff};
-    assign _t691 = _t692 + _t693;
-    assign _t690 = _t691[34:8];
-    assign _t696 = {8'h00, acc_ceil3};
-    assign _t695 = acc3 - _t696;
-    assign _t699 = {1'h0, acc4};
-    assign _t700 = {1'h0, 35'h0000000ff};
-    assign _t698 = _t699 + _t700;
-    assign _t697 = _t698[34:8];
-    assign _t703 = {8'h00, acc_ceil4};
-    assign _t702 = acc4 - _t703;
-    assign _t706 = {1'h0, acc5};
-    assign _t707 = {1'h0, 35'h0000000ff};
-    assign _t705 = _t706 + _t707;
-    assign _t704 = _t705[34:8];
-    assign _t710 = {8'h00, acc_ceil5};
-    assign _t709 = acc5 - _t710;
-    assign _t713 = {1'h0, acc6};
-    assign _t714 = {1'h0, 35'h0000000ff};
-    assign _t712 = _t713 + _t714;
-    assign _t711 = _t712[34:8];
-    assign _t717 = {8'h00, acc_ceil6};
-    assign _t716 = acc6 - _t717;
-    assign _t720 = {1'h0, acc7};
-    assign _t721 = {1'h0, 35'h0000000ff};
-    assign _t719 = _t720 + _t721;
-    assign _t718 = _t719[34:8];
-    assign _t724 = {8'h00, acc_ceil7};
-    assign _t723 = acc7 - _t724;
-    assign rd_measured = rd_measured_q1;
-    assign _t727 = rd_lease == 3'h0;
-    assign _t730 = rd_lease == 3'h1;
-    assign _t733 = rd_lease == 3'h2;
-    assign _t736 = rd_lease == 3'h3;
-    assign _t739 = rd_lease == 3'h4;
-    assign _t742 = rd_lease == 3'h5;
-    assign _t745 = rd_lease == 3'h6;
-    assign _t748 = rd_lease == 3'h7;
-    assign _t747 = _t748 ? acc7 : 35'h000000000;
-    assign _t744 = _t745 ? acc6 : _t747;
-    assign _t741 = _t742 ? acc5 : _t744;
-    assign _t738 = _t739 ? acc4 : _t741;
-    assign _t735 = _t736 ? acc3 : _t738;
-    assign _t732 = _t733 ? acc2 : _t735;
-    assign _t729 = _t730 ? acc1 : _t732;
-    assign _t726 = _t727 ? acc0 : _t729;
-    assign _t725 = _t726[34:8];
-    assign rd_factor = rd_factor_q1;
-    assign _t752 = rd_lease == 3'h0;
-    assign _t755 = rd_lease == 3'h1;
-    assign _t758 = rd_lease == 3'h2;
-    assign _t761 = rd_lease == 3'h3;
-    assign _t764 = rd_lease == 3'h4;
-    assign _t767 = rd_lease == 3'h5;
-    assign _t770 = rd_lease == 3'h6;
-    assign _t773 = rd_lease == 3'h7;
-    assign _t772 = _t773 ? active_f7 : 16'h0000;
-    assign _t769 = _t770 ? active_f6 : _t772;
-    assign _t766 = _t767 ? active_f5 : _t769;
-    assign _t763 = _t764 ? active_f4 : _t766;
-    assign _t760 = _t761 ? active_f3 : _t763;
-    assign _t757 = _t758 ? active_f2 : _t760;
-    assign _t754 = _t755 ? active_f1 : _t757;
-    assign _t751 = _t752 ? active_f0 : _t754;
-    assign rd_scaling = rd_scaling_q1;
-    assign _t777 = rd_lease == 3'h0;
-    assign _t780 = rd_lease == 3'h1;
-    assign _t783 = rd_lease == 3'h2;
-    assign _t786 = rd_lease == 3'h3;
-    assign _t789 = rd_lease == 3'h4;
-    assign _t792 = rd_lease == 3'h5;
-    assign _t795 = rd_lease == 3'h6;
-    assign _t798 = rd_lease == 3'h7;
-    assign _t797 = _t798 ? active_on7 : 1'h0;
-    assign _t794 = _t795 ? active_on6 : _t797;
-    assign _t791 = _t792 ? active_on5 : _t794;
-    assign _t788 = _t789 ? active_on4 : _t791;
-    assign _t785 = _t786 ? active_on3 : _t788;
-    assign _t782 = _t783 ? active_on2 : _t785;
-    assign _t779 = _t780 ? active_on1 : _t782;
-    assign _t776 = _t777 ? active_on0 : _t779;
+    assign _t123 = tick_phase == 10'h3ff;
+    assign _t126 = tick_phase + 10'h001;
+    assign _t122 = _t123 ? 10'h000 : _t126;
+    assign _t131 = tick_phase == 10'h000;
+    assign _t130 = _t131 & tick_armed;
+    assign _t135 = slot_step == 5'h10;
+    assign _t138 = slot_step + 5'h01;
+    assign _t134 = _t135 ? 5'h00 : _t138;
+    assign _t129 = _t130 ? 5'h01 : _t134;
+    assign _t143 = slot_lease + 3'h1;
+    assign _t142 = _t135 ? _t143 : slot_lease;
+    assign _t140 = _t130 ? 3'h0 : _t142;
+    assign _t149 = slot_lease == 3'h7;
+    assign _t148 = _t135 & _t149;
+    assign _t147 = _t148 ? 1'h0 : slot_on;
+    assign _t145 = _t130 ? 1'h1 : _t147;
+    assign _t154 = slot_step == 5'h00;
+    assign _t153 = slot_on & _t154;
+    assign _t152 = _t130 | _t153;
+    assign _t159 = acc_rd_word == 3'h3;
+    assign _t163 = acc_rd_word != 3'h0;
+    assign _t165 = acc_rd_word + 3'h1;
+    assign _t162 = _t163 ? _t165 : acc_rd_word;
+    assign _t158 = _t159 ? 3'h0 : _t162;
+    assign _t156 = _t152 ? 3'h1 : _t158;
+    assign _t167 = _t130 ? 3'h0 : slot_lease;
+    assign _t170 = acc_asm[47:16];
+    assign _t169 = {acc_mem_rd0, _t170};
+    assign _t174 = acc_asm[34:0];
+    assign _t173 = {1'h0, _t174};
+    assign _t175 = {1'h0, 35'h0000000ff};
+    assign _t172 = _t173 + _t175;
+    assign _t171 = _t172[34:8];
+    assign _t178 = {8'h00, acc_ceil1};
+    assign _t177 = _t174 - _t178;
+    assign _t180 = p1_tc1 == 16'hffff;
+    assign _t182 = cfgd_mem_rd0[14:0];
+    assign _t183 = p1_tc1[14:0];
+    assign _t179 = _t180 ? _t182 : _t183;
+    assign _t186 = ~_t180;
+    assign _t187 = p1_tc1[15];
+    assign _t185 = _t186 & _t187;
+    assign _t189 = cfgd_mem_rd0[15];
+    assign _t188 = ~_t189;
+    assign _t184 = _t185 & _t188;
+    assign _t191 = {4'h0, p2_prio1};
+    assign _t194 = ~fac_mem_rd0;
+    assign _t193 = _t194[3:0];
+    assign _t192 = {15'h0000, _t193};
+    assign _t190 = _t191 * _t192;
+    assign _t196 = {4'h0, p2_prio1};
+    assign _t198 = _t194[7:4];
+    assign _t197 = {15'h0000, _t198};
+    assign _t195 = _t196 * _t197;
+    assign _t200 = {4'h0, p2_prio1};
+    assign _t202 = _t194[11:8];
+    assign _t201 = {15'h0000, _t202};
+    assign _t199 = _t200 * _t201;
+    assign _t204 = {4'h0, p2_prio1};
+    assign _t206 = _t194[15:12];
+    assign _t205 = {15'h0000, _t206};
+    assign _t203 = _t204 * _t205;
+    assign _t207 = fac_mem_rd0 != 16'h0000;
+    assign _t210 = {4'h0, o3_pp01};
+    assign _t212 = {4'h0, o3_pp11};
+    assign _t211 = _t212 << 4;
+    assign _t209 = _t210 + _t211;
+    assign _t214 = {4'h0, o3_pp21};
+    assign _t216 = {4'h0, o3_pp31};
+    assign _t215 = _t216 << 4;
+    assign _t213 = _t214 + _t215;
+    assign _t222 = {8'h00, o4_lo1};
+    assign _t224 = {8'h00, o4_hi1};
+    assign _t223 = _t224 << 8;
+    assign _t221 = _t222 + _t223;
+    assign _t220 = _t221[30:16];
+    assign _t219 = o4_on1 ? _t220 : o4_prio1;
+    assign _t218 = {o4_cust1, _t219};
+    assign _t217 = o4_valid1 ? _t218 : 16'h0000;
+    assign _t227 = {11'h000, p2_prio1};
+    assign _t229 = p2_bytes1[3:0];
+    assign _t228 = {22'h000000, _t229};
+    assign _t226 = _t227 * _t228;
+    assign _t231 = {11'h000, p2_prio1};
+    assign _t233 = p2_bytes1[7:4];
+    assign _t232 = {22'h000000, _t233};
+    assign _t230 = _t231 * _t232;
+    assign _t235 = {11'h000, p2_prio1};
+    assign _t237 = p2_bytes1[10:8];
+    assign _t236 = {23'h000000, _t237};
+    assign _t234 = _t235 * _t236;
+    assign _t239 = a3_pp11 << 4;
+    assign _t238 = a3_pp01 + _t239;
+    assign _t241 = a4_pair11 << 8;
+    assign _t240 = a4_pair01 + _t241;
+    assign _t243 = {2'h0, a5_add1};
+    assign _t242 = _t243[26:0];
+    assign _t246 = {2'h0, a5_add1};
+    assign _t244 = 28'h4fff600 - _t246;
+    assign _t251 = ~tk_v6;
+    assign _t252 = ~hold_valid;
+    assign _t250 = _t251 & _t252;
+    assign _t249 = ~_t250;
+    assign _t248 = a6_valid1 & _t249;
+    assign _t253 = hold_valid & tk_v6;
+    assign _t247 = _t248 | _t253;
+    assign _t256 = ~tk_v6;
+    assign _t255 = _t256 & hold_valid;
+    assign _t257 = _t250 & a6_valid1;
+    assign _t254 = _t255 | _t257;
+    assign _t259 = hold_valid ? hold_lease : a6_lease1;
+    assign _t258 = tk_v6 ? acc_rd_lease : _t259;
+    assign _t260 = hold_valid ? hold_add : a6_add1;
+    assign _t261 = hold_valid ? hold_room : a6_room1;
+    assign _t263 = {8'h00, tk_sample};
+    assign _t262 = acc_decay1 + _t263;
+    assign _t267 = acc_wr_word == 3'h3;
+    assign _t271 = acc_wr_word != 3'h0;
+    assign _t273 = acc_wr_word + 3'h1;
+    assign _t270 = _t271 ? _t273 : acc_wr_word;
+    assign _t266 = _t267 ? 3'h0 : _t270;
+    assign _t264 = tk_v8 ? 3'h1 : _t266;
+    assign _t277 = ~tk_v9;
+    assign _t282 = div_r << 1;
+    assign _t281 = {1'h0, _t282};
+    assign _t284 = {1'h0, div_d};
+    assign _t283 = {1'h0, _t284};
+    assign _t280 = _t281 - _t283;
+    assign _t279 = _t280[28];
+    assign _t278 = ~_t279;
+    assign _t276 = _t277 & _t278;
+    assign _t285 = _t280[27:0];
+    assign _t288 = lim_mem_rd0[26:0];
+    assign _t287 = {1'h0, _t288};
+    assign _t286 = tk_v9 ? _t287 : _t282;
+    assign _t275 = _t276 ? _t285 : _t286;
+    assign _t289 = acc_new[34:8];
+    assign _t293 = div_q[14:0];
+    assign _t292 = {_t293, _t278};
+    assign _t290 = tk_v9 ? 16'h0000 : _t292;
+    assign _t295 = lim_mem_rd0[27];
+    assign _t299 = div_r[26:0];
+    assign _t298 = _t299 < div_d;
+    assign _t297 = div_on & _t298;
+    assign _t296 = tk_v10 ? _t297 : div_on;
+    assign _t294 = tk_v9 ? _t295 : _t296;
+    assign _t303 = div_q[14:0];
+    assign _t307 = div_q[14:0];
+    assign _t306 = &_t307;
+    assign _t305 = ~_t306;
+    assign _t304 = _t278 & _t305;
+    assign _t302 = {_t303, _t304};
+    assign _t301 = ~_t302;
+    assign _t300 = div_on ? _t301 : 16'h0000;
+    assign rd_measured = stat_mem_rd0[42:16];
+    assign _t310 = stat_mem_rd0[15:0];
+    assign _t309 = _t310 != 16'h0000;
+    assign _t312 = ~_t310;
+    assign rd_factor = _t309 ? _t312 : 16'h0000;
+    assign rd_scaling = _t309;
+    assign _t316 = div_wr_f != 16'h0000;
+    assign _t315 = tk_v26 & _t316;
+    assign _t319 = {7'h00, 1'h1};
+    assign _t318 = _t319 << div_wr_lease1;
+    assign _t314 = _t315 ? _t318 : 8'h00;
     assign scaled_set = scaled_set_q1;
-    assign _t802 = tick_d6 & shadow_on7;
-    assign _t803 = tick_d6 & shadow_on6;
-    assign _t804 = tick_d6 & shadow_on5;
-    assign _t805 = tick_d6 & shadow_on4;
-    assign _t806 = tick_d6 & shadow_on3;
-    assign _t807 = tick_d6 & shadow_on2;
-    assign _t808 = tick_d6 & shadow_on1;
-    assign _t809 = tick_d6 & shadow_on0;
-    assign _t801 = {_t802, _t803, _t804, _t805, _t806, _t807, _t808, _t809};
-    assign _t812 = p3_lease1 == 3'h0;
-    assign _t815 = p3_lease1 == 3'h1;
-    assign _t818 = p3_lease1 == 3'h2;
-    assign _t821 = p3_lease1 == 3'h3;
-    assign _t824 = p3_lease1 == 3'h4;
-    assign _t827 = p3_lease1 == 3'h5;
-    assign _t830 = p3_lease1 == 3'h6;
-    assign _t833 = p3_lease1 == 3'h7;
-    assign _t832 = _t833 ? shadow_on7 : 1'h0;
-    assign _t829 = _t830 ? shadow_on6 : _t832;
-    assign _t826 = _t827 ? shadow_on5 : _t829;
-    assign _t823 = _t824 ? shadow_on4 : _t826;
-    assign _t820 = _t821 ? shadow_on3 : _t823;
-    assign _t817 = _t818 ? shadow_on2 : _t820;
-    assign _t814 = _t815 ? shadow_on1 : _t817;
-    assign _t811 = _t812 ? shadow_on0 : _t814;
-    assign _t837 = p3_lease1 == 3'h0;
-    assign _t840 = p3_lease1 == 3'h1;
-    assign _t843 = p3_lease1 == 3'h2;
-    assign _t846 = p3_lease1 == 3'h3;
-    assign _t849 = p3_lease1 == 3'h4;
-    assign _t852 = p3_lease1 == 3'h5;
-    assign _t855 = p3_lease1 == 3'h6;
-    assign _t858 = p3_lease1 == 3'h7;
-    assign _t857 = _t858 ? active_on7 : 1'h0;
-    assign _t854 = _t855 ? active_on6 : _t857;
-    assign _t851 = _t852 ? active_on5 : _t854;
-    assign _t848 = _t849 ? active_on4 : _t851;
-    assign _t845 = _t846 ? active_on3 : _t848;
-    assign _t842 = _t843 ? active_on2 : _t845;
-    assign _t839 = _t840 ? active_on1 : _t842;
-    assign _t836 = _t837 ? active_on0 : _t839;
-    assign _t810 = tick_d6 ? _t811 : _t836;
-    assign _t863 = p3_lease1 == 3'h0;
-    assign _t866 = p3_lease1 == 3'h1;
-    assign _t869 = p3_lease1 == 3'h2;
-    assign _t872 = p3_lease1 == 3'h3;
-    assign _t875 = p3_lease1 == 3'h4;
-    assign _t878 = p3_lease1 == 3'h5;
-    assign _t881 = p3_lease1 == 3'h6;
-    assign _t884 = p3_lease1 == 3'h7;
-    assign _t883 = _t884 ? shadow_f7 : 16'h0000;
-    assign _t880 = _t881 ? shadow_f6 : _t883;
-    assign _t877 = _t878 ? shadow_f5 : _t880;
-    assign _t874 = _t875 ? shadow_f4 : _t877;
-    assign _t871 = _t872 ? shadow_f3 : _t874;
-    assign _t868 = _t869 ? shadow_f2 : _t871;
-    assign _t865 = _t866 ? shadow_f1 : _t868;
-    assign _t862 = _t863 ? shadow_f0 : _t865;
-    assign _t888 = p3_lease1 == 3'h0;
-    assign _t891 = p3_lease1 == 3'h1;
-    assign _t894 = p3_lease1 == 3'h2;
-    assign _t897 = p3_lease1 == 3'h3;
-    assign _t900 = p3_lease1 == 3'h4;
-    assign _t903 = p3_lease1 == 3'h5;
-    assign _t906 = p3_lease1 == 3'h6;
-    assign _t909 = p3_lease1 == 3'h7;
-    assign _t908 = _t909 ? active_f7 : 16'h0000;
-    assign _t905 = _t906 ? active_f6 : _t908;
-    assign _t902 = _t903 ? active_f5 : _t905;
-    assign _t899 = _t900 ? active_f4 : _t902;
-    assign _t896 = _t897 ? active_f3 : _t899;
-    assign _t893 = _t894 ? active_f2 : _t896;
-    assign _t890 = _t891 ? active_f1 : _t893;
-    assign _t887 = _t888 ? active_f0 : _t890;
-    assign _t861 = tick_d6 ? _t862 : _t887;
-    assign _t913 = {4'h0, p4_prio1};
-    assign _t915 = p4_f1[3:0];
-    assign _t914 = {15'h0000, _t915};
-    assign _t912 = _t913 * _t914;
-    assign _t917 = {4'h0, p4_prio1};
-    assign _t919 = p4_f1[7:4];
-    assign _t918 = {15'h0000, _t919};
-    assign _t916 = _t917 * _t918;
-    assign _t921 = {4'h0, p4_prio1};
-    assign _t923 = p4_f1[11:8];
-    assign _t922 = {15'h0000, _t923};
-    assign _t920 = _t921 * _t922;
-    assign _t925 = {4'h0, p4_prio1};
-    assign _t927 = p4_f1[15:12];
-    assign _t926 = {15'h0000, _t927};
-    assign _t924 = _t925 * _t926;
-    assign _t929 = {4'h0, p5_pp01};
-    assign _t931 = {4'h0, p5_pp11};
-    assign _t930 = _t931 << 4;
-    assign _t928 = _t929 + _t930;
-    assign _t933 = {4'h0, p5_pp21};
-    assign _t935 = {4'h0, p5_pp31};
-    assign _t934 = _t935 << 4;
-    assign _t932 = _t933 + _t934;
-    assign _t941 = {8'h00, p6_lo1};
-    assign _t943 = {8'h00, p6_hi1};
-    assign _t942 = _t943 << 8;
-    assign _t940 = _t941 + _t942;
-    assign _t939 = _t940[30:16];
-    assign _t938 = p6_on1 ? _t939 : p6_prio1;
-    assign _t937 = {p6_cust1, _t938};
-    assign _t936 = p6_valid1 ? _t937 : 16'h0000;
-    always @(posedge clk)
-        if (rst) def_prio0 <= 15'h0000;
-        else if (_t232) def_prio0 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio1 <= 15'h0000;
-        else if (_t235) def_prio1 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio2 <= 15'h0000;
-        else if (_t238) def_prio2 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio3 <= 15'h0000;
-        else if (_t241) def_prio3 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio4 <= 15'h0000;
-        else if (_t244) def_prio4 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio5 <= 15'h0000;
-        else if (_t247) def_prio5 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio6 <= 15'h0000;
-        else if (_t250) def_prio6 <= c_default1;
-    always @(posedge clk)
-        if (rst) def_prio7 <= 15'h0000;
-        else if (_t253) def_prio7 <= c_default1;
-    always @(posedge clk)
-        if (rst) clear_cust0 <= 1'h0;
-        else if (_t232) clear_cust0 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust1 <= 1'h0;
-        else if (_t235) clear_cust1 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust2 <= 1'h0;
-        else if (_t238) clear_cust2 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust3 <= 1'h0;
-        else if (_t241) clear_cust3 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust4 <= 1'h0;
-        else if (_t244) clear_cust4 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust5 <= 1'h0;
-        else if (_t247) clear_cust5 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust6 <= 1'h0;
-        else if (_t250) clear_cust6 <= c_clear1;
-    always @(posedge clk)
-        if (rst) clear_cust7 <= 1'h0;
-        else if (_t253) clear_cust7 <= c_clear1;
-    always @(posedge clk)
-        if (rst) limited0 <= 1'h0;
-        else if (_t256) limited0 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited1 <= 1'h0;
-        else if (_t259) limited1 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited2 <= 1'h0;
-        else if (_t262) limited2 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited3 <= 1'h0;
-        else if (_t265) limited3 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited4 <= 1'h0;
-        else if (_t268) limited4 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited5 <= 1'h0;
-        else if (_t271) limited5 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited6 <= 1'h0;
-        else if (_t274) limited6 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limited7 <= 1'h0;
-        else if (_t277) limited7 <= c_limited6;
-    always @(posedge clk)
-        if (rst) limit0 <= 27'h0000000;
-        else if (_t256) limit0 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit1 <= 27'h0000000;
-        else if (_t259) limit1 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit2 <= 27'h0000000;
-        else if (_t262) limit2 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit3 <= 27'h0000000;
-        else if (_t265) limit3 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit4 <= 27'h0000000;
-        else if (_t268) limit4 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit5 <= 27'h0000000;
-        else if (_t271) limit5 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit6 <= 27'h0000000;
-        else if (_t274) limit6 <= c_limit6;
-    always @(posedge clk)
-        if (rst) limit7 <= 27'h0000000;
-        else if (_t277) limit7 <= c_limit6;
-    always @(posedge clk)
-        if (rst) div_limited0 <= 1'h0;
-        else if (tick_d6) div_limited0 <= limited0;
-    always @(posedge clk)
-        if (rst) div_limited1 <= 1'h0;
-        else if (tick_d6) div_limited1 <= limited1;
-    always @(posedge clk)
-        if (rst) div_limited2 <= 1'h0;
-        else if (tick_d6) div_limited2 <= limited2;
-    always @(posedge clk)
-        if (rst) div_limited3 <= 1'h0;
-        else if (tick_d6) div_limited3 <= limited3;
-    always @(posedge clk)
-        if (rst) div_limited4 <= 1'h0;
-        else if (tick_d6) div_limited4 <= limited4;
-    always @(posedge clk)
-        if (rst) div_limited5 <= 1'h0;
-        else if (tick_d6) div_limited5 <= limited5;
-    always @(posedge clk)
-        if (rst) div_limited6 <= 1'h0;
-        else if (tick_d6) div_limited6 <= limited6;
-    always @(posedge clk)
-        if (rst) div_limited7 <= 1'h0;
-        else if (tick_d6) div_limited7 <= limited7;
-    always @(posedge clk)
-        if (rst) div_limit0 <= 27'h0000000;
-        else if (tick_d6) div_limit0 <= limit0;
-    always @(posedge clk)
-        if (rst) div_limit1 <= 27'h0000000;
-        else if (tick_d6) div_limit1 <= limit1;
-    always @(posedge clk)
-        if (rst) div_limit2 <= 27'h0000000;
-        else if (tick_d6) div_limit2 <= limit2;
-    always @(posedge clk)
-        if (rst) div_limit3 <= 27'h0000000;
-        else if (tick_d6) div_limit3 <= limit3;
-    always @(posedge clk)
-        if (rst) div_limit4 <= 27'h0000000;
-        else if (tick_d6) div_limit4 <= limit4;
-    always @(posedge clk)
-        if (rst) div_limit5 <= 27'h0000000;
-        else if (tick_d6) div_limit5 <= limit5;
-    always @(posedge clk)
-        if (rst) div_limit6 <= 27'h0000000;
-        else if (tick_d6) div_limit6 <= limit6;
-    always @(posedge clk)
-        if (rst) div_limit7 <= 27'h0000000;
-        else if (tick_d6) div_limit7 <= limit7;
-    always @(posedge clk)
-        if (rst) sample0 <= 27'h0000000;
-        else sample0 <= _t280;
-    always @(posedge clk)
-        if (rst) sample1 <= 27'h0000000;
-        else sample1 <= _t298;
-    always @(posedge clk)
-        if (rst) sample2 <= 27'h0000000;
-        else sample2 <= _t315;
-    always @(posedge clk)
-        if (rst) sample3 <= 27'h0000000;
-        else sample3 <= _t332;
-    always @(posedge clk)
-        if (rst) sample4 <= 27'h0000000;
-        else sample4 <= _t349;
-    always @(posedge clk)
-        if (rst) sample5 <= 27'h0000000;
-        else sample5 <= _t366;
-    always @(posedge clk)
-        if (rst) sample6 <= 27'h0000000;
-        else sample6 <= _t383;
-    always @(posedge clk)
-        if (rst) sample7 <= 27'h0000000;
-        else sample7 <= _t400;
-    always @(posedge clk)
-        if (rst) acc0 <= 35'h000000000;
-        else if (tick_d6) acc0 <= _t417;
-    always @(posedge clk)
-        if (rst) acc1 <= 35'h000000000;
-        else if (tick_d6) acc1 <= _t419;
-    always @(posedge clk)
-        if (rst) acc2 <= 35'h000000000;
-        else if (tick_d6) acc2 <= _t421;
-    always @(posedge clk)
-        if (rst) acc3 <= 35'h000000000;
-        else if (tick_d6) acc3 <= _t423;
-    always @(posedge clk)
-        if (rst) acc4 <= 35'h000000000;
-        else if (tick_d6) acc4 <= _t425;
-    always @(posedge clk)
-        if (rst) acc5 <= 35'h000000000;
-        else if (tick_d6) acc5 <= _t427;
-    always @(posedge clk)
-        if (rst) acc6 <= 35'h000000000;
-        else if (tick_d6) acc6 <= _t429;
-    always @(posedge clk)
-        if (rst) acc7 <= 35'h000000000;
-        else if (tick_d6) acc7 <= _t431;
-    always @(posedge clk)
-        if (rst) shadow_on0 <= 1'h0;
-        else if (_t433) shadow_on0 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on1 <= 1'h0;
-        else if (_t435) shadow_on1 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on2 <= 1'h0;
-        else if (_t437) shadow_on2 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on3 <= 1'h0;
-        else if (_t439) shadow_on3 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on4 <= 1'h0;
-        else if (_t441) shadow_on4 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on5 <= 1'h0;
-        else if (_t443) shadow_on5 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on6 <= 1'h0;
-        else if (_t445) shadow_on6 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_on7 <= 1'h0;
-        else if (_t447) shadow_on7 <= div_wr_on;
-    always @(posedge clk)
-        if (rst) shadow_f0 <= 16'h0000;
-        else if (_t433) shadow_f0 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f1 <= 16'h0000;
-        else if (_t435) shadow_f1 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f2 <= 16'h0000;
-        else if (_t437) shadow_f2 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f3 <= 16'h0000;
-        else if (_t439) shadow_f3 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f4 <= 16'h0000;
-        else if (_t441) shadow_f4 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f5 <= 16'h0000;
-        else if (_t443) shadow_f5 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f6 <= 16'h0000;
-        else if (_t445) shadow_f6 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) shadow_f7 <= 16'h0000;
-        else if (_t447) shadow_f7 <= div_wr_f;
-    always @(posedge clk)
-        if (rst) active_on0 <= 1'h0;
-        else if (tick_d6) active_on0 <= shadow_on0;
-    always @(posedge clk)
-        if (rst) active_on1 <= 1'h0;
-        else if (tick_d6) active_on1 <= shadow_on1;
-    always @(posedge clk)
-        if (rst) active_on2 <= 1'h0;
-        else if (tick_d6) active_on2 <= shadow_on2;
-    always @(posedge clk)
-        if (rst) active_on3 <= 1'h0;
-        else if (tick_d6) active_on3 <= shadow_on3;
-    always @(posedge clk)
-        if (rst) active_on4 <= 1'h0;
-        else if (tick_d6) active_on4 <= shadow_on4;
-    always @(posedge clk)
-        if (rst) active_on5 <= 1'h0;
-        else if (tick_d6) active_on5 <= shadow_on5;
-    always @(posedge clk)
-        if (rst) active_on6 <= 1'h0;
-        else if (tick_d6) active_on6 <= shadow_on6;
-    always @(posedge clk)
-        if (rst) active_on7 <= 1'h0;
-        else if (tick_d6) active_on7 <= shadow_on7;
-    always @(posedge clk)
-        if (rst) active_f0 <= 16'h0000;
-        else if (tick_d6) active_f0 <= shadow_f0;
-    always @(posedge clk)
-        if (rst) active_f1 <= 16'h0000;
-        else if (tick_d6) active_f1 <= shadow_f1;
-    always @(posedge clk)
-        if (rst) active_f2 <= 16'h0000;
-        else if (tick_d6) active_f2 <= shadow_f2;
-    always @(posedge clk)
-        if (rst) active_f3 <= 16'h0000;
-        else if (tick_d6) active_f3 <= shadow_f3;
-    always @(posedge clk)
-        if (rst) active_f4 <= 16'h0000;
-        else if (tick_d6) active_f4 <= shadow_f4;
-    always @(posedge clk)
-        if (rst) active_f5 <= 16'h0000;
-        else if (tick_d6) active_f5 <= shadow_f5;
-    always @(posedge clk)
-        if (rst) active_f6 <= 16'h0000;
-        else if (tick_d6) active_f6 <= shadow_f6;
-    always @(posedge clk)
-        if (rst) active_f7 <= 16'h0000;
-        else if (tick_d6) active_f7 <= shadow_f7;
+    assign _t322 = {cfg_clear, cfg_default};
+    assign _t323 = {cfg_limited, cfg_limit};
+    assign _t324 = s_pkt1 | s_tick1;
+    assign _t329 = {1'h0, sample_mem_rd0};
+    assign _t328 = s_room1 < _t329;
+    assign _t331 = sample_mem_rd0 + s_add1;
+    assign _t327 = _t328 ? 27'h4fff600 : _t331;
+    assign _t325 = s_tick1 ? 27'h0000000 : _t327;
+    assign _t334 = acc_wr_word - 3'h1;
+    assign _t333 = _t334[1:0];
+    assign _t332 = {acc_wr_lease, _t333};
+    assign _t337 = _t333 == 2'h0;
+    assign _t340 = {13'h0000, acc_new};
+    assign _t339 = _t340[15:0];
+    assign _t342 = _t333 == 2'h1;
+    assign _t344 = _t340[31:16];
+    assign _t346 = _t333 == 2'h2;
+    assign _t348 = _t340[47:32];
+    assign _t345 = _t346 ? _t348 : 16'h0000;
+    assign _t341 = _t342 ? _t344 : _t345;
+    assign _t336 = _t337 ? _t339 : _t341;
+    assign _t352 = acc_rd_word - 3'h1;
+    assign _t351 = _t352[1:0];
+    assign _t350 = {acc_rd_lease, _t351};
+    assign _t354 = {div_wr_meas, div_wr_f};
     always @(posedge clk)
         if (rst) tick_phase <= 10'h000;
-        else tick_phase <= _t449;
+        else tick_phase <= _t122;
     always @(posedge clk)
         if (rst) tick_armed <= 1'h0;
-        else if (_t450) tick_armed <= 1'h1;
+        else if (_t123) tick_armed <= 1'h1;
     always @(posedge clk)
-        if (rst) tick_d1 <= 1'h0;
-        else tick_d1 <= _t456;
+        if (rst) slot_step <= 5'h00;
+        else slot_step <= _t129;
     always @(posedge clk)
-        if (rst) tick_d2 <= 1'h0;
-        else tick_d2 <= tick_d1;
+        if (rst) slot_lease <= 3'h0;
+        else slot_lease <= _t140;
     always @(posedge clk)
-        if (rst) tick_d3 <= 1'h0;
-        else tick_d3 <= tick_d2;
+        if (rst) slot_on <= 1'h0;
+        else slot_on <= _t145;
     always @(posedge clk)
-        if (rst) tick_d4 <= 1'h0;
-        else tick_d4 <= tick_d3;
+        if (rst) tk_v1 <= 1'h0;
+        else tk_v1 <= _t152;
     always @(posedge clk)
-        if (rst) tick_d5 <= 1'h0;
-        else tick_d5 <= tick_d4;
+        if (rst) tk_v2 <= 1'h0;
+        else tk_v2 <= tk_v1;
     always @(posedge clk)
-        if (rst) tick_d6 <= 1'h0;
-        else tick_d6 <= tick_d5;
+        if (rst) tk_v3 <= 1'h0;
+        else tk_v3 <= tk_v2;
     always @(posedge clk)
-        if (rst) c_we1 <= 1'h0;
-        else c_we1 <= cfg_we;
+        if (rst) tk_v4 <= 1'h0;
+        else tk_v4 <= tk_v3;
     always @(posedge clk)
-        if (rst) c_lease1 <= 3'h0;
-        else c_lease1 <= cfg_lease;
+        if (rst) tk_v5 <= 1'h0;
+        else tk_v5 <= tk_v4;
     always @(posedge clk)
-        if (rst) c_default1 <= 15'h0000;
-        else c_default1 <= cfg_default;
+        if (rst) tk_v6 <= 1'h0;
+        else tk_v6 <= tk_v5;
     always @(posedge clk)
-        if (rst) c_clear1 <= 1'h0;
-        else c_clear1 <= cfg_clear;
+        if (rst) tk_v7 <= 1'h0;
+        else tk_v7 <= tk_v6;
     always @(posedge clk)
-        if (rst) c_we_l1 <= 1'h0;
-        else c_we_l1 <= c_we1;
+        if (rst) tk_v8 <= 1'h0;
+        else tk_v8 <= tk_v7;
     always @(posedge clk)
-        if (rst) c_we_l2 <= 1'h0;
-        else c_we_l2 <= c_we_l1;
+        if (rst) tk_v9 <= 1'h0;
+        else tk_v9 <= tk_v8;
     always @(posedge clk)
-        if (rst) c_we_l3 <= 1'h0;
-        else c_we_l3 <= c_we_l2;
+        if (rst) tk_v10 <= 1'h0;
+        else tk_v10 <= tk_v9;
     always @(posedge clk)
-        if (rst) c_we_l4 <= 1'h0;
-        else c_we_l4 <= c_we_l3;
+        if (rst) tk_v11 <= 1'h0;
+        else tk_v11 <= tk_v10;
     always @(posedge clk)
-        if (rst) c_we_l5 <= 1'h0;
-        else c_we_l5 <= c_we_l4;
+        if (rst) tk_v12 <= 1'h0;
+        else tk_v12 <= tk_v11;
     always @(posedge clk)
-        if (rst) c_lease_l1 <= 3'h0;
-        else c_lease_l1 <= c_lease1;
+        if (rst) tk_v13 <= 1'h0;
+        else tk_v13 <= tk_v12;
     always @(posedge clk)
-        if (rst) c_lease_l2 <= 3'h0;
-        else c_lease_l2 <= c_lease_l1;
+        if (rst) tk_v14 <= 1'h0;
+        else tk_v14 <= tk_v13;
     always @(posedge clk)
-        if (rst) c_lease_l3 <= 3'h0;
-        else c_lease_l3 <= c_lease_l2;
+        if (rst) tk_v15 <= 1'h0;
+        else tk_v15 <= tk_v14;
     always @(posedge clk)
-        if (rst) c_lease_l4 <= 3'h0;
-        else c_lease_l4 <= c_lease_l3;
+        if (rst) tk_v16 <= 1'h0;
+        else tk_v16 <= tk_v15;
     always @(posedge clk)
-        if (rst) c_lease_l5 <= 3'h0;
-        else c_lease_l5 <= c_lease_l4;
+        if (rst) tk_v17 <= 1'h0;
+        else tk_v17 <= tk_v16;
     always @(posedge clk)
-        if (rst) c_limited1 <= 1'h0;
-        else c_limited1 <= cfg_limited;
+        if (rst) tk_v18 <= 1'h0;
+        else tk_v18 <= tk_v17;
     always @(posedge clk)
-        if (rst) c_limited2 <= 1'h0;
-        else c_limited2 <= c_limited1;
+        if (rst) tk_v19 <= 1'h0;
+        else tk_v19 <= tk_v18;
     always @(posedge clk)
-        if (rst) c_limited3 <= 1'h0;
-        else c_limited3 <= c_limited2;
+        if (rst) tk_v20 <= 1'h0;
+        else tk_v20 <= tk_v19;
     always @(posedge clk)
-        if (rst) c_limited4 <= 1'h0;
-        else c_limited4 <= c_limited3;
+        if (rst) tk_v21 <= 1'h0;
+        else tk_v21 <= tk_v20;
     always @(posedge clk)
-        if (rst) c_limited5 <= 1'h0;
-        else c_limited5 <= c_limited4;
+        if (rst) tk_v22 <= 1'h0;
+        else tk_v22 <= tk_v21;
     always @(posedge clk)
-        if (rst) c_limited6 <= 1'h0;
-        else c_limited6 <= c_limited5;
+        if (rst) tk_v23 <= 1'h0;
+        else tk_v23 <= tk_v22;
     always @(posedge clk)
-        if (rst) c_limit1 <= 27'h0000000;
-        else c_limit1 <= cfg_limit;
+        if (rst) tk_v24 <= 1'h0;
+        else tk_v24 <= tk_v23;
     always @(posedge clk)
-        if (rst) c_limit2 <= 27'h0000000;
-        else c_limit2 <= c_limit1;
+        if (rst) tk_v25 <= 1'h0;
+        else tk_v25 <= tk_v24;
     always @(posedge clk)
-        if (rst) c_limit3 <= 27'h0000000;
-        else c_limit3 <= c_limit2;
+        if (rst) tk_v26 <= 1'h0;
+        else tk_v26 <= tk_v25;
     always @(posedge clk)
-        if (rst) c_limit4 <= 27'h0000000;
-        else c_limit4 <= c_limit3;
+        if (rst) acc_rd_word <= 3'h0;
+        else acc_rd_word <= _t156;
     always @(posedge clk)
-        if (rst) c_limit5 <= 27'h0000000;
-        else c_limit5 <= c_limit4;
+        if (rst) acc_rd_lease <= 3'h0;
+        else if (_t152) acc_rd_lease <= _t167;
     always @(posedge clk)
-        if (rst) c_limit6 <= 27'h0000000;
-        else c_limit6 <= c_limit5;
+        if (rst) acc_rd_got1 <= 1'h0;
+        else acc_rd_got1 <= _t163;
+    always @(posedge clk)
+        if (rst) acc_asm <= 48'h000000000000;
+        else if (acc_rd_got1) acc_asm <= _t169;
+    always @(posedge clk)
+        if (rst) acc_ceil1 <= 27'h0000000;
+        else acc_ceil1 <= _t171;
+    always @(posedge clk)
+        if (rst) acc_decay1 <= 35'h000000000;
+        else acc_decay1 <= _t177;
     always @(posedge clk)
         if (rst) p1_valid1 <= 1'h0;
         else p1_valid1 <= pkt_valid;
@@ -1954,241 +762,213 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
         else p2_lease1 <= p1_lease1;
     always @(posedge clk)
         if (rst) p2_prio1 <= 15'h0000;
-        else p2_prio1 <= _t459;
+        else p2_prio1 <= _t179;
     always @(posedge clk)
         if (rst) p2_cust1 <= 1'h0;
-        else p2_cust1 <= _t488;
+        else p2_cust1 <= _t184;
     always @(posedge clk)
         if (rst) p2_bytes1 <= 11'h000;
         else p2_bytes1 <= p1_bytes1;
     always @(posedge clk)
-        if (rst) q3_pp01 <= 26'h0000000;
-        else q3_pp01 <= _t518;
+        if (rst) o3_pp01 <= 19'h00000;
+        else o3_pp01 <= _t190;
     always @(posedge clk)
-        if (rst) q3_pp11 <= 26'h0000000;
-        else q3_pp11 <= _t522;
+        if (rst) o3_pp11 <= 19'h00000;
+        else o3_pp11 <= _t195;
     always @(posedge clk)
-        if (rst) q3_pp21 <= 26'h0000000;
-        else q3_pp21 <= _t526;
+        if (rst) o3_pp21 <= 19'h00000;
+        else o3_pp21 <= _t199;
     always @(posedge clk)
-        if (rst) q3_valid1 <= 1'h0;
-        else q3_valid1 <= p2_valid1;
+        if (rst) o3_pp31 <= 19'h00000;
+        else o3_pp31 <= _t203;
     always @(posedge clk)
-        if (rst) q3_lease1 <= 3'h0;
-        else q3_lease1 <= p2_lease1;
+        if (rst) o3_valid1 <= 1'h0;
+        else o3_valid1 <= p2_valid1;
     always @(posedge clk)
-        if (rst) q3_prio1 <= 15'h0000;
-        else q3_prio1 <= p2_prio1;
+        if (rst) o3_prio1 <= 15'h0000;
+        else o3_prio1 <= p2_prio1;
     always @(posedge clk)
-        if (rst) q3_cust1 <= 1'h0;
-        else q3_cust1 <= p2_cust1;
+        if (rst) o3_cust1 <= 1'h0;
+        else o3_cust1 <= p2_cust1;
     always @(posedge clk)
-        if (rst) s3_pair01 <= 26'h0000000;
-        else s3_pair01 <= _t530;
+        if (rst) o3_on1 <= 1'h0;
+        else o3_on1 <= _t207;
     always @(posedge clk)
-        if (rst) s3_pair11 <= 26'h0000000;
-        else s3_pair11 <= q3_pp21;
+        if (rst) o4_lo1 <= 23'h000000;
+        else o4_lo1 <= _t209;
     always @(posedge clk)
-        if (rst) s3_valid1 <= 1'h0;
-        else s3_valid1 <= q3_valid1;
+        if (rst) o4_hi1 <= 23'h000000;
+        else o4_hi1 <= _t213;
     always @(posedge clk)
-        if (rst) s3_lease1 <= 3'h0;
-        else s3_lease1 <= q3_lease1;
+        if (rst) o4_valid1 <= 1'h0;
+        else o4_valid1 <= o3_valid1;
     always @(posedge clk)
-        if (rst) s3_prio1 <= 15'h0000;
-        else s3_prio1 <= q3_prio1;
+        if (rst) o4_prio1 <= 15'h0000;
+        else o4_prio1 <= o3_prio1;
     always @(posedge clk)
-        if (rst) s3_cust1 <= 1'h0;
-        else s3_cust1 <= q3_cust1;
+        if (rst) o4_cust1 <= 1'h0;
+        else o4_cust1 <= o3_cust1;
     always @(posedge clk)
-        if (rst) r3_valid1 <= 1'h0;
-        else r3_valid1 <= s3_valid1;
-    always @(posedge clk)
-        if (rst) r3_lease1 <= 3'h0;
-        else r3_lease1 <= s3_lease1;
-    always @(posedge clk)
-        if (rst) r3_add1 <= 26'h0000000;
-        else r3_add1 <= _t532;
-    always @(posedge clk)
-        if (rst) r3_prio1 <= 15'h0000;
-        else r3_prio1 <= s3_prio1;
-    always @(posedge clk)
-        if (rst) r3_cust1 <= 1'h0;
-        else r3_cust1 <= s3_cust1;
-    always @(posedge clk)
-        if (rst) p3_valid1 <= 1'h0;
-        else p3_valid1 <= r3_valid1;
-    always @(posedge clk)
-        if (rst) p3_lease1 <= 3'h0;
-        else p3_lease1 <= r3_lease1;
-    always @(posedge clk)
-        if (rst) p3_add1 <= 26'h0000000;
-        else p3_add1 <= r3_add1;
-    always @(posedge clk)
-        if (rst) p3_room1 <= 28'h0000000;
-        else p3_room1 <= _t534;
-    always @(posedge clk)
-        if (rst) p3_prio1 <= 15'h0000;
-        else p3_prio1 <= r3_prio1;
-    always @(posedge clk)
-        if (rst) p3_cust1 <= 1'h0;
-        else p3_cust1 <= r3_cust1;
-    always @(posedge clk)
-        if (rst) div_busy <= 1'h0;
-        else div_busy <= _t537;
-    always @(posedge clk)
-        if (rst) div_idx <= 3'h0;
-        else div_idx <= _t547;
-    always @(posedge clk)
-        if (rst) div_step <= 5'h00;
-        else div_step <= _t552;
-    always @(posedge clk)
-        if (rst) div_r <= 28'h0000000;
-        else div_r <= _t559;
-    always @(posedge clk)
-        if (rst) div_d <= 27'h0000000;
-        else if (_t573) div_d <= _t603;
-    always @(posedge clk)
-        if (rst) div_q <= 16'h0000;
-        else div_q <= _t629;
-    always @(posedge clk)
-        if (rst) div_on <= 1'h0;
-        else div_on <= _t634;
-    always @(posedge clk)
-        if (rst) div_wr <= 1'h0;
-        else div_wr <= _t541;
-    always @(posedge clk)
-        if (rst) div_wr_idx <= 3'h0;
-        else if (_t541) div_wr_idx <= div_idx;
-    always @(posedge clk)
-        if (rst) div_wr_on <= 1'h0;
-        else if (_t541) div_wr_on <= div_on;
-    always @(posedge clk)
-        if (rst) div_wr_f <= 16'h0000;
-        else if (_t541) div_wr_f <= _t667;
-    always @(posedge clk)
-        if (rst) acc_ceil0 <= 27'h0000000;
-        else acc_ceil0 <= _t669;
-    always @(posedge clk)
-        if (rst) acc_decay0 <= 35'h000000000;
-        else acc_decay0 <= _t674;
-    always @(posedge clk)
-        if (rst) acc_ceil1 <= 27'h0000000;
-        else acc_ceil1 <= _t676;
-    always @(posedge clk)
-        if (rst) acc_decay1 <= 35'h000000000;
-        else acc_decay1 <= _t681;
-    always @(posedge clk)
-        if (rst) acc_ceil2 <= 27'h0000000;
-        else acc_ceil2 <= _t683;
-    always @(posedge clk)
-        if (rst) acc_decay2 <= 35'h000000000;
-        else acc_decay2 <= _t688;
-    always @(posedge clk)
-        if (rst) acc_ceil3 <= 27'h0000000;
-        else acc_ceil3 <= _t690;
-    always @(posedge clk)
-        if (rst) acc_decay3 <= 35'h000000000;
-        else acc_decay3 <= _t695;
-    always @(posedge clk)
-        if (rst) acc_ceil4 <= 27'h0000000;
-        else acc_ceil4 <= _t697;
-    always @(posedge clk)
-        if (rst) acc_decay4 <= 35'h000000000;
-        else acc_decay4 <= _t702;
-    always @(posedge clk)
-        if (rst) acc_ceil5 <= 27'h0000000;
-        else acc_ceil5 <= _t704;
-    always @(posedge clk)
-        if (rst) acc_decay5 <= 35'h000000000;
-        else acc_decay5 <= _t709;
-    always @(posedge clk)
-        if (rst) acc_ceil6 <= 27'h0000000;
-        else acc_ceil6 <= _t711;
-    always @(posedge clk)
-        if (rst) acc_decay6 <= 35'h000000000;
-        else acc_decay6 <= _t716;
-    always @(posedge clk)
-        if (rst) acc_ceil7 <= 27'h0000000;
-        else acc_ceil7 <= _t718;
-    always @(posedge clk)
-        if (rst) acc_decay7 <= 35'h000000000;
-        else acc_decay7 <= _t723;
-    always @(posedge clk)
-        if (rst) rd_measured_q1 <= 27'h0000000;
-        else rd_measured_q1 <= _t725;
-    always @(posedge clk)
-        if (rst) rd_factor_q1 <= 16'h0000;
-        else rd_factor_q1 <= _t751;
-    always @(posedge clk)
-        if (rst) rd_scaling_q1 <= 1'h0;
-        else rd_scaling_q1 <= _t776;
-    always @(posedge clk)
-        if (rst) scaled_set_q1 <= 8'h00;
-        else scaled_set_q1 <= _t801;
-    always @(posedge clk)
-        if (rst) p4_valid1 <= 1'h0;
-        else p4_valid1 <= p3_valid1;
-    always @(posedge clk)
-        if (rst) p4_prio1 <= 15'h0000;
-        else p4_prio1 <= p3_prio1;
-    always @(posedge clk)
-        if (rst) p4_cust1 <= 1'h0;
-        else p4_cust1 <= p3_cust1;
-    always @(posedge clk)
-        if (rst) p4_on1 <= 1'h0;
-        else p4_on1 <= _t810;
-    always @(posedge clk)
-        if (rst) p4_f1 <= 16'h0000;
-        else p4_f1 <= _t861;
-    always @(posedge clk)
-        if (rst) p5_pp01 <= 19'h00000;
-        else p5_pp01 <= _t912;
-    always @(posedge clk)
-        if (rst) p5_pp11 <= 19'h00000;
-        else p5_pp11 <= _t916;
-    always @(posedge clk)
-        if (rst) p5_pp21 <= 19'h00000;
-        else p5_pp21 <= _t920;
-    always @(posedge clk)
-        if (rst) p5_pp31 <= 19'h00000;
-        else p5_pp31 <= _t924;
-    always @(posedge clk)
-        if (rst) p5_valid1 <= 1'h0;
-        else p5_valid1 <= p4_valid1;
-    always @(posedge clk)
-        if (rst) p5_prio1 <= 15'h0000;
-        else p5_prio1 <= p4_prio1;
-    always @(posedge clk)
-        if (rst) p5_cust1 <= 1'h0;
-        else p5_cust1 <= p4_cust1;
-    always @(posedge clk)
-        if (rst) p5_on1 <= 1'h0;
-        else p5_on1 <= p4_on1;
-    always @(posedge clk)
-        if (rst) p6_lo1 <= 23'h000000;
-        else p6_lo1 <= _t928;
-    always @(posedge clk)
-        if (rst) p6_hi1 <= 23'h000000;
-        else p6_hi1 <= _t932;
-    always @(posedge clk)
-        if (rst) p6_valid1 <= 1'h0;
-        else p6_valid1 <= p5_valid1;
-    always @(posedge clk)
-        if (rst) p6_prio1 <= 15'h0000;
-        else p6_prio1 <= p5_prio1;
-    always @(posedge clk)
-        if (rst) p6_cust1 <= 1'h0;
-        else p6_cust1 <= p5_cust1;
-    always @(posedge clk)
-        if (rst) p6_on1 <= 1'h0;
-        else p6_on1 <= p5_on1;
+        if (rst) o4_on1 <= 1'h0;
+        else o4_on1 <= o3_on1;
     always @(posedge clk)
         if (rst) o_valid1 <= 1'h0;
-        else o_valid1 <= p6_valid1;
+        else o_valid1 <= o4_valid1;
     always @(posedge clk)
         if (rst) o_tc1 <= 16'h0000;
-        else o_tc1 <= _t936;
+        else o_tc1 <= _t217;
+    always @(posedge clk)
+        if (rst) a3_pp01 <= 26'h0000000;
+        else a3_pp01 <= _t226;
+    always @(posedge clk)
+        if (rst) a3_pp11 <= 26'h0000000;
+        else a3_pp11 <= _t230;
+    always @(posedge clk)
+        if (rst) a3_pp21 <= 26'h0000000;
+        else a3_pp21 <= _t234;
+    always @(posedge clk)
+        if (rst) a3_valid1 <= 1'h0;
+        else a3_valid1 <= p2_valid1;
+    always @(posedge clk)
+        if (rst) a3_lease1 <= 3'h0;
+        else a3_lease1 <= p2_lease1;
+    always @(posedge clk)
+        if (rst) a4_pair01 <= 26'h0000000;
+        else a4_pair01 <= _t238;
+    always @(posedge clk)
+        if (rst) a4_pair11 <= 26'h0000000;
+        else a4_pair11 <= a3_pp21;
+    always @(posedge clk)
+        if (rst) a4_valid1 <= 1'h0;
+        else a4_valid1 <= a3_valid1;
+    always @(posedge clk)
+        if (rst) a4_lease1 <= 3'h0;
+        else a4_lease1 <= a3_lease1;
+    always @(posedge clk)
+        if (rst) a5_valid1 <= 1'h0;
+        else a5_valid1 <= a4_valid1;
+    always @(posedge clk)
+        if (rst) a5_lease1 <= 3'h0;
+        else a5_lease1 <= a4_lease1;
+    always @(posedge clk)
+        if (rst) a5_add1 <= 26'h0000000;
+        else a5_add1 <= _t240;
+    always @(posedge clk)
+        if (rst) a6_valid1 <= 1'h0;
+        else a6_valid1 <= a5_valid1;
+    always @(posedge clk)
+        if (rst) a6_lease1 <= 3'h0;
+        else a6_lease1 <= a5_lease1;
+    always @(posedge clk)
+        if (rst) a6_add1 <= 27'h0000000;
+        else a6_add1 <= _t242;
+    always @(posedge clk)
+        if (rst) a6_room1 <= 28'h0000000;
+        else a6_room1 <= _t244;
+    always @(posedge clk)
+        if (rst) hold_valid <= 1'h0;
+        else hold_valid <= _t247;
+    always @(posedge clk)
+        if (rst) hold_lease <= 3'h0;
+        else if (_t248) hold_lease <= a6_lease1;
+    always @(posedge clk)
+        if (rst) hold_add <= 27'h0000000;
+        else if (_t248) hold_add <= a6_add1;
+    always @(posedge clk)
+        if (rst) hold_room <= 28'h0000000;
+        else if (_t248) hold_room <= a6_room1;
+    always @(posedge clk)
+        if (rst) s_tick1 <= 1'h0;
+        else s_tick1 <= tk_v6;
+    always @(posedge clk)
+        if (rst) s_pkt1 <= 1'h0;
+        else s_pkt1 <= _t254;
+    always @(posedge clk)
+        if (rst) s_lease1 <= 3'h0;
+        else s_lease1 <= _t258;
+    always @(posedge clk)
+        if (rst) s_add1 <= 27'h0000000;
+        else s_add1 <= _t260;
+    always @(posedge clk)
+        if (rst) s_room1 <= 28'h0000000;
+        else s_room1 <= _t261;
+    always @(posedge clk)
+        if (rst) tk_sample <= 27'h0000000;
+        else if (s_tick1) tk_sample <= sample_mem_rd0;
+    always @(posedge clk)
+        if (rst) acc_new <= 35'h000000000;
+        else if (tk_v8) acc_new <= _t262;
+    always @(posedge clk)
+        if (rst) acc_wr_word <= 3'h0;
+        else acc_wr_word <= _t264;
+    always @(posedge clk)
+        if (rst) acc_wr_lease <= 3'h0;
+        else if (tk_v8) acc_wr_lease <= acc_rd_lease;
+    always @(posedge clk)
+        if (rst) div_r <= 28'h0000000;
+        else div_r <= _t275;
+    always @(posedge clk)
+        if (rst) div_d <= 27'h0000000;
+        else if (tk_v9) div_d <= _t289;
+    always @(posedge clk)
+        if (rst) div_q <= 16'h0000;
+        else div_q <= _t290;
+    always @(posedge clk)
+        if (rst) div_on <= 1'h0;
+        else div_on <= _t294;
+    always @(posedge clk)
+        if (rst) div_wr_f <= 16'h0000;
+        else if (tk_v25) div_wr_f <= _t300;
+    always @(posedge clk)
+        if (rst) div_wr_meas <= 27'h0000000;
+        else if (tk_v25) div_wr_meas <= div_d;
+    always @(posedge clk)
+        if (rst) div_wr_lease1 <= 3'h0;
+        else div_wr_lease1 <= acc_wr_lease;
+    always @(posedge clk)
+        if (rst) scaled_set_q1 <= 8'h00;
+        else scaled_set_q1 <= _t314;
+    always @(posedge clk) begin
+        if (cfg_we) cfgd_mem[cfg_lease] <= _t322;
+    end
+    always @(posedge clk) begin
+        cfgd_mem_rd0 <= cfgd_mem[pkt_lease];
+    end
+    always @(posedge clk) begin
+        if (cfg_we) lim_mem[cfg_lease] <= _t323;
+    end
+    always @(posedge clk) begin
+        if (_t152) begin
+            lim_mem_rd0 <= lim_mem[_t167];
+        end
+    end
+    always @(posedge clk) begin
+        if (_t324) sample_mem[s_lease1] <= _t325;
+    end
+    always @(posedge clk) begin
+        sample_mem_rd0 <= sample_mem[_t258];
+        if (_t324 && s_lease1 == _t258) sample_mem_rd0 <= _t325;
+    end
+    always @(posedge clk) begin
+        if (_t271) acc_mem[_t332] <= _t336;
+    end
+    always @(posedge clk) begin
+        if (_t163) begin
+            acc_mem_rd0 <= acc_mem[_t350];
+        end
+    end
+    always @(posedge clk) begin
+        if (tk_v26) fac_mem[div_wr_lease1] <= div_wr_f;
+    end
+    always @(posedge clk) begin
+        fac_mem_rd0 <= fac_mem[p1_lease1];
+    end
+    always @(posedge clk) begin
+        if (tk_v26) stat_mem[div_wr_lease1] <= _t354;
+    end
+    always @(posedge clk) begin
+        stat_mem_rd0 <= stat_mem[rd_lease];
+    end
 endmodule
 
 `default_nettype wire

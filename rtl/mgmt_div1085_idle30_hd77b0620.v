@@ -80,12 +80,6 @@ module mgmt_div1085_idle30_hd77b0620 (
     input  wire ev8_inc0,
     input  wire [15:0] ev8_inc1,
     output wire ev8_ready,
-    input  wire ev9_valid,
-    input  wire [2:0] ev9_sel,
-    input  wire [4:0] ev9_elem,
-    input  wire ev9_inc0,
-    input  wire [15:0] ev9_inc1,
-    output wire ev9_ready,
     output wire [31:0] ident_scratch,
     output wire ident_we,
     output wire ident_widx,
@@ -127,7 +121,6 @@ module mgmt_div1085_idle30_hd77b0620 (
     wire u_csr_ev6_ready;
     wire u_csr_ev7_ready;
     wire u_csr_ev8_ready;
-    wire u_csr_ev9_ready;
     wire [31:0] u_csr_ident_scratch;
     wire u_csr_ident_we;
     wire u_csr_ident_widx;
@@ -163,7 +156,6 @@ module mgmt_div1085_idle30_hd77b0620 (
     assign ev6_ready = u_csr_ev6_ready;
     assign ev7_ready = u_csr_ev7_ready;
     assign ev8_ready = u_csr_ev8_ready;
-    assign ev9_ready = u_csr_ev9_ready;
     assign ident_scratch = u_csr_ident_scratch;
     assign ident_we = u_csr_ident_we;
     assign ident_widx = u_csr_ident_widx;
@@ -181,7 +173,7 @@ module mgmt_div1085_idle30_hd77b0620 (
         .bus_we(u_bridge_bus_we),
         .bus_re(u_bridge_bus_re)
     );
-    csr_ports4_leases8_ev10_hd77b0620 u_csr (
+    csr_ports4_leases8_ev9_hd77b0620 u_csr (
         .clk(clk),
         .rst(rst),
         .bus_addr(u_bridge_bus_addr),
@@ -260,12 +252,6 @@ module mgmt_div1085_idle30_hd77b0620 (
         .ev8_inc0(ev8_inc0),
         .ev8_inc1(ev8_inc1),
         .ev8_ready(u_csr_ev8_ready),
-        .ev9_valid(ev9_valid),
-        .ev9_sel(ev9_sel),
-        .ev9_elem(ev9_elem),
-        .ev9_inc0(ev9_inc0),
-        .ev9_inc1(ev9_inc1),
-        .ev9_ready(u_csr_ev9_ready),
         .ident_scratch(u_csr_ident_scratch),
         .ident_we(u_csr_ident_we),
         .ident_widx(u_csr_ident_widx),

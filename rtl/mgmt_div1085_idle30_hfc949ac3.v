@@ -224,12 +224,6 @@ module mgmt_div1085_idle30_hfc949ac3 (
     input  wire ev32_inc0,
     input  wire [15:0] ev32_inc1,
     output wire ev32_ready,
-    input  wire ev33_valid,
-    input  wire [2:0] ev33_sel,
-    input  wire [6:0] ev33_elem,
-    input  wire ev33_inc0,
-    input  wire [15:0] ev33_inc1,
-    output wire ev33_ready,
     output wire [31:0] ident_scratch,
     output wire ident_we,
     output wire ident_widx,
@@ -295,7 +289,6 @@ module mgmt_div1085_idle30_hfc949ac3 (
     wire u_csr_ev30_ready;
     wire u_csr_ev31_ready;
     wire u_csr_ev32_ready;
-    wire u_csr_ev33_ready;
     wire [31:0] u_csr_ident_scratch;
     wire u_csr_ident_we;
     wire u_csr_ident_widx;
@@ -355,7 +348,6 @@ module mgmt_div1085_idle30_hfc949ac3 (
     assign ev30_ready = u_csr_ev30_ready;
     assign ev31_ready = u_csr_ev31_ready;
     assign ev32_ready = u_csr_ev32_ready;
-    assign ev33_ready = u_csr_ev33_ready;
     assign ident_scratch = u_csr_ident_scratch;
     assign ident_we = u_csr_ident_we;
     assign ident_widx = u_csr_ident_widx;
@@ -373,7 +365,7 @@ module mgmt_div1085_idle30_hfc949ac3 (
         .bus_we(u_bridge_bus_we),
         .bus_re(u_bridge_bus_re)
     );
-    csr_ports16_leases8_ev34_hfc949ac3 u_csr (
+    csr_ports16_leases8_ev33_hfc949ac3 u_csr (
         .clk(clk),
         .rst(rst),
         .bus_addr(u_bridge_bus_addr),
@@ -596,12 +588,6 @@ module mgmt_div1085_idle30_hfc949ac3 (
         .ev32_inc0(ev32_inc0),
         .ev32_inc1(ev32_inc1),
         .ev32_ready(u_csr_ev32_ready),
-        .ev33_valid(ev33_valid),
-        .ev33_sel(ev33_sel),
-        .ev33_elem(ev33_elem),
-        .ev33_inc0(ev33_inc0),
-        .ev33_inc1(ev33_inc1),
-        .ev33_ready(u_csr_ev33_ready),
         .ident_scratch(u_csr_ident_scratch),
         .ident_we(u_csr_ident_we),
         .ident_widx(u_csr_ident_widx),

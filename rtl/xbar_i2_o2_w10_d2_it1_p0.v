@@ -263,20 +263,16 @@ module xbar_i2_o2_w10_d2_it1_p0 (
     initial amask0 = 2'h3;
     initial amask1 = 2'h3;
     initial begin
+`ifndef SYNTHESIS
         voq0_0[0] = 11'h000;
         voq0_0[1] = 11'h000;
-    end
-    initial begin
         voq0_1[0] = 11'h000;
         voq0_1[1] = 11'h000;
-    end
-    initial begin
         voq1_0[0] = 11'h000;
         voq1_0[1] = 11'h000;
-    end
-    initial begin
         voq1_1[0] = 11'h000;
         voq1_1[1] = 11'h000;
+`endif
     end
     assign _t44 = cnt0_1 != 2'h2;
     assign _t46 = cnt0_0 != 2'h2;

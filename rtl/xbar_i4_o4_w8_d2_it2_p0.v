@@ -986,68 +986,40 @@ module xbar_i4_o4_w8_d2_it2_p0 (
     initial amask2 = 4'hf;
     initial amask3 = 4'hf;
     initial begin
+`ifndef SYNTHESIS
         voq0_0[0] = 9'h000;
         voq0_0[1] = 9'h000;
-    end
-    initial begin
         voq0_1[0] = 9'h000;
         voq0_1[1] = 9'h000;
-    end
-    initial begin
         voq0_2[0] = 9'h000;
         voq0_2[1] = 9'h000;
-    end
-    initial begin
         voq0_3[0] = 9'h000;
         voq0_3[1] = 9'h000;
-    end
-    initial begin
         voq1_0[0] = 9'h000;
         voq1_0[1] = 9'h000;
-    end
-    initial begin
         voq1_1[0] = 9'h000;
         voq1_1[1] = 9'h000;
-    end
-    initial begin
         voq1_2[0] = 9'h000;
         voq1_2[1] = 9'h000;
-    end
-    initial begin
         voq1_3[0] = 9'h000;
         voq1_3[1] = 9'h000;
-    end
-    initial begin
         voq2_0[0] = 9'h000;
         voq2_0[1] = 9'h000;
-    end
-    initial begin
         voq2_1[0] = 9'h000;
         voq2_1[1] = 9'h000;
-    end
-    initial begin
         voq2_2[0] = 9'h000;
         voq2_2[1] = 9'h000;
-    end
-    initial begin
         voq2_3[0] = 9'h000;
         voq2_3[1] = 9'h000;
-    end
-    initial begin
         voq3_0[0] = 9'h000;
         voq3_0[1] = 9'h000;
-    end
-    initial begin
         voq3_1[0] = 9'h000;
         voq3_1[1] = 9'h000;
-    end
-    initial begin
         voq3_2[0] = 9'h000;
         voq3_2[1] = 9'h000;
-    end
-    initial begin
         voq3_3[0] = 9'h000;
         voq3_3[1] = 9'h000;
+`endif
     end
     assign _t114 = cnt0_3 != 2'h2;
     assign _t116 = cnt0_2 != 2'h2;

@@ -50,3 +50,46 @@ func TestWireEdges(t *testing.T) {
 		t.Fatal("New accepted divisor 1")
 	}
 }
+
+// TestHostLoopback wires the host's transmitter to its own receiver
+// through a board that only echoes the level (rx to tx): what Write sends
+// is what Read gets, and a character with a 0 stop bit is a framing
+// error, not a byte.
+func TestHostLoopback(t *testing.T) {
+	var h *Host
+	cycles := 0
+	h = NewHost(5, 40, func() error {
+		cycles++
+		h.Sample(h.Level())
+		return nil
+	})
+	msg := []byte{0x00, 0xff, 0xa5, 0x5a, 0x01}
+	if _, err := h.Write(msg); err != nil {
+		t.Fatal(err)
+	}
+	if cycles != 5*10*len(msg) {
+		t.Fatalf("Write took %d cycles, want %d (10 bit times of 5 cycles a byte)", cycles, 5*10*len(msg))
+	}
+	got := make([]byte, 16)
+	n, err := h.Read(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The last character's stop bit is sampled mid-bit, before Write
+	// returns, so every byte is in.
+	if string(got[:n]) != string(msg) {
+		t.Fatalf("looped back % x, want % x", got[:n], msg)
+	}
+	if err := h.SendBits(0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1); err != nil {
+		t.Fatal(err)
+	}
+	if h.FramingErrors != 1 {
+		t.Fatalf("FramingErrors = %d after a 0 stop bit, want 1", h.FramingErrors)
+	}
+	if n, err := h.Read(got); n != 0 || err == nil {
+		t.Fatalf("Read after a framing error = %d, %v; want a timeout", n, err)
+	}
+	if h.Busy() {
+		t.Fatal("host busy on an idle line")
+	}
+}

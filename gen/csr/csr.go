@@ -118,8 +118,9 @@ type Config struct {
 	DefaultK    uint64 // reset value of the per-lease meter shift k
 	VRouterBits int    // virtual router number
 	// EventSources is the number of counter event ports of the decoder
-	// (0: 2*(Ports+1), an ingress and an egress source per port and the
-	// CPU port). It shapes the hardware only, not the map or its hash.
+	// (0: 2*Ports+1, an ingress source per port and the CPU port and an
+	// egress source per physical port). It shapes the hardware only, not
+	// the map or its hash.
 	EventSources int
 	TotalLeases  int // Ports*Leases (derived by New)
 	Interfaces   int // Ports*Leases+1: every (port, lease) plus the CPU port (derived by New)

@@ -58,8 +58,8 @@
 // cfg_we/cfg_lease, gen/labelparse's index table behind tbl_we), so the
 // decoder writes through: a bus write stores the word in the shadow RAM,
 // reads the element back and presents the whole element on a strobe. Reads
-// return the shadow. yosys 0.23 synth_ice40 on the ref4 decoder (10 event
-// sources): see "Size" below.
+// return the shadow. yosys 0.23 synth_ice40 on the ref4 decoder: see
+// "Size" below.
 //
 // # Datapath ports
 //
@@ -69,7 +69,9 @@
 //	out bus_ready bus_rdata[32] bus_err            the answer, one cycle, some cycles later
 //
 // A request is accepted when the decoder is idle (the bridge holds one
-// request at a time and waits for bus_ready). bus_ready comes 2 cycles after
+// request at a time and waits for bus_ready). The master holds bus_addr
+// and bus_wdata from the request until bus_ready: the decoder does not
+// copy them (the bridge keeps them in its frame registers anyway). bus_ready comes 2 cycles after
 // the request for flip-flop registers, errors and counter high words, 3 for
 // RO fields, shadow reads and counter low words (a bus read goes before
 // any waiting event), and 2+maxWords+1 for configuration writes (7 at
@@ -108,15 +110,24 @@
 // Sticky bits (meter.scaled_seen): in <block>_<field>_set[Count*W], one bit
 // per element, a 1 sets the bit; writing 1 clears it, a set wins.
 //
-// Counters (stats, port): event ports, k = 0..EventSources()-1 (ref4: 10,
-// one for ingress and one for egress of each port and the CPU port):
+// Counters (stats, port): event ports, k = 0..EventSources()-1 (ref4: 9,
+// one for the ingress of each port and the CPU port and one for the egress
+// of each physical port; the CPU port's egress counts nothing):
 //
-//	in  ev<k>_valid               one event this cycle
+//	in  ev<k>_valid               the source holds an event
 //	in  ev<k>_sel[SB]             which pair of counters (Map.Event names the code)
 //	in  ev<k>_elem[EB]            the element: lease port*L+tag for stats, the port for port
 //	in  ev<k>_inc0                added to the first counter of the pair (a packet, a drop)
 //	in  ev<k>_inc1[16]            added to the second (the frame's bytes, or 1 for a drop)
-//	out ev<k>_ready               the source's one-entry buffer is free (an event with ready 0 is lost)
+//	out ev<k>_ready               the decoder takes the event in this cycle
+//
+// The ports are valid/ready: an event is counted in the cycle valid and
+// ready are both 1, and the source holds valid and the fields unchanged
+// until then. ready depends on valid in the same cycle (it is 1 only in
+// the cycle the decoder finishes with the event), so valid must not depend
+// on ready. The decoder has no event buffer of its own: the datapath queues
+// its events anyway (gen/device: two entries per source), and a copy here
+// cost 26 flip-flops per source and a wider multiplexer.
 //
 // ref4 codes (sel, inc): stats in_packets (0,0), in_bytes (0,1),
 // out_packets (1,0), out_bytes (1,1), drop_refused (2,0), drop_overflow
@@ -126,38 +137,51 @@
 // is sel 2, inc0 1, inc1 0. An event naming no counter (sel or elem out of
 // range) is dropped.
 //
-// Rate: a pointer visits one source per cycle and feeds a
-// read-modify-write pipeline on the counter RAM (read, add, write; one
-// 64-bit counter per row, so an event takes one operation per non-zero
-// increment, two for a frame). The read port is transparent, so
-// back-to-back operations on one counter see each other's sums:
-// forwarding, which Yosys builds on iCE40 as a bypass register beside the
-// RAM. A buffered event waits at most 2*EventSources cycles plus one per
-// bus counter read (which takes at least 3 cycles), so a source that sends
-// at most one event every 3*EventSources cycles (30 at ref4) never sees
-// ev<k>_ready 0. With an 8-bit datapath a frame takes at least 64 cycles
-// (the shaper's minimum packet), so one source per ingress port and one
-// per egress port is within the rate; a source shared by several ports
-// (a header pipeline serving all ingress ports) must be split per port or
-// buffered by the device. A bus read of a counter waits for the RAM like
-// an event and reads after every operation already in the pipeline: it
-// never misses an increment, and no event ever waits for the bus.
+// Rate: a pointer visits one source per cycle, stays on a valid one until
+// its event is done and feeds a read-modify-write pipeline on the counter
+// RAM (read, add, write; one 64-bit counter per row, so an event takes one
+// operation per non-zero increment, two for a frame). An operation on the
+// row whose sum is being written in that cycle waits one cycle and then
+// reads the sum (the two counters of one event are different rows, so
+// only an event's first operation can wait). The RAM's read port is
+// disabled in that cycle, which tells Yosys a read never meets a write of
+// the same row: no transparent or read-first bypass is built beside the
+// block RAM. A valid source is taken within 3*EventSources cycles (27 at
+// ref4) plus two per bus counter read (a bus read goes before waiting
+// events; over the UART they come thousands of cycles apart), so a source
+// that makes at most one event every 3*EventSources cycles has each event
+// taken before the next one arrives: with an 8-bit datapath a frame takes
+// at least 64 cycles (the shaper's minimum packet), so one source per
+// ingress port and one per egress port is within the rate; a source
+// shared by several ports must be split per port or queued by the device.
+// A bus read of a counter reads after every operation already in the
+// pipeline: it never misses an increment.
+//
+// Counter rows: a block's counters are padded to a power of two per
+// element (stats: 7 counters in 8 slots), and a block small enough to fit
+// the padding slots of a larger one lives there instead of in a region of
+// its own: at ref4 the 8 port counters are slot 7 of stats elements 0..7,
+// so the 264 counters take 256 rows (4 block RAMs), not 512 (8). The bus
+// addresses do not change; only the decoder's row arithmetic (bit slices,
+// no adders) knows. An event's second counter that does not exist (sel 3,
+// drop_vrouter, has no pair) is dropped rather than written into a slot
+// that may be another block's.
 //
 // Counters are not cleared by rst: they are zero at power-on (the RAM's
 // initial contents) and free-running, as the host treats them anyway.
 //
 // # Size
 //
-// The ref4 decoder (10 event sources), yosys 0.23 synth_ice40 of the block
-// alone: 822 SB_LUT4, 739 flip-flops, 80 SB_CARRY, 10 SB_RAM40_4K (8 for
-// the 264 counters, 2 for the shadow). Placed on the HX8K breakout board in
-// bitstreams' measurement harness (pktrouter synth csr --board
-// ice40-hx8k-breakout, seed 1): 1,891 of 7,680 logic cells with the
-// harness's shift register, Fmax 63.4 MHz. The flat design this replaces
-// was 18,712 LUT4 and 3,769 flip-flops. About 260 LUTs are the event
-// buffers' multiplexer (10 sources), 64 the counter adder, and about 100
-// the read-first/transparent bypass Yosys 0.23 adds beside each block RAM
-// (one LUT and flip-flop per data bit): a (* no_rw_check *) attribute on
-// the shadow RAM, which never reads a row in the cycle it is written, would
-// save its share.
+// The ref4 decoder (9 event sources), yosys 0.23 synth_ice40 of the block
+// alone (`pktrouter gen csr -o DIR`, then yosys -p "read_verilog DIR/*.v;
+// synth_ice40 -flatten; stat"): 767 SB_LUT4, 294 flip-flops, 80 SB_CARRY,
+// 6 SB_RAM40_4K (4 for the 264 counters, 2 for the shadow). It was 833
+// SB_LUT4, 739 flip-flops and 10 block RAMs before the valid/ready event
+// ports (no event buffers: 260 flip-flops), the counter row packing (4
+// block RAMs), the bus master holding the request (48 flip-flops), the
+// split sticky-bit decode (22 LUTs) and the read enables that keep Yosys
+// from building bypasses beside the block RAMs (136 flip-flops); the flat
+// design before the block RAMs was 18,712 LUT4 and 3,769 flip-flops. About
+// 180 LUTs are the event sources' multiplexer (9 sources of 26 bits) and
+// 64 the counter adder.
 package csr

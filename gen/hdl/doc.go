@@ -32,7 +32,10 @@
 //   - a synchronous read port is either ReadFirst (sees the contents before
 //     this edge's writes) or Transparent (sees this edge's writes; if several
 //     write ports hit the address, the last declared wins, as for memory
-//     contents); a combinational read sees the contents after the last edge.
+//     contents); a combinational read sees the contents after the last edge;
+//   - MemNoRWCheck is a synthesis hint only (read-during-write on read-first
+//     ports is don't-care in block RAM); simulation keeps read-first, so a
+//     design that never reads a word on the edge it writes it is unchanged.
 //
 // Combinational loops are rejected at signal (word) granularity, which is
 // stricter than bit granularity but matches what Verilator accepts without

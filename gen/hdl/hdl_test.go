@@ -299,3 +299,55 @@ func TestConstants(t *testing.T) {
 		t.Error("ConstS(128, 8) accepted")
 	}
 }
+
+// TestMemNoRWCheck checks that the option reaches the lowered memory (and
+// the flattened copy) of the marked memory only, and that two same-named
+// modules differing only in it are told apart.
+func TestMemNoRWCheck(t *testing.T) {
+	mk := func(norw bool) *hdl.Module {
+		m := hdl.NewGenerated("test", "ram", hdl.P("w", 4))
+		var opts []hdl.MemOption
+		if norw {
+			opts = append(opts, hdl.MemNoRWCheck())
+		}
+		a := m.Input("a", 3)
+		mem := m.Memory("mem", 4, 8, opts...)
+		plain := m.Memory("plain", 4, 8)
+		mem.Write(m.Input("we", 1), a, m.Input("d", 4))
+		plain.Write(m.Input("we2", 1), a, m.Input("d2", 4))
+		m.Output("q", 4).Drive(mem.ReadSync(m.Input("ra", 3)))
+		m.Output("q2", 4).Drive(plain.ReadSync(a))
+		return m
+	}
+	for _, norw := range []bool{false, true} {
+		d, err := mk(norw).Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []*hdl.Netlist{d.Top, d.Flat} {
+			got := map[string]bool{}
+			for _, mem := range n.Mems {
+				got[mem.Name] = mem.NoRWCheck
+			}
+			if got["mem"] != norw || got["plain"] {
+				t.Errorf("norw=%v: NoRWCheck per memory = %v", norw, got)
+			}
+		}
+	}
+	top := hdl.NewModule("t")
+	for i, norw := range []bool{false, true} {
+		name := fmt.Sprintf("u%d", i)
+		u := top.Instance(name, mk(norw))
+		for _, p := range []struct {
+			port string
+			w    int
+		}{{"we", 1}, {"we2", 1}, {"a", 3}, {"ra", 3}, {"d", 4}, {"d2", 4}} {
+			u.Connect(p.port, top.Input(name+"_"+p.port, p.w))
+		}
+		top.Output(name+"_q", 4).Drive(u.Out("q"))
+		top.Output(name+"_q2", 4).Drive(u.Out("q2"))
+	}
+	if _, err := top.Build(); err == nil || !strings.Contains(err.Error(), "two different modules share this name") {
+		t.Errorf("modules differing only in MemNoRWCheck: err = %v, want a name clash", err)
+	}
+}

@@ -242,7 +242,7 @@ func (l *lowerer) address(addr NetID, depth, iw int, loc Loc) (index, valid NetI
 
 func (l *lowerer) memory(mem *Memory) {
 	iw := indexWidth(mem.depth)
-	lm := Mem{Name: mem.name, Width: mem.width, Depth: mem.depth, IndexWidth: iw, Init: mem.init, Loc: mem.loc}
+	lm := Mem{Name: mem.name, Width: mem.width, Depth: mem.depth, IndexWidth: iw, Init: mem.init, NoRWCheck: mem.noRW, Loc: mem.loc}
 	for _, w := range mem.writes {
 		idx, valid := l.address(l.lower(w.addr, w.loc), mem.depth, iw, w.loc)
 		en := l.lower(w.en, w.loc)
@@ -532,6 +532,9 @@ func (n *Netlist) Dump() string {
 	}
 	for _, m := range n.Mems {
 		fmt.Fprintf(&b, "mem %s %dx%d init=%x\n", m.Name, m.Width, m.Depth, m.Init)
+		if m.NoRWCheck {
+			b.WriteString("  no_rw_check\n")
+		}
 		for _, w := range m.Writes {
 			fmt.Fprintf(&b, "  write %+v\n", []NetID{w.En, w.Index, w.Data})
 		}

@@ -12,6 +12,7 @@ type Memory struct {
 	init   [][]uint64
 	writes []memWrite
 	reads  []memRead
+	noRW   bool
 	loc    Loc
 }
 
@@ -60,6 +61,33 @@ func (mem *Memory) setInit(rows [][]uint64, loc Loc) {
 		}
 		mem.init[i] = normWords(r, mem.width)
 	}
+}
+
+// MemNoRWCheck declares that the design never reads a word through a
+// read-first synchronous port on the same clock edge as it writes that word,
+// or does not care what such a read returns. The Verilog emitter then marks
+// the memory (* no_rw_check *), which lets Yosys map it to block RAM whose
+// read-during-write result is undefined (iCE40 SB_RAM40_4K) without the
+// bypass it otherwise adds to guarantee read-first data: a data-width
+// register for the written word, an address compare and an output mux per
+// read port.
+//
+// A generator may set it when one of these holds, and should say which in a
+// comment next to the call:
+//   - the read and write addresses of any one edge are never equal while both
+//     ports are enabled (a FIFO that never reads the slot it fills, a table
+//     written only while its reader is stalled, ...);
+//   - the value read in such a cycle is never used (the reader discards it or
+//     rereads the word on a later edge).
+//
+// The option changes no simulated behaviour: package sim, Icarus and
+// Verilator ignore the attribute and keep modelling read-first ports as
+// read-first, so designs that keep the contract look the same everywhere;
+// only the synthesised hardware may differ on a collision. Transparent read
+// ports stay transparent (Yosys still builds their bypass), and combinational
+// read ports have no read-during-write case.
+func MemNoRWCheck() MemOption {
+	return func(mem *Memory, _ Loc) { mem.noRW = true }
 }
 
 // Memory declares a memory of depth words of width bits.

@@ -134,7 +134,10 @@ type Mem struct {
 	Init       [][]uint64 // Depth entries of Words(Width) words
 	Writes     []WritePort
 	Reads      []ReadPort
-	Loc        Loc
+	// NoRWCheck: read-during-write on a read-first port is don't-care in
+	// hardware (see MemNoRWCheck); simulation semantics are unchanged.
+	NoRWCheck bool
+	Loc       Loc
 }
 
 // Dir is a port direction.

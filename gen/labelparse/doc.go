@@ -61,15 +61,28 @@
 //  1. input register;
 //  2. director decode: each form's prefix match, data field and interface
 //     number (v358 0/1 swap and skip of 1, or low-bit flip), the zero tests
-//     the width rules need, and the per-ingress constants from a ROM
-//     indexed by in_from (representable, canonical form, each form's
-//     return director already bit-reversed, "fits" bits), computed at
-//     generation time with label's public API;
-//  3. width rules and cjdns error precedence, the shifted label with the
-//     return director ORed into the top, labelShift + width; the index
-//     table is read (two synchronous read ports, egress and ingress);
+//     the width rules need, whether labelShift + each form's width passes
+//     63, and the per-ingress constants from a ROM indexed by in_from
+//     (representable, canonical form, "fits" bits), computed at generation
+//     time with label's public API;
+//  3. width rules and cjdns error precedence, the form the hop uses (as a
+//     binary code) and its overflow; the index table is read (two
+//     synchronous read ports, egress and ingress);
 //  4. presence and the virtual-router compare, straight out of the block
 //     RAM (its clock-to-out alone is a quarter of the 8 ns clock), and the
-//     return-director-fit and shift-overflow checks folded into one code;
-//  5. the result select into the output registers.
+//     return-director-fit and shift-overflow checks folded into one code
+//     and one "every other check passed" bit;
+//  5. the result select into the output registers, and the header: one
+//     multiplexer per bit picks the header unchanged or the hop through
+//     the chosen form (label shifted down, the return director from the
+//     ingress ROM, already bit-reversed, in the top bits, labelShift +
+//     width from an adder per form).
+//
+// Only one copy of the header goes down the pipeline: the shifted label
+// is built at the end from the unchanged one, by the multiplexer that
+// also keeps the header unchanged on an error, instead of carrying an old
+// and a new header through stages 3 and 4; the return directors and the
+// new labelShift are made there too, from the ingress number and the
+// header that travel anyway (at ref4: 790 -> 624 flip-flops, 498 -> 418
+// LUT4, testbenches/labelparse/SYNTH.md).
 package labelparse

@@ -362,7 +362,7 @@ func New(cfg Config) (*hdl.Module, error) {
 		}
 		return hdl.Case(f1, hdl.Const(0, 1), arms...)
 	}
-	romWord := func(w int, f func(e ingressROM) uint64) hdl.Value {
+	romWord := func(addr hdl.Value, w int, f func(e ingressROM) uint64) hdl.Value {
 		var arms []hdl.Arm
 		for n, e := range rom {
 			if v := f(e); v != 0 {
@@ -372,26 +372,23 @@ func New(cfg Config) (*hdl.Module, error) {
 		if len(arms) == 0 {
 			return hdl.Const(0, w)
 		}
-		return hdl.Case(f1, hdl.Const(0, w), arms...)
+		return hdl.Case(addr, hdl.Const(0, w), arms...)
 	}
 	inBad := romBit(func(e ingressROM) bool { return e.bad })
 	sf := make([]hdl.Value, K)
 	okK := make([]hdl.Value, K)
-	retTop := make([]hdl.Value, K) // return director of form k, bit-reversed into the top size_k bits
 	for k := range s {
 		sf[k] = romBit(func(e ingressROM) bool { return !e.bad && e.form == k })
 		okK[k] = romBit(func(e ingressROM) bool { return e.ok[k] })
-		retTop[k] = romWord(size[k], func(e ingressROM) uint64 {
-			return bits.Reverse64(e.ret[k]) >> (64 - size[k])
-		})
 	}
 
-	// labelShift + each form's width, ahead of knowing which form the
-	// hop uses, so stage 3 only selects (bit 6 is the overflow).
+	// Whether labelShift + each form's width passes 63, ahead of knowing
+	// which form the hop uses, so stage 3 only selects. The sums
+	// themselves are made in stage 5, from the header that travels on.
 	shift1 := hdl.Slice(h1, shiftLo+5, shiftLo)
-	sums := make([]hdl.Value, K)
+	ovfK := make([]hdl.Value, K)
 	for k := range s {
-		sums[k] = hdl.AddW(shift1, hdl.Const(uint64(size[k]), 6), 7)
+		ovfK[k] = hdl.Ge(shift1, hdl.Const(uint64(64-size[k]), 6))
 	}
 	reg := func(name string, v hdl.Value) *hdl.Signal {
 		r := m.Reg(name, v.Width(), hdl.NoReset())
@@ -418,11 +415,9 @@ func New(cfg Config) (*hdl.Module, error) {
 	ok2 := regs("s2_ok", okK)
 	tso2 := regs("s2_toselfok", toSelfOK)
 	fso2 := regs("s2_fromselfok", fromSelfOK)
-	ret2 := regs("s2_ret", retTop)
-	sum2 := regs("s2_sum", sums)
+	ovf2 := regs("s2_ovf", ovfK)
 
 	// Stage 3: width rules, shift, table read.
-	lbl2 := hdl.Slice(h2, HeaderBits-1, labelLo)
 	destIs1 := hdl.Eq(dest2, hdl.Const(1, dw))
 	var destIn hdl.Value = hdl.Const(1, 1)
 	if uint64(cfg.Interfaces) < uint64(1)<<dw {
@@ -452,21 +447,21 @@ func New(cfg Config) (*hdl.Module, error) {
 		hdl.When(hdl.And(wider, hdl.Not(destIs1), hdl.Not(hdl.And(fromIs1, fsoSel))), hdl.Const(uint64(MalformedAddress), ResultBits)),
 	)
 	useSrc := hdl.And(wider, destIs1)
-	of := make([]hdl.Value, K) // form the hop removes and writes back
-	for k := range s {
-		of[k] = hdl.Mux(useSrc, sf2[k], df2[k])
-	}
-	var newLbl hdl.Value = hdl.Const(0, 64)
-	var sum hdl.Value = hdl.Const(0, 7)
+	// The form the hop removes and writes back, as a code: 0 none, k+1
+	// form k. Only the code, the chosen return director and the new
+	// labelShift travel on; the shifted label is built in stage 5 by the
+	// same multiplexer that picks it or the unchanged header (code 0), so
+	// one header, not an old and a new one, goes down the pipeline.
+	cb := bits.Len(uint(K))
+	var code hdl.Value = hdl.Const(0, cb)
+	var overflow hdl.Value = hdl.Const(0, 1)
 	var retOK hdl.Value = hdl.Const(0, 1)
 	for k := range s {
-		shifted := hdl.Concat(ret2[k], hdl.Slice(lbl2, 63, size[k]))
-		newLbl = hdl.Or(newLbl, hdl.And(hdl.Repl(of[k], 64), shifted))
-		sum = hdl.Or(sum, hdl.And(hdl.Repl(of[k], 7), sum2[k]))
-		retOK = hdl.Or(retOK, hdl.And(of[k], ok2[k]))
+		of := hdl.Mux(useSrc, sf2[k], df2[k])
+		code = hdl.Or(code, hdl.And(hdl.Repl(of, cb), hdl.Const(uint64(k+1), cb)))
+		overflow = hdl.Or(overflow, hdl.And(of, ovf2[k]))
+		retOK = hdl.Or(retOK, hdl.And(of, ok2[k]))
 	}
-	overflow := hdl.Bit(sum, 6)
-	newHdr := hdl.Concat(newLbl, hdl.Slice(h2, labelLo-1, shiftLo+6), hdl.Slice(sum, 5, 0), hdl.Slice(h2, shiftLo-1, 0))
 
 	tbl := m.Memory("tbl", ew, cfg.Interfaces)
 	tbl.Write(tblWe, tblAddr, tblData)
@@ -476,7 +471,7 @@ func New(cfg Config) (*hdl.Module, error) {
 	v3 := m.Reg("s3_valid", 1)
 	v3.Next(v2)
 	h3 := reg("s3_hdr", h2)
-	nh3 := reg("s3_newhdr", newHdr)
+	code3 := reg("s3_code", code)
 	f3 := reg("s3_from", f2)
 	to3 := reg("s3_to", hdl.Slice(dest2, aw-1, 0))
 	errA3 := reg("s3_erra", errA)
@@ -499,7 +494,7 @@ func New(cfg Config) (*hdl.Module, error) {
 	port4 := reg("s4_port", hdl.Slice(egr, pb-1, 0))
 	tag4 := reg("s4_tag", hdl.Slice(egr, pb+tb-1, pb))
 	h4 := reg("s4_hdr", h3)
-	nh4 := reg("s4_newhdr", nh3)
+	code4 := reg("s4_code", code3)
 	f4 := reg("s4_from", f3)
 	to4 := reg("s4_to", to3)
 	errA4 := reg("s4_erra", errA3)
@@ -509,6 +504,9 @@ func New(cfg Config) (*hdl.Module, error) {
 	late4 := reg("s4_late", hdl.Priority(hdl.Const(uint64(Forward), ResultBits),
 		hdl.When(hdl.Not(retOK3), hdl.Const(uint64(ReturnPathInvalid), ResultBits)),
 		hdl.When(ovf3, hdl.Const(uint64(ShiftOverflow), ResultBits))))
+	// Every check but presence and the virtual-router compare passed, so
+	// stage 5's forward decision is one LUT.
+	ok4 := reg("s4_ok", hdl.And(v3, hdl.Not(hdl.OrR(errA3)), retOK3, hdl.Not(ovf3)))
 
 	// Stage 5: result select into the output registers.
 	res := hdl.Priority(hdl.Const(uint64(Forward), ResultBits),
@@ -517,7 +515,29 @@ func New(cfg Config) (*hdl.Module, error) {
 		hdl.When(hdl.OrR(late4), late4),
 		hdl.When(vrBad4, hdl.Const(uint64(VRMismatch), ResultBits)),
 	)
-	fwd := hdl.And(v4, hdl.Not(hdl.OrR(res)))
+	fwd := m.Wire("fwd", 1)
+	fwd.Drive(hdl.And(ok4, present4, hdl.Not(vrBad4)))
+	// The header out: candidate 0 is the header unchanged, candidate k+1
+	// the hop through form k (return director in the top size_k bits, the
+	// label shifted down by size_k, labelShift + size_k), picked by a
+	// binary code so each bit is a 4:1 multiplexer (two LUT4s) for v358.
+	// The return director comes from the ingress ROM on s4_from and the
+	// new labelShift from an adder per form: both in parallel with the
+	// forward decision, and neither costs pipeline registers.
+	sel := m.Wire("hdr_sel", cb)
+	sel.Drive(hdl.And(hdl.Repl(fwd, cb), code4))
+	lbl4 := hdl.Slice(h4, HeaderBits-1, labelLo)
+	shift4 := hdl.Slice(h4, shiftLo+5, shiftLo)
+	cands := []hdl.Value{hdl.Concat(lbl4, shift4)}
+	for k := range s {
+		top := romWord(f4, size[k], func(e ingressROM) uint64 {
+			return bits.Reverse64(e.ret[k]) >> (64 - size[k]) // bit-reversed into the top size_k bits
+		})
+		sum := hdl.Add(shift4, hdl.Const(uint64(size[k]), 6)) // no overflow when forwarded
+		cands = append(cands, hdl.Concat(top, hdl.Slice(lbl4, 63, size[k]), sum))
+	}
+	picked := muxTree(sel, cands)
+	newHdr := hdl.Concat(hdl.Slice(picked, 69, 6), hdl.Slice(h4, labelLo-1, shiftLo+6), hdl.Slice(picked, 5, 0), hdl.Slice(h4, shiftLo-1, 0))
 	oreg := func(name string, v hdl.Value) *hdl.Signal {
 		r := m.Reg(name, v.Width()) // reset: outputs are 0 while rst
 		r.Next(v)
@@ -526,7 +546,7 @@ func New(cfg Config) (*hdl.Module, error) {
 	outV := oreg("out_valid_r", v4)
 	outRes := oreg("out_result_r", hdl.And(hdl.Repl(v4, ResultBits), res))
 	outTo := oreg("out_to_r", hdl.And(hdl.Repl(fwd, aw), to4))
-	outHdr := oreg("out_hdr_r", hdl.And(hdl.Repl(v4, HeaderBits), hdl.Mux(fwd, nh4, h4)))
+	outHdr := oreg("out_hdr_r", hdl.And(hdl.Repl(v4, HeaderBits), newHdr))
 	outFrom := oreg("out_from_r", hdl.And(hdl.Repl(v4, aw), f4))
 	outPort := oreg("out_port_r", hdl.And(hdl.Repl(fwd, pb), port4))
 	outTag := oreg("out_tag_r", hdl.And(hdl.Repl(fwd, tb), tag4))
@@ -539,6 +559,25 @@ func New(cfg Config) (*hdl.Module, error) {
 	m.Output("out_port", pb).Drive(outPort)
 	m.Output("out_tag", tb).Drive(outTag)
 	return m, nil
+}
+
+// muxTree picks vals[sel] with 2:1 multiplexers on the bits of sel, least
+// significant first; an index past the list (sel never takes one) picks
+// some listed value.
+func muxTree(sel hdl.Value, vals []hdl.Value) hdl.Value {
+	level := vals
+	for b := 0; len(level) > 1; b++ {
+		next := make([]hdl.Value, (len(level)+1)/2)
+		for i := range next {
+			if 2*i+1 < len(level) {
+				next[i] = hdl.Mux(hdl.Bit(sel, b), level[2*i+1], level[2*i])
+			} else {
+				next[i] = level[2*i]
+			}
+		}
+		level = next
+	}
+	return level[0]
 }
 
 // ParseScheme reads a scheme as the CLI and the generator registry take

@@ -10,7 +10,7 @@ import (
 
 // IngressLatency is the number of cycles from a packet on pkt_* to its new
 // traffic class on out_*.
-const IngressLatency = 10
+const IngressLatency = 5
 
 // ReadLatency is the number of cycles from rd_lease to the lease's values on
 // rd_measured, rd_factor and rd_scaling.
@@ -19,12 +19,34 @@ const ReadLatency = 1
 // EgressLatency is the number of cycles from eg_* to eg_out_*.
 const EgressLatency = 3
 
+// MaxPacketRun is the longest run of consecutive cycles with pkt_valid set
+// that the ingress block accepts (see the package comment).
+const MaxPacketRun = model.TickStagger - 2
+
 const generator = "gen/meter"
 
-// accStage is the pipeline stage (cycles after the input) where packets are
-// accounted and the tick takes effect; configuration writes of the limit
-// are delayed to match.
-const accStage = 6
+// Stages of the ingress block, in cycles after the input (see the package
+// comment).
+const (
+	// selStage selects the operation of the sample read-modify-write:
+	// the lease tick's, the held packet's or the arriving packet's.
+	selStage = 6
+	// rmwStage reads and writes the sample memory.
+	rmwStage = selStage + 1
+	// wordBits is the width of acc_mem: an acc is stored as NW such words.
+	wordBits = 16
+)
+
+// Tick datapath schedule, in cycles after a lease's tick (model time).
+const (
+	tkAccRead = 1            // acc words read from here on, one a cycle
+	tkSample  = rmwStage     // the sample read (the tick's RMW operation)
+	tkNewAcc  = tkSample + 1 // new acc = decayed acc + sample
+	tkLoad    = tkNewAcc + 1 // divider load; acc words written from here on
+	tkFinish  = tkLoad + 16  // last quotient bit
+	tkWrite   = tkFinish + 1 // factor and read-port words written (= UpdateDelay)
+	tkDepth   = tkWrite
+)
 
 // LeaseBits is the width of a lease index for n leases.
 func LeaseBits(n int) int {
@@ -32,32 +54,6 @@ func LeaseBits(n int) int {
 		return 1
 	}
 	return bits.Len(uint(n - 1))
-}
-
-// pick is a read mux: vals[idx], 0 for an index beyond the list.
-func pick(idx hdl.Value, vals []hdl.Value, w int) *hdl.Expr {
-	arms := make([]hdl.Arm, len(vals))
-	for i, v := range vals {
-		arms[i] = hdl.When(hdl.Const(uint64(i), idx.Width()), v)
-	}
-	return hdl.Case(idx, hdl.Const(0, w), arms...)
-}
-
-func sigs(s []*hdl.Signal) []hdl.Value {
-	v := make([]hdl.Value, len(s))
-	for i := range s {
-		v[i] = s[i]
-	}
-	return v
-}
-
-// regs declares n registers name0..name{n-1} of width w.
-func regs(m *hdl.Module, name string, n, w int) []*hdl.Signal {
-	r := make([]*hdl.Signal, n)
-	for i := range r {
-		r[i] = m.Reg(fmt.Sprintf("%s%d", name, i), w)
-	}
-	return r
 }
 
 // delay registers v through n stages named name1..namen and returns the last.
@@ -70,6 +66,18 @@ func delay(m *hdl.Module, name string, v hdl.Value, n int) hdl.Value {
 	return v
 }
 
+// taps registers v through n stages named name1..namen and returns every
+// stage (taps[k] is v delayed k cycles, taps[0] is v).
+func taps(m *hdl.Module, name string, v hdl.Value, n int) []hdl.Value {
+	t := []hdl.Value{v}
+	for i := 1; i <= n; i++ {
+		r := m.Reg(fmt.Sprintf("%s%d", name, i), v.Width())
+		r.Next(t[i-1])
+		t = append(t, r)
+	}
+	return t
+}
+
 // NewIngress builds the ingress block (customer bit, default priority, IIR
 // meter, shared divider, scaling) for cfg. See the package comment for ports
 // and timing.
@@ -77,6 +85,9 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	f, err := cfg.Format()
 	if err != nil {
 		return nil, fmt.Errorf("gen/meter: %w", err)
+	}
+	if tkWrite != model.UpdateDelay {
+		return nil, fmt.Errorf("gen/meter: update datapath takes %d cycles, model.UpdateDelay is %d", tkWrite, model.UpdateDelay)
 	}
 	L := cfg.Leases
 	LB := LeaseBits(L)
@@ -87,14 +98,17 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	PB := 15
 	FB := model.FactorFracBits
 	T := uint64(cfg.TickCycles)
-	if minT := uint64(model.DividerCyclesPerLease)*uint64(cfg.Leases) + 2; T < minT {
-		return nil, fmt.Errorf("gen/meter: TickCycles = %d, the hardware needs at least %d (one divider pass over %d leases plus 2 cycles to write the last result)",
-			T, minT, cfg.Leases)
+	S := uint64(model.TickStagger)
+	if BB > 16 {
+		return nil, fmt.Errorf("gen/meter: packets of up to 2^%d bytes; the product stages are built for 16-bit lengths", BB)
 	}
-	TB := bits.Len64(T - 1)
-	if TB == 0 {
-		TB = 1
+	if FB != 16 {
+		return nil, fmt.Errorf("gen/meter: the scaling is built for a 16-bit factor, model has %d", FB)
 	}
+	TB := max(1, bits.Len64(T-1))
+	SW := 5 // slot step counter 0..S-1
+	NW := (AB + wordBits - 1) / wordBits
+	WB := max(1, bits.Len(uint(NW-1)))
 
 	m := hdl.NewGenerated(generator, "meter_ingress",
 		hdl.P("l", L), hdl.P("t", cfg.TickCycles), hdl.P("k", cfg.K), hdl.P("bpc", cfg.BytesPerCycle), hdl.P("mp", cfg.MaxPacketBytes))
@@ -112,274 +126,270 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	outValid := m.Output("out_valid", 1)
 	outTC := m.Output("out_tc", 16)
 
-	// Per-lease state.
-	defPrio := regs(m, "def_prio", L, PB)
-	clear := regs(m, "clear_cust", L, 1)
-	limited := regs(m, "limited", L, 1)
-	limit := regs(m, "limit", L, SB)
-	snapLimited := regs(m, "div_limited", L, 1)
-	snapLimit := regs(m, "div_limit", L, SB)
-	sample := regs(m, "sample", L, SB)
-	acc := regs(m, "acc", L, AB)
-	shadowOn := regs(m, "shadow_on", L, 1)
-	shadowF := regs(m, "shadow_f", L, FB)
-	activeOn := regs(m, "active_on", L, 1)
-	activeF := regs(m, "active_f", L, FB)
+	// Per-lease state, all in block RAM (contents not cleared by rst).
+	//   cfgd:   {clear-customer-bit, default priority}, read by packets
+	//   lim:    {limited, limit}, read by the tick datapath
+	//   sample: the tick interval's priority-bytes, read-modify-written
+	//   acc:    NW 16-bit words per lease (lease*2^WB + word), tick datapath only
+	//   fac:    the factor, stored inverted (0: scaling off), read by packets
+	//   stat:   {measured, inverted factor}, read by the register read port
+	cfgd := m.Memory("cfgd_mem", PB+1, L)
+	lim := m.Memory("lim_mem", SB+1, L)
+	sample := m.Memory("sample_mem", SB, L)
+	accMem := m.Memory("acc_mem", wordBits, L<<WB)
+	fac := m.Memory("fac_mem", FB, L)
+	stat := m.Memory("stat_mem", SB+FB, L)
 
-	// The tick: tick0 is model tick time (cycle h = n*T, n >= 1), tickA the
-	// same event accStage cycles later, aligned with the accounting stage.
+	// Configuration: written in the cycle it arrives, so a packet (read
+	// in its own cycle) and a tick (lim read in the tick's cycle) see the
+	// writes of earlier cycles only, as the model orders them.
+	cfgd.Write(cfgWe, cfgLease, hdl.Concat(cfgClear, cfgDefault))
+	lim.Write(cfgWe, cfgLease, hdl.Concat(cfgLimited, cfgLimit))
+
+	// ---- tick schedule: lease i's tick at n*T + S*i (n >= 1) ----
 	ph := m.Reg("tick_phase", TB)
 	last := hdl.Eq(ph, hdl.Const(T-1, TB))
 	ph.Next(hdl.Mux(last, hdl.Const(0, TB), hdl.Add(ph, hdl.Const(1, TB))))
-	wrapped := m.Reg("tick_armed", 1)
-	wrapped.NextIf(last, hdl.Const(1, 1))
-	tick0 := hdl.And(hdl.Eq(ph, hdl.Const(0, TB)), wrapped)
-	tickA := delay(m, "tick_d", tick0, accStage)
+	armed := m.Reg("tick_armed", 1)
+	armed.NextIf(last, hdl.Const(1, 1))
+	period := hdl.And(hdl.Eq(ph, hdl.Const(0, TB)), armed)
+	slStep := m.Reg("slot_step", SW)
+	slIdx := m.Reg("slot_lease", LB)
+	slOn := m.Reg("slot_on", 1)
+	stepLast := hdl.Eq(slStep, hdl.Const(S-1, SW))
+	idxLast := hdl.Eq(slIdx, hdl.Const(uint64(L-1), LB))
+	slStep.Next(hdl.Priority(hdl.Add(slStep, hdl.Const(1, SW)),
+		hdl.When(period, hdl.Const(1, SW)),
+		hdl.When(stepLast, hdl.Const(0, SW))))
+	slIdx.Next(hdl.Priority(slIdx,
+		hdl.When(period, hdl.Const(0, LB)),
+		hdl.When(stepLast, hdl.Add(slIdx, hdl.Const(1, LB)))))
+	slOn.Next(hdl.Priority(slOn,
+		hdl.When(period, hdl.Const(1, 1)),
+		hdl.When(hdl.And(stepLast, idxLast), hdl.Const(0, 1))))
+	// tick0: a lease's tick happens this cycle (model time), for lease tickIdx.
+	tick0 := hdl.Or(period, hdl.And(slOn, hdl.Eq(slStep, hdl.Const(0, SW))))
+	tickIdx := hdl.Mux(period, hdl.Const(0, LB), slIdx)
+	tk := taps(m, "tk_v", tick0, tkDepth)
 
-	// Configuration delay line: c1 writes default/clear, c3 writes the limit.
-	c1we := delay(m, "c_we", cfgWe, 1)
-	c1lease := delay(m, "c_lease", cfgLease, 1)
-	c1def := delay(m, "c_default", cfgDefault, 1)
-	c1clr := delay(m, "c_clear", cfgClear, 1)
-	c3we := delay(m, "c_we_l", c1we, accStage-1)
-	c3lease := delay(m, "c_lease_l", c1lease, accStage-1)
-	c3limited := delay(m, "c_limited", cfgLimited, accStage)
-	c3limit := delay(m, "c_limit", cfgLimit, accStage)
-	for i := 0; i < L; i++ {
-		hit1 := hdl.And(c1we, hdl.Eq(c1lease, hdl.Const(uint64(i), LB)))
-		defPrio[i].NextIf(hit1, c1def)
-		clear[i].NextIf(hit1, c1clr)
-		hit3 := hdl.And(c3we, hdl.Eq(c3lease, hdl.Const(uint64(i), LB)))
-		limited[i].NextIf(hit3, c3limited)
-		limit[i].NextIf(hit3, c3limit)
+	// The limit is read in the tick's own cycle and held until the next tick.
+	limQ := lim.ReadSync(tickIdx, hdl.ReadEnable(tick0))
+
+	// ---- acc words: read at tick+1.., assembled, decayed ----
+	rdCnt := m.Reg("acc_rd_word", WB+1)
+	rdBusy := hdl.Ne(rdCnt, hdl.Const(0, WB+1))
+	accRdLease := m.Reg("acc_rd_lease", LB)
+	rdCnt.Next(hdl.Priority(rdCnt,
+		hdl.When(tk[tkAccRead-1], hdl.Const(1, WB+1)),
+		hdl.When(hdl.Eq(rdCnt, hdl.Const(uint64(NW), WB+1)), hdl.Const(0, WB+1)),
+		hdl.When(rdBusy, hdl.Add(rdCnt, hdl.Const(1, WB+1)))))
+	// The tick's lease, held for the 17 cycles of its slot.
+	accRdLease.NextIf(tk[tkAccRead-1], tickIdx)
+	rdWord := hdl.Slice(hdl.Sub(rdCnt, hdl.Const(1, WB+1)), WB-1, 0)
+	accWord := accMem.ReadSync(hdl.Concat(accRdLease, rdWord), hdl.ReadEnable(rdBusy))
+	rdGot := delay(m, "acc_rd_got", rdBusy, 1)
+	// accR shifts the words in from the top: after NW words it holds acc.
+	AW := NW * wordBits
+	accR := m.Reg("acc_asm", AW)
+	if NW == 1 {
+		accR.NextIf(rdGot, accWord)
+	} else {
+		accR.NextIf(rdGot, hdl.Concat(accWord, hdl.Slice(accR, AW-1, wordBits)))
 	}
+	accCur := hdl.Slice(accR, AB-1, 0)
+	// acc + floor((sample<<K - acc) / 2^K) = acc - ceil(acc/2^K) + sample,
+	// exactly; the decayed part is computed from acc alone, in two
+	// registered steps, before the sample arrives.
+	ceilQ := delay(m, "acc_ceil", hdl.Slice(hdl.AddW(accCur, hdl.Const(1<<K-1, AB), AB+1), AB-1, K), 1)
+	decay := delay(m, "acc_decay", hdl.Sub(accCur, hdl.ZExt(ceilQ, AB)), 1)
 
-	// Stage 1: input register.
+	// ---- packet pipeline ----
+	// Stage 0: the configuration read, addressed by the arriving packet.
+	cfgQ := cfgd.ReadSync(pktLease)
 	p1v := delay(m, "p1_valid", pktValid, 1)
 	p1lease := delay(m, "p1_lease", pktLease, 1)
 	p1tc := delay(m, "p1_tc", pktTC, 1)
 	p1bytes := delay(m, "p1_bytes", pktBytes, 1)
 
-	// Stage 2: decode.
+	// Stage 1: decode; the factor read, so stage 2 has it.
 	unclassed := hdl.Eq(p1tc, hdl.Const(uint64(model.Unclassed), 16))
-	prio := hdl.Mux(unclassed, pick(p1lease, sigs(defPrio), PB), hdl.Slice(p1tc, 14, 0))
-	cust := hdl.And(hdl.Not(unclassed), hdl.Bit(p1tc, 15), hdl.Not(pick(p1lease, sigs(clear), 1)))
+	prio := hdl.Mux(unclassed, hdl.Slice(cfgQ, PB-1, 0), hdl.Slice(p1tc, 14, 0))
+	cust := hdl.And(hdl.Not(unclassed), hdl.Bit(p1tc, 15), hdl.Not(hdl.Bit(cfgQ, PB)))
+	facQ := fac.ReadSync(p1lease)
 	p2v := delay(m, "p2_valid", p1v, 1)
 	p2lease := delay(m, "p2_lease", p1lease, 1)
 	p2prio := delay(m, "p2_prio", prio, 1)
 	p2cust := delay(m, "p2_cust", cust, 1)
 	p2bytes := delay(m, "p2_bytes", p1bytes, 1)
 
-	// Stages 3a, 3b and 3c: priority x bytes as registered partial
-	// products, one per 4-bit digit of bytes (iCE40 has no multipliers: a
-	// 15x6 product in one cycle was the critical path), their sums in
-	// pairs, and the total.
-	AW := PB + BB
-	if BB > 16 {
-		return nil, fmt.Errorf("gen/meter: packets of up to 2^%d bytes; the product stages are built for 16-bit lengths", BB)
+	// Output path, stages 2..4: partial products of the 15x16 scaling
+	// (iCE40 has no multipliers), their pair sums, the total.
+	facOn := hdl.Ne(facQ, hdl.Const(0, FB))
+	facF := hdl.Not(facQ)
+	ppW := PB + 4
+	var pp []hdl.Value
+	for d := 0; d < FB/4; d++ {
+		pp = append(pp, delay(m, fmt.Sprintf("o3_pp%d", d), hdl.MulW(p2prio, hdl.Slice(facF, 4*d+3, 4*d), ppW), 1))
 	}
+	o3v := delay(m, "o3_valid", p2v, 1)
+	o3prio := delay(m, "o3_prio", p2prio, 1)
+	o3cust := delay(m, "o3_cust", p2cust, 1)
+	o3on := delay(m, "o3_on", facOn, 1)
+	pairW := PB + 8
+	pair := func(a, b hdl.Value) hdl.Value {
+		return hdl.Add(hdl.ZExt(a, pairW), hdl.Shl(hdl.ZExt(b, pairW), 4))
+	}
+	o4lo := delay(m, "o4_lo", pair(pp[0], pp[1]), 1)
+	o4hi := delay(m, "o4_hi", pair(pp[2], pp[3]), 1)
+	o4v := delay(m, "o4_valid", o3v, 1)
+	o4prio := delay(m, "o4_prio", o3prio, 1)
+	o4cust := delay(m, "o4_cust", o3cust, 1)
+	o4on := delay(m, "o4_on", o3on, 1)
+	full := hdl.Add(hdl.ZExt(o4lo, PB+FB), hdl.Shl(hdl.ZExt(o4hi, PB+FB), 8))
+	scaled := hdl.Slice(full, PB+FB-1, FB)
+	newPrio := hdl.Mux(o4on, scaled, o4prio)
+	tc := hdl.Mux(o4v, hdl.Concat(o4cust, newPrio), hdl.Const(0, 16))
+	outValid.Drive(delay(m, "o_valid", o4v, 1))
+	outTC.Drive(delay(m, "o_tc", tc, 1))
+
+	// Accounting path, stages 2..5: priority x bytes as registered 15x4
+	// digit products, their pair sums, the total, and the room left below
+	// SampleMax (so the read-modify-write compares instead of adding).
+	XW := PB + BB
 	var dig []hdl.Value
 	for lo := 0; lo < BB; lo += 4 {
 		hi := min(lo+3, BB-1)
-		dig = append(dig, delay(m, fmt.Sprintf("q3_pp%d", lo/4), hdl.MulW(p2prio, hdl.Slice(p2bytes, hi, lo), AW), 1))
+		dig = append(dig, delay(m, fmt.Sprintf("a3_pp%d", lo/4), hdl.MulW(p2prio, hdl.Slice(p2bytes, hi, lo), XW), 1))
 	}
-	q3v := delay(m, "q3_valid", p2v, 1)
-	q3lease := delay(m, "q3_lease", p2lease, 1)
-	q3prio := delay(m, "q3_prio", p2prio, 1)
-	q3cust := delay(m, "q3_cust", p2cust, 1)
+	a3v := delay(m, "a3_valid", p2v, 1)
+	a3lease := delay(m, "a3_lease", p2lease, 1)
 	var pairs []hdl.Value
 	for k := 0; k < len(dig); k += 2 {
 		sum := dig[k]
 		if k+1 < len(dig) {
 			sum = hdl.Add(dig[k], hdl.Shl(dig[k+1], 4))
 		}
-		pairs = append(pairs, delay(m, fmt.Sprintf("s3_pair%d", k/2), sum, 1))
+		pairs = append(pairs, delay(m, fmt.Sprintf("a4_pair%d", k/2), sum, 1))
 	}
-	s3v := delay(m, "s3_valid", q3v, 1)
-	s3lease := delay(m, "s3_lease", q3lease, 1)
-	s3prio := delay(m, "s3_prio", q3prio, 1)
-	s3cust := delay(m, "s3_cust", q3cust, 1)
+	a4v := delay(m, "a4_valid", a3v, 1)
+	a4lease := delay(m, "a4_lease", a3lease, 1)
 	add := pairs[0]
 	if len(pairs) > 1 {
 		add = hdl.Add(pairs[0], hdl.Shl(pairs[1], 8))
 	}
-	r3v := delay(m, "r3_valid", s3v, 1)
-	r3lease := delay(m, "r3_lease", s3lease, 1)
-	r3add := delay(m, "r3_add", add, 1)
-	r3prio := delay(m, "r3_prio", s3prio, 1)
-	r3cust := delay(m, "r3_cust", s3cust, 1)
-	// Stage 3c: the room left below SampleMax, so the accounting stage
-	// compares instead of adding then comparing.
-	SW := max(SB, AW) + 1
-	room := hdl.Sub(hdl.Const(f.SampleMax, SW), hdl.ZExt(r3add, SW))
-	p3v := delay(m, "p3_valid", r3v, 1)
-	p3lease := delay(m, "p3_lease", r3lease, 1)
-	p3add := delay(m, "p3_add", r3add, 1)
-	p3room := delay(m, "p3_room", room, 1)
-	p3prio := delay(m, "p3_prio", r3prio, 1)
-	p3cust := delay(m, "p3_cust", r3cust, 1)
+	a5v := delay(m, "a5_valid", a4v, 1)
+	a5lease := delay(m, "a5_lease", a4lease, 1)
+	a5add := delay(m, "a5_add", add, 1)
+	RW := max(SB, XW) + 1
+	room := hdl.Sub(hdl.Const(f.SampleMax, RW), hdl.ZExt(a5add, RW))
+	a6v := delay(m, "a6_valid", a5v, 1)
+	a6lease := delay(m, "a6_lease", a5lease, 1)
+	a6add := delay(m, "a6_add", hdl.Slice(hdl.ZExt(a5add, RW), SB-1, 0), 1)
+	a6room := delay(m, "a6_room", room, 1)
 
-	// Stage 4 (accStage): accounting and the tick.
-	smax := hdl.Const(f.SampleMax, SB)
+	// Stage 6 (selStage): choose the sample operation of the next cycle.
+	// A lease's tick takes the slot (its operation reads the sample and
+	// writes 0); a packet that meets it waits in the hold register and
+	// goes first in the next cycle; the hold register is empty again
+	// after the first cycle without an arriving packet (MaxPacketRun).
+	tkSel := tk[tkSample-1]
+	hV := m.Reg("hold_valid", 1)
+	hLease := m.Reg("hold_lease", LB)
+	hAdd := m.Reg("hold_add", SB)
+	hRoom := m.Reg("hold_room", RW)
+	usePkt := hdl.And(hdl.Not(tkSel), hdl.Not(hV))
+	// The arriving packet waits when the slot goes to the tick or the held one.
+	wait := hdl.And(a6v, hdl.Not(usePkt))
+	hV.Next(hdl.Or(wait, hdl.And(hV, tkSel)))
+	hLease.NextIf(wait, a6lease)
+	hAdd.NextIf(wait, a6add)
+	hRoom.NextIf(wait, a6room)
+	selLease := hdl.Priority(a6lease, hdl.When(tkSel, accRdLease), hdl.When(hV, hLease))
+	selPkt := hdl.Or(hdl.And(hdl.Not(tkSel), hV), hdl.And(usePkt, a6v))
+	// Stage 7 (rmwStage).
+	rTick := delay(m, "s_tick", tkSel, 1)
+	rPkt := delay(m, "s_pkt", selPkt, 1)
+	rLease := delay(m, "s_lease", selLease, 1)
+	rAdd := delay(m, "s_add", hdl.Mux(hV, hAdd, a6add), 1)
+	rRoom := delay(m, "s_room", hdl.Mux(hV, hRoom, a6room), 1)
+	// Transparent: an operation right behind a write to the same lease
+	// reads the written sum.
+	sCur := sample.ReadSync(selLease, hdl.Transparent())
+	sum := hdl.Add(sCur, rAdd)
+	sat := hdl.Mux(hdl.Gt(hdl.ZExt(sCur, RW), rRoom), hdl.Const(f.SampleMax, SB), sum)
+	sample.Write(hdl.Or(rPkt, rTick), rLease, hdl.Mux(rTick, hdl.Const(0, SB), sat))
+	tkS := m.Reg("tk_sample", SB)
+	tkS.NextIf(rTick, sCur)
 
-	// Divider state.
-	dvBusy := m.Reg("div_busy", 1)
-	dvIdx := m.Reg("div_idx", LB)
-	dvStep := m.Reg("div_step", 5)
+	// ---- new acc, divider ----
+	accN := m.Reg("acc_new", AB)
+	accN.NextIf(tk[tkNewAcc], hdl.Add(decay, hdl.ZExt(tkS, AB)))
+	// acc words written back from tkLoad on, one a cycle.
+	wrCnt := m.Reg("acc_wr_word", WB+1)
+	wrBusy := hdl.Ne(wrCnt, hdl.Const(0, WB+1))
+	wrLease := m.Reg("acc_wr_lease", LB)
+	wrCnt.Next(hdl.Priority(wrCnt,
+		hdl.When(tk[tkLoad-1], hdl.Const(1, WB+1)),
+		hdl.When(hdl.Eq(wrCnt, hdl.Const(uint64(NW), WB+1)), hdl.Const(0, WB+1)),
+		hdl.When(wrBusy, hdl.Add(wrCnt, hdl.Const(1, WB+1)))))
+	wrLease.NextIf(tk[tkLoad-1], accRdLease)
+	wrIdx := hdl.Slice(hdl.Sub(wrCnt, hdl.Const(1, WB+1)), WB-1, 0)
+	accPad := hdl.ZExt(accN, AW)
+	words := make([]hdl.Arm, NW)
+	for w := 0; w < NW; w++ {
+		words[w] = hdl.When(hdl.Const(uint64(w), WB), hdl.Slice(accPad, w*wordBits+wordBits-1, w*wordBits))
+	}
+	accMem.Write(wrBusy, hdl.Concat(wrLease, wrIdx), hdl.Case(wrIdx, hdl.Const(0, wordBits), words...))
+
 	dvR := m.Reg("div_r", SB+1)
 	dvD := m.Reg("div_d", SB)
 	dvQ := m.Reg("div_q", FB)
 	dvOn := m.Reg("div_on", 1)
-	loading := hdl.And(dvBusy, hdl.Eq(dvStep, hdl.Const(0, 5)))
-	iterating := hdl.And(dvBusy, hdl.Ne(dvStep, hdl.Const(0, 5)))
-	finishing := hdl.And(dvBusy, hdl.Eq(dvStep, hdl.Const(uint64(FB), 5)))
+	loading := tk[tkLoad]
+	first := tk[tkLoad+1]
+	measured := hdl.Slice(accN, AB-1, K)
 	r2 := hdl.Shl(dvR, 1)
 	// One subtractor: its borrow is the compare.
 	diff := hdl.SubW(r2, hdl.ZExt(dvD, SB+1), SB+2)
 	ge := hdl.Not(hdl.Bit(diff, SB+1))
 	qNext := hdl.Concat(hdl.Slice(dvQ, FB-2, 0), ge)
-	// The result is registered and written to the shadow factor one cycle
-	// after the last iteration, keeping the quotient compare's fan-out off
-	// the factor registers (hence TickCycles >= 17*Leases+2).
-	wrV := m.Reg("div_wr", 1)
-	wrIdx := m.Reg("div_wr_idx", LB)
-	wrOn := m.Reg("div_wr_on", 1)
-	wrF := m.Reg("div_wr_f", FB)
-	wrV.Next(finishing)
-	wrIdx.NextIf(finishing, dvIdx)
-	wrOn.NextIf(finishing, dvOn)
-	wrF.NextIf(finishing, hdl.Mux(dvOn, qNext, hdl.Const(0, FB)))
-
-	accVals := make([]hdl.Value, L)
-	for i := range accVals {
-		accVals[i] = acc[i]
-	}
-	measured := hdl.Slice(pick(dvIdx, accVals, AB), AB-1, K)
-	ldLimit := pick(dvIdx, sigs(snapLimit), SB)
-	ldLimited := pick(dvIdx, sigs(snapLimited), 1)
-	// The enable is decided in the first iteration, from registers, so the
-	// load cycle is only the read mux: first is step 1, where dvR still
-	// holds the limit.
-	first := hdl.And(dvBusy, hdl.Eq(dvStep, hdl.Const(1, 5)))
-	onNow := hdl.And(dvOn, hdl.Gt(dvD, hdl.Slice(dvR, SB-1, 0)))
-	lastIdx := hdl.Eq(dvIdx, hdl.Const(uint64(L-1), LB))
-
-	dvBusy.Next(hdl.Priority(dvBusy,
-		hdl.When(tickA, hdl.Const(1, 1)),
-		hdl.When(hdl.And(finishing, lastIdx), hdl.Const(0, 1))))
-	dvIdx.Next(hdl.Priority(dvIdx,
-		hdl.When(tickA, hdl.Const(0, LB)),
-		hdl.When(finishing, hdl.Add(dvIdx, hdl.Const(1, LB)))))
-	dvStep.Next(hdl.Priority(dvStep,
-		hdl.When(tickA, hdl.Const(0, 5)),
-		hdl.When(finishing, hdl.Const(0, 5)),
-		hdl.When(dvBusy, hdl.Add(dvStep, hdl.Const(1, 5)))))
-	// The subtractor's borrow is the last select before the register: the
-	// other outcomes (load, shift, hold) are ready while the carry chain
-	// ripples, so the chain feeds one LUT level (Fmax).
-	dvRElse := hdl.Priority(dvR,
-		hdl.When(loading, hdl.ZExt(ldLimit, SB+1)),
-		hdl.When(iterating, r2))
-	dvR.Next(hdl.Mux(hdl.And(iterating, ge), hdl.Slice(diff, SB, 0), dvRElse))
+	dvR.Next(hdl.Mux(hdl.And(hdl.Not(loading), ge), hdl.Slice(diff, SB, 0),
+		hdl.Mux(loading, hdl.ZExt(hdl.Slice(limQ, SB-1, 0), SB+1), r2)))
 	dvD.NextIf(loading, measured)
+	// The enable is decided in the first iteration, from registers: dvR
+	// still holds the limit there.
 	dvOn.Next(hdl.Priority(dvOn,
-		hdl.When(loading, ldLimited),
-		hdl.When(first, onNow)))
-	dvQ.Next(hdl.Priority(dvQ,
-		hdl.When(loading, hdl.Const(0, FB)),
-		hdl.When(iterating, qNext)))
+		hdl.When(loading, hdl.Bit(limQ, SB)),
+		hdl.When(first, hdl.And(dvOn, hdl.Gt(dvD, hdl.Slice(dvR, SB-1, 0))))))
+	dvQ.Next(hdl.Mux(loading, hdl.Const(0, FB), qNext))
+	// The result: the quotient clamped to MaxFactor, inverted (0 = off).
+	// qNext > MaxFactor only for 0xffff, so the clamp clears the last bit
+	// when the other 15 are ones: an AND of registers beside the
+	// subtractor's borrow, not a compare after it (Fmax).
+	hiOnes := hdl.AndR(hdl.Slice(dvQ, FB-2, 0))
+	qClamp := hdl.Concat(hdl.Slice(dvQ, FB-2, 0), hdl.And(ge, hdl.Not(hiOnes)))
+	finishing := tk[tkFinish]
+	wrF := m.Reg("div_wr_f", FB)
+	wrF.NextIf(finishing, hdl.Mux(dvOn, hdl.Not(qClamp), hdl.Const(0, FB)))
+	wrMeas := m.Reg("div_wr_meas", SB)
+	wrMeas.NextIf(finishing, dvD)
+	wrV := tk[tkWrite]
+	wrL := delay(m, "div_wr_lease", wrLease, 1)
+	fac.Write(wrV, wrL, wrF)
+	stat.Write(wrV, wrL, hdl.Concat(wrMeas, wrF))
 
-	for i := 0; i < L; i++ {
-		idx := hdl.Const(uint64(i), LB)
-		hitP := hdl.And(p3v, hdl.Eq(p3lease, idx))
-		// One saturating adder per lease: no read mux and write demux on
-		// the accumulate path.
-		// At a tick the sample restarts from 0 (0 > room never holds, so
-		// the sum is the packet's product alone); otherwise the compare and
-		// the sum use the sample register directly, and the tick selects
-		// last, off the carry chains (Fmax).
-		sum := hdl.Slice(hdl.AddW(sample[i], p3add, SW), SB-1, 0)
-		satSum := hdl.Mux(hdl.Gt(hdl.ZExt(sample[i], SW), p3room), smax, sum)
-		tickSum := hdl.Slice(hdl.ZExt(p3add, SW), SB-1, 0)
-		sample[i].Next(hdl.Priority(sample[i],
-			hdl.When(hdl.And(hitP, tickA), tickSum),
-			hdl.When(hitP, satSum),
-			hdl.When(tickA, hdl.Const(0, SB))))
-
-		// acc + floor((sample<<K - acc) / 2^K) = acc - ceil(acc/2^K) +
-		// sample, exactly, because sample<<K is a multiple of 2^K. The
-		// decayed part depends on acc alone, which changes only at ticks, so
-		// it is computed in two registered steps between ticks and the
-		// tick itself is one adder.
-		ceilQ := m.Reg(fmt.Sprintf("acc_ceil%d", i), AB-K)
-		ceilQ.Next(hdl.Slice(hdl.AddW(acc[i], hdl.Const(1<<K-1, AB), AB+1), AB-1, K))
-		decay := m.Reg(fmt.Sprintf("acc_decay%d", i), AB)
-		decay.Next(hdl.Sub(acc[i], hdl.ZExt(ceilQ, AB)))
-		acc[i].NextIf(tickA, hdl.Add(decay, hdl.ZExt(sample[i], AB)))
-		snapLimit[i].NextIf(tickA, limit[i])
-		snapLimited[i].NextIf(tickA, limited[i])
-
-		wr := hdl.And(wrV, hdl.Eq(wrIdx, idx))
-		shadowOn[i].NextIf(wr, wrOn)
-		shadowF[i].NextIf(wr, wrF)
-		activeOn[i].NextIf(tickA, shadowOn[i])
-		activeF[i].NextIf(tickA, shadowF[i])
-	}
-	// Read port for the register map: a mux on rd_lease, registered so the
-	// lease-wide mux and the bus decoder's mux are in separate cycles.
-	m.Output("rd_measured", AB-K).Drive(delay(m, "rd_measured_q", hdl.Slice(pick(rdLease, accVals, AB), AB-1, K), 1))
-	m.Output("rd_factor", FB).Drive(delay(m, "rd_factor_q", pick(rdLease, sigs(activeF), FB), 1))
-	m.Output("rd_scaling", 1).Drive(delay(m, "rd_scaling_q", pick(rdLease, sigs(activeOn), 1), 1))
-	// scaled_set bit i: lease i's factor is enabled by this tick's swap.
-	seen := make([]hdl.Value, L)
-	for i := range seen {
-		seen[L-1-i] = hdl.And(tickA, shadowOn[i])
-	}
-	m.Output("scaled_set", L).Drive(delay(m, "scaled_set_q", hdl.Concat(seen...), 1))
-
-	p4v := delay(m, "p4_valid", p3v, 1)
-	p4prio := delay(m, "p4_prio", p3prio, 1)
-	p4cust := delay(m, "p4_cust", p3cust, 1)
-	// The packet's factor: the active one, or at a tick the shadow one
-	// (the swap happens on this edge).
-	p4on := delay(m, "p4_on", hdl.Mux(tickA, pick(p3lease, sigs(shadowOn), 1), pick(p3lease, sigs(activeOn), 1)), 1)
-	p4f := delay(m, "p4_f", hdl.Mux(tickA, pick(p3lease, sigs(shadowF), FB), pick(p3lease, sigs(activeF), FB)), 1)
-
-	// Stage 5: partial products of the 15x16 scaling, one per 4-bit digit
-	// of the factor (iCE40 has no multipliers: a 15x8 product in one cycle
-	// was the critical path).
-	if FB != 16 {
-		return nil, fmt.Errorf("gen/meter: the scaling is built for a 16-bit factor, model has %d", FB)
-	}
-	ppW := PB + 4
-	var pp []hdl.Value
-	for d := 0; d < FB/4; d++ {
-		pp = append(pp, delay(m, fmt.Sprintf("p5_pp%d", d), hdl.MulW(p4prio, hdl.Slice(p4f, 4*d+3, 4*d), ppW), 1))
-	}
-	p5v := delay(m, "p5_valid", p4v, 1)
-	p5prio := delay(m, "p5_prio", p4prio, 1)
-	p5cust := delay(m, "p5_cust", p4cust, 1)
-	p5on := delay(m, "p5_on", p4on, 1)
-
-	// Stage 6: the digits' products summed in pairs.
-	pairW := PB + 8
-	pair := func(a, b hdl.Value) hdl.Value {
-		return hdl.Add(hdl.ZExt(a, pairW), hdl.Shl(hdl.ZExt(b, pairW), 4))
-	}
-	p6lo := delay(m, "p6_lo", pair(pp[0], pp[1]), 1)
-	p6hi := delay(m, "p6_hi", pair(pp[2], pp[3]), 1)
-	p6v := delay(m, "p6_valid", p5v, 1)
-	p6prio := delay(m, "p6_prio", p5prio, 1)
-	p6cust := delay(m, "p6_cust", p5cust, 1)
-	p6on := delay(m, "p6_on", p5on, 1)
-
-	// Stage 7: sum, select, output register.
-	full := hdl.Add(hdl.ZExt(p6lo, PB+FB), hdl.Shl(hdl.ZExt(p6hi, PB+FB), 8))
-	scaled := hdl.Slice(full, PB+FB-1, FB)
-	newPrio := hdl.Mux(p6on, scaled, p6prio)
-	tc := hdl.Mux(p6v, hdl.Concat(p6cust, newPrio), hdl.Const(0, 16))
-	outValid.Drive(delay(m, "o_valid", p6v, 1))
-	outTC.Drive(delay(m, "o_tc", tc, 1))
+	// Read port for the register map: a block-RAM read addressed by rd_lease.
+	st := stat.ReadSync(rdLease)
+	stF := hdl.Slice(st, FB-1, 0)
+	stOn := hdl.Ne(stF, hdl.Const(0, FB))
+	m.Output("rd_measured", SB).Drive(hdl.Slice(st, SB+FB-1, FB))
+	m.Output("rd_factor", FB).Drive(hdl.Mux(stOn, hdl.Not(stF), hdl.Const(0, FB)))
+	m.Output("rd_scaling", 1).Drive(stOn)
+	// scaled_set: one bit per lease, pulsed the cycle after a factor
+	// update that enables scaling.
+	seen := delay(m, "scaled_set_q",
+		hdl.Mux(hdl.And(wrV, hdl.Ne(wrF, hdl.Const(0, FB))), hdl.ShlV(hdl.ZExt(hdl.Const(1, 1), L), wrL), hdl.Const(0, L)), 1)
+	m.Output("scaled_set", L).Drive(seen)
 	return m, nil
 }
 
@@ -399,22 +409,18 @@ func NewEgressCap(leases int) (*hdl.Module, error) {
 	cl := m.Input("cfg_lease", LB)
 	cd := m.Input("cfg_deprio", 1)
 	cc := m.Input("cfg_cap", 15)
-	deprio := regs(m, "deprio", leases, 1)
-	capr := regs(m, "cap", leases, 15)
-	for i := 0; i < leases; i++ {
-		hit := hdl.And(we, hdl.Eq(cl, hdl.Const(uint64(i), LB)))
-		deprio[i].NextIf(hit, cd)
-		capr[i].NextIf(hit, cc)
-	}
-	// Stage 1 looks the lease's configuration up, stage 2 compares, stage 3
-	// caps (the compare's carry chain and the 16-bit select in separate
-	// cycles, for Fmax).
-	d := delay(m, "s_deprio", pick(lease, sigs(deprio), 1), 1)
-	c1 := delay(m, "s_cap", pick(lease, sigs(capr), 15), 1)
+	// The configuration lives in block RAM (not cleared by rst): one
+	// {deprioritize, cap} word per lease, read in the packet's own cycle
+	// (so a write is seen from the next cycle on).
+	mem := m.Memory("cap_mem", 16, leases)
+	mem.Write(we, cl, hdl.Concat(cd, cc))
+	q := mem.ReadSync(lease)
+	// Stage 1 compares, stage 2 caps (the compare's carry chain and the
+	// 16-bit select in separate cycles, for Fmax), then the output register.
 	sv1 := delay(m, "s_valid", v, 1)
 	stc1 := delay(m, "s_tc", tc, 1)
-	doCap := delay(m, "c_do", hdl.And(d, hdl.Not(hdl.Bit(stc1, 15)), hdl.Gt(hdl.Slice(stc1, 14, 0), c1)), 1)
-	c := delay(m, "c_cap", c1, 1)
+	doCap := delay(m, "c_do", hdl.And(hdl.Bit(q, 15), hdl.Not(hdl.Bit(stc1, 15)), hdl.Gt(hdl.Slice(stc1, 14, 0), hdl.Slice(q, 14, 0))), 1)
+	c := delay(m, "c_cap", hdl.Slice(q, 14, 0), 1)
 	sv := delay(m, "c_valid", sv1, 1)
 	stc := delay(m, "c_tc", stc1, 1)
 	res := hdl.Mux(doCap, hdl.Concat(hdl.Const(0, 1), c), stc)

@@ -21,8 +21,8 @@ func TestNewIngressRejects(t *testing.T) {
 		{"model rejects K", mod(func(c *model.Config) { c.K = 0 }), "K = 0"},
 		{"model rejects leases", mod(func(c *model.Config) { c.Leases = 0 }), "Leases = 0"},
 		{"tick shorter than a divider pass", mod(func(c *model.Config) { c.TickCycles = 100 }), "shorter than one divider pass"},
-		{"tick without the write cycle", mod(func(c *model.Config) { c.TickCycles = 17*8 + 1 }), "needs at least 138"},
-		{"shortest tick", mod(func(c *model.Config) { c.TickCycles = 17*8 + 2 }), ""},
+		{"tick one cycle short", mod(func(c *model.Config) { c.TickCycles = 17*8 - 1 }), "shorter than one divider pass"},
+		{"shortest tick", mod(func(c *model.Config) { c.TickCycles = 17 * 8 }), ""},
 		{"one lease", mod(func(c *model.Config) { c.Leases = 1 }), ""},
 	}
 	for _, tt := range tests {

@@ -2,7 +2,8 @@
 // one egress port: the per-lease guaranteed token buckets, the admission
 // decision (Guaranteed / Excess / Dropped with its cause) and the output
 // queue's departures, bit-exact and cycle-exact with model/shaper, including
-// its drop rule (per-rank admission thresholds, see model/shaper).
+// its drop rule (per-rank admission thresholds and the refusal barrier, see
+// model/shaper).
 // testbenches/shaper holds it to the model on all three engines.
 //
 // # Ports
@@ -28,15 +29,17 @@
 //
 // # Timing
 //
-// Cycle t, as in the model: every bucket has already added its rate; the
-// arrival of cycle t is decided against the buckets, the backlog and the
-// excess limit; the link sends one byte from the head of the queue (an
-// arrival into an empty queue sends its first byte in its own cycle); then
-// the configuration write of cycle t takes effect (model.Port.SetLease at
-// cycle t after the arrival): the bucket is clamped to the new burst and the
-// new rate is added from cycle t+1, and the excess limit
-// BufferBytes - sum(bursts) - 1 is updated incrementally (+old burst - new
-// burst) for arrivals from cycle t+1.
+// Cycle t, as in the model: lease t mod Leases has already had Leases x
+// its rate added (the round-robin refill); the arrival of cycle t is
+// decided against the buckets, the backlog and the excess limit; the link
+// sends one byte from the head of the queue (an arrival into an empty
+// queue sends its first byte in its own cycle); then the configuration
+// write of cycle t takes effect (model.Port.SetLease at cycle t after the
+// arrival): the bucket is clamped to the new burst and the new rate is
+// added from the lease's next refill, and the excess limit BufferBytes -
+// sum(reserves) - 1 (model.Config.Reserve: burst + Leases-1 for a lease
+// with a burst) is updated incrementally (+old reserve - new reserve) for
+// arrivals from cycle t+1. Leases must be a power of two.
 //
 // # Structure
 //
@@ -57,12 +60,39 @@
 // from the top class and shifted by PaidShift, or by FreeShift plus
 // FreeBase for lease 0. No descriptor is ever removed except at the head.
 //
+// The refusal barrier (model.Port.Barrier) costs a BarrierBits register,
+// one shot bit per lease and a free-running ShotWindowLog-bit cycle counter
+// (barrier_tick, the model cycle modulo the shot window; both time scales
+// are powers of two, so its low bits give both carries). The barrier
+// register holds the barrier as of the start of the current cycle, decay
+// included, so the decision compares it directly: the input stage computes
+// rank+1 and rank+1+BarrierMargin of the arriving packet (rank = paid bit :
+// class), the decision refuses an excess packet also when rank+1+margin <
+// barrier, its lease's shot bit (picked by the arrival's one-hot) is clear
+// and backlog + len > Floor (the floor compare the threshold rule already
+// has). After the decision, an excess refusal raises the register to
+// max(barrier, rank+1) and sets its lease's shot bit; then, when the next
+// cycle starts a decay period (the counter's low BarrierDecayLog bits all
+// ones) the register is decremented unless 0, and when it starts a shot
+// window (all counter bits ones) every shot bit is cleared. In the ref4
+// device's port (m = 5, 768-byte buffer) that is 10 + 8 + 14 flip-flops
+// plus two staged 11-bit rank operands and about a hundred LUT4; the rank
+// compare and the shot pick run beside the threshold compare, off the
+// deficit paths.
+//
 // Every paid lease keeps its bucket as a deficit register D = (burst << F) -
-// tokens (UQ.F bytes), updated each cycle so that tokens follow
-// min(tokens - taken + rate, burst << F): the model's lazy refill done
-// eagerly. As a deficit the refill is one subtract whose borrow is the
-// clamp, and green is D <= (burst << F) - need. Every outcome (each lease's
-// refill, the arriving lease's refill after a take, the written lease's new
+// tokens (UQ.F bytes), holding its value except when it is taken from,
+// written, or refilled: the round robin refills one lease per cycle (a
+// rr_next one-hot register, rotated every cycle, names the lease refilled
+// next), with Leases x rate, a shift. So one shared subtractor refills (the
+// picked deficit less the picked, staged L x rate, clamped at 0) instead of
+// one per lease; the model's lazy refill done eagerly, a lease at a time.
+// As a deficit the refill is one subtract whose borrow is the clamp, and
+// green is D <= (burst << F) - need. The input stage knows whether the
+// arriving or written lease is the one refilled right after the decision
+// (rr_next rotated once more, a rewiring) and folds L x rate into need -
+// rate and into the write's K. Every outcome (the refill, the arriving
+// lease's take with or without its refill, the written lease's new
 // bucket) is computed beside the admission decision, which only selects;
 // likewise the backlog's next value with and without an admission. The free
 // lease has no bucket registers at all, so no configuration write can give
@@ -78,8 +108,8 @@
 // >= 2 bytes, so one arriving into an empty queue does not leave in its own
 // cycle), which keeps the admission decision off the departure logic.
 //
-// Timing closure at 125 MHz is not reached: 52.8 MHz on an iCE40 HX8K
-// (testbenches/shaper/SYNTH.md). The critical path is now the
+// Timing closure at 125 MHz is not reached (testbenches/shaper/SYNTH.md
+// has the figures of the ref4 port). The critical path is the
 // configuration write's new deficit: the written lease's deficit picked by
 // its one-hot, the 41-bit K + D, the clamp at 0 and the deficit register's
 // select. Behind it lies the admission decision (deficit pick, the integer

@@ -77,6 +77,8 @@ func (c Config) Layout() (Layout, error) {
 		return Layout{}, fmt.Errorf("gen/shaper: MinPacketBytes = %d, want 2..MaxPacketBytes (%d)", c.MinPacketBytes, c.MaxPacketBytes)
 	case c.TagBits < 1 || c.TagBits > MaxTagBits:
 		return Layout{}, fmt.Errorf("gen/shaper: TagBits = %d, want 1..%d", c.TagBits, MaxTagBits)
+	case c.Leases&(c.Leases-1) != 0:
+		return Layout{}, fmt.Errorf("gen/shaper: Leases = %d, want a power of two (the round-robin refill adds Leases x rate as a shift)", c.Leases)
 	}
 	depth := int((uint64(c.BufferBytes)+uint64(c.MaxPacketBytes))/uint64(c.MinPacketBytes)) + 2
 	// A power of two: gen/blocks' FIFO lands in iCE40 block RAM only then
@@ -146,14 +148,16 @@ func classOf(p hdl.Value, mbits uint, cb int) hdl.Value {
 	return hdl.Priority(hdl.ZExt(hdl.Slice(p, m, 0), cb), arms...)
 }
 
-// depthOf is model.Format.Depth of the arriving packet's rank, DepthBits wide.
-func depthOf(c Config, lay Layout, lease, prio hdl.Value) hdl.Value {
-	cb := bits.Len(uint(lay.Classes - 1))
-	down := hdl.Sub(hdl.Const(uint64(lay.Classes-1), cb), classOf(prio, c.ClassMantissaBits, cb))
+// depthOf is model.Format.Depth of the arriving packet's rank, DepthBits
+// wide, from its tier (freeLease: the packet is the free lease's) and
+// priority class.
+func depthOf(lay Layout, freeLease, class hdl.Value) hdl.Value {
+	cb := class.Width()
+	down := hdl.Sub(hdl.Const(uint64(lay.Classes-1), cb), class)
 	DB := int(lay.DepthBits)
 	paid := hdl.Shl(hdl.ZExt(down, DB), int(lay.PaidShift))
 	free := hdl.Add(hdl.Const(uint64(lay.FreeBase), DB), hdl.Shl(hdl.ZExt(down, DB), int(lay.FreeShift)))
-	return hdl.Mux(hdl.Eq(lease, hdl.Const(0, lease.Width())), free, paid)
+	return hdl.Mux(freeLease, free, paid)
 }
 
 // New builds one egress port's shaper. See the package comment.
@@ -202,13 +206,44 @@ func New(c Config) (*hdl.Module, error) {
 	cfgLease := stage("s_cfg_lease", pinCfgLease)
 	cfgRate := stage("s_cfg_rate", pinRate)
 	cfgBurst := stage("s_cfg_burst", pinBurst)
+	// The written burst's reserve (model.Config.Reserve; B = 1).
+	cfgRes := stage("s_cfg_reserve", hdl.Add(pinBurst, hdl.Mux(hdl.OrR(pinBurst), hdl.Const(uint64(c.Leases-1), BLB), hdl.Const(0, BLB))))
 	ohBits := make([]hdl.Value, L)
 	for i := range ohBits {
 		ohBits[L-1-i] = hdl.Eq(pinLease, hdl.Const(uint64(i), LB))
 	}
-	arrOH := stage("s_arr_onehot", hdl.Concat(ohBits...))
+	arrOHNow := hdl.Concat(ohBits...)
+	arrOH := stage("s_arr_onehot", arrOHNow)
 	DB := int(lay.DepthBits)
-	arrX := stage("s_arr_x", hdl.AddW(hdl.ZExt(pinBytes, DB), depthOf(c, lay, pinLease, pinPrio), DB+1))
+	cb := bits.Len(uint(lay.Classes - 1))
+	pinClass := classOf(pinPrio, c.ClassMantissaBits, cb)
+	pinFree := hdl.Eq(pinLease, hdl.Const(0, LB))
+	arrX := stage("s_arr_x", hdl.AddW(hdl.ZExt(pinBytes, DB), depthOf(lay, pinFree, pinClass), DB+1))
+	// The barrier's operands of the arriving packet: rank+1 (what a refusal
+	// raises the barrier to) and rank+1+BarrierMargin (the barrier must
+	// exceed it for the barrier's shot), BarrierBits+1 wide so neither
+	// wraps. rank = paid bit : class.
+	BRB := int(lay.BarrierBits)
+	pinRank := hdl.Concat(hdl.Not(pinFree), pinClass)
+	pinRank1 := hdl.AddW(hdl.ZExt(pinRank, BRB+1), hdl.Const(1, BRB+1), BRB+1)
+	arrRank1 := stage("s_arr_rank1", pinRank1)
+	arrRankM := stage("s_arr_rankm", hdl.Add(pinRank1, hdl.Const(uint64(lay.BarrierMargin), BRB+1)))
+
+	// Round-robin refill (model/shaper: lease t mod Leases gets Leases x
+	// its rate in cycle t). rrNext is one-hot of the lease refilled in the
+	// next cycle, (t+1) mod L in cycle t; rotated by one more position (a
+	// rewiring) it names the lease refilled after the decision of an
+	// arrival or write now on the pins.
+	LL := bits.Len(uint(L)) - 1 // log2(L)
+	rrNext := m.Reg("rr_next", L, hdl.Reset(uint64(1)<<(1%L)))
+	rotl := func(v hdl.Value) hdl.Value {
+		if L == 1 {
+			return v
+		}
+		return hdl.Concat(hdl.Slice(v, L-2, 0), hdl.Bit(v, L-1))
+	}
+	rrNext.Next(rotl(rrNext))
+	rrPin := rotl(rrNext)
 
 	// Lease configuration and buckets. Lease 0, the free lease, has no
 	// registers: its rate, burst and tokens are constant 0 and cannot be
@@ -225,24 +260,45 @@ func New(c Config) (*hdl.Module, error) {
 		defR[i] = m.Reg(fmt.Sprintf("deficit%d", i), TKB)
 		def[i] = defR[i]
 	}
+	cfgOH := m.Reg("s_cfg_onehot", L) // cfg_lease as one-hot, staged
+	cfgOHq := cfgOH
 	// The configuration the decision cycle sees: this cycle's write applied.
+	// A lease's registers are picked first and the write bypassed after the
+	// pick (one mux per pick instead of one per lease).
 	hitNow := make([]hdl.Value, L)
-	burstNext := make([]hdl.Value, L)
-	rateNext := make([]hdl.Value, L)
-	burstNext[0], rateNext[0], hitNow[0] = hdl.Const(0, BLB), hdl.Const(0, RB), hdl.Const(0, 1)
+	burstRegs := make([]hdl.Value, L)
+	hitNow[0], burstRegs[0] = hdl.Const(0, 1), hdl.Const(0, BLB)
 	for i := 1; i < L; i++ {
 		hitNow[i] = hdl.And(cfgWe, hdl.Eq(cfgLease, hdl.Const(uint64(i), LB)))
-		burstNext[i] = hdl.Mux(hitNow[i], cfgBurst, burstR[i])
-		rateNext[i] = hdl.Mux(hitNow[i], cfgRate, rateR[i])
+		burstRegs[i] = burstR[i]
+	}
+	// burstAt is the burst of lease idx (a pin) with this cycle's write applied.
+	burstAt := func(idx hdl.Value) hdl.Value {
+		byp := hdl.And(cfgWe, hdl.Eq(cfgLease, idx), hdl.Ne(idx, hdl.Const(0, LB)))
+		return hdl.Mux(byp, cfgBurst, pick(idx, burstRegs, BLB))
 	}
 	sw := TKB + 2 // signed width of the bucket arithmetic
 	sx := func(v hdl.Value) hdl.Value { return hdl.ZExt(v, sw) }
 	pinNeed := hdl.ZExt(hdl.Concat(pinBytes, hdl.Const(0, F)), TKB) // n << F
 	// green needs tokens >= n << F, i.e. D <= (burst - n) << F: only the
 	// integer part of the threshold is kept (BLB+1 bits, top bit its sign).
-	arrThr := stage("s_arr_thr", hdl.SubW(pick(pinLease, burstNext, BLB), hdl.ZExt(pinBytes, BLB), BLB+1))
-	// need - rate of the arriving lease, two's complement in sw bits.
-	arrNR := stage("s_arr_nr", hdl.Sub(sx(pinNeed), sx(pick(pinLease, rateNext, RB))))
+	arrThr := stage("s_arr_thr", hdl.SubW(burstAt(pinLease), hdl.ZExt(pinBytes, BLB), BLB+1))
+	// The rate of the lease the round robin refills right after the
+	// decision of what is on the pins now (as the next cycle sees it).
+	var rrRateTerms []hdl.Value
+	for i := 1; i < L; i++ {
+		rrRateTerms = append(rrRateTerms, hdl.Mux(hdl.Bit(rrPin, i), rateR[i], hdl.Const(0, RB)))
+	}
+	cfgHitsRR := hdl.And(cfgWe, hdl.OrR(hdl.And(hdl.Slice(cfgOHq, L-1, 0), rrPin)), hdl.Not(hdl.Bit(cfgOHq, 0)))
+	rrRate := hdl.Mux(cfgHitsRR, cfgRate, orAll(rrRateTerms, RB))
+	// need - L x rate of the arriving lease when the round robin refills it
+	// right after its decision (its rate is then rrRate), need alone
+	// otherwise: two's complement in sw bits.
+	lrate := func(r hdl.Value) hdl.Value { return hdl.Shl(sx(r), LL) }
+	visArr := hdl.OrR(hdl.And(rrPin, arrOHNow))
+	arrNR := stage("s_arr_nr", hdl.Sub(sx(pinNeed), hdl.Mux(visArr, lrate(rrRate), hdl.Const(0, sw))))
+	// L x rate of the lease the round robin refills next.
+	rrLRate := stage("s_rr_lrate", lrate(rrRate))
 	// A write's new deficit is max((burst' << F) - rate' - tokens, 0) with
 	// tokens = (burst << F) - D of the written lease (less need when the
 	// cycle's arrival takes from it): K + D, or K + need + D, with
@@ -251,9 +307,11 @@ func New(c Config) (*hdl.Module, error) {
 	for i := range wohBits {
 		wohBits[L-1-i] = hdl.Eq(pinCfgLease, hdl.Const(uint64(i), LB))
 	}
-	cfgOH := stage("s_cfg_onehot", hdl.Concat(wohBits...))
-	kNow := hdl.Sub(hdl.Sub(sx(hdl.Concat(pinBurst, hdl.Const(0, F))), sx(pinRate)),
-		sx(hdl.Concat(pick(pinCfgLease, burstNext, BLB), hdl.Const(0, F))))
+	pinCfgOH := hdl.Concat(wohBits...)
+	cfgOH.Next(pinCfgOH)
+	visW := hdl.OrR(hdl.And(rrPin, pinCfgOH))
+	kNow := hdl.Sub(hdl.Sub(sx(hdl.Concat(pinBurst, hdl.Const(0, F))), hdl.Mux(visW, lrate(pinRate), hdl.Const(0, sw))),
+		sx(hdl.Concat(burstAt(pinCfgLease), hdl.Const(0, F))))
 	cfgK := stage("s_cfg_k", kNow)
 	cfgKN := stage("s_cfg_kn", hdl.Add(kNow, sx(pinNeed)))
 
@@ -287,21 +345,44 @@ func New(c Config) (*hdl.Module, error) {
 	// Floor <= E). n + Depth was computed in the input stage.
 	x := arrX
 	sumW := max(BLB, DB+1) + 1
+	aboveFloor := hdl.Gt(blN, hdl.Const(uint64(c.MaxPacketBytes), BLB+1))
 	fits := hdl.Or(
 		hdl.Le(hdl.AddW(hdl.ZExt(backlog, sumW), hdl.ZExt(x, sumW), sumW), hdl.ZExt(excessLimit, sumW)),
-		hdl.Le(blN, hdl.Const(uint64(c.MaxPacketBytes), BLB+1)))
+		hdl.Not(aboveFloor))
+	// The refusal barrier (model.Port.Barrier): barrier is its value at the
+	// start of this cycle (this cycle's decay applied), shot the leases
+	// whose shot is spent in this window (cleared at its start). The
+	// barrier's shot refuses an excess packet above the floor when
+	// rank+1+BarrierMargin < barrier and its lease's shot is left.
+	barrier := m.Reg("barrier", BRB)
+	shot := m.Reg("barrier_shot", L)
+	tick := m.Reg("barrier_tick", int(lay.ShotWindowLog)) // model cycle mod 2^ShotWindowLog
+	tick.Next(hdl.Add(tick, hdl.Const(1, int(lay.ShotWindowLog))))
+	shotSpent := hdl.OrR(hdl.And(shot, arrOH))
+	barShot := hdl.And(hdl.Lt(arrRankM, hdl.ZExt(barrier, BRB+1)), hdl.Not(shotSpent), aboveFloor)
 	admitG := hdl.And(arrValid, green, hdl.Not(overflow))
-	admitE := hdl.And(arrValid, hdl.Not(green), fits)
+	admitE := hdl.And(arrValid, hdl.Not(green), fits, hdl.Not(barShot))
+	// An excess refusal raises the barrier to rank+1 and spends the shot;
+	// then the next cycle's decay (entering a multiple of 2^BarrierDecayLog)
+	// and window start (a multiple of 2^ShotWindowLog) apply.
+	refE := hdl.And(arrValid, hdl.Not(green), hdl.Not(admitE))
+	raise := hdl.And(refE, hdl.Gt(arrRank1, hdl.ZExt(barrier, BRB+1)))
+	barMax := hdl.Mux(raise, hdl.Slice(arrRank1, BRB-1, 0), barrier)
+	decay := hdl.And(hdl.AndR(hdl.Slice(tick, int(lay.BarrierDecayLog)-1, 0)), hdl.OrR(barMax))
+	barrier.Next(hdl.Sub(barMax, hdl.ZExt(decay, BRB)))
+	shot.Next(hdl.Mux(hdl.AndR(tick), hdl.Const(0, L),
+		hdl.Or(shot, hdl.Mux(refE, arrOH, hdl.Const(0, L)))))
 	adm := hdl.Or(admitG, admitE)
 	verdict := hdl.Priority(hdl.Const(CodeDropped, 2),
 		hdl.When(admitG, hdl.Const(CodeGuaranteed, 2)),
 		hdl.When(admitE, hdl.Const(CodeExcess, 2)))
 	cause := hdl.Mux(hdl.And(green, overflow), hdl.Const(CauseOverflow, 2), hdl.Const(CauseRefused, 2))
 
-	// Bucket update: tokens' = min(tokens - take + rate', burst' << F) with
-	// the configuration as written this cycle, so
-	//   no write: D' = max(D + take - rate, 0)
-	//   write:    D' = max((burst' << F) - rate' - (tokens - take), 0).
+	// Bucket update: tokens' = min(tokens - take + r', burst' << F) with
+	// the configuration as written this cycle, r' = L x rate' for the lease
+	// the round robin refills next cycle and 0 for the others, so
+	//   no write: D' = max(D + take - r, 0)
+	//   write:    D' = max((burst' << F) - r' - (tokens - take), 0).
 	// Every outcome is computed beside the decision, which only selects.
 	takeD := clamp0(hdl.Add(sx(dl), arrNR))
 	wl := cfgLease
@@ -316,23 +397,37 @@ func New(c Config) (*hdl.Module, error) {
 	writeD := hdl.Mux(wTook,
 		clamp0(hdl.Add(cfgKN, sx(dw))),
 		clamp0(hdl.Add(cfgK, sx(dw))))
+	// The round robin's one refill: the deficit of the lease refilled next
+	// (picked by rr_next) less L x its rate, clamped at 0. Only this one
+	// subtractor refills; a lease that is neither refilled, written nor
+	// taken from holds its deficit.
+	var rrTerms []hdl.Value
+	for i := 1; i < L; i++ {
+		rrTerms = append(rrTerms, hdl.Mux(hdl.Bit(rrNext, i), def[i], hdl.Const(0, TKB)))
+	}
+	refillD := clamp0(hdl.Sub(sx(orAll(rrTerms, TKB)), rrLRate))
 	var sumOld []hdl.Value
 	for i := 1; i < L; i++ {
 		hit := hitNow[i]
 		rateR[i].NextIf(hit, cfgRate)
 		burstR[i].NextIf(hit, cfgBurst)
 		sumOld = append(sumOld, hdl.Mux(hit, burstR[i], hdl.Const(0, BLB)))
-		refillD := clamp0(hdl.SubW(defR[i], rateR[i], TKB+1))
 		took := hdl.And(admitG, hdl.Bit(arrOH, i))
-		defR[i].Next(hdl.Priority(refillD,
+		defR[i].Next(hdl.Priority(defR[i],
 			hdl.When(hit, writeD),
-			hdl.When(took, takeD)))
+			hdl.When(took, takeD),
+			hdl.When(hdl.Bit(rrNext, i), refillD)))
 	}
-	// The excess limit follows the sum of bursts: + old burst - new burst.
+	// The excess limit follows the sum of the leases' reserves
+	// (model.Config.Reserve: burst + L-1 bytes when the burst is not 0):
+	// + old reserve - new reserve.
 	if L > 1 {
+		reserve := func(b hdl.Value) hdl.Value {
+			return hdl.Add(b, hdl.Mux(hdl.OrR(b), hdl.Const(uint64(L-1), BLB), hdl.Const(0, BLB)))
+		}
 		old := hdl.Or(hdl.Const(0, BLB), hdl.Const(0, BLB), sumOld...)
 		wr := hdl.And(cfgWe, hdl.Ne(cfgLease, hdl.Const(0, LB)))
-		excessLimit.NextIf(wr, hdl.Sub(hdl.Add(excessLimit, old), cfgBurst))
+		excessLimit.NextIf(wr, hdl.Sub(hdl.Add(excessLimit, reserve(old)), cfgRes))
 	}
 
 	// Queue: head register + descriptor FIFO. A descriptor is the packet's

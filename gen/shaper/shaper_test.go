@@ -21,6 +21,7 @@ func TestLayoutRejects(t *testing.T) {
 		{"min above max", mod(func(c *Config) { c.MinPacketBytes = 2000 }), "MinPacketBytes = 2000"},
 		{"no tag", mod(func(c *Config) { c.TagBits = 0 }), "TagBits = 0"},
 		{"tag too wide", mod(func(c *Config) { c.TagBits = 65 }), "TagBits = 65"},
+		{"leases not a power of two", mod(func(c *Config) { c.Leases = 6 }), "Leases = 6"},
 		{"queue too deep", mod(func(c *Config) { c.BufferBytes = 1 << 29; c.MinPacketBytes = 2 }), "descriptors"},
 	}
 	for _, tt := range tests {

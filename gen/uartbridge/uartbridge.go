@@ -38,7 +38,10 @@ func (c Config) idleBits() int {
 	return c.IdleBits
 }
 
-// IdleCycles is the mid-frame idle timeout in clock cycles.
+// IdleCycles is the mid-frame idle timeout in clock cycles, IdleBits bit
+// times: the bridge abandons a frame at most this long after the last
+// byte's stop bit (and at least IdleBits-1 bit times after it; it counts
+// bit-timer ticks, see the package doc).
 func (c Config) IdleCycles() int { return c.idleBits() * c.Divisor }
 
 func width(maxValue int) int { return max(1, bits.Len(uint(maxValue))) }
@@ -72,7 +75,7 @@ func New(c Config) (*hdl.Module, error) {
 	ready := m.Input("bus_ready", 1)
 	berr := m.Input("bus_err", 1)
 
-	rxData, rxValid, rxFerr := uartRX(m, rx, D)
+	rxData, rxValid, rxFerr, bitTick := uartRX(m, rx, D)
 	txGo := m.Wire("tx_go", 1)
 	txData := m.Wire("tx_data", 8)
 	txBusy, txLine := uartTX(m, txGo, txData, D)
@@ -90,15 +93,20 @@ func New(c Config) (*hdl.Module, error) {
 	}
 	crc := m.Reg("crc", 8)
 	status := m.Reg("status", 8)
-	rd := m.Reg("rd", csr.DataBits)
 	ri := m.Reg("ri", 4)
 
-	// Idle timeout while a frame is being received.
-	idleW := width(c.IdleCycles())
+	// Idle timeout while a frame is being received, counted in bit times
+	// (the receiver's bit timer runs free while the line is idle), so the
+	// counter is 5 bits, not the 15 that cycles would take at 12 MHz and
+	// 115200 baud. It expires IdleBits ticks after the last byte: between
+	// IdleBits-1 and IdleBits bit times.
+	idleW := width(c.idleBits())
 	idle := m.Reg("idle", idleW)
 	receiving := hdl.Or(inLen, inBody, inCRC)
-	idle.Next(hdl.Mux(hdl.And(receiving, hdl.Not(rxValid)), hdl.Add(idle, hdl.Const(1, idleW)), hdl.Const(0, idleW)))
-	idleExpired := hdl.Eq(idle, hdl.Const(uint64(c.IdleCycles()), idleW))
+	idle.Next(hdl.Priority(idle,
+		hdl.When(hdl.Or(hdl.Not(receiving), rxValid), hdl.Const(0, idleW)),
+		hdl.When(bitTick, hdl.Add(idle, hdl.Const(1, idleW)))))
+	idleExpired := hdl.Eq(idle, hdl.Const(uint64(c.idleBits()), idleW))
 	abort := hdl.And(receiving, hdl.Or(rxFerr, idleExpired))
 
 	// Bus access timeout.
@@ -133,10 +141,10 @@ func New(c Config) (*hdl.Module, error) {
 		hdl.When(hdl.Const(2, 4), hdl.Or(buf[0], k8(RespFlag))),
 		hdl.When(hdl.Const(3, 4), buf[1]),
 		hdl.When(hdl.Const(4, 4), status),
-		hdl.When(hdl.Const(5, 4), hdl.Slice(rd, 31, 24)),
-		hdl.When(hdl.Const(6, 4), hdl.Slice(rd, 23, 16)),
-		hdl.When(hdl.Const(7, 4), hdl.Slice(rd, 15, 8)),
-		hdl.When(hdl.Const(8, 4), hdl.Slice(rd, 7, 0)))
+		hdl.When(hdl.Const(5, 4), buf[4]),
+		hdl.When(hdl.Const(6, 4), buf[5]),
+		hdl.When(hdl.Const(7, 4), buf[6]),
+		hdl.When(hdl.Const(8, 4), buf[7]))
 	txData.Drive(hdl.Mux(atLast, crc, byteAt))
 	txGo.Drive(hdl.And(inResp, hdl.Not(txBusy)))
 	sending := hdl.And(inResp, hdl.Not(txBusy))
@@ -155,19 +163,47 @@ func New(c Config) (*hdl.Module, error) {
 	idx.Next(hdl.Priority(idx,
 		hdl.When(hdl.And(inLen, rxValid), hdl.Const(0, 4)),
 		hdl.When(hdl.And(inBody, rxValid), hdl.Add(idx, hdl.Const(1, 4)))))
+	// The read data goes into the write-data bytes, free once the request
+	// is on the bus: a 32-bit register fewer (on iCE40 each of its bits
+	// would be a logic cell; the byte multiplexer costs none, it shares
+	// the cell with the flip-flop).
+	busData := hdl.And(inWait, ready)
 	for i, b := range buf {
-		b.NextIf(hdl.And(inBody, rxValid, hdl.Eq(idx, hdl.Const(uint64(i), 4))), rxData)
+		load := hdl.And(inBody, rxValid, hdl.Eq(idx, hdl.Const(uint64(i), 4)))
+		if i >= 4 {
+			rb := hdl.Slice(rdata, 8*(7-i)+7, 8*(7-i))
+			b.Next(hdl.Priority(b, hdl.When(load, rxData), hdl.When(busData, rb)))
+			continue
+		}
+		b.NextIf(load, rxData)
 	}
+	// The CRC is computed one bit per clock by one engine shared by both
+	// directions (a request is received or a response sent, never both):
+	// a byte takes 8 cycles and the next byte comes at least 10*Divisor
+	// (40) cycles later, so the CRC is complete before it is compared or
+	// sent. Three byte-wide CRC-8 networks cost about 60 LUTs more.
+	crcLoad := hdl.Or(
+		hdl.And(hdl.Or(inLen, inBody), rxValid),
+		hdl.And(sending, hdl.Ne(ri, hdl.Const(0, 4)), hdl.Not(atLast)))
+	crcByte := m.Reg("crc_byte", 8, hdl.NoReset())
+	crcCnt := m.Reg("crc_cnt", 4)
+	crcRun := hdl.Ne(crcCnt, hdl.Const(0, 4))
+	crcByte.Next(hdl.Priority(crcByte,
+		hdl.When(crcLoad, hdl.Mux(inResp, txData, rxData)),
+		hdl.When(crcRun, hdl.Concat(hdl.Slice(crcByte, 6, 0), hdl.Const(0, 1)))))
+	crcCnt.Next(hdl.Priority(crcCnt,
+		hdl.When(crcLoad, hdl.Const(8, 4)),
+		hdl.When(crcRun, hdl.Sub(crcCnt, hdl.Const(1, 4)))))
+	fb := hdl.Xor(hdl.Bit(crc, 7), hdl.Bit(crcByte, 7))
+	crcStep := hdl.Xor(hdl.Concat(hdl.Slice(crc, 6, 0), hdl.Const(0, 1)), hdl.Mux(fb, k8(CRCPoly), k8(0)))
 	crc.Next(hdl.Priority(crc,
-		hdl.When(hdl.And(inLen, rxValid), crc8(k8(0), rxData)),
-		hdl.When(hdl.And(inBody, rxValid), crc8(crc, rxData)),
+		hdl.When(hdl.And(inLen, rxValid), k8(0)),
 		hdl.When(enterResp, k8(0)),
-		hdl.When(hdl.And(sending, hdl.Ne(ri, hdl.Const(0, 4)), hdl.Not(atLast)), crc8(crc, txData))))
+		hdl.When(crcRun, crcStep)))
 	status.Next(hdl.Priority(status,
 		hdl.When(crcDone, frameStatus),
 		hdl.When(hdl.And(inWait, ready), hdl.Mux(berr, k8(StatusBusError), k8(StatusOK))),
 		hdl.When(busDone, k8(StatusBusTimeout))))
-	rd.NextIf(hdl.And(inWait, ready), rdata)
 	ri.Next(hdl.Priority(ri,
 		hdl.When(enterResp, hdl.Const(0, 4)),
 		hdl.When(sending, hdl.Add(ri, hdl.Const(1, 4)))))
@@ -184,15 +220,6 @@ func New(c Config) (*hdl.Module, error) {
 	return m, nil
 }
 
-// crc8 is one byte of CRC8 as logic: eight shift-and-conditional-XOR layers.
-func crc8(crc, data hdl.Value) hdl.Value {
-	c := hdl.Value(hdl.Xor(crc, data))
-	for i := 0; i < 8; i++ {
-		c = hdl.Xor(hdl.Shl(c, 1), hdl.Mux(hdl.Bit(c, 7), hdl.Const(CRCPoly, 8), hdl.Const(0, 8)))
-	}
-	return c
-}
-
 // uartRX is an 8N1 receiver: a two-flop synchronizer, start-bit detection,
 // a sample in the middle of every bit. After a framing error it waits for
 // the line to go high before it looks for a start bit again, so a break
@@ -200,7 +227,7 @@ func crc8(crc, data hdl.Value) hdl.Value {
 // swallow the start of the next frame. It returns the byte, a one-cycle
 // valid pulse when a byte ends with a good stop bit and a one-cycle framing
 // error pulse when the stop bit is 0 (a break or a baud mismatch).
-func uartRX(m *hdl.Module, rx hdl.Value, D int) (data, valid, ferr hdl.Value) {
+func uartRX(m *hdl.Module, rx hdl.Value, D int) (data, valid, ferr, bitTick hdl.Value) {
 	cw := width(D - 1)
 	s1 := m.Reg("rx_s1", 1, hdl.Reset(1))
 	s1.Next(rx)
@@ -213,7 +240,12 @@ func uartRX(m *hdl.Module, rx hdl.Value, D int) (data, valid, ferr hdl.Value) {
 	// armed: the line has been idle (high) since the last stop bit, so a
 	// low level is a start bit and not the rest of a break.
 	armed := m.Reg("rx_armed", 1)
-	tick := hdl.And(busy, hdl.Eq(cnt, hdl.Const(0, cw)))
+	// The bit timer runs all the time: while a character is received it
+	// marks the middle of each bit (restarted at the start bit's edge),
+	// while the line is idle it ticks once per bit time for the idle
+	// timeout.
+	zeroCnt := hdl.Eq(cnt, hdl.Const(0, cw))
+	tick := hdl.And(busy, zeroCnt)
 	start := hdl.And(hdl.Not(busy), armed, hdl.Not(s2))
 	bitIs := func(n uint64) *hdl.Expr { return hdl.Eq(bit, hdl.Const(n, 4)) }
 	atStart := hdl.And(tick, bitIs(0))
@@ -224,9 +256,9 @@ func uartRX(m *hdl.Module, rx hdl.Value, D int) (data, valid, ferr hdl.Value) {
 		hdl.When(start, one),
 		hdl.When(hdl.And(atStart, s2), zero), // a glitch, not a start bit
 		hdl.When(atStop, zero)))
-	cnt.Next(hdl.Priority(hdl.Mux(busy, hdl.Sub(cnt, hdl.Const(1, cw)), cnt),
+	cnt.Next(hdl.Priority(hdl.Sub(cnt, hdl.Const(1, cw)),
 		hdl.When(start, hdl.Const(uint64(D/2-1), cw)),
-		hdl.When(tick, hdl.Const(uint64(D-1), cw))))
+		hdl.When(zeroCnt, hdl.Const(uint64(D-1), cw))))
 	bit.Next(hdl.Priority(bit,
 		hdl.When(start, hdl.Const(0, 4)),
 		hdl.When(tick, hdl.Add(bit, hdl.Const(1, 4)))))
@@ -236,7 +268,7 @@ func uartRX(m *hdl.Module, rx hdl.Value, D int) (data, valid, ferr hdl.Value) {
 	v.Drive(hdl.And(atStop, s2))
 	f := m.Wire("rx_ferr", 1)
 	f.Drive(hdl.And(atStop, hdl.Not(s2)))
-	return sh, v, f
+	return sh, v, f, zeroCnt
 }
 
 // uartTX is an 8N1 transmitter: go loads data when it is idle; the line

@@ -297,7 +297,14 @@ func (e *emitter) decls() {
 		}
 	}
 	for _, m := range n.Mems {
-		fmt.Fprintf(b, "    reg  %s%s [0:%d];\n", rng(m.Width), m.Name, m.Depth-1)
+		// no_rw_check tells Yosys that read-during-write on read-first
+		// ports is don't-care (hdl.MemNoRWCheck), so block RAM needs no
+		// bypass; simulators ignore the attribute.
+		attr := ""
+		if m.NoRWCheck {
+			attr = "(* no_rw_check *) "
+		}
+		fmt.Fprintf(b, "    %sreg  %s%s [0:%d];\n", attr, rng(m.Width), m.Name, m.Depth-1)
 	}
 }
 
@@ -313,13 +320,108 @@ func (e *emitter) initials() {
 			}
 		}
 	}
-	for _, m := range n.Mems {
-		b.WriteString("    initial begin\n")
-		for i, word := range m.Init {
-			fmt.Fprintf(b, "        %s[%d] = %s;\n", m.Name, i, lit(word, m.Width))
+	e.memInits()
+}
+
+// minLoop is the shortest run of equal initial words written as a for loop
+// rather than one assignment per word.
+const minLoop = 4
+
+// initRun is a run of equal initial words [lo, hi) of one memory.
+type initRun struct {
+	lo, hi int
+	word   []uint64
+}
+
+func runs(init [][]uint64) []initRun {
+	var out []initRun
+	for lo := 0; lo < len(init); {
+		hi := lo + 1
+		for hi < len(init) && equalWords(init[hi], init[lo]) {
+			hi++
 		}
-		b.WriteString("    end\n")
+		out = append(out, initRun{lo, hi, init[lo]})
+		lo = hi
 	}
+	return out
+}
+
+func equalWords(a, b []uint64) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isZero(w []uint64) bool {
+	for _, x := range w {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// memInits writes every memory's initial contents in one initial block.
+// Runs of minLoop or more equal words become a for loop over the reserved
+// integer _i, so a 16k-word buffer is one line rather than 16k (the file
+// stays small and Yosys's frontend does not build one statement per word).
+//
+// Zero runs of memories that have a write port are written only when
+// SYNTHESIS is not defined (Yosys defines it; Icarus and Verilator do not):
+// simulators get the all-zero power-on contents hdl promises, while Yosys
+// sees an uninitialised RAM. On iCE40 that is the same hardware: block RAM
+// is configured to 0 when no INIT is given and the flip-flops of a RAM
+// mapped to logic power up at 0, so nothing observable changes. It keeps
+// hundreds of thousands of $meminit words out of synthesis and leaves the
+// RAM free to map to blocks that cannot be initialised (UP5K SPRAM). ROMs
+// (no write port) always keep every word: their contents are the design.
+func (e *emitter) memInits() {
+	n, b := e.n, e.b
+	if len(n.Mems) == 0 {
+		return
+	}
+	var synth, simOnly []string
+	loops := false
+	for _, m := range n.Mems {
+		idx := "_i"
+		if m.IndexWidth < 32 {
+			idx = fmt.Sprintf("_i[%d:0]", m.IndexWidth-1)
+		}
+		for _, r := range runs(m.Init) {
+			var lines []string
+			if r.hi-r.lo >= minLoop {
+				loops = true
+				lines = append(lines, fmt.Sprintf("for (_i = %d; _i < %d; _i = _i + 1) %s[%s] = %s;", r.lo, r.hi, m.Name, idx, lit(r.word, m.Width)))
+			} else {
+				for i := r.lo; i < r.hi; i++ {
+					lines = append(lines, fmt.Sprintf("%s[%d] = %s;", m.Name, i, lit(r.word, m.Width)))
+				}
+			}
+			if len(m.Writes) > 0 && isZero(r.word) {
+				simOnly = append(simOnly, lines...)
+			} else {
+				synth = append(synth, lines...)
+			}
+		}
+	}
+	if loops {
+		b.WriteString("    integer _i;\n")
+	}
+	b.WriteString("    initial begin\n")
+	for _, l := range synth {
+		fmt.Fprintf(b, "        %s\n", l)
+	}
+	if len(simOnly) > 0 {
+		b.WriteString("`ifndef SYNTHESIS\n")
+		for _, l := range simOnly {
+			fmt.Fprintf(b, "        %s\n", l)
+		}
+		b.WriteString("`endif\n")
+	}
+	b.WriteString("    end\n")
 }
 
 func (e *emitter) assigns() {

@@ -2,6 +2,7 @@ package verilog_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,5 +151,128 @@ func TestEmitReportsBuildErrors(t *testing.T) {
 	}
 	if b.Len() != 0 {
 		t.Error("partial output written for a broken module")
+	}
+}
+
+// noRWModule is a 256×16 RAM with one write port and one read-first
+// synchronous port: the shape that maps to one iCE40 block RAM.
+func noRWModule(opts ...hdl.MemOption) *hdl.Module {
+	m := hdl.NewModule("rdw")
+	ram := m.Memory("ram", 16, 256, opts...)
+	ram.Write(m.Input("we", 1), m.Input("wa", 8), m.Input("wd", 16))
+	m.Output("q", 16).Drive(ram.ReadSync(m.Input("ra", 8)))
+	rom := m.Memory("rom", 4, 2, hdl.MemInit(3, 5))
+	m.Output("r", 4).Drive(rom.ReadComb(m.Input("ro", 1)))
+	return m
+}
+
+// TestNoRWCheckAttribute checks that (* no_rw_check *) is emitted exactly
+// for the memories built with hdl.MemNoRWCheck.
+func TestNoRWCheckAttribute(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []hdl.MemOption
+		want int
+	}{
+		{"default", nil, 0},
+		{"nil option", []hdl.MemOption{nil}, 0},
+		{"no_rw_check", []hdl.MemOption{hdl.MemNoRWCheck()}, 1},
+	} {
+		var b bytes.Buffer
+		if err := verilog.Emit(&b, noRWModule(tc.opts...), verilog.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		s := b.String()
+		if got := strings.Count(s, "no_rw_check"); got != tc.want {
+			t.Errorf("%s: no_rw_check appears %d times, want %d", tc.name, got, tc.want)
+		}
+		if tc.want > 0 && !strings.Contains(s, "(* no_rw_check *) reg  [15:0] ram [0:255];") {
+			t.Errorf("%s: attribute not on the ram declaration:\n%s", tc.name, s)
+		}
+	}
+}
+
+// TestNoRWCheckDropsBypass synthesises the RAM for iCE40 with and without
+// the option: both must use one SB_RAM40_4K, and the option must remove the
+// read-first bypass (at least a data-width register's worth of flip-flops).
+func TestNoRWCheckDropsBypass(t *testing.T) {
+	yosys := tooltest.Require(t, "yosys")
+	ffs := map[bool]int{}
+	for _, norw := range []bool{false, true} {
+		var opts []hdl.MemOption
+		if norw {
+			opts = append(opts, hdl.MemNoRWCheck())
+		}
+		d, err := noRWModule(opts...).Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		files := writeFiles(t, d, dir)
+		run(t, dir, yosys, "-q", "-p", "read_verilog "+strings.Join(files, " ")+"; synth_ice40 -top rdw; tee -q -o stat.txt stat")
+		stat, err := os.ReadFile(filepath.Join(dir, "stat.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells := map[string]int{}
+		for _, line := range strings.Split(string(stat), "\n") {
+			var name string
+			var n int
+			if _, err := fmt.Sscanf(strings.TrimSpace(line), "%s %d", &name, &n); err == nil && strings.HasPrefix(name, "SB_") {
+				cells[name] = n
+			}
+		}
+		if cells["SB_RAM40_4K"] != 1 {
+			t.Fatalf("norw=%v: %d SB_RAM40_4K, want 1\n%s", norw, cells["SB_RAM40_4K"], stat)
+		}
+		for name, n := range cells {
+			if strings.HasPrefix(name, "SB_DFF") {
+				ffs[norw] += n
+			}
+		}
+	}
+	t.Logf("flip-flops: read-first %d, no_rw_check %d", ffs[false], ffs[true])
+	if ffs[false]-ffs[true] < 16 {
+		t.Errorf("no_rw_check saved %d flip-flops (%d -> %d), want >= 16", ffs[false]-ffs[true], ffs[false], ffs[true])
+	}
+}
+
+// TestMemoryInitRuns checks how initial contents are written: runs of four
+// or more equal words as one for loop, shorter runs word by word, ROM
+// contents always, and a RAM's zero runs only outside synthesis.
+func TestMemoryInitRuns(t *testing.T) {
+	m := hdl.NewModule("inits")
+	a := m.Input("a", 5)
+	rom := m.Memory("rom", 8, 20, hdl.MemInit(7, 7, 7, 7, 7, 1, 2, 2))
+	ram := m.Memory("ram", 8, 20, hdl.MemInit(0, 0, 3, 9, 9, 9, 9))
+	ram.Write(m.Input("we", 1), a, m.Input("d", 8))
+	m.Output("r", 8).Drive(rom.ReadComb(a))
+	m.Output("q", 8).Drive(ram.ReadSync(a))
+	var b bytes.Buffer
+	if err := verilog.Emit(&b, m, verilog.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	body := s[strings.Index(s, "    integer _i;"):]
+	body = body[:strings.Index(body, "    end\n")+len("    end\n")]
+	want := "    integer _i;\n    initial begin\n" +
+		"        for (_i = 0; _i < 5; _i = _i + 1) rom[_i[4:0]] = 8'h07;\n" +
+		"        rom[5] = 8'h01;\n        rom[6] = 8'h02;\n        rom[7] = 8'h02;\n" +
+		"        for (_i = 8; _i < 20; _i = _i + 1) rom[_i[4:0]] = 8'h00;\n" +
+		"        ram[2] = 8'h03;\n" +
+		"        for (_i = 3; _i < 7; _i = _i + 1) ram[_i[4:0]] = 8'h09;\n" +
+		"`ifndef SYNTHESIS\n" +
+		"        ram[0] = 8'h00;\n        ram[1] = 8'h00;\n" +
+		"        for (_i = 7; _i < 20; _i = _i + 1) ram[_i[4:0]] = 8'h00;\n" +
+		"`endif\n    end\n"
+	if body != want {
+		t.Errorf("initial contents written as\n%s\nwant\n%s", body, want)
+	}
+	var plain bytes.Buffer
+	if err := verilog.Emit(&plain, hdltest.Counter(), verilog.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "integer") || strings.Contains(plain.String(), "initial begin") {
+		t.Error("a module without memories declares _i or an empty initial block")
 	}
 }

@@ -16,24 +16,29 @@
 //
 // # Time
 //
-// The meter runs on a fixed tick of [Config.TickCycles] clock cycles. Tick n
-// happens at cycle n*TickCycles (n >= 1), before the packets of that cycle.
+// Every lease has its own tick, every [Config.TickCycles] clock cycles,
+// staggered by [TickStagger] (17) cycles between leases: lease i's tick n
+// happens at cycle n*TickCycles + 17*i ([Config.TickAt], n >= 1), before the
+// packets of that cycle. The stagger is what lets the hardware keep every
+// lease's state in block RAM and update one lease at a time with one shared
+// datapath and divider (gen/meter); it needs TickCycles >= 17*Leases.
 // Packets are accounted whole, in the cycle they are handed to
 // [Meter.Ingress] (the cycle their header is parsed).
 //
-// On each tick, for every lease, in this order:
+// At lease i's tick:
 //
-//  1. active factor <- shadow factor (the result of the divider pass that ran
-//     during the tick interval that just ended);
-//  2. acc <- acc + ((sample << K) - acc) >>> K, an arithmetic (flooring) shift
-//     of the signed difference, then sample <- 0;
-//  3. the shared sequential divider is started on the new acc; during the
-//     following interval it fills the shadow factor of every lease, one lease
-//     every [DividerCyclesPerLease] cycles.
+//  1. acc <- acc + ((sample << K) - acc) >>> K, an arithmetic (flooring)
+//     shift of the signed difference, then sample <- 0;
+//  2. the factor update is computed from the new acc (measured = acc >> K)
+//     and the lease's configuration as it stands at the tick (writes of
+//     earlier cycles), and takes effect [UpdateDelay] (26) cycles later,
+//     before the packets of that cycle: the time the hardware's acc update
+//     and 16-iteration divider take.
 //
-// So the factor applied to packets in tick interval n+1 comes from the meter
-// value at tick n: one tick of latency, the price of a shared divider and
-// double-buffered factors.
+// So the factor applied to a packet comes from the lease's latest tick at
+// least 26 cycles before it. [LeaseState.Measured] is the measured value
+// behind the active factor (what the register read port shows), Acc the
+// accumulator as of the latest tick.
 //
 // # Fixed-point formats
 //
@@ -54,9 +59,12 @@
 //   - limit (max-priority-bandwidth register): integer priority-bytes per
 //     tick, SampleBits bits, compared with measured.
 //   - factor: Q0.16 (16 bits) plus a scale-enable bit. When measured > limit
-//     the factor is floor(limit * 2^16 / measured) < 2^16, computed by a
-//     restoring divider ([Divide]) in 16 iterations; otherwise scaling is off
-//     (factor 1.0, which Q0.16 cannot hold, hence the enable bit).
+//     the factor is min(floor(limit * 2^16 / measured), [MaxFactor]),
+//     computed by a restoring divider ([Divide]) in 16 iterations; otherwise
+//     scaling is off (factor 1.0, which Q0.16 cannot hold, hence the enable
+//     bit). The clamp to 0xfffe changes no scaled priority (Scale gives
+//     p-1 for both 0xfffe and 0xffff) and frees 0xffff, so the hardware
+//     stores factor and enable in one 16-bit word (inverted: 0 is off).
 //   - new priority = (priority * factor) >> 16, a 15x16-bit product; it is
 //     always strictly below a non-zero original priority when scaling is on.
 //

@@ -21,6 +21,22 @@ const FactorFracBits = 16
 // divider: one cycle to load limit and measured, then one quotient bit per cycle.
 const DividerCyclesPerLease = 1 + FactorFracBits
 
+// TickStagger is the spacing of the leases' ticks: lease i's tick n
+// happens at cycle n*TickCycles + TickStagger*i, so the one shared update
+// datapath (and divider) of the hardware serves one lease per TickStagger
+// cycles.
+const TickStagger = DividerCyclesPerLease
+
+// UpdateDelay is the number of cycles from a lease's tick to the update of
+// its factor (the hardware's acc update and divider pass).
+const UpdateDelay = 26
+
+// MaxFactor is the largest factor: the divider's quotient is clamped to
+// 0xfffe so the hardware can store factor and enable in 16 bits (0xffff,
+// stored inverted as 0, means "scaling off"). Scale gives the same result
+// for 0xfffe and 0xffff on every 15-bit priority (p - 1 for p > 0).
+const MaxFactor = 1<<FactorFracBits - 2
+
 // Limits on the configuration, chosen so every register fits a uint64 in the
 // model and stays a sensible size in hardware.
 const (
@@ -206,10 +222,17 @@ type lease struct {
 	cfg       LeaseConfig
 	sample    uint64
 	acc       uint64
-	shadowOn  bool
-	shadowF   uint32
+	ticks     uint64 // this lease's ticks done
+	pending   bool   // a factor update is due at due
+	due       uint64
+	pendOn    bool
+	pendF     uint32
+	pendMeas  uint64
 	activeOn  bool
 	activeF   uint32
+	measured  uint64 // acc>>K behind the active factor (the read port's value)
+	updated   bool   // at least one factor update happened
+	updateAt  uint64 // cycle of the latest factor update
 	saturated uint64 // ticks whose sample hit SampleMax
 }
 
@@ -219,7 +242,6 @@ type Meter struct {
 	cfg    Config
 	f      Format
 	leases []lease
-	ticks  uint64 // ticks done: the next tick happens at cycle (ticks+1)*TickCycles
 	now    uint64
 }
 
@@ -256,7 +278,7 @@ func (m *Meter) checkLease(i int) error {
 }
 
 // SetLease writes a lease's configuration. The meter state is kept; a new
-// limit is used from the next tick's divider pass on.
+// limit is used from the lease's next tick on.
 func (m *Meter) SetLease(i int, lc LeaseConfig) error {
 	if err := m.checkLease(i); err != nil {
 		return err
@@ -272,51 +294,71 @@ func (m *Meter) SetLease(i int, lc LeaseConfig) error {
 	return nil
 }
 
-// AdvanceTo runs every tick up to and including cycle now. Time never goes
-// back.
+// TickAt is the cycle of lease i's tick n (n >= 1): n*TickCycles +
+// TickStagger*i.
+func (c Config) TickAt(i int, n uint64) uint64 {
+	return n*uint64(c.TickCycles) + uint64(TickStagger)*uint64(i)
+}
+
+// AdvanceTo runs every tick and factor update up to and including cycle
+// now. Time never goes back.
 func (m *Meter) AdvanceTo(now uint64) error {
 	if now < m.now {
 		return fmt.Errorf("meter: time went back from cycle %d to %d", m.now, now)
 	}
 	m.now = now
-	target := now / uint64(m.cfg.TickCycles)
-	for m.ticks < target {
-		m.tick()
-		if m.idle() {
-			m.ticks = target // nothing left to decay: the remaining ticks change nothing
-			break
-		}
+	for i := range m.leases {
+		m.advanceLease(i, now)
 	}
 	return nil
 }
 
-// idle reports that a tick would change no state.
-func (m *Meter) idle() bool {
-	for i := range m.leases {
-		l := &m.leases[i]
-		if l.sample != 0 || l.acc != 0 || l.activeOn || l.shadowOn {
-			return false
+// advanceLease runs lease i's events up to cycle now in time order: its
+// ticks and the factor updates UpdateDelay cycles after each.
+func (m *Meter) advanceLease(i int, now uint64) {
+	l := &m.leases[i]
+	for {
+		next := m.cfg.TickAt(i, l.ticks+1)
+		if l.pending && l.due <= now && l.due < next {
+			l.pending = false
+			l.activeOn, l.activeF, l.measured = l.pendOn, l.pendF, l.pendMeas
+			l.updated, l.updateAt = true, l.due
+			continue
 		}
+		if next > now {
+			return
+		}
+		if !l.pending && l.sample == 0 && l.acc == 0 && !l.activeOn && l.measured == 0 {
+			// Idle: every tick up to now leaves the state as it is (acc 0,
+			// an "off" update), so jump to the last one and run it.
+			n := (now - uint64(TickStagger)*uint64(i)) / uint64(m.cfg.TickCycles)
+			if n > l.ticks+1 {
+				l.ticks = n - 1
+				l.updated, l.updateAt = true, m.cfg.TickAt(i, n-1)+UpdateDelay
+				next = m.cfg.TickAt(i, n)
+			}
+		}
+		m.tick(i, next)
 	}
-	return true
 }
 
-func (m *Meter) tick() {
+// tick is lease i's tick at cycle at: the EWMA step, and the factor update
+// it schedules for at+UpdateDelay from the new acc and the limit as
+// configured now.
+func (m *Meter) tick(i int, at uint64) {
 	k := m.cfg.K
-	for i := range m.leases {
-		l := &m.leases[i]
-		l.activeOn, l.activeF = l.shadowOn, l.shadowF
-		diff := int64(l.sample<<k) - int64(l.acc)
-		l.acc = uint64(int64(l.acc) + diff>>k)
-		l.sample = 0
-		measured := l.acc >> k
-		if l.cfg.Limited && measured > l.cfg.Limit {
-			l.shadowOn, l.shadowF = true, Divide(l.cfg.Limit, measured)
-		} else {
-			l.shadowOn, l.shadowF = false, 0
-		}
+	l := &m.leases[i]
+	diff := int64(l.sample<<k) - int64(l.acc)
+	l.acc = uint64(int64(l.acc) + diff>>k)
+	l.sample = 0
+	l.ticks++
+	measured := l.acc >> k
+	l.pending, l.due, l.pendMeas = true, at+UpdateDelay, measured
+	if l.cfg.Limited && measured > l.cfg.Limit {
+		l.pendOn, l.pendF = true, min(Divide(l.cfg.Limit, measured), MaxFactor)
+	} else {
+		l.pendOn, l.pendF = false, 0
 	}
-	m.ticks++
 }
 
 // Ingress is steps 2 and 3 for one packet of the given length arriving on an
@@ -366,10 +408,12 @@ func (m *Meter) Ingress(now uint64, leaseIdx int, tc uint16, bytes uint32) (uint
 // LeaseState is a snapshot of one lease's meter registers.
 type LeaseState struct {
 	Sample    uint64 // priority-bytes so far in the current tick
-	Acc       uint64 // UQ(SampleBits).(K)
-	Measured  uint64 // Acc >> K, priority-bytes per tick
+	Acc       uint64 // UQ(SampleBits).(K), as of the lease's latest tick
+	Measured  uint64 // Acc >> K behind the active factor (as of the latest factor update)
 	Scaling   bool   // active factor enabled
-	Factor    uint32 // active Q0.16 factor (valid when Scaling)
+	Factor    uint32 // active Q0.16 factor, <= MaxFactor (0 when not Scaling)
+	Updated   bool   // a factor update has happened
+	UpdateAt  uint64 // cycle of the latest factor update (valid when Updated)
 	Saturated uint64 // ticks whose sample saturated (beyond line rate)
 }
 
@@ -380,7 +424,8 @@ func (m *Meter) State(i int) (LeaseState, error) {
 	}
 	l := &m.leases[i]
 	return LeaseState{
-		Sample: l.sample, Acc: l.acc, Measured: l.acc >> m.cfg.K,
-		Scaling: l.activeOn, Factor: l.activeF, Saturated: l.saturated,
+		Sample: l.sample, Acc: l.acc, Measured: l.measured,
+		Scaling: l.activeOn, Factor: l.activeF, Updated: l.updated, UpdateAt: l.updateAt,
+		Saturated: l.saturated,
 	}, nil
 }

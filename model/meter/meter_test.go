@@ -470,32 +470,68 @@ func TestDivideAndScale(t *testing.T) {
 	}
 }
 
-// TestFactorTiming checks the documented latency: the factor computed from
-// the acc of tick n is applied during tick interval n+1.
+// TestFactorTiming checks the documented schedule: lease i's tick n is at
+// n*TickCycles + TickStagger*i, and the factor computed from that tick's acc
+// applies from UpdateDelay cycles later.
 func TestFactorTiming(t *testing.T) {
+	for _, lease := range []int{0, 1, 7} {
+		cfg := refConfig()
+		cfg.K = 1 // acc = sample/2 after the first tick
+		lcs := make([]LeaseConfig, lease+1)
+		lcs[lease] = LeaseConfig{Limited: true, Limit: 1000}
+		m, err := New(cfg, lcs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tick := cfg.TickAt(lease, 1)
+		if want := uint64(cfg.TickCycles) + uint64(TickStagger*lease); tick != want {
+			t.Fatalf("lease %d: first tick at %d, want %d", lease, tick, want)
+		}
+		// Before the tick: 1000 bytes at priority 8 -> sample 8000; the
+		// tick makes acc 4000 > 1000.
+		if _, err := m.Ingress(tick-1, lease, 8, 1000); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := m.Ingress(tick+UpdateDelay-1, lease, 8, 1)
+		if got != 8 {
+			t.Fatalf("lease %d, %d cycles after the tick: priority %d, want 8 (factor not updated yet)", lease, UpdateDelay-1, got)
+		}
+		// The update makes floor(1000*65536/4000) = 16384 active: 8 -> 2.
+		got, _ = m.Ingress(tick+UpdateDelay, lease, 8, 1)
+		if got != 2 {
+			t.Fatalf("lease %d at the update: priority %d, want 2", lease, got)
+		}
+		st, _ := m.State(lease)
+		if !st.Scaling || st.Factor != 16384 || st.Measured != 4000 || !st.Updated || st.UpdateAt != tick+UpdateDelay {
+			t.Fatalf("lease %d: state %+v, want factor 16384 from measured 4000 updated at %d", lease, st, tick+UpdateDelay)
+		}
+	}
+}
+
+// TestFactorClamp: a quotient of 0xffff is stored as MaxFactor, which
+// scales every priority exactly as 0xffff would.
+func TestFactorClamp(t *testing.T) {
+	for p := uint16(0); p <= MaxPriority; p++ {
+		if Scale(p, MaxFactor) != Scale(p, 0xffff) {
+			t.Fatalf("priority %d: Scale(0xfffe) %d != Scale(0xffff) %d", p, Scale(p, MaxFactor), Scale(p, 0xffff))
+		}
+	}
 	cfg := refConfig()
-	cfg.K = 1 // acc = sample/2 after the first tick
-	m, err := New(cfg, []LeaseConfig{{Limited: true, Limit: 1000}})
+	cfg.K = 1
+	m, err := New(cfg, []LeaseConfig{{Limited: true, Limit: 199_999}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	T := uint64(cfg.TickCycles)
-	// interval 0: 1000 bytes at priority 8 -> sample 8000; tick 1: acc = 4000 > 1000.
-	if _, err := m.Ingress(0, 0, 8, 1000); err != nil {
+	// sample 400_000 -> acc 200_000 > limit 199_999: quotient 0xfffe.something
+	if _, err := m.Ingress(0, 0, 400, 1000); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := m.Ingress(T+1, 0, 8, 1) // interval 1: shadow only, not yet active
-	if got != 8 {
-		t.Fatalf("interval 1: priority %d, want 8 (factor not active yet)", got)
-	}
-	// tick 2 makes the factor floor(1000*65536/4000) = 16384 active: 8 -> 2.
-	got, _ = m.Ingress(2*T, 0, 8, 1)
-	if got != 2 {
-		t.Fatalf("interval 2: priority %d, want 2", got)
+	if err := m.AdvanceTo(uint64(cfg.TickCycles) + UpdateDelay); err != nil {
+		t.Fatal(err)
 	}
 	st, _ := m.State(0)
-	if !st.Scaling || st.Factor != 16384 {
-		t.Fatalf("state %+v, want factor 16384 active", st)
+	if q := Divide(199_999, 200_000); q != 0xffff || !st.Scaling || st.Factor != MaxFactor {
+		t.Fatalf("quotient %#x, state %+v: want 0xffff clamped to %#x", q, st, MaxFactor)
 	}
 }
 

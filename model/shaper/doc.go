@@ -112,27 +112,43 @@
 // # Why guaranteed traffic is safe
 //
 // Excess packets are admitted only while the queue stays within
-// ExcessLimit = BufferBytes - sum(bursts) - BytesPerCycle (every threshold
-// is at most ExcessLimit, and Floor = MaxPacketBytes <= ExcessLimit, which
-// the lease check enforces). Once the queue is above that limit only
-// guaranteed packets enter, the link drains BytesPerCycle every cycle and
-// the guaranteed arrivals of any span of cycles are bounded by the tokens,
-// sum(bursts) + sum(rates)*span with sum(rates) <= BytesPerCycle, so the
-// queue never exceeds BufferBytes and a guaranteed packet is never refused.
+// ExcessLimit = BufferBytes - sum(reserves) - BytesPerCycle, a lease's
+// reserve ([Config.Reserve]) being its burst plus (Leases-1)*BytesPerCycle
+// when it has a guarantee (every threshold is at most ExcessLimit, and
+// Floor = MaxPacketBytes <= ExcessLimit, which the lease check enforces).
+// Once the queue is above that limit only guaranteed packets enter and the
+// link drains BytesPerCycle every cycle. The guaranteed arrivals of any
+// span of s cycles are bounded by the tokens: at most burst at its start
+// plus the refills in it per lease; a lease is visited at most
+// ceil(s/Leases) times, each visit adding Leases*rate, so its refills are
+// at most s*rate + (Leases-1)*BytesPerCycle, and sum(rates) <=
+// BytesPerCycle. The queue therefore never exceeds BufferBytes and a
+// guaranteed packet is never refused.
 //
 // # Time
 //
-// Cycle t is, in order: every bucket adds its rate (clamped to its burst);
-// the packets arriving in cycle t are decided in the order given; the link
+// Cycle t is, in order: the buckets are refilled round robin, lease
+// t mod Leases alone adding Leases x its rate (clamped to its burst); the
+// packets arriving in cycle t are decided in the order given; the link
 // sends BytesPerCycle bytes from the head of the FIFO, packed across packet
-// boundaries (a packet departs in the cycle its last byte is sent). The model
-// is event driven ([Port.Arrive], [Port.AdvanceTo]) but computes exactly what
-// the per-cycle hardware does: adding rate d times with a clamp equals
-// adding rate*d once with the same clamp, and the drain is deterministic.
+// boundaries (a packet departs in the cycle its last byte is sent). The
+// model is event driven ([Port.Arrive], [Port.AdvanceTo]) but computes
+// exactly what the per-cycle hardware does: adding Leases*rate k times with
+// a clamp equals adding k*Leases*rate once with the same clamp, and the
+// drain is deterministic.
+//
+// Why round robin: the hardware then needs one shared refill subtractor
+// instead of one per lease, and Leases*rate is a shift when Leases is a
+// power of two (gen/shaper builds only that). The price is a bucket that
+// lags its rate by up to Leases cycles (so MinBurst = MaxPacketBytes +
+// Leases*BytesPerCycle, [Config.MinBurst]) and that may hand out up to
+// Leases-1 cycles of rate early, which the excess limit reserves
+// ([Config.Reserve]). Over any
+// longer span a lease gets its rate exactly.
 //
 // A configuration write at cycle t ([Port.SetLease]) happens after cycle t's
 // refill: tokens are clamped to the new burst at once and the new rate is
-// added from cycle t+1. Bucket state is never reset.
+// added from the lease's next visit after t. Bucket state is never reset.
 //
 // # Fixed-point formats
 //

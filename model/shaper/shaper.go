@@ -68,11 +68,11 @@ func (c Config) Format() (Format, error) {
 		return Format{}, errors.New("shaper: MaxPacketBytes must be > 0")
 	case c.BufferBytes == 0 || c.BufferBytes >= 1<<maxBufferBytesLog:
 		return Format{}, fmt.Errorf("shaper: BufferBytes = %d, want 1..2^%d-1", c.BufferBytes, maxBufferBytesLog)
+	case c.Leases < 1 || c.Leases > MaxLeases:
+		return Format{}, fmt.Errorf("shaper: Leases = %d, want 1..%d (lease 0 is the free lease)", c.Leases, MaxLeases)
 	case uint64(c.BufferBytes) < uint64(c.MaxPacketBytes)+uint64(c.BytesPerCycle):
 		return Format{}, fmt.Errorf("shaper: BufferBytes = %d cannot hold one %d-byte packet beside one cycle of line rate (%d)",
 			c.BufferBytes, c.MaxPacketBytes, c.BytesPerCycle)
-	case c.Leases < 1 || c.Leases > MaxLeases:
-		return Format{}, fmt.Errorf("shaper: Leases = %d, want 1..%d (lease 0 is the free lease)", c.Leases, MaxLeases)
 	case c.RateFracBits < MinRateFracBits || c.RateFracBits > MaxRateFracBits:
 		return Format{}, fmt.Errorf("shaper: RateFracBits = %d, want %d..%d", c.RateFracBits, MinRateFracBits, MaxRateFracBits)
 	case c.ClassMantissaBits > MaxClassMantissa:
@@ -189,7 +189,7 @@ func (c Config) RateFromBytesPerSecond(bytesPerSecond, clockHz uint64) (uint64, 
 // LeaseConfig is one egress lease's guarantee.
 type LeaseConfig struct {
 	Rate  uint64 // guaranteed rate, UQ.F bytes per cycle (see RateFromFraction)
-	Burst uint32 // bucket depth, bytes; >= MaxPacketBytes+BytesPerCycle when Rate > 0
+	Burst uint32 // bucket depth, bytes; >= Config.MinBurst() when Rate > 0
 }
 
 // DropCause says why a packet was lost.
@@ -339,6 +339,33 @@ func New(cfg Config, leases []LeaseConfig, obs Observer) (*Port, error) {
 	return p, nil
 }
 
+// MinBurst is the smallest burst a lease with a guaranteed rate may have:
+// MaxPacketBytes + Leases x BytesPerCycle. The buckets are refilled round
+// robin (see Port), one lease per cycle with Leases cycles' worth of rate,
+// so a bucket lags the rate by up to Leases cycles of it (at most the
+// line rate); a source sending at its rate, timed to whole cycles, always
+// conforms only if the burst holds one largest packet beside that lag.
+func (c Config) MinBurst() uint64 {
+	return uint64(c.MaxPacketBytes) + c.refillLag()
+}
+
+// refillLag is Leases x BytesPerCycle: the round-robin refill's lag, at
+// most the line rate for Leases cycles.
+func (c Config) refillLag() uint64 { return uint64(c.Leases) * uint64(c.BytesPerCycle) }
+
+// Reserve is the buffer a lease with the given burst holds back from excess
+// traffic: the burst plus, for a lease with a guarantee (burst > 0, which a
+// valid configuration has exactly when its rate is > 0), (Leases-1) x
+// BytesPerCycle, the most the round-robin refill can hand out ahead of a
+// per-cycle refill (a visit adds Leases cycles of rate at once, some of
+// which a per-cycle bucket, full at the time, would have lost).
+func (c Config) Reserve(burst uint32) uint64 {
+	if burst == 0 {
+		return 0
+	}
+	return uint64(burst) + uint64(c.Leases-1)*uint64(c.BytesPerCycle)
+}
+
 // checkLeases validates a full set of lease guarantees and returns the
 // excess limit they leave.
 func (c Config) checkLeases(all []LeaseConfig) (uint64, error) {
@@ -351,22 +378,22 @@ func (c Config) checkLeases(all []LeaseConfig) (uint64, error) {
 		if lc.Rate > linkRate {
 			return 0, fmt.Errorf("shaper: lease %d rate %d exceeds the link (%d in UQ.%d)", i, lc.Rate, linkRate, c.RateFracBits)
 		}
-		if minBurst := c.MaxPacketBytes + c.BytesPerCycle; lc.Rate > 0 && lc.Burst < minBurst {
-			return 0, fmt.Errorf("shaper: lease %d burst %d is below one largest packet plus one cycle of line rate (%d): a source at its rate, timed to whole cycles, would not always conform",
-				i, lc.Burst, minBurst)
+		if minBurst := c.MinBurst(); lc.Rate > 0 && uint64(lc.Burst) < minBurst {
+			return 0, fmt.Errorf("shaper: lease %d burst %d is below MinBurst = MaxPacketBytes + Leases x BytesPerCycle = %d (one largest packet plus the %d cycles of line rate a round-robin refill may lag): a source at its rate, timed to whole cycles, would not always conform",
+				i, lc.Burst, minBurst, c.Leases)
 		}
 		if lc.Rate == 0 && lc.Burst != 0 {
 			return 0, fmt.Errorf("shaper: lease %d has a burst (%d) but no rate", i, lc.Burst)
 		}
 		sumRate += lc.Rate
-		sumBurst += uint64(lc.Burst)
+		sumBurst += c.Reserve(lc.Burst)
 	}
 	if sumRate > linkRate {
 		return 0, fmt.Errorf("shaper: guaranteed rates sum to %d, more than the link (%d in UQ.%d)", sumRate, linkRate, c.RateFracBits)
 	}
 	need := sumBurst + uint64(c.BytesPerCycle) + uint64(c.MaxPacketBytes)
 	if need > uint64(c.BufferBytes) {
-		return 0, fmt.Errorf("shaper: bursts sum to %d bytes; with one cycle of line rate (%d) and one packet (%d) for excess traffic that needs %d bytes of buffer, have %d",
+		return 0, fmt.Errorf("shaper: bursts and their refill reserves sum to %d bytes; with one cycle of line rate (%d) and one packet (%d) for excess traffic that needs %d bytes of buffer, have %d",
 			sumBurst, c.BytesPerCycle, c.MaxPacketBytes, need, c.BufferBytes)
 	}
 	return uint64(c.BufferBytes) - sumBurst - uint64(c.BytesPerCycle), nil
@@ -379,7 +406,7 @@ func (p *Port) Config() Config { return p.cfg }
 func (p *Port) Format() Format { return p.f }
 
 // ExcessLimit is the queue size, in bytes, up to which excess traffic is
-// admitted: BufferBytes - sum(bursts) - BytesPerCycle.
+// admitted: BufferBytes - sum(Reserve(burst)) - BytesPerCycle.
 func (p *Port) ExcessLimit() uint32 { return uint32(p.excessLimit) }
 
 // Backlog is the bytes queued and not yet sent.
@@ -417,7 +444,7 @@ func (p *Port) SetLease(now uint64, i int, lc LeaseConfig) error {
 		return err
 	}
 	l := &p.leases[i]
-	p.refill(l, now)
+	p.refill(i, now)
 	l.cfg = lc
 	if max := uint64(lc.Burst) << p.cfg.RateFracBits; l.tokens > max {
 		l.tokens = max
@@ -426,13 +453,22 @@ func (p *Port) SetLease(now uint64, i int, lc LeaseConfig) error {
 	return nil
 }
 
-// refill brings a bucket to cycle t: min(tokens + rate*(t-tokCycle), burst).
-func (p *Port) refill(l *leaseState, t uint64) {
+// refill brings lease i's bucket to cycle t: the round robin visits lease
+// i in the cycles u with u mod Leases = i, each visit adding Leases x rate
+// clamped to the burst, so min(tokens + visits*Leases*rate, burst) over the
+// visits in (tokCycle, t].
+func (p *Port) refill(i int, t uint64) {
+	l := &p.leases[i]
 	if t <= l.tokCycle {
 		return
 	}
-	d := t - l.tokCycle
+	L := uint64(p.cfg.Leases)
+	upto := func(x uint64) uint64 { return (x + L - uint64(i)) / L } // visits in [0, x]
+	d := (upto(t) - upto(l.tokCycle)) * L
 	l.tokCycle = t
+	if d == 0 {
+		return
+	}
 	max := uint64(l.cfg.Burst) << p.cfg.RateFracBits
 	hi, add := bits.Mul64(l.cfg.Rate, d)
 	if hi != 0 || add >= max-l.tokens {
@@ -574,7 +610,7 @@ func (p *Port) Arrive(now uint64, pkt Packet) (Verdict, error) {
 	l := &p.leases[pkt.Lease]
 	l.c.ArrivedPackets++
 	l.c.ArrivedBytes += uint64(pkt.Bytes)
-	p.refill(l, now)
+	p.refill(pkt.Lease, now)
 	n := uint64(pkt.Bytes)
 	need := n << p.cfg.RateFracBits
 	if l.tokens >= need {

@@ -55,11 +55,11 @@ func TestLeaseValidate(t *testing.T) {
 		{"ok", []LeaseConfig{{}, {Rate: half, Burst: 4000}, {Rate: half, Burst: 4000}}, ""},
 		{"free lease rate", []LeaseConfig{{Rate: 1, Burst: 4000}}, "lease 0 is the free lease"},
 		{"free lease burst", []LeaseConfig{{Burst: 4000}}, "lease 0 is the free lease"},
-		{"burst below packet", []LeaseConfig{{}, {Rate: half, Burst: 1000}}, "below one largest packet"},
+		{"burst below packet", []LeaseConfig{{}, {Rate: half, Burst: 1000}}, "below MinBurst"},
 		{"burst without rate", []LeaseConfig{{}, {Burst: 4000}}, "no rate"},
 		{"rate above link", []LeaseConfig{{}, {Rate: link + 1, Burst: 4000}}, "exceeds the link"},
 		{"rates above link", []LeaseConfig{{}, {Rate: half, Burst: 4000}, {Rate: half + 1, Burst: 4000}}, "sum to"},
-		{"bursts above buffer", []LeaseConfig{{}, {Rate: 1, Burst: 40000}, {Rate: 1, Burst: 40000}}, "bursts sum to"},
+		{"bursts above buffer", []LeaseConfig{{}, {Rate: 1, Burst: 40000}, {Rate: 1, Burst: 40000}}, "bursts and their refill reserves sum to"},
 		{"too many", make([]LeaseConfig, 9), "lease configurations"},
 	}
 	for _, tt := range tests {
@@ -69,7 +69,8 @@ func TestLeaseValidate(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got, want := p.ExcessLimit(), c.BufferBytes-8000-c.BytesPerCycle; got != want {
+				// two bursts of 4000, each with its round-robin reserve of 7 cycles' line rate
+				if got, want := p.ExcessLimit(), c.BufferBytes-8000-2*7*c.BytesPerCycle-c.BytesPerCycle; got != want {
 					t.Fatalf("excess limit %d, want %d", got, want)
 				}
 				return
@@ -199,9 +200,9 @@ func TestGuaranteeNeverDropped(t *testing.T) {
 		others int // flooding sources
 	}{
 		{"one lease at 30%", []g{{24, 10, 4000}}, 4},
-		{"three leases summing to the link", []g{{4, 1, 3072}, {3, 1, 2000}, {1, 1, 1544}}, 4},
-		{"tiny guarantee", []g{{1, 100, 1544}}, 3},
-		{"whole link to one lease", []g{{8, 1, 1544}}, 3},
+		{"three leases summing to the link", []g{{4, 1, 3072}, {3, 1, 2000}, {1, 1, 1600}}, 4},
+		{"tiny guarantee", []g{{1, 100, 1600}}, 3},
+		{"whole link to one lease", []g{{8, 1, 1600}}, 3},
 	}
 	for ti, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -523,11 +524,11 @@ func TestReconfigure(t *testing.T) {
 	if tok > 20000*one {
 		t.Fatalf("tokens %d above burst", tok)
 	}
-	if err := p.SetLease(1_000_000, 1, LeaseConfig{Rate: one / 2, Burst: 1544}); err != nil {
+	if err := p.SetLease(1_000_000, 1, LeaseConfig{Rate: one / 2, Burst: 1600}); err != nil {
 		t.Fatal(err)
 	}
 	cfg, tok, _, _ := p.Lease(1)
-	if tok > 1544*one || cfg.Burst != 1544 {
+	if tok > 1600*one || cfg.Burst != 1600 {
 		t.Fatalf("after shrinking the burst: tokens %d (%.1f bytes), burst %d", tok, float64(tok)/float64(one), cfg.Burst)
 	}
 	if err := p.SetLease(1_000_000, 1, LeaseConfig{Rate: one, Burst: 70000}); err == nil {

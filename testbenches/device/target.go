@@ -3,6 +3,7 @@ package device
 import (
 	"fmt"
 
+	"github.com/pktnetwork/pktrouter/firmware/simline"
 	gendev "github.com/pktnetwork/pktrouter/gen/device"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	model "github.com/pktnetwork/pktrouter/model/device"
@@ -54,7 +55,7 @@ type HW struct {
 	recPorts []tb.Port
 	rec      *tb.Stimulus
 	evPrefix string // where the core's event ports are ("u_core." in a top)
-	uart     *Line
+	uart     *simline.Host
 	stall    func(cycle uint64, port int) bool
 	ready    []bool // this cycle's tx_ready per port
 	// Held counts the cycles a port offered a byte (tx_valid) that the
@@ -229,7 +230,7 @@ func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 		}
 	}
 	if h.uart != nil {
-		if err := h.s.Poke("uart_rx", h.uart.txLevel()); err != nil {
+		if err := h.s.Poke("uart_rx", h.uart.Level()); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -267,7 +268,7 @@ func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		h.uart.sample(tx)
+		h.uart.Sample(tx)
 	}
 	if h.rec != nil {
 		row := make([]uint64, len(h.recPorts))

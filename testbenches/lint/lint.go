@@ -1,7 +1,14 @@
 // Package lint holds Verilog files to the project's bar with the three tools
 // the hardware must satisfy: Verilator (--lint-only -Wall, no waivers), Icarus
-// (-g2005 -Wall) and Yosys (hierarchy and a generic synthesis pass with
+// (-g2005 -Wall) and Yosys (hierarchy, then `synth -run :fine` and
 // `check -assert`). `pktrouter lint DIR` and the generators' tests use it.
+//
+// Yosys stops at synth's "fine" label: the frontend, proc, the coarse
+// optimisations, FSM and memory inference and synth's own check have run,
+// which is where unsynthesisable code, multiple drivers, undriven nets and
+// combinational loops show up. The rest (memory_map, techmap, abc) maps to
+// gates and finds nothing more to lint, but costs minutes on a device with
+// megabits of RAM.
 //
 // Each file is checked as its own top, with the other files of its folder as
 // a library, so a folder of independent generated modules lints cleanly while
@@ -130,7 +137,7 @@ func run(ctx context.Context, tmp, tool, file, top string, lib []string) (bool, 
 		for _, l := range append([]string{file}, lib...) {
 			fmt.Fprintf(&script, "read_verilog -defer %s\n", l)
 		}
-		fmt.Fprintf(&script, "hierarchy -check -top %s\nsynth -top %s\ncheck -assert\n", top, top)
+		fmt.Fprintf(&script, "hierarchy -check -top %s\nsynth -top %s -run :fine\ncheck -assert\n", top, top)
 		sf := filepath.Join(tmp, "lint.ys")
 		if err := os.WriteFile(sf, []byte(script.String()), 0o644); err != nil {
 			return false, err.Error()

@@ -112,3 +112,25 @@ func TestFilesAndTop(t *testing.T) {
 		t.Errorf("Top = %q, want the last module", got)
 	}
 }
+
+// TestYosysCatchesDriverAndLoopErrors checks that stopping Yosys at
+// `synth -run :fine` still fails what only synthesis sees: a net with two
+// drivers and a combinational loop.
+func TestYosysCatchesDriverAndLoopErrors(t *testing.T) {
+	tooltest.Require(t, "yosys")
+	for _, tc := range []struct{ name, src, want string }{
+		{"twodrivers", "`default_nettype none\nmodule twodrivers (input wire a, input wire b, output wire y);\n" +
+			"    assign y = a;\n    assign y = b;\nendmodule\n", "multiple conflicting drivers"},
+		{"loop", "`default_nettype none\nmodule loop (input wire a, output wire y);\n" +
+			"    wire x;\n    assign x = y ^ a;\n    assign y = x;\nendmodule\n", "logic loop"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			f := write(t, dir, tc.name+".v", tc.src)
+			ok, out := run(context.Background(), dir, "yosys", f, tc.name, nil)
+			if ok || !strings.Contains(out, tc.want) {
+				t.Errorf("yosys: ok=%v, want a failure mentioning %q:\n%s", ok, tc.want, out)
+			}
+		})
+	}
+}

@@ -44,12 +44,10 @@ func colsOf(ports []tb.Port) cols {
 // IngressLatency cycles later. Scaled, when not nil, counts packets the model
 // scaled down (so tests can prove the limit was exercised).
 //
-// The read port follows gen/meter's timing: rd_* in cycle c are the
-// lease's State after AdvanceTo(c-8) (measured, factor, scaling; 0 for an
-// index beyond the leases), and scaled_set pulses in cycle h+7 for the
-// leases whose factor the tick at cycle h enabled. The model's state
-// changes only at ticks and ticks are more than 8 cycles apart, so one
-// snapshot taken before each tick is all the history it needs.
+// The read port follows gen/meter's timing: rd_* in cycle c+1 are lease
+// rd_lease's State after AdvanceTo(c-1) (measured, factor, scaling; 0 for
+// an index beyond the leases), and scaled_set bit i is set in cycle u+1
+// when lease i's factor update at cycle u enabled scaling.
 func IngressModel(cfg model.Config, scaled *int) tb.Func {
 	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
 		ic, oc := colsOf(d.Inputs()), colsOf(d.Outputs())
@@ -60,17 +58,13 @@ func IngressModel(cfg model.Config, scaled *int) tb.Func {
 		var line [genmeter.IngressLatency]res
 		var mtr *model.Meter
 		var h uint64
-		// prev holds every lease's state just before the latest tick.
-		prev := make([]model.LeaseState, cfg.Leases)
 		var rd model.LeaseState // rd_* of the next cycle
 		var seen uint64         // scaled_set of the next cycle
-		T := uint64(cfg.TickCycles)
 		fresh := func() error {
 			var err error
 			mtr, err = model.New(cfg, nil)
 			h = 0
 			line = [genmeter.IngressLatency]res{}
-			clear(prev)
 			rd, seen = model.LeaseState{}, 0
 			return err
 		}
@@ -89,29 +83,19 @@ func IngressModel(cfg model.Config, scaled *int) tb.Func {
 			}
 			copy(line[:], line[1:])
 			line[len(line)-1] = res{}
-			if h > 0 && h%T == 0 {
-				for i := range prev {
-					prev[i], _ = mtr.State(i)
-				}
+			// The model still stands after AdvanceTo(h-1): the next
+			// cycle's read.
+			rd = model.LeaseState{}
+			if l := int(in.Uint64(ic["rd_lease"])); l < cfg.Leases {
+				rd, _ = mtr.State(l)
 			}
 			if err := mtr.AdvanceTo(h); err != nil {
 				return err
 			}
-			// The next cycle's read shows the state after AdvanceTo(h-7).
-			rd = model.LeaseState{}
-			if l := int(in.Uint64(ic["rd_lease"])); l < cfg.Leases {
-				if last := h / T * T; last > 0 && h-last < 7 {
-					rd = prev[l]
-				} else {
-					rd, _ = mtr.State(l)
-				}
-			}
 			seen = 0
-			if h > 6 && (h-6)%T == 0 {
-				for i := 0; i < cfg.Leases; i++ {
-					if st, _ := mtr.State(i); st.Scaling {
-						seen |= 1 << i
-					}
+			for i := 0; i < cfg.Leases; i++ {
+				if st, _ := mtr.State(i); st.Updated && st.UpdateAt == h && st.Scaling {
+					seen |= 1 << i
 				}
 			}
 			if in.Bool(ic["pkt_valid"]) {
@@ -182,12 +166,14 @@ func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand)
 			err = s.Set(c, s.Index(name), v)
 		}
 	}
+	run := 0 // consecutive cycles with a packet (at most MaxPacketRun)
 	for c := 0; c < tr.Cycles; c++ {
 		if c < 2 {
 			set(c, "rst", 1)
 			continue
 		}
-		if rng.Float64() < tr.PacketProb {
+		if run < genmeter.MaxPacketRun && rng.Float64() < tr.PacketProb {
+			run++
 			lease := rng.IntN(cfg.Leases)
 			if tr.Leases != nil {
 				lease = tr.Leases[rng.IntN(len(tr.Leases))]
@@ -200,6 +186,8 @@ func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand)
 			set(c, "pkt_lease", uint64(lease))
 			set(c, "pkt_tc", tc)
 			set(c, "pkt_bytes", 1+uint64(rng.IntN(int(cfg.MaxPacketBytes))))
+		} else {
+			run = 0
 		}
 		// The read port is driven every cycle, over every index it can
 		// carry (indexes beyond the leases read 0).

@@ -13,6 +13,7 @@ import (
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	genmeter "github.com/pktnetwork/pktrouter/gen/meter"
 	"github.com/pktnetwork/pktrouter/gen/verilog"
+	device "github.com/pktnetwork/pktrouter/model/device"
 )
 
 // SynthOptions tunes SynthICE40.
@@ -157,14 +158,20 @@ func SynthICE40(ctx context.Context, m *hdl.Module, opt SynthOptions) (Figures, 
 	return fig, nil
 }
 
-// SynthRef4 synthesizes the ref4 ingress meter (gen/meter.Ref4) and egress
-// cap (8 leases) and returns their figures, ingress first.
+// Ref4Device is the meter of the ref4 device (model/device.Ref4.Meter):
+// one ingress meter for all 4 ports x 8 leases = 32 leases, 256-byte
+// packets, tick 1024 cycles, K = 8.
+var Ref4Device = device.Ref4.Meter
+
+// SynthRef4 synthesizes the ingress meter and the egress cap at the ref4
+// device's sizes (Ref4Device: 32 leases) and returns their figures,
+// ingress first.
 func SynthRef4(ctx context.Context, opt SynthOptions) ([]Figures, error) {
-	in, err := genmeter.NewIngress(genmeter.Ref4)
+	in, err := genmeter.NewIngress(Ref4Device)
 	if err != nil {
 		return nil, err
 	}
-	eg, err := genmeter.NewEgressCap(genmeter.Ref4.Leases)
+	eg, err := genmeter.NewEgressCap(Ref4Device.Leases)
 	if err != nil {
 		return nil, err
 	}

@@ -12,11 +12,11 @@ import (
 
 func ref4Modules(t *testing.T) []*hdl.Module {
 	t.Helper()
-	in, err := genmeter.NewIngress(genmeter.Ref4)
+	in, err := genmeter.NewIngress(Ref4Device)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eg, err := genmeter.NewEgressCap(genmeter.Ref4.Leases)
+	eg, err := genmeter.NewEgressCap(Ref4Device.Leases)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,9 @@
 // Go simulator, Icarus and Verilator and require identical traces, and
 // check the properties on the RTL's trace: a lease at its guarantee
 // loses nothing, nothing is refused below the packet's admission threshold
-// (work conserving), the lowest priority is dropped first under saturation,
+// except by the refusal barrier's shot above the floor (work conserving;
+// Refusals replays the drop rule from a trace), the barrier fires on a
+// directed stream, the lowest priority is dropped first under saturation,
 // and the free tier passes on an idle link and is starved first under load.
 // SynthRef4 measures the ref4 block on an iCE40 HX8K (SYNTH.md).
 package shaper
@@ -146,7 +148,15 @@ type Source struct {
 	Paced bool
 	Rate  float64
 	Prob  float64
+	// A source with Period > 0 sends only in the cycles t with
+	// t mod Period < On (bursts that make the queue overflow, then drain).
+	Period, On int
+	// Start is the first cycle the source sends in (a paced source gains
+	// no credit before it).
+	Start int
 }
+
+func (s Source) active(t int) bool { return t >= s.Start && (s.Period == 0 || t%s.Period < s.On) }
 
 // Stream describes a generated stimulus.
 type Stream struct {
@@ -210,7 +220,7 @@ func Generate(b *gosim.Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb
 			lc := model.LeaseConfig{}
 			if rng.IntN(4) != 0 {
 				lc.Rate = uint64(rng.Float64() * link / float64(c.Leases))
-				lc.Burst = c.MaxPacketBytes + 1 + uint32(rng.IntN(int(c.MaxPacketBytes)))
+				lc.Burst = uint32(c.MinBurst()) + uint32(rng.IntN(int(c.MaxPacketBytes)))
 				if lc.Rate == 0 {
 					lc.Burst = 0
 				}
@@ -218,6 +228,9 @@ func Generate(b *gosim.Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb
 			write(t, lease, lc)
 		}
 		for i, src := range st.Sources {
+			if !src.active(t) {
+				continue
+			}
 			if src.Paced {
 				credit[i] += src.Rate
 			} else if rng.Float64() < src.Prob {
@@ -247,4 +260,63 @@ func Generate(b *gosim.Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb
 		tag++
 	}
 	return s, err
+}
+
+// Refusals classifies a trace's excess refusals by the drop rule of
+// model/shaper, replayed independently of the model from the trace alone:
+// thresholdDrops were above the packet's admission threshold, barrierDrops
+// were within it but above the floor, ranked more than BarrierMargin below
+// the refusal barrier, with the lease's shot left in its window. Any other
+// refusal is an error (nothing is dropped while the link could take it),
+// and so is an excess admission the barrier's shot should have refused. p
+// is a port with the stream's (fixed) lease configuration: its thresholds
+// and format are used. The stimulus has rst in rows 0 and 1 (Generate), so
+// an arrival in row a is decided in model cycle a - 1.
+func Refusals(p *model.Port, s tb.Stimulus, tr tb.Trace) (thresholdDrops, barrierDrops int, err error) {
+	f := p.Format()
+	barrier, decayAt, win := 0, uint64(0), uint64(0)
+	shot := make([]bool, p.Config().Leases)
+	for cy := genshaper.VerdictLatency; cy < tr.Len(); cy++ {
+		if tr.Get(cy, tr.Index("v_valid")) == 0 {
+			continue
+		}
+		a := cy - genshaper.VerdictLatency
+		h := uint64(a - 1)
+		// The barrier decays by one entering every multiple of
+		// 2^BarrierDecayLog; the shots return with every shot window.
+		if k := h >> f.BarrierDecayLog; k > decayAt {
+			barrier = max(0, barrier-int(min(k-decayAt, uint64(barrier))))
+			decayAt = k
+		}
+		if w := h >> f.ShotWindowLog; w != win {
+			clear(shot)
+			win = w
+		}
+		v, cause := tr.Get(cy, tr.Index("v_verdict")), tr.Get(cy, tr.Index("v_cause"))
+		if v == genshaper.CodeGuaranteed || (v == genshaper.CodeDropped && cause != genshaper.CauseRefused) {
+			continue
+		}
+		lease := int(s.Get(a, s.Index("arr_lease")))
+		rank := p.Rank(lease, uint16(s.Get(a, s.Index("arr_prio"))))
+		level := tr.Get(a+genshaper.InputLatency, tr.Index("backlog")) + s.Get(a, s.Index("arr_bytes"))
+		barShot := rank+f.BarrierMargin+1 < barrier && !shot[lease] && level > uint64(p.Floor())
+		if v == genshaper.CodeExcess {
+			if barShot {
+				return thresholdDrops, barrierDrops, fmt.Errorf("model cycle %d: lease %d rank %d admitted at queue level %d although the barrier (%d) had its shot", h, lease, rank, level, barrier)
+			}
+			continue
+		}
+		switch {
+		case level > uint64(p.Threshold(rank)):
+			thresholdDrops++
+		case barShot:
+			barrierDrops++
+		default:
+			return thresholdDrops, barrierDrops, fmt.Errorf("model cycle %d: lease %d rank %d refused at queue level %d, threshold %d, floor %d, barrier %d, shot spent %v",
+				h, lease, rank, level, p.Threshold(rank), p.Floor(), barrier, shot[lease])
+		}
+		barrier = max(barrier, rank+1)
+		shot[lease] = true
+	}
+	return thresholdDrops, barrierDrops, nil
 }

@@ -150,9 +150,12 @@ func TestRTLEqualsModel_GuaranteedRateLosesNothing(t *testing.T) {
 	c := testConfig
 	b := bench(t, c)
 	st := Stream{
-		Cycles:  30000,
-		Leases:  []model.LeaseConfig{{}, {Rate: rate(t, c, 3, 10), Burst: 2 * c.MaxPacketBytes}},
-		Sources: []Source{{Lease: 1, Paced: true, Rate: 0.3}, {Lease: 2, Prob: 0.008}, {Lease: 3, Prob: 0.006}},
+		Cycles: 30000,
+		Leases: []model.LeaseConfig{{}, {Rate: rate(t, c, 3, 10), Burst: 2 * c.MaxPacketBytes}},
+		// Lease 1's bucket starts empty when it is configured; its source
+		// starts once the bucket is full (the round-robin refill lags by up
+		// to Leases cycles, which the burst covers only from a full bucket).
+		Sources: []Source{{Lease: 1, Paced: true, Rate: 0.3, Start: 1000}, {Lease: 2, Prob: 0.008}, {Lease: 3, Prob: 0.006}},
 	}
 	s, err := Generate(b, c, st, rand.New(rand.NewPCG(3, 4)))
 	if err != nil {
@@ -183,12 +186,51 @@ func TestRTLEqualsModel_GuaranteedRateLosesNothing(t *testing.T) {
 // TestRTLEqualsModel_NoDropWhileLinkCouldTakeIt: on overload traffic equal
 // to the model, every refusal happened with the queue above the packet's
 // admission threshold (at least the floor, one largest packet, minus its
-// length): nothing is refused while the link is idle or the queue is below
-// the threshold of the packet's priority.
+// length), or above the floor by the refusal barrier's shot (Refusals
+// replays the barrier from the trace): nothing is refused while the link
+// is idle or the queue is below the floor. Both streams are checked: the
+// random overload (whose leases are refused so often that their barrier
+// shot is always spent) and the barrier stream.
 func TestRTLEqualsModel_NoDropWhileLinkCouldTakeIt(t *testing.T) {
-	c := testConfig
+	for _, tt := range []struct {
+		name string
+		c    genshaper.Config
+		st   func(genshaper.Config) Stream
+	}{
+		{"overload", testConfig, func(c genshaper.Config) Stream { return overloadStream(30000, c, t, 0) }},
+		{"barrier", barConfig, func(c genshaper.Config) Stream { return barrierStream(20000) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, st := tt.c, tt.st(tt.c)
+			b := bench(t, c)
+			s, err := Generate(b, c, st, rand.New(rand.NewPCG(8, 9)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr := run(t, b, c, s, false)
+			p, err := model.New(c.Config, st.Leases, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			thr, bar, err := Refusals(p, s, tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d refusals above the threshold, %d by the barrier", thr, bar)
+			if thr == 0 {
+				t.Fatal("no refusals: the stream does not test the property")
+			}
+		})
+	}
+}
+
+// TestRefusalsRejects: the drop-rule check fails on a refusal the rule
+// does not allow (an admitted packet turned into a refusal at a queue level
+// below its threshold with the barrier's shot spent or not applicable) and
+// on a barrier refusal turned into an admission.
+func TestRefusalsRejects(t *testing.T) {
+	c, st := barConfig, barrierStream(20000)
 	b := bench(t, c)
-	st := overloadStream(30000, c, t, 0)
 	s, err := Generate(b, c, st, rand.New(rand.NewPCG(8, 9)))
 	if err != nil {
 		t.Fatal(err)
@@ -198,22 +240,43 @@ func TestRTLEqualsModel_NoDropWhileLinkCouldTakeIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refusals := 0
-	for cy := genshaper.VerdictLatency; cy < tr.Len(); cy++ {
-		if tr.Get(cy, tr.Index("v_valid")) == 0 || tr.Get(cy, tr.Index("v_verdict")) != genshaper.CodeDropped {
-			continue
-		}
-		refusals++
-		a := cy - genshaper.VerdictLatency
-		backlog := tr.Get(a+genshaper.InputLatency, tr.Index("backlog"))
-		n := s.Get(a, s.Index("arr_bytes"))
-		thr := uint64(p.Threshold(p.Rank(int(s.Get(a, s.Index("arr_lease"))), uint16(s.Get(a, s.Index("arr_prio"))))))
-		if backlog+n <= thr || thr < uint64(p.Floor()) || backlog == 0 {
-			t.Fatalf("cycle %d: a %d-byte packet refused with %d bytes queued, threshold %d", a, n, backlog, thr)
+	if _, _, err := Refusals(p, s, tr); err != nil {
+		t.Fatal(err)
+	}
+	vi, ci := tr.Index("v_verdict"), tr.Index("v_cause")
+	flip := func(cy int, to uint64) {
+		t.Helper()
+		if err := tr.Set(cy, vi, to); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if refusals == 0 {
-		t.Fatal("no refusals: the stream does not test the property")
+	mutations := 0
+	for cy := genshaper.VerdictLatency; cy < tr.Len() && mutations < 2; cy++ {
+		if tr.Get(cy, tr.Index("v_valid")) == 0 {
+			continue
+		}
+		a := cy - genshaper.VerdictLatency
+		v := tr.Get(cy, vi)
+		level := tr.Get(a+genshaper.InputLatency, tr.Index("backlog")) + s.Get(a, s.Index("arr_bytes"))
+		switch {
+		case v == genshaper.CodeExcess && level <= uint64(p.Floor()) && mutations == 0:
+			flip(cy, genshaper.CodeDropped) // refused below the floor
+		case v == genshaper.CodeDropped && tr.Get(cy, ci) == genshaper.CauseRefused && mutations == 1 &&
+			level <= uint64(p.Threshold(p.Rank(int(s.Get(a, s.Index("arr_lease"))), uint16(s.Get(a, s.Index("arr_prio")))))):
+			flip(cy, genshaper.CodeExcess) // the barrier's shot not taken
+		default:
+			continue
+		}
+		if _, _, err := Refusals(p, s, tr); err == nil {
+			t.Fatalf("mutation %d (cycle %d, verdict %d) not detected", mutations, cy, v)
+		} else {
+			t.Logf("mutation %d: %v", mutations, err)
+		}
+		flip(cy, v)
+		mutations++
+	}
+	if mutations != 2 {
+		t.Fatalf("only %d mutations found to test", mutations)
 	}
 }
 
@@ -358,5 +421,67 @@ func TestRTLEqualsModel_FreeTierStarvedFirst(t *testing.T) {
 	}
 	if ls[0].maxAdmit >= ls[1].minDrop {
 		t.Errorf("free lease admitted at queue level %d, paid refused at %d", ls[0].maxAdmit, ls[1].minDrop)
+	}
+}
+
+// barConfig has priority classes with two mantissa bits (m = 2: a
+// BarrierMargin of 2 classes) and a small buffer, so that the barrier's
+// time scales are short (decay every 2^11 cycles, shot window 2^13) and
+// eight leases give many shots.
+var barConfig = genshaper.Config{
+	Config:         model.Config{BytesPerCycle: 1, BufferBytes: 512, MaxPacketBytes: 64, Leases: 8, RateFracBits: 16, ClassMantissaBits: 2},
+	MinPacketBytes: 16,
+	TagBits:        16,
+}
+
+// barrierStream makes the refusal barrier fire: lease 1 at the top
+// priority overloads the link in bursts (raising the barrier to its rank+1
+// every burst), while the free lease and leases 2..7 send sparse packets
+// at lower priorities; those arriving while the queue drains between
+// bursts (above the floor, below their threshold) are the barrier's shots.
+// Lease 2 sits exactly BarrierMargin classes below lease 1 (never refused
+// by the barrier), lease 3 one class lower (refused while the barrier has
+// not decayed).
+func barrierStream(cycles int) Stream {
+	st := Stream{Cycles: cycles, Leases: []model.LeaseConfig{{}}}
+	st.Sources = append(st.Sources, Source{Lease: 1, Prio: model.MaxPriority, Prob: 0.05, Period: 800, On: 200})
+	prios := []uint16{3000, 0, 0x5fff, 0x5000, 1, 300, 40, 9}
+	for l, pr := range prios {
+		if l == 1 {
+			continue
+		}
+		st.Sources = append(st.Sources, Source{Lease: l, Prio: pr, Prob: 0.001})
+	}
+	return st
+}
+
+// TestRTLEqualsModel_BarrierFires: on the barrier stream the model makes
+// refusals the thresholds alone would not make, and the RTL equals the
+// model in every cycle on the Go simulator, Icarus and Verilator.
+func TestRTLEqualsModel_BarrierFires(t *testing.T) {
+	c, st := barConfig, barrierStream(40000)
+	b := bench(t, c)
+	s, err := Generate(b, c, st, rand.New(rand.NewPCG(41, 42)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := run(t, b, c, s, requireTools(t))
+	p, err := model.New(c.Config, st.Leases, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thr, bar, err := Refusals(p, s, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byLease := map[uint64]int{}
+	for cy := genshaper.VerdictLatency; cy < tr.Len(); cy++ {
+		if tr.Get(cy, tr.Index("v_valid")) == 1 && tr.Get(cy, tr.Index("v_verdict")) == genshaper.CodeDropped {
+			byLease[s.Get(cy-genshaper.VerdictLatency, s.Index("arr_lease"))]++
+		}
+	}
+	t.Logf("%d refusals above the threshold, %d by the barrier; refusals by lease %v", thr, bar, byLease)
+	if bar < 15 { // 23 with this seed, at most one per lease (six below the margin) per shot window
+		t.Fatalf("only %d refusals by the barrier, want >= 15", bar)
 	}
 }

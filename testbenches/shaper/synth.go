@@ -4,14 +4,27 @@ import (
 	"context"
 
 	genshaper "github.com/pktnetwork/pktrouter/gen/shaper"
+	modeldevice "github.com/pktnetwork/pktrouter/model/device"
 	metertb "github.com/pktnetwork/pktrouter/testbenches/meter"
 )
 
-// SynthRef4 synthesizes one ref4 egress port's shaper (gen/shaper.Ref4)
-// with Yosys synth_ice40 and, unless opt.SynthOnly, nextpnr-ice40 for an
-// HX8K, and returns the figures.
-func SynthRef4(ctx context.Context, opt metertb.SynthOptions) (metertb.Figures, error) {
-	m, err := genshaper.New(genshaper.Ref4)
+// DeviceRef4 is one egress port's shaper as gen/device instantiates it in
+// the reference device ref4: model/device.Ref4's shaper (8 leases, 768
+// bytes of buffer, 256-byte frames, F = 24, m = 5), frames of at least 13
+// bytes (lease tag and switch header) and 10-bit tags (the address in the
+// port's 1 KiB egress ring). It is what must fit the HX8K four times.
+var DeviceRef4 = genshaper.Config{Config: modeldevice.Ref4.Shaper, MinPacketBytes: 13, TagBits: 10}
+
+// SynthRef4 synthesizes one ref4 egress port's shaper (DeviceRef4) with
+// Yosys synth_ice40 and, unless opt.SynthOnly, nextpnr-ice40 for an HX8K,
+// and returns the figures. rateFracBits, when not 0, replaces DeviceRef4's
+// RateFracBits (to measure a proposed format).
+func SynthRef4(ctx context.Context, opt metertb.SynthOptions, rateFracBits uint) (metertb.Figures, error) {
+	c := DeviceRef4
+	if rateFracBits != 0 {
+		c.RateFracBits = rateFracBits
+	}
+	m, err := genshaper.New(c)
 	if err != nil {
 		return metertb.Figures{}, err
 	}

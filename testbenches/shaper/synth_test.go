@@ -3,6 +3,7 @@ package shaper
 import (
 	"context"
 	"os"
+	"strconv"
 	"testing"
 
 	genshaper "github.com/pktnetwork/pktrouter/gen/shaper"
@@ -22,6 +23,10 @@ func TestLint(t *testing.T) {
 	metertb.LintModules(t, small)
 }
 
+// RateFracBitsEnv, set to a number, makes TestSynthICE40Ref4 measure the
+// port with that many fractional rate bits instead of DeviceRef4's.
+const RateFracBitsEnv = "PKTROUTER_SHAPER_F"
+
 // TestSynthICE40Ref4 maps the ref4 shaper with yosys synth_ice40: the
 // descriptor queue must land in block RAM. With PKTROUTER_PNR=1 it also
 // places and routes it on an HX8K and logs logic cells and Fmax.
@@ -31,7 +36,15 @@ func TestSynthICE40Ref4(t *testing.T) {
 	if !opt.SynthOnly {
 		tooltest.Require(t, "nextpnr-ice40")
 	}
-	f, err := SynthRef4(context.Background(), opt)
+	var frac uint
+	if v := os.Getenv(RateFracBitsEnv); v != "" {
+		n, err := strconv.ParseUint(v, 10, 8)
+		if err != nil {
+			t.Fatalf("%s=%q: %v", RateFracBitsEnv, v, err)
+		}
+		frac = uint(n)
+	}
+	f, err := SynthRef4(context.Background(), opt, frac)
 	if err != nil {
 		t.Fatal(err)
 	}

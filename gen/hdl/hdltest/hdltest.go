@@ -25,6 +25,7 @@ func Circuits() []Circuit {
 		{"wide", Wide},
 		{"allops", AllOps},
 		{"comb", Comb},
+		{"norwram", NoRWRAM},
 	}
 }
 
@@ -60,6 +61,24 @@ func Memory() *hdl.Module {
 	m.Output("trans", 8).Drive(ram.ReadSync(ra, hdl.Transparent()))
 	rom := m.Memory("rom", 16, 4, hdl.MemInit(0xdead, 0xbeef, 0x1234, 0xffff))
 	m.Output("romq", 16).Drive(rom.ReadComb(hdl.Slice(ra, 1, 0)))
+	return m
+}
+
+// NoRWRAM is a 16×8 RAM marked hdl.MemNoRWCheck that keeps the contract by
+// construction: its write is dropped when the read-first port reads the same
+// address on that edge, so every simulator must still agree cycle for cycle.
+func NoRWRAM() *hdl.Module {
+	m := hdl.NewModule("norwram")
+	we := m.Input("we", 1)
+	wa := m.Input("wa", 4)
+	wd := m.Input("wd", 8)
+	ra := m.Input("ra", 4)
+	re := m.Input("re", 1)
+	ram := m.Memory("ram", 8, 16, hdl.MemNoRWCheck())
+	collide := hdl.And(re, hdl.Eq(wa, ra))
+	ram.Write(hdl.And(we, hdl.Not(collide)), wa, wd)
+	m.Output("q", 8).Drive(ram.ReadSync(ra, hdl.ReadEnable(re)))
+	m.Output("dropped", 1).Drive(hdl.And(we, collide))
 	return m
 }
 
