@@ -35,7 +35,7 @@ func TestRandomFrames(t *testing.T) {
 	}
 	for p := 0; p < cfg.Ports; p++ {
 		setup.Interfaces[cfg.Interface(p, 1)] = model.Entry{Valid: true, Port: uint32(p), Tag: 1}
-		setup.Leases[[2]int{p, 1}] = model.LeaseConfig{Shaper: shaper.LeaseConfig{Rate: rate, Burst: 511}}
+		setup.Leases[[2]int{p, 1}] = model.LeaseConfig{Shaper: shaper.LeaseConfig{Rate: rate, Burst: 448}}
 	}
 	rng := rand.New(rand.NewSource(4))
 	absent, err := Path(label.V358, cfg.Interface(3, 5))
