@@ -60,7 +60,8 @@ const (
 //
 //	in  rx                   UART receive line (idle high), 8N1
 //	out tx                   UART transmit line (idle high), 8N1
-//	out bus_addr[16] bus_wdata[32] bus_we bus_re     CSR master, one request at a time
+//	out bus_addr[16] bus_wdata[32] bus_we bus_re     CSR master, one request at a time,
+//	                                                 address and data held until bus_ready
 //	in  bus_rdata[32] bus_ready bus_err
 //
 // See the package documentation for the protocol.
