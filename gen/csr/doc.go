@@ -174,7 +174,7 @@
 //
 // The ref4 decoder (9 event sources), yosys 0.23 synth_ice40 of the block
 // alone (`pktrouter gen csr -o DIR`, then yosys -p "read_verilog DIR/*.v;
-// synth_ice40 -flatten; stat"): 767 SB_LUT4, 294 flip-flops, 80 SB_CARRY,
+// synth_ice40 -flatten; stat"): 759 SB_LUT4, 294 flip-flops, 80 SB_CARRY,
 // 6 SB_RAM40_4K (4 for the 264 counters, 2 for the shadow). It was 833
 // SB_LUT4, 739 flip-flops and 10 block RAMs before the valid/ready event
 // ports (no event buffers: 260 flip-flops), the counter row packing (4
