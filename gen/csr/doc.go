@@ -182,6 +182,10 @@
 // split sticky-bit decode (22 LUTs) and the read enables that keep Yosys
 // from building bypasses beside the block RAMs (136 flip-flops); the flat
 // design before the block RAMs was 18,712 LUT4 and 3,769 flip-flops. About
-// 180 LUTs are the event sources' multiplexer (9 sources of 26 bits) and
-// 64 the counter adder.
+// 180 LUTs are the event sources' multiplexer (9 sources of 26 bits; in
+// the device, constant event fields shrink it) and 64 the counter adder.
+// Placed on the HX8K breakout board in bitstreams' measurement harness
+// (`pktrouter synth csr --board ice40-hx8k-breakout`, seed 1, every input
+// from a shift register): 1,409 of 7,680 logic cells with the harness's
+// flip-flops (was 1,891), Fmax 68.1 MHz (was 63.4).
 package csr
