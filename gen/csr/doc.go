@@ -71,13 +71,14 @@
 // A request is accepted when the decoder is idle (the bridge holds one
 // request at a time and waits for bus_ready). The master holds bus_addr
 // and bus_wdata from the request until bus_ready: the decoder does not
-// copy them (the bridge keeps them in its frame registers anyway). bus_ready comes 2 cycles after
-// the request for flip-flop registers, errors and counter high words, 3 for
-// RO fields, shadow reads and counter low words (a bus read goes before
-// any waiting event), and 2+maxWords+1 for configuration writes (7 at
-// ref4). After rst (and at power-on) the decoder spends one
-// cycle per shadow row (256 at ref4) writing the reset values; init_busy is
-// 1 meanwhile and requests wait.
+// copy them (the bridge keeps them in its frame registers anyway).
+// bus_ready comes 2 cycles after the request for flip-flop registers,
+// errors and counter high words, 3 for RO fields, shadow reads and counter
+// low words (a bus read goes before any waiting event; 4 when the counter
+// is being written in that cycle), and 2+maxWords+1 for configuration
+// writes (7 at ref4). After rst (and at power-on) the decoder spends one
+// cycle per shadow row (256 at ref4) writing the reset values; init_busy
+// is 1 meanwhile and requests wait.
 //
 // Configuration arrays (blocks of more than one element with RW fields;
 // ref4: iface, lease):
