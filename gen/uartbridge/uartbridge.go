@@ -96,24 +96,23 @@ func New(c Config) (*hdl.Module, error) {
 	status := m.Reg("status", 8)
 	ri := m.Reg("ri", 4)
 
-	// Idle timeout while a frame is being received, counted in bit times
-	// (the receiver's bit timer runs free while the line is idle), so the
-	// counter is 5 bits, not the 15 that cycles would take at 12 MHz and
-	// 115200 baud. It expires IdleBits ticks after the last byte: between
-	// IdleBits-1 and IdleBits bit times.
-	idleW := width(c.idleBits())
-	idle := m.Reg("idle", idleW)
+	// One counter times both waits, which never overlap: the idle
+	// timeout while a frame is being received, counted in bit times (the
+	// receiver's bit timer runs free while the line is idle, so it needs
+	// 5 bits, not the 15 cycles would take at 12 MHz and 115200 baud;
+	// it expires IdleBits ticks after the last byte, between IdleBits-1
+	// and IdleBits bit times), and the bus timeout while a request waits
+	// for bus_ready, counted in cycles. Receiving ends with the CRC byte,
+	// whose arrival clears the counter for the wait.
 	receiving := hdl.Or(inLen, inBody, inCRC)
-	idle.Next(hdl.Priority(idle,
-		hdl.When(hdl.Or(hdl.Not(receiving), rxValid), hdl.Const(0, idleW)),
-		hdl.When(bitTick, hdl.Add(idle, hdl.Const(1, idleW)))))
-	idleExpired := hdl.Eq(idle, hdl.Const(uint64(c.idleBits()), idleW))
+	tw := max(8, width(c.idleBits()))
+	tcnt := m.Reg("timer", tw)
+	tcnt.Next(hdl.Priority(tcnt,
+		hdl.When(hdl.Or(hdl.Not(hdl.Or(receiving, inWait)), hdl.And(receiving, rxValid)), hdl.Const(0, tw)),
+		hdl.When(hdl.Or(inWait, hdl.And(receiving, bitTick)), hdl.Add(tcnt, hdl.Const(1, tw)))))
+	idleExpired := hdl.Eq(tcnt, hdl.Const(uint64(c.idleBits()), tw))
 	abort := hdl.And(receiving, hdl.Or(rxFerr, idleExpired))
-
-	// Bus access timeout.
-	wc := m.Reg("wait_cnt", 8)
-	wc.Next(hdl.Mux(inWait, hdl.Add(wc, hdl.Const(1, 8)), hdl.Const(0, 8)))
-	timeout := hdl.Eq(wc, hdl.Const(BusTimeoutCycles, 8))
+	timeout := hdl.Eq(tcnt, hdl.Const(BusTimeoutCycles, tw))
 
 	// Frame checks, evaluated when the CRC byte arrives.
 	isSync := hdl.Eq(rxData, k8(SyncRequest))
