@@ -368,7 +368,8 @@ func (m *Map) Module() (*hdl.Module, error) {
 		return orAll(v)
 	}
 	var doneArms []hdl.Arm
-	var rdArms []hdl.Arm
+	type rdArm struct{ c, v hdl.Value } // a block's hit and its answer
+	var rdArms []rdArm
 
 	// --- Configuration arrays: the shadow RAM. ---
 	if l.shadowRows > 0 {
@@ -480,7 +481,7 @@ func (m *Map) Module() (*hdl.Module, error) {
 			hdl.And(cfgWrite, hdl.Eq(cstep, k(l.maxWords+1, cstepBits)))))
 		cstep.Next(hdl.Mux(hdl.And(cfgOp, hdl.Not(cfgDone)), hdl.Add(cstep, k(1, cstepBits)), k(0, cstepBits)))
 		doneArms = append(doneArms, hdl.When(cfgHit, cfgDone))
-		rdArms = append(rdArms, hdl.When(cfgHit, fit(rdata, DataBits)))
+		rdArms = append(rdArms, rdArm{cfgHit, fit(rdata, DataBits)})
 
 		// The strobe: the element's whole configuration, read back after
 		// the write, in the cycle <block>_we is 1.
@@ -647,7 +648,7 @@ func (m *Map) Module() (*hdl.Module, error) {
 		shadowHi := mod.Reg("cnt_shadow", DataBits)
 		shadowHi.NextIf(cntDone, hdl.Slice(d, 63, 32))
 		doneArms = append(doneArms, hdl.When(hdl.And(cntHit, reading, hdl.Not(hiWord)), cntDone))
-		rdArms = append(rdArms, hdl.When(cntHit, hdl.Mux(hiWord, shadowHi, hdl.Slice(d, 31, 0))))
+		rdArms = append(rdArms, rdArm{cntHit, hdl.Mux(hiWord, shadowHi, hdl.Slice(d, 31, 0))})
 	}
 
 	// --- Flip-flop blocks: identity, single-element configuration, sticky
@@ -721,7 +722,7 @@ func (m *Map) Module() (*hdl.Module, error) {
 		}
 		rd := mod.Wire(b.Name+"_rd", DataBits)
 		rd.Drive(muxTree(d.word, words, DataBits))
-		rdArms = append(rdArms, hdl.When(d.hit, rd))
+		rdArms = append(rdArms, rdArm{d.hit, rd})
 		if b.hasRW() {
 			wr := mod.Reg(b.Name+"_we_q", 1)
 			wr.Next(hdl.And(flopWrite, d.hit))
@@ -742,7 +743,13 @@ func (m *Map) Module() (*hdl.Module, error) {
 	doneArms = append(doneArms, hdl.When(roRead, roWait))
 	done.Drive(hdl.And(act, hdl.Priority(one, append([]hdl.Arm{hdl.When(bad, one)}, doneArms...)...)))
 	rdata := mod.Wire("rd", DataBits)
-	rdata.Drive(hdl.Priority(zero, rdArms...))
+	// The block hits are exclusive, so the answer is an AND-OR of the
+	// blocks' words, not a priority chain: fewer LUT levels and LUTs.
+	var rdTerms []hdl.Value
+	for _, a := range rdArms {
+		rdTerms = append(rdTerms, hdl.And(hdl.Repl(a.c, DataBits), a.v))
+	}
+	rdata.Drive(orAll(append(rdTerms, zero)))
 
 	ready := mod.Reg("ready_q", 1)
 	ready.Next(done)

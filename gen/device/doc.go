@@ -42,15 +42,16 @@
 //     into the slot through its write port, in the cycles the receiver
 //     leaves it free, from the cycle the label parser's result is in
 //     (the two words holding the traffic class wait for the cap). A frame
-//     holds the unit about 27 cycles (7 reads, 11 for the meter, 3 for
-//     the cap, the last two writes, control), so the unit takes about
-//     one frame every 27 cycles for the whole device. Each port's two
+//     holds the unit about 22 cycles (7 reads, the meter's and label
+//     parser's latency of 5, 3 for the cap, the last two writes,
+//     control), so the unit takes about one frame every 22 cycles for the
+//     whole device. Each port's two
 //     slots let the unit work on one frame while the other crosses the
 //     switch (the transfer pauses while the unit reads the slot: one read
 //     port), so a port receives at line rate when its frames are 64
-//     bytes or longer; 20-byte frames back to back go at one per 32
+//     bytes or longer; 20-byte frames back to back go at one per 31
 //     cycles, and all ports at line rate at once need frames of about
-//     110 bytes (4 x 27). Above that rate rx_ready goes low: the sender
+//     90 bytes (4 x 22). Above that rate rx_ready goes low: the sender
 //     waits, nothing is lost (testbenches/device TestHeaderUnitRate).
 //  3. Switch. Frames are stored whole in the slots, so the switch holds no
 //     data: an egress port that is free (no frame being written or
@@ -61,7 +62,10 @@
 //     inputs queue at the egress shaper rather than at the inputs.
 //     Transfers to different egress ports run side by side through a
 //     word-wide multiplexer per egress port. A port's frames leave its
-//     slots in order (head of line: a frame waits for its egress port).
+//     slots in order (head of line: a frame waits for its egress port);
+//     frames from several ports waiting for one busy egress port go in
+//     the arbiter's round-robin order, where the model (which has no
+//     switch delay) has them in arrival order.
 //     (gen/fabric's VOQ crossbar and Clos are the fabric for cell
 //     switching; the device does not need them.)
 //  4. Egress (device_egress). Each link port writes the frame into a ring
@@ -124,8 +128,8 @@
 // configuration); tx_ready low makes the shaper optimistic (above).
 //
 // The core's own logic (ingress slots, header unit, switch, egress rings,
-// CPU port and glue; meter, cap, label parser and shapers apart) is 2,439
-// SB_LUT4, 1,395 flip-flops and 13 SB_RAM40_4K for ref4, flat
+// CPU port and glue; meter, cap, label parser and shapers apart) is 2,463
+// SB_LUT4, 1,404 flip-flops and 13 SB_RAM40_4K for ref4, flat
 // (testbenches/device/SYNTH.md: figures per submodule and the commands).
 // The block RAMs are the packet buffers at their size: five ingress
 // blocks of two 256-byte slots and four 1 KiB rings; fewer needs smaller

@@ -88,10 +88,13 @@ func egressModule(c Config, w widths, shMod *hdl.Module, shPorts map[string]int)
 	adv := hdl.Or(hdl.Not(txv), txReady)
 	ren := m.Wire("ren", 1)
 	rd := ring.ReadSync(hdl.Slice(rp, RWB-1, 0), hdl.ReadEnable(ren))
-	lenTake := hdl.And(hv, tlw)
+	emitLo := hdl.And(lov, adv)
+	// The next frame's length is taken once the last frame's last byte
+	// has gone out (at the latest with it): flen counts the last frame
+	// until its ev_out.
+	lenTake := hdl.And(hv, tlw, hdl.Or(hdl.Not(lov), emitLo))
 	dataTake := m.Wire("take", 1)
 	dataTake.Drive(hdl.And(hv, hdl.Not(tlw), adv, hdl.Not(lov)))
-	emitLo := hdl.And(lov, adv)
 	emit := hdl.Or(dataTake, emitLo)
 	one := hdl.Eq(rem, k(1, w.BB))
 	consumed := hdl.Or(lenTake, dataTake)
@@ -191,6 +194,7 @@ func cpuEgressModule(c Config, w widths) (*hdl.Module, error) {
 	src := m.Reg("src_r", w.PB)
 	flen := m.Reg("flen", w.BB) // bytes out, the reason byte included
 	rem := m.Reg("rem", w.BB)   // frame bytes not yet taken from the word
+	wreq := m.Reg("wreq", w.BB) // frame words not yet arrived
 	rsn := m.Reg("rsn", 8)
 	rs := m.Reg("rs", 1) // the reason byte is still to go
 	cw := m.Reg("cw", 16)
@@ -207,16 +211,19 @@ func cpuEgressModule(c Config, w widths) (*hdl.Module, error) {
 	emitR := hdl.And(rs, adv)
 	emitLo := hdl.And(hdl.Not(rs), lov, adv)
 	takeHi := m.Wire("take", 1)
-	takeHi.Drive(hdl.And(hdl.Not(rs), hdl.Not(lov), hv, adv))
+	takeHi.Drive(hdl.And(busy, hdl.Not(rs), hdl.Not(lov), hv, adv))
 	emit := hdl.Or(emitR, emitLo, takeHi)
 	one := hdl.Eq(rem, k(1, w.BB))
 	lastOut := hdl.Mux(lov, lol, hdl.And(hdl.Not(rs), one))
 	frameEnd := hdl.And(emit, hdl.Not(emitR), lastOut)
 	arrive := hdl.And(busy, inValid)
-	// Ask for a word when none is held (or the held one goes out now) and
-	// none was asked for last cycle; the source pauses while the header
-	// unit reads its slot, and a request it missed is simply made again.
-	pace := hdl.And(busy, hdl.Not(pl), hdl.Or(hdl.Not(hv), takeHi), hdl.Ne(rem, k(0, w.BB)))
+	// Ask for a word when none is held (or the held one goes out now), none
+	// was asked for last cycle and the frame has words still to come; the
+	// source pauses while the header unit reads its slot, and a request it
+	// missed is simply made again. The source's sender moves only when
+	// asked while this port is busy with it, so no word of its next frame
+	// (to another port) arrives here.
+	pace := hdl.And(busy, hdl.Not(pl), hdl.Or(hdl.Not(hv), takeHi), hdl.Ne(wreq, k(0, w.BB)))
 	m.Output("pace", 1).Drive(pace)
 	pl.Next(pace)
 
@@ -226,7 +233,10 @@ func cpuEgressModule(c Config, w widths) (*hdl.Module, error) {
 	rsn.NextIf(grant, grantReason)
 	rs.Next(hdl.Priority(rs, hdl.When(grant, k(1, 1)), hdl.When(emitR, k(0, 1))))
 	cw.NextIf(arrive, inData)
-	hv.Next(hdl.Priority(hv, hdl.When(arrive, k(1, 1)), hdl.When(takeHi, k(0, 1))))
+	wreq.Next(hdl.Priority(wreq,
+		hdl.When(grant, hdl.Shr(inc(grantLen), 1)),
+		hdl.When(arrive, hdl.Sub(wreq, k(1, w.BB)))))
+	hv.Next(hdl.Priority(hv, hdl.When(grant, k(0, 1)), hdl.When(arrive, k(1, 1)), hdl.When(takeHi, k(0, 1))))
 	rem.Next(hdl.Priority(rem,
 		hdl.When(grant, grantLen),
 		hdl.When(takeHi, hdl.Mux(one, k(0, w.BB), hdl.Sub(rem, k(2, w.BB))))))

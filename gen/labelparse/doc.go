@@ -74,15 +74,19 @@
 //     and one "every other check passed" bit;
 //  5. the result select into the output registers, and the header: one
 //     multiplexer per bit picks the header unchanged or the hop through
-//     the chosen form (label shifted down, the return director from the
-//     ingress ROM, already bit-reversed, in the top bits, labelShift +
-//     width from an adder per form).
+//     the chosen form (label shifted down, the return director in the top
+//     bits, labelShift + width from an adder per form). The return
+//     director is made from the ingress number by the inverse of the
+//     director decode (v358: 0/1 swap or n-1, below the form's prefix;
+//     0001 for self), bit-reversed by wiring, and checked at generation
+//     time against label.Scheme.Compress for every interface number, with
+//     the ingress ROM as the fallback.
 //
 // Only one copy of the header goes down the pipeline: the shifted label
 // is built at the end from the unchanged one, by the multiplexer that
 // also keeps the header unchanged on an error, instead of carrying an old
 // and a new header through stages 3 and 4; the return directors and the
 // new labelShift are made there too, from the ingress number and the
-// header that travel anyway (at ref4: 790 -> 624 flip-flops, 498 -> 418
+// header that travel anyway (at ref4: 790 -> 624 flip-flops, 498 -> 406
 // LUT4, testbenches/labelparse/SYNTH.md).
 package labelparse

@@ -250,6 +250,86 @@ func destOf(s label.Scheme, k int, field hdl.Value, w int) hdl.Value {
 	return f
 }
 
+// fieldOf is the inverse of destOf: the data field (BitCount bits, as a
+// uint64) form k of s writes for interface number n (n != 1; 1 is always
+// 0001), or false when n does not fit. It mirrors label's NumberCompress
+// rules; returnDirector checks it against label.Scheme.Compress.
+func fieldOf(s label.Scheme, k int, n uint64) (uint64, bool) {
+	bc := uint(s[k].BitCount)
+	f := n
+	switch {
+	case s.Name() == "v358" && k == 0:
+		if n>>1 == 0 {
+			f = n ^ 1
+		}
+	case s.Name() == "v358":
+		if n != 0 {
+			f = n - 1
+		}
+	case len(s) > 1:
+		f = n ^ 1
+	}
+	return f, f>>bc == 0
+}
+
+// returnDirector is the return director of form k for the ingress
+// interface number n (s4_from), bit-reversed into size_k bits, as logic:
+// the inverse of destOf (v358: 0/1 swap or n-1; other variable schemes: a
+// flipped low bit; fixed schemes: n itself) below the form's prefix, 0001
+// for interface 1. It replaces a ROM on n of about 20 LUTs per form with a
+// few gates and a short decrement. It is checked at generation time
+// against every ROM entry that fits the form (ingressROM, from
+// label.Scheme.Compress); on any difference it returns nil and the caller
+// uses the ROM, so the hardware stays bit-exact with label either way.
+func returnDirector(s label.Scheme, k int, n hdl.Value, rom []ingressROM) hdl.Value {
+	f := s[k]
+	bc, pl := int(f.BitCount), int(f.PrefixLen)
+	size := bc + pl
+	for i, e := range rom {
+		if !e.ok[k] {
+			continue
+		}
+		want := e.ret[k]
+		got := uint64(1)
+		if i != 1 {
+			fld, ok := fieldOf(s, k, uint64(i))
+			if !ok {
+				return nil
+			}
+			got = fld<<pl | uint64(f.Prefix)
+		}
+		if got != want {
+			return nil
+		}
+	}
+	aw := n.Width()
+	w := max(aw, bc)
+	nn := n
+	if aw < w {
+		nn = hdl.ZExt(n, w)
+	}
+	var fld hdl.Value = nn
+	switch {
+	case s.Name() == "v358" && k == 0:
+		low := hdl.Eq(hdl.Slice(nn, w-1, 1), hdl.Const(0, w-1))
+		fld = hdl.Xor(nn, hdl.ZExt(low, w))
+	case s.Name() == "v358":
+		fld = hdl.Mux(hdl.OrR(nn), hdl.Sub(nn, hdl.Const(1, w)), nn)
+	case len(s) > 1:
+		fld = hdl.Xor(nn, hdl.Const(1, w))
+	}
+	var d hdl.Value = hdl.Slice(fld, bc-1, 0)
+	if pl > 0 {
+		d = hdl.Concat(d, hdl.Const(uint64(f.Prefix), pl))
+	}
+	d = hdl.Mux(hdl.Eq(n, hdl.Const(1, aw)), hdl.Const(1, size), d)
+	rev := make([]hdl.Value, size) // bit i of d goes to bit size-1-i
+	for i := range rev {
+		rev[i] = hdl.Bit(d, i)
+	}
+	return hdl.Concat(rev...)
+}
+
 // New builds the label parser for cfg.
 func New(cfg Config) (*hdl.Module, error) {
 	if err := cfg.Validate(); err != nil {
@@ -530,9 +610,12 @@ func New(cfg Config) (*hdl.Module, error) {
 	shift4 := hdl.Slice(h4, shiftLo+5, shiftLo)
 	cands := []hdl.Value{hdl.Concat(lbl4, shift4)}
 	for k := range s {
-		top := romWord(f4, size[k], func(e ingressROM) uint64 {
-			return bits.Reverse64(e.ret[k]) >> (64 - size[k]) // bit-reversed into the top size_k bits
-		})
+		top := returnDirector(s, k, f4, rom)
+		if top == nil { // the arithmetic does not reproduce label.Compress: use the ROM
+			top = romWord(f4, size[k], func(e ingressROM) uint64 {
+				return bits.Reverse64(e.ret[k]) >> (64 - size[k]) // bit-reversed into the top size_k bits
+			})
+		}
 		sum := hdl.Add(shift4, hdl.Const(uint64(size[k]), 6)) // no overflow when forwarded
 		cands = append(cands, hdl.Concat(top, hdl.Slice(lbl4, 63, size[k]), sum))
 	}

@@ -183,3 +183,33 @@ func FuzzParseScheme(f *testing.F) {
 		}
 	})
 }
+
+// TestReturnDirectorArithmetic checks that the return directors of every
+// form of the named schemes are built as logic (returnDirector), not
+// taken from the ingress ROM fallback: the arithmetic reproduces
+// label.Scheme.Compress for every interface number that fits the form.
+func TestReturnDirectorArithmetic(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		interfaces int
+	}{{"v358", 33}, {"v358", 257}, {"v4x8", 129}, {"f4", 16}, {"f8", 200}} {
+		s, err := label.SchemeByName(tc.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		aw := Config{Interfaces: tc.interfaces}.AddrBits()
+		rom := make([]ingressROM, 1<<aw)
+		for n := range rom {
+			if rom[n], err = romEntry(s, uint64(n), tc.interfaces); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m := hdl.NewModule("x")
+		n := m.Input("n", aw)
+		for k := range s {
+			if returnDirector(s, k, n, rom) == nil {
+				t.Errorf("%s, %d interfaces: form %d falls back to the ROM", tc.name, tc.interfaces, k)
+			}
+		}
+	}
+}

@@ -20,7 +20,7 @@
 // when out_valid is 0). Cycle 0 of the model is the first cycle after rst.
 //
 // Timing (what the model is driven with): in model cycle h the meter's
-// events (lease ticks at n*TickCycles + 17*i, factor updates 26 cycles after
+// events (lease ticks at n*TickCycles + 17*i, factor updates 27 cycles after
 // each, model/meter "Time") happen first, then the packet of cycle h, then
 // the configuration write of cycle h. So a configuration write is seen by
 // packets from the next cycle on, and a new limit by the lease's next tick.
@@ -74,30 +74,32 @@
 // bits) that is 1+2+2+1+1+3 = 10 SB_RAM40_4K; testbenches/meter/SYNTH.md
 // has the measured figures.
 //
-// Packet pipeline (cycles after the input): 0 cfgd_mem read by pkt_lease;
-// 1 decode (unclassed → default priority, clear-customer-bit) and the
-// fac_mem read; then two paths. Output: 2, 3, 4 the 15×16 scaling as
+// Packet pipeline (cycles after the input): 0 cfgd_mem and fac_mem read by
+// pkt_lease (the fac_mem read transparent, so it sees an update written
+// at the end of the packet's cycle); 1 decode (unclassed → default
+// priority, clear-customer-bit), factor registered; then two paths. Output: 2, 3, 4 the 15×16 scaling as
 // registered 15×4 partial products, pair sums and the total, then the
 // output register (IngressLatency 5). Accounting: 2, 3, 4 the priority ×
 // bytes product the same way, 5 the room left below SampleMax, 6 the
 // choice of the sample operation (the tick's, the held packet's or the
-// arriving packet's), 7 the read-modify-write of sample_mem (transparent
-// read, so operations on one lease may follow each other every cycle; the
-// saturating add compares the sample with the room instead of adding
-// first). The deep pipeline is there for Fmax on LUT-only FPGAs (iCE40 has
+// arriving packet's), 7 the sample_mem read (registered), 8 the
+// saturating add (the sample compared with the room, not added first) and
+// the write. Operations on one lease may follow each other every cycle: the
+// read is transparent (it sees the write of the operation two ahead) and
+// the result of the operation right ahead is forwarded from a register. The deep pipeline is there for Fmax on LUT-only FPGAs (iCE40 has
 // no multipliers).
 //
 // Tick datapath, one lease every 17 cycles, in cycles after the lease's
 // tick τ: τ lim_mem read; τ+1.. the acc words read (one a cycle) and
-// assembled; τ+6, τ+7 acc - ceil(acc/2^K) precomputed; τ+7 the tick's
-// sample_mem operation (reads the sample, writes 0); τ+8 new acc = decayed
-// + sample (which equals the model's flooring shift of the signed
-// difference exactly, since sample<<K is a multiple of 2^K); τ+9.. the acc
+// assembled; τ+6, τ+7 acc - ceil(acc/2^K) precomputed; τ+7, τ+8 the
+// tick's sample_mem operation (reads the sample, writes 0); τ+9 new acc =
+// decayed + sample (which equals the model's flooring shift of the signed
+// difference exactly, since sample<<K is a multiple of 2^K); τ+10.. the acc
 // words written back and the shared restoring divider loaded (measured =
 // acc>>K, limit), the enable decided in its first iteration (limited and
-// measured > limit), 16 quotient bits to τ+25; τ+26 the clamped, inverted
+// measured > limit), 16 quotient bits to τ+26; τ+27 the clamped, inverted
 // factor written to fac_mem and, with measured, to stat_mem
-// (model.UpdateDelay = 26).
+// (model.UpdateDelay = 27).
 //
 // The hardware does not check configuration values: a limit above the
 // model's SampleMax, or a lease index >= Leases, is the firmware's mistake to
@@ -108,10 +110,10 @@
 //
 //	in  eg_valid, eg_lease[LB], eg_tc[16]
 //	in  cfg_we, cfg_lease[LB], cfg_deprio, cfg_cap[15]
-//	out eg_out_valid, eg_out_tc[16]                            EgressLatency (3) cycles later
+//	out eg_out_valid, eg_out_tc[16]                            EgressLatency (4) cycles later
 //
 // The configuration is one {deprio, cap} word per lease in block RAM
 // (cap_mem; not cleared by rst, as above), read in the packet's cycle, so a
-// write in cycle c applies to packets from cycle c+1 on. Stage 1 compares,
-// stage 2 caps, then the output register.
+// write in cycle c applies to packets from cycle c+1 on. Stage 1 registers
+// the word, stage 2 compares, stage 3 caps, then the output register.
 package meter

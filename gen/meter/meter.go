@@ -17,7 +17,7 @@ const IngressLatency = 5
 const ReadLatency = 1
 
 // EgressLatency is the number of cycles from eg_* to eg_out_*.
-const EgressLatency = 3
+const EgressLatency = 4
 
 // MaxPacketRun is the longest run of consecutive cycles with pkt_valid set
 // that the ingress block accepts (see the package comment).
@@ -41,7 +41,7 @@ const (
 const (
 	tkAccRead = 1            // acc words read from here on, one a cycle
 	tkSample  = rmwStage     // the sample read (the tick's RMW operation)
-	tkNewAcc  = tkSample + 1 // new acc = decayed acc + sample
+	tkNewAcc  = tkSample + 2 // new acc = decayed acc + sample (read, then add)
 	tkLoad    = tkNewAcc + 1 // divider load; acc words written from here on
 	tkFinish  = tkLoad + 16  // last quotient bit
 	tkWrite   = tkFinish + 1 // factor and read-port words written (= UpdateDelay)
@@ -204,18 +204,21 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	decay := delay(m, "acc_decay", hdl.Sub(accCur, hdl.ZExt(ceilQ, AB)), 1)
 
 	// ---- packet pipeline ----
-	// Stage 0: the configuration read, addressed by the arriving packet.
+	// Stage 0: the configuration and factor reads, addressed by the
+	// arriving packet. The factor read is transparent: it sees an update
+	// written at the end of the packet's own cycle (events first).
 	cfgQ := cfgd.ReadSync(pktLease)
+	facQ := fac.ReadSync(pktLease, hdl.Transparent())
 	p1v := delay(m, "p1_valid", pktValid, 1)
 	p1lease := delay(m, "p1_lease", pktLease, 1)
 	p1tc := delay(m, "p1_tc", pktTC, 1)
 	p1bytes := delay(m, "p1_bytes", pktBytes, 1)
 
-	// Stage 1: decode; the factor read, so stage 2 has it.
+	// Stage 1: decode; the factor and its enable registered, so the
+	// scaling products start from registers (Fmax).
 	unclassed := hdl.Eq(p1tc, hdl.Const(uint64(model.Unclassed), 16))
 	prio := hdl.Mux(unclassed, hdl.Slice(cfgQ, PB-1, 0), hdl.Slice(p1tc, 14, 0))
 	cust := hdl.And(hdl.Not(unclassed), hdl.Bit(p1tc, 15), hdl.Not(hdl.Bit(cfgQ, PB)))
-	facQ := fac.ReadSync(p1lease)
 	p2v := delay(m, "p2_valid", p1v, 1)
 	p2lease := delay(m, "p2_lease", p1lease, 1)
 	p2prio := delay(m, "p2_prio", prio, 1)
@@ -224,8 +227,8 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 
 	// Output path, stages 2..4: partial products of the 15x16 scaling
 	// (iCE40 has no multipliers), their pair sums, the total.
-	facOn := hdl.Ne(facQ, hdl.Const(0, FB))
-	facF := hdl.Not(facQ)
+	facOn := delay(m, "p2_fon", hdl.Ne(facQ, hdl.Const(0, FB)), 1)
+	facF := delay(m, "p2_f", hdl.Not(facQ), 1)
 	ppW := PB + 4
 	var pp []hdl.Value
 	for d := 0; d < FB/4; d++ {
@@ -312,14 +315,32 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	rLease := delay(m, "s_lease", selLease, 1)
 	rAdd := delay(m, "s_add", hdl.Mux(hV, hAdd, a6add), 1)
 	rRoom := delay(m, "s_room", hdl.Mux(hV, hRoom, a6room), 1)
-	// Transparent: an operation right behind a write to the same lease
-	// reads the written sum.
-	sCur := sample.ReadSync(selLease, hdl.Transparent())
-	sum := hdl.Add(sCur, rAdd)
-	sat := hdl.Mux(hdl.Gt(hdl.ZExt(sCur, RW), rRoom), hdl.Const(f.SampleMax, SB), sum)
-	sample.Write(hdl.Or(rPkt, rTick), rLease, hdl.Mux(rTick, hdl.Const(0, SB), sat))
+	// The read is transparent, so it sees the write of the operation two
+	// ahead; the one right ahead writes a cycle too late and is forwarded
+	// from its result register. The BRAM output goes to a register first:
+	// its clock-to-out and the bypass mux stay off the add (Fmax).
+	sRd := sample.ReadSync(selLease, hdl.Transparent())
+	// Stage 8 (rmwStage+1): the add and the write.
+	sRdQ := delay(m, "s_rd", sRd, 1)
+	wTick := delay(m, "w_tick", rTick, 1)
+	wPkt := delay(m, "w_pkt", rPkt, 1)
+	wLease := delay(m, "w_lease", rLease, 1)
+	wAdd := delay(m, "w_add", rAdd, 1)
+	wRoom := delay(m, "w_room", rRoom, 1)
+	// fwd: the operation now at stage 8 writes the lease of the one now at
+	// stage 7; compared a cycle early so stage 8 has a register select.
+	fwd := m.Reg("w_fwd", 1)
+	prevRes := m.Reg("w_prev_sample", SB)
+	sCur := hdl.Mux(fwd, prevRes, sRdQ)
+	sum := hdl.Add(sCur, wAdd)
+	sat := hdl.Mux(hdl.Gt(hdl.ZExt(sCur, RW), wRoom), hdl.Const(f.SampleMax, SB), sum)
+	wEn := hdl.Or(wPkt, wTick)
+	wData := hdl.Mux(wTick, hdl.Const(0, SB), sat)
+	sample.Write(wEn, wLease, wData)
+	fwd.Next(hdl.And(wEn, hdl.Eq(wLease, rLease)))
+	prevRes.Next(wData)
 	tkS := m.Reg("tk_sample", SB)
-	tkS.NextIf(rTick, sCur)
+	tkS.NextIf(wTick, sCur)
 
 	// ---- new acc, divider ----
 	accN := m.Reg("acc_new", AB)
@@ -414,11 +435,13 @@ func NewEgressCap(leases int) (*hdl.Module, error) {
 	// (so a write is seen from the next cycle on).
 	mem := m.Memory("cap_mem", 16, leases)
 	mem.Write(we, cl, hdl.Concat(cd, cc))
-	q := mem.ReadSync(lease)
-	// Stage 1 compares, stage 2 caps (the compare's carry chain and the
-	// 16-bit select in separate cycles, for Fmax), then the output register.
-	sv1 := delay(m, "s_valid", v, 1)
-	stc1 := delay(m, "s_tc", tc, 1)
+	// Stage 1 registers the read (the block RAM's clock-to-out stays off
+	// the compare), stage 2 compares, stage 3 caps (the compare's carry
+	// chain and the 16-bit select in separate cycles, for Fmax), then the
+	// output register.
+	q := delay(m, "s_cfg", mem.ReadSync(lease), 1)
+	sv1 := delay(m, "s_valid", v, 2)
+	stc1 := delay(m, "s_tc", tc, 2)
 	doCap := delay(m, "c_do", hdl.And(hdl.Bit(q, 15), hdl.Not(hdl.Bit(stc1, 15)), hdl.Gt(hdl.Slice(stc1, 14, 0), hdl.Slice(q, 14, 0))), 1)
 	c := delay(m, "c_cap", hdl.Slice(q, 14, 0), 1)
 	sv := delay(m, "c_valid", sv1, 1)

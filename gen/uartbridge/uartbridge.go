@@ -60,7 +60,8 @@ const (
 //
 //	in  rx                   UART receive line (idle high), 8N1
 //	out tx                   UART transmit line (idle high), 8N1
-//	out bus_addr[16] bus_wdata[32] bus_we bus_re     CSR master, one request at a time
+//	out bus_addr[16] bus_wdata[32] bus_we bus_re     CSR master, one request at a time,
+//	                                                 address and data held until bus_ready
 //	in  bus_rdata[32] bus_ready bus_err
 //
 // See the package documentation for the protocol.
@@ -95,24 +96,23 @@ func New(c Config) (*hdl.Module, error) {
 	status := m.Reg("status", 8)
 	ri := m.Reg("ri", 4)
 
-	// Idle timeout while a frame is being received, counted in bit times
-	// (the receiver's bit timer runs free while the line is idle), so the
-	// counter is 5 bits, not the 15 that cycles would take at 12 MHz and
-	// 115200 baud. It expires IdleBits ticks after the last byte: between
-	// IdleBits-1 and IdleBits bit times.
-	idleW := width(c.idleBits())
-	idle := m.Reg("idle", idleW)
+	// One counter times both waits, which never overlap: the idle
+	// timeout while a frame is being received, counted in bit times (the
+	// receiver's bit timer runs free while the line is idle, so it needs
+	// 5 bits, not the 15 cycles would take at 12 MHz and 115200 baud;
+	// it expires IdleBits ticks after the last byte, between IdleBits-1
+	// and IdleBits bit times), and the bus timeout while a request waits
+	// for bus_ready, counted in cycles. Receiving ends with the CRC byte,
+	// whose arrival clears the counter for the wait.
 	receiving := hdl.Or(inLen, inBody, inCRC)
-	idle.Next(hdl.Priority(idle,
-		hdl.When(hdl.Or(hdl.Not(receiving), rxValid), hdl.Const(0, idleW)),
-		hdl.When(bitTick, hdl.Add(idle, hdl.Const(1, idleW)))))
-	idleExpired := hdl.Eq(idle, hdl.Const(uint64(c.idleBits()), idleW))
+	tw := max(8, width(c.idleBits()))
+	tcnt := m.Reg("timer", tw)
+	tcnt.Next(hdl.Priority(tcnt,
+		hdl.When(hdl.Or(hdl.Not(hdl.Or(receiving, inWait)), hdl.And(receiving, rxValid)), hdl.Const(0, tw)),
+		hdl.When(hdl.Or(inWait, hdl.And(receiving, bitTick)), hdl.Add(tcnt, hdl.Const(1, tw)))))
+	idleExpired := hdl.Eq(tcnt, hdl.Const(uint64(c.idleBits()), tw))
 	abort := hdl.And(receiving, hdl.Or(rxFerr, idleExpired))
-
-	// Bus access timeout.
-	wc := m.Reg("wait_cnt", 8)
-	wc.Next(hdl.Mux(inWait, hdl.Add(wc, hdl.Const(1, 8)), hdl.Const(0, 8)))
-	timeout := hdl.Eq(wc, hdl.Const(BusTimeoutCycles, 8))
+	timeout := hdl.Eq(tcnt, hdl.Const(BusTimeoutCycles, tw))
 
 	// Frame checks, evaluated when the CRC byte arrives.
 	isSync := hdl.Eq(rxData, k8(SyncRequest))
@@ -135,16 +135,12 @@ func New(c Config) (*hdl.Module, error) {
 	last := hdl.Mux(hasData, hdl.Const(ReadReplyBodyLen+2, 4), hdl.Const(StatusBodyLen+2, 4))
 	respLen := hdl.Mux(hasData, k8(ReadReplyBodyLen), k8(StatusBodyLen))
 	atLast := hdl.Eq(ri, last)
-	byteAt := hdl.Case(ri, crc,
-		hdl.When(hdl.Const(0, 4), k8(SyncResponse)),
-		hdl.When(hdl.Const(1, 4), respLen),
-		hdl.When(hdl.Const(2, 4), hdl.Or(buf[0], k8(RespFlag))),
-		hdl.When(hdl.Const(3, 4), buf[1]),
-		hdl.When(hdl.Const(4, 4), status),
-		hdl.When(hdl.Const(5, 4), buf[4]),
-		hdl.When(hdl.Const(6, 4), buf[5]),
-		hdl.When(hdl.Const(7, 4), buf[6]),
-		hdl.When(hdl.Const(8, 4), buf[7]))
+	// The response byte at ri, as a tree of 2:1 multiplexers on ri's bits
+	// (ri is 0..9; 9 and the last byte of a short response are the CRC).
+	byteAt := muxTree8(ri, []hdl.Value{
+		k8(SyncResponse), respLen, hdl.Or(buf[0], k8(RespFlag)), buf[1],
+		status, buf[4], buf[5], buf[6],
+	}, hdl.Mux(hdl.Bit(ri, 0), crc, buf[7]))
 	txData.Drive(hdl.Mux(atLast, crc, byteAt))
 	txGo.Drive(hdl.And(inResp, hdl.Not(txBusy)))
 	sending := hdl.And(inResp, hdl.Not(txBusy))
@@ -218,6 +214,21 @@ func New(c Config) (*hdl.Module, error) {
 	m.Output("bus_we", 1).Drive(we)
 	m.Output("bus_re", 1).Drive(re)
 	return m, nil
+}
+
+// muxTree8 picks lo[sel[2:0]] when sel[3] is 0 and hi when it is 1: a
+// balanced tree of 2:1 multiplexers, which maps onto LUT4s better than a
+// chain of compares.
+func muxTree8(sel hdl.Value, lo []hdl.Value, hi hdl.Value) hdl.Value {
+	level := lo
+	for b := 0; len(level) > 1; b++ {
+		next := make([]hdl.Value, len(level)/2)
+		for i := range next {
+			next[i] = hdl.Mux(hdl.Bit(sel, b), level[2*i+1], level[2*i])
+		}
+		level = next
+	}
+	return hdl.Mux(hdl.Bit(sel, 3), hi, level[0])
 }
 
 // uartRX is an 8N1 receiver: a two-flop synchronizer, start-bit detection,

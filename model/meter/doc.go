@@ -31,12 +31,12 @@
 //     shift of the signed difference, then sample <- 0;
 //  2. the factor update is computed from the new acc (measured = acc >> K)
 //     and the lease's configuration as it stands at the tick (writes of
-//     earlier cycles), and takes effect [UpdateDelay] (26) cycles later,
+//     earlier cycles), and takes effect [UpdateDelay] (27) cycles later,
 //     before the packets of that cycle: the time the hardware's acc update
 //     and 16-iteration divider take.
 //
 // So the factor applied to a packet comes from the lease's latest tick at
-// least 26 cycles before it. [LeaseState.Measured] is the measured value
+// least 27 cycles before it. [LeaseState.Measured] is the measured value
 // behind the active factor (what the register read port shows), Acc the
 // accumulator as of the latest tick.
 //

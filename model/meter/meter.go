@@ -29,7 +29,7 @@ const TickStagger = DividerCyclesPerLease
 
 // UpdateDelay is the number of cycles from a lease's tick to the update of
 // its factor (the hardware's acc update and divider pass).
-const UpdateDelay = 26
+const UpdateDelay = 27
 
 // MaxFactor is the largest factor: the divider's quotient is clamped to
 // 0xfffe so the hardware can store factor and enable in 16 bits (0xffff,

@@ -1,7 +1,6 @@
 package device
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/pktnetwork/pktrouter/firmware"
@@ -103,35 +102,46 @@ func TestRegistersOverUART(t *testing.T) {
 }
 
 // checkMeterOverUART reads lease tag on port's meter over the serial line
-// and compares it with the meter's registers, read with Peek before and
-// after the read. With the traffic stopped, acc only decays (at ticks), so
-// the measured value read must lie between the two peeks (equal them when
-// no tick fell inside the read); the factor and its enable change only at
-// ticks too. The lease carried traffic, so measured must not be 0 (it was
-// 0 before the meter had a read port).
+// and compares it with the meter's stored readings (gen/meter's stat_mem
+// word of the lease: {measured, factor stored inverted, 0 when scaling
+// is off}), read from the simulator before and after the read. With the
+// traffic stopped, measured only decays (at ticks), so the value read
+// must lie between the two (equal them when no tick fell inside the
+// read); the factor and its enable change only at ticks too. The lease
+// carried traffic, so measured must not be 0 (it was 0 before the meter
+// had a read port).
 func checkMeterOverUART(t *testing.T, h *HW, drv *firmware.Driver, port, tag int) {
 	t.Helper()
 	li, err := firmware.LeaseIndex(port, tag)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := h.cfg.Meter.K
+	width := func(n string) int {
+		w, err := h.Sim().Width(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	fb := width("u_core.mt_factor")
 	type regsNow struct {
 		measured, factor, on uint64
 	}
 	peek := func() regsNow {
-		var r regsNow
-		for _, p := range []struct {
-			name string
-			v    *uint64
-		}{{"acc", &r.measured}, {"active_f", &r.factor}, {"active_on", &r.on}} {
-			v, err := h.Sim().Peek(fmt.Sprintf("u_core.u_meter.%s%d", p.name, li))
-			if err != nil {
-				t.Fatal(err)
-			}
-			*p.v = v
+		w, err := h.Sim().ReadMem("u_core.u_meter.stat_mem", li)
+		if err != nil {
+			t.Fatal(err)
 		}
-		r.measured >>= k
+		v := w[0]
+		mask := uint64(1)<<fb - 1
+		inv := v & mask
+		r := regsNow{measured: v >> fb}
+		if len(w) > 1 {
+			r.measured |= w[1] << (64 - fb)
+		}
+		if inv != 0 {
+			r.on, r.factor = 1, ^inv&mask
+		}
 		return r
 	}
 	before := peek()

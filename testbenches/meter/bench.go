@@ -149,7 +149,8 @@ type Traffic struct {
 }
 
 // RandomIngress fills a stimulus for the ingress block: rst in cycles 0 and
-// 1, then random packets (valid lease, 1..MaxPacketBytes bytes) and random
+// 1, then random packets (valid lease, 1..MaxPacketBytes bytes; at most
+// gen/meter.MaxPacketRun in consecutive cycles, the block's contract) and random
 // valid configuration writes whose limits are spread over many octaves so
 // scaling both happens and does not.
 func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand) (tb.Stimulus, error) {

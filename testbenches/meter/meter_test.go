@@ -180,3 +180,73 @@ func readPortExercised(tr tb.Trace) error {
 	}
 	return nil
 }
+
+// TestIngressFactorClamp drives one lease to a steady measured value m >
+// 2^16 and limits it to m-1, so the divider's quotient is 0xffff and the
+// hardware must clamp it to MaxFactor exactly as the model does (random
+// limits almost never land there).
+func TestIngressFactorClamp(t *testing.T) {
+	cfg := model.Config{ClockHz: 125_000_000, TickCycles: 60, K: 1, BytesPerCycle: 1, MaxPacketBytes: 100, Leases: 3}
+	const prio, size = 0x7fff, 3 // sample 98,301 per tick
+	// The steady measured value, from the model.
+	probe, err := model.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	T := uint64(cfg.TickCycles)
+	for n := uint64(0); n < 64; n++ {
+		if _, err := probe.Ingress(n*T+30, 1, prio, size); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := probe.AdvanceTo(64*T + 40); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := probe.State(1)
+	meas := st.Measured
+	if meas <= 1<<16 || model.Divide(meas-1, meas) != 0xffff {
+		t.Fatalf("measured %d: the quotient is not 0xffff", meas)
+	}
+	b := ingressBench(t, cfg)
+	cycles := 2 + 80*int(T)
+	s, err := b.Design.NewStimulus(cycles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := func(c int, name string, v uint64) {
+		if err == nil {
+			err = s.Set(c, s.Index(name), v)
+		}
+	}
+	set(0, "rst", 1)
+	set(1, "rst", 1)
+	set(2, "cfg_we", 1)
+	set(2, "cfg_lease", 1)
+	set(2, "cfg_limited", 1)
+	set(2, "cfg_limit", meas-1)
+	for n := 0; n < 80; n++ {
+		c := 2 + n*int(T) + 30
+		set(c, "pkt_valid", 1)
+		set(c, "pkt_lease", 1)
+		set(c, "pkt_tc", prio)
+		set(c, "pkt_bytes", size)
+	}
+	for c := 2; c < cycles; c++ {
+		set(c, "rd_lease", 1)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scaled int
+	tr, err := tb.RunAll(context.Background(), b.Design, s, IngressModel(cfg, &scaled), b.Engine())
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, hit := tr[0].Index("rd_factor"), false
+	for c := 0; c < tr[0].Len() && !hit; c++ {
+		hit = tr[0].Get(c, col) == model.MaxFactor
+	}
+	if !hit || scaled == 0 {
+		t.Fatalf("the read port never showed factor %#x (%d packets scaled)", model.MaxFactor, scaled)
+	}
+}
