@@ -8,6 +8,7 @@ import (
 	gendev "github.com/pktnetwork/pktrouter/gen/device"
 	"github.com/pktnetwork/pktrouter/gen/uartbridge"
 	"github.com/pktnetwork/pktrouter/label"
+	"github.com/pktnetwork/pktrouter/model/meter"
 )
 
 // The device top managed from Go as a board is: firmware's Serial transport
@@ -102,45 +103,33 @@ func TestRegistersOverUART(t *testing.T) {
 }
 
 // checkMeterOverUART reads lease tag on port's meter over the serial line
-// and compares it with the meter's stored readings (gen/meter's stat_mem
-// word of the lease: {measured, factor stored inverted, 0 when scaling
-// is off}), read from the simulator before and after the read. With the
-// traffic stopped, measured only decays (at ticks), so the value read
-// must lie between the two (equal them when no tick fell inside the
-// read); the factor and its enable change only at ticks too. The lease
-// carried traffic, so measured must not be 0 (it was 0 before the meter
-// had a read port).
+// and compares it with the meter's state, read from its stat_mem block RAM
+// (gen/meter: one {measured, ^factor} word per lease, written at the
+// lease's tick) before and after the read. With the traffic stopped, the
+// measured value only decays (at ticks), so the value read must lie
+// between the two (equal them when no tick fell inside the read); the
+// factor and its enable change only at ticks too. The lease carried
+// traffic, so measured must not be 0 (it was 0 before the meter had a read
+// port).
 func checkMeterOverUART(t *testing.T, h *HW, drv *firmware.Driver, port, tag int) {
 	t.Helper()
 	li, err := firmware.LeaseIndex(port, tag)
 	if err != nil {
 		t.Fatal(err)
 	}
-	width := func(n string) int {
-		w, err := h.Sim().Width(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return w
-	}
-	fb := width("u_core.mt_factor")
 	type regsNow struct {
 		measured, factor, on uint64
 	}
+	const fb = meter.FactorFracBits
 	peek := func() regsNow {
 		w, err := h.Sim().ReadMem("u_core.u_meter.stat_mem", li)
 		if err != nil {
 			t.Fatal(err)
 		}
-		v := w[0]
-		mask := uint64(1)<<fb - 1
-		inv := v & mask
-		r := regsNow{measured: v >> fb}
-		if len(w) > 1 {
-			r.measured |= w[1] << (64 - fb)
-		}
+		inv := w[0] & (1<<fb - 1) // the factor inverted, 0 when scaling is off
+		r := regsNow{measured: w[0] >> fb}
 		if inv != 0 {
-			r.on, r.factor = 1, ^inv&mask
+			r.factor, r.on = ^inv&(1<<fb-1), 1
 		}
 		return r
 	}
