@@ -2411,18 +2411,26 @@ module csr_ports16_leases8_ev33_hfc949ac3 (
     wire [31:0] _t2881;
     wire [31:0] _t2882;
     wire [31:0] _t2883;
+    wire [31:0] _t2884;
     wire [31:0] _t2885;
-    wire _t2886;
-    wire _t2887;
-    wire [9:0] _t2888;
-    wire [30:0] _t2889;
-    wire [30:0] _t2890;
-    wire [30:0] _t2891;
-    wire [9:0] _t2892;
-    wire _t2893;
-    wire [63:0] _t2894;
-    wire [63:0] _t2895;
-    wire _t2896;
+    wire [31:0] _t2886;
+    wire [31:0] _t2887;
+    wire [31:0] _t2888;
+    wire [31:0] _t2889;
+    wire [31:0] _t2890;
+    wire [31:0] _t2891;
+    wire [31:0] _t2893;
+    wire _t2894;
+    wire _t2895;
+    wire [9:0] _t2896;
+    wire [30:0] _t2897;
+    wire [30:0] _t2898;
+    wire [30:0] _t2899;
+    wire [9:0] _t2900;
+    wire _t2901;
+    wire [63:0] _t2902;
+    wire [63:0] _t2903;
+    wire _t2904;
     reg  [30:0] shadow [0:1023];
     reg  [63:0] counters [0:1023];
     initial init = 1'h1;
@@ -4653,28 +4661,36 @@ module csr_ports16_leases8_ev33_hfc949ac3 (
     assign _t2624 = _t2625 ? _t2626 : _t2752;
     assign _t2368 = _t2369 ? _t2370 : _t2624;
     assign meter_rd = meter_word ? _t1858 : _t2368;
-    assign _t2878 = {1'h0, shadow_rd0};
-    assign _t2881 = counters_rd0[31:0];
-    assign _t2880 = _t487 ? cnt_shadow : _t2881;
-    assign _t2883 = meter_hit ? meter_rd : 32'h00000000;
-    assign _t2882 = ident_hit ? ident_rd : _t2883;
-    assign _t2879 = cnt_hit ? _t2880 : _t2882;
-    assign rd = cfg_hit ? _t2878 : _t2879;
-    assign _t2886 = done & _t483;
-    assign _t2885 = _t2886 ? rd : 32'h00000000;
-    assign _t2887 = done & bad;
+    assign _t2882 = {32{cfg_hit}};
+    assign _t2883 = {1'h0, shadow_rd0};
+    assign _t2881 = _t2882 & _t2883;
+    assign _t2885 = {32{cnt_hit}};
+    assign _t2887 = counters_rd0[31:0];
+    assign _t2886 = _t487 ? cnt_shadow : _t2887;
+    assign _t2884 = _t2885 & _t2886;
+    assign _t2880 = _t2881 | _t2884;
+    assign _t2889 = {32{ident_hit}};
+    assign _t2888 = _t2889 & ident_rd;
+    assign _t2879 = _t2880 | _t2888;
+    assign _t2891 = {32{meter_hit}};
+    assign _t2890 = _t2891 & meter_rd;
+    assign _t2878 = _t2879 | _t2890;
+    assign rd = _t2878 | 32'h00000000;
+    assign _t2894 = done & _t483;
+    assign _t2893 = _t2894 ? rd : 32'h00000000;
+    assign _t2895 = done & bad;
     assign bus_ready = ready_q;
     assign bus_rdata = rdata_q;
     assign bus_err = err_q;
-    assign _t2888 = init ? init_cnt : cfg_row;
-    assign _t2891 = bus_wdata[30:0];
-    assign _t2890 = _t2891 & cfg_mask;
-    assign _t2889 = init ? cfg_init : _t2890;
-    assign _t2892 = _t757 ? cfg_row : cfg_elem_row;
-    assign _t2893 = ~cfg_wen;
-    assign _t2895 = {48'h000000000000, cnt_s1_inc};
-    assign _t2894 = counters_rd0 + _t2895;
-    assign _t2896 = ~cnt_hazard;
+    assign _t2896 = init ? init_cnt : cfg_row;
+    assign _t2899 = bus_wdata[30:0];
+    assign _t2898 = _t2899 & cfg_mask;
+    assign _t2897 = init ? cfg_init : _t2898;
+    assign _t2900 = _t757 ? cfg_row : cfg_elem_row;
+    assign _t2901 = ~cfg_wen;
+    assign _t2903 = {48'h000000000000, cnt_s1_inc};
+    assign _t2902 = counters_rd0 + _t2903;
+    assign _t2904 = ~cnt_hazard;
     always @(posedge clk)
         if (rst) init <= 1'h1;
         else init <= _t461;
@@ -5129,23 +5145,23 @@ module csr_ports16_leases8_ev33_hfc949ac3 (
         else ready_q <= done;
     always @(posedge clk)
         if (rst) rdata_q <= 32'h00000000;
-        else rdata_q <= _t2885;
+        else rdata_q <= _t2893;
     always @(posedge clk)
         if (rst) err_q <= 1'h0;
-        else err_q <= _t2887;
+        else err_q <= _t2895;
     always @(posedge clk) begin
-        if (cfg_wen) shadow[_t2888] <= _t2889;
+        if (cfg_wen) shadow[_t2896] <= _t2897;
     end
     always @(posedge clk) begin
-        if (_t2893) begin
-            shadow_rd0 <= shadow[_t2892];
+        if (_t2901) begin
+            shadow_rd0 <= shadow[_t2900];
         end
     end
     always @(posedge clk) begin
-        if (cnt_wen) counters[cnt_s1_row] <= _t2894;
+        if (cnt_wen) counters[cnt_s1_row] <= _t2902;
     end
     always @(posedge clk) begin
-        if (_t2896) begin
+        if (_t2904) begin
             counters_rd0 <= counters[cnt_row];
         end
     end

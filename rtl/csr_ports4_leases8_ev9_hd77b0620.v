@@ -931,18 +931,26 @@ module csr_ports4_leases8_ev9_hd77b0620 (
     wire [31:0] _t1147;
     wire [31:0] _t1148;
     wire [31:0] _t1149;
+    wire [31:0] _t1150;
     wire [31:0] _t1151;
-    wire _t1152;
-    wire _t1153;
-    wire [7:0] _t1154;
-    wire [30:0] _t1155;
-    wire [30:0] _t1156;
-    wire [30:0] _t1157;
-    wire [7:0] _t1158;
-    wire _t1159;
-    wire [63:0] _t1160;
-    wire [63:0] _t1161;
-    wire _t1162;
+    wire [31:0] _t1152;
+    wire [31:0] _t1153;
+    wire [31:0] _t1154;
+    wire [31:0] _t1155;
+    wire [31:0] _t1156;
+    wire [31:0] _t1157;
+    wire [31:0] _t1159;
+    wire _t1160;
+    wire _t1161;
+    wire [7:0] _t1162;
+    wire [30:0] _t1163;
+    wire [30:0] _t1164;
+    wire [30:0] _t1165;
+    wire [7:0] _t1166;
+    wire _t1167;
+    wire [63:0] _t1168;
+    wire [63:0] _t1169;
+    wire _t1170;
     reg  [30:0] shadow [0:255];
     reg  [63:0] counters [0:255];
     initial init = 1'h1;
@@ -1813,28 +1821,36 @@ module csr_ports4_leases8_ev9_hd77b0620 (
     assign _t1082 = _t1083 ? _t1084 : _t1114;
     assign _t1018 = _t1019 ? _t1020 : _t1082;
     assign meter_rd = meter_word ? _t892 : _t1018;
-    assign _t1144 = {1'h0, shadow_rd0};
-    assign _t1147 = counters_rd0[31:0];
-    assign _t1146 = _t235 ? cnt_shadow : _t1147;
-    assign _t1149 = meter_hit ? meter_rd : 32'h00000000;
-    assign _t1148 = ident_hit ? ident_rd : _t1149;
-    assign _t1145 = cnt_hit ? _t1146 : _t1148;
-    assign rd = cfg_hit ? _t1144 : _t1145;
-    assign _t1152 = done & _t231;
-    assign _t1151 = _t1152 ? rd : 32'h00000000;
-    assign _t1153 = done & bad;
+    assign _t1148 = {32{cfg_hit}};
+    assign _t1149 = {1'h0, shadow_rd0};
+    assign _t1147 = _t1148 & _t1149;
+    assign _t1151 = {32{cnt_hit}};
+    assign _t1153 = counters_rd0[31:0];
+    assign _t1152 = _t235 ? cnt_shadow : _t1153;
+    assign _t1150 = _t1151 & _t1152;
+    assign _t1146 = _t1147 | _t1150;
+    assign _t1155 = {32{ident_hit}};
+    assign _t1154 = _t1155 & ident_rd;
+    assign _t1145 = _t1146 | _t1154;
+    assign _t1157 = {32{meter_hit}};
+    assign _t1156 = _t1157 & meter_rd;
+    assign _t1144 = _t1145 | _t1156;
+    assign rd = _t1144 | 32'h00000000;
+    assign _t1160 = done & _t231;
+    assign _t1159 = _t1160 ? rd : 32'h00000000;
+    assign _t1161 = done & bad;
     assign bus_ready = ready_q;
     assign bus_rdata = rdata_q;
     assign bus_err = err_q;
-    assign _t1154 = init ? init_cnt : cfg_row;
-    assign _t1157 = bus_wdata[30:0];
-    assign _t1156 = _t1157 & cfg_mask;
-    assign _t1155 = init ? cfg_init : _t1156;
-    assign _t1158 = _t433 ? cfg_row : cfg_elem_row;
-    assign _t1159 = ~cfg_wen;
-    assign _t1161 = {48'h000000000000, cnt_s1_inc};
-    assign _t1160 = counters_rd0 + _t1161;
-    assign _t1162 = ~cnt_hazard;
+    assign _t1162 = init ? init_cnt : cfg_row;
+    assign _t1165 = bus_wdata[30:0];
+    assign _t1164 = _t1165 & cfg_mask;
+    assign _t1163 = init ? cfg_init : _t1164;
+    assign _t1166 = _t433 ? cfg_row : cfg_elem_row;
+    assign _t1167 = ~cfg_wen;
+    assign _t1169 = {48'h000000000000, cnt_s1_inc};
+    assign _t1168 = counters_rd0 + _t1169;
+    assign _t1170 = ~cnt_hazard;
     always @(posedge clk)
         if (rst) init <= 1'h1;
         else init <= _t209;
@@ -2001,23 +2017,23 @@ module csr_ports4_leases8_ev9_hd77b0620 (
         else ready_q <= done;
     always @(posedge clk)
         if (rst) rdata_q <= 32'h00000000;
-        else rdata_q <= _t1151;
+        else rdata_q <= _t1159;
     always @(posedge clk)
         if (rst) err_q <= 1'h0;
-        else err_q <= _t1153;
+        else err_q <= _t1161;
     always @(posedge clk) begin
-        if (cfg_wen) shadow[_t1154] <= _t1155;
+        if (cfg_wen) shadow[_t1162] <= _t1163;
     end
     always @(posedge clk) begin
-        if (_t1159) begin
-            shadow_rd0 <= shadow[_t1158];
+        if (_t1167) begin
+            shadow_rd0 <= shadow[_t1166];
         end
     end
     always @(posedge clk) begin
-        if (cnt_wen) counters[cnt_s1_row] <= _t1160;
+        if (cnt_wen) counters[cnt_s1_row] <= _t1168;
     end
     always @(posedge clk) begin
-        if (_t1162) begin
+        if (_t1170) begin
             counters_rd0 <= counters[cnt_row];
         end
     end

@@ -709,7 +709,7 @@ module device_core_h8f8627b8 (
     assign _t271 = h_finish ? 1'h0 : _t273;
     assign _t277 = ~h_busy;
     assign _t276 = h_finish | _t277;
-    assign _t281 = 5'h11 < h_step;
+    assign _t281 = 5'h12 < h_step;
     assign _t280 = ~_t281;
     assign _t283 = h_step + 5'h01;
     assign _t279 = _t280 ? _t283 : h_step;
@@ -861,7 +861,7 @@ module device_core_h8f8627b8 (
     assign _t461 = _t462[15:0];
     assign _t460 = _t327 ? _t461 : h_mtc;
     assign _t459 = _t324 ? u_cap_eg_out_tc : _t460;
-    assign _t464 = h_step == 5'h11;
+    assign _t464 = h_step == 5'h12;
     assign _t463 = h_busy & _t464;
     assign ev_hp_port = h_port;
     assign ev_hp_lease = _t342;

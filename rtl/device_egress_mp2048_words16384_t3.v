@@ -101,54 +101,57 @@ module device_egress_mp2048_words16384_t3 (
     wire _t103;
     wire _t104;
     wire _t105;
+    wire _t106;
     wire _t107;
-    wire _t109;
+    wire _t108;
     wire _t110;
-    wire _t111;
-    wire [11:0] _t114;
-    wire [11:0] _t115;
-    wire [11:0] _t116;
+    wire _t112;
+    wire _t113;
+    wire _t114;
     wire [11:0] _t117;
+    wire [11:0] _t118;
     wire [11:0] _t119;
-    wire [11:0] _t121;
-    wire [7:0] _t122;
-    wire _t123;
-    wire _t124;
-    wire _t125;
+    wire [11:0] _t120;
+    wire [11:0] _t122;
+    wire [11:0] _t124;
+    wire [7:0] _t125;
+    wire _t126;
     wire _t127;
-    wire _t129;
-    wire _t131;
-    wire _t133;
-    wire [2:0] _t135;
+    wire _t128;
+    wire _t130;
+    wire _t132;
+    wire _t134;
     wire _t136;
-    wire _t137;
-    wire _t138;
+    wire [2:0] _t138;
     wire _t139;
     wire _t140;
     wire _t141;
     wire _t142;
     wire _t143;
-    wire [2:0] _t144;
-    wire [2:0] _t146;
-    wire _t147;
-    wire _t148;
-    wire [2:0] _t150;
-    wire [2:0] _t152;
-    wire _t153;
-    wire _t154;
-    wire [6:0] _t156;
+    wire _t144;
+    wire _t145;
+    wire _t146;
+    wire [2:0] _t147;
+    wire [2:0] _t149;
+    wire _t150;
+    wire _t151;
+    wire [2:0] _t153;
+    wire [2:0] _t155;
+    wire _t156;
     wire _t157;
-    wire _t158;
-    wire [7:0] _t160;
+    wire [6:0] _t159;
+    wire _t160;
     wire _t161;
-    wire _t162;
-    wire [13:0] _t164;
-    wire [15:0] _t165;
-    wire [15:0] _t166;
+    wire [7:0] _t163;
+    wire _t164;
+    wire _t165;
     wire [13:0] _t167;
-    wire [14:0] _t168;
-    wire [13:0] _t169;
-    wire [14:0] _t170;
+    wire [15:0] _t168;
+    wire [15:0] _t169;
+    wire [13:0] _t170;
+    wire [14:0] _t171;
+    wire [13:0] _t172;
+    wire [14:0] _t173;
     reg  [15:0] ring [0:16383];
     initial busy = 1'h0;
     initial src_r = 5'h00;
@@ -215,70 +218,73 @@ module device_egress_mp2048_words16384_t3 (
     assign _t96 = lov ? lo : _t97;
     assign _t99 = rem == 12'h001;
     assign _t98 = lov ? lol : _t99;
-    assign _t105 = hv & tlw;
+    assign _t106 = hv & tlw;
+    assign _t108 = ~lov;
+    assign _t107 = _t108 | _t90;
+    assign _t105 = _t106 & _t107;
     assign _t104 = _t105 | take;
     assign _t103 = _t104 ? 1'h0 : hv;
     assign _t101 = ren ? 1'h1 : _t103;
-    assign _t111 = rem <= 12'h002;
-    assign _t110 = take & _t111;
-    assign _t109 = _t110 ? 1'h1 : tlw;
-    assign _t107 = _t105 ? 1'h0 : _t109;
-    assign _t115 = ring_rd0[11:0];
-    assign _t119 = rem - 12'h002;
-    assign _t117 = _t99 ? 12'h000 : _t119;
-    assign _t116 = take ? _t117 : rem;
-    assign _t114 = _t105 ? _t115 : _t116;
-    assign _t121 = ring_rd0[11:0];
-    assign _t122 = ring_rd0[7:0];
-    assign _t125 = ~_t99;
-    assign _t124 = take & _t125;
-    assign _t127 = _t90 ? 1'h0 : lov;
-    assign _t123 = _t124 ? 1'h1 : _t127;
-    assign _t129 = rem == 12'h002;
-    assign _t133 = take ? 1'h0 : tfirst;
-    assign _t131 = _t105 ? 1'h1 : _t133;
-    assign _t135 = ring_rd0[10:8];
-    assign _t136 = take & tfirst;
-    assign _t138 = ~hv;
-    assign _t137 = _t138 | _t104;
-    assign _t139 = rp != start;
-    assign ren = _t137 & _t139;
-    assign _t142 = ~tlw;
-    assign _t141 = hv & _t142;
-    assign _t140 = _t141 & _t91;
-    assign _t143 = ~lov;
-    assign take = _t140 & _t143;
+    assign _t114 = rem <= 12'h002;
+    assign _t113 = take & _t114;
+    assign _t112 = _t113 ? 1'h1 : tlw;
+    assign _t110 = _t105 ? 1'h0 : _t112;
+    assign _t118 = ring_rd0[11:0];
+    assign _t122 = rem - 12'h002;
+    assign _t120 = _t99 ? 12'h000 : _t122;
+    assign _t119 = take ? _t120 : rem;
+    assign _t117 = _t105 ? _t118 : _t119;
+    assign _t124 = ring_rd0[11:0];
+    assign _t125 = ring_rd0[7:0];
+    assign _t128 = ~_t99;
+    assign _t127 = take & _t128;
+    assign _t130 = _t90 ? 1'h0 : lov;
+    assign _t126 = _t127 ? 1'h1 : _t130;
+    assign _t132 = rem == 12'h002;
+    assign _t136 = take ? 1'h0 : tfirst;
+    assign _t134 = _t105 ? 1'h1 : _t136;
+    assign _t138 = ring_rd0[10:8];
+    assign _t139 = take & tfirst;
+    assign _t141 = ~hv;
+    assign _t140 = _t141 | _t104;
+    assign _t142 = rp != start;
+    assign ren = _t140 & _t142;
+    assign _t145 = ~tlw;
+    assign _t144 = hv & _t145;
+    assign _t143 = _t144 & _t91;
+    assign _t146 = ~lov;
+    assign take = _t143 & _t146;
     assign tx_valid = txv;
     assign tx_data = txd;
     assign tx_last = txl;
     assign ev_out = _t89 & _t98;
     assign ev_out_bytes = flen;
     assign ev_out_tag = ttag;
-    assign _t148 = owc != 3'h7;
-    assign _t147 = _t70 & _t148;
-    assign _t150 = owc + 3'h1;
-    assign _t146 = _t147 ? _t150 : owc;
-    assign _t144 = first ? 3'h0 : _t146;
-    assign _t152 = in_data[10:8];
-    assign _t154 = owc == 3'h0;
-    assign _t153 = _t70 & _t154;
-    assign _t156 = in_data[6:0];
-    assign _t158 = owc == 3'h5;
-    assign _t157 = _t70 & _t158;
-    assign _t160 = in_data[15:8];
-    assign _t162 = owc == 3'h6;
-    assign _t161 = _t70 & _t162;
+    assign _t151 = owc != 3'h7;
+    assign _t150 = _t70 & _t151;
+    assign _t153 = owc + 3'h1;
+    assign _t149 = _t150 ? _t153 : owc;
+    assign _t147 = first ? 3'h0 : _t149;
+    assign _t155 = in_data[10:8];
+    assign _t157 = owc == 3'h0;
+    assign _t156 = _t70 & _t157;
+    assign _t159 = in_data[6:0];
+    assign _t161 = owc == 3'h5;
+    assign _t160 = _t70 & _t161;
+    assign _t163 = in_data[15:8];
+    assign _t165 = owc == 3'h6;
+    assign _t164 = _t70 & _t165;
     assign ev_drop = _t65;
     assign ev_drop_cause = u_shaper_v_cause;
     assign ev_drop_tag = etag;
     assign backlog = u_shaper_backlog;
-    assign _t164 = wp[13:0];
-    assign _t166 = {4'h0, len};
-    assign _t165 = first ? _t166 : in_data;
-    assign _t167 = rp[13:0];
-    assign _t169 = start[13:0];
-    assign _t168 = {1'h0, _t169};
-    assign _t170 = {ephi, eplo};
+    assign _t167 = wp[13:0];
+    assign _t169 = {4'h0, len};
+    assign _t168 = first ? _t169 : in_data;
+    assign _t170 = rp[13:0];
+    assign _t172 = start[13:0];
+    assign _t171 = {1'h0, _t172};
+    assign _t173 = {ephi, eplo};
     always @(posedge clk)
         if (rst) busy <= 1'h0;
         else busy <= _t60;
@@ -317,49 +323,49 @@ module device_egress_mp2048_words16384_t3 (
         else hv <= _t101;
     always @(posedge clk)
         if (rst) tlw <= 1'h1;
-        else tlw <= _t107;
+        else tlw <= _t110;
     always @(posedge clk)
         if (rst) rem <= 12'h000;
-        else rem <= _t114;
+        else rem <= _t117;
     always @(posedge clk)
         if (rst) flen <= 12'h000;
-        else if (_t105) flen <= _t121;
+        else if (_t105) flen <= _t124;
     always @(posedge clk)
         if (rst) lo <= 8'h00;
-        else if (take) lo <= _t122;
+        else if (take) lo <= _t125;
     always @(posedge clk)
         if (rst) lov <= 1'h0;
-        else lov <= _t123;
+        else lov <= _t126;
     always @(posedge clk)
         if (rst) lol <= 1'h0;
-        else if (take) lol <= _t129;
+        else if (take) lol <= _t132;
     always @(posedge clk)
         if (rst) tfirst <= 1'h0;
-        else tfirst <= _t131;
+        else tfirst <= _t134;
     always @(posedge clk)
         if (rst) ttag <= 3'h0;
-        else if (_t136) ttag <= _t135;
+        else if (_t139) ttag <= _t138;
     always @(posedge clk)
         if (rst) owc <= 3'h0;
-        else owc <= _t144;
+        else owc <= _t147;
     always @(posedge clk)
         if (rst) etag <= 3'h0;
-        else if (_t153) etag <= _t152;
+        else if (_t156) etag <= _t155;
     always @(posedge clk)
         if (rst) ephi <= 7'h00;
-        else if (_t157) ephi <= _t156;
+        else if (_t160) ephi <= _t159;
     always @(posedge clk)
         if (rst) eplo <= 8'h00;
-        else if (_t161) eplo <= _t160;
+        else if (_t164) eplo <= _t163;
     always @(posedge clk)
         if (rst) arr_valid <= 1'h0;
         else arr_valid <= _t78;
     always @(posedge clk) begin
-        if (_t69) ring[_t164] <= _t165;
+        if (_t69) ring[_t167] <= _t168;
     end
     always @(posedge clk) begin
         if (ren) begin
-            ring_rd0 <= ring[_t167];
+            ring_rd0 <= ring[_t170];
         end
     end
     shaper_l8_buf16384_mp2048_minp13_f24_m5_tag15 u_shaper (
@@ -368,8 +374,8 @@ module device_egress_mp2048_words16384_t3 (
         .arr_valid(arr_valid),
         .arr_lease(etag),
         .arr_bytes(len),
-        .arr_tag(_t168),
-        .arr_prio(_t170),
+        .arr_tag(_t171),
+        .arr_prio(_t173),
         .cfg_we(cfg_we),
         .cfg_lease(cfg_lease),
         .cfg_rate(cfg_rate),

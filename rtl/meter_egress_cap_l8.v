@@ -16,8 +16,11 @@ module meter_egress_cap_l8 (
     output wire eg_out_valid,
     output wire [15:0] eg_out_tc
 );
+    reg  [15:0] s_cfg1;
     reg  s_valid1;
+    reg  s_valid2;
     reg  [15:0] s_tc1;
+    reg  [15:0] s_tc2;
     reg  c_do1;
     reg  [14:0] c_cap1;
     reg  c_valid1;
@@ -25,22 +28,25 @@ module meter_egress_cap_l8 (
     reg  o_valid1;
     reg  [15:0] o_tc1;
     reg  [15:0] cap_mem_rd0;
-    wire _t18;
-    wire _t19;
-    wire _t20;
     wire _t21;
     wire _t22;
     wire _t23;
-    wire [14:0] _t24;
-    wire [14:0] _t25;
-    wire [14:0] _t26;
-    wire [15:0] _t27;
-    wire [15:0] _t28;
-    wire [15:0] _t29;
+    wire _t24;
+    wire _t25;
+    wire _t26;
+    wire [14:0] _t27;
+    wire [14:0] _t28;
+    wire [14:0] _t29;
+    wire [15:0] _t30;
+    wire [15:0] _t31;
     wire [15:0] _t32;
+    wire [15:0] _t35;
     reg  [15:0] cap_mem [0:7];
+    initial s_cfg1 = 16'h0000;
     initial s_valid1 = 1'h0;
+    initial s_valid2 = 1'h0;
     initial s_tc1 = 16'h0000;
+    initial s_tc2 = 16'h0000;
     initial c_do1 = 1'h0;
     initial c_cap1 = 15'h0000;
     initial c_valid1 = 1'h0;
@@ -54,47 +60,56 @@ module meter_egress_cap_l8 (
         for (_i = 0; _i < 8; _i = _i + 1) cap_mem[_i[2:0]] = 16'h0000;
 `endif
     end
-    assign _t20 = cap_mem_rd0[15];
-    assign _t22 = s_tc1[15];
-    assign _t21 = ~_t22;
-    assign _t19 = _t20 & _t21;
-    assign _t24 = cap_mem_rd0[14:0];
-    assign _t25 = s_tc1[14:0];
-    assign _t23 = _t24 < _t25;
-    assign _t18 = _t19 & _t23;
-    assign _t26 = cap_mem_rd0[14:0];
+    assign _t23 = s_cfg1[15];
+    assign _t25 = s_tc2[15];
+    assign _t24 = ~_t25;
+    assign _t22 = _t23 & _t24;
+    assign _t27 = s_cfg1[14:0];
+    assign _t28 = s_tc2[14:0];
+    assign _t26 = _t27 < _t28;
+    assign _t21 = _t22 & _t26;
+    assign _t29 = s_cfg1[14:0];
     assign eg_out_valid = o_valid1;
     assign eg_out_tc = o_tc1;
-    assign _t29 = {1'h0, c_cap1};
-    assign _t28 = c_do1 ? _t29 : c_tc1;
-    assign _t27 = c_valid1 ? _t28 : 16'h0000;
-    assign _t32 = {cfg_deprio, cfg_cap};
+    assign _t32 = {1'h0, c_cap1};
+    assign _t31 = c_do1 ? _t32 : c_tc1;
+    assign _t30 = c_valid1 ? _t31 : 16'h0000;
+    assign _t35 = {cfg_deprio, cfg_cap};
+    always @(posedge clk)
+        if (rst) s_cfg1 <= 16'h0000;
+        else s_cfg1 <= cap_mem_rd0;
     always @(posedge clk)
         if (rst) s_valid1 <= 1'h0;
         else s_valid1 <= eg_valid;
     always @(posedge clk)
+        if (rst) s_valid2 <= 1'h0;
+        else s_valid2 <= s_valid1;
+    always @(posedge clk)
         if (rst) s_tc1 <= 16'h0000;
         else s_tc1 <= eg_tc;
     always @(posedge clk)
+        if (rst) s_tc2 <= 16'h0000;
+        else s_tc2 <= s_tc1;
+    always @(posedge clk)
         if (rst) c_do1 <= 1'h0;
-        else c_do1 <= _t18;
+        else c_do1 <= _t21;
     always @(posedge clk)
         if (rst) c_cap1 <= 15'h0000;
-        else c_cap1 <= _t26;
+        else c_cap1 <= _t29;
     always @(posedge clk)
         if (rst) c_valid1 <= 1'h0;
-        else c_valid1 <= s_valid1;
+        else c_valid1 <= s_valid2;
     always @(posedge clk)
         if (rst) c_tc1 <= 16'h0000;
-        else c_tc1 <= s_tc1;
+        else c_tc1 <= s_tc2;
     always @(posedge clk)
         if (rst) o_valid1 <= 1'h0;
         else o_valid1 <= c_valid1;
     always @(posedge clk)
         if (rst) o_tc1 <= 16'h0000;
-        else o_tc1 <= _t27;
+        else o_tc1 <= _t30;
     always @(posedge clk) begin
-        if (cfg_we) cap_mem[cfg_lease] <= _t32;
+        if (cfg_we) cap_mem[cfg_lease] <= _t35;
     end
     always @(posedge clk) begin
         cap_mem_rd0 <= cap_mem[eg_lease];

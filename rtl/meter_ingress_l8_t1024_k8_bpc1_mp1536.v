@@ -55,6 +55,7 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     reg  tk_v24;
     reg  tk_v25;
     reg  tk_v26;
+    reg  tk_v27;
     reg  [2:0] acc_rd_word;
     reg  [2:0] acc_rd_lease;
     reg  acc_rd_got1;
@@ -70,6 +71,8 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     reg  [14:0] p2_prio1;
     reg  p2_cust1;
     reg  [10:0] p2_bytes1;
+    reg  p2_fon1;
+    reg  [15:0] p2_f1;
     reg  [18:0] o3_pp01;
     reg  [18:0] o3_pp11;
     reg  [18:0] o3_pp21;
@@ -111,6 +114,14 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     reg  [2:0] s_lease1;
     reg  [26:0] s_add1;
     reg  [27:0] s_room1;
+    reg  [26:0] s_rd1;
+    reg  w_tick1;
+    reg  w_pkt1;
+    reg  [2:0] w_lease1;
+    reg  [26:0] w_add1;
+    reg  [27:0] w_room1;
+    reg  w_fwd;
+    reg  [26:0] w_prev_sample;
     reg  [26:0] tk_sample;
     reg  [34:0] acc_new;
     reg  [2:0] acc_wr_word;
@@ -129,193 +140,196 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     reg  [15:0] acc_mem_rd0;
     reg  [15:0] fac_mem_rd0;
     reg  [42:0] stat_mem_rd0;
-    wire [9:0] _t122;
-    wire _t123;
-    wire [9:0] _t126;
-    wire [4:0] _t129;
-    wire _t130;
-    wire _t131;
-    wire [4:0] _t134;
-    wire _t135;
-    wire [4:0] _t138;
-    wire [2:0] _t140;
-    wire [2:0] _t142;
-    wire [2:0] _t143;
-    wire _t145;
-    wire _t147;
-    wire _t148;
-    wire _t149;
-    wire _t152;
-    wire _t153;
-    wire _t154;
-    wire [2:0] _t156;
-    wire [2:0] _t158;
+    wire [9:0] _t133;
+    wire _t134;
+    wire [9:0] _t137;
+    wire [4:0] _t140;
+    wire _t141;
+    wire _t142;
+    wire [4:0] _t145;
+    wire _t146;
+    wire [4:0] _t149;
+    wire [2:0] _t151;
+    wire [2:0] _t153;
+    wire [2:0] _t154;
+    wire _t156;
+    wire _t158;
     wire _t159;
-    wire [2:0] _t162;
+    wire _t160;
     wire _t163;
-    wire [2:0] _t165;
+    wire _t164;
+    wire _t165;
     wire [2:0] _t167;
-    wire [47:0] _t169;
-    wire [31:0] _t170;
-    wire [26:0] _t171;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t172; /* verilator lint_on UNUSEDSIGNAL */
-    wire [35:0] _t173;
-    wire [34:0] _t174;
-    wire [35:0] _t175;
-    wire [34:0] _t177;
-    wire [34:0] _t178;
-    wire [14:0] _t179;
-    wire _t180;
-    wire [14:0] _t182;
-    wire [14:0] _t183;
-    wire _t184;
-    wire _t185;
-    wire _t186;
-    wire _t187;
-    wire _t188;
-    wire _t189;
-    wire [18:0] _t190;
-    wire [18:0] _t191;
-    wire [18:0] _t192;
-    wire [3:0] _t193;
-    wire [15:0] _t194;
-    wire [18:0] _t195;
-    wire [18:0] _t196;
-    wire [18:0] _t197;
-    wire [3:0] _t198;
-    wire [18:0] _t199;
-    wire [18:0] _t200;
-    wire [18:0] _t201;
-    wire [3:0] _t202;
-    wire [18:0] _t203;
+    wire [2:0] _t169;
+    wire _t170;
+    wire [2:0] _t173;
+    wire _t174;
+    wire [2:0] _t176;
+    wire [2:0] _t178;
+    wire [47:0] _t180;
+    wire [31:0] _t181;
+    wire [26:0] _t182;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [35:0] _t183; /* verilator lint_on UNUSEDSIGNAL */
+    wire [35:0] _t184;
+    wire [34:0] _t185;
+    wire [35:0] _t186;
+    wire [34:0] _t188;
+    wire [34:0] _t189;
+    wire [14:0] _t190;
+    wire _t191;
+    wire [14:0] _t193;
+    wire [14:0] _t194;
+    wire _t195;
+    wire _t196;
+    wire _t197;
+    wire _t198;
+    wire _t199;
+    wire _t200;
+    wire _t201;
+    wire [15:0] _t203;
     wire [18:0] _t204;
     wire [18:0] _t205;
-    wire [3:0] _t206;
-    wire _t207;
-    wire [22:0] _t209;
-    wire [22:0] _t210;
-    wire [22:0] _t211;
-    wire [22:0] _t212;
-    wire [22:0] _t213;
-    wire [22:0] _t214;
-    wire [22:0] _t215;
-    wire [22:0] _t216;
-    wire [15:0] _t217;
-    wire [15:0] _t218;
-    wire [14:0] _t219;
-    wire [14:0] _t220;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [30:0] _t221; /* verilator lint_on UNUSEDSIGNAL */
-    wire [30:0] _t222;
-    wire [30:0] _t223;
-    wire [30:0] _t224;
-    wire [25:0] _t226;
-    wire [25:0] _t227;
-    wire [25:0] _t228;
-    wire [3:0] _t229;
-    wire [25:0] _t230;
-    wire [25:0] _t231;
-    wire [25:0] _t232;
-    wire [3:0] _t233;
-    wire [25:0] _t234;
-    wire [25:0] _t235;
-    wire [25:0] _t236;
-    wire [2:0] _t237;
+    wire [18:0] _t206;
+    wire [3:0] _t207;
+    wire [18:0] _t208;
+    wire [18:0] _t209;
+    wire [18:0] _t210;
+    wire [3:0] _t211;
+    wire [18:0] _t212;
+    wire [18:0] _t213;
+    wire [18:0] _t214;
+    wire [3:0] _t215;
+    wire [18:0] _t216;
+    wire [18:0] _t217;
+    wire [18:0] _t218;
+    wire [3:0] _t219;
+    wire [22:0] _t220;
+    wire [22:0] _t221;
+    wire [22:0] _t222;
+    wire [22:0] _t223;
+    wire [22:0] _t224;
+    wire [22:0] _t225;
+    wire [22:0] _t226;
+    wire [22:0] _t227;
+    wire [15:0] _t228;
+    wire [15:0] _t229;
+    wire [14:0] _t230;
+    wire [14:0] _t231;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [30:0] _t232; /* verilator lint_on UNUSEDSIGNAL */
+    wire [30:0] _t233;
+    wire [30:0] _t234;
+    wire [30:0] _t235;
+    wire [25:0] _t237;
     wire [25:0] _t238;
     wire [25:0] _t239;
-    wire [25:0] _t240;
+    wire [3:0] _t240;
     wire [25:0] _t241;
-    wire [26:0] _t242;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t243; /* verilator lint_on UNUSEDSIGNAL */
-    wire [27:0] _t244;
-    wire [27:0] _t246;
-    wire _t247;
-    wire _t248;
-    wire _t249;
-    wire _t250;
-    wire _t251;
-    wire _t252;
-    wire _t253;
-    wire _t254;
-    wire _t255;
-    wire _t256;
-    wire _t257;
-    wire [2:0] _t258;
-    wire [2:0] _t259;
-    wire [26:0] _t260;
-    wire [27:0] _t261;
-    wire [34:0] _t262;
-    wire [34:0] _t263;
-    wire [2:0] _t264;
-    wire [2:0] _t266;
+    wire [25:0] _t242;
+    wire [25:0] _t243;
+    wire [3:0] _t244;
+    wire [25:0] _t245;
+    wire [25:0] _t246;
+    wire [25:0] _t247;
+    wire [2:0] _t248;
+    wire [25:0] _t249;
+    wire [25:0] _t250;
+    wire [25:0] _t251;
+    wire [25:0] _t252;
+    wire [26:0] _t253;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [27:0] _t254; /* verilator lint_on UNUSEDSIGNAL */
+    wire [27:0] _t255;
+    wire [27:0] _t257;
+    wire _t258;
+    wire _t259;
+    wire _t260;
+    wire _t261;
+    wire _t262;
+    wire _t263;
+    wire _t264;
+    wire _t265;
+    wire _t266;
     wire _t267;
+    wire _t268;
+    wire [2:0] _t269;
     wire [2:0] _t270;
-    wire _t271;
-    wire [2:0] _t273;
-    wire [27:0] _t275;
-    wire _t276;
-    wire _t277;
-    wire _t278;
+    wire [26:0] _t271;
+    wire [27:0] _t272;
+    wire _t273;
+    wire _t274;
+    wire _t275;
+    wire [26:0] _t276;
+    wire [26:0] _t278;
     wire _t279;
-    wire [28:0] _t280;
-    wire [28:0] _t281;
-    wire [27:0] _t282;
-    wire [28:0] _t283;
-    wire [27:0] _t284;
-    wire [27:0] _t285;
-    wire [27:0] _t286;
-    wire [27:0] _t287;
-    wire [26:0] _t288;
-    wire [26:0] _t289;
-    wire [15:0] _t290;
-    wire [15:0] _t292;
-    wire [14:0] _t293;
-    wire _t294;
-    wire _t295;
-    wire _t296;
-    wire _t297;
+    wire [27:0] _t280;
+    wire [26:0] _t281;
+    wire [26:0] _t283;
+    wire [34:0] _t284;
+    wire [34:0] _t285;
+    wire [2:0] _t286;
+    wire [2:0] _t288;
+    wire _t289;
+    wire [2:0] _t292;
+    wire _t293;
+    wire [2:0] _t295;
+    wire [27:0] _t297;
     wire _t298;
-    wire [26:0] _t299;
-    wire [15:0] _t300;
-    wire [15:0] _t301;
-    wire [15:0] _t302;
-    wire [14:0] _t303;
-    wire _t304;
-    wire _t305;
-    wire _t306;
-    wire [14:0] _t307;
-    wire _t309;
-    wire [15:0] _t310;
+    wire _t299;
+    wire _t300;
+    wire _t301;
+    wire [28:0] _t302;
+    wire [28:0] _t303;
+    wire [27:0] _t304;
+    wire [28:0] _t305;
+    wire [27:0] _t306;
+    wire [27:0] _t307;
+    wire [27:0] _t308;
+    wire [27:0] _t309;
+    wire [26:0] _t310;
+    wire [26:0] _t311;
     wire [15:0] _t312;
-    wire [7:0] _t314;
-    wire _t315;
+    wire [15:0] _t314;
+    wire [14:0] _t315;
     wire _t316;
-    wire [7:0] _t318;
-    wire [7:0] _t319;
+    wire _t317;
+    wire _t318;
+    wire _t319;
+    wire _t320;
+    wire [26:0] _t321;
     wire [15:0] _t322;
-    wire [27:0] _t323;
-    wire _t324;
-    wire [26:0] _t325;
-    wire [26:0] _t327;
+    wire [15:0] _t323;
+    wire [15:0] _t324;
+    wire [14:0] _t325;
+    wire _t326;
+    wire _t327;
     wire _t328;
-    wire [27:0] _t329;
-    wire [26:0] _t331;
-    wire [4:0] _t332;
-    wire [1:0] _t333;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] _t334; /* verilator lint_on UNUSEDSIGNAL */
-    wire [15:0] _t336;
+    wire [14:0] _t329;
+    wire _t331;
+    wire [15:0] _t332;
+    wire [15:0] _t334;
+    wire [7:0] _t336;
     wire _t337;
-    wire [15:0] _t339;
-    wire [47:0] _t340;
-    wire [15:0] _t341;
-    wire _t342;
+    wire _t338;
+    wire [7:0] _t340;
+    wire [7:0] _t341;
     wire [15:0] _t344;
-    wire [15:0] _t345;
-    wire _t346;
-    wire [15:0] _t348;
-    wire [4:0] _t350;
-    wire [1:0] _t351;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] _t352; /* verilator lint_on UNUSEDSIGNAL */
-    wire [42:0] _t354;
+    wire [27:0] _t345;
+    wire [4:0] _t346;
+    wire [1:0] _t347;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] _t348; /* verilator lint_on UNUSEDSIGNAL */
+    wire [15:0] _t350;
+    wire _t351;
+    wire [15:0] _t353;
+    wire [47:0] _t354;
+    wire [15:0] _t355;
+    wire _t356;
+    wire [15:0] _t358;
+    wire [15:0] _t359;
+    wire _t360;
+    wire [15:0] _t362;
+    wire [4:0] _t364;
+    wire [1:0] _t365;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] _t366; /* verilator lint_on UNUSEDSIGNAL */
+    wire [42:0] _t368;
     reg  [15:0] cfgd_mem [0:7];
     reg  [27:0] lim_mem [0:7];
     reg  [26:0] sample_mem [0:7];
@@ -353,6 +367,7 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     initial tk_v24 = 1'h0;
     initial tk_v25 = 1'h0;
     initial tk_v26 = 1'h0;
+    initial tk_v27 = 1'h0;
     initial acc_rd_word = 3'h0;
     initial acc_rd_lease = 3'h0;
     initial acc_rd_got1 = 1'h0;
@@ -368,6 +383,8 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     initial p2_prio1 = 15'h0000;
     initial p2_cust1 = 1'h0;
     initial p2_bytes1 = 11'h000;
+    initial p2_fon1 = 1'h0;
+    initial p2_f1 = 16'h0000;
     initial o3_pp01 = 19'h00000;
     initial o3_pp11 = 19'h00000;
     initial o3_pp21 = 19'h00000;
@@ -409,6 +426,14 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     initial s_lease1 = 3'h0;
     initial s_add1 = 27'h0000000;
     initial s_room1 = 28'h0000000;
+    initial s_rd1 = 27'h0000000;
+    initial w_tick1 = 1'h0;
+    initial w_pkt1 = 1'h0;
+    initial w_lease1 = 3'h0;
+    initial w_add1 = 27'h0000000;
+    initial w_room1 = 28'h0000000;
+    initial w_fwd = 1'h0;
+    initial w_prev_sample = 27'h0000000;
     initial tk_sample = 27'h0000000;
     initial acc_new = 35'h000000000;
     initial acc_wr_word = 3'h0;
@@ -440,215 +465,218 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
     end
     assign out_valid = o_valid1;
     assign out_tc = o_tc1;
-    assign _t123 = tick_phase == 10'h3ff;
-    assign _t126 = tick_phase + 10'h001;
-    assign _t122 = _t123 ? 10'h000 : _t126;
-    assign _t131 = tick_phase == 10'h000;
-    assign _t130 = _t131 & tick_armed;
-    assign _t135 = slot_step == 5'h10;
-    assign _t138 = slot_step + 5'h01;
-    assign _t134 = _t135 ? 5'h00 : _t138;
-    assign _t129 = _t130 ? 5'h01 : _t134;
-    assign _t143 = slot_lease + 3'h1;
-    assign _t142 = _t135 ? _t143 : slot_lease;
-    assign _t140 = _t130 ? 3'h0 : _t142;
-    assign _t149 = slot_lease == 3'h7;
-    assign _t148 = _t135 & _t149;
-    assign _t147 = _t148 ? 1'h0 : slot_on;
-    assign _t145 = _t130 ? 1'h1 : _t147;
-    assign _t154 = slot_step == 5'h00;
-    assign _t153 = slot_on & _t154;
-    assign _t152 = _t130 | _t153;
-    assign _t159 = acc_rd_word == 3'h3;
-    assign _t163 = acc_rd_word != 3'h0;
-    assign _t165 = acc_rd_word + 3'h1;
-    assign _t162 = _t163 ? _t165 : acc_rd_word;
-    assign _t158 = _t159 ? 3'h0 : _t162;
-    assign _t156 = _t152 ? 3'h1 : _t158;
-    assign _t167 = _t130 ? 3'h0 : slot_lease;
-    assign _t170 = acc_asm[47:16];
-    assign _t169 = {acc_mem_rd0, _t170};
-    assign _t174 = acc_asm[34:0];
-    assign _t173 = {1'h0, _t174};
-    assign _t175 = {1'h0, 35'h0000000ff};
-    assign _t172 = _t173 + _t175;
-    assign _t171 = _t172[34:8];
-    assign _t178 = {8'h00, acc_ceil1};
-    assign _t177 = _t174 - _t178;
-    assign _t180 = p1_tc1 == 16'hffff;
-    assign _t182 = cfgd_mem_rd0[14:0];
-    assign _t183 = p1_tc1[14:0];
-    assign _t179 = _t180 ? _t182 : _t183;
-    assign _t186 = ~_t180;
-    assign _t187 = p1_tc1[15];
-    assign _t185 = _t186 & _t187;
-    assign _t189 = cfgd_mem_rd0[15];
-    assign _t188 = ~_t189;
-    assign _t184 = _t185 & _t188;
-    assign _t191 = {4'h0, p2_prio1};
-    assign _t194 = ~fac_mem_rd0;
-    assign _t193 = _t194[3:0];
-    assign _t192 = {15'h0000, _t193};
-    assign _t190 = _t191 * _t192;
-    assign _t196 = {4'h0, p2_prio1};
-    assign _t198 = _t194[7:4];
-    assign _t197 = {15'h0000, _t198};
-    assign _t195 = _t196 * _t197;
-    assign _t200 = {4'h0, p2_prio1};
-    assign _t202 = _t194[11:8];
-    assign _t201 = {15'h0000, _t202};
-    assign _t199 = _t200 * _t201;
-    assign _t204 = {4'h0, p2_prio1};
-    assign _t206 = _t194[15:12];
-    assign _t205 = {15'h0000, _t206};
-    assign _t203 = _t204 * _t205;
-    assign _t207 = fac_mem_rd0 != 16'h0000;
-    assign _t210 = {4'h0, o3_pp01};
-    assign _t212 = {4'h0, o3_pp11};
-    assign _t211 = _t212 << 4;
-    assign _t209 = _t210 + _t211;
-    assign _t214 = {4'h0, o3_pp21};
-    assign _t216 = {4'h0, o3_pp31};
-    assign _t215 = _t216 << 4;
-    assign _t213 = _t214 + _t215;
-    assign _t222 = {8'h00, o4_lo1};
-    assign _t224 = {8'h00, o4_hi1};
-    assign _t223 = _t224 << 8;
-    assign _t221 = _t222 + _t223;
-    assign _t220 = _t221[30:16];
-    assign _t219 = o4_on1 ? _t220 : o4_prio1;
-    assign _t218 = {o4_cust1, _t219};
-    assign _t217 = o4_valid1 ? _t218 : 16'h0000;
-    assign _t227 = {11'h000, p2_prio1};
-    assign _t229 = p2_bytes1[3:0];
-    assign _t228 = {22'h000000, _t229};
-    assign _t226 = _t227 * _t228;
-    assign _t231 = {11'h000, p2_prio1};
-    assign _t233 = p2_bytes1[7:4];
-    assign _t232 = {22'h000000, _t233};
-    assign _t230 = _t231 * _t232;
-    assign _t235 = {11'h000, p2_prio1};
-    assign _t237 = p2_bytes1[10:8];
-    assign _t236 = {23'h000000, _t237};
-    assign _t234 = _t235 * _t236;
-    assign _t239 = a3_pp11 << 4;
-    assign _t238 = a3_pp01 + _t239;
-    assign _t241 = a4_pair11 << 8;
-    assign _t240 = a4_pair01 + _t241;
-    assign _t243 = {2'h0, a5_add1};
-    assign _t242 = _t243[26:0];
-    assign _t246 = {2'h0, a5_add1};
-    assign _t244 = 28'h4fff600 - _t246;
-    assign _t251 = ~tk_v6;
-    assign _t252 = ~hold_valid;
-    assign _t250 = _t251 & _t252;
-    assign _t249 = ~_t250;
-    assign _t248 = a6_valid1 & _t249;
-    assign _t253 = hold_valid & tk_v6;
-    assign _t247 = _t248 | _t253;
-    assign _t256 = ~tk_v6;
-    assign _t255 = _t256 & hold_valid;
-    assign _t257 = _t250 & a6_valid1;
-    assign _t254 = _t255 | _t257;
-    assign _t259 = hold_valid ? hold_lease : a6_lease1;
-    assign _t258 = tk_v6 ? acc_rd_lease : _t259;
-    assign _t260 = hold_valid ? hold_add : a6_add1;
-    assign _t261 = hold_valid ? hold_room : a6_room1;
-    assign _t263 = {8'h00, tk_sample};
-    assign _t262 = acc_decay1 + _t263;
-    assign _t267 = acc_wr_word == 3'h3;
-    assign _t271 = acc_wr_word != 3'h0;
-    assign _t273 = acc_wr_word + 3'h1;
-    assign _t270 = _t271 ? _t273 : acc_wr_word;
-    assign _t266 = _t267 ? 3'h0 : _t270;
-    assign _t264 = tk_v8 ? 3'h1 : _t266;
-    assign _t277 = ~tk_v9;
-    assign _t282 = div_r << 1;
-    assign _t281 = {1'h0, _t282};
-    assign _t284 = {1'h0, div_d};
-    assign _t283 = {1'h0, _t284};
-    assign _t280 = _t281 - _t283;
-    assign _t279 = _t280[28];
-    assign _t278 = ~_t279;
-    assign _t276 = _t277 & _t278;
-    assign _t285 = _t280[27:0];
-    assign _t288 = lim_mem_rd0[26:0];
-    assign _t287 = {1'h0, _t288};
-    assign _t286 = tk_v9 ? _t287 : _t282;
-    assign _t275 = _t276 ? _t285 : _t286;
-    assign _t289 = acc_new[34:8];
-    assign _t293 = div_q[14:0];
-    assign _t292 = {_t293, _t278};
-    assign _t290 = tk_v9 ? 16'h0000 : _t292;
-    assign _t295 = lim_mem_rd0[27];
-    assign _t299 = div_r[26:0];
-    assign _t298 = _t299 < div_d;
-    assign _t297 = div_on & _t298;
-    assign _t296 = tk_v10 ? _t297 : div_on;
-    assign _t294 = tk_v9 ? _t295 : _t296;
-    assign _t303 = div_q[14:0];
-    assign _t307 = div_q[14:0];
-    assign _t306 = &_t307;
-    assign _t305 = ~_t306;
-    assign _t304 = _t278 & _t305;
-    assign _t302 = {_t303, _t304};
-    assign _t301 = ~_t302;
-    assign _t300 = div_on ? _t301 : 16'h0000;
+    assign _t134 = tick_phase == 10'h3ff;
+    assign _t137 = tick_phase + 10'h001;
+    assign _t133 = _t134 ? 10'h000 : _t137;
+    assign _t142 = tick_phase == 10'h000;
+    assign _t141 = _t142 & tick_armed;
+    assign _t146 = slot_step == 5'h10;
+    assign _t149 = slot_step + 5'h01;
+    assign _t145 = _t146 ? 5'h00 : _t149;
+    assign _t140 = _t141 ? 5'h01 : _t145;
+    assign _t154 = slot_lease + 3'h1;
+    assign _t153 = _t146 ? _t154 : slot_lease;
+    assign _t151 = _t141 ? 3'h0 : _t153;
+    assign _t160 = slot_lease == 3'h7;
+    assign _t159 = _t146 & _t160;
+    assign _t158 = _t159 ? 1'h0 : slot_on;
+    assign _t156 = _t141 ? 1'h1 : _t158;
+    assign _t165 = slot_step == 5'h00;
+    assign _t164 = slot_on & _t165;
+    assign _t163 = _t141 | _t164;
+    assign _t170 = acc_rd_word == 3'h3;
+    assign _t174 = acc_rd_word != 3'h0;
+    assign _t176 = acc_rd_word + 3'h1;
+    assign _t173 = _t174 ? _t176 : acc_rd_word;
+    assign _t169 = _t170 ? 3'h0 : _t173;
+    assign _t167 = _t163 ? 3'h1 : _t169;
+    assign _t178 = _t141 ? 3'h0 : slot_lease;
+    assign _t181 = acc_asm[47:16];
+    assign _t180 = {acc_mem_rd0, _t181};
+    assign _t185 = acc_asm[34:0];
+    assign _t184 = {1'h0, _t185};
+    assign _t186 = {1'h0, 35'h0000000ff};
+    assign _t183 = _t184 + _t186;
+    assign _t182 = _t183[34:8];
+    assign _t189 = {8'h00, acc_ceil1};
+    assign _t188 = _t185 - _t189;
+    assign _t191 = p1_tc1 == 16'hffff;
+    assign _t193 = cfgd_mem_rd0[14:0];
+    assign _t194 = p1_tc1[14:0];
+    assign _t190 = _t191 ? _t193 : _t194;
+    assign _t197 = ~_t191;
+    assign _t198 = p1_tc1[15];
+    assign _t196 = _t197 & _t198;
+    assign _t200 = cfgd_mem_rd0[15];
+    assign _t199 = ~_t200;
+    assign _t195 = _t196 & _t199;
+    assign _t201 = fac_mem_rd0 != 16'h0000;
+    assign _t203 = ~fac_mem_rd0;
+    assign _t205 = {4'h0, p2_prio1};
+    assign _t207 = p2_f1[3:0];
+    assign _t206 = {15'h0000, _t207};
+    assign _t204 = _t205 * _t206;
+    assign _t209 = {4'h0, p2_prio1};
+    assign _t211 = p2_f1[7:4];
+    assign _t210 = {15'h0000, _t211};
+    assign _t208 = _t209 * _t210;
+    assign _t213 = {4'h0, p2_prio1};
+    assign _t215 = p2_f1[11:8];
+    assign _t214 = {15'h0000, _t215};
+    assign _t212 = _t213 * _t214;
+    assign _t217 = {4'h0, p2_prio1};
+    assign _t219 = p2_f1[15:12];
+    assign _t218 = {15'h0000, _t219};
+    assign _t216 = _t217 * _t218;
+    assign _t221 = {4'h0, o3_pp01};
+    assign _t223 = {4'h0, o3_pp11};
+    assign _t222 = _t223 << 4;
+    assign _t220 = _t221 + _t222;
+    assign _t225 = {4'h0, o3_pp21};
+    assign _t227 = {4'h0, o3_pp31};
+    assign _t226 = _t227 << 4;
+    assign _t224 = _t225 + _t226;
+    assign _t233 = {8'h00, o4_lo1};
+    assign _t235 = {8'h00, o4_hi1};
+    assign _t234 = _t235 << 8;
+    assign _t232 = _t233 + _t234;
+    assign _t231 = _t232[30:16];
+    assign _t230 = o4_on1 ? _t231 : o4_prio1;
+    assign _t229 = {o4_cust1, _t230};
+    assign _t228 = o4_valid1 ? _t229 : 16'h0000;
+    assign _t238 = {11'h000, p2_prio1};
+    assign _t240 = p2_bytes1[3:0];
+    assign _t239 = {22'h000000, _t240};
+    assign _t237 = _t238 * _t239;
+    assign _t242 = {11'h000, p2_prio1};
+    assign _t244 = p2_bytes1[7:4];
+    assign _t243 = {22'h000000, _t244};
+    assign _t241 = _t242 * _t243;
+    assign _t246 = {11'h000, p2_prio1};
+    assign _t248 = p2_bytes1[10:8];
+    assign _t247 = {23'h000000, _t248};
+    assign _t245 = _t246 * _t247;
+    assign _t250 = a3_pp11 << 4;
+    assign _t249 = a3_pp01 + _t250;
+    assign _t252 = a4_pair11 << 8;
+    assign _t251 = a4_pair01 + _t252;
+    assign _t254 = {2'h0, a5_add1};
+    assign _t253 = _t254[26:0];
+    assign _t257 = {2'h0, a5_add1};
+    assign _t255 = 28'h4fff600 - _t257;
+    assign _t262 = ~tk_v6;
+    assign _t263 = ~hold_valid;
+    assign _t261 = _t262 & _t263;
+    assign _t260 = ~_t261;
+    assign _t259 = a6_valid1 & _t260;
+    assign _t264 = hold_valid & tk_v6;
+    assign _t258 = _t259 | _t264;
+    assign _t267 = ~tk_v6;
+    assign _t266 = _t267 & hold_valid;
+    assign _t268 = _t261 & a6_valid1;
+    assign _t265 = _t266 | _t268;
+    assign _t270 = hold_valid ? hold_lease : a6_lease1;
+    assign _t269 = tk_v6 ? acc_rd_lease : _t270;
+    assign _t271 = hold_valid ? hold_add : a6_add1;
+    assign _t272 = hold_valid ? hold_room : a6_room1;
+    assign _t274 = w_pkt1 | w_tick1;
+    assign _t275 = w_lease1 == s_lease1;
+    assign _t273 = _t274 & _t275;
+    assign _t281 = w_fwd ? w_prev_sample : s_rd1;
+    assign _t280 = {1'h0, _t281};
+    assign _t279 = w_room1 < _t280;
+    assign _t283 = _t281 + w_add1;
+    assign _t278 = _t279 ? 27'h4fff600 : _t283;
+    assign _t276 = w_tick1 ? 27'h0000000 : _t278;
+    assign _t285 = {8'h00, tk_sample};
+    assign _t284 = acc_decay1 + _t285;
+    assign _t289 = acc_wr_word == 3'h3;
+    assign _t293 = acc_wr_word != 3'h0;
+    assign _t295 = acc_wr_word + 3'h1;
+    assign _t292 = _t293 ? _t295 : acc_wr_word;
+    assign _t288 = _t289 ? 3'h0 : _t292;
+    assign _t286 = tk_v9 ? 3'h1 : _t288;
+    assign _t299 = ~tk_v10;
+    assign _t304 = div_r << 1;
+    assign _t303 = {1'h0, _t304};
+    assign _t306 = {1'h0, div_d};
+    assign _t305 = {1'h0, _t306};
+    assign _t302 = _t303 - _t305;
+    assign _t301 = _t302[28];
+    assign _t300 = ~_t301;
+    assign _t298 = _t299 & _t300;
+    assign _t307 = _t302[27:0];
+    assign _t310 = lim_mem_rd0[26:0];
+    assign _t309 = {1'h0, _t310};
+    assign _t308 = tk_v10 ? _t309 : _t304;
+    assign _t297 = _t298 ? _t307 : _t308;
+    assign _t311 = acc_new[34:8];
+    assign _t315 = div_q[14:0];
+    assign _t314 = {_t315, _t300};
+    assign _t312 = tk_v10 ? 16'h0000 : _t314;
+    assign _t317 = lim_mem_rd0[27];
+    assign _t321 = div_r[26:0];
+    assign _t320 = _t321 < div_d;
+    assign _t319 = div_on & _t320;
+    assign _t318 = tk_v11 ? _t319 : div_on;
+    assign _t316 = tk_v10 ? _t317 : _t318;
+    assign _t325 = div_q[14:0];
+    assign _t329 = div_q[14:0];
+    assign _t328 = &_t329;
+    assign _t327 = ~_t328;
+    assign _t326 = _t300 & _t327;
+    assign _t324 = {_t325, _t326};
+    assign _t323 = ~_t324;
+    assign _t322 = div_on ? _t323 : 16'h0000;
     assign rd_measured = stat_mem_rd0[42:16];
-    assign _t310 = stat_mem_rd0[15:0];
-    assign _t309 = _t310 != 16'h0000;
-    assign _t312 = ~_t310;
-    assign rd_factor = _t309 ? _t312 : 16'h0000;
-    assign rd_scaling = _t309;
-    assign _t316 = div_wr_f != 16'h0000;
-    assign _t315 = tk_v26 & _t316;
-    assign _t319 = {7'h00, 1'h1};
-    assign _t318 = _t319 << div_wr_lease1;
-    assign _t314 = _t315 ? _t318 : 8'h00;
+    assign _t332 = stat_mem_rd0[15:0];
+    assign _t331 = _t332 != 16'h0000;
+    assign _t334 = ~_t332;
+    assign rd_factor = _t331 ? _t334 : 16'h0000;
+    assign rd_scaling = _t331;
+    assign _t338 = div_wr_f != 16'h0000;
+    assign _t337 = tk_v27 & _t338;
+    assign _t341 = {7'h00, 1'h1};
+    assign _t340 = _t341 << div_wr_lease1;
+    assign _t336 = _t337 ? _t340 : 8'h00;
     assign scaled_set = scaled_set_q1;
-    assign _t322 = {cfg_clear, cfg_default};
-    assign _t323 = {cfg_limited, cfg_limit};
-    assign _t324 = s_pkt1 | s_tick1;
-    assign _t329 = {1'h0, sample_mem_rd0};
-    assign _t328 = s_room1 < _t329;
-    assign _t331 = sample_mem_rd0 + s_add1;
-    assign _t327 = _t328 ? 27'h4fff600 : _t331;
-    assign _t325 = s_tick1 ? 27'h0000000 : _t327;
-    assign _t334 = acc_wr_word - 3'h1;
-    assign _t333 = _t334[1:0];
-    assign _t332 = {acc_wr_lease, _t333};
-    assign _t337 = _t333 == 2'h0;
-    assign _t340 = {13'h0000, acc_new};
-    assign _t339 = _t340[15:0];
-    assign _t342 = _t333 == 2'h1;
-    assign _t344 = _t340[31:16];
-    assign _t346 = _t333 == 2'h2;
-    assign _t348 = _t340[47:32];
-    assign _t345 = _t346 ? _t348 : 16'h0000;
-    assign _t341 = _t342 ? _t344 : _t345;
-    assign _t336 = _t337 ? _t339 : _t341;
-    assign _t352 = acc_rd_word - 3'h1;
-    assign _t351 = _t352[1:0];
-    assign _t350 = {acc_rd_lease, _t351};
-    assign _t354 = {div_wr_meas, div_wr_f};
+    assign _t344 = {cfg_clear, cfg_default};
+    assign _t345 = {cfg_limited, cfg_limit};
+    assign _t348 = acc_wr_word - 3'h1;
+    assign _t347 = _t348[1:0];
+    assign _t346 = {acc_wr_lease, _t347};
+    assign _t351 = _t347 == 2'h0;
+    assign _t354 = {13'h0000, acc_new};
+    assign _t353 = _t354[15:0];
+    assign _t356 = _t347 == 2'h1;
+    assign _t358 = _t354[31:16];
+    assign _t360 = _t347 == 2'h2;
+    assign _t362 = _t354[47:32];
+    assign _t359 = _t360 ? _t362 : 16'h0000;
+    assign _t355 = _t356 ? _t358 : _t359;
+    assign _t350 = _t351 ? _t353 : _t355;
+    assign _t366 = acc_rd_word - 3'h1;
+    assign _t365 = _t366[1:0];
+    assign _t364 = {acc_rd_lease, _t365};
+    assign _t368 = {div_wr_meas, div_wr_f};
     always @(posedge clk)
         if (rst) tick_phase <= 10'h000;
-        else tick_phase <= _t122;
+        else tick_phase <= _t133;
     always @(posedge clk)
         if (rst) tick_armed <= 1'h0;
-        else if (_t123) tick_armed <= 1'h1;
+        else if (_t134) tick_armed <= 1'h1;
     always @(posedge clk)
         if (rst) slot_step <= 5'h00;
-        else slot_step <= _t129;
+        else slot_step <= _t140;
     always @(posedge clk)
         if (rst) slot_lease <= 3'h0;
-        else slot_lease <= _t140;
+        else slot_lease <= _t151;
     always @(posedge clk)
         if (rst) slot_on <= 1'h0;
-        else slot_on <= _t145;
+        else slot_on <= _t156;
     always @(posedge clk)
         if (rst) tk_v1 <= 1'h0;
-        else tk_v1 <= _t152;
+        else tk_v1 <= _t163;
     always @(posedge clk)
         if (rst) tk_v2 <= 1'h0;
         else tk_v2 <= tk_v1;
@@ -725,23 +753,26 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
         if (rst) tk_v26 <= 1'h0;
         else tk_v26 <= tk_v25;
     always @(posedge clk)
+        if (rst) tk_v27 <= 1'h0;
+        else tk_v27 <= tk_v26;
+    always @(posedge clk)
         if (rst) acc_rd_word <= 3'h0;
-        else acc_rd_word <= _t156;
+        else acc_rd_word <= _t167;
     always @(posedge clk)
         if (rst) acc_rd_lease <= 3'h0;
-        else if (_t152) acc_rd_lease <= _t167;
+        else if (_t163) acc_rd_lease <= _t178;
     always @(posedge clk)
         if (rst) acc_rd_got1 <= 1'h0;
-        else acc_rd_got1 <= _t163;
+        else acc_rd_got1 <= _t174;
     always @(posedge clk)
         if (rst) acc_asm <= 48'h000000000000;
-        else if (acc_rd_got1) acc_asm <= _t169;
+        else if (acc_rd_got1) acc_asm <= _t180;
     always @(posedge clk)
         if (rst) acc_ceil1 <= 27'h0000000;
-        else acc_ceil1 <= _t171;
+        else acc_ceil1 <= _t182;
     always @(posedge clk)
         if (rst) acc_decay1 <= 35'h000000000;
-        else acc_decay1 <= _t177;
+        else acc_decay1 <= _t188;
     always @(posedge clk)
         if (rst) p1_valid1 <= 1'h0;
         else p1_valid1 <= pkt_valid;
@@ -762,25 +793,31 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
         else p2_lease1 <= p1_lease1;
     always @(posedge clk)
         if (rst) p2_prio1 <= 15'h0000;
-        else p2_prio1 <= _t179;
+        else p2_prio1 <= _t190;
     always @(posedge clk)
         if (rst) p2_cust1 <= 1'h0;
-        else p2_cust1 <= _t184;
+        else p2_cust1 <= _t195;
     always @(posedge clk)
         if (rst) p2_bytes1 <= 11'h000;
         else p2_bytes1 <= p1_bytes1;
     always @(posedge clk)
+        if (rst) p2_fon1 <= 1'h0;
+        else p2_fon1 <= _t201;
+    always @(posedge clk)
+        if (rst) p2_f1 <= 16'h0000;
+        else p2_f1 <= _t203;
+    always @(posedge clk)
         if (rst) o3_pp01 <= 19'h00000;
-        else o3_pp01 <= _t190;
+        else o3_pp01 <= _t204;
     always @(posedge clk)
         if (rst) o3_pp11 <= 19'h00000;
-        else o3_pp11 <= _t195;
+        else o3_pp11 <= _t208;
     always @(posedge clk)
         if (rst) o3_pp21 <= 19'h00000;
-        else o3_pp21 <= _t199;
+        else o3_pp21 <= _t212;
     always @(posedge clk)
         if (rst) o3_pp31 <= 19'h00000;
-        else o3_pp31 <= _t203;
+        else o3_pp31 <= _t216;
     always @(posedge clk)
         if (rst) o3_valid1 <= 1'h0;
         else o3_valid1 <= p2_valid1;
@@ -792,13 +829,13 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
         else o3_cust1 <= p2_cust1;
     always @(posedge clk)
         if (rst) o3_on1 <= 1'h0;
-        else o3_on1 <= _t207;
+        else o3_on1 <= p2_fon1;
     always @(posedge clk)
         if (rst) o4_lo1 <= 23'h000000;
-        else o4_lo1 <= _t209;
+        else o4_lo1 <= _t220;
     always @(posedge clk)
         if (rst) o4_hi1 <= 23'h000000;
-        else o4_hi1 <= _t213;
+        else o4_hi1 <= _t224;
     always @(posedge clk)
         if (rst) o4_valid1 <= 1'h0;
         else o4_valid1 <= o3_valid1;
@@ -816,16 +853,16 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
         else o_valid1 <= o4_valid1;
     always @(posedge clk)
         if (rst) o_tc1 <= 16'h0000;
-        else o_tc1 <= _t217;
+        else o_tc1 <= _t228;
     always @(posedge clk)
         if (rst) a3_pp01 <= 26'h0000000;
-        else a3_pp01 <= _t226;
+        else a3_pp01 <= _t237;
     always @(posedge clk)
         if (rst) a3_pp11 <= 26'h0000000;
-        else a3_pp11 <= _t230;
+        else a3_pp11 <= _t241;
     always @(posedge clk)
         if (rst) a3_pp21 <= 26'h0000000;
-        else a3_pp21 <= _t234;
+        else a3_pp21 <= _t245;
     always @(posedge clk)
         if (rst) a3_valid1 <= 1'h0;
         else a3_valid1 <= p2_valid1;
@@ -834,7 +871,7 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
         else a3_lease1 <= p2_lease1;
     always @(posedge clk)
         if (rst) a4_pair01 <= 26'h0000000;
-        else a4_pair01 <= _t238;
+        else a4_pair01 <= _t249;
     always @(posedge clk)
         if (rst) a4_pair11 <= 26'h0000000;
         else a4_pair11 <= a3_pp21;
@@ -852,7 +889,7 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
         else a5_lease1 <= a4_lease1;
     always @(posedge clk)
         if (rst) a5_add1 <= 26'h0000000;
-        else a5_add1 <= _t240;
+        else a5_add1 <= _t251;
     always @(posedge clk)
         if (rst) a6_valid1 <= 1'h0;
         else a6_valid1 <= a5_valid1;
@@ -861,110 +898,135 @@ module meter_ingress_l8_t1024_k8_bpc1_mp1536 (
         else a6_lease1 <= a5_lease1;
     always @(posedge clk)
         if (rst) a6_add1 <= 27'h0000000;
-        else a6_add1 <= _t242;
+        else a6_add1 <= _t253;
     always @(posedge clk)
         if (rst) a6_room1 <= 28'h0000000;
-        else a6_room1 <= _t244;
+        else a6_room1 <= _t255;
     always @(posedge clk)
         if (rst) hold_valid <= 1'h0;
-        else hold_valid <= _t247;
+        else hold_valid <= _t258;
     always @(posedge clk)
         if (rst) hold_lease <= 3'h0;
-        else if (_t248) hold_lease <= a6_lease1;
+        else if (_t259) hold_lease <= a6_lease1;
     always @(posedge clk)
         if (rst) hold_add <= 27'h0000000;
-        else if (_t248) hold_add <= a6_add1;
+        else if (_t259) hold_add <= a6_add1;
     always @(posedge clk)
         if (rst) hold_room <= 28'h0000000;
-        else if (_t248) hold_room <= a6_room1;
+        else if (_t259) hold_room <= a6_room1;
     always @(posedge clk)
         if (rst) s_tick1 <= 1'h0;
         else s_tick1 <= tk_v6;
     always @(posedge clk)
         if (rst) s_pkt1 <= 1'h0;
-        else s_pkt1 <= _t254;
+        else s_pkt1 <= _t265;
     always @(posedge clk)
         if (rst) s_lease1 <= 3'h0;
-        else s_lease1 <= _t258;
+        else s_lease1 <= _t269;
     always @(posedge clk)
         if (rst) s_add1 <= 27'h0000000;
-        else s_add1 <= _t260;
+        else s_add1 <= _t271;
     always @(posedge clk)
         if (rst) s_room1 <= 28'h0000000;
-        else s_room1 <= _t261;
+        else s_room1 <= _t272;
+    always @(posedge clk)
+        if (rst) s_rd1 <= 27'h0000000;
+        else s_rd1 <= sample_mem_rd0;
+    always @(posedge clk)
+        if (rst) w_tick1 <= 1'h0;
+        else w_tick1 <= s_tick1;
+    always @(posedge clk)
+        if (rst) w_pkt1 <= 1'h0;
+        else w_pkt1 <= s_pkt1;
+    always @(posedge clk)
+        if (rst) w_lease1 <= 3'h0;
+        else w_lease1 <= s_lease1;
+    always @(posedge clk)
+        if (rst) w_add1 <= 27'h0000000;
+        else w_add1 <= s_add1;
+    always @(posedge clk)
+        if (rst) w_room1 <= 28'h0000000;
+        else w_room1 <= s_room1;
+    always @(posedge clk)
+        if (rst) w_fwd <= 1'h0;
+        else w_fwd <= _t273;
+    always @(posedge clk)
+        if (rst) w_prev_sample <= 27'h0000000;
+        else w_prev_sample <= _t276;
     always @(posedge clk)
         if (rst) tk_sample <= 27'h0000000;
-        else if (s_tick1) tk_sample <= sample_mem_rd0;
+        else if (w_tick1) tk_sample <= _t281;
     always @(posedge clk)
         if (rst) acc_new <= 35'h000000000;
-        else if (tk_v8) acc_new <= _t262;
+        else if (tk_v9) acc_new <= _t284;
     always @(posedge clk)
         if (rst) acc_wr_word <= 3'h0;
-        else acc_wr_word <= _t264;
+        else acc_wr_word <= _t286;
     always @(posedge clk)
         if (rst) acc_wr_lease <= 3'h0;
-        else if (tk_v8) acc_wr_lease <= acc_rd_lease;
+        else if (tk_v9) acc_wr_lease <= acc_rd_lease;
     always @(posedge clk)
         if (rst) div_r <= 28'h0000000;
-        else div_r <= _t275;
+        else div_r <= _t297;
     always @(posedge clk)
         if (rst) div_d <= 27'h0000000;
-        else if (tk_v9) div_d <= _t289;
+        else if (tk_v10) div_d <= _t311;
     always @(posedge clk)
         if (rst) div_q <= 16'h0000;
-        else div_q <= _t290;
+        else div_q <= _t312;
     always @(posedge clk)
         if (rst) div_on <= 1'h0;
-        else div_on <= _t294;
+        else div_on <= _t316;
     always @(posedge clk)
         if (rst) div_wr_f <= 16'h0000;
-        else if (tk_v25) div_wr_f <= _t300;
+        else if (tk_v26) div_wr_f <= _t322;
     always @(posedge clk)
         if (rst) div_wr_meas <= 27'h0000000;
-        else if (tk_v25) div_wr_meas <= div_d;
+        else if (tk_v26) div_wr_meas <= div_d;
     always @(posedge clk)
         if (rst) div_wr_lease1 <= 3'h0;
         else div_wr_lease1 <= acc_wr_lease;
     always @(posedge clk)
         if (rst) scaled_set_q1 <= 8'h00;
-        else scaled_set_q1 <= _t314;
+        else scaled_set_q1 <= _t336;
     always @(posedge clk) begin
-        if (cfg_we) cfgd_mem[cfg_lease] <= _t322;
+        if (cfg_we) cfgd_mem[cfg_lease] <= _t344;
     end
     always @(posedge clk) begin
         cfgd_mem_rd0 <= cfgd_mem[pkt_lease];
     end
     always @(posedge clk) begin
-        if (cfg_we) lim_mem[cfg_lease] <= _t323;
-    end
-    always @(posedge clk) begin
-        if (_t152) begin
-            lim_mem_rd0 <= lim_mem[_t167];
-        end
-    end
-    always @(posedge clk) begin
-        if (_t324) sample_mem[s_lease1] <= _t325;
-    end
-    always @(posedge clk) begin
-        sample_mem_rd0 <= sample_mem[_t258];
-        if (_t324 && s_lease1 == _t258) sample_mem_rd0 <= _t325;
-    end
-    always @(posedge clk) begin
-        if (_t271) acc_mem[_t332] <= _t336;
+        if (cfg_we) lim_mem[cfg_lease] <= _t345;
     end
     always @(posedge clk) begin
         if (_t163) begin
-            acc_mem_rd0 <= acc_mem[_t350];
+            lim_mem_rd0 <= lim_mem[_t178];
         end
     end
     always @(posedge clk) begin
-        if (tk_v26) fac_mem[div_wr_lease1] <= div_wr_f;
+        if (_t274) sample_mem[w_lease1] <= _t276;
     end
     always @(posedge clk) begin
-        fac_mem_rd0 <= fac_mem[p1_lease1];
+        sample_mem_rd0 <= sample_mem[_t269];
+        if (_t274 && w_lease1 == _t269) sample_mem_rd0 <= _t276;
     end
     always @(posedge clk) begin
-        if (tk_v26) stat_mem[div_wr_lease1] <= _t354;
+        if (_t293) acc_mem[_t346] <= _t350;
+    end
+    always @(posedge clk) begin
+        if (_t174) begin
+            acc_mem_rd0 <= acc_mem[_t364];
+        end
+    end
+    always @(posedge clk) begin
+        if (tk_v27) fac_mem[div_wr_lease1] <= div_wr_f;
+    end
+    always @(posedge clk) begin
+        fac_mem_rd0 <= fac_mem[pkt_lease];
+        if (tk_v27 && div_wr_lease1 == pkt_lease) fac_mem_rd0 <= div_wr_f;
+    end
+    always @(posedge clk) begin
+        if (tk_v27) stat_mem[div_wr_lease1] <= _t368;
     end
     always @(posedge clk) begin
         stat_mem_rd0 <= stat_mem[rd_lease];
