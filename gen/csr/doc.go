@@ -94,8 +94,11 @@
 // /..., gen/shaper's cfg_rate/cfg_burst likewise, gen/labelparse's tbl_we/
 // tbl_addr/tbl_wdata from iface_we/iface_widx and the iface fields. Element
 // widx of lease is port*L + tag: the datapath of port p loads when widx/L
-// equals p. After rst the datapath's configuration must return to the same
-// reset values as the map's (rst does not replay strobes).
+// equals p. The map's reset values are the datapath's power-on values. rst
+// resets the map's shadow but does not replay strobes, and gen/meter keeps
+// its per-lease configuration in block RAM that rst does not clear, so
+// after a rst other than the power-up one the firmware rewrites the lease
+// configuration.
 //
 // Single-element configuration (ident.scratch) stays in flip-flops:
 // <block>_<field> always holds the value, <block>_we/_widx strobe as above.

@@ -106,7 +106,8 @@
 // goes into the tx register) and e<q>_ev_drop (cause, tag). The meter's readings leave through a read port: mt_ridx (lease
 // element) in, mt_measured, mt_factor and mt_scaling one cycle later
 // (gen/meter ReadLatency), and mt_scaled_set, one bit per lease element,
-// pulsed at a tick that enables the lease's factor.
+// pulsed the cycle after a factor update that enables scaling (UpdateDelay,
+// 27 cycles, after the lease's tick).
 //
 // # Top (New)
 //
@@ -116,10 +117,11 @@
 // and Core's frame ports. The decoder's configuration strobes drive Core's
 // write ports; Core's events become counter events, one source per
 // ingress port and one per egress link port. The decoder serves a source
-// without loss at one event every 3*EventSources cycles (30 at ref4); a
+// without loss at one event every 3*EventSources cycles (27 at ref4); a
 // frame costs its ingress source one event, two when it is also dropped or
 // refused by the label, so frames shorter than about 60 bytes arriving
-// back to back on one port can lose counts (ev<k>_ready low).
+// back to back on one port can lose counts (the device's two-entry event
+// queue is full while ev<k>_ready stays low).
 //
 // # What is not built
 //
