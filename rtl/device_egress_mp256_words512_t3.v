@@ -23,7 +23,7 @@ module device_egress_mp256_words512_t3 (
     output wire [2:0] ev_out_tag,
     input  wire cfg_we,
     input  wire [2:0] cfg_lease,
-    input  wire [24:0] cfg_rate,
+    input  wire [16:0] cfg_rate,
     input  wire [9:0] cfg_burst,
     output wire ev_drop,
     output wire [1:0] ev_drop_cause,
@@ -368,7 +368,7 @@ module device_egress_mp256_words512_t3 (
             ring_rd0 <= ring[_t170];
         end
     end
-    shaper_l8_buf768_mp256_minp13_f24_m5_tag10 u_shaper (
+    shaper_l8_buf768_mp256_minp13_f16_m5_tag10 u_shaper (
         .clk(clk),
         .rst(rst),
         .arr_valid(arr_valid),

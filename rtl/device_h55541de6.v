@@ -451,47 +451,51 @@ module device_h55541de6 (
     wire _t514;
     wire _t515;
     wire [25:0] _t517;
-    wire [9:0] _t518;
+    wire [16:0] _t518;
     wire _t519;
-    wire [4:0] _t520;
-    wire [9:0] _t522;
-    wire [2:0] _t523;
-    wire [4:0] _t524;
-    wire _t525;
-    wire [15:0] _t526;
-    wire [2:0] _t527;
-    wire [4:0] _t528;
-    wire _t529;
-    wire [15:0] _t530;
-    wire [2:0] _t531;
-    wire [4:0] _t532;
-    wire _t533;
-    wire [15:0] _t534;
-    wire [2:0] _t535;
-    wire [4:0] _t536;
-    wire _t537;
-    wire [15:0] _t538;
-    wire [2:0] _t539;
-    wire [4:0] _t540;
-    wire _t541;
-    wire [15:0] _t542;
-    wire [2:0] _t543;
-    wire [4:0] _t544;
-    wire _t545;
-    wire [15:0] _t546;
-    wire [2:0] _t547;
-    wire [4:0] _t548;
-    wire _t549;
-    wire [15:0] _t550;
-    wire [2:0] _t551;
-    wire [4:0] _t552;
-    wire _t553;
-    wire [15:0] _t554;
-    wire [2:0] _t555;
-    wire [4:0] _t556;
-    wire _t557;
-    wire [15:0] _t558;
-    wire [26:0] _t559;
+    wire [7:0] _t520;
+    wire [16:0] _t522;
+    wire [9:0] _t523;
+    wire _t524;
+    wire [4:0] _t525;
+    wire [9:0] _t527;
+    wire [2:0] _t528;
+    wire [4:0] _t529;
+    wire _t530;
+    wire [15:0] _t531;
+    wire [2:0] _t532;
+    wire [4:0] _t533;
+    wire _t534;
+    wire [15:0] _t535;
+    wire [2:0] _t536;
+    wire [4:0] _t537;
+    wire _t538;
+    wire [15:0] _t539;
+    wire [2:0] _t540;
+    wire [4:0] _t541;
+    wire _t542;
+    wire [15:0] _t543;
+    wire [2:0] _t544;
+    wire [4:0] _t545;
+    wire _t546;
+    wire [15:0] _t547;
+    wire [2:0] _t548;
+    wire [4:0] _t549;
+    wire _t550;
+    wire [15:0] _t551;
+    wire [2:0] _t552;
+    wire [4:0] _t553;
+    wire _t554;
+    wire [15:0] _t555;
+    wire [2:0] _t556;
+    wire [4:0] _t557;
+    wire _t558;
+    wire [15:0] _t559;
+    wire [2:0] _t560;
+    wire [4:0] _t561;
+    wire _t562;
+    wire [15:0] _t563;
+    wire [26:0] _t564;
     initial ev2_valid_q = 1'h0;
     initial ev2_data_q = 25'h0000000;
     initial ev2_port_q = 3'h0;
@@ -818,47 +822,51 @@ module device_h55541de6 (
     assign _t514 = |_t515;
     assign _t517 = u_mgmt_lease_limit[25:0];
     assign _t513 = _t514 ? 26'h3ffffff : _t517;
-    assign _t520 = u_mgmt_lease_burst[14:10];
+    assign _t520 = u_mgmt_lease_rate[24:17];
     assign _t519 = |_t520;
-    assign _t522 = u_mgmt_lease_burst[9:0];
-    assign _t518 = _t519 ? 10'h3ff : _t522;
-    assign _t523 = evq0_d0[24:22];
-    assign _t524 = evq0_d0[21:17];
-    assign _t525 = evq0_d0[16];
-    assign _t526 = evq0_d0[15:0];
-    assign _t527 = evq1_d0[24:22];
-    assign _t528 = evq1_d0[21:17];
-    assign _t529 = evq1_d0[16];
-    assign _t530 = evq1_d0[15:0];
-    assign _t531 = evq2_d0[24:22];
-    assign _t532 = evq2_d0[21:17];
-    assign _t533 = evq2_d0[16];
-    assign _t534 = evq2_d0[15:0];
-    assign _t535 = evq3_d0[24:22];
-    assign _t536 = evq3_d0[21:17];
-    assign _t537 = evq3_d0[16];
-    assign _t538 = evq3_d0[15:0];
-    assign _t539 = evq4_d0[24:22];
-    assign _t540 = evq4_d0[21:17];
-    assign _t541 = evq4_d0[16];
-    assign _t542 = evq4_d0[15:0];
-    assign _t543 = evq5_d0[24:22];
-    assign _t544 = evq5_d0[21:17];
-    assign _t545 = evq5_d0[16];
-    assign _t546 = evq5_d0[15:0];
-    assign _t547 = evq6_d0[24:22];
-    assign _t548 = evq6_d0[21:17];
-    assign _t549 = evq6_d0[16];
-    assign _t550 = evq6_d0[15:0];
-    assign _t551 = evq7_d0[24:22];
-    assign _t552 = evq7_d0[21:17];
-    assign _t553 = evq7_d0[16];
-    assign _t554 = evq7_d0[15:0];
-    assign _t555 = evq8_d0[24:22];
-    assign _t556 = evq8_d0[21:17];
-    assign _t557 = evq8_d0[16];
-    assign _t558 = evq8_d0[15:0];
-    assign _t559 = {1'h0, u_core_mt_measured};
+    assign _t522 = u_mgmt_lease_rate[16:0];
+    assign _t518 = _t519 ? 17'h1ffff : _t522;
+    assign _t525 = u_mgmt_lease_burst[14:10];
+    assign _t524 = |_t525;
+    assign _t527 = u_mgmt_lease_burst[9:0];
+    assign _t523 = _t524 ? 10'h3ff : _t527;
+    assign _t528 = evq0_d0[24:22];
+    assign _t529 = evq0_d0[21:17];
+    assign _t530 = evq0_d0[16];
+    assign _t531 = evq0_d0[15:0];
+    assign _t532 = evq1_d0[24:22];
+    assign _t533 = evq1_d0[21:17];
+    assign _t534 = evq1_d0[16];
+    assign _t535 = evq1_d0[15:0];
+    assign _t536 = evq2_d0[24:22];
+    assign _t537 = evq2_d0[21:17];
+    assign _t538 = evq2_d0[16];
+    assign _t539 = evq2_d0[15:0];
+    assign _t540 = evq3_d0[24:22];
+    assign _t541 = evq3_d0[21:17];
+    assign _t542 = evq3_d0[16];
+    assign _t543 = evq3_d0[15:0];
+    assign _t544 = evq4_d0[24:22];
+    assign _t545 = evq4_d0[21:17];
+    assign _t546 = evq4_d0[16];
+    assign _t547 = evq4_d0[15:0];
+    assign _t548 = evq5_d0[24:22];
+    assign _t549 = evq5_d0[21:17];
+    assign _t550 = evq5_d0[16];
+    assign _t551 = evq5_d0[15:0];
+    assign _t552 = evq6_d0[24:22];
+    assign _t553 = evq6_d0[21:17];
+    assign _t554 = evq6_d0[16];
+    assign _t555 = evq6_d0[15:0];
+    assign _t556 = evq7_d0[24:22];
+    assign _t557 = evq7_d0[21:17];
+    assign _t558 = evq7_d0[16];
+    assign _t559 = evq7_d0[15:0];
+    assign _t560 = evq8_d0[24:22];
+    assign _t561 = evq8_d0[21:17];
+    assign _t562 = evq8_d0[16];
+    assign _t563 = evq8_d0[15:0];
+    assign _t564 = {1'h0, u_core_mt_measured};
     always @(posedge clk)
         if (rst) ev2_valid_q <= 1'h0;
         else ev2_valid_q <= _t186;
@@ -1000,7 +1008,7 @@ module device_h55541de6 (
     always @(posedge clk)
         if (rst) evq8_d1 <= 25'h0000000;
         else if (_t510) evq8_d1 <= _t497;
-    device_core_h8f8627b8 u_core (
+    device_core_h37d75797 u_core (
         .clk(clk),
         .rst(rst),
         .if_we(u_mgmt_iface_we),
@@ -1017,8 +1025,8 @@ module device_h55541de6 (
         .ls_limit(_t513),
         .ls_deprio(u_mgmt_lease_deprio),
         .ls_cap(u_mgmt_lease_deprio_cap),
-        .ls_rate(u_mgmt_lease_rate),
-        .ls_burst(_t518),
+        .ls_rate(_t518),
+        .ls_burst(_t523),
         .mt_ridx(u_mgmt_meter_ridx),
         .rx0_valid(rx0_valid),
         .rx0_data(rx0_data),
@@ -1130,63 +1138,63 @@ module device_h55541de6 (
         .lease_deprio(u_mgmt_lease_deprio),
         .lease_deprio_cap(u_mgmt_lease_deprio_cap),
         .ev0_valid(evq0_v0),
-        .ev0_sel(_t523),
-        .ev0_elem(_t524),
-        .ev0_inc0(_t525),
-        .ev0_inc1(_t526),
+        .ev0_sel(_t528),
+        .ev0_elem(_t529),
+        .ev0_inc0(_t530),
+        .ev0_inc1(_t531),
         .ev0_ready(u_mgmt_ev0_ready),
         .ev1_valid(evq1_v0),
-        .ev1_sel(_t527),
-        .ev1_elem(_t528),
-        .ev1_inc0(_t529),
-        .ev1_inc1(_t530),
+        .ev1_sel(_t532),
+        .ev1_elem(_t533),
+        .ev1_inc0(_t534),
+        .ev1_inc1(_t535),
         .ev1_ready(u_mgmt_ev1_ready),
         .ev2_valid(evq2_v0),
-        .ev2_sel(_t531),
-        .ev2_elem(_t532),
-        .ev2_inc0(_t533),
-        .ev2_inc1(_t534),
+        .ev2_sel(_t536),
+        .ev2_elem(_t537),
+        .ev2_inc0(_t538),
+        .ev2_inc1(_t539),
         .ev2_ready(u_mgmt_ev2_ready),
         .ev3_valid(evq3_v0),
-        .ev3_sel(_t535),
-        .ev3_elem(_t536),
-        .ev3_inc0(_t537),
-        .ev3_inc1(_t538),
+        .ev3_sel(_t540),
+        .ev3_elem(_t541),
+        .ev3_inc0(_t542),
+        .ev3_inc1(_t543),
         .ev3_ready(u_mgmt_ev3_ready),
         .ev4_valid(evq4_v0),
-        .ev4_sel(_t539),
-        .ev4_elem(_t540),
-        .ev4_inc0(_t541),
-        .ev4_inc1(_t542),
+        .ev4_sel(_t544),
+        .ev4_elem(_t545),
+        .ev4_inc0(_t546),
+        .ev4_inc1(_t547),
         .ev4_ready(u_mgmt_ev4_ready),
         .ev5_valid(evq5_v0),
-        .ev5_sel(_t543),
-        .ev5_elem(_t544),
-        .ev5_inc0(_t545),
-        .ev5_inc1(_t546),
+        .ev5_sel(_t548),
+        .ev5_elem(_t549),
+        .ev5_inc0(_t550),
+        .ev5_inc1(_t551),
         .ev5_ready(u_mgmt_ev5_ready),
         .ev6_valid(evq6_v0),
-        .ev6_sel(_t547),
-        .ev6_elem(_t548),
-        .ev6_inc0(_t549),
-        .ev6_inc1(_t550),
+        .ev6_sel(_t552),
+        .ev6_elem(_t553),
+        .ev6_inc0(_t554),
+        .ev6_inc1(_t555),
         .ev6_ready(u_mgmt_ev6_ready),
         .ev7_valid(evq7_v0),
-        .ev7_sel(_t551),
-        .ev7_elem(_t552),
-        .ev7_inc0(_t553),
-        .ev7_inc1(_t554),
+        .ev7_sel(_t556),
+        .ev7_elem(_t557),
+        .ev7_inc0(_t558),
+        .ev7_inc1(_t559),
         .ev7_ready(u_mgmt_ev7_ready),
         .ev8_valid(evq8_v0),
-        .ev8_sel(_t555),
-        .ev8_elem(_t556),
-        .ev8_inc0(_t557),
-        .ev8_inc1(_t558),
+        .ev8_sel(_t560),
+        .ev8_elem(_t561),
+        .ev8_inc0(_t562),
+        .ev8_inc1(_t563),
         .ev8_ready(u_mgmt_ev8_ready),
         .ident_scratch(u_mgmt_ident_scratch),
         .ident_we(u_mgmt_ident_we),
         .ident_widx(u_mgmt_ident_widx),
-        .meter_measured(_t559),
+        .meter_measured(_t564),
         .meter_factor(u_core_mt_factor),
         .meter_scaling(u_core_mt_scaling),
         .meter_scaled_seen_set(u_core_mt_scaled_set),

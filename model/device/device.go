@@ -31,13 +31,16 @@ type Config struct {
 // 256 bytes and each egress port's shaper has 768 bytes of buffer, sized
 // so the hardware's packet buffers fit the 32 block RAMs of an iCE40 HX8K
 // beside the index table and the shapers' descriptor queues (see
-// gen/device); a board with more memory raises both.
+// gen/device); a board with more memory raises both. Rates carry 16
+// fraction bits (model/shaper: worst long-run rate error 0.124 % at 1 % of
+// the link, B = 1, L = 8; 24 bits cost each shaper port ~360 LUT4 more on
+// iCE40, testbenches/shaper/SYNTH.md).
 var Ref4 = Config{
 	Ports:  4,
 	Leases: 8,
 	Scheme: label.V358,
 	Meter:  meter.Config{ClockHz: 125_000_000, TickCycles: 1024, K: 8, BytesPerCycle: 1, MaxPacketBytes: 256, Leases: 32},
-	Shaper: shaper.Config{BytesPerCycle: 1, BufferBytes: 768, MaxPacketBytes: 256, Leases: 8, RateFracBits: 24, ClassMantissaBits: 5},
+	Shaper: shaper.Config{BytesPerCycle: 1, BufferBytes: 768, MaxPacketBytes: 256, Leases: 8, RateFracBits: 16, ClassMantissaBits: 5},
 }
 
 // Interfaces is the number of index table entries: one per lease and self.
