@@ -273,8 +273,8 @@ const (
 
 // Lease is one element of block lease.
 type Lease struct {
-	Rate          uint32 // RW 25 bits: guaranteed rate, UQ.F bytes per cycle (model/shaper RateFromBytesPerSecond); 0 on the free lease. Always 0 on elements that are multiples of 8.
-	Burst         uint16 // RW 15 bits: token-bucket depth, bytes (>= max packet + bytes per cycle when rate > 0); 0 on the free lease. Always 0 on elements that are multiples of 8.
+	Rate          uint32 // RW 25 bits: guaranteed rate, UQ.F bytes per cycle, F the device's rate fraction bits (16 at ref4; model/shaper RateFromBytesPerSecond); 0 on the free lease. Always 0 on elements that are multiples of 8.
+	Burst         uint16 // RW 15 bits: token-bucket depth, bytes (>= max packet + leases per port x bytes per cycle when rate > 0, model/shaper MinBurst; 264 at ref4); 0 on the free lease. Always 0 on elements that are multiples of 8.
 	DefaultPrio   uint16 // RW 15 bits: priority given to unclassed (0xffff) packets arriving on this lease.
 	ClearCustomer bool   // RW 1 bits: 1: clear the customer bit of packets arriving on this lease.
 	Limit         uint32 // RW 27 bits: max-priority-bandwidth, priority-bytes per meter tick (model/meter LimitFromPriorityKBps).

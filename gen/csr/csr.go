@@ -226,8 +226,8 @@ func describe(c Config) []*Block {
 			Name: "lease", Count: c.TotalLeases,
 			Doc: fmt.Sprintf("Per-lease configuration; element port*%d + tag. Each lease applies to both directions of its (port, tag): the meter fields to ingress, the shaper and cap fields to egress.", L),
 			Fields: []Field{
-				{Name: "rate", Width: c.RateBits, Kind: RW, ZeroEvery: L, Doc: "guaranteed rate, UQ.F bytes per cycle (model/shaper RateFromBytesPerSecond); 0 on the free lease"},
-				{Name: "burst", Width: c.BurstBits, Kind: RW, ZeroEvery: L, Doc: "token-bucket depth, bytes (>= max packet + bytes per cycle when rate > 0); 0 on the free lease"},
+				{Name: "rate", Width: c.RateBits, Kind: RW, ZeroEvery: L, Doc: "guaranteed rate, UQ.F bytes per cycle, F the device's rate fraction bits (16 at ref4; model/shaper RateFromBytesPerSecond); 0 on the free lease"},
+				{Name: "burst", Width: c.BurstBits, Kind: RW, ZeroEvery: L, Doc: "token-bucket depth, bytes (>= max packet + leases per port x bytes per cycle when rate > 0, model/shaper MinBurst; 264 at ref4); 0 on the free lease"},
 				{Name: "default_prio", Width: 15, Kind: RW, Doc: "priority given to unclassed (0xffff) packets arriving on this lease"},
 				{Name: "clear_customer", Width: 1, Kind: RW, Doc: "1: clear the customer bit of packets arriving on this lease"},
 				{Name: "limit", Width: c.LimitBits, Kind: RW, Doc: "max-priority-bandwidth, priority-bytes per meter tick (model/meter LimitFromPriorityKBps)"},
