@@ -1,6 +1,8 @@
 // Package bitstreams is the one synthesis flow of pktrouter: it takes a
 // generated design to an iCE40 bitstream and a report, or (board
-// "generic") to a technology-independent Yosys cell count.
+// "generic") to a technology-independent Yosys cell count (GenericScript:
+// memories stay memories, so a device with megabits of RAM synthesizes in
+// minutes and the report counts them as memories of so many bits).
 //
 // For a board, Run writes the design's Verilog and a generated board top
 // (BoardTop: clock, power-on reset, UART, link ports on header pins, the

@@ -311,7 +311,11 @@ func (r *Report) Markdown() []byte {
 		p("| `%s` | %d |\n", k, r.Cells[k])
 	}
 	if len(r.Notes) > 0 {
-		p("\n## Board decisions\n\n")
+		heading := "Board decisions"
+		if r.Device == "" {
+			heading = "Notes"
+		}
+		p("\n## %s\n\n", heading)
 		for _, n := range r.Notes {
 			p("- %s\n", n)
 		}
