@@ -70,16 +70,7 @@ func TestFramesMatchModel(t *testing.T) {
 	setup := Build(cfg, []ISP{ispA, ispB})
 	hw, md := both(t, setup, 6000, func(tg Target) *Traffic { return mixed(t, tg) })
 	for p := 0; p <= cfg.Ports; p++ {
-		a, b := hw.Out[p], md.Out[p]
-		if len(a) != len(b) {
-			t.Errorf("port %d: hardware sent %d frames, model %d", p, len(a), len(b))
-		}
-		for i := 0; i < min(len(a), len(b)); i++ {
-			if !bytes.Equal(a[i].Frame, b[i].Frame) {
-				t.Errorf("port %d frame %d:\nhw    %x\nmodel %x", p, i, a[i].Frame, b[i].Frame)
-				break
-			}
-		}
+		sameFrames(t, p, hw.Out[p], md.Out[p])
 	}
 	compareCounters(t, hw.T.(*HW), md.T.(*Model))
 	if n := len(md.Out[2]); n < 20 {
@@ -87,6 +78,22 @@ func TestFramesMatchModel(t *testing.T) {
 	}
 	if n := len(md.Out[cfg.Ports]); n != 2 {
 		t.Fatalf("model sent %d frames to the CPU, want 2", n)
+	}
+}
+
+// sameFrames fails t unless port p sent the same frames, in the same
+// order, on the hardware (hw) and in the model (md); it reports the first
+// differing frame.
+func sameFrames(t *testing.T, p int, hw, md []PortFrame) {
+	t.Helper()
+	if len(hw) != len(md) {
+		t.Errorf("port %d: hardware sent %d frames, model %d", p, len(hw), len(md))
+	}
+	for i := 0; i < min(len(hw), len(md)); i++ {
+		if !bytes.Equal(hw[i].Frame, md[i].Frame) {
+			t.Errorf("port %d frame %d:\nhw    %x\nmodel %x", p, i, hw[i].Frame, md[i].Frame)
+			return
+		}
 	}
 }
 

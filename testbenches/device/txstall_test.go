@@ -1,7 +1,6 @@
 package device
 
 import (
-	"bytes"
 	"testing"
 
 	gendev "github.com/pktnetwork/pktrouter/gen/device"
@@ -48,16 +47,8 @@ func TestTxStall(t *testing.T) {
 	}
 	stalled := 0
 	for p := 0; p <= cfg.Ports; p++ {
-		a, b := hw.Out[p], md.Out[p]
-		if len(a) != len(b) {
-			t.Errorf("port %d: hardware sent %d frames, model %d", p, len(a), len(b))
-		}
-		for i := 0; i < min(len(a), len(b)); i++ {
-			if !bytes.Equal(a[i].Frame, b[i].Frame) {
-				t.Errorf("port %d frame %d:\nhw    %x\nmodel %x", p, i, a[i].Frame, b[i].Frame)
-				break
-			}
-		}
+		a := hw.Out[p]
+		sameFrames(t, p, a, md.Out[p])
 		if stall(0, p) || stall(1, p) {
 			stalled += len(a)
 		}
