@@ -188,6 +188,38 @@ var generators = []Generator{
 			return m.Module()
 		},
 	},
+	{
+		Name:    "device",
+		Summary: "the routing device at any port and lease count, ref4's formats otherwise (8-bit datapath, v3x5x8, 256-byte frames, 768-byte egress buffers); device_ref4 and device_ref16 are the reference configurations (gen/device)",
+		Params: append([]Param{
+			{"ports", "4", "physical ports (plus the CPU port), 1..16"},
+			{"leases", "8", "leases per port, a power of two 2..16"},
+		}, bridgeParams...),
+		Build: func(p map[string]string) (*hdl.Module, error) {
+			ports, err := Int(p, "ports")
+			if err != nil {
+				return nil, err
+			}
+			leases, err := Int(p, "leases")
+			if err != nil {
+				return nil, err
+			}
+			if ports < 1 || ports > 16 {
+				return nil, fmt.Errorf("ports=%d: want 1..16", ports)
+			}
+			if leases < 2 || leases > 16 || leases&(leases-1) != 0 {
+				return nil, fmt.Errorf("leases=%d: want a power of two 2..16", leases)
+			}
+			c, err := bridgeConfig(p)
+			if err != nil {
+				return nil, err
+			}
+			cfg := device.Ref4
+			cfg.Ports, cfg.Leases = ports, leases
+			cfg.Meter.Leases, cfg.Shaper.Leases = ports*leases, leases
+			return device.New(cfg, c)
+		},
+	},
 	deviceGenerator("device_ref16", "the ref16 routing device for generic synthesis: 16 ports + CPU, 8 leases per port, v3x5x8, byte-serial datapath (not yet 64-bit), UART-managed register map (gen/device)", device.Ref16),
 	deviceGenerator("device_ref4", "the ref4 routing device: 4 ports + CPU, 8 leases per port, v3x5x8, 8-bit datapath, UART-managed register map, for iCE40 HX8K (gen/device)", device.Ref4),
 	{

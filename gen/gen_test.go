@@ -92,6 +92,9 @@ func TestNew(t *testing.T) {
 		{"bitrev", map[string]string{"width": " 64 "}, "bitrev_w64", nil},
 		{"prienc", map[string]string{"n": "1e3"}, "", []string{"prienc", "n", `"1e3"`}},
 		{"bench_arbfifo", map[string]string{"n": "8"}, "bench_arbfifo_n8", nil},
+		{"device", map[string]string{"ports": "2", "leases": "4"}, "device_hbcec9b7b", nil},
+		{"device", map[string]string{"leases": "3"}, "", []string{"device", "leases=3", "power of two"}},
+		{"device", map[string]string{"ports": "0"}, "", []string{"device", "ports=0"}},
 	}
 	for _, tc := range tests {
 		g, err := Lookup(tc.gen)
