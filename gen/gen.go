@@ -192,7 +192,7 @@ var generators = []Generator{
 		Name:    "device",
 		Summary: "the routing device at any port and lease count, ref4's formats otherwise (8-bit datapath, v3x5x8, 256-byte frames, 768-byte egress buffers); device_ref4 and device_ref16 are the reference configurations (gen/device)",
 		Params: append([]Param{
-			{"ports", "4", "physical ports (plus the CPU port), 1..16"},
+			{"ports", "4", "physical ports (plus the CPU port), 2..16"},
 			{"leases", "8", "leases per port, a power of two 2..16"},
 		}, bridgeParams...),
 		Build: func(p map[string]string) (*hdl.Module, error) {
@@ -204,8 +204,8 @@ var generators = []Generator{
 			if err != nil {
 				return nil, err
 			}
-			if ports < 1 || ports > 16 {
-				return nil, fmt.Errorf("ports=%d: want 1..16", ports)
+			if ports < 2 || ports > 16 {
+				return nil, fmt.Errorf("ports=%d: want 2..16", ports)
 			}
 			if leases < 2 || leases > 16 || leases&(leases-1) != 0 {
 				return nil, fmt.Errorf("leases=%d: want a power of two 2..16", leases)

@@ -94,7 +94,7 @@ func TestNew(t *testing.T) {
 		{"bench_arbfifo", map[string]string{"n": "8"}, "bench_arbfifo_n8", nil},
 		{"device", map[string]string{"ports": "2", "leases": "4"}, "device_hbcec9b7b", nil},
 		{"device", map[string]string{"leases": "3"}, "", []string{"device", "leases=3", "power of two"}},
-		{"device", map[string]string{"ports": "0"}, "", []string{"device", "ports=0"}},
+		{"device", map[string]string{"ports": "1"}, "", []string{"device", "ports=1"}},
 	}
 	for _, tc := range tests {
 		g, err := Lookup(tc.gen)

@@ -53,6 +53,9 @@ func (c Config) Validate() error {
 	if c.Meter.BytesPerCycle != 1 || c.Shaper.BytesPerCycle != 1 {
 		return fmt.Errorf("gen/device: %d bytes per cycle: only the byte-serial datapath is built (gen/shaper builds byte-serial ports only)", c.Meter.BytesPerCycle)
 	}
+	if c.Ports < 2 {
+		return fmt.Errorf("gen/device: %d ports, want >= 2 (a one-port device has no link port number in its lease elements, which the meter and cap index by)", c.Ports)
+	}
 	if c.Leases < 2 || c.Leases&(c.Leases-1) != 0 {
 		return fmt.Errorf("gen/device: %d leases per port, want a power of two >= 2 (the lease element is {port, tag})", c.Leases)
 	}
