@@ -138,5 +138,13 @@
 // frames or buffers. Whether the whole device fits an iCE40 HX8K depends
 // on the meter and shapers (testbenches/meter/SYNTH.md,
 // testbenches/shaper/SYNTH.md; bitstreams/ref4-hx8k/report.md for the
-// last full build).
+// last full build). It does not yet: what is left is over-provisioning.
+// The header path (meter, label parser, cap) takes a header per clock
+// while the header unit offers one per ~22 cycles, so a serial meter
+// (shift-and-add products, as its divider already is) and label parser
+// would do; and the four shapers are four copies of one datapath that is
+// busy a few cycles per frame, so one shaper engine with every port's
+// lease state in block RAM would serve them all. The "device" generator
+// (any port and lease count, ref4's formats) sizes the device to a part
+// meanwhile: pktrouter synth device -p ports=2 -p leases=4 --board ....
 package device
