@@ -102,22 +102,6 @@ func (c Config) Layout() (Layout, error) {
 	}, nil
 }
 
-func sigs(s []*hdl.Signal) []hdl.Value {
-	v := make([]hdl.Value, len(s))
-	for i := range s {
-		v[i] = s[i]
-	}
-	return v
-}
-
-func pick(idx hdl.Value, vals []hdl.Value, w int) *hdl.Expr {
-	arms := make([]hdl.Arm, len(vals))
-	for i, v := range vals {
-		arms[i] = hdl.When(hdl.Const(uint64(i), idx.Width()), v)
-	}
-	return hdl.Case(idx, hdl.Const(0, w), arms...)
-}
-
 // orAll is the OR of vs (an AND-OR select when each is gated by one bit of
 // a one-hot), or w zero bits when vs is empty.
 func orAll(vs []hdl.Value, w int) hdl.Value {
@@ -170,7 +154,6 @@ func New(c Config) (*hdl.Module, error) {
 	LB, BB, OB := lay.LeaseBits, lay.BytesBits, lay.OffsetBits
 	F := int(c.RateFracBits)
 	RB := int(lay.RateBits)
-	TKB := int(lay.TokenBits)
 	BLB := int(lay.BacklogBits)
 	TG := c.TagBits
 
@@ -247,98 +230,71 @@ func New(c Config) (*hdl.Module, error) {
 
 	// Lease configuration and buckets. Lease 0, the free lease, has no
 	// registers: its rate, burst and tokens are constant 0 and cannot be
-	// written. A bucket is kept as its deficit D = (burst << F) - tokens,
-	// so the refill is one subtract whose borrow is the clamp.
-	def := make([]hdl.Value, L)
-	defR := make([]*hdl.Signal, L)
+	// written. A bucket is kept as its tokens split at the binary point:
+	// the integer part tint (bytes) and the fraction tfrac. An arrival is
+	// green when tint >= n and takes n from tint alone (n << F has no
+	// fraction), so the admission decision, the take and a configuration
+	// write's clamp touch integer parts only; the fraction is written by
+	// the round-robin refill alone.
+	tint := make([]hdl.Value, L)
+	tintR := make([]*hdl.Signal, L)
+	tfrac := make([]hdl.Value, L)
+	tfracR := make([]*hdl.Signal, L)
 	rateR := make([]*hdl.Signal, L)
 	burstR := make([]*hdl.Signal, L)
-	def[0] = hdl.Const(0, TKB)
+	tint[0], tfrac[0] = hdl.Const(0, BLB), hdl.Const(0, F)
 	for i := 1; i < L; i++ {
 		rateR[i] = m.Reg(fmt.Sprintf("rate%d", i), RB)
 		burstR[i] = m.Reg(fmt.Sprintf("burst%d", i), BLB)
-		defR[i] = m.Reg(fmt.Sprintf("deficit%d", i), TKB)
-		def[i] = defR[i]
+		tintR[i] = m.Reg(fmt.Sprintf("tokens_int%d", i), BLB)
+		tfracR[i] = m.Reg(fmt.Sprintf("tokens_frac%d", i), F)
+		tint[i], tfrac[i] = tintR[i], tfracR[i]
 	}
 	cfgOH := m.Reg("s_cfg_onehot", L) // cfg_lease as one-hot, staged
-	cfgOHq := cfgOH
-	// The configuration the decision cycle sees: this cycle's write applied.
-	// A lease's registers are picked first and the write bypassed after the
-	// pick (one mux per pick instead of one per lease).
 	hitNow := make([]hdl.Value, L)
-	burstRegs := make([]hdl.Value, L)
-	hitNow[0], burstRegs[0] = hdl.Const(0, 1), hdl.Const(0, BLB)
+	hitNow[0] = hdl.Const(0, 1)
 	for i := 1; i < L; i++ {
-		hitNow[i] = hdl.And(cfgWe, hdl.Eq(cfgLease, hdl.Const(uint64(i), LB)))
-		burstRegs[i] = burstR[i]
+		hitNow[i] = hdl.And(cfgWe, hdl.Bit(cfgOH, i))
 	}
-	// burstAt is the burst of lease idx (a pin) with this cycle's write applied.
-	burstAt := func(idx hdl.Value) hdl.Value {
-		byp := hdl.And(cfgWe, hdl.Eq(cfgLease, idx), hdl.Ne(idx, hdl.Const(0, LB)))
-		return hdl.Mux(byp, cfgBurst, pick(idx, burstRegs, BLB))
-	}
-	sw := TKB + 2 // signed width of the bucket arithmetic
-	sx := func(v hdl.Value) hdl.Value { return hdl.ZExt(v, sw) }
-	pinNeed := hdl.ZExt(hdl.Concat(pinBytes, hdl.Const(0, F)), TKB) // n << F
-	// green needs tokens >= n << F, i.e. D <= (burst - n) << F: only the
-	// integer part of the threshold is kept (BLB+1 bits, top bit its sign).
-	arrThr := stage("s_arr_thr", hdl.SubW(burstAt(pinLease), hdl.ZExt(pinBytes, BLB), BLB+1))
-	// The rate of the lease the round robin refills right after the
-	// decision of what is on the pins now (as the next cycle sees it).
-	var rrRateTerms []hdl.Value
-	for i := 1; i < L; i++ {
-		rrRateTerms = append(rrRateTerms, hdl.Mux(hdl.Bit(rrPin, i), rateR[i], hdl.Const(0, RB)))
-	}
-	cfgHitsRR := hdl.And(cfgWe, hdl.OrR(hdl.And(hdl.Slice(cfgOHq, L-1, 0), rrPin)), hdl.Not(hdl.Bit(cfgOHq, 0)))
-	rrRate := hdl.Mux(cfgHitsRR, cfgRate, orAll(rrRateTerms, RB))
-	// need - L x rate of the arriving lease when the round robin refills it
-	// right after its decision (its rate is then rrRate), need alone
-	// otherwise: two's complement in sw bits.
-	lrate := func(r hdl.Value) hdl.Value { return hdl.Shl(sx(r), LL) }
-	visArr := hdl.OrR(hdl.And(rrPin, arrOHNow))
-	arrNR := stage("s_arr_nr", hdl.Sub(sx(pinNeed), hdl.Mux(visArr, lrate(rrRate), hdl.Const(0, sw))))
-	// L x rate of the lease the round robin refills next.
-	rrLRate := stage("s_rr_lrate", lrate(rrRate))
-	// A write's new deficit is max((burst' << F) - rate' - tokens, 0) with
-	// tokens = (burst << F) - D of the written lease (less need when the
-	// cycle's arrival takes from it): K + D, or K + need + D, with
-	// K = (burst' << F) - rate' - (burst << F) from the configuration alone.
 	wohBits := make([]hdl.Value, L)
 	for i := range wohBits {
 		wohBits[L-1-i] = hdl.Eq(pinCfgLease, hdl.Const(uint64(i), LB))
 	}
-	pinCfgOH := hdl.Concat(wohBits...)
-	cfgOH.Next(pinCfgOH)
-	visW := hdl.OrR(hdl.And(rrPin, pinCfgOH))
-	kNow := hdl.Sub(hdl.Sub(sx(hdl.Concat(pinBurst, hdl.Const(0, F))), hdl.Mux(visW, lrate(pinRate), hdl.Const(0, sw))),
-		sx(hdl.Concat(burstAt(pinCfgLease), hdl.Const(0, F))))
-	cfgK := stage("s_cfg_k", kNow)
-	cfgKN := stage("s_cfg_kn", hdl.Add(kNow, sx(pinNeed)))
+	cfgOH.Next(hdl.Concat(wohBits...))
+	// pickOH is the AND-OR select of vals (lease 0's is ignored: it is
+	// constant 0) by the one-hot oh.
+	pickOH := func(oh hdl.Value, vals []hdl.Value, w int) hdl.Value {
+		var terms []hdl.Value
+		for i := 1; i < L; i++ {
+			terms = append(terms, hdl.Mux(hdl.Bit(oh, i), vals[i], hdl.Const(0, w)))
+		}
+		return orAll(terms, w)
+	}
+	rateRegs := make([]hdl.Value, L)
+	burstRegs := make([]hdl.Value, L)
+	rateRegs[0], burstRegs[0] = hdl.Const(0, RB), hdl.Const(0, BLB)
+	for i := 1; i < L; i++ {
+		rateRegs[i], burstRegs[i] = rateR[i], burstR[i]
+	}
+	// The rate and burst of the lease the round robin refills right after
+	// the decision of what is on the pins now, as the configuration stands
+	// after this cycle's write (staged; the next cycle's write, which the
+	// model applies before that refill, is bypassed in the decision cycle).
+	cfgHitsRR := hdl.And(cfgWe, hdl.OrR(hdl.And(cfgOH, rrPin)), hdl.Not(hdl.Bit(cfgOH, 0)))
+	rrRate := stage("s_rr_rate", hdl.Mux(cfgHitsRR, cfgRate, pickOH(rrPin, rateRegs, RB)))
+	rrBurst := stage("s_rr_burst", hdl.Mux(cfgHitsRR, cfgBurst, pickOH(rrPin, burstRegs, BLB)))
 
 	backlog := m.Reg("backlog_q", BLB)
 	excessLimit := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
 	admCum := m.Reg("adm_offset", OB)
 	sentCum := m.Reg("sent_offset", OB)
 
-	// clamp0 is x (two's complement, top bit the sign) or 0 when negative,
-	// in TKB bits.
-	clamp0 := func(x hdl.Value) hdl.Value {
-		return hdl.Mux(hdl.Bit(x, x.Width()-1), hdl.Const(0, TKB), hdl.Slice(x, TKB-1, 0))
-	}
-
-	// Admission. Green: tokens >= need, i.e. D <= (burst - n) << F, i.e.
-	// int(D) < burst - n, or int(D) == burst - n with no fraction.
+	// Admission. Green: tokens >= n << F, i.e. tint >= n (the fraction
+	// does not matter).
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlog, n, BLB+1)
-	var dlTerms []hdl.Value // the arriving lease's deficit, picked by the one-hot
-	for i := 1; i < L; i++ {
-		dlTerms = append(dlTerms, hdl.Mux(hdl.Bit(arrOH, i), def[i], hdl.Const(0, TKB)))
-	}
-	dl := orAll(dlTerms, TKB)
-	dInt := hdl.Slice(dl, TKB-1, F)
-	tInt := hdl.Slice(arrThr, BLB-1, 0)
-	green := hdl.And(hdl.Not(hdl.Bit(arrThr, BLB)), hdl.Or(hdl.Lt(dInt, tInt),
-		hdl.And(hdl.Eq(dInt, tInt), hdl.Not(hdl.OrR(hdl.Slice(dl, F-1, 0))))))
+	ta := pickOH(arrOH, tint, BLB) // the arriving lease's tokens, integer part
+	green := hdl.Ge(hdl.ZExt(ta, BLB+1), n)
 	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
 	// Excess admission: backlog + n <= max(E - Depth(rank), Floor), as
 	// backlog + (n + Depth) <= E or backlog + n <= Floor (equivalent because
@@ -378,34 +334,33 @@ func New(c Config) (*hdl.Module, error) {
 		hdl.When(admitE, hdl.Const(CodeExcess, 2)))
 	cause := hdl.Mux(hdl.And(green, overflow), hdl.Const(CauseOverflow, 2), hdl.Const(CauseRefused, 2))
 
-	// Bucket update: tokens' = min(tokens - take + r', burst' << F) with
-	// the configuration as written this cycle, r' = L x rate' for the lease
-	// the round robin refills next cycle and 0 for the others, so
-	//   no write: D' = max(D + take - r, 0)
-	//   write:    D' = max((burst' << F) - r' - (tokens - take), 0).
-	// Every outcome is computed beside the decision, which only selects.
-	takeD := clamp0(hdl.Add(sx(dl), arrNR))
-	wl := cfgLease
-	wTook := hdl.And(admitG, hdl.Eq(arrLease, wl))
-	// Both write outcomes (with and without a take on the written lease)
-	// are computed, so the decision only selects between them.
-	var dwTerms []hdl.Value // the written lease's deficit, picked by the one-hot
-	for i := 1; i < L; i++ {
-		dwTerms = append(dwTerms, hdl.Mux(hdl.Bit(cfgOH, i), def[i], hdl.Const(0, TKB)))
-	}
-	dw := orAll(dwTerms, TKB)
-	writeD := hdl.Mux(wTook,
-		clamp0(hdl.Add(cfgKN, sx(dw))),
-		clamp0(hdl.Add(cfgK, sx(dw))))
-	// The round robin's one refill: the deficit of the lease refilled next
-	// (picked by rr_next) less L x its rate, clamped at 0. Only this one
-	// subtractor refills; a lease that is neither refilled, written nor
-	// taken from holds its deficit.
-	var rrTerms []hdl.Value
-	for i := 1; i < L; i++ {
-		rrTerms = append(rrTerms, hdl.Mux(hdl.Bit(rrNext, i), def[i], hdl.Const(0, TKB)))
-	}
-	refillD := clamp0(hdl.Sub(sx(orAll(rrTerms, TKB)), rrLRate))
+	// Bucket update, in the model's order: the arrival's take, then the
+	// configuration write (tokens clamped to the new burst), then the
+	// refill of the lease the round robin visits next cycle (L x its rate,
+	// with the configuration as written, clamped to the burst).
+	takeInt := hdl.Slice(hdl.Sub(hdl.ZExt(ta, BLB+1), n), BLB-1, 0)
+	// The written lease: its integer part after this cycle's take, clamped
+	// to the new burst; clamping (tint >= burst') also zeroes the fraction.
+	tw := pickOH(cfgOH, tint, BLB)
+	wTook := hdl.And(admitG, hdl.OrR(hdl.And(arrOH, cfgOH)))
+	twEff := hdl.Mux(wTook, takeInt, tw)
+	wClamp := hdl.Ge(twEff, cfgBurst)
+	clampInt := hdl.Mux(wClamp, cfgBurst, twEff)
+	// The refill: X = (tokens after the take) + L x rate, clamped to
+	// burst << F. A configuration write to the same lease needs no clamp
+	// of its own: min(min(X, B) + R, B) = min(X + R, B).
+	rrHitsCfg := hdl.And(cfgWe, hdl.OrR(hdl.And(cfgOH, rrNext)))
+	rateEff := hdl.Mux(rrHitsCfg, cfgRate, rrRate)
+	burstEff := hdl.Mux(rrHitsCfg, cfgBurst, rrBurst)
+	tr := pickOH(rrNext, tint, BLB)
+	fr := pickOH(rrNext, tfrac, F)
+	rTook := hdl.And(admitG, hdl.OrR(hdl.And(arrOH, rrNext)))
+	trEff := hdl.Mux(rTook, hdl.Slice(hdl.Sub(hdl.ZExt(tr, BLB+1), n), BLB-1, 0), tr)
+	SW := BLB + F + 2
+	sum := hdl.AddW(hdl.ZExt(hdl.Concat(trEff, fr), SW), hdl.Shl(hdl.ZExt(rateEff, SW), LL), SW)
+	full := hdl.Ge(hdl.Slice(sum, SW-1, F), hdl.ZExt(burstEff, SW-F))
+	refInt := hdl.Mux(full, burstEff, hdl.Slice(sum, BLB+F-1, F))
+	refFrac := hdl.Mux(full, hdl.Const(0, F), hdl.Slice(sum, F-1, 0))
 	var sumOld []hdl.Value
 	for i := 1; i < L; i++ {
 		hit := hitNow[i]
@@ -413,10 +368,14 @@ func New(c Config) (*hdl.Module, error) {
 		burstR[i].NextIf(hit, cfgBurst)
 		sumOld = append(sumOld, hdl.Mux(hit, burstR[i], hdl.Const(0, BLB)))
 		took := hdl.And(admitG, hdl.Bit(arrOH, i))
-		defR[i].Next(hdl.Priority(defR[i],
-			hdl.When(hit, writeD),
-			hdl.When(took, takeD),
-			hdl.When(hdl.Bit(rrNext, i), refillD)))
+		rr := hdl.Bit(rrNext, i)
+		tintR[i].Next(hdl.Priority(tintR[i],
+			hdl.When(rr, refInt),
+			hdl.When(hit, clampInt),
+			hdl.When(took, takeInt)))
+		tfracR[i].Next(hdl.Priority(tfracR[i],
+			hdl.When(rr, refFrac),
+			hdl.When(hdl.And(hit, wClamp), hdl.Const(0, F))))
 	}
 	// The excess limit follows the sum of the leases' reserves
 	// (model.Config.Reserve: burst + L-1 bytes when the burst is not 0):
