@@ -185,8 +185,6 @@ func New(c Config) (*hdl.Module, error) {
 	arrLease := stage("s_arr_lease", pinLease)
 	arrBytes := stage("s_arr_bytes", pinBytes)
 	arrTag := stage("s_arr_tag", pinTag)
-	cfgWe := stage("s_cfg_we", pinWe)
-	cfgLease := stage("s_cfg_lease", pinCfgLease)
 	cfgRate := stage("s_cfg_rate", pinRate)
 	cfgBurst := stage("s_cfg_burst", pinBurst)
 	// The written burst's reserve (model.Config.Reserve; B = 1).
@@ -212,77 +210,73 @@ func New(c Config) (*hdl.Module, error) {
 	arrRank1 := stage("s_arr_rank1", pinRank1)
 	arrRankM := stage("s_arr_rankm", hdl.Add(pinRank1, hdl.Const(uint64(lay.BarrierMargin), BRB+1)))
 
-	// Round-robin refill (model/shaper: lease t mod Leases gets Leases x
-	// its rate in cycle t). rrNext is one-hot of the lease refilled in the
-	// next cycle, (t+1) mod L in cycle t; rotated by one more position (a
-	// rewiring) it names the lease refilled after the decision of an
-	// arrival or write now on the pins.
+	// Lease state as rings. The round robin (model/shaper: lease t mod
+	// Leases gets Leases x its rate in cycle t) visits the leases in a
+	// fixed order, so every lease's rate, burst and tokens live in ring
+	// registers that rotate by one position every cycle: in model cycle k
+	// position p holds lease (k+1+p) mod L, so position 0 is always the
+	// lease refilled after this cycle's decision (the refill reads it
+	// without a select and writes the result into position L-1), and only
+	// the arriving and the written lease need a select, by position. The
+	// free lease, lease 0, has a slot too; its rate and burst are never
+	// written, so its tokens stay 0.
+	posOf := func(lease hdl.Value) hdl.Value { return hdl.Const(0, 1) }
 	LL := bits.Len(uint(L)) - 1 // log2(L)
-	rrNext := m.Reg("rr_next", L, hdl.Reset(uint64(1)<<(1%L)))
-	rotl := func(v hdl.Value) hdl.Value {
-		if L == 1 {
-			return v
+	var rrc *hdl.Signal         // (k+1) mod L in model cycle k
+	if L > 1 {
+		rrc = m.Reg("rr_lease", LB, hdl.Reset(1))
+		rrc.Next(hdl.Add(rrc, hdl.Const(1, LB)))
+		// The position a lease has in the cycle after the one its pins are
+		// seen in: in RTL cycle c rr_lease is (c+1) mod L, the decision is
+		// model cycle c+1, where lease a sits at (a - (c+2)) mod L.
+		posOf = func(lease hdl.Value) hdl.Value {
+			return hdl.Sub(hdl.Sub(lease, rrc), hdl.Const(1, LB))
 		}
-		return hdl.Concat(hdl.Slice(v, L-2, 0), hdl.Bit(v, L-1))
 	}
-	rrNext.Next(rotl(rrNext))
-	rrPin := rotl(rrNext)
+	oneHot := func(v hdl.Value) hdl.Value {
+		if L == 1 {
+			return hdl.Const(1, 1)
+		}
+		b := make([]hdl.Value, L)
+		for i := range b {
+			b[L-1-i] = hdl.Eq(v, hdl.Const(uint64(i), LB))
+		}
+		return hdl.Concat(b...)
+	}
+	// Positions of the arriving and the written lease in the decision cycle
+	// (one-hot), and whether a write is to a paid lease (writes to lease 0
+	// are ignored).
+	arrPos := stage("s_arr_pos", oneHot(posOf(pinLease)))
+	cfgPos := stage("s_cfg_pos", oneHot(posOf(pinCfgLease)))
+	cfgHit := stage("s_cfg_hit", hdl.And(pinWe, hdl.Ne(pinCfgLease, hdl.Const(0, LB))))
 
-	// Lease configuration and buckets. Lease 0, the free lease, has no
-	// registers: its rate, burst and tokens are constant 0 and cannot be
-	// written. A bucket is kept as its tokens split at the binary point:
-	// the integer part tint (bytes) and the fraction tfrac. An arrival is
-	// green when tint >= n and takes n from tint alone (n << F has no
-	// fraction), so the admission decision, the take and a configuration
-	// write's clamp touch integer parts only; the fraction is written by
-	// the round-robin refill alone.
-	tint := make([]hdl.Value, L)
-	tintR := make([]*hdl.Signal, L)
-	tfrac := make([]hdl.Value, L)
-	tfracR := make([]*hdl.Signal, L)
-	rateR := make([]*hdl.Signal, L)
-	burstR := make([]*hdl.Signal, L)
-	tint[0], tfrac[0] = hdl.Const(0, BLB), hdl.Const(0, F)
-	for i := 1; i < L; i++ {
-		rateR[i] = m.Reg(fmt.Sprintf("rate%d", i), RB)
-		burstR[i] = m.Reg(fmt.Sprintf("burst%d", i), BLB)
-		tintR[i] = m.Reg(fmt.Sprintf("tokens_int%d", i), BLB)
-		tfracR[i] = m.Reg(fmt.Sprintf("tokens_frac%d", i), F)
-		tint[i], tfrac[i] = tintR[i], tfracR[i]
+	// A bucket is kept as its tokens split at the binary point: the
+	// integer part (bytes) and the fraction. An arrival is green when the
+	// integer part is >= n and takes n from it alone (n << F has no
+	// fraction), so the decision, the take and a write's clamp touch
+	// integer parts only; the fraction changes only in the refill and in
+	// a write's clamp (to 0).
+	rateP := make([]*hdl.Signal, L)
+	burstP := make([]*hdl.Signal, L)
+	tintP := make([]*hdl.Signal, L)
+	tfracP := make([]*hdl.Signal, L)
+	tintV := make([]hdl.Value, L)
+	burstV := make([]hdl.Value, L)
+	for p := 0; p < L; p++ {
+		rateP[p] = m.Reg(fmt.Sprintf("ring_rate%d", p), RB)
+		burstP[p] = m.Reg(fmt.Sprintf("ring_burst%d", p), BLB)
+		tintP[p] = m.Reg(fmt.Sprintf("ring_tokens_int%d", p), BLB)
+		tfracP[p] = m.Reg(fmt.Sprintf("ring_tokens_frac%d", p), F)
+		tintV[p], burstV[p] = tintP[p], burstP[p]
 	}
-	cfgOH := m.Reg("s_cfg_onehot", L) // cfg_lease as one-hot, staged
-	hitNow := make([]hdl.Value, L)
-	hitNow[0] = hdl.Const(0, 1)
-	for i := 1; i < L; i++ {
-		hitNow[i] = hdl.And(cfgWe, hdl.Bit(cfgOH, i))
-	}
-	wohBits := make([]hdl.Value, L)
-	for i := range wohBits {
-		wohBits[L-1-i] = hdl.Eq(pinCfgLease, hdl.Const(uint64(i), LB))
-	}
-	cfgOH.Next(hdl.Concat(wohBits...))
-	// pickOH is the AND-OR select of vals (lease 0's is ignored: it is
-	// constant 0) by the one-hot oh.
+	// pickOH is the AND-OR select of vals by the one-hot oh.
 	pickOH := func(oh hdl.Value, vals []hdl.Value, w int) hdl.Value {
 		var terms []hdl.Value
-		for i := 1; i < L; i++ {
+		for i := range vals {
 			terms = append(terms, hdl.Mux(hdl.Bit(oh, i), vals[i], hdl.Const(0, w)))
 		}
 		return orAll(terms, w)
 	}
-	rateRegs := make([]hdl.Value, L)
-	burstRegs := make([]hdl.Value, L)
-	rateRegs[0], burstRegs[0] = hdl.Const(0, RB), hdl.Const(0, BLB)
-	for i := 1; i < L; i++ {
-		rateRegs[i], burstRegs[i] = rateR[i], burstR[i]
-	}
-	// The rate and burst of the lease the round robin refills right after
-	// the decision of what is on the pins now, as the configuration stands
-	// after this cycle's write (staged; the next cycle's write, which the
-	// model applies before that refill, is bypassed in the decision cycle).
-	cfgHitsRR := hdl.And(cfgWe, hdl.OrR(hdl.And(cfgOH, rrPin)), hdl.Not(hdl.Bit(cfgOH, 0)))
-	rrRate := stage("s_rr_rate", hdl.Mux(cfgHitsRR, cfgRate, pickOH(rrPin, rateRegs, RB)))
-	rrBurst := stage("s_rr_burst", hdl.Mux(cfgHitsRR, cfgBurst, pickOH(rrPin, burstRegs, BLB)))
 
 	backlog := m.Reg("backlog_q", BLB)
 	excessLimit := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
@@ -293,7 +287,7 @@ func New(c Config) (*hdl.Module, error) {
 	// does not matter).
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlog, n, BLB+1)
-	ta := pickOH(arrOH, tint, BLB) // the arriving lease's tokens, integer part
+	ta := pickOH(arrPos, tintV, BLB) // the arriving lease's tokens, integer part
 	green := hdl.Ge(hdl.ZExt(ta, BLB+1), n)
 	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
 	// Excess admission: backlog + n <= max(E - Depth(rank), Floor), as
@@ -336,46 +330,43 @@ func New(c Config) (*hdl.Module, error) {
 
 	// Bucket update, in the model's order: the arrival's take, then the
 	// configuration write (tokens clamped to the new burst), then the
-	// refill of the lease the round robin visits next cycle (L x its rate,
-	// with the configuration as written, clamped to the burst).
+	// refill of the lease at position 0 (L x its rate, with the
+	// configuration as written, clamped to the burst), which moves to
+	// position L-1 while every other lease moves down one position.
 	takeInt := hdl.Slice(hdl.Sub(hdl.ZExt(ta, BLB+1), n), BLB-1, 0)
 	// The written lease: its integer part after this cycle's take, clamped
-	// to the new burst; clamping (tint >= burst') also zeroes the fraction.
-	tw := pickOH(cfgOH, tint, BLB)
-	wTook := hdl.And(admitG, hdl.OrR(hdl.And(arrOH, cfgOH)))
+	// to the new burst; clamping (integer part >= burst') also zeroes the
+	// fraction.
+	tw := pickOH(cfgPos, tintV, BLB)
+	wTook := hdl.And(admitG, hdl.OrR(hdl.And(arrPos, cfgPos)))
 	twEff := hdl.Mux(wTook, takeInt, tw)
 	wClamp := hdl.Ge(twEff, cfgBurst)
 	clampInt := hdl.Mux(wClamp, cfgBurst, twEff)
 	// The refill: X = (tokens after the take) + L x rate, clamped to
 	// burst << F. A configuration write to the same lease needs no clamp
 	// of its own: min(min(X, B) + R, B) = min(X + R, B).
-	rrHitsCfg := hdl.And(cfgWe, hdl.OrR(hdl.And(cfgOH, rrNext)))
-	rateEff := hdl.Mux(rrHitsCfg, cfgRate, rrRate)
-	burstEff := hdl.Mux(rrHitsCfg, cfgBurst, rrBurst)
-	tr := pickOH(rrNext, tint, BLB)
-	fr := pickOH(rrNext, tfrac, F)
-	rTook := hdl.And(admitG, hdl.OrR(hdl.And(arrOH, rrNext)))
+	hit0 := hdl.And(cfgHit, hdl.Bit(cfgPos, 0))
+	rateEff := hdl.Mux(hit0, cfgRate, rateP[0])
+	burstEff := hdl.Mux(hit0, cfgBurst, burstP[0])
+	rTook := hdl.And(admitG, hdl.Bit(arrPos, 0))
+	tr := tintP[0]
 	trEff := hdl.Mux(rTook, hdl.Slice(hdl.Sub(hdl.ZExt(tr, BLB+1), n), BLB-1, 0), tr)
 	SW := BLB + F + 2
-	sum := hdl.AddW(hdl.ZExt(hdl.Concat(trEff, fr), SW), hdl.Shl(hdl.ZExt(rateEff, SW), LL), SW)
+	sum := hdl.AddW(hdl.ZExt(hdl.Concat(trEff, tfracP[0]), SW), hdl.Shl(hdl.ZExt(rateEff, SW), LL), SW)
 	full := hdl.Ge(hdl.Slice(sum, SW-1, F), hdl.ZExt(burstEff, SW-F))
-	refInt := hdl.Mux(full, burstEff, hdl.Slice(sum, BLB+F-1, F))
-	refFrac := hdl.Mux(full, hdl.Const(0, F), hdl.Slice(sum, F-1, 0))
-	var sumOld []hdl.Value
-	for i := 1; i < L; i++ {
-		hit := hitNow[i]
-		rateR[i].NextIf(hit, cfgRate)
-		burstR[i].NextIf(hit, cfgBurst)
-		sumOld = append(sumOld, hdl.Mux(hit, burstR[i], hdl.Const(0, BLB)))
-		took := hdl.And(admitG, hdl.Bit(arrOH, i))
-		rr := hdl.Bit(rrNext, i)
-		tintR[i].Next(hdl.Priority(tintR[i],
-			hdl.When(rr, refInt),
+	rateP[L-1].Next(rateEff)
+	burstP[L-1].Next(burstEff)
+	tintP[L-1].Next(hdl.Mux(full, burstEff, hdl.Slice(sum, BLB+F-1, F)))
+	tfracP[L-1].Next(hdl.Mux(full, hdl.Const(0, F), hdl.Slice(sum, F-1, 0)))
+	for p := 0; p+1 < L; p++ {
+		hit := hdl.And(cfgHit, hdl.Bit(cfgPos, p+1))
+		took := hdl.And(admitG, hdl.Bit(arrPos, p+1))
+		rateP[p].Next(hdl.Mux(hit, cfgRate, rateP[p+1]))
+		burstP[p].Next(hdl.Mux(hit, cfgBurst, burstP[p+1]))
+		tintP[p].Next(hdl.Priority(tintP[p+1],
 			hdl.When(hit, clampInt),
 			hdl.When(took, takeInt)))
-		tfracR[i].Next(hdl.Priority(tfracR[i],
-			hdl.When(rr, refFrac),
-			hdl.When(hdl.And(hit, wClamp), hdl.Const(0, F))))
+		tfracP[p].Next(hdl.Mux(hdl.And(hit, wClamp), hdl.Const(0, F), tfracP[p+1]))
 	}
 	// The excess limit follows the sum of the leases' reserves
 	// (model.Config.Reserve: burst + L-1 bytes when the burst is not 0):
@@ -384,9 +375,8 @@ func New(c Config) (*hdl.Module, error) {
 		reserve := func(b hdl.Value) hdl.Value {
 			return hdl.Add(b, hdl.Mux(hdl.OrR(b), hdl.Const(uint64(L-1), BLB), hdl.Const(0, BLB)))
 		}
-		old := hdl.Or(hdl.Const(0, BLB), hdl.Const(0, BLB), sumOld...)
-		wr := hdl.And(cfgWe, hdl.Ne(cfgLease, hdl.Const(0, LB)))
-		excessLimit.NextIf(wr, hdl.Sub(hdl.Add(excessLimit, reserve(old)), cfgRes))
+		old := pickOH(cfgPos, burstV, BLB)
+		excessLimit.NextIf(cfgHit, hdl.Sub(hdl.Add(excessLimit, reserve(old)), cfgRes))
 	}
 
 	// Queue: head register + descriptor FIFO. A descriptor is the packet's
