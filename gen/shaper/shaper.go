@@ -348,15 +348,24 @@ func New(c Config) (*hdl.Module, error) {
 	hit0 := hdl.And(cfgHit, hdl.Bit(cfgPos, 0))
 	rateEff := hdl.Mux(hit0, cfgRate, rateP[0])
 	burstEff := hdl.Mux(hit0, cfgBurst, burstP[0])
+	// Both outcomes of the decision are computed beside it, which only
+	// selects: the refill without a take, and with the take of n << F
+	// (integer bits only).
 	rTook := hdl.And(admitG, hdl.Bit(arrPos, 0))
-	tr := tintP[0]
-	trEff := hdl.Mux(rTook, hdl.Slice(hdl.Sub(hdl.ZExt(tr, BLB+1), n), BLB-1, 0), tr)
 	SW := BLB + F + 2
-	sum := hdl.AddW(hdl.ZExt(hdl.Concat(trEff, tfracP[0]), SW), hdl.Shl(hdl.ZExt(rateEff, SW), LL), SW)
-	full := hdl.Ge(hdl.Slice(sum, SW-1, F), hdl.ZExt(burstEff, SW-F))
+	sum := hdl.AddW(hdl.ZExt(hdl.Concat(tintP[0], tfracP[0]), SW), hdl.Shl(hdl.ZExt(rateEff, SW), LL), SW)
+	IW := SW - F
+	sInt := hdl.Slice(sum, SW-1, F)
+	sIntT := hdl.Sub(sInt, hdl.ZExt(n, IW))
+	bE := hdl.ZExt(burstEff, IW)
+	full0, full1 := hdl.Ge(sInt, bE), hdl.Ge(sIntT, bE)
+	full := hdl.Mux(rTook, full1, full0)
+	refInt := hdl.Mux(rTook,
+		hdl.Mux(full1, burstEff, hdl.Slice(sIntT, BLB-1, 0)),
+		hdl.Mux(full0, burstEff, hdl.Slice(sInt, BLB-1, 0)))
 	rateP[L-1].Next(rateEff)
 	burstP[L-1].Next(burstEff)
-	tintP[L-1].Next(hdl.Mux(full, burstEff, hdl.Slice(sum, BLB+F-1, F)))
+	tintP[L-1].Next(refInt)
 	tfracP[L-1].Next(hdl.Mux(full, hdl.Const(0, F), hdl.Slice(sum, F-1, 0)))
 	for p := 0; p+1 < L; p++ {
 		hit := hdl.And(cfgHit, hdl.Bit(cfgPos, p+1))
