@@ -60,7 +60,7 @@ type Layout struct {
 	LeaseBits   int // arr_lease, cfg_lease
 	BytesBits   int // arr_bytes: bitlen(MaxPacketBytes)
 	OffsetBits  int // byte offsets of packet ends in the queue
-	QueueDepth  int // descriptor FIFO entries (besides the head register), a power of two
+	QueueDepth  int // descriptor memory words (the head's included), a power of two
 	ExcessReset uint64
 }
 
@@ -73,14 +73,17 @@ func (c Config) Layout() (Layout, error) {
 	switch {
 	case c.BytesPerCycle != 1:
 		return Layout{}, fmt.Errorf("gen/shaper: BytesPerCycle = %d: the generator builds the byte-serial (8-bit datapath) port only, want 1", c.BytesPerCycle)
-	case c.MinPacketBytes < 2 || c.MinPacketBytes > c.MaxPacketBytes:
-		return Layout{}, fmt.Errorf("gen/shaper: MinPacketBytes = %d, want 2..MaxPacketBytes (%d)", c.MinPacketBytes, c.MaxPacketBytes)
+	case c.MinPacketBytes < 3 || c.MinPacketBytes > c.MaxPacketBytes:
+		return Layout{}, fmt.Errorf("gen/shaper: MinPacketBytes = %d, want 3..MaxPacketBytes (%d)", c.MinPacketBytes, c.MaxPacketBytes)
 	case c.TagBits < 1 || c.TagBits > MaxTagBits:
 		return Layout{}, fmt.Errorf("gen/shaper: TagBits = %d, want 1..%d", c.TagBits, MaxTagBits)
 	case c.Leases&(c.Leases-1) != 0:
 		return Layout{}, fmt.Errorf("gen/shaper: Leases = %d, want a power of two (the round-robin refill adds Leases x rate as a shift)", c.Leases)
 	}
-	depth := int((uint64(c.BufferBytes)+uint64(c.MaxPacketBytes))/uint64(c.MinPacketBytes)) + 2
+	// Room for every packet the queue can hold (a full buffer of minimum
+	// packets beside one maximum packet in flight) and more: the queue must
+	// never fill the memory (its head's slot would be written).
+	depth := int((uint64(c.BufferBytes)+uint64(c.MaxPacketBytes))/uint64(c.MinPacketBytes)) + 3
 	// A power of two: gen/blocks' FIFO lands in iCE40 block RAM only then
 	// (Yosys maps a 282-deep one to flip-flops).
 	depth = 1 << bits.Len(uint(depth-1))
@@ -388,33 +391,38 @@ func New(c Config) (*hdl.Module, error) {
 		excessLimit.NextIf(cfgHit, hdl.Sub(hdl.Add(excessLimit, reserve(old)), cfgRes))
 	}
 
-	// Queue: head register + descriptor FIFO. A descriptor is the packet's
-	// tag, lease and the byte offset of its end.
+	// Queue: the descriptors in one block RAM, head included. A
+	// descriptor is the packet's tag, lease and the byte offset of its
+	// end. The read port reads the head's word every cycle and its data
+	// register is the head descriptor: a new head (after a departure, or
+	// a packet admitted into an empty queue) is there two cycles later,
+	// before it can depart (its first byte is sent in the cycle after the
+	// departure, or in its own admission cycle, and a packet has at least
+	// MinPacketBytes >= 3 bytes). Pointers carry a wrap bit: the queue is
+	// empty when they are equal.
 	DW := TG + LB + OB
-	fifo, err := blocks.FIFO(DW, lay.QueueDepth, lay.QueueDepth)
-	if err != nil {
-		return nil, fmt.Errorf("gen/shaper: %w", err)
-	}
+	QD := lay.QueueDepth
+	AB := bits.Len(uint(QD - 1))
+	wrP := m.Reg("q_wr", AB+1)
+	rdP := m.Reg("q_rd", AB+1)
+	hv := hdl.Ne(wrP, rdP) // the queue holds a packet (the head)
 	endIn := hdl.Add(admCum, hdl.ZExt(arrBytes, OB))
 	descIn := hdl.Concat(arrTag, arrLease, endIn)
-	hv := m.Reg("head_valid", 1)
-	hd := m.Reg("head_desc", DW)
+	// MemNoRWCheck: a write and a read of the same word on one edge happen
+	// only when a packet is admitted into an empty queue (the write fills
+	// the head's slot); that read's data is never used (fresh, below).
+	// The queue never holds QD packets, so no other write hits the head.
+	qmem := m.Memory("descq", DW, QD, hdl.MemNoRWCheck())
+	qmem.Write(adm, hdl.Slice(wrP, AB-1, 0), descIn)
+	hd := qmem.ReadSync(hdl.Slice(rdP, AB-1, 0))
+	stale := m.Reg("q_head_stale", 1) // hd is not the head yet: admitted into an empty queue last cycle
+	stale.Next(hdl.And(adm, hdl.Not(hv)))
 	send := hdl.Or(hv, adm)
-	// Only the head register can depart: a packet arriving into an empty
-	// queue has at least MinPacketBytes >= 2 bytes, so it never departs in
-	// its own cycle. This keeps the decision off the departure logic.
-	dep := hdl.And(hv, hdl.Eq(hdl.Add(sentCum, hdl.Const(1, OB)), hdl.Slice(hd, OB-1, 0)))
-	q := m.Instance("descq", fifo)
-	qValid := q.Out("out_valid")
-	pop := hdl.And(hv, dep, qValid)
-	push := hdl.And(adm, hv, hdl.Not(hdl.And(dep, hdl.Not(qValid))))
-	q.Connect("in_valid", push).Connect("in_data", descIn).Connect("out_ready", pop)
-	hv.Next(hdl.Priority(hv,
-		hdl.When(hdl.Not(hv), hdl.And(adm, hdl.Not(dep))),
-		hdl.When(dep, hdl.Or(qValid, adm))))
-	hd.Next(hdl.Priority(hd,
-		hdl.When(hdl.Not(hv), descIn),
-		hdl.When(dep, hdl.Mux(qValid, q.Out("out_data"), descIn))))
+	// Only a head already in the queue can depart, so the decision stays
+	// off the departure logic.
+	dep := hdl.And(hv, hdl.Not(stale), hdl.Eq(hdl.Add(sentCum, hdl.Const(1, OB)), hdl.Slice(hd, OB-1, 0)))
+	wrP.NextIf(adm, hdl.Add(wrP, hdl.Const(1, AB+1)))
+	rdP.NextIf(dep, hdl.Add(rdP, hdl.Const(1, AB+1)))
 	admCum.NextIf(adm, endIn)
 	sentCum.NextIf(send, hdl.Add(sentCum, hdl.Const(1, OB)))
 	// backlog + n - 1 after an admission (the link sends a byte, of this
