@@ -45,9 +45,10 @@ const PrioBits = 15
 // what the hardware needs that the model does not.
 type Config struct {
 	model.Config
-	// MinPacketBytes is the shortest packet the port is given; it sizes the
-	// descriptor queue ((BufferBytes+MaxPacketBytes)/MinPacketBytes entries).
-	// Shorter packets are outside the block's contract.
+	// MinPacketBytes is the shortest packet the port is given (at least 3:
+	// a new head descriptor takes two cycles to come out of block RAM); it
+	// sizes the descriptor queue ((BufferBytes+MaxPacketBytes)/MinPacketBytes
+	// entries). Shorter packets are outside the block's contract.
 	MinPacketBytes uint32
 	// TagBits is the width of the caller's packet tag carried from arr_tag
 	// to v_tag and dep_tag (1..MaxTagBits).
@@ -84,7 +85,7 @@ func (c Config) Layout() (Layout, error) {
 	// packets beside one maximum packet in flight) and more: the queue must
 	// never fill the memory (its head's slot would be written).
 	depth := int((uint64(c.BufferBytes)+uint64(c.MaxPacketBytes))/uint64(c.MinPacketBytes)) + 3
-	// A power of two: gen/blocks' FIFO lands in iCE40 block RAM only then
+	// A power of two: Yosys maps the queue memory to iCE40 block RAM only then
 	// (Yosys maps a 282-deep one to flip-flops).
 	depth = 1 << bits.Len(uint(depth-1))
 	if depth > blocks.MaxFIFODepth {
