@@ -390,6 +390,8 @@ func New(c Config) (*hdl.Module, error) {
 		}
 		old := pickOH(cfgPos, burstV, BLB)
 		excessLimit.NextIf(cfgHit, hdl.Sub(hdl.Add(excessLimit, reserve(old)), cfgRes))
+	} else {
+		excessLimit.Next(excessLimit) // the free lease alone: no guarantees
 	}
 
 	// Queue: the descriptors in one block RAM, head included. A

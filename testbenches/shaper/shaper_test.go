@@ -2,6 +2,7 @@ package shaper
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -178,6 +179,45 @@ func TestRTLEqualsModel_ShortPackets(t *testing.T) {
 		t.Fatal("no 3-byte packet admitted into an empty queue")
 	}
 	t.Logf("verdicts %v, %d 3-byte packets admitted into an empty queue", sum.verdicts, quick)
+}
+
+// TestRTLEqualsModel_Shapes: the generator's other shapes (lease counts
+// 1..16, so lease rings of every size; 8 to 32 fractional bits; exact and
+// coarse priority classes) equal the model on a random overloaded stream
+// with guarantee changes (Go simulator).
+func TestRTLEqualsModel_Shapes(t *testing.T) {
+	for _, tt := range []struct {
+		leases int
+		frac   uint
+		m      uint
+	}{
+		{1, 16, 5}, {2, 8, 0}, {4, 24, 14}, {8, 32, 3}, {16, 12, 5},
+	} {
+		t.Run(fmt.Sprintf("L%d_F%d_m%d", tt.leases, tt.frac, tt.m), func(t *testing.T) {
+			c := genshaper.Config{
+				Config:         model.Config{BytesPerCycle: 1, BufferBytes: 1500, MaxPacketBytes: 40, Leases: tt.leases, RateFracBits: tt.frac, ClassMantissaBits: tt.m},
+				MinPacketBytes: 4,
+				TagBits:        10,
+			}
+			b := bench(t, c)
+			st := Stream{Cycles: 8000, Reconfig: 0.01, Leases: make([]model.LeaseConfig, tt.leases)}
+			for i := 0; i < tt.leases; i++ {
+				if i > 0 && i < 4 {
+					st.Leases[i] = model.LeaseConfig{Rate: rate(t, c, 1, uint64(4*tt.leases)), Burst: uint32(c.MinBurst()) + 10}
+				}
+				st.Sources = append(st.Sources, Source{Lease: i, Prio: uint16(100 + 977*i), Prob: 0.3 / float64(min(tt.leases, 4)), Period: 400, On: 150 + 20*i})
+			}
+			s, err := Generate(b, c, st, rand.New(rand.NewPCG(uint64(tt.leases), uint64(tt.frac))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := summarize(t, s, run(t, b, c, s, false))
+			if sum.verdicts[genshaper.CodeExcess] == 0 || sum.refused == 0 || (tt.leases > 1 && sum.verdicts[genshaper.CodeGuaranteed] == 0) {
+				t.Fatalf("stream does not exercise every verdict: %v", sum.verdicts)
+			}
+			t.Logf("verdicts %v", sum.verdicts)
+		})
+	}
 }
 
 // TestEnginesAgree: the model, the Go simulator, Icarus and Verilator give
