@@ -63,6 +63,12 @@ type Layout struct {
 	OffsetBits  int // byte offsets of packet ends in the queue
 	QueueDepth  int // descriptor memory words (the head's included), a power of two
 	ExcessReset uint64
+	// Guarantees is how many leases can hold a guarantee at a time: the
+	// buffer has room for that many minimum reserves (model.Config.Reserve
+	// of MinBurst) beside one cycle of line rate and one packet, at most
+	// Leases-1. Below Leases-1 (ref4: 1), the buckets live in that many
+	// slots instead of one per lease.
+	Guarantees int
 }
 
 // Layout validates c and computes the widths.
@@ -103,7 +109,18 @@ func (c Config) Layout() (Layout, error) {
 		OffsetBits:  bits.Len64(uint64(c.BufferBytes)+uint64(c.MaxPacketBytes)) + 1,
 		QueueDepth:  depth,
 		ExcessReset: uint64(c.BufferBytes) - uint64(c.BytesPerCycle),
+		Guarantees:  guarantees(c.Config),
 	}, nil
+}
+
+// guarantees is Layout.Guarantees.
+func guarantees(c model.Config) int {
+	room := uint64(c.BufferBytes) - uint64(c.BytesPerCycle) - uint64(c.MaxPacketBytes)
+	g := room / c.Reserve(uint32(c.MinBurst()))
+	if g > uint64(c.Leases-1) {
+		return c.Leases - 1
+	}
+	return int(g)
 }
 
 // orAll is the OR of vs (an AND-OR select when each is gated by one bit of
@@ -247,39 +264,131 @@ func New(c Config) (*hdl.Module, error) {
 		}
 		return hdl.Concat(b...)
 	}
-	// Positions of the arriving and the written lease in the decision cycle
-	// (one-hot), and whether a write is to a paid lease (writes to lease 0
-	// are ignored).
-	arrPos := stage("s_arr_pos", oneHot(posOf(pinLease)))
-	cfgPos := stage("s_cfg_pos", oneHot(posOf(pinCfgLease)))
 	cfgHit := stage("s_cfg_hit", hdl.And(pinWe, hdl.Ne(pinCfgLease, hdl.Const(0, LB))))
+	// pickOH is the AND-OR select of vals by the one-hot oh (a slice of
+	// one-bit values).
+	pickOH := func(oh []hdl.Value, vals []hdl.Value, w int) hdl.Value {
+		var terms []hdl.Value
+		for i := range vals {
+			terms = append(terms, hdl.Mux(oh[i], vals[i], hdl.Const(0, w)))
+		}
+		return orAll(terms, w)
+	}
+	bitsOf := func(v hdl.Value) []hdl.Value {
+		b := make([]hdl.Value, v.Width())
+		for i := range b {
+			b[i] = hdl.Bit(v, i)
+		}
+		return b
+	}
+	// refill is the round robin's one refill of a lease whose tokens are
+	// xInt.xFrac before this cycle's take (took: the arrival took n from
+	// it): min(tokens + L x rate, burst << F). Both outcomes of the
+	// decision are computed beside it, which only selects: the refill
+	// without a take, and with the take of n << F (integer bits only). A
+	// configuration write to the same lease needs no clamp of its own:
+	// min(min(X, B) + R, B) = min(X + R, B).
+	refill := func(xInt, xFrac, rate, burst, took, n hdl.Value) (hdl.Value, hdl.Value) {
+		SW := BLB + F + 2
+		sum := hdl.AddW(hdl.ZExt(hdl.Concat(xInt, xFrac), SW), hdl.Shl(hdl.ZExt(rate, SW), LL), SW)
+		IW := SW - F
+		sInt := hdl.Slice(sum, SW-1, F)
+		sIntT := hdl.Sub(sInt, hdl.ZExt(n, IW))
+		bE := hdl.ZExt(burst, IW)
+		full0, full1 := hdl.Ge(sInt, bE), hdl.Ge(sIntT, bE)
+		full := hdl.Mux(took, full1, full0)
+		refInt := hdl.Mux(took,
+			hdl.Mux(full1, burst, hdl.Slice(sIntT, BLB-1, 0)),
+			hdl.Mux(full0, burst, hdl.Slice(sInt, BLB-1, 0)))
+		return refInt, hdl.Mux(full, hdl.Const(0, F), hdl.Slice(sum, F-1, 0))
+	}
+	reserve := func(b hdl.Value) hdl.Value {
+		return hdl.Add(b, hdl.Mux(hdl.OrR(b), hdl.Const(uint64(L-1), BLB), hdl.Const(0, BLB)))
+	}
 
 	// A bucket is kept as its tokens split at the binary point: the
 	// integer part (bytes) and the fraction. An arrival is green when the
 	// integer part is >= n and takes n from it alone (n << F has no
 	// fraction), so the decision, the take and a write's clamp touch
 	// integer parts only; the fraction changes only in the refill and in
-	// a write's clamp (to 0).
-	rateP := make([]*hdl.Signal, L)
-	burstP := make([]*hdl.Signal, L)
-	tintP := make([]*hdl.Signal, L)
-	tfracP := make([]*hdl.Signal, L)
-	tintV := make([]hdl.Value, L)
-	burstV := make([]hdl.Value, L)
-	for p := 0; p < L; p++ {
-		rateP[p] = m.Reg(fmt.Sprintf("ring_rate%d", p), RB)
-		burstP[p] = m.Reg(fmt.Sprintf("ring_burst%d", p), BLB)
-		tintP[p] = m.Reg(fmt.Sprintf("ring_tokens_int%d", p), BLB)
-		tfracP[p] = m.Reg(fmt.Sprintf("ring_tokens_frac%d", p), F)
-		tintV[p], burstV[p] = tintP[p], burstP[p]
-	}
-	// pickOH is the AND-OR select of vals by the one-hot oh.
-	pickOH := func(oh hdl.Value, vals []hdl.Value, w int) hdl.Value {
-		var terms []hdl.Value
-		for i := range vals {
-			terms = append(terms, hdl.Mux(hdl.Bit(oh, i), vals[i], hdl.Const(0, w)))
+	// a write's clamp (to 0). taOf gives the arriving lease's integer
+	// part; update builds the buckets' next state (take, write, refill)
+	// and the excess limit's, given the decision.
+	var taOf func() hdl.Value
+	var update func(admitG, n, excessLimit hdl.Value, excessReg *hdl.Signal)
+	if lay.Guarantees < L-1 {
+		taOf, update = slotBuckets(m, lay, c, slotArgs{
+			pickOH: pickOH, refill: refill, reserve: reserve,
+			arrLease: arrLease, cfgLease: stage("s_cfg_lease", pinCfgLease), rrc: rrc,
+			cfgHit: cfgHit, cfgRate: cfgRate, cfgBurst: cfgBurst, cfgRes: cfgRes,
+		})
+	} else {
+		// Positions of the arriving and the written lease in the decision
+		// cycle (one-hot).
+		arrPos := bitsOf(stage("s_arr_pos", oneHot(posOf(pinLease))))
+		cfgPos := bitsOf(stage("s_cfg_pos", oneHot(posOf(pinCfgLease))))
+		rateP := make([]*hdl.Signal, L)
+		burstP := make([]*hdl.Signal, L)
+		tintP := make([]*hdl.Signal, L)
+		tfracP := make([]*hdl.Signal, L)
+		tintV := make([]hdl.Value, L)
+		burstV := make([]hdl.Value, L)
+		for p := 0; p < L; p++ {
+			rateP[p] = m.Reg(fmt.Sprintf("ring_rate%d", p), RB)
+			burstP[p] = m.Reg(fmt.Sprintf("ring_burst%d", p), BLB)
+			tintP[p] = m.Reg(fmt.Sprintf("ring_tokens_int%d", p), BLB)
+			tfracP[p] = m.Reg(fmt.Sprintf("ring_tokens_frac%d", p), F)
+			tintV[p], burstV[p] = tintP[p], burstP[p]
 		}
-		return orAll(terms, w)
+		taOf = func() hdl.Value { return pickOH(arrPos, tintV, BLB) }
+		update = func(admitG, n, excessLimit hdl.Value, excessReg *hdl.Signal) {
+			// In the model's order: the arrival's take, then the
+			// configuration write (tokens clamped to the new burst), then
+			// the refill of the lease at position 0 (L x its rate, with
+			// the configuration as written, clamped to the burst), which
+			// moves to position L-1 while every other lease moves down one
+			// position.
+			takeInt := hdl.Slice(hdl.Sub(hdl.ZExt(taOf(), BLB+1), n), BLB-1, 0)
+			// The written lease: its integer part after this cycle's take,
+			// clamped to the new burst; clamping (integer part >= burst')
+			// also zeroes the fraction.
+			tw := pickOH(cfgPos, tintV, BLB)
+			var same []hdl.Value
+			for p := range arrPos {
+				same = append(same, hdl.And(arrPos[p], cfgPos[p]))
+			}
+			wTook := hdl.And(admitG, orAll(same, 1))
+			twEff := hdl.Mux(wTook, takeInt, tw)
+			wClamp := hdl.Ge(twEff, cfgBurst)
+			clampInt := hdl.Mux(wClamp, cfgBurst, twEff)
+			hit0 := hdl.And(cfgHit, cfgPos[0])
+			rateEff := hdl.Mux(hit0, cfgRate, rateP[0])
+			burstEff := hdl.Mux(hit0, cfgBurst, burstP[0])
+			refInt, refFrac := refill(tintP[0], tfracP[0], rateEff, burstEff, hdl.And(admitG, arrPos[0]), n)
+			rateP[L-1].Next(rateEff)
+			burstP[L-1].Next(burstEff)
+			tintP[L-1].Next(refInt)
+			tfracP[L-1].Next(refFrac)
+			for p := 0; p+1 < L; p++ {
+				hit := hdl.And(cfgHit, cfgPos[p+1])
+				took := hdl.And(admitG, arrPos[p+1])
+				rateP[p].Next(hdl.Mux(hit, cfgRate, rateP[p+1]))
+				burstP[p].Next(hdl.Mux(hit, cfgBurst, burstP[p+1]))
+				tintP[p].Next(hdl.Priority(tintP[p+1],
+					hdl.When(hit, clampInt),
+					hdl.When(took, takeInt)))
+				tfracP[p].Next(hdl.Mux(hdl.And(hit, wClamp), hdl.Const(0, F), tfracP[p+1]))
+			}
+			// The excess limit follows the sum of the leases' reserves
+			// (model.Config.Reserve: burst + L-1 bytes when the burst is
+			// not 0): + old reserve - new reserve.
+			if L > 1 {
+				old := pickOH(cfgPos, burstV, BLB)
+				excessReg.NextIf(cfgHit, hdl.Sub(hdl.Add(excessLimit, reserve(old)), cfgRes))
+			} else {
+				excessReg.Next(excessLimit) // the free lease alone: no guarantees
+			}
+		}
 	}
 
 	backlog := m.Reg("backlog_q", BLB)
@@ -291,7 +400,7 @@ func New(c Config) (*hdl.Module, error) {
 	// does not matter).
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlog, n, BLB+1)
-	ta := pickOH(arrPos, tintV, BLB) // the arriving lease's tokens, integer part
+	ta := taOf() // the arriving lease's tokens, integer part
 	green := hdl.Ge(hdl.ZExt(ta, BLB+1), n)
 	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
 	// Excess admission: backlog + n <= max(E - Depth(rank), Floor), as
@@ -332,67 +441,7 @@ func New(c Config) (*hdl.Module, error) {
 		hdl.When(admitE, hdl.Const(CodeExcess, 2)))
 	cause := hdl.Mux(hdl.And(green, overflow), hdl.Const(CauseOverflow, 2), hdl.Const(CauseRefused, 2))
 
-	// Bucket update, in the model's order: the arrival's take, then the
-	// configuration write (tokens clamped to the new burst), then the
-	// refill of the lease at position 0 (L x its rate, with the
-	// configuration as written, clamped to the burst), which moves to
-	// position L-1 while every other lease moves down one position.
-	takeInt := hdl.Slice(hdl.Sub(hdl.ZExt(ta, BLB+1), n), BLB-1, 0)
-	// The written lease: its integer part after this cycle's take, clamped
-	// to the new burst; clamping (integer part >= burst') also zeroes the
-	// fraction.
-	tw := pickOH(cfgPos, tintV, BLB)
-	wTook := hdl.And(admitG, hdl.OrR(hdl.And(arrPos, cfgPos)))
-	twEff := hdl.Mux(wTook, takeInt, tw)
-	wClamp := hdl.Ge(twEff, cfgBurst)
-	clampInt := hdl.Mux(wClamp, cfgBurst, twEff)
-	// The refill: X = (tokens after the take) + L x rate, clamped to
-	// burst << F. A configuration write to the same lease needs no clamp
-	// of its own: min(min(X, B) + R, B) = min(X + R, B).
-	hit0 := hdl.And(cfgHit, hdl.Bit(cfgPos, 0))
-	rateEff := hdl.Mux(hit0, cfgRate, rateP[0])
-	burstEff := hdl.Mux(hit0, cfgBurst, burstP[0])
-	// Both outcomes of the decision are computed beside it, which only
-	// selects: the refill without a take, and with the take of n << F
-	// (integer bits only).
-	rTook := hdl.And(admitG, hdl.Bit(arrPos, 0))
-	SW := BLB + F + 2
-	sum := hdl.AddW(hdl.ZExt(hdl.Concat(tintP[0], tfracP[0]), SW), hdl.Shl(hdl.ZExt(rateEff, SW), LL), SW)
-	IW := SW - F
-	sInt := hdl.Slice(sum, SW-1, F)
-	sIntT := hdl.Sub(sInt, hdl.ZExt(n, IW))
-	bE := hdl.ZExt(burstEff, IW)
-	full0, full1 := hdl.Ge(sInt, bE), hdl.Ge(sIntT, bE)
-	full := hdl.Mux(rTook, full1, full0)
-	refInt := hdl.Mux(rTook,
-		hdl.Mux(full1, burstEff, hdl.Slice(sIntT, BLB-1, 0)),
-		hdl.Mux(full0, burstEff, hdl.Slice(sInt, BLB-1, 0)))
-	rateP[L-1].Next(rateEff)
-	burstP[L-1].Next(burstEff)
-	tintP[L-1].Next(refInt)
-	tfracP[L-1].Next(hdl.Mux(full, hdl.Const(0, F), hdl.Slice(sum, F-1, 0)))
-	for p := 0; p+1 < L; p++ {
-		hit := hdl.And(cfgHit, hdl.Bit(cfgPos, p+1))
-		took := hdl.And(admitG, hdl.Bit(arrPos, p+1))
-		rateP[p].Next(hdl.Mux(hit, cfgRate, rateP[p+1]))
-		burstP[p].Next(hdl.Mux(hit, cfgBurst, burstP[p+1]))
-		tintP[p].Next(hdl.Priority(tintP[p+1],
-			hdl.When(hit, clampInt),
-			hdl.When(took, takeInt)))
-		tfracP[p].Next(hdl.Mux(hdl.And(hit, wClamp), hdl.Const(0, F), tfracP[p+1]))
-	}
-	// The excess limit follows the sum of the leases' reserves
-	// (model.Config.Reserve: burst + L-1 bytes when the burst is not 0):
-	// + old reserve - new reserve.
-	if L > 1 {
-		reserve := func(b hdl.Value) hdl.Value {
-			return hdl.Add(b, hdl.Mux(hdl.OrR(b), hdl.Const(uint64(L-1), BLB), hdl.Const(0, BLB)))
-		}
-		old := pickOH(cfgPos, burstV, BLB)
-		excessLimit.NextIf(cfgHit, hdl.Sub(hdl.Add(excessLimit, reserve(old)), cfgRes))
-	} else {
-		excessLimit.Next(excessLimit) // the free lease alone: no guarantees
-	}
+	update(admitG, n, excessLimit, excessLimit)
 
 	// Queue: the descriptors in one block RAM, head included. A
 	// descriptor is the packet's tag, lease and the byte offset of its

@@ -183,27 +183,39 @@ func TestRTLEqualsModel_ShortPackets(t *testing.T) {
 
 // TestRTLEqualsModel_Shapes: the generator's other shapes (lease counts
 // 1..16, so lease rings of every size; 8 to 32 fractional bits; exact and
-// coarse priority classes) equal the model on a random overloaded stream
-// with guarantee changes (Go simulator).
+// coarse priority classes; buffers with room for the reserves of only 0, 1
+// or 2 guarantees, so buckets in slots, allocated and freed by the
+// guarantee changes) equal the model on a random overloaded stream with
+// guarantee changes (Go simulator).
 func TestRTLEqualsModel_Shapes(t *testing.T) {
 	for _, tt := range []struct {
 		leases int
 		frac   uint
 		m      uint
+		buffer uint32
+		slots  int // Layout.Guarantees < leases-1: buckets in slots
 	}{
-		{1, 16, 5}, {2, 8, 0}, {4, 24, 14}, {8, 32, 3}, {16, 12, 5},
+		{1, 16, 5, 1500, -1}, {2, 8, 0, 1500, -1}, {4, 24, 14, 1500, -1}, {8, 32, 3, 1500, -1}, {16, 12, 5, 1500, -1},
+		{4, 16, 5, 80, 0}, {8, 16, 5, 120, 1}, {8, 24, 0, 140, 1}, {16, 12, 5, 200, 2},
 	} {
-		t.Run(fmt.Sprintf("L%d_F%d_m%d", tt.leases, tt.frac, tt.m), func(t *testing.T) {
+		t.Run(fmt.Sprintf("L%d_F%d_m%d_buf%d", tt.leases, tt.frac, tt.m, tt.buffer), func(t *testing.T) {
 			c := genshaper.Config{
-				Config:         model.Config{BytesPerCycle: 1, BufferBytes: 1500, MaxPacketBytes: 40, Leases: tt.leases, RateFracBits: tt.frac, ClassMantissaBits: tt.m},
+				Config:         model.Config{BytesPerCycle: 1, BufferBytes: tt.buffer, MaxPacketBytes: 40, Leases: tt.leases, RateFracBits: tt.frac, ClassMantissaBits: tt.m},
 				MinPacketBytes: 4,
 				TagBits:        10,
+			}
+			lay, err := c.Layout()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.slots >= 0 && lay.Guarantees != tt.slots {
+				t.Fatalf("Layout.Guarantees = %d, want %d", lay.Guarantees, tt.slots)
 			}
 			b := bench(t, c)
 			st := Stream{Cycles: 8000, Reconfig: 0.01, Leases: make([]model.LeaseConfig, tt.leases)}
 			for i := 0; i < tt.leases; i++ {
-				if i > 0 && i < 4 {
-					st.Leases[i] = model.LeaseConfig{Rate: rate(t, c, 1, uint64(4*tt.leases)), Burst: uint32(c.MinBurst()) + 10}
+				if i > 0 && i <= min(3, lay.Guarantees) {
+					st.Leases[i] = model.LeaseConfig{Rate: rate(t, c, 1, uint64(4*tt.leases)), Burst: uint32(c.MinBurst())}
 				}
 				st.Sources = append(st.Sources, Source{Lease: i, Prio: uint16(100 + 977*i), Prob: 0.3 / float64(min(tt.leases, 4)), Period: 400, On: 150 + 20*i})
 			}
@@ -212,7 +224,7 @@ func TestRTLEqualsModel_Shapes(t *testing.T) {
 				t.Fatal(err)
 			}
 			sum := summarize(t, s, run(t, b, c, s, false))
-			if sum.verdicts[genshaper.CodeExcess] == 0 || sum.refused == 0 || (tt.leases > 1 && sum.verdicts[genshaper.CodeGuaranteed] == 0) {
+			if sum.verdicts[genshaper.CodeExcess] == 0 || sum.refused == 0 || (lay.Guarantees > 0 && sum.verdicts[genshaper.CodeGuaranteed] == 0) {
 				t.Fatalf("stream does not exercise every verdict: %v", sum.verdicts)
 			}
 			t.Logf("verdicts %v", sum.verdicts)
