@@ -96,6 +96,20 @@
 // power of two). The free lease has a slot too; it is never written, so
 // its rate, burst and tokens stay 0.
 //
+// Slots. When the buffer has room for the reserves of fewer guarantees
+// than there are paid leases (Layout.Guarantees < Leases-1; ref4's
+// 768-byte buffer holds one: a minimum reserve is 271 bytes of the 511
+// beside a packet), the rings are not built: a lease without a guarantee
+// has rate 0 and burst 0, so its tokens are 0 whatever happens and it
+// needs no state. Each of the Guarantees slots holds a lease number, a
+// valid bit and that lease's rate, burst and tokens; a write with a burst
+// takes the lease's slot or the first free one (the model accepts it only
+// when one is free), a write without one frees the slot (tokens 0, the
+// model's clamp to burst 0). The arriving, written and refilled leases'
+// slots are found by comparing lease numbers; one refill datapath serves
+// the slot of the lease the round robin visits (a lease given its
+// guarantee in the cycle before its visit starts from 0 tokens).
+//
 // The queue holds descriptors only (tag, lease, end offset), all of them
 // in one block RAM (QueueDepth words, the head's included, declared
 // hdl.MemNoRWCheck); the packet bytes live in the port's buffer elsewhere.
@@ -110,10 +124,10 @@
 // depart, which keeps the admission decision off the departure logic.
 //
 // Timing closure at 125 MHz is not reached (testbenches/shaper/SYNTH.md
-// has the figures of the ref4 port). The critical path is the refill: a
-// configuration write to the lease at position 0 bypassing its rate, the
+// has the figures of the ref4 port). The critical path is the refill: the
+// bypass of a configuration write to the lease being refilled, the
 // (BacklogBits+F)-bit add of L x rate, the take's subtract and the clamp
-// compare; behind it the admission decision selecting the ring's next
+// compare; behind it the admission decision selecting the buckets' next
 // state.
 //
 // # Difference from the model
