@@ -124,11 +124,12 @@
 // depart, which keeps the admission decision off the departure logic.
 //
 // Timing closure at 125 MHz is not reached (testbenches/shaper/SYNTH.md
-// has the figures of the ref4 port). The critical path is the refill: the
-// bypass of a configuration write to the lease being refilled, the
-// (BacklogBits+F)-bit add of L x rate, the take's subtract and the clamp
-// compare; behind it the admission decision selecting the buckets' next
-// state.
+// has the figures of the ref4 port). With rings the critical path is the
+// refill: the bypass of a configuration write to the lease being refilled,
+// the (BacklogBits+F)-bit add of L x rate, the take's subtract and the
+// clamp compare. With slots (ref4) it is the admission: the slot's lease
+// compare, the pick of its integer part, the green compare, the decision
+// and the slot's next-state select.
 //
 // # Difference from the model
 //
