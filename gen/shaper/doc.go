@@ -108,16 +108,18 @@
 // model's clamp to burst 0). The arriving, written and refilled leases'
 // slots are found by comparing lease numbers; one refill datapath serves
 // the slot of the lease the round robin visits (a lease given its
-// guarantee in the cycle before its visit starts from 0 tokens).
+// guarantee in the cycle before its visit starts from 0 tokens). The
+// excess limit is then the reset value less the slots' reserves, with no
+// register of its own.
 //
 // The queue holds descriptors only (tag, lease, end offset), all of them
 // in one block RAM (QueueDepth words, the head's included, declared
 // hdl.MemNoRWCheck); the packet bytes live in the port's buffer elsewhere.
 // The read port reads the head's word every cycle, and its data register
 // is the head descriptor: no head register. A packet departs in the cycle
-// the running sent-byte offset reaches its end offset. A new head (after a
-// departure, or admitted into an empty queue) is in the data register two
-// cycles later, which is before it can depart since a packet has at least
+// the sent-byte offset (the admitted offset less the backlog) reaches its
+// end offset. A new head (after a departure, or admitted into an empty
+// queue) is in the data register two cycles later, which is before it can depart since a packet has at least
 // MinPacketBytes >= 3 bytes; the one cycle in which the data register is
 // not the head yet (after an admission into an empty queue, whose write
 // and read hit the same word) is masked. Only a packet already queued can

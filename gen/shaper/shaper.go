@@ -209,7 +209,6 @@ func New(c Config) (*hdl.Module, error) {
 	cfgRate := stage("s_cfg_rate", pinRate)
 	cfgBurst := stage("s_cfg_burst", pinBurst)
 	// The written burst's reserve (model.Config.Reserve; B = 1).
-	cfgRes := stage("s_cfg_reserve", hdl.Add(pinBurst, hdl.Mux(hdl.OrR(pinBurst), hdl.Const(uint64(c.Leases-1), BLB), hdl.Const(0, BLB))))
 	ohBits := make([]hdl.Value, L)
 	for i := range ohBits {
 		ohBits[L-1-i] = hdl.Eq(pinLease, hdl.Const(uint64(i), LB))
@@ -315,12 +314,13 @@ func New(c Config) (*hdl.Module, error) {
 	// part; update builds the buckets' next state (take, write, refill)
 	// and the excess limit's, given the decision.
 	var taOf func() hdl.Value
-	var update func(admitG, n, excessLimit hdl.Value, excessReg *hdl.Signal)
+	var excessLimit hdl.Value // BufferBytes - sum(reserves) - 1, as of the start of the cycle
+	var update func(admitG, n hdl.Value)
 	if lay.Guarantees < L-1 {
-		taOf, update = slotBuckets(m, lay, c, slotArgs{
+		taOf, excessLimit, update = slotBuckets(m, lay, c, slotArgs{
 			pickOH: pickOH, refill: refill, reserve: reserve,
 			arrLease: arrLease, cfgLease: stage("s_cfg_lease", pinCfgLease), rrc: rrc,
-			cfgHit: cfgHit, cfgRate: cfgRate, cfgBurst: cfgBurst, cfgRes: cfgRes,
+			cfgHit: cfgHit, cfgRate: cfgRate, cfgBurst: cfgBurst,
 		})
 	} else {
 		// Positions of the arriving and the written lease in the decision
@@ -341,7 +341,11 @@ func New(c Config) (*hdl.Module, error) {
 			tintV[p], burstV[p] = tintP[p], burstP[p]
 		}
 		taOf = func() hdl.Value { return pickOH(arrPos, tintV, BLB) }
-		update = func(admitG, n, excessLimit hdl.Value, excessReg *hdl.Signal) {
+		// The written burst's reserve (model.Config.Reserve; B = 1).
+		cfgRes := stage("s_cfg_reserve", reserve(pinBurst))
+		excessReg := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
+		excessLimit = excessReg
+		update = func(admitG, n hdl.Value) {
 			// In the model's order: the arrival's take, then the
 			// configuration write (tokens clamped to the new burst), then
 			// the refill of the lease at position 0 (L x its rate, with
@@ -384,17 +388,15 @@ func New(c Config) (*hdl.Module, error) {
 			// not 0): + old reserve - new reserve.
 			if L > 1 {
 				old := pickOH(cfgPos, burstV, BLB)
-				excessReg.NextIf(cfgHit, hdl.Sub(hdl.Add(excessLimit, reserve(old)), cfgRes))
+				excessReg.NextIf(cfgHit, hdl.Sub(hdl.Add(excessReg, reserve(old)), cfgRes))
 			} else {
-				excessReg.Next(excessLimit) // the free lease alone: no guarantees
+				excessReg.Next(excessReg) // the free lease alone: no guarantees
 			}
 		}
 	}
 
 	backlog := m.Reg("backlog_q", BLB)
-	excessLimit := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
 	admCum := m.Reg("adm_offset", OB)
-	sentCum := m.Reg("sent_offset", OB)
 
 	// Admission. Green: tokens >= n << F, i.e. tint >= n (the fraction
 	// does not matter).
@@ -441,7 +443,7 @@ func New(c Config) (*hdl.Module, error) {
 		hdl.When(admitE, hdl.Const(CodeExcess, 2)))
 	cause := hdl.Mux(hdl.And(green, overflow), hdl.Const(CauseOverflow, 2), hdl.Const(CauseRefused, 2))
 
-	update(admitG, n, excessLimit, excessLimit)
+	update(admitG, n)
 
 	// Queue: the descriptors in one block RAM, head included. A
 	// descriptor is the packet's tag, lease and the byte offset of its
@@ -469,14 +471,14 @@ func New(c Config) (*hdl.Module, error) {
 	hd := qmem.ReadSync(hdl.Slice(rdP, AB-1, 0))
 	stale := m.Reg("q_head_stale", 1) // hd is not the head yet: admitted into an empty queue last cycle
 	stale.Next(hdl.And(adm, hdl.Not(hv)))
-	send := hdl.Or(hv, adm)
 	// Only a head already in the queue can depart, so the decision stays
 	// off the departure logic.
-	dep := hdl.And(hv, hdl.Not(stale), hdl.Eq(hdl.Add(sentCum, hdl.Const(1, OB)), hdl.Slice(hd, OB-1, 0)))
+	// The head's last byte is sent when the sent-byte offset (the admitted
+	// offset less the backlog) plus 1 reaches its end offset.
+	dep := hdl.And(hv, hdl.Not(stale), hdl.Eq(hdl.Sub(hdl.Add(admCum, hdl.Const(1, OB)), hdl.Slice(hd, OB-1, 0)), hdl.ZExt(backlog, OB)))
 	wrP.NextIf(adm, hdl.Add(wrP, hdl.Const(1, AB+1)))
 	rdP.NextIf(dep, hdl.Add(rdP, hdl.Const(1, AB+1)))
 	admCum.NextIf(adm, endIn)
-	sentCum.NextIf(send, hdl.Add(sentCum, hdl.Const(1, OB)))
 	// backlog + n - 1 after an admission (the link sends a byte, of this
 	// packet if the queue was empty), backlog - 1 otherwise while it is not
 	// empty: both ready before the decision.

@@ -13,8 +13,8 @@ type slotArgs struct {
 	refill  func(xInt, xFrac, rate, burst, took, n hdl.Value) (hdl.Value, hdl.Value)
 	reserve func(burst hdl.Value) hdl.Value
 
-	arrLease, cfgLease, rrc           hdl.Value // staged leases; rrc: the lease refilled at the end of the cycle
-	cfgHit, cfgRate, cfgBurst, cfgRes hdl.Value // staged write (to a paid lease), its reserve
+	arrLease, cfgLease, rrc   hdl.Value // staged leases; rrc: the lease refilled at the end of the cycle
+	cfgHit, cfgRate, cfgBurst hdl.Value // staged write (to a paid lease)
 }
 
 // slotBuckets builds the buckets of a port on which fewer leases can hold
@@ -31,7 +31,7 @@ type slotArgs struct {
 // burst of 0 does. The arrival's, the written lease's and the refilled
 // lease's slots are found by comparing lease numbers, and one refill
 // datapath serves the slot whose lease the round robin visits.
-func slotBuckets(m *hdl.Module, lay Layout, c Config, a slotArgs) (func() hdl.Value, func(admitG, n, excessLimit hdl.Value, excessReg *hdl.Signal)) {
+func slotBuckets(m *hdl.Module, lay Layout, c Config, a slotArgs) (taOf func() hdl.Value, excessLimit hdl.Value, update func(admitG, n hdl.Value)) {
 	G := lay.Guarantees
 	BLB, F, RB, LB := int(lay.BacklogBits), int(c.RateFracBits), int(lay.RateBits), lay.LeaseBits
 	valid := make([]*hdl.Signal, G)
@@ -64,17 +64,29 @@ func slotBuckets(m *hdl.Module, lay Layout, c Config, a slotArgs) (func() hdl.Va
 		return v
 	}
 	aM := match(a.arrLease)
-	taOf := func() hdl.Value {
+	// The excess limit is the reset value less the slots' reserves (a
+	// slot's burst is 0 exactly when it is free): no register.
+	excessLimit = hdl.Const(lay.ExcessReset, BLB)
+	if G > 0 {
+		res := make([]hdl.Value, G)
+		for s := range res {
+			res[s] = a.reserve(burst[s])
+		}
+		sum := res[0]
+		for _, r := range res[1:] {
+			sum = hdl.Add(sum, r)
+		}
+		excessLimit = hdl.Sub(excessLimit, sum)
+	}
+	taOf = func() hdl.Value {
 		if G == 0 {
 			return hdl.Const(0, BLB)
 		}
 		return a.pickOH(aM, vals(tint), BLB)
 	}
-	update := func(admitG, n, excessLimit hdl.Value, excessReg *hdl.Signal) {
+	update = func(admitG, n hdl.Value) {
 		if G == 0 {
-			// No lease can hold a guarantee: every accepted write has burst 0.
-			excessReg.Next(excessLimit)
-			return
+			return // no lease can hold a guarantee: every accepted write has burst 0
 		}
 		wM, rM := match(a.cfgLease), match(a.rrc)
 		// The take, then the write's clamp of the written lease (after this
@@ -117,10 +129,6 @@ func slotBuckets(m *hdl.Module, lay Layout, c Config, a slotArgs) (func() hdl.Va
 				hdl.When(rT, refFrac),
 				hdl.When(hdl.And(wT[s], hdl.Or(wClamp, hdl.Not(wM[s]))), hdl.Const(0, F))))
 		}
-		// The excess limit: + old reserve - new reserve (a lease without a
-		// slot has burst 0).
-		old := a.pickOH(wM, vals(burst), BLB)
-		excessReg.NextIf(a.cfgHit, hdl.Sub(hdl.Add(excessLimit, a.reserve(old)), a.cfgRes))
 	}
-	return taOf, update
+	return taOf, excessLimit, update
 }
