@@ -13,6 +13,15 @@ import (
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
 
+// slotsConfig is a port with the shortest packets the block takes and
+// room for the reserves of two guarantees on eight leases: its buckets
+// are slots (gen/shaper Layout.Guarantees), as ref4's (one).
+var slotsConfig = genshaper.Config{
+	Config:         model.Config{BytesPerCycle: 1, BufferBytes: 64, MaxPacketBytes: 8, Leases: 8, RateFracBits: 16, ClassMantissaBits: 5},
+	MinPacketBytes: 3,
+	TagBits:        12,
+}
+
 // testConfig is small enough for the queue to fill and drain many times in
 // a short run.
 var testConfig = genshaper.Config{
@@ -132,17 +141,13 @@ func TestRTLEqualsModelRandom(t *testing.T) {
 // TestRTLEqualsModel_ShortPackets: the shortest packets the block takes
 // (MinPacketBytes = 3: a new head descriptor comes out of block RAM two
 // cycles after it is written, the cycle a 3-byte packet admitted into an
-// empty queue can depart) on eight leases (the lease rings' position
-// arithmetic mod 8), with bursts that empty the queue, arrivals in
-// consecutive cycles and frequent guarantee changes (writes colliding with
-// the refill's ring position and with takes); all engines equal the
-// model, and the stream departs packets admitted into an empty queue.
+// empty queue can depart) on a port with two bucket slots for eight
+// leases, with bursts that empty the queue, arrivals in consecutive cycles
+// and frequent guarantee changes (slots allocated and freed, writes
+// colliding with the refill and with takes); all engines equal the model,
+// and the stream departs packets admitted into an empty queue.
 func TestRTLEqualsModel_ShortPackets(t *testing.T) {
-	c := genshaper.Config{
-		Config:         model.Config{BytesPerCycle: 1, BufferBytes: 64, MaxPacketBytes: 8, Leases: 8, RateFracBits: 16, ClassMantissaBits: 5},
-		MinPacketBytes: 3,
-		TagBits:        12,
-	}
+	c := slotsConfig
 	b := bench(t, c)
 	st := Stream{
 		Cycles: 20000,
