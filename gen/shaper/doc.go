@@ -44,13 +44,9 @@
 // # Structure
 //
 // The input stage registers the arrival and the configuration write and
-// computes, a cycle ahead, what depends only on the arriving packet or on
-// configuration registers: the lease as one-hot, n + Depth(rank), the
-// integer green threshold burst - n and need - rate of the arriving lease
-// (against the configuration the decision cycle will see). The decision
-// cycle then picks the lease's deficit by AND-OR, compares its integer part
-// (tokens >= n << F needs no fraction compare beyond "is it zero"), and
-// selects among precomputed outcomes.
+// computes, a cycle ahead, what depends only on the arriving packet: n +
+// Depth(rank), the barrier's rank operands, and the positions (below) of
+// the arriving and the written lease as one-hot.
 //
 // The drop rule is the model's: an excess packet is admitted when
 // backlog + len <= max(ExcessLimit - Depth(rank), MaxPacketBytes), computed
@@ -74,51 +70,68 @@
 // max(barrier, rank+1) and sets its lease's shot bit; then, when the next
 // cycle starts a decay period (the counter's low BarrierDecayLog bits all
 // ones) the register is decremented unless 0, and when it starts a shot
-// window (all counter bits ones) every shot bit is cleared. In the ref4
-// device's port (m = 5, 768-byte buffer) that is 10 + 8 + 14 flip-flops
-// plus two staged 11-bit rank operands and about a hundred LUT4; the rank
-// compare and the shot pick run beside the threshold compare, off the
-// deficit paths.
+// window (all counter bits ones) every shot bit is cleared.
 //
-// Every paid lease keeps its bucket as a deficit register D = (burst << F) -
-// tokens (UQ.F bytes), holding its value except when it is taken from,
-// written, or refilled: the round robin refills one lease per cycle (a
-// rr_next one-hot register, rotated every cycle, names the lease refilled
-// next), with Leases x rate, a shift. So one shared subtractor refills (the
-// picked deficit less the picked, staged L x rate, clamped at 0) instead of
-// one per lease; the model's lazy refill done eagerly, a lease at a time.
-// As a deficit the refill is one subtract whose borrow is the clamp, and
-// green is D <= (burst << F) - need. The input stage knows whether the
-// arriving or written lease is the one refilled right after the decision
-// (rr_next rotated once more, a rewiring) and folds L x rate into need -
-// rate and into the write's K. Every outcome (the refill, the arriving
-// lease's take with or without its refill, the written lease's new
-// bucket) is computed beside the admission decision, which only selects;
-// likewise the backlog's next value with and without an admission. The free
-// lease has no bucket registers at all, so no configuration write can give
-// it a guarantee.
+// Buckets. A lease's tokens are kept split at the binary point: an
+// integer part (bytes, BacklogBits) and a fraction (F bits). A packet of n
+// bytes is green when tokens >= n << F, which is integer part >= n (the
+// fraction does not matter), and its take subtracts n from the integer
+// part alone; a configuration write's clamp to the new burst is integer
+// part >= burst' (then the integer part becomes burst' and the fraction
+// 0). So the decision, the take and the clamp are BacklogBits wide; only
+// the round-robin refill adds the fraction: min(tokens + L x rate,
+// burst << F), one shared adder, with both outcomes of the decision (the
+// refilled lease took n or did not) computed beside it.
 //
-// The queue holds descriptors only (tag, lease, end offset), a head
-// register in front of a gen/blocks FIFO in block RAM (its depth rounded up
-// to a power of two, which Yosys needs to infer block RAM); the packet bytes
-// live in the port's buffer elsewhere. A packet departs in the cycle the
-// running sent-byte offset reaches its end offset, so no per-packet
-// down-counter and no read of the next descriptor sit on the critical path.
-// Only the head register can depart (a packet has at least MinPacketBytes
-// >= 2 bytes, so one arriving into an empty queue does not leave in its own
-// cycle), which keeps the admission decision off the departure logic.
+// Lease state rotates. The round robin visits the leases in a fixed order,
+// so every lease's rate, burst and tokens live in ring registers that move
+// down one position every cycle: in model cycle k position p holds lease
+// (k+1+p) mod L. Position 0 is the lease refilled at the end of the cycle;
+// its refilled state enters position L-1, every other position takes the
+// next one's (with this cycle's take or configuration write applied when
+// the arriving or written lease is the one moving). The refill reads
+// position 0 without a select; only the arriving lease's integer part and
+// the written lease's integer part and old burst are selected, by
+// position (the input stage computes (lease - rr_lease - 1) mod L, L a
+// power of two). The free lease has a slot too; it is never written, so
+// its rate, burst and tokens stay 0.
+//
+// Slots. When the buffer has room for the reserves of fewer guarantees
+// than there are paid leases (Layout.Guarantees < Leases-1; ref4's
+// 768-byte buffer holds one: a minimum reserve is 271 bytes of the 511
+// beside a packet), the rings are not built: a lease without a guarantee
+// has rate 0 and burst 0, so its tokens are 0 whatever happens and it
+// needs no state. Each of the Guarantees slots holds a lease number, a
+// valid bit and that lease's rate, burst and tokens; a write with a burst
+// takes the lease's slot or the first free one (the model accepts it only
+// when one is free), a write without one frees the slot (tokens 0, the
+// model's clamp to burst 0). The arriving, written and refilled leases'
+// slots are found by comparing lease numbers; one refill datapath serves
+// the slot of the lease the round robin visits (a lease given its
+// guarantee in the cycle before its visit starts from 0 tokens). The
+// excess limit is then the reset value less the slots' reserves, with no
+// register of its own.
+//
+// The queue holds descriptors only (tag, lease, end offset), all of them
+// in one block RAM (QueueDepth words, the head's included, declared
+// hdl.MemNoRWCheck); the packet bytes live in the port's buffer elsewhere.
+// The read port reads the head's word every cycle, and its data register
+// is the head descriptor: no head register. A packet departs in the cycle
+// the sent-byte offset (the admitted offset less the backlog) reaches its
+// end offset. A new head (after a departure, or admitted into an empty
+// queue) is in the data register two cycles later, which is before it can depart since a packet has at least
+// MinPacketBytes >= 3 bytes; the one cycle in which the data register is
+// not the head yet (after an admission into an empty queue, whose write
+// and read hit the same word) is masked. Only a packet already queued can
+// depart, which keeps the admission decision off the departure logic.
 //
 // Timing closure at 125 MHz is not reached (testbenches/shaper/SYNTH.md
-// has the figures of the ref4 port). The critical path is the
-// configuration write's new deficit: the written lease's deficit picked by
-// its one-hot, the 41-bit K + D, the clamp at 0 and the deficit register's
-// select. Behind it lies the admission decision (deficit pick, the integer
-// green compare, the backlog compares) fanning out to every lease's deficit
-// select, the backlog, the queue and the head register. Reaching 125 MHz
-// needs the decision and the state update in separate cycles, with the
-// next arrival's compares computed speculatively for both outcomes of the
-// current one, and the write's clamp taken off the write cycle (an
-// unclamped deficit read as max(D, 0)).
+// has the figures of the ref4 port). With rings the critical path is the
+// refill: the bypass of a configuration write to the lease being refilled,
+// the (BacklogBits+F)-bit add of L x rate, the take's subtract and the
+// clamp compare. With slots (ref4) it is the admission: the slot's lease
+// compare, the pick of its integer part, the green compare, the decision
+// and the slot's next-state select.
 //
 // # Difference from the model
 //

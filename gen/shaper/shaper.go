@@ -45,9 +45,10 @@ const PrioBits = 15
 // what the hardware needs that the model does not.
 type Config struct {
 	model.Config
-	// MinPacketBytes is the shortest packet the port is given; it sizes the
-	// descriptor queue ((BufferBytes+MaxPacketBytes)/MinPacketBytes entries).
-	// Shorter packets are outside the block's contract.
+	// MinPacketBytes is the shortest packet the port is given (at least 3:
+	// a new head descriptor takes two cycles to come out of block RAM); it
+	// sizes the descriptor queue ((BufferBytes+MaxPacketBytes)/MinPacketBytes
+	// entries). Shorter packets are outside the block's contract.
 	MinPacketBytes uint32
 	// TagBits is the width of the caller's packet tag carried from arr_tag
 	// to v_tag and dep_tag (1..MaxTagBits).
@@ -60,8 +61,14 @@ type Layout struct {
 	LeaseBits   int // arr_lease, cfg_lease
 	BytesBits   int // arr_bytes: bitlen(MaxPacketBytes)
 	OffsetBits  int // byte offsets of packet ends in the queue
-	QueueDepth  int // descriptor FIFO entries (besides the head register), a power of two
+	QueueDepth  int // descriptor memory words (the head's included), a power of two
 	ExcessReset uint64
+	// Guarantees is how many leases can hold a guarantee at a time: the
+	// buffer has room for that many minimum reserves (model.Config.Reserve
+	// of MinBurst) beside one cycle of line rate and one packet, at most
+	// Leases-1. Below Leases-1 (ref4: 1), the buckets live in that many
+	// slots instead of one per lease.
+	Guarantees int
 }
 
 // Layout validates c and computes the widths.
@@ -73,15 +80,18 @@ func (c Config) Layout() (Layout, error) {
 	switch {
 	case c.BytesPerCycle != 1:
 		return Layout{}, fmt.Errorf("gen/shaper: BytesPerCycle = %d: the generator builds the byte-serial (8-bit datapath) port only, want 1", c.BytesPerCycle)
-	case c.MinPacketBytes < 2 || c.MinPacketBytes > c.MaxPacketBytes:
-		return Layout{}, fmt.Errorf("gen/shaper: MinPacketBytes = %d, want 2..MaxPacketBytes (%d)", c.MinPacketBytes, c.MaxPacketBytes)
+	case c.MinPacketBytes < 3 || c.MinPacketBytes > c.MaxPacketBytes:
+		return Layout{}, fmt.Errorf("gen/shaper: MinPacketBytes = %d, want 3..MaxPacketBytes (%d)", c.MinPacketBytes, c.MaxPacketBytes)
 	case c.TagBits < 1 || c.TagBits > MaxTagBits:
 		return Layout{}, fmt.Errorf("gen/shaper: TagBits = %d, want 1..%d", c.TagBits, MaxTagBits)
 	case c.Leases&(c.Leases-1) != 0:
 		return Layout{}, fmt.Errorf("gen/shaper: Leases = %d, want a power of two (the round-robin refill adds Leases x rate as a shift)", c.Leases)
 	}
-	depth := int((uint64(c.BufferBytes)+uint64(c.MaxPacketBytes))/uint64(c.MinPacketBytes)) + 2
-	// A power of two: gen/blocks' FIFO lands in iCE40 block RAM only then
+	// Room for every packet the queue can hold (a full buffer of minimum
+	// packets beside one maximum packet in flight) and more: the queue must
+	// never fill the memory (its head's slot would be written).
+	depth := int((uint64(c.BufferBytes)+uint64(c.MaxPacketBytes))/uint64(c.MinPacketBytes)) + 3
+	// A power of two: Yosys maps the queue memory to iCE40 block RAM only then
 	// (Yosys maps a 282-deep one to flip-flops).
 	depth = 1 << bits.Len(uint(depth-1))
 	if depth > blocks.MaxFIFODepth {
@@ -99,23 +109,18 @@ func (c Config) Layout() (Layout, error) {
 		OffsetBits:  bits.Len64(uint64(c.BufferBytes)+uint64(c.MaxPacketBytes)) + 1,
 		QueueDepth:  depth,
 		ExcessReset: uint64(c.BufferBytes) - uint64(c.BytesPerCycle),
+		Guarantees:  guarantees(c.Config),
 	}, nil
 }
 
-func sigs(s []*hdl.Signal) []hdl.Value {
-	v := make([]hdl.Value, len(s))
-	for i := range s {
-		v[i] = s[i]
+// guarantees is Layout.Guarantees.
+func guarantees(c model.Config) int {
+	room := uint64(c.BufferBytes) - uint64(c.BytesPerCycle) - uint64(c.MaxPacketBytes)
+	g := room / c.Reserve(uint32(c.MinBurst()))
+	if g > uint64(c.Leases-1) {
+		return c.Leases - 1
 	}
-	return v
-}
-
-func pick(idx hdl.Value, vals []hdl.Value, w int) *hdl.Expr {
-	arms := make([]hdl.Arm, len(vals))
-	for i, v := range vals {
-		arms[i] = hdl.When(hdl.Const(uint64(i), idx.Width()), v)
-	}
-	return hdl.Case(idx, hdl.Const(0, w), arms...)
+	return int(g)
 }
 
 // orAll is the OR of vs (an AND-OR select when each is gated by one bit of
@@ -170,7 +175,6 @@ func New(c Config) (*hdl.Module, error) {
 	LB, BB, OB := lay.LeaseBits, lay.BytesBits, lay.OffsetBits
 	F := int(c.RateFracBits)
 	RB := int(lay.RateBits)
-	TKB := int(lay.TokenBits)
 	BLB := int(lay.BacklogBits)
 	TG := c.TagBits
 
@@ -202,12 +206,9 @@ func New(c Config) (*hdl.Module, error) {
 	arrLease := stage("s_arr_lease", pinLease)
 	arrBytes := stage("s_arr_bytes", pinBytes)
 	arrTag := stage("s_arr_tag", pinTag)
-	cfgWe := stage("s_cfg_we", pinWe)
-	cfgLease := stage("s_cfg_lease", pinCfgLease)
 	cfgRate := stage("s_cfg_rate", pinRate)
 	cfgBurst := stage("s_cfg_burst", pinBurst)
 	// The written burst's reserve (model.Config.Reserve; B = 1).
-	cfgRes := stage("s_cfg_reserve", hdl.Add(pinBurst, hdl.Mux(hdl.OrR(pinBurst), hdl.Const(uint64(c.Leases-1), BLB), hdl.Const(0, BLB))))
 	ohBits := make([]hdl.Value, L)
 	for i := range ohBits {
 		ohBits[L-1-i] = hdl.Eq(pinLease, hdl.Const(uint64(i), LB))
@@ -229,116 +230,180 @@ func New(c Config) (*hdl.Module, error) {
 	arrRank1 := stage("s_arr_rank1", pinRank1)
 	arrRankM := stage("s_arr_rankm", hdl.Add(pinRank1, hdl.Const(uint64(lay.BarrierMargin), BRB+1)))
 
-	// Round-robin refill (model/shaper: lease t mod Leases gets Leases x
-	// its rate in cycle t). rrNext is one-hot of the lease refilled in the
-	// next cycle, (t+1) mod L in cycle t; rotated by one more position (a
-	// rewiring) it names the lease refilled after the decision of an
-	// arrival or write now on the pins.
+	// Lease state as rings. The round robin (model/shaper: lease t mod
+	// Leases gets Leases x its rate in cycle t) visits the leases in a
+	// fixed order, so every lease's rate, burst and tokens live in ring
+	// registers that rotate by one position every cycle: in model cycle k
+	// position p holds lease (k+1+p) mod L, so position 0 is always the
+	// lease refilled after this cycle's decision (the refill reads it
+	// without a select and writes the result into position L-1), and only
+	// the arriving and the written lease need a select, by position. The
+	// free lease, lease 0, has a slot too; its rate and burst are never
+	// written, so its tokens stay 0.
+	posOf := func(lease hdl.Value) hdl.Value { return hdl.Const(0, 1) }
 	LL := bits.Len(uint(L)) - 1 // log2(L)
-	rrNext := m.Reg("rr_next", L, hdl.Reset(uint64(1)<<(1%L)))
-	rotl := func(v hdl.Value) hdl.Value {
-		if L == 1 {
-			return v
+	var rrc *hdl.Signal         // (k+1) mod L in model cycle k
+	if L > 1 {
+		rrc = m.Reg("rr_lease", LB, hdl.Reset(1))
+		rrc.Next(hdl.Add(rrc, hdl.Const(1, LB)))
+		// The position a lease has in the cycle after the one its pins are
+		// seen in: in RTL cycle c rr_lease is (c+1) mod L, the decision is
+		// model cycle c+1, where lease a sits at (a - (c+2)) mod L.
+		posOf = func(lease hdl.Value) hdl.Value {
+			return hdl.Sub(hdl.Sub(lease, rrc), hdl.Const(1, LB))
 		}
-		return hdl.Concat(hdl.Slice(v, L-2, 0), hdl.Bit(v, L-1))
 	}
-	rrNext.Next(rotl(rrNext))
-	rrPin := rotl(rrNext)
+	oneHot := func(v hdl.Value) hdl.Value {
+		if L == 1 {
+			return hdl.Const(1, 1)
+		}
+		b := make([]hdl.Value, L)
+		for i := range b {
+			b[L-1-i] = hdl.Eq(v, hdl.Const(uint64(i), LB))
+		}
+		return hdl.Concat(b...)
+	}
+	cfgHit := stage("s_cfg_hit", hdl.And(pinWe, hdl.Ne(pinCfgLease, hdl.Const(0, LB))))
+	// pickOH is the AND-OR select of vals by the one-hot oh (a slice of
+	// one-bit values).
+	pickOH := func(oh []hdl.Value, vals []hdl.Value, w int) hdl.Value {
+		var terms []hdl.Value
+		for i := range vals {
+			terms = append(terms, hdl.Mux(oh[i], vals[i], hdl.Const(0, w)))
+		}
+		return orAll(terms, w)
+	}
+	bitsOf := func(v hdl.Value) []hdl.Value {
+		b := make([]hdl.Value, v.Width())
+		for i := range b {
+			b[i] = hdl.Bit(v, i)
+		}
+		return b
+	}
+	// refill is the round robin's one refill of a lease whose tokens are
+	// xInt.xFrac before this cycle's take (took: the arrival took n from
+	// it): min(tokens + L x rate, burst << F). Both outcomes of the
+	// decision are computed beside it, which only selects: the refill
+	// without a take, and with the take of n << F (integer bits only). A
+	// configuration write to the same lease needs no clamp of its own:
+	// min(min(X, B) + R, B) = min(X + R, B).
+	refill := func(xInt, xFrac, rate, burst, took, n hdl.Value) (hdl.Value, hdl.Value) {
+		SW := BLB + F + 2
+		sum := hdl.AddW(hdl.ZExt(hdl.Concat(xInt, xFrac), SW), hdl.Shl(hdl.ZExt(rate, SW), LL), SW)
+		IW := SW - F
+		sInt := hdl.Slice(sum, SW-1, F)
+		sIntT := hdl.Sub(sInt, hdl.ZExt(n, IW))
+		bE := hdl.ZExt(burst, IW)
+		full0, full1 := hdl.Ge(sInt, bE), hdl.Ge(sIntT, bE)
+		full := hdl.Mux(took, full1, full0)
+		refInt := hdl.Mux(took,
+			hdl.Mux(full1, burst, hdl.Slice(sIntT, BLB-1, 0)),
+			hdl.Mux(full0, burst, hdl.Slice(sInt, BLB-1, 0)))
+		return refInt, hdl.Mux(full, hdl.Const(0, F), hdl.Slice(sum, F-1, 0))
+	}
+	reserve := func(b hdl.Value) hdl.Value {
+		return hdl.Add(b, hdl.Mux(hdl.OrR(b), hdl.Const(uint64(L-1), BLB), hdl.Const(0, BLB)))
+	}
 
-	// Lease configuration and buckets. Lease 0, the free lease, has no
-	// registers: its rate, burst and tokens are constant 0 and cannot be
-	// written. A bucket is kept as its deficit D = (burst << F) - tokens,
-	// so the refill is one subtract whose borrow is the clamp.
-	def := make([]hdl.Value, L)
-	defR := make([]*hdl.Signal, L)
-	rateR := make([]*hdl.Signal, L)
-	burstR := make([]*hdl.Signal, L)
-	def[0] = hdl.Const(0, TKB)
-	for i := 1; i < L; i++ {
-		rateR[i] = m.Reg(fmt.Sprintf("rate%d", i), RB)
-		burstR[i] = m.Reg(fmt.Sprintf("burst%d", i), BLB)
-		defR[i] = m.Reg(fmt.Sprintf("deficit%d", i), TKB)
-		def[i] = defR[i]
+	// A bucket is kept as its tokens split at the binary point: the
+	// integer part (bytes) and the fraction. An arrival is green when the
+	// integer part is >= n and takes n from it alone (n << F has no
+	// fraction), so the decision, the take and a write's clamp touch
+	// integer parts only; the fraction changes only in the refill and in
+	// a write's clamp (to 0). taOf gives the arriving lease's integer
+	// part; update builds the buckets' next state (take, write, refill)
+	// and the excess limit's, given the decision.
+	var taOf func() hdl.Value
+	var excessLimit hdl.Value // BufferBytes - sum(reserves) - 1, as of the start of the cycle
+	var update func(admitG, n hdl.Value)
+	if lay.Guarantees < L-1 {
+		taOf, excessLimit, update = slotBuckets(m, lay, c, slotArgs{
+			pickOH: pickOH, refill: refill, reserve: reserve,
+			arrLease: arrLease, cfgLease: stage("s_cfg_lease", pinCfgLease), rrc: rrc,
+			cfgHit: cfgHit, cfgRate: cfgRate, cfgBurst: cfgBurst,
+		})
+	} else {
+		// Positions of the arriving and the written lease in the decision
+		// cycle (one-hot).
+		arrPos := bitsOf(stage("s_arr_pos", oneHot(posOf(pinLease))))
+		cfgPos := bitsOf(stage("s_cfg_pos", oneHot(posOf(pinCfgLease))))
+		rateP := make([]*hdl.Signal, L)
+		burstP := make([]*hdl.Signal, L)
+		tintP := make([]*hdl.Signal, L)
+		tfracP := make([]*hdl.Signal, L)
+		tintV := make([]hdl.Value, L)
+		burstV := make([]hdl.Value, L)
+		for p := 0; p < L; p++ {
+			rateP[p] = m.Reg(fmt.Sprintf("ring_rate%d", p), RB)
+			burstP[p] = m.Reg(fmt.Sprintf("ring_burst%d", p), BLB)
+			tintP[p] = m.Reg(fmt.Sprintf("ring_tokens_int%d", p), BLB)
+			tfracP[p] = m.Reg(fmt.Sprintf("ring_tokens_frac%d", p), F)
+			tintV[p], burstV[p] = tintP[p], burstP[p]
+		}
+		taOf = func() hdl.Value { return pickOH(arrPos, tintV, BLB) }
+		// The written burst's reserve (model.Config.Reserve; B = 1).
+		cfgRes := stage("s_cfg_reserve", reserve(pinBurst))
+		excessReg := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
+		excessLimit = excessReg
+		update = func(admitG, n hdl.Value) {
+			// In the model's order: the arrival's take, then the
+			// configuration write (tokens clamped to the new burst), then
+			// the refill of the lease at position 0 (L x its rate, with
+			// the configuration as written, clamped to the burst), which
+			// moves to position L-1 while every other lease moves down one
+			// position.
+			takeInt := hdl.Slice(hdl.Sub(hdl.ZExt(taOf(), BLB+1), n), BLB-1, 0)
+			// The written lease: its integer part after this cycle's take,
+			// clamped to the new burst; clamping (integer part >= burst')
+			// also zeroes the fraction.
+			tw := pickOH(cfgPos, tintV, BLB)
+			var same []hdl.Value
+			for p := range arrPos {
+				same = append(same, hdl.And(arrPos[p], cfgPos[p]))
+			}
+			wTook := hdl.And(admitG, orAll(same, 1))
+			twEff := hdl.Mux(wTook, takeInt, tw)
+			wClamp := hdl.Ge(twEff, cfgBurst)
+			clampInt := hdl.Mux(wClamp, cfgBurst, twEff)
+			hit0 := hdl.And(cfgHit, cfgPos[0])
+			rateEff := hdl.Mux(hit0, cfgRate, rateP[0])
+			burstEff := hdl.Mux(hit0, cfgBurst, burstP[0])
+			refInt, refFrac := refill(tintP[0], tfracP[0], rateEff, burstEff, hdl.And(admitG, arrPos[0]), n)
+			rateP[L-1].Next(rateEff)
+			burstP[L-1].Next(burstEff)
+			tintP[L-1].Next(refInt)
+			tfracP[L-1].Next(refFrac)
+			for p := 0; p+1 < L; p++ {
+				hit := hdl.And(cfgHit, cfgPos[p+1])
+				took := hdl.And(admitG, arrPos[p+1])
+				rateP[p].Next(hdl.Mux(hit, cfgRate, rateP[p+1]))
+				burstP[p].Next(hdl.Mux(hit, cfgBurst, burstP[p+1]))
+				tintP[p].Next(hdl.Priority(tintP[p+1],
+					hdl.When(hit, clampInt),
+					hdl.When(took, takeInt)))
+				tfracP[p].Next(hdl.Mux(hdl.And(hit, wClamp), hdl.Const(0, F), tfracP[p+1]))
+			}
+			// The excess limit follows the sum of the leases' reserves
+			// (model.Config.Reserve: burst + L-1 bytes when the burst is
+			// not 0): + old reserve - new reserve.
+			if L > 1 {
+				old := pickOH(cfgPos, burstV, BLB)
+				excessReg.NextIf(cfgHit, hdl.Sub(hdl.Add(excessReg, reserve(old)), cfgRes))
+			} else {
+				excessReg.Next(excessReg) // the free lease alone: no guarantees
+			}
+		}
 	}
-	cfgOH := m.Reg("s_cfg_onehot", L) // cfg_lease as one-hot, staged
-	cfgOHq := cfgOH
-	// The configuration the decision cycle sees: this cycle's write applied.
-	// A lease's registers are picked first and the write bypassed after the
-	// pick (one mux per pick instead of one per lease).
-	hitNow := make([]hdl.Value, L)
-	burstRegs := make([]hdl.Value, L)
-	hitNow[0], burstRegs[0] = hdl.Const(0, 1), hdl.Const(0, BLB)
-	for i := 1; i < L; i++ {
-		hitNow[i] = hdl.And(cfgWe, hdl.Eq(cfgLease, hdl.Const(uint64(i), LB)))
-		burstRegs[i] = burstR[i]
-	}
-	// burstAt is the burst of lease idx (a pin) with this cycle's write applied.
-	burstAt := func(idx hdl.Value) hdl.Value {
-		byp := hdl.And(cfgWe, hdl.Eq(cfgLease, idx), hdl.Ne(idx, hdl.Const(0, LB)))
-		return hdl.Mux(byp, cfgBurst, pick(idx, burstRegs, BLB))
-	}
-	sw := TKB + 2 // signed width of the bucket arithmetic
-	sx := func(v hdl.Value) hdl.Value { return hdl.ZExt(v, sw) }
-	pinNeed := hdl.ZExt(hdl.Concat(pinBytes, hdl.Const(0, F)), TKB) // n << F
-	// green needs tokens >= n << F, i.e. D <= (burst - n) << F: only the
-	// integer part of the threshold is kept (BLB+1 bits, top bit its sign).
-	arrThr := stage("s_arr_thr", hdl.SubW(burstAt(pinLease), hdl.ZExt(pinBytes, BLB), BLB+1))
-	// The rate of the lease the round robin refills right after the
-	// decision of what is on the pins now (as the next cycle sees it).
-	var rrRateTerms []hdl.Value
-	for i := 1; i < L; i++ {
-		rrRateTerms = append(rrRateTerms, hdl.Mux(hdl.Bit(rrPin, i), rateR[i], hdl.Const(0, RB)))
-	}
-	cfgHitsRR := hdl.And(cfgWe, hdl.OrR(hdl.And(hdl.Slice(cfgOHq, L-1, 0), rrPin)), hdl.Not(hdl.Bit(cfgOHq, 0)))
-	rrRate := hdl.Mux(cfgHitsRR, cfgRate, orAll(rrRateTerms, RB))
-	// need - L x rate of the arriving lease when the round robin refills it
-	// right after its decision (its rate is then rrRate), need alone
-	// otherwise: two's complement in sw bits.
-	lrate := func(r hdl.Value) hdl.Value { return hdl.Shl(sx(r), LL) }
-	visArr := hdl.OrR(hdl.And(rrPin, arrOHNow))
-	arrNR := stage("s_arr_nr", hdl.Sub(sx(pinNeed), hdl.Mux(visArr, lrate(rrRate), hdl.Const(0, sw))))
-	// L x rate of the lease the round robin refills next.
-	rrLRate := stage("s_rr_lrate", lrate(rrRate))
-	// A write's new deficit is max((burst' << F) - rate' - tokens, 0) with
-	// tokens = (burst << F) - D of the written lease (less need when the
-	// cycle's arrival takes from it): K + D, or K + need + D, with
-	// K = (burst' << F) - rate' - (burst << F) from the configuration alone.
-	wohBits := make([]hdl.Value, L)
-	for i := range wohBits {
-		wohBits[L-1-i] = hdl.Eq(pinCfgLease, hdl.Const(uint64(i), LB))
-	}
-	pinCfgOH := hdl.Concat(wohBits...)
-	cfgOH.Next(pinCfgOH)
-	visW := hdl.OrR(hdl.And(rrPin, pinCfgOH))
-	kNow := hdl.Sub(hdl.Sub(sx(hdl.Concat(pinBurst, hdl.Const(0, F))), hdl.Mux(visW, lrate(pinRate), hdl.Const(0, sw))),
-		sx(hdl.Concat(burstAt(pinCfgLease), hdl.Const(0, F))))
-	cfgK := stage("s_cfg_k", kNow)
-	cfgKN := stage("s_cfg_kn", hdl.Add(kNow, sx(pinNeed)))
 
 	backlog := m.Reg("backlog_q", BLB)
-	excessLimit := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
 	admCum := m.Reg("adm_offset", OB)
-	sentCum := m.Reg("sent_offset", OB)
 
-	// clamp0 is x (two's complement, top bit the sign) or 0 when negative,
-	// in TKB bits.
-	clamp0 := func(x hdl.Value) hdl.Value {
-		return hdl.Mux(hdl.Bit(x, x.Width()-1), hdl.Const(0, TKB), hdl.Slice(x, TKB-1, 0))
-	}
-
-	// Admission. Green: tokens >= need, i.e. D <= (burst - n) << F, i.e.
-	// int(D) < burst - n, or int(D) == burst - n with no fraction.
+	// Admission. Green: tokens >= n << F, i.e. tint >= n (the fraction
+	// does not matter).
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlog, n, BLB+1)
-	var dlTerms []hdl.Value // the arriving lease's deficit, picked by the one-hot
-	for i := 1; i < L; i++ {
-		dlTerms = append(dlTerms, hdl.Mux(hdl.Bit(arrOH, i), def[i], hdl.Const(0, TKB)))
-	}
-	dl := orAll(dlTerms, TKB)
-	dInt := hdl.Slice(dl, TKB-1, F)
-	tInt := hdl.Slice(arrThr, BLB-1, 0)
-	green := hdl.And(hdl.Not(hdl.Bit(arrThr, BLB)), hdl.Or(hdl.Lt(dInt, tInt),
-		hdl.And(hdl.Eq(dInt, tInt), hdl.Not(hdl.OrR(hdl.Slice(dl, F-1, 0))))))
+	ta := taOf() // the arriving lease's tokens, integer part
+	green := hdl.Ge(hdl.ZExt(ta, BLB+1), n)
 	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
 	// Excess admission: backlog + n <= max(E - Depth(rank), Floor), as
 	// backlog + (n + Depth) <= E or backlog + n <= Floor (equivalent because
@@ -378,87 +443,42 @@ func New(c Config) (*hdl.Module, error) {
 		hdl.When(admitE, hdl.Const(CodeExcess, 2)))
 	cause := hdl.Mux(hdl.And(green, overflow), hdl.Const(CauseOverflow, 2), hdl.Const(CauseRefused, 2))
 
-	// Bucket update: tokens' = min(tokens - take + r', burst' << F) with
-	// the configuration as written this cycle, r' = L x rate' for the lease
-	// the round robin refills next cycle and 0 for the others, so
-	//   no write: D' = max(D + take - r, 0)
-	//   write:    D' = max((burst' << F) - r' - (tokens - take), 0).
-	// Every outcome is computed beside the decision, which only selects.
-	takeD := clamp0(hdl.Add(sx(dl), arrNR))
-	wl := cfgLease
-	wTook := hdl.And(admitG, hdl.Eq(arrLease, wl))
-	// Both write outcomes (with and without a take on the written lease)
-	// are computed, so the decision only selects between them.
-	var dwTerms []hdl.Value // the written lease's deficit, picked by the one-hot
-	for i := 1; i < L; i++ {
-		dwTerms = append(dwTerms, hdl.Mux(hdl.Bit(cfgOH, i), def[i], hdl.Const(0, TKB)))
-	}
-	dw := orAll(dwTerms, TKB)
-	writeD := hdl.Mux(wTook,
-		clamp0(hdl.Add(cfgKN, sx(dw))),
-		clamp0(hdl.Add(cfgK, sx(dw))))
-	// The round robin's one refill: the deficit of the lease refilled next
-	// (picked by rr_next) less L x its rate, clamped at 0. Only this one
-	// subtractor refills; a lease that is neither refilled, written nor
-	// taken from holds its deficit.
-	var rrTerms []hdl.Value
-	for i := 1; i < L; i++ {
-		rrTerms = append(rrTerms, hdl.Mux(hdl.Bit(rrNext, i), def[i], hdl.Const(0, TKB)))
-	}
-	refillD := clamp0(hdl.Sub(sx(orAll(rrTerms, TKB)), rrLRate))
-	var sumOld []hdl.Value
-	for i := 1; i < L; i++ {
-		hit := hitNow[i]
-		rateR[i].NextIf(hit, cfgRate)
-		burstR[i].NextIf(hit, cfgBurst)
-		sumOld = append(sumOld, hdl.Mux(hit, burstR[i], hdl.Const(0, BLB)))
-		took := hdl.And(admitG, hdl.Bit(arrOH, i))
-		defR[i].Next(hdl.Priority(defR[i],
-			hdl.When(hit, writeD),
-			hdl.When(took, takeD),
-			hdl.When(hdl.Bit(rrNext, i), refillD)))
-	}
-	// The excess limit follows the sum of the leases' reserves
-	// (model.Config.Reserve: burst + L-1 bytes when the burst is not 0):
-	// + old reserve - new reserve.
-	if L > 1 {
-		reserve := func(b hdl.Value) hdl.Value {
-			return hdl.Add(b, hdl.Mux(hdl.OrR(b), hdl.Const(uint64(L-1), BLB), hdl.Const(0, BLB)))
-		}
-		old := hdl.Or(hdl.Const(0, BLB), hdl.Const(0, BLB), sumOld...)
-		wr := hdl.And(cfgWe, hdl.Ne(cfgLease, hdl.Const(0, LB)))
-		excessLimit.NextIf(wr, hdl.Sub(hdl.Add(excessLimit, reserve(old)), cfgRes))
-	}
+	update(admitG, n)
 
-	// Queue: head register + descriptor FIFO. A descriptor is the packet's
-	// tag, lease and the byte offset of its end.
+	// Queue: the descriptors in one block RAM, head included. A
+	// descriptor is the packet's tag, lease and the byte offset of its
+	// end. The read port reads the head's word every cycle and its data
+	// register is the head descriptor: a new head (after a departure, or
+	// a packet admitted into an empty queue) is there two cycles later,
+	// before it can depart (its first byte is sent in the cycle after the
+	// departure, or in its own admission cycle, and a packet has at least
+	// MinPacketBytes >= 3 bytes). Pointers carry a wrap bit: the queue is
+	// empty when they are equal.
 	DW := TG + LB + OB
-	fifo, err := blocks.FIFO(DW, lay.QueueDepth, lay.QueueDepth)
-	if err != nil {
-		return nil, fmt.Errorf("gen/shaper: %w", err)
-	}
+	QD := lay.QueueDepth
+	AB := bits.Len(uint(QD - 1))
+	wrP := m.Reg("q_wr", AB+1)
+	rdP := m.Reg("q_rd", AB+1)
+	hv := hdl.Ne(wrP, rdP) // the queue holds a packet (the head)
 	endIn := hdl.Add(admCum, hdl.ZExt(arrBytes, OB))
 	descIn := hdl.Concat(arrTag, arrLease, endIn)
-	hv := m.Reg("head_valid", 1)
-	hd := m.Reg("head_desc", DW)
-	send := hdl.Or(hv, adm)
-	// Only the head register can depart: a packet arriving into an empty
-	// queue has at least MinPacketBytes >= 2 bytes, so it never departs in
-	// its own cycle. This keeps the decision off the departure logic.
-	dep := hdl.And(hv, hdl.Eq(hdl.Add(sentCum, hdl.Const(1, OB)), hdl.Slice(hd, OB-1, 0)))
-	q := m.Instance("descq", fifo)
-	qValid := q.Out("out_valid")
-	pop := hdl.And(hv, dep, qValid)
-	push := hdl.And(adm, hv, hdl.Not(hdl.And(dep, hdl.Not(qValid))))
-	q.Connect("in_valid", push).Connect("in_data", descIn).Connect("out_ready", pop)
-	hv.Next(hdl.Priority(hv,
-		hdl.When(hdl.Not(hv), hdl.And(adm, hdl.Not(dep))),
-		hdl.When(dep, hdl.Or(qValid, adm))))
-	hd.Next(hdl.Priority(hd,
-		hdl.When(hdl.Not(hv), descIn),
-		hdl.When(dep, hdl.Mux(qValid, q.Out("out_data"), descIn))))
+	// MemNoRWCheck: a write and a read of the same word on one edge happen
+	// only when a packet is admitted into an empty queue (the write fills
+	// the head's slot); that read's data is never used (fresh, below).
+	// The queue never holds QD packets, so no other write hits the head.
+	qmem := m.Memory("descq", DW, QD, hdl.MemNoRWCheck())
+	qmem.Write(adm, hdl.Slice(wrP, AB-1, 0), descIn)
+	hd := qmem.ReadSync(hdl.Slice(rdP, AB-1, 0))
+	stale := m.Reg("q_head_stale", 1) // hd is not the head yet: admitted into an empty queue last cycle
+	stale.Next(hdl.And(adm, hdl.Not(hv)))
+	// Only a head already in the queue can depart, so the decision stays
+	// off the departure logic.
+	// The head's last byte is sent when the sent-byte offset (the admitted
+	// offset less the backlog) plus 1 reaches its end offset.
+	dep := hdl.And(hv, hdl.Not(stale), hdl.Eq(hdl.Sub(hdl.Add(admCum, hdl.Const(1, OB)), hdl.Slice(hd, OB-1, 0)), hdl.ZExt(backlog, OB)))
+	wrP.NextIf(adm, hdl.Add(wrP, hdl.Const(1, AB+1)))
+	rdP.NextIf(dep, hdl.Add(rdP, hdl.Const(1, AB+1)))
 	admCum.NextIf(adm, endIn)
-	sentCum.NextIf(send, hdl.Add(sentCum, hdl.Const(1, OB)))
 	// backlog + n - 1 after an admission (the link sends a byte, of this
 	// packet if the queue was empty), backlog - 1 otherwise while it is not
 	// empty: both ready before the decision.

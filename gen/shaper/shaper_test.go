@@ -18,11 +18,12 @@ func TestLayoutRejects(t *testing.T) {
 		{"wide datapath", mod(func(c *Config) { c.BytesPerCycle = 8; c.BufferBytes = 1 << 16 }), "BytesPerCycle = 8"},
 		{"model rejects", mod(func(c *Config) { c.Leases = 0 }), "Leases = 0"},
 		{"min packet 1", mod(func(c *Config) { c.MinPacketBytes = 1 }), "MinPacketBytes = 1"},
+		{"min packet 2", mod(func(c *Config) { c.MinPacketBytes = 2 }), "MinPacketBytes = 2"},
 		{"min above max", mod(func(c *Config) { c.MinPacketBytes = 2000 }), "MinPacketBytes = 2000"},
 		{"no tag", mod(func(c *Config) { c.TagBits = 0 }), "TagBits = 0"},
 		{"tag too wide", mod(func(c *Config) { c.TagBits = 65 }), "TagBits = 65"},
 		{"leases not a power of two", mod(func(c *Config) { c.Leases = 6 }), "Leases = 6"},
-		{"queue too deep", mod(func(c *Config) { c.BufferBytes = 1 << 29; c.MinPacketBytes = 2 }), "descriptors"},
+		{"queue too deep", mod(func(c *Config) { c.BufferBytes = 1 << 29; c.MinPacketBytes = 3 }), "descriptors"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

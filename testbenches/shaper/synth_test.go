@@ -11,16 +11,22 @@ import (
 	metertb "github.com/pktnetwork/pktrouter/testbenches/meter"
 )
 
-// TestLint holds the test shaper to verilator --lint-only -Wall, iverilog
-// -g2005 -Wall and yosys. (The ref4 shaper differs only in sizes; Yosys'
-// generic synth of its 512-deep queue in flip-flops takes over a minute, so
-// it is checked by TestSynthICE40Ref4's synth_ice40 + check -assert instead.)
+// TestLint holds the test shaper (buckets in lease rings) and a port with
+// bucket slots (a buffer with room for two guarantees on eight leases, as
+// ref4 has room for one) to verilator --lint-only -Wall, iverilog -g2005
+// -Wall and yosys. (The ref4 shaper differs only in sizes; Yosys' generic
+// synth of its descriptor memory in flip-flops is slow, so it is checked by
+// TestSynthICE40Ref4's synth_ice40 + check -assert instead.)
 func TestLint(t *testing.T) {
 	small, err := genshaper.New(testConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	metertb.LintModules(t, small)
+	slots, err := genshaper.New(slotsConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metertb.LintModules(t, small, slots)
 }
 
 // RateFracBitsEnv, set to a number, makes TestSynthICE40Ref4 measure the
