@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pktnetwork/pktrouter/firmware/regs"
+	"github.com/pktnetwork/pktrouter/model/shaper"
 )
 
 // Driver programs and reads the device through a Transport with the typed
@@ -11,11 +12,21 @@ import (
 // tag), interfaces by their cjdns interface number, and values the hardware
 // cannot hold are refused before anything is written.
 type Driver struct {
-	t Transport
+	t      Transport
+	shaper *shaper.Config // set by CheckGuarantees
 }
 
 // NewDriver returns a Driver over t.
 func NewDriver(t Transport) *Driver { return &Driver{t: t} }
+
+// CheckGuarantees makes SetLease hold every guarantee it writes to the
+// egress shaper's rules for configuration c (model/device.Ref4.Shaper for a
+// ref4 board): rates within the link and summing to at most it, bursts of
+// at least MinBurst, and the bursts' reserves within the buffer. The
+// hardware does not check: a guarantee beyond what the buffer can reserve
+// (ref4's 768 bytes hold one per port) would be ignored by the shaper
+// while the register map kept it, so the driver refuses it first.
+func (d *Driver) CheckGuarantees(c shaper.Config) { d.shaper = &c }
 
 // Probe reads the identity block and checks that the device is a pktrouter
 // CSR bus built from the same register map as this firmware (magic, map
@@ -66,7 +77,50 @@ func (d *Driver) SetLease(port, tag int, v regs.Lease) error {
 	if tag == 0 && (v.Rate != 0 || v.Burst != 0) {
 		return fmt.Errorf("firmware: port %d lease 0 is the free lease: it cannot have a guaranteed rate or burst", port)
 	}
+	if d.shaper != nil && (v.Rate != 0 || v.Burst != 0) {
+		if err := d.checkGuarantee(port, tag, v); err != nil {
+			return err
+		}
+	}
 	return regs.WriteLease(d.t, i, v)
+}
+
+// checkGuarantee reads the guarantees of the port's other leases and
+// checks the port's set with v in place of lease tag against the shaper
+// model (see CheckGuarantees).
+func (d *Driver) checkGuarantee(port, tag int, v regs.Lease) error {
+	if tag >= d.shaper.Leases {
+		return fmt.Errorf("firmware: port %d lease %d: the shaper has leases 0..%d", port, tag, d.shaper.Leases-1)
+	}
+	all := make([]shaper.LeaseConfig, d.shaper.Leases)
+	for t := 1; t < min(regs.Leases, len(all)); t++ {
+		if t == tag {
+			all[t] = shaper.LeaseConfig{Rate: uint64(v.Rate), Burst: uint32(v.Burst)}
+			continue
+		}
+		rate, err := d.leaseWord(port*regs.Leases+t, regs.LeaseRateWord)
+		if err != nil {
+			return err
+		}
+		burst, err := d.leaseWord(port*regs.Leases+t, regs.LeaseBurstWord)
+		if err != nil {
+			return err
+		}
+		all[t] = shaper.LeaseConfig{Rate: uint64(rate >> regs.LeaseRateShift & regs.LeaseRateMask), Burst: uint32(burst >> regs.LeaseBurstShift & regs.LeaseBurstMask)}
+	}
+	if _, err := shaper.New(*d.shaper, all, nil); err != nil {
+		return fmt.Errorf("firmware: port %d lease %d: guarantee refused: %w", port, tag, err)
+	}
+	return nil
+}
+
+// leaseWord reads word w of lease element i.
+func (d *Driver) leaseWord(i, w int) (uint32, error) {
+	a, err := regs.LeaseAddr(i, w)
+	if err != nil {
+		return 0, err
+	}
+	return d.t.ReadReg(a)
 }
 
 // Interface reads index table entry n (a cjdns interface number).

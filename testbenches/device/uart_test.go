@@ -29,6 +29,7 @@ func TestRegistersOverUART(t *testing.T) {
 		t.Fatal(err)
 	}
 	drv := firmware.NewDriver(firmware.NewSerial(h.UART(), firmware.SerialOptions{}))
+	drv.CheckGuarantees(h.cfg.Shaper) // as an operator's daemon would: the shaper ignores guarantees its buffer cannot reserve
 	id, err := drv.Probe()
 	if err != nil {
 		t.Fatal(err)
