@@ -17,7 +17,7 @@ func TestSharesModel(t *testing.T) {
 		tol   float64 // relative
 	}{
 		{1, 1, 0.02},
-		{10, 0.1, 0.2},
+		{10, 0.1, 0.1}, // the issue's ±10% of the tenth: 0.094 measured
 	}
 	for _, tc := range tests {
 		a, b := SharesISPs(tc.ratio)
@@ -64,8 +64,8 @@ func TestSharesHW(t *testing.T) {
 		switch {
 		case long && ratio == 1 && math.Abs(r.Share()-1) > 0.02:
 			t.Errorf("equal limits: B/A %.3f, want 1 ±2%%", r.Share())
-		case long && ratio == 10 && math.Abs(r.Share()-0.1) > 0.02:
-			t.Errorf("1:10 limits: B/A %.3f, want 0.1 ±20%%", r.Share())
+		case long && ratio == 10 && math.Abs(r.Share()-0.1) > 0.01:
+			t.Errorf("1:10 limits: B/A %.3f, want 0.1 ±10%%", r.Share())
 		case !long && ratio == 1 && math.Abs(r.Share()-1) > 0.25:
 			t.Errorf("equal limits: B/A %.3f after a short run, want 1 ±25%%", r.Share())
 		case !long && ratio == 10 && r.Share() > 0.5:
