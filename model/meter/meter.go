@@ -94,6 +94,12 @@ func (c Config) Format() (Format, error) {
 		return Format{}, fmt.Errorf("meter: TickCycles = %d is shorter than one divider pass over %d leases (%d cycles)",
 			c.TickCycles, c.Leases, div)
 	}
+	if uint64(c.TickCycles) <= UpdateDelay {
+		// A lease's factor lands UpdateDelay cycles after its tick; a
+		// shorter tick would replace it before it is applied.
+		return Format{}, fmt.Errorf("meter: TickCycles = %d, want > UpdateDelay (%d): a lease's factor update must land before its next tick",
+			c.TickCycles, UpdateDelay)
+	}
 	bytesPerTick := uint64(c.BytesPerCycle)*uint64(c.TickCycles) + uint64(c.MaxPacketBytes)
 	hi, sampleMax := bits.Mul64(bytesPerTick, uint64(MaxPriority))
 	if hi != 0 {
