@@ -25,6 +25,7 @@ import (
 	"github.com/pktnetwork/pktrouter/gen/shaper"
 	"github.com/pktnetwork/pktrouter/gen/uartbridge"
 	"github.com/pktnetwork/pktrouter/gen/verilog"
+	modelmeter "github.com/pktnetwork/pktrouter/model/meter"
 )
 
 // Param is one parameter of a generator as the CLI shows and accepts it.
@@ -190,10 +191,10 @@ var generators = []Generator{
 	},
 	{
 		Name:    "device",
-		Summary: "the routing device at any port and lease count, ref4's formats otherwise (8-bit datapath, v3x5x8, 256-byte frames, 768-byte egress buffers); device_ref4 and device_ref16 are the reference configurations (gen/device)",
+		Summary: "the routing device at any port and lease count, ref4's formats otherwise (8-bit datapath, v3x5x8, 256-byte frames, 768-byte egress buffers; the meter tick grows with the lease count); device_ref4 and device_ref16 are the reference configurations (gen/device)",
 		Params: append([]Param{
-			{"ports", "4", "physical ports (plus the CPU port), 2..16"},
-			{"leases", "8", "leases per port, a power of two 2..16"},
+			{"ports", "4", "physical ports (plus the CPU port), >= 2"},
+			{"leases", "8", "leases per port, a power of two >= 2; ports x leases + 1 interfaces must fit the v358 index table (<= 256)"},
 		}, bridgeParams...),
 		Build: func(p map[string]string) (*hdl.Module, error) {
 			ports, err := Int(p, "ports")
@@ -204,12 +205,6 @@ var generators = []Generator{
 			if err != nil {
 				return nil, err
 			}
-			if ports < 2 || ports > 16 {
-				return nil, fmt.Errorf("ports=%d: want 2..16", ports)
-			}
-			if leases < 2 || leases > 16 || leases&(leases-1) != 0 {
-				return nil, fmt.Errorf("leases=%d: want a power of two 2..16", leases)
-			}
 			c, err := bridgeConfig(p)
 			if err != nil {
 				return nil, err
@@ -217,7 +212,15 @@ var generators = []Generator{
 			cfg := device.Ref4
 			cfg.Ports, cfg.Leases = ports, leases
 			cfg.Meter.Leases, cfg.Shaper.Leases = ports*leases, leases
-			return device.New(cfg, c)
+			// The meter's one divider visits every lease once a tick.
+			for uint64(cfg.Meter.TickCycles) < uint64(ports*leases)*modelmeter.DividerCyclesPerLease {
+				cfg.Meter.TickCycles *= 2
+			}
+			m, err := device.New(cfg, c)
+			if err != nil {
+				return nil, fmt.Errorf("ports=%d leases=%d: %w", ports, leases, err)
+			}
+			return m, nil
 		},
 	},
 	deviceGenerator("device_ref16", "the ref16 routing device for generic synthesis: 16 ports + CPU, 8 leases per port, v3x5x8, byte-serial datapath (not yet 64-bit), UART-managed register map (gen/device)", device.Ref16),

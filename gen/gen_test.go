@@ -95,6 +95,7 @@ func TestNew(t *testing.T) {
 		{"device", map[string]string{"ports": "2", "leases": "4"}, "device_hbcec9b7b", nil},
 		{"device", map[string]string{"leases": "3"}, "", []string{"device", "leases=3", "power of two"}},
 		{"device", map[string]string{"ports": "1"}, "", []string{"device", "ports=1"}},
+		{"device", map[string]string{"ports": "16", "leases": "16"}, "", []string{"device", "ports=16 leases=16", "257 interfaces"}},
 	}
 	for _, tc := range tests {
 		g, err := Lookup(tc.gen)
