@@ -25,8 +25,15 @@ func NewDriver(t Transport) *Driver { return &Driver{t: t} }
 // at least MinBurst, and the bursts' reserves within the buffer. The
 // hardware does not check: a guarantee beyond what the buffer can reserve
 // (ref4's 768 bytes hold one per port) would be ignored by the shaper
-// while the register map kept it, so the driver refuses it first.
-func (d *Driver) CheckGuarantees(c shaper.Config) { d.shaper = &c }
+// while the register map kept it, so the driver refuses it first. An
+// invalid c is an error, and the driver keeps checking as before.
+func (d *Driver) CheckGuarantees(c shaper.Config) error {
+	if _, err := c.Format(); err != nil {
+		return fmt.Errorf("firmware: shaper configuration for guarantee checks: %w", err)
+	}
+	d.shaper = &c
+	return nil
+}
 
 // Probe reads the identity block and checks that the device is a pktrouter
 // CSR bus built from the same register map as this firmware (magic, map

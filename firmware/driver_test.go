@@ -16,7 +16,14 @@ import (
 func TestCheckGuarantees(t *testing.T) {
 	_, _, d := board(t)
 	c := device.Ref4.Shaper
-	d.CheckGuarantees(c)
+	bad := c
+	bad.BufferBytes = 0
+	if err := d.CheckGuarantees(bad); err == nil || !strings.Contains(err.Error(), "shaper configuration") {
+		t.Fatalf("CheckGuarantees(buffer 0) = %v, want an error about the configuration", err)
+	}
+	if err := d.CheckGuarantees(c); err != nil {
+		t.Fatal(err)
+	}
 	r, err := c.RateFromFraction(1, 10)
 	if err != nil {
 		t.Fatal(err)

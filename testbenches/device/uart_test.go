@@ -29,7 +29,11 @@ func TestRegistersOverUART(t *testing.T) {
 		t.Fatal(err)
 	}
 	drv := firmware.NewDriver(firmware.NewSerial(h.UART(), firmware.SerialOptions{}))
-	drv.CheckGuarantees(h.cfg.Shaper) // as an operator's daemon would: the shaper ignores guarantees its buffer cannot reserve
+	// As an operator's daemon would: the shaper ignores guarantees its
+	// buffer cannot reserve.
+	if err := drv.CheckGuarantees(h.cfg.Shaper); err != nil {
+		t.Fatal(err)
+	}
 	id, err := drv.Probe()
 	if err != nil {
 		t.Fatal(err)
