@@ -31,6 +31,7 @@ func TestHeaderUnitRate(t *testing.T) {
 			t.Fatal(err)
 		}
 		tr := NewTraffic(h)
+		tr.Keep = true
 		const frames = 60
 		for i := 0; i < frames; i++ {
 			tr.Send(ispA.InPort, f.frame())
@@ -46,6 +47,22 @@ func TestHeaderUnitRate(t *testing.T) {
 		t.Logf("%d-byte frames: one taken every %.1f cycles", tc.bytes, per)
 		if per < tc.min || per > tc.max {
 			t.Errorf("%d-byte frames: one every %.1f cycles, want %.0f..%.0f", tc.bytes, per, tc.min, tc.max)
+		}
+		// Nothing lost: every frame comes out once the rings drain.
+		out := func() int {
+			k := 0
+			for _, fs := range tr.Out {
+				k += len(fs)
+			}
+			return k
+		}
+		for i := 0; out() < frames && i < 20000; i++ {
+			if err := tr.Run(1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if k := out(); k != frames {
+			t.Errorf("%d-byte frames: %d of %d left the device", tc.bytes, k, frames)
 		}
 	}
 }
