@@ -51,7 +51,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	if c.Meter.BytesPerCycle != 1 || c.Shaper.BytesPerCycle != 1 {
-		return fmt.Errorf("gen/device: %d bytes per cycle: only the byte-serial datapath is built (gen/shaper builds byte-serial ports only)", c.Meter.BytesPerCycle)
+		return fmt.Errorf("gen/device: meter %d and shaper %d bytes per cycle: only the byte-serial datapath (1) is built (gen/shaper builds byte-serial ports only)", c.Meter.BytesPerCycle, c.Shaper.BytesPerCycle)
 	}
 	if c.Ports < 2 {
 		return fmt.Errorf("gen/device: %d ports, want >= 2 (a one-port device has no link port number in its lease elements, which the meter and cap index by)", c.Ports)

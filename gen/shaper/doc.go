@@ -38,8 +38,10 @@
 // arrival): the bucket is clamped to the new burst and the new rate is
 // added from the lease's next refill, and the excess limit BufferBytes -
 // sum(reserves) - 1 (model.Config.Reserve: burst + Leases-1 for a lease
-// with a burst) is updated incrementally (+old reserve - new reserve) for
-// arrivals from cycle t+1. Leases must be a power of two.
+// with a burst) applies to arrivals from cycle t+1: kept in a register
+// updated incrementally (+old reserve - new reserve) when every paid lease
+// has a bucket, computed from the slots' bursts when buckets live in slots
+// (ref4; see Slots below). Leases must be a power of two.
 //
 // # Structure
 //

@@ -194,9 +194,8 @@ func New(c Config) (*hdl.Module, error) {
 	// Input stage: the arrival and the configuration write are registered
 	// (InputLatency), and what depends on the arriving packet alone or on
 	// configuration registers is computed here, a cycle ahead of the
-	// decision: the lease as one-hot, n + Depth(rank), and the bucket
-	// operands of the arriving lease against the configuration the decision
-	// cycle will see (this cycle's write included).
+	// decision: the arriving and written leases' positions, n + Depth(rank)
+	// and the other rank operands, and the written burst's reserve.
 	stage := func(name string, v hdl.Value) *hdl.Signal {
 		r := m.Reg(name, v.Width())
 		r.Next(v)
@@ -208,7 +207,6 @@ func New(c Config) (*hdl.Module, error) {
 	arrTag := stage("s_arr_tag", pinTag)
 	cfgRate := stage("s_cfg_rate", pinRate)
 	cfgBurst := stage("s_cfg_burst", pinBurst)
-	// The written burst's reserve (model.Config.Reserve; B = 1).
 	ohBits := make([]hdl.Value, L)
 	for i := range ohBits {
 		ohBits[L-1-i] = hdl.Eq(pinLease, hdl.Const(uint64(i), LB))

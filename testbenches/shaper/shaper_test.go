@@ -198,7 +198,7 @@ func TestRTLEqualsModel_Shapes(t *testing.T) {
 		frac   uint
 		m      uint
 		buffer uint32
-		slots  int // Layout.Guarantees < leases-1: buckets in slots
+		slots  int // Layout.Guarantees < leases-1: buckets in slots; -1: rings (every paid lease)
 	}{
 		{1, 16, 5, 1500, -1}, {2, 8, 0, 1500, -1}, {4, 24, 14, 1500, -1}, {8, 32, 3, 1500, -1}, {16, 12, 5, 1500, -1},
 		{4, 16, 5, 80, 0}, {8, 16, 5, 120, 1}, {8, 24, 0, 140, 1}, {16, 12, 5, 200, 2},
@@ -213,8 +213,12 @@ func TestRTLEqualsModel_Shapes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.slots >= 0 && lay.Guarantees != tt.slots {
-				t.Fatalf("Layout.Guarantees = %d, want %d", lay.Guarantees, tt.slots)
+			want := tt.slots
+			if want < 0 {
+				want = tt.leases - 1
+			}
+			if lay.Guarantees != want {
+				t.Fatalf("Layout.Guarantees = %d, want %d", lay.Guarantees, want)
 			}
 			b := bench(t, c)
 			st := Stream{Cycles: 8000, Reconfig: 0.01, Leases: make([]model.LeaseConfig, tt.leases)}
