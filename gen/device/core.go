@@ -391,6 +391,12 @@ func Core(c Config) (*hdl.Module, error) {
 		return nil, err
 	}
 	freeBits := make([]hdl.Value, N)
+	// The slot word each egress port reads, by its source (one arm per
+	// ingress port, shared by all egress ports).
+	var ddArms []hdl.Arm
+	for i := 0; i < N; i++ {
+		ddArms = append(ddArms, hdl.When(k(uint64(i), w.PB), ins[i].rdata))
+	}
 	for q := 0; q < N; q++ {
 		pre := fmt.Sprintf("e%d_", q)
 		mod := linkMod
@@ -400,10 +406,6 @@ func Core(c Config) (*hdl.Module, error) {
 		e := m.Instance(fmt.Sprintf("u_eg%d", q), mod)
 		src := e.Out("src")
 		rvl := hdl.Slice(hdl.ShrV(rvAll, hdl.Concat(src, k(0, 1))), 1, 0)
-		var ddArms []hdl.Arm
-		for i := 0; i < N; i++ {
-			ddArms = append(ddArms, hdl.When(k(uint64(i), w.PB), ins[i].rdata))
-		}
 		toQ := isCode(q)
 		if q == P {
 			toQ = hdl.Or(toQ, isCode(cpuMalformed(w)), isCode(cpuReturnPath(w)))

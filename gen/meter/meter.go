@@ -106,7 +106,7 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		return nil, fmt.Errorf("gen/meter: the scaling is built for a 16-bit factor, model has %d", FB)
 	}
 	TB := max(1, bits.Len64(T-1))
-	SW := 5 // slot step counter 0..S-1
+	SW := bits.Len(uint(model.TickStagger - 1)) // slot step counter 0..S-1
 	NW := (AB + wordBits - 1) / wordBits
 	WB := max(1, bits.Len(uint(NW-1)))
 

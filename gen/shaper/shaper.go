@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/bits"
 
-	"github.com/pktnetwork/pktrouter/gen/blocks"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	model "github.com/pktnetwork/pktrouter/model/shaper"
 )
@@ -36,6 +35,11 @@ const (
 
 // MaxTagBits bounds the width of the caller's packet tag.
 const MaxTagBits = 64
+
+// MaxQueueDepth bounds the descriptor memory (words): far beyond any
+// on-chip buffer, it only catches a MinPacketBytes far too small for the
+// buffer.
+const MaxQueueDepth = 1 << 16
 
 // PrioBits is the width of arr_prio: the 15-bit priority after
 // re-prioritization and the non-customer cap.
@@ -94,9 +98,9 @@ func (c Config) Layout() (Layout, error) {
 	// A power of two: Yosys maps the queue memory to iCE40 block RAM only then
 	// (Yosys maps a 282-deep one to flip-flops).
 	depth = 1 << bits.Len(uint(depth-1))
-	if depth > blocks.MaxFIFODepth {
+	if depth > MaxQueueDepth {
 		return Layout{}, fmt.Errorf("gen/shaper: %d descriptors needed (BufferBytes+MaxPacketBytes)/MinPacketBytes exceeds %d; raise MinPacketBytes",
-			depth, blocks.MaxFIFODepth)
+			depth, MaxQueueDepth)
 	}
 	lb := 1
 	if c.Leases > 1 {
