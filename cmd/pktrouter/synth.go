@@ -48,6 +48,7 @@ Progress is shown on a terminal (stderr), nothing when it is not one.`,
 		Example: `  pktrouter synth --config ref4 --board ice40-hx8k-breakout -o bitstreams/ref4-hx8k
   pktrouter synth --config ref16 --board generic -o /tmp/ref16
   pktrouter synth labelparse --board generic
+  pktrouter synth device -p ports=2 -p leases=4 --board ice40-hx8k-breakout   # size the device to a part
   pktrouter synth mgmt --board icebreaker --seed 3 --freq 24
   iceprog bitstreams/ref4-hx8k/pktrouter_ref4.bin`,
 		Args: cobra.MaximumNArgs(1),
