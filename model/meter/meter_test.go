@@ -31,7 +31,7 @@ func TestConfigValidate(t *testing.T) {
 		{"no leases", mod(func(c *Config) { c.Leases = 0 }), "Leases"},
 		{"tick too short for divider", mod(func(c *Config) { c.TickCycles = 100 }), "divider pass"},
 		{"tick before the factor lands", mod(func(c *Config) { c.Leases, c.TickCycles = 1, 20 }), "UpdateDelay"},
-		{"tick just after it", mod(func(c *Config) { c.Leases, c.TickCycles = 1, UpdateDelay + 1 }), ""},
+		{"tick just after it", mod(func(c *Config) { c.Leases, c.TickCycles = 1, UpdateDelay+1 }), ""},
 		{"acc too wide", mod(func(c *Config) { c.K = 24; c.TickCycles = 1 << 30 }), "acc would need"},
 	}
 	for _, tt := range tests {
