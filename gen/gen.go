@@ -525,6 +525,9 @@ func (g Generator) New(params map[string]string) (*hdl.Module, error) {
 	slices.Sort(keys) // report the same unknown key every time
 	for _, k := range keys {
 		if _, ok := full[k]; !ok {
+			if len(g.Params) == 0 {
+				return nil, fmt.Errorf("%s: unknown parameter %q (it takes none: its sizes are the reference configuration's)", g.Name, k)
+			}
 			var known []string
 			for _, p := range g.Params {
 				known = append(known, p.Name)

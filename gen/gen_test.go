@@ -94,6 +94,7 @@ func TestNew(t *testing.T) {
 		{"bench_arbfifo", map[string]string{"n": "8"}, "bench_arbfifo_n8", nil},
 		{"device", map[string]string{"ports": "2", "leases": "4"}, "device_hbcec9b7b", nil},
 		{"device", map[string]string{"leases": "3"}, "", []string{"device", "leases=3", "power of two"}},
+		{"shaper", map[string]string{"leases": "3"}, "", []string{"shaper", `unknown parameter "leases"`, "takes none"}},
 		{"device", map[string]string{"ports": "1"}, "", []string{"device", "ports=1"}},
 		{"device", map[string]string{"ports": "16", "leases": "16"}, "", []string{"device", "ports=16 leases=16", "257 interfaces"}},
 	}
