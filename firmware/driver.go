@@ -105,11 +105,15 @@ func (d *Driver) checkGuarantee(port, tag int, v regs.Lease) error {
 			all[t] = shaper.LeaseConfig{Rate: uint64(v.Rate), Burst: uint32(v.Burst)}
 			continue
 		}
-		rate, err := d.leaseWord(port*regs.Leases+t, regs.LeaseRateWord)
+		i, err := LeaseIndex(port, t)
 		if err != nil {
 			return err
 		}
-		burst, err := d.leaseWord(port*regs.Leases+t, regs.LeaseBurstWord)
+		rate, err := d.leaseWord(i, regs.LeaseRateWord)
+		if err != nil {
+			return err
+		}
+		burst, err := d.leaseWord(i, regs.LeaseBurstWord)
 		if err != nil {
 			return err
 		}

@@ -212,8 +212,7 @@ var generators = []Generator{
 			cfg := device.Ref4
 			cfg.Ports, cfg.Leases = ports, leases
 			cfg.Meter.Leases, cfg.Shaper.Leases = ports*leases, leases
-			// The meter's one divider visits every lease once a tick.
-			for uint64(cfg.Meter.TickCycles) < uint64(ports*leases)*modelmeter.DividerCyclesPerLease {
+			for uint64(cfg.Meter.TickCycles) < modelmeter.MinTickCycles(ports*leases) {
 				cfg.Meter.TickCycles *= 2
 			}
 			m, err := device.New(cfg, c)

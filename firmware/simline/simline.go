@@ -21,8 +21,7 @@ import (
 // the board's simulator. It is not safe for concurrent use.
 type Wire struct {
 	*Host
-	s   *sim.Sim
-	cfg uartbridge.Config
+	s *sim.Sim
 
 	// OnCycle, when set, runs before every clock cycle: tests drive the
 	// datapath inputs (counters, meter readings) from it.
@@ -42,7 +41,7 @@ func New(c uartbridge.Config, m *csr.Map) (*Wire, error) {
 		return nil, err
 	}
 	s.Reset()
-	w := &Wire{s: s, cfg: c}
+	w := &Wire{s: s}
 	w.Host = NewHost(c.Divisor, c.IdleCycles(), w.step)
 	return w, nil
 }

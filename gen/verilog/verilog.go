@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/pktnetwork/pktrouter/gen/hdl"
@@ -337,22 +338,13 @@ func runs(init [][]uint64) []initRun {
 	var out []initRun
 	for lo := 0; lo < len(init); {
 		hi := lo + 1
-		for hi < len(init) && equalWords(init[hi], init[lo]) {
+		for hi < len(init) && slices.Equal(init[hi], init[lo]) {
 			hi++
 		}
 		out = append(out, initRun{lo, hi, init[lo]})
 		lo = hi
 	}
 	return out
-}
-
-func equalWords(a, b []uint64) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func isZero(w []uint64) bool {

@@ -21,6 +21,10 @@ const FactorFracBits = 16
 // divider: one cycle to load limit and measured, then one quotient bit per cycle.
 const DividerCyclesPerLease = 1 + FactorFracBits
 
+// MinTickCycles is the shortest tick for the given lease count: the one
+// shared divider visits every lease once a tick.
+func MinTickCycles(leases int) uint64 { return uint64(leases) * DividerCyclesPerLease }
+
 // TickStagger is the spacing of the leases' ticks: lease i's tick n
 // happens at cycle n*TickCycles + TickStagger*i, so the one shared update
 // datapath (and divider) of the hardware serves one lease per TickStagger
@@ -89,7 +93,7 @@ func (c Config) Format() (Format, error) {
 	case c.Leases < 1 || c.Leases > MaxLeases:
 		return Format{}, fmt.Errorf("meter: Leases = %d, want 1..%d", c.Leases, MaxLeases)
 	}
-	div := uint64(c.Leases) * DividerCyclesPerLease
+	div := MinTickCycles(c.Leases)
 	if div > uint64(c.TickCycles) {
 		return Format{}, fmt.Errorf("meter: TickCycles = %d is shorter than one divider pass over %d leases (%d cycles)",
 			c.TickCycles, c.Leases, div)
