@@ -610,86 +610,86 @@ module device_core_h37d75797 (
     wire [3:0] _t728;
     wire [15:0] _t730;
     wire _t731;
-    wire [15:0] _t732;
-    wire _t733;
-    wire [15:0] _t734;
-    wire _t735;
+    wire [15:0] _t733;
+    wire _t734;
     wire [15:0] _t736;
     wire _t737;
-    wire [15:0] _t738;
-    wire _t739;
-    wire _t741;
-    wire _t742;
+    wire [15:0] _t739;
+    wire _t740;
+    wire [15:0] _t742;
     wire _t743;
-    wire [1:0] _t744;
-    wire [2:0] _t746;
+    wire _t746;
     wire _t747;
     wire _t748;
-    wire _t750;
-    wire [1:0] _t751;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t752; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t753;
-    wire [15:0] _t755;
-    wire _t756;
-    wire [15:0] _t757;
-    wire _t758;
-    wire [15:0] _t759;
-    wire _t760;
-    wire [15:0] _t761;
-    wire _t762;
+    wire [1:0] _t749;
+    wire [2:0] _t751;
+    wire _t752;
+    wire _t753;
+    wire _t755;
+    wire [1:0] _t756;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t757; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t758;
+    wire [15:0] _t760;
+    wire _t761;
     wire [15:0] _t763;
     wire _t764;
-    wire _t766;
+    wire [15:0] _t766;
     wire _t767;
-    wire _t768;
-    wire [1:0] _t769;
-    wire [2:0] _t771;
-    wire _t772;
+    wire [15:0] _t769;
+    wire _t770;
+    wire [15:0] _t772;
     wire _t773;
-    wire _t775;
-    wire [1:0] _t776;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t777; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t778;
-    wire [15:0] _t780;
-    wire _t781;
-    wire [15:0] _t782;
+    wire _t776;
+    wire _t777;
+    wire _t778;
+    wire [1:0] _t779;
+    wire [2:0] _t781;
+    wire _t782;
     wire _t783;
-    wire [15:0] _t784;
     wire _t785;
-    wire [15:0] _t786;
-    wire _t787;
-    wire [15:0] _t788;
-    wire _t789;
+    wire [1:0] _t786;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t787; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t788;
+    wire [15:0] _t790;
     wire _t791;
-    wire _t792;
-    wire _t793;
-    wire [1:0] _t794;
-    wire [2:0] _t796;
+    wire [15:0] _t793;
+    wire _t794;
+    wire [15:0] _t796;
     wire _t797;
-    wire _t798;
-    wire _t799;
+    wire [15:0] _t799;
     wire _t800;
-    wire _t802;
-    wire _t804;
-    wire [7:0] _t806;
+    wire [15:0] _t802;
+    wire _t803;
+    wire _t806;
     wire _t807;
-    wire [7:0] _t810;
-    wire _t811;
+    wire _t808;
+    wire [1:0] _t809;
+    wire [2:0] _t811;
+    wire _t812;
+    wire _t813;
+    wire _t814;
     wire _t815;
-    wire [1:0] _t816;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t817; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t818;
-    wire [15:0] _t820;
-    wire _t821;
-    wire [15:0] _t822;
-    wire _t823;
-    wire [15:0] _t824;
-    wire _t825;
-    wire [15:0] _t826;
-    wire _t827;
-    wire [15:0] _t828;
-    wire _t829;
-    wire _t831;
+    wire _t817;
+    wire _t819;
+    wire [7:0] _t821;
+    wire _t822;
+    wire [7:0] _t825;
+    wire _t826;
+    wire _t830;
+    wire [1:0] _t831;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t832; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t833;
+    wire [15:0] _t835;
+    wire _t836;
+    wire [15:0] _t838;
+    wire _t839;
+    wire [15:0] _t841;
+    wire _t842;
+    wire [15:0] _t844;
+    wire _t845;
+    wire [15:0] _t847;
+    wire _t848;
+    wire _t851;
     initial ifvalid = 33'h000000000;
     initial h_busy = 1'h0;
     initial h_port = 3'h0;
@@ -1117,87 +1117,87 @@ module device_core_h37d75797 (
     assign _t726 = _t727[1:0];
     assign _t725 = _t726[0];
     assign _t731 = u_eg1_src == 3'h0;
-    assign _t733 = u_eg1_src == 3'h1;
-    assign _t735 = u_eg1_src == 3'h2;
-    assign _t737 = u_eg1_src == 3'h3;
-    assign _t739 = u_eg1_src == 3'h4;
-    assign _t738 = _t739 ? u_in4_rdata : 16'h0000;
-    assign _t736 = _t737 ? u_in3_rdata : _t738;
-    assign _t734 = _t735 ? u_in2_rdata : _t736;
-    assign _t732 = _t733 ? u_in1_rdata : _t734;
-    assign _t730 = _t731 ? u_in0_rdata : _t732;
-    assign _t741 = _t726[1];
-    assign _t744 = ls_idx[4:3];
-    assign _t743 = _t744 == 2'h1;
-    assign _t742 = ls_we & _t743;
-    assign _t746 = ls_idx[2:0];
-    assign _t748 = _t656 == 3'h2;
-    assign _t747 = sw_valid & _t748;
-    assign _t753 = {u_eg2_src, 1'h0};
-    assign _t752 = _t692 >> _t753;
-    assign _t751 = _t752[1:0];
-    assign _t750 = _t751[0];
-    assign _t756 = u_eg2_src == 3'h0;
-    assign _t758 = u_eg2_src == 3'h1;
-    assign _t760 = u_eg2_src == 3'h2;
-    assign _t762 = u_eg2_src == 3'h3;
-    assign _t764 = u_eg2_src == 3'h4;
-    assign _t763 = _t764 ? u_in4_rdata : 16'h0000;
-    assign _t761 = _t762 ? u_in3_rdata : _t763;
-    assign _t759 = _t760 ? u_in2_rdata : _t761;
-    assign _t757 = _t758 ? u_in1_rdata : _t759;
-    assign _t755 = _t756 ? u_in0_rdata : _t757;
-    assign _t766 = _t751[1];
-    assign _t769 = ls_idx[4:3];
-    assign _t768 = _t769 == 2'h2;
-    assign _t767 = ls_we & _t768;
-    assign _t771 = ls_idx[2:0];
-    assign _t773 = _t656 == 3'h3;
-    assign _t772 = sw_valid & _t773;
-    assign _t778 = {u_eg3_src, 1'h0};
-    assign _t777 = _t692 >> _t778;
-    assign _t776 = _t777[1:0];
-    assign _t775 = _t776[0];
-    assign _t781 = u_eg3_src == 3'h0;
-    assign _t783 = u_eg3_src == 3'h1;
-    assign _t785 = u_eg3_src == 3'h2;
-    assign _t787 = u_eg3_src == 3'h3;
-    assign _t789 = u_eg3_src == 3'h4;
-    assign _t788 = _t789 ? u_in4_rdata : 16'h0000;
-    assign _t786 = _t787 ? u_in3_rdata : _t788;
-    assign _t784 = _t785 ? u_in2_rdata : _t786;
-    assign _t782 = _t783 ? u_in1_rdata : _t784;
-    assign _t780 = _t781 ? u_in0_rdata : _t782;
-    assign _t791 = _t776[1];
-    assign _t794 = ls_idx[4:3];
-    assign _t793 = _t794 == 2'h3;
-    assign _t792 = ls_we & _t793;
-    assign _t796 = ls_idx[2:0];
-    assign _t800 = _t656 == 3'h4;
-    assign _t802 = _t656 == 3'h6;
-    assign _t799 = _t800 | _t802;
-    assign _t804 = _t656 == 3'h7;
-    assign _t798 = _t799 | _t804;
-    assign _t797 = sw_valid & _t798;
-    assign _t807 = _t656 == 3'h6;
-    assign _t811 = _t656 == 3'h7;
-    assign _t810 = _t811 ? 8'h0a : 8'h00;
-    assign _t806 = _t807 ? 8'h01 : _t810;
-    assign _t818 = {u_eg4_src, 1'h0};
-    assign _t817 = _t692 >> _t818;
-    assign _t816 = _t817[1:0];
-    assign _t815 = _t816[0];
-    assign _t821 = u_eg4_src == 3'h0;
-    assign _t823 = u_eg4_src == 3'h1;
-    assign _t825 = u_eg4_src == 3'h2;
-    assign _t827 = u_eg4_src == 3'h3;
-    assign _t829 = u_eg4_src == 3'h4;
-    assign _t828 = _t829 ? u_in4_rdata : 16'h0000;
-    assign _t826 = _t827 ? u_in3_rdata : _t828;
-    assign _t824 = _t825 ? u_in2_rdata : _t826;
-    assign _t822 = _t823 ? u_in1_rdata : _t824;
-    assign _t820 = _t821 ? u_in0_rdata : _t822;
-    assign _t831 = _t816[1];
+    assign _t734 = u_eg1_src == 3'h1;
+    assign _t737 = u_eg1_src == 3'h2;
+    assign _t740 = u_eg1_src == 3'h3;
+    assign _t743 = u_eg1_src == 3'h4;
+    assign _t742 = _t743 ? u_in4_rdata : 16'h0000;
+    assign _t739 = _t740 ? u_in3_rdata : _t742;
+    assign _t736 = _t737 ? u_in2_rdata : _t739;
+    assign _t733 = _t734 ? u_in1_rdata : _t736;
+    assign _t730 = _t731 ? u_in0_rdata : _t733;
+    assign _t746 = _t726[1];
+    assign _t749 = ls_idx[4:3];
+    assign _t748 = _t749 == 2'h1;
+    assign _t747 = ls_we & _t748;
+    assign _t751 = ls_idx[2:0];
+    assign _t753 = _t656 == 3'h2;
+    assign _t752 = sw_valid & _t753;
+    assign _t758 = {u_eg2_src, 1'h0};
+    assign _t757 = _t692 >> _t758;
+    assign _t756 = _t757[1:0];
+    assign _t755 = _t756[0];
+    assign _t761 = u_eg2_src == 3'h0;
+    assign _t764 = u_eg2_src == 3'h1;
+    assign _t767 = u_eg2_src == 3'h2;
+    assign _t770 = u_eg2_src == 3'h3;
+    assign _t773 = u_eg2_src == 3'h4;
+    assign _t772 = _t773 ? u_in4_rdata : 16'h0000;
+    assign _t769 = _t770 ? u_in3_rdata : _t772;
+    assign _t766 = _t767 ? u_in2_rdata : _t769;
+    assign _t763 = _t764 ? u_in1_rdata : _t766;
+    assign _t760 = _t761 ? u_in0_rdata : _t763;
+    assign _t776 = _t756[1];
+    assign _t779 = ls_idx[4:3];
+    assign _t778 = _t779 == 2'h2;
+    assign _t777 = ls_we & _t778;
+    assign _t781 = ls_idx[2:0];
+    assign _t783 = _t656 == 3'h3;
+    assign _t782 = sw_valid & _t783;
+    assign _t788 = {u_eg3_src, 1'h0};
+    assign _t787 = _t692 >> _t788;
+    assign _t786 = _t787[1:0];
+    assign _t785 = _t786[0];
+    assign _t791 = u_eg3_src == 3'h0;
+    assign _t794 = u_eg3_src == 3'h1;
+    assign _t797 = u_eg3_src == 3'h2;
+    assign _t800 = u_eg3_src == 3'h3;
+    assign _t803 = u_eg3_src == 3'h4;
+    assign _t802 = _t803 ? u_in4_rdata : 16'h0000;
+    assign _t799 = _t800 ? u_in3_rdata : _t802;
+    assign _t796 = _t797 ? u_in2_rdata : _t799;
+    assign _t793 = _t794 ? u_in1_rdata : _t796;
+    assign _t790 = _t791 ? u_in0_rdata : _t793;
+    assign _t806 = _t786[1];
+    assign _t809 = ls_idx[4:3];
+    assign _t808 = _t809 == 2'h3;
+    assign _t807 = ls_we & _t808;
+    assign _t811 = ls_idx[2:0];
+    assign _t815 = _t656 == 3'h4;
+    assign _t817 = _t656 == 3'h6;
+    assign _t814 = _t815 | _t817;
+    assign _t819 = _t656 == 3'h7;
+    assign _t813 = _t814 | _t819;
+    assign _t812 = sw_valid & _t813;
+    assign _t822 = _t656 == 3'h6;
+    assign _t826 = _t656 == 3'h7;
+    assign _t825 = _t826 ? 8'h0a : 8'h00;
+    assign _t821 = _t822 ? 8'h01 : _t825;
+    assign _t833 = {u_eg4_src, 1'h0};
+    assign _t832 = _t692 >> _t833;
+    assign _t831 = _t832[1:0];
+    assign _t830 = _t831[0];
+    assign _t836 = u_eg4_src == 3'h0;
+    assign _t839 = u_eg4_src == 3'h1;
+    assign _t842 = u_eg4_src == 3'h2;
+    assign _t845 = u_eg4_src == 3'h3;
+    assign _t848 = u_eg4_src == 3'h4;
+    assign _t847 = _t848 ? u_in4_rdata : 16'h0000;
+    assign _t844 = _t845 ? u_in3_rdata : _t847;
+    assign _t841 = _t842 ? u_in2_rdata : _t844;
+    assign _t838 = _t839 ? u_in1_rdata : _t841;
+    assign _t835 = _t836 ? u_in0_rdata : _t838;
+    assign _t851 = _t831[1];
     always @(posedge clk)
         if (rst) ifvalid <= 33'h000000000;
         else if (if_we) ifvalid <= _t264;
@@ -1474,7 +1474,7 @@ module device_core_h37d75797 (
         .grant_len(_t673),
         .in_valid(_t725),
         .in_data(_t730),
-        .in_last(_t741),
+        .in_last(_t746),
         .tx_ready(tx1_ready),
         .free(u_eg1_free),
         .src(u_eg1_src),
@@ -1484,8 +1484,8 @@ module device_core_h37d75797 (
         .ev_out(u_eg1_ev_out),
         .ev_out_bytes(u_eg1_ev_out_bytes),
         .ev_out_tag(u_eg1_ev_out_tag),
-        .cfg_we(_t742),
-        .cfg_lease(_t746),
+        .cfg_we(_t747),
+        .cfg_lease(_t751),
         .cfg_rate(ls_rate),
         .cfg_burst(ls_burst),
         .ev_drop(u_eg1_ev_drop),
@@ -1496,12 +1496,12 @@ module device_core_h37d75797 (
     device_egress_mp256_words512_t3 u_eg2 (
         .clk(clk),
         .rst(rst),
-        .grant(_t747),
+        .grant(_t752),
         .grant_src(sw_idx),
         .grant_len(_t673),
-        .in_valid(_t750),
-        .in_data(_t755),
-        .in_last(_t766),
+        .in_valid(_t755),
+        .in_data(_t760),
+        .in_last(_t776),
         .tx_ready(tx2_ready),
         .free(u_eg2_free),
         .src(u_eg2_src),
@@ -1511,8 +1511,8 @@ module device_core_h37d75797 (
         .ev_out(u_eg2_ev_out),
         .ev_out_bytes(u_eg2_ev_out_bytes),
         .ev_out_tag(u_eg2_ev_out_tag),
-        .cfg_we(_t767),
-        .cfg_lease(_t771),
+        .cfg_we(_t777),
+        .cfg_lease(_t781),
         .cfg_rate(ls_rate),
         .cfg_burst(ls_burst),
         .ev_drop(u_eg2_ev_drop),
@@ -1523,12 +1523,12 @@ module device_core_h37d75797 (
     device_egress_mp256_words512_t3 u_eg3 (
         .clk(clk),
         .rst(rst),
-        .grant(_t772),
+        .grant(_t782),
         .grant_src(sw_idx),
         .grant_len(_t673),
-        .in_valid(_t775),
-        .in_data(_t780),
-        .in_last(_t791),
+        .in_valid(_t785),
+        .in_data(_t790),
+        .in_last(_t806),
         .tx_ready(tx3_ready),
         .free(u_eg3_free),
         .src(u_eg3_src),
@@ -1538,8 +1538,8 @@ module device_core_h37d75797 (
         .ev_out(u_eg3_ev_out),
         .ev_out_bytes(u_eg3_ev_out_bytes),
         .ev_out_tag(u_eg3_ev_out_tag),
-        .cfg_we(_t792),
-        .cfg_lease(_t796),
+        .cfg_we(_t807),
+        .cfg_lease(_t811),
         .cfg_rate(ls_rate),
         .cfg_burst(ls_burst),
         .ev_drop(u_eg3_ev_drop),
@@ -1550,13 +1550,13 @@ module device_core_h37d75797 (
     device_egress_cpu_mp256 u_eg4 (
         .clk(clk),
         .rst(rst),
-        .grant(_t797),
+        .grant(_t812),
         .grant_src(sw_idx),
         .grant_len(_t673),
-        .grant_reason(_t806),
-        .in_valid(_t815),
-        .in_data(_t820),
-        .in_last(_t831),
+        .grant_reason(_t821),
+        .in_valid(_t830),
+        .in_data(_t835),
+        .in_last(_t851),
         .tx_ready(cpu_tx_ready),
         .pace(u_eg4_pace),
         .tx_valid(u_eg4_tx_valid),

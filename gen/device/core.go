@@ -156,15 +156,11 @@ func Core(c Config) (*hdl.Module, error) {
 
 	// ---- ingress ports: receive into two slots, store-and-forward ----
 	type inPort struct {
-		inst                        *hdl.Instance
 		req, plen, tlen, rdata, rxW hdl.Value
 		idle, jdest                 hdl.Value
 		rv, rl                      hdl.Value
 	}
-	ingMod, err := ingressModule(c, w)
-	if err != nil {
-		return nil, err
-	}
+	ingMod := ingressModule(w)
 	ins := make([]*inPort, N)
 	var runt, over []hdl.Value
 	// The CPU port sends straight from its source's slot, at its pace.
@@ -187,7 +183,7 @@ func Core(c Config) (*hdl.Module, error) {
 			Connect("wb_en", is(hWB)).Connect("wb_word", hWC).Connect("wb_data", hWData).
 			Connect("sw_start", hdl.And(swValid, hdl.Eq(swIdx, k(uint64(i), w.PB)))).
 			Connect("pace", hdl.Or(hdl.Not(hdl.And(cpuBusy, hdl.Eq(cpuSrc, k(uint64(i), w.PB)))), cpuPace))
-		ins[i] = &inPort{inst: x, req: x.Out("req"), plen: x.Out("plen"), tlen: x.Out("tlen"), rdata: x.Out("rdata"), rxW: x.Out("rx_write"),
+		ins[i] = &inPort{req: x.Out("req"), plen: x.Out("plen"), tlen: x.Out("tlen"), rdata: x.Out("rdata"), rxW: x.Out("rx_write"),
 			idle: x.Out("idle"), jdest: x.Out("jdest"), rv: x.Out("rv"), rl: x.Out("rl")}
 		runt = append(runt, x.Out("ev_runt"))
 		over = append(over, x.Out("ev_oversize"))
@@ -206,13 +202,16 @@ func Core(c Config) (*hdl.Module, error) {
 	grantValid.Drive(arb.Out("grant_valid"))
 	grantIdx.Drive(hdl.ZExt(arb.Out("grant_idx"), w.PB))
 
-	var rdArms, lArms, wArms []hdl.Arm
-	for i := 0; i < N; i++ {
-		rdArms = append(rdArms, hdl.When(k(uint64(i), w.PB), ins[i].rdata))
-		lArms = append(lArms, hdl.When(k(uint64(i), w.PB), ins[i].plen))
-		wArms = append(wArms, hdl.When(k(uint64(i), w.PB), ins[i].rxW))
+	// pick selects one ingress port's output by port number.
+	pick := func(sel hdl.Value, wd int, f func(*inPort) hdl.Value) hdl.Value {
+		arms := make([]hdl.Arm, N)
+		for i := range arms {
+			arms[i] = hdl.When(k(uint64(i), w.PB), f(ins[i]))
+		}
+		return hdl.Case(sel, k(0, wd), arms...)
 	}
-	hRead := hdl.Case(hPort, k(0, 16), rdArms...)
+	rdata := func(x *inPort) hdl.Value { return x.rdata }
+	hRead := pick(hPort, 16, rdata)
 	// hs collects the words: bytes 0..12 (tag | switch header) and byte 13.
 	hs := m.Reg("h_hdr", 8*2*hdrWords)
 	capture := hdl.And(hBusy, hdl.Ge(hc, k(1, 5)), hdl.Le(hc, k(hdrWords, 5)))
@@ -223,7 +222,7 @@ func Core(c Config) (*hdl.Module, error) {
 	// the whole frame, so its outputs, Latency cycles later, hold too.
 	lpv := m.Wire("h_lp_valid", 1)
 	lpv.Drive(hdl.And(hBusy, hdl.Ge(hc, k(hcIssue, 5))))
-	s0len := hdl.Case(hPort, k(0, w.BB), lArms...)
+	s0len := pick(hPort, w.BB, func(x *inPort) hdl.Value { return x.plen })
 
 	tag := hdl.Slice(hs, 111, 104)
 	hdr := hdl.Slice(hs, 103, 8)
@@ -299,7 +298,7 @@ func Core(c Config) (*hdl.Module, error) {
 		hwArms = append(hwArms, hdl.When(k(uint64(j), 3), hdl.Slice(outHdr, hi, hi-15)))
 	}
 	hWData.Drive(hdl.Case(hWC, k(0, 16), hwArms...))
-	wbStall := hdl.Case(hPort, k(0, 1), wArms...)
+	wbStall := pick(hPort, 1, func(x *inPort) hdl.Value { return x.rxW })
 	// Words 0..4 go while the cap runs; 5 and 6 hold the traffic class.
 	tcIn := hdl.Gt(hc, k(uint64(hcCap()), 5))
 	wbWrite := hdl.And(hWB, hdl.Not(wbStall), hdl.Or(hdl.Lt(hWC, k(5, 3)), tcIn))
@@ -361,13 +360,8 @@ func Core(c Config) (*hdl.Module, error) {
 	sw.Connect("req", hdl.Concat(eligs...)).Connect("en", sw.Out("grant_valid"))
 	swValid.Drive(sw.Out("grant_valid"))
 	swIdx.Drive(hdl.ZExt(sw.Out("grant_idx"), w.PB))
-	var dArms, jlArms []hdl.Arm
-	for i := 0; i < N; i++ {
-		dArms = append(dArms, hdl.When(k(uint64(i), w.PB), ins[i].jdest))
-		jlArms = append(jlArms, hdl.When(k(uint64(i), w.PB), ins[i].tlen))
-	}
-	swDest := hdl.Case(swIdx, k(0, JDB), dArms...)
-	swLen := hdl.Case(swIdx, k(0, w.BB), jlArms...)
+	swDest := pick(swIdx, JDB, func(x *inPort) hdl.Value { return x.jdest })
+	swLen := pick(swIdx, w.BB, func(x *inPort) hdl.Value { return x.tlen })
 	isCode := func(c int) hdl.Value { return hdl.Eq(swDest, k(uint64(c), JDB)) }
 	swReason := hdl.Priority(k(0, 8),
 		hdl.When(isCode(cpuMalformed(w)), k(label.ErrorMalformedAddress, 8)),
@@ -382,21 +376,12 @@ func Core(c Config) (*hdl.Module, error) {
 	// Each egress port takes the word of its source input (the switch's
 	// per-output multiplexer): a link port into its ring, the CPU port
 	// straight to its link.
-	linkMod, err := egressModule(c, w, shMod, shPorts)
+	linkMod, err := egressModule(w, shMod, shPorts)
 	if err != nil {
 		return nil, err
 	}
-	cpuMod, err := cpuEgressModule(c, w)
-	if err != nil {
-		return nil, err
-	}
+	cpuMod := cpuEgressModule(w)
 	freeBits := make([]hdl.Value, N)
-	// The slot word each egress port reads, by its source (one arm per
-	// ingress port, shared by all egress ports).
-	var ddArms []hdl.Arm
-	for i := 0; i < N; i++ {
-		ddArms = append(ddArms, hdl.When(k(uint64(i), w.PB), ins[i].rdata))
-	}
 	for q := 0; q < N; q++ {
 		pre := fmt.Sprintf("e%d_", q)
 		mod := linkMod
@@ -413,7 +398,7 @@ func Core(c Config) (*hdl.Module, error) {
 		e.Connect("grant", hdl.And(swValid, toQ)).
 			Connect("grant_src", swIdx).Connect("grant_len", swLen).
 			Connect("in_valid", hdl.Bit(rvl, 0)).Connect("in_last", hdl.Bit(rvl, 1)).
-			Connect("in_data", hdl.Case(src, k(0, 16), ddArms...)).
+			Connect("in_data", pick(src, 16, rdata)).
 			Connect("tx_ready", m.Input(link(w, q, "tx", "ready"), 1))
 		freeBits[q] = e.Out("free")
 		for _, sig := range []string{"valid", "data", "last"} {

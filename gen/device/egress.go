@@ -28,7 +28,7 @@ import (
 //	cfg_we, cfg_lease, cfg_rate, cfg_burst   the shaper's configuration
 //	-> ev_out, ev_out_bytes, ev_out_tag, ev_drop, ev_drop_cause,
 //	   ev_drop_tag, backlog
-func egressModule(c Config, w widths, shMod *hdl.Module, shPorts map[string]int) (*hdl.Module, error) {
+func egressModule(w widths, shMod *hdl.Module, shPorts map[string]int) (*hdl.Module, error) {
 	RWB := w.RB - 1 // ring word address bits
 	words := w.Ring / 2
 	maxWords := w.MaxPkt/2 + 1 // a maximum frame and its length word
@@ -179,7 +179,7 @@ func egressModule(c Config, w widths, shMod *hdl.Module, shPorts map[string]int)
 //	in_valid, in_data[16], in_last -> src[PB], busy, free, pace
 //	tx_ready -> tx_valid, tx_data[8], tx_last
 //	-> ev_out, ev_out_bytes
-func cpuEgressModule(c Config, w widths) (*hdl.Module, error) {
+func cpuEgressModule(w widths) *hdl.Module {
 	m := hdl.NewGenerated(generator, "device_egress_cpu", hdl.P("mp", w.MaxPkt))
 	grant := m.Input("grant", 1)
 	grantSrc := m.Input("grant_src", w.PB)
@@ -254,5 +254,5 @@ func cpuEgressModule(c Config, w widths) (*hdl.Module, error) {
 	m.Output("free", 1).Drive(hdl.Not(busy))
 	m.Output("ev_out", 1).Drive(frameEnd)
 	m.Output("ev_out_bytes", w.BB).Drive(flen)
-	return m, nil
+	return m
 }

@@ -28,7 +28,7 @@ import (
 // The header unit may work on one slot's frame while the other slot's
 // frame crosses the switch, so a port's frames need the header unit's
 // time or the transfer's, whichever is longer, not both.
-func ingressModule(c Config, w widths) (*hdl.Module, error) {
+func ingressModule(w widths) *hdl.Module {
 	JDB := jdb(w)
 	WB := w.OB - 1 // word offset inside a slot
 	m := hdl.NewGenerated(generator, "device_ingress", hdl.P("mp", w.MaxPkt), hdl.P("d", JDB))
@@ -145,5 +145,5 @@ func ingressModule(c Config, w widths) (*hdl.Module, error) {
 		hdl.Mux(rxW, rxWord, wbData))
 	raddr := hdl.Mux(hRead, hdl.Concat(hslot, hdl.ZExt(hWord, WB)), hdl.Concat(tslot, rc))
 	m.Output("rdata", 16).Drive(slot.ReadSync(raddr))
-	return m, nil
+	return m
 }
