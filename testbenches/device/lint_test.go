@@ -1,7 +1,6 @@
 package device
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,13 +11,12 @@ import (
 	"github.com/pktnetwork/pktrouter/gen/uartbridge"
 	"github.com/pktnetwork/pktrouter/gen/verilog"
 	"github.com/pktnetwork/pktrouter/internal/tooltest"
-	"github.com/pktnetwork/pktrouter/testbenches/lint"
+	metertb "github.com/pktnetwork/pktrouter/testbenches/meter"
 )
 
 // TestLintCore holds the generated ref4 core (with its submodules) to
 // verilator --lint-only -Wall, the bar every generated file must meet.
-// The whole device top through all three linters (Verilator, Icarus,
-// Yosys) takes minutes: PKTROUTER_LONG=1 adds it.
+// TestLintDevice takes the whole device top through all three linters.
 func TestLintCore(t *testing.T) {
 	tooltest.Require(t, "verilator")
 	d := ref4Core(t)
@@ -33,30 +31,15 @@ func TestLintCore(t *testing.T) {
 	}
 }
 
+// TestLintDevice: the ref4 device top and every submodule through
+// Verilator -Wall, Icarus -Wall and Yosys (synth -run :fine, check
+// -assert); about 30 s.
 func TestLintDevice(t *testing.T) {
-	if os.Getenv("PKTROUTER_LONG") == "" {
-		t.Skip("set PKTROUTER_LONG=1 (Yosys takes minutes on the whole device)")
-	}
-	for _, tool := range lint.Tools {
-		tooltest.Require(t, tool)
-	}
 	m, err := gendev.New(gendev.Ref4, uartbridge.Config{Divisor: 104})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := m.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	findings, err := lint.Check(context.Background(), writeFiles(t, d))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, fd := range findings {
-		if !fd.OK {
-			t.Errorf("%s: %s", fd.Tool, fd.Output)
-		}
-	}
+	metertb.LintModules(t, m)
 }
 
 // writeFiles writes a design one module a file (verilog.Files: the file
