@@ -315,6 +315,27 @@ func XorR(a Value) *Expr { return reduce(OpRedXor, a, callerLoc()) }
 // Mux is ifTrue when sel (1 bit) is 1, else ifFalse (equal widths).
 func Mux(sel, ifTrue, ifFalse Value) *Expr { return mux(sel, ifTrue, ifFalse, callerLoc()) }
 
+// MuxTree picks vals[sel] with a balanced tree of 2:1 multiplexers on the
+// bits of sel, least significant first: on LUT4 FPGAs it maps better than
+// a chain of compares. At a level with an odd count the last value passes
+// up unchanged, so an index past the list (sel never takes one) picks some
+// listed value. vals must not be empty.
+func MuxTree(sel Value, vals []Value) Value {
+	level := vals
+	for b := 0; len(level) > 1; b++ {
+		next := make([]Value, (len(level)+1)/2)
+		for i := range next {
+			if 2*i+1 < len(level) {
+				next[i] = Mux(Bit(sel, b), level[2*i+1], level[2*i])
+			} else {
+				next[i] = level[2*i]
+			}
+		}
+		level = next
+	}
+	return level[0]
+}
+
 func mux(sel, t, f Value, loc Loc) *Expr {
 	es, et, ef := toExpr(sel, loc), toExpr(t, loc), toExpr(f, loc)
 	e := newOp(OpMux, et.width, loc, es, et, ef)

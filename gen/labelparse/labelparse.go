@@ -619,7 +619,7 @@ func New(cfg Config) (*hdl.Module, error) {
 		sum := hdl.Add(shift4, hdl.Const(uint64(size[k]), 6)) // no overflow when forwarded
 		cands = append(cands, hdl.Concat(top, hdl.Slice(lbl4, 63, size[k]), sum))
 	}
-	picked := muxTree(sel, cands)
+	picked := hdl.MuxTree(sel, cands)
 	newHdr := hdl.Concat(hdl.Slice(picked, 69, 6), hdl.Slice(h4, labelLo-1, shiftLo+6), hdl.Slice(picked, 5, 0), hdl.Slice(h4, shiftLo-1, 0))
 	oreg := func(name string, v hdl.Value) *hdl.Signal {
 		r := m.Reg(name, v.Width()) // reset: outputs are 0 while rst
@@ -642,25 +642,6 @@ func New(cfg Config) (*hdl.Module, error) {
 	m.Output("out_port", pb).Drive(outPort)
 	m.Output("out_tag", tb).Drive(outTag)
 	return m, nil
-}
-
-// muxTree picks vals[sel] with 2:1 multiplexers on the bits of sel, least
-// significant first; an index past the list (sel never takes one) picks
-// some listed value.
-func muxTree(sel hdl.Value, vals []hdl.Value) hdl.Value {
-	level := vals
-	for b := 0; len(level) > 1; b++ {
-		next := make([]hdl.Value, (len(level)+1)/2)
-		for i := range next {
-			if 2*i+1 < len(level) {
-				next[i] = hdl.Mux(hdl.Bit(sel, b), level[2*i+1], level[2*i])
-			} else {
-				next[i] = level[2*i]
-			}
-		}
-		level = next
-	}
-	return level[0]
 }
 
 // ParseScheme reads a scheme as the CLI and the generator registry take

@@ -137,10 +137,11 @@ func New(c Config) (*hdl.Module, error) {
 	atLast := hdl.Eq(ri, last)
 	// The response byte at ri, as a tree of 2:1 multiplexers on ri's bits
 	// (ri is 0..9; 9 and the last byte of a short response are the CRC).
-	byteAt := muxTree8(ri, []hdl.Value{
+	byteAt := hdl.MuxTree(ri, []hdl.Value{
 		k8(SyncResponse), respLen, hdl.Or(buf[0], k8(RespFlag)), buf[1],
 		status, buf[4], buf[5], buf[6],
-	}, hdl.Mux(hdl.Bit(ri, 0), crc, buf[7]))
+		hdl.Mux(hdl.Bit(ri, 0), crc, buf[7]),
+	})
 	txData.Drive(hdl.Mux(atLast, crc, byteAt))
 	txGo.Drive(hdl.And(inResp, hdl.Not(txBusy)))
 	sending := hdl.And(inResp, hdl.Not(txBusy))
@@ -214,21 +215,6 @@ func New(c Config) (*hdl.Module, error) {
 	m.Output("bus_we", 1).Drive(we)
 	m.Output("bus_re", 1).Drive(re)
 	return m, nil
-}
-
-// muxTree8 picks lo[sel[2:0]] when sel[3] is 0 and hi when it is 1: a
-// balanced tree of 2:1 multiplexers, which maps onto LUT4s better than a
-// chain of compares.
-func muxTree8(sel hdl.Value, lo []hdl.Value, hi hdl.Value) hdl.Value {
-	level := lo
-	for b := 0; len(level) > 1; b++ {
-		next := make([]hdl.Value, len(level)/2)
-		for i := range next {
-			next[i] = hdl.Mux(hdl.Bit(sel, b), level[2*i+1], level[2*i])
-		}
-		level = next
-	}
-	return hdl.Mux(hdl.Bit(sel, 3), hi, level[0])
 }
 
 // uartRX is an 8N1 receiver: a two-flop synchronizer, start-bit detection,
