@@ -58,12 +58,7 @@ func LeaseBits(n int) int {
 
 // delay registers v through n stages named name1..namen and returns the last.
 func delay(m *hdl.Module, name string, v hdl.Value, n int) hdl.Value {
-	for i := 1; i <= n; i++ {
-		r := m.Reg(fmt.Sprintf("%s%d", name, i), v.Width())
-		r.Next(v)
-		v = r
-	}
-	return v
+	return taps(m, name, v, n)[n]
 }
 
 // taps registers v through n stages named name1..namen and returns every
@@ -176,16 +171,22 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	limQ := lim.ReadSync(tickIdx, hdl.ReadEnable(tick0))
 
 	// ---- acc words: read at tick+1.., assembled, decayed ----
-	rdCnt := m.Reg("acc_rd_word", WB+1)
-	rdBusy := hdl.Ne(rdCnt, hdl.Const(0, WB+1))
-	accRdLease := m.Reg("acc_rd_lease", LB)
-	rdCnt.Next(hdl.Priority(rdCnt,
-		hdl.When(tk[tkAccRead-1], hdl.Const(1, WB+1)),
-		hdl.When(hdl.Eq(rdCnt, hdl.Const(uint64(NW), WB+1)), hdl.Const(0, WB+1)),
-		hdl.When(rdBusy, hdl.Add(rdCnt, hdl.Const(1, WB+1)))))
+	// wordWalk steps through the NW acc words of a lease, one a cycle from
+	// the cycle after start: busy while it does, word the index, held the
+	// lease latched at start.
+	wordWalk := func(name string, start, lease hdl.Value) (busy, word, held hdl.Value) {
+		cnt := m.Reg("acc_"+name+"_word", WB+1)
+		busy = hdl.Ne(cnt, hdl.Const(0, WB+1))
+		l := m.Reg("acc_"+name+"_lease", LB)
+		cnt.Next(hdl.Priority(cnt,
+			hdl.When(start, hdl.Const(1, WB+1)),
+			hdl.When(hdl.Eq(cnt, hdl.Const(uint64(NW), WB+1)), hdl.Const(0, WB+1)),
+			hdl.When(busy, hdl.Add(cnt, hdl.Const(1, WB+1)))))
+		l.NextIf(start, lease)
+		return busy, hdl.Slice(hdl.Sub(cnt, hdl.Const(1, WB+1)), WB-1, 0), l
+	}
 	// The tick's lease, held for the 17 cycles of its slot.
-	accRdLease.NextIf(tk[tkAccRead-1], tickIdx)
-	rdWord := hdl.Slice(hdl.Sub(rdCnt, hdl.Const(1, WB+1)), WB-1, 0)
+	rdBusy, rdWord, accRdLease := wordWalk("rd", tk[tkAccRead-1], tickIdx)
 	accWord := accMem.ReadSync(hdl.Concat(accRdLease, rdWord), hdl.ReadEnable(rdBusy))
 	rdGot := delay(m, "acc_rd_got", rdBusy, 1)
 	// accR shifts the words in from the top: after NW words it holds acc.
@@ -346,15 +347,7 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	accN := m.Reg("acc_new", AB)
 	accN.NextIf(tk[tkNewAcc], hdl.Add(decay, hdl.ZExt(tkS, AB)))
 	// acc words written back from tkLoad on, one a cycle.
-	wrCnt := m.Reg("acc_wr_word", WB+1)
-	wrBusy := hdl.Ne(wrCnt, hdl.Const(0, WB+1))
-	wrLease := m.Reg("acc_wr_lease", LB)
-	wrCnt.Next(hdl.Priority(wrCnt,
-		hdl.When(tk[tkLoad-1], hdl.Const(1, WB+1)),
-		hdl.When(hdl.Eq(wrCnt, hdl.Const(uint64(NW), WB+1)), hdl.Const(0, WB+1)),
-		hdl.When(wrBusy, hdl.Add(wrCnt, hdl.Const(1, WB+1)))))
-	wrLease.NextIf(tk[tkLoad-1], accRdLease)
-	wrIdx := hdl.Slice(hdl.Sub(wrCnt, hdl.Const(1, WB+1)), WB-1, 0)
+	wrBusy, wrIdx, wrLease := wordWalk("wr", tk[tkLoad-1], accRdLease)
 	accPad := hdl.ZExt(accN, AW)
 	words := make([]hdl.Arm, NW)
 	for w := 0; w < NW; w++ {
