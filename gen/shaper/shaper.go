@@ -312,14 +312,14 @@ func New(c Config) (*hdl.Module, error) {
 	// integer part is >= n and takes n from it alone (n << F has no
 	// fraction), so the decision, the take and a write's clamp touch
 	// integer parts only; the fraction changes only in the refill and in
-	// a write's clamp (to 0). taOf gives the arriving lease's integer
-	// part; update builds the buckets' next state (take, write, refill)
+	// a write's clamp (to 0). ta is the arriving lease's integer part
+	// (built once: the admission and the take share it); update builds the buckets' next state (take, write, refill)
 	// and the excess limit's, given the decision.
-	var taOf func() hdl.Value
+	var ta hdl.Value
 	var excessLimit hdl.Value // BufferBytes - sum(reserves) - 1, as of the start of the cycle
 	var update func(admitG, n hdl.Value)
 	if lay.Guarantees < L-1 {
-		taOf, excessLimit, update = slotBuckets(m, lay, c, slotArgs{
+		ta, excessLimit, update = slotBuckets(m, lay, c, slotArgs{
 			pickOH: pickOH, refill: refill, reserve: reserve,
 			arrLease: arrLease, cfgLease: stage("s_cfg_lease", pinCfgLease), rrc: rrc,
 			cfgHit: cfgHit, cfgRate: cfgRate, cfgBurst: cfgBurst,
@@ -342,7 +342,7 @@ func New(c Config) (*hdl.Module, error) {
 			tfracP[p] = m.Reg(fmt.Sprintf("ring_tokens_frac%d", p), F)
 			tintV[p], burstV[p] = tintP[p], burstP[p]
 		}
-		taOf = func() hdl.Value { return pickOH(arrPos, tintV, BLB) }
+		ta = pickOH(arrPos, tintV, BLB)
 		// The written burst's reserve (model.Config.Reserve; B = 1).
 		cfgRes := stage("s_cfg_reserve", reserve(pinBurst))
 		excessReg := m.Reg("excess_limit", BLB, hdl.Reset(lay.ExcessReset))
@@ -354,7 +354,7 @@ func New(c Config) (*hdl.Module, error) {
 			// the configuration as written, clamped to the burst), which
 			// moves to position L-1 while every other lease moves down one
 			// position.
-			takeInt := hdl.Slice(hdl.Sub(hdl.ZExt(taOf(), BLB+1), n), BLB-1, 0)
+			takeInt := hdl.Slice(hdl.Sub(hdl.ZExt(ta, BLB+1), n), BLB-1, 0)
 			// The written lease: its integer part after this cycle's take,
 			// clamped to the new burst; clamping (integer part >= burst')
 			// also zeroes the fraction.
@@ -404,7 +404,6 @@ func New(c Config) (*hdl.Module, error) {
 	// does not matter).
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlog, n, BLB+1)
-	ta := taOf() // the arriving lease's tokens, integer part
 	green := hdl.Ge(hdl.ZExt(ta, BLB+1), n)
 	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
 	// Excess admission: backlog + n <= max(E - Depth(rank), Floor), as

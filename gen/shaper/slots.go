@@ -31,7 +31,7 @@ type slotArgs struct {
 // burst of 0 does. The arrival's, the written lease's and the refilled
 // lease's slots are found by comparing lease numbers, and one refill
 // datapath serves the slot whose lease the round robin visits.
-func slotBuckets(m *hdl.Module, lay Layout, c Config, a slotArgs) (taOf func() hdl.Value, excessLimit hdl.Value, update func(admitG, n hdl.Value)) {
+func slotBuckets(m *hdl.Module, lay Layout, c Config, a slotArgs) (ta, excessLimit hdl.Value, update func(admitG, n hdl.Value)) {
 	G := lay.Guarantees
 	BLB, F, RB, LB := int(lay.BacklogBits), int(c.RateFracBits), int(lay.RateBits), lay.LeaseBits
 	valid := make([]*hdl.Signal, G)
@@ -78,11 +78,9 @@ func slotBuckets(m *hdl.Module, lay Layout, c Config, a slotArgs) (taOf func() h
 		}
 		excessLimit = hdl.Sub(excessLimit, sum)
 	}
-	taOf = func() hdl.Value {
-		if G == 0 {
-			return hdl.Const(0, BLB)
-		}
-		return a.pickOH(aM, vals(tint), BLB)
+	ta = hdl.Const(0, BLB)
+	if G > 0 {
+		ta = a.pickOH(aM, vals(tint), BLB)
 	}
 	update = func(admitG, n hdl.Value) {
 		if G == 0 {
@@ -91,7 +89,7 @@ func slotBuckets(m *hdl.Module, lay Layout, c Config, a slotArgs) (taOf func() h
 		wM, rM := match(a.cfgLease), match(a.rrc)
 		// The take, then the write's clamp of the written lease (after this
 		// cycle's take) to the new burst; clamping also zeroes the fraction.
-		takeInt := hdl.Slice(hdl.Sub(hdl.ZExt(taOf(), BLB+1), n), BLB-1, 0)
+		takeInt := hdl.Slice(hdl.Sub(hdl.ZExt(ta, BLB+1), n), BLB-1, 0)
 		tw := a.pickOH(wM, vals(tint), BLB)
 		wMatched := orAll(wM, 1)
 		wTook := hdl.And(admitG, hdl.Eq(a.arrLease, a.cfgLease))
@@ -130,5 +128,5 @@ func slotBuckets(m *hdl.Module, lay Layout, c Config, a slotArgs) (taOf func() h
 				hdl.When(hdl.And(wT[s], hdl.Or(wClamp, hdl.Not(wM[s]))), hdl.Const(0, F))))
 		}
 	}
-	return taOf, excessLimit, update
+	return ta, excessLimit, update
 }
