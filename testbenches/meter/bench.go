@@ -92,10 +92,15 @@ func IngressModel(cfg model.Config, scaled *int) tb.Func {
 			if err := mtr.AdvanceTo(h); err != nil {
 				return err
 			}
+			// Lease i's factor lands at n*T + TickStagger*i + UpdateDelay,
+			// and TickStagger*Leases <= T: in cycle h only one lease can
+			// have an update landing.
 			seen = 0
-			for i := 0; i < cfg.Leases; i++ {
-				if st, _ := mtr.State(i); st.Updated && st.UpdateAt == h && st.Scaling {
-					seen |= 1 << i
+			if off := h - model.UpdateDelay; h >= model.UpdateDelay && off%uint64(cfg.TickCycles)%model.TickStagger == 0 {
+				if i := int(off % uint64(cfg.TickCycles) / model.TickStagger); i < cfg.Leases {
+					if st, _ := mtr.State(i); st.Updated && st.UpdateAt == h && st.Scaling {
+						seen = 1 << i
+					}
 				}
 			}
 			if in.Bool(ic["pkt_valid"]) {
