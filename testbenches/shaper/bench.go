@@ -276,8 +276,10 @@ func Refusals(p *model.Port, s tb.Stimulus, tr tb.Trace) (thresholdDrops, barrie
 	f := p.Format()
 	barrier, decayAt, win := 0, uint64(0), uint64(0)
 	shot := make([]bool, p.Config().Leases)
+	vValid, vVerdict, vCause, backlog := tr.Index("v_valid"), tr.Index("v_verdict"), tr.Index("v_cause"), tr.Index("backlog")
+	arrLease, arrPrio, arrBytes := s.Index("arr_lease"), s.Index("arr_prio"), s.Index("arr_bytes")
 	for cy := genshaper.VerdictLatency; cy < tr.Len(); cy++ {
-		if tr.Get(cy, tr.Index("v_valid")) == 0 {
+		if tr.Get(cy, vValid) == 0 {
 			continue
 		}
 		a := cy - genshaper.VerdictLatency
@@ -292,13 +294,13 @@ func Refusals(p *model.Port, s tb.Stimulus, tr tb.Trace) (thresholdDrops, barrie
 			clear(shot)
 			win = w
 		}
-		v, cause := tr.Get(cy, tr.Index("v_verdict")), tr.Get(cy, tr.Index("v_cause"))
+		v, cause := tr.Get(cy, vVerdict), tr.Get(cy, vCause)
 		if v == genshaper.CodeGuaranteed || (v == genshaper.CodeDropped && cause != genshaper.CauseRefused) {
 			continue
 		}
-		lease := int(s.Get(a, s.Index("arr_lease")))
-		rank := p.Rank(lease, uint16(s.Get(a, s.Index("arr_prio"))))
-		level := tr.Get(a+genshaper.InputLatency, tr.Index("backlog")) + s.Get(a, s.Index("arr_bytes"))
+		lease := int(s.Get(a, arrLease))
+		rank := p.Rank(lease, uint16(s.Get(a, arrPrio)))
+		level := tr.Get(a+genshaper.InputLatency, backlog) + s.Get(a, arrBytes)
 		barShot := rank+f.BarrierMargin+1 < barrier && !shot[lease] && level > uint64(p.Floor())
 		if v == genshaper.CodeExcess {
 			if barShot {

@@ -588,9 +588,10 @@ func TestRTLEqualsModel_BarrierFires(t *testing.T) {
 		t.Fatal(err)
 	}
 	byLease := map[uint64]int{}
+	vValid, vVerdict, arrLease := tr.Index("v_valid"), tr.Index("v_verdict"), s.Index("arr_lease")
 	for cy := genshaper.VerdictLatency; cy < tr.Len(); cy++ {
-		if tr.Get(cy, tr.Index("v_valid")) == 1 && tr.Get(cy, tr.Index("v_verdict")) == genshaper.CodeDropped {
-			byLease[s.Get(cy-genshaper.VerdictLatency, s.Index("arr_lease"))]++
+		if tr.Get(cy, vValid) == 1 && tr.Get(cy, vVerdict) == genshaper.CodeDropped {
+			byLease[s.Get(cy-genshaper.VerdictLatency, arrLease)]++
 		}
 	}
 	t.Logf("%d refusals above the threshold, %d by the barrier; refusals by lease %v", thr, bar, byLease)
