@@ -115,6 +115,9 @@ func newHW(cfg gendev.Config, d *hdl.Design, setup Setup, opts ...Option) (*HW, 
 		h.rxIn = append(h.rxIn, rx+"valid", rx+"data", rx+"last", rx+"ready")
 		h.txOut = append(h.txOut, tx+"valid", tx+"data", tx+"last", tx+"ready")
 	}
+	for i := range h.ready {
+		h.ready[i] = true
+	}
 	for _, o := range opts {
 		o(h)
 	}
@@ -221,9 +224,9 @@ func (h *HW) Step(rx []Lane) ([]bool, []PortFrame, error) {
 			}
 		}
 	}
-	for i := 0; i < h.n; i++ {
-		h.ready[i] = h.stall == nil || !h.stall(h.s.Cycle(), i)
-		if h.stall != nil {
+	if h.stall != nil { // otherwise ready stays all true (newHW)
+		for i := 0; i < h.n; i++ {
+			h.ready[i] = !h.stall(h.s.Cycle(), i)
 			if err := h.s.Poke(h.txOut[4*i+3], b2u(h.ready[i])); err != nil {
 				return nil, nil, err
 			}
