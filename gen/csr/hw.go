@@ -72,7 +72,7 @@ type hwLayout struct {
 	shadowRows int
 	shadowW    int               // bits per shadow row: the widest configuration word
 	maxWords   int               // words of the widest shadow block (the strobe's read-back length)
-	rowBase    map[*Block]int    // counter RAM row of element 0, counter 0 (of the host for a guest)
+	rowBase    map[*Block]int    // counter RAM row of element 0, counter 0 (no entry for a guest: it lives in its host's)
 	cntStride  map[*Block]int    // counter slots per element (counters rounded up to a power of two)
 	guest      map[*Block]*Block // a block kept in the unused slots of another (its host)
 	counterRow int               // counter RAM rows
@@ -91,7 +91,7 @@ func (l *hwLayout) holes(b *Block) int {
 	return h
 }
 
-// counterRow is the counter RAM row of counter ctr (log2(cntStride[b])
+// counterRowOf is the counter RAM row of counter ctr (log2(cntStride[b])
 // bits, or any 1-bit value when the stride is 1) of element elem of b. A
 // block placed on its own keeps element e, counter c at
 // rowBase + e*cntStride + c. A guest (a block too small to earn its own
@@ -688,10 +688,8 @@ func (m *Map) Module() (*hdl.Module, error) {
 						continue
 					}
 					r := mod.Reg(fmt.Sprintf("%s_%d", name, i), f.Width, hdl.Reset(f.Value))
-					en := hdl.And(flopWrite, d.hit, d.elemIs(i), d.wordIs(f.Word))
-					bitsIn := hdl.Slice(reqData, f.Lsb+f.Width-1, f.Lsb)
 					if f.Kind == RW {
-						r.NextIf(en, bitsIn)
+						r.NextIf(hdl.And(flopWrite, d.hit, d.elemIs(i), d.wordIs(f.Word)), hdl.Slice(reqData, f.Lsb+f.Width-1, f.Lsb))
 					} else {
 						clr := clrOf(i)
 						r.Next(hdl.Or(hdl.And(r, hdl.Not(clr)), hdl.Slice(set, i*f.Width+f.Width-1, i*f.Width)))

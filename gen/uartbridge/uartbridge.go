@@ -199,7 +199,7 @@ func New(c Config) (*hdl.Module, error) {
 		hdl.When(crcRun, crcStep)))
 	status.Next(hdl.Priority(status,
 		hdl.When(crcDone, frameStatus),
-		hdl.When(hdl.And(inWait, ready), hdl.Mux(berr, k8(StatusBusError), k8(StatusOK))),
+		hdl.When(busData, hdl.Mux(berr, k8(StatusBusError), k8(StatusOK))),
 		hdl.When(busDone, k8(StatusBusTimeout))))
 	ri.Next(hdl.Priority(ri,
 		hdl.When(enterResp, hdl.Const(0, 4)),
