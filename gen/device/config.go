@@ -115,6 +115,17 @@ func (c Config) widths() (widths, error) {
 	return w, nil
 }
 
+// ShaperPort is the gen/shaper configuration of each egress link port:
+// the model's shaper, frames of at least 13 bytes (lease tag and switch
+// header) and tags as wide as an address in the port's egress ring.
+func (c Config) ShaperPort() (shaper.Config, error) {
+	if err := c.Validate(); err != nil {
+		return shaper.Config{}, err
+	}
+	w, err := c.widths()
+	return w.shaperHW, err
+}
+
 func pow2(n int) int {
 	p := 1
 	for p < n {

@@ -3,17 +3,23 @@ package shaper
 import (
 	"context"
 
+	gendev "github.com/pktnetwork/pktrouter/gen/device"
 	genshaper "github.com/pktnetwork/pktrouter/gen/shaper"
-	modeldevice "github.com/pktnetwork/pktrouter/model/device"
 	metertb "github.com/pktnetwork/pktrouter/testbenches/meter"
 )
 
 // DeviceRef4 is one egress port's shaper as gen/device instantiates it in
-// the reference device ref4: model/device.Ref4's shaper (8 leases, 768
-// bytes of buffer, 256-byte frames, F = 24, m = 5), frames of at least 13
-// bytes (lease tag and switch header) and 10-bit tags (the address in the
-// port's 1 KiB egress ring). It is what must fit the HX8K four times.
-var DeviceRef4 = genshaper.Config{Config: modeldevice.Ref4.Shaper, MinPacketBytes: 13, TagBits: 10}
+// the reference device ref4 (gendev.Ref4.ShaperPort: model/device.Ref4's
+// shaper, 8 leases, 768 bytes of buffer, 256-byte frames, F = 16, m = 5;
+// frames of at least 13 bytes, 10-bit tags, the address in the port's
+// 1 KiB egress ring). It is what must fit the HX8K four times.
+var DeviceRef4 = func() genshaper.Config {
+	c, err := gendev.Ref4.ShaperPort()
+	if err != nil {
+		panic(err) // the reference configuration is valid (gen/device tests)
+	}
+	return c
+}()
 
 // SynthRef4 synthesizes one ref4 egress port's shaper (DeviceRef4) with
 // Yosys synth_ice40 and, unless opt.SynthOnly, nextpnr-ice40 for an HX8K,
