@@ -68,7 +68,6 @@ module device_core_h37d75797 (
     output wire e0_ev_drop,
     output wire [1:0] e0_ev_drop_cause,
     output wire [2:0] e0_ev_drop_tag,
-    output wire [9:0] e0_backlog,
     input  wire tx1_ready,
     output wire tx1_valid,
     output wire [7:0] tx1_data,
@@ -79,7 +78,6 @@ module device_core_h37d75797 (
     output wire e1_ev_drop,
     output wire [1:0] e1_ev_drop_cause,
     output wire [2:0] e1_ev_drop_tag,
-    output wire [9:0] e1_backlog,
     input  wire tx2_ready,
     output wire tx2_valid,
     output wire [7:0] tx2_data,
@@ -90,7 +88,6 @@ module device_core_h37d75797 (
     output wire e2_ev_drop,
     output wire [1:0] e2_ev_drop_cause,
     output wire [2:0] e2_ev_drop_tag,
-    output wire [9:0] e2_backlog,
     input  wire tx3_ready,
     output wire tx3_valid,
     output wire [7:0] tx3_data,
@@ -101,7 +98,6 @@ module device_core_h37d75797 (
     output wire e3_ev_drop,
     output wire [1:0] e3_ev_drop_cause,
     output wire [2:0] e3_ev_drop_tag,
-    output wire [9:0] e3_backlog,
     input  wire cpu_tx_ready,
     output wire cpu_tx_valid,
     output wire [7:0] cpu_tx_data,
@@ -222,10 +218,13 @@ module device_core_h37d75797 (
     wire u_eg0_ev_out;
     wire [8:0] u_eg0_ev_out_bytes;
     wire [2:0] u_eg0_ev_out_tag;
+    wire u_eg0_sh_req;
+    wire [2:0] u_eg0_sh_lease;
+    wire [8:0] u_eg0_sh_bytes;
+    wire [14:0] u_eg0_sh_prio;
     wire u_eg0_ev_drop;
     wire [1:0] u_eg0_ev_drop_cause;
     wire [2:0] u_eg0_ev_drop_tag;
-    wire [9:0] u_eg0_backlog;
     wire u_eg1_free;
     wire [2:0] u_eg1_src;
     wire u_eg1_tx_valid;
@@ -234,10 +233,13 @@ module device_core_h37d75797 (
     wire u_eg1_ev_out;
     wire [8:0] u_eg1_ev_out_bytes;
     wire [2:0] u_eg1_ev_out_tag;
+    wire u_eg1_sh_req;
+    wire [2:0] u_eg1_sh_lease;
+    wire [8:0] u_eg1_sh_bytes;
+    wire [14:0] u_eg1_sh_prio;
     wire u_eg1_ev_drop;
     wire [1:0] u_eg1_ev_drop_cause;
     wire [2:0] u_eg1_ev_drop_tag;
-    wire [9:0] u_eg1_backlog;
     wire u_eg2_free;
     wire [2:0] u_eg2_src;
     wire u_eg2_tx_valid;
@@ -246,10 +248,13 @@ module device_core_h37d75797 (
     wire u_eg2_ev_out;
     wire [8:0] u_eg2_ev_out_bytes;
     wire [2:0] u_eg2_ev_out_tag;
+    wire u_eg2_sh_req;
+    wire [2:0] u_eg2_sh_lease;
+    wire [8:0] u_eg2_sh_bytes;
+    wire [14:0] u_eg2_sh_prio;
     wire u_eg2_ev_drop;
     wire [1:0] u_eg2_ev_drop_cause;
     wire [2:0] u_eg2_ev_drop_tag;
-    wire [9:0] u_eg2_backlog;
     wire u_eg3_free;
     wire [2:0] u_eg3_src;
     wire u_eg3_tx_valid;
@@ -258,10 +263,13 @@ module device_core_h37d75797 (
     wire u_eg3_ev_out;
     wire [8:0] u_eg3_ev_out_bytes;
     wire [2:0] u_eg3_ev_out_tag;
+    wire u_eg3_sh_req;
+    wire [2:0] u_eg3_sh_lease;
+    wire [8:0] u_eg3_sh_bytes;
+    wire [14:0] u_eg3_sh_prio;
     wire u_eg3_ev_drop;
     wire [1:0] u_eg3_ev_drop_cause;
     wire [2:0] u_eg3_ev_drop_tag;
-    wire [9:0] u_eg3_backlog;
     wire u_eg4_pace;
     wire u_eg4_tx_valid;
     wire [7:0] u_eg4_tx_data;
@@ -271,206 +279,210 @@ module device_core_h37d75797 (
     wire u_eg4_free;
     wire u_eg4_ev_out;
     wire [8:0] u_eg4_ev_out_bytes;
-    wire [32:0] _t264;
-    wire [32:0] _t265;
-    wire [32:0] _t266;
-    wire [32:0] _t267;
-    wire [32:0] _t269;
-    wire [32:0] _t270;
-    wire _t271;
-    wire _t273;
-    wire [4:0] _t275;
-    wire _t276;
-    wire _t277;
-    wire [4:0] _t279;
-    wire _t280;
-    wire _t281;
-    wire [4:0] _t283;
-    wire _t285;
-    wire _t287;
-    wire _t288;
-    wire _t289;
-    wire [2:0] _t292;
-    wire [2:0] _t294;
-    wire _t295;
-    wire _t296;
-    wire _t297;
-    wire _t298;
-    wire _t299;
-    wire _t301;
-    wire _t302;
-    wire _t304;
-    wire _t305;
-    wire _t307;
-    wire _t308;
-    wire _t310;
+    wire u_shaper0_v_valid;
+    wire [1:0] u_shaper0_v_verdict;
+    wire [1:0] u_shaper0_v_cause;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper0_v_tag; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_shaper0_dep_valid; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper0_dep_tag; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] u_shaper0_dep_lease; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper0_backlog; /* verilator lint_on UNUSEDSIGNAL */
+    wire u_shaper1_v_valid;
+    wire [1:0] u_shaper1_v_verdict;
+    wire [1:0] u_shaper1_v_cause;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper1_v_tag; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_shaper1_dep_valid; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper1_dep_tag; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] u_shaper1_dep_lease; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper1_backlog; /* verilator lint_on UNUSEDSIGNAL */
+    wire u_shaper2_v_valid;
+    wire [1:0] u_shaper2_v_verdict;
+    wire [1:0] u_shaper2_v_cause;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper2_v_tag; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_shaper2_dep_valid; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper2_dep_tag; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] u_shaper2_dep_lease; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper2_backlog; /* verilator lint_on UNUSEDSIGNAL */
+    wire u_shaper3_v_valid;
+    wire [1:0] u_shaper3_v_verdict;
+    wire [1:0] u_shaper3_v_cause;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper3_v_tag; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_shaper3_dep_valid; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper3_dep_tag; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] u_shaper3_dep_lease; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper3_backlog; /* verilator lint_on UNUSEDSIGNAL */
+    wire [32:0] _t304;
+    wire [32:0] _t305;
+    wire [32:0] _t306;
+    wire [32:0] _t307;
+    wire [32:0] _t309;
+    wire [32:0] _t310;
     wire _t311;
-    wire _t314;
-    wire _t315;
-    wire [2:0] _t317;
-    wire _t319;
-    wire [15:0] _t321;
-    wire [111:0] _t322;
-    wire [7:0] _t323;
-    wire _t324;
+    wire _t313;
+    wire [4:0] _t315;
+    wire _t316;
+    wire _t317;
+    wire [4:0] _t319;
+    wire _t320;
+    wire _t321;
+    wire [4:0] _t323;
     wire _t325;
-    wire _t326;
     wire _t327;
+    wire _t328;
     wire _t329;
-    wire _t330;
-    wire [4:0] _t331;
-    wire [7:0] _t332;
-    wire _t334;
+    wire [2:0] _t332;
+    wire [2:0] _t334;
     wire _t335;
-    wire [2:0] _t336;
+    wire _t336;
+    wire _t337;
     wire _t338;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [32:0] _t339; /* verilator lint_on UNUSEDSIGNAL */
-    wire [5:0] _t340;
+    wire _t339;
     wire _t341;
-    wire [4:0] _t342;
-    wire [1:0] _t343;
-    wire [5:0] _t346;
-    wire [5:0] _t347;
-    wire _t349;
+    wire _t342;
+    wire _t344;
+    wire _t345;
+    wire _t347;
+    wire _t348;
+    wire _t350;
     wire _t351;
-    wire _t352;
-    wire _t353;
     wire _t354;
-    wire _t356;
-    wire [7:0] _t358;
-    wire [7:0] _t359;
-    wire [5:0] _t360;
-    wire [79:0] _t362;
+    wire _t355;
+    wire [2:0] _t357;
+    wire _t359;
+    wire [15:0] _t361;
+    wire [111:0] _t362;
     wire [7:0] _t363;
-    wire [15:0] _t364;
+    wire _t364;
     wire _t365;
-    wire [15:0] _t367;
-    wire [15:0] _t368;
+    wire _t366;
+    wire _t367;
     wire _t369;
-    wire [15:0] _t371;
-    wire [15:0] _t372;
-    wire _t373;
-    wire [15:0] _t375;
-    wire [15:0] _t376;
-    wire _t377;
-    wire [15:0] _t379;
-    wire [15:0] _t380;
+    wire _t370;
+    wire [4:0] _t371;
+    wire [7:0] _t372;
+    wire _t374;
+    wire _t375;
+    wire [2:0] _t376;
+    wire _t378;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [32:0] _t379; /* verilator lint_on UNUSEDSIGNAL */
+    wire [5:0] _t380;
     wire _t381;
-    wire [15:0] _t383;
-    wire [15:0] _t384;
-    wire _t385;
-    wire [15:0] _t387;
+    wire [4:0] _t382;
+    wire [1:0] _t383;
+    wire [5:0] _t386;
+    wire [5:0] _t387;
     wire _t389;
-    wire _t390;
+    wire _t391;
     wire _t392;
     wire _t393;
-    wire [2:0] _t395;
+    wire _t394;
     wire _t396;
-    wire _t397;
-    wire _t398;
-    wire _t399;
-    wire _t400;
-    wire _t401;
-    wire _t402;
-    wire _t404;
-    wire _t406;
-    wire _t408;
-    wire [2:0] _t410;
-    wire _t411;
-    wire _t412;
+    wire [7:0] _t398;
+    wire [7:0] _t399;
+    wire [5:0] _t400;
+    wire [79:0] _t402;
+    wire [7:0] _t403;
+    wire [15:0] _t404;
+    wire _t405;
+    wire [15:0] _t407;
+    wire [15:0] _t408;
+    wire _t409;
+    wire [15:0] _t411;
+    wire [15:0] _t412;
     wire _t413;
-    wire [2:0] _t415;
-    wire _t418;
-    wire _t419;
-    wire [7:0] _t421;
-    wire _t422;
-    wire _t423;
-    wire [111:0] _t426;
-    wire [95:0] _t427;
-    wire [15:0] _t428;
+    wire [15:0] _t415;
+    wire [15:0] _t416;
+    wire _t417;
+    wire [15:0] _t419;
+    wire [15:0] _t420;
+    wire _t421;
+    wire [15:0] _t423;
+    wire [15:0] _t424;
+    wire _t425;
+    wire [15:0] _t427;
     wire _t429;
-    wire [15:0] _t431;
+    wire _t430;
     wire _t432;
-    wire [15:0] _t434;
-    wire _t435;
-    wire [15:0] _t437;
+    wire _t433;
+    wire [2:0] _t435;
+    wire _t436;
+    wire _t437;
     wire _t438;
-    wire [15:0] _t440;
+    wire _t439;
+    wire _t440;
     wire _t441;
+    wire _t442;
     wire _t444;
-    wire _t445;
     wire _t446;
     wire _t448;
-    wire _t450;
+    wire [2:0] _t450;
+    wire _t451;
     wire _t452;
-    wire _t454;
-    wire _t455;
-    wire _t457;
-    wire [15:0] _t459;
-    wire [15:0] _t460;
-    wire [15:0] _t461;
-    wire [95:0] _t462;
+    wire _t453;
+    wire [2:0] _t455;
+    wire _t458;
+    wire _t459;
+    wire [7:0] _t461;
+    wire _t462;
     wire _t463;
-    wire _t464;
-    wire _t466;
-    wire [8:0] _t468;
+    wire [111:0] _t466;
+    wire [95:0] _t467;
+    wire [15:0] _t468;
     wire _t469;
-    wire [8:0] _t471;
+    wire [15:0] _t471;
     wire _t472;
-    wire [8:0] _t474;
+    wire [15:0] _t474;
     wire _t475;
-    wire [8:0] _t477;
+    wire [15:0] _t477;
     wire _t478;
+    wire [15:0] _t480;
     wire _t481;
-    wire _t482;
-    wire _t483;
+    wire _t484;
     wire _t485;
     wire _t486;
     wire _t488;
     wire _t490;
-    wire _t491;
     wire _t492;
     wire _t494;
     wire _t495;
-    wire _t496;
-    wire _t498;
-    wire [2:0] _t500;
-    wire _t501;
-    wire _t502;
+    wire _t497;
+    wire [15:0] _t499;
+    wire [15:0] _t500;
+    wire [15:0] _t501;
+    wire [95:0] _t502;
+    wire _t503;
     wire _t504;
-    wire _t505;
-    wire _t507;
-    wire _t508;
-    wire _t510;
-    wire _t511;
+    wire _t506;
+    wire [8:0] _t508;
+    wire _t509;
+    wire [8:0] _t511;
     wire _t512;
-    wire _t513;
+    wire [8:0] _t514;
     wire _t515;
-    wire _t516;
+    wire [8:0] _t517;
     wire _t518;
-    wire _t519;
-    wire _t520;
+    wire _t521;
     wire _t522;
-    wire [2:0] _t524;
+    wire _t523;
     wire _t525;
     wire _t526;
     wire _t528;
-    wire _t529;
+    wire _t530;
     wire _t531;
     wire _t532;
     wire _t534;
     wire _t535;
     wire _t536;
-    wire _t537;
-    wire _t539;
-    wire _t540;
+    wire _t538;
+    wire [2:0] _t540;
+    wire _t541;
     wire _t542;
-    wire _t543;
     wire _t544;
-    wire _t546;
-    wire [2:0] _t548;
-    wire _t549;
+    wire _t545;
+    wire _t547;
+    wire _t548;
     wire _t550;
+    wire _t551;
     wire _t552;
     wire _t553;
     wire _t555;
@@ -478,16 +490,16 @@ module device_core_h37d75797 (
     wire _t558;
     wire _t559;
     wire _t560;
-    wire _t561;
-    wire _t563;
-    wire _t564;
+    wire _t562;
+    wire [2:0] _t564;
+    wire _t565;
     wire _t566;
-    wire _t567;
     wire _t568;
-    wire _t570;
-    wire [2:0] _t572;
-    wire _t573;
+    wire _t569;
+    wire _t571;
+    wire _t572;
     wire _t574;
+    wire _t575;
     wire _t576;
     wire _t577;
     wire _t579;
@@ -495,16 +507,16 @@ module device_core_h37d75797 (
     wire _t582;
     wire _t583;
     wire _t584;
-    wire _t585;
-    wire _t587;
-    wire _t588;
+    wire _t586;
+    wire [2:0] _t588;
+    wire _t589;
     wire _t590;
-    wire _t591;
     wire _t592;
-    wire _t594;
-    wire [2:0] _t596;
-    wire _t597;
+    wire _t593;
+    wire _t595;
+    wire _t596;
     wire _t598;
+    wire _t599;
     wire _t600;
     wire _t601;
     wire _t603;
@@ -512,138 +524,137 @@ module device_core_h37d75797 (
     wire _t606;
     wire _t607;
     wire _t608;
-    wire _t609;
-    wire [4:0] _t611;
-    wire _t612;
+    wire _t610;
+    wire [2:0] _t612;
     wire _t613;
     wire _t614;
-    wire _t615;
     wire _t616;
     wire _t617;
-    wire _t618;
     wire _t619;
     wire _t620;
-    wire _t621;
     wire _t622;
     wire _t623;
     wire _t624;
-    wire [12:0] _t625;
-    wire _t626;
-    wire [4:0] _t627;
-    wire [1:0] _t628;
-    wire [4:0] _t629;
+    wire _t625;
+    wire _t627;
+    wire _t628;
     wire _t630;
     wire _t631;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t632; /* verilator lint_on UNUSEDSIGNAL */
-    wire [7:0] _t633;
+    wire _t632;
     wire _t634;
-    wire _t635;
+    wire [2:0] _t636;
     wire _t637;
     wire _t638;
-    wire _t639;
     wire _t640;
     wire _t641;
-    wire _t642;
     wire _t643;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t644; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t645;
+    wire _t644;
     wire _t646;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t647; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t647;
     wire _t648;
     wire _t649;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t650; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t651;
+    wire [4:0] _t651;
     wire _t652;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t653; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t653;
     wire _t654;
     wire _t655;
-    wire [2:0] _t656;
+    wire _t656;
     wire _t657;
-    wire [2:0] _t659;
+    wire _t658;
+    wire _t659;
     wire _t660;
-    wire [2:0] _t662;
+    wire _t661;
+    wire _t662;
     wire _t663;
-    wire [2:0] _t665;
+    wire _t664;
+    wire [12:0] _t665;
     wire _t666;
-    wire [2:0] _t668;
-    wire _t669;
-    wire [8:0] _t673;
+    wire [4:0] _t667;
+    wire [1:0] _t668;
+    wire [4:0] _t669;
+    wire _t670;
+    wire _t671;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t672; /* verilator lint_on UNUSEDSIGNAL */
+    wire [7:0] _t673;
     wire _t674;
-    wire [8:0] _t676;
+    wire _t675;
     wire _t677;
-    wire [8:0] _t679;
+    wire _t678;
+    wire _t679;
     wire _t680;
-    wire [8:0] _t682;
+    wire _t681;
+    wire _t682;
     wire _t683;
-    wire [8:0] _t685;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t684; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t685;
     wire _t686;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t687; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t688;
     wire _t689;
-    wire [1:0] _t690;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t691; /* verilator lint_on UNUSEDSIGNAL */
-    wire [9:0] _t692;
-    wire [1:0] _t693;
-    wire [1:0] _t694;
-    wire [1:0] _t695;
-    wire [1:0] _t696;
-    wire [1:0] _t697;
-    wire [3:0] _t698;
-    wire [15:0] _t700;
-    wire _t701;
-    wire [15:0] _t703;
-    wire _t704;
-    wire [15:0] _t706;
-    wire _t707;
-    wire [15:0] _t709;
-    wire _t710;
-    wire [15:0] _t712;
-    wire _t713;
-    wire _t716;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t690; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t691;
+    wire _t692;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t693; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t694;
+    wire _t695;
+    wire [2:0] _t696;
+    wire _t697;
+    wire [2:0] _t699;
+    wire _t700;
+    wire [2:0] _t702;
+    wire _t703;
+    wire [2:0] _t705;
+    wire _t706;
+    wire [2:0] _t708;
+    wire _t709;
+    wire [8:0] _t713;
+    wire _t714;
+    wire [8:0] _t716;
     wire _t717;
-    wire _t718;
-    wire [1:0] _t719;
-    wire [2:0] _t721;
-    wire _t722;
+    wire [8:0] _t719;
+    wire _t720;
+    wire [8:0] _t722;
     wire _t723;
-    wire _t725;
-    wire [1:0] _t726;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t727; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t728;
-    wire [15:0] _t730;
-    wire _t731;
-    wire [15:0] _t733;
-    wire _t734;
-    wire [15:0] _t736;
-    wire _t737;
-    wire [15:0] _t739;
-    wire _t740;
-    wire [15:0] _t742;
-    wire _t743;
-    wire _t746;
+    wire [8:0] _t725;
+    wire _t726;
+    wire _t729;
+    wire [1:0] _t730;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t731; /* verilator lint_on UNUSEDSIGNAL */
+    wire [9:0] _t732;
+    wire [1:0] _t733;
+    wire [1:0] _t734;
+    wire [1:0] _t735;
+    wire [1:0] _t736;
+    wire [1:0] _t737;
+    wire [3:0] _t738;
+    wire [15:0] _t740;
+    wire _t741;
+    wire [15:0] _t743;
+    wire _t744;
+    wire [15:0] _t746;
     wire _t747;
-    wire _t748;
-    wire [1:0] _t749;
-    wire [2:0] _t751;
-    wire _t752;
+    wire [15:0] _t749;
+    wire _t750;
+    wire [15:0] _t752;
     wire _t753;
-    wire _t755;
-    wire [1:0] _t756;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t757; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t758;
-    wire [15:0] _t760;
-    wire _t761;
-    wire [15:0] _t763;
-    wire _t764;
-    wire [15:0] _t766;
-    wire _t767;
-    wire [15:0] _t769;
-    wire _t770;
-    wire [15:0] _t772;
-    wire _t773;
-    wire _t776;
-    wire _t777;
+    wire _t756;
+    wire _t757;
+    wire _t758;
+    wire _t760;
+    wire [1:0] _t761;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t762; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t763;
+    wire [15:0] _t765;
+    wire _t766;
+    wire [15:0] _t768;
+    wire _t769;
+    wire [15:0] _t771;
+    wire _t772;
+    wire [15:0] _t774;
+    wire _t775;
+    wire [15:0] _t777;
     wire _t778;
-    wire [1:0] _t779;
-    wire [2:0] _t781;
+    wire _t781;
     wire _t782;
     wire _t783;
     wire _t785;
@@ -663,33 +674,62 @@ module device_core_h37d75797 (
     wire _t806;
     wire _t807;
     wire _t808;
-    wire [1:0] _t809;
-    wire [2:0] _t811;
-    wire _t812;
-    wire _t813;
-    wire _t814;
-    wire _t815;
-    wire _t817;
+    wire _t810;
+    wire [1:0] _t811;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t812; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t813;
+    wire [15:0] _t815;
+    wire _t816;
+    wire [15:0] _t818;
     wire _t819;
-    wire [7:0] _t821;
+    wire [15:0] _t821;
     wire _t822;
-    wire [7:0] _t825;
-    wire _t826;
-    wire _t830;
-    wire [1:0] _t831;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t832; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t833;
-    wire [15:0] _t835;
-    wire _t836;
-    wire [15:0] _t838;
+    wire [15:0] _t824;
+    wire _t825;
+    wire [15:0] _t827;
+    wire _t828;
+    wire _t831;
+    wire _t832;
+    wire _t833;
+    wire _t834;
+    wire _t835;
+    wire _t837;
     wire _t839;
-    wire [15:0] _t841;
+    wire [7:0] _t841;
     wire _t842;
-    wire [15:0] _t844;
-    wire _t845;
-    wire [15:0] _t847;
-    wire _t848;
-    wire _t851;
+    wire [7:0] _t845;
+    wire _t846;
+    wire _t850;
+    wire [1:0] _t851;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t852; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t853;
+    wire [15:0] _t855;
+    wire _t856;
+    wire [15:0] _t858;
+    wire _t859;
+    wire [15:0] _t861;
+    wire _t862;
+    wire [15:0] _t864;
+    wire _t865;
+    wire [15:0] _t867;
+    wire _t868;
+    wire _t871;
+    wire _t873;
+    wire _t874;
+    wire [1:0] _t875;
+    wire [2:0] _t877;
+    wire _t879;
+    wire _t880;
+    wire [1:0] _t881;
+    wire [2:0] _t883;
+    wire _t885;
+    wire _t886;
+    wire [1:0] _t887;
+    wire [2:0] _t889;
+    wire _t891;
+    wire _t892;
+    wire [1:0] _t893;
+    wire [2:0] _t895;
     initial ifvalid = 33'h000000000;
     initial h_busy = 1'h0;
     initial h_port = 3'h0;
@@ -699,124 +739,124 @@ module device_core_h37d75797 (
     initial h_hdr = 112'h0000000000000000000000000000;
     initial h_mtc = 16'h0000;
     initial h_tc = 16'h0000;
-    assign _t267 = {32'h00000000, 1'h1};
-    assign _t266 = _t267 << if_addr;
-    assign _t265 = ifvalid | _t266;
-    assign _t270 = ~_t266;
-    assign _t269 = ifvalid & _t270;
-    assign _t264 = if_valid ? _t265 : _t269;
-    assign _t273 = grant_valid ? 1'h1 : h_busy;
-    assign _t271 = h_finish ? 1'h0 : _t273;
-    assign _t277 = ~h_busy;
-    assign _t276 = h_finish | _t277;
-    assign _t281 = 5'h12 < h_step;
-    assign _t280 = ~_t281;
-    assign _t283 = h_step + 5'h01;
-    assign _t279 = _t280 ? _t283 : h_step;
-    assign _t275 = _t276 ? 5'h00 : _t279;
-    assign _t289 = h_step == 5'h0c;
-    assign _t288 = h_busy & _t289;
-    assign _t287 = _t288 ? 1'h1 : h_wb;
-    assign _t285 = h_finish ? 1'h0 : _t287;
-    assign _t299 = h_port == 3'h0;
-    assign _t302 = h_port == 3'h1;
-    assign _t305 = h_port == 3'h2;
-    assign _t308 = h_port == 3'h3;
-    assign _t311 = h_port == 3'h4;
-    assign _t310 = _t311 ? u_in4_rx_write : 1'h0;
-    assign _t307 = _t308 ? u_in3_rx_write : _t310;
-    assign _t304 = _t305 ? u_in2_rx_write : _t307;
-    assign _t301 = _t302 ? u_in1_rx_write : _t304;
-    assign _t298 = _t299 ? u_in0_rx_write : _t301;
-    assign _t297 = ~_t298;
-    assign _t296 = h_wb & _t297;
-    assign _t315 = h_wc < 3'h5;
-    assign _t314 = _t315 | _t281;
-    assign _t295 = _t296 & _t314;
-    assign _t317 = h_wc + 3'h1;
-    assign _t294 = _t295 ? _t317 : h_wc;
-    assign _t292 = h_finish ? 3'h0 : _t294;
-    assign _t319 = h_wc == 3'h0;
-    assign _t327 = h_port == 3'h4;
-    assign _t332 = h_hdr[111:104];
-    assign _t331 = _t332[7:3];
-    assign _t330 = _t331 == 5'h00;
-    assign _t336 = _t332[2:0];
-    assign _t335 = _t336 == 3'h0;
-    assign _t343 = h_port[1:0];
-    assign _t342 = {_t343, _t336};
-    assign _t341 = _t342 == 5'h00;
-    assign _t347 = {1'h0, _t342};
-    assign _t346 = _t347 + 6'h01;
-    assign _t340 = _t341 ? 6'h00 : _t346;
-    assign _t339 = ifvalid >> _t340;
-    assign _t338 = _t339[0];
-    assign _t334 = _t335 | _t338;
-    assign _t329 = _t330 & _t334;
-    assign _t326 = _t327 | _t329;
-    assign _t349 = u_label_out_result == 3'h0;
-    assign _t325 = _t326 & _t349;
-    assign _t354 = u_label_out_to == 6'h01;
-    assign _t356 = 3'h4 <= u_label_out_port;
-    assign _t353 = _t354 | _t356;
-    assign _t352 = _t349 & _t353;
-    assign _t351 = ~_t352;
-    assign _t324 = _t325 & _t351;
-    assign _t358 = {5'h00, u_label_out_tag};
-    assign _t360 = _t327 ? 6'h01 : _t340;
-    assign _t359 = {2'h0, _t360};
-    assign _t323 = _t324 ? _t358 : _t359;
-    assign _t362 = u_label_out_hdr[95:16];
-    assign _t363 = h_hdr[7:0];
-    assign _t322 = {_t323, _t362, h_tc, _t363};
-    assign _t321 = _t322[111:96];
-    assign _t365 = h_wc == 3'h1;
-    assign _t367 = _t322[95:80];
-    assign _t369 = h_wc == 3'h2;
-    assign _t371 = _t322[79:64];
-    assign _t373 = h_wc == 3'h3;
-    assign _t375 = _t322[63:48];
-    assign _t377 = h_wc == 3'h4;
-    assign _t379 = _t322[47:32];
-    assign _t381 = h_wc == 3'h5;
-    assign _t383 = _t322[31:16];
-    assign _t385 = h_wc == 3'h6;
-    assign _t387 = _t322[15:0];
-    assign _t384 = _t385 ? _t387 : 16'h0000;
-    assign _t380 = _t381 ? _t383 : _t384;
-    assign _t376 = _t377 ? _t379 : _t380;
-    assign _t372 = _t373 ? _t375 : _t376;
-    assign _t368 = _t369 ? _t371 : _t372;
-    assign _t364 = _t365 ? _t367 : _t368;
-    assign h_wdata = _t319 ? _t321 : _t364;
-    assign _t390 = h_dest == 3'h5;
-    assign _t389 = h_decide & _t390;
-    assign _t393 = h_wc == 3'h6;
-    assign _t392 = _t295 & _t393;
-    assign h_finish = _t389 | _t392;
-    assign _t402 = u_label_out_result == 3'h1;
-    assign _t404 = u_label_out_result == 3'h4;
-    assign _t401 = _t402 | _t404;
-    assign _t400 = _t352 | _t401;
-    assign _t406 = u_label_out_result == 3'h2;
-    assign _t399 = _t400 | _t406;
-    assign _t398 = _t326 & _t399;
-    assign _t408 = ~_t352;
-    assign _t397 = _t398 & _t408;
-    assign _t396 = _t397 & _t401;
-    assign _t413 = ~_t352;
-    assign _t412 = _t398 & _t413;
-    assign _t411 = _t412 & _t406;
-    assign _t415 = _t398 ? 3'h4 : 3'h5;
-    assign _t410 = _t411 ? 3'h7 : _t415;
-    assign _t395 = _t396 ? 3'h6 : _t410;
-    assign h_dest = _t324 ? u_label_out_port : _t395;
-    assign _t419 = ~_t352;
-    assign _t418 = _t419 & _t401;
-    assign _t423 = ~_t352;
-    assign _t422 = _t423 & _t406;
-    assign _t421 = _t422 ? 8'h0a : 8'h00;
-    assign h_reason = _t418 ? 8'h01 : _t421;
+    assign _t307 = {32'h00000000, 1'h1};
+    assign _t306 = _t307 << if_addr;
+    assign _t305 = ifvalid | _t306;
+    assign _t310 = ~_t306;
+    assign _t309 = ifvalid & _t310;
+    assign _t304 = if_valid ? _t305 : _t309;
+    assign _t313 = grant_valid ? 1'h1 : h_busy;
+    assign _t311 = h_finish ? 1'h0 : _t313;
+    assign _t317 = ~h_busy;
+    assign _t316 = h_finish | _t317;
+    assign _t321 = 5'h12 < h_step;
+    assign _t320 = ~_t321;
+    assign _t323 = h_step + 5'h01;
+    assign _t319 = _t320 ? _t323 : h_step;
+    assign _t315 = _t316 ? 5'h00 : _t319;
+    assign _t329 = h_step == 5'h0c;
+    assign _t328 = h_busy & _t329;
+    assign _t327 = _t328 ? 1'h1 : h_wb;
+    assign _t325 = h_finish ? 1'h0 : _t327;
+    assign _t339 = h_port == 3'h0;
+    assign _t342 = h_port == 3'h1;
+    assign _t345 = h_port == 3'h2;
+    assign _t348 = h_port == 3'h3;
+    assign _t351 = h_port == 3'h4;
+    assign _t350 = _t351 ? u_in4_rx_write : 1'h0;
+    assign _t347 = _t348 ? u_in3_rx_write : _t350;
+    assign _t344 = _t345 ? u_in2_rx_write : _t347;
+    assign _t341 = _t342 ? u_in1_rx_write : _t344;
+    assign _t338 = _t339 ? u_in0_rx_write : _t341;
+    assign _t337 = ~_t338;
+    assign _t336 = h_wb & _t337;
+    assign _t355 = h_wc < 3'h5;
+    assign _t354 = _t355 | _t321;
+    assign _t335 = _t336 & _t354;
+    assign _t357 = h_wc + 3'h1;
+    assign _t334 = _t335 ? _t357 : h_wc;
+    assign _t332 = h_finish ? 3'h0 : _t334;
+    assign _t359 = h_wc == 3'h0;
+    assign _t367 = h_port == 3'h4;
+    assign _t372 = h_hdr[111:104];
+    assign _t371 = _t372[7:3];
+    assign _t370 = _t371 == 5'h00;
+    assign _t376 = _t372[2:0];
+    assign _t375 = _t376 == 3'h0;
+    assign _t383 = h_port[1:0];
+    assign _t382 = {_t383, _t376};
+    assign _t381 = _t382 == 5'h00;
+    assign _t387 = {1'h0, _t382};
+    assign _t386 = _t387 + 6'h01;
+    assign _t380 = _t381 ? 6'h00 : _t386;
+    assign _t379 = ifvalid >> _t380;
+    assign _t378 = _t379[0];
+    assign _t374 = _t375 | _t378;
+    assign _t369 = _t370 & _t374;
+    assign _t366 = _t367 | _t369;
+    assign _t389 = u_label_out_result == 3'h0;
+    assign _t365 = _t366 & _t389;
+    assign _t394 = u_label_out_to == 6'h01;
+    assign _t396 = 3'h4 <= u_label_out_port;
+    assign _t393 = _t394 | _t396;
+    assign _t392 = _t389 & _t393;
+    assign _t391 = ~_t392;
+    assign _t364 = _t365 & _t391;
+    assign _t398 = {5'h00, u_label_out_tag};
+    assign _t400 = _t367 ? 6'h01 : _t380;
+    assign _t399 = {2'h0, _t400};
+    assign _t363 = _t364 ? _t398 : _t399;
+    assign _t402 = u_label_out_hdr[95:16];
+    assign _t403 = h_hdr[7:0];
+    assign _t362 = {_t363, _t402, h_tc, _t403};
+    assign _t361 = _t362[111:96];
+    assign _t405 = h_wc == 3'h1;
+    assign _t407 = _t362[95:80];
+    assign _t409 = h_wc == 3'h2;
+    assign _t411 = _t362[79:64];
+    assign _t413 = h_wc == 3'h3;
+    assign _t415 = _t362[63:48];
+    assign _t417 = h_wc == 3'h4;
+    assign _t419 = _t362[47:32];
+    assign _t421 = h_wc == 3'h5;
+    assign _t423 = _t362[31:16];
+    assign _t425 = h_wc == 3'h6;
+    assign _t427 = _t362[15:0];
+    assign _t424 = _t425 ? _t427 : 16'h0000;
+    assign _t420 = _t421 ? _t423 : _t424;
+    assign _t416 = _t417 ? _t419 : _t420;
+    assign _t412 = _t413 ? _t415 : _t416;
+    assign _t408 = _t409 ? _t411 : _t412;
+    assign _t404 = _t405 ? _t407 : _t408;
+    assign h_wdata = _t359 ? _t361 : _t404;
+    assign _t430 = h_dest == 3'h5;
+    assign _t429 = h_decide & _t430;
+    assign _t433 = h_wc == 3'h6;
+    assign _t432 = _t335 & _t433;
+    assign h_finish = _t429 | _t432;
+    assign _t442 = u_label_out_result == 3'h1;
+    assign _t444 = u_label_out_result == 3'h4;
+    assign _t441 = _t442 | _t444;
+    assign _t440 = _t392 | _t441;
+    assign _t446 = u_label_out_result == 3'h2;
+    assign _t439 = _t440 | _t446;
+    assign _t438 = _t366 & _t439;
+    assign _t448 = ~_t392;
+    assign _t437 = _t438 & _t448;
+    assign _t436 = _t437 & _t441;
+    assign _t453 = ~_t392;
+    assign _t452 = _t438 & _t453;
+    assign _t451 = _t452 & _t446;
+    assign _t455 = _t438 ? 3'h4 : 3'h5;
+    assign _t450 = _t451 ? 3'h7 : _t455;
+    assign _t435 = _t436 ? 3'h6 : _t450;
+    assign h_dest = _t364 ? u_label_out_port : _t435;
+    assign _t459 = ~_t392;
+    assign _t458 = _t459 & _t441;
+    assign _t463 = ~_t392;
+    assign _t462 = _t463 & _t446;
+    assign _t461 = _t462 ? 8'h0a : 8'h00;
+    assign h_reason = _t458 ? 8'h01 : _t461;
     assign grant_idx = u_arb_grant_idx;
     assign grant_valid = u_arb_grant_valid;
     assign sw_idx = u_sw_grant_idx;
@@ -829,65 +869,65 @@ module device_core_h37d75797 (
     assign rx2_ready = u_in2_rx_ready;
     assign rx3_ready = u_in3_rx_ready;
     assign cpu_rx_ready = u_in4_rx_ready;
-    assign _t427 = h_hdr[95:0];
-    assign _t429 = h_port == 3'h0;
-    assign _t432 = h_port == 3'h1;
-    assign _t435 = h_port == 3'h2;
-    assign _t438 = h_port == 3'h3;
-    assign _t441 = h_port == 3'h4;
-    assign _t440 = _t441 ? u_in4_rdata : 16'h0000;
-    assign _t437 = _t438 ? u_in3_rdata : _t440;
-    assign _t434 = _t435 ? u_in2_rdata : _t437;
-    assign _t431 = _t432 ? u_in1_rdata : _t434;
-    assign _t428 = _t429 ? u_in0_rdata : _t431;
-    assign _t426 = {_t427, _t428};
-    assign _t446 = 5'h01 <= h_step;
-    assign _t445 = h_busy & _t446;
-    assign _t448 = h_step <= 5'h07;
-    assign _t444 = _t445 & _t448;
-    assign _t450 = h_step == 5'h08;
-    assign h_issue = h_busy & _t450;
-    assign _t452 = 5'h08 <= h_step;
-    assign h_lp_valid = h_busy & _t452;
+    assign _t467 = h_hdr[95:0];
+    assign _t469 = h_port == 3'h0;
+    assign _t472 = h_port == 3'h1;
+    assign _t475 = h_port == 3'h2;
+    assign _t478 = h_port == 3'h3;
+    assign _t481 = h_port == 3'h4;
+    assign _t480 = _t481 ? u_in4_rdata : 16'h0000;
+    assign _t477 = _t478 ? u_in3_rdata : _t480;
+    assign _t474 = _t475 ? u_in2_rdata : _t477;
+    assign _t471 = _t472 ? u_in1_rdata : _t474;
+    assign _t468 = _t469 ? u_in0_rdata : _t471;
+    assign _t466 = {_t467, _t468};
+    assign _t486 = 5'h01 <= h_step;
+    assign _t485 = h_busy & _t486;
+    assign _t488 = h_step <= 5'h07;
+    assign _t484 = _t485 & _t488;
+    assign _t490 = h_step == 5'h08;
+    assign h_issue = h_busy & _t490;
+    assign _t492 = 5'h08 <= h_step;
+    assign h_lp_valid = h_busy & _t492;
     assign mt_measured = u_meter_rd_measured;
     assign mt_factor = u_meter_rd_factor;
     assign mt_scaling = u_meter_rd_scaling;
     assign mt_scaled_set = u_meter_scaled_set;
-    assign _t455 = h_step == 5'h0d;
-    assign _t454 = h_busy & _t455;
-    assign _t457 = h_step == 5'h0e;
-    assign h_decide = h_busy & _t457;
-    assign _t462 = h_hdr[103:8];
-    assign _t461 = _t462[15:0];
-    assign _t460 = _t327 ? _t461 : h_mtc;
-    assign _t459 = _t324 ? u_cap_eg_out_tc : _t460;
-    assign _t464 = h_step == 5'h12;
-    assign _t463 = h_busy & _t464;
+    assign _t495 = h_step == 5'h0d;
+    assign _t494 = h_busy & _t495;
+    assign _t497 = h_step == 5'h0e;
+    assign h_decide = h_busy & _t497;
+    assign _t502 = h_hdr[103:8];
+    assign _t501 = _t502[15:0];
+    assign _t500 = _t367 ? _t501 : h_mtc;
+    assign _t499 = _t364 ? u_cap_eg_out_tc : _t500;
+    assign _t504 = h_step == 5'h12;
+    assign _t503 = h_busy & _t504;
     assign ev_hp_port = h_port;
-    assign ev_hp_lease = _t342;
-    assign _t466 = h_port == 3'h0;
-    assign _t469 = h_port == 3'h1;
-    assign _t472 = h_port == 3'h2;
-    assign _t475 = h_port == 3'h3;
-    assign _t478 = h_port == 3'h4;
-    assign _t477 = _t478 ? u_in4_plen : 9'h000;
-    assign _t474 = _t475 ? u_in3_plen : _t477;
-    assign _t471 = _t472 ? u_in2_plen : _t474;
-    assign _t468 = _t469 ? u_in1_plen : _t471;
-    assign ev_hp_bytes = _t466 ? u_in0_plen : _t468;
-    assign _t481 = h_finish & _t326;
-    assign _t482 = ~_t327;
-    assign ev_in = _t481 & _t482;
-    assign _t483 = u_label_out_result == 3'h5;
-    assign ev_vrouter = ev_in & _t483;
-    assign _t485 = h_finish & _t326;
-    assign _t486 = u_label_out_result == 3'h3;
-    assign ev_shift = _t485 & _t486;
-    assign _t488 = h_reason != 8'h00;
-    assign ev_label_error = h_finish & _t488;
-    assign _t490 = ~_t326;
-    assign ev_unknown_tag = h_finish & _t490;
-    assign ev_hp_cpu = _t327;
+    assign ev_hp_lease = _t382;
+    assign _t506 = h_port == 3'h0;
+    assign _t509 = h_port == 3'h1;
+    assign _t512 = h_port == 3'h2;
+    assign _t515 = h_port == 3'h3;
+    assign _t518 = h_port == 3'h4;
+    assign _t517 = _t518 ? u_in4_plen : 9'h000;
+    assign _t514 = _t515 ? u_in3_plen : _t517;
+    assign _t511 = _t512 ? u_in2_plen : _t514;
+    assign _t508 = _t509 ? u_in1_plen : _t511;
+    assign ev_hp_bytes = _t506 ? u_in0_plen : _t508;
+    assign _t521 = h_finish & _t366;
+    assign _t522 = ~_t367;
+    assign ev_in = _t521 & _t522;
+    assign _t523 = u_label_out_result == 3'h5;
+    assign ev_vrouter = ev_in & _t523;
+    assign _t525 = h_finish & _t366;
+    assign _t526 = u_label_out_result == 3'h3;
+    assign ev_shift = _t525 & _t526;
+    assign _t528 = h_reason != 8'h00;
+    assign ev_label_error = h_finish & _t528;
+    assign _t530 = ~_t366;
+    assign ev_unknown_tag = h_finish & _t530;
+    assign ev_hp_cpu = _t367;
     assign ev_runt = {u_in4_ev_runt, u_in3_ev_runt, u_in2_ev_runt, u_in1_ev_runt, u_in0_ev_runt};
     assign ev_oversize = {u_in4_ev_oversize, u_in3_ev_oversize, u_in2_ev_oversize, u_in1_ev_oversize, u_in0_ev_oversize};
     assign sw_free = {u_eg4_free, u_eg3_free, u_eg2_free, u_eg1_free, u_eg0_free};
@@ -900,7 +940,6 @@ module device_core_h37d75797 (
     assign e0_ev_drop = u_eg0_ev_drop;
     assign e0_ev_drop_cause = u_eg0_ev_drop_cause;
     assign e0_ev_drop_tag = u_eg0_ev_drop_tag;
-    assign e0_backlog = u_eg0_backlog;
     assign tx1_valid = u_eg1_tx_valid;
     assign tx1_data = u_eg1_tx_data;
     assign tx1_last = u_eg1_tx_last;
@@ -910,7 +949,6 @@ module device_core_h37d75797 (
     assign e1_ev_drop = u_eg1_ev_drop;
     assign e1_ev_drop_cause = u_eg1_ev_drop_cause;
     assign e1_ev_drop_tag = u_eg1_ev_drop_tag;
-    assign e1_backlog = u_eg1_backlog;
     assign tx2_valid = u_eg2_tx_valid;
     assign tx2_data = u_eg2_tx_data;
     assign tx2_last = u_eg2_tx_last;
@@ -920,7 +958,6 @@ module device_core_h37d75797 (
     assign e2_ev_drop = u_eg2_ev_drop;
     assign e2_ev_drop_cause = u_eg2_ev_drop_cause;
     assign e2_ev_drop_tag = u_eg2_ev_drop_tag;
-    assign e2_backlog = u_eg2_backlog;
     assign tx3_valid = u_eg3_tx_valid;
     assign tx3_data = u_eg3_tx_data;
     assign tx3_last = u_eg3_tx_last;
@@ -930,317 +967,316 @@ module device_core_h37d75797 (
     assign e3_ev_drop = u_eg3_ev_drop;
     assign e3_ev_drop_cause = u_eg3_ev_drop_cause;
     assign e3_ev_drop_tag = u_eg3_ev_drop_tag;
-    assign e3_backlog = u_eg3_backlog;
     assign cpu_tx_valid = u_eg4_tx_valid;
     assign cpu_tx_data = u_eg4_tx_data;
     assign cpu_tx_last = u_eg4_tx_last;
     assign e4_ev_out = u_eg4_ev_out;
     assign e4_ev_out_bytes = u_eg4_ev_out_bytes;
-    assign _t492 = grant_idx == 3'h0;
-    assign _t491 = grant_valid & _t492;
-    assign _t496 = h_step < 5'h07;
-    assign _t495 = h_busy & _t496;
-    assign _t498 = h_port == 3'h0;
-    assign _t494 = _t495 & _t498;
-    assign _t500 = h_step[2:0];
-    assign _t502 = h_port == 3'h0;
-    assign _t501 = h_wb & _t502;
-    assign _t505 = h_port == 3'h0;
-    assign _t504 = h_finish & _t505;
-    assign _t508 = sw_idx == 3'h0;
-    assign _t507 = sw_valid & _t508;
-    assign _t513 = cpu_src == 3'h0;
-    assign _t512 = cpu_busy & _t513;
-    assign _t511 = ~_t512;
-    assign _t510 = _t511 | cpu_pace;
-    assign _t516 = grant_idx == 3'h1;
-    assign _t515 = grant_valid & _t516;
-    assign _t520 = h_step < 5'h07;
-    assign _t519 = h_busy & _t520;
-    assign _t522 = h_port == 3'h1;
-    assign _t518 = _t519 & _t522;
-    assign _t524 = h_step[2:0];
-    assign _t526 = h_port == 3'h1;
-    assign _t525 = h_wb & _t526;
-    assign _t529 = h_port == 3'h1;
-    assign _t528 = h_finish & _t529;
-    assign _t532 = sw_idx == 3'h1;
-    assign _t531 = sw_valid & _t532;
-    assign _t537 = cpu_src == 3'h1;
-    assign _t536 = cpu_busy & _t537;
-    assign _t535 = ~_t536;
-    assign _t534 = _t535 | cpu_pace;
-    assign _t540 = grant_idx == 3'h2;
-    assign _t539 = grant_valid & _t540;
-    assign _t544 = h_step < 5'h07;
-    assign _t543 = h_busy & _t544;
-    assign _t546 = h_port == 3'h2;
-    assign _t542 = _t543 & _t546;
-    assign _t548 = h_step[2:0];
-    assign _t550 = h_port == 3'h2;
-    assign _t549 = h_wb & _t550;
-    assign _t553 = h_port == 3'h2;
-    assign _t552 = h_finish & _t553;
-    assign _t556 = sw_idx == 3'h2;
-    assign _t555 = sw_valid & _t556;
-    assign _t561 = cpu_src == 3'h2;
-    assign _t560 = cpu_busy & _t561;
-    assign _t559 = ~_t560;
-    assign _t558 = _t559 | cpu_pace;
-    assign _t564 = grant_idx == 3'h3;
-    assign _t563 = grant_valid & _t564;
-    assign _t568 = h_step < 5'h07;
-    assign _t567 = h_busy & _t568;
-    assign _t570 = h_port == 3'h3;
-    assign _t566 = _t567 & _t570;
-    assign _t572 = h_step[2:0];
-    assign _t574 = h_port == 3'h3;
-    assign _t573 = h_wb & _t574;
-    assign _t577 = h_port == 3'h3;
-    assign _t576 = h_finish & _t577;
-    assign _t580 = sw_idx == 3'h3;
-    assign _t579 = sw_valid & _t580;
-    assign _t585 = cpu_src == 3'h3;
-    assign _t584 = cpu_busy & _t585;
-    assign _t583 = ~_t584;
-    assign _t582 = _t583 | cpu_pace;
-    assign _t588 = grant_idx == 3'h4;
-    assign _t587 = grant_valid & _t588;
-    assign _t592 = h_step < 5'h07;
-    assign _t591 = h_busy & _t592;
-    assign _t594 = h_port == 3'h4;
-    assign _t590 = _t591 & _t594;
-    assign _t596 = h_step[2:0];
-    assign _t598 = h_port == 3'h4;
-    assign _t597 = h_wb & _t598;
-    assign _t601 = h_port == 3'h4;
-    assign _t600 = h_finish & _t601;
-    assign _t604 = sw_idx == 3'h4;
-    assign _t603 = sw_valid & _t604;
-    assign _t609 = cpu_src == 3'h4;
-    assign _t608 = cpu_busy & _t609;
-    assign _t607 = ~_t608;
-    assign _t606 = _t607 | cpu_pace;
-    assign _t613 = ~h_busy;
-    assign _t612 = u_in4_req & _t613;
-    assign _t615 = ~h_busy;
-    assign _t614 = u_in3_req & _t615;
-    assign _t617 = ~h_busy;
-    assign _t616 = u_in2_req & _t617;
-    assign _t619 = ~h_busy;
-    assign _t618 = u_in1_req & _t619;
-    assign _t621 = ~h_busy;
-    assign _t620 = u_in0_req & _t621;
-    assign _t611 = {_t612, _t614, _t616, _t618, _t620};
-    assign _t624 = ~_t327;
-    assign _t623 = h_issue & _t624;
-    assign _t622 = _t623 & _t326;
-    assign _t625 = {if_valid, if_vr, if_tag, if_port};
-    assign _t626 = h_decide & _t324;
-    assign _t628 = u_label_out_port[1:0];
-    assign _t627 = {_t628, u_label_out_tag};
-    assign _t634 = sw_free[4];
-    assign _t635 = sw_free[4];
-    assign _t637 = sw_free[4];
-    assign _t638 = sw_free[3];
-    assign _t639 = sw_free[2];
-    assign _t640 = sw_free[1];
-    assign _t641 = sw_free[0];
-    assign _t633 = {_t634, _t635, 1'h0, _t637, _t638, _t639, _t640, _t641};
-    assign _t632 = _t633 >> u_in4_jdest;
-    assign _t631 = _t632[0];
-    assign _t630 = u_in4_idle & _t631;
-    assign _t644 = _t633 >> u_in3_jdest;
-    assign _t643 = _t644[0];
-    assign _t642 = u_in3_idle & _t643;
-    assign _t647 = _t633 >> u_in2_jdest;
-    assign _t646 = _t647[0];
-    assign _t645 = u_in2_idle & _t646;
-    assign _t650 = _t633 >> u_in1_jdest;
-    assign _t649 = _t650[0];
-    assign _t648 = u_in1_idle & _t649;
-    assign _t653 = _t633 >> u_in0_jdest;
-    assign _t652 = _t653[0];
-    assign _t651 = u_in0_idle & _t652;
-    assign _t629 = {_t630, _t642, _t645, _t648, _t651};
-    assign _t657 = sw_idx == 3'h0;
-    assign _t660 = sw_idx == 3'h1;
-    assign _t663 = sw_idx == 3'h2;
-    assign _t666 = sw_idx == 3'h3;
-    assign _t669 = sw_idx == 3'h4;
-    assign _t668 = _t669 ? u_in4_jdest : 3'h0;
-    assign _t665 = _t666 ? u_in3_jdest : _t668;
-    assign _t662 = _t663 ? u_in2_jdest : _t665;
-    assign _t659 = _t660 ? u_in1_jdest : _t662;
-    assign _t656 = _t657 ? u_in0_jdest : _t659;
-    assign _t655 = _t656 == 3'h0;
-    assign _t654 = sw_valid & _t655;
-    assign _t674 = sw_idx == 3'h0;
-    assign _t677 = sw_idx == 3'h1;
-    assign _t680 = sw_idx == 3'h2;
-    assign _t683 = sw_idx == 3'h3;
-    assign _t686 = sw_idx == 3'h4;
-    assign _t685 = _t686 ? u_in4_tlen : 9'h000;
-    assign _t682 = _t683 ? u_in3_tlen : _t685;
-    assign _t679 = _t680 ? u_in2_tlen : _t682;
-    assign _t676 = _t677 ? u_in1_tlen : _t679;
-    assign _t673 = _t674 ? u_in0_tlen : _t676;
-    assign _t693 = {u_in4_rl, u_in4_rv};
-    assign _t694 = {u_in3_rl, u_in3_rv};
-    assign _t695 = {u_in2_rl, u_in2_rv};
-    assign _t696 = {u_in1_rl, u_in1_rv};
-    assign _t697 = {u_in0_rl, u_in0_rv};
-    assign _t692 = {_t693, _t694, _t695, _t696, _t697};
-    assign _t698 = {u_eg0_src, 1'h0};
-    assign _t691 = _t692 >> _t698;
-    assign _t690 = _t691[1:0];
+    assign _t532 = grant_idx == 3'h0;
+    assign _t531 = grant_valid & _t532;
+    assign _t536 = h_step < 5'h07;
+    assign _t535 = h_busy & _t536;
+    assign _t538 = h_port == 3'h0;
+    assign _t534 = _t535 & _t538;
+    assign _t540 = h_step[2:0];
+    assign _t542 = h_port == 3'h0;
+    assign _t541 = h_wb & _t542;
+    assign _t545 = h_port == 3'h0;
+    assign _t544 = h_finish & _t545;
+    assign _t548 = sw_idx == 3'h0;
+    assign _t547 = sw_valid & _t548;
+    assign _t553 = cpu_src == 3'h0;
+    assign _t552 = cpu_busy & _t553;
+    assign _t551 = ~_t552;
+    assign _t550 = _t551 | cpu_pace;
+    assign _t556 = grant_idx == 3'h1;
+    assign _t555 = grant_valid & _t556;
+    assign _t560 = h_step < 5'h07;
+    assign _t559 = h_busy & _t560;
+    assign _t562 = h_port == 3'h1;
+    assign _t558 = _t559 & _t562;
+    assign _t564 = h_step[2:0];
+    assign _t566 = h_port == 3'h1;
+    assign _t565 = h_wb & _t566;
+    assign _t569 = h_port == 3'h1;
+    assign _t568 = h_finish & _t569;
+    assign _t572 = sw_idx == 3'h1;
+    assign _t571 = sw_valid & _t572;
+    assign _t577 = cpu_src == 3'h1;
+    assign _t576 = cpu_busy & _t577;
+    assign _t575 = ~_t576;
+    assign _t574 = _t575 | cpu_pace;
+    assign _t580 = grant_idx == 3'h2;
+    assign _t579 = grant_valid & _t580;
+    assign _t584 = h_step < 5'h07;
+    assign _t583 = h_busy & _t584;
+    assign _t586 = h_port == 3'h2;
+    assign _t582 = _t583 & _t586;
+    assign _t588 = h_step[2:0];
+    assign _t590 = h_port == 3'h2;
+    assign _t589 = h_wb & _t590;
+    assign _t593 = h_port == 3'h2;
+    assign _t592 = h_finish & _t593;
+    assign _t596 = sw_idx == 3'h2;
+    assign _t595 = sw_valid & _t596;
+    assign _t601 = cpu_src == 3'h2;
+    assign _t600 = cpu_busy & _t601;
+    assign _t599 = ~_t600;
+    assign _t598 = _t599 | cpu_pace;
+    assign _t604 = grant_idx == 3'h3;
+    assign _t603 = grant_valid & _t604;
+    assign _t608 = h_step < 5'h07;
+    assign _t607 = h_busy & _t608;
+    assign _t610 = h_port == 3'h3;
+    assign _t606 = _t607 & _t610;
+    assign _t612 = h_step[2:0];
+    assign _t614 = h_port == 3'h3;
+    assign _t613 = h_wb & _t614;
+    assign _t617 = h_port == 3'h3;
+    assign _t616 = h_finish & _t617;
+    assign _t620 = sw_idx == 3'h3;
+    assign _t619 = sw_valid & _t620;
+    assign _t625 = cpu_src == 3'h3;
+    assign _t624 = cpu_busy & _t625;
+    assign _t623 = ~_t624;
+    assign _t622 = _t623 | cpu_pace;
+    assign _t628 = grant_idx == 3'h4;
+    assign _t627 = grant_valid & _t628;
+    assign _t632 = h_step < 5'h07;
+    assign _t631 = h_busy & _t632;
+    assign _t634 = h_port == 3'h4;
+    assign _t630 = _t631 & _t634;
+    assign _t636 = h_step[2:0];
+    assign _t638 = h_port == 3'h4;
+    assign _t637 = h_wb & _t638;
+    assign _t641 = h_port == 3'h4;
+    assign _t640 = h_finish & _t641;
+    assign _t644 = sw_idx == 3'h4;
+    assign _t643 = sw_valid & _t644;
+    assign _t649 = cpu_src == 3'h4;
+    assign _t648 = cpu_busy & _t649;
+    assign _t647 = ~_t648;
+    assign _t646 = _t647 | cpu_pace;
+    assign _t653 = ~h_busy;
+    assign _t652 = u_in4_req & _t653;
+    assign _t655 = ~h_busy;
+    assign _t654 = u_in3_req & _t655;
+    assign _t657 = ~h_busy;
+    assign _t656 = u_in2_req & _t657;
+    assign _t659 = ~h_busy;
+    assign _t658 = u_in1_req & _t659;
+    assign _t661 = ~h_busy;
+    assign _t660 = u_in0_req & _t661;
+    assign _t651 = {_t652, _t654, _t656, _t658, _t660};
+    assign _t664 = ~_t367;
+    assign _t663 = h_issue & _t664;
+    assign _t662 = _t663 & _t366;
+    assign _t665 = {if_valid, if_vr, if_tag, if_port};
+    assign _t666 = h_decide & _t364;
+    assign _t668 = u_label_out_port[1:0];
+    assign _t667 = {_t668, u_label_out_tag};
+    assign _t674 = sw_free[4];
+    assign _t675 = sw_free[4];
+    assign _t677 = sw_free[4];
+    assign _t678 = sw_free[3];
+    assign _t679 = sw_free[2];
+    assign _t680 = sw_free[1];
+    assign _t681 = sw_free[0];
+    assign _t673 = {_t674, _t675, 1'h0, _t677, _t678, _t679, _t680, _t681};
+    assign _t672 = _t673 >> u_in4_jdest;
+    assign _t671 = _t672[0];
+    assign _t670 = u_in4_idle & _t671;
+    assign _t684 = _t673 >> u_in3_jdest;
+    assign _t683 = _t684[0];
+    assign _t682 = u_in3_idle & _t683;
+    assign _t687 = _t673 >> u_in2_jdest;
+    assign _t686 = _t687[0];
+    assign _t685 = u_in2_idle & _t686;
+    assign _t690 = _t673 >> u_in1_jdest;
     assign _t689 = _t690[0];
-    assign _t701 = u_eg0_src == 3'h0;
-    assign _t704 = u_eg0_src == 3'h1;
-    assign _t707 = u_eg0_src == 3'h2;
-    assign _t710 = u_eg0_src == 3'h3;
-    assign _t713 = u_eg0_src == 3'h4;
-    assign _t712 = _t713 ? u_in4_rdata : 16'h0000;
-    assign _t709 = _t710 ? u_in3_rdata : _t712;
-    assign _t706 = _t707 ? u_in2_rdata : _t709;
-    assign _t703 = _t704 ? u_in1_rdata : _t706;
-    assign _t700 = _t701 ? u_in0_rdata : _t703;
-    assign _t716 = _t690[1];
-    assign _t719 = ls_idx[4:3];
-    assign _t718 = _t719 == 2'h0;
-    assign _t717 = ls_we & _t718;
-    assign _t721 = ls_idx[2:0];
-    assign _t723 = _t656 == 3'h1;
-    assign _t722 = sw_valid & _t723;
-    assign _t728 = {u_eg1_src, 1'h0};
-    assign _t727 = _t692 >> _t728;
-    assign _t726 = _t727[1:0];
-    assign _t725 = _t726[0];
-    assign _t731 = u_eg1_src == 3'h0;
-    assign _t734 = u_eg1_src == 3'h1;
-    assign _t737 = u_eg1_src == 3'h2;
-    assign _t740 = u_eg1_src == 3'h3;
-    assign _t743 = u_eg1_src == 3'h4;
-    assign _t742 = _t743 ? u_in4_rdata : 16'h0000;
-    assign _t739 = _t740 ? u_in3_rdata : _t742;
-    assign _t736 = _t737 ? u_in2_rdata : _t739;
-    assign _t733 = _t734 ? u_in1_rdata : _t736;
-    assign _t730 = _t731 ? u_in0_rdata : _t733;
-    assign _t746 = _t726[1];
-    assign _t749 = ls_idx[4:3];
-    assign _t748 = _t749 == 2'h1;
-    assign _t747 = ls_we & _t748;
-    assign _t751 = ls_idx[2:0];
-    assign _t753 = _t656 == 3'h2;
-    assign _t752 = sw_valid & _t753;
-    assign _t758 = {u_eg2_src, 1'h0};
-    assign _t757 = _t692 >> _t758;
-    assign _t756 = _t757[1:0];
-    assign _t755 = _t756[0];
-    assign _t761 = u_eg2_src == 3'h0;
-    assign _t764 = u_eg2_src == 3'h1;
-    assign _t767 = u_eg2_src == 3'h2;
-    assign _t770 = u_eg2_src == 3'h3;
-    assign _t773 = u_eg2_src == 3'h4;
-    assign _t772 = _t773 ? u_in4_rdata : 16'h0000;
-    assign _t769 = _t770 ? u_in3_rdata : _t772;
-    assign _t766 = _t767 ? u_in2_rdata : _t769;
-    assign _t763 = _t764 ? u_in1_rdata : _t766;
-    assign _t760 = _t761 ? u_in0_rdata : _t763;
-    assign _t776 = _t756[1];
-    assign _t779 = ls_idx[4:3];
-    assign _t778 = _t779 == 2'h2;
-    assign _t777 = ls_we & _t778;
-    assign _t781 = ls_idx[2:0];
-    assign _t783 = _t656 == 3'h3;
+    assign _t688 = u_in1_idle & _t689;
+    assign _t693 = _t673 >> u_in0_jdest;
+    assign _t692 = _t693[0];
+    assign _t691 = u_in0_idle & _t692;
+    assign _t669 = {_t670, _t682, _t685, _t688, _t691};
+    assign _t697 = sw_idx == 3'h0;
+    assign _t700 = sw_idx == 3'h1;
+    assign _t703 = sw_idx == 3'h2;
+    assign _t706 = sw_idx == 3'h3;
+    assign _t709 = sw_idx == 3'h4;
+    assign _t708 = _t709 ? u_in4_jdest : 3'h0;
+    assign _t705 = _t706 ? u_in3_jdest : _t708;
+    assign _t702 = _t703 ? u_in2_jdest : _t705;
+    assign _t699 = _t700 ? u_in1_jdest : _t702;
+    assign _t696 = _t697 ? u_in0_jdest : _t699;
+    assign _t695 = _t696 == 3'h0;
+    assign _t694 = sw_valid & _t695;
+    assign _t714 = sw_idx == 3'h0;
+    assign _t717 = sw_idx == 3'h1;
+    assign _t720 = sw_idx == 3'h2;
+    assign _t723 = sw_idx == 3'h3;
+    assign _t726 = sw_idx == 3'h4;
+    assign _t725 = _t726 ? u_in4_tlen : 9'h000;
+    assign _t722 = _t723 ? u_in3_tlen : _t725;
+    assign _t719 = _t720 ? u_in2_tlen : _t722;
+    assign _t716 = _t717 ? u_in1_tlen : _t719;
+    assign _t713 = _t714 ? u_in0_tlen : _t716;
+    assign _t733 = {u_in4_rl, u_in4_rv};
+    assign _t734 = {u_in3_rl, u_in3_rv};
+    assign _t735 = {u_in2_rl, u_in2_rv};
+    assign _t736 = {u_in1_rl, u_in1_rv};
+    assign _t737 = {u_in0_rl, u_in0_rv};
+    assign _t732 = {_t733, _t734, _t735, _t736, _t737};
+    assign _t738 = {u_eg0_src, 1'h0};
+    assign _t731 = _t732 >> _t738;
+    assign _t730 = _t731[1:0];
+    assign _t729 = _t730[0];
+    assign _t741 = u_eg0_src == 3'h0;
+    assign _t744 = u_eg0_src == 3'h1;
+    assign _t747 = u_eg0_src == 3'h2;
+    assign _t750 = u_eg0_src == 3'h3;
+    assign _t753 = u_eg0_src == 3'h4;
+    assign _t752 = _t753 ? u_in4_rdata : 16'h0000;
+    assign _t749 = _t750 ? u_in3_rdata : _t752;
+    assign _t746 = _t747 ? u_in2_rdata : _t749;
+    assign _t743 = _t744 ? u_in1_rdata : _t746;
+    assign _t740 = _t741 ? u_in0_rdata : _t743;
+    assign _t756 = _t730[1];
+    assign _t758 = _t696 == 3'h1;
+    assign _t757 = sw_valid & _t758;
+    assign _t763 = {u_eg1_src, 1'h0};
+    assign _t762 = _t732 >> _t763;
+    assign _t761 = _t762[1:0];
+    assign _t760 = _t761[0];
+    assign _t766 = u_eg1_src == 3'h0;
+    assign _t769 = u_eg1_src == 3'h1;
+    assign _t772 = u_eg1_src == 3'h2;
+    assign _t775 = u_eg1_src == 3'h3;
+    assign _t778 = u_eg1_src == 3'h4;
+    assign _t777 = _t778 ? u_in4_rdata : 16'h0000;
+    assign _t774 = _t775 ? u_in3_rdata : _t777;
+    assign _t771 = _t772 ? u_in2_rdata : _t774;
+    assign _t768 = _t769 ? u_in1_rdata : _t771;
+    assign _t765 = _t766 ? u_in0_rdata : _t768;
+    assign _t781 = _t761[1];
+    assign _t783 = _t696 == 3'h2;
     assign _t782 = sw_valid & _t783;
-    assign _t788 = {u_eg3_src, 1'h0};
-    assign _t787 = _t692 >> _t788;
+    assign _t788 = {u_eg2_src, 1'h0};
+    assign _t787 = _t732 >> _t788;
     assign _t786 = _t787[1:0];
     assign _t785 = _t786[0];
-    assign _t791 = u_eg3_src == 3'h0;
-    assign _t794 = u_eg3_src == 3'h1;
-    assign _t797 = u_eg3_src == 3'h2;
-    assign _t800 = u_eg3_src == 3'h3;
-    assign _t803 = u_eg3_src == 3'h4;
+    assign _t791 = u_eg2_src == 3'h0;
+    assign _t794 = u_eg2_src == 3'h1;
+    assign _t797 = u_eg2_src == 3'h2;
+    assign _t800 = u_eg2_src == 3'h3;
+    assign _t803 = u_eg2_src == 3'h4;
     assign _t802 = _t803 ? u_in4_rdata : 16'h0000;
     assign _t799 = _t800 ? u_in3_rdata : _t802;
     assign _t796 = _t797 ? u_in2_rdata : _t799;
     assign _t793 = _t794 ? u_in1_rdata : _t796;
     assign _t790 = _t791 ? u_in0_rdata : _t793;
     assign _t806 = _t786[1];
-    assign _t809 = ls_idx[4:3];
-    assign _t808 = _t809 == 2'h3;
-    assign _t807 = ls_we & _t808;
-    assign _t811 = ls_idx[2:0];
-    assign _t815 = _t656 == 3'h4;
-    assign _t817 = _t656 == 3'h6;
-    assign _t814 = _t815 | _t817;
-    assign _t819 = _t656 == 3'h7;
-    assign _t813 = _t814 | _t819;
-    assign _t812 = sw_valid & _t813;
-    assign _t822 = _t656 == 3'h6;
-    assign _t826 = _t656 == 3'h7;
-    assign _t825 = _t826 ? 8'h0a : 8'h00;
-    assign _t821 = _t822 ? 8'h01 : _t825;
-    assign _t833 = {u_eg4_src, 1'h0};
-    assign _t832 = _t692 >> _t833;
-    assign _t831 = _t832[1:0];
-    assign _t830 = _t831[0];
-    assign _t836 = u_eg4_src == 3'h0;
-    assign _t839 = u_eg4_src == 3'h1;
-    assign _t842 = u_eg4_src == 3'h2;
-    assign _t845 = u_eg4_src == 3'h3;
-    assign _t848 = u_eg4_src == 3'h4;
-    assign _t847 = _t848 ? u_in4_rdata : 16'h0000;
-    assign _t844 = _t845 ? u_in3_rdata : _t847;
-    assign _t841 = _t842 ? u_in2_rdata : _t844;
-    assign _t838 = _t839 ? u_in1_rdata : _t841;
-    assign _t835 = _t836 ? u_in0_rdata : _t838;
-    assign _t851 = _t831[1];
+    assign _t808 = _t696 == 3'h3;
+    assign _t807 = sw_valid & _t808;
+    assign _t813 = {u_eg3_src, 1'h0};
+    assign _t812 = _t732 >> _t813;
+    assign _t811 = _t812[1:0];
+    assign _t810 = _t811[0];
+    assign _t816 = u_eg3_src == 3'h0;
+    assign _t819 = u_eg3_src == 3'h1;
+    assign _t822 = u_eg3_src == 3'h2;
+    assign _t825 = u_eg3_src == 3'h3;
+    assign _t828 = u_eg3_src == 3'h4;
+    assign _t827 = _t828 ? u_in4_rdata : 16'h0000;
+    assign _t824 = _t825 ? u_in3_rdata : _t827;
+    assign _t821 = _t822 ? u_in2_rdata : _t824;
+    assign _t818 = _t819 ? u_in1_rdata : _t821;
+    assign _t815 = _t816 ? u_in0_rdata : _t818;
+    assign _t831 = _t811[1];
+    assign _t835 = _t696 == 3'h4;
+    assign _t837 = _t696 == 3'h6;
+    assign _t834 = _t835 | _t837;
+    assign _t839 = _t696 == 3'h7;
+    assign _t833 = _t834 | _t839;
+    assign _t832 = sw_valid & _t833;
+    assign _t842 = _t696 == 3'h6;
+    assign _t846 = _t696 == 3'h7;
+    assign _t845 = _t846 ? 8'h0a : 8'h00;
+    assign _t841 = _t842 ? 8'h01 : _t845;
+    assign _t853 = {u_eg4_src, 1'h0};
+    assign _t852 = _t732 >> _t853;
+    assign _t851 = _t852[1:0];
+    assign _t850 = _t851[0];
+    assign _t856 = u_eg4_src == 3'h0;
+    assign _t859 = u_eg4_src == 3'h1;
+    assign _t862 = u_eg4_src == 3'h2;
+    assign _t865 = u_eg4_src == 3'h3;
+    assign _t868 = u_eg4_src == 3'h4;
+    assign _t867 = _t868 ? u_in4_rdata : 16'h0000;
+    assign _t864 = _t865 ? u_in3_rdata : _t867;
+    assign _t861 = _t862 ? u_in2_rdata : _t864;
+    assign _t858 = _t859 ? u_in1_rdata : _t861;
+    assign _t855 = _t856 ? u_in0_rdata : _t858;
+    assign _t871 = _t851[1];
+    assign _t875 = ls_idx[4:3];
+    assign _t874 = _t875 == 2'h0;
+    assign _t873 = ls_we & _t874;
+    assign _t877 = ls_idx[2:0];
+    assign _t881 = ls_idx[4:3];
+    assign _t880 = _t881 == 2'h1;
+    assign _t879 = ls_we & _t880;
+    assign _t883 = ls_idx[2:0];
+    assign _t887 = ls_idx[4:3];
+    assign _t886 = _t887 == 2'h2;
+    assign _t885 = ls_we & _t886;
+    assign _t889 = ls_idx[2:0];
+    assign _t893 = ls_idx[4:3];
+    assign _t892 = _t893 == 2'h3;
+    assign _t891 = ls_we & _t892;
+    assign _t895 = ls_idx[2:0];
     always @(posedge clk)
         if (rst) ifvalid <= 33'h000000000;
-        else if (if_we) ifvalid <= _t264;
+        else if (if_we) ifvalid <= _t304;
     always @(posedge clk)
         if (rst) h_busy <= 1'h0;
-        else h_busy <= _t271;
+        else h_busy <= _t311;
     always @(posedge clk)
         if (rst) h_port <= 3'h0;
         else if (grant_valid) h_port <= grant_idx;
     always @(posedge clk)
         if (rst) h_step <= 5'h00;
-        else h_step <= _t275;
+        else h_step <= _t315;
     always @(posedge clk)
         if (rst) h_wb <= 1'h0;
-        else h_wb <= _t285;
+        else h_wb <= _t325;
     always @(posedge clk)
         if (rst) h_wc <= 3'h0;
-        else h_wc <= _t292;
+        else h_wc <= _t332;
     always @(posedge clk)
         if (rst) h_hdr <= 112'h0000000000000000000000000000;
-        else if (_t444) h_hdr <= _t426;
+        else if (_t484) h_hdr <= _t466;
     always @(posedge clk)
         if (rst) h_mtc <= 16'h0000;
-        else if (_t454) h_mtc <= u_meter_out_tc;
+        else if (_t494) h_mtc <= u_meter_out_tc;
     always @(posedge clk)
         if (rst) h_tc <= 16'h0000;
-        else if (_t463) h_tc <= _t459;
+        else if (_t503) h_tc <= _t499;
     device_ingress_mp256_d3 u_in0 (
         .clk(clk),
         .rst(rst),
         .rx_valid(rx0_valid),
         .rx_data(rx0_data),
         .rx_last(rx0_last),
-        .h_grant(_t491),
-        .h_read(_t494),
-        .h_word(_t500),
-        .wb_en(_t501),
+        .h_grant(_t531),
+        .h_read(_t534),
+        .h_word(_t540),
+        .wb_en(_t541),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t504),
+        .h_res(_t544),
         .h_dest(h_dest),
-        .sw_start(_t507),
-        .pace(_t510),
+        .sw_start(_t547),
+        .pace(_t550),
         .rx_ready(u_in0_rx_ready),
         .ev_runt(u_in0_ev_runt),
         .ev_oversize(u_in0_ev_oversize),
@@ -1260,16 +1296,16 @@ module device_core_h37d75797 (
         .rx_valid(rx1_valid),
         .rx_data(rx1_data),
         .rx_last(rx1_last),
-        .h_grant(_t515),
-        .h_read(_t518),
-        .h_word(_t524),
-        .wb_en(_t525),
+        .h_grant(_t555),
+        .h_read(_t558),
+        .h_word(_t564),
+        .wb_en(_t565),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t528),
+        .h_res(_t568),
         .h_dest(h_dest),
-        .sw_start(_t531),
-        .pace(_t534),
+        .sw_start(_t571),
+        .pace(_t574),
         .rx_ready(u_in1_rx_ready),
         .ev_runt(u_in1_ev_runt),
         .ev_oversize(u_in1_ev_oversize),
@@ -1289,16 +1325,16 @@ module device_core_h37d75797 (
         .rx_valid(rx2_valid),
         .rx_data(rx2_data),
         .rx_last(rx2_last),
-        .h_grant(_t539),
-        .h_read(_t542),
-        .h_word(_t548),
-        .wb_en(_t549),
+        .h_grant(_t579),
+        .h_read(_t582),
+        .h_word(_t588),
+        .wb_en(_t589),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t552),
+        .h_res(_t592),
         .h_dest(h_dest),
-        .sw_start(_t555),
-        .pace(_t558),
+        .sw_start(_t595),
+        .pace(_t598),
         .rx_ready(u_in2_rx_ready),
         .ev_runt(u_in2_ev_runt),
         .ev_oversize(u_in2_ev_oversize),
@@ -1318,16 +1354,16 @@ module device_core_h37d75797 (
         .rx_valid(rx3_valid),
         .rx_data(rx3_data),
         .rx_last(rx3_last),
-        .h_grant(_t563),
-        .h_read(_t566),
-        .h_word(_t572),
-        .wb_en(_t573),
+        .h_grant(_t603),
+        .h_read(_t606),
+        .h_word(_t612),
+        .wb_en(_t613),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t576),
+        .h_res(_t616),
         .h_dest(h_dest),
-        .sw_start(_t579),
-        .pace(_t582),
+        .sw_start(_t619),
+        .pace(_t622),
         .rx_ready(u_in3_rx_ready),
         .ev_runt(u_in3_ev_runt),
         .ev_oversize(u_in3_ev_oversize),
@@ -1347,16 +1383,16 @@ module device_core_h37d75797 (
         .rx_valid(cpu_rx_valid),
         .rx_data(cpu_rx_data),
         .rx_last(cpu_rx_last),
-        .h_grant(_t587),
-        .h_read(_t590),
-        .h_word(_t596),
-        .wb_en(_t597),
+        .h_grant(_t627),
+        .h_read(_t630),
+        .h_word(_t636),
+        .wb_en(_t637),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t600),
+        .h_res(_t640),
         .h_dest(h_dest),
-        .sw_start(_t603),
-        .pace(_t606),
+        .sw_start(_t643),
+        .pace(_t646),
         .rx_ready(u_in4_rx_ready),
         .ev_runt(u_in4_ev_runt),
         .ev_oversize(u_in4_ev_oversize),
@@ -1373,7 +1409,7 @@ module device_core_h37d75797 (
     rrarb_n5_hold0 u_arb (
         .clk(clk),
         .rst(rst),
-        .req(_t611),
+        .req(_t651),
         .en(u_arb_grant_valid),
         .grant(u_arb_grant),
         .grant_idx(u_arb_grant_idx),
@@ -1382,9 +1418,9 @@ module device_core_h37d75797 (
     meter_ingress_l32_t1024_k8_bpc1_mp256 u_meter (
         .clk(clk),
         .rst(rst),
-        .pkt_valid(_t622),
-        .pkt_lease(_t342),
-        .pkt_tc(_t461),
+        .pkt_valid(_t662),
+        .pkt_lease(_t382),
+        .pkt_tc(_t501),
         .pkt_bytes(ev_hp_bytes),
         .cfg_we(ls_we),
         .cfg_lease(ls_idx),
@@ -1404,11 +1440,11 @@ module device_core_h37d75797 (
         .clk(clk),
         .rst(rst),
         .in_valid(h_lp_valid),
-        .in_hdr(_t462),
-        .in_from(_t360),
+        .in_hdr(_t502),
+        .in_from(_t400),
         .tbl_we(if_we),
         .tbl_addr(if_addr),
-        .tbl_wdata(_t625),
+        .tbl_wdata(_t665),
         .out_valid(u_label_out_valid),
         .out_result(u_label_out_result),
         .out_to(u_label_out_to),
@@ -1420,9 +1456,9 @@ module device_core_h37d75797 (
     meter_egress_cap_l32 u_cap (
         .clk(clk),
         .rst(rst),
-        .eg_valid(_t626),
-        .eg_lease(_t627),
-        .eg_tc(_t460),
+        .eg_valid(_t666),
+        .eg_lease(_t667),
+        .eg_tc(_t500),
         .cfg_we(ls_we),
         .cfg_lease(ls_idx),
         .cfg_deprio(ls_deprio),
@@ -1433,7 +1469,7 @@ module device_core_h37d75797 (
     rrarb_n5_hold0 u_sw (
         .clk(clk),
         .rst(rst),
-        .req(_t629),
+        .req(_t669),
         .en(u_sw_grant_valid),
         .grant(u_sw_grant),
         .grant_idx(u_sw_grant_idx),
@@ -1442,12 +1478,12 @@ module device_core_h37d75797 (
     device_egress_mp256_words512_t3 u_eg0 (
         .clk(clk),
         .rst(rst),
-        .grant(_t654),
+        .grant(_t694),
         .grant_src(sw_idx),
-        .grant_len(_t673),
-        .in_valid(_t689),
-        .in_data(_t700),
-        .in_last(_t716),
+        .grant_len(_t713),
+        .in_valid(_t729),
+        .in_data(_t740),
+        .in_last(_t756),
         .tx_ready(tx0_ready),
         .free(u_eg0_free),
         .src(u_eg0_src),
@@ -1457,24 +1493,27 @@ module device_core_h37d75797 (
         .ev_out(u_eg0_ev_out),
         .ev_out_bytes(u_eg0_ev_out_bytes),
         .ev_out_tag(u_eg0_ev_out_tag),
-        .cfg_we(_t717),
-        .cfg_lease(_t721),
-        .cfg_rate(ls_rate),
-        .cfg_burst(ls_burst),
+        .sh_take(u_eg0_sh_req),
+        .sh_req(u_eg0_sh_req),
+        .sh_lease(u_eg0_sh_lease),
+        .sh_bytes(u_eg0_sh_bytes),
+        .sh_prio(u_eg0_sh_prio),
+        .sh_vvalid(u_shaper0_v_valid),
+        .sh_verdict(u_shaper0_v_verdict),
         .ev_drop(u_eg0_ev_drop),
         .ev_drop_cause(u_eg0_ev_drop_cause),
-        .ev_drop_tag(u_eg0_ev_drop_tag),
-        .backlog(u_eg0_backlog)
+        .sh_cause(u_shaper0_v_cause),
+        .ev_drop_tag(u_eg0_ev_drop_tag)
     );
     device_egress_mp256_words512_t3 u_eg1 (
         .clk(clk),
         .rst(rst),
-        .grant(_t722),
+        .grant(_t757),
         .grant_src(sw_idx),
-        .grant_len(_t673),
-        .in_valid(_t725),
-        .in_data(_t730),
-        .in_last(_t746),
+        .grant_len(_t713),
+        .in_valid(_t760),
+        .in_data(_t765),
+        .in_last(_t781),
         .tx_ready(tx1_ready),
         .free(u_eg1_free),
         .src(u_eg1_src),
@@ -1484,24 +1523,27 @@ module device_core_h37d75797 (
         .ev_out(u_eg1_ev_out),
         .ev_out_bytes(u_eg1_ev_out_bytes),
         .ev_out_tag(u_eg1_ev_out_tag),
-        .cfg_we(_t747),
-        .cfg_lease(_t751),
-        .cfg_rate(ls_rate),
-        .cfg_burst(ls_burst),
+        .sh_take(u_eg1_sh_req),
+        .sh_req(u_eg1_sh_req),
+        .sh_lease(u_eg1_sh_lease),
+        .sh_bytes(u_eg1_sh_bytes),
+        .sh_prio(u_eg1_sh_prio),
+        .sh_vvalid(u_shaper1_v_valid),
+        .sh_verdict(u_shaper1_v_verdict),
         .ev_drop(u_eg1_ev_drop),
         .ev_drop_cause(u_eg1_ev_drop_cause),
-        .ev_drop_tag(u_eg1_ev_drop_tag),
-        .backlog(u_eg1_backlog)
+        .sh_cause(u_shaper1_v_cause),
+        .ev_drop_tag(u_eg1_ev_drop_tag)
     );
     device_egress_mp256_words512_t3 u_eg2 (
         .clk(clk),
         .rst(rst),
-        .grant(_t752),
+        .grant(_t782),
         .grant_src(sw_idx),
-        .grant_len(_t673),
-        .in_valid(_t755),
-        .in_data(_t760),
-        .in_last(_t776),
+        .grant_len(_t713),
+        .in_valid(_t785),
+        .in_data(_t790),
+        .in_last(_t806),
         .tx_ready(tx2_ready),
         .free(u_eg2_free),
         .src(u_eg2_src),
@@ -1511,24 +1553,27 @@ module device_core_h37d75797 (
         .ev_out(u_eg2_ev_out),
         .ev_out_bytes(u_eg2_ev_out_bytes),
         .ev_out_tag(u_eg2_ev_out_tag),
-        .cfg_we(_t777),
-        .cfg_lease(_t781),
-        .cfg_rate(ls_rate),
-        .cfg_burst(ls_burst),
+        .sh_take(u_eg2_sh_req),
+        .sh_req(u_eg2_sh_req),
+        .sh_lease(u_eg2_sh_lease),
+        .sh_bytes(u_eg2_sh_bytes),
+        .sh_prio(u_eg2_sh_prio),
+        .sh_vvalid(u_shaper2_v_valid),
+        .sh_verdict(u_shaper2_v_verdict),
         .ev_drop(u_eg2_ev_drop),
         .ev_drop_cause(u_eg2_ev_drop_cause),
-        .ev_drop_tag(u_eg2_ev_drop_tag),
-        .backlog(u_eg2_backlog)
+        .sh_cause(u_shaper2_v_cause),
+        .ev_drop_tag(u_eg2_ev_drop_tag)
     );
     device_egress_mp256_words512_t3 u_eg3 (
         .clk(clk),
         .rst(rst),
-        .grant(_t782),
+        .grant(_t807),
         .grant_src(sw_idx),
-        .grant_len(_t673),
-        .in_valid(_t785),
-        .in_data(_t790),
-        .in_last(_t806),
+        .grant_len(_t713),
+        .in_valid(_t810),
+        .in_data(_t815),
+        .in_last(_t831),
         .tx_ready(tx3_ready),
         .free(u_eg3_free),
         .src(u_eg3_src),
@@ -1538,25 +1583,28 @@ module device_core_h37d75797 (
         .ev_out(u_eg3_ev_out),
         .ev_out_bytes(u_eg3_ev_out_bytes),
         .ev_out_tag(u_eg3_ev_out_tag),
-        .cfg_we(_t807),
-        .cfg_lease(_t811),
-        .cfg_rate(ls_rate),
-        .cfg_burst(ls_burst),
+        .sh_take(u_eg3_sh_req),
+        .sh_req(u_eg3_sh_req),
+        .sh_lease(u_eg3_sh_lease),
+        .sh_bytes(u_eg3_sh_bytes),
+        .sh_prio(u_eg3_sh_prio),
+        .sh_vvalid(u_shaper3_v_valid),
+        .sh_verdict(u_shaper3_v_verdict),
         .ev_drop(u_eg3_ev_drop),
         .ev_drop_cause(u_eg3_ev_drop_cause),
-        .ev_drop_tag(u_eg3_ev_drop_tag),
-        .backlog(u_eg3_backlog)
+        .sh_cause(u_shaper3_v_cause),
+        .ev_drop_tag(u_eg3_ev_drop_tag)
     );
     device_egress_cpu_mp256 u_eg4 (
         .clk(clk),
         .rst(rst),
-        .grant(_t812),
+        .grant(_t832),
         .grant_src(sw_idx),
-        .grant_len(_t673),
-        .grant_reason(_t821),
-        .in_valid(_t830),
-        .in_data(_t835),
-        .in_last(_t851),
+        .grant_len(_t713),
+        .grant_reason(_t841),
+        .in_valid(_t850),
+        .in_data(_t855),
+        .in_last(_t871),
         .tx_ready(cpu_tx_ready),
         .pace(u_eg4_pace),
         .tx_valid(u_eg4_tx_valid),
@@ -1567,6 +1615,90 @@ module device_core_h37d75797 (
         .free(u_eg4_free),
         .ev_out(u_eg4_ev_out),
         .ev_out_bytes(u_eg4_ev_out_bytes)
+    );
+    shaper_l8_buf768_mp256_minp13_f16_m5_tag10 u_shaper0 (
+        .clk(clk),
+        .rst(rst),
+        .arr_valid(u_eg0_sh_req),
+        .arr_lease(u_eg0_sh_lease),
+        .arr_bytes(u_eg0_sh_bytes),
+        .arr_tag(10'h000),
+        .arr_prio(u_eg0_sh_prio),
+        .cfg_we(_t873),
+        .cfg_lease(_t877),
+        .cfg_rate(ls_rate),
+        .cfg_burst(ls_burst),
+        .v_valid(u_shaper0_v_valid),
+        .v_verdict(u_shaper0_v_verdict),
+        .v_cause(u_shaper0_v_cause),
+        .v_tag(u_shaper0_v_tag),
+        .dep_valid(u_shaper0_dep_valid),
+        .dep_tag(u_shaper0_dep_tag),
+        .dep_lease(u_shaper0_dep_lease),
+        .backlog(u_shaper0_backlog)
+    );
+    shaper_l8_buf768_mp256_minp13_f16_m5_tag10 u_shaper1 (
+        .clk(clk),
+        .rst(rst),
+        .arr_valid(u_eg1_sh_req),
+        .arr_lease(u_eg1_sh_lease),
+        .arr_bytes(u_eg1_sh_bytes),
+        .arr_tag(10'h000),
+        .arr_prio(u_eg1_sh_prio),
+        .cfg_we(_t879),
+        .cfg_lease(_t883),
+        .cfg_rate(ls_rate),
+        .cfg_burst(ls_burst),
+        .v_valid(u_shaper1_v_valid),
+        .v_verdict(u_shaper1_v_verdict),
+        .v_cause(u_shaper1_v_cause),
+        .v_tag(u_shaper1_v_tag),
+        .dep_valid(u_shaper1_dep_valid),
+        .dep_tag(u_shaper1_dep_tag),
+        .dep_lease(u_shaper1_dep_lease),
+        .backlog(u_shaper1_backlog)
+    );
+    shaper_l8_buf768_mp256_minp13_f16_m5_tag10 u_shaper2 (
+        .clk(clk),
+        .rst(rst),
+        .arr_valid(u_eg2_sh_req),
+        .arr_lease(u_eg2_sh_lease),
+        .arr_bytes(u_eg2_sh_bytes),
+        .arr_tag(10'h000),
+        .arr_prio(u_eg2_sh_prio),
+        .cfg_we(_t885),
+        .cfg_lease(_t889),
+        .cfg_rate(ls_rate),
+        .cfg_burst(ls_burst),
+        .v_valid(u_shaper2_v_valid),
+        .v_verdict(u_shaper2_v_verdict),
+        .v_cause(u_shaper2_v_cause),
+        .v_tag(u_shaper2_v_tag),
+        .dep_valid(u_shaper2_dep_valid),
+        .dep_tag(u_shaper2_dep_tag),
+        .dep_lease(u_shaper2_dep_lease),
+        .backlog(u_shaper2_backlog)
+    );
+    shaper_l8_buf768_mp256_minp13_f16_m5_tag10 u_shaper3 (
+        .clk(clk),
+        .rst(rst),
+        .arr_valid(u_eg3_sh_req),
+        .arr_lease(u_eg3_sh_lease),
+        .arr_bytes(u_eg3_sh_bytes),
+        .arr_tag(10'h000),
+        .arr_prio(u_eg3_sh_prio),
+        .cfg_we(_t891),
+        .cfg_lease(_t895),
+        .cfg_rate(ls_rate),
+        .cfg_burst(ls_burst),
+        .v_valid(u_shaper3_v_valid),
+        .v_verdict(u_shaper3_v_verdict),
+        .v_cause(u_shaper3_v_cause),
+        .v_tag(u_shaper3_v_tag),
+        .dep_valid(u_shaper3_dep_valid),
+        .dep_tag(u_shaper3_dep_tag),
+        .dep_lease(u_shaper3_dep_lease),
+        .backlog(u_shaper3_backlog)
     );
 endmodule
 

@@ -21,14 +21,17 @@ module device_egress_mp2048_words16384_t3 (
     output wire ev_out,
     output wire [11:0] ev_out_bytes,
     output wire [2:0] ev_out_tag,
-    input  wire cfg_we,
-    input  wire [2:0] cfg_lease,
-    input  wire [24:0] cfg_rate,
-    input  wire [14:0] cfg_burst,
+    input  wire sh_take,
+    output wire sh_req,
+    output wire [2:0] sh_lease,
+    output wire [11:0] sh_bytes,
+    output wire [14:0] sh_prio,
+    input  wire sh_vvalid,
+    input  wire [1:0] sh_verdict,
     output wire ev_drop,
     output wire [1:0] ev_drop_cause,
-    output wire [2:0] ev_drop_tag,
-    output wire [14:0] backlog
+    input  wire [1:0] sh_cause,
+    output wire [2:0] ev_drop_tag
 );
     reg  busy;
     reg  [4:0] src_r;
@@ -57,101 +60,92 @@ module device_egress_mp2048_words16384_t3 (
     reg  [2:0] etag;
     reg  [6:0] ephi;
     reg  [7:0] eplo;
-    reg  arr_valid;
+    reg  sh_req_q;
     reg  [15:0] ring_rd0;
-    wire u_shaper_v_valid;
-    wire [1:0] u_shaper_v_verdict;
-    wire [1:0] u_shaper_v_cause;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_shaper_v_tag; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire u_shaper_dep_valid; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_shaper_dep_tag; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] u_shaper_dep_lease; /* verilator lint_on UNUSEDSIGNAL */
-    wire [14:0] u_shaper_backlog;
+    wire _t55;
+    wire _t57;
+    wire [14:0] _t59;
     wire _t60;
-    wire _t62;
-    wire [14:0] _t64;
+    wire _t61;
+    wire [14:0] _t63;
+    wire _t64;
     wire _t65;
-    wire _t66;
+    wire [14:0] _t66;
     wire [14:0] _t68;
-    wire _t69;
     wire _t70;
-    wire [14:0] _t71;
-    wire [14:0] _t73;
+    wire _t71;
+    wire _t72;
+    wire _t73;
     wire _t75;
-    wire _t76;
     wire _t77;
     wire _t78;
+    wire _t79;
     wire _t80;
-    wire _t82;
+    wire [14:0] _t81;
     wire _t83;
     wire _t84;
     wire _t85;
-    wire [14:0] _t86;
-    wire _t88;
+    wire _t86;
+    wire _t87;
     wire _t89;
-    wire _t90;
-    wire _t91;
-    wire _t92;
+    wire [7:0] _t91;
+    wire [7:0] _t92;
+    wire _t93;
     wire _t94;
-    wire [7:0] _t96;
-    wire [7:0] _t97;
+    wire _t96;
     wire _t98;
     wire _t99;
+    wire _t100;
     wire _t101;
+    wire _t102;
     wire _t103;
-    wire _t104;
     wire _t105;
-    wire _t106;
     wire _t107;
     wire _t108;
-    wire _t110;
-    wire _t112;
-    wire _t113;
-    wire _t114;
+    wire _t109;
+    wire [11:0] _t112;
+    wire [11:0] _t113;
+    wire [11:0] _t114;
+    wire [11:0] _t115;
     wire [11:0] _t117;
-    wire [11:0] _t118;
     wire [11:0] _t119;
-    wire [11:0] _t120;
-    wire [11:0] _t122;
-    wire [11:0] _t124;
-    wire [7:0] _t125;
-    wire _t126;
+    wire [7:0] _t120;
+    wire _t121;
+    wire _t122;
+    wire _t123;
+    wire _t125;
     wire _t127;
-    wire _t128;
-    wire _t130;
-    wire _t132;
+    wire _t129;
+    wire _t131;
+    wire [2:0] _t133;
     wire _t134;
+    wire _t135;
     wire _t136;
-    wire [2:0] _t138;
+    wire _t137;
+    wire _t138;
     wire _t139;
     wire _t140;
     wire _t141;
-    wire _t142;
-    wire _t143;
-    wire _t144;
+    wire [2:0] _t142;
+    wire [2:0] _t144;
     wire _t145;
     wire _t146;
-    wire [2:0] _t147;
-    wire [2:0] _t149;
-    wire _t150;
+    wire [2:0] _t148;
+    wire [2:0] _t150;
     wire _t151;
-    wire [2:0] _t153;
-    wire [2:0] _t155;
+    wire _t152;
+    wire [6:0] _t154;
+    wire _t155;
     wire _t156;
-    wire _t157;
-    wire [6:0] _t159;
+    wire [7:0] _t158;
+    wire _t159;
     wire _t160;
-    wire _t161;
-    wire [7:0] _t163;
+    wire _t162;
     wire _t164;
-    wire _t165;
-    wire [13:0] _t167;
+    wire [13:0] _t166;
+    wire [15:0] _t167;
     wire [15:0] _t168;
-    wire [15:0] _t169;
-    wire [13:0] _t170;
-    wire [14:0] _t171;
-    wire [13:0] _t172;
-    wire [14:0] _t173;
+    wire [13:0] _t169;
     reg  [15:0] ring [0:16383];
     initial busy = 1'h0;
     initial src_r = 5'h00;
@@ -177,7 +171,7 @@ module device_egress_mp2048_words16384_t3 (
     initial etag = 3'h0;
     initial ephi = 7'h00;
     initial eplo = 8'h00;
-    initial arr_valid = 1'h0;
+    initial sh_req_q = 1'h0;
     initial ring_rd0 = 16'h0000;
     integer _i;
     initial begin
@@ -185,109 +179,111 @@ module device_egress_mp2048_words16384_t3 (
         for (_i = 0; _i < 16384; _i = _i + 1) ring[_i[13:0]] = 16'h0000;
 `endif
     end
-    assign _t62 = write_end ? 1'h0 : busy;
-    assign _t60 = grant ? 1'h1 : _t62;
-    assign _t66 = u_shaper_v_verdict == 2'h0;
-    assign _t65 = u_shaper_v_valid & _t66;
-    assign _t70 = busy & in_valid;
-    assign _t69 = first | _t70;
-    assign _t71 = wp + 15'h0001;
-    assign _t68 = _t69 ? _t71 : wp;
-    assign _t64 = _t65 ? start : _t68;
-    assign _t73 = rp + 15'h0001;
-    assign _t76 = ~_t65;
-    assign _t75 = u_shaper_v_valid & _t76;
-    assign _t78 = _t70 & in_last;
-    assign _t80 = u_shaper_v_valid ? 1'h0 : decide_wait;
-    assign _t77 = _t78 ? 1'h1 : _t80;
-    assign _t83 = ~busy;
-    assign _t84 = ~decide_wait;
-    assign _t82 = _t83 & _t84;
-    assign _t86 = wp - rp;
-    assign _t85 = _t86 <= 15'h3bff;
-    assign free = _t82 & _t85;
+    assign _t57 = write_end ? 1'h0 : busy;
+    assign _t55 = grant ? 1'h1 : _t57;
+    assign _t61 = sh_verdict == 2'h0;
+    assign _t60 = sh_vvalid & _t61;
+    assign _t65 = busy & in_valid;
+    assign _t64 = first | _t65;
+    assign _t66 = wp + 15'h0001;
+    assign _t63 = _t64 ? _t66 : wp;
+    assign _t59 = _t60 ? start : _t63;
+    assign _t68 = rp + 15'h0001;
+    assign _t71 = ~_t60;
+    assign _t70 = sh_vvalid & _t71;
+    assign _t73 = _t65 & in_last;
+    assign _t75 = sh_vvalid ? 1'h0 : decide_wait;
+    assign _t72 = _t73 ? 1'h1 : _t75;
+    assign _t78 = ~busy;
+    assign _t79 = ~decide_wait;
+    assign _t77 = _t78 & _t79;
+    assign _t81 = wp - rp;
+    assign _t80 = _t81 <= 15'h3bff;
+    assign free = _t77 & _t80;
     assign src = src_r;
-    assign write_end = _t78;
-    assign _t92 = ~txv;
-    assign _t91 = _t92 | tx_ready;
-    assign _t90 = lov & _t91;
-    assign _t89 = take | _t90;
-    assign _t94 = tx_ready ? 1'h0 : txv;
-    assign _t88 = _t89 ? 1'h1 : _t94;
-    assign _t97 = ring_rd0[15:8];
-    assign _t96 = lov ? lo : _t97;
-    assign _t99 = rem == 12'h001;
-    assign _t98 = lov ? lol : _t99;
-    assign _t106 = hv & tlw;
-    assign _t108 = ~lov;
-    assign _t107 = _t108 | _t90;
-    assign _t105 = _t106 & _t107;
-    assign _t104 = _t105 | take;
-    assign _t103 = _t104 ? 1'h0 : hv;
-    assign _t101 = ren ? 1'h1 : _t103;
-    assign _t114 = rem <= 12'h002;
-    assign _t113 = take & _t114;
-    assign _t112 = _t113 ? 1'h1 : tlw;
-    assign _t110 = _t105 ? 1'h0 : _t112;
-    assign _t118 = ring_rd0[11:0];
-    assign _t122 = rem - 12'h002;
-    assign _t120 = _t99 ? 12'h000 : _t122;
-    assign _t119 = take ? _t120 : rem;
-    assign _t117 = _t105 ? _t118 : _t119;
-    assign _t124 = ring_rd0[11:0];
-    assign _t125 = ring_rd0[7:0];
-    assign _t128 = ~_t99;
-    assign _t127 = take & _t128;
-    assign _t130 = _t90 ? 1'h0 : lov;
-    assign _t126 = _t127 ? 1'h1 : _t130;
-    assign _t132 = rem == 12'h002;
-    assign _t136 = take ? 1'h0 : tfirst;
-    assign _t134 = _t105 ? 1'h1 : _t136;
-    assign _t138 = ring_rd0[10:8];
-    assign _t139 = take & tfirst;
-    assign _t141 = ~hv;
-    assign _t140 = _t141 | _t104;
-    assign _t142 = rp != start;
-    assign ren = _t140 & _t142;
-    assign _t145 = ~tlw;
-    assign _t144 = hv & _t145;
-    assign _t143 = _t144 & _t91;
-    assign _t146 = ~lov;
-    assign take = _t143 & _t146;
+    assign write_end = _t73;
+    assign _t87 = ~txv;
+    assign _t86 = _t87 | tx_ready;
+    assign _t85 = lov & _t86;
+    assign _t84 = take | _t85;
+    assign _t89 = tx_ready ? 1'h0 : txv;
+    assign _t83 = _t84 ? 1'h1 : _t89;
+    assign _t92 = ring_rd0[15:8];
+    assign _t91 = lov ? lo : _t92;
+    assign _t94 = rem == 12'h001;
+    assign _t93 = lov ? lol : _t94;
+    assign _t101 = hv & tlw;
+    assign _t103 = ~lov;
+    assign _t102 = _t103 | _t85;
+    assign _t100 = _t101 & _t102;
+    assign _t99 = _t100 | take;
+    assign _t98 = _t99 ? 1'h0 : hv;
+    assign _t96 = ren ? 1'h1 : _t98;
+    assign _t109 = rem <= 12'h002;
+    assign _t108 = take & _t109;
+    assign _t107 = _t108 ? 1'h1 : tlw;
+    assign _t105 = _t100 ? 1'h0 : _t107;
+    assign _t113 = ring_rd0[11:0];
+    assign _t117 = rem - 12'h002;
+    assign _t115 = _t94 ? 12'h000 : _t117;
+    assign _t114 = take ? _t115 : rem;
+    assign _t112 = _t100 ? _t113 : _t114;
+    assign _t119 = ring_rd0[11:0];
+    assign _t120 = ring_rd0[7:0];
+    assign _t123 = ~_t94;
+    assign _t122 = take & _t123;
+    assign _t125 = _t85 ? 1'h0 : lov;
+    assign _t121 = _t122 ? 1'h1 : _t125;
+    assign _t127 = rem == 12'h002;
+    assign _t131 = take ? 1'h0 : tfirst;
+    assign _t129 = _t100 ? 1'h1 : _t131;
+    assign _t133 = ring_rd0[10:8];
+    assign _t134 = take & tfirst;
+    assign _t136 = ~hv;
+    assign _t135 = _t136 | _t99;
+    assign _t137 = rp != start;
+    assign ren = _t135 & _t137;
+    assign _t140 = ~tlw;
+    assign _t139 = hv & _t140;
+    assign _t138 = _t139 & _t86;
+    assign _t141 = ~lov;
+    assign take = _t138 & _t141;
     assign tx_valid = txv;
     assign tx_data = txd;
     assign tx_last = txl;
-    assign ev_out = _t89 & _t98;
+    assign ev_out = _t84 & _t93;
     assign ev_out_bytes = flen;
     assign ev_out_tag = ttag;
-    assign _t151 = owc != 3'h7;
-    assign _t150 = _t70 & _t151;
-    assign _t153 = owc + 3'h1;
-    assign _t149 = _t150 ? _t153 : owc;
-    assign _t147 = first ? 3'h0 : _t149;
-    assign _t155 = in_data[10:8];
-    assign _t157 = owc == 3'h0;
-    assign _t156 = _t70 & _t157;
-    assign _t159 = in_data[6:0];
-    assign _t161 = owc == 3'h5;
-    assign _t160 = _t70 & _t161;
-    assign _t163 = in_data[15:8];
-    assign _t165 = owc == 3'h6;
-    assign _t164 = _t70 & _t165;
-    assign ev_drop = _t65;
-    assign ev_drop_cause = u_shaper_v_cause;
+    assign _t146 = owc != 3'h7;
+    assign _t145 = _t65 & _t146;
+    assign _t148 = owc + 3'h1;
+    assign _t144 = _t145 ? _t148 : owc;
+    assign _t142 = first ? 3'h0 : _t144;
+    assign _t150 = in_data[10:8];
+    assign _t152 = owc == 3'h0;
+    assign _t151 = _t65 & _t152;
+    assign _t154 = in_data[6:0];
+    assign _t156 = owc == 3'h5;
+    assign _t155 = _t65 & _t156;
+    assign _t158 = in_data[15:8];
+    assign _t160 = owc == 3'h6;
+    assign _t159 = _t65 & _t160;
+    assign _t164 = sh_take ? 1'h0 : sh_req_q;
+    assign _t162 = _t73 ? 1'h1 : _t164;
+    assign sh_req = sh_req_q;
+    assign sh_lease = etag;
+    assign sh_bytes = len;
+    assign sh_prio = {ephi, eplo};
+    assign ev_drop = _t60;
+    assign ev_drop_cause = sh_cause;
     assign ev_drop_tag = etag;
-    assign backlog = u_shaper_backlog;
-    assign _t167 = wp[13:0];
-    assign _t169 = {4'h0, len};
-    assign _t168 = first ? _t169 : in_data;
-    assign _t170 = rp[13:0];
-    assign _t172 = start[13:0];
-    assign _t171 = {1'h0, _t172};
-    assign _t173 = {ephi, eplo};
+    assign _t166 = wp[13:0];
+    assign _t168 = {4'h0, len};
+    assign _t167 = first ? _t168 : in_data;
+    assign _t169 = rp[13:0];
     always @(posedge clk)
         if (rst) busy <= 1'h0;
-        else busy <= _t60;
+        else busy <= _t55;
     always @(posedge clk)
         if (rst) src_r <= 5'h00;
         else if (grant) src_r <= grant_src;
@@ -299,96 +295,75 @@ module device_egress_mp2048_words16384_t3 (
         else first <= grant;
     always @(posedge clk)
         if (rst) wp <= 15'h0000;
-        else wp <= _t64;
+        else wp <= _t59;
     always @(posedge clk)
         if (rst) rp <= 15'h0000;
-        else if (ren) rp <= _t73;
+        else if (ren) rp <= _t68;
     always @(posedge clk)
         if (rst) start <= 15'h0000;
-        else if (_t75) start <= wp;
+        else if (_t70) start <= wp;
     always @(posedge clk)
         if (rst) decide_wait <= 1'h0;
-        else decide_wait <= _t77;
+        else decide_wait <= _t72;
     always @(posedge clk)
         if (rst) txv <= 1'h0;
-        else txv <= _t88;
+        else txv <= _t83;
     always @(posedge clk)
         if (rst) txd <= 8'h00;
-        else if (_t89) txd <= _t96;
+        else if (_t84) txd <= _t91;
     always @(posedge clk)
         if (rst) txl <= 1'h0;
-        else if (_t89) txl <= _t98;
+        else if (_t84) txl <= _t93;
     always @(posedge clk)
         if (rst) hv <= 1'h0;
-        else hv <= _t101;
+        else hv <= _t96;
     always @(posedge clk)
         if (rst) tlw <= 1'h1;
-        else tlw <= _t110;
+        else tlw <= _t105;
     always @(posedge clk)
         if (rst) rem <= 12'h000;
-        else rem <= _t117;
+        else rem <= _t112;
     always @(posedge clk)
         if (rst) flen <= 12'h000;
-        else if (_t105) flen <= _t124;
+        else if (_t100) flen <= _t119;
     always @(posedge clk)
         if (rst) lo <= 8'h00;
-        else if (take) lo <= _t125;
+        else if (take) lo <= _t120;
     always @(posedge clk)
         if (rst) lov <= 1'h0;
-        else lov <= _t126;
+        else lov <= _t121;
     always @(posedge clk)
         if (rst) lol <= 1'h0;
-        else if (take) lol <= _t132;
+        else if (take) lol <= _t127;
     always @(posedge clk)
         if (rst) tfirst <= 1'h0;
-        else tfirst <= _t134;
+        else tfirst <= _t129;
     always @(posedge clk)
         if (rst) ttag <= 3'h0;
-        else if (_t139) ttag <= _t138;
+        else if (_t134) ttag <= _t133;
     always @(posedge clk)
         if (rst) owc <= 3'h0;
-        else owc <= _t147;
+        else owc <= _t142;
     always @(posedge clk)
         if (rst) etag <= 3'h0;
-        else if (_t156) etag <= _t155;
+        else if (_t151) etag <= _t150;
     always @(posedge clk)
         if (rst) ephi <= 7'h00;
-        else if (_t160) ephi <= _t159;
+        else if (_t155) ephi <= _t154;
     always @(posedge clk)
         if (rst) eplo <= 8'h00;
-        else if (_t164) eplo <= _t163;
+        else if (_t159) eplo <= _t158;
     always @(posedge clk)
-        if (rst) arr_valid <= 1'h0;
-        else arr_valid <= _t78;
+        if (rst) sh_req_q <= 1'h0;
+        else sh_req_q <= _t162;
     always @(posedge clk) begin
-        if (_t69) ring[_t167] <= _t168;
+        if (_t64) ring[_t166] <= _t167;
     end
     always @(posedge clk) begin
         if (ren) begin
-            ring_rd0 <= ring[_t170];
+            ring_rd0 <= ring[_t169];
         end
     end
-    shaper_l8_buf16384_mp2048_minp13_f24_m5_tag15 u_shaper (
-        .clk(clk),
-        .rst(rst),
-        .arr_valid(arr_valid),
-        .arr_lease(etag),
-        .arr_bytes(len),
-        .arr_tag(_t171),
-        .arr_prio(_t173),
-        .cfg_we(cfg_we),
-        .cfg_lease(cfg_lease),
-        .cfg_rate(cfg_rate),
-        .cfg_burst(cfg_burst),
-        .v_valid(u_shaper_v_valid),
-        .v_verdict(u_shaper_v_verdict),
-        .v_cause(u_shaper_v_cause),
-        .v_tag(u_shaper_v_tag),
-        .dep_valid(u_shaper_dep_valid),
-        .dep_tag(u_shaper_dep_tag),
-        .dep_lease(u_shaper_dep_lease),
-        .backlog(u_shaper_backlog)
-    );
 endmodule
 
 `default_nettype wire

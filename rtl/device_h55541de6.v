@@ -125,7 +125,6 @@ module device_h55541de6 (
     wire u_core_e0_ev_drop;
     wire [1:0] u_core_e0_ev_drop_cause;
     wire [2:0] u_core_e0_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_core_e0_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx1_valid;
     wire [7:0] u_core_tx1_data;
     wire u_core_tx1_last;
@@ -135,7 +134,6 @@ module device_h55541de6 (
     wire u_core_e1_ev_drop;
     wire [1:0] u_core_e1_ev_drop_cause;
     wire [2:0] u_core_e1_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_core_e1_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx2_valid;
     wire [7:0] u_core_tx2_data;
     wire u_core_tx2_last;
@@ -145,7 +143,6 @@ module device_h55541de6 (
     wire u_core_e2_ev_drop;
     wire [1:0] u_core_e2_ev_drop_cause;
     wire [2:0] u_core_e2_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_core_e2_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx3_valid;
     wire [7:0] u_core_tx3_data;
     wire u_core_tx3_last;
@@ -155,7 +152,6 @@ module device_h55541de6 (
     wire u_core_e3_ev_drop;
     wire [1:0] u_core_e3_ev_drop_cause;
     wire [2:0] u_core_e3_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_core_e3_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_cpu_tx_valid;
     wire [7:0] u_core_cpu_tx_data;
     wire u_core_cpu_tx_last;
@@ -193,272 +189,276 @@ module device_h55541de6 (
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_we; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_widx; /* verilator lint_on UNUSEDSIGNAL */
     wire [4:0] u_mgmt_meter_ridx;
-    wire _t186;
-    wire _t187;
-    wire [24:0] _t188;
+    wire _t182;
+    wire _t183;
+    wire [24:0] _t184;
+    wire [24:0] _t185;
     wire [24:0] _t189;
-    wire [24:0] _t193;
-    wire [24:0] _t194;
-    wire [4:0] _t196;
-    wire [24:0] _t199;
-    wire [4:0] _t201;
+    wire [24:0] _t190;
+    wire [4:0] _t192;
+    wire [24:0] _t195;
+    wire [4:0] _t197;
+    wire _t200;
+    wire _t201;
+    wire _t202;
+    wire _t203;
     wire _t204;
     wire _t205;
-    wire _t206;
     wire _t207;
     wire _t208;
-    wire _t209;
+    wire _t210;
     wire _t211;
     wire _t212;
-    wire _t214;
-    wire _t215;
-    wire _t216;
-    wire _t217;
+    wire _t213;
+    wire [24:0] _t214;
+    wire [24:0] _t215;
+    wire [24:0] _t216;
+    wire [2:0] _t217;
     wire [24:0] _t218;
     wire [24:0] _t219;
-    wire [24:0] _t220;
-    wire [2:0] _t221;
-    wire [24:0] _t222;
-    wire [24:0] _t223;
-    wire [15:0] _t226;
-    wire [4:0] _t227;
+    wire [15:0] _t222;
+    wire [4:0] _t223;
+    wire _t224;
+    wire [15:0] _t225;
+    wire _t226;
+    wire _t227;
     wire _t228;
-    wire [15:0] _t229;
+    wire _t229;
     wire _t230;
     wire _t231;
     wire _t232;
     wire _t233;
     wire _t234;
-    wire _t235;
     wire _t236;
     wire _t237;
-    wire _t238;
+    wire _t239;
     wire _t240;
     wire _t241;
-    wire _t243;
-    wire _t244;
-    wire _t245;
-    wire _t246;
+    wire _t242;
+    wire [24:0] _t243;
+    wire [24:0] _t244;
+    wire [24:0] _t245;
+    wire [2:0] _t246;
     wire [24:0] _t247;
     wire [24:0] _t248;
-    wire [24:0] _t249;
-    wire [2:0] _t250;
-    wire [24:0] _t251;
-    wire [24:0] _t252;
-    wire [15:0] _t255;
-    wire [4:0] _t256;
+    wire [15:0] _t251;
+    wire [4:0] _t252;
+    wire _t253;
+    wire [15:0] _t254;
+    wire _t255;
+    wire _t256;
     wire _t257;
-    wire [15:0] _t258;
+    wire _t258;
     wire _t259;
     wire _t260;
     wire _t261;
     wire _t262;
     wire _t263;
-    wire _t264;
     wire _t265;
     wire _t266;
-    wire _t267;
+    wire _t268;
     wire _t269;
     wire _t270;
-    wire _t272;
-    wire _t273;
-    wire _t274;
-    wire _t275;
+    wire _t271;
+    wire [24:0] _t272;
+    wire [24:0] _t273;
+    wire [24:0] _t274;
+    wire [2:0] _t275;
     wire [24:0] _t276;
     wire [24:0] _t277;
-    wire [24:0] _t278;
-    wire [2:0] _t279;
-    wire [24:0] _t280;
-    wire [24:0] _t281;
-    wire [15:0] _t284;
-    wire [4:0] _t285;
+    wire [15:0] _t280;
+    wire [4:0] _t281;
+    wire _t282;
+    wire [15:0] _t283;
+    wire _t284;
+    wire _t285;
     wire _t286;
-    wire [15:0] _t287;
+    wire _t287;
     wire _t288;
     wire _t289;
     wire _t290;
     wire _t291;
     wire _t292;
-    wire _t293;
     wire _t294;
     wire _t295;
-    wire _t296;
+    wire _t297;
     wire _t298;
     wire _t299;
-    wire _t301;
-    wire _t302;
-    wire _t303;
-    wire _t304;
+    wire _t300;
+    wire [24:0] _t301;
+    wire [24:0] _t302;
+    wire [24:0] _t303;
+    wire [2:0] _t304;
     wire [24:0] _t305;
     wire [24:0] _t306;
-    wire [24:0] _t307;
-    wire [2:0] _t308;
-    wire [24:0] _t309;
-    wire [24:0] _t310;
-    wire [15:0] _t313;
-    wire [4:0] _t314;
+    wire [15:0] _t309;
+    wire [4:0] _t310;
+    wire _t311;
+    wire [15:0] _t312;
+    wire _t313;
+    wire _t314;
     wire _t315;
-    wire [15:0] _t316;
+    wire _t316;
     wire _t317;
     wire _t318;
     wire _t319;
     wire _t320;
     wire _t321;
-    wire _t322;
     wire _t323;
     wire _t324;
-    wire _t325;
+    wire _t326;
     wire _t327;
     wire _t328;
-    wire _t330;
-    wire _t331;
-    wire _t332;
-    wire _t333;
+    wire _t329;
+    wire [24:0] _t330;
+    wire [24:0] _t331;
+    wire [24:0] _t332;
+    wire [2:0] _t333;
     wire [24:0] _t334;
     wire [24:0] _t335;
-    wire [24:0] _t336;
-    wire [2:0] _t337;
-    wire [24:0] _t338;
-    wire [24:0] _t339;
-    wire [15:0] _t342;
-    wire [4:0] _t343;
+    wire [15:0] _t338;
+    wire [4:0] _t339;
+    wire _t340;
+    wire [15:0] _t341;
+    wire _t342;
+    wire _t343;
     wire _t344;
-    wire [15:0] _t345;
-    wire _t346;
+    wire _t345;
+    wire [24:0] _t346;
     wire _t347;
-    wire _t348;
-    wire _t349;
-    wire [24:0] _t350;
-    wire _t351;
-    wire [24:0] _t353;
-    wire [4:0] _t355;
-    wire [24:0] _t359;
+    wire [24:0] _t349;
+    wire [4:0] _t351;
+    wire [24:0] _t355;
+    wire _t359;
+    wire _t360;
+    wire _t361;
+    wire _t362;
     wire _t363;
     wire _t364;
     wire _t365;
     wire _t366;
     wire _t367;
-    wire _t368;
-    wire _t369;
-    wire _t370;
-    wire _t371;
+    wire [24:0] _t368;
+    wire [24:0] _t369;
+    wire [24:0] _t370;
+    wire [2:0] _t371;
     wire [24:0] _t372;
     wire [24:0] _t373;
-    wire [24:0] _t374;
-    wire [2:0] _t375;
-    wire [24:0] _t376;
-    wire [24:0] _t377;
-    wire [4:0] _t379;
+    wire [4:0] _t375;
+    wire [15:0] _t378;
+    wire [24:0] _t379;
+    wire [4:0] _t380;
+    wire _t381;
     wire [15:0] _t382;
-    wire [24:0] _t383;
-    wire [4:0] _t384;
+    wire _t383;
+    wire _t384;
     wire _t385;
-    wire [15:0] _t386;
-    wire _t387;
+    wire _t386;
+    wire [24:0] _t387;
     wire _t388;
-    wire _t389;
-    wire _t390;
-    wire [24:0] _t391;
-    wire _t392;
-    wire [24:0] _t394;
-    wire [4:0] _t396;
-    wire [24:0] _t400;
+    wire [24:0] _t390;
+    wire [4:0] _t392;
+    wire [24:0] _t396;
+    wire _t400;
+    wire _t401;
+    wire _t402;
+    wire _t403;
     wire _t404;
     wire _t405;
     wire _t406;
     wire _t407;
     wire _t408;
-    wire _t409;
-    wire _t410;
-    wire _t411;
-    wire _t412;
+    wire [24:0] _t409;
+    wire [24:0] _t410;
+    wire [24:0] _t411;
+    wire [2:0] _t412;
     wire [24:0] _t413;
     wire [24:0] _t414;
-    wire [24:0] _t415;
-    wire [2:0] _t416;
-    wire [24:0] _t417;
-    wire [24:0] _t418;
-    wire [4:0] _t420;
+    wire [4:0] _t416;
+    wire [15:0] _t419;
+    wire [24:0] _t420;
+    wire [4:0] _t421;
+    wire _t422;
     wire [15:0] _t423;
-    wire [24:0] _t424;
-    wire [4:0] _t425;
+    wire _t424;
+    wire _t425;
     wire _t426;
-    wire [15:0] _t427;
-    wire _t428;
+    wire _t427;
+    wire [24:0] _t428;
     wire _t429;
-    wire _t430;
-    wire _t431;
-    wire [24:0] _t432;
-    wire _t433;
-    wire [24:0] _t435;
-    wire [4:0] _t437;
-    wire [24:0] _t441;
+    wire [24:0] _t431;
+    wire [4:0] _t433;
+    wire [24:0] _t437;
+    wire _t441;
+    wire _t442;
+    wire _t443;
+    wire _t444;
     wire _t445;
     wire _t446;
     wire _t447;
     wire _t448;
     wire _t449;
-    wire _t450;
-    wire _t451;
-    wire _t452;
-    wire _t453;
+    wire [24:0] _t450;
+    wire [24:0] _t451;
+    wire [24:0] _t452;
+    wire [2:0] _t453;
     wire [24:0] _t454;
     wire [24:0] _t455;
-    wire [24:0] _t456;
-    wire [2:0] _t457;
-    wire [24:0] _t458;
-    wire [24:0] _t459;
-    wire [4:0] _t461;
+    wire [4:0] _t457;
+    wire [15:0] _t460;
+    wire [24:0] _t461;
+    wire [4:0] _t462;
+    wire _t463;
     wire [15:0] _t464;
-    wire [24:0] _t465;
-    wire [4:0] _t466;
+    wire _t465;
+    wire _t466;
     wire _t467;
-    wire [15:0] _t468;
-    wire _t469;
+    wire _t468;
+    wire [24:0] _t469;
     wire _t470;
-    wire _t471;
-    wire _t472;
-    wire [24:0] _t473;
-    wire _t474;
-    wire [24:0] _t476;
-    wire [4:0] _t478;
-    wire [24:0] _t482;
+    wire [24:0] _t472;
+    wire [4:0] _t474;
+    wire [24:0] _t478;
+    wire _t482;
+    wire _t483;
+    wire _t484;
+    wire _t485;
     wire _t486;
     wire _t487;
     wire _t488;
     wire _t489;
     wire _t490;
-    wire _t491;
-    wire _t492;
-    wire _t493;
-    wire _t494;
+    wire [24:0] _t491;
+    wire [24:0] _t492;
+    wire [24:0] _t493;
+    wire [2:0] _t494;
     wire [24:0] _t495;
     wire [24:0] _t496;
-    wire [24:0] _t497;
-    wire [2:0] _t498;
-    wire [24:0] _t499;
-    wire [24:0] _t500;
-    wire [4:0] _t502;
+    wire [4:0] _t498;
+    wire [15:0] _t501;
+    wire [24:0] _t502;
+    wire [4:0] _t503;
+    wire _t504;
     wire [15:0] _t505;
-    wire [24:0] _t506;
-    wire [4:0] _t507;
+    wire _t506;
+    wire _t507;
     wire _t508;
-    wire [15:0] _t509;
+    wire [25:0] _t509;
     wire _t510;
     wire _t511;
-    wire _t512;
     wire [25:0] _t513;
-    wire _t514;
+    wire [16:0] _t514;
     wire _t515;
-    wire [25:0] _t517;
+    wire [7:0] _t516;
     wire [16:0] _t518;
-    wire _t519;
-    wire [7:0] _t520;
-    wire [16:0] _t522;
+    wire [9:0] _t519;
+    wire _t520;
+    wire [4:0] _t521;
     wire [9:0] _t523;
-    wire _t524;
+    wire [2:0] _t524;
     wire [4:0] _t525;
-    wire [9:0] _t527;
+    wire _t526;
+    wire [15:0] _t527;
     wire [2:0] _t528;
     wire [4:0] _t529;
     wire _t530;
@@ -491,11 +491,7 @@ module device_h55541de6 (
     wire [4:0] _t557;
     wire _t558;
     wire [15:0] _t559;
-    wire [2:0] _t560;
-    wire [4:0] _t561;
-    wire _t562;
-    wire [15:0] _t563;
-    wire [26:0] _t564;
+    wire [26:0] _t560;
     initial ev2_valid_q = 1'h0;
     initial ev2_data_q = 25'h0000000;
     initial ev2_port_q = 3'h0;
@@ -564,450 +560,450 @@ module device_h55541de6 (
     assign cpu_tx_data = u_core_cpu_tx_data;
     assign cpu_tx_last = u_core_cpu_tx_last;
     assign cpu_rx_ready = u_core_cpu_rx_ready;
-    assign _t187 = u_core_ev_vrouter | u_core_ev_unknown_tag;
-    assign _t186 = _t187 | u_core_ev_label_error;
-    assign _t189 = {3'h3, u_core_ev_hp_lease, 1'h1, 16'h0000};
-    assign _t196 = {2'h0, u_core_ev_hp_port};
-    assign _t194 = {3'h4, _t196, 1'h1, 16'h0000};
-    assign _t201 = {2'h0, u_core_ev_hp_port};
-    assign _t199 = {3'h4, _t201, 1'h0, 16'h0001};
-    assign _t193 = u_core_ev_unknown_tag ? _t194 : _t199;
-    assign _t188 = u_core_ev_vrouter ? _t189 : _t193;
-    assign _t206 = evq0_v0 & u_mgmt_ev0_ready;
-    assign _t205 = _t206 ? evq0_v1 : evq0_v0;
-    assign _t209 = u_core_ev_hp_port == 3'h0;
-    assign _t208 = u_core_ev_in & _t209;
-    assign _t212 = ev2_port_q == 3'h0;
-    assign _t211 = ev2_valid_q & _t212;
-    assign _t207 = _t208 | _t211;
-    assign _t204 = _t205 | _t207;
-    assign _t216 = ~_t206;
-    assign _t215 = _t216 & evq0_v1;
-    assign _t217 = _t205 & _t207;
-    assign _t214 = _t215 | _t217;
-    assign _t219 = _t206 ? evq0_d1 : evq0_d0;
-    assign _t226 = {7'h00, u_core_ev_hp_bytes};
-    assign _t223 = {3'h0, u_core_ev_hp_lease, 1'h1, _t226};
-    assign _t222 = _t208 ? _t223 : ev2_data_q;
-    assign _t221 = _t222[24:22];
-    assign _t227 = _t222[21:17];
-    assign _t228 = _t222[16];
-    assign _t229 = _t222[15:0];
-    assign _t220 = {_t221, _t227, _t228, _t229};
-    assign _t218 = _t205 ? _t219 : _t220;
-    assign _t232 = ~_t215;
-    assign _t231 = _t205 & _t232;
-    assign _t230 = _t231 & _t207;
-    assign _t235 = evq1_v0 & u_mgmt_ev1_ready;
-    assign _t234 = _t235 ? evq1_v1 : evq1_v0;
-    assign _t238 = u_core_ev_hp_port == 3'h1;
-    assign _t237 = u_core_ev_in & _t238;
-    assign _t241 = ev2_port_q == 3'h1;
-    assign _t240 = ev2_valid_q & _t241;
-    assign _t236 = _t237 | _t240;
-    assign _t233 = _t234 | _t236;
-    assign _t245 = ~_t235;
-    assign _t244 = _t245 & evq1_v1;
-    assign _t246 = _t234 & _t236;
-    assign _t243 = _t244 | _t246;
-    assign _t248 = _t235 ? evq1_d1 : evq1_d0;
-    assign _t255 = {7'h00, u_core_ev_hp_bytes};
-    assign _t252 = {3'h0, u_core_ev_hp_lease, 1'h1, _t255};
-    assign _t251 = _t237 ? _t252 : ev2_data_q;
-    assign _t250 = _t251[24:22];
-    assign _t256 = _t251[21:17];
-    assign _t257 = _t251[16];
-    assign _t258 = _t251[15:0];
-    assign _t249 = {_t250, _t256, _t257, _t258};
-    assign _t247 = _t234 ? _t248 : _t249;
-    assign _t261 = ~_t244;
-    assign _t260 = _t234 & _t261;
-    assign _t259 = _t260 & _t236;
-    assign _t264 = evq2_v0 & u_mgmt_ev2_ready;
-    assign _t263 = _t264 ? evq2_v1 : evq2_v0;
-    assign _t267 = u_core_ev_hp_port == 3'h2;
-    assign _t266 = u_core_ev_in & _t267;
-    assign _t270 = ev2_port_q == 3'h2;
-    assign _t269 = ev2_valid_q & _t270;
-    assign _t265 = _t266 | _t269;
-    assign _t262 = _t263 | _t265;
-    assign _t274 = ~_t264;
-    assign _t273 = _t274 & evq2_v1;
-    assign _t275 = _t263 & _t265;
-    assign _t272 = _t273 | _t275;
-    assign _t277 = _t264 ? evq2_d1 : evq2_d0;
-    assign _t284 = {7'h00, u_core_ev_hp_bytes};
-    assign _t281 = {3'h0, u_core_ev_hp_lease, 1'h1, _t284};
-    assign _t280 = _t266 ? _t281 : ev2_data_q;
-    assign _t279 = _t280[24:22];
-    assign _t285 = _t280[21:17];
-    assign _t286 = _t280[16];
-    assign _t287 = _t280[15:0];
-    assign _t278 = {_t279, _t285, _t286, _t287};
-    assign _t276 = _t263 ? _t277 : _t278;
-    assign _t290 = ~_t273;
-    assign _t289 = _t263 & _t290;
-    assign _t288 = _t289 & _t265;
-    assign _t293 = evq3_v0 & u_mgmt_ev3_ready;
-    assign _t292 = _t293 ? evq3_v1 : evq3_v0;
-    assign _t296 = u_core_ev_hp_port == 3'h3;
-    assign _t295 = u_core_ev_in & _t296;
-    assign _t299 = ev2_port_q == 3'h3;
-    assign _t298 = ev2_valid_q & _t299;
-    assign _t294 = _t295 | _t298;
-    assign _t291 = _t292 | _t294;
-    assign _t303 = ~_t293;
-    assign _t302 = _t303 & evq3_v1;
-    assign _t304 = _t292 & _t294;
-    assign _t301 = _t302 | _t304;
-    assign _t306 = _t293 ? evq3_d1 : evq3_d0;
-    assign _t313 = {7'h00, u_core_ev_hp_bytes};
-    assign _t310 = {3'h0, u_core_ev_hp_lease, 1'h1, _t313};
-    assign _t309 = _t295 ? _t310 : ev2_data_q;
-    assign _t308 = _t309[24:22];
-    assign _t314 = _t309[21:17];
-    assign _t315 = _t309[16];
-    assign _t316 = _t309[15:0];
-    assign _t307 = {_t308, _t314, _t315, _t316};
-    assign _t305 = _t292 ? _t306 : _t307;
-    assign _t319 = ~_t302;
-    assign _t318 = _t292 & _t319;
-    assign _t317 = _t318 & _t294;
-    assign _t322 = evq4_v0 & u_mgmt_ev4_ready;
-    assign _t321 = _t322 ? evq4_v1 : evq4_v0;
-    assign _t325 = u_core_ev_hp_port == 3'h4;
-    assign _t324 = u_core_ev_in & _t325;
-    assign _t328 = ev2_port_q == 3'h4;
-    assign _t327 = ev2_valid_q & _t328;
-    assign _t323 = _t324 | _t327;
-    assign _t320 = _t321 | _t323;
-    assign _t332 = ~_t322;
-    assign _t331 = _t332 & evq4_v1;
-    assign _t333 = _t321 & _t323;
-    assign _t330 = _t331 | _t333;
-    assign _t335 = _t322 ? evq4_d1 : evq4_d0;
-    assign _t342 = {7'h00, u_core_ev_hp_bytes};
-    assign _t339 = {3'h0, u_core_ev_hp_lease, 1'h1, _t342};
-    assign _t338 = _t324 ? _t339 : ev2_data_q;
-    assign _t337 = _t338[24:22];
-    assign _t343 = _t338[21:17];
-    assign _t344 = _t338[16];
-    assign _t345 = _t338[15:0];
-    assign _t336 = {_t337, _t343, _t344, _t345};
-    assign _t334 = _t321 ? _t335 : _t336;
-    assign _t348 = ~_t331;
-    assign _t347 = _t321 & _t348;
-    assign _t346 = _t347 & _t323;
-    assign _t349 = u_core_e0_ev_out & u_core_e0_ev_drop;
-    assign _t351 = u_core_e0_ev_drop_cause == 2'h2;
-    assign _t355 = {2'h0, u_core_e0_ev_drop_tag};
-    assign _t353 = {3'h2, _t355, 1'h0, 16'h0001};
-    assign _t359 = {3'h2, _t355, 1'h1, 16'h0000};
-    assign _t350 = _t351 ? _t353 : _t359;
-    assign _t365 = evq5_v0 & u_mgmt_ev5_ready;
-    assign _t364 = _t365 ? evq5_v1 : evq5_v0;
-    assign _t367 = u_core_e0_ev_out | u_core_e0_ev_drop;
-    assign _t366 = _t367 | e0_evd_valid_q;
-    assign _t363 = _t364 | _t366;
-    assign _t370 = ~_t365;
-    assign _t369 = _t370 & evq5_v1;
-    assign _t371 = _t364 & _t366;
-    assign _t368 = _t369 | _t371;
-    assign _t373 = _t365 ? evq5_d1 : evq5_d0;
-    assign _t379 = {2'h0, u_core_e0_ev_out_tag};
-    assign _t382 = {7'h00, u_core_e0_ev_out_bytes};
-    assign _t377 = {3'h1, _t379, 1'h1, _t382};
-    assign _t383 = e0_evd_valid_q ? e0_evd_data_q : _t350;
-    assign _t376 = u_core_e0_ev_out ? _t377 : _t383;
-    assign _t375 = _t376[24:22];
-    assign _t384 = _t376[21:17];
-    assign _t385 = _t376[16];
-    assign _t386 = _t376[15:0];
-    assign _t374 = {_t375, _t384, _t385, _t386};
-    assign _t372 = _t364 ? _t373 : _t374;
-    assign _t389 = ~_t369;
-    assign _t388 = _t364 & _t389;
-    assign _t387 = _t388 & _t366;
-    assign _t390 = u_core_e1_ev_out & u_core_e1_ev_drop;
-    assign _t392 = u_core_e1_ev_drop_cause == 2'h2;
-    assign _t396 = {2'h1, u_core_e1_ev_drop_tag};
-    assign _t394 = {3'h2, _t396, 1'h0, 16'h0001};
-    assign _t400 = {3'h2, _t396, 1'h1, 16'h0000};
-    assign _t391 = _t392 ? _t394 : _t400;
-    assign _t406 = evq6_v0 & u_mgmt_ev6_ready;
-    assign _t405 = _t406 ? evq6_v1 : evq6_v0;
-    assign _t408 = u_core_e1_ev_out | u_core_e1_ev_drop;
-    assign _t407 = _t408 | e1_evd_valid_q;
-    assign _t404 = _t405 | _t407;
-    assign _t411 = ~_t406;
-    assign _t410 = _t411 & evq6_v1;
-    assign _t412 = _t405 & _t407;
-    assign _t409 = _t410 | _t412;
-    assign _t414 = _t406 ? evq6_d1 : evq6_d0;
-    assign _t420 = {2'h1, u_core_e1_ev_out_tag};
-    assign _t423 = {7'h00, u_core_e1_ev_out_bytes};
-    assign _t418 = {3'h1, _t420, 1'h1, _t423};
-    assign _t424 = e1_evd_valid_q ? e1_evd_data_q : _t391;
-    assign _t417 = u_core_e1_ev_out ? _t418 : _t424;
-    assign _t416 = _t417[24:22];
-    assign _t425 = _t417[21:17];
-    assign _t426 = _t417[16];
-    assign _t427 = _t417[15:0];
-    assign _t415 = {_t416, _t425, _t426, _t427};
-    assign _t413 = _t405 ? _t414 : _t415;
-    assign _t430 = ~_t410;
-    assign _t429 = _t405 & _t430;
-    assign _t428 = _t429 & _t407;
-    assign _t431 = u_core_e2_ev_out & u_core_e2_ev_drop;
-    assign _t433 = u_core_e2_ev_drop_cause == 2'h2;
-    assign _t437 = {2'h2, u_core_e2_ev_drop_tag};
-    assign _t435 = {3'h2, _t437, 1'h0, 16'h0001};
-    assign _t441 = {3'h2, _t437, 1'h1, 16'h0000};
-    assign _t432 = _t433 ? _t435 : _t441;
-    assign _t447 = evq7_v0 & u_mgmt_ev7_ready;
-    assign _t446 = _t447 ? evq7_v1 : evq7_v0;
-    assign _t449 = u_core_e2_ev_out | u_core_e2_ev_drop;
-    assign _t448 = _t449 | e2_evd_valid_q;
-    assign _t445 = _t446 | _t448;
-    assign _t452 = ~_t447;
-    assign _t451 = _t452 & evq7_v1;
-    assign _t453 = _t446 & _t448;
-    assign _t450 = _t451 | _t453;
-    assign _t455 = _t447 ? evq7_d1 : evq7_d0;
-    assign _t461 = {2'h2, u_core_e2_ev_out_tag};
-    assign _t464 = {7'h00, u_core_e2_ev_out_bytes};
-    assign _t459 = {3'h1, _t461, 1'h1, _t464};
-    assign _t465 = e2_evd_valid_q ? e2_evd_data_q : _t432;
-    assign _t458 = u_core_e2_ev_out ? _t459 : _t465;
-    assign _t457 = _t458[24:22];
-    assign _t466 = _t458[21:17];
-    assign _t467 = _t458[16];
-    assign _t468 = _t458[15:0];
-    assign _t456 = {_t457, _t466, _t467, _t468};
-    assign _t454 = _t446 ? _t455 : _t456;
-    assign _t471 = ~_t451;
-    assign _t470 = _t446 & _t471;
-    assign _t469 = _t470 & _t448;
-    assign _t472 = u_core_e3_ev_out & u_core_e3_ev_drop;
-    assign _t474 = u_core_e3_ev_drop_cause == 2'h2;
-    assign _t478 = {2'h3, u_core_e3_ev_drop_tag};
-    assign _t476 = {3'h2, _t478, 1'h0, 16'h0001};
-    assign _t482 = {3'h2, _t478, 1'h1, 16'h0000};
-    assign _t473 = _t474 ? _t476 : _t482;
-    assign _t488 = evq8_v0 & u_mgmt_ev8_ready;
-    assign _t487 = _t488 ? evq8_v1 : evq8_v0;
-    assign _t490 = u_core_e3_ev_out | u_core_e3_ev_drop;
-    assign _t489 = _t490 | e3_evd_valid_q;
-    assign _t486 = _t487 | _t489;
-    assign _t493 = ~_t488;
-    assign _t492 = _t493 & evq8_v1;
-    assign _t494 = _t487 & _t489;
-    assign _t491 = _t492 | _t494;
-    assign _t496 = _t488 ? evq8_d1 : evq8_d0;
-    assign _t502 = {2'h3, u_core_e3_ev_out_tag};
-    assign _t505 = {7'h00, u_core_e3_ev_out_bytes};
-    assign _t500 = {3'h1, _t502, 1'h1, _t505};
-    assign _t506 = e3_evd_valid_q ? e3_evd_data_q : _t473;
-    assign _t499 = u_core_e3_ev_out ? _t500 : _t506;
-    assign _t498 = _t499[24:22];
-    assign _t507 = _t499[21:17];
-    assign _t508 = _t499[16];
-    assign _t509 = _t499[15:0];
-    assign _t497 = {_t498, _t507, _t508, _t509};
-    assign _t495 = _t487 ? _t496 : _t497;
-    assign _t512 = ~_t492;
-    assign _t511 = _t487 & _t512;
-    assign _t510 = _t511 & _t489;
-    assign _t515 = u_mgmt_lease_limit[26];
-    assign _t514 = |_t515;
-    assign _t517 = u_mgmt_lease_limit[25:0];
-    assign _t513 = _t514 ? 26'h3ffffff : _t517;
-    assign _t520 = u_mgmt_lease_rate[24:17];
-    assign _t519 = |_t520;
-    assign _t522 = u_mgmt_lease_rate[16:0];
-    assign _t518 = _t519 ? 17'h1ffff : _t522;
-    assign _t525 = u_mgmt_lease_burst[14:10];
-    assign _t524 = |_t525;
-    assign _t527 = u_mgmt_lease_burst[9:0];
-    assign _t523 = _t524 ? 10'h3ff : _t527;
-    assign _t528 = evq0_d0[24:22];
-    assign _t529 = evq0_d0[21:17];
-    assign _t530 = evq0_d0[16];
-    assign _t531 = evq0_d0[15:0];
-    assign _t532 = evq1_d0[24:22];
-    assign _t533 = evq1_d0[21:17];
-    assign _t534 = evq1_d0[16];
-    assign _t535 = evq1_d0[15:0];
-    assign _t536 = evq2_d0[24:22];
-    assign _t537 = evq2_d0[21:17];
-    assign _t538 = evq2_d0[16];
-    assign _t539 = evq2_d0[15:0];
-    assign _t540 = evq3_d0[24:22];
-    assign _t541 = evq3_d0[21:17];
-    assign _t542 = evq3_d0[16];
-    assign _t543 = evq3_d0[15:0];
-    assign _t544 = evq4_d0[24:22];
-    assign _t545 = evq4_d0[21:17];
-    assign _t546 = evq4_d0[16];
-    assign _t547 = evq4_d0[15:0];
-    assign _t548 = evq5_d0[24:22];
-    assign _t549 = evq5_d0[21:17];
-    assign _t550 = evq5_d0[16];
-    assign _t551 = evq5_d0[15:0];
-    assign _t552 = evq6_d0[24:22];
-    assign _t553 = evq6_d0[21:17];
-    assign _t554 = evq6_d0[16];
-    assign _t555 = evq6_d0[15:0];
-    assign _t556 = evq7_d0[24:22];
-    assign _t557 = evq7_d0[21:17];
-    assign _t558 = evq7_d0[16];
-    assign _t559 = evq7_d0[15:0];
-    assign _t560 = evq8_d0[24:22];
-    assign _t561 = evq8_d0[21:17];
-    assign _t562 = evq8_d0[16];
-    assign _t563 = evq8_d0[15:0];
-    assign _t564 = {1'h0, u_core_mt_measured};
+    assign _t183 = u_core_ev_vrouter | u_core_ev_unknown_tag;
+    assign _t182 = _t183 | u_core_ev_label_error;
+    assign _t185 = {3'h3, u_core_ev_hp_lease, 1'h1, 16'h0000};
+    assign _t192 = {2'h0, u_core_ev_hp_port};
+    assign _t190 = {3'h4, _t192, 1'h1, 16'h0000};
+    assign _t197 = {2'h0, u_core_ev_hp_port};
+    assign _t195 = {3'h4, _t197, 1'h0, 16'h0001};
+    assign _t189 = u_core_ev_unknown_tag ? _t190 : _t195;
+    assign _t184 = u_core_ev_vrouter ? _t185 : _t189;
+    assign _t202 = evq0_v0 & u_mgmt_ev0_ready;
+    assign _t201 = _t202 ? evq0_v1 : evq0_v0;
+    assign _t205 = u_core_ev_hp_port == 3'h0;
+    assign _t204 = u_core_ev_in & _t205;
+    assign _t208 = ev2_port_q == 3'h0;
+    assign _t207 = ev2_valid_q & _t208;
+    assign _t203 = _t204 | _t207;
+    assign _t200 = _t201 | _t203;
+    assign _t212 = ~_t202;
+    assign _t211 = _t212 & evq0_v1;
+    assign _t213 = _t201 & _t203;
+    assign _t210 = _t211 | _t213;
+    assign _t215 = _t202 ? evq0_d1 : evq0_d0;
+    assign _t222 = {7'h00, u_core_ev_hp_bytes};
+    assign _t219 = {3'h0, u_core_ev_hp_lease, 1'h1, _t222};
+    assign _t218 = _t204 ? _t219 : ev2_data_q;
+    assign _t217 = _t218[24:22];
+    assign _t223 = _t218[21:17];
+    assign _t224 = _t218[16];
+    assign _t225 = _t218[15:0];
+    assign _t216 = {_t217, _t223, _t224, _t225};
+    assign _t214 = _t201 ? _t215 : _t216;
+    assign _t228 = ~_t211;
+    assign _t227 = _t201 & _t228;
+    assign _t226 = _t227 & _t203;
+    assign _t231 = evq1_v0 & u_mgmt_ev1_ready;
+    assign _t230 = _t231 ? evq1_v1 : evq1_v0;
+    assign _t234 = u_core_ev_hp_port == 3'h1;
+    assign _t233 = u_core_ev_in & _t234;
+    assign _t237 = ev2_port_q == 3'h1;
+    assign _t236 = ev2_valid_q & _t237;
+    assign _t232 = _t233 | _t236;
+    assign _t229 = _t230 | _t232;
+    assign _t241 = ~_t231;
+    assign _t240 = _t241 & evq1_v1;
+    assign _t242 = _t230 & _t232;
+    assign _t239 = _t240 | _t242;
+    assign _t244 = _t231 ? evq1_d1 : evq1_d0;
+    assign _t251 = {7'h00, u_core_ev_hp_bytes};
+    assign _t248 = {3'h0, u_core_ev_hp_lease, 1'h1, _t251};
+    assign _t247 = _t233 ? _t248 : ev2_data_q;
+    assign _t246 = _t247[24:22];
+    assign _t252 = _t247[21:17];
+    assign _t253 = _t247[16];
+    assign _t254 = _t247[15:0];
+    assign _t245 = {_t246, _t252, _t253, _t254};
+    assign _t243 = _t230 ? _t244 : _t245;
+    assign _t257 = ~_t240;
+    assign _t256 = _t230 & _t257;
+    assign _t255 = _t256 & _t232;
+    assign _t260 = evq2_v0 & u_mgmt_ev2_ready;
+    assign _t259 = _t260 ? evq2_v1 : evq2_v0;
+    assign _t263 = u_core_ev_hp_port == 3'h2;
+    assign _t262 = u_core_ev_in & _t263;
+    assign _t266 = ev2_port_q == 3'h2;
+    assign _t265 = ev2_valid_q & _t266;
+    assign _t261 = _t262 | _t265;
+    assign _t258 = _t259 | _t261;
+    assign _t270 = ~_t260;
+    assign _t269 = _t270 & evq2_v1;
+    assign _t271 = _t259 & _t261;
+    assign _t268 = _t269 | _t271;
+    assign _t273 = _t260 ? evq2_d1 : evq2_d0;
+    assign _t280 = {7'h00, u_core_ev_hp_bytes};
+    assign _t277 = {3'h0, u_core_ev_hp_lease, 1'h1, _t280};
+    assign _t276 = _t262 ? _t277 : ev2_data_q;
+    assign _t275 = _t276[24:22];
+    assign _t281 = _t276[21:17];
+    assign _t282 = _t276[16];
+    assign _t283 = _t276[15:0];
+    assign _t274 = {_t275, _t281, _t282, _t283};
+    assign _t272 = _t259 ? _t273 : _t274;
+    assign _t286 = ~_t269;
+    assign _t285 = _t259 & _t286;
+    assign _t284 = _t285 & _t261;
+    assign _t289 = evq3_v0 & u_mgmt_ev3_ready;
+    assign _t288 = _t289 ? evq3_v1 : evq3_v0;
+    assign _t292 = u_core_ev_hp_port == 3'h3;
+    assign _t291 = u_core_ev_in & _t292;
+    assign _t295 = ev2_port_q == 3'h3;
+    assign _t294 = ev2_valid_q & _t295;
+    assign _t290 = _t291 | _t294;
+    assign _t287 = _t288 | _t290;
+    assign _t299 = ~_t289;
+    assign _t298 = _t299 & evq3_v1;
+    assign _t300 = _t288 & _t290;
+    assign _t297 = _t298 | _t300;
+    assign _t302 = _t289 ? evq3_d1 : evq3_d0;
+    assign _t309 = {7'h00, u_core_ev_hp_bytes};
+    assign _t306 = {3'h0, u_core_ev_hp_lease, 1'h1, _t309};
+    assign _t305 = _t291 ? _t306 : ev2_data_q;
+    assign _t304 = _t305[24:22];
+    assign _t310 = _t305[21:17];
+    assign _t311 = _t305[16];
+    assign _t312 = _t305[15:0];
+    assign _t303 = {_t304, _t310, _t311, _t312};
+    assign _t301 = _t288 ? _t302 : _t303;
+    assign _t315 = ~_t298;
+    assign _t314 = _t288 & _t315;
+    assign _t313 = _t314 & _t290;
+    assign _t318 = evq4_v0 & u_mgmt_ev4_ready;
+    assign _t317 = _t318 ? evq4_v1 : evq4_v0;
+    assign _t321 = u_core_ev_hp_port == 3'h4;
+    assign _t320 = u_core_ev_in & _t321;
+    assign _t324 = ev2_port_q == 3'h4;
+    assign _t323 = ev2_valid_q & _t324;
+    assign _t319 = _t320 | _t323;
+    assign _t316 = _t317 | _t319;
+    assign _t328 = ~_t318;
+    assign _t327 = _t328 & evq4_v1;
+    assign _t329 = _t317 & _t319;
+    assign _t326 = _t327 | _t329;
+    assign _t331 = _t318 ? evq4_d1 : evq4_d0;
+    assign _t338 = {7'h00, u_core_ev_hp_bytes};
+    assign _t335 = {3'h0, u_core_ev_hp_lease, 1'h1, _t338};
+    assign _t334 = _t320 ? _t335 : ev2_data_q;
+    assign _t333 = _t334[24:22];
+    assign _t339 = _t334[21:17];
+    assign _t340 = _t334[16];
+    assign _t341 = _t334[15:0];
+    assign _t332 = {_t333, _t339, _t340, _t341};
+    assign _t330 = _t317 ? _t331 : _t332;
+    assign _t344 = ~_t327;
+    assign _t343 = _t317 & _t344;
+    assign _t342 = _t343 & _t319;
+    assign _t345 = u_core_e0_ev_out & u_core_e0_ev_drop;
+    assign _t347 = u_core_e0_ev_drop_cause == 2'h2;
+    assign _t351 = {2'h0, u_core_e0_ev_drop_tag};
+    assign _t349 = {3'h2, _t351, 1'h0, 16'h0001};
+    assign _t355 = {3'h2, _t351, 1'h1, 16'h0000};
+    assign _t346 = _t347 ? _t349 : _t355;
+    assign _t361 = evq5_v0 & u_mgmt_ev5_ready;
+    assign _t360 = _t361 ? evq5_v1 : evq5_v0;
+    assign _t363 = u_core_e0_ev_out | u_core_e0_ev_drop;
+    assign _t362 = _t363 | e0_evd_valid_q;
+    assign _t359 = _t360 | _t362;
+    assign _t366 = ~_t361;
+    assign _t365 = _t366 & evq5_v1;
+    assign _t367 = _t360 & _t362;
+    assign _t364 = _t365 | _t367;
+    assign _t369 = _t361 ? evq5_d1 : evq5_d0;
+    assign _t375 = {2'h0, u_core_e0_ev_out_tag};
+    assign _t378 = {7'h00, u_core_e0_ev_out_bytes};
+    assign _t373 = {3'h1, _t375, 1'h1, _t378};
+    assign _t379 = e0_evd_valid_q ? e0_evd_data_q : _t346;
+    assign _t372 = u_core_e0_ev_out ? _t373 : _t379;
+    assign _t371 = _t372[24:22];
+    assign _t380 = _t372[21:17];
+    assign _t381 = _t372[16];
+    assign _t382 = _t372[15:0];
+    assign _t370 = {_t371, _t380, _t381, _t382};
+    assign _t368 = _t360 ? _t369 : _t370;
+    assign _t385 = ~_t365;
+    assign _t384 = _t360 & _t385;
+    assign _t383 = _t384 & _t362;
+    assign _t386 = u_core_e1_ev_out & u_core_e1_ev_drop;
+    assign _t388 = u_core_e1_ev_drop_cause == 2'h2;
+    assign _t392 = {2'h1, u_core_e1_ev_drop_tag};
+    assign _t390 = {3'h2, _t392, 1'h0, 16'h0001};
+    assign _t396 = {3'h2, _t392, 1'h1, 16'h0000};
+    assign _t387 = _t388 ? _t390 : _t396;
+    assign _t402 = evq6_v0 & u_mgmt_ev6_ready;
+    assign _t401 = _t402 ? evq6_v1 : evq6_v0;
+    assign _t404 = u_core_e1_ev_out | u_core_e1_ev_drop;
+    assign _t403 = _t404 | e1_evd_valid_q;
+    assign _t400 = _t401 | _t403;
+    assign _t407 = ~_t402;
+    assign _t406 = _t407 & evq6_v1;
+    assign _t408 = _t401 & _t403;
+    assign _t405 = _t406 | _t408;
+    assign _t410 = _t402 ? evq6_d1 : evq6_d0;
+    assign _t416 = {2'h1, u_core_e1_ev_out_tag};
+    assign _t419 = {7'h00, u_core_e1_ev_out_bytes};
+    assign _t414 = {3'h1, _t416, 1'h1, _t419};
+    assign _t420 = e1_evd_valid_q ? e1_evd_data_q : _t387;
+    assign _t413 = u_core_e1_ev_out ? _t414 : _t420;
+    assign _t412 = _t413[24:22];
+    assign _t421 = _t413[21:17];
+    assign _t422 = _t413[16];
+    assign _t423 = _t413[15:0];
+    assign _t411 = {_t412, _t421, _t422, _t423};
+    assign _t409 = _t401 ? _t410 : _t411;
+    assign _t426 = ~_t406;
+    assign _t425 = _t401 & _t426;
+    assign _t424 = _t425 & _t403;
+    assign _t427 = u_core_e2_ev_out & u_core_e2_ev_drop;
+    assign _t429 = u_core_e2_ev_drop_cause == 2'h2;
+    assign _t433 = {2'h2, u_core_e2_ev_drop_tag};
+    assign _t431 = {3'h2, _t433, 1'h0, 16'h0001};
+    assign _t437 = {3'h2, _t433, 1'h1, 16'h0000};
+    assign _t428 = _t429 ? _t431 : _t437;
+    assign _t443 = evq7_v0 & u_mgmt_ev7_ready;
+    assign _t442 = _t443 ? evq7_v1 : evq7_v0;
+    assign _t445 = u_core_e2_ev_out | u_core_e2_ev_drop;
+    assign _t444 = _t445 | e2_evd_valid_q;
+    assign _t441 = _t442 | _t444;
+    assign _t448 = ~_t443;
+    assign _t447 = _t448 & evq7_v1;
+    assign _t449 = _t442 & _t444;
+    assign _t446 = _t447 | _t449;
+    assign _t451 = _t443 ? evq7_d1 : evq7_d0;
+    assign _t457 = {2'h2, u_core_e2_ev_out_tag};
+    assign _t460 = {7'h00, u_core_e2_ev_out_bytes};
+    assign _t455 = {3'h1, _t457, 1'h1, _t460};
+    assign _t461 = e2_evd_valid_q ? e2_evd_data_q : _t428;
+    assign _t454 = u_core_e2_ev_out ? _t455 : _t461;
+    assign _t453 = _t454[24:22];
+    assign _t462 = _t454[21:17];
+    assign _t463 = _t454[16];
+    assign _t464 = _t454[15:0];
+    assign _t452 = {_t453, _t462, _t463, _t464};
+    assign _t450 = _t442 ? _t451 : _t452;
+    assign _t467 = ~_t447;
+    assign _t466 = _t442 & _t467;
+    assign _t465 = _t466 & _t444;
+    assign _t468 = u_core_e3_ev_out & u_core_e3_ev_drop;
+    assign _t470 = u_core_e3_ev_drop_cause == 2'h2;
+    assign _t474 = {2'h3, u_core_e3_ev_drop_tag};
+    assign _t472 = {3'h2, _t474, 1'h0, 16'h0001};
+    assign _t478 = {3'h2, _t474, 1'h1, 16'h0000};
+    assign _t469 = _t470 ? _t472 : _t478;
+    assign _t484 = evq8_v0 & u_mgmt_ev8_ready;
+    assign _t483 = _t484 ? evq8_v1 : evq8_v0;
+    assign _t486 = u_core_e3_ev_out | u_core_e3_ev_drop;
+    assign _t485 = _t486 | e3_evd_valid_q;
+    assign _t482 = _t483 | _t485;
+    assign _t489 = ~_t484;
+    assign _t488 = _t489 & evq8_v1;
+    assign _t490 = _t483 & _t485;
+    assign _t487 = _t488 | _t490;
+    assign _t492 = _t484 ? evq8_d1 : evq8_d0;
+    assign _t498 = {2'h3, u_core_e3_ev_out_tag};
+    assign _t501 = {7'h00, u_core_e3_ev_out_bytes};
+    assign _t496 = {3'h1, _t498, 1'h1, _t501};
+    assign _t502 = e3_evd_valid_q ? e3_evd_data_q : _t469;
+    assign _t495 = u_core_e3_ev_out ? _t496 : _t502;
+    assign _t494 = _t495[24:22];
+    assign _t503 = _t495[21:17];
+    assign _t504 = _t495[16];
+    assign _t505 = _t495[15:0];
+    assign _t493 = {_t494, _t503, _t504, _t505};
+    assign _t491 = _t483 ? _t492 : _t493;
+    assign _t508 = ~_t488;
+    assign _t507 = _t483 & _t508;
+    assign _t506 = _t507 & _t485;
+    assign _t511 = u_mgmt_lease_limit[26];
+    assign _t510 = |_t511;
+    assign _t513 = u_mgmt_lease_limit[25:0];
+    assign _t509 = _t510 ? 26'h3ffffff : _t513;
+    assign _t516 = u_mgmt_lease_rate[24:17];
+    assign _t515 = |_t516;
+    assign _t518 = u_mgmt_lease_rate[16:0];
+    assign _t514 = _t515 ? 17'h1ffff : _t518;
+    assign _t521 = u_mgmt_lease_burst[14:10];
+    assign _t520 = |_t521;
+    assign _t523 = u_mgmt_lease_burst[9:0];
+    assign _t519 = _t520 ? 10'h3ff : _t523;
+    assign _t524 = evq0_d0[24:22];
+    assign _t525 = evq0_d0[21:17];
+    assign _t526 = evq0_d0[16];
+    assign _t527 = evq0_d0[15:0];
+    assign _t528 = evq1_d0[24:22];
+    assign _t529 = evq1_d0[21:17];
+    assign _t530 = evq1_d0[16];
+    assign _t531 = evq1_d0[15:0];
+    assign _t532 = evq2_d0[24:22];
+    assign _t533 = evq2_d0[21:17];
+    assign _t534 = evq2_d0[16];
+    assign _t535 = evq2_d0[15:0];
+    assign _t536 = evq3_d0[24:22];
+    assign _t537 = evq3_d0[21:17];
+    assign _t538 = evq3_d0[16];
+    assign _t539 = evq3_d0[15:0];
+    assign _t540 = evq4_d0[24:22];
+    assign _t541 = evq4_d0[21:17];
+    assign _t542 = evq4_d0[16];
+    assign _t543 = evq4_d0[15:0];
+    assign _t544 = evq5_d0[24:22];
+    assign _t545 = evq5_d0[21:17];
+    assign _t546 = evq5_d0[16];
+    assign _t547 = evq5_d0[15:0];
+    assign _t548 = evq6_d0[24:22];
+    assign _t549 = evq6_d0[21:17];
+    assign _t550 = evq6_d0[16];
+    assign _t551 = evq6_d0[15:0];
+    assign _t552 = evq7_d0[24:22];
+    assign _t553 = evq7_d0[21:17];
+    assign _t554 = evq7_d0[16];
+    assign _t555 = evq7_d0[15:0];
+    assign _t556 = evq8_d0[24:22];
+    assign _t557 = evq8_d0[21:17];
+    assign _t558 = evq8_d0[16];
+    assign _t559 = evq8_d0[15:0];
+    assign _t560 = {1'h0, u_core_mt_measured};
     always @(posedge clk)
         if (rst) ev2_valid_q <= 1'h0;
-        else ev2_valid_q <= _t186;
+        else ev2_valid_q <= _t182;
     always @(posedge clk)
         if (rst) ev2_data_q <= 25'h0000000;
-        else ev2_data_q <= _t188;
+        else ev2_data_q <= _t184;
     always @(posedge clk)
         if (rst) ev2_port_q <= 3'h0;
         else ev2_port_q <= u_core_ev_hp_port;
     always @(posedge clk)
         if (rst) evq0_v0 <= 1'h0;
-        else evq0_v0 <= _t204;
+        else evq0_v0 <= _t200;
     always @(posedge clk)
         if (rst) evq0_v1 <= 1'h0;
-        else evq0_v1 <= _t214;
+        else evq0_v1 <= _t210;
     always @(posedge clk)
         if (rst) evq0_d0 <= 25'h0000000;
-        else evq0_d0 <= _t218;
+        else evq0_d0 <= _t214;
     always @(posedge clk)
         if (rst) evq0_d1 <= 25'h0000000;
-        else if (_t230) evq0_d1 <= _t220;
+        else if (_t226) evq0_d1 <= _t216;
     always @(posedge clk)
         if (rst) evq1_v0 <= 1'h0;
-        else evq1_v0 <= _t233;
+        else evq1_v0 <= _t229;
     always @(posedge clk)
         if (rst) evq1_v1 <= 1'h0;
-        else evq1_v1 <= _t243;
+        else evq1_v1 <= _t239;
     always @(posedge clk)
         if (rst) evq1_d0 <= 25'h0000000;
-        else evq1_d0 <= _t247;
+        else evq1_d0 <= _t243;
     always @(posedge clk)
         if (rst) evq1_d1 <= 25'h0000000;
-        else if (_t259) evq1_d1 <= _t249;
+        else if (_t255) evq1_d1 <= _t245;
     always @(posedge clk)
         if (rst) evq2_v0 <= 1'h0;
-        else evq2_v0 <= _t262;
+        else evq2_v0 <= _t258;
     always @(posedge clk)
         if (rst) evq2_v1 <= 1'h0;
-        else evq2_v1 <= _t272;
+        else evq2_v1 <= _t268;
     always @(posedge clk)
         if (rst) evq2_d0 <= 25'h0000000;
-        else evq2_d0 <= _t276;
+        else evq2_d0 <= _t272;
     always @(posedge clk)
         if (rst) evq2_d1 <= 25'h0000000;
-        else if (_t288) evq2_d1 <= _t278;
+        else if (_t284) evq2_d1 <= _t274;
     always @(posedge clk)
         if (rst) evq3_v0 <= 1'h0;
-        else evq3_v0 <= _t291;
+        else evq3_v0 <= _t287;
     always @(posedge clk)
         if (rst) evq3_v1 <= 1'h0;
-        else evq3_v1 <= _t301;
+        else evq3_v1 <= _t297;
     always @(posedge clk)
         if (rst) evq3_d0 <= 25'h0000000;
-        else evq3_d0 <= _t305;
+        else evq3_d0 <= _t301;
     always @(posedge clk)
         if (rst) evq3_d1 <= 25'h0000000;
-        else if (_t317) evq3_d1 <= _t307;
+        else if (_t313) evq3_d1 <= _t303;
     always @(posedge clk)
         if (rst) evq4_v0 <= 1'h0;
-        else evq4_v0 <= _t320;
+        else evq4_v0 <= _t316;
     always @(posedge clk)
         if (rst) evq4_v1 <= 1'h0;
-        else evq4_v1 <= _t330;
+        else evq4_v1 <= _t326;
     always @(posedge clk)
         if (rst) evq4_d0 <= 25'h0000000;
-        else evq4_d0 <= _t334;
+        else evq4_d0 <= _t330;
     always @(posedge clk)
         if (rst) evq4_d1 <= 25'h0000000;
-        else if (_t346) evq4_d1 <= _t336;
+        else if (_t342) evq4_d1 <= _t332;
     always @(posedge clk)
         if (rst) e0_evd_valid_q <= 1'h0;
-        else e0_evd_valid_q <= _t349;
+        else e0_evd_valid_q <= _t345;
     always @(posedge clk)
         if (rst) e0_evd_data_q <= 25'h0000000;
-        else if (_t349) e0_evd_data_q <= _t350;
+        else if (_t345) e0_evd_data_q <= _t346;
     always @(posedge clk)
         if (rst) evq5_v0 <= 1'h0;
-        else evq5_v0 <= _t363;
+        else evq5_v0 <= _t359;
     always @(posedge clk)
         if (rst) evq5_v1 <= 1'h0;
-        else evq5_v1 <= _t368;
+        else evq5_v1 <= _t364;
     always @(posedge clk)
         if (rst) evq5_d0 <= 25'h0000000;
-        else evq5_d0 <= _t372;
+        else evq5_d0 <= _t368;
     always @(posedge clk)
         if (rst) evq5_d1 <= 25'h0000000;
-        else if (_t387) evq5_d1 <= _t374;
+        else if (_t383) evq5_d1 <= _t370;
     always @(posedge clk)
         if (rst) e1_evd_valid_q <= 1'h0;
-        else e1_evd_valid_q <= _t390;
+        else e1_evd_valid_q <= _t386;
     always @(posedge clk)
         if (rst) e1_evd_data_q <= 25'h0000000;
-        else if (_t390) e1_evd_data_q <= _t391;
+        else if (_t386) e1_evd_data_q <= _t387;
     always @(posedge clk)
         if (rst) evq6_v0 <= 1'h0;
-        else evq6_v0 <= _t404;
+        else evq6_v0 <= _t400;
     always @(posedge clk)
         if (rst) evq6_v1 <= 1'h0;
-        else evq6_v1 <= _t409;
+        else evq6_v1 <= _t405;
     always @(posedge clk)
         if (rst) evq6_d0 <= 25'h0000000;
-        else evq6_d0 <= _t413;
+        else evq6_d0 <= _t409;
     always @(posedge clk)
         if (rst) evq6_d1 <= 25'h0000000;
-        else if (_t428) evq6_d1 <= _t415;
+        else if (_t424) evq6_d1 <= _t411;
     always @(posedge clk)
         if (rst) e2_evd_valid_q <= 1'h0;
-        else e2_evd_valid_q <= _t431;
+        else e2_evd_valid_q <= _t427;
     always @(posedge clk)
         if (rst) e2_evd_data_q <= 25'h0000000;
-        else if (_t431) e2_evd_data_q <= _t432;
+        else if (_t427) e2_evd_data_q <= _t428;
     always @(posedge clk)
         if (rst) evq7_v0 <= 1'h0;
-        else evq7_v0 <= _t445;
+        else evq7_v0 <= _t441;
     always @(posedge clk)
         if (rst) evq7_v1 <= 1'h0;
-        else evq7_v1 <= _t450;
+        else evq7_v1 <= _t446;
     always @(posedge clk)
         if (rst) evq7_d0 <= 25'h0000000;
-        else evq7_d0 <= _t454;
+        else evq7_d0 <= _t450;
     always @(posedge clk)
         if (rst) evq7_d1 <= 25'h0000000;
-        else if (_t469) evq7_d1 <= _t456;
+        else if (_t465) evq7_d1 <= _t452;
     always @(posedge clk)
         if (rst) e3_evd_valid_q <= 1'h0;
-        else e3_evd_valid_q <= _t472;
+        else e3_evd_valid_q <= _t468;
     always @(posedge clk)
         if (rst) e3_evd_data_q <= 25'h0000000;
-        else if (_t472) e3_evd_data_q <= _t473;
+        else if (_t468) e3_evd_data_q <= _t469;
     always @(posedge clk)
         if (rst) evq8_v0 <= 1'h0;
-        else evq8_v0 <= _t486;
+        else evq8_v0 <= _t482;
     always @(posedge clk)
         if (rst) evq8_v1 <= 1'h0;
-        else evq8_v1 <= _t491;
+        else evq8_v1 <= _t487;
     always @(posedge clk)
         if (rst) evq8_d0 <= 25'h0000000;
-        else evq8_d0 <= _t495;
+        else evq8_d0 <= _t491;
     always @(posedge clk)
         if (rst) evq8_d1 <= 25'h0000000;
-        else if (_t510) evq8_d1 <= _t497;
+        else if (_t506) evq8_d1 <= _t493;
     device_core_h37d75797 u_core (
         .clk(clk),
         .rst(rst),
@@ -1022,11 +1018,11 @@ module device_h55541de6 (
         .ls_default(u_mgmt_lease_default_prio),
         .ls_clear(u_mgmt_lease_clear_customer),
         .ls_limited(u_mgmt_lease_limited),
-        .ls_limit(_t513),
+        .ls_limit(_t509),
         .ls_deprio(u_mgmt_lease_deprio),
         .ls_cap(u_mgmt_lease_deprio_cap),
-        .ls_rate(_t518),
-        .ls_burst(_t523),
+        .ls_rate(_t514),
+        .ls_burst(_t519),
         .mt_ridx(u_mgmt_meter_ridx),
         .rx0_valid(rx0_valid),
         .rx0_data(rx0_data),
@@ -1073,7 +1069,6 @@ module device_h55541de6 (
         .e0_ev_drop(u_core_e0_ev_drop),
         .e0_ev_drop_cause(u_core_e0_ev_drop_cause),
         .e0_ev_drop_tag(u_core_e0_ev_drop_tag),
-        .e0_backlog(u_core_e0_backlog),
         .tx1_ready(tx1_ready),
         .tx1_valid(u_core_tx1_valid),
         .tx1_data(u_core_tx1_data),
@@ -1084,7 +1079,6 @@ module device_h55541de6 (
         .e1_ev_drop(u_core_e1_ev_drop),
         .e1_ev_drop_cause(u_core_e1_ev_drop_cause),
         .e1_ev_drop_tag(u_core_e1_ev_drop_tag),
-        .e1_backlog(u_core_e1_backlog),
         .tx2_ready(tx2_ready),
         .tx2_valid(u_core_tx2_valid),
         .tx2_data(u_core_tx2_data),
@@ -1095,7 +1089,6 @@ module device_h55541de6 (
         .e2_ev_drop(u_core_e2_ev_drop),
         .e2_ev_drop_cause(u_core_e2_ev_drop_cause),
         .e2_ev_drop_tag(u_core_e2_ev_drop_tag),
-        .e2_backlog(u_core_e2_backlog),
         .tx3_ready(tx3_ready),
         .tx3_valid(u_core_tx3_valid),
         .tx3_data(u_core_tx3_data),
@@ -1106,7 +1099,6 @@ module device_h55541de6 (
         .e3_ev_drop(u_core_e3_ev_drop),
         .e3_ev_drop_cause(u_core_e3_ev_drop_cause),
         .e3_ev_drop_tag(u_core_e3_ev_drop_tag),
-        .e3_backlog(u_core_e3_backlog),
         .cpu_tx_ready(cpu_tx_ready),
         .cpu_tx_valid(u_core_cpu_tx_valid),
         .cpu_tx_data(u_core_cpu_tx_data),
@@ -1138,63 +1130,63 @@ module device_h55541de6 (
         .lease_deprio(u_mgmt_lease_deprio),
         .lease_deprio_cap(u_mgmt_lease_deprio_cap),
         .ev0_valid(evq0_v0),
-        .ev0_sel(_t528),
-        .ev0_elem(_t529),
-        .ev0_inc0(_t530),
-        .ev0_inc1(_t531),
+        .ev0_sel(_t524),
+        .ev0_elem(_t525),
+        .ev0_inc0(_t526),
+        .ev0_inc1(_t527),
         .ev0_ready(u_mgmt_ev0_ready),
         .ev1_valid(evq1_v0),
-        .ev1_sel(_t532),
-        .ev1_elem(_t533),
-        .ev1_inc0(_t534),
-        .ev1_inc1(_t535),
+        .ev1_sel(_t528),
+        .ev1_elem(_t529),
+        .ev1_inc0(_t530),
+        .ev1_inc1(_t531),
         .ev1_ready(u_mgmt_ev1_ready),
         .ev2_valid(evq2_v0),
-        .ev2_sel(_t536),
-        .ev2_elem(_t537),
-        .ev2_inc0(_t538),
-        .ev2_inc1(_t539),
+        .ev2_sel(_t532),
+        .ev2_elem(_t533),
+        .ev2_inc0(_t534),
+        .ev2_inc1(_t535),
         .ev2_ready(u_mgmt_ev2_ready),
         .ev3_valid(evq3_v0),
-        .ev3_sel(_t540),
-        .ev3_elem(_t541),
-        .ev3_inc0(_t542),
-        .ev3_inc1(_t543),
+        .ev3_sel(_t536),
+        .ev3_elem(_t537),
+        .ev3_inc0(_t538),
+        .ev3_inc1(_t539),
         .ev3_ready(u_mgmt_ev3_ready),
         .ev4_valid(evq4_v0),
-        .ev4_sel(_t544),
-        .ev4_elem(_t545),
-        .ev4_inc0(_t546),
-        .ev4_inc1(_t547),
+        .ev4_sel(_t540),
+        .ev4_elem(_t541),
+        .ev4_inc0(_t542),
+        .ev4_inc1(_t543),
         .ev4_ready(u_mgmt_ev4_ready),
         .ev5_valid(evq5_v0),
-        .ev5_sel(_t548),
-        .ev5_elem(_t549),
-        .ev5_inc0(_t550),
-        .ev5_inc1(_t551),
+        .ev5_sel(_t544),
+        .ev5_elem(_t545),
+        .ev5_inc0(_t546),
+        .ev5_inc1(_t547),
         .ev5_ready(u_mgmt_ev5_ready),
         .ev6_valid(evq6_v0),
-        .ev6_sel(_t552),
-        .ev6_elem(_t553),
-        .ev6_inc0(_t554),
-        .ev6_inc1(_t555),
+        .ev6_sel(_t548),
+        .ev6_elem(_t549),
+        .ev6_inc0(_t550),
+        .ev6_inc1(_t551),
         .ev6_ready(u_mgmt_ev6_ready),
         .ev7_valid(evq7_v0),
-        .ev7_sel(_t556),
-        .ev7_elem(_t557),
-        .ev7_inc0(_t558),
-        .ev7_inc1(_t559),
+        .ev7_sel(_t552),
+        .ev7_elem(_t553),
+        .ev7_inc0(_t554),
+        .ev7_inc1(_t555),
         .ev7_ready(u_mgmt_ev7_ready),
         .ev8_valid(evq8_v0),
-        .ev8_sel(_t560),
-        .ev8_elem(_t561),
-        .ev8_inc0(_t562),
-        .ev8_inc1(_t563),
+        .ev8_sel(_t556),
+        .ev8_elem(_t557),
+        .ev8_inc0(_t558),
+        .ev8_inc1(_t559),
         .ev8_ready(u_mgmt_ev8_ready),
         .ident_scratch(u_mgmt_ident_scratch),
         .ident_we(u_mgmt_ident_we),
         .ident_widx(u_mgmt_ident_widx),
-        .meter_measured(_t564),
+        .meter_measured(_t560),
         .meter_factor(u_core_mt_factor),
         .meter_scaling(u_core_mt_scaling),
         .meter_scaled_seen_set(u_core_mt_scaled_set),

@@ -353,7 +353,6 @@ module device_h77b2f420 (
     wire u_core_e0_ev_drop;
     wire [1:0] u_core_e0_ev_drop_cause;
     wire [2:0] u_core_e0_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e0_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx1_valid;
     wire [7:0] u_core_tx1_data;
     wire u_core_tx1_last;
@@ -363,7 +362,6 @@ module device_h77b2f420 (
     wire u_core_e1_ev_drop;
     wire [1:0] u_core_e1_ev_drop_cause;
     wire [2:0] u_core_e1_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e1_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx2_valid;
     wire [7:0] u_core_tx2_data;
     wire u_core_tx2_last;
@@ -373,7 +371,6 @@ module device_h77b2f420 (
     wire u_core_e2_ev_drop;
     wire [1:0] u_core_e2_ev_drop_cause;
     wire [2:0] u_core_e2_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e2_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx3_valid;
     wire [7:0] u_core_tx3_data;
     wire u_core_tx3_last;
@@ -383,7 +380,6 @@ module device_h77b2f420 (
     wire u_core_e3_ev_drop;
     wire [1:0] u_core_e3_ev_drop_cause;
     wire [2:0] u_core_e3_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e3_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx4_valid;
     wire [7:0] u_core_tx4_data;
     wire u_core_tx4_last;
@@ -393,7 +389,6 @@ module device_h77b2f420 (
     wire u_core_e4_ev_drop;
     wire [1:0] u_core_e4_ev_drop_cause;
     wire [2:0] u_core_e4_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e4_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx5_valid;
     wire [7:0] u_core_tx5_data;
     wire u_core_tx5_last;
@@ -403,7 +398,6 @@ module device_h77b2f420 (
     wire u_core_e5_ev_drop;
     wire [1:0] u_core_e5_ev_drop_cause;
     wire [2:0] u_core_e5_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e5_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx6_valid;
     wire [7:0] u_core_tx6_data;
     wire u_core_tx6_last;
@@ -413,7 +407,6 @@ module device_h77b2f420 (
     wire u_core_e6_ev_drop;
     wire [1:0] u_core_e6_ev_drop_cause;
     wire [2:0] u_core_e6_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e6_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx7_valid;
     wire [7:0] u_core_tx7_data;
     wire u_core_tx7_last;
@@ -423,7 +416,6 @@ module device_h77b2f420 (
     wire u_core_e7_ev_drop;
     wire [1:0] u_core_e7_ev_drop_cause;
     wire [2:0] u_core_e7_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e7_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx8_valid;
     wire [7:0] u_core_tx8_data;
     wire u_core_tx8_last;
@@ -433,7 +425,6 @@ module device_h77b2f420 (
     wire u_core_e8_ev_drop;
     wire [1:0] u_core_e8_ev_drop_cause;
     wire [2:0] u_core_e8_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e8_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx9_valid;
     wire [7:0] u_core_tx9_data;
     wire u_core_tx9_last;
@@ -443,7 +434,6 @@ module device_h77b2f420 (
     wire u_core_e9_ev_drop;
     wire [1:0] u_core_e9_ev_drop_cause;
     wire [2:0] u_core_e9_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e9_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx10_valid;
     wire [7:0] u_core_tx10_data;
     wire u_core_tx10_last;
@@ -453,7 +443,6 @@ module device_h77b2f420 (
     wire u_core_e10_ev_drop;
     wire [1:0] u_core_e10_ev_drop_cause;
     wire [2:0] u_core_e10_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e10_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx11_valid;
     wire [7:0] u_core_tx11_data;
     wire u_core_tx11_last;
@@ -463,7 +452,6 @@ module device_h77b2f420 (
     wire u_core_e11_ev_drop;
     wire [1:0] u_core_e11_ev_drop_cause;
     wire [2:0] u_core_e11_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e11_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx12_valid;
     wire [7:0] u_core_tx12_data;
     wire u_core_tx12_last;
@@ -473,7 +461,6 @@ module device_h77b2f420 (
     wire u_core_e12_ev_drop;
     wire [1:0] u_core_e12_ev_drop_cause;
     wire [2:0] u_core_e12_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e12_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx13_valid;
     wire [7:0] u_core_tx13_data;
     wire u_core_tx13_last;
@@ -483,7 +470,6 @@ module device_h77b2f420 (
     wire u_core_e13_ev_drop;
     wire [1:0] u_core_e13_ev_drop_cause;
     wire [2:0] u_core_e13_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e13_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx14_valid;
     wire [7:0] u_core_tx14_data;
     wire u_core_tx14_last;
@@ -493,7 +479,6 @@ module device_h77b2f420 (
     wire u_core_e14_ev_drop;
     wire [1:0] u_core_e14_ev_drop_cause;
     wire [2:0] u_core_e14_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e14_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_tx15_valid;
     wire [7:0] u_core_tx15_data;
     wire u_core_tx15_last;
@@ -503,7 +488,6 @@ module device_h77b2f420 (
     wire u_core_e15_ev_drop;
     wire [1:0] u_core_e15_ev_drop_cause;
     wire [2:0] u_core_e15_ev_drop_tag;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [14:0] u_core_e15_backlog; /* verilator lint_on UNUSEDSIGNAL */
     wire u_core_cpu_tx_valid;
     wire [7:0] u_core_cpu_tx_data;
     wire u_core_cpu_tx_last;
@@ -565,925 +549,941 @@ module device_h77b2f420 (
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_we; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_widx; /* verilator lint_on UNUSEDSIGNAL */
     wire [6:0] u_mgmt_meter_ridx;
-    wire _t558;
-    wire _t559;
-    wire [26:0] _t560;
-    wire [26:0] _t561;
-    wire [26:0] _t565;
-    wire [26:0] _t566;
-    wire [6:0] _t568;
-    wire [26:0] _t571;
-    wire [6:0] _t573;
-    wire _t576;
-    wire _t577;
-    wire _t578;
-    wire _t579;
-    wire _t580;
-    wire _t581;
-    wire _t583;
+    wire _t542;
+    wire _t543;
+    wire [26:0] _t544;
+    wire [26:0] _t545;
+    wire [26:0] _t549;
+    wire [26:0] _t550;
+    wire [6:0] _t552;
+    wire [26:0] _t555;
+    wire [6:0] _t557;
+    wire _t560;
+    wire _t561;
+    wire _t562;
+    wire _t563;
+    wire _t564;
+    wire _t565;
+    wire _t567;
+    wire _t568;
+    wire _t570;
+    wire _t571;
+    wire _t572;
+    wire _t573;
+    wire [26:0] _t574;
+    wire [26:0] _t575;
+    wire [26:0] _t576;
+    wire [2:0] _t577;
+    wire [26:0] _t578;
+    wire [26:0] _t579;
+    wire [15:0] _t582;
+    wire [6:0] _t583;
     wire _t584;
+    wire [15:0] _t585;
     wire _t586;
     wire _t587;
     wire _t588;
     wire _t589;
-    wire [26:0] _t590;
-    wire [26:0] _t591;
-    wire [26:0] _t592;
-    wire [2:0] _t593;
-    wire [26:0] _t594;
-    wire [26:0] _t595;
-    wire [15:0] _t598;
-    wire [6:0] _t599;
+    wire _t590;
+    wire _t591;
+    wire _t592;
+    wire _t593;
+    wire _t594;
+    wire _t596;
+    wire _t597;
+    wire _t599;
     wire _t600;
-    wire [15:0] _t601;
+    wire _t601;
     wire _t602;
-    wire _t603;
-    wire _t604;
-    wire _t605;
-    wire _t606;
-    wire _t607;
-    wire _t608;
-    wire _t609;
-    wire _t610;
-    wire _t612;
+    wire [26:0] _t603;
+    wire [26:0] _t604;
+    wire [26:0] _t605;
+    wire [2:0] _t606;
+    wire [26:0] _t607;
+    wire [26:0] _t608;
+    wire [15:0] _t611;
+    wire [6:0] _t612;
     wire _t613;
+    wire [15:0] _t614;
     wire _t615;
     wire _t616;
     wire _t617;
     wire _t618;
-    wire [26:0] _t619;
-    wire [26:0] _t620;
-    wire [26:0] _t621;
-    wire [2:0] _t622;
-    wire [26:0] _t623;
-    wire [26:0] _t624;
-    wire [15:0] _t627;
-    wire [6:0] _t628;
+    wire _t619;
+    wire _t620;
+    wire _t621;
+    wire _t622;
+    wire _t623;
+    wire _t625;
+    wire _t626;
+    wire _t628;
     wire _t629;
-    wire [15:0] _t630;
+    wire _t630;
     wire _t631;
-    wire _t632;
-    wire _t633;
-    wire _t634;
-    wire _t635;
-    wire _t636;
-    wire _t637;
-    wire _t638;
-    wire _t639;
-    wire _t641;
+    wire [26:0] _t632;
+    wire [26:0] _t633;
+    wire [26:0] _t634;
+    wire [2:0] _t635;
+    wire [26:0] _t636;
+    wire [26:0] _t637;
+    wire [15:0] _t640;
+    wire [6:0] _t641;
     wire _t642;
+    wire [15:0] _t643;
     wire _t644;
     wire _t645;
     wire _t646;
     wire _t647;
-    wire [26:0] _t648;
-    wire [26:0] _t649;
-    wire [26:0] _t650;
-    wire [2:0] _t651;
-    wire [26:0] _t652;
-    wire [26:0] _t653;
-    wire [15:0] _t656;
-    wire [6:0] _t657;
+    wire _t648;
+    wire _t649;
+    wire _t650;
+    wire _t651;
+    wire _t652;
+    wire _t654;
+    wire _t655;
+    wire _t657;
     wire _t658;
-    wire [15:0] _t659;
+    wire _t659;
     wire _t660;
-    wire _t661;
-    wire _t662;
-    wire _t663;
-    wire _t664;
-    wire _t665;
-    wire _t666;
-    wire _t667;
-    wire _t668;
-    wire _t670;
+    wire [26:0] _t661;
+    wire [26:0] _t662;
+    wire [26:0] _t663;
+    wire [2:0] _t664;
+    wire [26:0] _t665;
+    wire [26:0] _t666;
+    wire [15:0] _t669;
+    wire [6:0] _t670;
     wire _t671;
+    wire [15:0] _t672;
     wire _t673;
     wire _t674;
     wire _t675;
     wire _t676;
-    wire [26:0] _t677;
-    wire [26:0] _t678;
-    wire [26:0] _t679;
-    wire [2:0] _t680;
-    wire [26:0] _t681;
-    wire [26:0] _t682;
-    wire [15:0] _t685;
-    wire [6:0] _t686;
+    wire _t677;
+    wire _t678;
+    wire _t679;
+    wire _t680;
+    wire _t681;
+    wire _t683;
+    wire _t684;
+    wire _t686;
     wire _t687;
-    wire [15:0] _t688;
+    wire _t688;
     wire _t689;
-    wire _t690;
-    wire _t691;
-    wire _t692;
-    wire _t693;
-    wire _t694;
-    wire _t695;
-    wire _t696;
-    wire _t697;
-    wire _t699;
+    wire [26:0] _t690;
+    wire [26:0] _t691;
+    wire [26:0] _t692;
+    wire [2:0] _t693;
+    wire [26:0] _t694;
+    wire [26:0] _t695;
+    wire [15:0] _t698;
+    wire [6:0] _t699;
     wire _t700;
+    wire [15:0] _t701;
     wire _t702;
     wire _t703;
     wire _t704;
     wire _t705;
-    wire [26:0] _t706;
-    wire [26:0] _t707;
-    wire [26:0] _t708;
-    wire [2:0] _t709;
-    wire [26:0] _t710;
-    wire [26:0] _t711;
-    wire [15:0] _t714;
-    wire [6:0] _t715;
+    wire _t706;
+    wire _t707;
+    wire _t708;
+    wire _t709;
+    wire _t710;
+    wire _t712;
+    wire _t713;
+    wire _t715;
     wire _t716;
-    wire [15:0] _t717;
+    wire _t717;
     wire _t718;
-    wire _t719;
-    wire _t720;
-    wire _t721;
-    wire _t722;
-    wire _t723;
-    wire _t724;
-    wire _t725;
-    wire _t726;
-    wire _t728;
+    wire [26:0] _t719;
+    wire [26:0] _t720;
+    wire [26:0] _t721;
+    wire [2:0] _t722;
+    wire [26:0] _t723;
+    wire [26:0] _t724;
+    wire [15:0] _t727;
+    wire [6:0] _t728;
     wire _t729;
+    wire [15:0] _t730;
     wire _t731;
     wire _t732;
     wire _t733;
     wire _t734;
-    wire [26:0] _t735;
-    wire [26:0] _t736;
-    wire [26:0] _t737;
-    wire [2:0] _t738;
-    wire [26:0] _t739;
-    wire [26:0] _t740;
-    wire [15:0] _t743;
-    wire [6:0] _t744;
+    wire _t735;
+    wire _t736;
+    wire _t737;
+    wire _t738;
+    wire _t739;
+    wire _t741;
+    wire _t742;
+    wire _t744;
     wire _t745;
-    wire [15:0] _t746;
+    wire _t746;
     wire _t747;
-    wire _t748;
-    wire _t749;
-    wire _t750;
-    wire _t751;
-    wire _t752;
-    wire _t753;
-    wire _t754;
-    wire _t755;
-    wire _t757;
+    wire [26:0] _t748;
+    wire [26:0] _t749;
+    wire [26:0] _t750;
+    wire [2:0] _t751;
+    wire [26:0] _t752;
+    wire [26:0] _t753;
+    wire [15:0] _t756;
+    wire [6:0] _t757;
     wire _t758;
+    wire [15:0] _t759;
     wire _t760;
     wire _t761;
     wire _t762;
     wire _t763;
-    wire [26:0] _t764;
-    wire [26:0] _t765;
-    wire [26:0] _t766;
-    wire [2:0] _t767;
-    wire [26:0] _t768;
-    wire [26:0] _t769;
-    wire [15:0] _t772;
-    wire [6:0] _t773;
+    wire _t764;
+    wire _t765;
+    wire _t766;
+    wire _t767;
+    wire _t768;
+    wire _t770;
+    wire _t771;
+    wire _t773;
     wire _t774;
-    wire [15:0] _t775;
+    wire _t775;
     wire _t776;
-    wire _t777;
-    wire _t778;
-    wire _t779;
-    wire _t780;
-    wire _t781;
-    wire _t782;
-    wire _t783;
-    wire _t784;
-    wire _t786;
+    wire [26:0] _t777;
+    wire [26:0] _t778;
+    wire [26:0] _t779;
+    wire [2:0] _t780;
+    wire [26:0] _t781;
+    wire [26:0] _t782;
+    wire [15:0] _t785;
+    wire [6:0] _t786;
     wire _t787;
+    wire [15:0] _t788;
     wire _t789;
     wire _t790;
     wire _t791;
     wire _t792;
-    wire [26:0] _t793;
-    wire [26:0] _t794;
-    wire [26:0] _t795;
-    wire [2:0] _t796;
-    wire [26:0] _t797;
-    wire [26:0] _t798;
-    wire [15:0] _t801;
-    wire [6:0] _t802;
+    wire _t793;
+    wire _t794;
+    wire _t795;
+    wire _t796;
+    wire _t797;
+    wire _t799;
+    wire _t800;
+    wire _t802;
     wire _t803;
-    wire [15:0] _t804;
+    wire _t804;
     wire _t805;
-    wire _t806;
-    wire _t807;
-    wire _t808;
-    wire _t809;
-    wire _t810;
-    wire _t811;
-    wire _t812;
-    wire _t813;
-    wire _t815;
+    wire [26:0] _t806;
+    wire [26:0] _t807;
+    wire [26:0] _t808;
+    wire [2:0] _t809;
+    wire [26:0] _t810;
+    wire [26:0] _t811;
+    wire [15:0] _t814;
+    wire [6:0] _t815;
     wire _t816;
+    wire [15:0] _t817;
     wire _t818;
     wire _t819;
     wire _t820;
     wire _t821;
-    wire [26:0] _t822;
-    wire [26:0] _t823;
-    wire [26:0] _t824;
-    wire [2:0] _t825;
-    wire [26:0] _t826;
-    wire [26:0] _t827;
-    wire [15:0] _t830;
-    wire [6:0] _t831;
+    wire _t822;
+    wire _t823;
+    wire _t824;
+    wire _t825;
+    wire _t826;
+    wire _t828;
+    wire _t829;
+    wire _t831;
     wire _t832;
-    wire [15:0] _t833;
+    wire _t833;
     wire _t834;
-    wire _t835;
-    wire _t836;
-    wire _t837;
-    wire _t838;
-    wire _t839;
-    wire _t840;
-    wire _t841;
-    wire _t842;
-    wire _t844;
+    wire [26:0] _t835;
+    wire [26:0] _t836;
+    wire [26:0] _t837;
+    wire [2:0] _t838;
+    wire [26:0] _t839;
+    wire [26:0] _t840;
+    wire [15:0] _t843;
+    wire [6:0] _t844;
     wire _t845;
+    wire [15:0] _t846;
     wire _t847;
     wire _t848;
     wire _t849;
     wire _t850;
-    wire [26:0] _t851;
-    wire [26:0] _t852;
-    wire [26:0] _t853;
-    wire [2:0] _t854;
-    wire [26:0] _t855;
-    wire [26:0] _t856;
-    wire [15:0] _t859;
-    wire [6:0] _t860;
+    wire _t851;
+    wire _t852;
+    wire _t853;
+    wire _t854;
+    wire _t855;
+    wire _t857;
+    wire _t858;
+    wire _t860;
     wire _t861;
-    wire [15:0] _t862;
+    wire _t862;
     wire _t863;
-    wire _t864;
-    wire _t865;
-    wire _t866;
-    wire _t867;
-    wire _t868;
-    wire _t869;
-    wire _t870;
-    wire _t871;
-    wire _t873;
+    wire [26:0] _t864;
+    wire [26:0] _t865;
+    wire [26:0] _t866;
+    wire [2:0] _t867;
+    wire [26:0] _t868;
+    wire [26:0] _t869;
+    wire [15:0] _t872;
+    wire [6:0] _t873;
     wire _t874;
+    wire [15:0] _t875;
     wire _t876;
     wire _t877;
     wire _t878;
     wire _t879;
-    wire [26:0] _t880;
-    wire [26:0] _t881;
-    wire [26:0] _t882;
-    wire [2:0] _t883;
-    wire [26:0] _t884;
-    wire [26:0] _t885;
-    wire [15:0] _t888;
-    wire [6:0] _t889;
+    wire _t880;
+    wire _t881;
+    wire _t882;
+    wire _t883;
+    wire _t884;
+    wire _t886;
+    wire _t887;
+    wire _t889;
     wire _t890;
-    wire [15:0] _t891;
+    wire _t891;
     wire _t892;
-    wire _t893;
-    wire _t894;
-    wire _t895;
-    wire _t896;
-    wire _t897;
-    wire _t898;
-    wire _t899;
-    wire _t900;
-    wire _t902;
+    wire [26:0] _t893;
+    wire [26:0] _t894;
+    wire [26:0] _t895;
+    wire [2:0] _t896;
+    wire [26:0] _t897;
+    wire [26:0] _t898;
+    wire [15:0] _t901;
+    wire [6:0] _t902;
     wire _t903;
+    wire [15:0] _t904;
     wire _t905;
     wire _t906;
     wire _t907;
     wire _t908;
-    wire [26:0] _t909;
-    wire [26:0] _t910;
-    wire [26:0] _t911;
-    wire [2:0] _t912;
-    wire [26:0] _t913;
-    wire [26:0] _t914;
-    wire [15:0] _t917;
-    wire [6:0] _t918;
+    wire _t909;
+    wire _t910;
+    wire _t911;
+    wire _t912;
+    wire _t913;
+    wire _t915;
+    wire _t916;
+    wire _t918;
     wire _t919;
-    wire [15:0] _t920;
+    wire _t920;
     wire _t921;
-    wire _t922;
-    wire _t923;
-    wire _t924;
-    wire _t925;
-    wire _t926;
-    wire _t927;
-    wire _t928;
-    wire _t929;
-    wire _t931;
+    wire [26:0] _t922;
+    wire [26:0] _t923;
+    wire [26:0] _t924;
+    wire [2:0] _t925;
+    wire [26:0] _t926;
+    wire [26:0] _t927;
+    wire [15:0] _t930;
+    wire [6:0] _t931;
     wire _t932;
+    wire [15:0] _t933;
     wire _t934;
     wire _t935;
     wire _t936;
     wire _t937;
-    wire [26:0] _t938;
-    wire [26:0] _t939;
-    wire [26:0] _t940;
-    wire [2:0] _t941;
-    wire [26:0] _t942;
-    wire [26:0] _t943;
-    wire [15:0] _t946;
-    wire [6:0] _t947;
+    wire _t938;
+    wire _t939;
+    wire _t940;
+    wire _t941;
+    wire _t942;
+    wire _t944;
+    wire _t945;
+    wire _t947;
     wire _t948;
-    wire [15:0] _t949;
+    wire _t949;
     wire _t950;
-    wire _t951;
-    wire _t952;
-    wire _t953;
-    wire _t954;
-    wire _t955;
-    wire _t956;
-    wire _t957;
-    wire _t958;
-    wire _t960;
+    wire [26:0] _t951;
+    wire [26:0] _t952;
+    wire [26:0] _t953;
+    wire [2:0] _t954;
+    wire [26:0] _t955;
+    wire [26:0] _t956;
+    wire [15:0] _t959;
+    wire [6:0] _t960;
     wire _t961;
+    wire [15:0] _t962;
     wire _t963;
     wire _t964;
     wire _t965;
     wire _t966;
-    wire [26:0] _t967;
-    wire [26:0] _t968;
-    wire [26:0] _t969;
-    wire [2:0] _t970;
-    wire [26:0] _t971;
-    wire [26:0] _t972;
-    wire [15:0] _t975;
-    wire [6:0] _t976;
+    wire _t967;
+    wire _t968;
+    wire _t969;
+    wire _t970;
+    wire _t971;
+    wire _t973;
+    wire _t974;
+    wire _t976;
     wire _t977;
-    wire [15:0] _t978;
+    wire _t978;
     wire _t979;
-    wire _t980;
-    wire _t981;
-    wire _t982;
-    wire _t983;
-    wire _t984;
-    wire _t985;
-    wire _t986;
-    wire _t987;
-    wire _t989;
+    wire [26:0] _t980;
+    wire [26:0] _t981;
+    wire [26:0] _t982;
+    wire [2:0] _t983;
+    wire [26:0] _t984;
+    wire [26:0] _t985;
+    wire [15:0] _t988;
+    wire [6:0] _t989;
     wire _t990;
+    wire [15:0] _t991;
     wire _t992;
     wire _t993;
     wire _t994;
     wire _t995;
-    wire [26:0] _t996;
-    wire [26:0] _t997;
-    wire [26:0] _t998;
-    wire [2:0] _t999;
-    wire [26:0] _t1000;
-    wire [26:0] _t1001;
-    wire [15:0] _t1004;
-    wire [6:0] _t1005;
+    wire _t996;
+    wire _t997;
+    wire _t998;
+    wire _t999;
+    wire _t1000;
+    wire _t1002;
+    wire _t1003;
+    wire _t1005;
     wire _t1006;
-    wire [15:0] _t1007;
+    wire _t1007;
     wire _t1008;
-    wire _t1009;
-    wire _t1010;
-    wire _t1011;
-    wire _t1012;
-    wire _t1013;
-    wire _t1014;
-    wire _t1015;
-    wire _t1016;
-    wire _t1018;
+    wire [26:0] _t1009;
+    wire [26:0] _t1010;
+    wire [26:0] _t1011;
+    wire [2:0] _t1012;
+    wire [26:0] _t1013;
+    wire [26:0] _t1014;
+    wire [15:0] _t1017;
+    wire [6:0] _t1018;
     wire _t1019;
+    wire [15:0] _t1020;
     wire _t1021;
     wire _t1022;
     wire _t1023;
     wire _t1024;
-    wire [26:0] _t1025;
-    wire [26:0] _t1026;
-    wire [26:0] _t1027;
-    wire [2:0] _t1028;
-    wire [26:0] _t1029;
-    wire [26:0] _t1030;
-    wire [15:0] _t1033;
-    wire [6:0] _t1034;
+    wire _t1025;
+    wire _t1026;
+    wire _t1027;
+    wire _t1028;
+    wire _t1029;
+    wire _t1031;
+    wire _t1032;
+    wire _t1034;
     wire _t1035;
-    wire [15:0] _t1036;
+    wire _t1036;
     wire _t1037;
-    wire _t1038;
-    wire _t1039;
-    wire _t1040;
-    wire _t1041;
-    wire _t1042;
-    wire _t1043;
-    wire _t1044;
-    wire _t1045;
-    wire _t1047;
+    wire [26:0] _t1038;
+    wire [26:0] _t1039;
+    wire [26:0] _t1040;
+    wire [2:0] _t1041;
+    wire [26:0] _t1042;
+    wire [26:0] _t1043;
+    wire [15:0] _t1046;
+    wire [6:0] _t1047;
     wire _t1048;
+    wire [15:0] _t1049;
     wire _t1050;
     wire _t1051;
     wire _t1052;
     wire _t1053;
     wire [26:0] _t1054;
-    wire [26:0] _t1055;
-    wire [26:0] _t1056;
-    wire [2:0] _t1057;
-    wire [26:0] _t1058;
-    wire [26:0] _t1059;
-    wire [15:0] _t1062;
-    wire [6:0] _t1063;
-    wire _t1064;
-    wire [15:0] _t1065;
-    wire _t1066;
+    wire _t1055;
+    wire [26:0] _t1057;
+    wire [6:0] _t1059;
+    wire [26:0] _t1063;
     wire _t1067;
     wire _t1068;
     wire _t1069;
-    wire [26:0] _t1070;
+    wire _t1070;
     wire _t1071;
-    wire [26:0] _t1073;
-    wire [6:0] _t1075;
-    wire [26:0] _t1079;
-    wire _t1083;
-    wire _t1084;
-    wire _t1085;
-    wire _t1086;
-    wire _t1087;
-    wire _t1088;
+    wire _t1072;
+    wire _t1073;
+    wire _t1074;
+    wire _t1075;
+    wire [26:0] _t1076;
+    wire [26:0] _t1077;
+    wire [26:0] _t1078;
+    wire [2:0] _t1079;
+    wire [26:0] _t1080;
+    wire [26:0] _t1081;
+    wire [6:0] _t1083;
+    wire [15:0] _t1086;
+    wire [26:0] _t1087;
+    wire [6:0] _t1088;
     wire _t1089;
-    wire _t1090;
+    wire [15:0] _t1090;
     wire _t1091;
-    wire [26:0] _t1092;
-    wire [26:0] _t1093;
-    wire [26:0] _t1094;
-    wire [2:0] _t1095;
-    wire [26:0] _t1096;
-    wire [26:0] _t1097;
-    wire [6:0] _t1099;
-    wire [15:0] _t1102;
-    wire [26:0] _t1103;
-    wire [6:0] _t1104;
-    wire _t1105;
-    wire [15:0] _t1106;
-    wire _t1107;
+    wire _t1092;
+    wire _t1093;
+    wire _t1094;
+    wire [26:0] _t1095;
+    wire _t1096;
+    wire [26:0] _t1098;
+    wire [6:0] _t1100;
+    wire [26:0] _t1104;
     wire _t1108;
     wire _t1109;
     wire _t1110;
-    wire [26:0] _t1111;
+    wire _t1111;
     wire _t1112;
-    wire [26:0] _t1114;
-    wire [6:0] _t1116;
-    wire [26:0] _t1120;
-    wire _t1124;
-    wire _t1125;
-    wire _t1126;
-    wire _t1127;
-    wire _t1128;
-    wire _t1129;
+    wire _t1113;
+    wire _t1114;
+    wire _t1115;
+    wire _t1116;
+    wire [26:0] _t1117;
+    wire [26:0] _t1118;
+    wire [26:0] _t1119;
+    wire [2:0] _t1120;
+    wire [26:0] _t1121;
+    wire [26:0] _t1122;
+    wire [6:0] _t1124;
+    wire [15:0] _t1127;
+    wire [26:0] _t1128;
+    wire [6:0] _t1129;
     wire _t1130;
-    wire _t1131;
+    wire [15:0] _t1131;
     wire _t1132;
-    wire [26:0] _t1133;
-    wire [26:0] _t1134;
-    wire [26:0] _t1135;
-    wire [2:0] _t1136;
-    wire [26:0] _t1137;
-    wire [26:0] _t1138;
-    wire [6:0] _t1140;
-    wire [15:0] _t1143;
-    wire [26:0] _t1144;
-    wire [6:0] _t1145;
-    wire _t1146;
-    wire [15:0] _t1147;
-    wire _t1148;
+    wire _t1133;
+    wire _t1134;
+    wire _t1135;
+    wire [26:0] _t1136;
+    wire _t1137;
+    wire [26:0] _t1139;
+    wire [6:0] _t1141;
+    wire [26:0] _t1145;
     wire _t1149;
     wire _t1150;
     wire _t1151;
-    wire [26:0] _t1152;
+    wire _t1152;
     wire _t1153;
-    wire [26:0] _t1155;
-    wire [6:0] _t1157;
-    wire [26:0] _t1161;
-    wire _t1165;
-    wire _t1166;
-    wire _t1167;
-    wire _t1168;
-    wire _t1169;
-    wire _t1170;
+    wire _t1154;
+    wire _t1155;
+    wire _t1156;
+    wire _t1157;
+    wire [26:0] _t1158;
+    wire [26:0] _t1159;
+    wire [26:0] _t1160;
+    wire [2:0] _t1161;
+    wire [26:0] _t1162;
+    wire [26:0] _t1163;
+    wire [6:0] _t1165;
+    wire [15:0] _t1168;
+    wire [26:0] _t1169;
+    wire [6:0] _t1170;
     wire _t1171;
-    wire _t1172;
+    wire [15:0] _t1172;
     wire _t1173;
-    wire [26:0] _t1174;
-    wire [26:0] _t1175;
-    wire [26:0] _t1176;
-    wire [2:0] _t1177;
-    wire [26:0] _t1178;
-    wire [26:0] _t1179;
-    wire [6:0] _t1181;
-    wire [15:0] _t1184;
-    wire [26:0] _t1185;
-    wire [6:0] _t1186;
-    wire _t1187;
-    wire [15:0] _t1188;
-    wire _t1189;
+    wire _t1174;
+    wire _t1175;
+    wire _t1176;
+    wire [26:0] _t1177;
+    wire _t1178;
+    wire [26:0] _t1180;
+    wire [6:0] _t1182;
+    wire [26:0] _t1186;
     wire _t1190;
     wire _t1191;
     wire _t1192;
-    wire [26:0] _t1193;
+    wire _t1193;
     wire _t1194;
-    wire [26:0] _t1196;
-    wire [6:0] _t1198;
-    wire [26:0] _t1202;
-    wire _t1206;
-    wire _t1207;
-    wire _t1208;
-    wire _t1209;
-    wire _t1210;
-    wire _t1211;
+    wire _t1195;
+    wire _t1196;
+    wire _t1197;
+    wire _t1198;
+    wire [26:0] _t1199;
+    wire [26:0] _t1200;
+    wire [26:0] _t1201;
+    wire [2:0] _t1202;
+    wire [26:0] _t1203;
+    wire [26:0] _t1204;
+    wire [6:0] _t1206;
+    wire [15:0] _t1209;
+    wire [26:0] _t1210;
+    wire [6:0] _t1211;
     wire _t1212;
-    wire _t1213;
+    wire [15:0] _t1213;
     wire _t1214;
-    wire [26:0] _t1215;
-    wire [26:0] _t1216;
-    wire [26:0] _t1217;
-    wire [2:0] _t1218;
-    wire [26:0] _t1219;
-    wire [26:0] _t1220;
-    wire [6:0] _t1222;
-    wire [15:0] _t1225;
-    wire [26:0] _t1226;
-    wire [6:0] _t1227;
-    wire _t1228;
-    wire [15:0] _t1229;
-    wire _t1230;
+    wire _t1215;
+    wire _t1216;
+    wire _t1217;
+    wire [26:0] _t1218;
+    wire _t1219;
+    wire [26:0] _t1221;
+    wire [6:0] _t1223;
+    wire [26:0] _t1227;
     wire _t1231;
     wire _t1232;
     wire _t1233;
-    wire [26:0] _t1234;
+    wire _t1234;
     wire _t1235;
-    wire [26:0] _t1237;
-    wire [6:0] _t1239;
-    wire [26:0] _t1243;
-    wire _t1247;
-    wire _t1248;
-    wire _t1249;
-    wire _t1250;
-    wire _t1251;
-    wire _t1252;
+    wire _t1236;
+    wire _t1237;
+    wire _t1238;
+    wire _t1239;
+    wire [26:0] _t1240;
+    wire [26:0] _t1241;
+    wire [26:0] _t1242;
+    wire [2:0] _t1243;
+    wire [26:0] _t1244;
+    wire [26:0] _t1245;
+    wire [6:0] _t1247;
+    wire [15:0] _t1250;
+    wire [26:0] _t1251;
+    wire [6:0] _t1252;
     wire _t1253;
-    wire _t1254;
+    wire [15:0] _t1254;
     wire _t1255;
-    wire [26:0] _t1256;
-    wire [26:0] _t1257;
-    wire [26:0] _t1258;
-    wire [2:0] _t1259;
-    wire [26:0] _t1260;
-    wire [26:0] _t1261;
-    wire [6:0] _t1263;
-    wire [15:0] _t1266;
-    wire [26:0] _t1267;
-    wire [6:0] _t1268;
-    wire _t1269;
-    wire [15:0] _t1270;
-    wire _t1271;
+    wire _t1256;
+    wire _t1257;
+    wire _t1258;
+    wire [26:0] _t1259;
+    wire _t1260;
+    wire [26:0] _t1262;
+    wire [6:0] _t1264;
+    wire [26:0] _t1268;
     wire _t1272;
     wire _t1273;
     wire _t1274;
-    wire [26:0] _t1275;
+    wire _t1275;
     wire _t1276;
-    wire [26:0] _t1278;
-    wire [6:0] _t1280;
-    wire [26:0] _t1284;
-    wire _t1288;
-    wire _t1289;
-    wire _t1290;
-    wire _t1291;
-    wire _t1292;
-    wire _t1293;
+    wire _t1277;
+    wire _t1278;
+    wire _t1279;
+    wire _t1280;
+    wire [26:0] _t1281;
+    wire [26:0] _t1282;
+    wire [26:0] _t1283;
+    wire [2:0] _t1284;
+    wire [26:0] _t1285;
+    wire [26:0] _t1286;
+    wire [6:0] _t1288;
+    wire [15:0] _t1291;
+    wire [26:0] _t1292;
+    wire [6:0] _t1293;
     wire _t1294;
-    wire _t1295;
+    wire [15:0] _t1295;
     wire _t1296;
-    wire [26:0] _t1297;
-    wire [26:0] _t1298;
-    wire [26:0] _t1299;
-    wire [2:0] _t1300;
-    wire [26:0] _t1301;
-    wire [26:0] _t1302;
-    wire [6:0] _t1304;
-    wire [15:0] _t1307;
-    wire [26:0] _t1308;
-    wire [6:0] _t1309;
-    wire _t1310;
-    wire [15:0] _t1311;
-    wire _t1312;
+    wire _t1297;
+    wire _t1298;
+    wire _t1299;
+    wire [26:0] _t1300;
+    wire _t1301;
+    wire [26:0] _t1303;
+    wire [6:0] _t1305;
+    wire [26:0] _t1309;
     wire _t1313;
     wire _t1314;
     wire _t1315;
-    wire [26:0] _t1316;
+    wire _t1316;
     wire _t1317;
-    wire [26:0] _t1319;
-    wire [6:0] _t1321;
-    wire [26:0] _t1325;
-    wire _t1329;
-    wire _t1330;
-    wire _t1331;
-    wire _t1332;
-    wire _t1333;
-    wire _t1334;
+    wire _t1318;
+    wire _t1319;
+    wire _t1320;
+    wire _t1321;
+    wire [26:0] _t1322;
+    wire [26:0] _t1323;
+    wire [26:0] _t1324;
+    wire [2:0] _t1325;
+    wire [26:0] _t1326;
+    wire [26:0] _t1327;
+    wire [6:0] _t1329;
+    wire [15:0] _t1332;
+    wire [26:0] _t1333;
+    wire [6:0] _t1334;
     wire _t1335;
-    wire _t1336;
+    wire [15:0] _t1336;
     wire _t1337;
-    wire [26:0] _t1338;
-    wire [26:0] _t1339;
-    wire [26:0] _t1340;
-    wire [2:0] _t1341;
-    wire [26:0] _t1342;
-    wire [26:0] _t1343;
-    wire [6:0] _t1345;
-    wire [15:0] _t1348;
-    wire [26:0] _t1349;
-    wire [6:0] _t1350;
-    wire _t1351;
-    wire [15:0] _t1352;
-    wire _t1353;
+    wire _t1338;
+    wire _t1339;
+    wire _t1340;
+    wire [26:0] _t1341;
+    wire _t1342;
+    wire [26:0] _t1344;
+    wire [6:0] _t1346;
+    wire [26:0] _t1350;
     wire _t1354;
     wire _t1355;
     wire _t1356;
-    wire [26:0] _t1357;
+    wire _t1357;
     wire _t1358;
-    wire [26:0] _t1360;
-    wire [6:0] _t1362;
-    wire [26:0] _t1366;
-    wire _t1370;
-    wire _t1371;
-    wire _t1372;
-    wire _t1373;
-    wire _t1374;
-    wire _t1375;
+    wire _t1359;
+    wire _t1360;
+    wire _t1361;
+    wire _t1362;
+    wire [26:0] _t1363;
+    wire [26:0] _t1364;
+    wire [26:0] _t1365;
+    wire [2:0] _t1366;
+    wire [26:0] _t1367;
+    wire [26:0] _t1368;
+    wire [6:0] _t1370;
+    wire [15:0] _t1373;
+    wire [26:0] _t1374;
+    wire [6:0] _t1375;
     wire _t1376;
-    wire _t1377;
+    wire [15:0] _t1377;
     wire _t1378;
-    wire [26:0] _t1379;
-    wire [26:0] _t1380;
-    wire [26:0] _t1381;
-    wire [2:0] _t1382;
-    wire [26:0] _t1383;
-    wire [26:0] _t1384;
-    wire [6:0] _t1386;
-    wire [15:0] _t1389;
-    wire [26:0] _t1390;
-    wire [6:0] _t1391;
-    wire _t1392;
-    wire [15:0] _t1393;
-    wire _t1394;
+    wire _t1379;
+    wire _t1380;
+    wire _t1381;
+    wire [26:0] _t1382;
+    wire _t1383;
+    wire [26:0] _t1385;
+    wire [6:0] _t1387;
+    wire [26:0] _t1391;
     wire _t1395;
     wire _t1396;
     wire _t1397;
-    wire [26:0] _t1398;
+    wire _t1398;
     wire _t1399;
-    wire [26:0] _t1401;
-    wire [6:0] _t1403;
-    wire [26:0] _t1407;
-    wire _t1411;
-    wire _t1412;
-    wire _t1413;
-    wire _t1414;
-    wire _t1415;
-    wire _t1416;
+    wire _t1400;
+    wire _t1401;
+    wire _t1402;
+    wire _t1403;
+    wire [26:0] _t1404;
+    wire [26:0] _t1405;
+    wire [26:0] _t1406;
+    wire [2:0] _t1407;
+    wire [26:0] _t1408;
+    wire [26:0] _t1409;
+    wire [6:0] _t1411;
+    wire [15:0] _t1414;
+    wire [26:0] _t1415;
+    wire [6:0] _t1416;
     wire _t1417;
-    wire _t1418;
+    wire [15:0] _t1418;
     wire _t1419;
-    wire [26:0] _t1420;
-    wire [26:0] _t1421;
-    wire [26:0] _t1422;
-    wire [2:0] _t1423;
-    wire [26:0] _t1424;
-    wire [26:0] _t1425;
-    wire [6:0] _t1427;
-    wire [15:0] _t1430;
-    wire [26:0] _t1431;
-    wire [6:0] _t1432;
-    wire _t1433;
-    wire [15:0] _t1434;
-    wire _t1435;
+    wire _t1420;
+    wire _t1421;
+    wire _t1422;
+    wire [26:0] _t1423;
+    wire _t1424;
+    wire [26:0] _t1426;
+    wire [6:0] _t1428;
+    wire [26:0] _t1432;
     wire _t1436;
     wire _t1437;
     wire _t1438;
-    wire [26:0] _t1439;
+    wire _t1439;
     wire _t1440;
-    wire [26:0] _t1442;
-    wire [6:0] _t1444;
-    wire [26:0] _t1448;
-    wire _t1452;
-    wire _t1453;
-    wire _t1454;
-    wire _t1455;
-    wire _t1456;
-    wire _t1457;
+    wire _t1441;
+    wire _t1442;
+    wire _t1443;
+    wire _t1444;
+    wire [26:0] _t1445;
+    wire [26:0] _t1446;
+    wire [26:0] _t1447;
+    wire [2:0] _t1448;
+    wire [26:0] _t1449;
+    wire [26:0] _t1450;
+    wire [6:0] _t1452;
+    wire [15:0] _t1455;
+    wire [26:0] _t1456;
+    wire [6:0] _t1457;
     wire _t1458;
-    wire _t1459;
+    wire [15:0] _t1459;
     wire _t1460;
-    wire [26:0] _t1461;
-    wire [26:0] _t1462;
-    wire [26:0] _t1463;
-    wire [2:0] _t1464;
-    wire [26:0] _t1465;
-    wire [26:0] _t1466;
-    wire [6:0] _t1468;
-    wire [15:0] _t1471;
-    wire [26:0] _t1472;
-    wire [6:0] _t1473;
-    wire _t1474;
-    wire [15:0] _t1475;
-    wire _t1476;
+    wire _t1461;
+    wire _t1462;
+    wire _t1463;
+    wire [26:0] _t1464;
+    wire _t1465;
+    wire [26:0] _t1467;
+    wire [6:0] _t1469;
+    wire [26:0] _t1473;
     wire _t1477;
     wire _t1478;
     wire _t1479;
-    wire [26:0] _t1480;
+    wire _t1480;
     wire _t1481;
-    wire [26:0] _t1483;
-    wire [6:0] _t1485;
-    wire [26:0] _t1489;
-    wire _t1493;
-    wire _t1494;
-    wire _t1495;
-    wire _t1496;
-    wire _t1497;
-    wire _t1498;
+    wire _t1482;
+    wire _t1483;
+    wire _t1484;
+    wire _t1485;
+    wire [26:0] _t1486;
+    wire [26:0] _t1487;
+    wire [26:0] _t1488;
+    wire [2:0] _t1489;
+    wire [26:0] _t1490;
+    wire [26:0] _t1491;
+    wire [6:0] _t1493;
+    wire [15:0] _t1496;
+    wire [26:0] _t1497;
+    wire [6:0] _t1498;
     wire _t1499;
-    wire _t1500;
+    wire [15:0] _t1500;
     wire _t1501;
-    wire [26:0] _t1502;
-    wire [26:0] _t1503;
-    wire [26:0] _t1504;
-    wire [2:0] _t1505;
-    wire [26:0] _t1506;
-    wire [26:0] _t1507;
-    wire [6:0] _t1509;
-    wire [15:0] _t1512;
-    wire [26:0] _t1513;
-    wire [6:0] _t1514;
-    wire _t1515;
-    wire [15:0] _t1516;
-    wire _t1517;
+    wire _t1502;
+    wire _t1503;
+    wire _t1504;
+    wire [26:0] _t1505;
+    wire _t1506;
+    wire [26:0] _t1508;
+    wire [6:0] _t1510;
+    wire [26:0] _t1514;
     wire _t1518;
     wire _t1519;
     wire _t1520;
-    wire [26:0] _t1521;
+    wire _t1521;
     wire _t1522;
-    wire [26:0] _t1524;
-    wire [6:0] _t1526;
-    wire [26:0] _t1530;
-    wire _t1534;
-    wire _t1535;
-    wire _t1536;
-    wire _t1537;
-    wire _t1538;
-    wire _t1539;
+    wire _t1523;
+    wire _t1524;
+    wire _t1525;
+    wire _t1526;
+    wire [26:0] _t1527;
+    wire [26:0] _t1528;
+    wire [26:0] _t1529;
+    wire [2:0] _t1530;
+    wire [26:0] _t1531;
+    wire [26:0] _t1532;
+    wire [6:0] _t1534;
+    wire [15:0] _t1537;
+    wire [26:0] _t1538;
+    wire [6:0] _t1539;
     wire _t1540;
-    wire _t1541;
+    wire [15:0] _t1541;
     wire _t1542;
-    wire [26:0] _t1543;
-    wire [26:0] _t1544;
-    wire [26:0] _t1545;
-    wire [2:0] _t1546;
-    wire [26:0] _t1547;
-    wire [26:0] _t1548;
-    wire [6:0] _t1550;
-    wire [15:0] _t1553;
-    wire [26:0] _t1554;
-    wire [6:0] _t1555;
-    wire _t1556;
-    wire [15:0] _t1557;
-    wire _t1558;
+    wire _t1543;
+    wire _t1544;
+    wire _t1545;
+    wire [26:0] _t1546;
+    wire _t1547;
+    wire [26:0] _t1549;
+    wire [6:0] _t1551;
+    wire [26:0] _t1555;
     wire _t1559;
     wire _t1560;
     wire _t1561;
-    wire [26:0] _t1562;
+    wire _t1562;
     wire _t1563;
-    wire [26:0] _t1565;
-    wire [6:0] _t1567;
-    wire [26:0] _t1571;
-    wire _t1575;
-    wire _t1576;
-    wire _t1577;
-    wire _t1578;
-    wire _t1579;
-    wire _t1580;
+    wire _t1564;
+    wire _t1565;
+    wire _t1566;
+    wire _t1567;
+    wire [26:0] _t1568;
+    wire [26:0] _t1569;
+    wire [26:0] _t1570;
+    wire [2:0] _t1571;
+    wire [26:0] _t1572;
+    wire [26:0] _t1573;
+    wire [6:0] _t1575;
+    wire [15:0] _t1578;
+    wire [26:0] _t1579;
+    wire [6:0] _t1580;
     wire _t1581;
-    wire _t1582;
+    wire [15:0] _t1582;
     wire _t1583;
-    wire [26:0] _t1584;
-    wire [26:0] _t1585;
-    wire [26:0] _t1586;
-    wire [2:0] _t1587;
-    wire [26:0] _t1588;
-    wire [26:0] _t1589;
-    wire [6:0] _t1591;
-    wire [15:0] _t1594;
-    wire [26:0] _t1595;
-    wire [6:0] _t1596;
-    wire _t1597;
-    wire [15:0] _t1598;
-    wire _t1599;
+    wire _t1584;
+    wire _t1585;
+    wire _t1586;
+    wire [26:0] _t1587;
+    wire _t1588;
+    wire [26:0] _t1590;
+    wire [6:0] _t1592;
+    wire [26:0] _t1596;
     wire _t1600;
     wire _t1601;
     wire _t1602;
-    wire [26:0] _t1603;
+    wire _t1603;
     wire _t1604;
-    wire [26:0] _t1606;
-    wire [6:0] _t1608;
-    wire [26:0] _t1612;
-    wire _t1616;
-    wire _t1617;
-    wire _t1618;
-    wire _t1619;
-    wire _t1620;
-    wire _t1621;
+    wire _t1605;
+    wire _t1606;
+    wire _t1607;
+    wire _t1608;
+    wire [26:0] _t1609;
+    wire [26:0] _t1610;
+    wire [26:0] _t1611;
+    wire [2:0] _t1612;
+    wire [26:0] _t1613;
+    wire [26:0] _t1614;
+    wire [6:0] _t1616;
+    wire [15:0] _t1619;
+    wire [26:0] _t1620;
+    wire [6:0] _t1621;
     wire _t1622;
-    wire _t1623;
+    wire [15:0] _t1623;
     wire _t1624;
-    wire [26:0] _t1625;
-    wire [26:0] _t1626;
-    wire [26:0] _t1627;
-    wire [2:0] _t1628;
-    wire [26:0] _t1629;
-    wire [26:0] _t1630;
-    wire [6:0] _t1632;
-    wire [15:0] _t1635;
-    wire [26:0] _t1636;
-    wire [6:0] _t1637;
-    wire _t1638;
-    wire [15:0] _t1639;
-    wire _t1640;
+    wire _t1625;
+    wire _t1626;
+    wire _t1627;
+    wire [26:0] _t1628;
+    wire _t1629;
+    wire [26:0] _t1631;
+    wire [6:0] _t1633;
+    wire [26:0] _t1637;
     wire _t1641;
     wire _t1642;
     wire _t1643;
-    wire [26:0] _t1644;
+    wire _t1644;
     wire _t1645;
-    wire [26:0] _t1647;
-    wire [6:0] _t1649;
-    wire [26:0] _t1653;
-    wire _t1657;
-    wire _t1658;
-    wire _t1659;
-    wire _t1660;
-    wire _t1661;
-    wire _t1662;
+    wire _t1646;
+    wire _t1647;
+    wire _t1648;
+    wire _t1649;
+    wire [26:0] _t1650;
+    wire [26:0] _t1651;
+    wire [26:0] _t1652;
+    wire [2:0] _t1653;
+    wire [26:0] _t1654;
+    wire [26:0] _t1655;
+    wire [6:0] _t1657;
+    wire [15:0] _t1660;
+    wire [26:0] _t1661;
+    wire [6:0] _t1662;
     wire _t1663;
-    wire _t1664;
+    wire [15:0] _t1664;
     wire _t1665;
-    wire [26:0] _t1666;
-    wire [26:0] _t1667;
-    wire [26:0] _t1668;
-    wire [2:0] _t1669;
-    wire [26:0] _t1670;
-    wire [26:0] _t1671;
-    wire [6:0] _t1673;
-    wire [15:0] _t1676;
-    wire [26:0] _t1677;
-    wire [6:0] _t1678;
-    wire _t1679;
-    wire [15:0] _t1680;
-    wire _t1681;
+    wire _t1666;
+    wire _t1667;
+    wire _t1668;
+    wire [26:0] _t1669;
+    wire _t1670;
+    wire [26:0] _t1672;
+    wire [6:0] _t1674;
+    wire [26:0] _t1678;
     wire _t1682;
     wire _t1683;
     wire _t1684;
-    wire [26:0] _t1685;
+    wire _t1685;
     wire _t1686;
-    wire [26:0] _t1688;
-    wire [6:0] _t1690;
-    wire [26:0] _t1694;
-    wire _t1698;
-    wire _t1699;
-    wire _t1700;
-    wire _t1701;
-    wire _t1702;
-    wire _t1703;
+    wire _t1687;
+    wire _t1688;
+    wire _t1689;
+    wire _t1690;
+    wire [26:0] _t1691;
+    wire [26:0] _t1692;
+    wire [26:0] _t1693;
+    wire [2:0] _t1694;
+    wire [26:0] _t1695;
+    wire [26:0] _t1696;
+    wire [6:0] _t1698;
+    wire [15:0] _t1701;
+    wire [26:0] _t1702;
+    wire [6:0] _t1703;
     wire _t1704;
-    wire _t1705;
+    wire [15:0] _t1705;
     wire _t1706;
-    wire [26:0] _t1707;
-    wire [26:0] _t1708;
-    wire [26:0] _t1709;
-    wire [2:0] _t1710;
-    wire [26:0] _t1711;
-    wire [26:0] _t1712;
-    wire [6:0] _t1714;
-    wire [15:0] _t1717;
-    wire [26:0] _t1718;
-    wire [6:0] _t1719;
-    wire _t1720;
-    wire [15:0] _t1721;
-    wire _t1722;
-    wire _t1723;
-    wire _t1724;
-    wire [5:0] _t1725;
-    wire _t1726;
-    wire [1:0] _t1727;
-    wire [5:0] _t1729;
-    wire [27:0] _t1730;
+    wire _t1707;
+    wire _t1708;
+    wire [5:0] _t1709;
+    wire _t1710;
+    wire [1:0] _t1711;
+    wire [5:0] _t1713;
+    wire [27:0] _t1714;
+    wire [2:0] _t1715;
+    wire [6:0] _t1716;
+    wire _t1717;
+    wire [15:0] _t1718;
+    wire [2:0] _t1719;
+    wire [6:0] _t1720;
+    wire _t1721;
+    wire [15:0] _t1722;
+    wire [2:0] _t1723;
+    wire [6:0] _t1724;
+    wire _t1725;
+    wire [15:0] _t1726;
+    wire [2:0] _t1727;
+    wire [6:0] _t1728;
+    wire _t1729;
+    wire [15:0] _t1730;
     wire [2:0] _t1731;
     wire [6:0] _t1732;
     wire _t1733;
@@ -1600,26 +1600,10 @@ module device_h77b2f420 (
     wire [6:0] _t1844;
     wire _t1845;
     wire [15:0] _t1846;
-    wire [2:0] _t1847;
-    wire [6:0] _t1848;
+    wire [26:0] _t1847;
+    wire _t1848;
     wire _t1849;
-    wire [15:0] _t1850;
-    wire [2:0] _t1851;
-    wire [6:0] _t1852;
-    wire _t1853;
-    wire [15:0] _t1854;
-    wire [2:0] _t1855;
-    wire [6:0] _t1856;
-    wire _t1857;
-    wire [15:0] _t1858;
-    wire [2:0] _t1859;
-    wire [6:0] _t1860;
-    wire _t1861;
-    wire [15:0] _t1862;
-    wire [26:0] _t1863;
-    wire _t1864;
-    wire _t1865;
-    wire [26:0] _t1867;
+    wire [26:0] _t1851;
     initial ev2_valid_q = 1'h0;
     initial ev2_data_q = 27'h0000000;
     initial ev2_port_q = 5'h00;
@@ -1856,1562 +1840,1562 @@ module device_h77b2f420 (
     assign cpu_tx_data = u_core_cpu_tx_data;
     assign cpu_tx_last = u_core_cpu_tx_last;
     assign cpu_rx_ready = u_core_cpu_rx_ready;
-    assign _t559 = u_core_ev_vrouter | u_core_ev_unknown_tag;
-    assign _t558 = _t559 | u_core_ev_label_error;
-    assign _t561 = {3'h3, u_core_ev_hp_lease, 1'h1, 16'h0000};
-    assign _t568 = {2'h0, u_core_ev_hp_port};
-    assign _t566 = {3'h4, _t568, 1'h1, 16'h0000};
-    assign _t573 = {2'h0, u_core_ev_hp_port};
-    assign _t571 = {3'h4, _t573, 1'h0, 16'h0001};
-    assign _t565 = u_core_ev_unknown_tag ? _t566 : _t571;
-    assign _t560 = u_core_ev_vrouter ? _t561 : _t565;
-    assign _t578 = evq0_v0 & u_mgmt_ev0_ready;
-    assign _t577 = _t578 ? evq0_v1 : evq0_v0;
-    assign _t581 = u_core_ev_hp_port == 5'h00;
-    assign _t580 = u_core_ev_in & _t581;
-    assign _t584 = ev2_port_q == 5'h00;
-    assign _t583 = ev2_valid_q & _t584;
-    assign _t579 = _t580 | _t583;
-    assign _t576 = _t577 | _t579;
-    assign _t588 = ~_t578;
-    assign _t587 = _t588 & evq0_v1;
-    assign _t589 = _t577 & _t579;
-    assign _t586 = _t587 | _t589;
-    assign _t591 = _t578 ? evq0_d1 : evq0_d0;
-    assign _t598 = {4'h0, u_core_ev_hp_bytes};
-    assign _t595 = {3'h0, u_core_ev_hp_lease, 1'h1, _t598};
-    assign _t594 = _t580 ? _t595 : ev2_data_q;
-    assign _t593 = _t594[26:24];
-    assign _t599 = _t594[23:17];
-    assign _t600 = _t594[16];
-    assign _t601 = _t594[15:0];
-    assign _t592 = {_t593, _t599, _t600, _t601};
-    assign _t590 = _t577 ? _t591 : _t592;
-    assign _t604 = ~_t587;
-    assign _t603 = _t577 & _t604;
-    assign _t602 = _t603 & _t579;
-    assign _t607 = evq1_v0 & u_mgmt_ev1_ready;
-    assign _t606 = _t607 ? evq1_v1 : evq1_v0;
-    assign _t610 = u_core_ev_hp_port == 5'h01;
-    assign _t609 = u_core_ev_in & _t610;
-    assign _t613 = ev2_port_q == 5'h01;
-    assign _t612 = ev2_valid_q & _t613;
-    assign _t608 = _t609 | _t612;
-    assign _t605 = _t606 | _t608;
-    assign _t617 = ~_t607;
-    assign _t616 = _t617 & evq1_v1;
-    assign _t618 = _t606 & _t608;
-    assign _t615 = _t616 | _t618;
-    assign _t620 = _t607 ? evq1_d1 : evq1_d0;
-    assign _t627 = {4'h0, u_core_ev_hp_bytes};
-    assign _t624 = {3'h0, u_core_ev_hp_lease, 1'h1, _t627};
-    assign _t623 = _t609 ? _t624 : ev2_data_q;
-    assign _t622 = _t623[26:24];
-    assign _t628 = _t623[23:17];
-    assign _t629 = _t623[16];
-    assign _t630 = _t623[15:0];
-    assign _t621 = {_t622, _t628, _t629, _t630};
-    assign _t619 = _t606 ? _t620 : _t621;
-    assign _t633 = ~_t616;
-    assign _t632 = _t606 & _t633;
-    assign _t631 = _t632 & _t608;
-    assign _t636 = evq2_v0 & u_mgmt_ev2_ready;
-    assign _t635 = _t636 ? evq2_v1 : evq2_v0;
-    assign _t639 = u_core_ev_hp_port == 5'h02;
-    assign _t638 = u_core_ev_in & _t639;
-    assign _t642 = ev2_port_q == 5'h02;
-    assign _t641 = ev2_valid_q & _t642;
-    assign _t637 = _t638 | _t641;
-    assign _t634 = _t635 | _t637;
-    assign _t646 = ~_t636;
-    assign _t645 = _t646 & evq2_v1;
-    assign _t647 = _t635 & _t637;
-    assign _t644 = _t645 | _t647;
-    assign _t649 = _t636 ? evq2_d1 : evq2_d0;
-    assign _t656 = {4'h0, u_core_ev_hp_bytes};
-    assign _t653 = {3'h0, u_core_ev_hp_lease, 1'h1, _t656};
-    assign _t652 = _t638 ? _t653 : ev2_data_q;
-    assign _t651 = _t652[26:24];
-    assign _t657 = _t652[23:17];
-    assign _t658 = _t652[16];
-    assign _t659 = _t652[15:0];
-    assign _t650 = {_t651, _t657, _t658, _t659};
-    assign _t648 = _t635 ? _t649 : _t650;
-    assign _t662 = ~_t645;
-    assign _t661 = _t635 & _t662;
-    assign _t660 = _t661 & _t637;
-    assign _t665 = evq3_v0 & u_mgmt_ev3_ready;
-    assign _t664 = _t665 ? evq3_v1 : evq3_v0;
-    assign _t668 = u_core_ev_hp_port == 5'h03;
-    assign _t667 = u_core_ev_in & _t668;
-    assign _t671 = ev2_port_q == 5'h03;
-    assign _t670 = ev2_valid_q & _t671;
-    assign _t666 = _t667 | _t670;
-    assign _t663 = _t664 | _t666;
-    assign _t675 = ~_t665;
-    assign _t674 = _t675 & evq3_v1;
-    assign _t676 = _t664 & _t666;
-    assign _t673 = _t674 | _t676;
-    assign _t678 = _t665 ? evq3_d1 : evq3_d0;
-    assign _t685 = {4'h0, u_core_ev_hp_bytes};
-    assign _t682 = {3'h0, u_core_ev_hp_lease, 1'h1, _t685};
-    assign _t681 = _t667 ? _t682 : ev2_data_q;
-    assign _t680 = _t681[26:24];
-    assign _t686 = _t681[23:17];
-    assign _t687 = _t681[16];
-    assign _t688 = _t681[15:0];
-    assign _t679 = {_t680, _t686, _t687, _t688};
-    assign _t677 = _t664 ? _t678 : _t679;
-    assign _t691 = ~_t674;
-    assign _t690 = _t664 & _t691;
-    assign _t689 = _t690 & _t666;
-    assign _t694 = evq4_v0 & u_mgmt_ev4_ready;
-    assign _t693 = _t694 ? evq4_v1 : evq4_v0;
-    assign _t697 = u_core_ev_hp_port == 5'h04;
-    assign _t696 = u_core_ev_in & _t697;
-    assign _t700 = ev2_port_q == 5'h04;
-    assign _t699 = ev2_valid_q & _t700;
-    assign _t695 = _t696 | _t699;
-    assign _t692 = _t693 | _t695;
-    assign _t704 = ~_t694;
-    assign _t703 = _t704 & evq4_v1;
-    assign _t705 = _t693 & _t695;
-    assign _t702 = _t703 | _t705;
-    assign _t707 = _t694 ? evq4_d1 : evq4_d0;
-    assign _t714 = {4'h0, u_core_ev_hp_bytes};
-    assign _t711 = {3'h0, u_core_ev_hp_lease, 1'h1, _t714};
-    assign _t710 = _t696 ? _t711 : ev2_data_q;
-    assign _t709 = _t710[26:24];
-    assign _t715 = _t710[23:17];
-    assign _t716 = _t710[16];
-    assign _t717 = _t710[15:0];
-    assign _t708 = {_t709, _t715, _t716, _t717};
-    assign _t706 = _t693 ? _t707 : _t708;
-    assign _t720 = ~_t703;
-    assign _t719 = _t693 & _t720;
-    assign _t718 = _t719 & _t695;
-    assign _t723 = evq5_v0 & u_mgmt_ev5_ready;
-    assign _t722 = _t723 ? evq5_v1 : evq5_v0;
-    assign _t726 = u_core_ev_hp_port == 5'h05;
-    assign _t725 = u_core_ev_in & _t726;
-    assign _t729 = ev2_port_q == 5'h05;
-    assign _t728 = ev2_valid_q & _t729;
-    assign _t724 = _t725 | _t728;
-    assign _t721 = _t722 | _t724;
-    assign _t733 = ~_t723;
-    assign _t732 = _t733 & evq5_v1;
-    assign _t734 = _t722 & _t724;
-    assign _t731 = _t732 | _t734;
-    assign _t736 = _t723 ? evq5_d1 : evq5_d0;
-    assign _t743 = {4'h0, u_core_ev_hp_bytes};
-    assign _t740 = {3'h0, u_core_ev_hp_lease, 1'h1, _t743};
-    assign _t739 = _t725 ? _t740 : ev2_data_q;
-    assign _t738 = _t739[26:24];
-    assign _t744 = _t739[23:17];
-    assign _t745 = _t739[16];
-    assign _t746 = _t739[15:0];
-    assign _t737 = {_t738, _t744, _t745, _t746};
-    assign _t735 = _t722 ? _t736 : _t737;
-    assign _t749 = ~_t732;
-    assign _t748 = _t722 & _t749;
-    assign _t747 = _t748 & _t724;
-    assign _t752 = evq6_v0 & u_mgmt_ev6_ready;
-    assign _t751 = _t752 ? evq6_v1 : evq6_v0;
-    assign _t755 = u_core_ev_hp_port == 5'h06;
-    assign _t754 = u_core_ev_in & _t755;
-    assign _t758 = ev2_port_q == 5'h06;
-    assign _t757 = ev2_valid_q & _t758;
-    assign _t753 = _t754 | _t757;
-    assign _t750 = _t751 | _t753;
-    assign _t762 = ~_t752;
-    assign _t761 = _t762 & evq6_v1;
-    assign _t763 = _t751 & _t753;
-    assign _t760 = _t761 | _t763;
-    assign _t765 = _t752 ? evq6_d1 : evq6_d0;
-    assign _t772 = {4'h0, u_core_ev_hp_bytes};
-    assign _t769 = {3'h0, u_core_ev_hp_lease, 1'h1, _t772};
-    assign _t768 = _t754 ? _t769 : ev2_data_q;
-    assign _t767 = _t768[26:24];
-    assign _t773 = _t768[23:17];
-    assign _t774 = _t768[16];
-    assign _t775 = _t768[15:0];
-    assign _t766 = {_t767, _t773, _t774, _t775};
-    assign _t764 = _t751 ? _t765 : _t766;
-    assign _t778 = ~_t761;
-    assign _t777 = _t751 & _t778;
-    assign _t776 = _t777 & _t753;
-    assign _t781 = evq7_v0 & u_mgmt_ev7_ready;
-    assign _t780 = _t781 ? evq7_v1 : evq7_v0;
-    assign _t784 = u_core_ev_hp_port == 5'h07;
-    assign _t783 = u_core_ev_in & _t784;
-    assign _t787 = ev2_port_q == 5'h07;
-    assign _t786 = ev2_valid_q & _t787;
-    assign _t782 = _t783 | _t786;
-    assign _t779 = _t780 | _t782;
-    assign _t791 = ~_t781;
-    assign _t790 = _t791 & evq7_v1;
-    assign _t792 = _t780 & _t782;
-    assign _t789 = _t790 | _t792;
-    assign _t794 = _t781 ? evq7_d1 : evq7_d0;
-    assign _t801 = {4'h0, u_core_ev_hp_bytes};
-    assign _t798 = {3'h0, u_core_ev_hp_lease, 1'h1, _t801};
-    assign _t797 = _t783 ? _t798 : ev2_data_q;
-    assign _t796 = _t797[26:24];
-    assign _t802 = _t797[23:17];
-    assign _t803 = _t797[16];
-    assign _t804 = _t797[15:0];
-    assign _t795 = {_t796, _t802, _t803, _t804};
-    assign _t793 = _t780 ? _t794 : _t795;
-    assign _t807 = ~_t790;
-    assign _t806 = _t780 & _t807;
-    assign _t805 = _t806 & _t782;
-    assign _t810 = evq8_v0 & u_mgmt_ev8_ready;
-    assign _t809 = _t810 ? evq8_v1 : evq8_v0;
-    assign _t813 = u_core_ev_hp_port == 5'h08;
-    assign _t812 = u_core_ev_in & _t813;
-    assign _t816 = ev2_port_q == 5'h08;
-    assign _t815 = ev2_valid_q & _t816;
-    assign _t811 = _t812 | _t815;
-    assign _t808 = _t809 | _t811;
-    assign _t820 = ~_t810;
-    assign _t819 = _t820 & evq8_v1;
-    assign _t821 = _t809 & _t811;
-    assign _t818 = _t819 | _t821;
-    assign _t823 = _t810 ? evq8_d1 : evq8_d0;
-    assign _t830 = {4'h0, u_core_ev_hp_bytes};
-    assign _t827 = {3'h0, u_core_ev_hp_lease, 1'h1, _t830};
-    assign _t826 = _t812 ? _t827 : ev2_data_q;
-    assign _t825 = _t826[26:24];
-    assign _t831 = _t826[23:17];
-    assign _t832 = _t826[16];
-    assign _t833 = _t826[15:0];
-    assign _t824 = {_t825, _t831, _t832, _t833};
-    assign _t822 = _t809 ? _t823 : _t824;
-    assign _t836 = ~_t819;
-    assign _t835 = _t809 & _t836;
-    assign _t834 = _t835 & _t811;
-    assign _t839 = evq9_v0 & u_mgmt_ev9_ready;
-    assign _t838 = _t839 ? evq9_v1 : evq9_v0;
-    assign _t842 = u_core_ev_hp_port == 5'h09;
-    assign _t841 = u_core_ev_in & _t842;
-    assign _t845 = ev2_port_q == 5'h09;
-    assign _t844 = ev2_valid_q & _t845;
-    assign _t840 = _t841 | _t844;
-    assign _t837 = _t838 | _t840;
-    assign _t849 = ~_t839;
-    assign _t848 = _t849 & evq9_v1;
-    assign _t850 = _t838 & _t840;
-    assign _t847 = _t848 | _t850;
-    assign _t852 = _t839 ? evq9_d1 : evq9_d0;
-    assign _t859 = {4'h0, u_core_ev_hp_bytes};
-    assign _t856 = {3'h0, u_core_ev_hp_lease, 1'h1, _t859};
-    assign _t855 = _t841 ? _t856 : ev2_data_q;
-    assign _t854 = _t855[26:24];
-    assign _t860 = _t855[23:17];
-    assign _t861 = _t855[16];
-    assign _t862 = _t855[15:0];
-    assign _t853 = {_t854, _t860, _t861, _t862};
-    assign _t851 = _t838 ? _t852 : _t853;
-    assign _t865 = ~_t848;
-    assign _t864 = _t838 & _t865;
-    assign _t863 = _t864 & _t840;
-    assign _t868 = evq10_v0 & u_mgmt_ev10_ready;
-    assign _t867 = _t868 ? evq10_v1 : evq10_v0;
-    assign _t871 = u_core_ev_hp_port == 5'h0a;
-    assign _t870 = u_core_ev_in & _t871;
-    assign _t874 = ev2_port_q == 5'h0a;
-    assign _t873 = ev2_valid_q & _t874;
-    assign _t869 = _t870 | _t873;
-    assign _t866 = _t867 | _t869;
-    assign _t878 = ~_t868;
-    assign _t877 = _t878 & evq10_v1;
-    assign _t879 = _t867 & _t869;
-    assign _t876 = _t877 | _t879;
-    assign _t881 = _t868 ? evq10_d1 : evq10_d0;
-    assign _t888 = {4'h0, u_core_ev_hp_bytes};
-    assign _t885 = {3'h0, u_core_ev_hp_lease, 1'h1, _t888};
-    assign _t884 = _t870 ? _t885 : ev2_data_q;
-    assign _t883 = _t884[26:24];
-    assign _t889 = _t884[23:17];
-    assign _t890 = _t884[16];
-    assign _t891 = _t884[15:0];
-    assign _t882 = {_t883, _t889, _t890, _t891};
-    assign _t880 = _t867 ? _t881 : _t882;
-    assign _t894 = ~_t877;
-    assign _t893 = _t867 & _t894;
-    assign _t892 = _t893 & _t869;
-    assign _t897 = evq11_v0 & u_mgmt_ev11_ready;
-    assign _t896 = _t897 ? evq11_v1 : evq11_v0;
-    assign _t900 = u_core_ev_hp_port == 5'h0b;
-    assign _t899 = u_core_ev_in & _t900;
-    assign _t903 = ev2_port_q == 5'h0b;
-    assign _t902 = ev2_valid_q & _t903;
-    assign _t898 = _t899 | _t902;
-    assign _t895 = _t896 | _t898;
-    assign _t907 = ~_t897;
-    assign _t906 = _t907 & evq11_v1;
-    assign _t908 = _t896 & _t898;
-    assign _t905 = _t906 | _t908;
-    assign _t910 = _t897 ? evq11_d1 : evq11_d0;
-    assign _t917 = {4'h0, u_core_ev_hp_bytes};
-    assign _t914 = {3'h0, u_core_ev_hp_lease, 1'h1, _t917};
-    assign _t913 = _t899 ? _t914 : ev2_data_q;
-    assign _t912 = _t913[26:24];
-    assign _t918 = _t913[23:17];
-    assign _t919 = _t913[16];
-    assign _t920 = _t913[15:0];
-    assign _t911 = {_t912, _t918, _t919, _t920};
-    assign _t909 = _t896 ? _t910 : _t911;
-    assign _t923 = ~_t906;
-    assign _t922 = _t896 & _t923;
-    assign _t921 = _t922 & _t898;
-    assign _t926 = evq12_v0 & u_mgmt_ev12_ready;
-    assign _t925 = _t926 ? evq12_v1 : evq12_v0;
-    assign _t929 = u_core_ev_hp_port == 5'h0c;
-    assign _t928 = u_core_ev_in & _t929;
-    assign _t932 = ev2_port_q == 5'h0c;
-    assign _t931 = ev2_valid_q & _t932;
-    assign _t927 = _t928 | _t931;
-    assign _t924 = _t925 | _t927;
-    assign _t936 = ~_t926;
-    assign _t935 = _t936 & evq12_v1;
-    assign _t937 = _t925 & _t927;
-    assign _t934 = _t935 | _t937;
-    assign _t939 = _t926 ? evq12_d1 : evq12_d0;
-    assign _t946 = {4'h0, u_core_ev_hp_bytes};
-    assign _t943 = {3'h0, u_core_ev_hp_lease, 1'h1, _t946};
-    assign _t942 = _t928 ? _t943 : ev2_data_q;
-    assign _t941 = _t942[26:24];
-    assign _t947 = _t942[23:17];
-    assign _t948 = _t942[16];
-    assign _t949 = _t942[15:0];
-    assign _t940 = {_t941, _t947, _t948, _t949};
-    assign _t938 = _t925 ? _t939 : _t940;
-    assign _t952 = ~_t935;
-    assign _t951 = _t925 & _t952;
-    assign _t950 = _t951 & _t927;
-    assign _t955 = evq13_v0 & u_mgmt_ev13_ready;
-    assign _t954 = _t955 ? evq13_v1 : evq13_v0;
-    assign _t958 = u_core_ev_hp_port == 5'h0d;
-    assign _t957 = u_core_ev_in & _t958;
-    assign _t961 = ev2_port_q == 5'h0d;
-    assign _t960 = ev2_valid_q & _t961;
-    assign _t956 = _t957 | _t960;
-    assign _t953 = _t954 | _t956;
-    assign _t965 = ~_t955;
-    assign _t964 = _t965 & evq13_v1;
-    assign _t966 = _t954 & _t956;
-    assign _t963 = _t964 | _t966;
-    assign _t968 = _t955 ? evq13_d1 : evq13_d0;
-    assign _t975 = {4'h0, u_core_ev_hp_bytes};
-    assign _t972 = {3'h0, u_core_ev_hp_lease, 1'h1, _t975};
-    assign _t971 = _t957 ? _t972 : ev2_data_q;
-    assign _t970 = _t971[26:24];
-    assign _t976 = _t971[23:17];
-    assign _t977 = _t971[16];
-    assign _t978 = _t971[15:0];
-    assign _t969 = {_t970, _t976, _t977, _t978};
-    assign _t967 = _t954 ? _t968 : _t969;
-    assign _t981 = ~_t964;
-    assign _t980 = _t954 & _t981;
-    assign _t979 = _t980 & _t956;
-    assign _t984 = evq14_v0 & u_mgmt_ev14_ready;
-    assign _t983 = _t984 ? evq14_v1 : evq14_v0;
-    assign _t987 = u_core_ev_hp_port == 5'h0e;
-    assign _t986 = u_core_ev_in & _t987;
-    assign _t990 = ev2_port_q == 5'h0e;
-    assign _t989 = ev2_valid_q & _t990;
-    assign _t985 = _t986 | _t989;
-    assign _t982 = _t983 | _t985;
-    assign _t994 = ~_t984;
-    assign _t993 = _t994 & evq14_v1;
-    assign _t995 = _t983 & _t985;
-    assign _t992 = _t993 | _t995;
-    assign _t997 = _t984 ? evq14_d1 : evq14_d0;
-    assign _t1004 = {4'h0, u_core_ev_hp_bytes};
-    assign _t1001 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1004};
-    assign _t1000 = _t986 ? _t1001 : ev2_data_q;
-    assign _t999 = _t1000[26:24];
-    assign _t1005 = _t1000[23:17];
-    assign _t1006 = _t1000[16];
-    assign _t1007 = _t1000[15:0];
-    assign _t998 = {_t999, _t1005, _t1006, _t1007};
-    assign _t996 = _t983 ? _t997 : _t998;
-    assign _t1010 = ~_t993;
-    assign _t1009 = _t983 & _t1010;
-    assign _t1008 = _t1009 & _t985;
-    assign _t1013 = evq15_v0 & u_mgmt_ev15_ready;
-    assign _t1012 = _t1013 ? evq15_v1 : evq15_v0;
-    assign _t1016 = u_core_ev_hp_port == 5'h0f;
-    assign _t1015 = u_core_ev_in & _t1016;
-    assign _t1019 = ev2_port_q == 5'h0f;
-    assign _t1018 = ev2_valid_q & _t1019;
-    assign _t1014 = _t1015 | _t1018;
-    assign _t1011 = _t1012 | _t1014;
-    assign _t1023 = ~_t1013;
-    assign _t1022 = _t1023 & evq15_v1;
-    assign _t1024 = _t1012 & _t1014;
-    assign _t1021 = _t1022 | _t1024;
-    assign _t1026 = _t1013 ? evq15_d1 : evq15_d0;
-    assign _t1033 = {4'h0, u_core_ev_hp_bytes};
-    assign _t1030 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1033};
-    assign _t1029 = _t1015 ? _t1030 : ev2_data_q;
-    assign _t1028 = _t1029[26:24];
-    assign _t1034 = _t1029[23:17];
-    assign _t1035 = _t1029[16];
-    assign _t1036 = _t1029[15:0];
-    assign _t1027 = {_t1028, _t1034, _t1035, _t1036};
-    assign _t1025 = _t1012 ? _t1026 : _t1027;
-    assign _t1039 = ~_t1022;
-    assign _t1038 = _t1012 & _t1039;
-    assign _t1037 = _t1038 & _t1014;
-    assign _t1042 = evq16_v0 & u_mgmt_ev16_ready;
-    assign _t1041 = _t1042 ? evq16_v1 : evq16_v0;
-    assign _t1045 = u_core_ev_hp_port == 5'h10;
-    assign _t1044 = u_core_ev_in & _t1045;
-    assign _t1048 = ev2_port_q == 5'h10;
-    assign _t1047 = ev2_valid_q & _t1048;
-    assign _t1043 = _t1044 | _t1047;
-    assign _t1040 = _t1041 | _t1043;
-    assign _t1052 = ~_t1042;
-    assign _t1051 = _t1052 & evq16_v1;
-    assign _t1053 = _t1041 & _t1043;
-    assign _t1050 = _t1051 | _t1053;
-    assign _t1055 = _t1042 ? evq16_d1 : evq16_d0;
-    assign _t1062 = {4'h0, u_core_ev_hp_bytes};
-    assign _t1059 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1062};
-    assign _t1058 = _t1044 ? _t1059 : ev2_data_q;
-    assign _t1057 = _t1058[26:24];
-    assign _t1063 = _t1058[23:17];
-    assign _t1064 = _t1058[16];
-    assign _t1065 = _t1058[15:0];
-    assign _t1056 = {_t1057, _t1063, _t1064, _t1065};
-    assign _t1054 = _t1041 ? _t1055 : _t1056;
-    assign _t1068 = ~_t1051;
-    assign _t1067 = _t1041 & _t1068;
-    assign _t1066 = _t1067 & _t1043;
-    assign _t1069 = u_core_e0_ev_out & u_core_e0_ev_drop;
-    assign _t1071 = u_core_e0_ev_drop_cause == 2'h2;
-    assign _t1075 = {4'h0, u_core_e0_ev_drop_tag};
-    assign _t1073 = {3'h2, _t1075, 1'h0, 16'h0001};
-    assign _t1079 = {3'h2, _t1075, 1'h1, 16'h0000};
-    assign _t1070 = _t1071 ? _t1073 : _t1079;
-    assign _t1085 = evq17_v0 & u_mgmt_ev17_ready;
-    assign _t1084 = _t1085 ? evq17_v1 : evq17_v0;
-    assign _t1087 = u_core_e0_ev_out | u_core_e0_ev_drop;
-    assign _t1086 = _t1087 | e0_evd_valid_q;
-    assign _t1083 = _t1084 | _t1086;
-    assign _t1090 = ~_t1085;
-    assign _t1089 = _t1090 & evq17_v1;
-    assign _t1091 = _t1084 & _t1086;
-    assign _t1088 = _t1089 | _t1091;
-    assign _t1093 = _t1085 ? evq17_d1 : evq17_d0;
-    assign _t1099 = {4'h0, u_core_e0_ev_out_tag};
-    assign _t1102 = {4'h0, u_core_e0_ev_out_bytes};
-    assign _t1097 = {3'h1, _t1099, 1'h1, _t1102};
-    assign _t1103 = e0_evd_valid_q ? e0_evd_data_q : _t1070;
-    assign _t1096 = u_core_e0_ev_out ? _t1097 : _t1103;
-    assign _t1095 = _t1096[26:24];
-    assign _t1104 = _t1096[23:17];
-    assign _t1105 = _t1096[16];
-    assign _t1106 = _t1096[15:0];
-    assign _t1094 = {_t1095, _t1104, _t1105, _t1106};
-    assign _t1092 = _t1084 ? _t1093 : _t1094;
-    assign _t1109 = ~_t1089;
-    assign _t1108 = _t1084 & _t1109;
-    assign _t1107 = _t1108 & _t1086;
-    assign _t1110 = u_core_e1_ev_out & u_core_e1_ev_drop;
-    assign _t1112 = u_core_e1_ev_drop_cause == 2'h2;
-    assign _t1116 = {4'h1, u_core_e1_ev_drop_tag};
-    assign _t1114 = {3'h2, _t1116, 1'h0, 16'h0001};
-    assign _t1120 = {3'h2, _t1116, 1'h1, 16'h0000};
-    assign _t1111 = _t1112 ? _t1114 : _t1120;
-    assign _t1126 = evq18_v0 & u_mgmt_ev18_ready;
-    assign _t1125 = _t1126 ? evq18_v1 : evq18_v0;
-    assign _t1128 = u_core_e1_ev_out | u_core_e1_ev_drop;
-    assign _t1127 = _t1128 | e1_evd_valid_q;
-    assign _t1124 = _t1125 | _t1127;
-    assign _t1131 = ~_t1126;
-    assign _t1130 = _t1131 & evq18_v1;
-    assign _t1132 = _t1125 & _t1127;
-    assign _t1129 = _t1130 | _t1132;
-    assign _t1134 = _t1126 ? evq18_d1 : evq18_d0;
-    assign _t1140 = {4'h1, u_core_e1_ev_out_tag};
-    assign _t1143 = {4'h0, u_core_e1_ev_out_bytes};
-    assign _t1138 = {3'h1, _t1140, 1'h1, _t1143};
-    assign _t1144 = e1_evd_valid_q ? e1_evd_data_q : _t1111;
-    assign _t1137 = u_core_e1_ev_out ? _t1138 : _t1144;
-    assign _t1136 = _t1137[26:24];
-    assign _t1145 = _t1137[23:17];
-    assign _t1146 = _t1137[16];
-    assign _t1147 = _t1137[15:0];
-    assign _t1135 = {_t1136, _t1145, _t1146, _t1147};
-    assign _t1133 = _t1125 ? _t1134 : _t1135;
-    assign _t1150 = ~_t1130;
-    assign _t1149 = _t1125 & _t1150;
-    assign _t1148 = _t1149 & _t1127;
-    assign _t1151 = u_core_e2_ev_out & u_core_e2_ev_drop;
-    assign _t1153 = u_core_e2_ev_drop_cause == 2'h2;
-    assign _t1157 = {4'h2, u_core_e2_ev_drop_tag};
-    assign _t1155 = {3'h2, _t1157, 1'h0, 16'h0001};
-    assign _t1161 = {3'h2, _t1157, 1'h1, 16'h0000};
-    assign _t1152 = _t1153 ? _t1155 : _t1161;
-    assign _t1167 = evq19_v0 & u_mgmt_ev19_ready;
-    assign _t1166 = _t1167 ? evq19_v1 : evq19_v0;
-    assign _t1169 = u_core_e2_ev_out | u_core_e2_ev_drop;
-    assign _t1168 = _t1169 | e2_evd_valid_q;
-    assign _t1165 = _t1166 | _t1168;
-    assign _t1172 = ~_t1167;
-    assign _t1171 = _t1172 & evq19_v1;
-    assign _t1173 = _t1166 & _t1168;
-    assign _t1170 = _t1171 | _t1173;
-    assign _t1175 = _t1167 ? evq19_d1 : evq19_d0;
-    assign _t1181 = {4'h2, u_core_e2_ev_out_tag};
-    assign _t1184 = {4'h0, u_core_e2_ev_out_bytes};
-    assign _t1179 = {3'h1, _t1181, 1'h1, _t1184};
-    assign _t1185 = e2_evd_valid_q ? e2_evd_data_q : _t1152;
-    assign _t1178 = u_core_e2_ev_out ? _t1179 : _t1185;
-    assign _t1177 = _t1178[26:24];
-    assign _t1186 = _t1178[23:17];
-    assign _t1187 = _t1178[16];
-    assign _t1188 = _t1178[15:0];
-    assign _t1176 = {_t1177, _t1186, _t1187, _t1188};
-    assign _t1174 = _t1166 ? _t1175 : _t1176;
-    assign _t1191 = ~_t1171;
-    assign _t1190 = _t1166 & _t1191;
-    assign _t1189 = _t1190 & _t1168;
-    assign _t1192 = u_core_e3_ev_out & u_core_e3_ev_drop;
-    assign _t1194 = u_core_e3_ev_drop_cause == 2'h2;
-    assign _t1198 = {4'h3, u_core_e3_ev_drop_tag};
-    assign _t1196 = {3'h2, _t1198, 1'h0, 16'h0001};
-    assign _t1202 = {3'h2, _t1198, 1'h1, 16'h0000};
-    assign _t1193 = _t1194 ? _t1196 : _t1202;
-    assign _t1208 = evq20_v0 & u_mgmt_ev20_ready;
-    assign _t1207 = _t1208 ? evq20_v1 : evq20_v0;
-    assign _t1210 = u_core_e3_ev_out | u_core_e3_ev_drop;
-    assign _t1209 = _t1210 | e3_evd_valid_q;
-    assign _t1206 = _t1207 | _t1209;
-    assign _t1213 = ~_t1208;
-    assign _t1212 = _t1213 & evq20_v1;
-    assign _t1214 = _t1207 & _t1209;
-    assign _t1211 = _t1212 | _t1214;
-    assign _t1216 = _t1208 ? evq20_d1 : evq20_d0;
-    assign _t1222 = {4'h3, u_core_e3_ev_out_tag};
-    assign _t1225 = {4'h0, u_core_e3_ev_out_bytes};
-    assign _t1220 = {3'h1, _t1222, 1'h1, _t1225};
-    assign _t1226 = e3_evd_valid_q ? e3_evd_data_q : _t1193;
-    assign _t1219 = u_core_e3_ev_out ? _t1220 : _t1226;
-    assign _t1218 = _t1219[26:24];
-    assign _t1227 = _t1219[23:17];
-    assign _t1228 = _t1219[16];
-    assign _t1229 = _t1219[15:0];
-    assign _t1217 = {_t1218, _t1227, _t1228, _t1229};
-    assign _t1215 = _t1207 ? _t1216 : _t1217;
-    assign _t1232 = ~_t1212;
-    assign _t1231 = _t1207 & _t1232;
-    assign _t1230 = _t1231 & _t1209;
-    assign _t1233 = u_core_e4_ev_out & u_core_e4_ev_drop;
-    assign _t1235 = u_core_e4_ev_drop_cause == 2'h2;
-    assign _t1239 = {4'h4, u_core_e4_ev_drop_tag};
-    assign _t1237 = {3'h2, _t1239, 1'h0, 16'h0001};
-    assign _t1243 = {3'h2, _t1239, 1'h1, 16'h0000};
-    assign _t1234 = _t1235 ? _t1237 : _t1243;
-    assign _t1249 = evq21_v0 & u_mgmt_ev21_ready;
-    assign _t1248 = _t1249 ? evq21_v1 : evq21_v0;
-    assign _t1251 = u_core_e4_ev_out | u_core_e4_ev_drop;
-    assign _t1250 = _t1251 | e4_evd_valid_q;
-    assign _t1247 = _t1248 | _t1250;
-    assign _t1254 = ~_t1249;
-    assign _t1253 = _t1254 & evq21_v1;
-    assign _t1255 = _t1248 & _t1250;
-    assign _t1252 = _t1253 | _t1255;
-    assign _t1257 = _t1249 ? evq21_d1 : evq21_d0;
-    assign _t1263 = {4'h4, u_core_e4_ev_out_tag};
-    assign _t1266 = {4'h0, u_core_e4_ev_out_bytes};
-    assign _t1261 = {3'h1, _t1263, 1'h1, _t1266};
-    assign _t1267 = e4_evd_valid_q ? e4_evd_data_q : _t1234;
-    assign _t1260 = u_core_e4_ev_out ? _t1261 : _t1267;
-    assign _t1259 = _t1260[26:24];
-    assign _t1268 = _t1260[23:17];
-    assign _t1269 = _t1260[16];
-    assign _t1270 = _t1260[15:0];
-    assign _t1258 = {_t1259, _t1268, _t1269, _t1270};
-    assign _t1256 = _t1248 ? _t1257 : _t1258;
-    assign _t1273 = ~_t1253;
-    assign _t1272 = _t1248 & _t1273;
-    assign _t1271 = _t1272 & _t1250;
-    assign _t1274 = u_core_e5_ev_out & u_core_e5_ev_drop;
-    assign _t1276 = u_core_e5_ev_drop_cause == 2'h2;
-    assign _t1280 = {4'h5, u_core_e5_ev_drop_tag};
-    assign _t1278 = {3'h2, _t1280, 1'h0, 16'h0001};
-    assign _t1284 = {3'h2, _t1280, 1'h1, 16'h0000};
-    assign _t1275 = _t1276 ? _t1278 : _t1284;
-    assign _t1290 = evq22_v0 & u_mgmt_ev22_ready;
-    assign _t1289 = _t1290 ? evq22_v1 : evq22_v0;
-    assign _t1292 = u_core_e5_ev_out | u_core_e5_ev_drop;
-    assign _t1291 = _t1292 | e5_evd_valid_q;
-    assign _t1288 = _t1289 | _t1291;
-    assign _t1295 = ~_t1290;
-    assign _t1294 = _t1295 & evq22_v1;
-    assign _t1296 = _t1289 & _t1291;
-    assign _t1293 = _t1294 | _t1296;
-    assign _t1298 = _t1290 ? evq22_d1 : evq22_d0;
-    assign _t1304 = {4'h5, u_core_e5_ev_out_tag};
-    assign _t1307 = {4'h0, u_core_e5_ev_out_bytes};
-    assign _t1302 = {3'h1, _t1304, 1'h1, _t1307};
-    assign _t1308 = e5_evd_valid_q ? e5_evd_data_q : _t1275;
-    assign _t1301 = u_core_e5_ev_out ? _t1302 : _t1308;
-    assign _t1300 = _t1301[26:24];
-    assign _t1309 = _t1301[23:17];
-    assign _t1310 = _t1301[16];
-    assign _t1311 = _t1301[15:0];
-    assign _t1299 = {_t1300, _t1309, _t1310, _t1311};
-    assign _t1297 = _t1289 ? _t1298 : _t1299;
-    assign _t1314 = ~_t1294;
-    assign _t1313 = _t1289 & _t1314;
-    assign _t1312 = _t1313 & _t1291;
-    assign _t1315 = u_core_e6_ev_out & u_core_e6_ev_drop;
-    assign _t1317 = u_core_e6_ev_drop_cause == 2'h2;
-    assign _t1321 = {4'h6, u_core_e6_ev_drop_tag};
-    assign _t1319 = {3'h2, _t1321, 1'h0, 16'h0001};
-    assign _t1325 = {3'h2, _t1321, 1'h1, 16'h0000};
-    assign _t1316 = _t1317 ? _t1319 : _t1325;
-    assign _t1331 = evq23_v0 & u_mgmt_ev23_ready;
-    assign _t1330 = _t1331 ? evq23_v1 : evq23_v0;
-    assign _t1333 = u_core_e6_ev_out | u_core_e6_ev_drop;
-    assign _t1332 = _t1333 | e6_evd_valid_q;
-    assign _t1329 = _t1330 | _t1332;
-    assign _t1336 = ~_t1331;
-    assign _t1335 = _t1336 & evq23_v1;
-    assign _t1337 = _t1330 & _t1332;
-    assign _t1334 = _t1335 | _t1337;
-    assign _t1339 = _t1331 ? evq23_d1 : evq23_d0;
-    assign _t1345 = {4'h6, u_core_e6_ev_out_tag};
-    assign _t1348 = {4'h0, u_core_e6_ev_out_bytes};
-    assign _t1343 = {3'h1, _t1345, 1'h1, _t1348};
-    assign _t1349 = e6_evd_valid_q ? e6_evd_data_q : _t1316;
-    assign _t1342 = u_core_e6_ev_out ? _t1343 : _t1349;
-    assign _t1341 = _t1342[26:24];
-    assign _t1350 = _t1342[23:17];
-    assign _t1351 = _t1342[16];
-    assign _t1352 = _t1342[15:0];
-    assign _t1340 = {_t1341, _t1350, _t1351, _t1352};
-    assign _t1338 = _t1330 ? _t1339 : _t1340;
-    assign _t1355 = ~_t1335;
-    assign _t1354 = _t1330 & _t1355;
-    assign _t1353 = _t1354 & _t1332;
-    assign _t1356 = u_core_e7_ev_out & u_core_e7_ev_drop;
-    assign _t1358 = u_core_e7_ev_drop_cause == 2'h2;
-    assign _t1362 = {4'h7, u_core_e7_ev_drop_tag};
-    assign _t1360 = {3'h2, _t1362, 1'h0, 16'h0001};
-    assign _t1366 = {3'h2, _t1362, 1'h1, 16'h0000};
-    assign _t1357 = _t1358 ? _t1360 : _t1366;
-    assign _t1372 = evq24_v0 & u_mgmt_ev24_ready;
-    assign _t1371 = _t1372 ? evq24_v1 : evq24_v0;
-    assign _t1374 = u_core_e7_ev_out | u_core_e7_ev_drop;
-    assign _t1373 = _t1374 | e7_evd_valid_q;
-    assign _t1370 = _t1371 | _t1373;
-    assign _t1377 = ~_t1372;
-    assign _t1376 = _t1377 & evq24_v1;
-    assign _t1378 = _t1371 & _t1373;
-    assign _t1375 = _t1376 | _t1378;
-    assign _t1380 = _t1372 ? evq24_d1 : evq24_d0;
-    assign _t1386 = {4'h7, u_core_e7_ev_out_tag};
-    assign _t1389 = {4'h0, u_core_e7_ev_out_bytes};
-    assign _t1384 = {3'h1, _t1386, 1'h1, _t1389};
-    assign _t1390 = e7_evd_valid_q ? e7_evd_data_q : _t1357;
-    assign _t1383 = u_core_e7_ev_out ? _t1384 : _t1390;
-    assign _t1382 = _t1383[26:24];
-    assign _t1391 = _t1383[23:17];
-    assign _t1392 = _t1383[16];
-    assign _t1393 = _t1383[15:0];
-    assign _t1381 = {_t1382, _t1391, _t1392, _t1393};
-    assign _t1379 = _t1371 ? _t1380 : _t1381;
-    assign _t1396 = ~_t1376;
-    assign _t1395 = _t1371 & _t1396;
-    assign _t1394 = _t1395 & _t1373;
-    assign _t1397 = u_core_e8_ev_out & u_core_e8_ev_drop;
-    assign _t1399 = u_core_e8_ev_drop_cause == 2'h2;
-    assign _t1403 = {4'h8, u_core_e8_ev_drop_tag};
-    assign _t1401 = {3'h2, _t1403, 1'h0, 16'h0001};
-    assign _t1407 = {3'h2, _t1403, 1'h1, 16'h0000};
-    assign _t1398 = _t1399 ? _t1401 : _t1407;
-    assign _t1413 = evq25_v0 & u_mgmt_ev25_ready;
-    assign _t1412 = _t1413 ? evq25_v1 : evq25_v0;
-    assign _t1415 = u_core_e8_ev_out | u_core_e8_ev_drop;
-    assign _t1414 = _t1415 | e8_evd_valid_q;
-    assign _t1411 = _t1412 | _t1414;
-    assign _t1418 = ~_t1413;
-    assign _t1417 = _t1418 & evq25_v1;
-    assign _t1419 = _t1412 & _t1414;
-    assign _t1416 = _t1417 | _t1419;
-    assign _t1421 = _t1413 ? evq25_d1 : evq25_d0;
-    assign _t1427 = {4'h8, u_core_e8_ev_out_tag};
-    assign _t1430 = {4'h0, u_core_e8_ev_out_bytes};
-    assign _t1425 = {3'h1, _t1427, 1'h1, _t1430};
-    assign _t1431 = e8_evd_valid_q ? e8_evd_data_q : _t1398;
-    assign _t1424 = u_core_e8_ev_out ? _t1425 : _t1431;
-    assign _t1423 = _t1424[26:24];
-    assign _t1432 = _t1424[23:17];
-    assign _t1433 = _t1424[16];
-    assign _t1434 = _t1424[15:0];
-    assign _t1422 = {_t1423, _t1432, _t1433, _t1434};
-    assign _t1420 = _t1412 ? _t1421 : _t1422;
-    assign _t1437 = ~_t1417;
-    assign _t1436 = _t1412 & _t1437;
-    assign _t1435 = _t1436 & _t1414;
-    assign _t1438 = u_core_e9_ev_out & u_core_e9_ev_drop;
-    assign _t1440 = u_core_e9_ev_drop_cause == 2'h2;
-    assign _t1444 = {4'h9, u_core_e9_ev_drop_tag};
-    assign _t1442 = {3'h2, _t1444, 1'h0, 16'h0001};
-    assign _t1448 = {3'h2, _t1444, 1'h1, 16'h0000};
-    assign _t1439 = _t1440 ? _t1442 : _t1448;
-    assign _t1454 = evq26_v0 & u_mgmt_ev26_ready;
-    assign _t1453 = _t1454 ? evq26_v1 : evq26_v0;
-    assign _t1456 = u_core_e9_ev_out | u_core_e9_ev_drop;
-    assign _t1455 = _t1456 | e9_evd_valid_q;
-    assign _t1452 = _t1453 | _t1455;
-    assign _t1459 = ~_t1454;
-    assign _t1458 = _t1459 & evq26_v1;
-    assign _t1460 = _t1453 & _t1455;
-    assign _t1457 = _t1458 | _t1460;
-    assign _t1462 = _t1454 ? evq26_d1 : evq26_d0;
-    assign _t1468 = {4'h9, u_core_e9_ev_out_tag};
-    assign _t1471 = {4'h0, u_core_e9_ev_out_bytes};
-    assign _t1466 = {3'h1, _t1468, 1'h1, _t1471};
-    assign _t1472 = e9_evd_valid_q ? e9_evd_data_q : _t1439;
-    assign _t1465 = u_core_e9_ev_out ? _t1466 : _t1472;
-    assign _t1464 = _t1465[26:24];
-    assign _t1473 = _t1465[23:17];
-    assign _t1474 = _t1465[16];
-    assign _t1475 = _t1465[15:0];
-    assign _t1463 = {_t1464, _t1473, _t1474, _t1475};
-    assign _t1461 = _t1453 ? _t1462 : _t1463;
-    assign _t1478 = ~_t1458;
-    assign _t1477 = _t1453 & _t1478;
-    assign _t1476 = _t1477 & _t1455;
-    assign _t1479 = u_core_e10_ev_out & u_core_e10_ev_drop;
-    assign _t1481 = u_core_e10_ev_drop_cause == 2'h2;
-    assign _t1485 = {4'ha, u_core_e10_ev_drop_tag};
-    assign _t1483 = {3'h2, _t1485, 1'h0, 16'h0001};
-    assign _t1489 = {3'h2, _t1485, 1'h1, 16'h0000};
-    assign _t1480 = _t1481 ? _t1483 : _t1489;
-    assign _t1495 = evq27_v0 & u_mgmt_ev27_ready;
-    assign _t1494 = _t1495 ? evq27_v1 : evq27_v0;
-    assign _t1497 = u_core_e10_ev_out | u_core_e10_ev_drop;
-    assign _t1496 = _t1497 | e10_evd_valid_q;
-    assign _t1493 = _t1494 | _t1496;
-    assign _t1500 = ~_t1495;
-    assign _t1499 = _t1500 & evq27_v1;
-    assign _t1501 = _t1494 & _t1496;
-    assign _t1498 = _t1499 | _t1501;
-    assign _t1503 = _t1495 ? evq27_d1 : evq27_d0;
-    assign _t1509 = {4'ha, u_core_e10_ev_out_tag};
-    assign _t1512 = {4'h0, u_core_e10_ev_out_bytes};
-    assign _t1507 = {3'h1, _t1509, 1'h1, _t1512};
-    assign _t1513 = e10_evd_valid_q ? e10_evd_data_q : _t1480;
-    assign _t1506 = u_core_e10_ev_out ? _t1507 : _t1513;
-    assign _t1505 = _t1506[26:24];
-    assign _t1514 = _t1506[23:17];
-    assign _t1515 = _t1506[16];
-    assign _t1516 = _t1506[15:0];
-    assign _t1504 = {_t1505, _t1514, _t1515, _t1516};
-    assign _t1502 = _t1494 ? _t1503 : _t1504;
-    assign _t1519 = ~_t1499;
-    assign _t1518 = _t1494 & _t1519;
-    assign _t1517 = _t1518 & _t1496;
-    assign _t1520 = u_core_e11_ev_out & u_core_e11_ev_drop;
-    assign _t1522 = u_core_e11_ev_drop_cause == 2'h2;
-    assign _t1526 = {4'hb, u_core_e11_ev_drop_tag};
-    assign _t1524 = {3'h2, _t1526, 1'h0, 16'h0001};
-    assign _t1530 = {3'h2, _t1526, 1'h1, 16'h0000};
-    assign _t1521 = _t1522 ? _t1524 : _t1530;
-    assign _t1536 = evq28_v0 & u_mgmt_ev28_ready;
-    assign _t1535 = _t1536 ? evq28_v1 : evq28_v0;
-    assign _t1538 = u_core_e11_ev_out | u_core_e11_ev_drop;
-    assign _t1537 = _t1538 | e11_evd_valid_q;
-    assign _t1534 = _t1535 | _t1537;
-    assign _t1541 = ~_t1536;
-    assign _t1540 = _t1541 & evq28_v1;
-    assign _t1542 = _t1535 & _t1537;
-    assign _t1539 = _t1540 | _t1542;
-    assign _t1544 = _t1536 ? evq28_d1 : evq28_d0;
-    assign _t1550 = {4'hb, u_core_e11_ev_out_tag};
-    assign _t1553 = {4'h0, u_core_e11_ev_out_bytes};
-    assign _t1548 = {3'h1, _t1550, 1'h1, _t1553};
-    assign _t1554 = e11_evd_valid_q ? e11_evd_data_q : _t1521;
-    assign _t1547 = u_core_e11_ev_out ? _t1548 : _t1554;
-    assign _t1546 = _t1547[26:24];
-    assign _t1555 = _t1547[23:17];
-    assign _t1556 = _t1547[16];
-    assign _t1557 = _t1547[15:0];
-    assign _t1545 = {_t1546, _t1555, _t1556, _t1557};
-    assign _t1543 = _t1535 ? _t1544 : _t1545;
-    assign _t1560 = ~_t1540;
-    assign _t1559 = _t1535 & _t1560;
-    assign _t1558 = _t1559 & _t1537;
-    assign _t1561 = u_core_e12_ev_out & u_core_e12_ev_drop;
-    assign _t1563 = u_core_e12_ev_drop_cause == 2'h2;
-    assign _t1567 = {4'hc, u_core_e12_ev_drop_tag};
-    assign _t1565 = {3'h2, _t1567, 1'h0, 16'h0001};
-    assign _t1571 = {3'h2, _t1567, 1'h1, 16'h0000};
-    assign _t1562 = _t1563 ? _t1565 : _t1571;
-    assign _t1577 = evq29_v0 & u_mgmt_ev29_ready;
-    assign _t1576 = _t1577 ? evq29_v1 : evq29_v0;
-    assign _t1579 = u_core_e12_ev_out | u_core_e12_ev_drop;
-    assign _t1578 = _t1579 | e12_evd_valid_q;
-    assign _t1575 = _t1576 | _t1578;
-    assign _t1582 = ~_t1577;
-    assign _t1581 = _t1582 & evq29_v1;
-    assign _t1583 = _t1576 & _t1578;
-    assign _t1580 = _t1581 | _t1583;
-    assign _t1585 = _t1577 ? evq29_d1 : evq29_d0;
-    assign _t1591 = {4'hc, u_core_e12_ev_out_tag};
-    assign _t1594 = {4'h0, u_core_e12_ev_out_bytes};
-    assign _t1589 = {3'h1, _t1591, 1'h1, _t1594};
-    assign _t1595 = e12_evd_valid_q ? e12_evd_data_q : _t1562;
-    assign _t1588 = u_core_e12_ev_out ? _t1589 : _t1595;
-    assign _t1587 = _t1588[26:24];
-    assign _t1596 = _t1588[23:17];
-    assign _t1597 = _t1588[16];
-    assign _t1598 = _t1588[15:0];
-    assign _t1586 = {_t1587, _t1596, _t1597, _t1598};
-    assign _t1584 = _t1576 ? _t1585 : _t1586;
-    assign _t1601 = ~_t1581;
-    assign _t1600 = _t1576 & _t1601;
-    assign _t1599 = _t1600 & _t1578;
-    assign _t1602 = u_core_e13_ev_out & u_core_e13_ev_drop;
-    assign _t1604 = u_core_e13_ev_drop_cause == 2'h2;
-    assign _t1608 = {4'hd, u_core_e13_ev_drop_tag};
-    assign _t1606 = {3'h2, _t1608, 1'h0, 16'h0001};
-    assign _t1612 = {3'h2, _t1608, 1'h1, 16'h0000};
-    assign _t1603 = _t1604 ? _t1606 : _t1612;
-    assign _t1618 = evq30_v0 & u_mgmt_ev30_ready;
-    assign _t1617 = _t1618 ? evq30_v1 : evq30_v0;
-    assign _t1620 = u_core_e13_ev_out | u_core_e13_ev_drop;
-    assign _t1619 = _t1620 | e13_evd_valid_q;
-    assign _t1616 = _t1617 | _t1619;
-    assign _t1623 = ~_t1618;
-    assign _t1622 = _t1623 & evq30_v1;
-    assign _t1624 = _t1617 & _t1619;
-    assign _t1621 = _t1622 | _t1624;
-    assign _t1626 = _t1618 ? evq30_d1 : evq30_d0;
-    assign _t1632 = {4'hd, u_core_e13_ev_out_tag};
-    assign _t1635 = {4'h0, u_core_e13_ev_out_bytes};
-    assign _t1630 = {3'h1, _t1632, 1'h1, _t1635};
-    assign _t1636 = e13_evd_valid_q ? e13_evd_data_q : _t1603;
-    assign _t1629 = u_core_e13_ev_out ? _t1630 : _t1636;
-    assign _t1628 = _t1629[26:24];
-    assign _t1637 = _t1629[23:17];
-    assign _t1638 = _t1629[16];
-    assign _t1639 = _t1629[15:0];
-    assign _t1627 = {_t1628, _t1637, _t1638, _t1639};
-    assign _t1625 = _t1617 ? _t1626 : _t1627;
-    assign _t1642 = ~_t1622;
-    assign _t1641 = _t1617 & _t1642;
-    assign _t1640 = _t1641 & _t1619;
-    assign _t1643 = u_core_e14_ev_out & u_core_e14_ev_drop;
-    assign _t1645 = u_core_e14_ev_drop_cause == 2'h2;
-    assign _t1649 = {4'he, u_core_e14_ev_drop_tag};
-    assign _t1647 = {3'h2, _t1649, 1'h0, 16'h0001};
-    assign _t1653 = {3'h2, _t1649, 1'h1, 16'h0000};
-    assign _t1644 = _t1645 ? _t1647 : _t1653;
-    assign _t1659 = evq31_v0 & u_mgmt_ev31_ready;
-    assign _t1658 = _t1659 ? evq31_v1 : evq31_v0;
-    assign _t1661 = u_core_e14_ev_out | u_core_e14_ev_drop;
-    assign _t1660 = _t1661 | e14_evd_valid_q;
-    assign _t1657 = _t1658 | _t1660;
-    assign _t1664 = ~_t1659;
-    assign _t1663 = _t1664 & evq31_v1;
-    assign _t1665 = _t1658 & _t1660;
-    assign _t1662 = _t1663 | _t1665;
-    assign _t1667 = _t1659 ? evq31_d1 : evq31_d0;
-    assign _t1673 = {4'he, u_core_e14_ev_out_tag};
-    assign _t1676 = {4'h0, u_core_e14_ev_out_bytes};
-    assign _t1671 = {3'h1, _t1673, 1'h1, _t1676};
-    assign _t1677 = e14_evd_valid_q ? e14_evd_data_q : _t1644;
-    assign _t1670 = u_core_e14_ev_out ? _t1671 : _t1677;
-    assign _t1669 = _t1670[26:24];
-    assign _t1678 = _t1670[23:17];
-    assign _t1679 = _t1670[16];
-    assign _t1680 = _t1670[15:0];
-    assign _t1668 = {_t1669, _t1678, _t1679, _t1680};
-    assign _t1666 = _t1658 ? _t1667 : _t1668;
-    assign _t1683 = ~_t1663;
-    assign _t1682 = _t1658 & _t1683;
-    assign _t1681 = _t1682 & _t1660;
-    assign _t1684 = u_core_e15_ev_out & u_core_e15_ev_drop;
-    assign _t1686 = u_core_e15_ev_drop_cause == 2'h2;
-    assign _t1690 = {4'hf, u_core_e15_ev_drop_tag};
-    assign _t1688 = {3'h2, _t1690, 1'h0, 16'h0001};
-    assign _t1694 = {3'h2, _t1690, 1'h1, 16'h0000};
-    assign _t1685 = _t1686 ? _t1688 : _t1694;
-    assign _t1700 = evq32_v0 & u_mgmt_ev32_ready;
-    assign _t1699 = _t1700 ? evq32_v1 : evq32_v0;
-    assign _t1702 = u_core_e15_ev_out | u_core_e15_ev_drop;
-    assign _t1701 = _t1702 | e15_evd_valid_q;
-    assign _t1698 = _t1699 | _t1701;
-    assign _t1705 = ~_t1700;
-    assign _t1704 = _t1705 & evq32_v1;
-    assign _t1706 = _t1699 & _t1701;
-    assign _t1703 = _t1704 | _t1706;
-    assign _t1708 = _t1700 ? evq32_d1 : evq32_d0;
-    assign _t1714 = {4'hf, u_core_e15_ev_out_tag};
-    assign _t1717 = {4'h0, u_core_e15_ev_out_bytes};
-    assign _t1712 = {3'h1, _t1714, 1'h1, _t1717};
-    assign _t1718 = e15_evd_valid_q ? e15_evd_data_q : _t1685;
-    assign _t1711 = u_core_e15_ev_out ? _t1712 : _t1718;
-    assign _t1710 = _t1711[26:24];
-    assign _t1719 = _t1711[23:17];
-    assign _t1720 = _t1711[16];
-    assign _t1721 = _t1711[15:0];
-    assign _t1709 = {_t1710, _t1719, _t1720, _t1721};
-    assign _t1707 = _t1699 ? _t1708 : _t1709;
-    assign _t1724 = ~_t1704;
-    assign _t1723 = _t1699 & _t1724;
-    assign _t1722 = _t1723 & _t1701;
-    assign _t1727 = u_mgmt_iface_vrouter[7:6];
-    assign _t1726 = |_t1727;
-    assign _t1729 = u_mgmt_iface_vrouter[5:0];
-    assign _t1725 = _t1726 ? 6'h3f : _t1729;
-    assign _t1730 = {1'h0, u_mgmt_lease_limit};
-    assign _t1731 = evq0_d0[26:24];
-    assign _t1732 = evq0_d0[23:17];
-    assign _t1733 = evq0_d0[16];
-    assign _t1734 = evq0_d0[15:0];
-    assign _t1735 = evq1_d0[26:24];
-    assign _t1736 = evq1_d0[23:17];
-    assign _t1737 = evq1_d0[16];
-    assign _t1738 = evq1_d0[15:0];
-    assign _t1739 = evq2_d0[26:24];
-    assign _t1740 = evq2_d0[23:17];
-    assign _t1741 = evq2_d0[16];
-    assign _t1742 = evq2_d0[15:0];
-    assign _t1743 = evq3_d0[26:24];
-    assign _t1744 = evq3_d0[23:17];
-    assign _t1745 = evq3_d0[16];
-    assign _t1746 = evq3_d0[15:0];
-    assign _t1747 = evq4_d0[26:24];
-    assign _t1748 = evq4_d0[23:17];
-    assign _t1749 = evq4_d0[16];
-    assign _t1750 = evq4_d0[15:0];
-    assign _t1751 = evq5_d0[26:24];
-    assign _t1752 = evq5_d0[23:17];
-    assign _t1753 = evq5_d0[16];
-    assign _t1754 = evq5_d0[15:0];
-    assign _t1755 = evq6_d0[26:24];
-    assign _t1756 = evq6_d0[23:17];
-    assign _t1757 = evq6_d0[16];
-    assign _t1758 = evq6_d0[15:0];
-    assign _t1759 = evq7_d0[26:24];
-    assign _t1760 = evq7_d0[23:17];
-    assign _t1761 = evq7_d0[16];
-    assign _t1762 = evq7_d0[15:0];
-    assign _t1763 = evq8_d0[26:24];
-    assign _t1764 = evq8_d0[23:17];
-    assign _t1765 = evq8_d0[16];
-    assign _t1766 = evq8_d0[15:0];
-    assign _t1767 = evq9_d0[26:24];
-    assign _t1768 = evq9_d0[23:17];
-    assign _t1769 = evq9_d0[16];
-    assign _t1770 = evq9_d0[15:0];
-    assign _t1771 = evq10_d0[26:24];
-    assign _t1772 = evq10_d0[23:17];
-    assign _t1773 = evq10_d0[16];
-    assign _t1774 = evq10_d0[15:0];
-    assign _t1775 = evq11_d0[26:24];
-    assign _t1776 = evq11_d0[23:17];
-    assign _t1777 = evq11_d0[16];
-    assign _t1778 = evq11_d0[15:0];
-    assign _t1779 = evq12_d0[26:24];
-    assign _t1780 = evq12_d0[23:17];
-    assign _t1781 = evq12_d0[16];
-    assign _t1782 = evq12_d0[15:0];
-    assign _t1783 = evq13_d0[26:24];
-    assign _t1784 = evq13_d0[23:17];
-    assign _t1785 = evq13_d0[16];
-    assign _t1786 = evq13_d0[15:0];
-    assign _t1787 = evq14_d0[26:24];
-    assign _t1788 = evq14_d0[23:17];
-    assign _t1789 = evq14_d0[16];
-    assign _t1790 = evq14_d0[15:0];
-    assign _t1791 = evq15_d0[26:24];
-    assign _t1792 = evq15_d0[23:17];
-    assign _t1793 = evq15_d0[16];
-    assign _t1794 = evq15_d0[15:0];
-    assign _t1795 = evq16_d0[26:24];
-    assign _t1796 = evq16_d0[23:17];
-    assign _t1797 = evq16_d0[16];
-    assign _t1798 = evq16_d0[15:0];
-    assign _t1799 = evq17_d0[26:24];
-    assign _t1800 = evq17_d0[23:17];
-    assign _t1801 = evq17_d0[16];
-    assign _t1802 = evq17_d0[15:0];
-    assign _t1803 = evq18_d0[26:24];
-    assign _t1804 = evq18_d0[23:17];
-    assign _t1805 = evq18_d0[16];
-    assign _t1806 = evq18_d0[15:0];
-    assign _t1807 = evq19_d0[26:24];
-    assign _t1808 = evq19_d0[23:17];
-    assign _t1809 = evq19_d0[16];
-    assign _t1810 = evq19_d0[15:0];
-    assign _t1811 = evq20_d0[26:24];
-    assign _t1812 = evq20_d0[23:17];
-    assign _t1813 = evq20_d0[16];
-    assign _t1814 = evq20_d0[15:0];
-    assign _t1815 = evq21_d0[26:24];
-    assign _t1816 = evq21_d0[23:17];
-    assign _t1817 = evq21_d0[16];
-    assign _t1818 = evq21_d0[15:0];
-    assign _t1819 = evq22_d0[26:24];
-    assign _t1820 = evq22_d0[23:17];
-    assign _t1821 = evq22_d0[16];
-    assign _t1822 = evq22_d0[15:0];
-    assign _t1823 = evq23_d0[26:24];
-    assign _t1824 = evq23_d0[23:17];
-    assign _t1825 = evq23_d0[16];
-    assign _t1826 = evq23_d0[15:0];
-    assign _t1827 = evq24_d0[26:24];
-    assign _t1828 = evq24_d0[23:17];
-    assign _t1829 = evq24_d0[16];
-    assign _t1830 = evq24_d0[15:0];
-    assign _t1831 = evq25_d0[26:24];
-    assign _t1832 = evq25_d0[23:17];
-    assign _t1833 = evq25_d0[16];
-    assign _t1834 = evq25_d0[15:0];
-    assign _t1835 = evq26_d0[26:24];
-    assign _t1836 = evq26_d0[23:17];
-    assign _t1837 = evq26_d0[16];
-    assign _t1838 = evq26_d0[15:0];
-    assign _t1839 = evq27_d0[26:24];
-    assign _t1840 = evq27_d0[23:17];
-    assign _t1841 = evq27_d0[16];
-    assign _t1842 = evq27_d0[15:0];
-    assign _t1843 = evq28_d0[26:24];
-    assign _t1844 = evq28_d0[23:17];
-    assign _t1845 = evq28_d0[16];
-    assign _t1846 = evq28_d0[15:0];
-    assign _t1847 = evq29_d0[26:24];
-    assign _t1848 = evq29_d0[23:17];
-    assign _t1849 = evq29_d0[16];
-    assign _t1850 = evq29_d0[15:0];
-    assign _t1851 = evq30_d0[26:24];
-    assign _t1852 = evq30_d0[23:17];
-    assign _t1853 = evq30_d0[16];
-    assign _t1854 = evq30_d0[15:0];
-    assign _t1855 = evq31_d0[26:24];
-    assign _t1856 = evq31_d0[23:17];
-    assign _t1857 = evq31_d0[16];
-    assign _t1858 = evq31_d0[15:0];
-    assign _t1859 = evq32_d0[26:24];
-    assign _t1860 = evq32_d0[23:17];
-    assign _t1861 = evq32_d0[16];
-    assign _t1862 = evq32_d0[15:0];
-    assign _t1865 = u_core_mt_measured[27];
-    assign _t1864 = |_t1865;
-    assign _t1867 = u_core_mt_measured[26:0];
-    assign _t1863 = _t1864 ? 27'h7ffffff : _t1867;
+    assign _t543 = u_core_ev_vrouter | u_core_ev_unknown_tag;
+    assign _t542 = _t543 | u_core_ev_label_error;
+    assign _t545 = {3'h3, u_core_ev_hp_lease, 1'h1, 16'h0000};
+    assign _t552 = {2'h0, u_core_ev_hp_port};
+    assign _t550 = {3'h4, _t552, 1'h1, 16'h0000};
+    assign _t557 = {2'h0, u_core_ev_hp_port};
+    assign _t555 = {3'h4, _t557, 1'h0, 16'h0001};
+    assign _t549 = u_core_ev_unknown_tag ? _t550 : _t555;
+    assign _t544 = u_core_ev_vrouter ? _t545 : _t549;
+    assign _t562 = evq0_v0 & u_mgmt_ev0_ready;
+    assign _t561 = _t562 ? evq0_v1 : evq0_v0;
+    assign _t565 = u_core_ev_hp_port == 5'h00;
+    assign _t564 = u_core_ev_in & _t565;
+    assign _t568 = ev2_port_q == 5'h00;
+    assign _t567 = ev2_valid_q & _t568;
+    assign _t563 = _t564 | _t567;
+    assign _t560 = _t561 | _t563;
+    assign _t572 = ~_t562;
+    assign _t571 = _t572 & evq0_v1;
+    assign _t573 = _t561 & _t563;
+    assign _t570 = _t571 | _t573;
+    assign _t575 = _t562 ? evq0_d1 : evq0_d0;
+    assign _t582 = {4'h0, u_core_ev_hp_bytes};
+    assign _t579 = {3'h0, u_core_ev_hp_lease, 1'h1, _t582};
+    assign _t578 = _t564 ? _t579 : ev2_data_q;
+    assign _t577 = _t578[26:24];
+    assign _t583 = _t578[23:17];
+    assign _t584 = _t578[16];
+    assign _t585 = _t578[15:0];
+    assign _t576 = {_t577, _t583, _t584, _t585};
+    assign _t574 = _t561 ? _t575 : _t576;
+    assign _t588 = ~_t571;
+    assign _t587 = _t561 & _t588;
+    assign _t586 = _t587 & _t563;
+    assign _t591 = evq1_v0 & u_mgmt_ev1_ready;
+    assign _t590 = _t591 ? evq1_v1 : evq1_v0;
+    assign _t594 = u_core_ev_hp_port == 5'h01;
+    assign _t593 = u_core_ev_in & _t594;
+    assign _t597 = ev2_port_q == 5'h01;
+    assign _t596 = ev2_valid_q & _t597;
+    assign _t592 = _t593 | _t596;
+    assign _t589 = _t590 | _t592;
+    assign _t601 = ~_t591;
+    assign _t600 = _t601 & evq1_v1;
+    assign _t602 = _t590 & _t592;
+    assign _t599 = _t600 | _t602;
+    assign _t604 = _t591 ? evq1_d1 : evq1_d0;
+    assign _t611 = {4'h0, u_core_ev_hp_bytes};
+    assign _t608 = {3'h0, u_core_ev_hp_lease, 1'h1, _t611};
+    assign _t607 = _t593 ? _t608 : ev2_data_q;
+    assign _t606 = _t607[26:24];
+    assign _t612 = _t607[23:17];
+    assign _t613 = _t607[16];
+    assign _t614 = _t607[15:0];
+    assign _t605 = {_t606, _t612, _t613, _t614};
+    assign _t603 = _t590 ? _t604 : _t605;
+    assign _t617 = ~_t600;
+    assign _t616 = _t590 & _t617;
+    assign _t615 = _t616 & _t592;
+    assign _t620 = evq2_v0 & u_mgmt_ev2_ready;
+    assign _t619 = _t620 ? evq2_v1 : evq2_v0;
+    assign _t623 = u_core_ev_hp_port == 5'h02;
+    assign _t622 = u_core_ev_in & _t623;
+    assign _t626 = ev2_port_q == 5'h02;
+    assign _t625 = ev2_valid_q & _t626;
+    assign _t621 = _t622 | _t625;
+    assign _t618 = _t619 | _t621;
+    assign _t630 = ~_t620;
+    assign _t629 = _t630 & evq2_v1;
+    assign _t631 = _t619 & _t621;
+    assign _t628 = _t629 | _t631;
+    assign _t633 = _t620 ? evq2_d1 : evq2_d0;
+    assign _t640 = {4'h0, u_core_ev_hp_bytes};
+    assign _t637 = {3'h0, u_core_ev_hp_lease, 1'h1, _t640};
+    assign _t636 = _t622 ? _t637 : ev2_data_q;
+    assign _t635 = _t636[26:24];
+    assign _t641 = _t636[23:17];
+    assign _t642 = _t636[16];
+    assign _t643 = _t636[15:0];
+    assign _t634 = {_t635, _t641, _t642, _t643};
+    assign _t632 = _t619 ? _t633 : _t634;
+    assign _t646 = ~_t629;
+    assign _t645 = _t619 & _t646;
+    assign _t644 = _t645 & _t621;
+    assign _t649 = evq3_v0 & u_mgmt_ev3_ready;
+    assign _t648 = _t649 ? evq3_v1 : evq3_v0;
+    assign _t652 = u_core_ev_hp_port == 5'h03;
+    assign _t651 = u_core_ev_in & _t652;
+    assign _t655 = ev2_port_q == 5'h03;
+    assign _t654 = ev2_valid_q & _t655;
+    assign _t650 = _t651 | _t654;
+    assign _t647 = _t648 | _t650;
+    assign _t659 = ~_t649;
+    assign _t658 = _t659 & evq3_v1;
+    assign _t660 = _t648 & _t650;
+    assign _t657 = _t658 | _t660;
+    assign _t662 = _t649 ? evq3_d1 : evq3_d0;
+    assign _t669 = {4'h0, u_core_ev_hp_bytes};
+    assign _t666 = {3'h0, u_core_ev_hp_lease, 1'h1, _t669};
+    assign _t665 = _t651 ? _t666 : ev2_data_q;
+    assign _t664 = _t665[26:24];
+    assign _t670 = _t665[23:17];
+    assign _t671 = _t665[16];
+    assign _t672 = _t665[15:0];
+    assign _t663 = {_t664, _t670, _t671, _t672};
+    assign _t661 = _t648 ? _t662 : _t663;
+    assign _t675 = ~_t658;
+    assign _t674 = _t648 & _t675;
+    assign _t673 = _t674 & _t650;
+    assign _t678 = evq4_v0 & u_mgmt_ev4_ready;
+    assign _t677 = _t678 ? evq4_v1 : evq4_v0;
+    assign _t681 = u_core_ev_hp_port == 5'h04;
+    assign _t680 = u_core_ev_in & _t681;
+    assign _t684 = ev2_port_q == 5'h04;
+    assign _t683 = ev2_valid_q & _t684;
+    assign _t679 = _t680 | _t683;
+    assign _t676 = _t677 | _t679;
+    assign _t688 = ~_t678;
+    assign _t687 = _t688 & evq4_v1;
+    assign _t689 = _t677 & _t679;
+    assign _t686 = _t687 | _t689;
+    assign _t691 = _t678 ? evq4_d1 : evq4_d0;
+    assign _t698 = {4'h0, u_core_ev_hp_bytes};
+    assign _t695 = {3'h0, u_core_ev_hp_lease, 1'h1, _t698};
+    assign _t694 = _t680 ? _t695 : ev2_data_q;
+    assign _t693 = _t694[26:24];
+    assign _t699 = _t694[23:17];
+    assign _t700 = _t694[16];
+    assign _t701 = _t694[15:0];
+    assign _t692 = {_t693, _t699, _t700, _t701};
+    assign _t690 = _t677 ? _t691 : _t692;
+    assign _t704 = ~_t687;
+    assign _t703 = _t677 & _t704;
+    assign _t702 = _t703 & _t679;
+    assign _t707 = evq5_v0 & u_mgmt_ev5_ready;
+    assign _t706 = _t707 ? evq5_v1 : evq5_v0;
+    assign _t710 = u_core_ev_hp_port == 5'h05;
+    assign _t709 = u_core_ev_in & _t710;
+    assign _t713 = ev2_port_q == 5'h05;
+    assign _t712 = ev2_valid_q & _t713;
+    assign _t708 = _t709 | _t712;
+    assign _t705 = _t706 | _t708;
+    assign _t717 = ~_t707;
+    assign _t716 = _t717 & evq5_v1;
+    assign _t718 = _t706 & _t708;
+    assign _t715 = _t716 | _t718;
+    assign _t720 = _t707 ? evq5_d1 : evq5_d0;
+    assign _t727 = {4'h0, u_core_ev_hp_bytes};
+    assign _t724 = {3'h0, u_core_ev_hp_lease, 1'h1, _t727};
+    assign _t723 = _t709 ? _t724 : ev2_data_q;
+    assign _t722 = _t723[26:24];
+    assign _t728 = _t723[23:17];
+    assign _t729 = _t723[16];
+    assign _t730 = _t723[15:0];
+    assign _t721 = {_t722, _t728, _t729, _t730};
+    assign _t719 = _t706 ? _t720 : _t721;
+    assign _t733 = ~_t716;
+    assign _t732 = _t706 & _t733;
+    assign _t731 = _t732 & _t708;
+    assign _t736 = evq6_v0 & u_mgmt_ev6_ready;
+    assign _t735 = _t736 ? evq6_v1 : evq6_v0;
+    assign _t739 = u_core_ev_hp_port == 5'h06;
+    assign _t738 = u_core_ev_in & _t739;
+    assign _t742 = ev2_port_q == 5'h06;
+    assign _t741 = ev2_valid_q & _t742;
+    assign _t737 = _t738 | _t741;
+    assign _t734 = _t735 | _t737;
+    assign _t746 = ~_t736;
+    assign _t745 = _t746 & evq6_v1;
+    assign _t747 = _t735 & _t737;
+    assign _t744 = _t745 | _t747;
+    assign _t749 = _t736 ? evq6_d1 : evq6_d0;
+    assign _t756 = {4'h0, u_core_ev_hp_bytes};
+    assign _t753 = {3'h0, u_core_ev_hp_lease, 1'h1, _t756};
+    assign _t752 = _t738 ? _t753 : ev2_data_q;
+    assign _t751 = _t752[26:24];
+    assign _t757 = _t752[23:17];
+    assign _t758 = _t752[16];
+    assign _t759 = _t752[15:0];
+    assign _t750 = {_t751, _t757, _t758, _t759};
+    assign _t748 = _t735 ? _t749 : _t750;
+    assign _t762 = ~_t745;
+    assign _t761 = _t735 & _t762;
+    assign _t760 = _t761 & _t737;
+    assign _t765 = evq7_v0 & u_mgmt_ev7_ready;
+    assign _t764 = _t765 ? evq7_v1 : evq7_v0;
+    assign _t768 = u_core_ev_hp_port == 5'h07;
+    assign _t767 = u_core_ev_in & _t768;
+    assign _t771 = ev2_port_q == 5'h07;
+    assign _t770 = ev2_valid_q & _t771;
+    assign _t766 = _t767 | _t770;
+    assign _t763 = _t764 | _t766;
+    assign _t775 = ~_t765;
+    assign _t774 = _t775 & evq7_v1;
+    assign _t776 = _t764 & _t766;
+    assign _t773 = _t774 | _t776;
+    assign _t778 = _t765 ? evq7_d1 : evq7_d0;
+    assign _t785 = {4'h0, u_core_ev_hp_bytes};
+    assign _t782 = {3'h0, u_core_ev_hp_lease, 1'h1, _t785};
+    assign _t781 = _t767 ? _t782 : ev2_data_q;
+    assign _t780 = _t781[26:24];
+    assign _t786 = _t781[23:17];
+    assign _t787 = _t781[16];
+    assign _t788 = _t781[15:0];
+    assign _t779 = {_t780, _t786, _t787, _t788};
+    assign _t777 = _t764 ? _t778 : _t779;
+    assign _t791 = ~_t774;
+    assign _t790 = _t764 & _t791;
+    assign _t789 = _t790 & _t766;
+    assign _t794 = evq8_v0 & u_mgmt_ev8_ready;
+    assign _t793 = _t794 ? evq8_v1 : evq8_v0;
+    assign _t797 = u_core_ev_hp_port == 5'h08;
+    assign _t796 = u_core_ev_in & _t797;
+    assign _t800 = ev2_port_q == 5'h08;
+    assign _t799 = ev2_valid_q & _t800;
+    assign _t795 = _t796 | _t799;
+    assign _t792 = _t793 | _t795;
+    assign _t804 = ~_t794;
+    assign _t803 = _t804 & evq8_v1;
+    assign _t805 = _t793 & _t795;
+    assign _t802 = _t803 | _t805;
+    assign _t807 = _t794 ? evq8_d1 : evq8_d0;
+    assign _t814 = {4'h0, u_core_ev_hp_bytes};
+    assign _t811 = {3'h0, u_core_ev_hp_lease, 1'h1, _t814};
+    assign _t810 = _t796 ? _t811 : ev2_data_q;
+    assign _t809 = _t810[26:24];
+    assign _t815 = _t810[23:17];
+    assign _t816 = _t810[16];
+    assign _t817 = _t810[15:0];
+    assign _t808 = {_t809, _t815, _t816, _t817};
+    assign _t806 = _t793 ? _t807 : _t808;
+    assign _t820 = ~_t803;
+    assign _t819 = _t793 & _t820;
+    assign _t818 = _t819 & _t795;
+    assign _t823 = evq9_v0 & u_mgmt_ev9_ready;
+    assign _t822 = _t823 ? evq9_v1 : evq9_v0;
+    assign _t826 = u_core_ev_hp_port == 5'h09;
+    assign _t825 = u_core_ev_in & _t826;
+    assign _t829 = ev2_port_q == 5'h09;
+    assign _t828 = ev2_valid_q & _t829;
+    assign _t824 = _t825 | _t828;
+    assign _t821 = _t822 | _t824;
+    assign _t833 = ~_t823;
+    assign _t832 = _t833 & evq9_v1;
+    assign _t834 = _t822 & _t824;
+    assign _t831 = _t832 | _t834;
+    assign _t836 = _t823 ? evq9_d1 : evq9_d0;
+    assign _t843 = {4'h0, u_core_ev_hp_bytes};
+    assign _t840 = {3'h0, u_core_ev_hp_lease, 1'h1, _t843};
+    assign _t839 = _t825 ? _t840 : ev2_data_q;
+    assign _t838 = _t839[26:24];
+    assign _t844 = _t839[23:17];
+    assign _t845 = _t839[16];
+    assign _t846 = _t839[15:0];
+    assign _t837 = {_t838, _t844, _t845, _t846};
+    assign _t835 = _t822 ? _t836 : _t837;
+    assign _t849 = ~_t832;
+    assign _t848 = _t822 & _t849;
+    assign _t847 = _t848 & _t824;
+    assign _t852 = evq10_v0 & u_mgmt_ev10_ready;
+    assign _t851 = _t852 ? evq10_v1 : evq10_v0;
+    assign _t855 = u_core_ev_hp_port == 5'h0a;
+    assign _t854 = u_core_ev_in & _t855;
+    assign _t858 = ev2_port_q == 5'h0a;
+    assign _t857 = ev2_valid_q & _t858;
+    assign _t853 = _t854 | _t857;
+    assign _t850 = _t851 | _t853;
+    assign _t862 = ~_t852;
+    assign _t861 = _t862 & evq10_v1;
+    assign _t863 = _t851 & _t853;
+    assign _t860 = _t861 | _t863;
+    assign _t865 = _t852 ? evq10_d1 : evq10_d0;
+    assign _t872 = {4'h0, u_core_ev_hp_bytes};
+    assign _t869 = {3'h0, u_core_ev_hp_lease, 1'h1, _t872};
+    assign _t868 = _t854 ? _t869 : ev2_data_q;
+    assign _t867 = _t868[26:24];
+    assign _t873 = _t868[23:17];
+    assign _t874 = _t868[16];
+    assign _t875 = _t868[15:0];
+    assign _t866 = {_t867, _t873, _t874, _t875};
+    assign _t864 = _t851 ? _t865 : _t866;
+    assign _t878 = ~_t861;
+    assign _t877 = _t851 & _t878;
+    assign _t876 = _t877 & _t853;
+    assign _t881 = evq11_v0 & u_mgmt_ev11_ready;
+    assign _t880 = _t881 ? evq11_v1 : evq11_v0;
+    assign _t884 = u_core_ev_hp_port == 5'h0b;
+    assign _t883 = u_core_ev_in & _t884;
+    assign _t887 = ev2_port_q == 5'h0b;
+    assign _t886 = ev2_valid_q & _t887;
+    assign _t882 = _t883 | _t886;
+    assign _t879 = _t880 | _t882;
+    assign _t891 = ~_t881;
+    assign _t890 = _t891 & evq11_v1;
+    assign _t892 = _t880 & _t882;
+    assign _t889 = _t890 | _t892;
+    assign _t894 = _t881 ? evq11_d1 : evq11_d0;
+    assign _t901 = {4'h0, u_core_ev_hp_bytes};
+    assign _t898 = {3'h0, u_core_ev_hp_lease, 1'h1, _t901};
+    assign _t897 = _t883 ? _t898 : ev2_data_q;
+    assign _t896 = _t897[26:24];
+    assign _t902 = _t897[23:17];
+    assign _t903 = _t897[16];
+    assign _t904 = _t897[15:0];
+    assign _t895 = {_t896, _t902, _t903, _t904};
+    assign _t893 = _t880 ? _t894 : _t895;
+    assign _t907 = ~_t890;
+    assign _t906 = _t880 & _t907;
+    assign _t905 = _t906 & _t882;
+    assign _t910 = evq12_v0 & u_mgmt_ev12_ready;
+    assign _t909 = _t910 ? evq12_v1 : evq12_v0;
+    assign _t913 = u_core_ev_hp_port == 5'h0c;
+    assign _t912 = u_core_ev_in & _t913;
+    assign _t916 = ev2_port_q == 5'h0c;
+    assign _t915 = ev2_valid_q & _t916;
+    assign _t911 = _t912 | _t915;
+    assign _t908 = _t909 | _t911;
+    assign _t920 = ~_t910;
+    assign _t919 = _t920 & evq12_v1;
+    assign _t921 = _t909 & _t911;
+    assign _t918 = _t919 | _t921;
+    assign _t923 = _t910 ? evq12_d1 : evq12_d0;
+    assign _t930 = {4'h0, u_core_ev_hp_bytes};
+    assign _t927 = {3'h0, u_core_ev_hp_lease, 1'h1, _t930};
+    assign _t926 = _t912 ? _t927 : ev2_data_q;
+    assign _t925 = _t926[26:24];
+    assign _t931 = _t926[23:17];
+    assign _t932 = _t926[16];
+    assign _t933 = _t926[15:0];
+    assign _t924 = {_t925, _t931, _t932, _t933};
+    assign _t922 = _t909 ? _t923 : _t924;
+    assign _t936 = ~_t919;
+    assign _t935 = _t909 & _t936;
+    assign _t934 = _t935 & _t911;
+    assign _t939 = evq13_v0 & u_mgmt_ev13_ready;
+    assign _t938 = _t939 ? evq13_v1 : evq13_v0;
+    assign _t942 = u_core_ev_hp_port == 5'h0d;
+    assign _t941 = u_core_ev_in & _t942;
+    assign _t945 = ev2_port_q == 5'h0d;
+    assign _t944 = ev2_valid_q & _t945;
+    assign _t940 = _t941 | _t944;
+    assign _t937 = _t938 | _t940;
+    assign _t949 = ~_t939;
+    assign _t948 = _t949 & evq13_v1;
+    assign _t950 = _t938 & _t940;
+    assign _t947 = _t948 | _t950;
+    assign _t952 = _t939 ? evq13_d1 : evq13_d0;
+    assign _t959 = {4'h0, u_core_ev_hp_bytes};
+    assign _t956 = {3'h0, u_core_ev_hp_lease, 1'h1, _t959};
+    assign _t955 = _t941 ? _t956 : ev2_data_q;
+    assign _t954 = _t955[26:24];
+    assign _t960 = _t955[23:17];
+    assign _t961 = _t955[16];
+    assign _t962 = _t955[15:0];
+    assign _t953 = {_t954, _t960, _t961, _t962};
+    assign _t951 = _t938 ? _t952 : _t953;
+    assign _t965 = ~_t948;
+    assign _t964 = _t938 & _t965;
+    assign _t963 = _t964 & _t940;
+    assign _t968 = evq14_v0 & u_mgmt_ev14_ready;
+    assign _t967 = _t968 ? evq14_v1 : evq14_v0;
+    assign _t971 = u_core_ev_hp_port == 5'h0e;
+    assign _t970 = u_core_ev_in & _t971;
+    assign _t974 = ev2_port_q == 5'h0e;
+    assign _t973 = ev2_valid_q & _t974;
+    assign _t969 = _t970 | _t973;
+    assign _t966 = _t967 | _t969;
+    assign _t978 = ~_t968;
+    assign _t977 = _t978 & evq14_v1;
+    assign _t979 = _t967 & _t969;
+    assign _t976 = _t977 | _t979;
+    assign _t981 = _t968 ? evq14_d1 : evq14_d0;
+    assign _t988 = {4'h0, u_core_ev_hp_bytes};
+    assign _t985 = {3'h0, u_core_ev_hp_lease, 1'h1, _t988};
+    assign _t984 = _t970 ? _t985 : ev2_data_q;
+    assign _t983 = _t984[26:24];
+    assign _t989 = _t984[23:17];
+    assign _t990 = _t984[16];
+    assign _t991 = _t984[15:0];
+    assign _t982 = {_t983, _t989, _t990, _t991};
+    assign _t980 = _t967 ? _t981 : _t982;
+    assign _t994 = ~_t977;
+    assign _t993 = _t967 & _t994;
+    assign _t992 = _t993 & _t969;
+    assign _t997 = evq15_v0 & u_mgmt_ev15_ready;
+    assign _t996 = _t997 ? evq15_v1 : evq15_v0;
+    assign _t1000 = u_core_ev_hp_port == 5'h0f;
+    assign _t999 = u_core_ev_in & _t1000;
+    assign _t1003 = ev2_port_q == 5'h0f;
+    assign _t1002 = ev2_valid_q & _t1003;
+    assign _t998 = _t999 | _t1002;
+    assign _t995 = _t996 | _t998;
+    assign _t1007 = ~_t997;
+    assign _t1006 = _t1007 & evq15_v1;
+    assign _t1008 = _t996 & _t998;
+    assign _t1005 = _t1006 | _t1008;
+    assign _t1010 = _t997 ? evq15_d1 : evq15_d0;
+    assign _t1017 = {4'h0, u_core_ev_hp_bytes};
+    assign _t1014 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1017};
+    assign _t1013 = _t999 ? _t1014 : ev2_data_q;
+    assign _t1012 = _t1013[26:24];
+    assign _t1018 = _t1013[23:17];
+    assign _t1019 = _t1013[16];
+    assign _t1020 = _t1013[15:0];
+    assign _t1011 = {_t1012, _t1018, _t1019, _t1020};
+    assign _t1009 = _t996 ? _t1010 : _t1011;
+    assign _t1023 = ~_t1006;
+    assign _t1022 = _t996 & _t1023;
+    assign _t1021 = _t1022 & _t998;
+    assign _t1026 = evq16_v0 & u_mgmt_ev16_ready;
+    assign _t1025 = _t1026 ? evq16_v1 : evq16_v0;
+    assign _t1029 = u_core_ev_hp_port == 5'h10;
+    assign _t1028 = u_core_ev_in & _t1029;
+    assign _t1032 = ev2_port_q == 5'h10;
+    assign _t1031 = ev2_valid_q & _t1032;
+    assign _t1027 = _t1028 | _t1031;
+    assign _t1024 = _t1025 | _t1027;
+    assign _t1036 = ~_t1026;
+    assign _t1035 = _t1036 & evq16_v1;
+    assign _t1037 = _t1025 & _t1027;
+    assign _t1034 = _t1035 | _t1037;
+    assign _t1039 = _t1026 ? evq16_d1 : evq16_d0;
+    assign _t1046 = {4'h0, u_core_ev_hp_bytes};
+    assign _t1043 = {3'h0, u_core_ev_hp_lease, 1'h1, _t1046};
+    assign _t1042 = _t1028 ? _t1043 : ev2_data_q;
+    assign _t1041 = _t1042[26:24];
+    assign _t1047 = _t1042[23:17];
+    assign _t1048 = _t1042[16];
+    assign _t1049 = _t1042[15:0];
+    assign _t1040 = {_t1041, _t1047, _t1048, _t1049};
+    assign _t1038 = _t1025 ? _t1039 : _t1040;
+    assign _t1052 = ~_t1035;
+    assign _t1051 = _t1025 & _t1052;
+    assign _t1050 = _t1051 & _t1027;
+    assign _t1053 = u_core_e0_ev_out & u_core_e0_ev_drop;
+    assign _t1055 = u_core_e0_ev_drop_cause == 2'h2;
+    assign _t1059 = {4'h0, u_core_e0_ev_drop_tag};
+    assign _t1057 = {3'h2, _t1059, 1'h0, 16'h0001};
+    assign _t1063 = {3'h2, _t1059, 1'h1, 16'h0000};
+    assign _t1054 = _t1055 ? _t1057 : _t1063;
+    assign _t1069 = evq17_v0 & u_mgmt_ev17_ready;
+    assign _t1068 = _t1069 ? evq17_v1 : evq17_v0;
+    assign _t1071 = u_core_e0_ev_out | u_core_e0_ev_drop;
+    assign _t1070 = _t1071 | e0_evd_valid_q;
+    assign _t1067 = _t1068 | _t1070;
+    assign _t1074 = ~_t1069;
+    assign _t1073 = _t1074 & evq17_v1;
+    assign _t1075 = _t1068 & _t1070;
+    assign _t1072 = _t1073 | _t1075;
+    assign _t1077 = _t1069 ? evq17_d1 : evq17_d0;
+    assign _t1083 = {4'h0, u_core_e0_ev_out_tag};
+    assign _t1086 = {4'h0, u_core_e0_ev_out_bytes};
+    assign _t1081 = {3'h1, _t1083, 1'h1, _t1086};
+    assign _t1087 = e0_evd_valid_q ? e0_evd_data_q : _t1054;
+    assign _t1080 = u_core_e0_ev_out ? _t1081 : _t1087;
+    assign _t1079 = _t1080[26:24];
+    assign _t1088 = _t1080[23:17];
+    assign _t1089 = _t1080[16];
+    assign _t1090 = _t1080[15:0];
+    assign _t1078 = {_t1079, _t1088, _t1089, _t1090};
+    assign _t1076 = _t1068 ? _t1077 : _t1078;
+    assign _t1093 = ~_t1073;
+    assign _t1092 = _t1068 & _t1093;
+    assign _t1091 = _t1092 & _t1070;
+    assign _t1094 = u_core_e1_ev_out & u_core_e1_ev_drop;
+    assign _t1096 = u_core_e1_ev_drop_cause == 2'h2;
+    assign _t1100 = {4'h1, u_core_e1_ev_drop_tag};
+    assign _t1098 = {3'h2, _t1100, 1'h0, 16'h0001};
+    assign _t1104 = {3'h2, _t1100, 1'h1, 16'h0000};
+    assign _t1095 = _t1096 ? _t1098 : _t1104;
+    assign _t1110 = evq18_v0 & u_mgmt_ev18_ready;
+    assign _t1109 = _t1110 ? evq18_v1 : evq18_v0;
+    assign _t1112 = u_core_e1_ev_out | u_core_e1_ev_drop;
+    assign _t1111 = _t1112 | e1_evd_valid_q;
+    assign _t1108 = _t1109 | _t1111;
+    assign _t1115 = ~_t1110;
+    assign _t1114 = _t1115 & evq18_v1;
+    assign _t1116 = _t1109 & _t1111;
+    assign _t1113 = _t1114 | _t1116;
+    assign _t1118 = _t1110 ? evq18_d1 : evq18_d0;
+    assign _t1124 = {4'h1, u_core_e1_ev_out_tag};
+    assign _t1127 = {4'h0, u_core_e1_ev_out_bytes};
+    assign _t1122 = {3'h1, _t1124, 1'h1, _t1127};
+    assign _t1128 = e1_evd_valid_q ? e1_evd_data_q : _t1095;
+    assign _t1121 = u_core_e1_ev_out ? _t1122 : _t1128;
+    assign _t1120 = _t1121[26:24];
+    assign _t1129 = _t1121[23:17];
+    assign _t1130 = _t1121[16];
+    assign _t1131 = _t1121[15:0];
+    assign _t1119 = {_t1120, _t1129, _t1130, _t1131};
+    assign _t1117 = _t1109 ? _t1118 : _t1119;
+    assign _t1134 = ~_t1114;
+    assign _t1133 = _t1109 & _t1134;
+    assign _t1132 = _t1133 & _t1111;
+    assign _t1135 = u_core_e2_ev_out & u_core_e2_ev_drop;
+    assign _t1137 = u_core_e2_ev_drop_cause == 2'h2;
+    assign _t1141 = {4'h2, u_core_e2_ev_drop_tag};
+    assign _t1139 = {3'h2, _t1141, 1'h0, 16'h0001};
+    assign _t1145 = {3'h2, _t1141, 1'h1, 16'h0000};
+    assign _t1136 = _t1137 ? _t1139 : _t1145;
+    assign _t1151 = evq19_v0 & u_mgmt_ev19_ready;
+    assign _t1150 = _t1151 ? evq19_v1 : evq19_v0;
+    assign _t1153 = u_core_e2_ev_out | u_core_e2_ev_drop;
+    assign _t1152 = _t1153 | e2_evd_valid_q;
+    assign _t1149 = _t1150 | _t1152;
+    assign _t1156 = ~_t1151;
+    assign _t1155 = _t1156 & evq19_v1;
+    assign _t1157 = _t1150 & _t1152;
+    assign _t1154 = _t1155 | _t1157;
+    assign _t1159 = _t1151 ? evq19_d1 : evq19_d0;
+    assign _t1165 = {4'h2, u_core_e2_ev_out_tag};
+    assign _t1168 = {4'h0, u_core_e2_ev_out_bytes};
+    assign _t1163 = {3'h1, _t1165, 1'h1, _t1168};
+    assign _t1169 = e2_evd_valid_q ? e2_evd_data_q : _t1136;
+    assign _t1162 = u_core_e2_ev_out ? _t1163 : _t1169;
+    assign _t1161 = _t1162[26:24];
+    assign _t1170 = _t1162[23:17];
+    assign _t1171 = _t1162[16];
+    assign _t1172 = _t1162[15:0];
+    assign _t1160 = {_t1161, _t1170, _t1171, _t1172};
+    assign _t1158 = _t1150 ? _t1159 : _t1160;
+    assign _t1175 = ~_t1155;
+    assign _t1174 = _t1150 & _t1175;
+    assign _t1173 = _t1174 & _t1152;
+    assign _t1176 = u_core_e3_ev_out & u_core_e3_ev_drop;
+    assign _t1178 = u_core_e3_ev_drop_cause == 2'h2;
+    assign _t1182 = {4'h3, u_core_e3_ev_drop_tag};
+    assign _t1180 = {3'h2, _t1182, 1'h0, 16'h0001};
+    assign _t1186 = {3'h2, _t1182, 1'h1, 16'h0000};
+    assign _t1177 = _t1178 ? _t1180 : _t1186;
+    assign _t1192 = evq20_v0 & u_mgmt_ev20_ready;
+    assign _t1191 = _t1192 ? evq20_v1 : evq20_v0;
+    assign _t1194 = u_core_e3_ev_out | u_core_e3_ev_drop;
+    assign _t1193 = _t1194 | e3_evd_valid_q;
+    assign _t1190 = _t1191 | _t1193;
+    assign _t1197 = ~_t1192;
+    assign _t1196 = _t1197 & evq20_v1;
+    assign _t1198 = _t1191 & _t1193;
+    assign _t1195 = _t1196 | _t1198;
+    assign _t1200 = _t1192 ? evq20_d1 : evq20_d0;
+    assign _t1206 = {4'h3, u_core_e3_ev_out_tag};
+    assign _t1209 = {4'h0, u_core_e3_ev_out_bytes};
+    assign _t1204 = {3'h1, _t1206, 1'h1, _t1209};
+    assign _t1210 = e3_evd_valid_q ? e3_evd_data_q : _t1177;
+    assign _t1203 = u_core_e3_ev_out ? _t1204 : _t1210;
+    assign _t1202 = _t1203[26:24];
+    assign _t1211 = _t1203[23:17];
+    assign _t1212 = _t1203[16];
+    assign _t1213 = _t1203[15:0];
+    assign _t1201 = {_t1202, _t1211, _t1212, _t1213};
+    assign _t1199 = _t1191 ? _t1200 : _t1201;
+    assign _t1216 = ~_t1196;
+    assign _t1215 = _t1191 & _t1216;
+    assign _t1214 = _t1215 & _t1193;
+    assign _t1217 = u_core_e4_ev_out & u_core_e4_ev_drop;
+    assign _t1219 = u_core_e4_ev_drop_cause == 2'h2;
+    assign _t1223 = {4'h4, u_core_e4_ev_drop_tag};
+    assign _t1221 = {3'h2, _t1223, 1'h0, 16'h0001};
+    assign _t1227 = {3'h2, _t1223, 1'h1, 16'h0000};
+    assign _t1218 = _t1219 ? _t1221 : _t1227;
+    assign _t1233 = evq21_v0 & u_mgmt_ev21_ready;
+    assign _t1232 = _t1233 ? evq21_v1 : evq21_v0;
+    assign _t1235 = u_core_e4_ev_out | u_core_e4_ev_drop;
+    assign _t1234 = _t1235 | e4_evd_valid_q;
+    assign _t1231 = _t1232 | _t1234;
+    assign _t1238 = ~_t1233;
+    assign _t1237 = _t1238 & evq21_v1;
+    assign _t1239 = _t1232 & _t1234;
+    assign _t1236 = _t1237 | _t1239;
+    assign _t1241 = _t1233 ? evq21_d1 : evq21_d0;
+    assign _t1247 = {4'h4, u_core_e4_ev_out_tag};
+    assign _t1250 = {4'h0, u_core_e4_ev_out_bytes};
+    assign _t1245 = {3'h1, _t1247, 1'h1, _t1250};
+    assign _t1251 = e4_evd_valid_q ? e4_evd_data_q : _t1218;
+    assign _t1244 = u_core_e4_ev_out ? _t1245 : _t1251;
+    assign _t1243 = _t1244[26:24];
+    assign _t1252 = _t1244[23:17];
+    assign _t1253 = _t1244[16];
+    assign _t1254 = _t1244[15:0];
+    assign _t1242 = {_t1243, _t1252, _t1253, _t1254};
+    assign _t1240 = _t1232 ? _t1241 : _t1242;
+    assign _t1257 = ~_t1237;
+    assign _t1256 = _t1232 & _t1257;
+    assign _t1255 = _t1256 & _t1234;
+    assign _t1258 = u_core_e5_ev_out & u_core_e5_ev_drop;
+    assign _t1260 = u_core_e5_ev_drop_cause == 2'h2;
+    assign _t1264 = {4'h5, u_core_e5_ev_drop_tag};
+    assign _t1262 = {3'h2, _t1264, 1'h0, 16'h0001};
+    assign _t1268 = {3'h2, _t1264, 1'h1, 16'h0000};
+    assign _t1259 = _t1260 ? _t1262 : _t1268;
+    assign _t1274 = evq22_v0 & u_mgmt_ev22_ready;
+    assign _t1273 = _t1274 ? evq22_v1 : evq22_v0;
+    assign _t1276 = u_core_e5_ev_out | u_core_e5_ev_drop;
+    assign _t1275 = _t1276 | e5_evd_valid_q;
+    assign _t1272 = _t1273 | _t1275;
+    assign _t1279 = ~_t1274;
+    assign _t1278 = _t1279 & evq22_v1;
+    assign _t1280 = _t1273 & _t1275;
+    assign _t1277 = _t1278 | _t1280;
+    assign _t1282 = _t1274 ? evq22_d1 : evq22_d0;
+    assign _t1288 = {4'h5, u_core_e5_ev_out_tag};
+    assign _t1291 = {4'h0, u_core_e5_ev_out_bytes};
+    assign _t1286 = {3'h1, _t1288, 1'h1, _t1291};
+    assign _t1292 = e5_evd_valid_q ? e5_evd_data_q : _t1259;
+    assign _t1285 = u_core_e5_ev_out ? _t1286 : _t1292;
+    assign _t1284 = _t1285[26:24];
+    assign _t1293 = _t1285[23:17];
+    assign _t1294 = _t1285[16];
+    assign _t1295 = _t1285[15:0];
+    assign _t1283 = {_t1284, _t1293, _t1294, _t1295};
+    assign _t1281 = _t1273 ? _t1282 : _t1283;
+    assign _t1298 = ~_t1278;
+    assign _t1297 = _t1273 & _t1298;
+    assign _t1296 = _t1297 & _t1275;
+    assign _t1299 = u_core_e6_ev_out & u_core_e6_ev_drop;
+    assign _t1301 = u_core_e6_ev_drop_cause == 2'h2;
+    assign _t1305 = {4'h6, u_core_e6_ev_drop_tag};
+    assign _t1303 = {3'h2, _t1305, 1'h0, 16'h0001};
+    assign _t1309 = {3'h2, _t1305, 1'h1, 16'h0000};
+    assign _t1300 = _t1301 ? _t1303 : _t1309;
+    assign _t1315 = evq23_v0 & u_mgmt_ev23_ready;
+    assign _t1314 = _t1315 ? evq23_v1 : evq23_v0;
+    assign _t1317 = u_core_e6_ev_out | u_core_e6_ev_drop;
+    assign _t1316 = _t1317 | e6_evd_valid_q;
+    assign _t1313 = _t1314 | _t1316;
+    assign _t1320 = ~_t1315;
+    assign _t1319 = _t1320 & evq23_v1;
+    assign _t1321 = _t1314 & _t1316;
+    assign _t1318 = _t1319 | _t1321;
+    assign _t1323 = _t1315 ? evq23_d1 : evq23_d0;
+    assign _t1329 = {4'h6, u_core_e6_ev_out_tag};
+    assign _t1332 = {4'h0, u_core_e6_ev_out_bytes};
+    assign _t1327 = {3'h1, _t1329, 1'h1, _t1332};
+    assign _t1333 = e6_evd_valid_q ? e6_evd_data_q : _t1300;
+    assign _t1326 = u_core_e6_ev_out ? _t1327 : _t1333;
+    assign _t1325 = _t1326[26:24];
+    assign _t1334 = _t1326[23:17];
+    assign _t1335 = _t1326[16];
+    assign _t1336 = _t1326[15:0];
+    assign _t1324 = {_t1325, _t1334, _t1335, _t1336};
+    assign _t1322 = _t1314 ? _t1323 : _t1324;
+    assign _t1339 = ~_t1319;
+    assign _t1338 = _t1314 & _t1339;
+    assign _t1337 = _t1338 & _t1316;
+    assign _t1340 = u_core_e7_ev_out & u_core_e7_ev_drop;
+    assign _t1342 = u_core_e7_ev_drop_cause == 2'h2;
+    assign _t1346 = {4'h7, u_core_e7_ev_drop_tag};
+    assign _t1344 = {3'h2, _t1346, 1'h0, 16'h0001};
+    assign _t1350 = {3'h2, _t1346, 1'h1, 16'h0000};
+    assign _t1341 = _t1342 ? _t1344 : _t1350;
+    assign _t1356 = evq24_v0 & u_mgmt_ev24_ready;
+    assign _t1355 = _t1356 ? evq24_v1 : evq24_v0;
+    assign _t1358 = u_core_e7_ev_out | u_core_e7_ev_drop;
+    assign _t1357 = _t1358 | e7_evd_valid_q;
+    assign _t1354 = _t1355 | _t1357;
+    assign _t1361 = ~_t1356;
+    assign _t1360 = _t1361 & evq24_v1;
+    assign _t1362 = _t1355 & _t1357;
+    assign _t1359 = _t1360 | _t1362;
+    assign _t1364 = _t1356 ? evq24_d1 : evq24_d0;
+    assign _t1370 = {4'h7, u_core_e7_ev_out_tag};
+    assign _t1373 = {4'h0, u_core_e7_ev_out_bytes};
+    assign _t1368 = {3'h1, _t1370, 1'h1, _t1373};
+    assign _t1374 = e7_evd_valid_q ? e7_evd_data_q : _t1341;
+    assign _t1367 = u_core_e7_ev_out ? _t1368 : _t1374;
+    assign _t1366 = _t1367[26:24];
+    assign _t1375 = _t1367[23:17];
+    assign _t1376 = _t1367[16];
+    assign _t1377 = _t1367[15:0];
+    assign _t1365 = {_t1366, _t1375, _t1376, _t1377};
+    assign _t1363 = _t1355 ? _t1364 : _t1365;
+    assign _t1380 = ~_t1360;
+    assign _t1379 = _t1355 & _t1380;
+    assign _t1378 = _t1379 & _t1357;
+    assign _t1381 = u_core_e8_ev_out & u_core_e8_ev_drop;
+    assign _t1383 = u_core_e8_ev_drop_cause == 2'h2;
+    assign _t1387 = {4'h8, u_core_e8_ev_drop_tag};
+    assign _t1385 = {3'h2, _t1387, 1'h0, 16'h0001};
+    assign _t1391 = {3'h2, _t1387, 1'h1, 16'h0000};
+    assign _t1382 = _t1383 ? _t1385 : _t1391;
+    assign _t1397 = evq25_v0 & u_mgmt_ev25_ready;
+    assign _t1396 = _t1397 ? evq25_v1 : evq25_v0;
+    assign _t1399 = u_core_e8_ev_out | u_core_e8_ev_drop;
+    assign _t1398 = _t1399 | e8_evd_valid_q;
+    assign _t1395 = _t1396 | _t1398;
+    assign _t1402 = ~_t1397;
+    assign _t1401 = _t1402 & evq25_v1;
+    assign _t1403 = _t1396 & _t1398;
+    assign _t1400 = _t1401 | _t1403;
+    assign _t1405 = _t1397 ? evq25_d1 : evq25_d0;
+    assign _t1411 = {4'h8, u_core_e8_ev_out_tag};
+    assign _t1414 = {4'h0, u_core_e8_ev_out_bytes};
+    assign _t1409 = {3'h1, _t1411, 1'h1, _t1414};
+    assign _t1415 = e8_evd_valid_q ? e8_evd_data_q : _t1382;
+    assign _t1408 = u_core_e8_ev_out ? _t1409 : _t1415;
+    assign _t1407 = _t1408[26:24];
+    assign _t1416 = _t1408[23:17];
+    assign _t1417 = _t1408[16];
+    assign _t1418 = _t1408[15:0];
+    assign _t1406 = {_t1407, _t1416, _t1417, _t1418};
+    assign _t1404 = _t1396 ? _t1405 : _t1406;
+    assign _t1421 = ~_t1401;
+    assign _t1420 = _t1396 & _t1421;
+    assign _t1419 = _t1420 & _t1398;
+    assign _t1422 = u_core_e9_ev_out & u_core_e9_ev_drop;
+    assign _t1424 = u_core_e9_ev_drop_cause == 2'h2;
+    assign _t1428 = {4'h9, u_core_e9_ev_drop_tag};
+    assign _t1426 = {3'h2, _t1428, 1'h0, 16'h0001};
+    assign _t1432 = {3'h2, _t1428, 1'h1, 16'h0000};
+    assign _t1423 = _t1424 ? _t1426 : _t1432;
+    assign _t1438 = evq26_v0 & u_mgmt_ev26_ready;
+    assign _t1437 = _t1438 ? evq26_v1 : evq26_v0;
+    assign _t1440 = u_core_e9_ev_out | u_core_e9_ev_drop;
+    assign _t1439 = _t1440 | e9_evd_valid_q;
+    assign _t1436 = _t1437 | _t1439;
+    assign _t1443 = ~_t1438;
+    assign _t1442 = _t1443 & evq26_v1;
+    assign _t1444 = _t1437 & _t1439;
+    assign _t1441 = _t1442 | _t1444;
+    assign _t1446 = _t1438 ? evq26_d1 : evq26_d0;
+    assign _t1452 = {4'h9, u_core_e9_ev_out_tag};
+    assign _t1455 = {4'h0, u_core_e9_ev_out_bytes};
+    assign _t1450 = {3'h1, _t1452, 1'h1, _t1455};
+    assign _t1456 = e9_evd_valid_q ? e9_evd_data_q : _t1423;
+    assign _t1449 = u_core_e9_ev_out ? _t1450 : _t1456;
+    assign _t1448 = _t1449[26:24];
+    assign _t1457 = _t1449[23:17];
+    assign _t1458 = _t1449[16];
+    assign _t1459 = _t1449[15:0];
+    assign _t1447 = {_t1448, _t1457, _t1458, _t1459};
+    assign _t1445 = _t1437 ? _t1446 : _t1447;
+    assign _t1462 = ~_t1442;
+    assign _t1461 = _t1437 & _t1462;
+    assign _t1460 = _t1461 & _t1439;
+    assign _t1463 = u_core_e10_ev_out & u_core_e10_ev_drop;
+    assign _t1465 = u_core_e10_ev_drop_cause == 2'h2;
+    assign _t1469 = {4'ha, u_core_e10_ev_drop_tag};
+    assign _t1467 = {3'h2, _t1469, 1'h0, 16'h0001};
+    assign _t1473 = {3'h2, _t1469, 1'h1, 16'h0000};
+    assign _t1464 = _t1465 ? _t1467 : _t1473;
+    assign _t1479 = evq27_v0 & u_mgmt_ev27_ready;
+    assign _t1478 = _t1479 ? evq27_v1 : evq27_v0;
+    assign _t1481 = u_core_e10_ev_out | u_core_e10_ev_drop;
+    assign _t1480 = _t1481 | e10_evd_valid_q;
+    assign _t1477 = _t1478 | _t1480;
+    assign _t1484 = ~_t1479;
+    assign _t1483 = _t1484 & evq27_v1;
+    assign _t1485 = _t1478 & _t1480;
+    assign _t1482 = _t1483 | _t1485;
+    assign _t1487 = _t1479 ? evq27_d1 : evq27_d0;
+    assign _t1493 = {4'ha, u_core_e10_ev_out_tag};
+    assign _t1496 = {4'h0, u_core_e10_ev_out_bytes};
+    assign _t1491 = {3'h1, _t1493, 1'h1, _t1496};
+    assign _t1497 = e10_evd_valid_q ? e10_evd_data_q : _t1464;
+    assign _t1490 = u_core_e10_ev_out ? _t1491 : _t1497;
+    assign _t1489 = _t1490[26:24];
+    assign _t1498 = _t1490[23:17];
+    assign _t1499 = _t1490[16];
+    assign _t1500 = _t1490[15:0];
+    assign _t1488 = {_t1489, _t1498, _t1499, _t1500};
+    assign _t1486 = _t1478 ? _t1487 : _t1488;
+    assign _t1503 = ~_t1483;
+    assign _t1502 = _t1478 & _t1503;
+    assign _t1501 = _t1502 & _t1480;
+    assign _t1504 = u_core_e11_ev_out & u_core_e11_ev_drop;
+    assign _t1506 = u_core_e11_ev_drop_cause == 2'h2;
+    assign _t1510 = {4'hb, u_core_e11_ev_drop_tag};
+    assign _t1508 = {3'h2, _t1510, 1'h0, 16'h0001};
+    assign _t1514 = {3'h2, _t1510, 1'h1, 16'h0000};
+    assign _t1505 = _t1506 ? _t1508 : _t1514;
+    assign _t1520 = evq28_v0 & u_mgmt_ev28_ready;
+    assign _t1519 = _t1520 ? evq28_v1 : evq28_v0;
+    assign _t1522 = u_core_e11_ev_out | u_core_e11_ev_drop;
+    assign _t1521 = _t1522 | e11_evd_valid_q;
+    assign _t1518 = _t1519 | _t1521;
+    assign _t1525 = ~_t1520;
+    assign _t1524 = _t1525 & evq28_v1;
+    assign _t1526 = _t1519 & _t1521;
+    assign _t1523 = _t1524 | _t1526;
+    assign _t1528 = _t1520 ? evq28_d1 : evq28_d0;
+    assign _t1534 = {4'hb, u_core_e11_ev_out_tag};
+    assign _t1537 = {4'h0, u_core_e11_ev_out_bytes};
+    assign _t1532 = {3'h1, _t1534, 1'h1, _t1537};
+    assign _t1538 = e11_evd_valid_q ? e11_evd_data_q : _t1505;
+    assign _t1531 = u_core_e11_ev_out ? _t1532 : _t1538;
+    assign _t1530 = _t1531[26:24];
+    assign _t1539 = _t1531[23:17];
+    assign _t1540 = _t1531[16];
+    assign _t1541 = _t1531[15:0];
+    assign _t1529 = {_t1530, _t1539, _t1540, _t1541};
+    assign _t1527 = _t1519 ? _t1528 : _t1529;
+    assign _t1544 = ~_t1524;
+    assign _t1543 = _t1519 & _t1544;
+    assign _t1542 = _t1543 & _t1521;
+    assign _t1545 = u_core_e12_ev_out & u_core_e12_ev_drop;
+    assign _t1547 = u_core_e12_ev_drop_cause == 2'h2;
+    assign _t1551 = {4'hc, u_core_e12_ev_drop_tag};
+    assign _t1549 = {3'h2, _t1551, 1'h0, 16'h0001};
+    assign _t1555 = {3'h2, _t1551, 1'h1, 16'h0000};
+    assign _t1546 = _t1547 ? _t1549 : _t1555;
+    assign _t1561 = evq29_v0 & u_mgmt_ev29_ready;
+    assign _t1560 = _t1561 ? evq29_v1 : evq29_v0;
+    assign _t1563 = u_core_e12_ev_out | u_core_e12_ev_drop;
+    assign _t1562 = _t1563 | e12_evd_valid_q;
+    assign _t1559 = _t1560 | _t1562;
+    assign _t1566 = ~_t1561;
+    assign _t1565 = _t1566 & evq29_v1;
+    assign _t1567 = _t1560 & _t1562;
+    assign _t1564 = _t1565 | _t1567;
+    assign _t1569 = _t1561 ? evq29_d1 : evq29_d0;
+    assign _t1575 = {4'hc, u_core_e12_ev_out_tag};
+    assign _t1578 = {4'h0, u_core_e12_ev_out_bytes};
+    assign _t1573 = {3'h1, _t1575, 1'h1, _t1578};
+    assign _t1579 = e12_evd_valid_q ? e12_evd_data_q : _t1546;
+    assign _t1572 = u_core_e12_ev_out ? _t1573 : _t1579;
+    assign _t1571 = _t1572[26:24];
+    assign _t1580 = _t1572[23:17];
+    assign _t1581 = _t1572[16];
+    assign _t1582 = _t1572[15:0];
+    assign _t1570 = {_t1571, _t1580, _t1581, _t1582};
+    assign _t1568 = _t1560 ? _t1569 : _t1570;
+    assign _t1585 = ~_t1565;
+    assign _t1584 = _t1560 & _t1585;
+    assign _t1583 = _t1584 & _t1562;
+    assign _t1586 = u_core_e13_ev_out & u_core_e13_ev_drop;
+    assign _t1588 = u_core_e13_ev_drop_cause == 2'h2;
+    assign _t1592 = {4'hd, u_core_e13_ev_drop_tag};
+    assign _t1590 = {3'h2, _t1592, 1'h0, 16'h0001};
+    assign _t1596 = {3'h2, _t1592, 1'h1, 16'h0000};
+    assign _t1587 = _t1588 ? _t1590 : _t1596;
+    assign _t1602 = evq30_v0 & u_mgmt_ev30_ready;
+    assign _t1601 = _t1602 ? evq30_v1 : evq30_v0;
+    assign _t1604 = u_core_e13_ev_out | u_core_e13_ev_drop;
+    assign _t1603 = _t1604 | e13_evd_valid_q;
+    assign _t1600 = _t1601 | _t1603;
+    assign _t1607 = ~_t1602;
+    assign _t1606 = _t1607 & evq30_v1;
+    assign _t1608 = _t1601 & _t1603;
+    assign _t1605 = _t1606 | _t1608;
+    assign _t1610 = _t1602 ? evq30_d1 : evq30_d0;
+    assign _t1616 = {4'hd, u_core_e13_ev_out_tag};
+    assign _t1619 = {4'h0, u_core_e13_ev_out_bytes};
+    assign _t1614 = {3'h1, _t1616, 1'h1, _t1619};
+    assign _t1620 = e13_evd_valid_q ? e13_evd_data_q : _t1587;
+    assign _t1613 = u_core_e13_ev_out ? _t1614 : _t1620;
+    assign _t1612 = _t1613[26:24];
+    assign _t1621 = _t1613[23:17];
+    assign _t1622 = _t1613[16];
+    assign _t1623 = _t1613[15:0];
+    assign _t1611 = {_t1612, _t1621, _t1622, _t1623};
+    assign _t1609 = _t1601 ? _t1610 : _t1611;
+    assign _t1626 = ~_t1606;
+    assign _t1625 = _t1601 & _t1626;
+    assign _t1624 = _t1625 & _t1603;
+    assign _t1627 = u_core_e14_ev_out & u_core_e14_ev_drop;
+    assign _t1629 = u_core_e14_ev_drop_cause == 2'h2;
+    assign _t1633 = {4'he, u_core_e14_ev_drop_tag};
+    assign _t1631 = {3'h2, _t1633, 1'h0, 16'h0001};
+    assign _t1637 = {3'h2, _t1633, 1'h1, 16'h0000};
+    assign _t1628 = _t1629 ? _t1631 : _t1637;
+    assign _t1643 = evq31_v0 & u_mgmt_ev31_ready;
+    assign _t1642 = _t1643 ? evq31_v1 : evq31_v0;
+    assign _t1645 = u_core_e14_ev_out | u_core_e14_ev_drop;
+    assign _t1644 = _t1645 | e14_evd_valid_q;
+    assign _t1641 = _t1642 | _t1644;
+    assign _t1648 = ~_t1643;
+    assign _t1647 = _t1648 & evq31_v1;
+    assign _t1649 = _t1642 & _t1644;
+    assign _t1646 = _t1647 | _t1649;
+    assign _t1651 = _t1643 ? evq31_d1 : evq31_d0;
+    assign _t1657 = {4'he, u_core_e14_ev_out_tag};
+    assign _t1660 = {4'h0, u_core_e14_ev_out_bytes};
+    assign _t1655 = {3'h1, _t1657, 1'h1, _t1660};
+    assign _t1661 = e14_evd_valid_q ? e14_evd_data_q : _t1628;
+    assign _t1654 = u_core_e14_ev_out ? _t1655 : _t1661;
+    assign _t1653 = _t1654[26:24];
+    assign _t1662 = _t1654[23:17];
+    assign _t1663 = _t1654[16];
+    assign _t1664 = _t1654[15:0];
+    assign _t1652 = {_t1653, _t1662, _t1663, _t1664};
+    assign _t1650 = _t1642 ? _t1651 : _t1652;
+    assign _t1667 = ~_t1647;
+    assign _t1666 = _t1642 & _t1667;
+    assign _t1665 = _t1666 & _t1644;
+    assign _t1668 = u_core_e15_ev_out & u_core_e15_ev_drop;
+    assign _t1670 = u_core_e15_ev_drop_cause == 2'h2;
+    assign _t1674 = {4'hf, u_core_e15_ev_drop_tag};
+    assign _t1672 = {3'h2, _t1674, 1'h0, 16'h0001};
+    assign _t1678 = {3'h2, _t1674, 1'h1, 16'h0000};
+    assign _t1669 = _t1670 ? _t1672 : _t1678;
+    assign _t1684 = evq32_v0 & u_mgmt_ev32_ready;
+    assign _t1683 = _t1684 ? evq32_v1 : evq32_v0;
+    assign _t1686 = u_core_e15_ev_out | u_core_e15_ev_drop;
+    assign _t1685 = _t1686 | e15_evd_valid_q;
+    assign _t1682 = _t1683 | _t1685;
+    assign _t1689 = ~_t1684;
+    assign _t1688 = _t1689 & evq32_v1;
+    assign _t1690 = _t1683 & _t1685;
+    assign _t1687 = _t1688 | _t1690;
+    assign _t1692 = _t1684 ? evq32_d1 : evq32_d0;
+    assign _t1698 = {4'hf, u_core_e15_ev_out_tag};
+    assign _t1701 = {4'h0, u_core_e15_ev_out_bytes};
+    assign _t1696 = {3'h1, _t1698, 1'h1, _t1701};
+    assign _t1702 = e15_evd_valid_q ? e15_evd_data_q : _t1669;
+    assign _t1695 = u_core_e15_ev_out ? _t1696 : _t1702;
+    assign _t1694 = _t1695[26:24];
+    assign _t1703 = _t1695[23:17];
+    assign _t1704 = _t1695[16];
+    assign _t1705 = _t1695[15:0];
+    assign _t1693 = {_t1694, _t1703, _t1704, _t1705};
+    assign _t1691 = _t1683 ? _t1692 : _t1693;
+    assign _t1708 = ~_t1688;
+    assign _t1707 = _t1683 & _t1708;
+    assign _t1706 = _t1707 & _t1685;
+    assign _t1711 = u_mgmt_iface_vrouter[7:6];
+    assign _t1710 = |_t1711;
+    assign _t1713 = u_mgmt_iface_vrouter[5:0];
+    assign _t1709 = _t1710 ? 6'h3f : _t1713;
+    assign _t1714 = {1'h0, u_mgmt_lease_limit};
+    assign _t1715 = evq0_d0[26:24];
+    assign _t1716 = evq0_d0[23:17];
+    assign _t1717 = evq0_d0[16];
+    assign _t1718 = evq0_d0[15:0];
+    assign _t1719 = evq1_d0[26:24];
+    assign _t1720 = evq1_d0[23:17];
+    assign _t1721 = evq1_d0[16];
+    assign _t1722 = evq1_d0[15:0];
+    assign _t1723 = evq2_d0[26:24];
+    assign _t1724 = evq2_d0[23:17];
+    assign _t1725 = evq2_d0[16];
+    assign _t1726 = evq2_d0[15:0];
+    assign _t1727 = evq3_d0[26:24];
+    assign _t1728 = evq3_d0[23:17];
+    assign _t1729 = evq3_d0[16];
+    assign _t1730 = evq3_d0[15:0];
+    assign _t1731 = evq4_d0[26:24];
+    assign _t1732 = evq4_d0[23:17];
+    assign _t1733 = evq4_d0[16];
+    assign _t1734 = evq4_d0[15:0];
+    assign _t1735 = evq5_d0[26:24];
+    assign _t1736 = evq5_d0[23:17];
+    assign _t1737 = evq5_d0[16];
+    assign _t1738 = evq5_d0[15:0];
+    assign _t1739 = evq6_d0[26:24];
+    assign _t1740 = evq6_d0[23:17];
+    assign _t1741 = evq6_d0[16];
+    assign _t1742 = evq6_d0[15:0];
+    assign _t1743 = evq7_d0[26:24];
+    assign _t1744 = evq7_d0[23:17];
+    assign _t1745 = evq7_d0[16];
+    assign _t1746 = evq7_d0[15:0];
+    assign _t1747 = evq8_d0[26:24];
+    assign _t1748 = evq8_d0[23:17];
+    assign _t1749 = evq8_d0[16];
+    assign _t1750 = evq8_d0[15:0];
+    assign _t1751 = evq9_d0[26:24];
+    assign _t1752 = evq9_d0[23:17];
+    assign _t1753 = evq9_d0[16];
+    assign _t1754 = evq9_d0[15:0];
+    assign _t1755 = evq10_d0[26:24];
+    assign _t1756 = evq10_d0[23:17];
+    assign _t1757 = evq10_d0[16];
+    assign _t1758 = evq10_d0[15:0];
+    assign _t1759 = evq11_d0[26:24];
+    assign _t1760 = evq11_d0[23:17];
+    assign _t1761 = evq11_d0[16];
+    assign _t1762 = evq11_d0[15:0];
+    assign _t1763 = evq12_d0[26:24];
+    assign _t1764 = evq12_d0[23:17];
+    assign _t1765 = evq12_d0[16];
+    assign _t1766 = evq12_d0[15:0];
+    assign _t1767 = evq13_d0[26:24];
+    assign _t1768 = evq13_d0[23:17];
+    assign _t1769 = evq13_d0[16];
+    assign _t1770 = evq13_d0[15:0];
+    assign _t1771 = evq14_d0[26:24];
+    assign _t1772 = evq14_d0[23:17];
+    assign _t1773 = evq14_d0[16];
+    assign _t1774 = evq14_d0[15:0];
+    assign _t1775 = evq15_d0[26:24];
+    assign _t1776 = evq15_d0[23:17];
+    assign _t1777 = evq15_d0[16];
+    assign _t1778 = evq15_d0[15:0];
+    assign _t1779 = evq16_d0[26:24];
+    assign _t1780 = evq16_d0[23:17];
+    assign _t1781 = evq16_d0[16];
+    assign _t1782 = evq16_d0[15:0];
+    assign _t1783 = evq17_d0[26:24];
+    assign _t1784 = evq17_d0[23:17];
+    assign _t1785 = evq17_d0[16];
+    assign _t1786 = evq17_d0[15:0];
+    assign _t1787 = evq18_d0[26:24];
+    assign _t1788 = evq18_d0[23:17];
+    assign _t1789 = evq18_d0[16];
+    assign _t1790 = evq18_d0[15:0];
+    assign _t1791 = evq19_d0[26:24];
+    assign _t1792 = evq19_d0[23:17];
+    assign _t1793 = evq19_d0[16];
+    assign _t1794 = evq19_d0[15:0];
+    assign _t1795 = evq20_d0[26:24];
+    assign _t1796 = evq20_d0[23:17];
+    assign _t1797 = evq20_d0[16];
+    assign _t1798 = evq20_d0[15:0];
+    assign _t1799 = evq21_d0[26:24];
+    assign _t1800 = evq21_d0[23:17];
+    assign _t1801 = evq21_d0[16];
+    assign _t1802 = evq21_d0[15:0];
+    assign _t1803 = evq22_d0[26:24];
+    assign _t1804 = evq22_d0[23:17];
+    assign _t1805 = evq22_d0[16];
+    assign _t1806 = evq22_d0[15:0];
+    assign _t1807 = evq23_d0[26:24];
+    assign _t1808 = evq23_d0[23:17];
+    assign _t1809 = evq23_d0[16];
+    assign _t1810 = evq23_d0[15:0];
+    assign _t1811 = evq24_d0[26:24];
+    assign _t1812 = evq24_d0[23:17];
+    assign _t1813 = evq24_d0[16];
+    assign _t1814 = evq24_d0[15:0];
+    assign _t1815 = evq25_d0[26:24];
+    assign _t1816 = evq25_d0[23:17];
+    assign _t1817 = evq25_d0[16];
+    assign _t1818 = evq25_d0[15:0];
+    assign _t1819 = evq26_d0[26:24];
+    assign _t1820 = evq26_d0[23:17];
+    assign _t1821 = evq26_d0[16];
+    assign _t1822 = evq26_d0[15:0];
+    assign _t1823 = evq27_d0[26:24];
+    assign _t1824 = evq27_d0[23:17];
+    assign _t1825 = evq27_d0[16];
+    assign _t1826 = evq27_d0[15:0];
+    assign _t1827 = evq28_d0[26:24];
+    assign _t1828 = evq28_d0[23:17];
+    assign _t1829 = evq28_d0[16];
+    assign _t1830 = evq28_d0[15:0];
+    assign _t1831 = evq29_d0[26:24];
+    assign _t1832 = evq29_d0[23:17];
+    assign _t1833 = evq29_d0[16];
+    assign _t1834 = evq29_d0[15:0];
+    assign _t1835 = evq30_d0[26:24];
+    assign _t1836 = evq30_d0[23:17];
+    assign _t1837 = evq30_d0[16];
+    assign _t1838 = evq30_d0[15:0];
+    assign _t1839 = evq31_d0[26:24];
+    assign _t1840 = evq31_d0[23:17];
+    assign _t1841 = evq31_d0[16];
+    assign _t1842 = evq31_d0[15:0];
+    assign _t1843 = evq32_d0[26:24];
+    assign _t1844 = evq32_d0[23:17];
+    assign _t1845 = evq32_d0[16];
+    assign _t1846 = evq32_d0[15:0];
+    assign _t1849 = u_core_mt_measured[27];
+    assign _t1848 = |_t1849;
+    assign _t1851 = u_core_mt_measured[26:0];
+    assign _t1847 = _t1848 ? 27'h7ffffff : _t1851;
     always @(posedge clk)
         if (rst) ev2_valid_q <= 1'h0;
-        else ev2_valid_q <= _t558;
+        else ev2_valid_q <= _t542;
     always @(posedge clk)
         if (rst) ev2_data_q <= 27'h0000000;
-        else ev2_data_q <= _t560;
+        else ev2_data_q <= _t544;
     always @(posedge clk)
         if (rst) ev2_port_q <= 5'h00;
         else ev2_port_q <= u_core_ev_hp_port;
     always @(posedge clk)
         if (rst) evq0_v0 <= 1'h0;
-        else evq0_v0 <= _t576;
+        else evq0_v0 <= _t560;
     always @(posedge clk)
         if (rst) evq0_v1 <= 1'h0;
-        else evq0_v1 <= _t586;
+        else evq0_v1 <= _t570;
     always @(posedge clk)
         if (rst) evq0_d0 <= 27'h0000000;
-        else evq0_d0 <= _t590;
+        else evq0_d0 <= _t574;
     always @(posedge clk)
         if (rst) evq0_d1 <= 27'h0000000;
-        else if (_t602) evq0_d1 <= _t592;
+        else if (_t586) evq0_d1 <= _t576;
     always @(posedge clk)
         if (rst) evq1_v0 <= 1'h0;
-        else evq1_v0 <= _t605;
+        else evq1_v0 <= _t589;
     always @(posedge clk)
         if (rst) evq1_v1 <= 1'h0;
-        else evq1_v1 <= _t615;
+        else evq1_v1 <= _t599;
     always @(posedge clk)
         if (rst) evq1_d0 <= 27'h0000000;
-        else evq1_d0 <= _t619;
+        else evq1_d0 <= _t603;
     always @(posedge clk)
         if (rst) evq1_d1 <= 27'h0000000;
-        else if (_t631) evq1_d1 <= _t621;
+        else if (_t615) evq1_d1 <= _t605;
     always @(posedge clk)
         if (rst) evq2_v0 <= 1'h0;
-        else evq2_v0 <= _t634;
+        else evq2_v0 <= _t618;
     always @(posedge clk)
         if (rst) evq2_v1 <= 1'h0;
-        else evq2_v1 <= _t644;
+        else evq2_v1 <= _t628;
     always @(posedge clk)
         if (rst) evq2_d0 <= 27'h0000000;
-        else evq2_d0 <= _t648;
+        else evq2_d0 <= _t632;
     always @(posedge clk)
         if (rst) evq2_d1 <= 27'h0000000;
-        else if (_t660) evq2_d1 <= _t650;
+        else if (_t644) evq2_d1 <= _t634;
     always @(posedge clk)
         if (rst) evq3_v0 <= 1'h0;
-        else evq3_v0 <= _t663;
+        else evq3_v0 <= _t647;
     always @(posedge clk)
         if (rst) evq3_v1 <= 1'h0;
-        else evq3_v1 <= _t673;
+        else evq3_v1 <= _t657;
     always @(posedge clk)
         if (rst) evq3_d0 <= 27'h0000000;
-        else evq3_d0 <= _t677;
+        else evq3_d0 <= _t661;
     always @(posedge clk)
         if (rst) evq3_d1 <= 27'h0000000;
-        else if (_t689) evq3_d1 <= _t679;
+        else if (_t673) evq3_d1 <= _t663;
     always @(posedge clk)
         if (rst) evq4_v0 <= 1'h0;
-        else evq4_v0 <= _t692;
+        else evq4_v0 <= _t676;
     always @(posedge clk)
         if (rst) evq4_v1 <= 1'h0;
-        else evq4_v1 <= _t702;
+        else evq4_v1 <= _t686;
     always @(posedge clk)
         if (rst) evq4_d0 <= 27'h0000000;
-        else evq4_d0 <= _t706;
+        else evq4_d0 <= _t690;
     always @(posedge clk)
         if (rst) evq4_d1 <= 27'h0000000;
-        else if (_t718) evq4_d1 <= _t708;
+        else if (_t702) evq4_d1 <= _t692;
     always @(posedge clk)
         if (rst) evq5_v0 <= 1'h0;
-        else evq5_v0 <= _t721;
+        else evq5_v0 <= _t705;
     always @(posedge clk)
         if (rst) evq5_v1 <= 1'h0;
-        else evq5_v1 <= _t731;
+        else evq5_v1 <= _t715;
     always @(posedge clk)
         if (rst) evq5_d0 <= 27'h0000000;
-        else evq5_d0 <= _t735;
+        else evq5_d0 <= _t719;
     always @(posedge clk)
         if (rst) evq5_d1 <= 27'h0000000;
-        else if (_t747) evq5_d1 <= _t737;
+        else if (_t731) evq5_d1 <= _t721;
     always @(posedge clk)
         if (rst) evq6_v0 <= 1'h0;
-        else evq6_v0 <= _t750;
+        else evq6_v0 <= _t734;
     always @(posedge clk)
         if (rst) evq6_v1 <= 1'h0;
-        else evq6_v1 <= _t760;
+        else evq6_v1 <= _t744;
     always @(posedge clk)
         if (rst) evq6_d0 <= 27'h0000000;
-        else evq6_d0 <= _t764;
+        else evq6_d0 <= _t748;
     always @(posedge clk)
         if (rst) evq6_d1 <= 27'h0000000;
-        else if (_t776) evq6_d1 <= _t766;
+        else if (_t760) evq6_d1 <= _t750;
     always @(posedge clk)
         if (rst) evq7_v0 <= 1'h0;
-        else evq7_v0 <= _t779;
+        else evq7_v0 <= _t763;
     always @(posedge clk)
         if (rst) evq7_v1 <= 1'h0;
-        else evq7_v1 <= _t789;
+        else evq7_v1 <= _t773;
     always @(posedge clk)
         if (rst) evq7_d0 <= 27'h0000000;
-        else evq7_d0 <= _t793;
+        else evq7_d0 <= _t777;
     always @(posedge clk)
         if (rst) evq7_d1 <= 27'h0000000;
-        else if (_t805) evq7_d1 <= _t795;
+        else if (_t789) evq7_d1 <= _t779;
     always @(posedge clk)
         if (rst) evq8_v0 <= 1'h0;
-        else evq8_v0 <= _t808;
+        else evq8_v0 <= _t792;
     always @(posedge clk)
         if (rst) evq8_v1 <= 1'h0;
-        else evq8_v1 <= _t818;
+        else evq8_v1 <= _t802;
     always @(posedge clk)
         if (rst) evq8_d0 <= 27'h0000000;
-        else evq8_d0 <= _t822;
+        else evq8_d0 <= _t806;
     always @(posedge clk)
         if (rst) evq8_d1 <= 27'h0000000;
-        else if (_t834) evq8_d1 <= _t824;
+        else if (_t818) evq8_d1 <= _t808;
     always @(posedge clk)
         if (rst) evq9_v0 <= 1'h0;
-        else evq9_v0 <= _t837;
+        else evq9_v0 <= _t821;
     always @(posedge clk)
         if (rst) evq9_v1 <= 1'h0;
-        else evq9_v1 <= _t847;
+        else evq9_v1 <= _t831;
     always @(posedge clk)
         if (rst) evq9_d0 <= 27'h0000000;
-        else evq9_d0 <= _t851;
+        else evq9_d0 <= _t835;
     always @(posedge clk)
         if (rst) evq9_d1 <= 27'h0000000;
-        else if (_t863) evq9_d1 <= _t853;
+        else if (_t847) evq9_d1 <= _t837;
     always @(posedge clk)
         if (rst) evq10_v0 <= 1'h0;
-        else evq10_v0 <= _t866;
+        else evq10_v0 <= _t850;
     always @(posedge clk)
         if (rst) evq10_v1 <= 1'h0;
-        else evq10_v1 <= _t876;
+        else evq10_v1 <= _t860;
     always @(posedge clk)
         if (rst) evq10_d0 <= 27'h0000000;
-        else evq10_d0 <= _t880;
+        else evq10_d0 <= _t864;
     always @(posedge clk)
         if (rst) evq10_d1 <= 27'h0000000;
-        else if (_t892) evq10_d1 <= _t882;
+        else if (_t876) evq10_d1 <= _t866;
     always @(posedge clk)
         if (rst) evq11_v0 <= 1'h0;
-        else evq11_v0 <= _t895;
+        else evq11_v0 <= _t879;
     always @(posedge clk)
         if (rst) evq11_v1 <= 1'h0;
-        else evq11_v1 <= _t905;
+        else evq11_v1 <= _t889;
     always @(posedge clk)
         if (rst) evq11_d0 <= 27'h0000000;
-        else evq11_d0 <= _t909;
+        else evq11_d0 <= _t893;
     always @(posedge clk)
         if (rst) evq11_d1 <= 27'h0000000;
-        else if (_t921) evq11_d1 <= _t911;
+        else if (_t905) evq11_d1 <= _t895;
     always @(posedge clk)
         if (rst) evq12_v0 <= 1'h0;
-        else evq12_v0 <= _t924;
+        else evq12_v0 <= _t908;
     always @(posedge clk)
         if (rst) evq12_v1 <= 1'h0;
-        else evq12_v1 <= _t934;
+        else evq12_v1 <= _t918;
     always @(posedge clk)
         if (rst) evq12_d0 <= 27'h0000000;
-        else evq12_d0 <= _t938;
+        else evq12_d0 <= _t922;
     always @(posedge clk)
         if (rst) evq12_d1 <= 27'h0000000;
-        else if (_t950) evq12_d1 <= _t940;
+        else if (_t934) evq12_d1 <= _t924;
     always @(posedge clk)
         if (rst) evq13_v0 <= 1'h0;
-        else evq13_v0 <= _t953;
+        else evq13_v0 <= _t937;
     always @(posedge clk)
         if (rst) evq13_v1 <= 1'h0;
-        else evq13_v1 <= _t963;
+        else evq13_v1 <= _t947;
     always @(posedge clk)
         if (rst) evq13_d0 <= 27'h0000000;
-        else evq13_d0 <= _t967;
+        else evq13_d0 <= _t951;
     always @(posedge clk)
         if (rst) evq13_d1 <= 27'h0000000;
-        else if (_t979) evq13_d1 <= _t969;
+        else if (_t963) evq13_d1 <= _t953;
     always @(posedge clk)
         if (rst) evq14_v0 <= 1'h0;
-        else evq14_v0 <= _t982;
+        else evq14_v0 <= _t966;
     always @(posedge clk)
         if (rst) evq14_v1 <= 1'h0;
-        else evq14_v1 <= _t992;
+        else evq14_v1 <= _t976;
     always @(posedge clk)
         if (rst) evq14_d0 <= 27'h0000000;
-        else evq14_d0 <= _t996;
+        else evq14_d0 <= _t980;
     always @(posedge clk)
         if (rst) evq14_d1 <= 27'h0000000;
-        else if (_t1008) evq14_d1 <= _t998;
+        else if (_t992) evq14_d1 <= _t982;
     always @(posedge clk)
         if (rst) evq15_v0 <= 1'h0;
-        else evq15_v0 <= _t1011;
+        else evq15_v0 <= _t995;
     always @(posedge clk)
         if (rst) evq15_v1 <= 1'h0;
-        else evq15_v1 <= _t1021;
+        else evq15_v1 <= _t1005;
     always @(posedge clk)
         if (rst) evq15_d0 <= 27'h0000000;
-        else evq15_d0 <= _t1025;
+        else evq15_d0 <= _t1009;
     always @(posedge clk)
         if (rst) evq15_d1 <= 27'h0000000;
-        else if (_t1037) evq15_d1 <= _t1027;
+        else if (_t1021) evq15_d1 <= _t1011;
     always @(posedge clk)
         if (rst) evq16_v0 <= 1'h0;
-        else evq16_v0 <= _t1040;
+        else evq16_v0 <= _t1024;
     always @(posedge clk)
         if (rst) evq16_v1 <= 1'h0;
-        else evq16_v1 <= _t1050;
+        else evq16_v1 <= _t1034;
     always @(posedge clk)
         if (rst) evq16_d0 <= 27'h0000000;
-        else evq16_d0 <= _t1054;
+        else evq16_d0 <= _t1038;
     always @(posedge clk)
         if (rst) evq16_d1 <= 27'h0000000;
-        else if (_t1066) evq16_d1 <= _t1056;
+        else if (_t1050) evq16_d1 <= _t1040;
     always @(posedge clk)
         if (rst) e0_evd_valid_q <= 1'h0;
-        else e0_evd_valid_q <= _t1069;
+        else e0_evd_valid_q <= _t1053;
     always @(posedge clk)
         if (rst) e0_evd_data_q <= 27'h0000000;
-        else if (_t1069) e0_evd_data_q <= _t1070;
+        else if (_t1053) e0_evd_data_q <= _t1054;
     always @(posedge clk)
         if (rst) evq17_v0 <= 1'h0;
-        else evq17_v0 <= _t1083;
+        else evq17_v0 <= _t1067;
     always @(posedge clk)
         if (rst) evq17_v1 <= 1'h0;
-        else evq17_v1 <= _t1088;
+        else evq17_v1 <= _t1072;
     always @(posedge clk)
         if (rst) evq17_d0 <= 27'h0000000;
-        else evq17_d0 <= _t1092;
+        else evq17_d0 <= _t1076;
     always @(posedge clk)
         if (rst) evq17_d1 <= 27'h0000000;
-        else if (_t1107) evq17_d1 <= _t1094;
+        else if (_t1091) evq17_d1 <= _t1078;
     always @(posedge clk)
         if (rst) e1_evd_valid_q <= 1'h0;
-        else e1_evd_valid_q <= _t1110;
+        else e1_evd_valid_q <= _t1094;
     always @(posedge clk)
         if (rst) e1_evd_data_q <= 27'h0000000;
-        else if (_t1110) e1_evd_data_q <= _t1111;
+        else if (_t1094) e1_evd_data_q <= _t1095;
     always @(posedge clk)
         if (rst) evq18_v0 <= 1'h0;
-        else evq18_v0 <= _t1124;
+        else evq18_v0 <= _t1108;
     always @(posedge clk)
         if (rst) evq18_v1 <= 1'h0;
-        else evq18_v1 <= _t1129;
+        else evq18_v1 <= _t1113;
     always @(posedge clk)
         if (rst) evq18_d0 <= 27'h0000000;
-        else evq18_d0 <= _t1133;
+        else evq18_d0 <= _t1117;
     always @(posedge clk)
         if (rst) evq18_d1 <= 27'h0000000;
-        else if (_t1148) evq18_d1 <= _t1135;
+        else if (_t1132) evq18_d1 <= _t1119;
     always @(posedge clk)
         if (rst) e2_evd_valid_q <= 1'h0;
-        else e2_evd_valid_q <= _t1151;
+        else e2_evd_valid_q <= _t1135;
     always @(posedge clk)
         if (rst) e2_evd_data_q <= 27'h0000000;
-        else if (_t1151) e2_evd_data_q <= _t1152;
+        else if (_t1135) e2_evd_data_q <= _t1136;
     always @(posedge clk)
         if (rst) evq19_v0 <= 1'h0;
-        else evq19_v0 <= _t1165;
+        else evq19_v0 <= _t1149;
     always @(posedge clk)
         if (rst) evq19_v1 <= 1'h0;
-        else evq19_v1 <= _t1170;
+        else evq19_v1 <= _t1154;
     always @(posedge clk)
         if (rst) evq19_d0 <= 27'h0000000;
-        else evq19_d0 <= _t1174;
+        else evq19_d0 <= _t1158;
     always @(posedge clk)
         if (rst) evq19_d1 <= 27'h0000000;
-        else if (_t1189) evq19_d1 <= _t1176;
+        else if (_t1173) evq19_d1 <= _t1160;
     always @(posedge clk)
         if (rst) e3_evd_valid_q <= 1'h0;
-        else e3_evd_valid_q <= _t1192;
+        else e3_evd_valid_q <= _t1176;
     always @(posedge clk)
         if (rst) e3_evd_data_q <= 27'h0000000;
-        else if (_t1192) e3_evd_data_q <= _t1193;
+        else if (_t1176) e3_evd_data_q <= _t1177;
     always @(posedge clk)
         if (rst) evq20_v0 <= 1'h0;
-        else evq20_v0 <= _t1206;
+        else evq20_v0 <= _t1190;
     always @(posedge clk)
         if (rst) evq20_v1 <= 1'h0;
-        else evq20_v1 <= _t1211;
+        else evq20_v1 <= _t1195;
     always @(posedge clk)
         if (rst) evq20_d0 <= 27'h0000000;
-        else evq20_d0 <= _t1215;
+        else evq20_d0 <= _t1199;
     always @(posedge clk)
         if (rst) evq20_d1 <= 27'h0000000;
-        else if (_t1230) evq20_d1 <= _t1217;
+        else if (_t1214) evq20_d1 <= _t1201;
     always @(posedge clk)
         if (rst) e4_evd_valid_q <= 1'h0;
-        else e4_evd_valid_q <= _t1233;
+        else e4_evd_valid_q <= _t1217;
     always @(posedge clk)
         if (rst) e4_evd_data_q <= 27'h0000000;
-        else if (_t1233) e4_evd_data_q <= _t1234;
+        else if (_t1217) e4_evd_data_q <= _t1218;
     always @(posedge clk)
         if (rst) evq21_v0 <= 1'h0;
-        else evq21_v0 <= _t1247;
+        else evq21_v0 <= _t1231;
     always @(posedge clk)
         if (rst) evq21_v1 <= 1'h0;
-        else evq21_v1 <= _t1252;
+        else evq21_v1 <= _t1236;
     always @(posedge clk)
         if (rst) evq21_d0 <= 27'h0000000;
-        else evq21_d0 <= _t1256;
+        else evq21_d0 <= _t1240;
     always @(posedge clk)
         if (rst) evq21_d1 <= 27'h0000000;
-        else if (_t1271) evq21_d1 <= _t1258;
+        else if (_t1255) evq21_d1 <= _t1242;
     always @(posedge clk)
         if (rst) e5_evd_valid_q <= 1'h0;
-        else e5_evd_valid_q <= _t1274;
+        else e5_evd_valid_q <= _t1258;
     always @(posedge clk)
         if (rst) e5_evd_data_q <= 27'h0000000;
-        else if (_t1274) e5_evd_data_q <= _t1275;
+        else if (_t1258) e5_evd_data_q <= _t1259;
     always @(posedge clk)
         if (rst) evq22_v0 <= 1'h0;
-        else evq22_v0 <= _t1288;
+        else evq22_v0 <= _t1272;
     always @(posedge clk)
         if (rst) evq22_v1 <= 1'h0;
-        else evq22_v1 <= _t1293;
+        else evq22_v1 <= _t1277;
     always @(posedge clk)
         if (rst) evq22_d0 <= 27'h0000000;
-        else evq22_d0 <= _t1297;
+        else evq22_d0 <= _t1281;
     always @(posedge clk)
         if (rst) evq22_d1 <= 27'h0000000;
-        else if (_t1312) evq22_d1 <= _t1299;
+        else if (_t1296) evq22_d1 <= _t1283;
     always @(posedge clk)
         if (rst) e6_evd_valid_q <= 1'h0;
-        else e6_evd_valid_q <= _t1315;
+        else e6_evd_valid_q <= _t1299;
     always @(posedge clk)
         if (rst) e6_evd_data_q <= 27'h0000000;
-        else if (_t1315) e6_evd_data_q <= _t1316;
+        else if (_t1299) e6_evd_data_q <= _t1300;
     always @(posedge clk)
         if (rst) evq23_v0 <= 1'h0;
-        else evq23_v0 <= _t1329;
+        else evq23_v0 <= _t1313;
     always @(posedge clk)
         if (rst) evq23_v1 <= 1'h0;
-        else evq23_v1 <= _t1334;
+        else evq23_v1 <= _t1318;
     always @(posedge clk)
         if (rst) evq23_d0 <= 27'h0000000;
-        else evq23_d0 <= _t1338;
+        else evq23_d0 <= _t1322;
     always @(posedge clk)
         if (rst) evq23_d1 <= 27'h0000000;
-        else if (_t1353) evq23_d1 <= _t1340;
+        else if (_t1337) evq23_d1 <= _t1324;
     always @(posedge clk)
         if (rst) e7_evd_valid_q <= 1'h0;
-        else e7_evd_valid_q <= _t1356;
+        else e7_evd_valid_q <= _t1340;
     always @(posedge clk)
         if (rst) e7_evd_data_q <= 27'h0000000;
-        else if (_t1356) e7_evd_data_q <= _t1357;
+        else if (_t1340) e7_evd_data_q <= _t1341;
     always @(posedge clk)
         if (rst) evq24_v0 <= 1'h0;
-        else evq24_v0 <= _t1370;
+        else evq24_v0 <= _t1354;
     always @(posedge clk)
         if (rst) evq24_v1 <= 1'h0;
-        else evq24_v1 <= _t1375;
+        else evq24_v1 <= _t1359;
     always @(posedge clk)
         if (rst) evq24_d0 <= 27'h0000000;
-        else evq24_d0 <= _t1379;
+        else evq24_d0 <= _t1363;
     always @(posedge clk)
         if (rst) evq24_d1 <= 27'h0000000;
-        else if (_t1394) evq24_d1 <= _t1381;
+        else if (_t1378) evq24_d1 <= _t1365;
     always @(posedge clk)
         if (rst) e8_evd_valid_q <= 1'h0;
-        else e8_evd_valid_q <= _t1397;
+        else e8_evd_valid_q <= _t1381;
     always @(posedge clk)
         if (rst) e8_evd_data_q <= 27'h0000000;
-        else if (_t1397) e8_evd_data_q <= _t1398;
+        else if (_t1381) e8_evd_data_q <= _t1382;
     always @(posedge clk)
         if (rst) evq25_v0 <= 1'h0;
-        else evq25_v0 <= _t1411;
+        else evq25_v0 <= _t1395;
     always @(posedge clk)
         if (rst) evq25_v1 <= 1'h0;
-        else evq25_v1 <= _t1416;
+        else evq25_v1 <= _t1400;
     always @(posedge clk)
         if (rst) evq25_d0 <= 27'h0000000;
-        else evq25_d0 <= _t1420;
+        else evq25_d0 <= _t1404;
     always @(posedge clk)
         if (rst) evq25_d1 <= 27'h0000000;
-        else if (_t1435) evq25_d1 <= _t1422;
+        else if (_t1419) evq25_d1 <= _t1406;
     always @(posedge clk)
         if (rst) e9_evd_valid_q <= 1'h0;
-        else e9_evd_valid_q <= _t1438;
+        else e9_evd_valid_q <= _t1422;
     always @(posedge clk)
         if (rst) e9_evd_data_q <= 27'h0000000;
-        else if (_t1438) e9_evd_data_q <= _t1439;
+        else if (_t1422) e9_evd_data_q <= _t1423;
     always @(posedge clk)
         if (rst) evq26_v0 <= 1'h0;
-        else evq26_v0 <= _t1452;
+        else evq26_v0 <= _t1436;
     always @(posedge clk)
         if (rst) evq26_v1 <= 1'h0;
-        else evq26_v1 <= _t1457;
+        else evq26_v1 <= _t1441;
     always @(posedge clk)
         if (rst) evq26_d0 <= 27'h0000000;
-        else evq26_d0 <= _t1461;
+        else evq26_d0 <= _t1445;
     always @(posedge clk)
         if (rst) evq26_d1 <= 27'h0000000;
-        else if (_t1476) evq26_d1 <= _t1463;
+        else if (_t1460) evq26_d1 <= _t1447;
     always @(posedge clk)
         if (rst) e10_evd_valid_q <= 1'h0;
-        else e10_evd_valid_q <= _t1479;
+        else e10_evd_valid_q <= _t1463;
     always @(posedge clk)
         if (rst) e10_evd_data_q <= 27'h0000000;
-        else if (_t1479) e10_evd_data_q <= _t1480;
+        else if (_t1463) e10_evd_data_q <= _t1464;
     always @(posedge clk)
         if (rst) evq27_v0 <= 1'h0;
-        else evq27_v0 <= _t1493;
+        else evq27_v0 <= _t1477;
     always @(posedge clk)
         if (rst) evq27_v1 <= 1'h0;
-        else evq27_v1 <= _t1498;
+        else evq27_v1 <= _t1482;
     always @(posedge clk)
         if (rst) evq27_d0 <= 27'h0000000;
-        else evq27_d0 <= _t1502;
+        else evq27_d0 <= _t1486;
     always @(posedge clk)
         if (rst) evq27_d1 <= 27'h0000000;
-        else if (_t1517) evq27_d1 <= _t1504;
+        else if (_t1501) evq27_d1 <= _t1488;
     always @(posedge clk)
         if (rst) e11_evd_valid_q <= 1'h0;
-        else e11_evd_valid_q <= _t1520;
+        else e11_evd_valid_q <= _t1504;
     always @(posedge clk)
         if (rst) e11_evd_data_q <= 27'h0000000;
-        else if (_t1520) e11_evd_data_q <= _t1521;
+        else if (_t1504) e11_evd_data_q <= _t1505;
     always @(posedge clk)
         if (rst) evq28_v0 <= 1'h0;
-        else evq28_v0 <= _t1534;
+        else evq28_v0 <= _t1518;
     always @(posedge clk)
         if (rst) evq28_v1 <= 1'h0;
-        else evq28_v1 <= _t1539;
+        else evq28_v1 <= _t1523;
     always @(posedge clk)
         if (rst) evq28_d0 <= 27'h0000000;
-        else evq28_d0 <= _t1543;
+        else evq28_d0 <= _t1527;
     always @(posedge clk)
         if (rst) evq28_d1 <= 27'h0000000;
-        else if (_t1558) evq28_d1 <= _t1545;
+        else if (_t1542) evq28_d1 <= _t1529;
     always @(posedge clk)
         if (rst) e12_evd_valid_q <= 1'h0;
-        else e12_evd_valid_q <= _t1561;
+        else e12_evd_valid_q <= _t1545;
     always @(posedge clk)
         if (rst) e12_evd_data_q <= 27'h0000000;
-        else if (_t1561) e12_evd_data_q <= _t1562;
+        else if (_t1545) e12_evd_data_q <= _t1546;
     always @(posedge clk)
         if (rst) evq29_v0 <= 1'h0;
-        else evq29_v0 <= _t1575;
+        else evq29_v0 <= _t1559;
     always @(posedge clk)
         if (rst) evq29_v1 <= 1'h0;
-        else evq29_v1 <= _t1580;
+        else evq29_v1 <= _t1564;
     always @(posedge clk)
         if (rst) evq29_d0 <= 27'h0000000;
-        else evq29_d0 <= _t1584;
+        else evq29_d0 <= _t1568;
     always @(posedge clk)
         if (rst) evq29_d1 <= 27'h0000000;
-        else if (_t1599) evq29_d1 <= _t1586;
+        else if (_t1583) evq29_d1 <= _t1570;
     always @(posedge clk)
         if (rst) e13_evd_valid_q <= 1'h0;
-        else e13_evd_valid_q <= _t1602;
+        else e13_evd_valid_q <= _t1586;
     always @(posedge clk)
         if (rst) e13_evd_data_q <= 27'h0000000;
-        else if (_t1602) e13_evd_data_q <= _t1603;
+        else if (_t1586) e13_evd_data_q <= _t1587;
     always @(posedge clk)
         if (rst) evq30_v0 <= 1'h0;
-        else evq30_v0 <= _t1616;
+        else evq30_v0 <= _t1600;
     always @(posedge clk)
         if (rst) evq30_v1 <= 1'h0;
-        else evq30_v1 <= _t1621;
+        else evq30_v1 <= _t1605;
     always @(posedge clk)
         if (rst) evq30_d0 <= 27'h0000000;
-        else evq30_d0 <= _t1625;
+        else evq30_d0 <= _t1609;
     always @(posedge clk)
         if (rst) evq30_d1 <= 27'h0000000;
-        else if (_t1640) evq30_d1 <= _t1627;
+        else if (_t1624) evq30_d1 <= _t1611;
     always @(posedge clk)
         if (rst) e14_evd_valid_q <= 1'h0;
-        else e14_evd_valid_q <= _t1643;
+        else e14_evd_valid_q <= _t1627;
     always @(posedge clk)
         if (rst) e14_evd_data_q <= 27'h0000000;
-        else if (_t1643) e14_evd_data_q <= _t1644;
+        else if (_t1627) e14_evd_data_q <= _t1628;
     always @(posedge clk)
         if (rst) evq31_v0 <= 1'h0;
-        else evq31_v0 <= _t1657;
+        else evq31_v0 <= _t1641;
     always @(posedge clk)
         if (rst) evq31_v1 <= 1'h0;
-        else evq31_v1 <= _t1662;
+        else evq31_v1 <= _t1646;
     always @(posedge clk)
         if (rst) evq31_d0 <= 27'h0000000;
-        else evq31_d0 <= _t1666;
+        else evq31_d0 <= _t1650;
     always @(posedge clk)
         if (rst) evq31_d1 <= 27'h0000000;
-        else if (_t1681) evq31_d1 <= _t1668;
+        else if (_t1665) evq31_d1 <= _t1652;
     always @(posedge clk)
         if (rst) e15_evd_valid_q <= 1'h0;
-        else e15_evd_valid_q <= _t1684;
+        else e15_evd_valid_q <= _t1668;
     always @(posedge clk)
         if (rst) e15_evd_data_q <= 27'h0000000;
-        else if (_t1684) e15_evd_data_q <= _t1685;
+        else if (_t1668) e15_evd_data_q <= _t1669;
     always @(posedge clk)
         if (rst) evq32_v0 <= 1'h0;
-        else evq32_v0 <= _t1698;
+        else evq32_v0 <= _t1682;
     always @(posedge clk)
         if (rst) evq32_v1 <= 1'h0;
-        else evq32_v1 <= _t1703;
+        else evq32_v1 <= _t1687;
     always @(posedge clk)
         if (rst) evq32_d0 <= 27'h0000000;
-        else evq32_d0 <= _t1707;
+        else evq32_d0 <= _t1691;
     always @(posedge clk)
         if (rst) evq32_d1 <= 27'h0000000;
-        else if (_t1722) evq32_d1 <= _t1709;
+        else if (_t1706) evq32_d1 <= _t1693;
     device_core_hf0a72fd5 u_core (
         .clk(clk),
         .rst(rst),
@@ -3420,13 +3404,13 @@ module device_h77b2f420 (
         .if_valid(u_mgmt_iface_valid),
         .if_port(u_mgmt_iface_port),
         .if_tag(u_mgmt_iface_lease),
-        .if_vr(_t1725),
+        .if_vr(_t1709),
         .ls_we(u_mgmt_lease_we),
         .ls_idx(u_mgmt_lease_widx),
         .ls_default(u_mgmt_lease_default_prio),
         .ls_clear(u_mgmt_lease_clear_customer),
         .ls_limited(u_mgmt_lease_limited),
-        .ls_limit(_t1730),
+        .ls_limit(_t1714),
         .ls_deprio(u_mgmt_lease_deprio),
         .ls_cap(u_mgmt_lease_deprio_cap),
         .ls_rate(u_mgmt_lease_rate),
@@ -3525,7 +3509,6 @@ module device_h77b2f420 (
         .e0_ev_drop(u_core_e0_ev_drop),
         .e0_ev_drop_cause(u_core_e0_ev_drop_cause),
         .e0_ev_drop_tag(u_core_e0_ev_drop_tag),
-        .e0_backlog(u_core_e0_backlog),
         .tx1_ready(tx1_ready),
         .tx1_valid(u_core_tx1_valid),
         .tx1_data(u_core_tx1_data),
@@ -3536,7 +3519,6 @@ module device_h77b2f420 (
         .e1_ev_drop(u_core_e1_ev_drop),
         .e1_ev_drop_cause(u_core_e1_ev_drop_cause),
         .e1_ev_drop_tag(u_core_e1_ev_drop_tag),
-        .e1_backlog(u_core_e1_backlog),
         .tx2_ready(tx2_ready),
         .tx2_valid(u_core_tx2_valid),
         .tx2_data(u_core_tx2_data),
@@ -3547,7 +3529,6 @@ module device_h77b2f420 (
         .e2_ev_drop(u_core_e2_ev_drop),
         .e2_ev_drop_cause(u_core_e2_ev_drop_cause),
         .e2_ev_drop_tag(u_core_e2_ev_drop_tag),
-        .e2_backlog(u_core_e2_backlog),
         .tx3_ready(tx3_ready),
         .tx3_valid(u_core_tx3_valid),
         .tx3_data(u_core_tx3_data),
@@ -3558,7 +3539,6 @@ module device_h77b2f420 (
         .e3_ev_drop(u_core_e3_ev_drop),
         .e3_ev_drop_cause(u_core_e3_ev_drop_cause),
         .e3_ev_drop_tag(u_core_e3_ev_drop_tag),
-        .e3_backlog(u_core_e3_backlog),
         .tx4_ready(tx4_ready),
         .tx4_valid(u_core_tx4_valid),
         .tx4_data(u_core_tx4_data),
@@ -3569,7 +3549,6 @@ module device_h77b2f420 (
         .e4_ev_drop(u_core_e4_ev_drop),
         .e4_ev_drop_cause(u_core_e4_ev_drop_cause),
         .e4_ev_drop_tag(u_core_e4_ev_drop_tag),
-        .e4_backlog(u_core_e4_backlog),
         .tx5_ready(tx5_ready),
         .tx5_valid(u_core_tx5_valid),
         .tx5_data(u_core_tx5_data),
@@ -3580,7 +3559,6 @@ module device_h77b2f420 (
         .e5_ev_drop(u_core_e5_ev_drop),
         .e5_ev_drop_cause(u_core_e5_ev_drop_cause),
         .e5_ev_drop_tag(u_core_e5_ev_drop_tag),
-        .e5_backlog(u_core_e5_backlog),
         .tx6_ready(tx6_ready),
         .tx6_valid(u_core_tx6_valid),
         .tx6_data(u_core_tx6_data),
@@ -3591,7 +3569,6 @@ module device_h77b2f420 (
         .e6_ev_drop(u_core_e6_ev_drop),
         .e6_ev_drop_cause(u_core_e6_ev_drop_cause),
         .e6_ev_drop_tag(u_core_e6_ev_drop_tag),
-        .e6_backlog(u_core_e6_backlog),
         .tx7_ready(tx7_ready),
         .tx7_valid(u_core_tx7_valid),
         .tx7_data(u_core_tx7_data),
@@ -3602,7 +3579,6 @@ module device_h77b2f420 (
         .e7_ev_drop(u_core_e7_ev_drop),
         .e7_ev_drop_cause(u_core_e7_ev_drop_cause),
         .e7_ev_drop_tag(u_core_e7_ev_drop_tag),
-        .e7_backlog(u_core_e7_backlog),
         .tx8_ready(tx8_ready),
         .tx8_valid(u_core_tx8_valid),
         .tx8_data(u_core_tx8_data),
@@ -3613,7 +3589,6 @@ module device_h77b2f420 (
         .e8_ev_drop(u_core_e8_ev_drop),
         .e8_ev_drop_cause(u_core_e8_ev_drop_cause),
         .e8_ev_drop_tag(u_core_e8_ev_drop_tag),
-        .e8_backlog(u_core_e8_backlog),
         .tx9_ready(tx9_ready),
         .tx9_valid(u_core_tx9_valid),
         .tx9_data(u_core_tx9_data),
@@ -3624,7 +3599,6 @@ module device_h77b2f420 (
         .e9_ev_drop(u_core_e9_ev_drop),
         .e9_ev_drop_cause(u_core_e9_ev_drop_cause),
         .e9_ev_drop_tag(u_core_e9_ev_drop_tag),
-        .e9_backlog(u_core_e9_backlog),
         .tx10_ready(tx10_ready),
         .tx10_valid(u_core_tx10_valid),
         .tx10_data(u_core_tx10_data),
@@ -3635,7 +3609,6 @@ module device_h77b2f420 (
         .e10_ev_drop(u_core_e10_ev_drop),
         .e10_ev_drop_cause(u_core_e10_ev_drop_cause),
         .e10_ev_drop_tag(u_core_e10_ev_drop_tag),
-        .e10_backlog(u_core_e10_backlog),
         .tx11_ready(tx11_ready),
         .tx11_valid(u_core_tx11_valid),
         .tx11_data(u_core_tx11_data),
@@ -3646,7 +3619,6 @@ module device_h77b2f420 (
         .e11_ev_drop(u_core_e11_ev_drop),
         .e11_ev_drop_cause(u_core_e11_ev_drop_cause),
         .e11_ev_drop_tag(u_core_e11_ev_drop_tag),
-        .e11_backlog(u_core_e11_backlog),
         .tx12_ready(tx12_ready),
         .tx12_valid(u_core_tx12_valid),
         .tx12_data(u_core_tx12_data),
@@ -3657,7 +3629,6 @@ module device_h77b2f420 (
         .e12_ev_drop(u_core_e12_ev_drop),
         .e12_ev_drop_cause(u_core_e12_ev_drop_cause),
         .e12_ev_drop_tag(u_core_e12_ev_drop_tag),
-        .e12_backlog(u_core_e12_backlog),
         .tx13_ready(tx13_ready),
         .tx13_valid(u_core_tx13_valid),
         .tx13_data(u_core_tx13_data),
@@ -3668,7 +3639,6 @@ module device_h77b2f420 (
         .e13_ev_drop(u_core_e13_ev_drop),
         .e13_ev_drop_cause(u_core_e13_ev_drop_cause),
         .e13_ev_drop_tag(u_core_e13_ev_drop_tag),
-        .e13_backlog(u_core_e13_backlog),
         .tx14_ready(tx14_ready),
         .tx14_valid(u_core_tx14_valid),
         .tx14_data(u_core_tx14_data),
@@ -3679,7 +3649,6 @@ module device_h77b2f420 (
         .e14_ev_drop(u_core_e14_ev_drop),
         .e14_ev_drop_cause(u_core_e14_ev_drop_cause),
         .e14_ev_drop_tag(u_core_e14_ev_drop_tag),
-        .e14_backlog(u_core_e14_backlog),
         .tx15_ready(tx15_ready),
         .tx15_valid(u_core_tx15_valid),
         .tx15_data(u_core_tx15_data),
@@ -3690,7 +3659,6 @@ module device_h77b2f420 (
         .e15_ev_drop(u_core_e15_ev_drop),
         .e15_ev_drop_cause(u_core_e15_ev_drop_cause),
         .e15_ev_drop_tag(u_core_e15_ev_drop_tag),
-        .e15_backlog(u_core_e15_backlog),
         .cpu_tx_ready(cpu_tx_ready),
         .cpu_tx_valid(u_core_cpu_tx_valid),
         .cpu_tx_data(u_core_cpu_tx_data),
@@ -3722,207 +3690,207 @@ module device_h77b2f420 (
         .lease_deprio(u_mgmt_lease_deprio),
         .lease_deprio_cap(u_mgmt_lease_deprio_cap),
         .ev0_valid(evq0_v0),
-        .ev0_sel(_t1731),
-        .ev0_elem(_t1732),
-        .ev0_inc0(_t1733),
-        .ev0_inc1(_t1734),
+        .ev0_sel(_t1715),
+        .ev0_elem(_t1716),
+        .ev0_inc0(_t1717),
+        .ev0_inc1(_t1718),
         .ev0_ready(u_mgmt_ev0_ready),
         .ev1_valid(evq1_v0),
-        .ev1_sel(_t1735),
-        .ev1_elem(_t1736),
-        .ev1_inc0(_t1737),
-        .ev1_inc1(_t1738),
+        .ev1_sel(_t1719),
+        .ev1_elem(_t1720),
+        .ev1_inc0(_t1721),
+        .ev1_inc1(_t1722),
         .ev1_ready(u_mgmt_ev1_ready),
         .ev2_valid(evq2_v0),
-        .ev2_sel(_t1739),
-        .ev2_elem(_t1740),
-        .ev2_inc0(_t1741),
-        .ev2_inc1(_t1742),
+        .ev2_sel(_t1723),
+        .ev2_elem(_t1724),
+        .ev2_inc0(_t1725),
+        .ev2_inc1(_t1726),
         .ev2_ready(u_mgmt_ev2_ready),
         .ev3_valid(evq3_v0),
-        .ev3_sel(_t1743),
-        .ev3_elem(_t1744),
-        .ev3_inc0(_t1745),
-        .ev3_inc1(_t1746),
+        .ev3_sel(_t1727),
+        .ev3_elem(_t1728),
+        .ev3_inc0(_t1729),
+        .ev3_inc1(_t1730),
         .ev3_ready(u_mgmt_ev3_ready),
         .ev4_valid(evq4_v0),
-        .ev4_sel(_t1747),
-        .ev4_elem(_t1748),
-        .ev4_inc0(_t1749),
-        .ev4_inc1(_t1750),
+        .ev4_sel(_t1731),
+        .ev4_elem(_t1732),
+        .ev4_inc0(_t1733),
+        .ev4_inc1(_t1734),
         .ev4_ready(u_mgmt_ev4_ready),
         .ev5_valid(evq5_v0),
-        .ev5_sel(_t1751),
-        .ev5_elem(_t1752),
-        .ev5_inc0(_t1753),
-        .ev5_inc1(_t1754),
+        .ev5_sel(_t1735),
+        .ev5_elem(_t1736),
+        .ev5_inc0(_t1737),
+        .ev5_inc1(_t1738),
         .ev5_ready(u_mgmt_ev5_ready),
         .ev6_valid(evq6_v0),
-        .ev6_sel(_t1755),
-        .ev6_elem(_t1756),
-        .ev6_inc0(_t1757),
-        .ev6_inc1(_t1758),
+        .ev6_sel(_t1739),
+        .ev6_elem(_t1740),
+        .ev6_inc0(_t1741),
+        .ev6_inc1(_t1742),
         .ev6_ready(u_mgmt_ev6_ready),
         .ev7_valid(evq7_v0),
-        .ev7_sel(_t1759),
-        .ev7_elem(_t1760),
-        .ev7_inc0(_t1761),
-        .ev7_inc1(_t1762),
+        .ev7_sel(_t1743),
+        .ev7_elem(_t1744),
+        .ev7_inc0(_t1745),
+        .ev7_inc1(_t1746),
         .ev7_ready(u_mgmt_ev7_ready),
         .ev8_valid(evq8_v0),
-        .ev8_sel(_t1763),
-        .ev8_elem(_t1764),
-        .ev8_inc0(_t1765),
-        .ev8_inc1(_t1766),
+        .ev8_sel(_t1747),
+        .ev8_elem(_t1748),
+        .ev8_inc0(_t1749),
+        .ev8_inc1(_t1750),
         .ev8_ready(u_mgmt_ev8_ready),
         .ev9_valid(evq9_v0),
-        .ev9_sel(_t1767),
-        .ev9_elem(_t1768),
-        .ev9_inc0(_t1769),
-        .ev9_inc1(_t1770),
+        .ev9_sel(_t1751),
+        .ev9_elem(_t1752),
+        .ev9_inc0(_t1753),
+        .ev9_inc1(_t1754),
         .ev9_ready(u_mgmt_ev9_ready),
         .ev10_valid(evq10_v0),
-        .ev10_sel(_t1771),
-        .ev10_elem(_t1772),
-        .ev10_inc0(_t1773),
-        .ev10_inc1(_t1774),
+        .ev10_sel(_t1755),
+        .ev10_elem(_t1756),
+        .ev10_inc0(_t1757),
+        .ev10_inc1(_t1758),
         .ev10_ready(u_mgmt_ev10_ready),
         .ev11_valid(evq11_v0),
-        .ev11_sel(_t1775),
-        .ev11_elem(_t1776),
-        .ev11_inc0(_t1777),
-        .ev11_inc1(_t1778),
+        .ev11_sel(_t1759),
+        .ev11_elem(_t1760),
+        .ev11_inc0(_t1761),
+        .ev11_inc1(_t1762),
         .ev11_ready(u_mgmt_ev11_ready),
         .ev12_valid(evq12_v0),
-        .ev12_sel(_t1779),
-        .ev12_elem(_t1780),
-        .ev12_inc0(_t1781),
-        .ev12_inc1(_t1782),
+        .ev12_sel(_t1763),
+        .ev12_elem(_t1764),
+        .ev12_inc0(_t1765),
+        .ev12_inc1(_t1766),
         .ev12_ready(u_mgmt_ev12_ready),
         .ev13_valid(evq13_v0),
-        .ev13_sel(_t1783),
-        .ev13_elem(_t1784),
-        .ev13_inc0(_t1785),
-        .ev13_inc1(_t1786),
+        .ev13_sel(_t1767),
+        .ev13_elem(_t1768),
+        .ev13_inc0(_t1769),
+        .ev13_inc1(_t1770),
         .ev13_ready(u_mgmt_ev13_ready),
         .ev14_valid(evq14_v0),
-        .ev14_sel(_t1787),
-        .ev14_elem(_t1788),
-        .ev14_inc0(_t1789),
-        .ev14_inc1(_t1790),
+        .ev14_sel(_t1771),
+        .ev14_elem(_t1772),
+        .ev14_inc0(_t1773),
+        .ev14_inc1(_t1774),
         .ev14_ready(u_mgmt_ev14_ready),
         .ev15_valid(evq15_v0),
-        .ev15_sel(_t1791),
-        .ev15_elem(_t1792),
-        .ev15_inc0(_t1793),
-        .ev15_inc1(_t1794),
+        .ev15_sel(_t1775),
+        .ev15_elem(_t1776),
+        .ev15_inc0(_t1777),
+        .ev15_inc1(_t1778),
         .ev15_ready(u_mgmt_ev15_ready),
         .ev16_valid(evq16_v0),
-        .ev16_sel(_t1795),
-        .ev16_elem(_t1796),
-        .ev16_inc0(_t1797),
-        .ev16_inc1(_t1798),
+        .ev16_sel(_t1779),
+        .ev16_elem(_t1780),
+        .ev16_inc0(_t1781),
+        .ev16_inc1(_t1782),
         .ev16_ready(u_mgmt_ev16_ready),
         .ev17_valid(evq17_v0),
-        .ev17_sel(_t1799),
-        .ev17_elem(_t1800),
-        .ev17_inc0(_t1801),
-        .ev17_inc1(_t1802),
+        .ev17_sel(_t1783),
+        .ev17_elem(_t1784),
+        .ev17_inc0(_t1785),
+        .ev17_inc1(_t1786),
         .ev17_ready(u_mgmt_ev17_ready),
         .ev18_valid(evq18_v0),
-        .ev18_sel(_t1803),
-        .ev18_elem(_t1804),
-        .ev18_inc0(_t1805),
-        .ev18_inc1(_t1806),
+        .ev18_sel(_t1787),
+        .ev18_elem(_t1788),
+        .ev18_inc0(_t1789),
+        .ev18_inc1(_t1790),
         .ev18_ready(u_mgmt_ev18_ready),
         .ev19_valid(evq19_v0),
-        .ev19_sel(_t1807),
-        .ev19_elem(_t1808),
-        .ev19_inc0(_t1809),
-        .ev19_inc1(_t1810),
+        .ev19_sel(_t1791),
+        .ev19_elem(_t1792),
+        .ev19_inc0(_t1793),
+        .ev19_inc1(_t1794),
         .ev19_ready(u_mgmt_ev19_ready),
         .ev20_valid(evq20_v0),
-        .ev20_sel(_t1811),
-        .ev20_elem(_t1812),
-        .ev20_inc0(_t1813),
-        .ev20_inc1(_t1814),
+        .ev20_sel(_t1795),
+        .ev20_elem(_t1796),
+        .ev20_inc0(_t1797),
+        .ev20_inc1(_t1798),
         .ev20_ready(u_mgmt_ev20_ready),
         .ev21_valid(evq21_v0),
-        .ev21_sel(_t1815),
-        .ev21_elem(_t1816),
-        .ev21_inc0(_t1817),
-        .ev21_inc1(_t1818),
+        .ev21_sel(_t1799),
+        .ev21_elem(_t1800),
+        .ev21_inc0(_t1801),
+        .ev21_inc1(_t1802),
         .ev21_ready(u_mgmt_ev21_ready),
         .ev22_valid(evq22_v0),
-        .ev22_sel(_t1819),
-        .ev22_elem(_t1820),
-        .ev22_inc0(_t1821),
-        .ev22_inc1(_t1822),
+        .ev22_sel(_t1803),
+        .ev22_elem(_t1804),
+        .ev22_inc0(_t1805),
+        .ev22_inc1(_t1806),
         .ev22_ready(u_mgmt_ev22_ready),
         .ev23_valid(evq23_v0),
-        .ev23_sel(_t1823),
-        .ev23_elem(_t1824),
-        .ev23_inc0(_t1825),
-        .ev23_inc1(_t1826),
+        .ev23_sel(_t1807),
+        .ev23_elem(_t1808),
+        .ev23_inc0(_t1809),
+        .ev23_inc1(_t1810),
         .ev23_ready(u_mgmt_ev23_ready),
         .ev24_valid(evq24_v0),
-        .ev24_sel(_t1827),
-        .ev24_elem(_t1828),
-        .ev24_inc0(_t1829),
-        .ev24_inc1(_t1830),
+        .ev24_sel(_t1811),
+        .ev24_elem(_t1812),
+        .ev24_inc0(_t1813),
+        .ev24_inc1(_t1814),
         .ev24_ready(u_mgmt_ev24_ready),
         .ev25_valid(evq25_v0),
-        .ev25_sel(_t1831),
-        .ev25_elem(_t1832),
-        .ev25_inc0(_t1833),
-        .ev25_inc1(_t1834),
+        .ev25_sel(_t1815),
+        .ev25_elem(_t1816),
+        .ev25_inc0(_t1817),
+        .ev25_inc1(_t1818),
         .ev25_ready(u_mgmt_ev25_ready),
         .ev26_valid(evq26_v0),
-        .ev26_sel(_t1835),
-        .ev26_elem(_t1836),
-        .ev26_inc0(_t1837),
-        .ev26_inc1(_t1838),
+        .ev26_sel(_t1819),
+        .ev26_elem(_t1820),
+        .ev26_inc0(_t1821),
+        .ev26_inc1(_t1822),
         .ev26_ready(u_mgmt_ev26_ready),
         .ev27_valid(evq27_v0),
-        .ev27_sel(_t1839),
-        .ev27_elem(_t1840),
-        .ev27_inc0(_t1841),
-        .ev27_inc1(_t1842),
+        .ev27_sel(_t1823),
+        .ev27_elem(_t1824),
+        .ev27_inc0(_t1825),
+        .ev27_inc1(_t1826),
         .ev27_ready(u_mgmt_ev27_ready),
         .ev28_valid(evq28_v0),
-        .ev28_sel(_t1843),
-        .ev28_elem(_t1844),
-        .ev28_inc0(_t1845),
-        .ev28_inc1(_t1846),
+        .ev28_sel(_t1827),
+        .ev28_elem(_t1828),
+        .ev28_inc0(_t1829),
+        .ev28_inc1(_t1830),
         .ev28_ready(u_mgmt_ev28_ready),
         .ev29_valid(evq29_v0),
-        .ev29_sel(_t1847),
-        .ev29_elem(_t1848),
-        .ev29_inc0(_t1849),
-        .ev29_inc1(_t1850),
+        .ev29_sel(_t1831),
+        .ev29_elem(_t1832),
+        .ev29_inc0(_t1833),
+        .ev29_inc1(_t1834),
         .ev29_ready(u_mgmt_ev29_ready),
         .ev30_valid(evq30_v0),
-        .ev30_sel(_t1851),
-        .ev30_elem(_t1852),
-        .ev30_inc0(_t1853),
-        .ev30_inc1(_t1854),
+        .ev30_sel(_t1835),
+        .ev30_elem(_t1836),
+        .ev30_inc0(_t1837),
+        .ev30_inc1(_t1838),
         .ev30_ready(u_mgmt_ev30_ready),
         .ev31_valid(evq31_v0),
-        .ev31_sel(_t1855),
-        .ev31_elem(_t1856),
-        .ev31_inc0(_t1857),
-        .ev31_inc1(_t1858),
+        .ev31_sel(_t1839),
+        .ev31_elem(_t1840),
+        .ev31_inc0(_t1841),
+        .ev31_inc1(_t1842),
         .ev31_ready(u_mgmt_ev31_ready),
         .ev32_valid(evq32_v0),
-        .ev32_sel(_t1859),
-        .ev32_elem(_t1860),
-        .ev32_inc0(_t1861),
-        .ev32_inc1(_t1862),
+        .ev32_sel(_t1843),
+        .ev32_elem(_t1844),
+        .ev32_inc0(_t1845),
+        .ev32_inc1(_t1846),
         .ev32_ready(u_mgmt_ev32_ready),
         .ident_scratch(u_mgmt_ident_scratch),
         .ident_we(u_mgmt_ident_we),
         .ident_widx(u_mgmt_ident_widx),
-        .meter_measured(_t1863),
+        .meter_measured(_t1847),
         .meter_factor(u_core_mt_factor),
         .meter_scaling(u_core_mt_scaling),
         .meter_scaled_seen_set(u_core_mt_scaled_set),

@@ -88,10 +88,6 @@ func Core(c Config) (*hdl.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	shPorts, err := portWidths(shMod)
-	if err != nil {
-		return nil, err
-	}
 	arbMod, err := blocks.Arbiter(w.N, false)
 	if err != nil {
 		return nil, err
@@ -376,12 +372,10 @@ func Core(c Config) (*hdl.Module, error) {
 	// Each egress port takes the word of its source input (the switch's
 	// per-output multiplexer): a link port into its ring, the CPU port
 	// straight to its link.
-	linkMod, err := egressModule(w, shMod, shPorts)
-	if err != nil {
-		return nil, err
-	}
+	linkMod := egressModule(w)
 	cpuMod := cpuEgressModule(w)
 	freeBits := make([]hdl.Value, N)
+	var egs []*hdl.Instance
 	for q := 0; q < N; q++ {
 		pre := fmt.Sprintf("e%d_", q)
 		mod := linkMod
@@ -412,9 +406,8 @@ func Core(c Config) (*hdl.Module, error) {
 			cpuSrc.Drive(src)
 			cpuPace.Drive(e.Out("pace"))
 		} else {
-			e.Connect("cfg_we", hdl.And(lsWe, hdl.Eq(hdl.Slice(lsIdx, w.EB-1, w.TB), k(uint64(q), w.LPB)))).
-				Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)
-			outs = append(outs, "ev_out_tag", "ev_drop", "ev_drop_cause", "ev_drop_tag", "backlog")
+			egs = append(egs, e)
+			outs = append(outs, "ev_out_tag", "ev_drop", "ev_drop_cause", "ev_drop_tag")
 		}
 		for _, n := range outs {
 			o := e.Out(n)
@@ -422,6 +415,20 @@ func Core(c Config) (*hdl.Module, error) {
 		}
 	}
 	outFree.Drive(hdl.Concat(reverse(freeBits)...))
+
+	// ---- shapers ----
+	// Each link port's arrival goes to its own shaper, written by the
+	// lease elements of its port.
+	for q, e := range egs {
+		sh := m.Instance(fmt.Sprintf("u_shaper%d", q), shMod)
+		sh.Connect("cfg_we", hdl.And(lsWe, hdl.Eq(hdl.Slice(lsIdx, w.EB-1, w.TB), k(uint64(q), w.LPB)))).
+			Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)
+		req := e.Out("sh_req")
+		e.Connect("sh_take", req)
+		sh.Connect("arr_valid", req).Connect("arr_lease", e.Out("sh_lease")).Connect("arr_bytes", e.Out("sh_bytes")).
+			Connect("arr_prio", e.Out("sh_prio")).Connect("arr_tag", k(0, w.shaperHW.TagBits))
+		e.Connect("sh_vvalid", sh.Out("v_valid")).Connect("sh_verdict", sh.Out("v_verdict")).Connect("sh_cause", sh.Out("v_cause"))
+	}
 	return m, nil
 }
 

@@ -1,20 +1,20 @@
 package device
 
 import (
-	"fmt"
-
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 	"github.com/pktnetwork/pktrouter/gen/shaper"
 )
 
 // egressModule is one egress link port: the ring the switch writes a
-// frame into, the port's shaper deciding on it, and the transmitter.
+// frame into, its request to the shaper, and the transmitter.
 //
 // The ring is a block RAM of 16-bit words. A frame in it is a length
 // word (its bytes) then its bytes two to a word, high byte first, so
 // every frame starts on a word. The switch writes the length word in
 // the cycle after the grant, then the source's words as they come
-// (in_valid). The shaper (gen/shaper) then decides: a dropped frame is
+// (in_valid). When the last word is in, the port asks the shaper
+// (sh_req with the frame's lease tag, bytes and priority, held until
+// sh_take) and waits for its verdict (sh_vvalid): a dropped frame is
 // un-written (the write pointer returns to the frame's start), an
 // admitted one committed (start moves past it). The port is free for the
 // next frame when no frame is being written or decided and the ring has
@@ -25,10 +25,11 @@ import (
 //	grant, grant_src[PB], grant_len[BB]
 //	in_valid, in_data[16], in_last   the source's words -> src[PB], free
 //	tx_ready -> tx_valid, tx_data[8], tx_last
-//	cfg_we, cfg_lease, cfg_rate, cfg_burst   the shaper's configuration
+//	-> sh_req, sh_lease[TB], sh_bytes[BB], sh_prio[15]; sh_take   the arrival at the shaper
+//	sh_vvalid, sh_verdict[2], sh_cause[2]                          its verdict
 //	-> ev_out, ev_out_bytes, ev_out_tag, ev_drop, ev_drop_cause,
-//	   ev_drop_tag, backlog
-func egressModule(w widths, shMod *hdl.Module, shPorts map[string]int) (*hdl.Module, error) {
+//	   ev_drop_tag
+func egressModule(w widths) *hdl.Module {
 	RWB := w.RB - 1 // ring word address bits
 	words := w.Ring / 2
 	maxWords := w.MaxPkt/2 + 1 // a maximum frame and its length word
@@ -138,32 +139,25 @@ func egressModule(w widths, shMod *hdl.Module, shPorts map[string]int) (*hdl.Mod
 	ephi.NextIf(hdl.And(dv, hdl.Eq(owc, k(5, 3))), hdl.Slice(dd, 6, 0))
 	eplo := m.Reg("eplo", 8)
 	eplo.NextIf(hdl.And(dv, hdl.Eq(owc, k(6, 3))), hdl.Slice(dd, 15, 8))
-	arrV := m.Reg("arr_valid", 1)
-	arrV.Next(endP)
-	sh := m.Instance("u_shaper", shMod)
-	for _, p := range []string{"cfg_we", "cfg_lease", "cfg_rate", "cfg_burst"} {
-		wd, ok := shPorts[p]
-		if !ok {
-			return nil, fmt.Errorf("gen/device: the shaper has no %s port", p)
-		}
-		sh.Connect(p, m.Input(p, wd))
-	}
-	sh.Connect("arr_valid", arrV).Connect("arr_lease", etag).Connect("arr_bytes", olen).
-		Connect("arr_tag", hdl.ZExt(hdl.Slice(start, RWB-1, 0), w.RB))
-	if pw, ok := shPorts["arr_prio"]; ok {
-		sh.Connect("arr_prio", hdl.Slice(hdl.Concat(ephi, eplo), pw-1, 0))
-	}
-	vv := sh.Out("v_valid")
-	dropped := hdl.And(vv, hdl.Eq(sh.Out("v_verdict"), k(shaper.CodeDropped, 2)))
+	// The arrival waits in sh_req until the shaper takes it (sh_take: the
+	// device's shaper serves one arrival a cycle for all its ports); its
+	// verdict comes back on sh_v* (see Core).
+	req := m.Reg("sh_req_q", 1)
+	take := m.Input("sh_take", 1)
+	req.Next(hdl.Priority(req, hdl.When(endP, k(1, 1)), hdl.When(take, k(0, 1))))
+	m.Output("sh_req", 1).Drive(req)
+	m.Output("sh_lease", w.TB).Drive(etag)
+	m.Output("sh_bytes", w.BB).Drive(olen)
+	m.Output("sh_prio", shaper.PrioBits).Drive(hdl.Slice(hdl.Concat(ephi, eplo), shaper.PrioBits-1, 0))
+	vv := m.Input("sh_vvalid", 1)
+	dropped := hdl.And(vv, hdl.Eq(m.Input("sh_verdict", 2), k(shaper.CodeDropped, 2)))
 	wait.Next(hdl.Priority(wait, hdl.When(endP, k(1, 1)), hdl.When(vv, k(0, 1))))
 	wp.Next(hdl.Priority(wp, hdl.When(dropped, start), hdl.When(we, inc(wp))))
 	start.NextIf(hdl.And(vv, hdl.Not(dropped)), wp)
 	m.Output("ev_drop", 1).Drive(dropped)
-	m.Output("ev_drop_cause", 2).Drive(sh.Out("v_cause"))
+	m.Output("ev_drop_cause", 2).Drive(m.Input("sh_cause", 2))
 	m.Output("ev_drop_tag", w.TB).Drive(etag)
-	bl := sh.Out("backlog")
-	m.Output("backlog", bl.Width()).Drive(bl)
-	return m, nil
+	return m
 }
 
 // cpuEgressModule is the CPU port's egress: it has no shaper and no ring
