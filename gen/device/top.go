@@ -131,6 +131,9 @@ func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 
 	// Counter events.
 	SB, EB := cm.EventSelBits(), cm.EventElemBits()
+	// Queued events keep the increment at IB bits, enough for a frame's
+	// bytes (the decoder's inc1 is 16 bits wide): fewer flip-flops.
+	IB := w.BB
 	ev := func(block, field string) (uint64, int) {
 		sel, inc, err2 := cm.Event(block, field)
 		if err2 != nil {
@@ -141,22 +144,25 @@ func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 	type event struct{ valid, sel, elem, inc0, inc1 hdl.Value }
 	mk := func(valid hdl.Value, block, field string, elem, n hdl.Value) event {
 		sel, inc := ev(block, field)
-		e := event{valid: valid, sel: k(sel, SB), elem: fit(elem, EB), inc0: k(0, 1), inc1: k(0, 16)}
+		e := event{valid: valid, sel: k(sel, SB), elem: fit(elem, EB), inc0: k(0, 1), inc1: k(0, IB)}
 		if inc == 0 {
 			e.inc0 = k(1, 1)
 			if n != nil {
-				e.inc1 = fit(n, 16)
+				e.inc1 = fit(n, IB)
 			}
 		} else {
-			e.inc1 = k(1, 16)
+			e.inc1 = k(1, IB)
 		}
 		return e
 	}
 	// in_packets and in_bytes are one event: inc0 1, inc1 the bytes.
 	inSel, _ := ev("stats", "in_packets")
 	outSel, _ := ev("stats", "out_packets")
-	ew := SB + EB + 1 + 16
+	ew := SB + EB + 1 + IB
 	pack := func(e event) hdl.Value { return hdl.Concat(e.sel, e.elem, e.inc0, e.inc1) }
+	unpack := func(valid, d hdl.Value) event {
+		return event{valid: valid, sel: hdl.Slice(d, ew-1, ew-SB), elem: hdl.Slice(d, ew-SB-1, IB+1), inc0: hdl.Bit(d, IB), inc1: hdl.Slice(d, IB-1, 0)}
+	}
 	// queue is a two-entry event queue in front of source k: one push a
 	// cycle, popped when the decoder takes it.
 	queue := func(src int, push event) {
@@ -173,11 +179,12 @@ func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 		d0.Next(hdl.Mux(a0v, a0, pd))
 		v1.Next(hdl.Or(a1v, hdl.And(a0v, pv)))
 		d1.NextIf(hdl.And(a0v, hdl.Not(a1v), pv), pd)
+		head := unpack(v0, d0)
 		mg.Connect(fmt.Sprintf("ev%d_valid", src), v0).
-			Connect(fmt.Sprintf("ev%d_sel", src), hdl.Slice(d0, ew-1, ew-SB)).
-			Connect(fmt.Sprintf("ev%d_elem", src), hdl.Slice(d0, ew-SB-1, 17)).
-			Connect(fmt.Sprintf("ev%d_inc0", src), hdl.Bit(d0, 16)).
-			Connect(fmt.Sprintf("ev%d_inc1", src), hdl.Slice(d0, 15, 0))
+			Connect(fmt.Sprintf("ev%d_sel", src), head.sel).
+			Connect(fmt.Sprintf("ev%d_elem", src), head.elem).
+			Connect(fmt.Sprintf("ev%d_inc0", src), head.inc0).
+			Connect(fmt.Sprintf("ev%d_inc1", src), hdl.ZExt(head.inc1, 16))
 	}
 	hpPort := core.Out("ev_hp_port")
 	hpLease := core.Out("ev_hp_lease")
@@ -200,15 +207,15 @@ func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 	for i := 0; i < N; i++ {
 		first := hdl.And(evIn, hdl.Eq(hpPort, k(uint64(i), w.PB)))
 		second := hdl.And(sv, hdl.Eq(sp, k(uint64(i), w.PB)))
-		in := event{valid: first, sel: k(inSel, SB), elem: fit(hpLease, EB), inc0: k(1, 1), inc1: fit(hpBytes, 16)}
+		in := event{valid: first, sel: k(inSel, SB), elem: fit(hpLease, EB), inc0: k(1, 1), inc1: fit(hpBytes, IB)}
 		d := hdl.Mux(first, pack(in), sd)
-		queue(i, event{valid: hdl.Or(first, second), sel: hdl.Slice(d, ew-1, ew-SB), elem: hdl.Slice(d, ew-SB-1, 17), inc0: hdl.Bit(d, 16), inc1: hdl.Slice(d, 15, 0)})
+		queue(i, unpack(hdl.Or(first, second), d))
 	}
 	for q := 0; q < P; q++ {
 		pre := fmt.Sprintf("e%d_", q)
 		elemOut := hdl.Concat(k(uint64(q), w.LPB), core.Out(pre+"ev_out_tag"))
 		elemDrop := hdl.Concat(k(uint64(q), w.LPB), core.Out(pre+"ev_drop_tag"))
-		out := event{valid: core.Out(pre + "ev_out"), sel: k(outSel, SB), elem: fit(elemOut, EB), inc0: k(1, 1), inc1: fit(core.Out(pre+"ev_out_bytes"), 16)}
+		out := event{valid: core.Out(pre + "ev_out"), sel: k(outSel, SB), elem: fit(elemOut, EB), inc0: k(1, 1), inc1: fit(core.Out(pre+"ev_out_bytes"), IB)}
 		cause := core.Out(pre + "ev_drop_cause")
 		ref := mk(core.Out(pre+"ev_drop"), "stats", "drop_refused", elemDrop, nil)
 		ovf := mk(core.Out(pre+"ev_drop"), "stats", "drop_overflow", elemDrop, nil)
@@ -222,7 +229,7 @@ func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 		pd.NextIf(both, drop)
 		d := hdl.Priority(drop, hdl.When(out.valid, pack(out)), hdl.When(pv, pd))
 		valid := hdl.Or(out.valid, ref.valid, pv)
-		queue(N+q, event{valid: valid, sel: hdl.Slice(d, ew-1, ew-SB), elem: hdl.Slice(d, ew-SB-1, 17), inc0: hdl.Bit(d, 16), inc1: hdl.Slice(d, 15, 0)})
+		queue(N+q, unpack(valid, d))
 	}
 	for src := N + P; src < cm.EventSources(); src++ {
 		mg.Connect(fmt.Sprintf("ev%d_valid", src), k(0, 1)).
