@@ -321,9 +321,17 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		}
 		// One refill per port: min(x + L x rate, burst << F).
 		SW := BLB + F + 2
-		x := hdl.Concat(pick(rM, xInt, BLB), pick(rM, xFrac, F))
-		sum := hdl.AddW(hdl.ZExt(x, SW), hdl.Shl(hdl.ZExt(pick(rM, rateE, RB), SW), LL), SW)
-		burst := pick(rM, burstE, BLB)
+		// With one slot its values need no pick: the result is used only
+		// when it is the slot refilled.
+		one := func(vs []hdl.Value, w int) hdl.Value {
+			if G == 1 {
+				return vs[0]
+			}
+			return pick(rM, vs, w)
+		}
+		x := hdl.Concat(one(xInt, BLB), one(xFrac, F))
+		sum := hdl.AddW(hdl.ZExt(x, SW), hdl.Shl(hdl.ZExt(one(rateE, RB), SW), LL), SW)
+		burst := one(burstE, BLB)
 		full := hdl.Ge(hdl.Slice(sum, SW-1, F), hdl.ZExt(burst, SW-F))
 		refInt := hdl.Mux(full, burst, hdl.Slice(sum, BLB+F-1, F))
 		refFrac := hdl.Mux(full, hdl.Const(0, F), hdl.Slice(sum, F-1, 0))
