@@ -57,6 +57,7 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	DB := int(lay.DepthBits)
 	BRB := int(lay.BarrierBits)
 	LL := bits.Len(uint(L)) - 1 // log2(L)
+	UB := BLB + 1               // tokens less the burst, integer part, signed
 
 	m := hdl.NewGenerated(generator, "shaper",
 		hdl.P("p", P), hdl.P("l", L), hdl.P("buf", c.BufferBytes), hdl.P("mp", c.MaxPacketBytes),
@@ -122,7 +123,10 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 
 	// Per-port state.
 	type slot struct {
-		valid, lease, rate, burst, tint, tfrac *hdl.Signal
+		// under is the integer part of tokens - (burst << F), two's
+		// complement (BLB+1 bits, never above 0); tfrac the tokens'
+		// fraction (burst << F has none).
+		valid, lease, rate, burst, under, tfrac *hdl.Signal
 	}
 	type port struct {
 		backlog, barrier, shot *hdl.Signal
@@ -139,7 +143,7 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 				lease: m.Reg(fmt.Sprintf("p%d_slot%d_lease", q, s), LB),
 				rate:  m.Reg(fmt.Sprintf("p%d_slot%d_rate", q, s), RB),
 				burst: m.Reg(fmt.Sprintf("p%d_slot%d_burst", q, s), BLB),
-				tint:  m.Reg(fmt.Sprintf("p%d_slot%d_tokens_int", q, s), BLB),
+				under: m.Reg(fmt.Sprintf("p%d_slot%d_tokens_under", q, s), UB),
 				tfrac: m.Reg(fmt.Sprintf("p%d_slot%d_tokens_frac", q, s), F),
 			})
 		}
@@ -162,7 +166,7 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		return hdl.Eq(sel, hdl.Const(uint64(q), PB))
 	}
 	// The arriving port's state and the written port's slots.
-	type slotView struct{ valid, lease, burst, tint hdl.Value }
+	type slotView struct{ valid, lease, burst, under hdl.Value }
 	view := func(sel hdl.Value) []slotView {
 		v := make([]slotView, G)
 		for s := range v {
@@ -170,7 +174,7 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 				valid: byPort(sel, func(q int) hdl.Value { return pst[q].slots[s].valid }),
 				lease: byPort(sel, func(q int) hdl.Value { return pst[q].slots[s].lease }),
 				burst: byPort(sel, func(q int) hdl.Value { return pst[q].slots[s].burst }),
-				tint:  byPort(sel, func(q int) hdl.Value { return pst[q].slots[s].tint }),
+				under: byPort(sel, func(q int) hdl.Value { return pst[q].slots[s].under }),
 			}
 		}
 		return v
@@ -195,13 +199,16 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		return r
 	}
 	aM := match(aS, arrLease)
-	var ta hdl.Value = hdl.Const(0, BLB)
+	// The arriving lease's tokens as under (tokens - burst << F, integer
+	// part) and burst; both 0 (no tokens) for a lease without a slot.
+	var ua, ba hdl.Value = hdl.Const(0, UB), hdl.Const(0, BLB)
 	if G > 0 {
-		tv := make([]hdl.Value, G)
-		for s := range tv {
-			tv[s] = aS[s].tint
+		uv := make([]hdl.Value, G)
+		bv := make([]hdl.Value, G)
+		for s := range uv {
+			uv[s], bv[s] = aS[s].under, aS[s].burst
 		}
-		ta = pick(aM, tv, BLB)
+		ua, ba = pick(aM, uv, UB), pick(aM, bv, BLB)
 	}
 	// The arriving port's excess limit: BufferBytes - 1 less its slots'
 	// reserves (model.Config.Reserve; a free slot's burst is 0).
@@ -225,7 +232,11 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	// unless the barrier's shot refuses it.
 	n := hdl.ZExt(arrBytes, BLB+1)
 	blN := hdl.AddW(backlogA, n, BLB+1)
-	green := hdl.Ge(hdl.ZExt(ta, BLB+1), n)
+	// The take first: under - n; green when the tokens cover it, i.e.
+	// burst + under - n >= 0 (the sign of one add; the integer part is
+	// all that matters, n << F has no fraction).
+	takeU := hdl.Sub(hdl.SExt(ua, UB+1), hdl.ZExt(arrBytes, UB+1))
+	green := hdl.Not(hdl.Bit(hdl.Add(takeU, hdl.ZExt(ba, UB+1)), UB))
 	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
 	sumW := max(BLB, DB+1) + 1
 	aboveFloor := hdl.Gt(blN, hdl.Const(uint64(c.MaxPacketBytes), BLB+1))
@@ -251,26 +262,32 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	// The write: the written port's slots, the written lease's slot (its
 	// own, or the first free one for a write with a burst), and its tokens
 	// after this cycle's take clamped to the new burst.
-	takeInt := hdl.Slice(hdl.Sub(hdl.ZExt(ta, BLB+1), n), BLB-1, 0)
+	takeUnder := hdl.Slice(takeU, UB-1, 0) // green: within the burst's range
 	var wT, wM []hdl.Value
-	var wClamp, clampInt, guar hdl.Value
+	var wClamp, clampU, guar hdl.Value
 	if G > 0 {
 		wS := view(cfgPort)
 		wM = match(wS, cfgLease)
-		tv := make([]hdl.Value, G)
-		for s := range tv {
-			tv[s] = wS[s].tint
+		uv := make([]hdl.Value, G)
+		bv := make([]hdl.Value, G)
+		for s := range uv {
+			uv[s], bv[s] = wS[s].under, wS[s].burst
 		}
-		tw := pick(wM, tv, BLB)
+		uw, bw := pick(wM, uv, UB), pick(wM, bv, BLB)
 		wMatched := orAll(wM, 1)
 		samePort := hdl.Const(1, 1)
 		if P > 1 {
 			samePort = hdl.Eq(arrPort, cfgPort)
 		}
 		wTook := hdl.And(admitG, samePort, hdl.Eq(arrLease, cfgLease))
-		twEff := hdl.Mux(wTook, takeInt, tw)
-		wClamp = hdl.Ge(twEff, cfgBurst)
-		clampInt = hdl.Mux(wClamp, cfgBurst, twEff)
+		// The written lease's tokens (integer part) after the take,
+		// burst + under, then less the new burst: at or above 0 the
+		// tokens are clamped (under 0, fraction 0), below it that is the
+		// new under.
+		tw := hdl.Slice(hdl.Add(hdl.ZExt(bw, UB), hdl.Mux(wTook, takeUnder, uw)), BLB-1, 0)
+		dw := hdl.Sub(hdl.ZExt(tw, UB), hdl.ZExt(cfgBurst, UB))
+		wClamp = hdl.Not(hdl.Bit(dw, UB-1))
+		clampU = hdl.Mux(wClamp, hdl.Const(0, UB), dw)
 		guar = hdl.OrR(cfgBurst)
 		wT = make([]hdl.Value, G)
 		var freeBefore hdl.Value = hdl.Const(0, 1)
@@ -299,18 +316,16 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		// then the refill of the slot holding the lease the round robin
 		// visits, from the tokens after both.
 		wQ := hdl.And(cfgHit, isPort(cfgPort, q))
-		xInt := make([]hdl.Value, G)
+		xU := make([]hdl.Value, G)
 		xFrac := make([]hdl.Value, G)
 		rateE := make([]hdl.Value, G)
-		burstE := make([]hdl.Value, G)
 		rM := make([]hdl.Value, G)
 		for s, sl := range ps.slots {
 			w := hdl.And(wQ, wT[s])
 			took := hdl.And(admitG, atQ, aM[s])
-			xInt[s] = hdl.Priority(sl.tint, hdl.When(w, clampInt), hdl.When(took, takeInt))
+			xU[s] = hdl.Priority(sl.under, hdl.When(w, clampU), hdl.When(took, takeUnder))
 			xFrac[s] = hdl.Mux(hdl.And(w, hdl.Or(wClamp, hdl.Not(wM[s]))), hdl.Const(0, F), sl.tfrac)
 			rateE[s] = hdl.Mux(w, cfgRate, sl.rate)
-			burstE[s] = hdl.Mux(w, cfgBurst, sl.burst)
 			validE := hdl.Mux(w, guar, sl.valid)
 			leaseE := hdl.Mux(w, cfgLease, sl.lease)
 			rM[s] = hdl.And(validE, hdl.Eq(leaseE, rrc))
@@ -319,8 +334,9 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 			sl.rate.NextIf(w, cfgRate)
 			sl.burst.NextIf(w, cfgBurst)
 		}
-		// One refill per port: min(x + L x rate, burst << F).
-		SW := BLB + F + 2
+		// One refill per port: min(x + L x rate, burst << F), i.e. under +
+		// L x rate clamped at 0: the clamp is the sum's sign, no compare.
+		SW := max(BLB, LL) + F + 2
 		// With one slot its values need no pick: the result is used only
 		// when it is the slot refilled.
 		one := func(vs []hdl.Value, w int) hdl.Value {
@@ -329,14 +345,13 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 			}
 			return pick(rM, vs, w)
 		}
-		x := hdl.Concat(one(xInt, BLB), one(xFrac, F))
-		sum := hdl.AddW(hdl.ZExt(x, SW), hdl.Shl(hdl.ZExt(one(rateE, RB), SW), LL), SW)
-		burst := one(burstE, BLB)
-		full := hdl.Ge(hdl.Slice(sum, SW-1, F), hdl.ZExt(burst, SW-F))
-		refInt := hdl.Mux(full, burst, hdl.Slice(sum, BLB+F-1, F))
+		x := hdl.Concat(one(xU, UB), one(xFrac, F))
+		sum := hdl.Add(hdl.SExt(x, SW), hdl.Shl(hdl.ZExt(one(rateE, RB), SW), LL))
+		full := hdl.Not(hdl.Bit(sum, SW-1))
+		refU := hdl.Mux(full, hdl.Const(0, UB), hdl.Slice(sum, UB+F-1, F))
 		refFrac := hdl.Mux(full, hdl.Const(0, F), hdl.Slice(sum, F-1, 0))
 		for s, sl := range ps.slots {
-			sl.tint.Next(hdl.Mux(rM[s], refInt, xInt[s]))
+			sl.under.Next(hdl.Mux(rM[s], refU, xU[s]))
 			sl.tfrac.Next(hdl.Mux(rM[s], refFrac, xFrac[s]))
 		}
 	}
