@@ -119,7 +119,7 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	tick := m.Reg("barrier_tick", int(lay.ShotWindowLog)) // model cycle mod 2^ShotWindowLog
 	tick.Next(hdl.Add(tick, hdl.Const(1, int(lay.ShotWindowLog))))
 	decayNext := hdl.AndR(hdl.Slice(tick, int(lay.BarrierDecayLog)-1, 0)) // the next cycle starts a decay period
-	windowNext := hdl.AndR(tick)                                           // the next cycle starts a shot window
+	windowNext := hdl.AndR(tick)                                          // the next cycle starts a shot window
 
 	// Per-port state.
 	type slot struct {
