@@ -318,13 +318,20 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		wQ := hdl.And(cfgHit, isPort(cfgPort, q))
 		xU := make([]hdl.Value, G)
 		xFrac := make([]hdl.Value, G)
+		clampF := make([]hdl.Value, G)
 		rateE := make([]hdl.Value, G)
 		rM := make([]hdl.Value, G)
 		for s, sl := range ps.slots {
 			w := hdl.And(wQ, wT[s])
 			took := hdl.And(admitG, atQ, aM[s])
 			xU[s] = hdl.Priority(sl.under, hdl.When(w, clampU), hdl.When(took, takeUnder))
-			xFrac[s] = hdl.Mux(hdl.And(w, hdl.Or(wClamp, hdl.Not(wM[s]))), hdl.Const(0, F), sl.tfrac)
+			// The fraction a write leaves: 0 after a clamp; a slot a
+			// write takes is free, and a free slot's fraction is
+			// already 0 (a slot is freed only by a write with burst 0,
+			// which clamps). So the refill may add the stored fraction:
+			// after a clamp (under 0) the refill is full whatever it is.
+			xFrac[s] = sl.tfrac
+			clampF[s] = hdl.And(w, wClamp)
 			rateE[s] = hdl.Mux(w, cfgRate, sl.rate)
 			validE := hdl.Mux(w, guar, sl.valid)
 			leaseE := hdl.Mux(w, cfgLease, sl.lease)
@@ -349,10 +356,15 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		sum := hdl.Add(hdl.SExt(x, SW), hdl.Shl(hdl.ZExt(one(rateE, RB), SW), LL))
 		full := hdl.Not(hdl.Bit(sum, SW-1))
 		refU := hdl.Mux(full, hdl.Const(0, UB), hdl.Slice(sum, UB+F-1, F))
-		refFrac := hdl.Mux(full, hdl.Const(0, F), hdl.Slice(sum, F-1, 0))
+		sumFrac := hdl.Slice(sum, F-1, 0)
 		for s, sl := range ps.slots {
 			sl.under.Next(hdl.Mux(rM[s], refU, xU[s]))
-			sl.tfrac.Next(hdl.Mux(rM[s], refFrac, xFrac[s]))
+			// Zeroed (a sync reset), loaded with the sum (an enable) or
+			// held: no LUT of its own in front of the flip-flop.
+			sl.tfrac.Next(hdl.Priority(sl.tfrac,
+				hdl.When(hdl.And(rM[s], full), hdl.Const(0, F)),
+				hdl.When(rM[s], sumFrac),
+				hdl.When(clampF[s], hdl.Const(0, F))))
 		}
 	}
 
