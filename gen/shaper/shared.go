@@ -355,10 +355,12 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		x := hdl.Concat(one(xU, UB), one(xFrac, F))
 		sum := hdl.Add(hdl.SExt(x, SW), hdl.Shl(hdl.ZExt(one(rateE, RB), SW), LL))
 		full := hdl.Not(hdl.Bit(sum, SW-1))
-		refU := hdl.Mux(full, hdl.Const(0, UB), hdl.Slice(sum, UB+F-1, F))
+		sumU := hdl.Slice(sum, UB+F-1, F)
 		sumFrac := hdl.Slice(sum, F-1, 0)
 		for s, sl := range ps.slots {
-			sl.under.Next(hdl.Mux(rM[s], refU, xU[s]))
+			sl.under.Next(hdl.Priority(xU[s],
+				hdl.When(hdl.And(rM[s], full), hdl.Const(0, UB)),
+				hdl.When(rM[s], sumU)))
 			// Zeroed (a sync reset), loaded with the sum (an enable) or
 			// held: no LUT of its own in front of the flip-flop.
 			sl.tfrac.Next(hdl.Priority(sl.tfrac,
