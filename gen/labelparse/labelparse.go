@@ -80,6 +80,14 @@ type Config struct {
 	// PortBits, TagBits, VRBits are the widths of an entry's egress port,
 	// lease tag and virtual router, 1..MaxFieldBits each.
 	PortBits, TagBits, VRBits int
+	// HeldInput builds the block for a caller that holds its input: in_hdr
+	// and in_from keep their value from the clock in_valid presents them
+	// until Latency-1 clocks later, as the device's header unit does. No
+	// stage then copies the header: every stage reads it from the inputs,
+	// only decode results and the table's answer are registered, and the
+	// results hold until the next ones (see the package documentation).
+	// false is the pipelined block, one header per clock.
+	HeldInput bool
 }
 
 // Ref4 is the reference configuration: v3x5x8, 33 interfaces, 5 ports
@@ -330,46 +338,24 @@ func returnDirector(s label.Scheme, k int, n hdl.Value, rom []ingressROM) hdl.Va
 	return hdl.Concat(rev...)
 }
 
-// New builds the label parser for cfg.
+// New builds the label parser for cfg: the five-stage pipeline that takes
+// one header per clock, or, with cfg.HeldInput, the parser for a held
+// input (see Config.HeldInput).
 func New(cfg Config) (*hdl.Module, error) {
-	if err := cfg.Validate(); err != nil {
+	p, err := newPlan(cfg)
+	if err != nil {
 		return nil, err
 	}
-	s := cfg.scheme()
-	K := len(s)
-	aw, ew := cfg.AddrBits(), cfg.EntryBits()
-	name := s.Name()
-	if name == "" {
-		name = "x" + hex.EncodeToString(s.Bytes())
+	if cfg.HeldInput {
+		return p.held(), nil
 	}
-	m := hdl.NewGenerated(generator, "labelparse",
-		hdl.P("s", name), hdl.P("n", cfg.Interfaces), hdl.P("p", cfg.PortBits), hdl.P("t", cfg.TagBits), hdl.P("v", cfg.VRBits),
-		hdl.P("latency", Latency)) // latency: so the emitted header comment states it
+	return p.pipelined(), nil
+}
 
-	size := make([]int, K)
-	maxBC := 0
-	for k, f := range s {
-		size[k] = int(f.Size())
-		maxBC = max(maxBC, int(f.BitCount))
-	}
-	dw := maxBC + 1 // interface number width (v358's +1 needs the carry)
-	if dw < aw {
-		dw = aw
-	}
-
-	// The ingress ROM, one entry per in_from value.
-	rom := make([]ingressROM, 1<<aw)
-	for n := range rom {
-		e, err := romEntry(s, uint64(n), cfg.Interfaces)
-		if err != nil {
-			return nil, err
-		}
-		rom[n] = e
-	}
-	selfForm := -1 // canonical form of interface 1, -1 when not representable
-	if !rom[1].bad {
-		selfForm = rom[1].form
-	}
+// pipelined builds the five-stage block that takes one header per clock.
+func (p *plan) pipelined() *hdl.Module {
+	cfg, aw, ew := p.cfg, p.aw, p.ew
+	m := hdl.NewGenerated(generator, "labelparse", p.params()...)
 
 	inValid := m.Input("in_valid", 1)
 	inHdr := m.Input("in_hdr", HeaderBits)
@@ -387,89 +373,7 @@ func New(cfg Config) (*hdl.Module, error) {
 	f1.Next(inFrom)
 
 	// Stage 2: decode.
-	lbl := hdl.Slice(h1, HeaderBits-1, labelLo)
-	match := make([]hdl.Value, K)
-	for k, f := range s {
-		if f.PrefixLen == 0 || K == 1 {
-			match[k] = hdl.Const(1, 1)
-		} else {
-			match[k] = hdl.Eq(hdl.Slice(lbl, int(f.PrefixLen)-1, 0), hdl.Const(uint64(f.Prefix), int(f.PrefixLen)))
-		}
-	}
-	// First matching form wins (cjdns getFormNum); Validate already makes
-	// prefixes exclusive, the priority costs nothing on top.
-	df := make([]hdl.Value, K)
-	var anyMatch hdl.Value = hdl.Const(0, 1)
-	for k := range s {
-		df[k] = hdl.And(match[k], hdl.Not(anyMatch))
-		anyMatch = hdl.Or(anyMatch, match[k])
-	}
-	var dest hdl.Value = hdl.Const(0, dw)
-	for k, f := range s {
-		field := hdl.Slice(lbl, int(f.PrefixLen)+int(f.BitCount)-1, int(f.PrefixLen))
-		dest = hdl.Or(dest, hdl.And(hdl.Repl(df[k], dw), destOf(s, k, field, dw)))
-	}
-	low4is1 := hdl.Eq(hdl.Slice(lbl, 3, 0), hdl.Const(1, 4))
-	// Issue #93: toward self with a wider ingress form j, label[size_j+3:0]
-	// must be 0...0001.
-	toSelfOK := make([]hdl.Value, K)
-	for j := range s {
-		toSelfOK[j] = hdl.Eq(hdl.Slice(lbl, size[j]+3, 0), hdl.Const(1, size[j]+4))
-	}
-	// From self, wider than director form i: label >> (size_i+64-s1) == 0.
-	fromSelfOK := make([]hdl.Value, K)
-	for i := range s {
-		if selfForm >= 0 && size[selfForm] > size[i] {
-			lo := size[i] + 64 - size[selfForm]
-			fromSelfOK[i] = hdl.Not(hdl.OrR(hdl.Slice(lbl, 63, lo)))
-		} else {
-			fromSelfOK[i] = hdl.Const(1, 1)
-		}
-	}
-	// ROM lookups on the ingress number: constant functions of s1_from.
-	romBit := func(f func(e ingressROM) bool) hdl.Value {
-		var arms []hdl.Arm
-		for n, e := range rom {
-			if f(e) {
-				arms = append(arms, hdl.When(hdl.Const(uint64(n), aw), hdl.Const(1, 1)))
-			}
-		}
-		if len(arms) == 0 {
-			return hdl.Const(0, 1)
-		}
-		if len(arms) == len(rom) {
-			return hdl.Const(1, 1)
-		}
-		return hdl.Case(f1, hdl.Const(0, 1), arms...)
-	}
-	romWord := func(addr hdl.Value, w int, f func(e ingressROM) uint64) hdl.Value {
-		var arms []hdl.Arm
-		for n, e := range rom {
-			if v := f(e); v != 0 {
-				arms = append(arms, hdl.When(hdl.Const(uint64(n), aw), hdl.Const(v, w)))
-			}
-		}
-		if len(arms) == 0 {
-			return hdl.Const(0, w)
-		}
-		return hdl.Case(addr, hdl.Const(0, w), arms...)
-	}
-	inBad := romBit(func(e ingressROM) bool { return e.bad })
-	sf := make([]hdl.Value, K)
-	okK := make([]hdl.Value, K)
-	for k := range s {
-		sf[k] = romBit(func(e ingressROM) bool { return !e.bad && e.form == k })
-		okK[k] = romBit(func(e ingressROM) bool { return e.ok[k] })
-	}
-
-	// Whether labelShift + each form's width passes 63, ahead of knowing
-	// which form the hop uses, so stage 3 only selects. The sums
-	// themselves are made in stage 5, from the header that travels on.
-	shift1 := hdl.Slice(h1, shiftLo+5, shiftLo)
-	ovfK := make([]hdl.Value, K)
-	for k := range s {
-		ovfK[k] = hdl.Ge(shift1, hdl.Const(uint64(64-size[k]), 6))
-	}
+	d := p.decode(h1, f1)
 	reg := func(name string, v hdl.Value) *hdl.Signal {
 		r := m.Reg(name, v.Width(), hdl.NoReset())
 		r.Next(v)
@@ -486,91 +390,47 @@ func New(cfg Config) (*hdl.Module, error) {
 	v2.Next(v1)
 	h2 := reg("s2_hdr", h1)
 	f2 := reg("s2_from", f1)
-	noForm2 := reg("s2_noform", hdl.Not(anyMatch))
-	dest2 := reg("s2_dest", dest)
-	low4is1_2 := reg("s2_low4is1", low4is1)
-	bad2 := reg("s2_badin", inBad)
-	df2 := regs("s2_df", df)
-	sf2 := regs("s2_sf", sf)
-	ok2 := regs("s2_ok", okK)
-	tso2 := regs("s2_toselfok", toSelfOK)
-	fso2 := regs("s2_fromselfok", fromSelfOK)
-	ovf2 := regs("s2_ovf", ovfK)
+	d2 := decoded{
+		noForm:  reg("s2_noform", d.noForm),
+		dest:    reg("s2_dest", d.dest),
+		low4is1: reg("s2_low4is1", d.low4is1),
+		bad:     reg("s2_badin", d.bad),
+		df:      regs("s2_df", d.df),
+		sf:      regs("s2_sf", d.sf),
+		ok:      regs("s2_ok", d.ok),
+		tso:     regs("s2_toselfok", d.tso),
+		fso:     regs("s2_fromselfok", d.fso),
+		ovf:     regs("s2_ovf", d.ovf),
+	}
 
 	// Stage 3: width rules, shift, table read.
-	destIs1 := hdl.Eq(dest2, hdl.Const(1, dw))
-	var destIn hdl.Value = hdl.Const(1, 1)
-	if uint64(cfg.Interfaces) < uint64(1)<<dw {
-		destIn = hdl.Lt(dest2, hdl.Const(uint64(cfg.Interfaces), dw))
-	}
-	fromIs1 := hdl.Eq(f2, hdl.Const(1, aw))
-	// wider: the ingress form is wider than the director's.
-	var wider hdl.Value = hdl.Const(0, 1)
-	var fsoSel hdl.Value = hdl.Const(0, 1)
-	var tsoSel hdl.Value = hdl.Const(0, 1)
-	for i := range s {
-		fsoSel = hdl.Or(fsoSel, hdl.And(df2[i], fso2[i]))
-		tsoSel = hdl.Or(tsoSel, hdl.And(sf2[i], tso2[i]))
-		for j := range s {
-			if size[j] > size[i] {
-				wider = hdl.Or(wider, hdl.And(df2[i], sf2[j]))
-			}
-		}
-	}
-	selfBad := hdl.And(destIs1, hdl.Not(low4is1_2))
-	// Error code of the checks before presence, in Forward's order.
-	errA := hdl.Priority(hdl.Const(uint64(Forward), ResultBits),
-		hdl.When(noForm2, hdl.Const(uint64(MalformedAddress), ResultBits)),
-		hdl.When(bad2, hdl.Const(uint64(BadIngress), ResultBits)),
-		hdl.When(selfBad, hdl.Const(uint64(MalformedAddress), ResultBits)),
-		hdl.When(hdl.And(wider, destIs1, hdl.Not(tsoSel)), hdl.Const(uint64(ReturnPathInvalid), ResultBits)),
-		hdl.When(hdl.And(wider, hdl.Not(destIs1), hdl.Not(hdl.And(fromIs1, fsoSel))), hdl.Const(uint64(MalformedAddress), ResultBits)),
-	)
-	useSrc := hdl.And(wider, destIs1)
-	// The form the hop removes and writes back, as a code: 0 none, k+1
-	// form k. Only the code, the chosen return director and the new
-	// labelShift travel on; the shifted label is built in stage 5 by the
-	// same multiplexer that picks it or the unchanged header (code 0), so
-	// one header, not an old and a new one, goes down the pipeline.
-	cb := bits.Len(uint(K))
-	var code hdl.Value = hdl.Const(0, cb)
-	var overflow hdl.Value = hdl.Const(0, 1)
-	var retOK hdl.Value = hdl.Const(0, 1)
-	for k := range s {
-		of := hdl.Mux(useSrc, sf2[k], df2[k])
-		code = hdl.Or(code, hdl.And(hdl.Repl(of, cb), hdl.Const(uint64(k+1), cb)))
-		overflow = hdl.Or(overflow, hdl.And(of, ovf2[k]))
-		retOK = hdl.Or(retOK, hdl.And(of, ok2[k]))
-	}
-
+	r := p.rules(d2, f2)
 	tbl := m.Memory("tbl", ew, cfg.Interfaces)
 	tbl.Write(tblWe, tblAddr, tblData)
-	egr := tbl.ReadSync(hdl.Slice(dest2, aw-1, 0))
+	egr := tbl.ReadSync(hdl.Slice(d2.dest, aw-1, 0))
 	ing := tbl.ReadSync(f2)
 
 	v3 := m.Reg("s3_valid", 1)
 	v3.Next(v2)
 	h3 := reg("s3_hdr", h2)
-	code3 := reg("s3_code", code)
+	code3 := reg("s3_code", r.code)
 	f3 := reg("s3_from", f2)
-	to3 := reg("s3_to", hdl.Slice(dest2, aw-1, 0))
-	errA3 := reg("s3_erra", errA)
-	destIs1_3 := reg("s3_destis1", destIs1)
-	destIn3 := reg("s3_destin", destIn)
-	fromIs1_3 := reg("s3_fromis1", fromIs1)
-	retOK3 := reg("s3_retok", retOK)
-	ovf3 := reg("s3_overflow", overflow)
+	to3 := reg("s3_to", hdl.Slice(d2.dest, aw-1, 0))
+	errA3 := reg("s3_erra", r.errA)
+	destIs1_3 := reg("s3_destis1", r.destIs1)
+	destIn3 := reg("s3_destin", r.destIn)
+	fromIs1_3 := reg("s3_fromis1", r.fromIs1)
+	retOK3 := reg("s3_retok", r.retOK)
+	ovf3 := reg("s3_overflow", r.overflow)
 
 	// Stage 4: what the table says, registered straight out of the block
 	// RAM (its clock-to-out is a quarter of the 8 ns budget).
-	pb, tb, vb := cfg.PortBits, cfg.TagBits, cfg.VRBits
-	eValid := hdl.Bit(egr, ew-1)
-	eVR := hdl.Slice(egr, pb+tb+vb-1, pb+tb)
-	iVR := hdl.Slice(ing, pb+tb+vb-1, pb+tb)
+	pb, tb := cfg.PortBits, cfg.TagBits
+	present, vrBad := p.table(egr, ing, destIs1_3, destIn3, fromIs1_3)
 	v4 := m.Reg("s4_valid", 1)
 	v4.Next(v3)
-	present4 := reg("s4_present", hdl.Or(destIs1_3, hdl.And(destIn3, eValid)))
-	vrBad4 := reg("s4_vrbad", hdl.And(hdl.Not(destIs1_3), hdl.Not(fromIs1_3), hdl.Ne(eVR, iVR)))
+	present4 := reg("s4_present", present)
+	vrBad4 := reg("s4_vrbad", vrBad)
 	port4 := reg("s4_port", hdl.Slice(egr, pb-1, 0))
 	tag4 := reg("s4_tag", hdl.Slice(egr, pb+tb-1, pb))
 	h4 := reg("s4_hdr", h3)
@@ -598,28 +458,14 @@ func New(cfg Config) (*hdl.Module, error) {
 	fwd := m.Wire("fwd", 1)
 	fwd.Drive(hdl.And(ok4, present4, hdl.Not(vrBad4)))
 	// The header out: candidate 0 is the header unchanged, candidate k+1
-	// the hop through form k (return director in the top size_k bits, the
-	// label shifted down by size_k, labelShift + size_k), picked by a
-	// binary code so each bit is a 4:1 multiplexer (two LUT4s) for v358.
-	// The return director comes from the ingress ROM on s4_from and the
-	// new labelShift from an adder per form: both in parallel with the
-	// forward decision, and neither costs pipeline registers.
-	sel := m.Wire("hdr_sel", cb)
-	sel.Drive(hdl.And(hdl.Repl(fwd, cb), code4))
-	lbl4 := hdl.Slice(h4, HeaderBits-1, labelLo)
-	shift4 := hdl.Slice(h4, shiftLo+5, shiftLo)
-	cands := []hdl.Value{hdl.Concat(lbl4, shift4)}
-	for k := range s {
-		top := returnDirector(s, k, f4, rom)
-		if top == nil { // the arithmetic does not reproduce label.Compress: use the ROM
-			top = romWord(f4, size[k], func(e ingressROM) uint64 {
-				return bits.Reverse64(e.ret[k]) >> (64 - size[k]) // bit-reversed into the top size_k bits
-			})
-		}
-		sum := hdl.Add(shift4, hdl.Const(uint64(size[k]), 6)) // no overflow when forwarded
-		cands = append(cands, hdl.Concat(top, hdl.Slice(lbl4, 63, size[k]), sum))
-	}
-	picked := hdl.MuxTree(sel, cands)
+	// the hop through form k (see plan.hop), picked by a binary code so
+	// each bit is a 4:1 multiplexer (two LUT4s) for v358. The return
+	// director is made from s4_from and the new labelShift by an adder per
+	// form: both in parallel with the forward decision, and neither costs
+	// pipeline registers.
+	sel := m.Wire("hdr_sel", p.cb)
+	sel.Drive(hdl.And(hdl.Repl(fwd, p.cb), code4))
+	picked := p.hop(sel, h4, f4)
 	newHdr := hdl.Concat(hdl.Slice(picked, 69, 6), hdl.Slice(h4, labelLo-1, shiftLo+6), hdl.Slice(picked, 5, 0), hdl.Slice(h4, shiftLo-1, 0))
 	oreg := func(name string, v hdl.Value) *hdl.Signal {
 		r := m.Reg(name, v.Width()) // reset: outputs are 0 while rst
@@ -641,7 +487,7 @@ func New(cfg Config) (*hdl.Module, error) {
 	m.Output("out_from", aw).Drive(outFrom)
 	m.Output("out_port", pb).Drive(outPort)
 	m.Output("out_tag", tb).Drive(outTag)
-	return m, nil
+	return m
 }
 
 // ParseScheme reads a scheme as the CLI and the generator registry take

@@ -213,3 +213,47 @@ func TestReturnDirectorArithmetic(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldInputModule checks that the held-input block (Config.HeldInput)
+// has the pipelined block's ports, widths and latency in its name, and a
+// module name of its own for every configuration, so rtl/ and a design
+// that holds both never confuse them.
+func TestHeldInputModule(t *testing.T) {
+	dev := Ref4
+	dev.VRBits = 6
+	for _, cfg := range []Config{Ref4, dev, {Scheme: label.F4, Interfaces: 2, PortBits: 1, TagBits: 1, VRBits: 1}} {
+		pipe, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.HeldInput = true
+		held, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if held.Name() == pipe.Name() {
+			t.Errorf("held-input and pipelined blocks share the name %s", held.Name())
+		}
+		if !strings.Contains(held.Name(), "held") || !strings.Contains(held.Name(), "latency5") {
+			t.Errorf("module name %q should say held and the latency", held.Name())
+		}
+		dp, err := pipe.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dh, err := held.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dh.Top.Ports) != len(dp.Top.Ports) {
+			t.Fatalf("%s: %d ports, pipelined %d", held.Name(), len(dh.Top.Ports), len(dp.Top.Ports))
+		}
+		for i, p := range dh.Top.Ports {
+			q := dp.Top.Ports[i]
+			if p.Name != q.Name || p.Dir != q.Dir || dh.Top.Nets[p.Net].Width != dp.Top.Nets[q.Net].Width {
+				t.Errorf("%s: port %d is %s (%d bits), pipelined %s (%d bits)", held.Name(), i,
+					p.Name, dh.Top.Nets[p.Net].Width, q.Name, dp.Top.Nets[q.Net].Width)
+			}
+		}
+	}
+}

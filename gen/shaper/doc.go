@@ -135,6 +135,39 @@
 // compare, the pick of its integer part, the green compare, the decision
 // and the slot's next-state select.
 //
+// # Shared ports
+//
+// NewShared builds the admission side of several egress ports' shapers in
+// one block, for a device whose frames live in its own egress rings (no
+// descriptor queue, no departure outputs; the queue's head-valid is
+// backlog != 0, so the backlog needs no queue):
+//
+//	in  arr_valid, arr_port[PB], arr_lease[LB], arr_bytes[BB], arr_tag[TagBits],
+//	    arr_prio[15]                                    at most one arrival per cycle, all ports
+//	in  cfg_we, cfg_port[PB], cfg_lease[LB], cfg_rate[RateBits],
+//	    cfg_burst[BacklogBits]                          at most one write per cycle, all ports
+//	out v_valid, v_port[PB], v_verdict[2], v_cause[2], v_tag   VerdictLatency after the arrival
+//	out backlog<q>[BacklogBits], q = 0..ports-1         port q's bytes queued and not yet sent
+//
+// with PB = PortBits(ports) = max(1, bitlen(ports-1)). Port q is exactly
+// model/shaper's Port fed with the arrivals and writes that name it, with
+// New's timing. A port's arrivals come one per frame at most, so the
+// admission datapath is idle almost always; what changes every cycle stays
+// per port in registers (the backlog and its drain, the guarantee slots
+// and their round-robin refill, the barrier and its decay, the shot bits),
+// and everything that acts only on an arrival or a write exists once: the
+// input stage, the green, overflow, floor, threshold and barrier compares,
+// the take and the write's clamp select the named port's state and write
+// their results back to it. The round-robin counter and the barrier's
+// clock are one for all ports. The buckets always live in slots
+// (Layout.Guarantees per port). A slot keeps its tokens less the burst
+// (integer part, two's complement, never above 0, beside the tokens'
+// fraction), so the refill, under + Leases x rate clamped at 0, gets its
+// clamp from the sum's sign instead of a compare; green is the sign of
+// burst + under - n, computed once for the arriving port. The backlog and
+// barrier decrements are LUT logic (no carry chain). Everything is in
+// flip-flops: no block RAM.
+//
 // # Difference from the model
 //
 // The generator builds the byte-serial port only (BytesPerCycle = 1, the

@@ -11,15 +11,18 @@ import (
 // TestEveryDirector runs every director of every form of each scheme from
 // every ingress slot (for F4: every (interface, ingress slot) pair), with
 // three label shapes each (director alone, director and the path end,
-// random upper bits), on the Go simulator against Golden.
+// random upper bits), on the Go simulator against Golden; pipelined and
+// held-input.
 func TestEveryDirector(t *testing.T) {
 	// v358 with a full table too: every director then names a slot.
 	full := lp.Ref4
 	full.Interfaces = 257
-	for _, sc := range append(schemes, struct {
+	fullHeld := full
+	fullHeld.HeldInput = true
+	for _, sc := range append(append(schemes, heldSchemes...), []struct {
 		name string
 		cfg  lp.Config
-	}{"v358-257", full}) {
+	}{{"v358-257", full}, {"held-v358-257", fullHeld}}...) {
 		t.Run(sc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(7, uint64(len(sc.name))))
 			s := sc.cfg.Scheme

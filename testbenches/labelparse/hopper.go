@@ -63,6 +63,13 @@ func (b *Bench) GoSim() tb.Func { return b.Engine() }
 // headers presented in cycle w-1 and later, a header presented in cycle c
 // comes out in cycle c+lp.Latency, rst empties the pipeline (not the
 // table).
+//
+// For the held-input block (lp.Config.HeldInput) the model takes the
+// header of cycle c as the one held until its result is made, and its
+// outputs are the held-input block's: out_result, out_to, out_port,
+// out_tag and out_hdr's label and labelShift hold the last result (0 after
+// rst) while out_valid pulses as in the pipelined block, and out_hdr's
+// other fields and out_from are the inputs of the cycle.
 func (b *Bench) Model() tb.Func {
 	cfg := b.Config
 	return tb.Func{Label: "model", New: func(d tb.Design) (tb.StepFunc, error) {
@@ -78,10 +85,24 @@ func (b *Bench) Model() tb.Func {
 		var line [lp.Latency]slot
 		var pending slot
 		havePending := false
+		var last Hop // the held-input block's result registers
 		return func(in, out tb.Row) error {
 			o := line[0]
 			out.Set(oc["out_valid"], b2u(o.valid))
-			if o.valid {
+			switch {
+			case cfg.HeldInput:
+				if o.valid {
+					last = o.hop
+				}
+				h := lp.HeaderFromWords(in.Words(ic["in_hdr"]))
+				h.Label, h.LabelShift = last.Header.Label, last.Header.LabelShift
+				out.Set(oc["out_result"], uint64(last.Result))
+				out.Set(oc["out_to"], uint64(last.To))
+				out.SetWords(oc["out_hdr"], lp.HeaderWords(h))
+				out.Set(oc["out_from"], in.Uint64(ic["in_from"]))
+				out.Set(oc["out_port"], uint64(last.Port))
+				out.Set(oc["out_tag"], uint64(last.Tag))
+			case o.valid:
 				out.Set(oc["out_result"], uint64(o.hop.Result))
 				out.Set(oc["out_to"], uint64(o.hop.To))
 				out.SetWords(oc["out_hdr"], lp.HeaderWords(o.hop.Header))
@@ -94,6 +115,7 @@ func (b *Bench) Model() tb.Func {
 			if in.Bool(ic["rst"]) {
 				line = [lp.Latency]slot{}
 				havePending = false
+				last = Hop{}
 				return nil
 			}
 			if in.Bool(ic["tbl_we"]) {
@@ -184,12 +206,16 @@ func (h *Hopper) Table() Table { return h.table }
 func (h *Hopper) Bench() *Bench { return h.bench }
 
 // Stimulus is the batch as tb vectors: one reset cycle, the table writes
-// (one per cycle), then one request per cycle, then lp.Latency idle
-// cycles so the last result comes out. A request whose From does not fit
-// in_from is an error naming it.
+// (one per cycle), then the requests, then lp.Latency idle cycles so the
+// last result comes out. The pipelined block takes one request per cycle;
+// the held-input block (lp.Config.HeldInput) one every Spacing cycles, its
+// header and ingress number held from its in_valid cycle until its result
+// is out. A request whose From does not fit in_from is an error naming
+// it.
 func (h *Hopper) Stimulus(reqs []Request) (tb.Stimulus, error) {
 	d := h.bench.Design
-	n := 1 + len(h.words) + len(reqs) + lp.Latency
+	step := Spacing(h.bench.Config)
+	n := 1 + len(h.words) + step*len(reqs) + lp.Latency
 	s, err := d.NewStimulus(n)
 	if err != nil {
 		return s, err
@@ -209,13 +235,26 @@ func (h *Hopper) Stimulus(reqs []Request) (tb.Stimulus, error) {
 			return s, fmt.Errorf("labelparse: request %d: ingress interface %d does not fit the block's %d-bit in_from", i, r.From, aw)
 		}
 		s.Set(cyc, c["in_valid"], 1)
-		if err := s.SetWords(cyc, c["in_hdr"], lp.HeaderWords(r.Header)); err != nil {
-			return s, err
+		for j := range step {
+			if err := s.SetWords(cyc+j, c["in_hdr"], lp.HeaderWords(r.Header)); err != nil {
+				return s, err
+			}
+			s.Set(cyc+j, c["in_from"], uint64(r.From))
 		}
-		s.Set(cyc, c["in_from"], uint64(r.From))
-		cyc++
+		cyc += step
 	}
 	return s, nil
+}
+
+// Spacing is the number of cycles between two requests the block for cfg
+// takes: 1 for the pipelined block; for the held-input block, lp.Latency+1,
+// so a header holds from its in_valid cycle through the cycle its result
+// comes out (out_hdr's unchanged fields and out_from are the inputs).
+func Spacing(cfg lp.Config) int {
+	if cfg.HeldInput {
+		return lp.Latency + 1
+	}
+	return 1
 }
 
 // Hop runs the batch on the engine and returns one Hop per request, in
@@ -298,19 +337,23 @@ func (h *Hopper) hopSim(ctx context.Context, reqs []Request) ([]Hop, error) {
 		return nil, err
 	}
 	hops := make([]Hop, 0, len(reqs))
-	for c := 0; c < len(reqs)+lp.Latency; c++ {
+	step := Spacing(h.bench.Config)
+	for c := 0; c < step*len(reqs)+lp.Latency; c++ {
 		if c%4096 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if c < len(reqs) {
-			r := reqs[c]
+		switch i := c / step; {
+		case i < len(reqs) && c%step == 0:
+			// A new request; the held-input block keeps it on the inputs
+			// for step cycles, in_valid in the first.
+			r := reqs[i]
 			if err := s.PokeWide("in_hdr", lp.HeaderWords(r.Header)); err != nil {
 				return nil, err
 			}
 			if err := pokeAll(s, poke{"in_valid", 1}, poke{"in_from", uint64(r.From)}); err != nil {
 				return nil, err
 			}
-		} else if c == len(reqs) {
+		case c%step == 1 || c == step*len(reqs):
 			if err := s.Poke("in_valid", 0); err != nil {
 				return nil, err
 			}

@@ -11,8 +11,8 @@ import (
 	"github.com/pktnetwork/pktrouter/testbenches/lint"
 )
 
-// TestLint emits the block for every test configuration, plus a
-// two-interface table, and requires Verilator -Wall, Icarus -Wall and Yosys
+// TestLint emits the block for every test configuration, pipelined and
+// held-input, plus a two-interface table of each, and requires Verilator -Wall, Icarus -Wall and Yosys
 // (testbenches/lint) to pass each file without a finding.
 func TestLint(t *testing.T) {
 	for _, tool := range lint.Tools {
@@ -22,10 +22,12 @@ func TestLint(t *testing.T) {
 	small.Interfaces, small.PortBits, small.TagBits, small.VRBits = 2, 1, 1, 1
 	dir := t.TempDir()
 	var files []string
-	for _, sc := range append(schemes, struct {
+	smallHeld := small
+	smallHeld.HeldInput = true
+	for _, sc := range append(append(schemes, heldSchemes...), []struct {
 		name string
 		cfg  lp.Config
-	}{"small", small}) {
+	}{{"small", small}, {"held-small", smallHeld}}...) {
 		b, err := NewBench(sc.cfg)
 		if err != nil {
 			t.Fatal(err)

@@ -38,11 +38,15 @@ func randomCount(t *testing.T) int {
 }
 
 // TestRandom runs random headers, from random ingress slots, through the
-// Go simulator of each scheme's block and compares every hop with Golden.
+// Go simulator of each scheme's block, pipelined and held-input, and
+// compares every hop with Golden.
 func TestRandom(t *testing.T) {
-	n := randomCount(t)
-	for _, sc := range schemes {
+	all := randomCount(t)
+	for _, sc := range append(schemes, heldSchemes...) {
 		t.Run(sc.name, func(t *testing.T) {
+			// The held-input block takes a header every Spacing cycles:
+			// as many cycles, fewer headers.
+			n := max(1, all/Spacing(sc.cfg))
 			r := rand.New(rand.NewPCG(11, uint64(len(sc.name))))
 			table := randomTable(sc.cfg, r)
 			hp, err := NewHopper(sc.cfg, table)

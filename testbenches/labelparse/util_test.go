@@ -26,6 +26,29 @@ var schemes = []struct {
 	{"x", withScheme(label.Scheme{{BitCount: 3, PrefixLen: 3, Prefix: 0}, {BitCount: 4, PrefixLen: 1, Prefix: 1}})},
 }
 
+// heldSchemes are schemes' configurations built for a held input
+// (lp.Config.HeldInput), plus the device's: v358, 33 interfaces, 6-bit
+// virtual routers.
+var heldSchemes = func() []struct {
+	name string
+	cfg  lp.Config
+} {
+	out := []struct {
+		name string
+		cfg  lp.Config
+	}{}
+	for _, sc := range schemes {
+		sc.name, sc.cfg.HeldInput = "held-"+sc.name, true
+		out = append(out, sc)
+	}
+	dev := lp.Ref4
+	dev.VRBits, dev.HeldInput = 6, true
+	return append(out, struct {
+		name string
+		cfg  lp.Config
+	}{"held-device", dev})
+}()
+
 func withScheme(s label.Scheme) lp.Config {
 	c := lp.Ref4
 	c.Scheme = s

@@ -273,16 +273,22 @@ func Generate(b *gosim.Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb
 // and format are used. The stimulus has rst in rows 0 and 1 (Generate), so
 // an arrival in row a is decided in model cycle a - 1.
 func Refusals(p *model.Port, s tb.Stimulus, tr tb.Trace) (thresholdDrops, barrierDrops int, err error) {
+	return refusals(p, s, tr, "backlog", func(int) bool { return true })
+}
+
+// refusals is Refusals over the verdicts of the arrivals in the rows a
+// for which mine(a) holds, against the backlog output named backlogName.
+func refusals(p *model.Port, s tb.Stimulus, tr tb.Trace, backlogName string, mine func(a int) bool) (thresholdDrops, barrierDrops int, err error) {
 	f := p.Format()
 	barrier, decayAt, win := 0, uint64(0), uint64(0)
 	shot := make([]bool, p.Config().Leases)
-	vValid, vVerdict, vCause, backlog := tr.Index("v_valid"), tr.Index("v_verdict"), tr.Index("v_cause"), tr.Index("backlog")
+	vValid, vVerdict, vCause, backlog := tr.Index("v_valid"), tr.Index("v_verdict"), tr.Index("v_cause"), tr.Index(backlogName)
 	arrLease, arrPrio, arrBytes := s.Index("arr_lease"), s.Index("arr_prio"), s.Index("arr_bytes")
 	for cy := genshaper.VerdictLatency; cy < tr.Len(); cy++ {
-		if tr.Get(cy, vValid) == 0 {
+		a := cy - genshaper.VerdictLatency
+		if tr.Get(cy, vValid) == 0 || !mine(a) {
 			continue
 		}
-		a := cy - genshaper.VerdictLatency
 		h := uint64(a - 1)
 		// The barrier decays by one entering every multiple of
 		// 2^BarrierDecayLog; the shots return with every shot window.
