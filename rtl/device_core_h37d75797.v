@@ -279,283 +279,282 @@ module device_core_h37d75797 (
     wire u_eg4_free;
     wire u_eg4_ev_out;
     wire [8:0] u_eg4_ev_out_bytes;
-    wire u_shaper0_v_valid;
-    wire [1:0] u_shaper0_v_verdict;
-    wire [1:0] u_shaper0_v_cause;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper0_v_tag; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire u_shaper0_dep_valid; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper0_dep_tag; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] u_shaper0_dep_lease; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper0_backlog; /* verilator lint_on UNUSEDSIGNAL */
-    wire u_shaper1_v_valid;
-    wire [1:0] u_shaper1_v_verdict;
-    wire [1:0] u_shaper1_v_cause;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper1_v_tag; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire u_shaper1_dep_valid; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper1_dep_tag; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] u_shaper1_dep_lease; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper1_backlog; /* verilator lint_on UNUSEDSIGNAL */
-    wire u_shaper2_v_valid;
-    wire [1:0] u_shaper2_v_verdict;
-    wire [1:0] u_shaper2_v_cause;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper2_v_tag; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire u_shaper2_dep_valid; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper2_dep_tag; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] u_shaper2_dep_lease; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper2_backlog; /* verilator lint_on UNUSEDSIGNAL */
-    wire u_shaper3_v_valid;
-    wire [1:0] u_shaper3_v_verdict;
-    wire [1:0] u_shaper3_v_cause;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper3_v_tag; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire u_shaper3_dep_valid; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper3_dep_tag; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [2:0] u_shaper3_dep_lease; /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper3_backlog; /* verilator lint_on UNUSEDSIGNAL */
-    wire [32:0] _t304;
-    wire [32:0] _t305;
-    wire [32:0] _t306;
-    wire [32:0] _t307;
-    wire [32:0] _t309;
-    wire [32:0] _t310;
-    wire _t311;
+    wire u_shaper_v_valid;
+    wire [1:0] u_shaper_v_port;
+    wire [1:0] u_shaper_v_verdict;
+    wire [1:0] u_shaper_v_cause;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper_v_tag; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper_backlog0; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper_backlog1; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper_backlog2; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] u_shaper_backlog3; /* verilator lint_on UNUSEDSIGNAL */
+    wire [32:0] _t281;
+    wire [32:0] _t282;
+    wire [32:0] _t283;
+    wire [32:0] _t284;
+    wire [32:0] _t286;
+    wire [32:0] _t287;
+    wire _t288;
+    wire _t290;
+    wire [4:0] _t292;
+    wire _t293;
+    wire _t294;
+    wire [4:0] _t296;
+    wire _t297;
+    wire _t298;
+    wire [4:0] _t300;
+    wire _t302;
+    wire _t304;
+    wire _t305;
+    wire _t306;
+    wire [2:0] _t309;
+    wire [2:0] _t311;
+    wire _t312;
     wire _t313;
-    wire [4:0] _t315;
+    wire _t314;
+    wire _t315;
     wire _t316;
-    wire _t317;
-    wire [4:0] _t319;
-    wire _t320;
+    wire _t318;
+    wire _t319;
     wire _t321;
-    wire [4:0] _t323;
+    wire _t322;
+    wire _t324;
     wire _t325;
     wire _t327;
     wire _t328;
-    wire _t329;
-    wire [2:0] _t332;
+    wire _t331;
+    wire _t332;
     wire [2:0] _t334;
-    wire _t335;
     wire _t336;
-    wire _t337;
-    wire _t338;
-    wire _t339;
+    wire [15:0] _t338;
+    wire [111:0] _t339;
+    wire [7:0] _t340;
     wire _t341;
     wire _t342;
+    wire _t343;
     wire _t344;
-    wire _t345;
+    wire _t346;
     wire _t347;
-    wire _t348;
-    wire _t350;
+    wire [4:0] _t348;
+    wire [7:0] _t349;
     wire _t351;
-    wire _t354;
+    wire _t352;
+    wire [2:0] _t353;
     wire _t355;
-    wire [2:0] _t357;
-    wire _t359;
-    wire [15:0] _t361;
-    wire [111:0] _t362;
-    wire [7:0] _t363;
-    wire _t364;
-    wire _t365;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [32:0] _t356; /* verilator lint_on UNUSEDSIGNAL */
+    wire [5:0] _t357;
+    wire _t358;
+    wire [4:0] _t359;
+    wire [1:0] _t360;
+    wire [5:0] _t363;
+    wire [5:0] _t364;
     wire _t366;
-    wire _t367;
+    wire _t368;
     wire _t369;
     wire _t370;
-    wire [4:0] _t371;
-    wire [7:0] _t372;
-    wire _t374;
-    wire _t375;
-    wire [2:0] _t376;
-    wire _t378;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [32:0] _t379; /* verilator lint_on UNUSEDSIGNAL */
-    wire [5:0] _t380;
-    wire _t381;
-    wire [4:0] _t382;
-    wire [1:0] _t383;
-    wire [5:0] _t386;
-    wire [5:0] _t387;
-    wire _t389;
-    wire _t391;
-    wire _t392;
-    wire _t393;
+    wire _t371;
+    wire _t373;
+    wire [7:0] _t375;
+    wire [7:0] _t376;
+    wire [5:0] _t377;
+    wire [79:0] _t379;
+    wire [7:0] _t380;
+    wire [15:0] _t381;
+    wire _t382;
+    wire [15:0] _t384;
+    wire [15:0] _t385;
+    wire _t386;
+    wire [15:0] _t388;
+    wire [15:0] _t389;
+    wire _t390;
+    wire [15:0] _t392;
+    wire [15:0] _t393;
     wire _t394;
-    wire _t396;
-    wire [7:0] _t398;
-    wire [7:0] _t399;
-    wire [5:0] _t400;
-    wire [79:0] _t402;
-    wire [7:0] _t403;
+    wire [15:0] _t396;
+    wire [15:0] _t397;
+    wire _t398;
+    wire [15:0] _t400;
+    wire [15:0] _t401;
+    wire _t402;
     wire [15:0] _t404;
-    wire _t405;
-    wire [15:0] _t407;
-    wire [15:0] _t408;
+    wire _t406;
+    wire _t407;
     wire _t409;
-    wire [15:0] _t411;
-    wire [15:0] _t412;
+    wire _t410;
+    wire [2:0] _t412;
     wire _t413;
-    wire [15:0] _t415;
-    wire [15:0] _t416;
+    wire _t414;
+    wire _t415;
+    wire _t416;
     wire _t417;
-    wire [15:0] _t419;
-    wire [15:0] _t420;
+    wire _t418;
+    wire _t419;
     wire _t421;
-    wire [15:0] _t423;
-    wire [15:0] _t424;
+    wire _t423;
     wire _t425;
-    wire [15:0] _t427;
+    wire [2:0] _t427;
+    wire _t428;
     wire _t429;
     wire _t430;
-    wire _t432;
-    wire _t433;
-    wire [2:0] _t435;
+    wire [2:0] _t432;
+    wire _t435;
     wire _t436;
-    wire _t437;
-    wire _t438;
+    wire [7:0] _t438;
     wire _t439;
     wire _t440;
-    wire _t441;
-    wire _t442;
-    wire _t444;
+    wire [111:0] _t443;
+    wire [95:0] _t444;
+    wire [15:0] _t445;
     wire _t446;
-    wire _t448;
-    wire [2:0] _t450;
-    wire _t451;
+    wire [15:0] _t448;
+    wire _t449;
+    wire [15:0] _t451;
     wire _t452;
-    wire _t453;
-    wire [2:0] _t455;
+    wire [15:0] _t454;
+    wire _t455;
+    wire [15:0] _t457;
     wire _t458;
-    wire _t459;
-    wire [7:0] _t461;
+    wire _t461;
     wire _t462;
     wire _t463;
-    wire [111:0] _t466;
-    wire [95:0] _t467;
-    wire [15:0] _t468;
+    wire _t465;
+    wire _t467;
     wire _t469;
-    wire [15:0] _t471;
+    wire _t471;
     wire _t472;
-    wire [15:0] _t474;
-    wire _t475;
+    wire _t474;
+    wire [15:0] _t476;
     wire [15:0] _t477;
-    wire _t478;
-    wire [15:0] _t480;
+    wire [15:0] _t478;
+    wire [95:0] _t479;
+    wire _t480;
     wire _t481;
-    wire _t484;
-    wire _t485;
+    wire _t483;
+    wire [8:0] _t485;
     wire _t486;
-    wire _t488;
-    wire _t490;
+    wire [8:0] _t488;
+    wire _t489;
+    wire [8:0] _t491;
     wire _t492;
-    wire _t494;
+    wire [8:0] _t494;
     wire _t495;
-    wire _t497;
-    wire [15:0] _t499;
-    wire [15:0] _t500;
-    wire [15:0] _t501;
-    wire [95:0] _t502;
+    wire _t498;
+    wire _t499;
+    wire _t500;
+    wire _t502;
     wire _t503;
-    wire _t504;
-    wire _t506;
-    wire [8:0] _t508;
+    wire _t505;
+    wire _t507;
+    wire _t508;
     wire _t509;
-    wire [8:0] _t511;
+    wire _t511;
     wire _t512;
-    wire [8:0] _t514;
+    wire _t513;
     wire _t515;
-    wire [8:0] _t517;
+    wire [2:0] _t517;
     wire _t518;
+    wire _t519;
     wire _t521;
     wire _t522;
-    wire _t523;
+    wire _t524;
     wire _t525;
-    wire _t526;
+    wire _t527;
     wire _t528;
+    wire _t529;
     wire _t530;
-    wire _t531;
     wire _t532;
-    wire _t534;
+    wire _t533;
     wire _t535;
     wire _t536;
-    wire _t538;
-    wire [2:0] _t540;
-    wire _t541;
+    wire _t537;
+    wire _t539;
+    wire [2:0] _t541;
     wire _t542;
-    wire _t544;
+    wire _t543;
     wire _t545;
-    wire _t547;
+    wire _t546;
     wire _t548;
-    wire _t550;
+    wire _t549;
     wire _t551;
     wire _t552;
     wire _t553;
-    wire _t555;
+    wire _t554;
     wire _t556;
-    wire _t558;
+    wire _t557;
     wire _t559;
     wire _t560;
-    wire _t562;
-    wire [2:0] _t564;
-    wire _t565;
+    wire _t561;
+    wire _t563;
+    wire [2:0] _t565;
     wire _t566;
-    wire _t568;
+    wire _t567;
     wire _t569;
-    wire _t571;
+    wire _t570;
     wire _t572;
-    wire _t574;
+    wire _t573;
     wire _t575;
     wire _t576;
     wire _t577;
-    wire _t579;
+    wire _t578;
     wire _t580;
-    wire _t582;
+    wire _t581;
     wire _t583;
     wire _t584;
-    wire _t586;
-    wire [2:0] _t588;
-    wire _t589;
+    wire _t585;
+    wire _t587;
+    wire [2:0] _t589;
     wire _t590;
-    wire _t592;
+    wire _t591;
     wire _t593;
-    wire _t595;
+    wire _t594;
     wire _t596;
-    wire _t598;
+    wire _t597;
     wire _t599;
     wire _t600;
     wire _t601;
-    wire _t603;
+    wire _t602;
     wire _t604;
-    wire _t606;
+    wire _t605;
     wire _t607;
     wire _t608;
-    wire _t610;
-    wire [2:0] _t612;
-    wire _t613;
+    wire _t609;
+    wire _t611;
+    wire [2:0] _t613;
     wire _t614;
-    wire _t616;
+    wire _t615;
     wire _t617;
-    wire _t619;
+    wire _t618;
     wire _t620;
-    wire _t622;
+    wire _t621;
     wire _t623;
     wire _t624;
     wire _t625;
-    wire _t627;
-    wire _t628;
+    wire _t626;
+    wire [4:0] _t628;
+    wire _t629;
     wire _t630;
     wire _t631;
     wire _t632;
+    wire _t633;
     wire _t634;
-    wire [2:0] _t636;
+    wire _t635;
+    wire _t636;
     wire _t637;
     wire _t638;
+    wire _t639;
     wire _t640;
     wire _t641;
+    wire [12:0] _t642;
     wire _t643;
-    wire _t644;
-    wire _t646;
+    wire [4:0] _t644;
+    wire [1:0] _t645;
+    wire [4:0] _t646;
     wire _t647;
     wire _t648;
-    wire _t649;
-    wire [4:0] _t651;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t649; /* verilator lint_on UNUSEDSIGNAL */
+    wire [7:0] _t650;
+    wire _t651;
     wire _t652;
-    wire _t653;
     wire _t654;
     wire _t655;
     wire _t656;
@@ -563,173 +562,173 @@ module device_core_h37d75797 (
     wire _t658;
     wire _t659;
     wire _t660;
-    wire _t661;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t661; /* verilator lint_on UNUSEDSIGNAL */
     wire _t662;
     wire _t663;
-    wire _t664;
-    wire [12:0] _t665;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t664; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t665;
     wire _t666;
-    wire [4:0] _t667;
-    wire [1:0] _t668;
-    wire [4:0] _t669;
-    wire _t670;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t667; /* verilator lint_on UNUSEDSIGNAL */
+    wire _t668;
+    wire _t669;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t670; /* verilator lint_on UNUSEDSIGNAL */
     wire _t671;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t672; /* verilator lint_on UNUSEDSIGNAL */
-    wire [7:0] _t673;
+    wire _t672;
+    wire [2:0] _t673;
     wire _t674;
-    wire _t675;
+    wire [2:0] _t676;
     wire _t677;
-    wire _t678;
-    wire _t679;
+    wire [2:0] _t679;
     wire _t680;
-    wire _t681;
-    wire _t682;
+    wire [2:0] _t682;
     wire _t683;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t684; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t685;
+    wire [2:0] _t685;
     wire _t686;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t687; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t688;
-    wire _t689;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t690; /* verilator lint_on UNUSEDSIGNAL */
+    wire [8:0] _t690;
     wire _t691;
-    wire _t692;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t693; /* verilator lint_on UNUSEDSIGNAL */
+    wire [8:0] _t693;
     wire _t694;
-    wire _t695;
-    wire [2:0] _t696;
+    wire [8:0] _t696;
     wire _t697;
-    wire [2:0] _t699;
+    wire [8:0] _t699;
     wire _t700;
-    wire [2:0] _t702;
+    wire [8:0] _t702;
     wire _t703;
-    wire [2:0] _t705;
     wire _t706;
-    wire [2:0] _t708;
-    wire _t709;
-    wire [8:0] _t713;
-    wire _t714;
-    wire [8:0] _t716;
-    wire _t717;
-    wire [8:0] _t719;
-    wire _t720;
-    wire [8:0] _t722;
-    wire _t723;
-    wire [8:0] _t725;
-    wire _t726;
-    wire _t729;
-    wire [1:0] _t730;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t731; /* verilator lint_on UNUSEDSIGNAL */
-    wire [9:0] _t732;
-    wire [1:0] _t733;
-    wire [1:0] _t734;
-    wire [1:0] _t735;
-    wire [1:0] _t736;
-    wire [1:0] _t737;
-    wire [3:0] _t738;
-    wire [15:0] _t740;
+    wire [1:0] _t707;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t708; /* verilator lint_on UNUSEDSIGNAL */
+    wire [9:0] _t709;
+    wire [1:0] _t710;
+    wire [1:0] _t711;
+    wire [1:0] _t712;
+    wire [1:0] _t713;
+    wire [1:0] _t714;
+    wire [3:0] _t715;
+    wire [15:0] _t717;
+    wire _t718;
+    wire [15:0] _t720;
+    wire _t721;
+    wire [15:0] _t723;
+    wire _t724;
+    wire [15:0] _t726;
+    wire _t727;
+    wire [15:0] _t729;
+    wire _t730;
+    wire _t733;
+    wire _t734;
+    wire _t735;
+    wire _t737;
+    wire _t738;
+    wire _t740;
     wire _t741;
-    wire [15:0] _t743;
-    wire _t744;
-    wire [15:0] _t746;
-    wire _t747;
-    wire [15:0] _t749;
-    wire _t750;
-    wire [15:0] _t752;
-    wire _t753;
-    wire _t756;
-    wire _t757;
+    wire _t743;
+    wire [1:0] _t744;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t745; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t746;
+    wire [15:0] _t748;
+    wire _t749;
+    wire [15:0] _t751;
+    wire _t752;
+    wire [15:0] _t754;
+    wire _t755;
+    wire [15:0] _t757;
     wire _t758;
-    wire _t760;
-    wire [1:0] _t761;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t762; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t763;
-    wire [15:0] _t765;
+    wire [15:0] _t760;
+    wire _t761;
+    wire _t764;
+    wire _t765;
     wire _t766;
-    wire [15:0] _t768;
+    wire _t767;
+    wire _t768;
     wire _t769;
-    wire [15:0] _t771;
+    wire _t771;
     wire _t772;
-    wire [15:0] _t774;
-    wire _t775;
-    wire [15:0] _t777;
-    wire _t778;
-    wire _t781;
-    wire _t782;
+    wire _t774;
+    wire [1:0] _t775;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t776; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t777;
+    wire [15:0] _t779;
+    wire _t780;
+    wire [15:0] _t782;
     wire _t783;
-    wire _t785;
-    wire [1:0] _t786;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t787; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t788;
-    wire [15:0] _t790;
-    wire _t791;
-    wire [15:0] _t793;
-    wire _t794;
-    wire [15:0] _t796;
+    wire [15:0] _t785;
+    wire _t786;
+    wire [15:0] _t788;
+    wire _t789;
+    wire [15:0] _t791;
+    wire _t792;
+    wire _t795;
+    wire _t796;
     wire _t797;
-    wire [15:0] _t799;
+    wire _t798;
+    wire _t799;
     wire _t800;
-    wire [15:0] _t802;
+    wire _t802;
     wire _t803;
-    wire _t806;
-    wire _t807;
-    wire _t808;
-    wire _t810;
-    wire [1:0] _t811;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t812; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t813;
-    wire [15:0] _t815;
-    wire _t816;
-    wire [15:0] _t818;
-    wire _t819;
-    wire [15:0] _t821;
-    wire _t822;
-    wire [15:0] _t824;
-    wire _t825;
-    wire [15:0] _t827;
+    wire _t805;
+    wire [1:0] _t806;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t807; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t808;
+    wire [15:0] _t810;
+    wire _t811;
+    wire [15:0] _t813;
+    wire _t814;
+    wire [15:0] _t816;
+    wire _t817;
+    wire [15:0] _t819;
+    wire _t820;
+    wire [15:0] _t822;
+    wire _t823;
+    wire _t826;
+    wire _t827;
     wire _t828;
+    wire _t829;
+    wire _t830;
     wire _t831;
-    wire _t832;
     wire _t833;
     wire _t834;
     wire _t835;
-    wire _t837;
-    wire _t839;
-    wire [7:0] _t841;
-    wire _t842;
-    wire [7:0] _t845;
-    wire _t846;
-    wire _t850;
-    wire [1:0] _t851;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t852; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t853;
-    wire [15:0] _t855;
-    wire _t856;
-    wire [15:0] _t858;
-    wire _t859;
-    wire [15:0] _t861;
-    wire _t862;
-    wire [15:0] _t864;
-    wire _t865;
-    wire [15:0] _t867;
-    wire _t868;
-    wire _t871;
+    wire _t836;
+    wire _t838;
+    wire _t840;
+    wire [7:0] _t842;
+    wire _t843;
+    wire [7:0] _t846;
+    wire _t847;
+    wire _t851;
+    wire [1:0] _t852;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t853; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t854;
+    wire [15:0] _t856;
+    wire _t857;
+    wire [15:0] _t859;
+    wire _t860;
+    wire [15:0] _t862;
+    wire _t863;
+    wire [15:0] _t865;
+    wire _t866;
+    wire [15:0] _t868;
+    wire _t869;
+    wire _t872;
     wire _t873;
-    wire _t874;
-    wire [1:0] _t875;
-    wire [2:0] _t877;
-    wire _t879;
-    wire _t880;
-    wire [1:0] _t881;
+    wire [1:0] _t874;
+    wire [1:0] _t876;
+    wire [1:0] _t878;
+    wire [1:0] _t880;
     wire [2:0] _t883;
-    wire _t885;
-    wire _t886;
-    wire [1:0] _t887;
-    wire [2:0] _t889;
-    wire _t891;
-    wire _t892;
-    wire [1:0] _t893;
-    wire [2:0] _t895;
+    wire [2:0] _t884;
+    wire [2:0] _t885;
+    wire [2:0] _t886;
+    wire [8:0] _t888;
+    wire [8:0] _t889;
+    wire [8:0] _t890;
+    wire [8:0] _t891;
+    wire [14:0] _t894;
+    wire [14:0] _t895;
+    wire [14:0] _t896;
+    wire [14:0] _t897;
+    wire [1:0] _t899;
+    wire [2:0] _t900;
     initial ifvalid = 33'h000000000;
     initial h_busy = 1'h0;
     initial h_port = 3'h0;
@@ -739,124 +738,124 @@ module device_core_h37d75797 (
     initial h_hdr = 112'h0000000000000000000000000000;
     initial h_mtc = 16'h0000;
     initial h_tc = 16'h0000;
-    assign _t307 = {32'h00000000, 1'h1};
-    assign _t306 = _t307 << if_addr;
-    assign _t305 = ifvalid | _t306;
-    assign _t310 = ~_t306;
-    assign _t309 = ifvalid & _t310;
-    assign _t304 = if_valid ? _t305 : _t309;
-    assign _t313 = grant_valid ? 1'h1 : h_busy;
-    assign _t311 = h_finish ? 1'h0 : _t313;
-    assign _t317 = ~h_busy;
-    assign _t316 = h_finish | _t317;
-    assign _t321 = 5'h12 < h_step;
-    assign _t320 = ~_t321;
-    assign _t323 = h_step + 5'h01;
-    assign _t319 = _t320 ? _t323 : h_step;
-    assign _t315 = _t316 ? 5'h00 : _t319;
-    assign _t329 = h_step == 5'h0c;
-    assign _t328 = h_busy & _t329;
-    assign _t327 = _t328 ? 1'h1 : h_wb;
-    assign _t325 = h_finish ? 1'h0 : _t327;
-    assign _t339 = h_port == 3'h0;
-    assign _t342 = h_port == 3'h1;
-    assign _t345 = h_port == 3'h2;
-    assign _t348 = h_port == 3'h3;
-    assign _t351 = h_port == 3'h4;
-    assign _t350 = _t351 ? u_in4_rx_write : 1'h0;
-    assign _t347 = _t348 ? u_in3_rx_write : _t350;
-    assign _t344 = _t345 ? u_in2_rx_write : _t347;
-    assign _t341 = _t342 ? u_in1_rx_write : _t344;
-    assign _t338 = _t339 ? u_in0_rx_write : _t341;
-    assign _t337 = ~_t338;
-    assign _t336 = h_wb & _t337;
-    assign _t355 = h_wc < 3'h5;
-    assign _t354 = _t355 | _t321;
-    assign _t335 = _t336 & _t354;
-    assign _t357 = h_wc + 3'h1;
-    assign _t334 = _t335 ? _t357 : h_wc;
-    assign _t332 = h_finish ? 3'h0 : _t334;
-    assign _t359 = h_wc == 3'h0;
-    assign _t367 = h_port == 3'h4;
-    assign _t372 = h_hdr[111:104];
-    assign _t371 = _t372[7:3];
-    assign _t370 = _t371 == 5'h00;
-    assign _t376 = _t372[2:0];
-    assign _t375 = _t376 == 3'h0;
-    assign _t383 = h_port[1:0];
-    assign _t382 = {_t383, _t376};
-    assign _t381 = _t382 == 5'h00;
-    assign _t387 = {1'h0, _t382};
-    assign _t386 = _t387 + 6'h01;
-    assign _t380 = _t381 ? 6'h00 : _t386;
-    assign _t379 = ifvalid >> _t380;
-    assign _t378 = _t379[0];
-    assign _t374 = _t375 | _t378;
-    assign _t369 = _t370 & _t374;
-    assign _t366 = _t367 | _t369;
-    assign _t389 = u_label_out_result == 3'h0;
-    assign _t365 = _t366 & _t389;
-    assign _t394 = u_label_out_to == 6'h01;
-    assign _t396 = 3'h4 <= u_label_out_port;
-    assign _t393 = _t394 | _t396;
-    assign _t392 = _t389 & _t393;
-    assign _t391 = ~_t392;
-    assign _t364 = _t365 & _t391;
-    assign _t398 = {5'h00, u_label_out_tag};
-    assign _t400 = _t367 ? 6'h01 : _t380;
-    assign _t399 = {2'h0, _t400};
-    assign _t363 = _t364 ? _t398 : _t399;
-    assign _t402 = u_label_out_hdr[95:16];
-    assign _t403 = h_hdr[7:0];
-    assign _t362 = {_t363, _t402, h_tc, _t403};
-    assign _t361 = _t362[111:96];
-    assign _t405 = h_wc == 3'h1;
-    assign _t407 = _t362[95:80];
-    assign _t409 = h_wc == 3'h2;
-    assign _t411 = _t362[79:64];
-    assign _t413 = h_wc == 3'h3;
-    assign _t415 = _t362[63:48];
-    assign _t417 = h_wc == 3'h4;
-    assign _t419 = _t362[47:32];
-    assign _t421 = h_wc == 3'h5;
-    assign _t423 = _t362[31:16];
-    assign _t425 = h_wc == 3'h6;
-    assign _t427 = _t362[15:0];
-    assign _t424 = _t425 ? _t427 : 16'h0000;
-    assign _t420 = _t421 ? _t423 : _t424;
-    assign _t416 = _t417 ? _t419 : _t420;
-    assign _t412 = _t413 ? _t415 : _t416;
-    assign _t408 = _t409 ? _t411 : _t412;
-    assign _t404 = _t405 ? _t407 : _t408;
-    assign h_wdata = _t359 ? _t361 : _t404;
-    assign _t430 = h_dest == 3'h5;
-    assign _t429 = h_decide & _t430;
-    assign _t433 = h_wc == 3'h6;
-    assign _t432 = _t335 & _t433;
-    assign h_finish = _t429 | _t432;
-    assign _t442 = u_label_out_result == 3'h1;
-    assign _t444 = u_label_out_result == 3'h4;
-    assign _t441 = _t442 | _t444;
-    assign _t440 = _t392 | _t441;
-    assign _t446 = u_label_out_result == 3'h2;
-    assign _t439 = _t440 | _t446;
-    assign _t438 = _t366 & _t439;
-    assign _t448 = ~_t392;
-    assign _t437 = _t438 & _t448;
-    assign _t436 = _t437 & _t441;
-    assign _t453 = ~_t392;
-    assign _t452 = _t438 & _t453;
-    assign _t451 = _t452 & _t446;
-    assign _t455 = _t438 ? 3'h4 : 3'h5;
-    assign _t450 = _t451 ? 3'h7 : _t455;
-    assign _t435 = _t436 ? 3'h6 : _t450;
-    assign h_dest = _t364 ? u_label_out_port : _t435;
-    assign _t459 = ~_t392;
-    assign _t458 = _t459 & _t441;
-    assign _t463 = ~_t392;
-    assign _t462 = _t463 & _t446;
-    assign _t461 = _t462 ? 8'h0a : 8'h00;
-    assign h_reason = _t458 ? 8'h01 : _t461;
+    assign _t284 = {32'h00000000, 1'h1};
+    assign _t283 = _t284 << if_addr;
+    assign _t282 = ifvalid | _t283;
+    assign _t287 = ~_t283;
+    assign _t286 = ifvalid & _t287;
+    assign _t281 = if_valid ? _t282 : _t286;
+    assign _t290 = grant_valid ? 1'h1 : h_busy;
+    assign _t288 = h_finish ? 1'h0 : _t290;
+    assign _t294 = ~h_busy;
+    assign _t293 = h_finish | _t294;
+    assign _t298 = 5'h12 < h_step;
+    assign _t297 = ~_t298;
+    assign _t300 = h_step + 5'h01;
+    assign _t296 = _t297 ? _t300 : h_step;
+    assign _t292 = _t293 ? 5'h00 : _t296;
+    assign _t306 = h_step == 5'h0c;
+    assign _t305 = h_busy & _t306;
+    assign _t304 = _t305 ? 1'h1 : h_wb;
+    assign _t302 = h_finish ? 1'h0 : _t304;
+    assign _t316 = h_port == 3'h0;
+    assign _t319 = h_port == 3'h1;
+    assign _t322 = h_port == 3'h2;
+    assign _t325 = h_port == 3'h3;
+    assign _t328 = h_port == 3'h4;
+    assign _t327 = _t328 ? u_in4_rx_write : 1'h0;
+    assign _t324 = _t325 ? u_in3_rx_write : _t327;
+    assign _t321 = _t322 ? u_in2_rx_write : _t324;
+    assign _t318 = _t319 ? u_in1_rx_write : _t321;
+    assign _t315 = _t316 ? u_in0_rx_write : _t318;
+    assign _t314 = ~_t315;
+    assign _t313 = h_wb & _t314;
+    assign _t332 = h_wc < 3'h5;
+    assign _t331 = _t332 | _t298;
+    assign _t312 = _t313 & _t331;
+    assign _t334 = h_wc + 3'h1;
+    assign _t311 = _t312 ? _t334 : h_wc;
+    assign _t309 = h_finish ? 3'h0 : _t311;
+    assign _t336 = h_wc == 3'h0;
+    assign _t344 = h_port == 3'h4;
+    assign _t349 = h_hdr[111:104];
+    assign _t348 = _t349[7:3];
+    assign _t347 = _t348 == 5'h00;
+    assign _t353 = _t349[2:0];
+    assign _t352 = _t353 == 3'h0;
+    assign _t360 = h_port[1:0];
+    assign _t359 = {_t360, _t353};
+    assign _t358 = _t359 == 5'h00;
+    assign _t364 = {1'h0, _t359};
+    assign _t363 = _t364 + 6'h01;
+    assign _t357 = _t358 ? 6'h00 : _t363;
+    assign _t356 = ifvalid >> _t357;
+    assign _t355 = _t356[0];
+    assign _t351 = _t352 | _t355;
+    assign _t346 = _t347 & _t351;
+    assign _t343 = _t344 | _t346;
+    assign _t366 = u_label_out_result == 3'h0;
+    assign _t342 = _t343 & _t366;
+    assign _t371 = u_label_out_to == 6'h01;
+    assign _t373 = 3'h4 <= u_label_out_port;
+    assign _t370 = _t371 | _t373;
+    assign _t369 = _t366 & _t370;
+    assign _t368 = ~_t369;
+    assign _t341 = _t342 & _t368;
+    assign _t375 = {5'h00, u_label_out_tag};
+    assign _t377 = _t344 ? 6'h01 : _t357;
+    assign _t376 = {2'h0, _t377};
+    assign _t340 = _t341 ? _t375 : _t376;
+    assign _t379 = u_label_out_hdr[95:16];
+    assign _t380 = h_hdr[7:0];
+    assign _t339 = {_t340, _t379, h_tc, _t380};
+    assign _t338 = _t339[111:96];
+    assign _t382 = h_wc == 3'h1;
+    assign _t384 = _t339[95:80];
+    assign _t386 = h_wc == 3'h2;
+    assign _t388 = _t339[79:64];
+    assign _t390 = h_wc == 3'h3;
+    assign _t392 = _t339[63:48];
+    assign _t394 = h_wc == 3'h4;
+    assign _t396 = _t339[47:32];
+    assign _t398 = h_wc == 3'h5;
+    assign _t400 = _t339[31:16];
+    assign _t402 = h_wc == 3'h6;
+    assign _t404 = _t339[15:0];
+    assign _t401 = _t402 ? _t404 : 16'h0000;
+    assign _t397 = _t398 ? _t400 : _t401;
+    assign _t393 = _t394 ? _t396 : _t397;
+    assign _t389 = _t390 ? _t392 : _t393;
+    assign _t385 = _t386 ? _t388 : _t389;
+    assign _t381 = _t382 ? _t384 : _t385;
+    assign h_wdata = _t336 ? _t338 : _t381;
+    assign _t407 = h_dest == 3'h5;
+    assign _t406 = h_decide & _t407;
+    assign _t410 = h_wc == 3'h6;
+    assign _t409 = _t312 & _t410;
+    assign h_finish = _t406 | _t409;
+    assign _t419 = u_label_out_result == 3'h1;
+    assign _t421 = u_label_out_result == 3'h4;
+    assign _t418 = _t419 | _t421;
+    assign _t417 = _t369 | _t418;
+    assign _t423 = u_label_out_result == 3'h2;
+    assign _t416 = _t417 | _t423;
+    assign _t415 = _t343 & _t416;
+    assign _t425 = ~_t369;
+    assign _t414 = _t415 & _t425;
+    assign _t413 = _t414 & _t418;
+    assign _t430 = ~_t369;
+    assign _t429 = _t415 & _t430;
+    assign _t428 = _t429 & _t423;
+    assign _t432 = _t415 ? 3'h4 : 3'h5;
+    assign _t427 = _t428 ? 3'h7 : _t432;
+    assign _t412 = _t413 ? 3'h6 : _t427;
+    assign h_dest = _t341 ? u_label_out_port : _t412;
+    assign _t436 = ~_t369;
+    assign _t435 = _t436 & _t418;
+    assign _t440 = ~_t369;
+    assign _t439 = _t440 & _t423;
+    assign _t438 = _t439 ? 8'h0a : 8'h00;
+    assign h_reason = _t435 ? 8'h01 : _t438;
     assign grant_idx = u_arb_grant_idx;
     assign grant_valid = u_arb_grant_valid;
     assign sw_idx = u_sw_grant_idx;
@@ -869,65 +868,65 @@ module device_core_h37d75797 (
     assign rx2_ready = u_in2_rx_ready;
     assign rx3_ready = u_in3_rx_ready;
     assign cpu_rx_ready = u_in4_rx_ready;
-    assign _t467 = h_hdr[95:0];
-    assign _t469 = h_port == 3'h0;
-    assign _t472 = h_port == 3'h1;
-    assign _t475 = h_port == 3'h2;
-    assign _t478 = h_port == 3'h3;
-    assign _t481 = h_port == 3'h4;
-    assign _t480 = _t481 ? u_in4_rdata : 16'h0000;
-    assign _t477 = _t478 ? u_in3_rdata : _t480;
-    assign _t474 = _t475 ? u_in2_rdata : _t477;
-    assign _t471 = _t472 ? u_in1_rdata : _t474;
-    assign _t468 = _t469 ? u_in0_rdata : _t471;
-    assign _t466 = {_t467, _t468};
-    assign _t486 = 5'h01 <= h_step;
-    assign _t485 = h_busy & _t486;
-    assign _t488 = h_step <= 5'h07;
-    assign _t484 = _t485 & _t488;
-    assign _t490 = h_step == 5'h08;
-    assign h_issue = h_busy & _t490;
-    assign _t492 = 5'h08 <= h_step;
-    assign h_lp_valid = h_busy & _t492;
+    assign _t444 = h_hdr[95:0];
+    assign _t446 = h_port == 3'h0;
+    assign _t449 = h_port == 3'h1;
+    assign _t452 = h_port == 3'h2;
+    assign _t455 = h_port == 3'h3;
+    assign _t458 = h_port == 3'h4;
+    assign _t457 = _t458 ? u_in4_rdata : 16'h0000;
+    assign _t454 = _t455 ? u_in3_rdata : _t457;
+    assign _t451 = _t452 ? u_in2_rdata : _t454;
+    assign _t448 = _t449 ? u_in1_rdata : _t451;
+    assign _t445 = _t446 ? u_in0_rdata : _t448;
+    assign _t443 = {_t444, _t445};
+    assign _t463 = 5'h01 <= h_step;
+    assign _t462 = h_busy & _t463;
+    assign _t465 = h_step <= 5'h07;
+    assign _t461 = _t462 & _t465;
+    assign _t467 = h_step == 5'h08;
+    assign h_issue = h_busy & _t467;
+    assign _t469 = 5'h08 <= h_step;
+    assign h_lp_valid = h_busy & _t469;
     assign mt_measured = u_meter_rd_measured;
     assign mt_factor = u_meter_rd_factor;
     assign mt_scaling = u_meter_rd_scaling;
     assign mt_scaled_set = u_meter_scaled_set;
-    assign _t495 = h_step == 5'h0d;
-    assign _t494 = h_busy & _t495;
-    assign _t497 = h_step == 5'h0e;
-    assign h_decide = h_busy & _t497;
-    assign _t502 = h_hdr[103:8];
-    assign _t501 = _t502[15:0];
-    assign _t500 = _t367 ? _t501 : h_mtc;
-    assign _t499 = _t364 ? u_cap_eg_out_tc : _t500;
-    assign _t504 = h_step == 5'h12;
-    assign _t503 = h_busy & _t504;
+    assign _t472 = h_step == 5'h0d;
+    assign _t471 = h_busy & _t472;
+    assign _t474 = h_step == 5'h0e;
+    assign h_decide = h_busy & _t474;
+    assign _t479 = h_hdr[103:8];
+    assign _t478 = _t479[15:0];
+    assign _t477 = _t344 ? _t478 : h_mtc;
+    assign _t476 = _t341 ? u_cap_eg_out_tc : _t477;
+    assign _t481 = h_step == 5'h12;
+    assign _t480 = h_busy & _t481;
     assign ev_hp_port = h_port;
-    assign ev_hp_lease = _t382;
-    assign _t506 = h_port == 3'h0;
-    assign _t509 = h_port == 3'h1;
-    assign _t512 = h_port == 3'h2;
-    assign _t515 = h_port == 3'h3;
-    assign _t518 = h_port == 3'h4;
-    assign _t517 = _t518 ? u_in4_plen : 9'h000;
-    assign _t514 = _t515 ? u_in3_plen : _t517;
-    assign _t511 = _t512 ? u_in2_plen : _t514;
-    assign _t508 = _t509 ? u_in1_plen : _t511;
-    assign ev_hp_bytes = _t506 ? u_in0_plen : _t508;
-    assign _t521 = h_finish & _t366;
-    assign _t522 = ~_t367;
-    assign ev_in = _t521 & _t522;
-    assign _t523 = u_label_out_result == 3'h5;
-    assign ev_vrouter = ev_in & _t523;
-    assign _t525 = h_finish & _t366;
-    assign _t526 = u_label_out_result == 3'h3;
-    assign ev_shift = _t525 & _t526;
-    assign _t528 = h_reason != 8'h00;
-    assign ev_label_error = h_finish & _t528;
-    assign _t530 = ~_t366;
-    assign ev_unknown_tag = h_finish & _t530;
-    assign ev_hp_cpu = _t367;
+    assign ev_hp_lease = _t359;
+    assign _t483 = h_port == 3'h0;
+    assign _t486 = h_port == 3'h1;
+    assign _t489 = h_port == 3'h2;
+    assign _t492 = h_port == 3'h3;
+    assign _t495 = h_port == 3'h4;
+    assign _t494 = _t495 ? u_in4_plen : 9'h000;
+    assign _t491 = _t492 ? u_in3_plen : _t494;
+    assign _t488 = _t489 ? u_in2_plen : _t491;
+    assign _t485 = _t486 ? u_in1_plen : _t488;
+    assign ev_hp_bytes = _t483 ? u_in0_plen : _t485;
+    assign _t498 = h_finish & _t343;
+    assign _t499 = ~_t344;
+    assign ev_in = _t498 & _t499;
+    assign _t500 = u_label_out_result == 3'h5;
+    assign ev_vrouter = ev_in & _t500;
+    assign _t502 = h_finish & _t343;
+    assign _t503 = u_label_out_result == 3'h3;
+    assign ev_shift = _t502 & _t503;
+    assign _t505 = h_reason != 8'h00;
+    assign ev_label_error = h_finish & _t505;
+    assign _t507 = ~_t343;
+    assign ev_unknown_tag = h_finish & _t507;
+    assign ev_hp_cpu = _t344;
     assign ev_runt = {u_in4_ev_runt, u_in3_ev_runt, u_in2_ev_runt, u_in1_ev_runt, u_in0_ev_runt};
     assign ev_oversize = {u_in4_ev_oversize, u_in3_ev_oversize, u_in2_ev_oversize, u_in1_ev_oversize, u_in0_ev_oversize};
     assign sw_free = {u_eg4_free, u_eg3_free, u_eg2_free, u_eg1_free, u_eg0_free};
@@ -972,311 +971,333 @@ module device_core_h37d75797 (
     assign cpu_tx_last = u_eg4_tx_last;
     assign e4_ev_out = u_eg4_ev_out;
     assign e4_ev_out_bytes = u_eg4_ev_out_bytes;
-    assign _t532 = grant_idx == 3'h0;
-    assign _t531 = grant_valid & _t532;
-    assign _t536 = h_step < 5'h07;
-    assign _t535 = h_busy & _t536;
-    assign _t538 = h_port == 3'h0;
-    assign _t534 = _t535 & _t538;
-    assign _t540 = h_step[2:0];
-    assign _t542 = h_port == 3'h0;
-    assign _t541 = h_wb & _t542;
-    assign _t545 = h_port == 3'h0;
-    assign _t544 = h_finish & _t545;
-    assign _t548 = sw_idx == 3'h0;
-    assign _t547 = sw_valid & _t548;
-    assign _t553 = cpu_src == 3'h0;
-    assign _t552 = cpu_busy & _t553;
-    assign _t551 = ~_t552;
-    assign _t550 = _t551 | cpu_pace;
-    assign _t556 = grant_idx == 3'h1;
-    assign _t555 = grant_valid & _t556;
-    assign _t560 = h_step < 5'h07;
-    assign _t559 = h_busy & _t560;
-    assign _t562 = h_port == 3'h1;
-    assign _t558 = _t559 & _t562;
-    assign _t564 = h_step[2:0];
-    assign _t566 = h_port == 3'h1;
-    assign _t565 = h_wb & _t566;
-    assign _t569 = h_port == 3'h1;
-    assign _t568 = h_finish & _t569;
-    assign _t572 = sw_idx == 3'h1;
-    assign _t571 = sw_valid & _t572;
-    assign _t577 = cpu_src == 3'h1;
-    assign _t576 = cpu_busy & _t577;
-    assign _t575 = ~_t576;
-    assign _t574 = _t575 | cpu_pace;
-    assign _t580 = grant_idx == 3'h2;
-    assign _t579 = grant_valid & _t580;
-    assign _t584 = h_step < 5'h07;
-    assign _t583 = h_busy & _t584;
-    assign _t586 = h_port == 3'h2;
-    assign _t582 = _t583 & _t586;
-    assign _t588 = h_step[2:0];
-    assign _t590 = h_port == 3'h2;
-    assign _t589 = h_wb & _t590;
-    assign _t593 = h_port == 3'h2;
-    assign _t592 = h_finish & _t593;
-    assign _t596 = sw_idx == 3'h2;
-    assign _t595 = sw_valid & _t596;
-    assign _t601 = cpu_src == 3'h2;
-    assign _t600 = cpu_busy & _t601;
-    assign _t599 = ~_t600;
-    assign _t598 = _t599 | cpu_pace;
-    assign _t604 = grant_idx == 3'h3;
-    assign _t603 = grant_valid & _t604;
-    assign _t608 = h_step < 5'h07;
-    assign _t607 = h_busy & _t608;
-    assign _t610 = h_port == 3'h3;
-    assign _t606 = _t607 & _t610;
-    assign _t612 = h_step[2:0];
-    assign _t614 = h_port == 3'h3;
-    assign _t613 = h_wb & _t614;
-    assign _t617 = h_port == 3'h3;
-    assign _t616 = h_finish & _t617;
-    assign _t620 = sw_idx == 3'h3;
-    assign _t619 = sw_valid & _t620;
-    assign _t625 = cpu_src == 3'h3;
-    assign _t624 = cpu_busy & _t625;
-    assign _t623 = ~_t624;
-    assign _t622 = _t623 | cpu_pace;
-    assign _t628 = grant_idx == 3'h4;
-    assign _t627 = grant_valid & _t628;
-    assign _t632 = h_step < 5'h07;
-    assign _t631 = h_busy & _t632;
-    assign _t634 = h_port == 3'h4;
-    assign _t630 = _t631 & _t634;
-    assign _t636 = h_step[2:0];
-    assign _t638 = h_port == 3'h4;
-    assign _t637 = h_wb & _t638;
-    assign _t641 = h_port == 3'h4;
-    assign _t640 = h_finish & _t641;
-    assign _t644 = sw_idx == 3'h4;
-    assign _t643 = sw_valid & _t644;
-    assign _t649 = cpu_src == 3'h4;
-    assign _t648 = cpu_busy & _t649;
-    assign _t647 = ~_t648;
-    assign _t646 = _t647 | cpu_pace;
-    assign _t653 = ~h_busy;
-    assign _t652 = u_in4_req & _t653;
-    assign _t655 = ~h_busy;
-    assign _t654 = u_in3_req & _t655;
-    assign _t657 = ~h_busy;
-    assign _t656 = u_in2_req & _t657;
-    assign _t659 = ~h_busy;
-    assign _t658 = u_in1_req & _t659;
-    assign _t661 = ~h_busy;
-    assign _t660 = u_in0_req & _t661;
-    assign _t651 = {_t652, _t654, _t656, _t658, _t660};
-    assign _t664 = ~_t367;
-    assign _t663 = h_issue & _t664;
-    assign _t662 = _t663 & _t366;
-    assign _t665 = {if_valid, if_vr, if_tag, if_port};
-    assign _t666 = h_decide & _t364;
-    assign _t668 = u_label_out_port[1:0];
-    assign _t667 = {_t668, u_label_out_tag};
-    assign _t674 = sw_free[4];
-    assign _t675 = sw_free[4];
-    assign _t677 = sw_free[4];
-    assign _t678 = sw_free[3];
-    assign _t679 = sw_free[2];
-    assign _t680 = sw_free[1];
-    assign _t681 = sw_free[0];
-    assign _t673 = {_t674, _t675, 1'h0, _t677, _t678, _t679, _t680, _t681};
-    assign _t672 = _t673 >> u_in4_jdest;
-    assign _t671 = _t672[0];
-    assign _t670 = u_in4_idle & _t671;
-    assign _t684 = _t673 >> u_in3_jdest;
-    assign _t683 = _t684[0];
-    assign _t682 = u_in3_idle & _t683;
-    assign _t687 = _t673 >> u_in2_jdest;
-    assign _t686 = _t687[0];
-    assign _t685 = u_in2_idle & _t686;
-    assign _t690 = _t673 >> u_in1_jdest;
-    assign _t689 = _t690[0];
-    assign _t688 = u_in1_idle & _t689;
-    assign _t693 = _t673 >> u_in0_jdest;
-    assign _t692 = _t693[0];
-    assign _t691 = u_in0_idle & _t692;
-    assign _t669 = {_t670, _t682, _t685, _t688, _t691};
-    assign _t697 = sw_idx == 3'h0;
-    assign _t700 = sw_idx == 3'h1;
-    assign _t703 = sw_idx == 3'h2;
-    assign _t706 = sw_idx == 3'h3;
-    assign _t709 = sw_idx == 3'h4;
-    assign _t708 = _t709 ? u_in4_jdest : 3'h0;
-    assign _t705 = _t706 ? u_in3_jdest : _t708;
-    assign _t702 = _t703 ? u_in2_jdest : _t705;
-    assign _t699 = _t700 ? u_in1_jdest : _t702;
-    assign _t696 = _t697 ? u_in0_jdest : _t699;
-    assign _t695 = _t696 == 3'h0;
-    assign _t694 = sw_valid & _t695;
-    assign _t714 = sw_idx == 3'h0;
-    assign _t717 = sw_idx == 3'h1;
-    assign _t720 = sw_idx == 3'h2;
-    assign _t723 = sw_idx == 3'h3;
-    assign _t726 = sw_idx == 3'h4;
-    assign _t725 = _t726 ? u_in4_tlen : 9'h000;
-    assign _t722 = _t723 ? u_in3_tlen : _t725;
-    assign _t719 = _t720 ? u_in2_tlen : _t722;
-    assign _t716 = _t717 ? u_in1_tlen : _t719;
-    assign _t713 = _t714 ? u_in0_tlen : _t716;
-    assign _t733 = {u_in4_rl, u_in4_rv};
-    assign _t734 = {u_in3_rl, u_in3_rv};
-    assign _t735 = {u_in2_rl, u_in2_rv};
-    assign _t736 = {u_in1_rl, u_in1_rv};
-    assign _t737 = {u_in0_rl, u_in0_rv};
-    assign _t732 = {_t733, _t734, _t735, _t736, _t737};
-    assign _t738 = {u_eg0_src, 1'h0};
-    assign _t731 = _t732 >> _t738;
-    assign _t730 = _t731[1:0];
-    assign _t729 = _t730[0];
-    assign _t741 = u_eg0_src == 3'h0;
-    assign _t744 = u_eg0_src == 3'h1;
-    assign _t747 = u_eg0_src == 3'h2;
-    assign _t750 = u_eg0_src == 3'h3;
-    assign _t753 = u_eg0_src == 3'h4;
-    assign _t752 = _t753 ? u_in4_rdata : 16'h0000;
-    assign _t749 = _t750 ? u_in3_rdata : _t752;
-    assign _t746 = _t747 ? u_in2_rdata : _t749;
-    assign _t743 = _t744 ? u_in1_rdata : _t746;
-    assign _t740 = _t741 ? u_in0_rdata : _t743;
-    assign _t756 = _t730[1];
-    assign _t758 = _t696 == 3'h1;
-    assign _t757 = sw_valid & _t758;
-    assign _t763 = {u_eg1_src, 1'h0};
-    assign _t762 = _t732 >> _t763;
-    assign _t761 = _t762[1:0];
-    assign _t760 = _t761[0];
-    assign _t766 = u_eg1_src == 3'h0;
-    assign _t769 = u_eg1_src == 3'h1;
-    assign _t772 = u_eg1_src == 3'h2;
-    assign _t775 = u_eg1_src == 3'h3;
-    assign _t778 = u_eg1_src == 3'h4;
-    assign _t777 = _t778 ? u_in4_rdata : 16'h0000;
-    assign _t774 = _t775 ? u_in3_rdata : _t777;
-    assign _t771 = _t772 ? u_in2_rdata : _t774;
-    assign _t768 = _t769 ? u_in1_rdata : _t771;
-    assign _t765 = _t766 ? u_in0_rdata : _t768;
-    assign _t781 = _t761[1];
-    assign _t783 = _t696 == 3'h2;
-    assign _t782 = sw_valid & _t783;
-    assign _t788 = {u_eg2_src, 1'h0};
-    assign _t787 = _t732 >> _t788;
-    assign _t786 = _t787[1:0];
-    assign _t785 = _t786[0];
-    assign _t791 = u_eg2_src == 3'h0;
-    assign _t794 = u_eg2_src == 3'h1;
-    assign _t797 = u_eg2_src == 3'h2;
-    assign _t800 = u_eg2_src == 3'h3;
-    assign _t803 = u_eg2_src == 3'h4;
-    assign _t802 = _t803 ? u_in4_rdata : 16'h0000;
-    assign _t799 = _t800 ? u_in3_rdata : _t802;
-    assign _t796 = _t797 ? u_in2_rdata : _t799;
-    assign _t793 = _t794 ? u_in1_rdata : _t796;
-    assign _t790 = _t791 ? u_in0_rdata : _t793;
-    assign _t806 = _t786[1];
-    assign _t808 = _t696 == 3'h3;
-    assign _t807 = sw_valid & _t808;
-    assign _t813 = {u_eg3_src, 1'h0};
-    assign _t812 = _t732 >> _t813;
-    assign _t811 = _t812[1:0];
-    assign _t810 = _t811[0];
-    assign _t816 = u_eg3_src == 3'h0;
-    assign _t819 = u_eg3_src == 3'h1;
-    assign _t822 = u_eg3_src == 3'h2;
-    assign _t825 = u_eg3_src == 3'h3;
-    assign _t828 = u_eg3_src == 3'h4;
-    assign _t827 = _t828 ? u_in4_rdata : 16'h0000;
-    assign _t824 = _t825 ? u_in3_rdata : _t827;
-    assign _t821 = _t822 ? u_in2_rdata : _t824;
-    assign _t818 = _t819 ? u_in1_rdata : _t821;
-    assign _t815 = _t816 ? u_in0_rdata : _t818;
-    assign _t831 = _t811[1];
-    assign _t835 = _t696 == 3'h4;
-    assign _t837 = _t696 == 3'h6;
-    assign _t834 = _t835 | _t837;
-    assign _t839 = _t696 == 3'h7;
-    assign _t833 = _t834 | _t839;
-    assign _t832 = sw_valid & _t833;
-    assign _t842 = _t696 == 3'h6;
-    assign _t846 = _t696 == 3'h7;
-    assign _t845 = _t846 ? 8'h0a : 8'h00;
-    assign _t841 = _t842 ? 8'h01 : _t845;
-    assign _t853 = {u_eg4_src, 1'h0};
-    assign _t852 = _t732 >> _t853;
-    assign _t851 = _t852[1:0];
-    assign _t850 = _t851[0];
-    assign _t856 = u_eg4_src == 3'h0;
-    assign _t859 = u_eg4_src == 3'h1;
-    assign _t862 = u_eg4_src == 3'h2;
-    assign _t865 = u_eg4_src == 3'h3;
-    assign _t868 = u_eg4_src == 3'h4;
-    assign _t867 = _t868 ? u_in4_rdata : 16'h0000;
-    assign _t864 = _t865 ? u_in3_rdata : _t867;
-    assign _t861 = _t862 ? u_in2_rdata : _t864;
-    assign _t858 = _t859 ? u_in1_rdata : _t861;
-    assign _t855 = _t856 ? u_in0_rdata : _t858;
-    assign _t871 = _t851[1];
-    assign _t875 = ls_idx[4:3];
-    assign _t874 = _t875 == 2'h0;
-    assign _t873 = ls_we & _t874;
-    assign _t877 = ls_idx[2:0];
-    assign _t881 = ls_idx[4:3];
-    assign _t880 = _t881 == 2'h1;
-    assign _t879 = ls_we & _t880;
-    assign _t883 = ls_idx[2:0];
-    assign _t887 = ls_idx[4:3];
-    assign _t886 = _t887 == 2'h2;
-    assign _t885 = ls_we & _t886;
-    assign _t889 = ls_idx[2:0];
-    assign _t893 = ls_idx[4:3];
-    assign _t892 = _t893 == 2'h3;
-    assign _t891 = ls_we & _t892;
-    assign _t895 = ls_idx[2:0];
+    assign _t509 = grant_idx == 3'h0;
+    assign _t508 = grant_valid & _t509;
+    assign _t513 = h_step < 5'h07;
+    assign _t512 = h_busy & _t513;
+    assign _t515 = h_port == 3'h0;
+    assign _t511 = _t512 & _t515;
+    assign _t517 = h_step[2:0];
+    assign _t519 = h_port == 3'h0;
+    assign _t518 = h_wb & _t519;
+    assign _t522 = h_port == 3'h0;
+    assign _t521 = h_finish & _t522;
+    assign _t525 = sw_idx == 3'h0;
+    assign _t524 = sw_valid & _t525;
+    assign _t530 = cpu_src == 3'h0;
+    assign _t529 = cpu_busy & _t530;
+    assign _t528 = ~_t529;
+    assign _t527 = _t528 | cpu_pace;
+    assign _t533 = grant_idx == 3'h1;
+    assign _t532 = grant_valid & _t533;
+    assign _t537 = h_step < 5'h07;
+    assign _t536 = h_busy & _t537;
+    assign _t539 = h_port == 3'h1;
+    assign _t535 = _t536 & _t539;
+    assign _t541 = h_step[2:0];
+    assign _t543 = h_port == 3'h1;
+    assign _t542 = h_wb & _t543;
+    assign _t546 = h_port == 3'h1;
+    assign _t545 = h_finish & _t546;
+    assign _t549 = sw_idx == 3'h1;
+    assign _t548 = sw_valid & _t549;
+    assign _t554 = cpu_src == 3'h1;
+    assign _t553 = cpu_busy & _t554;
+    assign _t552 = ~_t553;
+    assign _t551 = _t552 | cpu_pace;
+    assign _t557 = grant_idx == 3'h2;
+    assign _t556 = grant_valid & _t557;
+    assign _t561 = h_step < 5'h07;
+    assign _t560 = h_busy & _t561;
+    assign _t563 = h_port == 3'h2;
+    assign _t559 = _t560 & _t563;
+    assign _t565 = h_step[2:0];
+    assign _t567 = h_port == 3'h2;
+    assign _t566 = h_wb & _t567;
+    assign _t570 = h_port == 3'h2;
+    assign _t569 = h_finish & _t570;
+    assign _t573 = sw_idx == 3'h2;
+    assign _t572 = sw_valid & _t573;
+    assign _t578 = cpu_src == 3'h2;
+    assign _t577 = cpu_busy & _t578;
+    assign _t576 = ~_t577;
+    assign _t575 = _t576 | cpu_pace;
+    assign _t581 = grant_idx == 3'h3;
+    assign _t580 = grant_valid & _t581;
+    assign _t585 = h_step < 5'h07;
+    assign _t584 = h_busy & _t585;
+    assign _t587 = h_port == 3'h3;
+    assign _t583 = _t584 & _t587;
+    assign _t589 = h_step[2:0];
+    assign _t591 = h_port == 3'h3;
+    assign _t590 = h_wb & _t591;
+    assign _t594 = h_port == 3'h3;
+    assign _t593 = h_finish & _t594;
+    assign _t597 = sw_idx == 3'h3;
+    assign _t596 = sw_valid & _t597;
+    assign _t602 = cpu_src == 3'h3;
+    assign _t601 = cpu_busy & _t602;
+    assign _t600 = ~_t601;
+    assign _t599 = _t600 | cpu_pace;
+    assign _t605 = grant_idx == 3'h4;
+    assign _t604 = grant_valid & _t605;
+    assign _t609 = h_step < 5'h07;
+    assign _t608 = h_busy & _t609;
+    assign _t611 = h_port == 3'h4;
+    assign _t607 = _t608 & _t611;
+    assign _t613 = h_step[2:0];
+    assign _t615 = h_port == 3'h4;
+    assign _t614 = h_wb & _t615;
+    assign _t618 = h_port == 3'h4;
+    assign _t617 = h_finish & _t618;
+    assign _t621 = sw_idx == 3'h4;
+    assign _t620 = sw_valid & _t621;
+    assign _t626 = cpu_src == 3'h4;
+    assign _t625 = cpu_busy & _t626;
+    assign _t624 = ~_t625;
+    assign _t623 = _t624 | cpu_pace;
+    assign _t630 = ~h_busy;
+    assign _t629 = u_in4_req & _t630;
+    assign _t632 = ~h_busy;
+    assign _t631 = u_in3_req & _t632;
+    assign _t634 = ~h_busy;
+    assign _t633 = u_in2_req & _t634;
+    assign _t636 = ~h_busy;
+    assign _t635 = u_in1_req & _t636;
+    assign _t638 = ~h_busy;
+    assign _t637 = u_in0_req & _t638;
+    assign _t628 = {_t629, _t631, _t633, _t635, _t637};
+    assign _t641 = ~_t344;
+    assign _t640 = h_issue & _t641;
+    assign _t639 = _t640 & _t343;
+    assign _t642 = {if_valid, if_vr, if_tag, if_port};
+    assign _t643 = h_decide & _t341;
+    assign _t645 = u_label_out_port[1:0];
+    assign _t644 = {_t645, u_label_out_tag};
+    assign _t651 = sw_free[4];
+    assign _t652 = sw_free[4];
+    assign _t654 = sw_free[4];
+    assign _t655 = sw_free[3];
+    assign _t656 = sw_free[2];
+    assign _t657 = sw_free[1];
+    assign _t658 = sw_free[0];
+    assign _t650 = {_t651, _t652, 1'h0, _t654, _t655, _t656, _t657, _t658};
+    assign _t649 = _t650 >> u_in4_jdest;
+    assign _t648 = _t649[0];
+    assign _t647 = u_in4_idle & _t648;
+    assign _t661 = _t650 >> u_in3_jdest;
+    assign _t660 = _t661[0];
+    assign _t659 = u_in3_idle & _t660;
+    assign _t664 = _t650 >> u_in2_jdest;
+    assign _t663 = _t664[0];
+    assign _t662 = u_in2_idle & _t663;
+    assign _t667 = _t650 >> u_in1_jdest;
+    assign _t666 = _t667[0];
+    assign _t665 = u_in1_idle & _t666;
+    assign _t670 = _t650 >> u_in0_jdest;
+    assign _t669 = _t670[0];
+    assign _t668 = u_in0_idle & _t669;
+    assign _t646 = {_t647, _t659, _t662, _t665, _t668};
+    assign _t674 = sw_idx == 3'h0;
+    assign _t677 = sw_idx == 3'h1;
+    assign _t680 = sw_idx == 3'h2;
+    assign _t683 = sw_idx == 3'h3;
+    assign _t686 = sw_idx == 3'h4;
+    assign _t685 = _t686 ? u_in4_jdest : 3'h0;
+    assign _t682 = _t683 ? u_in3_jdest : _t685;
+    assign _t679 = _t680 ? u_in2_jdest : _t682;
+    assign _t676 = _t677 ? u_in1_jdest : _t679;
+    assign _t673 = _t674 ? u_in0_jdest : _t676;
+    assign _t672 = _t673 == 3'h0;
+    assign _t671 = sw_valid & _t672;
+    assign _t691 = sw_idx == 3'h0;
+    assign _t694 = sw_idx == 3'h1;
+    assign _t697 = sw_idx == 3'h2;
+    assign _t700 = sw_idx == 3'h3;
+    assign _t703 = sw_idx == 3'h4;
+    assign _t702 = _t703 ? u_in4_tlen : 9'h000;
+    assign _t699 = _t700 ? u_in3_tlen : _t702;
+    assign _t696 = _t697 ? u_in2_tlen : _t699;
+    assign _t693 = _t694 ? u_in1_tlen : _t696;
+    assign _t690 = _t691 ? u_in0_tlen : _t693;
+    assign _t710 = {u_in4_rl, u_in4_rv};
+    assign _t711 = {u_in3_rl, u_in3_rv};
+    assign _t712 = {u_in2_rl, u_in2_rv};
+    assign _t713 = {u_in1_rl, u_in1_rv};
+    assign _t714 = {u_in0_rl, u_in0_rv};
+    assign _t709 = {_t710, _t711, _t712, _t713, _t714};
+    assign _t715 = {u_eg0_src, 1'h0};
+    assign _t708 = _t709 >> _t715;
+    assign _t707 = _t708[1:0];
+    assign _t706 = _t707[0];
+    assign _t718 = u_eg0_src == 3'h0;
+    assign _t721 = u_eg0_src == 3'h1;
+    assign _t724 = u_eg0_src == 3'h2;
+    assign _t727 = u_eg0_src == 3'h3;
+    assign _t730 = u_eg0_src == 3'h4;
+    assign _t729 = _t730 ? u_in4_rdata : 16'h0000;
+    assign _t726 = _t727 ? u_in3_rdata : _t729;
+    assign _t723 = _t724 ? u_in2_rdata : _t726;
+    assign _t720 = _t721 ? u_in1_rdata : _t723;
+    assign _t717 = _t718 ? u_in0_rdata : _t720;
+    assign _t733 = _t707[1];
+    assign _t735 = ~1'h0;
+    assign _t734 = u_eg0_sh_req & _t735;
+    assign _t738 = u_shaper_v_port == 2'h0;
+    assign _t737 = u_shaper_v_valid & _t738;
+    assign _t741 = _t673 == 3'h1;
+    assign _t740 = sw_valid & _t741;
+    assign _t746 = {u_eg1_src, 1'h0};
+    assign _t745 = _t709 >> _t746;
+    assign _t744 = _t745[1:0];
+    assign _t743 = _t744[0];
+    assign _t749 = u_eg1_src == 3'h0;
+    assign _t752 = u_eg1_src == 3'h1;
+    assign _t755 = u_eg1_src == 3'h2;
+    assign _t758 = u_eg1_src == 3'h3;
+    assign _t761 = u_eg1_src == 3'h4;
+    assign _t760 = _t761 ? u_in4_rdata : 16'h0000;
+    assign _t757 = _t758 ? u_in3_rdata : _t760;
+    assign _t754 = _t755 ? u_in2_rdata : _t757;
+    assign _t751 = _t752 ? u_in1_rdata : _t754;
+    assign _t748 = _t749 ? u_in0_rdata : _t751;
+    assign _t764 = _t744[1];
+    assign _t767 = 1'h0 | u_eg0_sh_req;
+    assign _t766 = ~_t767;
+    assign _t765 = u_eg1_sh_req & _t766;
+    assign _t769 = u_shaper_v_port == 2'h1;
+    assign _t768 = u_shaper_v_valid & _t769;
+    assign _t772 = _t673 == 3'h2;
+    assign _t771 = sw_valid & _t772;
+    assign _t777 = {u_eg2_src, 1'h0};
+    assign _t776 = _t709 >> _t777;
+    assign _t775 = _t776[1:0];
+    assign _t774 = _t775[0];
+    assign _t780 = u_eg2_src == 3'h0;
+    assign _t783 = u_eg2_src == 3'h1;
+    assign _t786 = u_eg2_src == 3'h2;
+    assign _t789 = u_eg2_src == 3'h3;
+    assign _t792 = u_eg2_src == 3'h4;
+    assign _t791 = _t792 ? u_in4_rdata : 16'h0000;
+    assign _t788 = _t789 ? u_in3_rdata : _t791;
+    assign _t785 = _t786 ? u_in2_rdata : _t788;
+    assign _t782 = _t783 ? u_in1_rdata : _t785;
+    assign _t779 = _t780 ? u_in0_rdata : _t782;
+    assign _t795 = _t775[1];
+    assign _t798 = _t767 | u_eg1_sh_req;
+    assign _t797 = ~_t798;
+    assign _t796 = u_eg2_sh_req & _t797;
+    assign _t800 = u_shaper_v_port == 2'h2;
+    assign _t799 = u_shaper_v_valid & _t800;
+    assign _t803 = _t673 == 3'h3;
+    assign _t802 = sw_valid & _t803;
+    assign _t808 = {u_eg3_src, 1'h0};
+    assign _t807 = _t709 >> _t808;
+    assign _t806 = _t807[1:0];
+    assign _t805 = _t806[0];
+    assign _t811 = u_eg3_src == 3'h0;
+    assign _t814 = u_eg3_src == 3'h1;
+    assign _t817 = u_eg3_src == 3'h2;
+    assign _t820 = u_eg3_src == 3'h3;
+    assign _t823 = u_eg3_src == 3'h4;
+    assign _t822 = _t823 ? u_in4_rdata : 16'h0000;
+    assign _t819 = _t820 ? u_in3_rdata : _t822;
+    assign _t816 = _t817 ? u_in2_rdata : _t819;
+    assign _t813 = _t814 ? u_in1_rdata : _t816;
+    assign _t810 = _t811 ? u_in0_rdata : _t813;
+    assign _t826 = _t806[1];
+    assign _t829 = _t798 | u_eg2_sh_req;
+    assign _t828 = ~_t829;
+    assign _t827 = u_eg3_sh_req & _t828;
+    assign _t831 = u_shaper_v_port == 2'h3;
+    assign _t830 = u_shaper_v_valid & _t831;
+    assign _t836 = _t673 == 3'h4;
+    assign _t838 = _t673 == 3'h6;
+    assign _t835 = _t836 | _t838;
+    assign _t840 = _t673 == 3'h7;
+    assign _t834 = _t835 | _t840;
+    assign _t833 = sw_valid & _t834;
+    assign _t843 = _t673 == 3'h6;
+    assign _t847 = _t673 == 3'h7;
+    assign _t846 = _t847 ? 8'h0a : 8'h00;
+    assign _t842 = _t843 ? 8'h01 : _t846;
+    assign _t854 = {u_eg4_src, 1'h0};
+    assign _t853 = _t709 >> _t854;
+    assign _t852 = _t853[1:0];
+    assign _t851 = _t852[0];
+    assign _t857 = u_eg4_src == 3'h0;
+    assign _t860 = u_eg4_src == 3'h1;
+    assign _t863 = u_eg4_src == 3'h2;
+    assign _t866 = u_eg4_src == 3'h3;
+    assign _t869 = u_eg4_src == 3'h4;
+    assign _t868 = _t869 ? u_in4_rdata : 16'h0000;
+    assign _t865 = _t866 ? u_in3_rdata : _t868;
+    assign _t862 = _t863 ? u_in2_rdata : _t865;
+    assign _t859 = _t860 ? u_in1_rdata : _t862;
+    assign _t856 = _t857 ? u_in0_rdata : _t859;
+    assign _t872 = _t852[1];
+    assign _t873 = _t829 | u_eg3_sh_req;
+    assign _t880 = u_eg3_sh_req ? 2'h3 : 2'h0;
+    assign _t878 = u_eg2_sh_req ? 2'h2 : _t880;
+    assign _t876 = u_eg1_sh_req ? 2'h1 : _t878;
+    assign _t874 = u_eg0_sh_req ? 2'h0 : _t876;
+    assign _t886 = u_eg3_sh_req ? u_eg3_sh_lease : 3'h0;
+    assign _t885 = u_eg2_sh_req ? u_eg2_sh_lease : _t886;
+    assign _t884 = u_eg1_sh_req ? u_eg1_sh_lease : _t885;
+    assign _t883 = u_eg0_sh_req ? u_eg0_sh_lease : _t884;
+    assign _t891 = u_eg3_sh_req ? u_eg3_sh_bytes : 9'h000;
+    assign _t890 = u_eg2_sh_req ? u_eg2_sh_bytes : _t891;
+    assign _t889 = u_eg1_sh_req ? u_eg1_sh_bytes : _t890;
+    assign _t888 = u_eg0_sh_req ? u_eg0_sh_bytes : _t889;
+    assign _t897 = u_eg3_sh_req ? u_eg3_sh_prio : 15'h0000;
+    assign _t896 = u_eg2_sh_req ? u_eg2_sh_prio : _t897;
+    assign _t895 = u_eg1_sh_req ? u_eg1_sh_prio : _t896;
+    assign _t894 = u_eg0_sh_req ? u_eg0_sh_prio : _t895;
+    assign _t899 = ls_idx[4:3];
+    assign _t900 = ls_idx[2:0];
     always @(posedge clk)
         if (rst) ifvalid <= 33'h000000000;
-        else if (if_we) ifvalid <= _t304;
+        else if (if_we) ifvalid <= _t281;
     always @(posedge clk)
         if (rst) h_busy <= 1'h0;
-        else h_busy <= _t311;
+        else h_busy <= _t288;
     always @(posedge clk)
         if (rst) h_port <= 3'h0;
         else if (grant_valid) h_port <= grant_idx;
     always @(posedge clk)
         if (rst) h_step <= 5'h00;
-        else h_step <= _t315;
+        else h_step <= _t292;
     always @(posedge clk)
         if (rst) h_wb <= 1'h0;
-        else h_wb <= _t325;
+        else h_wb <= _t302;
     always @(posedge clk)
         if (rst) h_wc <= 3'h0;
-        else h_wc <= _t332;
+        else h_wc <= _t309;
     always @(posedge clk)
         if (rst) h_hdr <= 112'h0000000000000000000000000000;
-        else if (_t484) h_hdr <= _t466;
+        else if (_t461) h_hdr <= _t443;
     always @(posedge clk)
         if (rst) h_mtc <= 16'h0000;
-        else if (_t494) h_mtc <= u_meter_out_tc;
+        else if (_t471) h_mtc <= u_meter_out_tc;
     always @(posedge clk)
         if (rst) h_tc <= 16'h0000;
-        else if (_t503) h_tc <= _t499;
+        else if (_t480) h_tc <= _t476;
     device_ingress_mp256_d3 u_in0 (
         .clk(clk),
         .rst(rst),
         .rx_valid(rx0_valid),
         .rx_data(rx0_data),
         .rx_last(rx0_last),
-        .h_grant(_t531),
-        .h_read(_t534),
-        .h_word(_t540),
-        .wb_en(_t541),
+        .h_grant(_t508),
+        .h_read(_t511),
+        .h_word(_t517),
+        .wb_en(_t518),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t544),
+        .h_res(_t521),
         .h_dest(h_dest),
-        .sw_start(_t547),
-        .pace(_t550),
+        .sw_start(_t524),
+        .pace(_t527),
         .rx_ready(u_in0_rx_ready),
         .ev_runt(u_in0_ev_runt),
         .ev_oversize(u_in0_ev_oversize),
@@ -1296,16 +1317,16 @@ module device_core_h37d75797 (
         .rx_valid(rx1_valid),
         .rx_data(rx1_data),
         .rx_last(rx1_last),
-        .h_grant(_t555),
-        .h_read(_t558),
-        .h_word(_t564),
-        .wb_en(_t565),
+        .h_grant(_t532),
+        .h_read(_t535),
+        .h_word(_t541),
+        .wb_en(_t542),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t568),
+        .h_res(_t545),
         .h_dest(h_dest),
-        .sw_start(_t571),
-        .pace(_t574),
+        .sw_start(_t548),
+        .pace(_t551),
         .rx_ready(u_in1_rx_ready),
         .ev_runt(u_in1_ev_runt),
         .ev_oversize(u_in1_ev_oversize),
@@ -1325,16 +1346,16 @@ module device_core_h37d75797 (
         .rx_valid(rx2_valid),
         .rx_data(rx2_data),
         .rx_last(rx2_last),
-        .h_grant(_t579),
-        .h_read(_t582),
-        .h_word(_t588),
-        .wb_en(_t589),
+        .h_grant(_t556),
+        .h_read(_t559),
+        .h_word(_t565),
+        .wb_en(_t566),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t592),
+        .h_res(_t569),
         .h_dest(h_dest),
-        .sw_start(_t595),
-        .pace(_t598),
+        .sw_start(_t572),
+        .pace(_t575),
         .rx_ready(u_in2_rx_ready),
         .ev_runt(u_in2_ev_runt),
         .ev_oversize(u_in2_ev_oversize),
@@ -1354,16 +1375,16 @@ module device_core_h37d75797 (
         .rx_valid(rx3_valid),
         .rx_data(rx3_data),
         .rx_last(rx3_last),
-        .h_grant(_t603),
-        .h_read(_t606),
-        .h_word(_t612),
-        .wb_en(_t613),
+        .h_grant(_t580),
+        .h_read(_t583),
+        .h_word(_t589),
+        .wb_en(_t590),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t616),
+        .h_res(_t593),
         .h_dest(h_dest),
-        .sw_start(_t619),
-        .pace(_t622),
+        .sw_start(_t596),
+        .pace(_t599),
         .rx_ready(u_in3_rx_ready),
         .ev_runt(u_in3_ev_runt),
         .ev_oversize(u_in3_ev_oversize),
@@ -1383,16 +1404,16 @@ module device_core_h37d75797 (
         .rx_valid(cpu_rx_valid),
         .rx_data(cpu_rx_data),
         .rx_last(cpu_rx_last),
-        .h_grant(_t627),
-        .h_read(_t630),
-        .h_word(_t636),
-        .wb_en(_t637),
+        .h_grant(_t604),
+        .h_read(_t607),
+        .h_word(_t613),
+        .wb_en(_t614),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t640),
+        .h_res(_t617),
         .h_dest(h_dest),
-        .sw_start(_t643),
-        .pace(_t646),
+        .sw_start(_t620),
+        .pace(_t623),
         .rx_ready(u_in4_rx_ready),
         .ev_runt(u_in4_ev_runt),
         .ev_oversize(u_in4_ev_oversize),
@@ -1409,7 +1430,7 @@ module device_core_h37d75797 (
     rrarb_n5_hold0 u_arb (
         .clk(clk),
         .rst(rst),
-        .req(_t651),
+        .req(_t628),
         .en(u_arb_grant_valid),
         .grant(u_arb_grant),
         .grant_idx(u_arb_grant_idx),
@@ -1418,9 +1439,9 @@ module device_core_h37d75797 (
     meter_ingress_l32_t1024_k8_bpc1_mp256 u_meter (
         .clk(clk),
         .rst(rst),
-        .pkt_valid(_t662),
-        .pkt_lease(_t382),
-        .pkt_tc(_t501),
+        .pkt_valid(_t639),
+        .pkt_lease(_t359),
+        .pkt_tc(_t478),
         .pkt_bytes(ev_hp_bytes),
         .cfg_we(ls_we),
         .cfg_lease(ls_idx),
@@ -1436,15 +1457,15 @@ module device_core_h37d75797 (
         .rd_scaling(u_meter_rd_scaling),
         .scaled_set(u_meter_scaled_set)
     );
-    labelparse_sv358_n33_p3_t3_v6_latency5 u_label (
+    labelparse_held_sv358_n33_p3_t3_v6_latency5 u_label (
         .clk(clk),
         .rst(rst),
         .in_valid(h_lp_valid),
-        .in_hdr(_t502),
-        .in_from(_t400),
+        .in_hdr(_t479),
+        .in_from(_t377),
         .tbl_we(if_we),
         .tbl_addr(if_addr),
-        .tbl_wdata(_t665),
+        .tbl_wdata(_t642),
         .out_valid(u_label_out_valid),
         .out_result(u_label_out_result),
         .out_to(u_label_out_to),
@@ -1456,9 +1477,9 @@ module device_core_h37d75797 (
     meter_egress_cap_l32 u_cap (
         .clk(clk),
         .rst(rst),
-        .eg_valid(_t666),
-        .eg_lease(_t667),
-        .eg_tc(_t500),
+        .eg_valid(_t643),
+        .eg_lease(_t644),
+        .eg_tc(_t477),
         .cfg_we(ls_we),
         .cfg_lease(ls_idx),
         .cfg_deprio(ls_deprio),
@@ -1469,7 +1490,7 @@ module device_core_h37d75797 (
     rrarb_n5_hold0 u_sw (
         .clk(clk),
         .rst(rst),
-        .req(_t669),
+        .req(_t646),
         .en(u_sw_grant_valid),
         .grant(u_sw_grant),
         .grant_idx(u_sw_grant_idx),
@@ -1478,12 +1499,12 @@ module device_core_h37d75797 (
     device_egress_mp256_words512_t3 u_eg0 (
         .clk(clk),
         .rst(rst),
-        .grant(_t694),
+        .grant(_t671),
         .grant_src(sw_idx),
-        .grant_len(_t713),
-        .in_valid(_t729),
-        .in_data(_t740),
-        .in_last(_t756),
+        .grant_len(_t690),
+        .in_valid(_t706),
+        .in_data(_t717),
+        .in_last(_t733),
         .tx_ready(tx0_ready),
         .free(u_eg0_free),
         .src(u_eg0_src),
@@ -1493,27 +1514,27 @@ module device_core_h37d75797 (
         .ev_out(u_eg0_ev_out),
         .ev_out_bytes(u_eg0_ev_out_bytes),
         .ev_out_tag(u_eg0_ev_out_tag),
-        .sh_take(u_eg0_sh_req),
+        .sh_take(_t734),
         .sh_req(u_eg0_sh_req),
         .sh_lease(u_eg0_sh_lease),
         .sh_bytes(u_eg0_sh_bytes),
         .sh_prio(u_eg0_sh_prio),
-        .sh_vvalid(u_shaper0_v_valid),
-        .sh_verdict(u_shaper0_v_verdict),
+        .sh_vvalid(_t737),
+        .sh_verdict(u_shaper_v_verdict),
         .ev_drop(u_eg0_ev_drop),
         .ev_drop_cause(u_eg0_ev_drop_cause),
-        .sh_cause(u_shaper0_v_cause),
+        .sh_cause(u_shaper_v_cause),
         .ev_drop_tag(u_eg0_ev_drop_tag)
     );
     device_egress_mp256_words512_t3 u_eg1 (
         .clk(clk),
         .rst(rst),
-        .grant(_t757),
+        .grant(_t740),
         .grant_src(sw_idx),
-        .grant_len(_t713),
-        .in_valid(_t760),
-        .in_data(_t765),
-        .in_last(_t781),
+        .grant_len(_t690),
+        .in_valid(_t743),
+        .in_data(_t748),
+        .in_last(_t764),
         .tx_ready(tx1_ready),
         .free(u_eg1_free),
         .src(u_eg1_src),
@@ -1523,27 +1544,27 @@ module device_core_h37d75797 (
         .ev_out(u_eg1_ev_out),
         .ev_out_bytes(u_eg1_ev_out_bytes),
         .ev_out_tag(u_eg1_ev_out_tag),
-        .sh_take(u_eg1_sh_req),
+        .sh_take(_t765),
         .sh_req(u_eg1_sh_req),
         .sh_lease(u_eg1_sh_lease),
         .sh_bytes(u_eg1_sh_bytes),
         .sh_prio(u_eg1_sh_prio),
-        .sh_vvalid(u_shaper1_v_valid),
-        .sh_verdict(u_shaper1_v_verdict),
+        .sh_vvalid(_t768),
+        .sh_verdict(u_shaper_v_verdict),
         .ev_drop(u_eg1_ev_drop),
         .ev_drop_cause(u_eg1_ev_drop_cause),
-        .sh_cause(u_shaper1_v_cause),
+        .sh_cause(u_shaper_v_cause),
         .ev_drop_tag(u_eg1_ev_drop_tag)
     );
     device_egress_mp256_words512_t3 u_eg2 (
         .clk(clk),
         .rst(rst),
-        .grant(_t782),
+        .grant(_t771),
         .grant_src(sw_idx),
-        .grant_len(_t713),
-        .in_valid(_t785),
-        .in_data(_t790),
-        .in_last(_t806),
+        .grant_len(_t690),
+        .in_valid(_t774),
+        .in_data(_t779),
+        .in_last(_t795),
         .tx_ready(tx2_ready),
         .free(u_eg2_free),
         .src(u_eg2_src),
@@ -1553,27 +1574,27 @@ module device_core_h37d75797 (
         .ev_out(u_eg2_ev_out),
         .ev_out_bytes(u_eg2_ev_out_bytes),
         .ev_out_tag(u_eg2_ev_out_tag),
-        .sh_take(u_eg2_sh_req),
+        .sh_take(_t796),
         .sh_req(u_eg2_sh_req),
         .sh_lease(u_eg2_sh_lease),
         .sh_bytes(u_eg2_sh_bytes),
         .sh_prio(u_eg2_sh_prio),
-        .sh_vvalid(u_shaper2_v_valid),
-        .sh_verdict(u_shaper2_v_verdict),
+        .sh_vvalid(_t799),
+        .sh_verdict(u_shaper_v_verdict),
         .ev_drop(u_eg2_ev_drop),
         .ev_drop_cause(u_eg2_ev_drop_cause),
-        .sh_cause(u_shaper2_v_cause),
+        .sh_cause(u_shaper_v_cause),
         .ev_drop_tag(u_eg2_ev_drop_tag)
     );
     device_egress_mp256_words512_t3 u_eg3 (
         .clk(clk),
         .rst(rst),
-        .grant(_t807),
+        .grant(_t802),
         .grant_src(sw_idx),
-        .grant_len(_t713),
-        .in_valid(_t810),
-        .in_data(_t815),
-        .in_last(_t831),
+        .grant_len(_t690),
+        .in_valid(_t805),
+        .in_data(_t810),
+        .in_last(_t826),
         .tx_ready(tx3_ready),
         .free(u_eg3_free),
         .src(u_eg3_src),
@@ -1583,28 +1604,28 @@ module device_core_h37d75797 (
         .ev_out(u_eg3_ev_out),
         .ev_out_bytes(u_eg3_ev_out_bytes),
         .ev_out_tag(u_eg3_ev_out_tag),
-        .sh_take(u_eg3_sh_req),
+        .sh_take(_t827),
         .sh_req(u_eg3_sh_req),
         .sh_lease(u_eg3_sh_lease),
         .sh_bytes(u_eg3_sh_bytes),
         .sh_prio(u_eg3_sh_prio),
-        .sh_vvalid(u_shaper3_v_valid),
-        .sh_verdict(u_shaper3_v_verdict),
+        .sh_vvalid(_t830),
+        .sh_verdict(u_shaper_v_verdict),
         .ev_drop(u_eg3_ev_drop),
         .ev_drop_cause(u_eg3_ev_drop_cause),
-        .sh_cause(u_shaper3_v_cause),
+        .sh_cause(u_shaper_v_cause),
         .ev_drop_tag(u_eg3_ev_drop_tag)
     );
     device_egress_cpu_mp256 u_eg4 (
         .clk(clk),
         .rst(rst),
-        .grant(_t832),
+        .grant(_t833),
         .grant_src(sw_idx),
-        .grant_len(_t713),
-        .grant_reason(_t841),
-        .in_valid(_t850),
-        .in_data(_t855),
-        .in_last(_t871),
+        .grant_len(_t690),
+        .grant_reason(_t842),
+        .in_valid(_t851),
+        .in_data(_t856),
+        .in_last(_t872),
         .tx_ready(cpu_tx_ready),
         .pace(u_eg4_pace),
         .tx_valid(u_eg4_tx_valid),
@@ -1616,89 +1637,29 @@ module device_core_h37d75797 (
         .ev_out(u_eg4_ev_out),
         .ev_out_bytes(u_eg4_ev_out_bytes)
     );
-    shaper_l8_buf768_mp256_minp13_f16_m5_tag10 u_shaper0 (
+    shaper_p4_l8_buf768_mp256_f16_m5_tag10 u_shaper (
         .clk(clk),
         .rst(rst),
-        .arr_valid(u_eg0_sh_req),
-        .arr_lease(u_eg0_sh_lease),
-        .arr_bytes(u_eg0_sh_bytes),
+        .arr_valid(_t873),
+        .arr_port(_t874),
+        .arr_lease(_t883),
+        .arr_bytes(_t888),
         .arr_tag(10'h000),
-        .arr_prio(u_eg0_sh_prio),
-        .cfg_we(_t873),
-        .cfg_lease(_t877),
+        .arr_prio(_t894),
+        .cfg_we(ls_we),
+        .cfg_port(_t899),
+        .cfg_lease(_t900),
         .cfg_rate(ls_rate),
         .cfg_burst(ls_burst),
-        .v_valid(u_shaper0_v_valid),
-        .v_verdict(u_shaper0_v_verdict),
-        .v_cause(u_shaper0_v_cause),
-        .v_tag(u_shaper0_v_tag),
-        .dep_valid(u_shaper0_dep_valid),
-        .dep_tag(u_shaper0_dep_tag),
-        .dep_lease(u_shaper0_dep_lease),
-        .backlog(u_shaper0_backlog)
-    );
-    shaper_l8_buf768_mp256_minp13_f16_m5_tag10 u_shaper1 (
-        .clk(clk),
-        .rst(rst),
-        .arr_valid(u_eg1_sh_req),
-        .arr_lease(u_eg1_sh_lease),
-        .arr_bytes(u_eg1_sh_bytes),
-        .arr_tag(10'h000),
-        .arr_prio(u_eg1_sh_prio),
-        .cfg_we(_t879),
-        .cfg_lease(_t883),
-        .cfg_rate(ls_rate),
-        .cfg_burst(ls_burst),
-        .v_valid(u_shaper1_v_valid),
-        .v_verdict(u_shaper1_v_verdict),
-        .v_cause(u_shaper1_v_cause),
-        .v_tag(u_shaper1_v_tag),
-        .dep_valid(u_shaper1_dep_valid),
-        .dep_tag(u_shaper1_dep_tag),
-        .dep_lease(u_shaper1_dep_lease),
-        .backlog(u_shaper1_backlog)
-    );
-    shaper_l8_buf768_mp256_minp13_f16_m5_tag10 u_shaper2 (
-        .clk(clk),
-        .rst(rst),
-        .arr_valid(u_eg2_sh_req),
-        .arr_lease(u_eg2_sh_lease),
-        .arr_bytes(u_eg2_sh_bytes),
-        .arr_tag(10'h000),
-        .arr_prio(u_eg2_sh_prio),
-        .cfg_we(_t885),
-        .cfg_lease(_t889),
-        .cfg_rate(ls_rate),
-        .cfg_burst(ls_burst),
-        .v_valid(u_shaper2_v_valid),
-        .v_verdict(u_shaper2_v_verdict),
-        .v_cause(u_shaper2_v_cause),
-        .v_tag(u_shaper2_v_tag),
-        .dep_valid(u_shaper2_dep_valid),
-        .dep_tag(u_shaper2_dep_tag),
-        .dep_lease(u_shaper2_dep_lease),
-        .backlog(u_shaper2_backlog)
-    );
-    shaper_l8_buf768_mp256_minp13_f16_m5_tag10 u_shaper3 (
-        .clk(clk),
-        .rst(rst),
-        .arr_valid(u_eg3_sh_req),
-        .arr_lease(u_eg3_sh_lease),
-        .arr_bytes(u_eg3_sh_bytes),
-        .arr_tag(10'h000),
-        .arr_prio(u_eg3_sh_prio),
-        .cfg_we(_t891),
-        .cfg_lease(_t895),
-        .cfg_rate(ls_rate),
-        .cfg_burst(ls_burst),
-        .v_valid(u_shaper3_v_valid),
-        .v_verdict(u_shaper3_v_verdict),
-        .v_cause(u_shaper3_v_cause),
-        .v_tag(u_shaper3_v_tag),
-        .dep_valid(u_shaper3_dep_valid),
-        .dep_tag(u_shaper3_dep_tag),
-        .dep_lease(u_shaper3_dep_lease),
-        .backlog(u_shaper3_backlog)
+        .v_valid(u_shaper_v_valid),
+        .v_port(u_shaper_v_port),
+        .v_verdict(u_shaper_v_verdict),
+        .v_cause(u_shaper_v_cause),
+        .v_tag(u_shaper_v_tag),
+        .backlog0(u_shaper_backlog0),
+        .backlog1(u_shaper_backlog1),
+        .backlog2(u_shaper_backlog2),
+        .backlog3(u_shaper_backlog3)
     );
 endmodule
 

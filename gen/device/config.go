@@ -103,7 +103,7 @@ func (c Config) widths() (widths, error) {
 	w.OB = w.BB - 1
 	w.Ring = pow2(int(c.Shaper.BufferBytes) + w.MaxPkt)
 	w.RB = bits.Len(uint(w.Ring - 1))
-	w.lp = labelparse.Config{Scheme: c.Scheme, Interfaces: c.Interfaces(), PortBits: w.PB, TagBits: w.TB, VRBits: c.VRBits}
+	w.lp = labelparse.Config{Scheme: c.Scheme, Interfaces: c.Interfaces(), PortBits: w.PB, TagBits: w.TB, VRBits: c.VRBits, HeldInput: true}
 	if err := w.lp.Validate(); err != nil {
 		return w, err
 	}

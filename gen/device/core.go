@@ -84,7 +84,7 @@ func Core(c Config) (*hdl.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	shMod, err := shaper.New(w.shaperHW)
+	shMod, err := shaper.NewShared(w.shaperHW, c.Ports)
 	if err != nil {
 		return nil, err
 	}
@@ -416,20 +416,54 @@ func Core(c Config) (*hdl.Module, error) {
 	}
 	outFree.Drive(hdl.Concat(reverse(freeBits)...))
 
-	// ---- shapers ----
-	// Each link port's arrival goes to its own shaper, written by the
-	// lease elements of its port.
+	// ---- shaper ----
+	// One shaper serves every link port (gen/shaper NewShared): a port
+	// asks (sh_req) when a frame's last word is in its ring, the
+	// lowest-numbered asking port is taken (a port asks once per frame and
+	// waits for its verdict, so none waits more than P-1 cycles), and the
+	// verdict returns VerdictLatency cycles later to the port v_port
+	// names. Configuration writes go to the port of the lease element.
+	sh := m.Instance("u_shaper", shMod)
+	PB := shaper.PortBits(P)
+	var leaseArms, bytesArms, prioArms, portArms []hdl.Arm
+	var anyReq hdl.Value = k(0, 1)
 	for q, e := range egs {
-		sh := m.Instance(fmt.Sprintf("u_shaper%d", q), shMod)
-		sh.Connect("cfg_we", hdl.And(lsWe, hdl.Eq(hdl.Slice(lsIdx, w.EB-1, w.TB), k(uint64(q), w.LPB)))).
-			Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)
 		req := e.Out("sh_req")
-		e.Connect("sh_take", req)
-		sh.Connect("arr_valid", req).Connect("arr_lease", e.Out("sh_lease")).Connect("arr_bytes", e.Out("sh_bytes")).
-			Connect("arr_prio", e.Out("sh_prio")).Connect("arr_tag", k(0, w.shaperHW.TagBits))
-		e.Connect("sh_vvalid", sh.Out("v_valid")).Connect("sh_verdict", sh.Out("v_verdict")).Connect("sh_cause", sh.Out("v_cause"))
+		// Taken when no lower port asks.
+		e.Connect("sh_take", hdl.And(req, hdl.Not(anyReq)))
+		anyReq = hdl.Or(anyReq, req)
+		leaseArms = append(leaseArms, hdl.When(req, e.Out("sh_lease")))
+		bytesArms = append(bytesArms, hdl.When(req, e.Out("sh_bytes")))
+		prioArms = append(prioArms, hdl.When(req, e.Out("sh_prio")))
+		portArms = append(portArms, hdl.When(req, k(uint64(q), PB)))
+	}
+	sh.Connect("arr_valid", anyReq).
+		Connect("arr_port", hdl.Priority(k(0, PB), portArms...)).
+		Connect("arr_lease", hdl.Priority(k(0, w.TB), leaseArms...)).
+		Connect("arr_bytes", hdl.Priority(k(0, w.BB), bytesArms...)).
+		Connect("arr_prio", hdl.Priority(k(0, shaper.PrioBits), prioArms...)).
+		Connect("arr_tag", k(0, w.shaperHW.TagBits))
+	lsPort := hdl.Slice(lsIdx, w.EB-1, w.TB)
+	var cfgWe hdl.Value = lsWe
+	if 1<<w.LPB != P {
+		cfgWe = hdl.And(lsWe, hdl.Lt(lsPort, k(uint64(P), w.LPB)))
+	}
+	sh.Connect("cfg_we", cfgWe).Connect("cfg_port", fitW(lsPort, PB)).
+		Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)
+	vPort := sh.Out("v_port")
+	for q, e := range egs {
+		e.Connect("sh_vvalid", hdl.And(sh.Out("v_valid"), hdl.Eq(vPort, k(uint64(q), PB)))).
+			Connect("sh_verdict", sh.Out("v_verdict")).Connect("sh_cause", sh.Out("v_cause"))
 	}
 	return m, nil
+}
+
+// fitW zero-extends or truncates v to n bits (a port number that fits).
+func fitW(v hdl.Value, n int) hdl.Value {
+	if v.Width() >= n {
+		return hdl.Slice(v, n-1, 0)
+	}
+	return hdl.ZExt(v, n)
 }
 
 func reverse(v []hdl.Value) []hdl.Value {
