@@ -32,8 +32,9 @@
 //     {port, tag}, the ingress interface (model/device.Config.Interface)
 //     and the ingress-tag check from a register copy of the index
 //     table's valid bits, then runs the meter (gen/meter NewIngress, one
-//     pulse) and the label parser (gen/labelparse, its input held for the
-//     whole frame so its outputs hold too) on the header. At
+//     pulse) and the label parser (gen/labelparse in HeldInput mode: its
+//     input is held for the whole frame, so it keeps no copy of the
+//     header and its outputs hold too) on the header. At
 //     hcDecide (meter.IngressLatency and labelparse.Latency after the
 //     header is in) the verdict is made: link port, CPU port or drop, and
 //     the cjdns reason; frames to a link pass the egress cap (gen/meter
@@ -71,10 +72,13 @@
 //  4. Egress (device_egress). Each link port writes the frame into a ring
 //     (block RAM of 16-bit words, BufferBytes+MaxPacketBytes rounded up to
 //     a power of two): a length word, then the bytes two to a word. When
-//     its last word is in, the port's shaper (gen/shaper) decides. A
-//     dropped frame is un-written (the write pointer returns to the
-//     frame's start); an admitted one is committed and the transmitter
-//     sends it. The transmitter reads a word while the last one's low
+//     its last word is in, the port asks the shaper for a verdict. One
+//     shaper serves all link ports (gen/shaper NewShared: every port's
+//     buckets, backlog and barrier, one admission datapath): the lowest
+//     numbered asking port is taken first, so a frame waits at most
+//     Ports-1 cycles for it (a port asks once per frame). A dropped frame
+//     is un-written (the write pointer returns to the frame's start); an
+//     admitted one is committed and the transmitter sends it. The transmitter reads a word while the last one's low
 //     byte goes out, so frames of even length leave back to back; a frame
 //     of odd length is followed by one idle cycle. The CPU port
 //     (device_egress_cpu) has no shaper and no ring: CPU frames are few
