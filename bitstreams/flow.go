@@ -3,6 +3,7 @@ package bitstreams
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -123,6 +124,7 @@ func Run(ctx context.Context, d Design, opt Options) (*Report, error) {
 		return r, err
 	}
 	if opt.Board == nil {
+		r.SourceSHA256 = SourceSHA256(d.Verilog)
 		f.total = 1
 		script := fmt.Sprintf("read_verilog design.v; hierarchy -check -top %s; tee -q -o memstat.json stat -json; %s; tee -q -o stat.json stat -json",
 			d.Module, GenericScript(d.Module))
@@ -158,6 +160,7 @@ func Run(ctx context.Context, d Design, opt Options) (*Report, error) {
 		return r, err
 	}
 	r.Top, r.Notes = top.Module, append(r.Notes, top.Notes...)
+	r.SourceSHA256 = SourceSHA256(d.Verilog, top.Verilog)
 	r.Notes = append(r.Notes, fmt.Sprintf("timing target: %g MHz (nextpnr --freq)", r.TargetMHz))
 	if err := f.write("board_top.v", top.Verilog); err != nil {
 		return r, err
@@ -203,9 +206,26 @@ func Run(ctx context.Context, d Design, opt Options) (*Report, error) {
 	if err := f.stage("icepack", "icepack.log", "icepack", stem+".asc", stem+".bin"); err != nil {
 		return r, err
 	}
+	bin, err := os.ReadFile(filepath.Join(opt.Dir, stem+".bin"))
+	if err != nil {
+		return r, err
+	}
 	r.Bitstream, r.Flash = stem+".bin", b.Flash
+	r.BitstreamSHA256 = fmt.Sprintf("%x", sha256.Sum256(bin))
 	f.versions()
 	return r, r.Write(opt.Dir)
+}
+
+// SourceSHA256 is the hex SHA-256 of the Verilog sources a flow reads, in
+// the order it reads them, each followed by its length (so moving text
+// from one file to the next changes the hash).
+func SourceSHA256(sources ...[]byte) string {
+	h := sha256.New()
+	for _, src := range sources {
+		h.Write(src)
+		fmt.Fprintf(h, "\n%d\n", len(src))
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
 // GenericScript is the Yosys script of the generic flow after the design is
