@@ -51,50 +51,37 @@ module device_h55541de6 (
 );
     reg  ev2_valid_q;
     reg  [17:0] ev2_data_q;
-    reg  [2:0] ev2_port_q;
     reg  evq0_v0;
-    reg  evq0_v1;
     reg  [17:0] evq0_d0;
+    reg  evq0_v1;
     reg  [17:0] evq0_d1;
-    reg  evq1_v0;
-    reg  evq1_v1;
-    reg  [17:0] evq1_d0;
-    reg  [17:0] evq1_d1;
-    reg  evq2_v0;
-    reg  evq2_v1;
-    reg  [17:0] evq2_d0;
-    reg  [17:0] evq2_d1;
-    reg  evq3_v0;
-    reg  evq3_v1;
-    reg  [17:0] evq3_d0;
-    reg  [17:0] evq3_d1;
-    reg  evq4_v0;
-    reg  evq4_v1;
-    reg  [17:0] evq4_d0;
-    reg  [17:0] evq4_d1;
+    reg  evq0_v2;
+    reg  [17:0] evq0_d2;
+    reg  evq0_v3;
+    reg  [17:0] evq0_d3;
     reg  e0_evd_valid_q;
     reg  [17:0] e0_evd_data_q;
     reg  evq5_v0;
-    reg  evq5_v1;
     reg  [17:0] evq5_d0;
+    reg  evq5_v1;
     reg  [17:0] evq5_d1;
     reg  e1_evd_valid_q;
     reg  [17:0] e1_evd_data_q;
     reg  evq6_v0;
-    reg  evq6_v1;
     reg  [17:0] evq6_d0;
+    reg  evq6_v1;
     reg  [17:0] evq6_d1;
     reg  e2_evd_valid_q;
     reg  [17:0] e2_evd_data_q;
     reg  evq7_v0;
-    reg  evq7_v1;
     reg  [17:0] evq7_d0;
+    reg  evq7_v1;
     reg  [17:0] evq7_d1;
     reg  e3_evd_valid_q;
     reg  [17:0] e3_evd_data_q;
     reg  evq8_v0;
-    reg  evq8_v1;
     reg  [17:0] evq8_d0;
+    reg  evq8_v1;
     reg  [17:0] evq8_d1;
     wire u_core_rx0_ready;
     wire u_core_rx1_ready;
@@ -177,10 +164,10 @@ module device_h55541de6 (
     wire u_mgmt_lease_deprio;
     wire [14:0] u_mgmt_lease_deprio_cap;
     wire u_mgmt_ev0_ready;
-    wire u_mgmt_ev1_ready;
-    wire u_mgmt_ev2_ready;
-    wire u_mgmt_ev3_ready;
-    wire u_mgmt_ev4_ready;
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev1_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev2_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev3_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev4_ready; /* verilator lint_on UNUSEDSIGNAL */
     wire u_mgmt_ev5_ready;
     wire u_mgmt_ev6_ready;
     wire u_mgmt_ev7_ready;
@@ -189,355 +176,227 @@ module device_h55541de6 (
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_we; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_widx; /* verilator lint_on UNUSEDSIGNAL */
     wire [4:0] u_mgmt_meter_ridx;
-    wire _t182;
-    wire _t183;
-    wire [17:0] _t184;
-    wire [17:0] _t185;
-    wire [17:0] _t189;
-    wire [17:0] _t190;
-    wire [4:0] _t192;
+    wire _t169;
+    wire _t170;
+    wire [17:0] _t171;
+    wire [17:0] _t172;
+    wire [17:0] _t176;
+    wire [17:0] _t177;
+    wire [4:0] _t179;
+    wire [17:0] _t182;
+    wire [4:0] _t184;
+    wire _t187;
+    wire _t188;
+    wire _t189;
+    wire _t190;
+    wire _t191;
+    wire [17:0] _t193;
+    wire [17:0] _t194;
     wire [17:0] _t195;
-    wire [4:0] _t197;
-    wire _t200;
-    wire _t201;
+    wire [2:0] _t196;
+    wire [17:0] _t197;
+    wire [17:0] _t198;
+    wire [4:0] _t201;
     wire _t202;
-    wire _t203;
+    wire [8:0] _t203;
     wire _t204;
     wire _t205;
-    wire _t207;
-    wire _t208;
+    wire _t206;
+    wire [17:0] _t207;
+    wire [17:0] _t208;
+    wire _t209;
     wire _t210;
     wire _t211;
-    wire _t212;
-    wire _t213;
-    wire [17:0] _t214;
-    wire [17:0] _t215;
-    wire [17:0] _t216;
-    wire [2:0] _t217;
+    wire [17:0] _t212;
+    wire [17:0] _t213;
+    wire _t214;
+    wire _t215;
+    wire _t216;
+    wire _t217;
     wire [17:0] _t218;
-    wire [17:0] _t219;
-    wire [4:0] _t222;
-    wire _t223;
-    wire [8:0] _t224;
-    wire _t225;
-    wire _t226;
-    wire _t227;
-    wire _t228;
-    wire _t229;
-    wire _t230;
-    wire _t231;
-    wire _t232;
+    wire _t219;
+    wire [17:0] _t220;
+    wire _t221;
+    wire [17:0] _t223;
+    wire [4:0] _t225;
+    wire [17:0] _t229;
     wire _t233;
+    wire _t234;
     wire _t235;
     wire _t236;
+    wire _t237;
     wire _t238;
-    wire _t239;
-    wire _t240;
-    wire _t241;
+    wire [17:0] _t240;
+    wire [17:0] _t241;
     wire [17:0] _t242;
-    wire [17:0] _t243;
+    wire [2:0] _t243;
     wire [17:0] _t244;
-    wire [2:0] _t245;
-    wire [17:0] _t246;
-    wire [17:0] _t247;
-    wire [4:0] _t250;
-    wire _t251;
-    wire [8:0] _t252;
-    wire _t253;
+    wire [17:0] _t245;
+    wire [4:0] _t247;
+    wire [17:0] _t250;
+    wire [4:0] _t251;
+    wire _t252;
+    wire [8:0] _t253;
     wire _t254;
     wire _t255;
     wire _t256;
     wire _t257;
-    wire _t258;
+    wire [17:0] _t258;
     wire _t259;
-    wire _t260;
+    wire [17:0] _t260;
     wire _t261;
-    wire _t263;
-    wire _t264;
-    wire _t266;
-    wire _t267;
-    wire _t268;
-    wire _t269;
-    wire [17:0] _t270;
-    wire [17:0] _t271;
-    wire [17:0] _t272;
-    wire [2:0] _t273;
-    wire [17:0] _t274;
-    wire [17:0] _t275;
-    wire [4:0] _t278;
-    wire _t279;
-    wire [8:0] _t280;
-    wire _t281;
-    wire _t282;
-    wire _t283;
-    wire _t284;
-    wire _t285;
-    wire _t286;
-    wire _t287;
-    wire _t288;
-    wire _t289;
-    wire _t291;
+    wire [17:0] _t263;
+    wire [4:0] _t265;
+    wire [17:0] _t269;
+    wire _t273;
+    wire _t274;
+    wire _t275;
+    wire _t276;
+    wire _t277;
+    wire _t278;
+    wire [17:0] _t280;
+    wire [17:0] _t281;
+    wire [17:0] _t282;
+    wire [2:0] _t283;
+    wire [17:0] _t284;
+    wire [17:0] _t285;
+    wire [4:0] _t287;
+    wire [17:0] _t290;
+    wire [4:0] _t291;
     wire _t292;
+    wire [8:0] _t293;
     wire _t294;
     wire _t295;
     wire _t296;
     wire _t297;
     wire [17:0] _t298;
-    wire [17:0] _t299;
+    wire _t299;
     wire [17:0] _t300;
-    wire [2:0] _t301;
-    wire [17:0] _t302;
+    wire _t301;
     wire [17:0] _t303;
-    wire [4:0] _t306;
-    wire _t307;
-    wire [8:0] _t308;
-    wire _t309;
-    wire _t310;
-    wire _t311;
-    wire _t312;
+    wire [4:0] _t305;
+    wire [17:0] _t309;
     wire _t313;
     wire _t314;
     wire _t315;
     wire _t316;
     wire _t317;
-    wire _t319;
-    wire _t320;
-    wire _t322;
-    wire _t323;
-    wire _t324;
-    wire _t325;
-    wire [17:0] _t326;
-    wire [17:0] _t327;
-    wire [17:0] _t328;
-    wire [2:0] _t329;
+    wire _t318;
+    wire [17:0] _t320;
+    wire [17:0] _t321;
+    wire [17:0] _t322;
+    wire [2:0] _t323;
+    wire [17:0] _t324;
+    wire [17:0] _t325;
+    wire [4:0] _t327;
     wire [17:0] _t330;
-    wire [17:0] _t331;
-    wire [4:0] _t334;
+    wire [4:0] _t331;
+    wire _t332;
+    wire [8:0] _t333;
+    wire _t334;
     wire _t335;
-    wire [8:0] _t336;
+    wire _t336;
     wire _t337;
-    wire _t338;
+    wire [17:0] _t338;
     wire _t339;
-    wire _t340;
-    wire [17:0] _t341;
-    wire _t342;
-    wire [17:0] _t344;
-    wire [4:0] _t346;
-    wire [17:0] _t350;
+    wire [17:0] _t340;
+    wire _t341;
+    wire [17:0] _t343;
+    wire [4:0] _t345;
+    wire [17:0] _t349;
+    wire _t353;
     wire _t354;
     wire _t355;
     wire _t356;
     wire _t357;
     wire _t358;
-    wire _t359;
-    wire _t360;
-    wire _t361;
-    wire _t362;
-    wire [17:0] _t363;
+    wire [17:0] _t360;
+    wire [17:0] _t361;
+    wire [17:0] _t362;
+    wire [2:0] _t363;
     wire [17:0] _t364;
     wire [17:0] _t365;
-    wire [2:0] _t366;
-    wire [17:0] _t367;
-    wire [17:0] _t368;
-    wire [4:0] _t370;
-    wire [17:0] _t373;
-    wire [4:0] _t374;
+    wire [4:0] _t367;
+    wire [17:0] _t370;
+    wire [4:0] _t371;
+    wire _t372;
+    wire [8:0] _t373;
+    wire _t374;
     wire _t375;
-    wire [8:0] _t376;
+    wire _t376;
     wire _t377;
-    wire _t378;
-    wire _t379;
+    wire [17:0] _t378;
+    wire [25:0] _t379;
     wire _t380;
-    wire [17:0] _t381;
-    wire _t382;
-    wire [17:0] _t384;
-    wire [4:0] _t386;
-    wire [17:0] _t390;
-    wire _t394;
-    wire _t395;
+    wire _t381;
+    wire [25:0] _t383;
+    wire [16:0] _t384;
+    wire _t385;
+    wire [7:0] _t386;
+    wire [16:0] _t388;
+    wire [9:0] _t389;
+    wire _t390;
+    wire [4:0] _t391;
+    wire [9:0] _t393;
+    wire [2:0] _t394;
+    wire [4:0] _t395;
     wire _t396;
-    wire _t397;
-    wire _t398;
-    wire _t399;
-    wire _t400;
-    wire _t401;
-    wire _t402;
-    wire [17:0] _t403;
-    wire [17:0] _t404;
-    wire [17:0] _t405;
-    wire [2:0] _t406;
-    wire [17:0] _t407;
-    wire [17:0] _t408;
-    wire [4:0] _t410;
-    wire [17:0] _t413;
-    wire [4:0] _t414;
-    wire _t415;
-    wire [8:0] _t416;
-    wire _t417;
-    wire _t418;
-    wire _t419;
-    wire _t420;
-    wire [17:0] _t421;
-    wire _t422;
-    wire [17:0] _t424;
-    wire [4:0] _t426;
-    wire [17:0] _t430;
-    wire _t434;
-    wire _t435;
+    wire [15:0] _t397;
+    wire [8:0] _t398;
+    wire [2:0] _t419;
+    wire [4:0] _t420;
+    wire _t421;
+    wire [15:0] _t422;
+    wire [8:0] _t423;
+    wire [2:0] _t424;
+    wire [4:0] _t425;
+    wire _t426;
+    wire [15:0] _t427;
+    wire [8:0] _t428;
+    wire [2:0] _t429;
+    wire [4:0] _t430;
+    wire _t431;
+    wire [15:0] _t432;
+    wire [8:0] _t433;
+    wire [2:0] _t434;
+    wire [4:0] _t435;
     wire _t436;
-    wire _t437;
-    wire _t438;
-    wire _t439;
-    wire _t440;
-    wire _t441;
-    wire _t442;
-    wire [17:0] _t443;
-    wire [17:0] _t444;
-    wire [17:0] _t445;
-    wire [2:0] _t446;
-    wire [17:0] _t447;
-    wire [17:0] _t448;
-    wire [4:0] _t450;
-    wire [17:0] _t453;
-    wire [4:0] _t454;
-    wire _t455;
-    wire [8:0] _t456;
-    wire _t457;
-    wire _t458;
-    wire _t459;
-    wire _t460;
-    wire [17:0] _t461;
-    wire _t462;
-    wire [17:0] _t464;
-    wire [4:0] _t466;
-    wire [17:0] _t470;
-    wire _t474;
-    wire _t475;
-    wire _t476;
-    wire _t477;
-    wire _t478;
-    wire _t479;
-    wire _t480;
-    wire _t481;
-    wire _t482;
-    wire [17:0] _t483;
-    wire [17:0] _t484;
-    wire [17:0] _t485;
-    wire [2:0] _t486;
-    wire [17:0] _t487;
-    wire [17:0] _t488;
-    wire [4:0] _t490;
-    wire [17:0] _t493;
-    wire [4:0] _t494;
-    wire _t495;
-    wire [8:0] _t496;
-    wire _t497;
-    wire _t498;
-    wire _t499;
-    wire [25:0] _t500;
-    wire _t501;
-    wire _t502;
-    wire [25:0] _t504;
-    wire [16:0] _t505;
-    wire _t506;
-    wire [7:0] _t507;
-    wire [16:0] _t509;
-    wire [9:0] _t510;
-    wire _t511;
-    wire [4:0] _t512;
-    wire [9:0] _t514;
-    wire [2:0] _t515;
-    wire [4:0] _t516;
-    wire _t517;
-    wire [15:0] _t518;
-    wire [8:0] _t519;
-    wire [2:0] _t520;
-    wire [4:0] _t521;
-    wire _t522;
-    wire [15:0] _t523;
-    wire [8:0] _t524;
-    wire [2:0] _t525;
-    wire [4:0] _t526;
-    wire _t527;
-    wire [15:0] _t528;
-    wire [8:0] _t529;
-    wire [2:0] _t530;
-    wire [4:0] _t531;
-    wire _t532;
-    wire [15:0] _t533;
-    wire [8:0] _t534;
-    wire [2:0] _t535;
-    wire [4:0] _t536;
-    wire _t537;
-    wire [15:0] _t538;
-    wire [8:0] _t539;
-    wire [2:0] _t540;
-    wire [4:0] _t541;
-    wire _t542;
-    wire [15:0] _t543;
-    wire [8:0] _t544;
-    wire [2:0] _t545;
-    wire [4:0] _t546;
-    wire _t547;
-    wire [15:0] _t548;
-    wire [8:0] _t549;
-    wire [2:0] _t550;
-    wire [4:0] _t551;
-    wire _t552;
-    wire [15:0] _t553;
-    wire [8:0] _t554;
-    wire [2:0] _t555;
-    wire [4:0] _t556;
-    wire _t557;
-    wire [15:0] _t558;
-    wire [8:0] _t559;
-    wire [26:0] _t560;
+    wire [15:0] _t437;
+    wire [8:0] _t438;
+    wire [26:0] _t439;
     initial ev2_valid_q = 1'h0;
     initial ev2_data_q = 18'h00000;
-    initial ev2_port_q = 3'h0;
     initial evq0_v0 = 1'h0;
-    initial evq0_v1 = 1'h0;
     initial evq0_d0 = 18'h00000;
+    initial evq0_v1 = 1'h0;
     initial evq0_d1 = 18'h00000;
-    initial evq1_v0 = 1'h0;
-    initial evq1_v1 = 1'h0;
-    initial evq1_d0 = 18'h00000;
-    initial evq1_d1 = 18'h00000;
-    initial evq2_v0 = 1'h0;
-    initial evq2_v1 = 1'h0;
-    initial evq2_d0 = 18'h00000;
-    initial evq2_d1 = 18'h00000;
-    initial evq3_v0 = 1'h0;
-    initial evq3_v1 = 1'h0;
-    initial evq3_d0 = 18'h00000;
-    initial evq3_d1 = 18'h00000;
-    initial evq4_v0 = 1'h0;
-    initial evq4_v1 = 1'h0;
-    initial evq4_d0 = 18'h00000;
-    initial evq4_d1 = 18'h00000;
+    initial evq0_v2 = 1'h0;
+    initial evq0_d2 = 18'h00000;
+    initial evq0_v3 = 1'h0;
+    initial evq0_d3 = 18'h00000;
     initial e0_evd_valid_q = 1'h0;
     initial e0_evd_data_q = 18'h00000;
     initial evq5_v0 = 1'h0;
-    initial evq5_v1 = 1'h0;
     initial evq5_d0 = 18'h00000;
+    initial evq5_v1 = 1'h0;
     initial evq5_d1 = 18'h00000;
     initial e1_evd_valid_q = 1'h0;
     initial e1_evd_data_q = 18'h00000;
     initial evq6_v0 = 1'h0;
-    initial evq6_v1 = 1'h0;
     initial evq6_d0 = 18'h00000;
+    initial evq6_v1 = 1'h0;
     initial evq6_d1 = 18'h00000;
     initial e2_evd_valid_q = 1'h0;
     initial e2_evd_data_q = 18'h00000;
     initial evq7_v0 = 1'h0;
-    initial evq7_v1 = 1'h0;
     initial evq7_d0 = 18'h00000;
+    initial evq7_v1 = 1'h0;
     initial evq7_d1 = 18'h00000;
     initial e3_evd_valid_q = 1'h0;
     initial e3_evd_data_q = 18'h00000;
     initial evq8_v0 = 1'h0;
-    initial evq8_v1 = 1'h0;
     initial evq8_d0 = 18'h00000;
+    initial evq8_v1 = 1'h0;
     initial evq8_d1 = 18'h00000;
     assign uart_tx = u_mgmt_tx;
     assign tx0_valid = u_core_tx0_valid;
@@ -560,450 +419,296 @@ module device_h55541de6 (
     assign cpu_tx_data = u_core_cpu_tx_data;
     assign cpu_tx_last = u_core_cpu_tx_last;
     assign cpu_rx_ready = u_core_cpu_rx_ready;
-    assign _t183 = u_core_ev_vrouter | u_core_ev_unknown_tag;
-    assign _t182 = _t183 | u_core_ev_label_error;
-    assign _t185 = {3'h3, u_core_ev_hp_lease, 1'h1, 9'h000};
-    assign _t192 = {2'h0, u_core_ev_hp_port};
-    assign _t190 = {3'h4, _t192, 1'h1, 9'h000};
-    assign _t197 = {2'h0, u_core_ev_hp_port};
-    assign _t195 = {3'h4, _t197, 1'h0, 9'h001};
-    assign _t189 = u_core_ev_unknown_tag ? _t190 : _t195;
-    assign _t184 = u_core_ev_vrouter ? _t185 : _t189;
-    assign _t202 = evq0_v0 & u_mgmt_ev0_ready;
-    assign _t201 = _t202 ? evq0_v1 : evq0_v0;
-    assign _t205 = u_core_ev_hp_port == 3'h0;
-    assign _t204 = u_core_ev_in & _t205;
-    assign _t208 = ev2_port_q == 3'h0;
-    assign _t207 = ev2_valid_q & _t208;
-    assign _t203 = _t204 | _t207;
-    assign _t200 = _t201 | _t203;
-    assign _t212 = ~_t202;
-    assign _t211 = _t212 & evq0_v1;
-    assign _t213 = _t201 & _t203;
-    assign _t210 = _t211 | _t213;
-    assign _t215 = _t202 ? evq0_d1 : evq0_d0;
-    assign _t219 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t218 = _t204 ? _t219 : ev2_data_q;
-    assign _t217 = _t218[17:15];
-    assign _t222 = _t218[14:10];
-    assign _t223 = _t218[9];
-    assign _t224 = _t218[8:0];
-    assign _t216 = {_t217, _t222, _t223, _t224};
-    assign _t214 = _t201 ? _t215 : _t216;
-    assign _t227 = ~_t211;
-    assign _t226 = _t201 & _t227;
-    assign _t225 = _t226 & _t203;
-    assign _t230 = evq1_v0 & u_mgmt_ev1_ready;
-    assign _t229 = _t230 ? evq1_v1 : evq1_v0;
-    assign _t233 = u_core_ev_hp_port == 3'h1;
-    assign _t232 = u_core_ev_in & _t233;
-    assign _t236 = ev2_port_q == 3'h1;
-    assign _t235 = ev2_valid_q & _t236;
-    assign _t231 = _t232 | _t235;
-    assign _t228 = _t229 | _t231;
-    assign _t240 = ~_t230;
-    assign _t239 = _t240 & evq1_v1;
-    assign _t241 = _t229 & _t231;
-    assign _t238 = _t239 | _t241;
-    assign _t243 = _t230 ? evq1_d1 : evq1_d0;
-    assign _t247 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t246 = _t232 ? _t247 : ev2_data_q;
-    assign _t245 = _t246[17:15];
-    assign _t250 = _t246[14:10];
-    assign _t251 = _t246[9];
-    assign _t252 = _t246[8:0];
-    assign _t244 = {_t245, _t250, _t251, _t252};
-    assign _t242 = _t229 ? _t243 : _t244;
-    assign _t255 = ~_t239;
-    assign _t254 = _t229 & _t255;
-    assign _t253 = _t254 & _t231;
-    assign _t258 = evq2_v0 & u_mgmt_ev2_ready;
-    assign _t257 = _t258 ? evq2_v1 : evq2_v0;
-    assign _t261 = u_core_ev_hp_port == 3'h2;
-    assign _t260 = u_core_ev_in & _t261;
-    assign _t264 = ev2_port_q == 3'h2;
-    assign _t263 = ev2_valid_q & _t264;
-    assign _t259 = _t260 | _t263;
-    assign _t256 = _t257 | _t259;
-    assign _t268 = ~_t258;
-    assign _t267 = _t268 & evq2_v1;
-    assign _t269 = _t257 & _t259;
-    assign _t266 = _t267 | _t269;
-    assign _t271 = _t258 ? evq2_d1 : evq2_d0;
-    assign _t275 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t274 = _t260 ? _t275 : ev2_data_q;
-    assign _t273 = _t274[17:15];
-    assign _t278 = _t274[14:10];
-    assign _t279 = _t274[9];
-    assign _t280 = _t274[8:0];
-    assign _t272 = {_t273, _t278, _t279, _t280};
-    assign _t270 = _t257 ? _t271 : _t272;
-    assign _t283 = ~_t267;
-    assign _t282 = _t257 & _t283;
-    assign _t281 = _t282 & _t259;
-    assign _t286 = evq3_v0 & u_mgmt_ev3_ready;
-    assign _t285 = _t286 ? evq3_v1 : evq3_v0;
-    assign _t289 = u_core_ev_hp_port == 3'h3;
-    assign _t288 = u_core_ev_in & _t289;
-    assign _t292 = ev2_port_q == 3'h3;
-    assign _t291 = ev2_valid_q & _t292;
-    assign _t287 = _t288 | _t291;
-    assign _t284 = _t285 | _t287;
-    assign _t296 = ~_t286;
-    assign _t295 = _t296 & evq3_v1;
-    assign _t297 = _t285 & _t287;
+    assign _t170 = u_core_ev_vrouter | u_core_ev_unknown_tag;
+    assign _t169 = _t170 | u_core_ev_label_error;
+    assign _t172 = {3'h3, u_core_ev_hp_lease, 1'h1, 9'h000};
+    assign _t179 = {2'h0, u_core_ev_hp_port};
+    assign _t177 = {3'h4, _t179, 1'h1, 9'h000};
+    assign _t184 = {2'h0, u_core_ev_hp_port};
+    assign _t182 = {3'h4, _t184, 1'h0, 9'h001};
+    assign _t176 = u_core_ev_unknown_tag ? _t177 : _t182;
+    assign _t171 = u_core_ev_vrouter ? _t172 : _t176;
+    assign _t189 = evq0_v0 & u_mgmt_ev0_ready;
+    assign _t188 = _t189 ? evq0_v1 : evq0_v0;
+    assign _t191 = u_core_ev_in | ev2_valid_q;
+    assign _t190 = _t191 & 1'h1;
+    assign _t187 = _t188 | _t190;
+    assign _t194 = _t189 ? evq0_d1 : evq0_d0;
+    assign _t198 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
+    assign _t197 = u_core_ev_in ? _t198 : ev2_data_q;
+    assign _t196 = _t197[17:15];
+    assign _t201 = _t197[14:10];
+    assign _t202 = _t197[9];
+    assign _t203 = _t197[8:0];
+    assign _t195 = {_t196, _t201, _t202, _t203};
+    assign _t193 = _t188 ? _t194 : _t195;
+    assign _t205 = _t189 ? evq0_v2 : evq0_v1;
+    assign _t206 = _t191 & _t188;
+    assign _t204 = _t205 | _t206;
+    assign _t208 = _t189 ? evq0_d2 : evq0_d1;
+    assign _t207 = _t205 ? _t208 : _t195;
+    assign _t210 = _t189 ? evq0_v3 : evq0_v2;
+    assign _t211 = _t191 & _t205;
+    assign _t209 = _t210 | _t211;
+    assign _t213 = _t189 ? evq0_d3 : evq0_d2;
+    assign _t212 = _t210 ? _t213 : _t195;
+    assign _t216 = ~_t189;
+    assign _t215 = _t216 & evq0_v3;
+    assign _t217 = _t191 & _t210;
+    assign _t214 = _t215 | _t217;
+    assign _t218 = _t215 ? evq0_d3 : _t195;
+    assign _t219 = u_core_e0_ev_out & u_core_e0_ev_drop;
+    assign _t221 = u_core_e0_ev_drop_cause == 2'h2;
+    assign _t225 = {2'h0, u_core_e0_ev_drop_tag};
+    assign _t223 = {3'h2, _t225, 1'h0, 9'h001};
+    assign _t229 = {3'h2, _t225, 1'h1, 9'h000};
+    assign _t220 = _t221 ? _t223 : _t229;
+    assign _t235 = evq5_v0 & u_mgmt_ev5_ready;
+    assign _t234 = _t235 ? evq5_v1 : evq5_v0;
+    assign _t238 = u_core_e0_ev_out | u_core_e0_ev_drop;
+    assign _t237 = _t238 | e0_evd_valid_q;
+    assign _t236 = _t237 & 1'h1;
+    assign _t233 = _t234 | _t236;
+    assign _t241 = _t235 ? evq5_d1 : evq5_d0;
+    assign _t247 = {2'h0, u_core_e0_ev_out_tag};
+    assign _t245 = {3'h1, _t247, 1'h1, u_core_e0_ev_out_bytes};
+    assign _t250 = e0_evd_valid_q ? e0_evd_data_q : _t220;
+    assign _t244 = u_core_e0_ev_out ? _t245 : _t250;
+    assign _t243 = _t244[17:15];
+    assign _t251 = _t244[14:10];
+    assign _t252 = _t244[9];
+    assign _t253 = _t244[8:0];
+    assign _t242 = {_t243, _t251, _t252, _t253};
+    assign _t240 = _t234 ? _t241 : _t242;
+    assign _t256 = ~_t235;
+    assign _t255 = _t256 & evq5_v1;
+    assign _t257 = _t237 & _t234;
+    assign _t254 = _t255 | _t257;
+    assign _t258 = _t255 ? evq5_d1 : _t242;
+    assign _t259 = u_core_e1_ev_out & u_core_e1_ev_drop;
+    assign _t261 = u_core_e1_ev_drop_cause == 2'h2;
+    assign _t265 = {2'h1, u_core_e1_ev_drop_tag};
+    assign _t263 = {3'h2, _t265, 1'h0, 9'h001};
+    assign _t269 = {3'h2, _t265, 1'h1, 9'h000};
+    assign _t260 = _t261 ? _t263 : _t269;
+    assign _t275 = evq6_v0 & u_mgmt_ev6_ready;
+    assign _t274 = _t275 ? evq6_v1 : evq6_v0;
+    assign _t278 = u_core_e1_ev_out | u_core_e1_ev_drop;
+    assign _t277 = _t278 | e1_evd_valid_q;
+    assign _t276 = _t277 & 1'h1;
+    assign _t273 = _t274 | _t276;
+    assign _t281 = _t275 ? evq6_d1 : evq6_d0;
+    assign _t287 = {2'h1, u_core_e1_ev_out_tag};
+    assign _t285 = {3'h1, _t287, 1'h1, u_core_e1_ev_out_bytes};
+    assign _t290 = e1_evd_valid_q ? e1_evd_data_q : _t260;
+    assign _t284 = u_core_e1_ev_out ? _t285 : _t290;
+    assign _t283 = _t284[17:15];
+    assign _t291 = _t284[14:10];
+    assign _t292 = _t284[9];
+    assign _t293 = _t284[8:0];
+    assign _t282 = {_t283, _t291, _t292, _t293};
+    assign _t280 = _t274 ? _t281 : _t282;
+    assign _t296 = ~_t275;
+    assign _t295 = _t296 & evq6_v1;
+    assign _t297 = _t277 & _t274;
     assign _t294 = _t295 | _t297;
-    assign _t299 = _t286 ? evq3_d1 : evq3_d0;
-    assign _t303 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t302 = _t288 ? _t303 : ev2_data_q;
-    assign _t301 = _t302[17:15];
-    assign _t306 = _t302[14:10];
-    assign _t307 = _t302[9];
-    assign _t308 = _t302[8:0];
-    assign _t300 = {_t301, _t306, _t307, _t308};
-    assign _t298 = _t285 ? _t299 : _t300;
-    assign _t311 = ~_t295;
-    assign _t310 = _t285 & _t311;
-    assign _t309 = _t310 & _t287;
-    assign _t314 = evq4_v0 & u_mgmt_ev4_ready;
-    assign _t313 = _t314 ? evq4_v1 : evq4_v0;
-    assign _t317 = u_core_ev_hp_port == 3'h4;
-    assign _t316 = u_core_ev_in & _t317;
-    assign _t320 = ev2_port_q == 3'h4;
-    assign _t319 = ev2_valid_q & _t320;
-    assign _t315 = _t316 | _t319;
-    assign _t312 = _t313 | _t315;
-    assign _t324 = ~_t314;
-    assign _t323 = _t324 & evq4_v1;
-    assign _t325 = _t313 & _t315;
-    assign _t322 = _t323 | _t325;
-    assign _t327 = _t314 ? evq4_d1 : evq4_d0;
-    assign _t331 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t330 = _t316 ? _t331 : ev2_data_q;
-    assign _t329 = _t330[17:15];
-    assign _t334 = _t330[14:10];
-    assign _t335 = _t330[9];
-    assign _t336 = _t330[8:0];
-    assign _t328 = {_t329, _t334, _t335, _t336};
-    assign _t326 = _t313 ? _t327 : _t328;
-    assign _t339 = ~_t323;
-    assign _t338 = _t313 & _t339;
-    assign _t337 = _t338 & _t315;
-    assign _t340 = u_core_e0_ev_out & u_core_e0_ev_drop;
-    assign _t342 = u_core_e0_ev_drop_cause == 2'h2;
-    assign _t346 = {2'h0, u_core_e0_ev_drop_tag};
-    assign _t344 = {3'h2, _t346, 1'h0, 9'h001};
-    assign _t350 = {3'h2, _t346, 1'h1, 9'h000};
-    assign _t341 = _t342 ? _t344 : _t350;
-    assign _t356 = evq5_v0 & u_mgmt_ev5_ready;
-    assign _t355 = _t356 ? evq5_v1 : evq5_v0;
-    assign _t358 = u_core_e0_ev_out | u_core_e0_ev_drop;
-    assign _t357 = _t358 | e0_evd_valid_q;
-    assign _t354 = _t355 | _t357;
-    assign _t361 = ~_t356;
-    assign _t360 = _t361 & evq5_v1;
-    assign _t362 = _t355 & _t357;
-    assign _t359 = _t360 | _t362;
-    assign _t364 = _t356 ? evq5_d1 : evq5_d0;
-    assign _t370 = {2'h0, u_core_e0_ev_out_tag};
-    assign _t368 = {3'h1, _t370, 1'h1, u_core_e0_ev_out_bytes};
-    assign _t373 = e0_evd_valid_q ? e0_evd_data_q : _t341;
-    assign _t367 = u_core_e0_ev_out ? _t368 : _t373;
-    assign _t366 = _t367[17:15];
-    assign _t374 = _t367[14:10];
-    assign _t375 = _t367[9];
-    assign _t376 = _t367[8:0];
-    assign _t365 = {_t366, _t374, _t375, _t376};
-    assign _t363 = _t355 ? _t364 : _t365;
-    assign _t379 = ~_t360;
-    assign _t378 = _t355 & _t379;
-    assign _t377 = _t378 & _t357;
-    assign _t380 = u_core_e1_ev_out & u_core_e1_ev_drop;
-    assign _t382 = u_core_e1_ev_drop_cause == 2'h2;
-    assign _t386 = {2'h1, u_core_e1_ev_drop_tag};
-    assign _t384 = {3'h2, _t386, 1'h0, 9'h001};
-    assign _t390 = {3'h2, _t386, 1'h1, 9'h000};
-    assign _t381 = _t382 ? _t384 : _t390;
-    assign _t396 = evq6_v0 & u_mgmt_ev6_ready;
-    assign _t395 = _t396 ? evq6_v1 : evq6_v0;
-    assign _t398 = u_core_e1_ev_out | u_core_e1_ev_drop;
-    assign _t397 = _t398 | e1_evd_valid_q;
-    assign _t394 = _t395 | _t397;
-    assign _t401 = ~_t396;
-    assign _t400 = _t401 & evq6_v1;
-    assign _t402 = _t395 & _t397;
-    assign _t399 = _t400 | _t402;
-    assign _t404 = _t396 ? evq6_d1 : evq6_d0;
-    assign _t410 = {2'h1, u_core_e1_ev_out_tag};
-    assign _t408 = {3'h1, _t410, 1'h1, u_core_e1_ev_out_bytes};
-    assign _t413 = e1_evd_valid_q ? e1_evd_data_q : _t381;
-    assign _t407 = u_core_e1_ev_out ? _t408 : _t413;
-    assign _t406 = _t407[17:15];
-    assign _t414 = _t407[14:10];
-    assign _t415 = _t407[9];
-    assign _t416 = _t407[8:0];
-    assign _t405 = {_t406, _t414, _t415, _t416};
-    assign _t403 = _t395 ? _t404 : _t405;
-    assign _t419 = ~_t400;
-    assign _t418 = _t395 & _t419;
-    assign _t417 = _t418 & _t397;
-    assign _t420 = u_core_e2_ev_out & u_core_e2_ev_drop;
-    assign _t422 = u_core_e2_ev_drop_cause == 2'h2;
-    assign _t426 = {2'h2, u_core_e2_ev_drop_tag};
-    assign _t424 = {3'h2, _t426, 1'h0, 9'h001};
-    assign _t430 = {3'h2, _t426, 1'h1, 9'h000};
-    assign _t421 = _t422 ? _t424 : _t430;
-    assign _t436 = evq7_v0 & u_mgmt_ev7_ready;
-    assign _t435 = _t436 ? evq7_v1 : evq7_v0;
-    assign _t438 = u_core_e2_ev_out | u_core_e2_ev_drop;
-    assign _t437 = _t438 | e2_evd_valid_q;
-    assign _t434 = _t435 | _t437;
-    assign _t441 = ~_t436;
-    assign _t440 = _t441 & evq7_v1;
-    assign _t442 = _t435 & _t437;
-    assign _t439 = _t440 | _t442;
-    assign _t444 = _t436 ? evq7_d1 : evq7_d0;
-    assign _t450 = {2'h2, u_core_e2_ev_out_tag};
-    assign _t448 = {3'h1, _t450, 1'h1, u_core_e2_ev_out_bytes};
-    assign _t453 = e2_evd_valid_q ? e2_evd_data_q : _t421;
-    assign _t447 = u_core_e2_ev_out ? _t448 : _t453;
-    assign _t446 = _t447[17:15];
-    assign _t454 = _t447[14:10];
-    assign _t455 = _t447[9];
-    assign _t456 = _t447[8:0];
-    assign _t445 = {_t446, _t454, _t455, _t456};
-    assign _t443 = _t435 ? _t444 : _t445;
-    assign _t459 = ~_t440;
-    assign _t458 = _t435 & _t459;
-    assign _t457 = _t458 & _t437;
-    assign _t460 = u_core_e3_ev_out & u_core_e3_ev_drop;
-    assign _t462 = u_core_e3_ev_drop_cause == 2'h2;
-    assign _t466 = {2'h3, u_core_e3_ev_drop_tag};
-    assign _t464 = {3'h2, _t466, 1'h0, 9'h001};
-    assign _t470 = {3'h2, _t466, 1'h1, 9'h000};
-    assign _t461 = _t462 ? _t464 : _t470;
-    assign _t476 = evq8_v0 & u_mgmt_ev8_ready;
-    assign _t475 = _t476 ? evq8_v1 : evq8_v0;
-    assign _t478 = u_core_e3_ev_out | u_core_e3_ev_drop;
-    assign _t477 = _t478 | e3_evd_valid_q;
-    assign _t474 = _t475 | _t477;
-    assign _t481 = ~_t476;
-    assign _t480 = _t481 & evq8_v1;
-    assign _t482 = _t475 & _t477;
-    assign _t479 = _t480 | _t482;
-    assign _t484 = _t476 ? evq8_d1 : evq8_d0;
-    assign _t490 = {2'h3, u_core_e3_ev_out_tag};
-    assign _t488 = {3'h1, _t490, 1'h1, u_core_e3_ev_out_bytes};
-    assign _t493 = e3_evd_valid_q ? e3_evd_data_q : _t461;
-    assign _t487 = u_core_e3_ev_out ? _t488 : _t493;
-    assign _t486 = _t487[17:15];
-    assign _t494 = _t487[14:10];
-    assign _t495 = _t487[9];
-    assign _t496 = _t487[8:0];
-    assign _t485 = {_t486, _t494, _t495, _t496};
-    assign _t483 = _t475 ? _t484 : _t485;
-    assign _t499 = ~_t480;
-    assign _t498 = _t475 & _t499;
-    assign _t497 = _t498 & _t477;
-    assign _t502 = u_mgmt_lease_limit[26];
-    assign _t501 = |_t502;
-    assign _t504 = u_mgmt_lease_limit[25:0];
-    assign _t500 = _t501 ? 26'h3ffffff : _t504;
-    assign _t507 = u_mgmt_lease_rate[24:17];
-    assign _t506 = |_t507;
-    assign _t509 = u_mgmt_lease_rate[16:0];
-    assign _t505 = _t506 ? 17'h1ffff : _t509;
-    assign _t512 = u_mgmt_lease_burst[14:10];
-    assign _t511 = |_t512;
-    assign _t514 = u_mgmt_lease_burst[9:0];
-    assign _t510 = _t511 ? 10'h3ff : _t514;
-    assign _t515 = evq0_d0[17:15];
-    assign _t516 = evq0_d0[14:10];
-    assign _t517 = evq0_d0[9];
-    assign _t519 = evq0_d0[8:0];
-    assign _t518 = {7'h00, _t519};
-    assign _t520 = evq1_d0[17:15];
-    assign _t521 = evq1_d0[14:10];
-    assign _t522 = evq1_d0[9];
-    assign _t524 = evq1_d0[8:0];
-    assign _t523 = {7'h00, _t524};
-    assign _t525 = evq2_d0[17:15];
-    assign _t526 = evq2_d0[14:10];
-    assign _t527 = evq2_d0[9];
-    assign _t529 = evq2_d0[8:0];
-    assign _t528 = {7'h00, _t529};
-    assign _t530 = evq3_d0[17:15];
-    assign _t531 = evq3_d0[14:10];
-    assign _t532 = evq3_d0[9];
-    assign _t534 = evq3_d0[8:0];
-    assign _t533 = {7'h00, _t534};
-    assign _t535 = evq4_d0[17:15];
-    assign _t536 = evq4_d0[14:10];
-    assign _t537 = evq4_d0[9];
-    assign _t539 = evq4_d0[8:0];
-    assign _t538 = {7'h00, _t539};
-    assign _t540 = evq5_d0[17:15];
-    assign _t541 = evq5_d0[14:10];
-    assign _t542 = evq5_d0[9];
-    assign _t544 = evq5_d0[8:0];
-    assign _t543 = {7'h00, _t544};
-    assign _t545 = evq6_d0[17:15];
-    assign _t546 = evq6_d0[14:10];
-    assign _t547 = evq6_d0[9];
-    assign _t549 = evq6_d0[8:0];
-    assign _t548 = {7'h00, _t549};
-    assign _t550 = evq7_d0[17:15];
-    assign _t551 = evq7_d0[14:10];
-    assign _t552 = evq7_d0[9];
-    assign _t554 = evq7_d0[8:0];
-    assign _t553 = {7'h00, _t554};
-    assign _t555 = evq8_d0[17:15];
-    assign _t556 = evq8_d0[14:10];
-    assign _t557 = evq8_d0[9];
-    assign _t559 = evq8_d0[8:0];
-    assign _t558 = {7'h00, _t559};
-    assign _t560 = {1'h0, u_core_mt_measured};
+    assign _t298 = _t295 ? evq6_d1 : _t282;
+    assign _t299 = u_core_e2_ev_out & u_core_e2_ev_drop;
+    assign _t301 = u_core_e2_ev_drop_cause == 2'h2;
+    assign _t305 = {2'h2, u_core_e2_ev_drop_tag};
+    assign _t303 = {3'h2, _t305, 1'h0, 9'h001};
+    assign _t309 = {3'h2, _t305, 1'h1, 9'h000};
+    assign _t300 = _t301 ? _t303 : _t309;
+    assign _t315 = evq7_v0 & u_mgmt_ev7_ready;
+    assign _t314 = _t315 ? evq7_v1 : evq7_v0;
+    assign _t318 = u_core_e2_ev_out | u_core_e2_ev_drop;
+    assign _t317 = _t318 | e2_evd_valid_q;
+    assign _t316 = _t317 & 1'h1;
+    assign _t313 = _t314 | _t316;
+    assign _t321 = _t315 ? evq7_d1 : evq7_d0;
+    assign _t327 = {2'h2, u_core_e2_ev_out_tag};
+    assign _t325 = {3'h1, _t327, 1'h1, u_core_e2_ev_out_bytes};
+    assign _t330 = e2_evd_valid_q ? e2_evd_data_q : _t300;
+    assign _t324 = u_core_e2_ev_out ? _t325 : _t330;
+    assign _t323 = _t324[17:15];
+    assign _t331 = _t324[14:10];
+    assign _t332 = _t324[9];
+    assign _t333 = _t324[8:0];
+    assign _t322 = {_t323, _t331, _t332, _t333};
+    assign _t320 = _t314 ? _t321 : _t322;
+    assign _t336 = ~_t315;
+    assign _t335 = _t336 & evq7_v1;
+    assign _t337 = _t317 & _t314;
+    assign _t334 = _t335 | _t337;
+    assign _t338 = _t335 ? evq7_d1 : _t322;
+    assign _t339 = u_core_e3_ev_out & u_core_e3_ev_drop;
+    assign _t341 = u_core_e3_ev_drop_cause == 2'h2;
+    assign _t345 = {2'h3, u_core_e3_ev_drop_tag};
+    assign _t343 = {3'h2, _t345, 1'h0, 9'h001};
+    assign _t349 = {3'h2, _t345, 1'h1, 9'h000};
+    assign _t340 = _t341 ? _t343 : _t349;
+    assign _t355 = evq8_v0 & u_mgmt_ev8_ready;
+    assign _t354 = _t355 ? evq8_v1 : evq8_v0;
+    assign _t358 = u_core_e3_ev_out | u_core_e3_ev_drop;
+    assign _t357 = _t358 | e3_evd_valid_q;
+    assign _t356 = _t357 & 1'h1;
+    assign _t353 = _t354 | _t356;
+    assign _t361 = _t355 ? evq8_d1 : evq8_d0;
+    assign _t367 = {2'h3, u_core_e3_ev_out_tag};
+    assign _t365 = {3'h1, _t367, 1'h1, u_core_e3_ev_out_bytes};
+    assign _t370 = e3_evd_valid_q ? e3_evd_data_q : _t340;
+    assign _t364 = u_core_e3_ev_out ? _t365 : _t370;
+    assign _t363 = _t364[17:15];
+    assign _t371 = _t364[14:10];
+    assign _t372 = _t364[9];
+    assign _t373 = _t364[8:0];
+    assign _t362 = {_t363, _t371, _t372, _t373};
+    assign _t360 = _t354 ? _t361 : _t362;
+    assign _t376 = ~_t355;
+    assign _t375 = _t376 & evq8_v1;
+    assign _t377 = _t357 & _t354;
+    assign _t374 = _t375 | _t377;
+    assign _t378 = _t375 ? evq8_d1 : _t362;
+    assign _t381 = u_mgmt_lease_limit[26];
+    assign _t380 = |_t381;
+    assign _t383 = u_mgmt_lease_limit[25:0];
+    assign _t379 = _t380 ? 26'h3ffffff : _t383;
+    assign _t386 = u_mgmt_lease_rate[24:17];
+    assign _t385 = |_t386;
+    assign _t388 = u_mgmt_lease_rate[16:0];
+    assign _t384 = _t385 ? 17'h1ffff : _t388;
+    assign _t391 = u_mgmt_lease_burst[14:10];
+    assign _t390 = |_t391;
+    assign _t393 = u_mgmt_lease_burst[9:0];
+    assign _t389 = _t390 ? 10'h3ff : _t393;
+    assign _t394 = evq0_d0[17:15];
+    assign _t395 = evq0_d0[14:10];
+    assign _t396 = evq0_d0[9];
+    assign _t398 = evq0_d0[8:0];
+    assign _t397 = {7'h00, _t398};
+    assign _t419 = evq5_d0[17:15];
+    assign _t420 = evq5_d0[14:10];
+    assign _t421 = evq5_d0[9];
+    assign _t423 = evq5_d0[8:0];
+    assign _t422 = {7'h00, _t423};
+    assign _t424 = evq6_d0[17:15];
+    assign _t425 = evq6_d0[14:10];
+    assign _t426 = evq6_d0[9];
+    assign _t428 = evq6_d0[8:0];
+    assign _t427 = {7'h00, _t428};
+    assign _t429 = evq7_d0[17:15];
+    assign _t430 = evq7_d0[14:10];
+    assign _t431 = evq7_d0[9];
+    assign _t433 = evq7_d0[8:0];
+    assign _t432 = {7'h00, _t433};
+    assign _t434 = evq8_d0[17:15];
+    assign _t435 = evq8_d0[14:10];
+    assign _t436 = evq8_d0[9];
+    assign _t438 = evq8_d0[8:0];
+    assign _t437 = {7'h00, _t438};
+    assign _t439 = {1'h0, u_core_mt_measured};
     always @(posedge clk)
         if (rst) ev2_valid_q <= 1'h0;
-        else ev2_valid_q <= _t182;
+        else ev2_valid_q <= _t169;
     always @(posedge clk)
         if (rst) ev2_data_q <= 18'h00000;
-        else ev2_data_q <= _t184;
-    always @(posedge clk)
-        if (rst) ev2_port_q <= 3'h0;
-        else ev2_port_q <= u_core_ev_hp_port;
+        else ev2_data_q <= _t171;
     always @(posedge clk)
         if (rst) evq0_v0 <= 1'h0;
-        else evq0_v0 <= _t200;
-    always @(posedge clk)
-        if (rst) evq0_v1 <= 1'h0;
-        else evq0_v1 <= _t210;
+        else evq0_v0 <= _t187;
     always @(posedge clk)
         if (rst) evq0_d0 <= 18'h00000;
-        else evq0_d0 <= _t214;
+        else evq0_d0 <= _t193;
+    always @(posedge clk)
+        if (rst) evq0_v1 <= 1'h0;
+        else evq0_v1 <= _t204;
     always @(posedge clk)
         if (rst) evq0_d1 <= 18'h00000;
-        else if (_t225) evq0_d1 <= _t216;
+        else evq0_d1 <= _t207;
     always @(posedge clk)
-        if (rst) evq1_v0 <= 1'h0;
-        else evq1_v0 <= _t228;
+        if (rst) evq0_v2 <= 1'h0;
+        else evq0_v2 <= _t209;
     always @(posedge clk)
-        if (rst) evq1_v1 <= 1'h0;
-        else evq1_v1 <= _t238;
+        if (rst) evq0_d2 <= 18'h00000;
+        else evq0_d2 <= _t212;
     always @(posedge clk)
-        if (rst) evq1_d0 <= 18'h00000;
-        else evq1_d0 <= _t242;
+        if (rst) evq0_v3 <= 1'h0;
+        else evq0_v3 <= _t214;
     always @(posedge clk)
-        if (rst) evq1_d1 <= 18'h00000;
-        else if (_t253) evq1_d1 <= _t244;
-    always @(posedge clk)
-        if (rst) evq2_v0 <= 1'h0;
-        else evq2_v0 <= _t256;
-    always @(posedge clk)
-        if (rst) evq2_v1 <= 1'h0;
-        else evq2_v1 <= _t266;
-    always @(posedge clk)
-        if (rst) evq2_d0 <= 18'h00000;
-        else evq2_d0 <= _t270;
-    always @(posedge clk)
-        if (rst) evq2_d1 <= 18'h00000;
-        else if (_t281) evq2_d1 <= _t272;
-    always @(posedge clk)
-        if (rst) evq3_v0 <= 1'h0;
-        else evq3_v0 <= _t284;
-    always @(posedge clk)
-        if (rst) evq3_v1 <= 1'h0;
-        else evq3_v1 <= _t294;
-    always @(posedge clk)
-        if (rst) evq3_d0 <= 18'h00000;
-        else evq3_d0 <= _t298;
-    always @(posedge clk)
-        if (rst) evq3_d1 <= 18'h00000;
-        else if (_t309) evq3_d1 <= _t300;
-    always @(posedge clk)
-        if (rst) evq4_v0 <= 1'h0;
-        else evq4_v0 <= _t312;
-    always @(posedge clk)
-        if (rst) evq4_v1 <= 1'h0;
-        else evq4_v1 <= _t322;
-    always @(posedge clk)
-        if (rst) evq4_d0 <= 18'h00000;
-        else evq4_d0 <= _t326;
-    always @(posedge clk)
-        if (rst) evq4_d1 <= 18'h00000;
-        else if (_t337) evq4_d1 <= _t328;
+        if (rst) evq0_d3 <= 18'h00000;
+        else evq0_d3 <= _t218;
     always @(posedge clk)
         if (rst) e0_evd_valid_q <= 1'h0;
-        else e0_evd_valid_q <= _t340;
+        else e0_evd_valid_q <= _t219;
     always @(posedge clk)
         if (rst) e0_evd_data_q <= 18'h00000;
-        else if (_t340) e0_evd_data_q <= _t341;
+        else if (_t219) e0_evd_data_q <= _t220;
     always @(posedge clk)
         if (rst) evq5_v0 <= 1'h0;
-        else evq5_v0 <= _t354;
-    always @(posedge clk)
-        if (rst) evq5_v1 <= 1'h0;
-        else evq5_v1 <= _t359;
+        else evq5_v0 <= _t233;
     always @(posedge clk)
         if (rst) evq5_d0 <= 18'h00000;
-        else evq5_d0 <= _t363;
+        else evq5_d0 <= _t240;
+    always @(posedge clk)
+        if (rst) evq5_v1 <= 1'h0;
+        else evq5_v1 <= _t254;
     always @(posedge clk)
         if (rst) evq5_d1 <= 18'h00000;
-        else if (_t377) evq5_d1 <= _t365;
+        else evq5_d1 <= _t258;
     always @(posedge clk)
         if (rst) e1_evd_valid_q <= 1'h0;
-        else e1_evd_valid_q <= _t380;
+        else e1_evd_valid_q <= _t259;
     always @(posedge clk)
         if (rst) e1_evd_data_q <= 18'h00000;
-        else if (_t380) e1_evd_data_q <= _t381;
+        else if (_t259) e1_evd_data_q <= _t260;
     always @(posedge clk)
         if (rst) evq6_v0 <= 1'h0;
-        else evq6_v0 <= _t394;
-    always @(posedge clk)
-        if (rst) evq6_v1 <= 1'h0;
-        else evq6_v1 <= _t399;
+        else evq6_v0 <= _t273;
     always @(posedge clk)
         if (rst) evq6_d0 <= 18'h00000;
-        else evq6_d0 <= _t403;
+        else evq6_d0 <= _t280;
+    always @(posedge clk)
+        if (rst) evq6_v1 <= 1'h0;
+        else evq6_v1 <= _t294;
     always @(posedge clk)
         if (rst) evq6_d1 <= 18'h00000;
-        else if (_t417) evq6_d1 <= _t405;
+        else evq6_d1 <= _t298;
     always @(posedge clk)
         if (rst) e2_evd_valid_q <= 1'h0;
-        else e2_evd_valid_q <= _t420;
+        else e2_evd_valid_q <= _t299;
     always @(posedge clk)
         if (rst) e2_evd_data_q <= 18'h00000;
-        else if (_t420) e2_evd_data_q <= _t421;
+        else if (_t299) e2_evd_data_q <= _t300;
     always @(posedge clk)
         if (rst) evq7_v0 <= 1'h0;
-        else evq7_v0 <= _t434;
-    always @(posedge clk)
-        if (rst) evq7_v1 <= 1'h0;
-        else evq7_v1 <= _t439;
+        else evq7_v0 <= _t313;
     always @(posedge clk)
         if (rst) evq7_d0 <= 18'h00000;
-        else evq7_d0 <= _t443;
+        else evq7_d0 <= _t320;
+    always @(posedge clk)
+        if (rst) evq7_v1 <= 1'h0;
+        else evq7_v1 <= _t334;
     always @(posedge clk)
         if (rst) evq7_d1 <= 18'h00000;
-        else if (_t457) evq7_d1 <= _t445;
+        else evq7_d1 <= _t338;
     always @(posedge clk)
         if (rst) e3_evd_valid_q <= 1'h0;
-        else e3_evd_valid_q <= _t460;
+        else e3_evd_valid_q <= _t339;
     always @(posedge clk)
         if (rst) e3_evd_data_q <= 18'h00000;
-        else if (_t460) e3_evd_data_q <= _t461;
+        else if (_t339) e3_evd_data_q <= _t340;
     always @(posedge clk)
         if (rst) evq8_v0 <= 1'h0;
-        else evq8_v0 <= _t474;
-    always @(posedge clk)
-        if (rst) evq8_v1 <= 1'h0;
-        else evq8_v1 <= _t479;
+        else evq8_v0 <= _t353;
     always @(posedge clk)
         if (rst) evq8_d0 <= 18'h00000;
-        else evq8_d0 <= _t483;
+        else evq8_d0 <= _t360;
+    always @(posedge clk)
+        if (rst) evq8_v1 <= 1'h0;
+        else evq8_v1 <= _t374;
     always @(posedge clk)
         if (rst) evq8_d1 <= 18'h00000;
-        else if (_t497) evq8_d1 <= _t485;
+        else evq8_d1 <= _t378;
     device_core_h37d75797 u_core (
         .clk(clk),
         .rst(rst),
@@ -1018,11 +723,11 @@ module device_h55541de6 (
         .ls_default(u_mgmt_lease_default_prio),
         .ls_clear(u_mgmt_lease_clear_customer),
         .ls_limited(u_mgmt_lease_limited),
-        .ls_limit(_t500),
+        .ls_limit(_t379),
         .ls_deprio(u_mgmt_lease_deprio),
         .ls_cap(u_mgmt_lease_deprio_cap),
-        .ls_rate(_t505),
-        .ls_burst(_t510),
+        .ls_rate(_t384),
+        .ls_burst(_t389),
         .mt_ridx(u_mgmt_meter_ridx),
         .rx0_valid(rx0_valid),
         .rx0_data(rx0_data),
@@ -1130,63 +835,63 @@ module device_h55541de6 (
         .lease_deprio(u_mgmt_lease_deprio),
         .lease_deprio_cap(u_mgmt_lease_deprio_cap),
         .ev0_valid(evq0_v0),
-        .ev0_sel(_t515),
-        .ev0_elem(_t516),
-        .ev0_inc0(_t517),
-        .ev0_inc1(_t518),
+        .ev0_sel(_t394),
+        .ev0_elem(_t395),
+        .ev0_inc0(_t396),
+        .ev0_inc1(_t397),
         .ev0_ready(u_mgmt_ev0_ready),
-        .ev1_valid(evq1_v0),
-        .ev1_sel(_t520),
-        .ev1_elem(_t521),
-        .ev1_inc0(_t522),
-        .ev1_inc1(_t523),
+        .ev1_valid(1'h0),
+        .ev1_sel(3'h0),
+        .ev1_elem(5'h00),
+        .ev1_inc0(1'h0),
+        .ev1_inc1(16'h0000),
         .ev1_ready(u_mgmt_ev1_ready),
-        .ev2_valid(evq2_v0),
-        .ev2_sel(_t525),
-        .ev2_elem(_t526),
-        .ev2_inc0(_t527),
-        .ev2_inc1(_t528),
+        .ev2_valid(1'h0),
+        .ev2_sel(3'h0),
+        .ev2_elem(5'h00),
+        .ev2_inc0(1'h0),
+        .ev2_inc1(16'h0000),
         .ev2_ready(u_mgmt_ev2_ready),
-        .ev3_valid(evq3_v0),
-        .ev3_sel(_t530),
-        .ev3_elem(_t531),
-        .ev3_inc0(_t532),
-        .ev3_inc1(_t533),
+        .ev3_valid(1'h0),
+        .ev3_sel(3'h0),
+        .ev3_elem(5'h00),
+        .ev3_inc0(1'h0),
+        .ev3_inc1(16'h0000),
         .ev3_ready(u_mgmt_ev3_ready),
-        .ev4_valid(evq4_v0),
-        .ev4_sel(_t535),
-        .ev4_elem(_t536),
-        .ev4_inc0(_t537),
-        .ev4_inc1(_t538),
+        .ev4_valid(1'h0),
+        .ev4_sel(3'h0),
+        .ev4_elem(5'h00),
+        .ev4_inc0(1'h0),
+        .ev4_inc1(16'h0000),
         .ev4_ready(u_mgmt_ev4_ready),
         .ev5_valid(evq5_v0),
-        .ev5_sel(_t540),
-        .ev5_elem(_t541),
-        .ev5_inc0(_t542),
-        .ev5_inc1(_t543),
+        .ev5_sel(_t419),
+        .ev5_elem(_t420),
+        .ev5_inc0(_t421),
+        .ev5_inc1(_t422),
         .ev5_ready(u_mgmt_ev5_ready),
         .ev6_valid(evq6_v0),
-        .ev6_sel(_t545),
-        .ev6_elem(_t546),
-        .ev6_inc0(_t547),
-        .ev6_inc1(_t548),
+        .ev6_sel(_t424),
+        .ev6_elem(_t425),
+        .ev6_inc0(_t426),
+        .ev6_inc1(_t427),
         .ev6_ready(u_mgmt_ev6_ready),
         .ev7_valid(evq7_v0),
-        .ev7_sel(_t550),
-        .ev7_elem(_t551),
-        .ev7_inc0(_t552),
-        .ev7_inc1(_t553),
+        .ev7_sel(_t429),
+        .ev7_elem(_t430),
+        .ev7_inc0(_t431),
+        .ev7_inc1(_t432),
         .ev7_ready(u_mgmt_ev7_ready),
         .ev8_valid(evq8_v0),
-        .ev8_sel(_t555),
-        .ev8_elem(_t556),
-        .ev8_inc0(_t557),
-        .ev8_inc1(_t558),
+        .ev8_sel(_t434),
+        .ev8_elem(_t435),
+        .ev8_inc0(_t436),
+        .ev8_inc1(_t437),
         .ev8_ready(u_mgmt_ev8_ready),
         .ident_scratch(u_mgmt_ident_scratch),
         .ident_we(u_mgmt_ident_we),
         .ident_widx(u_mgmt_ident_widx),
-        .meter_measured(_t560),
+        .meter_measured(_t439),
         .meter_factor(u_core_mt_factor),
         .meter_scaling(u_core_mt_scaling),
         .meter_scaled_seen_set(u_core_mt_scaled_set),

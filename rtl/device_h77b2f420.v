@@ -147,170 +147,109 @@ module device_h77b2f420 (
 );
     reg  ev2_valid_q;
     reg  [22:0] ev2_data_q;
-    reg  [4:0] ev2_port_q;
     reg  evq0_v0;
-    reg  evq0_v1;
     reg  [22:0] evq0_d0;
+    reg  evq0_v1;
     reg  [22:0] evq0_d1;
-    reg  evq1_v0;
-    reg  evq1_v1;
-    reg  [22:0] evq1_d0;
-    reg  [22:0] evq1_d1;
-    reg  evq2_v0;
-    reg  evq2_v1;
-    reg  [22:0] evq2_d0;
-    reg  [22:0] evq2_d1;
-    reg  evq3_v0;
-    reg  evq3_v1;
-    reg  [22:0] evq3_d0;
-    reg  [22:0] evq3_d1;
-    reg  evq4_v0;
-    reg  evq4_v1;
-    reg  [22:0] evq4_d0;
-    reg  [22:0] evq4_d1;
-    reg  evq5_v0;
-    reg  evq5_v1;
-    reg  [22:0] evq5_d0;
-    reg  [22:0] evq5_d1;
-    reg  evq6_v0;
-    reg  evq6_v1;
-    reg  [22:0] evq6_d0;
-    reg  [22:0] evq6_d1;
-    reg  evq7_v0;
-    reg  evq7_v1;
-    reg  [22:0] evq7_d0;
-    reg  [22:0] evq7_d1;
-    reg  evq8_v0;
-    reg  evq8_v1;
-    reg  [22:0] evq8_d0;
-    reg  [22:0] evq8_d1;
-    reg  evq9_v0;
-    reg  evq9_v1;
-    reg  [22:0] evq9_d0;
-    reg  [22:0] evq9_d1;
-    reg  evq10_v0;
-    reg  evq10_v1;
-    reg  [22:0] evq10_d0;
-    reg  [22:0] evq10_d1;
-    reg  evq11_v0;
-    reg  evq11_v1;
-    reg  [22:0] evq11_d0;
-    reg  [22:0] evq11_d1;
-    reg  evq12_v0;
-    reg  evq12_v1;
-    reg  [22:0] evq12_d0;
-    reg  [22:0] evq12_d1;
-    reg  evq13_v0;
-    reg  evq13_v1;
-    reg  [22:0] evq13_d0;
-    reg  [22:0] evq13_d1;
-    reg  evq14_v0;
-    reg  evq14_v1;
-    reg  [22:0] evq14_d0;
-    reg  [22:0] evq14_d1;
-    reg  evq15_v0;
-    reg  evq15_v1;
-    reg  [22:0] evq15_d0;
-    reg  [22:0] evq15_d1;
-    reg  evq16_v0;
-    reg  evq16_v1;
-    reg  [22:0] evq16_d0;
-    reg  [22:0] evq16_d1;
+    reg  evq0_v2;
+    reg  [22:0] evq0_d2;
+    reg  evq0_v3;
+    reg  [22:0] evq0_d3;
     reg  e0_evd_valid_q;
     reg  [22:0] e0_evd_data_q;
     reg  evq17_v0;
-    reg  evq17_v1;
     reg  [22:0] evq17_d0;
+    reg  evq17_v1;
     reg  [22:0] evq17_d1;
     reg  e1_evd_valid_q;
     reg  [22:0] e1_evd_data_q;
     reg  evq18_v0;
-    reg  evq18_v1;
     reg  [22:0] evq18_d0;
+    reg  evq18_v1;
     reg  [22:0] evq18_d1;
     reg  e2_evd_valid_q;
     reg  [22:0] e2_evd_data_q;
     reg  evq19_v0;
-    reg  evq19_v1;
     reg  [22:0] evq19_d0;
+    reg  evq19_v1;
     reg  [22:0] evq19_d1;
     reg  e3_evd_valid_q;
     reg  [22:0] e3_evd_data_q;
     reg  evq20_v0;
-    reg  evq20_v1;
     reg  [22:0] evq20_d0;
+    reg  evq20_v1;
     reg  [22:0] evq20_d1;
     reg  e4_evd_valid_q;
     reg  [22:0] e4_evd_data_q;
     reg  evq21_v0;
-    reg  evq21_v1;
     reg  [22:0] evq21_d0;
+    reg  evq21_v1;
     reg  [22:0] evq21_d1;
     reg  e5_evd_valid_q;
     reg  [22:0] e5_evd_data_q;
     reg  evq22_v0;
-    reg  evq22_v1;
     reg  [22:0] evq22_d0;
+    reg  evq22_v1;
     reg  [22:0] evq22_d1;
     reg  e6_evd_valid_q;
     reg  [22:0] e6_evd_data_q;
     reg  evq23_v0;
-    reg  evq23_v1;
     reg  [22:0] evq23_d0;
+    reg  evq23_v1;
     reg  [22:0] evq23_d1;
     reg  e7_evd_valid_q;
     reg  [22:0] e7_evd_data_q;
     reg  evq24_v0;
-    reg  evq24_v1;
     reg  [22:0] evq24_d0;
+    reg  evq24_v1;
     reg  [22:0] evq24_d1;
     reg  e8_evd_valid_q;
     reg  [22:0] e8_evd_data_q;
     reg  evq25_v0;
-    reg  evq25_v1;
     reg  [22:0] evq25_d0;
+    reg  evq25_v1;
     reg  [22:0] evq25_d1;
     reg  e9_evd_valid_q;
     reg  [22:0] e9_evd_data_q;
     reg  evq26_v0;
-    reg  evq26_v1;
     reg  [22:0] evq26_d0;
+    reg  evq26_v1;
     reg  [22:0] evq26_d1;
     reg  e10_evd_valid_q;
     reg  [22:0] e10_evd_data_q;
     reg  evq27_v0;
-    reg  evq27_v1;
     reg  [22:0] evq27_d0;
+    reg  evq27_v1;
     reg  [22:0] evq27_d1;
     reg  e11_evd_valid_q;
     reg  [22:0] e11_evd_data_q;
     reg  evq28_v0;
-    reg  evq28_v1;
     reg  [22:0] evq28_d0;
+    reg  evq28_v1;
     reg  [22:0] evq28_d1;
     reg  e12_evd_valid_q;
     reg  [22:0] e12_evd_data_q;
     reg  evq29_v0;
-    reg  evq29_v1;
     reg  [22:0] evq29_d0;
+    reg  evq29_v1;
     reg  [22:0] evq29_d1;
     reg  e13_evd_valid_q;
     reg  [22:0] e13_evd_data_q;
     reg  evq30_v0;
-    reg  evq30_v1;
     reg  [22:0] evq30_d0;
+    reg  evq30_v1;
     reg  [22:0] evq30_d1;
     reg  e14_evd_valid_q;
     reg  [22:0] e14_evd_data_q;
     reg  evq31_v0;
-    reg  evq31_v1;
     reg  [22:0] evq31_d0;
+    reg  evq31_v1;
     reg  [22:0] evq31_d1;
     reg  e15_evd_valid_q;
     reg  [22:0] e15_evd_data_q;
     reg  evq32_v0;
-    reg  evq32_v1;
     reg  [22:0] evq32_d0;
+    reg  evq32_v1;
     reg  [22:0] evq32_d1;
     wire u_core_rx0_ready;
     wire u_core_rx1_ready;
@@ -513,22 +452,22 @@ module device_h77b2f420 (
     wire u_mgmt_lease_deprio;
     wire [14:0] u_mgmt_lease_deprio_cap;
     wire u_mgmt_ev0_ready;
-    wire u_mgmt_ev1_ready;
-    wire u_mgmt_ev2_ready;
-    wire u_mgmt_ev3_ready;
-    wire u_mgmt_ev4_ready;
-    wire u_mgmt_ev5_ready;
-    wire u_mgmt_ev6_ready;
-    wire u_mgmt_ev7_ready;
-    wire u_mgmt_ev8_ready;
-    wire u_mgmt_ev9_ready;
-    wire u_mgmt_ev10_ready;
-    wire u_mgmt_ev11_ready;
-    wire u_mgmt_ev12_ready;
-    wire u_mgmt_ev13_ready;
-    wire u_mgmt_ev14_ready;
-    wire u_mgmt_ev15_ready;
-    wire u_mgmt_ev16_ready;
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev1_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev2_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev3_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev4_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev5_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev6_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev7_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev8_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev9_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev10_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev11_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev12_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev13_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev14_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev15_ready; /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ev16_ready; /* verilator lint_on UNUSEDSIGNAL */
     wire u_mgmt_ev17_ready;
     wire u_mgmt_ev18_ready;
     wire u_mgmt_ev19_ready;
@@ -549,1227 +488,691 @@ module device_h77b2f420 (
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_we; /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */ wire u_mgmt_ident_widx; /* verilator lint_on UNUSEDSIGNAL */
     wire [6:0] u_mgmt_meter_ridx;
-    wire _t542;
-    wire _t543;
-    wire [22:0] _t544;
-    wire [22:0] _t545;
-    wire [22:0] _t549;
-    wire [22:0] _t550;
-    wire [6:0] _t552;
-    wire [22:0] _t555;
-    wire [6:0] _t557;
-    wire _t560;
-    wire _t561;
-    wire _t562;
-    wire _t563;
+    wire _t481;
+    wire _t482;
+    wire [22:0] _t483;
+    wire [22:0] _t484;
+    wire [22:0] _t488;
+    wire [22:0] _t489;
+    wire [6:0] _t491;
+    wire [22:0] _t494;
+    wire [6:0] _t496;
+    wire _t499;
+    wire _t500;
+    wire _t501;
+    wire _t502;
+    wire _t503;
+    wire [22:0] _t505;
+    wire [22:0] _t506;
+    wire [22:0] _t507;
+    wire [2:0] _t508;
+    wire [22:0] _t509;
+    wire [22:0] _t510;
+    wire [6:0] _t513;
+    wire _t514;
+    wire [11:0] _t515;
+    wire _t516;
+    wire _t517;
+    wire _t518;
+    wire [22:0] _t519;
+    wire [22:0] _t520;
+    wire _t521;
+    wire _t522;
+    wire _t523;
+    wire [22:0] _t524;
+    wire [22:0] _t525;
+    wire _t526;
+    wire _t527;
+    wire _t528;
+    wire _t529;
+    wire [22:0] _t530;
+    wire _t531;
+    wire [22:0] _t532;
+    wire _t533;
+    wire [22:0] _t535;
+    wire [6:0] _t537;
+    wire [22:0] _t541;
+    wire _t545;
+    wire _t546;
+    wire _t547;
+    wire _t548;
+    wire _t549;
+    wire _t550;
+    wire [22:0] _t552;
+    wire [22:0] _t553;
+    wire [22:0] _t554;
+    wire [2:0] _t555;
+    wire [22:0] _t556;
+    wire [22:0] _t557;
+    wire [6:0] _t559;
+    wire [22:0] _t562;
+    wire [6:0] _t563;
     wire _t564;
-    wire _t565;
+    wire [11:0] _t565;
+    wire _t566;
     wire _t567;
     wire _t568;
-    wire _t570;
+    wire _t569;
+    wire [22:0] _t570;
     wire _t571;
-    wire _t572;
+    wire [22:0] _t572;
     wire _t573;
-    wire [22:0] _t574;
     wire [22:0] _t575;
-    wire [22:0] _t576;
-    wire [2:0] _t577;
-    wire [22:0] _t578;
-    wire [22:0] _t579;
-    wire [6:0] _t582;
-    wire _t583;
-    wire [11:0] _t584;
+    wire [6:0] _t577;
+    wire [22:0] _t581;
     wire _t585;
     wire _t586;
     wire _t587;
     wire _t588;
     wire _t589;
     wire _t590;
-    wire _t591;
-    wire _t592;
-    wire _t593;
-    wire _t595;
-    wire _t596;
-    wire _t598;
-    wire _t599;
-    wire _t600;
-    wire _t601;
+    wire [22:0] _t592;
+    wire [22:0] _t593;
+    wire [22:0] _t594;
+    wire [2:0] _t595;
+    wire [22:0] _t596;
+    wire [22:0] _t597;
+    wire [6:0] _t599;
     wire [22:0] _t602;
-    wire [22:0] _t603;
-    wire [22:0] _t604;
-    wire [2:0] _t605;
-    wire [22:0] _t606;
-    wire [22:0] _t607;
-    wire [6:0] _t610;
+    wire [6:0] _t603;
+    wire _t604;
+    wire [11:0] _t605;
+    wire _t606;
+    wire _t607;
+    wire _t608;
+    wire _t609;
+    wire [22:0] _t610;
     wire _t611;
-    wire [11:0] _t612;
+    wire [22:0] _t612;
     wire _t613;
-    wire _t614;
-    wire _t615;
-    wire _t616;
-    wire _t617;
-    wire _t618;
-    wire _t619;
-    wire _t620;
-    wire _t621;
-    wire _t623;
-    wire _t624;
+    wire [22:0] _t615;
+    wire [6:0] _t617;
+    wire [22:0] _t621;
+    wire _t625;
     wire _t626;
     wire _t627;
     wire _t628;
     wire _t629;
-    wire [22:0] _t630;
-    wire [22:0] _t631;
+    wire _t630;
     wire [22:0] _t632;
-    wire [2:0] _t633;
+    wire [22:0] _t633;
     wire [22:0] _t634;
-    wire [22:0] _t635;
-    wire [6:0] _t638;
-    wire _t639;
-    wire [11:0] _t640;
-    wire _t641;
-    wire _t642;
-    wire _t643;
+    wire [2:0] _t635;
+    wire [22:0] _t636;
+    wire [22:0] _t637;
+    wire [6:0] _t639;
+    wire [22:0] _t642;
+    wire [6:0] _t643;
     wire _t644;
-    wire _t645;
+    wire [11:0] _t645;
     wire _t646;
     wire _t647;
     wire _t648;
     wire _t649;
+    wire [22:0] _t650;
     wire _t651;
-    wire _t652;
-    wire _t654;
-    wire _t655;
-    wire _t656;
-    wire _t657;
-    wire [22:0] _t658;
-    wire [22:0] _t659;
-    wire [22:0] _t660;
-    wire [2:0] _t661;
-    wire [22:0] _t662;
-    wire [22:0] _t663;
-    wire [6:0] _t666;
+    wire [22:0] _t652;
+    wire _t653;
+    wire [22:0] _t655;
+    wire [6:0] _t657;
+    wire [22:0] _t661;
+    wire _t665;
+    wire _t666;
     wire _t667;
-    wire [11:0] _t668;
+    wire _t668;
     wire _t669;
     wire _t670;
-    wire _t671;
-    wire _t672;
-    wire _t673;
-    wire _t674;
-    wire _t675;
-    wire _t676;
-    wire _t677;
-    wire _t679;
-    wire _t680;
-    wire _t682;
-    wire _t683;
+    wire [22:0] _t672;
+    wire [22:0] _t673;
+    wire [22:0] _t674;
+    wire [2:0] _t675;
+    wire [22:0] _t676;
+    wire [22:0] _t677;
+    wire [6:0] _t679;
+    wire [22:0] _t682;
+    wire [6:0] _t683;
     wire _t684;
-    wire _t685;
-    wire [22:0] _t686;
-    wire [22:0] _t687;
-    wire [22:0] _t688;
-    wire [2:0] _t689;
+    wire [11:0] _t685;
+    wire _t686;
+    wire _t687;
+    wire _t688;
+    wire _t689;
     wire [22:0] _t690;
-    wire [22:0] _t691;
-    wire [6:0] _t694;
-    wire _t695;
-    wire [11:0] _t696;
-    wire _t697;
-    wire _t698;
-    wire _t699;
-    wire _t700;
-    wire _t701;
-    wire _t702;
-    wire _t703;
-    wire _t704;
+    wire _t691;
+    wire [22:0] _t692;
+    wire _t693;
+    wire [22:0] _t695;
+    wire [6:0] _t697;
+    wire [22:0] _t701;
     wire _t705;
+    wire _t706;
     wire _t707;
     wire _t708;
+    wire _t709;
     wire _t710;
-    wire _t711;
-    wire _t712;
-    wire _t713;
+    wire [22:0] _t712;
+    wire [22:0] _t713;
     wire [22:0] _t714;
-    wire [22:0] _t715;
+    wire [2:0] _t715;
     wire [22:0] _t716;
-    wire [2:0] _t717;
-    wire [22:0] _t718;
-    wire [22:0] _t719;
-    wire [6:0] _t722;
-    wire _t723;
-    wire [11:0] _t724;
-    wire _t725;
+    wire [22:0] _t717;
+    wire [6:0] _t719;
+    wire [22:0] _t722;
+    wire [6:0] _t723;
+    wire _t724;
+    wire [11:0] _t725;
     wire _t726;
     wire _t727;
     wire _t728;
     wire _t729;
-    wire _t730;
+    wire [22:0] _t730;
     wire _t731;
-    wire _t732;
+    wire [22:0] _t732;
     wire _t733;
-    wire _t735;
-    wire _t736;
-    wire _t738;
-    wire _t739;
-    wire _t740;
-    wire _t741;
-    wire [22:0] _t742;
-    wire [22:0] _t743;
-    wire [22:0] _t744;
-    wire [2:0] _t745;
-    wire [22:0] _t746;
-    wire [22:0] _t747;
-    wire [6:0] _t750;
-    wire _t751;
-    wire [11:0] _t752;
-    wire _t753;
-    wire _t754;
-    wire _t755;
-    wire _t756;
-    wire _t757;
-    wire _t758;
-    wire _t759;
-    wire _t760;
-    wire _t761;
-    wire _t763;
+    wire [22:0] _t735;
+    wire [6:0] _t737;
+    wire [22:0] _t741;
+    wire _t745;
+    wire _t746;
+    wire _t747;
+    wire _t748;
+    wire _t749;
+    wire _t750;
+    wire [22:0] _t752;
+    wire [22:0] _t753;
+    wire [22:0] _t754;
+    wire [2:0] _t755;
+    wire [22:0] _t756;
+    wire [22:0] _t757;
+    wire [6:0] _t759;
+    wire [22:0] _t762;
+    wire [6:0] _t763;
     wire _t764;
+    wire [11:0] _t765;
     wire _t766;
     wire _t767;
     wire _t768;
     wire _t769;
     wire [22:0] _t770;
-    wire [22:0] _t771;
+    wire _t771;
     wire [22:0] _t772;
-    wire [2:0] _t773;
-    wire [22:0] _t774;
+    wire _t773;
     wire [22:0] _t775;
-    wire [6:0] _t778;
-    wire _t779;
-    wire [11:0] _t780;
-    wire _t781;
-    wire _t782;
-    wire _t783;
-    wire _t784;
+    wire [6:0] _t777;
+    wire [22:0] _t781;
     wire _t785;
     wire _t786;
     wire _t787;
     wire _t788;
     wire _t789;
-    wire _t791;
-    wire _t792;
-    wire _t794;
-    wire _t795;
-    wire _t796;
-    wire _t797;
-    wire [22:0] _t798;
-    wire [22:0] _t799;
-    wire [22:0] _t800;
-    wire [2:0] _t801;
+    wire _t790;
+    wire [22:0] _t792;
+    wire [22:0] _t793;
+    wire [22:0] _t794;
+    wire [2:0] _t795;
+    wire [22:0] _t796;
+    wire [22:0] _t797;
+    wire [6:0] _t799;
     wire [22:0] _t802;
-    wire [22:0] _t803;
-    wire [6:0] _t806;
+    wire [6:0] _t803;
+    wire _t804;
+    wire [11:0] _t805;
+    wire _t806;
     wire _t807;
-    wire [11:0] _t808;
+    wire _t808;
     wire _t809;
-    wire _t810;
+    wire [22:0] _t810;
     wire _t811;
-    wire _t812;
+    wire [22:0] _t812;
     wire _t813;
-    wire _t814;
-    wire _t815;
-    wire _t816;
-    wire _t817;
-    wire _t819;
-    wire _t820;
-    wire _t822;
-    wire _t823;
-    wire _t824;
+    wire [22:0] _t815;
+    wire [6:0] _t817;
+    wire [22:0] _t821;
     wire _t825;
-    wire [22:0] _t826;
-    wire [22:0] _t827;
-    wire [22:0] _t828;
-    wire [2:0] _t829;
-    wire [22:0] _t830;
-    wire [22:0] _t831;
-    wire [6:0] _t834;
-    wire _t835;
-    wire [11:0] _t836;
-    wire _t837;
-    wire _t838;
-    wire _t839;
-    wire _t840;
-    wire _t841;
-    wire _t842;
-    wire _t843;
+    wire _t826;
+    wire _t827;
+    wire _t828;
+    wire _t829;
+    wire _t830;
+    wire [22:0] _t832;
+    wire [22:0] _t833;
+    wire [22:0] _t834;
+    wire [2:0] _t835;
+    wire [22:0] _t836;
+    wire [22:0] _t837;
+    wire [6:0] _t839;
+    wire [22:0] _t842;
+    wire [6:0] _t843;
     wire _t844;
-    wire _t845;
+    wire [11:0] _t845;
+    wire _t846;
     wire _t847;
     wire _t848;
-    wire _t850;
+    wire _t849;
+    wire [22:0] _t850;
     wire _t851;
-    wire _t852;
+    wire [22:0] _t852;
     wire _t853;
-    wire [22:0] _t854;
     wire [22:0] _t855;
-    wire [22:0] _t856;
-    wire [2:0] _t857;
-    wire [22:0] _t858;
-    wire [22:0] _t859;
-    wire [6:0] _t862;
-    wire _t863;
-    wire [11:0] _t864;
+    wire [6:0] _t857;
+    wire [22:0] _t861;
     wire _t865;
     wire _t866;
     wire _t867;
     wire _t868;
     wire _t869;
     wire _t870;
-    wire _t871;
-    wire _t872;
-    wire _t873;
-    wire _t875;
-    wire _t876;
-    wire _t878;
-    wire _t879;
-    wire _t880;
-    wire _t881;
+    wire [22:0] _t872;
+    wire [22:0] _t873;
+    wire [22:0] _t874;
+    wire [2:0] _t875;
+    wire [22:0] _t876;
+    wire [22:0] _t877;
+    wire [6:0] _t879;
     wire [22:0] _t882;
-    wire [22:0] _t883;
-    wire [22:0] _t884;
-    wire [2:0] _t885;
-    wire [22:0] _t886;
-    wire [22:0] _t887;
-    wire [6:0] _t890;
+    wire [6:0] _t883;
+    wire _t884;
+    wire [11:0] _t885;
+    wire _t886;
+    wire _t887;
+    wire _t888;
+    wire _t889;
+    wire [22:0] _t890;
     wire _t891;
-    wire [11:0] _t892;
+    wire [22:0] _t892;
     wire _t893;
-    wire _t894;
-    wire _t895;
-    wire _t896;
-    wire _t897;
-    wire _t898;
-    wire _t899;
-    wire _t900;
-    wire _t901;
-    wire _t903;
-    wire _t904;
+    wire [22:0] _t895;
+    wire [6:0] _t897;
+    wire [22:0] _t901;
+    wire _t905;
     wire _t906;
     wire _t907;
     wire _t908;
     wire _t909;
-    wire [22:0] _t910;
-    wire [22:0] _t911;
+    wire _t910;
     wire [22:0] _t912;
-    wire [2:0] _t913;
+    wire [22:0] _t913;
     wire [22:0] _t914;
-    wire [22:0] _t915;
-    wire [6:0] _t918;
-    wire _t919;
-    wire [11:0] _t920;
-    wire _t921;
-    wire _t922;
-    wire _t923;
+    wire [2:0] _t915;
+    wire [22:0] _t916;
+    wire [22:0] _t917;
+    wire [6:0] _t919;
+    wire [22:0] _t922;
+    wire [6:0] _t923;
     wire _t924;
-    wire _t925;
+    wire [11:0] _t925;
     wire _t926;
     wire _t927;
     wire _t928;
     wire _t929;
+    wire [22:0] _t930;
     wire _t931;
-    wire _t932;
-    wire _t934;
-    wire _t935;
-    wire _t936;
-    wire _t937;
-    wire [22:0] _t938;
-    wire [22:0] _t939;
-    wire [22:0] _t940;
-    wire [2:0] _t941;
-    wire [22:0] _t942;
-    wire [22:0] _t943;
-    wire [6:0] _t946;
+    wire [22:0] _t932;
+    wire _t933;
+    wire [22:0] _t935;
+    wire [6:0] _t937;
+    wire [22:0] _t941;
+    wire _t945;
+    wire _t946;
     wire _t947;
-    wire [11:0] _t948;
+    wire _t948;
     wire _t949;
     wire _t950;
-    wire _t951;
-    wire _t952;
-    wire _t953;
-    wire _t954;
-    wire _t955;
-    wire _t956;
-    wire _t957;
-    wire _t959;
-    wire _t960;
-    wire _t962;
-    wire _t963;
+    wire [22:0] _t952;
+    wire [22:0] _t953;
+    wire [22:0] _t954;
+    wire [2:0] _t955;
+    wire [22:0] _t956;
+    wire [22:0] _t957;
+    wire [6:0] _t959;
+    wire [22:0] _t962;
+    wire [6:0] _t963;
     wire _t964;
-    wire _t965;
-    wire [22:0] _t966;
-    wire [22:0] _t967;
-    wire [22:0] _t968;
-    wire [2:0] _t969;
+    wire [11:0] _t965;
+    wire _t966;
+    wire _t967;
+    wire _t968;
+    wire _t969;
     wire [22:0] _t970;
-    wire [22:0] _t971;
-    wire [6:0] _t974;
-    wire _t975;
-    wire [11:0] _t976;
-    wire _t977;
-    wire _t978;
-    wire _t979;
-    wire _t980;
-    wire _t981;
-    wire _t982;
-    wire _t983;
-    wire _t984;
+    wire _t971;
+    wire [22:0] _t972;
+    wire _t973;
+    wire [22:0] _t975;
+    wire [6:0] _t977;
+    wire [22:0] _t981;
     wire _t985;
+    wire _t986;
     wire _t987;
     wire _t988;
+    wire _t989;
     wire _t990;
-    wire _t991;
-    wire _t992;
-    wire _t993;
+    wire [22:0] _t992;
+    wire [22:0] _t993;
     wire [22:0] _t994;
-    wire [22:0] _t995;
+    wire [2:0] _t995;
     wire [22:0] _t996;
-    wire [2:0] _t997;
-    wire [22:0] _t998;
-    wire [22:0] _t999;
-    wire [6:0] _t1002;
-    wire _t1003;
-    wire [11:0] _t1004;
-    wire _t1005;
+    wire [22:0] _t997;
+    wire [6:0] _t999;
+    wire [22:0] _t1002;
+    wire [6:0] _t1003;
+    wire _t1004;
+    wire [11:0] _t1005;
     wire _t1006;
     wire _t1007;
     wire _t1008;
     wire _t1009;
-    wire _t1010;
+    wire [22:0] _t1010;
     wire _t1011;
-    wire _t1012;
+    wire [22:0] _t1012;
     wire _t1013;
-    wire _t1015;
-    wire _t1016;
-    wire _t1018;
-    wire _t1019;
-    wire _t1020;
-    wire _t1021;
-    wire [22:0] _t1022;
-    wire [22:0] _t1023;
-    wire [22:0] _t1024;
-    wire [2:0] _t1025;
-    wire [22:0] _t1026;
-    wire [22:0] _t1027;
-    wire [6:0] _t1030;
-    wire _t1031;
-    wire [11:0] _t1032;
-    wire _t1033;
-    wire _t1034;
-    wire _t1035;
-    wire _t1036;
+    wire [22:0] _t1015;
+    wire [6:0] _t1017;
+    wire [22:0] _t1021;
+    wire _t1025;
+    wire _t1026;
+    wire _t1027;
+    wire _t1028;
+    wire _t1029;
+    wire _t1030;
+    wire [22:0] _t1032;
+    wire [22:0] _t1033;
+    wire [22:0] _t1034;
+    wire [2:0] _t1035;
+    wire [22:0] _t1036;
     wire [22:0] _t1037;
-    wire _t1038;
-    wire [22:0] _t1040;
-    wire [6:0] _t1042;
-    wire [22:0] _t1046;
-    wire _t1050;
+    wire [6:0] _t1039;
+    wire [22:0] _t1042;
+    wire [6:0] _t1043;
+    wire _t1044;
+    wire [11:0] _t1045;
+    wire _t1046;
+    wire _t1047;
+    wire _t1048;
+    wire _t1049;
+    wire [22:0] _t1050;
     wire _t1051;
-    wire _t1052;
+    wire [22:0] _t1052;
     wire _t1053;
-    wire _t1054;
-    wire _t1055;
-    wire _t1056;
-    wire _t1057;
-    wire _t1058;
-    wire [22:0] _t1059;
-    wire [22:0] _t1060;
+    wire [22:0] _t1055;
+    wire [6:0] _t1057;
     wire [22:0] _t1061;
-    wire [2:0] _t1062;
-    wire [22:0] _t1063;
-    wire [22:0] _t1064;
-    wire [6:0] _t1066;
-    wire [22:0] _t1069;
-    wire [6:0] _t1070;
-    wire _t1071;
-    wire [11:0] _t1072;
-    wire _t1073;
-    wire _t1074;
-    wire _t1075;
-    wire _t1076;
+    wire _t1065;
+    wire _t1066;
+    wire _t1067;
+    wire _t1068;
+    wire _t1069;
+    wire _t1070;
+    wire [22:0] _t1072;
+    wire [22:0] _t1073;
+    wire [22:0] _t1074;
+    wire [2:0] _t1075;
+    wire [22:0] _t1076;
     wire [22:0] _t1077;
-    wire _t1078;
-    wire [22:0] _t1080;
-    wire [6:0] _t1082;
-    wire [22:0] _t1086;
-    wire _t1090;
+    wire [6:0] _t1079;
+    wire [22:0] _t1082;
+    wire [6:0] _t1083;
+    wire _t1084;
+    wire [11:0] _t1085;
+    wire _t1086;
+    wire _t1087;
+    wire _t1088;
+    wire _t1089;
+    wire [22:0] _t1090;
     wire _t1091;
-    wire _t1092;
+    wire [22:0] _t1092;
     wire _t1093;
-    wire _t1094;
-    wire _t1095;
-    wire _t1096;
-    wire _t1097;
-    wire _t1098;
-    wire [22:0] _t1099;
-    wire [22:0] _t1100;
+    wire [22:0] _t1095;
+    wire [6:0] _t1097;
     wire [22:0] _t1101;
-    wire [2:0] _t1102;
-    wire [22:0] _t1103;
-    wire [22:0] _t1104;
-    wire [6:0] _t1106;
-    wire [22:0] _t1109;
-    wire [6:0] _t1110;
-    wire _t1111;
-    wire [11:0] _t1112;
-    wire _t1113;
-    wire _t1114;
-    wire _t1115;
-    wire _t1116;
+    wire _t1105;
+    wire _t1106;
+    wire _t1107;
+    wire _t1108;
+    wire _t1109;
+    wire _t1110;
+    wire [22:0] _t1112;
+    wire [22:0] _t1113;
+    wire [22:0] _t1114;
+    wire [2:0] _t1115;
+    wire [22:0] _t1116;
     wire [22:0] _t1117;
-    wire _t1118;
-    wire [22:0] _t1120;
-    wire [6:0] _t1122;
-    wire [22:0] _t1126;
-    wire _t1130;
+    wire [6:0] _t1119;
+    wire [22:0] _t1122;
+    wire [6:0] _t1123;
+    wire _t1124;
+    wire [11:0] _t1125;
+    wire _t1126;
+    wire _t1127;
+    wire _t1128;
+    wire _t1129;
+    wire [22:0] _t1130;
     wire _t1131;
-    wire _t1132;
+    wire [22:0] _t1132;
     wire _t1133;
-    wire _t1134;
-    wire _t1135;
-    wire _t1136;
-    wire _t1137;
-    wire _t1138;
-    wire [22:0] _t1139;
-    wire [22:0] _t1140;
+    wire [22:0] _t1135;
+    wire [6:0] _t1137;
     wire [22:0] _t1141;
-    wire [2:0] _t1142;
-    wire [22:0] _t1143;
-    wire [22:0] _t1144;
-    wire [6:0] _t1146;
-    wire [22:0] _t1149;
-    wire [6:0] _t1150;
-    wire _t1151;
-    wire [11:0] _t1152;
-    wire _t1153;
-    wire _t1154;
-    wire _t1155;
-    wire _t1156;
+    wire _t1145;
+    wire _t1146;
+    wire _t1147;
+    wire _t1148;
+    wire _t1149;
+    wire _t1150;
+    wire [22:0] _t1152;
+    wire [22:0] _t1153;
+    wire [22:0] _t1154;
+    wire [2:0] _t1155;
+    wire [22:0] _t1156;
     wire [22:0] _t1157;
-    wire _t1158;
-    wire [22:0] _t1160;
-    wire [6:0] _t1162;
-    wire [22:0] _t1166;
-    wire _t1170;
-    wire _t1171;
+    wire [6:0] _t1159;
+    wire [22:0] _t1162;
+    wire [6:0] _t1163;
+    wire _t1164;
+    wire [11:0] _t1165;
+    wire _t1166;
+    wire _t1167;
+    wire _t1168;
+    wire _t1169;
+    wire [22:0] _t1170;
+    wire [5:0] _t1171;
     wire _t1172;
-    wire _t1173;
-    wire _t1174;
-    wire _t1175;
-    wire _t1176;
-    wire _t1177;
-    wire _t1178;
-    wire [22:0] _t1179;
-    wire [22:0] _t1180;
-    wire [22:0] _t1181;
-    wire [2:0] _t1182;
-    wire [22:0] _t1183;
-    wire [22:0] _t1184;
-    wire [6:0] _t1186;
-    wire [22:0] _t1189;
-    wire [6:0] _t1190;
-    wire _t1191;
-    wire [11:0] _t1192;
-    wire _t1193;
-    wire _t1194;
-    wire _t1195;
-    wire _t1196;
-    wire [22:0] _t1197;
-    wire _t1198;
-    wire [22:0] _t1200;
-    wire [6:0] _t1202;
-    wire [22:0] _t1206;
-    wire _t1210;
-    wire _t1211;
-    wire _t1212;
-    wire _t1213;
-    wire _t1214;
-    wire _t1215;
-    wire _t1216;
-    wire _t1217;
-    wire _t1218;
-    wire [22:0] _t1219;
-    wire [22:0] _t1220;
-    wire [22:0] _t1221;
-    wire [2:0] _t1222;
-    wire [22:0] _t1223;
-    wire [22:0] _t1224;
-    wire [6:0] _t1226;
-    wire [22:0] _t1229;
-    wire [6:0] _t1230;
-    wire _t1231;
-    wire [11:0] _t1232;
-    wire _t1233;
-    wire _t1234;
-    wire _t1235;
-    wire _t1236;
-    wire [22:0] _t1237;
-    wire _t1238;
-    wire [22:0] _t1240;
-    wire [6:0] _t1242;
-    wire [22:0] _t1246;
-    wire _t1250;
-    wire _t1251;
-    wire _t1252;
-    wire _t1253;
-    wire _t1254;
-    wire _t1255;
-    wire _t1256;
-    wire _t1257;
-    wire _t1258;
-    wire [22:0] _t1259;
-    wire [22:0] _t1260;
-    wire [22:0] _t1261;
+    wire [1:0] _t1173;
+    wire [5:0] _t1175;
+    wire [27:0] _t1176;
+    wire [2:0] _t1177;
+    wire [6:0] _t1178;
+    wire _t1179;
+    wire [15:0] _t1180;
+    wire [11:0] _t1181;
     wire [2:0] _t1262;
-    wire [22:0] _t1263;
-    wire [22:0] _t1264;
-    wire [6:0] _t1266;
-    wire [22:0] _t1269;
-    wire [6:0] _t1270;
-    wire _t1271;
-    wire [11:0] _t1272;
-    wire _t1273;
+    wire [6:0] _t1263;
+    wire _t1264;
+    wire [15:0] _t1265;
+    wire [11:0] _t1266;
+    wire [2:0] _t1267;
+    wire [6:0] _t1268;
+    wire _t1269;
+    wire [15:0] _t1270;
+    wire [11:0] _t1271;
+    wire [2:0] _t1272;
+    wire [6:0] _t1273;
     wire _t1274;
-    wire _t1275;
-    wire _t1276;
-    wire [22:0] _t1277;
-    wire _t1278;
-    wire [22:0] _t1280;
-    wire [6:0] _t1282;
-    wire [22:0] _t1286;
-    wire _t1290;
-    wire _t1291;
-    wire _t1292;
-    wire _t1293;
+    wire [15:0] _t1275;
+    wire [11:0] _t1276;
+    wire [2:0] _t1277;
+    wire [6:0] _t1278;
+    wire _t1279;
+    wire [15:0] _t1280;
+    wire [11:0] _t1281;
+    wire [2:0] _t1282;
+    wire [6:0] _t1283;
+    wire _t1284;
+    wire [15:0] _t1285;
+    wire [11:0] _t1286;
+    wire [2:0] _t1287;
+    wire [6:0] _t1288;
+    wire _t1289;
+    wire [15:0] _t1290;
+    wire [11:0] _t1291;
+    wire [2:0] _t1292;
+    wire [6:0] _t1293;
     wire _t1294;
-    wire _t1295;
-    wire _t1296;
-    wire _t1297;
-    wire _t1298;
-    wire [22:0] _t1299;
-    wire [22:0] _t1300;
-    wire [22:0] _t1301;
+    wire [15:0] _t1295;
+    wire [11:0] _t1296;
+    wire [2:0] _t1297;
+    wire [6:0] _t1298;
+    wire _t1299;
+    wire [15:0] _t1300;
+    wire [11:0] _t1301;
     wire [2:0] _t1302;
-    wire [22:0] _t1303;
-    wire [22:0] _t1304;
-    wire [6:0] _t1306;
-    wire [22:0] _t1309;
-    wire [6:0] _t1310;
-    wire _t1311;
-    wire [11:0] _t1312;
-    wire _t1313;
+    wire [6:0] _t1303;
+    wire _t1304;
+    wire [15:0] _t1305;
+    wire [11:0] _t1306;
+    wire [2:0] _t1307;
+    wire [6:0] _t1308;
+    wire _t1309;
+    wire [15:0] _t1310;
+    wire [11:0] _t1311;
+    wire [2:0] _t1312;
+    wire [6:0] _t1313;
     wire _t1314;
-    wire _t1315;
-    wire _t1316;
-    wire [22:0] _t1317;
-    wire _t1318;
-    wire [22:0] _t1320;
-    wire [6:0] _t1322;
-    wire [22:0] _t1326;
-    wire _t1330;
-    wire _t1331;
-    wire _t1332;
-    wire _t1333;
+    wire [15:0] _t1315;
+    wire [11:0] _t1316;
+    wire [2:0] _t1317;
+    wire [6:0] _t1318;
+    wire _t1319;
+    wire [15:0] _t1320;
+    wire [11:0] _t1321;
+    wire [2:0] _t1322;
+    wire [6:0] _t1323;
+    wire _t1324;
+    wire [15:0] _t1325;
+    wire [11:0] _t1326;
+    wire [2:0] _t1327;
+    wire [6:0] _t1328;
+    wire _t1329;
+    wire [15:0] _t1330;
+    wire [11:0] _t1331;
+    wire [2:0] _t1332;
+    wire [6:0] _t1333;
     wire _t1334;
-    wire _t1335;
-    wire _t1336;
-    wire _t1337;
-    wire _t1338;
-    wire [22:0] _t1339;
-    wire [22:0] _t1340;
-    wire [22:0] _t1341;
-    wire [2:0] _t1342;
-    wire [22:0] _t1343;
-    wire [22:0] _t1344;
-    wire [6:0] _t1346;
-    wire [22:0] _t1349;
-    wire [6:0] _t1350;
-    wire _t1351;
-    wire [11:0] _t1352;
-    wire _t1353;
-    wire _t1354;
-    wire _t1355;
-    wire _t1356;
-    wire [22:0] _t1357;
-    wire _t1358;
-    wire [22:0] _t1360;
-    wire [6:0] _t1362;
-    wire [22:0] _t1366;
-    wire _t1370;
-    wire _t1371;
-    wire _t1372;
-    wire _t1373;
-    wire _t1374;
-    wire _t1375;
-    wire _t1376;
-    wire _t1377;
-    wire _t1378;
-    wire [22:0] _t1379;
-    wire [22:0] _t1380;
-    wire [22:0] _t1381;
-    wire [2:0] _t1382;
-    wire [22:0] _t1383;
-    wire [22:0] _t1384;
-    wire [6:0] _t1386;
-    wire [22:0] _t1389;
-    wire [6:0] _t1390;
-    wire _t1391;
-    wire [11:0] _t1392;
-    wire _t1393;
-    wire _t1394;
-    wire _t1395;
-    wire _t1396;
-    wire [22:0] _t1397;
-    wire _t1398;
-    wire [22:0] _t1400;
-    wire [6:0] _t1402;
-    wire [22:0] _t1406;
-    wire _t1410;
-    wire _t1411;
-    wire _t1412;
-    wire _t1413;
-    wire _t1414;
-    wire _t1415;
-    wire _t1416;
-    wire _t1417;
-    wire _t1418;
-    wire [22:0] _t1419;
-    wire [22:0] _t1420;
-    wire [22:0] _t1421;
-    wire [2:0] _t1422;
-    wire [22:0] _t1423;
-    wire [22:0] _t1424;
-    wire [6:0] _t1426;
-    wire [22:0] _t1429;
-    wire [6:0] _t1430;
-    wire _t1431;
-    wire [11:0] _t1432;
-    wire _t1433;
-    wire _t1434;
-    wire _t1435;
-    wire _t1436;
-    wire [22:0] _t1437;
-    wire _t1438;
-    wire [22:0] _t1440;
-    wire [6:0] _t1442;
-    wire [22:0] _t1446;
-    wire _t1450;
-    wire _t1451;
-    wire _t1452;
-    wire _t1453;
-    wire _t1454;
-    wire _t1455;
-    wire _t1456;
-    wire _t1457;
-    wire _t1458;
-    wire [22:0] _t1459;
-    wire [22:0] _t1460;
-    wire [22:0] _t1461;
-    wire [2:0] _t1462;
-    wire [22:0] _t1463;
-    wire [22:0] _t1464;
-    wire [6:0] _t1466;
-    wire [22:0] _t1469;
-    wire [6:0] _t1470;
-    wire _t1471;
-    wire [11:0] _t1472;
-    wire _t1473;
-    wire _t1474;
-    wire _t1475;
-    wire _t1476;
-    wire [22:0] _t1477;
-    wire _t1478;
-    wire [22:0] _t1480;
-    wire [6:0] _t1482;
-    wire [22:0] _t1486;
-    wire _t1490;
-    wire _t1491;
-    wire _t1492;
-    wire _t1493;
-    wire _t1494;
-    wire _t1495;
-    wire _t1496;
-    wire _t1497;
-    wire _t1498;
-    wire [22:0] _t1499;
-    wire [22:0] _t1500;
-    wire [22:0] _t1501;
-    wire [2:0] _t1502;
-    wire [22:0] _t1503;
-    wire [22:0] _t1504;
-    wire [6:0] _t1506;
-    wire [22:0] _t1509;
-    wire [6:0] _t1510;
-    wire _t1511;
-    wire [11:0] _t1512;
-    wire _t1513;
-    wire _t1514;
-    wire _t1515;
-    wire _t1516;
-    wire [22:0] _t1517;
-    wire _t1518;
-    wire [22:0] _t1520;
-    wire [6:0] _t1522;
-    wire [22:0] _t1526;
-    wire _t1530;
-    wire _t1531;
-    wire _t1532;
-    wire _t1533;
-    wire _t1534;
-    wire _t1535;
-    wire _t1536;
-    wire _t1537;
-    wire _t1538;
-    wire [22:0] _t1539;
-    wire [22:0] _t1540;
-    wire [22:0] _t1541;
-    wire [2:0] _t1542;
-    wire [22:0] _t1543;
-    wire [22:0] _t1544;
-    wire [6:0] _t1546;
-    wire [22:0] _t1549;
-    wire [6:0] _t1550;
-    wire _t1551;
-    wire [11:0] _t1552;
-    wire _t1553;
-    wire _t1554;
-    wire _t1555;
-    wire _t1556;
-    wire [22:0] _t1557;
-    wire _t1558;
-    wire [22:0] _t1560;
-    wire [6:0] _t1562;
-    wire [22:0] _t1566;
-    wire _t1570;
-    wire _t1571;
-    wire _t1572;
-    wire _t1573;
-    wire _t1574;
-    wire _t1575;
-    wire _t1576;
-    wire _t1577;
-    wire _t1578;
-    wire [22:0] _t1579;
-    wire [22:0] _t1580;
-    wire [22:0] _t1581;
-    wire [2:0] _t1582;
-    wire [22:0] _t1583;
-    wire [22:0] _t1584;
-    wire [6:0] _t1586;
-    wire [22:0] _t1589;
-    wire [6:0] _t1590;
-    wire _t1591;
-    wire [11:0] _t1592;
-    wire _t1593;
-    wire _t1594;
-    wire _t1595;
-    wire _t1596;
-    wire [22:0] _t1597;
-    wire _t1598;
-    wire [22:0] _t1600;
-    wire [6:0] _t1602;
-    wire [22:0] _t1606;
-    wire _t1610;
-    wire _t1611;
-    wire _t1612;
-    wire _t1613;
-    wire _t1614;
-    wire _t1615;
-    wire _t1616;
-    wire _t1617;
-    wire _t1618;
-    wire [22:0] _t1619;
-    wire [22:0] _t1620;
-    wire [22:0] _t1621;
-    wire [2:0] _t1622;
-    wire [22:0] _t1623;
-    wire [22:0] _t1624;
-    wire [6:0] _t1626;
-    wire [22:0] _t1629;
-    wire [6:0] _t1630;
-    wire _t1631;
-    wire [11:0] _t1632;
-    wire _t1633;
-    wire _t1634;
-    wire _t1635;
-    wire _t1636;
-    wire [22:0] _t1637;
-    wire _t1638;
-    wire [22:0] _t1640;
-    wire [6:0] _t1642;
-    wire [22:0] _t1646;
-    wire _t1650;
-    wire _t1651;
-    wire _t1652;
-    wire _t1653;
-    wire _t1654;
-    wire _t1655;
-    wire _t1656;
-    wire _t1657;
-    wire _t1658;
-    wire [22:0] _t1659;
-    wire [22:0] _t1660;
-    wire [22:0] _t1661;
-    wire [2:0] _t1662;
-    wire [22:0] _t1663;
-    wire [22:0] _t1664;
-    wire [6:0] _t1666;
-    wire [22:0] _t1669;
-    wire [6:0] _t1670;
-    wire _t1671;
-    wire [11:0] _t1672;
-    wire _t1673;
-    wire _t1674;
-    wire _t1675;
-    wire [5:0] _t1676;
-    wire _t1677;
-    wire [1:0] _t1678;
-    wire [5:0] _t1680;
-    wire [27:0] _t1681;
-    wire [2:0] _t1682;
-    wire [6:0] _t1683;
-    wire _t1684;
-    wire [15:0] _t1685;
-    wire [11:0] _t1686;
-    wire [2:0] _t1687;
-    wire [6:0] _t1688;
-    wire _t1689;
-    wire [15:0] _t1690;
-    wire [11:0] _t1691;
-    wire [2:0] _t1692;
-    wire [6:0] _t1693;
-    wire _t1694;
-    wire [15:0] _t1695;
-    wire [11:0] _t1696;
-    wire [2:0] _t1697;
-    wire [6:0] _t1698;
-    wire _t1699;
-    wire [15:0] _t1700;
-    wire [11:0] _t1701;
-    wire [2:0] _t1702;
-    wire [6:0] _t1703;
-    wire _t1704;
-    wire [15:0] _t1705;
-    wire [11:0] _t1706;
-    wire [2:0] _t1707;
-    wire [6:0] _t1708;
-    wire _t1709;
-    wire [15:0] _t1710;
-    wire [11:0] _t1711;
-    wire [2:0] _t1712;
-    wire [6:0] _t1713;
-    wire _t1714;
-    wire [15:0] _t1715;
-    wire [11:0] _t1716;
-    wire [2:0] _t1717;
-    wire [6:0] _t1718;
-    wire _t1719;
-    wire [15:0] _t1720;
-    wire [11:0] _t1721;
-    wire [2:0] _t1722;
-    wire [6:0] _t1723;
-    wire _t1724;
-    wire [15:0] _t1725;
-    wire [11:0] _t1726;
-    wire [2:0] _t1727;
-    wire [6:0] _t1728;
-    wire _t1729;
-    wire [15:0] _t1730;
-    wire [11:0] _t1731;
-    wire [2:0] _t1732;
-    wire [6:0] _t1733;
-    wire _t1734;
-    wire [15:0] _t1735;
-    wire [11:0] _t1736;
-    wire [2:0] _t1737;
-    wire [6:0] _t1738;
-    wire _t1739;
-    wire [15:0] _t1740;
-    wire [11:0] _t1741;
-    wire [2:0] _t1742;
-    wire [6:0] _t1743;
-    wire _t1744;
-    wire [15:0] _t1745;
-    wire [11:0] _t1746;
-    wire [2:0] _t1747;
-    wire [6:0] _t1748;
-    wire _t1749;
-    wire [15:0] _t1750;
-    wire [11:0] _t1751;
-    wire [2:0] _t1752;
-    wire [6:0] _t1753;
-    wire _t1754;
-    wire [15:0] _t1755;
-    wire [11:0] _t1756;
-    wire [2:0] _t1757;
-    wire [6:0] _t1758;
-    wire _t1759;
-    wire [15:0] _t1760;
-    wire [11:0] _t1761;
-    wire [2:0] _t1762;
-    wire [6:0] _t1763;
-    wire _t1764;
-    wire [15:0] _t1765;
-    wire [11:0] _t1766;
-    wire [2:0] _t1767;
-    wire [6:0] _t1768;
-    wire _t1769;
-    wire [15:0] _t1770;
-    wire [11:0] _t1771;
-    wire [2:0] _t1772;
-    wire [6:0] _t1773;
-    wire _t1774;
-    wire [15:0] _t1775;
-    wire [11:0] _t1776;
-    wire [2:0] _t1777;
-    wire [6:0] _t1778;
-    wire _t1779;
-    wire [15:0] _t1780;
-    wire [11:0] _t1781;
-    wire [2:0] _t1782;
-    wire [6:0] _t1783;
-    wire _t1784;
-    wire [15:0] _t1785;
-    wire [11:0] _t1786;
-    wire [2:0] _t1787;
-    wire [6:0] _t1788;
-    wire _t1789;
-    wire [15:0] _t1790;
-    wire [11:0] _t1791;
-    wire [2:0] _t1792;
-    wire [6:0] _t1793;
-    wire _t1794;
-    wire [15:0] _t1795;
-    wire [11:0] _t1796;
-    wire [2:0] _t1797;
-    wire [6:0] _t1798;
-    wire _t1799;
-    wire [15:0] _t1800;
-    wire [11:0] _t1801;
-    wire [2:0] _t1802;
-    wire [6:0] _t1803;
-    wire _t1804;
-    wire [15:0] _t1805;
-    wire [11:0] _t1806;
-    wire [2:0] _t1807;
-    wire [6:0] _t1808;
-    wire _t1809;
-    wire [15:0] _t1810;
-    wire [11:0] _t1811;
-    wire [2:0] _t1812;
-    wire [6:0] _t1813;
-    wire _t1814;
-    wire [15:0] _t1815;
-    wire [11:0] _t1816;
-    wire [2:0] _t1817;
-    wire [6:0] _t1818;
-    wire _t1819;
-    wire [15:0] _t1820;
-    wire [11:0] _t1821;
-    wire [2:0] _t1822;
-    wire [6:0] _t1823;
-    wire _t1824;
-    wire [15:0] _t1825;
-    wire [11:0] _t1826;
-    wire [2:0] _t1827;
-    wire [6:0] _t1828;
-    wire _t1829;
-    wire [15:0] _t1830;
-    wire [11:0] _t1831;
-    wire [2:0] _t1832;
-    wire [6:0] _t1833;
-    wire _t1834;
-    wire [15:0] _t1835;
-    wire [11:0] _t1836;
-    wire [2:0] _t1837;
-    wire [6:0] _t1838;
-    wire _t1839;
-    wire [15:0] _t1840;
-    wire [11:0] _t1841;
-    wire [2:0] _t1842;
-    wire [6:0] _t1843;
-    wire _t1844;
-    wire [15:0] _t1845;
-    wire [11:0] _t1846;
-    wire [26:0] _t1847;
-    wire _t1848;
-    wire _t1849;
-    wire [26:0] _t1851;
+    wire [15:0] _t1335;
+    wire [11:0] _t1336;
+    wire [2:0] _t1337;
+    wire [6:0] _t1338;
+    wire _t1339;
+    wire [15:0] _t1340;
+    wire [11:0] _t1341;
+    wire [26:0] _t1342;
+    wire _t1343;
+    wire _t1344;
+    wire [26:0] _t1346;
     initial ev2_valid_q = 1'h0;
     initial ev2_data_q = 23'h000000;
-    initial ev2_port_q = 5'h00;
     initial evq0_v0 = 1'h0;
-    initial evq0_v1 = 1'h0;
     initial evq0_d0 = 23'h000000;
+    initial evq0_v1 = 1'h0;
     initial evq0_d1 = 23'h000000;
-    initial evq1_v0 = 1'h0;
-    initial evq1_v1 = 1'h0;
-    initial evq1_d0 = 23'h000000;
-    initial evq1_d1 = 23'h000000;
-    initial evq2_v0 = 1'h0;
-    initial evq2_v1 = 1'h0;
-    initial evq2_d0 = 23'h000000;
-    initial evq2_d1 = 23'h000000;
-    initial evq3_v0 = 1'h0;
-    initial evq3_v1 = 1'h0;
-    initial evq3_d0 = 23'h000000;
-    initial evq3_d1 = 23'h000000;
-    initial evq4_v0 = 1'h0;
-    initial evq4_v1 = 1'h0;
-    initial evq4_d0 = 23'h000000;
-    initial evq4_d1 = 23'h000000;
-    initial evq5_v0 = 1'h0;
-    initial evq5_v1 = 1'h0;
-    initial evq5_d0 = 23'h000000;
-    initial evq5_d1 = 23'h000000;
-    initial evq6_v0 = 1'h0;
-    initial evq6_v1 = 1'h0;
-    initial evq6_d0 = 23'h000000;
-    initial evq6_d1 = 23'h000000;
-    initial evq7_v0 = 1'h0;
-    initial evq7_v1 = 1'h0;
-    initial evq7_d0 = 23'h000000;
-    initial evq7_d1 = 23'h000000;
-    initial evq8_v0 = 1'h0;
-    initial evq8_v1 = 1'h0;
-    initial evq8_d0 = 23'h000000;
-    initial evq8_d1 = 23'h000000;
-    initial evq9_v0 = 1'h0;
-    initial evq9_v1 = 1'h0;
-    initial evq9_d0 = 23'h000000;
-    initial evq9_d1 = 23'h000000;
-    initial evq10_v0 = 1'h0;
-    initial evq10_v1 = 1'h0;
-    initial evq10_d0 = 23'h000000;
-    initial evq10_d1 = 23'h000000;
-    initial evq11_v0 = 1'h0;
-    initial evq11_v1 = 1'h0;
-    initial evq11_d0 = 23'h000000;
-    initial evq11_d1 = 23'h000000;
-    initial evq12_v0 = 1'h0;
-    initial evq12_v1 = 1'h0;
-    initial evq12_d0 = 23'h000000;
-    initial evq12_d1 = 23'h000000;
-    initial evq13_v0 = 1'h0;
-    initial evq13_v1 = 1'h0;
-    initial evq13_d0 = 23'h000000;
-    initial evq13_d1 = 23'h000000;
-    initial evq14_v0 = 1'h0;
-    initial evq14_v1 = 1'h0;
-    initial evq14_d0 = 23'h000000;
-    initial evq14_d1 = 23'h000000;
-    initial evq15_v0 = 1'h0;
-    initial evq15_v1 = 1'h0;
-    initial evq15_d0 = 23'h000000;
-    initial evq15_d1 = 23'h000000;
-    initial evq16_v0 = 1'h0;
-    initial evq16_v1 = 1'h0;
-    initial evq16_d0 = 23'h000000;
-    initial evq16_d1 = 23'h000000;
+    initial evq0_v2 = 1'h0;
+    initial evq0_d2 = 23'h000000;
+    initial evq0_v3 = 1'h0;
+    initial evq0_d3 = 23'h000000;
     initial e0_evd_valid_q = 1'h0;
     initial e0_evd_data_q = 23'h000000;
     initial evq17_v0 = 1'h0;
-    initial evq17_v1 = 1'h0;
     initial evq17_d0 = 23'h000000;
+    initial evq17_v1 = 1'h0;
     initial evq17_d1 = 23'h000000;
     initial e1_evd_valid_q = 1'h0;
     initial e1_evd_data_q = 23'h000000;
     initial evq18_v0 = 1'h0;
-    initial evq18_v1 = 1'h0;
     initial evq18_d0 = 23'h000000;
+    initial evq18_v1 = 1'h0;
     initial evq18_d1 = 23'h000000;
     initial e2_evd_valid_q = 1'h0;
     initial e2_evd_data_q = 23'h000000;
     initial evq19_v0 = 1'h0;
-    initial evq19_v1 = 1'h0;
     initial evq19_d0 = 23'h000000;
+    initial evq19_v1 = 1'h0;
     initial evq19_d1 = 23'h000000;
     initial e3_evd_valid_q = 1'h0;
     initial e3_evd_data_q = 23'h000000;
     initial evq20_v0 = 1'h0;
-    initial evq20_v1 = 1'h0;
     initial evq20_d0 = 23'h000000;
+    initial evq20_v1 = 1'h0;
     initial evq20_d1 = 23'h000000;
     initial e4_evd_valid_q = 1'h0;
     initial e4_evd_data_q = 23'h000000;
     initial evq21_v0 = 1'h0;
-    initial evq21_v1 = 1'h0;
     initial evq21_d0 = 23'h000000;
+    initial evq21_v1 = 1'h0;
     initial evq21_d1 = 23'h000000;
     initial e5_evd_valid_q = 1'h0;
     initial e5_evd_data_q = 23'h000000;
     initial evq22_v0 = 1'h0;
-    initial evq22_v1 = 1'h0;
     initial evq22_d0 = 23'h000000;
+    initial evq22_v1 = 1'h0;
     initial evq22_d1 = 23'h000000;
     initial e6_evd_valid_q = 1'h0;
     initial e6_evd_data_q = 23'h000000;
     initial evq23_v0 = 1'h0;
-    initial evq23_v1 = 1'h0;
     initial evq23_d0 = 23'h000000;
+    initial evq23_v1 = 1'h0;
     initial evq23_d1 = 23'h000000;
     initial e7_evd_valid_q = 1'h0;
     initial e7_evd_data_q = 23'h000000;
     initial evq24_v0 = 1'h0;
-    initial evq24_v1 = 1'h0;
     initial evq24_d0 = 23'h000000;
+    initial evq24_v1 = 1'h0;
     initial evq24_d1 = 23'h000000;
     initial e8_evd_valid_q = 1'h0;
     initial e8_evd_data_q = 23'h000000;
     initial evq25_v0 = 1'h0;
-    initial evq25_v1 = 1'h0;
     initial evq25_d0 = 23'h000000;
+    initial evq25_v1 = 1'h0;
     initial evq25_d1 = 23'h000000;
     initial e9_evd_valid_q = 1'h0;
     initial e9_evd_data_q = 23'h000000;
     initial evq26_v0 = 1'h0;
-    initial evq26_v1 = 1'h0;
     initial evq26_d0 = 23'h000000;
+    initial evq26_v1 = 1'h0;
     initial evq26_d1 = 23'h000000;
     initial e10_evd_valid_q = 1'h0;
     initial e10_evd_data_q = 23'h000000;
     initial evq27_v0 = 1'h0;
-    initial evq27_v1 = 1'h0;
     initial evq27_d0 = 23'h000000;
+    initial evq27_v1 = 1'h0;
     initial evq27_d1 = 23'h000000;
     initial e11_evd_valid_q = 1'h0;
     initial e11_evd_data_q = 23'h000000;
     initial evq28_v0 = 1'h0;
-    initial evq28_v1 = 1'h0;
     initial evq28_d0 = 23'h000000;
+    initial evq28_v1 = 1'h0;
     initial evq28_d1 = 23'h000000;
     initial e12_evd_valid_q = 1'h0;
     initial e12_evd_data_q = 23'h000000;
     initial evq29_v0 = 1'h0;
-    initial evq29_v1 = 1'h0;
     initial evq29_d0 = 23'h000000;
+    initial evq29_v1 = 1'h0;
     initial evq29_d1 = 23'h000000;
     initial e13_evd_valid_q = 1'h0;
     initial e13_evd_data_q = 23'h000000;
     initial evq30_v0 = 1'h0;
-    initial evq30_v1 = 1'h0;
     initial evq30_d0 = 23'h000000;
+    initial evq30_v1 = 1'h0;
     initial evq30_d1 = 23'h000000;
     initial e14_evd_valid_q = 1'h0;
     initial e14_evd_data_q = 23'h000000;
     initial evq31_v0 = 1'h0;
-    initial evq31_v1 = 1'h0;
     initial evq31_d0 = 23'h000000;
+    initial evq31_v1 = 1'h0;
     initial evq31_d1 = 23'h000000;
     initial e15_evd_valid_q = 1'h0;
     initial e15_evd_data_q = 23'h000000;
     initial evq32_v0 = 1'h0;
-    initial evq32_v1 = 1'h0;
     initial evq32_d0 = 23'h000000;
+    initial evq32_v1 = 1'h0;
     initial evq32_d1 = 23'h000000;
     assign uart_tx = u_mgmt_tx;
     assign tx0_valid = u_core_tx0_valid;
@@ -1840,1562 +1243,904 @@ module device_h77b2f420 (
     assign cpu_tx_data = u_core_cpu_tx_data;
     assign cpu_tx_last = u_core_cpu_tx_last;
     assign cpu_rx_ready = u_core_cpu_rx_ready;
-    assign _t543 = u_core_ev_vrouter | u_core_ev_unknown_tag;
-    assign _t542 = _t543 | u_core_ev_label_error;
-    assign _t545 = {3'h3, u_core_ev_hp_lease, 1'h1, 12'h000};
-    assign _t552 = {2'h0, u_core_ev_hp_port};
-    assign _t550 = {3'h4, _t552, 1'h1, 12'h000};
-    assign _t557 = {2'h0, u_core_ev_hp_port};
-    assign _t555 = {3'h4, _t557, 1'h0, 12'h001};
-    assign _t549 = u_core_ev_unknown_tag ? _t550 : _t555;
-    assign _t544 = u_core_ev_vrouter ? _t545 : _t549;
-    assign _t562 = evq0_v0 & u_mgmt_ev0_ready;
-    assign _t561 = _t562 ? evq0_v1 : evq0_v0;
-    assign _t565 = u_core_ev_hp_port == 5'h00;
-    assign _t564 = u_core_ev_in & _t565;
-    assign _t568 = ev2_port_q == 5'h00;
-    assign _t567 = ev2_valid_q & _t568;
-    assign _t563 = _t564 | _t567;
-    assign _t560 = _t561 | _t563;
-    assign _t572 = ~_t562;
-    assign _t571 = _t572 & evq0_v1;
-    assign _t573 = _t561 & _t563;
-    assign _t570 = _t571 | _t573;
-    assign _t575 = _t562 ? evq0_d1 : evq0_d0;
-    assign _t579 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t578 = _t564 ? _t579 : ev2_data_q;
-    assign _t577 = _t578[22:20];
-    assign _t582 = _t578[19:13];
-    assign _t583 = _t578[12];
-    assign _t584 = _t578[11:0];
-    assign _t576 = {_t577, _t582, _t583, _t584};
-    assign _t574 = _t561 ? _t575 : _t576;
-    assign _t587 = ~_t571;
-    assign _t586 = _t561 & _t587;
-    assign _t585 = _t586 & _t563;
-    assign _t590 = evq1_v0 & u_mgmt_ev1_ready;
-    assign _t589 = _t590 ? evq1_v1 : evq1_v0;
-    assign _t593 = u_core_ev_hp_port == 5'h01;
-    assign _t592 = u_core_ev_in & _t593;
-    assign _t596 = ev2_port_q == 5'h01;
-    assign _t595 = ev2_valid_q & _t596;
-    assign _t591 = _t592 | _t595;
-    assign _t588 = _t589 | _t591;
-    assign _t600 = ~_t590;
-    assign _t599 = _t600 & evq1_v1;
-    assign _t601 = _t589 & _t591;
-    assign _t598 = _t599 | _t601;
-    assign _t603 = _t590 ? evq1_d1 : evq1_d0;
-    assign _t607 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t606 = _t592 ? _t607 : ev2_data_q;
-    assign _t605 = _t606[22:20];
-    assign _t610 = _t606[19:13];
-    assign _t611 = _t606[12];
-    assign _t612 = _t606[11:0];
-    assign _t604 = {_t605, _t610, _t611, _t612};
-    assign _t602 = _t589 ? _t603 : _t604;
-    assign _t615 = ~_t599;
-    assign _t614 = _t589 & _t615;
-    assign _t613 = _t614 & _t591;
-    assign _t618 = evq2_v0 & u_mgmt_ev2_ready;
-    assign _t617 = _t618 ? evq2_v1 : evq2_v0;
-    assign _t621 = u_core_ev_hp_port == 5'h02;
-    assign _t620 = u_core_ev_in & _t621;
-    assign _t624 = ev2_port_q == 5'h02;
-    assign _t623 = ev2_valid_q & _t624;
-    assign _t619 = _t620 | _t623;
-    assign _t616 = _t617 | _t619;
-    assign _t628 = ~_t618;
-    assign _t627 = _t628 & evq2_v1;
-    assign _t629 = _t617 & _t619;
-    assign _t626 = _t627 | _t629;
-    assign _t631 = _t618 ? evq2_d1 : evq2_d0;
-    assign _t635 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t634 = _t620 ? _t635 : ev2_data_q;
-    assign _t633 = _t634[22:20];
-    assign _t638 = _t634[19:13];
-    assign _t639 = _t634[12];
-    assign _t640 = _t634[11:0];
-    assign _t632 = {_t633, _t638, _t639, _t640};
-    assign _t630 = _t617 ? _t631 : _t632;
-    assign _t643 = ~_t627;
-    assign _t642 = _t617 & _t643;
-    assign _t641 = _t642 & _t619;
-    assign _t646 = evq3_v0 & u_mgmt_ev3_ready;
-    assign _t645 = _t646 ? evq3_v1 : evq3_v0;
-    assign _t649 = u_core_ev_hp_port == 5'h03;
-    assign _t648 = u_core_ev_in & _t649;
-    assign _t652 = ev2_port_q == 5'h03;
-    assign _t651 = ev2_valid_q & _t652;
-    assign _t647 = _t648 | _t651;
-    assign _t644 = _t645 | _t647;
-    assign _t656 = ~_t646;
-    assign _t655 = _t656 & evq3_v1;
-    assign _t657 = _t645 & _t647;
-    assign _t654 = _t655 | _t657;
-    assign _t659 = _t646 ? evq3_d1 : evq3_d0;
-    assign _t663 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t662 = _t648 ? _t663 : ev2_data_q;
-    assign _t661 = _t662[22:20];
-    assign _t666 = _t662[19:13];
-    assign _t667 = _t662[12];
-    assign _t668 = _t662[11:0];
-    assign _t660 = {_t661, _t666, _t667, _t668};
-    assign _t658 = _t645 ? _t659 : _t660;
-    assign _t671 = ~_t655;
-    assign _t670 = _t645 & _t671;
-    assign _t669 = _t670 & _t647;
-    assign _t674 = evq4_v0 & u_mgmt_ev4_ready;
-    assign _t673 = _t674 ? evq4_v1 : evq4_v0;
-    assign _t677 = u_core_ev_hp_port == 5'h04;
-    assign _t676 = u_core_ev_in & _t677;
-    assign _t680 = ev2_port_q == 5'h04;
-    assign _t679 = ev2_valid_q & _t680;
-    assign _t675 = _t676 | _t679;
-    assign _t672 = _t673 | _t675;
-    assign _t684 = ~_t674;
-    assign _t683 = _t684 & evq4_v1;
-    assign _t685 = _t673 & _t675;
-    assign _t682 = _t683 | _t685;
-    assign _t687 = _t674 ? evq4_d1 : evq4_d0;
-    assign _t691 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t690 = _t676 ? _t691 : ev2_data_q;
-    assign _t689 = _t690[22:20];
-    assign _t694 = _t690[19:13];
-    assign _t695 = _t690[12];
-    assign _t696 = _t690[11:0];
-    assign _t688 = {_t689, _t694, _t695, _t696};
-    assign _t686 = _t673 ? _t687 : _t688;
-    assign _t699 = ~_t683;
-    assign _t698 = _t673 & _t699;
-    assign _t697 = _t698 & _t675;
-    assign _t702 = evq5_v0 & u_mgmt_ev5_ready;
-    assign _t701 = _t702 ? evq5_v1 : evq5_v0;
-    assign _t705 = u_core_ev_hp_port == 5'h05;
-    assign _t704 = u_core_ev_in & _t705;
-    assign _t708 = ev2_port_q == 5'h05;
-    assign _t707 = ev2_valid_q & _t708;
-    assign _t703 = _t704 | _t707;
-    assign _t700 = _t701 | _t703;
-    assign _t712 = ~_t702;
-    assign _t711 = _t712 & evq5_v1;
-    assign _t713 = _t701 & _t703;
-    assign _t710 = _t711 | _t713;
-    assign _t715 = _t702 ? evq5_d1 : evq5_d0;
-    assign _t719 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t718 = _t704 ? _t719 : ev2_data_q;
-    assign _t717 = _t718[22:20];
-    assign _t722 = _t718[19:13];
-    assign _t723 = _t718[12];
-    assign _t724 = _t718[11:0];
-    assign _t716 = {_t717, _t722, _t723, _t724};
-    assign _t714 = _t701 ? _t715 : _t716;
-    assign _t727 = ~_t711;
-    assign _t726 = _t701 & _t727;
-    assign _t725 = _t726 & _t703;
-    assign _t730 = evq6_v0 & u_mgmt_ev6_ready;
-    assign _t729 = _t730 ? evq6_v1 : evq6_v0;
-    assign _t733 = u_core_ev_hp_port == 5'h06;
-    assign _t732 = u_core_ev_in & _t733;
-    assign _t736 = ev2_port_q == 5'h06;
-    assign _t735 = ev2_valid_q & _t736;
-    assign _t731 = _t732 | _t735;
-    assign _t728 = _t729 | _t731;
-    assign _t740 = ~_t730;
-    assign _t739 = _t740 & evq6_v1;
-    assign _t741 = _t729 & _t731;
-    assign _t738 = _t739 | _t741;
-    assign _t743 = _t730 ? evq6_d1 : evq6_d0;
-    assign _t747 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t746 = _t732 ? _t747 : ev2_data_q;
-    assign _t745 = _t746[22:20];
-    assign _t750 = _t746[19:13];
-    assign _t751 = _t746[12];
-    assign _t752 = _t746[11:0];
-    assign _t744 = {_t745, _t750, _t751, _t752};
-    assign _t742 = _t729 ? _t743 : _t744;
-    assign _t755 = ~_t739;
-    assign _t754 = _t729 & _t755;
-    assign _t753 = _t754 & _t731;
-    assign _t758 = evq7_v0 & u_mgmt_ev7_ready;
-    assign _t757 = _t758 ? evq7_v1 : evq7_v0;
-    assign _t761 = u_core_ev_hp_port == 5'h07;
-    assign _t760 = u_core_ev_in & _t761;
-    assign _t764 = ev2_port_q == 5'h07;
-    assign _t763 = ev2_valid_q & _t764;
-    assign _t759 = _t760 | _t763;
-    assign _t756 = _t757 | _t759;
-    assign _t768 = ~_t758;
-    assign _t767 = _t768 & evq7_v1;
-    assign _t769 = _t757 & _t759;
+    assign _t482 = u_core_ev_vrouter | u_core_ev_unknown_tag;
+    assign _t481 = _t482 | u_core_ev_label_error;
+    assign _t484 = {3'h3, u_core_ev_hp_lease, 1'h1, 12'h000};
+    assign _t491 = {2'h0, u_core_ev_hp_port};
+    assign _t489 = {3'h4, _t491, 1'h1, 12'h000};
+    assign _t496 = {2'h0, u_core_ev_hp_port};
+    assign _t494 = {3'h4, _t496, 1'h0, 12'h001};
+    assign _t488 = u_core_ev_unknown_tag ? _t489 : _t494;
+    assign _t483 = u_core_ev_vrouter ? _t484 : _t488;
+    assign _t501 = evq0_v0 & u_mgmt_ev0_ready;
+    assign _t500 = _t501 ? evq0_v1 : evq0_v0;
+    assign _t503 = u_core_ev_in | ev2_valid_q;
+    assign _t502 = _t503 & 1'h1;
+    assign _t499 = _t500 | _t502;
+    assign _t506 = _t501 ? evq0_d1 : evq0_d0;
+    assign _t510 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
+    assign _t509 = u_core_ev_in ? _t510 : ev2_data_q;
+    assign _t508 = _t509[22:20];
+    assign _t513 = _t509[19:13];
+    assign _t514 = _t509[12];
+    assign _t515 = _t509[11:0];
+    assign _t507 = {_t508, _t513, _t514, _t515};
+    assign _t505 = _t500 ? _t506 : _t507;
+    assign _t517 = _t501 ? evq0_v2 : evq0_v1;
+    assign _t518 = _t503 & _t500;
+    assign _t516 = _t517 | _t518;
+    assign _t520 = _t501 ? evq0_d2 : evq0_d1;
+    assign _t519 = _t517 ? _t520 : _t507;
+    assign _t522 = _t501 ? evq0_v3 : evq0_v2;
+    assign _t523 = _t503 & _t517;
+    assign _t521 = _t522 | _t523;
+    assign _t525 = _t501 ? evq0_d3 : evq0_d2;
+    assign _t524 = _t522 ? _t525 : _t507;
+    assign _t528 = ~_t501;
+    assign _t527 = _t528 & evq0_v3;
+    assign _t529 = _t503 & _t522;
+    assign _t526 = _t527 | _t529;
+    assign _t530 = _t527 ? evq0_d3 : _t507;
+    assign _t531 = u_core_e0_ev_out & u_core_e0_ev_drop;
+    assign _t533 = u_core_e0_ev_drop_cause == 2'h2;
+    assign _t537 = {4'h0, u_core_e0_ev_drop_tag};
+    assign _t535 = {3'h2, _t537, 1'h0, 12'h001};
+    assign _t541 = {3'h2, _t537, 1'h1, 12'h000};
+    assign _t532 = _t533 ? _t535 : _t541;
+    assign _t547 = evq17_v0 & u_mgmt_ev17_ready;
+    assign _t546 = _t547 ? evq17_v1 : evq17_v0;
+    assign _t550 = u_core_e0_ev_out | u_core_e0_ev_drop;
+    assign _t549 = _t550 | e0_evd_valid_q;
+    assign _t548 = _t549 & 1'h1;
+    assign _t545 = _t546 | _t548;
+    assign _t553 = _t547 ? evq17_d1 : evq17_d0;
+    assign _t559 = {4'h0, u_core_e0_ev_out_tag};
+    assign _t557 = {3'h1, _t559, 1'h1, u_core_e0_ev_out_bytes};
+    assign _t562 = e0_evd_valid_q ? e0_evd_data_q : _t532;
+    assign _t556 = u_core_e0_ev_out ? _t557 : _t562;
+    assign _t555 = _t556[22:20];
+    assign _t563 = _t556[19:13];
+    assign _t564 = _t556[12];
+    assign _t565 = _t556[11:0];
+    assign _t554 = {_t555, _t563, _t564, _t565};
+    assign _t552 = _t546 ? _t553 : _t554;
+    assign _t568 = ~_t547;
+    assign _t567 = _t568 & evq17_v1;
+    assign _t569 = _t549 & _t546;
+    assign _t566 = _t567 | _t569;
+    assign _t570 = _t567 ? evq17_d1 : _t554;
+    assign _t571 = u_core_e1_ev_out & u_core_e1_ev_drop;
+    assign _t573 = u_core_e1_ev_drop_cause == 2'h2;
+    assign _t577 = {4'h1, u_core_e1_ev_drop_tag};
+    assign _t575 = {3'h2, _t577, 1'h0, 12'h001};
+    assign _t581 = {3'h2, _t577, 1'h1, 12'h000};
+    assign _t572 = _t573 ? _t575 : _t581;
+    assign _t587 = evq18_v0 & u_mgmt_ev18_ready;
+    assign _t586 = _t587 ? evq18_v1 : evq18_v0;
+    assign _t590 = u_core_e1_ev_out | u_core_e1_ev_drop;
+    assign _t589 = _t590 | e1_evd_valid_q;
+    assign _t588 = _t589 & 1'h1;
+    assign _t585 = _t586 | _t588;
+    assign _t593 = _t587 ? evq18_d1 : evq18_d0;
+    assign _t599 = {4'h1, u_core_e1_ev_out_tag};
+    assign _t597 = {3'h1, _t599, 1'h1, u_core_e1_ev_out_bytes};
+    assign _t602 = e1_evd_valid_q ? e1_evd_data_q : _t572;
+    assign _t596 = u_core_e1_ev_out ? _t597 : _t602;
+    assign _t595 = _t596[22:20];
+    assign _t603 = _t596[19:13];
+    assign _t604 = _t596[12];
+    assign _t605 = _t596[11:0];
+    assign _t594 = {_t595, _t603, _t604, _t605};
+    assign _t592 = _t586 ? _t593 : _t594;
+    assign _t608 = ~_t587;
+    assign _t607 = _t608 & evq18_v1;
+    assign _t609 = _t589 & _t586;
+    assign _t606 = _t607 | _t609;
+    assign _t610 = _t607 ? evq18_d1 : _t594;
+    assign _t611 = u_core_e2_ev_out & u_core_e2_ev_drop;
+    assign _t613 = u_core_e2_ev_drop_cause == 2'h2;
+    assign _t617 = {4'h2, u_core_e2_ev_drop_tag};
+    assign _t615 = {3'h2, _t617, 1'h0, 12'h001};
+    assign _t621 = {3'h2, _t617, 1'h1, 12'h000};
+    assign _t612 = _t613 ? _t615 : _t621;
+    assign _t627 = evq19_v0 & u_mgmt_ev19_ready;
+    assign _t626 = _t627 ? evq19_v1 : evq19_v0;
+    assign _t630 = u_core_e2_ev_out | u_core_e2_ev_drop;
+    assign _t629 = _t630 | e2_evd_valid_q;
+    assign _t628 = _t629 & 1'h1;
+    assign _t625 = _t626 | _t628;
+    assign _t633 = _t627 ? evq19_d1 : evq19_d0;
+    assign _t639 = {4'h2, u_core_e2_ev_out_tag};
+    assign _t637 = {3'h1, _t639, 1'h1, u_core_e2_ev_out_bytes};
+    assign _t642 = e2_evd_valid_q ? e2_evd_data_q : _t612;
+    assign _t636 = u_core_e2_ev_out ? _t637 : _t642;
+    assign _t635 = _t636[22:20];
+    assign _t643 = _t636[19:13];
+    assign _t644 = _t636[12];
+    assign _t645 = _t636[11:0];
+    assign _t634 = {_t635, _t643, _t644, _t645};
+    assign _t632 = _t626 ? _t633 : _t634;
+    assign _t648 = ~_t627;
+    assign _t647 = _t648 & evq19_v1;
+    assign _t649 = _t629 & _t626;
+    assign _t646 = _t647 | _t649;
+    assign _t650 = _t647 ? evq19_d1 : _t634;
+    assign _t651 = u_core_e3_ev_out & u_core_e3_ev_drop;
+    assign _t653 = u_core_e3_ev_drop_cause == 2'h2;
+    assign _t657 = {4'h3, u_core_e3_ev_drop_tag};
+    assign _t655 = {3'h2, _t657, 1'h0, 12'h001};
+    assign _t661 = {3'h2, _t657, 1'h1, 12'h000};
+    assign _t652 = _t653 ? _t655 : _t661;
+    assign _t667 = evq20_v0 & u_mgmt_ev20_ready;
+    assign _t666 = _t667 ? evq20_v1 : evq20_v0;
+    assign _t670 = u_core_e3_ev_out | u_core_e3_ev_drop;
+    assign _t669 = _t670 | e3_evd_valid_q;
+    assign _t668 = _t669 & 1'h1;
+    assign _t665 = _t666 | _t668;
+    assign _t673 = _t667 ? evq20_d1 : evq20_d0;
+    assign _t679 = {4'h3, u_core_e3_ev_out_tag};
+    assign _t677 = {3'h1, _t679, 1'h1, u_core_e3_ev_out_bytes};
+    assign _t682 = e3_evd_valid_q ? e3_evd_data_q : _t652;
+    assign _t676 = u_core_e3_ev_out ? _t677 : _t682;
+    assign _t675 = _t676[22:20];
+    assign _t683 = _t676[19:13];
+    assign _t684 = _t676[12];
+    assign _t685 = _t676[11:0];
+    assign _t674 = {_t675, _t683, _t684, _t685};
+    assign _t672 = _t666 ? _t673 : _t674;
+    assign _t688 = ~_t667;
+    assign _t687 = _t688 & evq20_v1;
+    assign _t689 = _t669 & _t666;
+    assign _t686 = _t687 | _t689;
+    assign _t690 = _t687 ? evq20_d1 : _t674;
+    assign _t691 = u_core_e4_ev_out & u_core_e4_ev_drop;
+    assign _t693 = u_core_e4_ev_drop_cause == 2'h2;
+    assign _t697 = {4'h4, u_core_e4_ev_drop_tag};
+    assign _t695 = {3'h2, _t697, 1'h0, 12'h001};
+    assign _t701 = {3'h2, _t697, 1'h1, 12'h000};
+    assign _t692 = _t693 ? _t695 : _t701;
+    assign _t707 = evq21_v0 & u_mgmt_ev21_ready;
+    assign _t706 = _t707 ? evq21_v1 : evq21_v0;
+    assign _t710 = u_core_e4_ev_out | u_core_e4_ev_drop;
+    assign _t709 = _t710 | e4_evd_valid_q;
+    assign _t708 = _t709 & 1'h1;
+    assign _t705 = _t706 | _t708;
+    assign _t713 = _t707 ? evq21_d1 : evq21_d0;
+    assign _t719 = {4'h4, u_core_e4_ev_out_tag};
+    assign _t717 = {3'h1, _t719, 1'h1, u_core_e4_ev_out_bytes};
+    assign _t722 = e4_evd_valid_q ? e4_evd_data_q : _t692;
+    assign _t716 = u_core_e4_ev_out ? _t717 : _t722;
+    assign _t715 = _t716[22:20];
+    assign _t723 = _t716[19:13];
+    assign _t724 = _t716[12];
+    assign _t725 = _t716[11:0];
+    assign _t714 = {_t715, _t723, _t724, _t725};
+    assign _t712 = _t706 ? _t713 : _t714;
+    assign _t728 = ~_t707;
+    assign _t727 = _t728 & evq21_v1;
+    assign _t729 = _t709 & _t706;
+    assign _t726 = _t727 | _t729;
+    assign _t730 = _t727 ? evq21_d1 : _t714;
+    assign _t731 = u_core_e5_ev_out & u_core_e5_ev_drop;
+    assign _t733 = u_core_e5_ev_drop_cause == 2'h2;
+    assign _t737 = {4'h5, u_core_e5_ev_drop_tag};
+    assign _t735 = {3'h2, _t737, 1'h0, 12'h001};
+    assign _t741 = {3'h2, _t737, 1'h1, 12'h000};
+    assign _t732 = _t733 ? _t735 : _t741;
+    assign _t747 = evq22_v0 & u_mgmt_ev22_ready;
+    assign _t746 = _t747 ? evq22_v1 : evq22_v0;
+    assign _t750 = u_core_e5_ev_out | u_core_e5_ev_drop;
+    assign _t749 = _t750 | e5_evd_valid_q;
+    assign _t748 = _t749 & 1'h1;
+    assign _t745 = _t746 | _t748;
+    assign _t753 = _t747 ? evq22_d1 : evq22_d0;
+    assign _t759 = {4'h5, u_core_e5_ev_out_tag};
+    assign _t757 = {3'h1, _t759, 1'h1, u_core_e5_ev_out_bytes};
+    assign _t762 = e5_evd_valid_q ? e5_evd_data_q : _t732;
+    assign _t756 = u_core_e5_ev_out ? _t757 : _t762;
+    assign _t755 = _t756[22:20];
+    assign _t763 = _t756[19:13];
+    assign _t764 = _t756[12];
+    assign _t765 = _t756[11:0];
+    assign _t754 = {_t755, _t763, _t764, _t765};
+    assign _t752 = _t746 ? _t753 : _t754;
+    assign _t768 = ~_t747;
+    assign _t767 = _t768 & evq22_v1;
+    assign _t769 = _t749 & _t746;
     assign _t766 = _t767 | _t769;
-    assign _t771 = _t758 ? evq7_d1 : evq7_d0;
-    assign _t775 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t774 = _t760 ? _t775 : ev2_data_q;
-    assign _t773 = _t774[22:20];
-    assign _t778 = _t774[19:13];
-    assign _t779 = _t774[12];
-    assign _t780 = _t774[11:0];
-    assign _t772 = {_t773, _t778, _t779, _t780};
-    assign _t770 = _t757 ? _t771 : _t772;
-    assign _t783 = ~_t767;
-    assign _t782 = _t757 & _t783;
-    assign _t781 = _t782 & _t759;
-    assign _t786 = evq8_v0 & u_mgmt_ev8_ready;
-    assign _t785 = _t786 ? evq8_v1 : evq8_v0;
-    assign _t789 = u_core_ev_hp_port == 5'h08;
-    assign _t788 = u_core_ev_in & _t789;
-    assign _t792 = ev2_port_q == 5'h08;
-    assign _t791 = ev2_valid_q & _t792;
-    assign _t787 = _t788 | _t791;
-    assign _t784 = _t785 | _t787;
-    assign _t796 = ~_t786;
-    assign _t795 = _t796 & evq8_v1;
-    assign _t797 = _t785 & _t787;
-    assign _t794 = _t795 | _t797;
-    assign _t799 = _t786 ? evq8_d1 : evq8_d0;
-    assign _t803 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t802 = _t788 ? _t803 : ev2_data_q;
-    assign _t801 = _t802[22:20];
-    assign _t806 = _t802[19:13];
-    assign _t807 = _t802[12];
-    assign _t808 = _t802[11:0];
-    assign _t800 = {_t801, _t806, _t807, _t808};
-    assign _t798 = _t785 ? _t799 : _t800;
-    assign _t811 = ~_t795;
-    assign _t810 = _t785 & _t811;
-    assign _t809 = _t810 & _t787;
-    assign _t814 = evq9_v0 & u_mgmt_ev9_ready;
-    assign _t813 = _t814 ? evq9_v1 : evq9_v0;
-    assign _t817 = u_core_ev_hp_port == 5'h09;
-    assign _t816 = u_core_ev_in & _t817;
-    assign _t820 = ev2_port_q == 5'h09;
-    assign _t819 = ev2_valid_q & _t820;
-    assign _t815 = _t816 | _t819;
-    assign _t812 = _t813 | _t815;
-    assign _t824 = ~_t814;
-    assign _t823 = _t824 & evq9_v1;
-    assign _t825 = _t813 & _t815;
-    assign _t822 = _t823 | _t825;
-    assign _t827 = _t814 ? evq9_d1 : evq9_d0;
-    assign _t831 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t830 = _t816 ? _t831 : ev2_data_q;
-    assign _t829 = _t830[22:20];
-    assign _t834 = _t830[19:13];
-    assign _t835 = _t830[12];
-    assign _t836 = _t830[11:0];
-    assign _t828 = {_t829, _t834, _t835, _t836};
-    assign _t826 = _t813 ? _t827 : _t828;
-    assign _t839 = ~_t823;
-    assign _t838 = _t813 & _t839;
-    assign _t837 = _t838 & _t815;
-    assign _t842 = evq10_v0 & u_mgmt_ev10_ready;
-    assign _t841 = _t842 ? evq10_v1 : evq10_v0;
-    assign _t845 = u_core_ev_hp_port == 5'h0a;
-    assign _t844 = u_core_ev_in & _t845;
-    assign _t848 = ev2_port_q == 5'h0a;
-    assign _t847 = ev2_valid_q & _t848;
-    assign _t843 = _t844 | _t847;
-    assign _t840 = _t841 | _t843;
-    assign _t852 = ~_t842;
-    assign _t851 = _t852 & evq10_v1;
-    assign _t853 = _t841 & _t843;
-    assign _t850 = _t851 | _t853;
-    assign _t855 = _t842 ? evq10_d1 : evq10_d0;
-    assign _t859 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t858 = _t844 ? _t859 : ev2_data_q;
-    assign _t857 = _t858[22:20];
-    assign _t862 = _t858[19:13];
-    assign _t863 = _t858[12];
-    assign _t864 = _t858[11:0];
-    assign _t856 = {_t857, _t862, _t863, _t864};
-    assign _t854 = _t841 ? _t855 : _t856;
-    assign _t867 = ~_t851;
-    assign _t866 = _t841 & _t867;
-    assign _t865 = _t866 & _t843;
-    assign _t870 = evq11_v0 & u_mgmt_ev11_ready;
-    assign _t869 = _t870 ? evq11_v1 : evq11_v0;
-    assign _t873 = u_core_ev_hp_port == 5'h0b;
-    assign _t872 = u_core_ev_in & _t873;
-    assign _t876 = ev2_port_q == 5'h0b;
-    assign _t875 = ev2_valid_q & _t876;
-    assign _t871 = _t872 | _t875;
-    assign _t868 = _t869 | _t871;
-    assign _t880 = ~_t870;
-    assign _t879 = _t880 & evq11_v1;
-    assign _t881 = _t869 & _t871;
-    assign _t878 = _t879 | _t881;
-    assign _t883 = _t870 ? evq11_d1 : evq11_d0;
-    assign _t887 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t886 = _t872 ? _t887 : ev2_data_q;
-    assign _t885 = _t886[22:20];
-    assign _t890 = _t886[19:13];
-    assign _t891 = _t886[12];
-    assign _t892 = _t886[11:0];
-    assign _t884 = {_t885, _t890, _t891, _t892};
-    assign _t882 = _t869 ? _t883 : _t884;
-    assign _t895 = ~_t879;
-    assign _t894 = _t869 & _t895;
-    assign _t893 = _t894 & _t871;
-    assign _t898 = evq12_v0 & u_mgmt_ev12_ready;
-    assign _t897 = _t898 ? evq12_v1 : evq12_v0;
-    assign _t901 = u_core_ev_hp_port == 5'h0c;
-    assign _t900 = u_core_ev_in & _t901;
-    assign _t904 = ev2_port_q == 5'h0c;
-    assign _t903 = ev2_valid_q & _t904;
-    assign _t899 = _t900 | _t903;
-    assign _t896 = _t897 | _t899;
-    assign _t908 = ~_t898;
-    assign _t907 = _t908 & evq12_v1;
-    assign _t909 = _t897 & _t899;
-    assign _t906 = _t907 | _t909;
-    assign _t911 = _t898 ? evq12_d1 : evq12_d0;
-    assign _t915 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t914 = _t900 ? _t915 : ev2_data_q;
-    assign _t913 = _t914[22:20];
-    assign _t918 = _t914[19:13];
-    assign _t919 = _t914[12];
-    assign _t920 = _t914[11:0];
-    assign _t912 = {_t913, _t918, _t919, _t920};
-    assign _t910 = _t897 ? _t911 : _t912;
-    assign _t923 = ~_t907;
-    assign _t922 = _t897 & _t923;
-    assign _t921 = _t922 & _t899;
-    assign _t926 = evq13_v0 & u_mgmt_ev13_ready;
-    assign _t925 = _t926 ? evq13_v1 : evq13_v0;
-    assign _t929 = u_core_ev_hp_port == 5'h0d;
-    assign _t928 = u_core_ev_in & _t929;
-    assign _t932 = ev2_port_q == 5'h0d;
-    assign _t931 = ev2_valid_q & _t932;
-    assign _t927 = _t928 | _t931;
-    assign _t924 = _t925 | _t927;
-    assign _t936 = ~_t926;
-    assign _t935 = _t936 & evq13_v1;
-    assign _t937 = _t925 & _t927;
-    assign _t934 = _t935 | _t937;
-    assign _t939 = _t926 ? evq13_d1 : evq13_d0;
-    assign _t943 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t942 = _t928 ? _t943 : ev2_data_q;
-    assign _t941 = _t942[22:20];
-    assign _t946 = _t942[19:13];
-    assign _t947 = _t942[12];
-    assign _t948 = _t942[11:0];
-    assign _t940 = {_t941, _t946, _t947, _t948};
-    assign _t938 = _t925 ? _t939 : _t940;
-    assign _t951 = ~_t935;
-    assign _t950 = _t925 & _t951;
-    assign _t949 = _t950 & _t927;
-    assign _t954 = evq14_v0 & u_mgmt_ev14_ready;
-    assign _t953 = _t954 ? evq14_v1 : evq14_v0;
-    assign _t957 = u_core_ev_hp_port == 5'h0e;
-    assign _t956 = u_core_ev_in & _t957;
-    assign _t960 = ev2_port_q == 5'h0e;
-    assign _t959 = ev2_valid_q & _t960;
-    assign _t955 = _t956 | _t959;
-    assign _t952 = _t953 | _t955;
-    assign _t964 = ~_t954;
-    assign _t963 = _t964 & evq14_v1;
-    assign _t965 = _t953 & _t955;
-    assign _t962 = _t963 | _t965;
-    assign _t967 = _t954 ? evq14_d1 : evq14_d0;
-    assign _t971 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t970 = _t956 ? _t971 : ev2_data_q;
-    assign _t969 = _t970[22:20];
-    assign _t974 = _t970[19:13];
-    assign _t975 = _t970[12];
-    assign _t976 = _t970[11:0];
-    assign _t968 = {_t969, _t974, _t975, _t976};
-    assign _t966 = _t953 ? _t967 : _t968;
-    assign _t979 = ~_t963;
-    assign _t978 = _t953 & _t979;
-    assign _t977 = _t978 & _t955;
-    assign _t982 = evq15_v0 & u_mgmt_ev15_ready;
-    assign _t981 = _t982 ? evq15_v1 : evq15_v0;
-    assign _t985 = u_core_ev_hp_port == 5'h0f;
-    assign _t984 = u_core_ev_in & _t985;
-    assign _t988 = ev2_port_q == 5'h0f;
-    assign _t987 = ev2_valid_q & _t988;
-    assign _t983 = _t984 | _t987;
-    assign _t980 = _t981 | _t983;
-    assign _t992 = ~_t982;
-    assign _t991 = _t992 & evq15_v1;
-    assign _t993 = _t981 & _t983;
-    assign _t990 = _t991 | _t993;
-    assign _t995 = _t982 ? evq15_d1 : evq15_d0;
-    assign _t999 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t998 = _t984 ? _t999 : ev2_data_q;
-    assign _t997 = _t998[22:20];
-    assign _t1002 = _t998[19:13];
-    assign _t1003 = _t998[12];
-    assign _t1004 = _t998[11:0];
-    assign _t996 = {_t997, _t1002, _t1003, _t1004};
-    assign _t994 = _t981 ? _t995 : _t996;
-    assign _t1007 = ~_t991;
-    assign _t1006 = _t981 & _t1007;
-    assign _t1005 = _t1006 & _t983;
-    assign _t1010 = evq16_v0 & u_mgmt_ev16_ready;
-    assign _t1009 = _t1010 ? evq16_v1 : evq16_v0;
-    assign _t1013 = u_core_ev_hp_port == 5'h10;
-    assign _t1012 = u_core_ev_in & _t1013;
-    assign _t1016 = ev2_port_q == 5'h10;
-    assign _t1015 = ev2_valid_q & _t1016;
-    assign _t1011 = _t1012 | _t1015;
-    assign _t1008 = _t1009 | _t1011;
-    assign _t1020 = ~_t1010;
-    assign _t1019 = _t1020 & evq16_v1;
-    assign _t1021 = _t1009 & _t1011;
-    assign _t1018 = _t1019 | _t1021;
-    assign _t1023 = _t1010 ? evq16_d1 : evq16_d0;
-    assign _t1027 = {3'h0, u_core_ev_hp_lease, 1'h1, u_core_ev_hp_bytes};
-    assign _t1026 = _t1012 ? _t1027 : ev2_data_q;
-    assign _t1025 = _t1026[22:20];
-    assign _t1030 = _t1026[19:13];
-    assign _t1031 = _t1026[12];
-    assign _t1032 = _t1026[11:0];
-    assign _t1024 = {_t1025, _t1030, _t1031, _t1032};
-    assign _t1022 = _t1009 ? _t1023 : _t1024;
-    assign _t1035 = ~_t1019;
-    assign _t1034 = _t1009 & _t1035;
-    assign _t1033 = _t1034 & _t1011;
-    assign _t1036 = u_core_e0_ev_out & u_core_e0_ev_drop;
-    assign _t1038 = u_core_e0_ev_drop_cause == 2'h2;
-    assign _t1042 = {4'h0, u_core_e0_ev_drop_tag};
-    assign _t1040 = {3'h2, _t1042, 1'h0, 12'h001};
-    assign _t1046 = {3'h2, _t1042, 1'h1, 12'h000};
-    assign _t1037 = _t1038 ? _t1040 : _t1046;
-    assign _t1052 = evq17_v0 & u_mgmt_ev17_ready;
-    assign _t1051 = _t1052 ? evq17_v1 : evq17_v0;
-    assign _t1054 = u_core_e0_ev_out | u_core_e0_ev_drop;
-    assign _t1053 = _t1054 | e0_evd_valid_q;
-    assign _t1050 = _t1051 | _t1053;
-    assign _t1057 = ~_t1052;
-    assign _t1056 = _t1057 & evq17_v1;
-    assign _t1058 = _t1051 & _t1053;
-    assign _t1055 = _t1056 | _t1058;
-    assign _t1060 = _t1052 ? evq17_d1 : evq17_d0;
-    assign _t1066 = {4'h0, u_core_e0_ev_out_tag};
-    assign _t1064 = {3'h1, _t1066, 1'h1, u_core_e0_ev_out_bytes};
-    assign _t1069 = e0_evd_valid_q ? e0_evd_data_q : _t1037;
-    assign _t1063 = u_core_e0_ev_out ? _t1064 : _t1069;
-    assign _t1062 = _t1063[22:20];
-    assign _t1070 = _t1063[19:13];
-    assign _t1071 = _t1063[12];
-    assign _t1072 = _t1063[11:0];
-    assign _t1061 = {_t1062, _t1070, _t1071, _t1072};
-    assign _t1059 = _t1051 ? _t1060 : _t1061;
-    assign _t1075 = ~_t1056;
-    assign _t1074 = _t1051 & _t1075;
-    assign _t1073 = _t1074 & _t1053;
-    assign _t1076 = u_core_e1_ev_out & u_core_e1_ev_drop;
-    assign _t1078 = u_core_e1_ev_drop_cause == 2'h2;
-    assign _t1082 = {4'h1, u_core_e1_ev_drop_tag};
-    assign _t1080 = {3'h2, _t1082, 1'h0, 12'h001};
-    assign _t1086 = {3'h2, _t1082, 1'h1, 12'h000};
-    assign _t1077 = _t1078 ? _t1080 : _t1086;
-    assign _t1092 = evq18_v0 & u_mgmt_ev18_ready;
-    assign _t1091 = _t1092 ? evq18_v1 : evq18_v0;
-    assign _t1094 = u_core_e1_ev_out | u_core_e1_ev_drop;
-    assign _t1093 = _t1094 | e1_evd_valid_q;
-    assign _t1090 = _t1091 | _t1093;
-    assign _t1097 = ~_t1092;
-    assign _t1096 = _t1097 & evq18_v1;
-    assign _t1098 = _t1091 & _t1093;
-    assign _t1095 = _t1096 | _t1098;
-    assign _t1100 = _t1092 ? evq18_d1 : evq18_d0;
-    assign _t1106 = {4'h1, u_core_e1_ev_out_tag};
-    assign _t1104 = {3'h1, _t1106, 1'h1, u_core_e1_ev_out_bytes};
-    assign _t1109 = e1_evd_valid_q ? e1_evd_data_q : _t1077;
-    assign _t1103 = u_core_e1_ev_out ? _t1104 : _t1109;
-    assign _t1102 = _t1103[22:20];
-    assign _t1110 = _t1103[19:13];
-    assign _t1111 = _t1103[12];
-    assign _t1112 = _t1103[11:0];
-    assign _t1101 = {_t1102, _t1110, _t1111, _t1112};
-    assign _t1099 = _t1091 ? _t1100 : _t1101;
-    assign _t1115 = ~_t1096;
-    assign _t1114 = _t1091 & _t1115;
-    assign _t1113 = _t1114 & _t1093;
-    assign _t1116 = u_core_e2_ev_out & u_core_e2_ev_drop;
-    assign _t1118 = u_core_e2_ev_drop_cause == 2'h2;
-    assign _t1122 = {4'h2, u_core_e2_ev_drop_tag};
-    assign _t1120 = {3'h2, _t1122, 1'h0, 12'h001};
-    assign _t1126 = {3'h2, _t1122, 1'h1, 12'h000};
-    assign _t1117 = _t1118 ? _t1120 : _t1126;
-    assign _t1132 = evq19_v0 & u_mgmt_ev19_ready;
-    assign _t1131 = _t1132 ? evq19_v1 : evq19_v0;
-    assign _t1134 = u_core_e2_ev_out | u_core_e2_ev_drop;
-    assign _t1133 = _t1134 | e2_evd_valid_q;
-    assign _t1130 = _t1131 | _t1133;
-    assign _t1137 = ~_t1132;
-    assign _t1136 = _t1137 & evq19_v1;
-    assign _t1138 = _t1131 & _t1133;
-    assign _t1135 = _t1136 | _t1138;
-    assign _t1140 = _t1132 ? evq19_d1 : evq19_d0;
-    assign _t1146 = {4'h2, u_core_e2_ev_out_tag};
-    assign _t1144 = {3'h1, _t1146, 1'h1, u_core_e2_ev_out_bytes};
-    assign _t1149 = e2_evd_valid_q ? e2_evd_data_q : _t1117;
-    assign _t1143 = u_core_e2_ev_out ? _t1144 : _t1149;
-    assign _t1142 = _t1143[22:20];
-    assign _t1150 = _t1143[19:13];
-    assign _t1151 = _t1143[12];
-    assign _t1152 = _t1143[11:0];
-    assign _t1141 = {_t1142, _t1150, _t1151, _t1152};
-    assign _t1139 = _t1131 ? _t1140 : _t1141;
-    assign _t1155 = ~_t1136;
-    assign _t1154 = _t1131 & _t1155;
-    assign _t1153 = _t1154 & _t1133;
-    assign _t1156 = u_core_e3_ev_out & u_core_e3_ev_drop;
-    assign _t1158 = u_core_e3_ev_drop_cause == 2'h2;
-    assign _t1162 = {4'h3, u_core_e3_ev_drop_tag};
-    assign _t1160 = {3'h2, _t1162, 1'h0, 12'h001};
-    assign _t1166 = {3'h2, _t1162, 1'h1, 12'h000};
-    assign _t1157 = _t1158 ? _t1160 : _t1166;
-    assign _t1172 = evq20_v0 & u_mgmt_ev20_ready;
-    assign _t1171 = _t1172 ? evq20_v1 : evq20_v0;
-    assign _t1174 = u_core_e3_ev_out | u_core_e3_ev_drop;
-    assign _t1173 = _t1174 | e3_evd_valid_q;
-    assign _t1170 = _t1171 | _t1173;
-    assign _t1177 = ~_t1172;
-    assign _t1176 = _t1177 & evq20_v1;
-    assign _t1178 = _t1171 & _t1173;
-    assign _t1175 = _t1176 | _t1178;
-    assign _t1180 = _t1172 ? evq20_d1 : evq20_d0;
-    assign _t1186 = {4'h3, u_core_e3_ev_out_tag};
-    assign _t1184 = {3'h1, _t1186, 1'h1, u_core_e3_ev_out_bytes};
-    assign _t1189 = e3_evd_valid_q ? e3_evd_data_q : _t1157;
-    assign _t1183 = u_core_e3_ev_out ? _t1184 : _t1189;
-    assign _t1182 = _t1183[22:20];
-    assign _t1190 = _t1183[19:13];
-    assign _t1191 = _t1183[12];
-    assign _t1192 = _t1183[11:0];
-    assign _t1181 = {_t1182, _t1190, _t1191, _t1192};
-    assign _t1179 = _t1171 ? _t1180 : _t1181;
-    assign _t1195 = ~_t1176;
-    assign _t1194 = _t1171 & _t1195;
-    assign _t1193 = _t1194 & _t1173;
-    assign _t1196 = u_core_e4_ev_out & u_core_e4_ev_drop;
-    assign _t1198 = u_core_e4_ev_drop_cause == 2'h2;
-    assign _t1202 = {4'h4, u_core_e4_ev_drop_tag};
-    assign _t1200 = {3'h2, _t1202, 1'h0, 12'h001};
-    assign _t1206 = {3'h2, _t1202, 1'h1, 12'h000};
-    assign _t1197 = _t1198 ? _t1200 : _t1206;
-    assign _t1212 = evq21_v0 & u_mgmt_ev21_ready;
-    assign _t1211 = _t1212 ? evq21_v1 : evq21_v0;
-    assign _t1214 = u_core_e4_ev_out | u_core_e4_ev_drop;
-    assign _t1213 = _t1214 | e4_evd_valid_q;
-    assign _t1210 = _t1211 | _t1213;
-    assign _t1217 = ~_t1212;
-    assign _t1216 = _t1217 & evq21_v1;
-    assign _t1218 = _t1211 & _t1213;
-    assign _t1215 = _t1216 | _t1218;
-    assign _t1220 = _t1212 ? evq21_d1 : evq21_d0;
-    assign _t1226 = {4'h4, u_core_e4_ev_out_tag};
-    assign _t1224 = {3'h1, _t1226, 1'h1, u_core_e4_ev_out_bytes};
-    assign _t1229 = e4_evd_valid_q ? e4_evd_data_q : _t1197;
-    assign _t1223 = u_core_e4_ev_out ? _t1224 : _t1229;
-    assign _t1222 = _t1223[22:20];
-    assign _t1230 = _t1223[19:13];
-    assign _t1231 = _t1223[12];
-    assign _t1232 = _t1223[11:0];
-    assign _t1221 = {_t1222, _t1230, _t1231, _t1232};
-    assign _t1219 = _t1211 ? _t1220 : _t1221;
-    assign _t1235 = ~_t1216;
-    assign _t1234 = _t1211 & _t1235;
-    assign _t1233 = _t1234 & _t1213;
-    assign _t1236 = u_core_e5_ev_out & u_core_e5_ev_drop;
-    assign _t1238 = u_core_e5_ev_drop_cause == 2'h2;
-    assign _t1242 = {4'h5, u_core_e5_ev_drop_tag};
-    assign _t1240 = {3'h2, _t1242, 1'h0, 12'h001};
-    assign _t1246 = {3'h2, _t1242, 1'h1, 12'h000};
-    assign _t1237 = _t1238 ? _t1240 : _t1246;
-    assign _t1252 = evq22_v0 & u_mgmt_ev22_ready;
-    assign _t1251 = _t1252 ? evq22_v1 : evq22_v0;
-    assign _t1254 = u_core_e5_ev_out | u_core_e5_ev_drop;
-    assign _t1253 = _t1254 | e5_evd_valid_q;
-    assign _t1250 = _t1251 | _t1253;
-    assign _t1257 = ~_t1252;
-    assign _t1256 = _t1257 & evq22_v1;
-    assign _t1258 = _t1251 & _t1253;
-    assign _t1255 = _t1256 | _t1258;
-    assign _t1260 = _t1252 ? evq22_d1 : evq22_d0;
-    assign _t1266 = {4'h5, u_core_e5_ev_out_tag};
-    assign _t1264 = {3'h1, _t1266, 1'h1, u_core_e5_ev_out_bytes};
-    assign _t1269 = e5_evd_valid_q ? e5_evd_data_q : _t1237;
-    assign _t1263 = u_core_e5_ev_out ? _t1264 : _t1269;
-    assign _t1262 = _t1263[22:20];
-    assign _t1270 = _t1263[19:13];
-    assign _t1271 = _t1263[12];
-    assign _t1272 = _t1263[11:0];
-    assign _t1261 = {_t1262, _t1270, _t1271, _t1272};
-    assign _t1259 = _t1251 ? _t1260 : _t1261;
-    assign _t1275 = ~_t1256;
-    assign _t1274 = _t1251 & _t1275;
-    assign _t1273 = _t1274 & _t1253;
-    assign _t1276 = u_core_e6_ev_out & u_core_e6_ev_drop;
-    assign _t1278 = u_core_e6_ev_drop_cause == 2'h2;
-    assign _t1282 = {4'h6, u_core_e6_ev_drop_tag};
-    assign _t1280 = {3'h2, _t1282, 1'h0, 12'h001};
-    assign _t1286 = {3'h2, _t1282, 1'h1, 12'h000};
-    assign _t1277 = _t1278 ? _t1280 : _t1286;
-    assign _t1292 = evq23_v0 & u_mgmt_ev23_ready;
-    assign _t1291 = _t1292 ? evq23_v1 : evq23_v0;
-    assign _t1294 = u_core_e6_ev_out | u_core_e6_ev_drop;
-    assign _t1293 = _t1294 | e6_evd_valid_q;
-    assign _t1290 = _t1291 | _t1293;
-    assign _t1297 = ~_t1292;
-    assign _t1296 = _t1297 & evq23_v1;
-    assign _t1298 = _t1291 & _t1293;
-    assign _t1295 = _t1296 | _t1298;
-    assign _t1300 = _t1292 ? evq23_d1 : evq23_d0;
-    assign _t1306 = {4'h6, u_core_e6_ev_out_tag};
-    assign _t1304 = {3'h1, _t1306, 1'h1, u_core_e6_ev_out_bytes};
-    assign _t1309 = e6_evd_valid_q ? e6_evd_data_q : _t1277;
-    assign _t1303 = u_core_e6_ev_out ? _t1304 : _t1309;
-    assign _t1302 = _t1303[22:20];
-    assign _t1310 = _t1303[19:13];
-    assign _t1311 = _t1303[12];
-    assign _t1312 = _t1303[11:0];
-    assign _t1301 = {_t1302, _t1310, _t1311, _t1312};
-    assign _t1299 = _t1291 ? _t1300 : _t1301;
-    assign _t1315 = ~_t1296;
-    assign _t1314 = _t1291 & _t1315;
-    assign _t1313 = _t1314 & _t1293;
-    assign _t1316 = u_core_e7_ev_out & u_core_e7_ev_drop;
-    assign _t1318 = u_core_e7_ev_drop_cause == 2'h2;
-    assign _t1322 = {4'h7, u_core_e7_ev_drop_tag};
-    assign _t1320 = {3'h2, _t1322, 1'h0, 12'h001};
-    assign _t1326 = {3'h2, _t1322, 1'h1, 12'h000};
-    assign _t1317 = _t1318 ? _t1320 : _t1326;
-    assign _t1332 = evq24_v0 & u_mgmt_ev24_ready;
-    assign _t1331 = _t1332 ? evq24_v1 : evq24_v0;
-    assign _t1334 = u_core_e7_ev_out | u_core_e7_ev_drop;
-    assign _t1333 = _t1334 | e7_evd_valid_q;
-    assign _t1330 = _t1331 | _t1333;
-    assign _t1337 = ~_t1332;
-    assign _t1336 = _t1337 & evq24_v1;
-    assign _t1338 = _t1331 & _t1333;
-    assign _t1335 = _t1336 | _t1338;
-    assign _t1340 = _t1332 ? evq24_d1 : evq24_d0;
-    assign _t1346 = {4'h7, u_core_e7_ev_out_tag};
-    assign _t1344 = {3'h1, _t1346, 1'h1, u_core_e7_ev_out_bytes};
-    assign _t1349 = e7_evd_valid_q ? e7_evd_data_q : _t1317;
-    assign _t1343 = u_core_e7_ev_out ? _t1344 : _t1349;
-    assign _t1342 = _t1343[22:20];
-    assign _t1350 = _t1343[19:13];
-    assign _t1351 = _t1343[12];
-    assign _t1352 = _t1343[11:0];
-    assign _t1341 = {_t1342, _t1350, _t1351, _t1352};
-    assign _t1339 = _t1331 ? _t1340 : _t1341;
-    assign _t1355 = ~_t1336;
-    assign _t1354 = _t1331 & _t1355;
-    assign _t1353 = _t1354 & _t1333;
-    assign _t1356 = u_core_e8_ev_out & u_core_e8_ev_drop;
-    assign _t1358 = u_core_e8_ev_drop_cause == 2'h2;
-    assign _t1362 = {4'h8, u_core_e8_ev_drop_tag};
-    assign _t1360 = {3'h2, _t1362, 1'h0, 12'h001};
-    assign _t1366 = {3'h2, _t1362, 1'h1, 12'h000};
-    assign _t1357 = _t1358 ? _t1360 : _t1366;
-    assign _t1372 = evq25_v0 & u_mgmt_ev25_ready;
-    assign _t1371 = _t1372 ? evq25_v1 : evq25_v0;
-    assign _t1374 = u_core_e8_ev_out | u_core_e8_ev_drop;
-    assign _t1373 = _t1374 | e8_evd_valid_q;
-    assign _t1370 = _t1371 | _t1373;
-    assign _t1377 = ~_t1372;
-    assign _t1376 = _t1377 & evq25_v1;
-    assign _t1378 = _t1371 & _t1373;
-    assign _t1375 = _t1376 | _t1378;
-    assign _t1380 = _t1372 ? evq25_d1 : evq25_d0;
-    assign _t1386 = {4'h8, u_core_e8_ev_out_tag};
-    assign _t1384 = {3'h1, _t1386, 1'h1, u_core_e8_ev_out_bytes};
-    assign _t1389 = e8_evd_valid_q ? e8_evd_data_q : _t1357;
-    assign _t1383 = u_core_e8_ev_out ? _t1384 : _t1389;
-    assign _t1382 = _t1383[22:20];
-    assign _t1390 = _t1383[19:13];
-    assign _t1391 = _t1383[12];
-    assign _t1392 = _t1383[11:0];
-    assign _t1381 = {_t1382, _t1390, _t1391, _t1392};
-    assign _t1379 = _t1371 ? _t1380 : _t1381;
-    assign _t1395 = ~_t1376;
-    assign _t1394 = _t1371 & _t1395;
-    assign _t1393 = _t1394 & _t1373;
-    assign _t1396 = u_core_e9_ev_out & u_core_e9_ev_drop;
-    assign _t1398 = u_core_e9_ev_drop_cause == 2'h2;
-    assign _t1402 = {4'h9, u_core_e9_ev_drop_tag};
-    assign _t1400 = {3'h2, _t1402, 1'h0, 12'h001};
-    assign _t1406 = {3'h2, _t1402, 1'h1, 12'h000};
-    assign _t1397 = _t1398 ? _t1400 : _t1406;
-    assign _t1412 = evq26_v0 & u_mgmt_ev26_ready;
-    assign _t1411 = _t1412 ? evq26_v1 : evq26_v0;
-    assign _t1414 = u_core_e9_ev_out | u_core_e9_ev_drop;
-    assign _t1413 = _t1414 | e9_evd_valid_q;
-    assign _t1410 = _t1411 | _t1413;
-    assign _t1417 = ~_t1412;
-    assign _t1416 = _t1417 & evq26_v1;
-    assign _t1418 = _t1411 & _t1413;
-    assign _t1415 = _t1416 | _t1418;
-    assign _t1420 = _t1412 ? evq26_d1 : evq26_d0;
-    assign _t1426 = {4'h9, u_core_e9_ev_out_tag};
-    assign _t1424 = {3'h1, _t1426, 1'h1, u_core_e9_ev_out_bytes};
-    assign _t1429 = e9_evd_valid_q ? e9_evd_data_q : _t1397;
-    assign _t1423 = u_core_e9_ev_out ? _t1424 : _t1429;
-    assign _t1422 = _t1423[22:20];
-    assign _t1430 = _t1423[19:13];
-    assign _t1431 = _t1423[12];
-    assign _t1432 = _t1423[11:0];
-    assign _t1421 = {_t1422, _t1430, _t1431, _t1432};
-    assign _t1419 = _t1411 ? _t1420 : _t1421;
-    assign _t1435 = ~_t1416;
-    assign _t1434 = _t1411 & _t1435;
-    assign _t1433 = _t1434 & _t1413;
-    assign _t1436 = u_core_e10_ev_out & u_core_e10_ev_drop;
-    assign _t1438 = u_core_e10_ev_drop_cause == 2'h2;
-    assign _t1442 = {4'ha, u_core_e10_ev_drop_tag};
-    assign _t1440 = {3'h2, _t1442, 1'h0, 12'h001};
-    assign _t1446 = {3'h2, _t1442, 1'h1, 12'h000};
-    assign _t1437 = _t1438 ? _t1440 : _t1446;
-    assign _t1452 = evq27_v0 & u_mgmt_ev27_ready;
-    assign _t1451 = _t1452 ? evq27_v1 : evq27_v0;
-    assign _t1454 = u_core_e10_ev_out | u_core_e10_ev_drop;
-    assign _t1453 = _t1454 | e10_evd_valid_q;
-    assign _t1450 = _t1451 | _t1453;
-    assign _t1457 = ~_t1452;
-    assign _t1456 = _t1457 & evq27_v1;
-    assign _t1458 = _t1451 & _t1453;
-    assign _t1455 = _t1456 | _t1458;
-    assign _t1460 = _t1452 ? evq27_d1 : evq27_d0;
-    assign _t1466 = {4'ha, u_core_e10_ev_out_tag};
-    assign _t1464 = {3'h1, _t1466, 1'h1, u_core_e10_ev_out_bytes};
-    assign _t1469 = e10_evd_valid_q ? e10_evd_data_q : _t1437;
-    assign _t1463 = u_core_e10_ev_out ? _t1464 : _t1469;
-    assign _t1462 = _t1463[22:20];
-    assign _t1470 = _t1463[19:13];
-    assign _t1471 = _t1463[12];
-    assign _t1472 = _t1463[11:0];
-    assign _t1461 = {_t1462, _t1470, _t1471, _t1472};
-    assign _t1459 = _t1451 ? _t1460 : _t1461;
-    assign _t1475 = ~_t1456;
-    assign _t1474 = _t1451 & _t1475;
-    assign _t1473 = _t1474 & _t1453;
-    assign _t1476 = u_core_e11_ev_out & u_core_e11_ev_drop;
-    assign _t1478 = u_core_e11_ev_drop_cause == 2'h2;
-    assign _t1482 = {4'hb, u_core_e11_ev_drop_tag};
-    assign _t1480 = {3'h2, _t1482, 1'h0, 12'h001};
-    assign _t1486 = {3'h2, _t1482, 1'h1, 12'h000};
-    assign _t1477 = _t1478 ? _t1480 : _t1486;
-    assign _t1492 = evq28_v0 & u_mgmt_ev28_ready;
-    assign _t1491 = _t1492 ? evq28_v1 : evq28_v0;
-    assign _t1494 = u_core_e11_ev_out | u_core_e11_ev_drop;
-    assign _t1493 = _t1494 | e11_evd_valid_q;
-    assign _t1490 = _t1491 | _t1493;
-    assign _t1497 = ~_t1492;
-    assign _t1496 = _t1497 & evq28_v1;
-    assign _t1498 = _t1491 & _t1493;
-    assign _t1495 = _t1496 | _t1498;
-    assign _t1500 = _t1492 ? evq28_d1 : evq28_d0;
-    assign _t1506 = {4'hb, u_core_e11_ev_out_tag};
-    assign _t1504 = {3'h1, _t1506, 1'h1, u_core_e11_ev_out_bytes};
-    assign _t1509 = e11_evd_valid_q ? e11_evd_data_q : _t1477;
-    assign _t1503 = u_core_e11_ev_out ? _t1504 : _t1509;
-    assign _t1502 = _t1503[22:20];
-    assign _t1510 = _t1503[19:13];
-    assign _t1511 = _t1503[12];
-    assign _t1512 = _t1503[11:0];
-    assign _t1501 = {_t1502, _t1510, _t1511, _t1512};
-    assign _t1499 = _t1491 ? _t1500 : _t1501;
-    assign _t1515 = ~_t1496;
-    assign _t1514 = _t1491 & _t1515;
-    assign _t1513 = _t1514 & _t1493;
-    assign _t1516 = u_core_e12_ev_out & u_core_e12_ev_drop;
-    assign _t1518 = u_core_e12_ev_drop_cause == 2'h2;
-    assign _t1522 = {4'hc, u_core_e12_ev_drop_tag};
-    assign _t1520 = {3'h2, _t1522, 1'h0, 12'h001};
-    assign _t1526 = {3'h2, _t1522, 1'h1, 12'h000};
-    assign _t1517 = _t1518 ? _t1520 : _t1526;
-    assign _t1532 = evq29_v0 & u_mgmt_ev29_ready;
-    assign _t1531 = _t1532 ? evq29_v1 : evq29_v0;
-    assign _t1534 = u_core_e12_ev_out | u_core_e12_ev_drop;
-    assign _t1533 = _t1534 | e12_evd_valid_q;
-    assign _t1530 = _t1531 | _t1533;
-    assign _t1537 = ~_t1532;
-    assign _t1536 = _t1537 & evq29_v1;
-    assign _t1538 = _t1531 & _t1533;
-    assign _t1535 = _t1536 | _t1538;
-    assign _t1540 = _t1532 ? evq29_d1 : evq29_d0;
-    assign _t1546 = {4'hc, u_core_e12_ev_out_tag};
-    assign _t1544 = {3'h1, _t1546, 1'h1, u_core_e12_ev_out_bytes};
-    assign _t1549 = e12_evd_valid_q ? e12_evd_data_q : _t1517;
-    assign _t1543 = u_core_e12_ev_out ? _t1544 : _t1549;
-    assign _t1542 = _t1543[22:20];
-    assign _t1550 = _t1543[19:13];
-    assign _t1551 = _t1543[12];
-    assign _t1552 = _t1543[11:0];
-    assign _t1541 = {_t1542, _t1550, _t1551, _t1552};
-    assign _t1539 = _t1531 ? _t1540 : _t1541;
-    assign _t1555 = ~_t1536;
-    assign _t1554 = _t1531 & _t1555;
-    assign _t1553 = _t1554 & _t1533;
-    assign _t1556 = u_core_e13_ev_out & u_core_e13_ev_drop;
-    assign _t1558 = u_core_e13_ev_drop_cause == 2'h2;
-    assign _t1562 = {4'hd, u_core_e13_ev_drop_tag};
-    assign _t1560 = {3'h2, _t1562, 1'h0, 12'h001};
-    assign _t1566 = {3'h2, _t1562, 1'h1, 12'h000};
-    assign _t1557 = _t1558 ? _t1560 : _t1566;
-    assign _t1572 = evq30_v0 & u_mgmt_ev30_ready;
-    assign _t1571 = _t1572 ? evq30_v1 : evq30_v0;
-    assign _t1574 = u_core_e13_ev_out | u_core_e13_ev_drop;
-    assign _t1573 = _t1574 | e13_evd_valid_q;
-    assign _t1570 = _t1571 | _t1573;
-    assign _t1577 = ~_t1572;
-    assign _t1576 = _t1577 & evq30_v1;
-    assign _t1578 = _t1571 & _t1573;
-    assign _t1575 = _t1576 | _t1578;
-    assign _t1580 = _t1572 ? evq30_d1 : evq30_d0;
-    assign _t1586 = {4'hd, u_core_e13_ev_out_tag};
-    assign _t1584 = {3'h1, _t1586, 1'h1, u_core_e13_ev_out_bytes};
-    assign _t1589 = e13_evd_valid_q ? e13_evd_data_q : _t1557;
-    assign _t1583 = u_core_e13_ev_out ? _t1584 : _t1589;
-    assign _t1582 = _t1583[22:20];
-    assign _t1590 = _t1583[19:13];
-    assign _t1591 = _t1583[12];
-    assign _t1592 = _t1583[11:0];
-    assign _t1581 = {_t1582, _t1590, _t1591, _t1592};
-    assign _t1579 = _t1571 ? _t1580 : _t1581;
-    assign _t1595 = ~_t1576;
-    assign _t1594 = _t1571 & _t1595;
-    assign _t1593 = _t1594 & _t1573;
-    assign _t1596 = u_core_e14_ev_out & u_core_e14_ev_drop;
-    assign _t1598 = u_core_e14_ev_drop_cause == 2'h2;
-    assign _t1602 = {4'he, u_core_e14_ev_drop_tag};
-    assign _t1600 = {3'h2, _t1602, 1'h0, 12'h001};
-    assign _t1606 = {3'h2, _t1602, 1'h1, 12'h000};
-    assign _t1597 = _t1598 ? _t1600 : _t1606;
-    assign _t1612 = evq31_v0 & u_mgmt_ev31_ready;
-    assign _t1611 = _t1612 ? evq31_v1 : evq31_v0;
-    assign _t1614 = u_core_e14_ev_out | u_core_e14_ev_drop;
-    assign _t1613 = _t1614 | e14_evd_valid_q;
-    assign _t1610 = _t1611 | _t1613;
-    assign _t1617 = ~_t1612;
-    assign _t1616 = _t1617 & evq31_v1;
-    assign _t1618 = _t1611 & _t1613;
-    assign _t1615 = _t1616 | _t1618;
-    assign _t1620 = _t1612 ? evq31_d1 : evq31_d0;
-    assign _t1626 = {4'he, u_core_e14_ev_out_tag};
-    assign _t1624 = {3'h1, _t1626, 1'h1, u_core_e14_ev_out_bytes};
-    assign _t1629 = e14_evd_valid_q ? e14_evd_data_q : _t1597;
-    assign _t1623 = u_core_e14_ev_out ? _t1624 : _t1629;
-    assign _t1622 = _t1623[22:20];
-    assign _t1630 = _t1623[19:13];
-    assign _t1631 = _t1623[12];
-    assign _t1632 = _t1623[11:0];
-    assign _t1621 = {_t1622, _t1630, _t1631, _t1632};
-    assign _t1619 = _t1611 ? _t1620 : _t1621;
-    assign _t1635 = ~_t1616;
-    assign _t1634 = _t1611 & _t1635;
-    assign _t1633 = _t1634 & _t1613;
-    assign _t1636 = u_core_e15_ev_out & u_core_e15_ev_drop;
-    assign _t1638 = u_core_e15_ev_drop_cause == 2'h2;
-    assign _t1642 = {4'hf, u_core_e15_ev_drop_tag};
-    assign _t1640 = {3'h2, _t1642, 1'h0, 12'h001};
-    assign _t1646 = {3'h2, _t1642, 1'h1, 12'h000};
-    assign _t1637 = _t1638 ? _t1640 : _t1646;
-    assign _t1652 = evq32_v0 & u_mgmt_ev32_ready;
-    assign _t1651 = _t1652 ? evq32_v1 : evq32_v0;
-    assign _t1654 = u_core_e15_ev_out | u_core_e15_ev_drop;
-    assign _t1653 = _t1654 | e15_evd_valid_q;
-    assign _t1650 = _t1651 | _t1653;
-    assign _t1657 = ~_t1652;
-    assign _t1656 = _t1657 & evq32_v1;
-    assign _t1658 = _t1651 & _t1653;
-    assign _t1655 = _t1656 | _t1658;
-    assign _t1660 = _t1652 ? evq32_d1 : evq32_d0;
-    assign _t1666 = {4'hf, u_core_e15_ev_out_tag};
-    assign _t1664 = {3'h1, _t1666, 1'h1, u_core_e15_ev_out_bytes};
-    assign _t1669 = e15_evd_valid_q ? e15_evd_data_q : _t1637;
-    assign _t1663 = u_core_e15_ev_out ? _t1664 : _t1669;
-    assign _t1662 = _t1663[22:20];
-    assign _t1670 = _t1663[19:13];
-    assign _t1671 = _t1663[12];
-    assign _t1672 = _t1663[11:0];
-    assign _t1661 = {_t1662, _t1670, _t1671, _t1672};
-    assign _t1659 = _t1651 ? _t1660 : _t1661;
-    assign _t1675 = ~_t1656;
-    assign _t1674 = _t1651 & _t1675;
-    assign _t1673 = _t1674 & _t1653;
-    assign _t1678 = u_mgmt_iface_vrouter[7:6];
-    assign _t1677 = |_t1678;
-    assign _t1680 = u_mgmt_iface_vrouter[5:0];
-    assign _t1676 = _t1677 ? 6'h3f : _t1680;
-    assign _t1681 = {1'h0, u_mgmt_lease_limit};
-    assign _t1682 = evq0_d0[22:20];
-    assign _t1683 = evq0_d0[19:13];
-    assign _t1684 = evq0_d0[12];
-    assign _t1686 = evq0_d0[11:0];
-    assign _t1685 = {4'h0, _t1686};
-    assign _t1687 = evq1_d0[22:20];
-    assign _t1688 = evq1_d0[19:13];
-    assign _t1689 = evq1_d0[12];
-    assign _t1691 = evq1_d0[11:0];
-    assign _t1690 = {4'h0, _t1691};
-    assign _t1692 = evq2_d0[22:20];
-    assign _t1693 = evq2_d0[19:13];
-    assign _t1694 = evq2_d0[12];
-    assign _t1696 = evq2_d0[11:0];
-    assign _t1695 = {4'h0, _t1696};
-    assign _t1697 = evq3_d0[22:20];
-    assign _t1698 = evq3_d0[19:13];
-    assign _t1699 = evq3_d0[12];
-    assign _t1701 = evq3_d0[11:0];
-    assign _t1700 = {4'h0, _t1701};
-    assign _t1702 = evq4_d0[22:20];
-    assign _t1703 = evq4_d0[19:13];
-    assign _t1704 = evq4_d0[12];
-    assign _t1706 = evq4_d0[11:0];
-    assign _t1705 = {4'h0, _t1706};
-    assign _t1707 = evq5_d0[22:20];
-    assign _t1708 = evq5_d0[19:13];
-    assign _t1709 = evq5_d0[12];
-    assign _t1711 = evq5_d0[11:0];
-    assign _t1710 = {4'h0, _t1711};
-    assign _t1712 = evq6_d0[22:20];
-    assign _t1713 = evq6_d0[19:13];
-    assign _t1714 = evq6_d0[12];
-    assign _t1716 = evq6_d0[11:0];
-    assign _t1715 = {4'h0, _t1716};
-    assign _t1717 = evq7_d0[22:20];
-    assign _t1718 = evq7_d0[19:13];
-    assign _t1719 = evq7_d0[12];
-    assign _t1721 = evq7_d0[11:0];
-    assign _t1720 = {4'h0, _t1721};
-    assign _t1722 = evq8_d0[22:20];
-    assign _t1723 = evq8_d0[19:13];
-    assign _t1724 = evq8_d0[12];
-    assign _t1726 = evq8_d0[11:0];
-    assign _t1725 = {4'h0, _t1726};
-    assign _t1727 = evq9_d0[22:20];
-    assign _t1728 = evq9_d0[19:13];
-    assign _t1729 = evq9_d0[12];
-    assign _t1731 = evq9_d0[11:0];
-    assign _t1730 = {4'h0, _t1731};
-    assign _t1732 = evq10_d0[22:20];
-    assign _t1733 = evq10_d0[19:13];
-    assign _t1734 = evq10_d0[12];
-    assign _t1736 = evq10_d0[11:0];
-    assign _t1735 = {4'h0, _t1736};
-    assign _t1737 = evq11_d0[22:20];
-    assign _t1738 = evq11_d0[19:13];
-    assign _t1739 = evq11_d0[12];
-    assign _t1741 = evq11_d0[11:0];
-    assign _t1740 = {4'h0, _t1741};
-    assign _t1742 = evq12_d0[22:20];
-    assign _t1743 = evq12_d0[19:13];
-    assign _t1744 = evq12_d0[12];
-    assign _t1746 = evq12_d0[11:0];
-    assign _t1745 = {4'h0, _t1746};
-    assign _t1747 = evq13_d0[22:20];
-    assign _t1748 = evq13_d0[19:13];
-    assign _t1749 = evq13_d0[12];
-    assign _t1751 = evq13_d0[11:0];
-    assign _t1750 = {4'h0, _t1751};
-    assign _t1752 = evq14_d0[22:20];
-    assign _t1753 = evq14_d0[19:13];
-    assign _t1754 = evq14_d0[12];
-    assign _t1756 = evq14_d0[11:0];
-    assign _t1755 = {4'h0, _t1756};
-    assign _t1757 = evq15_d0[22:20];
-    assign _t1758 = evq15_d0[19:13];
-    assign _t1759 = evq15_d0[12];
-    assign _t1761 = evq15_d0[11:0];
-    assign _t1760 = {4'h0, _t1761};
-    assign _t1762 = evq16_d0[22:20];
-    assign _t1763 = evq16_d0[19:13];
-    assign _t1764 = evq16_d0[12];
-    assign _t1766 = evq16_d0[11:0];
-    assign _t1765 = {4'h0, _t1766};
-    assign _t1767 = evq17_d0[22:20];
-    assign _t1768 = evq17_d0[19:13];
-    assign _t1769 = evq17_d0[12];
-    assign _t1771 = evq17_d0[11:0];
-    assign _t1770 = {4'h0, _t1771};
-    assign _t1772 = evq18_d0[22:20];
-    assign _t1773 = evq18_d0[19:13];
-    assign _t1774 = evq18_d0[12];
-    assign _t1776 = evq18_d0[11:0];
-    assign _t1775 = {4'h0, _t1776};
-    assign _t1777 = evq19_d0[22:20];
-    assign _t1778 = evq19_d0[19:13];
-    assign _t1779 = evq19_d0[12];
-    assign _t1781 = evq19_d0[11:0];
-    assign _t1780 = {4'h0, _t1781};
-    assign _t1782 = evq20_d0[22:20];
-    assign _t1783 = evq20_d0[19:13];
-    assign _t1784 = evq20_d0[12];
-    assign _t1786 = evq20_d0[11:0];
-    assign _t1785 = {4'h0, _t1786};
-    assign _t1787 = evq21_d0[22:20];
-    assign _t1788 = evq21_d0[19:13];
-    assign _t1789 = evq21_d0[12];
-    assign _t1791 = evq21_d0[11:0];
-    assign _t1790 = {4'h0, _t1791};
-    assign _t1792 = evq22_d0[22:20];
-    assign _t1793 = evq22_d0[19:13];
-    assign _t1794 = evq22_d0[12];
-    assign _t1796 = evq22_d0[11:0];
-    assign _t1795 = {4'h0, _t1796};
-    assign _t1797 = evq23_d0[22:20];
-    assign _t1798 = evq23_d0[19:13];
-    assign _t1799 = evq23_d0[12];
-    assign _t1801 = evq23_d0[11:0];
-    assign _t1800 = {4'h0, _t1801};
-    assign _t1802 = evq24_d0[22:20];
-    assign _t1803 = evq24_d0[19:13];
-    assign _t1804 = evq24_d0[12];
-    assign _t1806 = evq24_d0[11:0];
-    assign _t1805 = {4'h0, _t1806};
-    assign _t1807 = evq25_d0[22:20];
-    assign _t1808 = evq25_d0[19:13];
-    assign _t1809 = evq25_d0[12];
-    assign _t1811 = evq25_d0[11:0];
-    assign _t1810 = {4'h0, _t1811};
-    assign _t1812 = evq26_d0[22:20];
-    assign _t1813 = evq26_d0[19:13];
-    assign _t1814 = evq26_d0[12];
-    assign _t1816 = evq26_d0[11:0];
-    assign _t1815 = {4'h0, _t1816};
-    assign _t1817 = evq27_d0[22:20];
-    assign _t1818 = evq27_d0[19:13];
-    assign _t1819 = evq27_d0[12];
-    assign _t1821 = evq27_d0[11:0];
-    assign _t1820 = {4'h0, _t1821};
-    assign _t1822 = evq28_d0[22:20];
-    assign _t1823 = evq28_d0[19:13];
-    assign _t1824 = evq28_d0[12];
-    assign _t1826 = evq28_d0[11:0];
-    assign _t1825 = {4'h0, _t1826};
-    assign _t1827 = evq29_d0[22:20];
-    assign _t1828 = evq29_d0[19:13];
-    assign _t1829 = evq29_d0[12];
-    assign _t1831 = evq29_d0[11:0];
-    assign _t1830 = {4'h0, _t1831};
-    assign _t1832 = evq30_d0[22:20];
-    assign _t1833 = evq30_d0[19:13];
-    assign _t1834 = evq30_d0[12];
-    assign _t1836 = evq30_d0[11:0];
-    assign _t1835 = {4'h0, _t1836};
-    assign _t1837 = evq31_d0[22:20];
-    assign _t1838 = evq31_d0[19:13];
-    assign _t1839 = evq31_d0[12];
-    assign _t1841 = evq31_d0[11:0];
-    assign _t1840 = {4'h0, _t1841};
-    assign _t1842 = evq32_d0[22:20];
-    assign _t1843 = evq32_d0[19:13];
-    assign _t1844 = evq32_d0[12];
-    assign _t1846 = evq32_d0[11:0];
-    assign _t1845 = {4'h0, _t1846};
-    assign _t1849 = u_core_mt_measured[27];
-    assign _t1848 = |_t1849;
-    assign _t1851 = u_core_mt_measured[26:0];
-    assign _t1847 = _t1848 ? 27'h7ffffff : _t1851;
+    assign _t770 = _t767 ? evq22_d1 : _t754;
+    assign _t771 = u_core_e6_ev_out & u_core_e6_ev_drop;
+    assign _t773 = u_core_e6_ev_drop_cause == 2'h2;
+    assign _t777 = {4'h6, u_core_e6_ev_drop_tag};
+    assign _t775 = {3'h2, _t777, 1'h0, 12'h001};
+    assign _t781 = {3'h2, _t777, 1'h1, 12'h000};
+    assign _t772 = _t773 ? _t775 : _t781;
+    assign _t787 = evq23_v0 & u_mgmt_ev23_ready;
+    assign _t786 = _t787 ? evq23_v1 : evq23_v0;
+    assign _t790 = u_core_e6_ev_out | u_core_e6_ev_drop;
+    assign _t789 = _t790 | e6_evd_valid_q;
+    assign _t788 = _t789 & 1'h1;
+    assign _t785 = _t786 | _t788;
+    assign _t793 = _t787 ? evq23_d1 : evq23_d0;
+    assign _t799 = {4'h6, u_core_e6_ev_out_tag};
+    assign _t797 = {3'h1, _t799, 1'h1, u_core_e6_ev_out_bytes};
+    assign _t802 = e6_evd_valid_q ? e6_evd_data_q : _t772;
+    assign _t796 = u_core_e6_ev_out ? _t797 : _t802;
+    assign _t795 = _t796[22:20];
+    assign _t803 = _t796[19:13];
+    assign _t804 = _t796[12];
+    assign _t805 = _t796[11:0];
+    assign _t794 = {_t795, _t803, _t804, _t805};
+    assign _t792 = _t786 ? _t793 : _t794;
+    assign _t808 = ~_t787;
+    assign _t807 = _t808 & evq23_v1;
+    assign _t809 = _t789 & _t786;
+    assign _t806 = _t807 | _t809;
+    assign _t810 = _t807 ? evq23_d1 : _t794;
+    assign _t811 = u_core_e7_ev_out & u_core_e7_ev_drop;
+    assign _t813 = u_core_e7_ev_drop_cause == 2'h2;
+    assign _t817 = {4'h7, u_core_e7_ev_drop_tag};
+    assign _t815 = {3'h2, _t817, 1'h0, 12'h001};
+    assign _t821 = {3'h2, _t817, 1'h1, 12'h000};
+    assign _t812 = _t813 ? _t815 : _t821;
+    assign _t827 = evq24_v0 & u_mgmt_ev24_ready;
+    assign _t826 = _t827 ? evq24_v1 : evq24_v0;
+    assign _t830 = u_core_e7_ev_out | u_core_e7_ev_drop;
+    assign _t829 = _t830 | e7_evd_valid_q;
+    assign _t828 = _t829 & 1'h1;
+    assign _t825 = _t826 | _t828;
+    assign _t833 = _t827 ? evq24_d1 : evq24_d0;
+    assign _t839 = {4'h7, u_core_e7_ev_out_tag};
+    assign _t837 = {3'h1, _t839, 1'h1, u_core_e7_ev_out_bytes};
+    assign _t842 = e7_evd_valid_q ? e7_evd_data_q : _t812;
+    assign _t836 = u_core_e7_ev_out ? _t837 : _t842;
+    assign _t835 = _t836[22:20];
+    assign _t843 = _t836[19:13];
+    assign _t844 = _t836[12];
+    assign _t845 = _t836[11:0];
+    assign _t834 = {_t835, _t843, _t844, _t845};
+    assign _t832 = _t826 ? _t833 : _t834;
+    assign _t848 = ~_t827;
+    assign _t847 = _t848 & evq24_v1;
+    assign _t849 = _t829 & _t826;
+    assign _t846 = _t847 | _t849;
+    assign _t850 = _t847 ? evq24_d1 : _t834;
+    assign _t851 = u_core_e8_ev_out & u_core_e8_ev_drop;
+    assign _t853 = u_core_e8_ev_drop_cause == 2'h2;
+    assign _t857 = {4'h8, u_core_e8_ev_drop_tag};
+    assign _t855 = {3'h2, _t857, 1'h0, 12'h001};
+    assign _t861 = {3'h2, _t857, 1'h1, 12'h000};
+    assign _t852 = _t853 ? _t855 : _t861;
+    assign _t867 = evq25_v0 & u_mgmt_ev25_ready;
+    assign _t866 = _t867 ? evq25_v1 : evq25_v0;
+    assign _t870 = u_core_e8_ev_out | u_core_e8_ev_drop;
+    assign _t869 = _t870 | e8_evd_valid_q;
+    assign _t868 = _t869 & 1'h1;
+    assign _t865 = _t866 | _t868;
+    assign _t873 = _t867 ? evq25_d1 : evq25_d0;
+    assign _t879 = {4'h8, u_core_e8_ev_out_tag};
+    assign _t877 = {3'h1, _t879, 1'h1, u_core_e8_ev_out_bytes};
+    assign _t882 = e8_evd_valid_q ? e8_evd_data_q : _t852;
+    assign _t876 = u_core_e8_ev_out ? _t877 : _t882;
+    assign _t875 = _t876[22:20];
+    assign _t883 = _t876[19:13];
+    assign _t884 = _t876[12];
+    assign _t885 = _t876[11:0];
+    assign _t874 = {_t875, _t883, _t884, _t885};
+    assign _t872 = _t866 ? _t873 : _t874;
+    assign _t888 = ~_t867;
+    assign _t887 = _t888 & evq25_v1;
+    assign _t889 = _t869 & _t866;
+    assign _t886 = _t887 | _t889;
+    assign _t890 = _t887 ? evq25_d1 : _t874;
+    assign _t891 = u_core_e9_ev_out & u_core_e9_ev_drop;
+    assign _t893 = u_core_e9_ev_drop_cause == 2'h2;
+    assign _t897 = {4'h9, u_core_e9_ev_drop_tag};
+    assign _t895 = {3'h2, _t897, 1'h0, 12'h001};
+    assign _t901 = {3'h2, _t897, 1'h1, 12'h000};
+    assign _t892 = _t893 ? _t895 : _t901;
+    assign _t907 = evq26_v0 & u_mgmt_ev26_ready;
+    assign _t906 = _t907 ? evq26_v1 : evq26_v0;
+    assign _t910 = u_core_e9_ev_out | u_core_e9_ev_drop;
+    assign _t909 = _t910 | e9_evd_valid_q;
+    assign _t908 = _t909 & 1'h1;
+    assign _t905 = _t906 | _t908;
+    assign _t913 = _t907 ? evq26_d1 : evq26_d0;
+    assign _t919 = {4'h9, u_core_e9_ev_out_tag};
+    assign _t917 = {3'h1, _t919, 1'h1, u_core_e9_ev_out_bytes};
+    assign _t922 = e9_evd_valid_q ? e9_evd_data_q : _t892;
+    assign _t916 = u_core_e9_ev_out ? _t917 : _t922;
+    assign _t915 = _t916[22:20];
+    assign _t923 = _t916[19:13];
+    assign _t924 = _t916[12];
+    assign _t925 = _t916[11:0];
+    assign _t914 = {_t915, _t923, _t924, _t925};
+    assign _t912 = _t906 ? _t913 : _t914;
+    assign _t928 = ~_t907;
+    assign _t927 = _t928 & evq26_v1;
+    assign _t929 = _t909 & _t906;
+    assign _t926 = _t927 | _t929;
+    assign _t930 = _t927 ? evq26_d1 : _t914;
+    assign _t931 = u_core_e10_ev_out & u_core_e10_ev_drop;
+    assign _t933 = u_core_e10_ev_drop_cause == 2'h2;
+    assign _t937 = {4'ha, u_core_e10_ev_drop_tag};
+    assign _t935 = {3'h2, _t937, 1'h0, 12'h001};
+    assign _t941 = {3'h2, _t937, 1'h1, 12'h000};
+    assign _t932 = _t933 ? _t935 : _t941;
+    assign _t947 = evq27_v0 & u_mgmt_ev27_ready;
+    assign _t946 = _t947 ? evq27_v1 : evq27_v0;
+    assign _t950 = u_core_e10_ev_out | u_core_e10_ev_drop;
+    assign _t949 = _t950 | e10_evd_valid_q;
+    assign _t948 = _t949 & 1'h1;
+    assign _t945 = _t946 | _t948;
+    assign _t953 = _t947 ? evq27_d1 : evq27_d0;
+    assign _t959 = {4'ha, u_core_e10_ev_out_tag};
+    assign _t957 = {3'h1, _t959, 1'h1, u_core_e10_ev_out_bytes};
+    assign _t962 = e10_evd_valid_q ? e10_evd_data_q : _t932;
+    assign _t956 = u_core_e10_ev_out ? _t957 : _t962;
+    assign _t955 = _t956[22:20];
+    assign _t963 = _t956[19:13];
+    assign _t964 = _t956[12];
+    assign _t965 = _t956[11:0];
+    assign _t954 = {_t955, _t963, _t964, _t965};
+    assign _t952 = _t946 ? _t953 : _t954;
+    assign _t968 = ~_t947;
+    assign _t967 = _t968 & evq27_v1;
+    assign _t969 = _t949 & _t946;
+    assign _t966 = _t967 | _t969;
+    assign _t970 = _t967 ? evq27_d1 : _t954;
+    assign _t971 = u_core_e11_ev_out & u_core_e11_ev_drop;
+    assign _t973 = u_core_e11_ev_drop_cause == 2'h2;
+    assign _t977 = {4'hb, u_core_e11_ev_drop_tag};
+    assign _t975 = {3'h2, _t977, 1'h0, 12'h001};
+    assign _t981 = {3'h2, _t977, 1'h1, 12'h000};
+    assign _t972 = _t973 ? _t975 : _t981;
+    assign _t987 = evq28_v0 & u_mgmt_ev28_ready;
+    assign _t986 = _t987 ? evq28_v1 : evq28_v0;
+    assign _t990 = u_core_e11_ev_out | u_core_e11_ev_drop;
+    assign _t989 = _t990 | e11_evd_valid_q;
+    assign _t988 = _t989 & 1'h1;
+    assign _t985 = _t986 | _t988;
+    assign _t993 = _t987 ? evq28_d1 : evq28_d0;
+    assign _t999 = {4'hb, u_core_e11_ev_out_tag};
+    assign _t997 = {3'h1, _t999, 1'h1, u_core_e11_ev_out_bytes};
+    assign _t1002 = e11_evd_valid_q ? e11_evd_data_q : _t972;
+    assign _t996 = u_core_e11_ev_out ? _t997 : _t1002;
+    assign _t995 = _t996[22:20];
+    assign _t1003 = _t996[19:13];
+    assign _t1004 = _t996[12];
+    assign _t1005 = _t996[11:0];
+    assign _t994 = {_t995, _t1003, _t1004, _t1005};
+    assign _t992 = _t986 ? _t993 : _t994;
+    assign _t1008 = ~_t987;
+    assign _t1007 = _t1008 & evq28_v1;
+    assign _t1009 = _t989 & _t986;
+    assign _t1006 = _t1007 | _t1009;
+    assign _t1010 = _t1007 ? evq28_d1 : _t994;
+    assign _t1011 = u_core_e12_ev_out & u_core_e12_ev_drop;
+    assign _t1013 = u_core_e12_ev_drop_cause == 2'h2;
+    assign _t1017 = {4'hc, u_core_e12_ev_drop_tag};
+    assign _t1015 = {3'h2, _t1017, 1'h0, 12'h001};
+    assign _t1021 = {3'h2, _t1017, 1'h1, 12'h000};
+    assign _t1012 = _t1013 ? _t1015 : _t1021;
+    assign _t1027 = evq29_v0 & u_mgmt_ev29_ready;
+    assign _t1026 = _t1027 ? evq29_v1 : evq29_v0;
+    assign _t1030 = u_core_e12_ev_out | u_core_e12_ev_drop;
+    assign _t1029 = _t1030 | e12_evd_valid_q;
+    assign _t1028 = _t1029 & 1'h1;
+    assign _t1025 = _t1026 | _t1028;
+    assign _t1033 = _t1027 ? evq29_d1 : evq29_d0;
+    assign _t1039 = {4'hc, u_core_e12_ev_out_tag};
+    assign _t1037 = {3'h1, _t1039, 1'h1, u_core_e12_ev_out_bytes};
+    assign _t1042 = e12_evd_valid_q ? e12_evd_data_q : _t1012;
+    assign _t1036 = u_core_e12_ev_out ? _t1037 : _t1042;
+    assign _t1035 = _t1036[22:20];
+    assign _t1043 = _t1036[19:13];
+    assign _t1044 = _t1036[12];
+    assign _t1045 = _t1036[11:0];
+    assign _t1034 = {_t1035, _t1043, _t1044, _t1045};
+    assign _t1032 = _t1026 ? _t1033 : _t1034;
+    assign _t1048 = ~_t1027;
+    assign _t1047 = _t1048 & evq29_v1;
+    assign _t1049 = _t1029 & _t1026;
+    assign _t1046 = _t1047 | _t1049;
+    assign _t1050 = _t1047 ? evq29_d1 : _t1034;
+    assign _t1051 = u_core_e13_ev_out & u_core_e13_ev_drop;
+    assign _t1053 = u_core_e13_ev_drop_cause == 2'h2;
+    assign _t1057 = {4'hd, u_core_e13_ev_drop_tag};
+    assign _t1055 = {3'h2, _t1057, 1'h0, 12'h001};
+    assign _t1061 = {3'h2, _t1057, 1'h1, 12'h000};
+    assign _t1052 = _t1053 ? _t1055 : _t1061;
+    assign _t1067 = evq30_v0 & u_mgmt_ev30_ready;
+    assign _t1066 = _t1067 ? evq30_v1 : evq30_v0;
+    assign _t1070 = u_core_e13_ev_out | u_core_e13_ev_drop;
+    assign _t1069 = _t1070 | e13_evd_valid_q;
+    assign _t1068 = _t1069 & 1'h1;
+    assign _t1065 = _t1066 | _t1068;
+    assign _t1073 = _t1067 ? evq30_d1 : evq30_d0;
+    assign _t1079 = {4'hd, u_core_e13_ev_out_tag};
+    assign _t1077 = {3'h1, _t1079, 1'h1, u_core_e13_ev_out_bytes};
+    assign _t1082 = e13_evd_valid_q ? e13_evd_data_q : _t1052;
+    assign _t1076 = u_core_e13_ev_out ? _t1077 : _t1082;
+    assign _t1075 = _t1076[22:20];
+    assign _t1083 = _t1076[19:13];
+    assign _t1084 = _t1076[12];
+    assign _t1085 = _t1076[11:0];
+    assign _t1074 = {_t1075, _t1083, _t1084, _t1085};
+    assign _t1072 = _t1066 ? _t1073 : _t1074;
+    assign _t1088 = ~_t1067;
+    assign _t1087 = _t1088 & evq30_v1;
+    assign _t1089 = _t1069 & _t1066;
+    assign _t1086 = _t1087 | _t1089;
+    assign _t1090 = _t1087 ? evq30_d1 : _t1074;
+    assign _t1091 = u_core_e14_ev_out & u_core_e14_ev_drop;
+    assign _t1093 = u_core_e14_ev_drop_cause == 2'h2;
+    assign _t1097 = {4'he, u_core_e14_ev_drop_tag};
+    assign _t1095 = {3'h2, _t1097, 1'h0, 12'h001};
+    assign _t1101 = {3'h2, _t1097, 1'h1, 12'h000};
+    assign _t1092 = _t1093 ? _t1095 : _t1101;
+    assign _t1107 = evq31_v0 & u_mgmt_ev31_ready;
+    assign _t1106 = _t1107 ? evq31_v1 : evq31_v0;
+    assign _t1110 = u_core_e14_ev_out | u_core_e14_ev_drop;
+    assign _t1109 = _t1110 | e14_evd_valid_q;
+    assign _t1108 = _t1109 & 1'h1;
+    assign _t1105 = _t1106 | _t1108;
+    assign _t1113 = _t1107 ? evq31_d1 : evq31_d0;
+    assign _t1119 = {4'he, u_core_e14_ev_out_tag};
+    assign _t1117 = {3'h1, _t1119, 1'h1, u_core_e14_ev_out_bytes};
+    assign _t1122 = e14_evd_valid_q ? e14_evd_data_q : _t1092;
+    assign _t1116 = u_core_e14_ev_out ? _t1117 : _t1122;
+    assign _t1115 = _t1116[22:20];
+    assign _t1123 = _t1116[19:13];
+    assign _t1124 = _t1116[12];
+    assign _t1125 = _t1116[11:0];
+    assign _t1114 = {_t1115, _t1123, _t1124, _t1125};
+    assign _t1112 = _t1106 ? _t1113 : _t1114;
+    assign _t1128 = ~_t1107;
+    assign _t1127 = _t1128 & evq31_v1;
+    assign _t1129 = _t1109 & _t1106;
+    assign _t1126 = _t1127 | _t1129;
+    assign _t1130 = _t1127 ? evq31_d1 : _t1114;
+    assign _t1131 = u_core_e15_ev_out & u_core_e15_ev_drop;
+    assign _t1133 = u_core_e15_ev_drop_cause == 2'h2;
+    assign _t1137 = {4'hf, u_core_e15_ev_drop_tag};
+    assign _t1135 = {3'h2, _t1137, 1'h0, 12'h001};
+    assign _t1141 = {3'h2, _t1137, 1'h1, 12'h000};
+    assign _t1132 = _t1133 ? _t1135 : _t1141;
+    assign _t1147 = evq32_v0 & u_mgmt_ev32_ready;
+    assign _t1146 = _t1147 ? evq32_v1 : evq32_v0;
+    assign _t1150 = u_core_e15_ev_out | u_core_e15_ev_drop;
+    assign _t1149 = _t1150 | e15_evd_valid_q;
+    assign _t1148 = _t1149 & 1'h1;
+    assign _t1145 = _t1146 | _t1148;
+    assign _t1153 = _t1147 ? evq32_d1 : evq32_d0;
+    assign _t1159 = {4'hf, u_core_e15_ev_out_tag};
+    assign _t1157 = {3'h1, _t1159, 1'h1, u_core_e15_ev_out_bytes};
+    assign _t1162 = e15_evd_valid_q ? e15_evd_data_q : _t1132;
+    assign _t1156 = u_core_e15_ev_out ? _t1157 : _t1162;
+    assign _t1155 = _t1156[22:20];
+    assign _t1163 = _t1156[19:13];
+    assign _t1164 = _t1156[12];
+    assign _t1165 = _t1156[11:0];
+    assign _t1154 = {_t1155, _t1163, _t1164, _t1165};
+    assign _t1152 = _t1146 ? _t1153 : _t1154;
+    assign _t1168 = ~_t1147;
+    assign _t1167 = _t1168 & evq32_v1;
+    assign _t1169 = _t1149 & _t1146;
+    assign _t1166 = _t1167 | _t1169;
+    assign _t1170 = _t1167 ? evq32_d1 : _t1154;
+    assign _t1173 = u_mgmt_iface_vrouter[7:6];
+    assign _t1172 = |_t1173;
+    assign _t1175 = u_mgmt_iface_vrouter[5:0];
+    assign _t1171 = _t1172 ? 6'h3f : _t1175;
+    assign _t1176 = {1'h0, u_mgmt_lease_limit};
+    assign _t1177 = evq0_d0[22:20];
+    assign _t1178 = evq0_d0[19:13];
+    assign _t1179 = evq0_d0[12];
+    assign _t1181 = evq0_d0[11:0];
+    assign _t1180 = {4'h0, _t1181};
+    assign _t1262 = evq17_d0[22:20];
+    assign _t1263 = evq17_d0[19:13];
+    assign _t1264 = evq17_d0[12];
+    assign _t1266 = evq17_d0[11:0];
+    assign _t1265 = {4'h0, _t1266};
+    assign _t1267 = evq18_d0[22:20];
+    assign _t1268 = evq18_d0[19:13];
+    assign _t1269 = evq18_d0[12];
+    assign _t1271 = evq18_d0[11:0];
+    assign _t1270 = {4'h0, _t1271};
+    assign _t1272 = evq19_d0[22:20];
+    assign _t1273 = evq19_d0[19:13];
+    assign _t1274 = evq19_d0[12];
+    assign _t1276 = evq19_d0[11:0];
+    assign _t1275 = {4'h0, _t1276};
+    assign _t1277 = evq20_d0[22:20];
+    assign _t1278 = evq20_d0[19:13];
+    assign _t1279 = evq20_d0[12];
+    assign _t1281 = evq20_d0[11:0];
+    assign _t1280 = {4'h0, _t1281};
+    assign _t1282 = evq21_d0[22:20];
+    assign _t1283 = evq21_d0[19:13];
+    assign _t1284 = evq21_d0[12];
+    assign _t1286 = evq21_d0[11:0];
+    assign _t1285 = {4'h0, _t1286};
+    assign _t1287 = evq22_d0[22:20];
+    assign _t1288 = evq22_d0[19:13];
+    assign _t1289 = evq22_d0[12];
+    assign _t1291 = evq22_d0[11:0];
+    assign _t1290 = {4'h0, _t1291};
+    assign _t1292 = evq23_d0[22:20];
+    assign _t1293 = evq23_d0[19:13];
+    assign _t1294 = evq23_d0[12];
+    assign _t1296 = evq23_d0[11:0];
+    assign _t1295 = {4'h0, _t1296};
+    assign _t1297 = evq24_d0[22:20];
+    assign _t1298 = evq24_d0[19:13];
+    assign _t1299 = evq24_d0[12];
+    assign _t1301 = evq24_d0[11:0];
+    assign _t1300 = {4'h0, _t1301};
+    assign _t1302 = evq25_d0[22:20];
+    assign _t1303 = evq25_d0[19:13];
+    assign _t1304 = evq25_d0[12];
+    assign _t1306 = evq25_d0[11:0];
+    assign _t1305 = {4'h0, _t1306};
+    assign _t1307 = evq26_d0[22:20];
+    assign _t1308 = evq26_d0[19:13];
+    assign _t1309 = evq26_d0[12];
+    assign _t1311 = evq26_d0[11:0];
+    assign _t1310 = {4'h0, _t1311};
+    assign _t1312 = evq27_d0[22:20];
+    assign _t1313 = evq27_d0[19:13];
+    assign _t1314 = evq27_d0[12];
+    assign _t1316 = evq27_d0[11:0];
+    assign _t1315 = {4'h0, _t1316};
+    assign _t1317 = evq28_d0[22:20];
+    assign _t1318 = evq28_d0[19:13];
+    assign _t1319 = evq28_d0[12];
+    assign _t1321 = evq28_d0[11:0];
+    assign _t1320 = {4'h0, _t1321};
+    assign _t1322 = evq29_d0[22:20];
+    assign _t1323 = evq29_d0[19:13];
+    assign _t1324 = evq29_d0[12];
+    assign _t1326 = evq29_d0[11:0];
+    assign _t1325 = {4'h0, _t1326};
+    assign _t1327 = evq30_d0[22:20];
+    assign _t1328 = evq30_d0[19:13];
+    assign _t1329 = evq30_d0[12];
+    assign _t1331 = evq30_d0[11:0];
+    assign _t1330 = {4'h0, _t1331};
+    assign _t1332 = evq31_d0[22:20];
+    assign _t1333 = evq31_d0[19:13];
+    assign _t1334 = evq31_d0[12];
+    assign _t1336 = evq31_d0[11:0];
+    assign _t1335 = {4'h0, _t1336};
+    assign _t1337 = evq32_d0[22:20];
+    assign _t1338 = evq32_d0[19:13];
+    assign _t1339 = evq32_d0[12];
+    assign _t1341 = evq32_d0[11:0];
+    assign _t1340 = {4'h0, _t1341};
+    assign _t1344 = u_core_mt_measured[27];
+    assign _t1343 = |_t1344;
+    assign _t1346 = u_core_mt_measured[26:0];
+    assign _t1342 = _t1343 ? 27'h7ffffff : _t1346;
     always @(posedge clk)
         if (rst) ev2_valid_q <= 1'h0;
-        else ev2_valid_q <= _t542;
+        else ev2_valid_q <= _t481;
     always @(posedge clk)
         if (rst) ev2_data_q <= 23'h000000;
-        else ev2_data_q <= _t544;
-    always @(posedge clk)
-        if (rst) ev2_port_q <= 5'h00;
-        else ev2_port_q <= u_core_ev_hp_port;
+        else ev2_data_q <= _t483;
     always @(posedge clk)
         if (rst) evq0_v0 <= 1'h0;
-        else evq0_v0 <= _t560;
-    always @(posedge clk)
-        if (rst) evq0_v1 <= 1'h0;
-        else evq0_v1 <= _t570;
+        else evq0_v0 <= _t499;
     always @(posedge clk)
         if (rst) evq0_d0 <= 23'h000000;
-        else evq0_d0 <= _t574;
+        else evq0_d0 <= _t505;
+    always @(posedge clk)
+        if (rst) evq0_v1 <= 1'h0;
+        else evq0_v1 <= _t516;
     always @(posedge clk)
         if (rst) evq0_d1 <= 23'h000000;
-        else if (_t585) evq0_d1 <= _t576;
+        else evq0_d1 <= _t519;
     always @(posedge clk)
-        if (rst) evq1_v0 <= 1'h0;
-        else evq1_v0 <= _t588;
+        if (rst) evq0_v2 <= 1'h0;
+        else evq0_v2 <= _t521;
     always @(posedge clk)
-        if (rst) evq1_v1 <= 1'h0;
-        else evq1_v1 <= _t598;
+        if (rst) evq0_d2 <= 23'h000000;
+        else evq0_d2 <= _t524;
     always @(posedge clk)
-        if (rst) evq1_d0 <= 23'h000000;
-        else evq1_d0 <= _t602;
+        if (rst) evq0_v3 <= 1'h0;
+        else evq0_v3 <= _t526;
     always @(posedge clk)
-        if (rst) evq1_d1 <= 23'h000000;
-        else if (_t613) evq1_d1 <= _t604;
-    always @(posedge clk)
-        if (rst) evq2_v0 <= 1'h0;
-        else evq2_v0 <= _t616;
-    always @(posedge clk)
-        if (rst) evq2_v1 <= 1'h0;
-        else evq2_v1 <= _t626;
-    always @(posedge clk)
-        if (rst) evq2_d0 <= 23'h000000;
-        else evq2_d0 <= _t630;
-    always @(posedge clk)
-        if (rst) evq2_d1 <= 23'h000000;
-        else if (_t641) evq2_d1 <= _t632;
-    always @(posedge clk)
-        if (rst) evq3_v0 <= 1'h0;
-        else evq3_v0 <= _t644;
-    always @(posedge clk)
-        if (rst) evq3_v1 <= 1'h0;
-        else evq3_v1 <= _t654;
-    always @(posedge clk)
-        if (rst) evq3_d0 <= 23'h000000;
-        else evq3_d0 <= _t658;
-    always @(posedge clk)
-        if (rst) evq3_d1 <= 23'h000000;
-        else if (_t669) evq3_d1 <= _t660;
-    always @(posedge clk)
-        if (rst) evq4_v0 <= 1'h0;
-        else evq4_v0 <= _t672;
-    always @(posedge clk)
-        if (rst) evq4_v1 <= 1'h0;
-        else evq4_v1 <= _t682;
-    always @(posedge clk)
-        if (rst) evq4_d0 <= 23'h000000;
-        else evq4_d0 <= _t686;
-    always @(posedge clk)
-        if (rst) evq4_d1 <= 23'h000000;
-        else if (_t697) evq4_d1 <= _t688;
-    always @(posedge clk)
-        if (rst) evq5_v0 <= 1'h0;
-        else evq5_v0 <= _t700;
-    always @(posedge clk)
-        if (rst) evq5_v1 <= 1'h0;
-        else evq5_v1 <= _t710;
-    always @(posedge clk)
-        if (rst) evq5_d0 <= 23'h000000;
-        else evq5_d0 <= _t714;
-    always @(posedge clk)
-        if (rst) evq5_d1 <= 23'h000000;
-        else if (_t725) evq5_d1 <= _t716;
-    always @(posedge clk)
-        if (rst) evq6_v0 <= 1'h0;
-        else evq6_v0 <= _t728;
-    always @(posedge clk)
-        if (rst) evq6_v1 <= 1'h0;
-        else evq6_v1 <= _t738;
-    always @(posedge clk)
-        if (rst) evq6_d0 <= 23'h000000;
-        else evq6_d0 <= _t742;
-    always @(posedge clk)
-        if (rst) evq6_d1 <= 23'h000000;
-        else if (_t753) evq6_d1 <= _t744;
-    always @(posedge clk)
-        if (rst) evq7_v0 <= 1'h0;
-        else evq7_v0 <= _t756;
-    always @(posedge clk)
-        if (rst) evq7_v1 <= 1'h0;
-        else evq7_v1 <= _t766;
-    always @(posedge clk)
-        if (rst) evq7_d0 <= 23'h000000;
-        else evq7_d0 <= _t770;
-    always @(posedge clk)
-        if (rst) evq7_d1 <= 23'h000000;
-        else if (_t781) evq7_d1 <= _t772;
-    always @(posedge clk)
-        if (rst) evq8_v0 <= 1'h0;
-        else evq8_v0 <= _t784;
-    always @(posedge clk)
-        if (rst) evq8_v1 <= 1'h0;
-        else evq8_v1 <= _t794;
-    always @(posedge clk)
-        if (rst) evq8_d0 <= 23'h000000;
-        else evq8_d0 <= _t798;
-    always @(posedge clk)
-        if (rst) evq8_d1 <= 23'h000000;
-        else if (_t809) evq8_d1 <= _t800;
-    always @(posedge clk)
-        if (rst) evq9_v0 <= 1'h0;
-        else evq9_v0 <= _t812;
-    always @(posedge clk)
-        if (rst) evq9_v1 <= 1'h0;
-        else evq9_v1 <= _t822;
-    always @(posedge clk)
-        if (rst) evq9_d0 <= 23'h000000;
-        else evq9_d0 <= _t826;
-    always @(posedge clk)
-        if (rst) evq9_d1 <= 23'h000000;
-        else if (_t837) evq9_d1 <= _t828;
-    always @(posedge clk)
-        if (rst) evq10_v0 <= 1'h0;
-        else evq10_v0 <= _t840;
-    always @(posedge clk)
-        if (rst) evq10_v1 <= 1'h0;
-        else evq10_v1 <= _t850;
-    always @(posedge clk)
-        if (rst) evq10_d0 <= 23'h000000;
-        else evq10_d0 <= _t854;
-    always @(posedge clk)
-        if (rst) evq10_d1 <= 23'h000000;
-        else if (_t865) evq10_d1 <= _t856;
-    always @(posedge clk)
-        if (rst) evq11_v0 <= 1'h0;
-        else evq11_v0 <= _t868;
-    always @(posedge clk)
-        if (rst) evq11_v1 <= 1'h0;
-        else evq11_v1 <= _t878;
-    always @(posedge clk)
-        if (rst) evq11_d0 <= 23'h000000;
-        else evq11_d0 <= _t882;
-    always @(posedge clk)
-        if (rst) evq11_d1 <= 23'h000000;
-        else if (_t893) evq11_d1 <= _t884;
-    always @(posedge clk)
-        if (rst) evq12_v0 <= 1'h0;
-        else evq12_v0 <= _t896;
-    always @(posedge clk)
-        if (rst) evq12_v1 <= 1'h0;
-        else evq12_v1 <= _t906;
-    always @(posedge clk)
-        if (rst) evq12_d0 <= 23'h000000;
-        else evq12_d0 <= _t910;
-    always @(posedge clk)
-        if (rst) evq12_d1 <= 23'h000000;
-        else if (_t921) evq12_d1 <= _t912;
-    always @(posedge clk)
-        if (rst) evq13_v0 <= 1'h0;
-        else evq13_v0 <= _t924;
-    always @(posedge clk)
-        if (rst) evq13_v1 <= 1'h0;
-        else evq13_v1 <= _t934;
-    always @(posedge clk)
-        if (rst) evq13_d0 <= 23'h000000;
-        else evq13_d0 <= _t938;
-    always @(posedge clk)
-        if (rst) evq13_d1 <= 23'h000000;
-        else if (_t949) evq13_d1 <= _t940;
-    always @(posedge clk)
-        if (rst) evq14_v0 <= 1'h0;
-        else evq14_v0 <= _t952;
-    always @(posedge clk)
-        if (rst) evq14_v1 <= 1'h0;
-        else evq14_v1 <= _t962;
-    always @(posedge clk)
-        if (rst) evq14_d0 <= 23'h000000;
-        else evq14_d0 <= _t966;
-    always @(posedge clk)
-        if (rst) evq14_d1 <= 23'h000000;
-        else if (_t977) evq14_d1 <= _t968;
-    always @(posedge clk)
-        if (rst) evq15_v0 <= 1'h0;
-        else evq15_v0 <= _t980;
-    always @(posedge clk)
-        if (rst) evq15_v1 <= 1'h0;
-        else evq15_v1 <= _t990;
-    always @(posedge clk)
-        if (rst) evq15_d0 <= 23'h000000;
-        else evq15_d0 <= _t994;
-    always @(posedge clk)
-        if (rst) evq15_d1 <= 23'h000000;
-        else if (_t1005) evq15_d1 <= _t996;
-    always @(posedge clk)
-        if (rst) evq16_v0 <= 1'h0;
-        else evq16_v0 <= _t1008;
-    always @(posedge clk)
-        if (rst) evq16_v1 <= 1'h0;
-        else evq16_v1 <= _t1018;
-    always @(posedge clk)
-        if (rst) evq16_d0 <= 23'h000000;
-        else evq16_d0 <= _t1022;
-    always @(posedge clk)
-        if (rst) evq16_d1 <= 23'h000000;
-        else if (_t1033) evq16_d1 <= _t1024;
+        if (rst) evq0_d3 <= 23'h000000;
+        else evq0_d3 <= _t530;
     always @(posedge clk)
         if (rst) e0_evd_valid_q <= 1'h0;
-        else e0_evd_valid_q <= _t1036;
+        else e0_evd_valid_q <= _t531;
     always @(posedge clk)
         if (rst) e0_evd_data_q <= 23'h000000;
-        else if (_t1036) e0_evd_data_q <= _t1037;
+        else if (_t531) e0_evd_data_q <= _t532;
     always @(posedge clk)
         if (rst) evq17_v0 <= 1'h0;
-        else evq17_v0 <= _t1050;
-    always @(posedge clk)
-        if (rst) evq17_v1 <= 1'h0;
-        else evq17_v1 <= _t1055;
+        else evq17_v0 <= _t545;
     always @(posedge clk)
         if (rst) evq17_d0 <= 23'h000000;
-        else evq17_d0 <= _t1059;
+        else evq17_d0 <= _t552;
+    always @(posedge clk)
+        if (rst) evq17_v1 <= 1'h0;
+        else evq17_v1 <= _t566;
     always @(posedge clk)
         if (rst) evq17_d1 <= 23'h000000;
-        else if (_t1073) evq17_d1 <= _t1061;
+        else evq17_d1 <= _t570;
     always @(posedge clk)
         if (rst) e1_evd_valid_q <= 1'h0;
-        else e1_evd_valid_q <= _t1076;
+        else e1_evd_valid_q <= _t571;
     always @(posedge clk)
         if (rst) e1_evd_data_q <= 23'h000000;
-        else if (_t1076) e1_evd_data_q <= _t1077;
+        else if (_t571) e1_evd_data_q <= _t572;
     always @(posedge clk)
         if (rst) evq18_v0 <= 1'h0;
-        else evq18_v0 <= _t1090;
-    always @(posedge clk)
-        if (rst) evq18_v1 <= 1'h0;
-        else evq18_v1 <= _t1095;
+        else evq18_v0 <= _t585;
     always @(posedge clk)
         if (rst) evq18_d0 <= 23'h000000;
-        else evq18_d0 <= _t1099;
+        else evq18_d0 <= _t592;
+    always @(posedge clk)
+        if (rst) evq18_v1 <= 1'h0;
+        else evq18_v1 <= _t606;
     always @(posedge clk)
         if (rst) evq18_d1 <= 23'h000000;
-        else if (_t1113) evq18_d1 <= _t1101;
+        else evq18_d1 <= _t610;
     always @(posedge clk)
         if (rst) e2_evd_valid_q <= 1'h0;
-        else e2_evd_valid_q <= _t1116;
+        else e2_evd_valid_q <= _t611;
     always @(posedge clk)
         if (rst) e2_evd_data_q <= 23'h000000;
-        else if (_t1116) e2_evd_data_q <= _t1117;
+        else if (_t611) e2_evd_data_q <= _t612;
     always @(posedge clk)
         if (rst) evq19_v0 <= 1'h0;
-        else evq19_v0 <= _t1130;
-    always @(posedge clk)
-        if (rst) evq19_v1 <= 1'h0;
-        else evq19_v1 <= _t1135;
+        else evq19_v0 <= _t625;
     always @(posedge clk)
         if (rst) evq19_d0 <= 23'h000000;
-        else evq19_d0 <= _t1139;
+        else evq19_d0 <= _t632;
+    always @(posedge clk)
+        if (rst) evq19_v1 <= 1'h0;
+        else evq19_v1 <= _t646;
     always @(posedge clk)
         if (rst) evq19_d1 <= 23'h000000;
-        else if (_t1153) evq19_d1 <= _t1141;
+        else evq19_d1 <= _t650;
     always @(posedge clk)
         if (rst) e3_evd_valid_q <= 1'h0;
-        else e3_evd_valid_q <= _t1156;
+        else e3_evd_valid_q <= _t651;
     always @(posedge clk)
         if (rst) e3_evd_data_q <= 23'h000000;
-        else if (_t1156) e3_evd_data_q <= _t1157;
+        else if (_t651) e3_evd_data_q <= _t652;
     always @(posedge clk)
         if (rst) evq20_v0 <= 1'h0;
-        else evq20_v0 <= _t1170;
-    always @(posedge clk)
-        if (rst) evq20_v1 <= 1'h0;
-        else evq20_v1 <= _t1175;
+        else evq20_v0 <= _t665;
     always @(posedge clk)
         if (rst) evq20_d0 <= 23'h000000;
-        else evq20_d0 <= _t1179;
+        else evq20_d0 <= _t672;
+    always @(posedge clk)
+        if (rst) evq20_v1 <= 1'h0;
+        else evq20_v1 <= _t686;
     always @(posedge clk)
         if (rst) evq20_d1 <= 23'h000000;
-        else if (_t1193) evq20_d1 <= _t1181;
+        else evq20_d1 <= _t690;
     always @(posedge clk)
         if (rst) e4_evd_valid_q <= 1'h0;
-        else e4_evd_valid_q <= _t1196;
+        else e4_evd_valid_q <= _t691;
     always @(posedge clk)
         if (rst) e4_evd_data_q <= 23'h000000;
-        else if (_t1196) e4_evd_data_q <= _t1197;
+        else if (_t691) e4_evd_data_q <= _t692;
     always @(posedge clk)
         if (rst) evq21_v0 <= 1'h0;
-        else evq21_v0 <= _t1210;
-    always @(posedge clk)
-        if (rst) evq21_v1 <= 1'h0;
-        else evq21_v1 <= _t1215;
+        else evq21_v0 <= _t705;
     always @(posedge clk)
         if (rst) evq21_d0 <= 23'h000000;
-        else evq21_d0 <= _t1219;
+        else evq21_d0 <= _t712;
+    always @(posedge clk)
+        if (rst) evq21_v1 <= 1'h0;
+        else evq21_v1 <= _t726;
     always @(posedge clk)
         if (rst) evq21_d1 <= 23'h000000;
-        else if (_t1233) evq21_d1 <= _t1221;
+        else evq21_d1 <= _t730;
     always @(posedge clk)
         if (rst) e5_evd_valid_q <= 1'h0;
-        else e5_evd_valid_q <= _t1236;
+        else e5_evd_valid_q <= _t731;
     always @(posedge clk)
         if (rst) e5_evd_data_q <= 23'h000000;
-        else if (_t1236) e5_evd_data_q <= _t1237;
+        else if (_t731) e5_evd_data_q <= _t732;
     always @(posedge clk)
         if (rst) evq22_v0 <= 1'h0;
-        else evq22_v0 <= _t1250;
-    always @(posedge clk)
-        if (rst) evq22_v1 <= 1'h0;
-        else evq22_v1 <= _t1255;
+        else evq22_v0 <= _t745;
     always @(posedge clk)
         if (rst) evq22_d0 <= 23'h000000;
-        else evq22_d0 <= _t1259;
+        else evq22_d0 <= _t752;
+    always @(posedge clk)
+        if (rst) evq22_v1 <= 1'h0;
+        else evq22_v1 <= _t766;
     always @(posedge clk)
         if (rst) evq22_d1 <= 23'h000000;
-        else if (_t1273) evq22_d1 <= _t1261;
+        else evq22_d1 <= _t770;
     always @(posedge clk)
         if (rst) e6_evd_valid_q <= 1'h0;
-        else e6_evd_valid_q <= _t1276;
+        else e6_evd_valid_q <= _t771;
     always @(posedge clk)
         if (rst) e6_evd_data_q <= 23'h000000;
-        else if (_t1276) e6_evd_data_q <= _t1277;
+        else if (_t771) e6_evd_data_q <= _t772;
     always @(posedge clk)
         if (rst) evq23_v0 <= 1'h0;
-        else evq23_v0 <= _t1290;
-    always @(posedge clk)
-        if (rst) evq23_v1 <= 1'h0;
-        else evq23_v1 <= _t1295;
+        else evq23_v0 <= _t785;
     always @(posedge clk)
         if (rst) evq23_d0 <= 23'h000000;
-        else evq23_d0 <= _t1299;
+        else evq23_d0 <= _t792;
+    always @(posedge clk)
+        if (rst) evq23_v1 <= 1'h0;
+        else evq23_v1 <= _t806;
     always @(posedge clk)
         if (rst) evq23_d1 <= 23'h000000;
-        else if (_t1313) evq23_d1 <= _t1301;
+        else evq23_d1 <= _t810;
     always @(posedge clk)
         if (rst) e7_evd_valid_q <= 1'h0;
-        else e7_evd_valid_q <= _t1316;
+        else e7_evd_valid_q <= _t811;
     always @(posedge clk)
         if (rst) e7_evd_data_q <= 23'h000000;
-        else if (_t1316) e7_evd_data_q <= _t1317;
+        else if (_t811) e7_evd_data_q <= _t812;
     always @(posedge clk)
         if (rst) evq24_v0 <= 1'h0;
-        else evq24_v0 <= _t1330;
-    always @(posedge clk)
-        if (rst) evq24_v1 <= 1'h0;
-        else evq24_v1 <= _t1335;
+        else evq24_v0 <= _t825;
     always @(posedge clk)
         if (rst) evq24_d0 <= 23'h000000;
-        else evq24_d0 <= _t1339;
+        else evq24_d0 <= _t832;
+    always @(posedge clk)
+        if (rst) evq24_v1 <= 1'h0;
+        else evq24_v1 <= _t846;
     always @(posedge clk)
         if (rst) evq24_d1 <= 23'h000000;
-        else if (_t1353) evq24_d1 <= _t1341;
+        else evq24_d1 <= _t850;
     always @(posedge clk)
         if (rst) e8_evd_valid_q <= 1'h0;
-        else e8_evd_valid_q <= _t1356;
+        else e8_evd_valid_q <= _t851;
     always @(posedge clk)
         if (rst) e8_evd_data_q <= 23'h000000;
-        else if (_t1356) e8_evd_data_q <= _t1357;
+        else if (_t851) e8_evd_data_q <= _t852;
     always @(posedge clk)
         if (rst) evq25_v0 <= 1'h0;
-        else evq25_v0 <= _t1370;
-    always @(posedge clk)
-        if (rst) evq25_v1 <= 1'h0;
-        else evq25_v1 <= _t1375;
+        else evq25_v0 <= _t865;
     always @(posedge clk)
         if (rst) evq25_d0 <= 23'h000000;
-        else evq25_d0 <= _t1379;
+        else evq25_d0 <= _t872;
+    always @(posedge clk)
+        if (rst) evq25_v1 <= 1'h0;
+        else evq25_v1 <= _t886;
     always @(posedge clk)
         if (rst) evq25_d1 <= 23'h000000;
-        else if (_t1393) evq25_d1 <= _t1381;
+        else evq25_d1 <= _t890;
     always @(posedge clk)
         if (rst) e9_evd_valid_q <= 1'h0;
-        else e9_evd_valid_q <= _t1396;
+        else e9_evd_valid_q <= _t891;
     always @(posedge clk)
         if (rst) e9_evd_data_q <= 23'h000000;
-        else if (_t1396) e9_evd_data_q <= _t1397;
+        else if (_t891) e9_evd_data_q <= _t892;
     always @(posedge clk)
         if (rst) evq26_v0 <= 1'h0;
-        else evq26_v0 <= _t1410;
-    always @(posedge clk)
-        if (rst) evq26_v1 <= 1'h0;
-        else evq26_v1 <= _t1415;
+        else evq26_v0 <= _t905;
     always @(posedge clk)
         if (rst) evq26_d0 <= 23'h000000;
-        else evq26_d0 <= _t1419;
+        else evq26_d0 <= _t912;
+    always @(posedge clk)
+        if (rst) evq26_v1 <= 1'h0;
+        else evq26_v1 <= _t926;
     always @(posedge clk)
         if (rst) evq26_d1 <= 23'h000000;
-        else if (_t1433) evq26_d1 <= _t1421;
+        else evq26_d1 <= _t930;
     always @(posedge clk)
         if (rst) e10_evd_valid_q <= 1'h0;
-        else e10_evd_valid_q <= _t1436;
+        else e10_evd_valid_q <= _t931;
     always @(posedge clk)
         if (rst) e10_evd_data_q <= 23'h000000;
-        else if (_t1436) e10_evd_data_q <= _t1437;
+        else if (_t931) e10_evd_data_q <= _t932;
     always @(posedge clk)
         if (rst) evq27_v0 <= 1'h0;
-        else evq27_v0 <= _t1450;
-    always @(posedge clk)
-        if (rst) evq27_v1 <= 1'h0;
-        else evq27_v1 <= _t1455;
+        else evq27_v0 <= _t945;
     always @(posedge clk)
         if (rst) evq27_d0 <= 23'h000000;
-        else evq27_d0 <= _t1459;
+        else evq27_d0 <= _t952;
+    always @(posedge clk)
+        if (rst) evq27_v1 <= 1'h0;
+        else evq27_v1 <= _t966;
     always @(posedge clk)
         if (rst) evq27_d1 <= 23'h000000;
-        else if (_t1473) evq27_d1 <= _t1461;
+        else evq27_d1 <= _t970;
     always @(posedge clk)
         if (rst) e11_evd_valid_q <= 1'h0;
-        else e11_evd_valid_q <= _t1476;
+        else e11_evd_valid_q <= _t971;
     always @(posedge clk)
         if (rst) e11_evd_data_q <= 23'h000000;
-        else if (_t1476) e11_evd_data_q <= _t1477;
+        else if (_t971) e11_evd_data_q <= _t972;
     always @(posedge clk)
         if (rst) evq28_v0 <= 1'h0;
-        else evq28_v0 <= _t1490;
-    always @(posedge clk)
-        if (rst) evq28_v1 <= 1'h0;
-        else evq28_v1 <= _t1495;
+        else evq28_v0 <= _t985;
     always @(posedge clk)
         if (rst) evq28_d0 <= 23'h000000;
-        else evq28_d0 <= _t1499;
+        else evq28_d0 <= _t992;
+    always @(posedge clk)
+        if (rst) evq28_v1 <= 1'h0;
+        else evq28_v1 <= _t1006;
     always @(posedge clk)
         if (rst) evq28_d1 <= 23'h000000;
-        else if (_t1513) evq28_d1 <= _t1501;
+        else evq28_d1 <= _t1010;
     always @(posedge clk)
         if (rst) e12_evd_valid_q <= 1'h0;
-        else e12_evd_valid_q <= _t1516;
+        else e12_evd_valid_q <= _t1011;
     always @(posedge clk)
         if (rst) e12_evd_data_q <= 23'h000000;
-        else if (_t1516) e12_evd_data_q <= _t1517;
+        else if (_t1011) e12_evd_data_q <= _t1012;
     always @(posedge clk)
         if (rst) evq29_v0 <= 1'h0;
-        else evq29_v0 <= _t1530;
-    always @(posedge clk)
-        if (rst) evq29_v1 <= 1'h0;
-        else evq29_v1 <= _t1535;
+        else evq29_v0 <= _t1025;
     always @(posedge clk)
         if (rst) evq29_d0 <= 23'h000000;
-        else evq29_d0 <= _t1539;
+        else evq29_d0 <= _t1032;
+    always @(posedge clk)
+        if (rst) evq29_v1 <= 1'h0;
+        else evq29_v1 <= _t1046;
     always @(posedge clk)
         if (rst) evq29_d1 <= 23'h000000;
-        else if (_t1553) evq29_d1 <= _t1541;
+        else evq29_d1 <= _t1050;
     always @(posedge clk)
         if (rst) e13_evd_valid_q <= 1'h0;
-        else e13_evd_valid_q <= _t1556;
+        else e13_evd_valid_q <= _t1051;
     always @(posedge clk)
         if (rst) e13_evd_data_q <= 23'h000000;
-        else if (_t1556) e13_evd_data_q <= _t1557;
+        else if (_t1051) e13_evd_data_q <= _t1052;
     always @(posedge clk)
         if (rst) evq30_v0 <= 1'h0;
-        else evq30_v0 <= _t1570;
-    always @(posedge clk)
-        if (rst) evq30_v1 <= 1'h0;
-        else evq30_v1 <= _t1575;
+        else evq30_v0 <= _t1065;
     always @(posedge clk)
         if (rst) evq30_d0 <= 23'h000000;
-        else evq30_d0 <= _t1579;
+        else evq30_d0 <= _t1072;
+    always @(posedge clk)
+        if (rst) evq30_v1 <= 1'h0;
+        else evq30_v1 <= _t1086;
     always @(posedge clk)
         if (rst) evq30_d1 <= 23'h000000;
-        else if (_t1593) evq30_d1 <= _t1581;
+        else evq30_d1 <= _t1090;
     always @(posedge clk)
         if (rst) e14_evd_valid_q <= 1'h0;
-        else e14_evd_valid_q <= _t1596;
+        else e14_evd_valid_q <= _t1091;
     always @(posedge clk)
         if (rst) e14_evd_data_q <= 23'h000000;
-        else if (_t1596) e14_evd_data_q <= _t1597;
+        else if (_t1091) e14_evd_data_q <= _t1092;
     always @(posedge clk)
         if (rst) evq31_v0 <= 1'h0;
-        else evq31_v0 <= _t1610;
-    always @(posedge clk)
-        if (rst) evq31_v1 <= 1'h0;
-        else evq31_v1 <= _t1615;
+        else evq31_v0 <= _t1105;
     always @(posedge clk)
         if (rst) evq31_d0 <= 23'h000000;
-        else evq31_d0 <= _t1619;
+        else evq31_d0 <= _t1112;
+    always @(posedge clk)
+        if (rst) evq31_v1 <= 1'h0;
+        else evq31_v1 <= _t1126;
     always @(posedge clk)
         if (rst) evq31_d1 <= 23'h000000;
-        else if (_t1633) evq31_d1 <= _t1621;
+        else evq31_d1 <= _t1130;
     always @(posedge clk)
         if (rst) e15_evd_valid_q <= 1'h0;
-        else e15_evd_valid_q <= _t1636;
+        else e15_evd_valid_q <= _t1131;
     always @(posedge clk)
         if (rst) e15_evd_data_q <= 23'h000000;
-        else if (_t1636) e15_evd_data_q <= _t1637;
+        else if (_t1131) e15_evd_data_q <= _t1132;
     always @(posedge clk)
         if (rst) evq32_v0 <= 1'h0;
-        else evq32_v0 <= _t1650;
-    always @(posedge clk)
-        if (rst) evq32_v1 <= 1'h0;
-        else evq32_v1 <= _t1655;
+        else evq32_v0 <= _t1145;
     always @(posedge clk)
         if (rst) evq32_d0 <= 23'h000000;
-        else evq32_d0 <= _t1659;
+        else evq32_d0 <= _t1152;
+    always @(posedge clk)
+        if (rst) evq32_v1 <= 1'h0;
+        else evq32_v1 <= _t1166;
     always @(posedge clk)
         if (rst) evq32_d1 <= 23'h000000;
-        else if (_t1673) evq32_d1 <= _t1661;
+        else evq32_d1 <= _t1170;
     device_core_hf0a72fd5 u_core (
         .clk(clk),
         .rst(rst),
@@ -3404,13 +2149,13 @@ module device_h77b2f420 (
         .if_valid(u_mgmt_iface_valid),
         .if_port(u_mgmt_iface_port),
         .if_tag(u_mgmt_iface_lease),
-        .if_vr(_t1676),
+        .if_vr(_t1171),
         .ls_we(u_mgmt_lease_we),
         .ls_idx(u_mgmt_lease_widx),
         .ls_default(u_mgmt_lease_default_prio),
         .ls_clear(u_mgmt_lease_clear_customer),
         .ls_limited(u_mgmt_lease_limited),
-        .ls_limit(_t1681),
+        .ls_limit(_t1176),
         .ls_deprio(u_mgmt_lease_deprio),
         .ls_cap(u_mgmt_lease_deprio_cap),
         .ls_rate(u_mgmt_lease_rate),
@@ -3690,207 +2435,207 @@ module device_h77b2f420 (
         .lease_deprio(u_mgmt_lease_deprio),
         .lease_deprio_cap(u_mgmt_lease_deprio_cap),
         .ev0_valid(evq0_v0),
-        .ev0_sel(_t1682),
-        .ev0_elem(_t1683),
-        .ev0_inc0(_t1684),
-        .ev0_inc1(_t1685),
+        .ev0_sel(_t1177),
+        .ev0_elem(_t1178),
+        .ev0_inc0(_t1179),
+        .ev0_inc1(_t1180),
         .ev0_ready(u_mgmt_ev0_ready),
-        .ev1_valid(evq1_v0),
-        .ev1_sel(_t1687),
-        .ev1_elem(_t1688),
-        .ev1_inc0(_t1689),
-        .ev1_inc1(_t1690),
+        .ev1_valid(1'h0),
+        .ev1_sel(3'h0),
+        .ev1_elem(7'h00),
+        .ev1_inc0(1'h0),
+        .ev1_inc1(16'h0000),
         .ev1_ready(u_mgmt_ev1_ready),
-        .ev2_valid(evq2_v0),
-        .ev2_sel(_t1692),
-        .ev2_elem(_t1693),
-        .ev2_inc0(_t1694),
-        .ev2_inc1(_t1695),
+        .ev2_valid(1'h0),
+        .ev2_sel(3'h0),
+        .ev2_elem(7'h00),
+        .ev2_inc0(1'h0),
+        .ev2_inc1(16'h0000),
         .ev2_ready(u_mgmt_ev2_ready),
-        .ev3_valid(evq3_v0),
-        .ev3_sel(_t1697),
-        .ev3_elem(_t1698),
-        .ev3_inc0(_t1699),
-        .ev3_inc1(_t1700),
+        .ev3_valid(1'h0),
+        .ev3_sel(3'h0),
+        .ev3_elem(7'h00),
+        .ev3_inc0(1'h0),
+        .ev3_inc1(16'h0000),
         .ev3_ready(u_mgmt_ev3_ready),
-        .ev4_valid(evq4_v0),
-        .ev4_sel(_t1702),
-        .ev4_elem(_t1703),
-        .ev4_inc0(_t1704),
-        .ev4_inc1(_t1705),
+        .ev4_valid(1'h0),
+        .ev4_sel(3'h0),
+        .ev4_elem(7'h00),
+        .ev4_inc0(1'h0),
+        .ev4_inc1(16'h0000),
         .ev4_ready(u_mgmt_ev4_ready),
-        .ev5_valid(evq5_v0),
-        .ev5_sel(_t1707),
-        .ev5_elem(_t1708),
-        .ev5_inc0(_t1709),
-        .ev5_inc1(_t1710),
+        .ev5_valid(1'h0),
+        .ev5_sel(3'h0),
+        .ev5_elem(7'h00),
+        .ev5_inc0(1'h0),
+        .ev5_inc1(16'h0000),
         .ev5_ready(u_mgmt_ev5_ready),
-        .ev6_valid(evq6_v0),
-        .ev6_sel(_t1712),
-        .ev6_elem(_t1713),
-        .ev6_inc0(_t1714),
-        .ev6_inc1(_t1715),
+        .ev6_valid(1'h0),
+        .ev6_sel(3'h0),
+        .ev6_elem(7'h00),
+        .ev6_inc0(1'h0),
+        .ev6_inc1(16'h0000),
         .ev6_ready(u_mgmt_ev6_ready),
-        .ev7_valid(evq7_v0),
-        .ev7_sel(_t1717),
-        .ev7_elem(_t1718),
-        .ev7_inc0(_t1719),
-        .ev7_inc1(_t1720),
+        .ev7_valid(1'h0),
+        .ev7_sel(3'h0),
+        .ev7_elem(7'h00),
+        .ev7_inc0(1'h0),
+        .ev7_inc1(16'h0000),
         .ev7_ready(u_mgmt_ev7_ready),
-        .ev8_valid(evq8_v0),
-        .ev8_sel(_t1722),
-        .ev8_elem(_t1723),
-        .ev8_inc0(_t1724),
-        .ev8_inc1(_t1725),
+        .ev8_valid(1'h0),
+        .ev8_sel(3'h0),
+        .ev8_elem(7'h00),
+        .ev8_inc0(1'h0),
+        .ev8_inc1(16'h0000),
         .ev8_ready(u_mgmt_ev8_ready),
-        .ev9_valid(evq9_v0),
-        .ev9_sel(_t1727),
-        .ev9_elem(_t1728),
-        .ev9_inc0(_t1729),
-        .ev9_inc1(_t1730),
+        .ev9_valid(1'h0),
+        .ev9_sel(3'h0),
+        .ev9_elem(7'h00),
+        .ev9_inc0(1'h0),
+        .ev9_inc1(16'h0000),
         .ev9_ready(u_mgmt_ev9_ready),
-        .ev10_valid(evq10_v0),
-        .ev10_sel(_t1732),
-        .ev10_elem(_t1733),
-        .ev10_inc0(_t1734),
-        .ev10_inc1(_t1735),
+        .ev10_valid(1'h0),
+        .ev10_sel(3'h0),
+        .ev10_elem(7'h00),
+        .ev10_inc0(1'h0),
+        .ev10_inc1(16'h0000),
         .ev10_ready(u_mgmt_ev10_ready),
-        .ev11_valid(evq11_v0),
-        .ev11_sel(_t1737),
-        .ev11_elem(_t1738),
-        .ev11_inc0(_t1739),
-        .ev11_inc1(_t1740),
+        .ev11_valid(1'h0),
+        .ev11_sel(3'h0),
+        .ev11_elem(7'h00),
+        .ev11_inc0(1'h0),
+        .ev11_inc1(16'h0000),
         .ev11_ready(u_mgmt_ev11_ready),
-        .ev12_valid(evq12_v0),
-        .ev12_sel(_t1742),
-        .ev12_elem(_t1743),
-        .ev12_inc0(_t1744),
-        .ev12_inc1(_t1745),
+        .ev12_valid(1'h0),
+        .ev12_sel(3'h0),
+        .ev12_elem(7'h00),
+        .ev12_inc0(1'h0),
+        .ev12_inc1(16'h0000),
         .ev12_ready(u_mgmt_ev12_ready),
-        .ev13_valid(evq13_v0),
-        .ev13_sel(_t1747),
-        .ev13_elem(_t1748),
-        .ev13_inc0(_t1749),
-        .ev13_inc1(_t1750),
+        .ev13_valid(1'h0),
+        .ev13_sel(3'h0),
+        .ev13_elem(7'h00),
+        .ev13_inc0(1'h0),
+        .ev13_inc1(16'h0000),
         .ev13_ready(u_mgmt_ev13_ready),
-        .ev14_valid(evq14_v0),
-        .ev14_sel(_t1752),
-        .ev14_elem(_t1753),
-        .ev14_inc0(_t1754),
-        .ev14_inc1(_t1755),
+        .ev14_valid(1'h0),
+        .ev14_sel(3'h0),
+        .ev14_elem(7'h00),
+        .ev14_inc0(1'h0),
+        .ev14_inc1(16'h0000),
         .ev14_ready(u_mgmt_ev14_ready),
-        .ev15_valid(evq15_v0),
-        .ev15_sel(_t1757),
-        .ev15_elem(_t1758),
-        .ev15_inc0(_t1759),
-        .ev15_inc1(_t1760),
+        .ev15_valid(1'h0),
+        .ev15_sel(3'h0),
+        .ev15_elem(7'h00),
+        .ev15_inc0(1'h0),
+        .ev15_inc1(16'h0000),
         .ev15_ready(u_mgmt_ev15_ready),
-        .ev16_valid(evq16_v0),
-        .ev16_sel(_t1762),
-        .ev16_elem(_t1763),
-        .ev16_inc0(_t1764),
-        .ev16_inc1(_t1765),
+        .ev16_valid(1'h0),
+        .ev16_sel(3'h0),
+        .ev16_elem(7'h00),
+        .ev16_inc0(1'h0),
+        .ev16_inc1(16'h0000),
         .ev16_ready(u_mgmt_ev16_ready),
         .ev17_valid(evq17_v0),
-        .ev17_sel(_t1767),
-        .ev17_elem(_t1768),
-        .ev17_inc0(_t1769),
-        .ev17_inc1(_t1770),
+        .ev17_sel(_t1262),
+        .ev17_elem(_t1263),
+        .ev17_inc0(_t1264),
+        .ev17_inc1(_t1265),
         .ev17_ready(u_mgmt_ev17_ready),
         .ev18_valid(evq18_v0),
-        .ev18_sel(_t1772),
-        .ev18_elem(_t1773),
-        .ev18_inc0(_t1774),
-        .ev18_inc1(_t1775),
+        .ev18_sel(_t1267),
+        .ev18_elem(_t1268),
+        .ev18_inc0(_t1269),
+        .ev18_inc1(_t1270),
         .ev18_ready(u_mgmt_ev18_ready),
         .ev19_valid(evq19_v0),
-        .ev19_sel(_t1777),
-        .ev19_elem(_t1778),
-        .ev19_inc0(_t1779),
-        .ev19_inc1(_t1780),
+        .ev19_sel(_t1272),
+        .ev19_elem(_t1273),
+        .ev19_inc0(_t1274),
+        .ev19_inc1(_t1275),
         .ev19_ready(u_mgmt_ev19_ready),
         .ev20_valid(evq20_v0),
-        .ev20_sel(_t1782),
-        .ev20_elem(_t1783),
-        .ev20_inc0(_t1784),
-        .ev20_inc1(_t1785),
+        .ev20_sel(_t1277),
+        .ev20_elem(_t1278),
+        .ev20_inc0(_t1279),
+        .ev20_inc1(_t1280),
         .ev20_ready(u_mgmt_ev20_ready),
         .ev21_valid(evq21_v0),
-        .ev21_sel(_t1787),
-        .ev21_elem(_t1788),
-        .ev21_inc0(_t1789),
-        .ev21_inc1(_t1790),
+        .ev21_sel(_t1282),
+        .ev21_elem(_t1283),
+        .ev21_inc0(_t1284),
+        .ev21_inc1(_t1285),
         .ev21_ready(u_mgmt_ev21_ready),
         .ev22_valid(evq22_v0),
-        .ev22_sel(_t1792),
-        .ev22_elem(_t1793),
-        .ev22_inc0(_t1794),
-        .ev22_inc1(_t1795),
+        .ev22_sel(_t1287),
+        .ev22_elem(_t1288),
+        .ev22_inc0(_t1289),
+        .ev22_inc1(_t1290),
         .ev22_ready(u_mgmt_ev22_ready),
         .ev23_valid(evq23_v0),
-        .ev23_sel(_t1797),
-        .ev23_elem(_t1798),
-        .ev23_inc0(_t1799),
-        .ev23_inc1(_t1800),
+        .ev23_sel(_t1292),
+        .ev23_elem(_t1293),
+        .ev23_inc0(_t1294),
+        .ev23_inc1(_t1295),
         .ev23_ready(u_mgmt_ev23_ready),
         .ev24_valid(evq24_v0),
-        .ev24_sel(_t1802),
-        .ev24_elem(_t1803),
-        .ev24_inc0(_t1804),
-        .ev24_inc1(_t1805),
+        .ev24_sel(_t1297),
+        .ev24_elem(_t1298),
+        .ev24_inc0(_t1299),
+        .ev24_inc1(_t1300),
         .ev24_ready(u_mgmt_ev24_ready),
         .ev25_valid(evq25_v0),
-        .ev25_sel(_t1807),
-        .ev25_elem(_t1808),
-        .ev25_inc0(_t1809),
-        .ev25_inc1(_t1810),
+        .ev25_sel(_t1302),
+        .ev25_elem(_t1303),
+        .ev25_inc0(_t1304),
+        .ev25_inc1(_t1305),
         .ev25_ready(u_mgmt_ev25_ready),
         .ev26_valid(evq26_v0),
-        .ev26_sel(_t1812),
-        .ev26_elem(_t1813),
-        .ev26_inc0(_t1814),
-        .ev26_inc1(_t1815),
+        .ev26_sel(_t1307),
+        .ev26_elem(_t1308),
+        .ev26_inc0(_t1309),
+        .ev26_inc1(_t1310),
         .ev26_ready(u_mgmt_ev26_ready),
         .ev27_valid(evq27_v0),
-        .ev27_sel(_t1817),
-        .ev27_elem(_t1818),
-        .ev27_inc0(_t1819),
-        .ev27_inc1(_t1820),
+        .ev27_sel(_t1312),
+        .ev27_elem(_t1313),
+        .ev27_inc0(_t1314),
+        .ev27_inc1(_t1315),
         .ev27_ready(u_mgmt_ev27_ready),
         .ev28_valid(evq28_v0),
-        .ev28_sel(_t1822),
-        .ev28_elem(_t1823),
-        .ev28_inc0(_t1824),
-        .ev28_inc1(_t1825),
+        .ev28_sel(_t1317),
+        .ev28_elem(_t1318),
+        .ev28_inc0(_t1319),
+        .ev28_inc1(_t1320),
         .ev28_ready(u_mgmt_ev28_ready),
         .ev29_valid(evq29_v0),
-        .ev29_sel(_t1827),
-        .ev29_elem(_t1828),
-        .ev29_inc0(_t1829),
-        .ev29_inc1(_t1830),
+        .ev29_sel(_t1322),
+        .ev29_elem(_t1323),
+        .ev29_inc0(_t1324),
+        .ev29_inc1(_t1325),
         .ev29_ready(u_mgmt_ev29_ready),
         .ev30_valid(evq30_v0),
-        .ev30_sel(_t1832),
-        .ev30_elem(_t1833),
-        .ev30_inc0(_t1834),
-        .ev30_inc1(_t1835),
+        .ev30_sel(_t1327),
+        .ev30_elem(_t1328),
+        .ev30_inc0(_t1329),
+        .ev30_inc1(_t1330),
         .ev30_ready(u_mgmt_ev30_ready),
         .ev31_valid(evq31_v0),
-        .ev31_sel(_t1837),
-        .ev31_elem(_t1838),
-        .ev31_inc0(_t1839),
-        .ev31_inc1(_t1840),
+        .ev31_sel(_t1332),
+        .ev31_elem(_t1333),
+        .ev31_inc0(_t1334),
+        .ev31_inc1(_t1335),
         .ev31_ready(u_mgmt_ev31_ready),
         .ev32_valid(evq32_v0),
-        .ev32_sel(_t1842),
-        .ev32_elem(_t1843),
-        .ev32_inc0(_t1844),
-        .ev32_inc1(_t1845),
+        .ev32_sel(_t1337),
+        .ev32_elem(_t1338),
+        .ev32_inc0(_t1339),
+        .ev32_inc1(_t1340),
         .ev32_ready(u_mgmt_ev32_ready),
         .ident_scratch(u_mgmt_ident_scratch),
         .ident_we(u_mgmt_ident_we),
         .ident_widx(u_mgmt_ident_widx),
-        .meter_measured(_t1847),
+        .meter_measured(_t1342),
         .meter_factor(u_core_mt_factor),
         .meter_scaling(u_core_mt_scaling),
         .meter_scaled_seen_set(u_core_mt_scaled_set),

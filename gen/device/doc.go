@@ -119,13 +119,19 @@
 // the gen/csr decoder of the reference map, the map firmware/regs is
 // generated from) beside Core, with the ports clk, rst, uart_rx, uart_tx
 // and Core's frame ports. The decoder's configuration strobes drive Core's
-// write ports; Core's events become counter events, one source per
-// ingress port and one per egress link port. The decoder serves a source
-// without loss at one event every 3*EventSources cycles (27 at ref4); a
-// frame costs its ingress source one event, two when it is also dropped or
-// refused by the label, so frames shorter than about 60 bytes arriving
-// back to back on one port can lose counts (the device's two-entry event
-// queue is full while ev<k>_ready stays low).
+// write ports; Core's events become counter events: the header unit's
+// (in_packets/in_bytes, drop_vrouter, drop_unknown_tag, label_errors of
+// every ingress port) through source 0 with a four-entry queue, and each
+// egress link port's (out_packets/out_bytes, drop_refused, drop_overflow)
+// through a source of its own with a two-entry queue; the map's other
+// sources stay idle. The decoder's pointer passes an idle source in a
+// cycle and takes an event in three, so source 0 is served at least once
+// every 3 + 4*3 + (EventSources-P-1) cycles (20 at ref4) while the header
+// unit makes at most two events per frame it handles (one frame in about
+// 22 cycles for the whole device); an event is lost only when a queue is
+// full, which needs every egress port counting at once while the header
+// unit passes frames that are dropped or refused by the label back to
+// back.
 //
 // # What is not built
 //

@@ -8,6 +8,10 @@ import (
 	"github.com/pktnetwork/pktrouter/gen/uartbridge"
 )
 
+// ingressQueue is the depth of the event queue of the header unit's
+// events (two a frame at most).
+const ingressQueue = 4
+
 // Map is the register map of a device configuration: the reference map for
 // its ports and leases (csr.Reference), the one firmware/regs is generated
 // from, so the firmware driver reads any board built from it.
@@ -21,12 +25,13 @@ func Map(c Config) (*csr.Map, error) { return csr.Reference(c.Ports, c.Leases) }
 // configuration writes of the map's iface and lease blocks drive Core's
 // write ports (fields wider than the datapath's registers saturate: the
 // reference map sizes burst and limit for ref4's 16 KiB / 1536-byte
-// formats), and Core's events become counter events, one source per
-// ingress port (in_packets/in_bytes, drop_vrouter, and the port's
-// drop_unknown_tag and label_errors) and one per egress link port
-// (out_packets/out_bytes, drop_refused, drop_overflow), each through a
-// two-entry queue. The CPU port's egress source is idle (the CPU port has
-// no lease). The meter block reads Core's meter read port: meter_ridx
+// formats), and Core's events become counter events: the header unit's
+// (in_packets/in_bytes, drop_vrouter, and the ingress port's
+// drop_unknown_tag and label_errors) through source 0 and a four-entry
+// queue, each egress link port's (out_packets/out_bytes, drop_refused,
+// drop_overflow) through a source of its own and a two-entry queue (the
+// package documentation has the rates). The other sources are idle (the
+// CPU port has no lease). The meter block reads Core's meter read port: meter_ridx
 // addresses it and its registered answer (gen/meter ReadLatency, 1 cycle)
 // meets the decoder's RO timing; scaled_seen is set by the meter's
 // per-tick scaled_set pulses.
@@ -163,36 +168,52 @@ func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 	unpack := func(valid, d hdl.Value) event {
 		return event{valid: valid, sel: hdl.Slice(d, ew-1, ew-SB), elem: hdl.Slice(d, ew-SB-1, IB+1), inc0: hdl.Bit(d, IB), inc1: hdl.Slice(d, IB-1, 0)}
 	}
-	// queue is a two-entry event queue in front of source k: one push a
-	// cycle, popped when the decoder takes it.
-	queue := func(src int, push event) {
+	// queue is an event queue of depth entries in front of source src: one
+	// push a cycle, popped when the decoder takes the head. Entries move
+	// down one on a pop; a push fills the first entry left empty (lost
+	// when all are full).
+	queue := func(src, depth int, push event) {
 		pre := fmt.Sprintf("evq%d_", src)
-		v0, v1 := m.Reg(pre+"v0", 1), m.Reg(pre+"v1", 1)
-		d0, d1 := m.Reg(pre+"d0", ew), m.Reg(pre+"d1", ew)
-		ready := mg.Out(fmt.Sprintf("ev%d_ready", src))
-		pop := hdl.And(v0, ready)
-		a0v := hdl.Mux(pop, v1, v0)
-		a0 := hdl.Mux(pop, d1, d0)
-		a1v := hdl.And(hdl.Not(pop), v1)
+		v := make([]*hdl.Signal, depth)
+		d := make([]*hdl.Signal, depth)
+		for i := range v {
+			v[i], d[i] = m.Reg(fmt.Sprintf("%sv%d", pre, i), 1), m.Reg(fmt.Sprintf("%sd%d", pre, i), ew)
+		}
+		pop := hdl.And(v[0], mg.Out(fmt.Sprintf("ev%d_ready", src)))
 		pv, pd := push.valid, pack(push)
-		v0.Next(hdl.Or(a0v, pv))
-		d0.Next(hdl.Mux(a0v, a0, pd))
-		v1.Next(hdl.Or(a1v, hdl.And(a0v, pv)))
-		d1.NextIf(hdl.And(a0v, hdl.Not(a1v), pv), pd)
-		head := unpack(v0, d0)
-		mg.Connect(fmt.Sprintf("ev%d_valid", src), v0).
+		var below hdl.Value = k(1, 1) // the entry below, after the pop, is full
+		for i := range v {
+			av, ad := hdl.And(hdl.Not(pop), v[i]), hdl.Value(d[i]) // entry i after the pop
+			if i+1 < depth {
+				av, ad = hdl.Mux(pop, v[i+1], v[i]), hdl.Mux(pop, d[i+1], d[i])
+			}
+			v[i].Next(hdl.Or(av, hdl.And(pv, below)))
+			d[i].Next(hdl.Mux(av, ad, pd))
+			below = av
+		}
+		head := unpack(v[0], d[0])
+		mg.Connect(fmt.Sprintf("ev%d_valid", src), v[0]).
 			Connect(fmt.Sprintf("ev%d_sel", src), head.sel).
 			Connect(fmt.Sprintf("ev%d_elem", src), head.elem).
 			Connect(fmt.Sprintf("ev%d_inc0", src), head.inc0).
 			Connect(fmt.Sprintf("ev%d_inc1", src), hdl.ZExt(head.inc1, 16))
 	}
+	idle := func(src int) {
+		mg.Connect(fmt.Sprintf("ev%d_valid", src), k(0, 1)).
+			Connect(fmt.Sprintf("ev%d_sel", src), k(0, SB)).
+			Connect(fmt.Sprintf("ev%d_elem", src), k(0, EB)).
+			Connect(fmt.Sprintf("ev%d_inc0", src), k(0, 1)).
+			Connect(fmt.Sprintf("ev%d_inc1", src), k(0, 16))
+	}
 	hpPort := core.Out("ev_hp_port")
 	hpLease := core.Out("ev_hp_lease")
 	hpBytes := core.Out("ev_hp_bytes")
 	evIn := core.Out("ev_in")
-	// The second event of a frame (a drop or error beside in_packets) goes
-	// one cycle later: the pipeline gives one port at most one frame in a
-	// few cycles, so the two never meet in a queue.
+	// Every ingress event comes from the header unit, which handles one
+	// frame at a time (about 22 cycles each), so they share source 0 with
+	// a queue of ingressQueue entries; the other ingress sources are
+	// idle. The second event of a frame (a drop or error beside
+	// in_packets) goes one cycle after the first.
 	vr := mk(core.Out("ev_vrouter"), "stats", "drop_vrouter", hpLease, nil)
 	ut := mk(core.Out("ev_unknown_tag"), "port", "drop_unknown_tag", hpPort, nil)
 	le := mk(core.Out("ev_label_error"), "port", "label_errors", hpPort, nil)
@@ -202,14 +223,10 @@ func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 	sv.Next(secV)
 	sd := m.Reg("ev2_data_q", ew)
 	sd.Next(secD)
-	sp := m.Reg("ev2_port_q", w.PB)
-	sp.Next(hpPort)
-	for i := 0; i < N; i++ {
-		first := hdl.And(evIn, hdl.Eq(hpPort, k(uint64(i), w.PB)))
-		second := hdl.And(sv, hdl.Eq(sp, k(uint64(i), w.PB)))
-		in := event{valid: first, sel: k(inSel, SB), elem: fit(hpLease, EB), inc0: k(1, 1), inc1: fit(hpBytes, IB)}
-		d := hdl.Mux(first, pack(in), sd)
-		queue(i, unpack(hdl.Or(first, second), d))
+	in := event{valid: evIn, sel: k(inSel, SB), elem: fit(hpLease, EB), inc0: k(1, 1), inc1: fit(hpBytes, IB)}
+	queue(0, ingressQueue, unpack(hdl.Or(evIn, sv), hdl.Mux(evIn, pack(in), sd)))
+	for i := 1; i < N; i++ {
+		idle(i)
 	}
 	for q := 0; q < P; q++ {
 		pre := fmt.Sprintf("e%d_", q)
@@ -229,14 +246,10 @@ func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 		pd.NextIf(both, drop)
 		d := hdl.Priority(drop, hdl.When(out.valid, pack(out)), hdl.When(pv, pd))
 		valid := hdl.Or(out.valid, ref.valid, pv)
-		queue(N+q, unpack(valid, d))
+		queue(N+q, 2, unpack(valid, d))
 	}
 	for src := N + P; src < cm.EventSources(); src++ {
-		mg.Connect(fmt.Sprintf("ev%d_valid", src), k(0, 1)).
-			Connect(fmt.Sprintf("ev%d_sel", src), k(0, SB)).
-			Connect(fmt.Sprintf("ev%d_elem", src), k(0, EB)).
-			Connect(fmt.Sprintf("ev%d_inc0", src), k(0, 1)).
-			Connect(fmt.Sprintf("ev%d_inc1", src), k(0, 16))
+		idle(src)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("gen/device: register map: %w", err)
