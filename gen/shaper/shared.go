@@ -303,7 +303,10 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		atQ := hdl.And(arrValid, isPort(arrPort, q))
 		// Backlog: the arriving port's after an admission, otherwise one
 		// byte sent while it is not empty.
-		ps.backlog.Next(hdl.Mux(hdl.And(adm, atQ), withN, decSat(ps.backlog)))
+		// (Held at 0 by the flip-flops' enable.)
+		ps.backlog.Next(hdl.Priority(ps.backlog,
+			hdl.When(hdl.And(adm, atQ), withN),
+			hdl.When(hdl.OrR(ps.backlog), dec(ps.backlog))))
 		// Barrier: raised by this port's refusal, then decayed.
 		pre := hdl.Mux(hdl.And(raise, atQ), barMax, ps.barrier)
 		ps.barrier.Next(hdl.Mux(decayNext, decSat(pre), pre))
@@ -401,4 +404,17 @@ func decSat(x hdl.Value) hdl.Value {
 	}
 	nz := hdl.Not(low) // x != 0
 	return hdl.Xor(x, hdl.And(hdl.Concat(flips...), hdl.Repl(nz, w)))
+}
+
+// dec is x - 1 built from LUT logic: bit i flips when the bits below it
+// are all 0.
+func dec(x hdl.Value) hdl.Value {
+	w := x.Width()
+	var low hdl.Value = hdl.Const(1, 1) // bits 0..i-1 are all 0
+	flips := make([]hdl.Value, w)
+	for i := 0; i < w; i++ {
+		flips[w-1-i] = low
+		low = hdl.And(low, hdl.Not(hdl.Bit(x, i)))
+	}
+	return hdl.Xor(x, hdl.Concat(flips...))
 }
