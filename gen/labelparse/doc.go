@@ -1,14 +1,20 @@
 // Package labelparse generates the label parser of pipeline step 4 of
 // DESIGN.md: one cjdns switch hop per clock, bit-exact with
 // label.Scheme.Forward for any encoding scheme label.Scheme.Validate
-// accepts (V358 by default), plus pktrouter's virtual-router rule.
+// accepts (V358 by default), plus pktrouter's virtual-router rule. It
+// comes in two forms with the same ports, timing and results: the
+// pipelined block (the default), which takes a new header every clock,
+// and the held-input block (Config.HeldInput, see "Held input" below),
+// for a caller such as the device's header unit that holds a header on
+// the inputs until it has read the result, at a fifth of the pipelined
+// block's flip-flops.
 //
 // # Ports
 //
 // clk and rst are implicit; rst clears the valid bits of the pipeline only
 // (the index table is block RAM and keeps its contents).
 //
-//	in  in_valid, in_hdr[96], in_from[AW]        one header per clock, no back-pressure
+//	in  in_valid, in_hdr[96], in_from[AW]        one header per clock, no back-pressure (held input: see below)
 //	in  tbl_we, tbl_addr[AW], tbl_wdata[EW]      index table write port (CSR side)
 //	out out_valid, out_result[3], out_to[AW], out_hdr[96],
 //	    out_from[AW], out_port[PortBits], out_tag[TagBits]
@@ -89,4 +95,34 @@
 // new labelShift are made there too, from the ingress number and the
 // header that travel anyway (at ref4: 790 -> 624 flip-flops, 498 -> 406
 // LUT4, testbenches/labelparse/SYNTH.md).
+//
+// # Held input
+//
+// With Config.HeldInput the block is module labelparse_held_..., for a
+// caller that holds its input. Contract: a header presented with
+// in_valid in clock c stays on in_hdr and in_from through clock
+// c+Latency-1, and through every later clock in which out_hdr or
+// out_from is read (the device holds the header for the whole frame).
+// in_valid may stay high while the header holds: each such clock
+// presents it again, as it would to the pipelined block. Whenever the
+// contract holds, out_valid pulses in clock c+Latency and out_* in that
+// clock are the pipelined block's, bit for bit; the index table keeps the
+// same timing (read two clocks after in_valid, read-first).
+//
+// The pipelined block copies the header (and in_from) down every stage
+// because the next clock brings another one; with a held input nothing
+// needs copying. The decode and the width rules read the inputs directly
+// in whichever clock needs them, and only what can change while a header
+// holds is registered: the valid bits (the schedule), the index table's
+// answer (presence, virtual-router mismatch, port, tag: held from the
+// clock after the read, since the block RAM reads every clock and a
+// header presented again must not see a later write than the pipelined
+// block would), and the results. So out_* behave differently when
+// out_valid is 0: out_result, out_to, out_port, out_tag and out_hdr's
+// label (95..32) and labelShift (21..16) are registers loaded in clock
+// c+Latency-1 that hold until the next header's results (0 after rst), and
+// out_hdr's other fields (31..22, 15..0), which a hop never changes, are
+// in_hdr's and out_from is in_from, through no register. The hop's
+// header is still built by the one multiplexer per bit of stage 5 above,
+// from the held input.
 package labelparse

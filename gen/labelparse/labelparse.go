@@ -14,7 +14,8 @@ const generator = "gen/labelparse"
 
 // Latency is the number of clocks from a header on in_hdr (in_valid set)
 // to its result on the outputs: input register, decode, width rules and
-// table read, table data register, result select.
+// table read, table data register, result select. The held-input block
+// (Config.HeldInput) has the same latency.
 const Latency = 5
 
 // HeaderBits is the width of in_hdr and out_hdr: the 12-byte switch header.

@@ -104,7 +104,20 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	cfgHit := stage("s_cfg_hit", hdl.And(pinWe, hdl.Ne(pinCfgLease, hdl.Const(0, LB))))
 	cfgPort := stage("s_cfg_port", pinCfgPort)
 	cfgLease := stage("s_cfg_lease", pinCfgLease)
-	cfgRate := stage("s_cfg_rate", pinRate)
+	// With one slot a port (ref4), a write the model accepts with a burst
+	// always goes to the slot (a second guarantee does not fit the
+	// buffer), and the rate is read only by the refill, which comes after
+	// the write in the model's order. So the slot's rate register is
+	// loaded from the pins, a cycle before the write takes effect: the
+	// refill of the write's cycle reads it without a bypass. A write
+	// without a burst frees the slot and leaves the rate (no longer
+	// refilled) as it was. Otherwise the write's rate is staged.
+	earlyRate := G == 1
+	var cfgRate hdl.Value
+	if !earlyRate {
+		cfgRate = stage("s_cfg_rate", pinRate)
+	}
+	pinRateWe := hdl.And(pinWe, hdl.Ne(pinCfgLease, hdl.Const(0, LB)), hdl.OrR(pinBurst))
 	cfgBurst := stage("s_cfg_burst", pinBurst)
 
 	// The round robin and the barrier's clock are the same for every port
@@ -303,7 +316,10 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		atQ := hdl.And(arrValid, isPort(arrPort, q))
 		// Backlog: the arriving port's after an admission, otherwise one
 		// byte sent while it is not empty.
-		ps.backlog.Next(hdl.Mux(hdl.And(adm, atQ), withN, decSat(ps.backlog)))
+		// (Held at 0 by the flip-flops' enable.)
+		ps.backlog.Next(hdl.Priority(ps.backlog,
+			hdl.When(hdl.And(adm, atQ), withN),
+			hdl.When(hdl.OrR(ps.backlog), dec(ps.backlog))))
 		// Barrier: raised by this port's refusal, then decayed.
 		pre := hdl.Mux(hdl.And(raise, atQ), barMax, ps.barrier)
 		ps.barrier.Next(hdl.Mux(decayNext, decSat(pre), pre))
@@ -332,13 +348,18 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 			// after a clamp (under 0) the refill is full whatever it is.
 			xFrac[s] = sl.tfrac
 			clampF[s] = hdl.And(w, wClamp)
-			rateE[s] = hdl.Mux(w, cfgRate, sl.rate)
+			if earlyRate {
+				rateE[s] = sl.rate
+				sl.rate.NextIf(hdl.And(pinRateWe, isPort(pinCfgPort, q)), pinRate)
+			} else {
+				rateE[s] = hdl.Mux(w, cfgRate, sl.rate)
+				sl.rate.NextIf(w, cfgRate)
+			}
 			validE := hdl.Mux(w, guar, sl.valid)
 			leaseE := hdl.Mux(w, cfgLease, sl.lease)
 			rM[s] = hdl.And(validE, hdl.Eq(leaseE, rrc))
 			sl.valid.NextIf(w, guar)
 			sl.lease.NextIf(w, cfgLease)
-			sl.rate.NextIf(w, cfgRate)
 			sl.burst.NextIf(w, cfgBurst)
 		}
 		// One refill per port: min(x + L x rate, burst << F), i.e. under +
@@ -401,4 +422,17 @@ func decSat(x hdl.Value) hdl.Value {
 	}
 	nz := hdl.Not(low) // x != 0
 	return hdl.Xor(x, hdl.And(hdl.Concat(flips...), hdl.Repl(nz, w)))
+}
+
+// dec is x - 1 built from LUT logic: bit i flips when the bits below it
+// are all 0.
+func dec(x hdl.Value) hdl.Value {
+	w := x.Width()
+	var low hdl.Value = hdl.Const(1, 1) // bits 0..i-1 are all 0
+	flips := make([]hdl.Value, w)
+	for i := 0; i < w; i++ {
+		flips[w-1-i] = low
+		low = hdl.And(low, hdl.Not(hdl.Bit(x, i)))
+	}
+	return hdl.Xor(x, hdl.Concat(flips...))
 }

@@ -16,6 +16,14 @@ import (
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
 
+// slot1Config has room for one guarantee only, as ref4, and the
+// barrier's short time scales and coarse classes of barConfig.
+var slot1Config = func() genshaper.Config {
+	c := barConfig
+	c.BufferBytes = 200
+	return c
+}()
+
 func sharedBench(t *testing.T, c genshaper.Config, ports int) *gosim.Bench {
 	t.Helper()
 	b, err := NewSharedBench(c, ports)
@@ -103,12 +111,14 @@ func TestSharedEqualsModel(t *testing.T) {
 		c        genshaper.Config
 		cycles   int
 		reconfig float64 // guarantee changes per cycle and port
+		tools    bool    // Icarus and Verilator too (one design: their builds dominate the package's time)
 	}{
-		{"slots", slotsConfig, 12000, 0.004},
 		// Writes in about one cycle in eight: slots allocated and freed,
-		// writes colliding with takes and refills of their port.
-		{"slots_reconfig", slotsConfig, 6000, 0.03},
-		{"device_ref4", DeviceRef4, 12000, 0.004},
+		// writes colliding with takes and refills of their port; two
+		// slots a port, and one (as ref4: the rate loaded early).
+		{"slots2", slotsConfig, 6000, 0.03, false},
+		{"slot1", slot1Config, 6000, 0.03, true},
+		{"device_ref4", DeviceRef4, 12000, 0.01, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			const P = 4
@@ -122,7 +132,7 @@ func TestSharedEqualsModel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tr := runShared(t, b, c, P, s, requireTools(t))
+			tr := runShared(t, b, c, P, s, tt.tools && requireTools(t))
 			for q, v := range verdictsByPort(tr, P) {
 				t.Logf("port %d: %v", q, v)
 				if v["guaranteed"] == 0 || v["excess"] == 0 || v["refused"] == 0 {
@@ -168,14 +178,15 @@ func TestSharedShapes(t *testing.T) {
 }
 
 // TestSharedBarrierFires: the refusal-barrier directed stream on every
-// port at once (barConfig), interleaved; each port equals its model on all
-// three engines, and the barrier refuses packets on every port that the
-// thresholds alone would admit.
+// port at once (slot1Config), interleaved; each port equals its model in
+// every cycle (Go simulator), and the barrier refuses packets on every
+// port that the thresholds alone would admit (Refusals replays the drop
+// rule per port from the trace).
 func TestSharedBarrierFires(t *testing.T) {
 	const P = 4
-	c := barConfig
+	c := slot1Config
 	b := sharedBench(t, c, P)
-	st := SharedStream{Cycles: 40000}
+	st := SharedStream{Cycles: 16000}
 	for q := 0; q < P; q++ {
 		ps := barrierStream(0)
 		for i := range ps.Sources {
@@ -189,7 +200,9 @@ func TestSharedBarrierFires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := runShared(t, b, c, P, s, requireTools(t))
+	// The Go simulator only: the three engines agree on this design in
+	// TestSharedEqualsModel/slot1, and Icarus is slow on a long run.
+	tr := runShared(t, b, c, P, s, false)
 	for q := 0; q < P; q++ {
 		p, err := model.New(c.Config, st.Ports[q].Leases, nil)
 		if err != nil {
