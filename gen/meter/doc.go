@@ -8,9 +8,9 @@
 //
 // Ports (clk and rst implicit):
 //
-//	in  pkt_valid, pkt_lease[LB], pkt_tc[16], pkt_bytes[BB]   one packet per cycle at most
+//	in  pkt_valid, pkt_lease[LB], pkt_tc[16], pkt_bytes[BB]   one packet per MinPacketGap (12) cycles at most
 //	in  cfg_we, cfg_lease[LB], cfg_default[15], cfg_clear, cfg_limited, cfg_limit[SampleBits]
-//	out out_valid, out_tc[16]                                  IngressLatency (5) cycles later
+//	out out_valid, out_tc[16]                                  IngressLatency (9) cycles later
 //	in  rd_lease[LB]                                           read port (the register map's meter_ridx)
 //	out rd_measured[SampleBits], rd_factor[16], rd_scaling     ReadLatency (1) cycle later
 //	out scaled_set[Leases]                                     bit i: lease i's factor update enabled scaling
@@ -19,15 +19,17 @@
 // presented in cycle c comes out in cycle c+[IngressLatency] (out_tc is 0
 // when out_valid is 0). Cycle 0 of the model is the first cycle after rst.
 //
-// Timing (what the model is driven with): in model cycle h the meter's
-// events (lease ticks at n*TickCycles + 17*i, factor updates 27 cycles after
-// each, model/meter "Time") happen first, then the packet of cycle h, then
-// the configuration write of cycle h. So a configuration write is seen by
-// packets from the next cycle on, and a new limit by the lease's next tick.
+// Timing (what the model is driven with): in model cycle h the
+// configuration write of cycle h comes first, then the meter's events
+// (lease ticks at n*TickCycles + 24*i, factor updates 23 cycles after each,
+// model/meter "Time"), then the packet of cycle h. So a configuration write
+// is seen by the packet and the tick of its own cycle. A packet's
+// priority-bytes land in its lease's sample model.AccountDelay (7) cycles
+// after it arrived (the multiplier's time).
 //
 // Read port: rd_* in cycle c+1 are lease rd_lease's measured value, factor
-// and enable as of the end of cycle c-1, that is the model's State after
-// AdvanceTo(c-1) (0 for a lease index >= Leases): a block-RAM read
+// and enable as of the end of cycle c, that is the model's State after
+// AdvanceTo(c) (0 for a lease index >= Leases): a block-RAM read
 // addressed by rd_lease, which meets gen/csr's RO timing (the value is
 // sampled one cycle after <block>_ridx changes). scaled_set has bit i set
 // in cycle u+1 when lease i's factor update at cycle u enabled scaling (the
@@ -36,70 +38,82 @@
 //
 // # Contracts the block relies on
 //
-// Relaxed from the flip-flop design, because the device meets them and
-// they let one block-RAM port serve several users:
+// Relaxed from a design that takes a packet every cycle, because the device
+// meets them and they let one small serial datapath and one block-RAM port
+// serve several users:
 //
-//   - pkt_valid is low in at least one of any 16 consecutive cycles
-//     ([MaxPacketRun] = 15 packets in a row at most). A lease's tick takes
-//     the sample memory's single read-modify-write slot for one cycle; the
-//     packet it displaces waits in a one-entry hold register and goes
-//     first in the next cycle, so the hold register must empty before the
-//     next lease's tick, 17 cycles later. The device's header pipeline
-//     takes a header from a port at most every 13 - 4 = 9 cycles (a frame
-//     is at least 13 bytes, the round-robin arbiter serves 5 ports), so at
-//     most 5 headers in 9 cycles reach the meter. A longer run loses a
-//     packet's accounting (never its traffic class).
+//   - pkt_valid is set in at most one of any [MinPacketGap] (12)
+//     consecutive cycles. The one serial multiplier takes 8 cycles and
+//     keeps the packet's priority x bytes in its registers until the
+//     sample update, which a lease's tick can push back by up to 3
+//     cycles. The device's header unit takes a frame at most every
+//     IngressLatency+11 = 20 cycles (gen/device: grant, 7 header reads,
+//     the meter, the verdict), and issues its meter pulse once per frame.
 //   - rst does not clear the per-lease state or the configuration: both
 //     live in block RAM (initial contents 0, which is the model's fresh
 //     state and gen/csr's reset values). rst resets the pipeline and the
 //     tick schedule only, so after a rst other than the power-up one the
 //     firmware must rewrite the lease configuration, and the meters carry
 //     on from their old values (they decay to 0 without traffic).
-//   - The model's TickCycles >= 17*Leases is the generator's too.
+//   - The model's TickCycles >= 24*Leases is the generator's too, and the
+//     acc fits three 16-bit words (SampleBits+K <= 48).
 //
 // # Architecture
 //
 // Per-lease state is in block RAM (gen/hdl memories, one word per lease
 // unless noted), each memory with one reader and one writer:
 //
-//	cfgd_mem   {clear-customer-bit, default priority}  16 bits   read: packet decode; write: cfg_we
+//	cfgd_mem   {clear-customer-bit, default priority}  16 bits   read: packet; write: cfg_we
 //	lim_mem    {limited, limit}                        SB+1      read: tick; write: cfg_we
 //	sample_mem sample                                  SB        read-modify-write: packets and ticks
 //	acc_mem    acc, in 16-bit words (lease*2^WB+word)  16        read and write: tick datapath
-//	fac_mem    ^factor (0: scaling off)                16        read: packet scaling; write: factor update
+//	fac_mem    ^factor (0: scaling off)                16        read: packet; write: factor update
 //	stat_mem   {measured, ^factor}                     SB+16     read: rd_lease; write: factor update
 //
 // (SB = SampleBits; ^factor is the factor inverted, so the memories'
 // initial 0 means "off".) At ref4 device sizes (32 leases, SB 26, acc 34
 // bits) that is 1+2+2+1+1+3 = 10 SB_RAM40_4K; testbenches/meter/SYNTH.md
-// has the measured figures.
+// has the measured figures. Every memory is marked no_rw_check (gen/hdl
+// MemNoRWCheck): no read's value is ever used from the edge that writes
+// its word, so Yosys adds no read-first bypass (a register of the written
+// word, an address compare and a mux per read port). Where a read can meet
+// a write it does not control, the block takes the word from its own
+// registers: cfg_q keeps the last configuration write for a packet or tick
+// that read the lease in the write's cycle; the register read port shows
+// the update's registers when rd_lease meets the stat_mem write; fac_mem's
+// write moves a cycle later when a packet reads in its cycle (no packet
+// can come in the next).
 //
-// Packet pipeline (cycles after the input): 0 cfgd_mem and fac_mem read by
-// pkt_lease (the fac_mem read transparent, so it sees an update written
-// at the end of the packet's cycle); 1 decode (unclassed → default
-// priority, clear-customer-bit), factor registered; then two paths. Output: 2, 3, 4 the 15×16 scaling as
-// registered 15×4 partial products, pair sums and the total, then the
-// output register (IngressLatency 5). Accounting: 2, 3, 4 the priority ×
-// bytes product the same way, 5 the room left below SampleMax, 6 the
-// choice of the sample operation (the tick's, the held packet's or the
-// arriving packet's), 7 the sample_mem read (registered), 8 the
-// saturating add (the sample compared with the room, not added first) and
-// the write. Operations on one lease may follow each other every cycle: the
-// read is transparent (it sees the write of the operation two ahead) and
-// the result of the operation right ahead is forwarded from a register. The deep pipeline is there for Fmax on LUT-only FPGAs (iCE40 has
-// no multipliers).
+// Packet path (cycles after the input): 0 cfgd_mem and fac_mem read by
+// pkt_lease (the outputs hold until the next packet), the priority, byte
+// count and lease registered; 1..8 one radix-4 shift-and-add multiplier
+// step a cycle, two priority bits at a time, least significant first (the
+// first step takes the lease's default priority for an unclassed packet):
+// the factor (0x10000 when scaling is off, so no bypass) and the byte count
+// are each added, times those two bits, into an accumulator that shifts
+// right two bits a step; the byte product's low bits shift into the
+// priority register behind the priority. In cycle 9 mul_f is
+// floor(priority x factor / 2^16), the new priority (IngressLatency 9), and
+// {mul_b, mul_q} is priority x bytes. Cycle 8 reads the lease's sample
+// and 9 writes the saturated sum (a compare of the sum with SampleMax made
+// of LUTs), unless the lease's tick holds the sample port: then the packet
+// waits (pkt_wait) and reads right after, so packets of cycles up to
+// tick-AccountDelay land before the tick.
 //
-// Tick datapath, one lease every 17 cycles, in cycles after the lease's
-// tick τ: τ lim_mem read; τ+1.. the acc words read (one a cycle) and
-// assembled; τ+6, τ+7 acc - ceil(acc/2^K) precomputed; τ+7, τ+8 the
-// tick's sample_mem operation (reads the sample, writes 0); τ+9 new acc =
-// decayed + sample (which equals the model's flooring shift of the signed
-// difference exactly, since sample<<K is a multiple of 2^K); τ+10.. the acc
-// words written back and the shared restoring divider loaded (measured =
-// acc>>K, limit), the enable decided in its first iteration (limited and
-// measured > limit), 16 quotient bits to τ+26; τ+27 the clamped, inverted
-// factor written to fac_mem and, with measured, to stat_mem
-// (model.UpdateDelay = 27).
+// Tick datapath: one slot of TickStagger (24) cycles per lease, back to
+// back from each period's first cycle, and the whole update of a lease in
+// its slot, so one set of registers serves every lease. Steps: 0 lim_mem
+// read; 1 the limit into the divider (halved, its low bit parked in
+// div_q); 0..2 the acc words read (one a cycle) and assembled; 3 the decay
+// acc - ceil(acc/2^K) = acc + ^(acc>>K) + (acc mod 2^K == 0), the last word
+// straight from its read, and the tick's sample read; 4 acc + sample (the
+// same adder; this equals the model's flooring shift of the signed
+// difference exactly, since sample<<K is a multiple of 2^K) and the
+// sample written 0; 5 the divider compares limit with measured (acc>>K,
+// read from acc, which holds for the rest of the slot): limit >= measured
+// turns scaling off; 5..7 the acc words written back; 6..21 16 restoring
+// divider iterations; 22 the clamped, inverted factor written to fac_mem;
+// 23 {measured, ^factor} to stat_mem (model.UpdateDelay = 23).
 //
 // The hardware does not check configuration values: a limit above the
 // model's SampleMax, or a lease index >= Leases, is the firmware's mistake to

@@ -9,8 +9,9 @@ import (
 )
 
 // IngressLatency is the number of cycles from a packet on pkt_* to its new
-// traffic class on out_*.
-const IngressLatency = 5
+// traffic class on out_*: one cycle for the configuration and factor reads,
+// then one cycle per two priority bits of the serial multiplier.
+const IngressLatency = 1 + mulSteps
 
 // ReadLatency is the number of cycles from rd_lease to the lease's values on
 // rd_measured, rd_factor and rd_scaling.
@@ -19,33 +20,47 @@ const ReadLatency = 1
 // EgressLatency is the number of cycles from eg_* to eg_out_*.
 const EgressLatency = 4
 
-// MaxPacketRun is the longest run of consecutive cycles with pkt_valid set
-// that the ingress block accepts (see the package comment).
-const MaxPacketRun = model.TickStagger - 2
+// MinPacketGap is the ingress block's contract on pkt_valid: it is set in
+// at most one of any MinPacketGap consecutive cycles (a packet in cycle c,
+// the next in c+MinPacketGap at the earliest). The one serial multiplier
+// holds a packet's products until its sample update, which a lease's tick
+// may push back by up to three cycles (see the package comment).
+const MinPacketGap = pktRead + tickWindow + 1
 
 const generator = "gen/meter"
 
-// Stages of the ingress block, in cycles after the input (see the package
-// comment).
+// Packet schedule, in cycles after pkt_valid.
 const (
-	// selStage selects the operation of the sample read-modify-write:
-	// the lease tick's, the held packet's or the arriving packet's.
-	selStage = 6
-	// rmwStage reads and writes the sample memory.
-	rmwStage = selStage + 1
-	// wordBits is the width of acc_mem: an acc is stored as NW such words.
-	wordBits = 16
+	// mulSteps is the number of multiplier steps, one per two priority
+	// bits (cycles 1..8); the products are in their registers in cycle 9.
+	mulSteps = 8
+	// pktRead is the cycle a packet reads its lease's sample, unless a
+	// tick holds the sample port; the saturating add and write follow a
+	// cycle later.
+	pktRead = mulSteps
 )
 
-// Tick datapath schedule, in cycles after a lease's tick (model time).
+// Tick schedule: steps of a lease's TickStagger-cycle slot, step 0 being
+// its tick (model time).
 const (
-	tkAccRead = 1            // acc words read from here on, one a cycle
-	tkSample  = rmwStage     // the sample read (the tick's RMW operation)
-	tkNewAcc  = tkSample + 2 // new acc = decayed acc + sample (read, then add)
-	tkLoad    = tkNewAcc + 1 // divider load; acc words written from here on
-	tkFinish  = tkLoad + 16  // last quotient bit
-	tkWrite   = tkFinish + 1 // factor and read-port words written (= UpdateDelay)
-	tkDepth   = tkWrite
+	stLim     = 0                                // limit read
+	stLimLoad = 1                                // limit into the divider (or from the bypass register)
+	stDecay   = 3                                // acc - ceil(acc/2^K), the acc's last word straight from its read
+	stSmpRd   = 3                                // the tick's sample read
+	stAdd     = 4                                // + sample; the sample written 0
+	stCmp     = 5                                // divider: limit >= measured? (scaling off)
+	stFac     = stCmp + 1 + model.FactorFracBits // fac_mem write (a cycle later under a packet)
+	stStat    = stFac + 1                        // stat_mem write: the update (model.UpdateDelay)
+	stAccWr   = stCmp                            // acc words written back from here, one a cycle
+	// tickWindow is the number of cycles (steps stSmpRd-1..stAdd) in
+	// which packets may not start their sample read: the tick reads the
+	// sample in stSmpRd and writes 0 in stAdd.
+	tickWindow = stAdd - stSmpRd + 2
+	// maxAccWords is the most 16-bit acc words the schedule reads
+	// (steps stDecay-words .. stDecay-1).
+	maxAccWords = 3
+	// wordBits is the width of acc_mem: an acc is stored as NW such words.
+	wordBits = 16
 )
 
 // LeaseBits is the width of a lease index for n leases.
@@ -58,19 +73,28 @@ func LeaseBits(n int) int {
 
 // delay registers v through n stages named name1..namen and returns the last.
 func delay(m *hdl.Module, name string, v hdl.Value, n int) hdl.Value {
-	return taps(m, name, v, n)[n]
-}
-
-// taps registers v through n stages named name1..namen and returns every
-// stage (taps[k] is v delayed k cycles, taps[0] is v).
-func taps(m *hdl.Module, name string, v hdl.Value, n int) []hdl.Value {
-	t := []hdl.Value{v}
+	t := v
 	for i := 1; i <= n; i++ {
 		r := m.Reg(fmt.Sprintf("%s%d", name, i), v.Width())
-		r.Next(t[i-1])
-		t = append(t, r)
+		r.Next(t)
+		t = r
 	}
 	return t
+}
+
+// gtConst is x > c for a constant c, as a chain of ANDs and ORs from the
+// least significant bit up (x[i:0] > c[i:0]), which maps to a few LUTs and
+// no carry chain.
+func gtConst(x hdl.Value, c uint64) hdl.Value {
+	var g hdl.Value = hdl.Const(0, 1)
+	for i := 0; i < x.Width(); i++ {
+		if i < 64 && c>>uint(i)&1 == 1 {
+			g = hdl.And(hdl.Bit(x, i), g)
+		} else {
+			g = hdl.Or(hdl.Bit(x, i), g)
+		}
+	}
+	return g
 }
 
 // NewIngress builds the ingress block (customer bit, default priority, IIR
@@ -81,8 +105,12 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gen/meter: %w", err)
 	}
-	if tkWrite != model.UpdateDelay {
-		return nil, fmt.Errorf("gen/meter: update datapath takes %d cycles, model.UpdateDelay is %d", tkWrite, model.UpdateDelay)
+	if stStat != model.UpdateDelay || stStat+1 != model.TickStagger {
+		return nil, fmt.Errorf("gen/meter: the update slot takes %d cycles and lands at step %d, model has TickStagger %d, UpdateDelay %d",
+			stStat+1, stStat, model.TickStagger, model.UpdateDelay)
+	}
+	if pktRead-stSmpRd+2 != model.AccountDelay {
+		return nil, fmt.Errorf("gen/meter: packets land %d cycles after arrival, model.AccountDelay is %d", pktRead-stSmpRd+2, model.AccountDelay)
 	}
 	L := cfg.Leases
 	LB := LeaseBits(L)
@@ -95,15 +123,19 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	T := uint64(cfg.TickCycles)
 	S := uint64(model.TickStagger)
 	if BB > 16 {
-		return nil, fmt.Errorf("gen/meter: packets of up to 2^%d bytes; the product stages are built for 16-bit lengths", BB)
+		return nil, fmt.Errorf("gen/meter: packets of up to 2^%d bytes; the multiplier is built for 16-bit lengths", BB)
 	}
 	if FB != 16 {
 		return nil, fmt.Errorf("gen/meter: the scaling is built for a 16-bit factor, model has %d", FB)
 	}
-	TB := max(1, bits.Len64(T-1))
-	SW := bits.Len(uint(model.TickStagger - 1)) // slot step counter 0..S-1
 	NW := (AB + wordBits - 1) / wordBits
+	if NW > maxAccWords {
+		return nil, fmt.Errorf("gen/meter: acc of %d bits; the update slot reads at most %d 16-bit words", AB, maxAccWords)
+	}
+	TB := max(1, bits.Len64(T-1))
+	SW := bits.Len64(S - 1)
 	WB := max(1, bits.Len(uint(NW-1)))
+	XW := 2*mulSteps + BB // priority x bytes, as the multiplier leaves it
 
 	m := hdl.NewGenerated(generator, "meter_ingress",
 		hdl.P("l", L), hdl.P("t", cfg.TickCycles), hdl.P("k", cfg.K), hdl.P("bpc", cfg.BytesPerCycle), hdl.P("mp", cfg.MaxPacketBytes))
@@ -122,288 +154,276 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	outTC := m.Output("out_tc", 16)
 
 	// Per-lease state, all in block RAM (contents not cleared by rst).
+	// Every memory is marked no_rw_check: the schedule never uses a word
+	// read on the edge that writes it (the configuration reads take the
+	// written value from cfg_q instead, the read port from the update's
+	// registers, fac_mem's write moves off a packet's read), so Yosys adds
+	// no read-first bypass.
 	//   cfgd:   {clear-customer-bit, default priority}, read by packets
-	//   lim:    {limited, limit}, read by the tick datapath
+	//   lim:    {limited, limit}, read by the tick
 	//   sample: the tick interval's priority-bytes, read-modify-written
-	//   acc:    NW 16-bit words per lease (lease*2^WB + word), tick datapath only
+	//   acc:    NW 16-bit words per lease (lease*2^WB + word), tick only
 	//   fac:    the factor, stored inverted (0: scaling off), read by packets
 	//   stat:   {measured, inverted factor}, read by the register read port
-	cfgd := m.Memory("cfgd_mem", PB+1, L)
-	lim := m.Memory("lim_mem", SB+1, L)
-	sample := m.Memory("sample_mem", SB, L)
-	accMem := m.Memory("acc_mem", wordBits, L<<WB)
-	fac := m.Memory("fac_mem", FB, L)
-	stat := m.Memory("stat_mem", SB+FB, L)
+	nrw := hdl.MemNoRWCheck()
+	cfgd := m.Memory("cfgd_mem", PB+1, L, nrw)
+	lim := m.Memory("lim_mem", SB+1, L, nrw)
+	sample := m.Memory("sample_mem", SB, L, nrw)
+	accMem := m.Memory("acc_mem", wordBits, L<<WB, nrw)
+	fac := m.Memory("fac_mem", FB, L, nrw)
+	stat := m.Memory("stat_mem", SB+FB, L, nrw)
 
-	// Configuration: written in the cycle it arrives, so a packet (read
-	// in its own cycle) and a tick (lim read in the tick's cycle) see the
-	// writes of earlier cycles only, as the model orders them.
+	// Configuration: written in the cycle it arrives, and seen by the
+	// packet and the tick of that same cycle (model: the write comes
+	// first). A read on the edge of a write to its word returns an
+	// undefined value on iCE40, so the written word is also kept in cfg_q
+	// and taken from there when the addresses met.
+	cfgWord := hdl.Concat(cfgLimited, cfgLimit, cfgClear, cfgDefault)
+	cfgQ := m.Reg("cfg_q", cfgWord.Width())
+	cfgQ.NextIf(cfgWe, cfgWord)
 	cfgd.Write(cfgWe, cfgLease, hdl.Concat(cfgClear, cfgDefault))
 	lim.Write(cfgWe, cfgLease, hdl.Concat(cfgLimited, cfgLimit))
 
 	// ---- tick schedule: lease i's tick at n*T + S*i (n >= 1) ----
+	// One slot of S steps per lease, back to back from the period's
+	// first cycle; each lease's whole update happens inside its slot.
 	ph := m.Reg("tick_phase", TB)
 	last := hdl.Eq(ph, hdl.Const(T-1, TB))
 	ph.Next(hdl.Mux(last, hdl.Const(0, TB), hdl.Add(ph, hdl.Const(1, TB))))
 	armed := m.Reg("tick_armed", 1)
 	armed.NextIf(last, hdl.Const(1, 1))
 	period := hdl.And(hdl.Eq(ph, hdl.Const(0, TB)), armed)
-	slStep := m.Reg("slot_step", SW)
+	step := m.Reg("slot_step", SW)
 	slIdx := m.Reg("slot_lease", LB)
 	slOn := m.Reg("slot_on", 1)
-	stepLast := hdl.Eq(slStep, hdl.Const(S-1, SW))
+	stepLast := hdl.Eq(step, hdl.Const(S-1, SW))
 	idxLast := hdl.Eq(slIdx, hdl.Const(uint64(L-1), LB))
-	slStep.Next(hdl.Priority(hdl.Add(slStep, hdl.Const(1, SW)),
-		hdl.When(period, hdl.Const(1, SW)),
-		hdl.When(stepLast, hdl.Const(0, SW))))
+	// Between bursts the step stays 0 and the lease index 0, so the
+	// period's tick is step 0 of lease 0 like every other tick.
+	step.Next(hdl.Mux(hdl.And(hdl.Or(slOn, period), hdl.Not(stepLast)), hdl.Add(step, hdl.Const(1, SW)), hdl.Const(0, SW)))
 	slIdx.Next(hdl.Priority(slIdx,
-		hdl.When(period, hdl.Const(0, LB)),
-		hdl.When(stepLast, hdl.Add(slIdx, hdl.Const(1, LB)))))
+		hdl.When(hdl.And(slOn, stepLast), hdl.Mux(idxLast, hdl.Const(0, LB), hdl.Add(slIdx, hdl.Const(1, LB))))))
 	slOn.Next(hdl.Priority(slOn,
 		hdl.When(period, hdl.Const(1, 1)),
 		hdl.When(hdl.And(stepLast, idxLast), hdl.Const(0, 1))))
-	// tick0: a lease's tick happens this cycle (model time), for lease tickIdx.
-	tick0 := hdl.Or(period, hdl.And(slOn, hdl.Eq(slStep, hdl.Const(0, SW))))
-	tickIdx := hdl.Mux(period, hdl.Const(0, LB), slIdx)
-	tk := taps(m, "tk_v", tick0, tkDepth)
-
-	// The limit is read in the tick's own cycle and held until the next tick.
-	limQ := lim.ReadSync(tickIdx, hdl.ReadEnable(tick0))
-
-	// ---- acc words: read at tick+1.., assembled, decayed ----
-	// wordWalk steps through the NW acc words of a lease, one a cycle from
-	// the cycle after start: busy while it does, word the index, held the
-	// lease latched at start.
-	wordWalk := func(name string, start, lease hdl.Value) (busy, word, held hdl.Value) {
-		cnt := m.Reg("acc_"+name+"_word", WB+1)
-		busy = hdl.Ne(cnt, hdl.Const(0, WB+1))
-		l := m.Reg("acc_"+name+"_lease", LB)
-		cnt.Next(hdl.Priority(cnt,
-			hdl.When(start, hdl.Const(1, WB+1)),
-			hdl.When(hdl.Eq(cnt, hdl.Const(uint64(NW), WB+1)), hdl.Const(0, WB+1)),
-			hdl.When(busy, hdl.Add(cnt, hdl.Const(1, WB+1)))))
-		l.NextIf(start, lease)
-		return busy, hdl.Slice(hdl.Sub(cnt, hdl.Const(1, WB+1)), WB-1, 0), l
-	}
-	// The tick's lease, held for the 17 cycles of its slot.
-	rdBusy, rdWord, accRdLease := wordWalk("rd", tk[tkAccRead-1], tickIdx)
-	accWord := accMem.ReadSync(hdl.Concat(accRdLease, rdWord), hdl.ReadEnable(rdBusy))
-	rdGot := delay(m, "acc_rd_got", rdBusy, 1)
-	// accR shifts the words in from the top: after NW words it holds acc.
-	AW := NW * wordBits
-	accR := m.Reg("acc_asm", AW)
-	if NW == 1 {
-		accR.NextIf(rdGot, accWord)
-	} else {
-		accR.NextIf(rdGot, hdl.Concat(accWord, hdl.Slice(accR, AW-1, wordBits)))
-	}
-	accCur := hdl.Slice(accR, AB-1, 0)
-	// acc + floor((sample<<K - acc) / 2^K) = acc - ceil(acc/2^K) + sample,
-	// exactly; the decayed part is computed from acc alone, in two
-	// registered steps, before the sample arrives.
-	ceilQ := delay(m, "acc_ceil", hdl.Slice(hdl.AddW(accCur, hdl.Const(1<<K-1, AB), AB+1), AB-1, K), 1)
-	decay := delay(m, "acc_decay", hdl.Sub(accCur, hdl.ZExt(ceilQ, AB)), 1)
-
-	// ---- packet pipeline ----
-	// Stage 0: the configuration and factor reads, addressed by the
-	// arriving packet. The factor read is transparent: it sees an update
-	// written at the end of the packet's own cycle (events first).
-	cfgQ := cfgd.ReadSync(pktLease)
-	facQ := fac.ReadSync(pktLease, hdl.Transparent())
-	p1v := delay(m, "p1_valid", pktValid, 1)
-	p1lease := delay(m, "p1_lease", pktLease, 1)
-	p1tc := delay(m, "p1_tc", pktTC, 1)
-	p1bytes := delay(m, "p1_bytes", pktBytes, 1)
-
-	// Stage 1: decode; the factor and its enable registered, so the
-	// scaling products start from registers (Fmax).
-	unclassed := hdl.Eq(p1tc, hdl.Const(uint64(model.Unclassed), 16))
-	prio := hdl.Mux(unclassed, hdl.Slice(cfgQ, PB-1, 0), hdl.Slice(p1tc, 14, 0))
-	cust := hdl.And(hdl.Not(unclassed), hdl.Bit(p1tc, 15), hdl.Not(hdl.Bit(cfgQ, PB)))
-	p2v := delay(m, "p2_valid", p1v, 1)
-	p2lease := delay(m, "p2_lease", p1lease, 1)
-	p2prio := delay(m, "p2_prio", prio, 1)
-	p2cust := delay(m, "p2_cust", cust, 1)
-	p2bytes := delay(m, "p2_bytes", p1bytes, 1)
-
-	// Output path, stages 2..4: partial products of the 15x16 scaling
-	// (iCE40 has no multipliers), their pair sums, the total.
-	facOn := delay(m, "p2_fon", hdl.Ne(facQ, hdl.Const(0, FB)), 1)
-	facF := delay(m, "p2_f", hdl.Not(facQ), 1)
-	ppW := PB + 4
-	var pp []hdl.Value
-	for d := 0; d < FB/4; d++ {
-		pp = append(pp, delay(m, fmt.Sprintf("o3_pp%d", d), hdl.MulW(p2prio, hdl.Slice(facF, 4*d+3, 4*d), ppW), 1))
-	}
-	o3v := delay(m, "o3_valid", p2v, 1)
-	o3prio := delay(m, "o3_prio", p2prio, 1)
-	o3cust := delay(m, "o3_cust", p2cust, 1)
-	o3on := delay(m, "o3_on", facOn, 1)
-	pairW := PB + 8
-	pair := func(a, b hdl.Value) hdl.Value {
-		return hdl.Add(hdl.ZExt(a, pairW), hdl.Shl(hdl.ZExt(b, pairW), 4))
-	}
-	o4lo := delay(m, "o4_lo", pair(pp[0], pp[1]), 1)
-	o4hi := delay(m, "o4_hi", pair(pp[2], pp[3]), 1)
-	o4v := delay(m, "o4_valid", o3v, 1)
-	o4prio := delay(m, "o4_prio", o3prio, 1)
-	o4cust := delay(m, "o4_cust", o3cust, 1)
-	o4on := delay(m, "o4_on", o3on, 1)
-	full := hdl.Add(hdl.ZExt(o4lo, PB+FB), hdl.Shl(hdl.ZExt(o4hi, PB+FB), 8))
-	scaled := hdl.Slice(full, PB+FB-1, FB)
-	newPrio := hdl.Mux(o4on, scaled, o4prio)
-	tc := hdl.Mux(o4v, hdl.Concat(o4cust, newPrio), hdl.Const(0, 16))
-	outValid.Drive(delay(m, "o_valid", o4v, 1))
-	outTC.Drive(delay(m, "o_tc", tc, 1))
-
-	// Accounting path, stages 2..5: priority x bytes as registered 15x4
-	// digit products, their pair sums, the total, and the room left below
-	// SampleMax (so the read-modify-write compares instead of adding).
-	XW := PB + BB
-	var dig []hdl.Value
-	for lo := 0; lo < BB; lo += 4 {
-		hi := min(lo+3, BB-1)
-		dig = append(dig, delay(m, fmt.Sprintf("a3_pp%d", lo/4), hdl.MulW(p2prio, hdl.Slice(p2bytes, hi, lo), XW), 1))
-	}
-	a3v := delay(m, "a3_valid", p2v, 1)
-	a3lease := delay(m, "a3_lease", p2lease, 1)
-	var pairs []hdl.Value
-	for k := 0; k < len(dig); k += 2 {
-		sum := dig[k]
-		if k+1 < len(dig) {
-			sum = hdl.Add(dig[k], hdl.Shl(dig[k+1], 4))
+	tick0 := hdl.Or(period, hdl.And(slOn, hdl.Eq(step, hdl.Const(0, SW))))
+	at := func(k int) hdl.Value {
+		if k == 0 {
+			return tick0
 		}
-		pairs = append(pairs, delay(m, fmt.Sprintf("a4_pair%d", k/2), sum, 1))
+		return hdl.And(slOn, hdl.Eq(step, hdl.Const(uint64(k), SW)))
 	}
-	a4v := delay(m, "a4_valid", a3v, 1)
-	a4lease := delay(m, "a4_lease", a3lease, 1)
-	add := pairs[0]
-	if len(pairs) > 1 {
-		add = hdl.Add(pairs[0], hdl.Shl(pairs[1], 8))
+	// between is steps lo..hi (lo >= 1), decoded (few steps) rather than
+	// compared, so it needs no carry chain.
+	between := func(lo, hi int) hdl.Value {
+		var any hdl.Value = hdl.Const(0, 1)
+		for k := lo; k <= hi; k++ {
+			any = hdl.Or(any, hdl.Eq(step, hdl.Const(uint64(k), SW)))
+		}
+		return hdl.And(slOn, any)
 	}
-	a5v := delay(m, "a5_valid", a4v, 1)
-	a5lease := delay(m, "a5_lease", a4lease, 1)
-	a5add := delay(m, "a5_add", add, 1)
+
+	// ---- packet: decode and the serial multiplier ----
+	// Cycle 0 reads the lease's configuration and factor (the block RAM
+	// outputs hold until the next packet) and loads the multiplier: the
+	// priority shifts out of mul_q two bits a cycle, least significant
+	// first, and each step adds the factor and the byte count times those
+	// two bits (two adders each) into two accumulators that shift right as
+	// it does. The byte product's low bits shift into mul_q behind the
+	// priority, so {mul_b, mul_q} ends as priority x bytes, and mul_f as
+	// floor(priority x factor / 2^16). Right shifts of a running sum floor
+	// exactly (floor((floor(x) + n)/4) = floor((x + n)/4) for integer n).
+	cfgdQ := cfgd.ReadSync(pktLease, hdl.ReadEnable(pktValid))
+	facQ := fac.ReadSync(pktLease, hdl.ReadEnable(pktValid))
+	MB := 2 * mulSteps          // priority bits through the multiplier (PB and a 0)
+	mc := m.Reg("mul_cycle", 4) // 0 idle, 1..8 steps, 9 result
+	mDone := hdl.Eq(mc, hdl.Const(mulSteps+1, 4))
+	mStep := hdl.And(hdl.Ne(mc, hdl.Const(0, 4)), hdl.Not(mDone))
+	mFirst := hdl.Eq(mc, hdl.Const(1, 4))
+	mc.Next(hdl.Priority(hdl.Const(0, 4),
+		hdl.When(pktValid, hdl.Const(1, 4)),
+		hdl.When(mStep, hdl.Add(mc, hdl.Const(1, 4)))))
+	mq := m.Reg("mul_q", MB)
+	un := m.Reg("pkt_unclassed", 1)
+	cust := m.Reg("pkt_cust", 1)
+	nb := m.Reg("pkt_bytes_q", BB)
+	pl := m.Reg("pkt_lease_q", LB)
+	mf := m.Reg("mul_f", FB)
+	mb := m.Reg("mul_b", BB)
+	un.NextIf(pktValid, hdl.Eq(pktTC, hdl.Const(uint64(model.Unclassed), 16)))
+	nb.NextIf(pktValid, pktBytes)
+	pl.NextIf(pktValid, pktLease)
+	// The configuration word, or the one written in the packet's cycle.
+	collP := m.Reg("pkt_cfg_hit", 1)
+	collP.NextIf(pktValid, hdl.And(cfgWe, hdl.Eq(cfgLease, pktLease)))
+	cfgE := hdl.Mux(collP, hdl.Slice(cfgQ, PB, 0), cfgdQ)
+	// Customer bit: set, not unclassed, not cleared by the lease.
+	cust.Next(hdl.Priority(cust,
+		hdl.When(pktValid, hdl.Bit(pktTC, 15)),
+		hdl.When(mFirst, hdl.And(cust, hdl.Not(un), hdl.Not(hdl.Bit(cfgE, PB))))))
+	// The priority: an unclassed packet's is the lease default, taken in
+	// the first step.
+	pr := hdl.Mux(hdl.And(mFirst, un), hdl.ZExt(hdl.Slice(cfgE, PB-1, 0), MB), mq)
+	b0, b1 := hdl.Bit(pr, 0), hdl.Bit(pr, 1)
+	// The factor, 0x10000 when scaling is off (so the product is the
+	// priority itself and no bypass of the multiplier is needed).
+	on := hdl.OrR(facQ)
+	mulF := hdl.Concat(hdl.Not(on), hdl.And(hdl.Not(facQ), hdl.Repl(on, FB)))
+	sumF := hdl.AddW(hdl.AddW(mf, hdl.And(mulF, hdl.Repl(b0, FB+1)), FB+2),
+		hdl.Concat(hdl.And(mulF, hdl.Repl(b1, FB+1)), hdl.Const(0, 1)), FB+2)
+	sumB := hdl.AddW(hdl.AddW(mb, hdl.And(nb, hdl.Repl(b0, BB)), BB+2),
+		hdl.Concat(hdl.And(nb, hdl.Repl(b1, BB)), hdl.Const(0, 1)), BB+2)
+	mq.Next(hdl.Priority(mq,
+		hdl.When(pktValid, hdl.ZExt(hdl.Slice(pktTC, PB-1, 0), MB)),
+		hdl.When(mStep, hdl.Concat(hdl.Slice(sumB, 1, 0), hdl.Slice(pr, MB-1, 2)))))
+	mf.Next(hdl.Priority(mf,
+		hdl.When(pktValid, hdl.Const(0, FB)),
+		hdl.When(mStep, hdl.Slice(sumF, FB+1, 2))))
+	mb.Next(hdl.Priority(mb,
+		hdl.When(pktValid, hdl.Const(0, BB)),
+		hdl.When(mStep, hdl.Slice(sumB, BB+1, 2))))
+	outValid.Drive(mDone)
+	outTC.Drive(hdl.Mux(mDone, hdl.Concat(cust, hdl.Slice(mf, PB-1, 0)), hdl.Const(0, 16)))
+	prod := hdl.Concat(mb, mq) // priority x bytes, from cycle 9 until the next packet
+
+	// ---- sample read-modify-write: packets and ticks ----
+	// A packet reads its sample in cycle pktRead and writes the saturated
+	// sum a cycle later. The tick reads the sample in stSmpRd (for the
+	// acc update in stAdd) and writes 0 in stAdd; a packet whose read
+	// would fall in steps stSmpRd-1..stAdd waits (pkt_wait) and reads in
+	// the step after: so no word is ever read on the edge that writes it,
+	// and packets of cycles up to tick-AccountDelay land before the tick.
+	window := between(stSmpRd-1, stAdd)
+	wait := m.Reg("pkt_wait", 1)
+	want := hdl.Or(hdl.Eq(mc, hdl.Const(pktRead, 4)), wait)
+	wait.Next(hdl.And(want, window))
+	issue := hdl.And(want, hdl.Not(window))
+	wPkt := m.Reg("pkt_write", 1)
+	wPkt.Next(issue)
+	tkRd := at(stSmpRd)
+	tkClr := at(stAdd)
+	smpQ := sample.ReadSync(hdl.Mux(tkRd, slIdx, pl), hdl.ReadEnable(hdl.Or(issue, tkRd)))
 	RW := max(SB, XW) + 1
-	room := hdl.Sub(hdl.Const(f.SampleMax, RW), hdl.ZExt(a5add, RW))
-	a6v := delay(m, "a6_valid", a5v, 1)
-	a6lease := delay(m, "a6_lease", a5lease, 1)
-	a6add := delay(m, "a6_add", hdl.Slice(hdl.ZExt(a5add, RW), SB-1, 0), 1)
-	a6room := delay(m, "a6_room", room, 1)
+	sum := hdl.AddW(smpQ, prod, RW)
+	sat := hdl.Mux(gtConst(sum, f.SampleMax), hdl.Const(f.SampleMax, SB), hdl.Slice(sum, SB-1, 0))
+	sample.Write(hdl.Or(wPkt, tkClr), hdl.Mux(tkClr, slIdx, pl), hdl.Mux(tkClr, hdl.Const(0, SB), sat))
 
-	// Stage 6 (selStage): choose the sample operation of the next cycle.
-	// A lease's tick takes the slot (its operation reads the sample and
-	// writes 0); a packet that meets it waits in the hold register and
-	// goes first in the next cycle; the hold register is empty again
-	// after the first cycle without an arriving packet (MaxPacketRun).
-	tkSel := tk[tkSample-1]
-	hV := m.Reg("hold_valid", 1)
-	hLease := m.Reg("hold_lease", LB)
-	hAdd := m.Reg("hold_add", SB)
-	hRoom := m.Reg("hold_room", RW)
-	usePkt := hdl.And(hdl.Not(tkSel), hdl.Not(hV))
-	// The arriving packet waits when the slot goes to the tick or the held one.
-	wait := hdl.And(a6v, hdl.Not(usePkt))
-	hV.Next(hdl.Or(wait, hdl.And(hV, tkSel)))
-	hLease.NextIf(wait, a6lease)
-	hAdd.NextIf(wait, a6add)
-	hRoom.NextIf(wait, a6room)
-	selLease := hdl.Priority(a6lease, hdl.When(tkSel, accRdLease), hdl.When(hV, hLease))
-	selPkt := hdl.Or(hdl.And(hdl.Not(tkSel), hV), hdl.And(usePkt, a6v))
-	// Stage 7 (rmwStage).
-	rTick := delay(m, "s_tick", tkSel, 1)
-	rPkt := delay(m, "s_pkt", selPkt, 1)
-	rLease := delay(m, "s_lease", selLease, 1)
-	rAdd := delay(m, "s_add", hdl.Mux(hV, hAdd, a6add), 1)
-	rRoom := delay(m, "s_room", hdl.Mux(hV, hRoom, a6room), 1)
-	// The read is transparent, so it sees the write of the operation two
-	// ahead; the one right ahead writes a cycle too late and is forwarded
-	// from its result register. The BRAM output goes to a register first:
-	// its clock-to-out and the bypass mux stay off the add (Fmax).
-	sRd := sample.ReadSync(selLease, hdl.Transparent())
-	// Stage 8 (rmwStage+1): the add and the write.
-	sRdQ := delay(m, "s_rd", sRd, 1)
-	wTick := delay(m, "w_tick", rTick, 1)
-	wPkt := delay(m, "w_pkt", rPkt, 1)
-	wLease := delay(m, "w_lease", rLease, 1)
-	wAdd := delay(m, "w_add", rAdd, 1)
-	wRoom := delay(m, "w_room", rRoom, 1)
-	// fwd: the operation now at stage 8 writes the lease of the one now at
-	// stage 7; compared a cycle early so stage 8 has a register select.
-	fwd := m.Reg("w_fwd", 1)
-	prevRes := m.Reg("w_prev_sample", SB)
-	sCur := hdl.Mux(fwd, prevRes, sRdQ)
-	sum := hdl.Add(sCur, wAdd)
-	sat := hdl.Mux(hdl.Gt(hdl.ZExt(sCur, RW), wRoom), hdl.Const(f.SampleMax, SB), sum)
-	wEn := hdl.Or(wPkt, wTick)
-	wData := hdl.Mux(wTick, hdl.Const(0, SB), sat)
-	sample.Write(wEn, wLease, wData)
-	fwd.Next(hdl.And(wEn, hdl.Eq(wLease, rLease)))
-	prevRes.Next(wData)
-	tkS := m.Reg("tk_sample", SB)
-	tkS.NextIf(wTick, sCur)
-
-	// ---- new acc, divider ----
-	accN := m.Reg("acc_new", AB)
-	accN.NextIf(tk[tkNewAcc], hdl.Add(decay, hdl.ZExt(tkS, AB)))
-	// acc words written back from tkLoad on, one a cycle.
-	wrBusy, wrIdx, wrLease := wordWalk("wr", tk[tkLoad-1], accRdLease)
-	accPad := hdl.ZExt(accN, AW)
+	// ---- acc update: acc - ceil(acc/2^K) + sample ----
+	// acc + floor((sample<<K - acc) / 2^K) = acc - ceil(acc/2^K) + sample
+	// exactly (sample<<K is a multiple of 2^K), and
+	// ceil(acc/2^K) = (acc>>K) + (acc mod 2^K != 0). The words are read
+	// so the last arrives in stDecay and goes straight into the adder;
+	// one adder does the decay in stDecay and adds the sample in stAdd.
+	rdW0 := stDecay - NW
+	accR := m.Reg("acc", AB)
+	wordRd := hdl.Const(0, WB)
+	if NW > 1 {
+		wordRd = hdl.Sub(hdl.Slice(step, WB-1, 0), hdl.Const(uint64(rdW0), WB))
+	}
+	accWord := accMem.ReadSync(hdl.Concat(slIdx, wordRd))
+	topW := AB - wordBits*(NW-1)
+	accA := hdl.Slice(accWord, topW-1, 0)
+	if NW > 1 {
+		accA = hdl.Concat(accA, hdl.Slice(accR, wordBits*(NW-1)-1, 0))
+	}
+	inDecay := at(stDecay)
+	opA := hdl.Mux(inDecay, accA, accR)
+	hi := hdl.Slice(opA, AB-1, K)
+	nz := hdl.OrR(hdl.Slice(opA, K-1, 0))
+	// One carry-in through an extra low bit: {a,1} + {b,c} = {a+b+c, ...}.
+	opB := hdl.Mux(inDecay, hdl.Concat(hdl.Not(hdl.ZExt(hi, AB)), hdl.Not(nz)), hdl.Concat(hdl.ZExt(smpQ, AB), hdl.Const(0, 1)))
+	accSum := hdl.Slice(hdl.AddW(hdl.Concat(opA, hdl.Const(1, 1)), opB, AB+1), AB, 1)
+	accArms := []hdl.Arm{hdl.When(hdl.Or(inDecay, at(stAdd)), accSum)}
+	for w := 0; w < NW-1; w++ {
+		var parts []hdl.Value
+		if hiB := AB - 1; hiB >= wordBits*(w+1) {
+			parts = append(parts, hdl.Slice(accR, hiB, wordBits*(w+1)))
+		}
+		parts = append(parts, accWord)
+		if w > 0 {
+			parts = append(parts, hdl.Slice(accR, wordBits*w-1, 0))
+		}
+		accArms = append(accArms, hdl.When(at(rdW0+w+1), hdl.Concat(parts...)))
+	}
+	accR.Next(hdl.Priority(accR, accArms...))
+	// The new acc written back, one word a cycle.
+	accPad := hdl.ZExt(accR, NW*wordBits)
+	wordWr := hdl.Const(0, WB)
+	if NW > 1 {
+		wordWr = hdl.Sub(hdl.Slice(step, WB-1, 0), hdl.Const(uint64(stAccWr)&(1<<WB-1), WB))
+	}
 	words := make([]hdl.Arm, NW)
 	for w := 0; w < NW; w++ {
 		words[w] = hdl.When(hdl.Const(uint64(w), WB), hdl.Slice(accPad, w*wordBits+wordBits-1, w*wordBits))
 	}
-	accMem.Write(wrBusy, hdl.Concat(wrLease, wrIdx), hdl.Case(wrIdx, hdl.Const(0, wordBits), words...))
+	accMem.Write(between(stAccWr, stAccWr+NW-1), hdl.Concat(slIdx, wordWr), hdl.Case(wordWr, hdl.Const(0, wordBits), words...))
 
+	// ---- divider: factor = limit * 2^16 / measured, when limit < measured ----
+	// The limit (from lim_mem, or cfg_q when a write met the read) goes
+	// into the divider at stLimLoad: halved into div_r, its low bit into
+	// div_q. The first iteration (stCmp) shifts that bit back in, so it
+	// compares limit with measured: limit >= measured turns scaling off.
+	// Then 16 restoring iterations; measured is read from acc, which holds
+	// until the next slot.
+	limQ := lim.ReadSync(slIdx, hdl.ReadEnable(tick0))
+	collT := m.Reg("tick_cfg_hit", 1)
+	collT.NextIf(tick0, hdl.And(cfgWe, hdl.Eq(cfgLease, slIdx)))
+	limE := hdl.Mux(collT, hdl.Slice(cfgQ, cfgWord.Width()-1, PB+1), limQ)
+	load := at(stLimLoad)
+	first := at(stCmp)
+	// The divider iterates in steps stCmp..stFac-1: a flag, not a compare.
+	iter := m.Reg("div_busy", 1)
+	iter.Next(hdl.Priority(iter,
+		hdl.When(at(stCmp-1), hdl.Const(1, 1)),
+		hdl.When(at(stFac-1), hdl.Const(0, 1))))
 	dvR := m.Reg("div_r", SB+1)
-	dvD := m.Reg("div_d", SB)
 	dvQ := m.Reg("div_q", FB)
 	dvOn := m.Reg("div_on", 1)
-	loading := tk[tkLoad]
-	first := tk[tkLoad+1]
-	measured := hdl.Slice(accN, AB-1, K)
-	r2 := hdl.Shl(dvR, 1)
-	// One subtractor: its borrow is the compare.
-	diff := hdl.SubW(r2, hdl.ZExt(dvD, SB+1), SB+2)
+	measured := hdl.Slice(accR, AB-1, K)
+	r2 := hdl.Concat(hdl.Slice(dvR, SB-1, 0), hdl.And(first, hdl.Bit(dvQ, 0)))
+	diff := hdl.SubW(r2, hdl.ZExt(measured, SB+1), SB+2)
 	ge := hdl.Not(hdl.Bit(diff, SB+1))
-	qNext := hdl.Concat(hdl.Slice(dvQ, FB-2, 0), ge)
-	dvR.Next(hdl.Mux(hdl.And(hdl.Not(loading), ge), hdl.Slice(diff, SB, 0),
-		hdl.Mux(loading, hdl.ZExt(hdl.Slice(limQ, SB-1, 0), SB+1), r2)))
-	dvD.NextIf(loading, measured)
-	// The enable is decided in the first iteration, from registers: dvR
-	// still holds the limit there.
+	dvR.Next(hdl.Priority(dvR,
+		hdl.When(load, hdl.ZExt(hdl.Slice(limE, SB-1, 1), SB+1)),
+		hdl.When(iter, hdl.Mux(ge, hdl.Slice(diff, SB, 0), r2))))
+	dvQ.Next(hdl.Priority(dvQ,
+		hdl.When(load, hdl.ZExt(hdl.Bit(limE, 0), FB)),
+		hdl.When(iter, hdl.Concat(hdl.Slice(dvQ, FB-2, 0), ge))))
 	dvOn.Next(hdl.Priority(dvOn,
-		hdl.When(loading, hdl.Bit(limQ, SB)),
-		hdl.When(first, hdl.And(dvOn, hdl.Gt(dvD, hdl.Slice(dvR, SB-1, 0))))))
-	dvQ.Next(hdl.Mux(loading, hdl.Const(0, FB), qNext))
-	// The result: the quotient clamped to MaxFactor, inverted (0 = off).
-	// qNext > MaxFactor only for 0xffff, so the clamp clears the last bit
-	// when the other 15 are ones: an AND of registers beside the
-	// subtractor's borrow, not a compare after it (Fmax).
-	hiOnes := hdl.AndR(hdl.Slice(dvQ, FB-2, 0))
-	qClamp := hdl.Concat(hdl.Slice(dvQ, FB-2, 0), hdl.And(ge, hdl.Not(hiOnes)))
-	finishing := tk[tkFinish]
-	wrF := m.Reg("div_wr_f", FB)
-	wrF.NextIf(finishing, hdl.Mux(dvOn, hdl.Not(qClamp), hdl.Const(0, FB)))
-	wrMeas := m.Reg("div_wr_meas", SB)
-	wrMeas.NextIf(finishing, dvD)
-	wrV := tk[tkWrite]
-	wrL := delay(m, "div_wr_lease", wrLease, 1)
-	fac.Write(wrV, wrL, wrF)
-	stat.Write(wrV, wrL, hdl.Concat(wrMeas, wrF))
+		hdl.When(load, hdl.Bit(limE, SB)),
+		hdl.When(first, hdl.And(dvOn, hdl.Not(ge)))))
+	// The result: the quotient clamped to MaxFactor (only 0xffff is
+	// above it), inverted; 0 when scaling is off.
+	qClamp := hdl.Concat(hdl.Slice(dvQ, FB-1, 1), hdl.And(hdl.Bit(dvQ, 0), hdl.Not(hdl.AndR(hdl.Slice(dvQ, FB-1, 1)))))
+	wrF := hdl.Mux(dvOn, hdl.Not(qClamp), hdl.Const(0, FB))
+	// fac_mem is written in stFac, so a packet of stStat sees the update;
+	// a packet reading fac_mem in stFac itself must see the old word, so
+	// the write moves to stStat then (no packet can come in stStat).
+	facNow := hdl.And(at(stFac), hdl.Not(pktValid))
+	facLate := m.Reg("fac_late", 1)
+	facLate.Next(hdl.And(at(stFac), pktValid))
+	fac.Write(hdl.Or(facNow, facLate), slIdx, wrF)
+	stWr := at(stStat)
+	stat.Write(stWr, slIdx, hdl.Concat(measured, wrF))
 
-	// Read port for the register map: a block-RAM read addressed by rd_lease.
+	// Read port for the register map: a block-RAM read addressed by
+	// rd_lease; when it meets the stat_mem write, the written word (still
+	// in acc and the divider registers a cycle later) is shown instead.
+	collS := m.Reg("rd_hit", 1)
+	collS.Next(hdl.And(stWr, hdl.Eq(rdLease, slIdx)))
 	st := stat.ReadSync(rdLease)
-	stF := hdl.Slice(st, FB-1, 0)
-	stOn := hdl.Ne(stF, hdl.Const(0, FB))
-	m.Output("rd_measured", SB).Drive(hdl.Slice(st, SB+FB-1, FB))
-	m.Output("rd_factor", FB).Drive(hdl.Mux(stOn, hdl.Not(stF), hdl.Const(0, FB)))
+	stInv := hdl.Mux(collS, wrF, hdl.Slice(st, FB-1, 0))
+	stOn := hdl.OrR(stInv)
+	m.Output("rd_measured", SB).Drive(hdl.Mux(collS, measured, hdl.Slice(st, SB+FB-1, FB)))
+	m.Output("rd_factor", FB).Drive(hdl.Mux(stOn, hdl.Not(stInv), hdl.Const(0, FB)))
 	m.Output("rd_scaling", 1).Drive(stOn)
-	// scaled_set: one bit per lease, pulsed the cycle after a factor
-	// update that enables scaling.
-	seen := delay(m, "scaled_set_q",
-		hdl.Mux(hdl.And(wrV, hdl.Ne(wrF, hdl.Const(0, FB))), hdl.ShlV(hdl.ZExt(hdl.Const(1, 1), L), wrL), hdl.Const(0, L)), 1)
-	m.Output("scaled_set", L).Drive(seen)
+	// scaled_set: one bit per lease, set the cycle after an update that
+	// enables scaling.
+	seenV := m.Reg("scaled_v", 1)
+	seenV.Next(hdl.And(stWr, dvOn))
+	seenL := m.Reg("scaled_lease", LB)
+	seenL.NextIf(stWr, slIdx)
+	m.Output("scaled_set", L).Drive(hdl.Mux(seenV, hdl.ShlV(hdl.ZExt(hdl.Const(1, 1), L), seenL), hdl.Const(0, L)))
 	return m, nil
 }
 

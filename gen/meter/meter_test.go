@@ -21,8 +21,9 @@ func TestNewIngressRejects(t *testing.T) {
 		{"model rejects K", mod(func(c *model.Config) { c.K = 0 }), "K = 0"},
 		{"model rejects leases", mod(func(c *model.Config) { c.Leases = 0 }), "Leases = 0"},
 		{"tick shorter than a divider pass", mod(func(c *model.Config) { c.TickCycles = 100 }), "shorter than one divider pass"},
-		{"tick one cycle short", mod(func(c *model.Config) { c.TickCycles = 17*8 - 1 }), "shorter than one divider pass"},
-		{"shortest tick", mod(func(c *model.Config) { c.TickCycles = 17 * 8 }), ""},
+		{"tick one cycle short", mod(func(c *model.Config) { c.TickCycles = model.TickStagger*8 - 1 }), "shorter than one divider pass"},
+		{"shortest tick", mod(func(c *model.Config) { c.TickCycles = model.TickStagger * 8 }), ""},
+		{"acc too wide for the slot", mod(func(c *model.Config) { c.K = 24 }), "at most 3 16-bit words"},
 		{"one lease", mod(func(c *model.Config) { c.Leases = 1 }), ""},
 	}
 	for _, tt := range tests {

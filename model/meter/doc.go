@@ -17,13 +17,18 @@
 // # Time
 //
 // Every lease has its own tick, every [Config.TickCycles] clock cycles,
-// staggered by [TickStagger] (17) cycles between leases: lease i's tick n
-// happens at cycle n*TickCycles + 17*i ([Config.TickAt], n >= 1), before the
+// staggered by [TickStagger] (24) cycles between leases: lease i's tick n
+// happens at cycle n*TickCycles + 24*i ([Config.TickAt], n >= 1), before the
 // packets of that cycle. The stagger is what lets the hardware keep every
-// lease's state in block RAM and update one lease at a time with one shared
-// datapath and divider (gen/meter); it needs TickCycles >= 17*Leases.
-// Packets are accounted whole, in the cycle they are handed to
-// [Meter.Ingress] (the cycle their header is parsed).
+// lease's state in block RAM and update one lease at a time, the whole
+// update inside the lease's 24-cycle slot, with one shared datapath and
+// divider (gen/meter); it needs TickCycles >= 24*Leases.
+// A packet's traffic class is decided in the cycle it is handed to
+// [Meter.Ingress] (the cycle its header is parsed); its priority-bytes land
+// in the lease's sample [AccountDelay] (7) cycles later, before that
+// cycle's tick (the time the hardware's serial priority x bytes product and
+// sample update take). So the tick at cycle t takes the packets of cycles
+// up to t-7; packets are accounted whole.
 //
 // At lease i's tick:
 //
@@ -31,12 +36,12 @@
 //     shift of the signed difference, then sample <- 0;
 //  2. the factor update is computed from the new acc (measured = acc >> K)
 //     and the lease's configuration as it stands at the tick (writes of
-//     earlier cycles), and takes effect [UpdateDelay] (27) cycles later,
+//     earlier cycles), and takes effect [UpdateDelay] (23) cycles later,
 //     before the packets of that cycle: the time the hardware's acc update
 //     and 16-iteration divider take.
 //
 // So the factor applied to a packet comes from the lease's latest tick at
-// least 27 cycles before it. [LeaseState.Measured] is the measured value
+// least 23 cycles before it. [LeaseState.Measured] is the measured value
 // behind the active factor (what the register read port shows), Acc the
 // accumulator as of the latest tick.
 //

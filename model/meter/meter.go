@@ -21,19 +21,27 @@ const FactorFracBits = 16
 // divider: one cycle to load limit and measured, then one quotient bit per cycle.
 const DividerCyclesPerLease = 1 + FactorFracBits
 
-// MinTickCycles is the shortest tick for the given lease count: the one
-// shared divider visits every lease once a tick.
-func MinTickCycles(leases int) uint64 { return uint64(leases) * DividerCyclesPerLease }
-
 // TickStagger is the spacing of the leases' ticks: lease i's tick n
-// happens at cycle n*TickCycles + TickStagger*i, so the one shared update
-// datapath (and divider) of the hardware serves one lease per TickStagger
-// cycles.
-const TickStagger = DividerCyclesPerLease
+// happens at cycle n*TickCycles + TickStagger*i. The hardware (gen/meter)
+// runs one lease's whole update (acc read, decay, sample, the compare and
+// the divider, the factor write) inside its TickStagger cycles, so one
+// datapath serves every lease and no two leases' updates overlap.
+const TickStagger = 24
+
+// MinTickCycles is the shortest tick for the given lease count: every
+// lease's update slot (TickStagger cycles) fits in one tick.
+func MinTickCycles(leases int) uint64 { return uint64(leases) * TickStagger }
 
 // UpdateDelay is the number of cycles from a lease's tick to the update of
 // its factor (the hardware's acc update and divider pass).
-const UpdateDelay = 27
+const UpdateDelay = 23
+
+// AccountDelay is the number of cycles from a packet's arrival to the
+// cycle its priority-bytes land in its lease's sample (before that cycle's
+// tick): the hardware's serial priority x bytes product and the sample port take that long.
+// So lease i's tick at cycle t takes the packets that arrived before cycle
+// t - AccountDelay + 1.
+const AccountDelay = 7
 
 // MaxFactor is the largest factor: the divider's quotient is clamped to
 // 0xfffe so the hardware can store factor and enable in 16 bits (0xffff,
@@ -95,7 +103,7 @@ func (c Config) Format() (Format, error) {
 	}
 	div := MinTickCycles(c.Leases)
 	if div > uint64(c.TickCycles) {
-		return Format{}, fmt.Errorf("meter: TickCycles = %d is shorter than one divider pass over %d leases (%d cycles)",
+		return Format{}, fmt.Errorf("meter: TickCycles = %d is shorter than one divider pass over %d leases (%d cycles, TickStagger each)",
 			c.TickCycles, c.Leases, div)
 	}
 	if uint64(c.TickCycles) <= UpdateDelay {
@@ -244,6 +252,13 @@ type lease struct {
 	updated   bool   // at least one factor update happened
 	updateAt  uint64 // cycle of the latest factor update
 	saturated uint64 // ticks whose sample hit SampleMax
+	landing   []landing
+}
+
+// landing is a packet's priority-bytes on their way to the sample: they
+// land at cycle due (AccountDelay after the packet).
+type landing struct {
+	due, add uint64
 }
 
 // Meter is the model of the meter block for one device: one IIR meter and one
@@ -336,9 +351,10 @@ func (m *Meter) advanceLease(i int, now uint64) {
 			continue
 		}
 		if next > now {
+			m.land(l, now)
 			return
 		}
-		if !l.pending && l.sample == 0 && l.acc == 0 && !l.activeOn && l.measured == 0 {
+		if !l.pending && len(l.landing) == 0 && l.sample == 0 && l.acc == 0 && !l.activeOn && l.measured == 0 {
 			// Idle: every tick up to now leaves the state as it is (acc 0,
 			// an "off" update), so jump to the last one and run it.
 			n := (now - uint64(TickStagger)*uint64(i)) / uint64(m.cfg.TickCycles)
@@ -348,8 +364,31 @@ func (m *Meter) advanceLease(i int, now uint64) {
 				next = m.cfg.TickAt(i, n)
 			}
 		}
+		// Packets landing in the tick's own cycle go before it.
+		m.land(l, next)
 		m.tick(i, next)
 	}
+}
+
+// land adds the priority-bytes due at or before cycle at to the sample,
+// saturating at SampleMax (and counting the tick interval that saturated).
+func (m *Meter) land(l *lease, at uint64) {
+	n := 0
+	for _, p := range l.landing {
+		if p.due > at {
+			break
+		}
+		n++
+		if l.sample+p.add > m.f.SampleMax {
+			if l.sample < m.f.SampleMax {
+				l.saturated++
+			}
+			l.sample = m.f.SampleMax
+		} else {
+			l.sample += p.add
+		}
+	}
+	l.landing = l.landing[n:]
 }
 
 // tick is lease i's tick at cycle at: the EWMA step, and the factor update
@@ -396,15 +435,7 @@ func (m *Meter) Ingress(now uint64, leaseIdx int, tc uint16, bytes uint32) (uint
 	if l.cfg.ClearCustomerBit {
 		cust = false
 	}
-	add := uint64(prio) * uint64(bytes)
-	if l.sample+add > m.f.SampleMax {
-		if l.sample < m.f.SampleMax {
-			l.saturated++
-		}
-		l.sample = m.f.SampleMax
-	} else {
-		l.sample += add
-	}
+	l.landing = append(l.landing, landing{due: now + AccountDelay, add: uint64(prio) * uint64(bytes)})
 	if l.activeOn {
 		prio = Scale(prio, l.activeF)
 	}
@@ -417,7 +448,7 @@ func (m *Meter) Ingress(now uint64, leaseIdx int, tc uint16, bytes uint32) (uint
 
 // LeaseState is a snapshot of one lease's meter registers.
 type LeaseState struct {
-	Sample    uint64 // priority-bytes so far in the current tick
+	Sample    uint64 // priority-bytes landed so far in the current tick (see AccountDelay)
 	Acc       uint64 // UQ(SampleBits).(K), as of the lease's latest tick
 	Measured  uint64 // Acc >> K behind the active factor (as of the latest factor update)
 	Scaling   bool   // active factor enabled

@@ -30,8 +30,8 @@ func TestConfigValidate(t *testing.T) {
 		{"no packet", mod(func(c *Config) { c.MaxPacketBytes = 0 }), "MaxPacketBytes"},
 		{"no leases", mod(func(c *Config) { c.Leases = 0 }), "Leases"},
 		{"tick too short for divider", mod(func(c *Config) { c.TickCycles = 100 }), "divider pass"},
-		{"tick before the factor lands", mod(func(c *Config) { c.Leases, c.TickCycles = 1, 20 }), "UpdateDelay"},
-		{"tick just after it", mod(func(c *Config) { c.Leases, c.TickCycles = 1, UpdateDelay+1 }), ""},
+		{"one lease, tick shorter than its slot", mod(func(c *Config) { c.Leases, c.TickCycles = 1, TickStagger-1 }), "divider pass"},
+		{"one lease, tick of one slot", mod(func(c *Config) { c.Leases, c.TickCycles = 1, TickStagger }), ""},
 		{"acc too wide", mod(func(c *Config) { c.K = 24; c.TickCycles = 1 << 30 }), "acc would need"},
 	}
 	for _, tt := range tests {
@@ -491,7 +491,8 @@ func TestFactorTiming(t *testing.T) {
 		}
 		// Before the tick: 1000 bytes at priority 8 -> sample 8000; the
 		// tick makes acc 4000 > 1000.
-		if _, err := m.Ingress(tick-1, lease, 8, 1000); err != nil {
+		// The last cycle whose packets the tick takes (AccountDelay).
+		if _, err := m.Ingress(tick-AccountDelay, lease, 8, 1000); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := m.Ingress(tick+UpdateDelay-1, lease, 8, 1)
@@ -556,5 +557,44 @@ func TestUnitConversions(t *testing.T) {
 	}
 	if _, err := cfg.LimitFromPriorityKBps(uint64(float64(f.SampleMax)*unit) * 2); err == nil {
 		t.Fatal("limit above the measurable range accepted")
+	}
+}
+
+// TestAccountDelay checks when a packet's priority-bytes reach the sample:
+// AccountDelay cycles after it arrived, before that cycle's tick. So the
+// tick at t takes a packet of cycle t-AccountDelay and leaves one of the
+// next cycle to the following tick.
+func TestAccountDelay(t *testing.T) {
+	cfg := refConfig()
+	cfg.K = 1
+	tick := cfg.TickAt(0, 1)
+	tests := []struct {
+		name    string
+		at      uint64
+		wantAcc uint64 // acc after the tick (K = 1: sample)
+	}{
+		{"lands at the tick", tick - AccountDelay, 8000},
+		{"lands after the tick", tick - AccountDelay + 1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := New(cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Ingress(tt.at, 0, 8, 1000); err != nil {
+				t.Fatal(err)
+			}
+			if st, _ := m.State(0); st.Sample != 0 {
+				t.Fatalf("sample %d right after the packet, want 0 (not landed)", st.Sample)
+			}
+			if err := m.AdvanceTo(tick + 1); err != nil {
+				t.Fatal(err)
+			}
+			st, _ := m.State(0)
+			if st.Acc != tt.wantAcc || st.Sample != 8000-tt.wantAcc {
+				t.Fatalf("after the tick: acc %d sample %d, want acc %d sample %d", st.Acc, st.Sample, tt.wantAcc, 8000-tt.wantAcc)
+			}
+		})
 	}
 }

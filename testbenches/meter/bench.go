@@ -39,13 +39,13 @@ func colsOf(ports []tb.Port) cols {
 
 // IngressModel is model/meter as a cycle-level engine for the block
 // NewIngress(cfg) builds: rst starts a fresh model, the first cycle after rst
-// is model cycle 0, each cycle runs AdvanceTo, the packet and then the
-// configuration write, and the packet's traffic class comes out
-// IngressLatency cycles later. Scaled, when not nil, counts packets the model
-// scaled down (so tests can prove the limit was exercised).
+// is model cycle 0, each cycle runs the configuration write, AdvanceTo and
+// then the packet, and the packet's traffic class comes out IngressLatency
+// cycles later. Scaled, when not nil, counts packets the model scaled down
+// (so tests can prove the limit was exercised).
 //
 // The read port follows gen/meter's timing: rd_* in cycle c+1 are lease
-// rd_lease's State after AdvanceTo(c-1) (measured, factor, scaling; 0 for
+// rd_lease's State after AdvanceTo(c) (measured, factor, scaling; 0 for
 // an index beyond the leases), and scaled_set bit i is set in cycle u+1
 // when lease i's factor update at cycle u enabled scaling.
 func IngressModel(cfg model.Config, scaled *int) tb.Func {
@@ -83,14 +83,26 @@ func IngressModel(cfg model.Config, scaled *int) tb.Func {
 			}
 			copy(line[:], line[1:])
 			line[len(line)-1] = res{}
-			// The model still stands after AdvanceTo(h-1): the next
-			// cycle's read.
-			rd = model.LeaseState{}
-			if l := int(in.Uint64(ic["rd_lease"])); l < cfg.Leases {
-				rd, _ = mtr.State(l)
+			// The configuration write of cycle h comes first: the tick and
+			// the packet of cycle h see it.
+			if in.Bool(ic["cfg_we"]) {
+				lc := model.LeaseConfig{
+					DefaultPriority:  uint16(in.Uint64(ic["cfg_default"])),
+					ClearCustomerBit: in.Bool(ic["cfg_clear"]),
+					Limited:          in.Bool(ic["cfg_limited"]),
+					Limit:            in.Uint64(ic["cfg_limit"]),
+				}
+				if err := mtr.SetLease(int(in.Uint64(ic["cfg_lease"])), lc); err != nil {
+					return fmt.Errorf("cycle %d: %w", in.Cycle(), err)
+				}
 			}
 			if err := mtr.AdvanceTo(h); err != nil {
 				return err
+			}
+			// The next cycle's read: the state as of cycle h.
+			rd = model.LeaseState{}
+			if l := int(in.Uint64(ic["rd_lease"])); l < cfg.Leases {
+				rd, _ = mtr.State(l)
 			}
 			// Lease i's factor lands at n*T + TickStagger*i + UpdateDelay,
 			// and TickStagger*Leases <= T: in cycle h only one lease can
@@ -119,17 +131,6 @@ func IngressModel(cfg model.Config, scaled *int) tb.Func {
 				}
 				line[len(line)-1] = res{true, o}
 			}
-			if in.Bool(ic["cfg_we"]) {
-				lc := model.LeaseConfig{
-					DefaultPriority:  uint16(in.Uint64(ic["cfg_default"])),
-					ClearCustomerBit: in.Bool(ic["cfg_clear"]),
-					Limited:          in.Bool(ic["cfg_limited"]),
-					Limit:            in.Uint64(ic["cfg_limit"]),
-				}
-				if err := mtr.SetLease(int(in.Uint64(ic["cfg_lease"])), lc); err != nil {
-					return fmt.Errorf("cycle %d: %w", in.Cycle(), err)
-				}
-			}
 			h++
 			return nil
 		}, nil
@@ -154,10 +155,11 @@ type Traffic struct {
 }
 
 // RandomIngress fills a stimulus for the ingress block: rst in cycles 0 and
-// 1, then random packets (valid lease, 1..MaxPacketBytes bytes; at most
-// gen/meter.MaxPacketRun in consecutive cycles, the block's contract) and random
-// valid configuration writes whose limits are spread over many octaves so
-// scaling both happens and does not.
+// 1, then random packets (valid lease, 1..MaxPacketBytes bytes; at most one
+// in any gen/meter.MinPacketGap consecutive cycles, the block's contract:
+// PacketProb is the chance of a packet in a cycle where one may come) and
+// random valid configuration writes whose limits are spread over many
+// octaves so scaling both happens and does not.
 func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand) (tb.Stimulus, error) {
 	f, err := cfg.Format()
 	if err != nil {
@@ -172,14 +174,14 @@ func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand)
 			err = s.Set(c, s.Index(name), v)
 		}
 	}
-	run := 0 // consecutive cycles with a packet (at most MaxPacketRun)
+	next := 0 // first cycle the next packet may come
 	for c := 0; c < tr.Cycles; c++ {
 		if c < 2 {
 			set(c, "rst", 1)
 			continue
 		}
-		if run < genmeter.MaxPacketRun && rng.Float64() < tr.PacketProb {
-			run++
+		if c >= next && rng.Float64() < tr.PacketProb {
+			next = c + genmeter.MinPacketGap
 			lease := rng.IntN(cfg.Leases)
 			if tr.Leases != nil {
 				lease = tr.Leases[rng.IntN(len(tr.Leases))]
@@ -192,8 +194,6 @@ func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand)
 			set(c, "pkt_lease", uint64(lease))
 			set(c, "pkt_tc", tc)
 			set(c, "pkt_bytes", 1+uint64(rng.IntN(int(cfg.MaxPacketBytes))))
-		} else {
-			run = 0
 		}
 		// The read port is driven every cycle, over every index it can
 		// carry (indexes beyond the leases read 0).

@@ -14,15 +14,16 @@ import (
 )
 
 // Configurations small enough for many ticks in a short run. "tight" has
-// the shortest tick the hardware accepts, 17*Leases+2, so the divider's last
-// result is written one cycle before the next tick swaps it in; "odd" has a
-// lease count that is not a power of two.
+// the shortest tick the hardware accepts, TickStagger*Leases, so the last
+// lease's slot ends in the cycle before the next period's first tick; "odd"
+// has a lease count that is not a power of two and a tick that is not a
+// multiple of the slot.
 var configs = []struct {
 	name string
 	cfg  model.Config
 }{
-	{"tight", model.Config{ClockHz: 125_000_000, TickCycles: 136, K: 2, BytesPerCycle: 1, MaxPacketBytes: 64, Leases: 8}},
-	{"odd", model.Config{ClockHz: 125_000_000, TickCycles: 60, K: 3, BytesPerCycle: 1, MaxPacketBytes: 100, Leases: 3}},
+	{"tight", model.Config{ClockHz: 125_000_000, TickCycles: 8 * model.TickStagger, K: 2, BytesPerCycle: 1, MaxPacketBytes: 64, Leases: 8}},
+	{"odd", model.Config{ClockHz: 125_000_000, TickCycles: 80, K: 3, BytesPerCycle: 1, MaxPacketBytes: 100, Leases: 3}},
 }
 
 func ingressBench(t *testing.T, cfg model.Config) *gosim.Bench {
@@ -46,8 +47,8 @@ func TestIngressRTLEqualsModel(t *testing.T) {
 	for _, c := range configs {
 		t.Run(c.name, func(t *testing.T) {
 			b := ingressBench(t, c.cfg)
-			// Seed 4 sends a packet almost every cycle: runs of
-			// MaxPacketRun packets, the most the block accepts.
+			// Seed 4 sends a packet almost every MinPacketGap cycles,
+			// the most the block accepts.
 			for seed := uint64(1); seed <= 4; seed++ {
 				rng := rand.New(rand.NewPCG(seed, 7))
 				prob := min(0.2*float64(seed), 0.99)
@@ -68,27 +69,55 @@ func TestIngressRTLEqualsModel(t *testing.T) {
 				}
 				held := tickCollisions(s, c.cfg)
 				if held == 0 {
-					t.Fatalf("seed %d: no packet met a lease's tick: the hold register is not exercised", seed)
+					t.Fatalf("seed %d: no packet met a lease's tick: the wait for the sample port is not exercised", seed)
 				}
-				t.Logf("seed %d: %d packets scaled, %d packets displaced by a tick", seed, scaled, held)
+				t.Logf("seed %d: %d packets scaled, %d packets waited for a tick", seed, scaled, held)
 			}
 		})
 	}
 }
 
-// tickCollisions counts the packets that arrive in the cycle of a lease's
-// tick, so their sample update waits in the hold register (gen/meter).
+// tickCollisions counts the packets whose sample read (gen/meter: cycle
+// IngressLatency-1 after the packet) falls in a tick's window, steps 2..4
+// of the lease's slot, so they wait for the sample port.
 func tickCollisions(s tb.Stimulus, cfg model.Config) int {
 	n := 0
 	col := s.Index("pkt_valid")
 	for c := 2; c < s.Len(); c++ {
-		h := uint64(c - 2) // model cycle (rst in cycles 0 and 1)
+		h := uint64(c-2) + genmeter.IngressLatency - 1 // model cycle of the read (rst in cycles 0 and 1)
 		ph := h % uint64(cfg.TickCycles)
-		if s.Get(c, col) != 0 && h >= uint64(cfg.TickCycles) && ph%model.TickStagger == 0 && ph/model.TickStagger < uint64(cfg.Leases) {
+		if st := ph % model.TickStagger; s.Get(c, col) != 0 && h >= uint64(cfg.TickCycles) && st >= 2 && st <= 4 && ph/model.TickStagger < uint64(cfg.Leases) {
 			n++
 		}
 	}
 	return n
+}
+
+// TestStimulusKeepsPacketGap holds the random stimulus to the block's
+// contract: pkt_valid at most once in any genmeter.MinPacketGap cycles, and
+// at the busiest setting packets exactly that far apart, so the tests
+// exercise the contract's edge.
+func TestStimulusKeepsPacketGap(t *testing.T) {
+	for _, c := range configs {
+		b := ingressBench(t, c.cfg)
+		s, err := RandomIngress(b, c.cfg, Traffic{Cycles: 5000, PacketProb: 0.99}, rand.New(rand.NewPCG(1, 2)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		col, prev, minGap := s.Index("pkt_valid"), -1, s.Len()
+		for cy := 0; cy < s.Len(); cy++ {
+			if s.Get(cy, col) == 0 {
+				continue
+			}
+			if prev >= 0 {
+				minGap = min(minGap, cy-prev)
+			}
+			prev = cy
+		}
+		if minGap != genmeter.MinPacketGap {
+			t.Fatalf("%s: closest packets %d cycles apart, want exactly MinPacketGap = %d", c.name, minGap, genmeter.MinPacketGap)
+		}
+	}
 }
 
 // TestIngressEnginesAgree runs one random stimulus through the model, the Go
@@ -186,7 +215,7 @@ func readPortExercised(tr tb.Trace) error {
 // hardware must clamp it to MaxFactor exactly as the model does (random
 // limits almost never land there).
 func TestIngressFactorClamp(t *testing.T) {
-	cfg := model.Config{ClockHz: 125_000_000, TickCycles: 60, K: 1, BytesPerCycle: 1, MaxPacketBytes: 100, Leases: 3}
+	cfg := model.Config{ClockHz: 125_000_000, TickCycles: 80, K: 1, BytesPerCycle: 1, MaxPacketBytes: 100, Leases: 3}
 	const prio, size = 0x7fff, 3 // sample 98,301 per tick
 	// The steady measured value, from the model.
 	probe, err := model.New(cfg, nil)
