@@ -306,7 +306,13 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		var freeBefore hdl.Value = hdl.Const(0, 1)
 		for s := range wT {
 			first := hdl.And(hdl.Not(wS[s].valid), hdl.Not(freeBefore))
-			wT[s] = hdl.And(cfgHit, hdl.Or(wM[s], hdl.And(hdl.Not(wMatched), guar, first)))
+			if G == 1 {
+				// A write the model accepts with a burst always goes to
+				// the one slot (see earlyRate).
+				wT[s] = hdl.And(cfgHit, hdl.Or(wM[s], guar))
+			} else {
+				wT[s] = hdl.And(cfgHit, hdl.Or(wM[s], hdl.And(hdl.Not(wMatched), guar, first)))
+			}
 			freeBefore = hdl.Or(freeBefore, hdl.Not(wS[s].valid))
 		}
 	}
@@ -364,7 +370,9 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		}
 		// One refill per port: min(x + L x rate, burst << F), i.e. under +
 		// L x rate clamped at 0: the clamp is the sum's sign, no compare.
-		SW := max(BLB, LL) + F + 2
+		// under + L x rate lies in [-(burst << F), L << F] (a rate is at
+		// most the link's, 1 << F): SW bits with the sign.
+		SW := max(BLB, LL+1) + F + 1
 		// With one slot its values need no pick: the result is used only
 		// when it is the slot refilled.
 		one := func(vs []hdl.Value, w int) hdl.Value {
