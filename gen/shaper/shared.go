@@ -86,7 +86,9 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	arrValid := stage("s_arr_valid", pinValid)
 	arrPort := stage("s_arr_port", pinPort)
 	arrLease := stage("s_arr_lease", pinLease)
-	arrBytes := stage("s_arr_bytes", pinBytes)
+	// n - 1 (arrivals have n >= 1): backlog + n - 1 is what an admission
+	// leaves (a byte is sent in the cycle), and -n is its complement.
+	arrBytesM1 := stage("s_arr_bytes_m1", dec(pinBytes))
 	arrTag := stage("s_arr_tag", pinTag)
 	ohBits := make([]hdl.Value, L)
 	for i := range ohBits {
@@ -100,7 +102,6 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	pinRank := hdl.Concat(hdl.Not(pinFree), pinClass)
 	pinRank1 := hdl.AddW(hdl.ZExt(pinRank, BRB+1), hdl.Const(1, BRB+1), BRB+1)
 	arrRank1 := stage("s_arr_rank1", pinRank1)
-	arrRankM := stage("s_arr_rankm", hdl.Add(pinRank1, hdl.Const(uint64(lay.BarrierMargin), BRB+1)))
 	cfgHit := stage("s_cfg_hit", hdl.And(pinWe, hdl.Ne(pinCfgLease, hdl.Const(0, LB))))
 	cfgPort := stage("s_cfg_port", pinCfgPort)
 	cfgLease := stage("s_cfg_lease", pinCfgLease)
@@ -243,25 +244,32 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	// Admission, as New: green when the integer part of the tokens is >=
 	// n; excess when backlog + (n + Depth) <= E or backlog + n <= Floor,
 	// unless the barrier's shot refuses it.
-	n := hdl.ZExt(arrBytes, BLB+1)
-	blN := hdl.AddW(backlogA, n, BLB+1)
-	// The take first: under - n; green when the tokens cover it, i.e.
-	// burst + under - n >= 0 (the sign of one add; the integer part is
-	// all that matters, n << F has no fraction).
-	takeU := hdl.Sub(hdl.SExt(ua, UB+1), hdl.ZExt(arrBytes, UB+1))
+	// blN1 = backlog + n - 1: compared with constants (LUT logic, no
+	// carry chain) for the overflow and the floor, and the backlog an
+	// admission leaves.
+	blN1 := hdl.AddW(backlogA, hdl.ZExt(arrBytesM1, BLB+1), BLB+1)
+	// The take first: under - n = under + ~(n-1); green when the tokens
+	// cover it, i.e. burst + under - n >= 0 (the sign of one add; the
+	// integer part is all that matters, n << F has no fraction).
+	takeU := hdl.Add(hdl.SExt(ua, UB+1), hdl.Not(hdl.ZExt(arrBytesM1, UB+1)))
 	green := hdl.Not(hdl.Bit(hdl.Add(takeU, hdl.ZExt(ba, UB+1)), UB))
-	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
+	overflow := gtConst(blN1, uint64(c.BufferBytes)-1)
 	sumW := max(BLB, DB+1) + 1
-	aboveFloor := hdl.Gt(blN, hdl.Const(uint64(c.MaxPacketBytes), BLB+1))
+	aboveFloor := gtConst(blN1, uint64(c.MaxPacketBytes)-1)
 	fits := hdl.Or(
 		hdl.Le(hdl.AddW(hdl.ZExt(backlogA, sumW), hdl.ZExt(arrX, sumW), sumW), hdl.ZExt(excessLimit, sumW)),
 		hdl.Not(aboveFloor))
 	shotSpent := hdl.OrR(hdl.And(shotA, arrOH))
-	barShot := hdl.And(hdl.Lt(arrRankM, hdl.ZExt(barrierA, BRB+1)), hdl.Not(shotSpent), aboveFloor)
+	// The barrier against rank+1: one subtract, d = barrier - (rank+1);
+	// the shot needs rank+1+margin < barrier, d > margin (LUT logic); a
+	// refusal raises the barrier when d < 0.
+	bd := hdl.Sub(hdl.ZExt(barrierA, BRB+1), arrRank1)
+	bdNeg := hdl.Bit(bd, BRB)
+	barShot := hdl.And(hdl.Not(bdNeg), gtConst(hdl.Slice(bd, BRB-1, 0), uint64(lay.BarrierMargin)), hdl.Not(shotSpent), aboveFloor)
 	admitG := hdl.And(arrValid, green, hdl.Not(overflow))
 	admitE := hdl.And(arrValid, hdl.Not(green), fits, hdl.Not(barShot))
 	refE := hdl.And(arrValid, hdl.Not(green), hdl.Not(admitE))
-	raise := hdl.And(refE, hdl.Gt(arrRank1, hdl.ZExt(barrierA, BRB+1)))
+	raise := hdl.And(refE, bdNeg)
 	barMax := hdl.Slice(arrRank1, BRB-1, 0)
 	adm := hdl.Or(admitG, admitE)
 	verdict := hdl.Priority(hdl.Const(CodeDropped, 2),
@@ -270,7 +278,7 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	cause := hdl.Mux(hdl.And(green, overflow), hdl.Const(CauseOverflow, 2), hdl.Const(CauseRefused, 2))
 	// backlog + n - 1 for the arriving port when admitted (the link sends
 	// a byte in the cycle, of this packet if the queue was empty).
-	withN := hdl.Slice(hdl.Sub(blN, hdl.Const(1, BLB+1)), BLB-1, 0)
+	withN := hdl.Slice(blN1, BLB-1, 0)
 
 	// The write: the written port's slots, the written lease's slot (its
 	// own, or the first free one for a write with a burst), and its tokens
@@ -443,4 +451,24 @@ func dec(x hdl.Value) hdl.Value {
 		low = hdl.And(low, hdl.Not(hdl.Bit(x, i)))
 	}
 	return hdl.Xor(x, hdl.Concat(flips...))
+}
+
+// gtConst is x > k as LUT logic (a chain of ANDs and ORs from the least
+// significant bit, no carry chain: a compare against a constant needs
+// none).
+func gtConst(x hdl.Value, k uint64) hdl.Value {
+	w := x.Width()
+	if w < 64 && k >= 1<<w-1 {
+		return hdl.Const(0, 1)
+	}
+	var g hdl.Value = hdl.Const(0, 1) // x[i-1:0] > k[i-1:0]
+	for i := 0; i < w; i++ {
+		xi := hdl.Bit(x, i)
+		if k>>i&1 == 1 {
+			g = hdl.And(xi, g)
+		} else {
+			g = hdl.Or(xi, g)
+		}
+	}
+	return g
 }
