@@ -224,9 +224,9 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		}
 		ua, ba = pick(aM, uv, UB), pick(aM, bv, BLB)
 	}
-	// The arriving port's excess limit: BufferBytes - 1 less its slots'
-	// reserves (model.Config.Reserve; a free slot's burst is 0).
-	var excessLimit hdl.Value = hdl.Const(lay.ExcessReset, BLB)
+	// The arriving port's slots' reserves (model.Config.Reserve; a free
+	// slot's burst is 0): its excess limit is BufferBytes - 1 less them.
+	var reserves hdl.Value = hdl.Const(0, BLB)
 	if G > 0 {
 		var sum hdl.Value
 		for s := range aS {
@@ -238,7 +238,7 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 				sum = hdl.Add(sum, r)
 			}
 		}
-		excessLimit = hdl.Sub(excessLimit, sum)
+		reserves = sum
 	}
 
 	// Admission, as New: green when the integer part of the tokens is >=
@@ -256,9 +256,10 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	overflow := gtConst(blN1, uint64(c.BufferBytes)-1)
 	sumW := max(BLB, DB+1) + 1
 	aboveFloor := gtConst(blN1, uint64(c.MaxPacketBytes)-1)
-	fits := hdl.Or(
-		hdl.Le(hdl.AddW(hdl.ZExt(backlogA, sumW), hdl.ZExt(arrX, sumW), sumW), hdl.ZExt(excessLimit, sumW)),
-		hdl.Not(aboveFloor))
+	// backlog + (n + Depth) <= E as backlog + (n + Depth) + reserves <=
+	// BufferBytes - 1: two adds and a compare with a constant.
+	level := hdl.AddW(hdl.AddW(hdl.ZExt(backlogA, sumW), hdl.ZExt(arrX, sumW), sumW), reserves, sumW+1)
+	fits := hdl.Or(hdl.Not(gtConst(level, lay.ExcessReset)), hdl.Not(aboveFloor))
 	shotSpent := hdl.OrR(hdl.And(shotA, arrOH))
 	// The barrier against rank+1: one subtract, d = barrier - (rank+1);
 	// the shot needs rank+1+margin < barrier, d > margin (LUT logic); a
