@@ -272,6 +272,7 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	refE := hdl.And(arrValid, hdl.Not(green), hdl.Not(admitE))
 	raise := hdl.And(refE, bdNeg)
 	barMax := hdl.Slice(arrRank1, BRB-1, 0)
+	barMaxDec := dec(barMax)
 	adm := hdl.Or(admitG, admitE)
 	verdict := hdl.Priority(hdl.Const(CodeDropped, 2),
 		hdl.When(admitG, hdl.Const(CodeGuaranteed, 2)),
@@ -336,8 +337,10 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 			hdl.When(hdl.And(adm, atQ), withN),
 			hdl.When(hdl.OrR(ps.backlog), dec(ps.backlog))))
 		// Barrier: raised by this port's refusal, then decayed.
-		pre := hdl.Mux(hdl.And(raise, atQ), barMax, ps.barrier)
-		ps.barrier.Next(hdl.Mux(decayNext, decSat(pre), pre))
+		// (A raise is to rank+1 >= 1: its decrement is shared.)
+		ps.barrier.Next(hdl.Priority(ps.barrier,
+			hdl.When(hdl.And(raise, atQ), hdl.Mux(decayNext, barMaxDec, barMax)),
+			hdl.When(hdl.And(decayNext, hdl.OrR(ps.barrier)), dec(ps.barrier))))
 		ps.shot.Next(hdl.Mux(windowNext, hdl.Const(0, L),
 			hdl.Or(ps.shot, hdl.Mux(hdl.And(refE, atQ), arrOH, hdl.Const(0, L)))))
 		if G == 0 {
@@ -425,24 +428,9 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	return m, nil
 }
 
-// decSat is x - 1, or 0 when x is 0, built from LUT logic: bit i flips
-// when the bits below it are all 0. (An adder would cost an iCE40 carry
-// cell per bit beside its LUT; the registers that decrement every cycle
-// are per port.)
-func decSat(x hdl.Value) hdl.Value {
-	w := x.Width()
-	var low hdl.Value = hdl.Const(1, 1) // bits 0..i-1 are all 0
-	flips := make([]hdl.Value, w)
-	for i := 0; i < w; i++ {
-		flips[w-1-i] = low
-		low = hdl.And(low, hdl.Not(hdl.Bit(x, i)))
-	}
-	nz := hdl.Not(low) // x != 0
-	return hdl.Xor(x, hdl.And(hdl.Concat(flips...), hdl.Repl(nz, w)))
-}
-
 // dec is x - 1 built from LUT logic: bit i flips when the bits below it
-// are all 0.
+// are all 0. (An adder would cost an iCE40 carry cell per bit beside its
+// LUT; the registers that count down every cycle are per port.)
 func dec(x hdl.Value) hdl.Value {
 	w := x.Width()
 	var low hdl.Value = hdl.Const(1, 1) // bits 0..i-1 are all 0
