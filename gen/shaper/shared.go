@@ -222,7 +222,13 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		for s := range uv {
 			uv[s], bv[s] = aS[s].under, aS[s].burst
 		}
-		ua, ba = pick(aM, uv, UB), pick(aM, bv, BLB)
+		if G == 1 {
+			// Not gated by the match: green is (below), and a take is
+			// only on green.
+			ua, ba = uv[0], bv[0]
+		} else {
+			ua, ba = pick(aM, uv, UB), pick(aM, bv, BLB)
+		}
 	}
 	// The arriving port's slots' reserves (model.Config.Reserve; a free
 	// slot's burst is 0): its excess limit is BufferBytes - 1 less them.
@@ -252,7 +258,7 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	// cover it, i.e. burst + under - n >= 0 (the sign of one add; the
 	// integer part is all that matters, n << F has no fraction).
 	takeU := hdl.Add(hdl.SExt(ua, UB+1), hdl.Not(hdl.ZExt(arrBytesM1, UB+1)))
-	green := hdl.Not(hdl.Bit(hdl.Add(takeU, hdl.ZExt(ba, UB+1)), UB))
+	green := hdl.And(orAll(aM, 1), hdl.Not(hdl.Bit(hdl.Add(takeU, hdl.ZExt(ba, UB+1)), UB)))
 	overflow := gtConst(blN1, uint64(c.BufferBytes)-1)
 	sumW := max(BLB, DB+1) + 1
 	aboveFloor := gtConst(blN1, uint64(c.MaxPacketBytes)-1)
@@ -296,7 +302,15 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		for s := range uv {
 			uv[s], bv[s] = wS[s].under, wS[s].burst
 		}
-		uw, bw := pick(wM, uv, UB), pick(wM, bv, BLB)
+		var uw, bw hdl.Value
+		if G == 1 {
+			// Not gated by the match either: a write the model accepts
+			// goes to the slot when it has a burst; if the slot is free
+			// its tokens are 0 (freed by a clamp to burst 0, or reset).
+			uw, bw = uv[0], bv[0]
+		} else {
+			uw, bw = pick(wM, uv, UB), pick(wM, bv, BLB)
+		}
 		wMatched := orAll(wM, 1)
 		samePort := hdl.Const(1, 1)
 		if P > 1 {
