@@ -165,8 +165,13 @@
 // fraction), so the refill, under + Leases x rate clamped at 0, gets its
 // clamp from the sum's sign instead of a compare; green is the sign of
 // burst + under - n, computed once for the arriving port. The backlog and
-// barrier decrements are LUT logic (no carry chain). Everything is in
-// flip-flops: no block RAM.
+// barrier decrements are LUT logic (no carry chain), and the slot's
+// next-state zeroing and holding are written so that they map to the
+// flip-flops' sync reset and enable. With one slot a port (ref4) a write
+// the model accepts with a burst always goes to the slot, so the slot's
+// rate is loaded from the pins a cycle early (only the refill, which
+// follows the write, reads it). Everything is in flip-flops: no block
+// RAM. testbenches/shaper/SYNTH.md has the figures.
 //
 // # Difference from the model
 //

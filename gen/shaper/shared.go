@@ -86,7 +86,9 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	arrValid := stage("s_arr_valid", pinValid)
 	arrPort := stage("s_arr_port", pinPort)
 	arrLease := stage("s_arr_lease", pinLease)
-	arrBytes := stage("s_arr_bytes", pinBytes)
+	// n - 1 (arrivals have n >= 1): backlog + n - 1 is what an admission
+	// leaves (a byte is sent in the cycle), and -n is its complement.
+	arrBytesM1 := stage("s_arr_bytes_m1", dec(pinBytes))
 	arrTag := stage("s_arr_tag", pinTag)
 	ohBits := make([]hdl.Value, L)
 	for i := range ohBits {
@@ -100,7 +102,6 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	pinRank := hdl.Concat(hdl.Not(pinFree), pinClass)
 	pinRank1 := hdl.AddW(hdl.ZExt(pinRank, BRB+1), hdl.Const(1, BRB+1), BRB+1)
 	arrRank1 := stage("s_arr_rank1", pinRank1)
-	arrRankM := stage("s_arr_rankm", hdl.Add(pinRank1, hdl.Const(uint64(lay.BarrierMargin), BRB+1)))
 	cfgHit := stage("s_cfg_hit", hdl.And(pinWe, hdl.Ne(pinCfgLease, hdl.Const(0, LB))))
 	cfgPort := stage("s_cfg_port", pinCfgPort)
 	cfgLease := stage("s_cfg_lease", pinCfgLease)
@@ -221,11 +222,17 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		for s := range uv {
 			uv[s], bv[s] = aS[s].under, aS[s].burst
 		}
-		ua, ba = pick(aM, uv, UB), pick(aM, bv, BLB)
+		if G == 1 {
+			// Not gated by the match: green is (below), and a take is
+			// only on green.
+			ua, ba = uv[0], bv[0]
+		} else {
+			ua, ba = pick(aM, uv, UB), pick(aM, bv, BLB)
+		}
 	}
-	// The arriving port's excess limit: BufferBytes - 1 less its slots'
-	// reserves (model.Config.Reserve; a free slot's burst is 0).
-	var excessLimit hdl.Value = hdl.Const(lay.ExcessReset, BLB)
+	// The arriving port's slots' reserves (model.Config.Reserve; a free
+	// slot's burst is 0): its excess limit is BufferBytes - 1 less them.
+	var reserves hdl.Value = hdl.Const(0, BLB)
 	if G > 0 {
 		var sum hdl.Value
 		for s := range aS {
@@ -237,32 +244,41 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 				sum = hdl.Add(sum, r)
 			}
 		}
-		excessLimit = hdl.Sub(excessLimit, sum)
+		reserves = sum
 	}
 
 	// Admission, as New: green when the integer part of the tokens is >=
 	// n; excess when backlog + (n + Depth) <= E or backlog + n <= Floor,
 	// unless the barrier's shot refuses it.
-	n := hdl.ZExt(arrBytes, BLB+1)
-	blN := hdl.AddW(backlogA, n, BLB+1)
-	// The take first: under - n; green when the tokens cover it, i.e.
-	// burst + under - n >= 0 (the sign of one add; the integer part is
-	// all that matters, n << F has no fraction).
-	takeU := hdl.Sub(hdl.SExt(ua, UB+1), hdl.ZExt(arrBytes, UB+1))
-	green := hdl.Not(hdl.Bit(hdl.Add(takeU, hdl.ZExt(ba, UB+1)), UB))
-	overflow := hdl.Gt(blN, hdl.Const(uint64(c.BufferBytes), BLB+1))
+	// blN1 = backlog + n - 1: compared with constants (LUT logic, no
+	// carry chain) for the overflow and the floor, and the backlog an
+	// admission leaves.
+	blN1 := hdl.AddW(backlogA, hdl.ZExt(arrBytesM1, BLB+1), BLB+1)
+	// The take first: under - n = under + ~(n-1); green when the tokens
+	// cover it, i.e. burst + under - n >= 0 (the sign of one add; the
+	// integer part is all that matters, n << F has no fraction).
+	takeU := hdl.Add(hdl.SExt(ua, UB+1), hdl.Not(hdl.ZExt(arrBytesM1, UB+1)))
+	green := hdl.And(orAll(aM, 1), hdl.Not(hdl.Bit(hdl.Add(takeU, hdl.ZExt(ba, UB+1)), UB)))
+	overflow := gtConst(blN1, uint64(c.BufferBytes)-1)
 	sumW := max(BLB, DB+1) + 1
-	aboveFloor := hdl.Gt(blN, hdl.Const(uint64(c.MaxPacketBytes), BLB+1))
-	fits := hdl.Or(
-		hdl.Le(hdl.AddW(hdl.ZExt(backlogA, sumW), hdl.ZExt(arrX, sumW), sumW), hdl.ZExt(excessLimit, sumW)),
-		hdl.Not(aboveFloor))
+	aboveFloor := gtConst(blN1, uint64(c.MaxPacketBytes)-1)
+	// backlog + (n + Depth) <= E as backlog + (n + Depth) + reserves <=
+	// BufferBytes - 1: two adds and a compare with a constant.
+	level := hdl.AddW(hdl.AddW(hdl.ZExt(backlogA, sumW), hdl.ZExt(arrX, sumW), sumW), reserves, sumW+1)
+	fits := hdl.Or(hdl.Not(gtConst(level, lay.ExcessReset)), hdl.Not(aboveFloor))
 	shotSpent := hdl.OrR(hdl.And(shotA, arrOH))
-	barShot := hdl.And(hdl.Lt(arrRankM, hdl.ZExt(barrierA, BRB+1)), hdl.Not(shotSpent), aboveFloor)
+	// The barrier against rank+1: one subtract, d = barrier - (rank+1);
+	// the shot needs rank+1+margin < barrier, d > margin (LUT logic); a
+	// refusal raises the barrier when d < 0.
+	bd := hdl.Sub(hdl.ZExt(barrierA, BRB+1), arrRank1)
+	bdNeg := hdl.Bit(bd, BRB)
+	barShot := hdl.And(hdl.Not(bdNeg), gtConst(hdl.Slice(bd, BRB-1, 0), uint64(lay.BarrierMargin)), hdl.Not(shotSpent), aboveFloor)
 	admitG := hdl.And(arrValid, green, hdl.Not(overflow))
 	admitE := hdl.And(arrValid, hdl.Not(green), fits, hdl.Not(barShot))
 	refE := hdl.And(arrValid, hdl.Not(green), hdl.Not(admitE))
-	raise := hdl.And(refE, hdl.Gt(arrRank1, hdl.ZExt(barrierA, BRB+1)))
+	raise := hdl.And(refE, bdNeg)
 	barMax := hdl.Slice(arrRank1, BRB-1, 0)
+	barMaxDec := dec(barMax)
 	adm := hdl.Or(admitG, admitE)
 	verdict := hdl.Priority(hdl.Const(CodeDropped, 2),
 		hdl.When(admitG, hdl.Const(CodeGuaranteed, 2)),
@@ -270,7 +286,7 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	cause := hdl.Mux(hdl.And(green, overflow), hdl.Const(CauseOverflow, 2), hdl.Const(CauseRefused, 2))
 	// backlog + n - 1 for the arriving port when admitted (the link sends
 	// a byte in the cycle, of this packet if the queue was empty).
-	withN := hdl.Slice(hdl.Sub(blN, hdl.Const(1, BLB+1)), BLB-1, 0)
+	withN := hdl.Slice(blN1, BLB-1, 0)
 
 	// The write: the written port's slots, the written lease's slot (its
 	// own, or the first free one for a write with a burst), and its tokens
@@ -286,7 +302,15 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		for s := range uv {
 			uv[s], bv[s] = wS[s].under, wS[s].burst
 		}
-		uw, bw := pick(wM, uv, UB), pick(wM, bv, BLB)
+		var uw, bw hdl.Value
+		if G == 1 {
+			// Not gated by the match either: a write the model accepts
+			// goes to the slot when it has a burst; if the slot is free
+			// its tokens are 0 (freed by a clamp to burst 0, or reset).
+			uw, bw = uv[0], bv[0]
+		} else {
+			uw, bw = pick(wM, uv, UB), pick(wM, bv, BLB)
+		}
 		wMatched := orAll(wM, 1)
 		samePort := hdl.Const(1, 1)
 		if P > 1 {
@@ -306,7 +330,13 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		var freeBefore hdl.Value = hdl.Const(0, 1)
 		for s := range wT {
 			first := hdl.And(hdl.Not(wS[s].valid), hdl.Not(freeBefore))
-			wT[s] = hdl.And(cfgHit, hdl.Or(wM[s], hdl.And(hdl.Not(wMatched), guar, first)))
+			if G == 1 {
+				// A write the model accepts with a burst always goes to
+				// the one slot (see earlyRate).
+				wT[s] = hdl.And(cfgHit, hdl.Or(wM[s], guar))
+			} else {
+				wT[s] = hdl.And(cfgHit, hdl.Or(wM[s], hdl.And(hdl.Not(wMatched), guar, first)))
+			}
 			freeBefore = hdl.Or(freeBefore, hdl.Not(wS[s].valid))
 		}
 	}
@@ -321,8 +351,10 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 			hdl.When(hdl.And(adm, atQ), withN),
 			hdl.When(hdl.OrR(ps.backlog), dec(ps.backlog))))
 		// Barrier: raised by this port's refusal, then decayed.
-		pre := hdl.Mux(hdl.And(raise, atQ), barMax, ps.barrier)
-		ps.barrier.Next(hdl.Mux(decayNext, decSat(pre), pre))
+		// (A raise is to rank+1 >= 1: its decrement is shared.)
+		ps.barrier.Next(hdl.Priority(ps.barrier,
+			hdl.When(hdl.And(raise, atQ), hdl.Mux(decayNext, barMaxDec, barMax)),
+			hdl.When(hdl.And(decayNext, hdl.OrR(ps.barrier)), dec(ps.barrier))))
 		ps.shot.Next(hdl.Mux(windowNext, hdl.Const(0, L),
 			hdl.Or(ps.shot, hdl.Mux(hdl.And(refE, atQ), arrOH, hdl.Const(0, L)))))
 		if G == 0 {
@@ -364,7 +396,9 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 		}
 		// One refill per port: min(x + L x rate, burst << F), i.e. under +
 		// L x rate clamped at 0: the clamp is the sum's sign, no compare.
-		SW := max(BLB, LL) + F + 2
+		// under + L x rate lies in [-(burst << F), L << F] (a rate is at
+		// most the link's, 1 << F): SW bits with the sign.
+		SW := max(BLB, LL+1) + F + 1
 		// With one slot its values need no pick: the result is used only
 		// when it is the slot refilled.
 		one := func(vs []hdl.Value, w int) hdl.Value {
@@ -408,24 +442,9 @@ func NewShared(c Config, ports int) (*hdl.Module, error) {
 	return m, nil
 }
 
-// decSat is x - 1, or 0 when x is 0, built from LUT logic: bit i flips
-// when the bits below it are all 0. (An adder would cost an iCE40 carry
-// cell per bit beside its LUT; the registers that decrement every cycle
-// are per port.)
-func decSat(x hdl.Value) hdl.Value {
-	w := x.Width()
-	var low hdl.Value = hdl.Const(1, 1) // bits 0..i-1 are all 0
-	flips := make([]hdl.Value, w)
-	for i := 0; i < w; i++ {
-		flips[w-1-i] = low
-		low = hdl.And(low, hdl.Not(hdl.Bit(x, i)))
-	}
-	nz := hdl.Not(low) // x != 0
-	return hdl.Xor(x, hdl.And(hdl.Concat(flips...), hdl.Repl(nz, w)))
-}
-
 // dec is x - 1 built from LUT logic: bit i flips when the bits below it
-// are all 0.
+// are all 0. (An adder would cost an iCE40 carry cell per bit beside its
+// LUT; the registers that count down every cycle are per port.)
 func dec(x hdl.Value) hdl.Value {
 	w := x.Width()
 	var low hdl.Value = hdl.Const(1, 1) // bits 0..i-1 are all 0
@@ -435,4 +454,24 @@ func dec(x hdl.Value) hdl.Value {
 		low = hdl.And(low, hdl.Not(hdl.Bit(x, i)))
 	}
 	return hdl.Xor(x, hdl.Concat(flips...))
+}
+
+// gtConst is x > k as LUT logic (a chain of ANDs and ORs from the least
+// significant bit, no carry chain: a compare against a constant needs
+// none).
+func gtConst(x hdl.Value, k uint64) hdl.Value {
+	w := x.Width()
+	if w < 64 && k >= 1<<w-1 {
+		return hdl.Const(0, 1)
+	}
+	var g hdl.Value = hdl.Const(0, 1) // x[i-1:0] > k[i-1:0]
+	for i := 0; i < w; i++ {
+		xi := hdl.Bit(x, i)
+		if k>>i&1 == 1 {
+			g = hdl.And(xi, g)
+		} else {
+			g = hdl.Or(xi, g)
+		}
+	}
+	return g
 }

@@ -266,3 +266,31 @@ func TestSynthICE40SharedRef4(t *testing.T) {
 		t.Errorf("block RAM used: %+v", f)
 	}
 }
+
+// LongEnv, set to 1, makes TestSharedEqualsModelLong run many seeds.
+const LongEnv = "PKTROUTER_LONG"
+
+// TestSharedEqualsModelLong: with PKTROUTER_LONG=1, 40 seeds of the
+// interleaved four-port streams at the device's sizes, on a one-slot and a
+// two-slot port, with frequent guarantee changes (Go simulator; the first
+// seed of each also on Icarus and Verilator).
+func TestSharedEqualsModelLong(t *testing.T) {
+	if os.Getenv(LongEnv) != "1" {
+		t.Skipf("set %s=1 to run", LongEnv)
+	}
+	const P = 4
+	for _, c := range []genshaper.Config{DeviceRef4, slot1Config, slotsConfig} {
+		b := sharedBench(t, c, P)
+		for seed := uint64(1); seed <= 40; seed++ {
+			st := SharedStream{Cycles: 20000, Ports: mixedPorts(t, c, P, 0.6+0.03*float64(seed))}
+			for q := range st.Ports {
+				st.Ports[q].Reconfig = 0.002 * float64(1+seed%10)
+			}
+			s, err := GenerateShared(b, c, st, rand.New(rand.NewPCG(seed, 1000+seed)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			runShared(t, b, c, P, s, seed == 1 && requireTools(t))
+		}
+	}
+}
