@@ -34,8 +34,14 @@ func (r ShareRun) Share() float64 { return float64(r.PassedB) / float64(r.Passed
 // with setup from SharesSetup), and reports what each passed during the
 // last measure cycles.
 func RunShares(t Target, ratio uint64, warm, measure uint64) (ShareRun, error) {
-	cfg := t.Config()
 	a, b := SharesISPs(ratio)
+	return RunSharesOf(t, a, b, warm, measure)
+}
+
+// RunSharesOf is RunShares for ISPs a and b as given (t built for them),
+// so a test can move them to other ports or tags.
+func RunSharesOf(t Target, a, b ISP, warm, measure uint64) (ShareRun, error) {
+	cfg := t.Config()
 	fa, err := a.Flow(cfg, 1, 200, 0.5, true)
 	if err != nil {
 		return ShareRun{}, err

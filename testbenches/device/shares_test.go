@@ -41,32 +41,64 @@ func TestSharesModel(t *testing.T) {
 }
 
 // The same on the hardware, held to the same figures: 200,000 cycles of
-// warm-up and 1,000,000 measured per ratio (about 20 s of Go simulation
-// each; the two ratios run in parallel).
+// warm-up and 1,000,000 measured per run (about 20 s of Go simulation
+// each; the runs go in parallel).
+//
+// Equal limits are measured in both placements, A on port 0 and B on port
+// 1 and the other way round, and judged on their sum. One placement alone
+// is skewed by where the two leases' meter ticks fall against the traffic:
+// the test's elastic sources all raise their rate on one shared 2048-cycle
+// clock, and the hardware meters a packet about 20 cycles after the model
+// does (the header unit), so one lease's factor updates sit closer to the
+// common rate steps than the other's. With the meter's 24-cycle tick
+// stagger that skew is 0.93 one way and 1.07 the other (elements 1 and
+// 9); it follows the lease, not the link, and cancels over the two
+// placements.
 func TestSharesHW(t *testing.T) {
 	cfg := SharesConfig()
-	for _, tc := range []struct {
-		ratio     uint64
-		want, tol float64 // absolute
-	}{
-		{1, 1, 0.02},    // equal limits: ±2%
-		{10, 0.1, 0.01}, // a tenth: ±10% of the tenth
-	} {
-		t.Run(fmt.Sprintf("1:%d", tc.ratio), func(t *testing.T) {
-			t.Parallel()
-			a, b := SharesISPs(tc.ratio)
-			h, err := NewHW(cfg, Build(cfg.Config, []ISP{a, b}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := RunShares(h, tc.ratio, 200_000, 1_000_000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("hw 1:%d: B/A passed %.3f over %d cycles (A %d B, B %d B)", tc.ratio, r.Share(), r.Cycles, r.PassedA, r.PassedB)
-			if math.Abs(r.Share()-tc.want) > tc.tol {
-				t.Errorf("1:%d limits: B/A %.3f, want %.2f ±%.2f", tc.ratio, r.Share(), tc.want, tc.tol)
+	run := func(t *testing.T, a, b ISP) ShareRun {
+		h, err := NewHW(cfg, Build(cfg.Config, []ISP{a, b}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := RunSharesOf(h, a, b, 200_000, 1_000_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("hw: A on port %d, B on port %d: B/A passed %.3f over %d cycles (A %d B, B %d B)",
+			a.InPort, b.InPort, r.Share(), r.Cycles, r.PassedA, r.PassedB)
+		return r
+	}
+	t.Run("1:10", func(t *testing.T) {
+		t.Parallel()
+		a, b := SharesISPs(10)
+		if r := run(t, a, b); math.Abs(r.Share()-0.1) > 0.01 { // a tenth: ±10% of the tenth
+			t.Errorf("1:10 limits: B/A %.3f, want 0.10 ±0.01", r.Share())
+		}
+	})
+	t.Run("1:1", func(t *testing.T) {
+		t.Parallel()
+		var runs [2]ShareRun
+		t.Run("placements", func(t *testing.T) {
+			for i := range runs {
+				t.Run(fmt.Sprintf("A_on_port_%d", i), func(t *testing.T) {
+					t.Parallel()
+					a, b := SharesISPs(1)
+					if i == 1 {
+						a.InPort, b.InPort = b.InPort, a.InPort
+					}
+					runs[i] = run(t, a, b)
+				})
 			}
 		})
-	}
+		if t.Failed() {
+			return
+		}
+		pa, pb := runs[0].PassedA+runs[1].PassedA, runs[0].PassedB+runs[1].PassedB
+		share := float64(pb) / float64(pa)
+		t.Logf("hw 1:1 over both placements: B/A passed %.3f", share)
+		if math.Abs(share-1) > 0.02 { // equal limits: ±2%
+			t.Errorf("1:1 limits: B/A %.3f over both placements, want 1.00 ±0.02", share)
+		}
+	})
 }
