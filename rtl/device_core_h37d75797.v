@@ -1474,7 +1474,7 @@ module device_core_h37d75797 (
         .out_port(u_label_out_port),
         .out_tag(u_label_out_tag)
     );
-    meter_egress_cap_l32 u_cap (
+    meter_egress_cap_held_l32 u_cap (
         .clk(clk),
         .rst(rst),
         .eg_valid(_t643),

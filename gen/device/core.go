@@ -80,7 +80,7 @@ func Core(c Config) (*hdl.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	capMod, err := meter.NewEgressCap(c.Ports * c.Leases)
+	capMod, err := meter.NewEgressCapHeld(c.Ports * c.Leases)
 	if err != nil {
 		return nil, err
 	}

@@ -465,6 +465,41 @@ func NewEgressCap(leases int) (*hdl.Module, error) {
 	return m, nil
 }
 
+// NewEgressCapHeld builds the egress cap for a caller that holds eg_lease
+// and eg_tc unchanged from the eg_valid cycle until the result is out (the
+// device's header unit holds a frame's verdict while it works on it): the
+// same ports, latency (EgressLatency) and results as NewEgressCap under
+// that contract, without its pipeline copies of the traffic class and the
+// configuration word. The block RAM's read happens in the eg_valid cycle
+// only (read enable), so its output register keeps that lease's word, as
+// NewEgressCap's first stage does, and a configuration write from the
+// next cycle on does not reach the packet. The compare and the select
+// work from that word and the held traffic class into the output
+// register; only eg_valid travels down a shift register.
+func NewEgressCapHeld(leases int) (*hdl.Module, error) {
+	if leases < 1 || leases > model.MaxLeases {
+		return nil, fmt.Errorf("gen/meter: egress leases = %d, want 1..%d", leases, model.MaxLeases)
+	}
+	LB := LeaseBits(leases)
+	m := hdl.NewGenerated(generator, "meter_egress_cap_held", hdl.P("l", leases))
+	v := m.Input("eg_valid", 1)
+	lease := m.Input("eg_lease", LB)
+	tc := m.Input("eg_tc", 16)
+	we := m.Input("cfg_we", 1)
+	cl := m.Input("cfg_lease", LB)
+	cd := m.Input("cfg_deprio", 1)
+	cc := m.Input("cfg_cap", 15)
+	mem := m.Memory("cap_mem", 16, leases)
+	mem.Write(we, cl, hdl.Concat(cd, cc))
+	q := mem.ReadSync(lease, hdl.ReadEnable(v))
+	doCap := hdl.And(hdl.Bit(q, 15), hdl.Not(hdl.Bit(tc, 15)), hdl.Gt(hdl.Slice(tc, 14, 0), hdl.Slice(q, 14, 0)))
+	res := hdl.Mux(doCap, hdl.Concat(hdl.Const(0, 1), hdl.Slice(q, 14, 0)), tc)
+	sv := delay(m, "s_valid", v, EgressLatency-1)
+	m.Output("eg_out_valid", 1).Drive(delay(m, "o_valid", sv, 1))
+	m.Output("eg_out_tc", 16).Drive(delay(m, "o_tc", hdl.Mux(sv, res, hdl.Const(0, 16)), 1))
+	return m, nil
+}
+
 // Ref4 is the meter configuration of the reference device ref4: a 125 MHz
 // clock, one byte per cycle (8-bit datapath), 8 leases per port, a tick of
 // 1024 cycles (8.2 µs) and alpha = 2^-8 (a time constant of about 2 ms).
