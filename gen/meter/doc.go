@@ -8,7 +8,7 @@
 //
 // Ports (clk and rst implicit):
 //
-//	in  pkt_valid, pkt_lease[LB], pkt_tc[16], pkt_bytes[BB]   one packet per MinPacketGap (12) cycles at most
+//	in  pkt_valid, pkt_lease[LB], pkt_tc[16], pkt_bytes[BB]   one packet per MinPacketGap (14) cycles at most
 //	in  cfg_we, cfg_lease[LB], cfg_default[15], cfg_clear, cfg_limited, cfg_limit[SampleBits]
 //	out out_valid, out_tc[16]                                  IngressLatency (9) cycles later
 //	in  rd_lease[LB]                                           read port (the register map's meter_ridx)
@@ -24,7 +24,7 @@
 // (lease ticks at n*TickCycles + 24*i, factor updates 23 cycles after each,
 // model/meter "Time"), then the packet of cycle h. So a configuration write
 // is seen by the packet and the tick of its own cycle. A packet's
-// priority-bytes land in its lease's sample model.AccountDelay (7) cycles
+// priority-bytes land in its lease's sample model.AccountDelay (8) cycles
 // after it arrived (the multiplier's time).
 //
 // Read port: rd_* in cycle c+1 are lease rd_lease's measured value, factor
@@ -42,10 +42,10 @@
 // meets them and they let one small serial datapath and one block-RAM port
 // serve several users:
 //
-//   - pkt_valid is set in at most one of any [MinPacketGap] (12)
+//   - pkt_valid is set in at most one of any [MinPacketGap] (14)
 //     consecutive cycles. The one serial multiplier takes 8 cycles and
 //     keeps the packet's priority x bytes in its registers until the
-//     sample update, which a lease's tick can push back by up to 3
+//     sample update, which a lease's tick can push back by up to 5
 //     cycles. The device's header unit takes a frame at most every
 //     IngressLatency+11 = 20 cycles (gen/device: grant, 7 header reads,
 //     the meter, the verdict), and issues its meter pulse once per frame.
@@ -56,7 +56,8 @@
 //     firmware must rewrite the lease configuration, and the meters carry
 //     on from their old values (they decay to 0 without traffic).
 //   - The model's TickCycles >= 24*Leases is the generator's too, and the
-//     acc fits three 16-bit words (SampleBits+K <= 48).
+//     acc fits two sample_mem words (SampleBits+K <= 2*MW, MW =
+//     SampleBits rounded up to 16, always true within the model's limits).
 //
 // # Architecture
 //
@@ -65,14 +66,15 @@
 //
 //	cfgd_mem   {clear-customer-bit, default priority}  16 bits   read: packet; write: cfg_we
 //	lim_mem    {limited, limit}                        SB+1      read: tick; write: cfg_we
-//	sample_mem sample                                  SB        read-modify-write: packets and ticks
-//	acc_mem    acc, in 16-bit words (lease*2^WB+word)  16        read and write: tick datapath
+//	sample_mem word {0, lease}: sample                 MW        read-modify-write: packets and ticks
+//	           words {1..2, lease}: acc (low word first)           read and write: tick datapath
 //	fac_mem    ^factor (0: scaling off)                16        read: packet; write: factor update
 //	stat_mem   {measured, ^factor}                     SB+16     read: rd_lease; write: factor update
 //
-// (SB = SampleBits; ^factor is the factor inverted, so the memories'
-// initial 0 means "off".) At ref4 device sizes (32 leases, SB 26, acc 34
-// bits) that is 1+2+2+1+1+3 = 10 SB_RAM40_4K; testbenches/meter/SYNTH.md
+// (SB = SampleBits, MW = SB rounded up to 16 bits; ^factor is the factor
+// inverted, so the memories' initial 0 means "off".) At ref4 device sizes
+// (32 leases, SB 26, MW 32, acc 34 bits in two words) that is
+// 1+2+2+1+3 = 9 SB_RAM40_4K; testbenches/meter/SYNTH.md
 // has the measured figures. Every memory is marked no_rw_check (gen/hdl
 // MemNoRWCheck): no read's value is ever used from the edge that writes
 // its word, so Yosys adds no read-first bypass (a register of the written
@@ -96,22 +98,24 @@
 // floor(priority x factor / 2^16), the new priority (IngressLatency 9), and
 // {mul_b, mul_q} is priority x bytes. Cycle 8 reads the lease's sample
 // and 9 writes the saturated sum (a compare of the sum with SampleMax made
-// of LUTs), unless the lease's tick holds the sample port: then the packet
-// waits (pkt_wait) and reads right after, so packets of cycles up to
-// tick-AccountDelay land before the tick.
+// of LUTs), unless the lease's tick holds sample_mem (steps 1..5 of its
+// slot): then the packet waits (pkt_wait) and reads right after, so the
+// port is never shared and packets of cycles up to tick-AccountDelay land
+// before the tick.
 //
 // Tick datapath: one slot of TickStagger (24) cycles per lease, back to
 // back from each period's first cycle, and the whole update of a lease in
 // its slot, so one set of registers serves every lease. Steps: 0 lim_mem
 // read; 1 the limit into the divider (halved, its low bit parked in
-// div_q); 0..2 the acc words read (one a cycle) and assembled; 3 the decay
-// acc - ceil(acc/2^K) = acc + ^(acc>>K) + (acc mod 2^K == 0), the last word
-// straight from its read, and the tick's sample read; 4 acc + sample (the
+// div_q); 1, 2 the acc words read from sample_mem (the low one
+// registered); 3 the decay acc - ceil(acc/2^K) = acc + ^(acc>>K) +
+// (acc mod 2^K == 0), the top word straight from its read, and the tick's
+// sample read; 4 acc + sample (the
 // same adder; this equals the model's flooring shift of the signed
 // difference exactly, since sample<<K is a multiple of 2^K) and the
 // sample written 0; 5 the divider compares limit with measured (acc>>K,
 // read from acc, which holds for the rest of the slot): limit >= measured
-// turns scaling off; 5..7 the acc words written back; 6..21 16 restoring
+// turns scaling off; 5, 6 the acc words written back; 6..21 16 restoring
 // divider iterations; 22 the clamped, inverted factor written to fac_mem;
 // 23 {measured, ^factor} to stat_mem (model.UpdateDelay = 23).
 //

@@ -45,22 +45,23 @@ const (
 const (
 	stLim     = 0                                // limit read
 	stLimLoad = 1                                // limit into the divider (or from the bypass register)
-	stDecay   = 3                                // acc - ceil(acc/2^K), the acc's last word straight from its read
+	stAccRd   = 1                                // acc words read, steps 1 and 2 (the top word in 2)
+	stDecay   = 3                                // acc - ceil(acc/2^K), the acc's top word straight from its read
 	stSmpRd   = 3                                // the tick's sample read
 	stAdd     = 4                                // + sample; the sample written 0
 	stCmp     = 5                                // divider: limit >= measured? (scaling off)
 	stFac     = stCmp + 1 + model.FactorFracBits // fac_mem write (a cycle later under a packet)
 	stStat    = stFac + 1                        // stat_mem write: the update (model.UpdateDelay)
-	stAccWr   = stCmp                            // acc words written back from here, one a cycle
-	// tickWindow is the number of cycles (steps stSmpRd-1..stAdd) in
-	// which packets may not start their sample read: the tick reads the
-	// sample in stSmpRd and writes 0 in stAdd.
-	tickWindow = stAdd - stSmpRd + 2
-	// maxAccWords is the most 16-bit acc words the schedule reads
-	// (steps stDecay-words .. stDecay-1).
-	maxAccWords = 3
-	// wordBits is the width of acc_mem: an acc is stored as NW such words.
-	wordBits = 16
+	stAccWr   = stCmp                            // acc words written back, steps 5 and 6
+	// maxAccWords is the most acc words (each as wide as the sample
+	// memory) the schedule reads and writes.
+	maxAccWords = 2
+	// Packets may not start their sample read in steps winLo..winHi: the
+	// tick reads sample_mem in steps stAccRd..stSmpRd and writes it in
+	// stAdd..stAccWr+1 (a packet reading in t writes in t+1).
+	winLo      = stAccRd
+	winHi      = stAccWr + maxAccWords - 2
+	tickWindow = winHi - winLo + 1
 )
 
 // LeaseBits is the width of a lease index for n leases.
@@ -109,8 +110,8 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		return nil, fmt.Errorf("gen/meter: the update slot takes %d cycles and lands at step %d, model has TickStagger %d, UpdateDelay %d",
 			stStat+1, stStat, model.TickStagger, model.UpdateDelay)
 	}
-	if pktRead-stSmpRd+2 != model.AccountDelay {
-		return nil, fmt.Errorf("gen/meter: packets land %d cycles after arrival, model.AccountDelay is %d", pktRead-stSmpRd+2, model.AccountDelay)
+	if pktRead-winLo+1 != model.AccountDelay {
+		return nil, fmt.Errorf("gen/meter: packets land %d cycles after arrival, model.AccountDelay is %d", pktRead-winLo+1, model.AccountDelay)
 	}
 	L := cfg.Leases
 	LB := LeaseBits(L)
@@ -128,13 +129,16 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	if FB != 16 {
 		return nil, fmt.Errorf("gen/meter: the scaling is built for a 16-bit factor, model has %d", FB)
 	}
-	NW := (AB + wordBits - 1) / wordBits
+	// sample_mem holds a lease's sample (word 0) and acc (words 1..NW),
+	// MW bits a word: the block RAM's 16-bit ports, as many as the sample
+	// needs.
+	MW := 16 * ((SB + 15) / 16)
+	NW := (AB + MW - 1) / MW
 	if NW > maxAccWords {
-		return nil, fmt.Errorf("gen/meter: acc of %d bits; the update slot reads at most %d 16-bit words", AB, maxAccWords)
+		return nil, fmt.Errorf("gen/meter: acc of %d bits; the update slot reads at most %d %d-bit words", AB, maxAccWords, MW)
 	}
 	TB := max(1, bits.Len64(T-1))
 	SW := bits.Len64(S - 1)
-	WB := max(1, bits.Len(uint(NW-1)))
 	XW := 2*mulSteps + BB // priority x bytes, as the multiplier leaves it
 
 	m := hdl.NewGenerated(generator, "meter_ingress",
@@ -161,15 +165,15 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	// no read-first bypass.
 	//   cfgd:   {clear-customer-bit, default priority}, read by packets
 	//   lim:    {limited, limit}, read by the tick
-	//   sample: the tick interval's priority-bytes, read-modify-written
-	//   acc:    NW 16-bit words per lease (lease*2^WB + word), tick only
+	//   sample: per lease (address {word, lease}) word 0 the tick
+	//           interval's priority-bytes, read-modify-written by packets
+	//           and the tick, words 1..NW the acc, tick only
 	//   fac:    the factor, stored inverted (0: scaling off), read by packets
 	//   stat:   {measured, inverted factor}, read by the register read port
 	nrw := hdl.MemNoRWCheck()
 	cfgd := m.Memory("cfgd_mem", PB+1, L, nrw)
 	lim := m.Memory("lim_mem", SB+1, L, nrw)
-	sample := m.Memory("sample_mem", SB, L, nrw)
-	accMem := m.Memory("acc_mem", wordBits, L<<WB, nrw)
+	sample := m.Memory("sample_mem", MW, 3<<LB, nrw)
 	fac := m.Memory("fac_mem", FB, L, nrw)
 	stat := m.Memory("stat_mem", SB+FB, L, nrw)
 
@@ -286,77 +290,67 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	outTC.Drive(hdl.Mux(mDone, hdl.Concat(cust, hdl.Slice(mf, PB-1, 0)), hdl.Const(0, 16)))
 	prod := hdl.Concat(mb, mq) // priority x bytes, from cycle 9 until the next packet
 
-	// ---- sample read-modify-write: packets and ticks ----
+	// ---- sample_mem: packets' sample read-modify-writes, the tick's ----
 	// A packet reads its sample in cycle pktRead and writes the saturated
-	// sum a cycle later. The tick reads the sample in stSmpRd (for the
-	// acc update in stAdd) and writes 0 in stAdd; a packet whose read
-	// would fall in steps stSmpRd-1..stAdd waits (pkt_wait) and reads in
-	// the step after: so no word is ever read on the edge that writes it,
-	// and packets of cycles up to tick-AccountDelay land before the tick.
-	window := between(stSmpRd-1, stAdd)
+	// sum a cycle later. The tick reads the acc words in steps 1 and 2 and
+	// the sample in 3, writes the sample 0 in 4 and the new acc in 5 and
+	// 6; a packet whose read would fall in steps winLo..winHi waits
+	// (pkt_wait) and reads in the step after: so the port is never shared,
+	// no word is read on the edge that writes it, and packets of cycles up
+	// to tick-AccountDelay land before the tick.
+	window := between(winLo, winHi)
 	wait := m.Reg("pkt_wait", 1)
 	want := hdl.Or(hdl.Eq(mc, hdl.Const(pktRead, 4)), wait)
 	wait.Next(hdl.And(want, window))
 	issue := hdl.And(want, hdl.Not(window))
 	wPkt := m.Reg("pkt_write", 1)
 	wPkt.Next(issue)
-	tkRd := at(stSmpRd)
-	tkClr := at(stAdd)
-	smpQ := sample.ReadSync(hdl.Mux(tkRd, slIdx, pl), hdl.ReadEnable(hdl.Or(issue, tkRd)))
+	tkRdLo, tkRdHi, tkRd := at(stAccRd), at(stAccRd+1), at(stSmpRd)
+	tkClr, tkWrLo, tkWrHi := at(stAdd), at(stAccWr), at(stAccWr+1)
+	rdWord := hdl.Priority(hdl.Const(0, 2), hdl.When(tkRdHi, hdl.Const(uint64(NW), 2)), hdl.When(tkRdLo, hdl.Const(1, 2)))
+	tkReads := hdl.Or(tkRdLo, tkRdHi, tkRd)
+	smpQ := sample.ReadSync(hdl.Concat(rdWord, hdl.Mux(tkReads, slIdx, pl)), hdl.ReadEnable(hdl.Or(issue, tkReads)))
+	smp := hdl.Slice(smpQ, SB-1, 0)
 	RW := max(SB, XW) + 1
-	sum := hdl.AddW(smpQ, prod, RW)
+	sum := hdl.AddW(smp, prod, RW)
 	sat := hdl.Mux(gtConst(sum, f.SampleMax), hdl.Const(f.SampleMax, SB), hdl.Slice(sum, SB-1, 0))
-	sample.Write(hdl.Or(wPkt, tkClr), hdl.Mux(tkClr, slIdx, pl), hdl.Mux(tkClr, hdl.Const(0, SB), sat))
 
 	// ---- acc update: acc - ceil(acc/2^K) + sample ----
 	// acc + floor((sample<<K - acc) / 2^K) = acc - ceil(acc/2^K) + sample
 	// exactly (sample<<K is a multiple of 2^K), and
-	// ceil(acc/2^K) = (acc>>K) + (acc mod 2^K != 0). The words are read
-	// so the last arrives in stDecay and goes straight into the adder;
-	// one adder does the decay in stDecay and adds the sample in stAdd.
-	rdW0 := stDecay - NW
+	// ceil(acc/2^K) = (acc>>K) + (acc mod 2^K != 0). The acc's low word
+	// (when it has two) is registered in step 2, its top word goes
+	// straight from the read into the adder in step 3; one adder does the
+	// decay in 3 and adds the sample in 4.
 	accR := m.Reg("acc", AB)
-	wordRd := hdl.Const(0, WB)
+	accA := hdl.Slice(smpQ, AB-MW*(NW-1)-1, 0)
 	if NW > 1 {
-		wordRd = hdl.Sub(hdl.Slice(step, WB-1, 0), hdl.Const(uint64(rdW0), WB))
+		accA = hdl.Concat(accA, hdl.Slice(accR, MW-1, 0))
 	}
-	accWord := accMem.ReadSync(hdl.Concat(slIdx, wordRd))
-	topW := AB - wordBits*(NW-1)
-	accA := hdl.Slice(accWord, topW-1, 0)
-	if NW > 1 {
-		accA = hdl.Concat(accA, hdl.Slice(accR, wordBits*(NW-1)-1, 0))
-	}
-	inDecay := at(stDecay)
+	inDecay, inAdd := at(stDecay), at(stAdd)
 	opA := hdl.Mux(inDecay, accA, accR)
 	hi := hdl.Slice(opA, AB-1, K)
 	nz := hdl.OrR(hdl.Slice(opA, K-1, 0))
 	// One carry-in through an extra low bit: {a,1} + {b,c} = {a+b+c, ...}.
-	opB := hdl.Mux(inDecay, hdl.Concat(hdl.Not(hdl.ZExt(hi, AB)), hdl.Not(nz)), hdl.Concat(hdl.ZExt(smpQ, AB), hdl.Const(0, 1)))
+	opB := hdl.Mux(inDecay, hdl.Concat(hdl.Not(hdl.ZExt(hi, AB)), hdl.Not(nz)), hdl.Concat(hdl.ZExt(smp, AB), hdl.Const(0, 1)))
 	accSum := hdl.Slice(hdl.AddW(hdl.Concat(opA, hdl.Const(1, 1)), opB, AB+1), AB, 1)
-	accArms := []hdl.Arm{hdl.When(hdl.Or(inDecay, at(stAdd)), accSum)}
-	for w := 0; w < NW-1; w++ {
-		var parts []hdl.Value
-		if hiB := AB - 1; hiB >= wordBits*(w+1) {
-			parts = append(parts, hdl.Slice(accR, hiB, wordBits*(w+1)))
-		}
-		parts = append(parts, accWord)
-		if w > 0 {
-			parts = append(parts, hdl.Slice(accR, wordBits*w-1, 0))
-		}
-		accArms = append(accArms, hdl.When(at(rdW0+w+1), hdl.Concat(parts...)))
+	accArms := []hdl.Arm{hdl.When(hdl.Or(inDecay, inAdd), accSum)}
+	if NW > 1 {
+		accArms = append(accArms, hdl.When(at(stAccRd+1), hdl.Concat(hdl.Slice(accR, AB-1, MW), smpQ)))
 	}
 	accR.Next(hdl.Priority(accR, accArms...))
-	// The new acc written back, one word a cycle.
-	accPad := hdl.ZExt(accR, NW*wordBits)
-	wordWr := hdl.Const(0, WB)
+	// Writes: a packet's sum, the tick's 0, the new acc's words.
+	accPad := hdl.ZExt(accR, NW*MW)
+	wrWord := hdl.Priority(hdl.Const(0, 2), hdl.When(tkWrLo, hdl.Const(1, 2)), hdl.When(tkWrHi, hdl.Const(2, 2)))
+	wrData := hdl.Priority(hdl.ZExt(sat, MW),
+		hdl.When(tkClr, hdl.Const(0, MW)),
+		hdl.When(tkWrLo, hdl.Slice(accPad, MW-1, 0)))
+	tkWrites := hdl.Or(tkClr, tkWrLo)
 	if NW > 1 {
-		wordWr = hdl.Sub(hdl.Slice(step, WB-1, 0), hdl.Const(uint64(stAccWr)&(1<<WB-1), WB))
+		wrData = hdl.Priority(wrData, hdl.When(tkWrHi, hdl.Slice(accPad, 2*MW-1, MW)))
+		tkWrites = hdl.Or(tkWrites, tkWrHi)
 	}
-	words := make([]hdl.Arm, NW)
-	for w := 0; w < NW; w++ {
-		words[w] = hdl.When(hdl.Const(uint64(w), WB), hdl.Slice(accPad, w*wordBits+wordBits-1, w*wordBits))
-	}
-	accMem.Write(between(stAccWr, stAccWr+NW-1), hdl.Concat(slIdx, wordWr), hdl.Case(wordWr, hdl.Const(0, wordBits), words...))
+	sample.Write(hdl.Or(wPkt, tkWrites), hdl.Concat(wrWord, hdl.Mux(tkWrites, slIdx, pl)), wrData)
 
 	// ---- divider: factor = limit * 2^16 / measured, when limit < measured ----
 	// The limit (from lim_mem, or cfg_q when a write met the read) goes

@@ -17,13 +17,15 @@ import (
 // the shortest tick the hardware accepts, TickStagger*Leases, so the last
 // lease's slot ends in the cycle before the next period's first tick; "odd"
 // has a lease count that is not a power of two and a tick that is not a
-// multiple of the slot.
+// multiple of the slot; "wide" has an acc of 33 bits, two sample_mem
+// words, as ref4's 34 bits are.
 var configs = []struct {
 	name string
 	cfg  model.Config
 }{
 	{"tight", model.Config{ClockHz: 125_000_000, TickCycles: 8 * model.TickStagger, K: 2, BytesPerCycle: 1, MaxPacketBytes: 64, Leases: 8}},
 	{"odd", model.Config{ClockHz: 125_000_000, TickCycles: 80, K: 3, BytesPerCycle: 1, MaxPacketBytes: 100, Leases: 3}},
+	{"wide", model.Config{ClockHz: 125_000_000, TickCycles: 4 * model.TickStagger, K: 10, BytesPerCycle: 1, MaxPacketBytes: 256, Leases: 4}},
 }
 
 func ingressBench(t *testing.T, cfg model.Config) *gosim.Bench {
@@ -78,7 +80,7 @@ func TestIngressRTLEqualsModel(t *testing.T) {
 }
 
 // tickCollisions counts the packets whose sample read (gen/meter: cycle
-// IngressLatency-1 after the packet) falls in a tick's window, steps 2..4
+// IngressLatency-1 after the packet) falls in a tick's window, steps 1..5
 // of the lease's slot, so they wait for the sample port.
 func tickCollisions(s tb.Stimulus, cfg model.Config) int {
 	n := 0
@@ -86,7 +88,7 @@ func tickCollisions(s tb.Stimulus, cfg model.Config) int {
 	for c := 2; c < s.Len(); c++ {
 		h := uint64(c-2) + genmeter.IngressLatency - 1 // model cycle of the read (rst in cycles 0 and 1)
 		ph := h % uint64(cfg.TickCycles)
-		if st := ph % model.TickStagger; s.Get(c, col) != 0 && h >= uint64(cfg.TickCycles) && st >= 2 && st <= 4 && ph/model.TickStagger < uint64(cfg.Leases) {
+		if st := ph % model.TickStagger; s.Get(c, col) != 0 && h >= uint64(cfg.TickCycles) && st >= 1 && st <= 5 && ph/model.TickStagger < uint64(cfg.Leases) {
 			n++
 		}
 	}
