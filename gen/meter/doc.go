@@ -111,11 +111,12 @@
 // its slot, so one set of registers serves every lease. Steps: 0 lim_mem
 // read; 1 the limit into the divider (halved, its low bit parked in
 // div_q); 0..3 sample_mem's acc low word, word 2 (acc top) and sample
-// read, in order, each in the first cycle no packet reads its factor. When
-// the low word arrives it is registered; when the top word arrives the
-// decay acc - ceil(acc/2^K) = acc + ^(acc>>K) + (acc mod 2^K == 0) is
-// done on it straight from the read; when the sample arrives, acc + sample
-// (the same adder; this equals the model's flooring shift of the signed
+// read, in order, each in the first cycle no packet reads its factor. One
+// adder builds the new acc in the acc register (cleared at the tick): +
+// the low word when it arrives; when the top word arrives, the decay
+// acc - ceil(acc/2^K) = acc + ^(acc>>K) + (acc mod 2^K == 0) with the top
+// word straight from the read; when the sample arrives, + sample (this
+// equals the model's flooring shift of the signed
 // difference exactly, since sample<<K is a multiple of 2^K); 4 the sample
 // written 0; 5 the acc's low word written back, and the divider compares
 // limit with measured (acc>>K, read from acc, which holds for the rest of

@@ -337,10 +337,10 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	// ---- acc update: acc - ceil(acc/2^K) + sample ----
 	// acc + floor((sample<<K - acc) / 2^K) = acc - ceil(acc/2^K) + sample
 	// exactly (sample<<K is a multiple of 2^K), and
-	// ceil(acc/2^K) = (acc>>K) + (acc mod 2^K != 0). The acc's low word
-	// is registered when it arrives, its top word goes straight from the
-	// read into the adder; one adder does the decay then and adds the
-	// sample when it arrives.
+	// ceil(acc/2^K) = (acc>>K) + (acc mod 2^K != 0). One adder does it
+	// all, into acc (cleared at the tick): it adds the acc's low word when
+	// it arrives, does the decay when the top word arrives (straight from
+	// the read) and adds the sample when it arrives.
 	accR := m.Reg("acc", AB)
 	var accA hdl.Value = accR
 	if NW > 1 {
@@ -351,15 +351,14 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	hi := hdl.Slice(opA, AB-1, K)
 	nz := hdl.OrR(hdl.Slice(opA, K-1, 0))
 	// One carry-in through an extra low bit: {a,1} + {b,c} = {a+b+c, ...}.
-	opB := hdl.Mux(inDecay, hdl.Concat(hdl.Not(hdl.ZExt(hi, AB)), hdl.Not(nz)), hdl.Concat(hdl.ZExt(smp, AB), hdl.Const(0, 1)))
+	// The read word: the acc's low word (all of it, gotLo) or the sample.
+	LW := min(AB, MW)
+	rdWord := hdl.Concat(hdl.And(hdl.Slice(smpQ, LW-1, SB), hdl.Repl(gotLo, LW-SB)), smp)
+	opB := hdl.Mux(inDecay, hdl.Concat(hdl.Not(hdl.ZExt(hi, AB)), hdl.Not(nz)), hdl.Concat(hdl.ZExt(rdWord, AB), hdl.Const(0, 1)))
 	accSum := hdl.Slice(hdl.AddW(hdl.Concat(opA, hdl.Const(1, 1)), opB, AB+1), AB, 1)
-	loIn := hdl.Slice(smpQ, AB-1, 0)
-	if NW > 1 {
-		loIn = hdl.Concat(hdl.Slice(accR, AB-1, MW), smpQ)
-	}
 	accR.Next(hdl.Priority(accR,
-		hdl.When(hdl.Or(inDecay, inAdd), accSum),
-		hdl.When(gotLo, loIn)))
+		hdl.When(tick0, hdl.Const(0, AB)),
+		hdl.When(hdl.Or(gotLo, inDecay, inAdd), accSum)))
 
 	// ---- divider: factor = limit * 2^16 / measured, when limit < measured ----
 	// The limit (from lim_mem, or cfg_q when a write met the read) goes
