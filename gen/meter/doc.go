@@ -51,6 +51,13 @@
 //     per slot. The device's header unit takes a frame at most every
 //     IngressLatency+11 = 21 cycles (gen/device: grant, 7 header reads,
 //     the meter, the verdict), and issues its meter pulse once per frame.
+//   - cfg_we does not write the same lease in two consecutive cycles
+//     ([SameLeaseConfigGap] = 2). A packet or tick whose configuration read
+//     meets a write to its lease (a block-RAM read on the edge that writes
+//     its word is undefined on iCE40) reads again in the next cycle, which
+//     must be free of a write to that lease. gen/csr strobes one write per
+//     bus transaction and the device's UART bridge takes many cycles per
+//     transaction.
 //   - rst does not clear the per-lease state or the configuration: both
 //     live in block RAM (initial contents 0, which is the model's fresh
 //     state and gen/csr's reset values). rst resets the pipeline and the
@@ -80,15 +87,18 @@
 // MemNoRWCheck): no read's value is ever used from the edge that writes
 // its word, so Yosys adds no read-first bypass (a register of the written
 // word, an address compare and a mux per read port). Where a read can meet
-// a write it does not control, the block takes the word from its own
-// registers: cfg_q keeps the last configuration write for a packet or tick
-// that read the lease in the write's cycle; the register read port shows
+// a write it does not control, the block reads again or takes the word
+// from its own registers: a packet or tick that read its lease's
+// configuration in the cycle it was written reads it again a cycle later
+// (cfgd_mem for the packet in its cycle 1, lim_mem for the tick in step
+// 1, the limit going into the divider in step 2); the register read port shows
 // the update's registers when rd_lease meets the stat_mem write; the
 // factor's write moves a cycle later when a packet reads its factor in
 // that cycle (no packet can come in the next).
 //
 // Packet path (cycles after the input): 0 cfgd_mem read by pkt_lease (its
-// output holds until the next packet) and the lease's factor read from
+// output holds until the next packet; read again in 1 if the lease was
+// written in 0) and the lease's factor read from
 // sample_mem word 2 (this read always gets the port), the priority, byte
 // count and lease registered; 1 the factor registered (0x10000 when
 // scaling is off, so no bypass of the multiplier is needed); 2..9 one
@@ -109,8 +119,8 @@
 // Tick datapath: one slot of TickStagger (24) cycles per lease, back to
 // back from each period's first cycle, and the whole update of a lease in
 // its slot, so one set of registers serves every lease. Steps: 0 lim_mem
-// read; 1 the limit into the divider (halved, its low bit parked in
-// div_q); 0..3 sample_mem's acc low word, word 2 (acc top) and sample
+// read (again in 1 if written in 0); 2 the limit into the divider (halved,
+// its low bit parked in div_q); 0..3 sample_mem's acc low word, word 2 (acc top) and sample
 // read, in order, each in the first cycle no packet reads its factor. One
 // adder builds the new acc in the acc register (cleared at the tick): +
 // the low word when it arrives; when the top word arrives, the decay

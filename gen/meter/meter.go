@@ -28,6 +28,17 @@ const EgressLatency = 4
 // may push back by up to tickWindow cycles (see the package comment).
 const MinPacketGap = pktRead + tickWindow + 1
 
+// SameLeaseConfigGap is the ingress block's contract on configuration
+// writes: cfg_we does not write the same lease in two consecutive cycles
+// (two writes to one lease are at least this many cycles apart). A packet
+// or tick that reads a lease's configuration in the cycle it is written
+// reads it again a cycle later (the block RAM's read of a word on the edge
+// that writes it is undefined on iCE40), which needs that second read
+// free of a write to the lease. gen/csr strobes one write per bus
+// transaction; the device's bus (the UART bridge) takes many cycles per
+// transaction.
+const SameLeaseConfigGap = 2
+
 const generator = "gen/meter"
 
 // Packet schedule, in cycles after pkt_valid.
@@ -45,7 +56,7 @@ const (
 // its tick (model time).
 const (
 	stLim     = 0                                // limit read
-	stLimLoad = 1                                // limit into the divider (or from the bypass register)
+	stLimLoad = 2                                // limit into the divider (read at the tick, or again in step 1)
 	stAdd     = 4                                // the sample written 0 (its add is done by now)
 	stCmp     = 5                                // divider: limit >= measured? (scaling off)
 	stAccWr   = stCmp                            // acc's low word written back
@@ -161,10 +172,10 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 
 	// Per-lease state, all in block RAM (contents not cleared by rst).
 	// Every memory is marked no_rw_check: the schedule never uses a word
-	// read on the edge that writes it (the configuration reads take the
-	// written value from cfg_q instead, the read port from the update's
-	// registers, the factor's write moves off a packet's read), so Yosys
-	// adds no read-first bypass.
+	// read on the edge that writes it (a configuration read that meets a
+	// write to its lease is done again a cycle later, the read port takes
+	// the update's registers, the factor's write moves off a packet's
+	// read), so Yosys adds no read-first bypass.
 	//   cfgd:   {clear-customer-bit, default priority}, read by packets
 	//   lim:    {limited, limit}, read by the tick
 	//   sample: per lease (address {word, lease}) word 0 the tick
@@ -182,11 +193,9 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	// Configuration: written in the cycle it arrives, and seen by the
 	// packet and the tick of that same cycle (model: the write comes
 	// first). A read on the edge of a write to its word returns an
-	// undefined value on iCE40, so the written word is also kept in cfg_q
-	// and taken from there when the addresses met.
-	cfgWord := hdl.Concat(cfgLimited, cfgLimit, cfgClear, cfgDefault)
-	cfgQ := m.Reg("cfg_q", cfgWord.Width())
-	cfgQ.NextIf(cfgWe, cfgWord)
+	// undefined value on iCE40, so a packet or tick whose read met a write
+	// to its lease reads again in the next cycle (SameLeaseConfigGap: no
+	// write to the lease then), which returns the written word.
 	cfgd.Write(cfgWe, cfgLease, hdl.Concat(cfgClear, cfgDefault))
 	lim.Write(cfgWe, cfgLease, hdl.Concat(cfgLimited, cfgLimit))
 
@@ -239,7 +248,6 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	// priority, so {mul_b, mul_q} ends as priority x bytes, and mul_f as
 	// floor(priority x factor / 2^16). Right shifts of a running sum floor
 	// exactly (floor((floor(x) + n)/4) = floor((x + n)/4) for integer n).
-	cfgdQ := cfgd.ReadSync(pktLease, hdl.ReadEnable(pktValid))
 	MB := 2 * mulSteps          // priority bits through the multiplier (PB and a 0)
 	mc := m.Reg("mul_cycle", 4) // 0 idle, 1 factor, 2..9 steps, 10 result
 	mDone := hdl.Eq(mc, hdl.Const(mulSteps+2, 4))
@@ -259,10 +267,13 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	un.NextIf(pktValid, hdl.Eq(pktTC, hdl.Const(uint64(model.Unclassed), 16)))
 	nb.NextIf(pktValid, pktBytes)
 	pl.NextIf(pktValid, pktLease)
-	// The configuration word, or the one written in the packet's cycle.
+	// The configuration word, read with the packet, or again in cycle 1
+	// when a write to the lease came in the packet's cycle; used in
+	// cycle 2, the first step.
 	collP := m.Reg("pkt_cfg_hit", 1)
 	collP.NextIf(pktValid, hdl.And(cfgWe, hdl.Eq(cfgLease, pktLease)))
-	cfgE := hdl.Mux(collP, hdl.Slice(cfgQ, PB, 0), cfgdQ)
+	reread := hdl.And(mFac, collP)
+	cfgE := cfgd.ReadSync(hdl.Mux(pktValid, pktLease, pl), hdl.ReadEnable(hdl.Or(pktValid, reread)))
 	// Customer bit: set, not unclassed, not cleared by the lease.
 	cust.Next(hdl.Priority(cust,
 		hdl.When(pktValid, hdl.Bit(pktTC, 15)),
@@ -361,16 +372,15 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		hdl.When(hdl.Or(gotLo, inDecay, inAdd), accSum)))
 
 	// ---- divider: factor = limit * 2^16 / measured, when limit < measured ----
-	// The limit (from lim_mem, or cfg_q when a write met the read) goes
-	// into the divider at stLimLoad: halved into div_r, its low bit into
-	// div_q. The first iteration (stCmp) shifts that bit back in, so it
+	// The limit (lim_mem read at the tick, or again in step 1 when a write
+	// to the lease came in the tick's cycle) goes into the divider at
+	// stLimLoad: halved into div_r, its low bit into div_q. The first iteration (stCmp) shifts that bit back in, so it
 	// compares limit with measured: limit >= measured turns scaling off.
 	// Then 16 restoring iterations; measured is read from acc, which holds
 	// until the next slot.
-	limQ := lim.ReadSync(slIdx, hdl.ReadEnable(tick0))
 	collT := m.Reg("tick_cfg_hit", 1)
 	collT.NextIf(tick0, hdl.And(cfgWe, hdl.Eq(cfgLease, slIdx)))
-	limE := hdl.Mux(collT, hdl.Slice(cfgQ, cfgWord.Width()-1, PB+1), limQ)
+	limE := lim.ReadSync(slIdx, hdl.ReadEnable(hdl.Or(tick0, hdl.And(at(1), collT))))
 	load := at(stLimLoad)
 	first := at(stCmp)
 	// The divider iterates in steps stCmp..stFac-1: a flag, not a compare.

@@ -95,29 +95,41 @@ func tickCollisions(s tb.Stimulus, cfg model.Config) int {
 	return n
 }
 
-// TestStimulusKeepsPacketGap holds the random stimulus to the block's
-// contract: pkt_valid at most once in any genmeter.MinPacketGap cycles, and
-// at the busiest setting packets exactly that far apart, so the tests
-// exercise the contract's edge.
-func TestStimulusKeepsPacketGap(t *testing.T) {
+// TestStimulusKeepsContracts holds the random stimulus to the block's
+// contracts: pkt_valid at most once in any genmeter.MinPacketGap cycles,
+// and no lease written by cfg_we twice within
+// genmeter.SameLeaseConfigGap cycles; at the busiest settings both are met
+// exactly, so the tests exercise the contracts' edges.
+func TestStimulusKeepsContracts(t *testing.T) {
 	for _, c := range configs {
 		b := ingressBench(t, c.cfg)
-		s, err := RandomIngress(b, c.cfg, Traffic{Cycles: 5000, PacketProb: 0.99}, rand.New(rand.NewPCG(1, 2)))
+		s, err := RandomIngress(b, c.cfg, Traffic{Cycles: 5000, PacketProb: 0.99, ConfigProb: 0.9}, rand.New(rand.NewPCG(1, 2)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		col, prev, minGap := s.Index("pkt_valid"), -1, s.Len()
+		pv, we, wl := s.Index("pkt_valid"), s.Index("cfg_we"), s.Index("cfg_lease")
+		prev, minGap := -1, s.Len()
+		lastW, minW := map[uint64]int{}, s.Len()
 		for cy := 0; cy < s.Len(); cy++ {
-			if s.Get(cy, col) == 0 {
-				continue
+			if s.Get(cy, pv) != 0 {
+				if prev >= 0 {
+					minGap = min(minGap, cy-prev)
+				}
+				prev = cy
 			}
-			if prev >= 0 {
-				minGap = min(minGap, cy-prev)
+			if s.Get(cy, we) != 0 {
+				l := s.Get(cy, wl)
+				if at, ok := lastW[l]; ok {
+					minW = min(minW, cy-at)
+				}
+				lastW[l] = cy
 			}
-			prev = cy
 		}
 		if minGap != genmeter.MinPacketGap {
 			t.Fatalf("%s: closest packets %d cycles apart, want exactly MinPacketGap = %d", c.name, minGap, genmeter.MinPacketGap)
+		}
+		if minW != genmeter.SameLeaseConfigGap {
+			t.Fatalf("%s: closest writes to one lease %d cycles apart, want exactly SameLeaseConfigGap = %d", c.name, minW, genmeter.SameLeaseConfigGap)
 		}
 	}
 }
