@@ -47,8 +47,14 @@ func (p *plan) held() *hdl.Module {
 
 	// The table, read two clocks after in_valid (the address is the held
 	// header's decode), as the pipelined block does: a write in clock w is
-	// seen by every header presented in clock w-1 or later.
-	tbl := m.Memory("tbl", ew, cfg.Interfaces)
+	// seen by every header presented in clock w-1 or later. It has a word
+	// for every address, not only the Interfaces the pipelined block's
+	// has, so no port needs an address-range compare (a carry chain per
+	// port on iCE40; the block RAM has the words anyway): the words past
+	// the table are never used, an egress number past it is absent
+	// (destIn) and an ingress number past it BadIngress before its
+	// virtual router counts.
+	tbl := m.Memory("tbl", ew, 1<<aw)
 	tbl.Write(tblWe, tblAddr, tblData)
 	to := hdl.Slice(d.dest, aw-1, 0)
 	egr := tbl.ReadSync(to)
