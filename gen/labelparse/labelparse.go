@@ -427,7 +427,7 @@ func (p *plan) pipelined() *hdl.Module {
 	// Stage 4: what the table says, registered straight out of the block
 	// RAM (its clock-to-out is a quarter of the 8 ns budget).
 	pb, tb := cfg.PortBits, cfg.TagBits
-	present, vrBad := p.table(egr, ing, destIs1_3, destIn3, fromIs1_3)
+	present, vrBad := p.table(egr, p.vr(ing), destIs1_3, destIn3, fromIs1_3)
 	v4 := m.Reg("s4_valid", 1)
 	v4.Next(v3)
 	present4 := reg("s4_present", present)

@@ -246,17 +246,19 @@ func (p *plan) rules(d decoded, from hdl.Value) ruled {
 	return r
 }
 
+// vr is the virtual-router field of a table word.
+func (p *plan) vr(word hdl.Value) hdl.Value {
+	c := p.cfg
+	return hdl.Slice(word, c.PortBits+c.TagBits+c.VRBits-1, c.PortBits+c.TagBits)
+}
+
 // table reads what the index table says of a hop: the egress interface
 // present (self always is), and the virtual-router rule broken (neither
-// side self, the entries' vr differ). egr and ing are the egress and
-// ingress table words.
-func (p *plan) table(egr, ing, destIs1, destIn, fromIs1 hdl.Value) (present, vrBad hdl.Value) {
-	c := p.cfg
-	pb, tb, vb, ew := c.PortBits, c.TagBits, c.VRBits, p.ew
-	eValid := hdl.Bit(egr, ew-1)
-	eVR := hdl.Slice(egr, pb+tb+vb-1, pb+tb)
-	iVR := hdl.Slice(ing, pb+tb+vb-1, pb+tb)
-	return hdl.Or(destIs1, hdl.And(destIn, eValid)), hdl.And(hdl.Not(destIs1), hdl.Not(fromIs1), hdl.Ne(eVR, iVR))
+// side self, the entries' vr differ). egr is the egress table word, iVR
+// the ingress entry's virtual router.
+func (p *plan) table(egr, iVR, destIs1, destIn, fromIs1 hdl.Value) (present, vrBad hdl.Value) {
+	eValid := hdl.Bit(egr, p.ew-1)
+	return hdl.Or(destIs1, hdl.And(destIn, eValid)), hdl.And(hdl.Not(destIs1), hdl.Not(fromIs1), hdl.Ne(p.vr(egr), iVR))
 }
 
 // hop is the label and labelShift out, {label, labelShift} (70 bits),
