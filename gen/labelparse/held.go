@@ -11,15 +11,14 @@ import (
 // in_hdr and in_from for Latency clocks from in_valid, so the decode and
 // the width rules are read straight off the inputs in whichever clock
 // needs them, and only what changes while the header holds is
-// registered: the valid bits (the schedule), the index table's answer
-// (the table may be written while a header is in flight, and the
-// pipelined block's read-first timing is kept: the table is read two
-// clocks after in_valid and its answer held until the result), and the
-// results. The results load Latency-1 clocks after in_valid and hold
-// until the next header's results: out_result, out_to, out_port, out_tag
-// and the label and labelShift of out_hdr. The other header fields
-// (congestion, suppress-errors, version, traffic class), which a hop
-// never changes, and out_from are the inputs themselves.
+// registered: the valid bits (the schedule), the index table's entries
+// (the table may be written while a header is in flight; the pipelined
+// block's read-first timing is kept), and the results. The results load
+// Latency-1 clocks after in_valid and hold until the next header's
+// results: out_result, out_to, out_port, out_tag and the label and
+// labelShift of out_hdr. The other header fields (congestion,
+// suppress-errors, version, traffic class), which a hop never changes,
+// and out_from are the inputs themselves.
 func (p *plan) held() *hdl.Module {
 	cfg, aw, ew := p.cfg, p.aw, p.ew
 	pb, tb := cfg.PortBits, cfg.TagBits
