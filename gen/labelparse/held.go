@@ -11,15 +11,14 @@ import (
 // in_hdr and in_from for Latency clocks from in_valid, so the decode and
 // the width rules are read straight off the inputs in whichever clock
 // needs them, and only what changes while the header holds is
-// registered: the valid bits (the schedule), the index table's answer
-// (the table may be written while a header is in flight, and the
-// pipelined block's read-first timing is kept: the table is read two
-// clocks after in_valid and its answer held until the result), and the
-// results. The results load Latency-1 clocks after in_valid and hold
-// until the next header's results: out_result, out_to, out_port, out_tag
-// and the label and labelShift of out_hdr. The other header fields
-// (congestion, suppress-errors, version, traffic class), which a hop
-// never changes, and out_from are the inputs themselves.
+// registered: the valid bits (the schedule), the index table's entries
+// (the table may be written while a header is in flight; the pipelined
+// block's read-first timing is kept), and the results. The results load
+// Latency-1 clocks after in_valid and hold until the next header's
+// results: out_result, out_to, out_port, out_tag and the label and
+// labelShift of out_hdr. The other header fields (congestion,
+// suppress-errors, version, traffic class), which a hop never changes,
+// and out_from are the inputs themselves.
 func (p *plan) held() *hdl.Module {
 	cfg, aw, ew := p.cfg, p.aw, p.ew
 	pb, tb := cfg.PortBits, cfg.TagBits
@@ -45,29 +44,70 @@ func (p *plan) held() *hdl.Module {
 	d := p.decode(inHdr, inFrom)
 	r := p.rules(d, inFrom)
 
-	// The table, read two clocks after in_valid (the address is the held
-	// header's decode), as the pipelined block does: a write in clock w is
-	// seen by every header presented in clock w-1 or later.
-	tbl := m.Memory("tbl", ew, cfg.Interfaces)
-	tbl.Write(tblWe, tblAddr, tblData)
-	to := hdl.Slice(d.dest, aw-1, 0)
-	egr := tbl.ReadSync(to)
-	ing := tbl.ReadSync(inFrom)
-
-	// Its answer, held from the clock after the read: the block RAM reads
-	// every clock, and a caller that keeps in_valid high presents the
-	// header again each clock, whose table read must not overtake this
-	// one's.
-	present, vrBad := p.table(egr, ing, r.destIs1, r.destIn, r.fromIs1)
-	hold := func(name string, en, val hdl.Value) *hdl.Signal {
+	// The index table, in one block RAM with one read port: the pipelined
+	// block reads the egress and the ingress entry in one clock, two
+	// clocks after in_valid, through two ports (two block RAMs). Here a
+	// header's first presentation (rise: in_valid after a clock without)
+	// reads the ingress entry in its own clock and the egress entry in the
+	// next, and each entry then lives in a register that follows the
+	// writes to its interface one clock late (the written word is
+	// registered, wr_data): a write in clock w is in the register from
+	// clock w+2, and the read word, loaded from the read port, is
+	// replaced by a write in the clock of the read. So three clocks after
+	// in_valid the registers hold the entries as the pipelined block
+	// reads them (every write up to the clock after in_valid), and a clock
+	// later those for the header presented again in the next clock, and so
+	// on. The read port's word is never used when a write to the same
+	// word came in the clock of the read, so the block RAM needs no
+	// read-during-write bypass (MemNoRWCheck). The table has a word for
+	// every address, not only the Interfaces the pipelined block's has, so
+	// the port needs no address-range compare (a carry chain on iCE40; the
+	// block RAM has the words anyway): the words past the table are never
+	// used, an egress number past it is absent (destIn) and an ingress
+	// number past it BadIngress before its virtual router counts.
+	rise := hdl.And(inValid, hdl.Not(v[1]))
+	rise1 := m.Reg("rise1", 1)
+	rise1.Next(rise)
+	rise2 := m.Reg("rise2", 1)
+	rise2.Next(rise1)
+	reg := func(name string, val hdl.Value) *hdl.Signal {
 		s := m.Reg(name, val.Width(), hdl.NoReset())
-		s.NextIf(en, val)
+		s.Next(val)
 		return s
 	}
-	present4 := hold("t_present", v[3], present)
-	vrBad4 := hold("t_vrbad", v[3], vrBad)
-	port4 := hold("t_port", v[3], hdl.Slice(egr, pb-1, 0))
-	tag4 := hold("t_tag", v[3], hdl.Slice(egr, pb+tb-1, pb))
+	// The egress number, registered: the decode of the held header, the
+	// same from the clock after in_valid on. (Used straight from the
+	// decode as the read address and in a compare, it costs Yosys and ABC
+	// about 60 more LUT4s.)
+	to := reg("egr_to", hdl.Slice(d.dest, aw-1, 0))
+	tbl := m.Memory("tbl", ew, 1<<aw, hdl.MemNoRWCheck())
+	tbl.Write(tblWe, tblAddr, tblData)
+	rd := tbl.ReadSync(hdl.Mux(rise1, to, inFrom))
+	wrData := reg("wr_data", tblData)
+	// The ingress entry's virtual router: read in the rise clock, its word
+	// out in the next.
+	ingHit := reg("ing_hit", hdl.And(tblWe, hdl.Eq(tblAddr, inFrom)))
+	ingVR := m.Reg("ing_vr", cfg.VRBits, hdl.NoReset())
+	ingVR.NextIf(hdl.Or(ingHit, rise1), hdl.Mux(ingHit, p.vr(wrData), p.vr(rd)))
+	// The egress entry: read a clock later.
+	egrHit := reg("egr_hit", hdl.And(tblWe, hdl.Eq(tblAddr, to)))
+	egr := m.Reg("egr_entry", ew, hdl.NoReset())
+	egr.NextIf(hdl.Or(egrHit, rise2), hdl.Mux(egrHit, wrData, rd))
+
+	// What the entries say, for the header presented three clocks ago,
+	// held for the result: a caller that keeps in_valid high presents the
+	// header again each clock, and the entries as its next presentation
+	// sees them must not overtake this one's.
+	present, vrBad := p.table(egr, ingVR, r.destIs1, r.destIn, r.fromIs1)
+	hold := func(name string, val hdl.Value) *hdl.Signal {
+		s := m.Reg(name, val.Width(), hdl.NoReset())
+		s.NextIf(v[3], val)
+		return s
+	}
+	present4 := hold("t_present", present)
+	vrBad4 := hold("t_vrbad", vrBad)
+	port4 := hold("t_port", hdl.Slice(egr, pb-1, 0))
+	tag4 := hold("t_tag", hdl.Slice(egr, pb+tb-1, pb))
 
 	// The result, in the pipelined block's precedence.
 	res := hdl.Priority(hdl.Const(uint64(Forward), ResultBits),

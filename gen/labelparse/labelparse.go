@@ -242,7 +242,7 @@ func romEntry(s label.Scheme, n uint64, interfaces int) (ingressROM, error) {
 // (cjdns EncodingScheme_parseDirector), as hardware: v358's 3-bit form
 // swaps 0 and 1, its wider forms skip 1 (n = field+1 unless 0), other
 // variable schemes flip the low bit, fixed schemes use the field as is.
-func destOf(s label.Scheme, k int, field hdl.Value, w int) hdl.Value {
+func destOf(s label.Scheme, k int, field hdl.Value, w int, ar arith) hdl.Value {
 	bc := field.Width()
 	f := hdl.ZExt(field, w)
 	switch {
@@ -252,7 +252,7 @@ func destOf(s label.Scheme, k int, field hdl.Value, w int) hdl.Value {
 		return hdl.Xor(f, hdl.ZExt(hdl.Not(upper), w))
 	case s.Name() == "v358":
 		nz := hdl.OrR(field)
-		return hdl.Mux(nz, hdl.Add(f, hdl.Const(1, w)), hdl.Const(0, w))
+		return hdl.Mux(nz, ar.add(f, 1), hdl.Const(0, w))
 	case len(s) > 1:
 		return hdl.Xor(f, hdl.Const(1, w))
 	}
@@ -290,7 +290,7 @@ func fieldOf(s label.Scheme, k int, n uint64) (uint64, bool) {
 // against every ROM entry that fits the form (ingressROM, from
 // label.Scheme.Compress); on any difference it returns nil and the caller
 // uses the ROM, so the hardware stays bit-exact with label either way.
-func returnDirector(s label.Scheme, k int, n hdl.Value, rom []ingressROM) hdl.Value {
+func returnDirector(s label.Scheme, k int, n hdl.Value, rom []ingressROM, ar arith) hdl.Value {
 	f := s[k]
 	bc, pl := int(f.BitCount), int(f.PrefixLen)
 	size := bc + pl
@@ -323,7 +323,7 @@ func returnDirector(s label.Scheme, k int, n hdl.Value, rom []ingressROM) hdl.Va
 		low := hdl.Eq(hdl.Slice(nn, w-1, 1), hdl.Const(0, w-1))
 		fld = hdl.Xor(nn, hdl.ZExt(low, w))
 	case s.Name() == "v358":
-		fld = hdl.Mux(hdl.OrR(nn), hdl.Sub(nn, hdl.Const(1, w)), nn)
+		fld = hdl.Mux(hdl.OrR(nn), ar.dec(nn), nn)
 	case len(s) > 1:
 		fld = hdl.Xor(nn, hdl.Const(1, w))
 	}
@@ -427,7 +427,7 @@ func (p *plan) pipelined() *hdl.Module {
 	// Stage 4: what the table says, registered straight out of the block
 	// RAM (its clock-to-out is a quarter of the 8 ns budget).
 	pb, tb := cfg.PortBits, cfg.TagBits
-	present, vrBad := p.table(egr, ing, destIs1_3, destIn3, fromIs1_3)
+	present, vrBad := p.table(egr, p.vr(ing), destIs1_3, destIn3, fromIs1_3)
 	v4 := m.Reg("s4_valid", 1)
 	v4.Next(v3)
 	present4 := reg("s4_present", present)

@@ -207,7 +207,7 @@ func TestReturnDirectorArithmetic(t *testing.T) {
 		m := hdl.NewModule("x")
 		n := m.Input("n", aw)
 		for k := range s {
-			if returnDirector(s, k, n, rom) == nil {
+			if returnDirector(s, k, n, rom, arith{}) == nil {
 				t.Errorf("%s, %d interfaces: form %d falls back to the ROM", tc.name, tc.interfaces, k)
 			}
 		}

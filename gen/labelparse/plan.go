@@ -23,7 +23,8 @@ type plan struct {
 	cb       int    // width of the form code (0 none, k+1 form k)
 	size     []int  // size[k]: form k's director width, prefix included
 	rom      []ingressROM
-	selfForm int // canonical form of interface 1, -1 when not representable
+	selfForm int   // canonical form of interface 1, -1 when not representable
+	ar       arith // operators (pipelined) or gates (held input)
 }
 
 func newPlan(cfg Config) (*plan, error) {
@@ -31,7 +32,7 @@ func newPlan(cfg Config) (*plan, error) {
 		return nil, err
 	}
 	s := cfg.scheme()
-	p := &plan{cfg: cfg, s: s, K: len(s), aw: cfg.AddrBits(), ew: cfg.EntryBits(), name: s.Name()}
+	p := &plan{cfg: cfg, s: s, K: len(s), aw: cfg.AddrBits(), ew: cfg.EntryBits(), name: s.Name(), ar: arith{gates: cfg.HeldInput}}
 	if p.name == "" {
 		p.name = "x" + hex.EncodeToString(s.Bytes())
 	}
@@ -142,7 +143,7 @@ func (p *plan) decode(hdr, from hdl.Value) decoded {
 	var dest hdl.Value = hdl.Const(0, dw)
 	for k, f := range s {
 		field := hdl.Slice(lbl, int(f.PrefixLen)+int(f.BitCount)-1, int(f.PrefixLen))
-		dest = hdl.Or(dest, hdl.And(hdl.Repl(d.df[k], dw), destOf(s, k, field, dw)))
+		dest = hdl.Or(dest, hdl.And(hdl.Repl(d.df[k], dw), destOf(s, k, field, dw, p.ar)))
 	}
 	d.dest = dest
 	d.low4is1 = hdl.Eq(hdl.Slice(lbl, 3, 0), hdl.Const(1, 4))
@@ -176,7 +177,7 @@ func (p *plan) decode(hdr, from hdl.Value) decoded {
 	shift := hdl.Slice(hdr, shiftLo+5, shiftLo)
 	d.ovf = make([]hdl.Value, K)
 	for k := range s {
-		d.ovf[k] = hdl.Ge(shift, hdl.Const(uint64(64-size[k]), 6))
+		d.ovf[k] = p.ar.ge(shift, uint64(64-size[k]))
 	}
 	d.noForm = hdl.Not(anyMatch)
 	return d
@@ -202,7 +203,7 @@ func (p *plan) rules(d decoded, from hdl.Value) ruled {
 	r.destIs1 = hdl.Eq(d.dest, hdl.Const(1, dw))
 	r.destIn = hdl.Const(1, 1)
 	if uint64(p.cfg.Interfaces) < uint64(1)<<dw {
-		r.destIn = hdl.Lt(d.dest, hdl.Const(uint64(p.cfg.Interfaces), dw))
+		r.destIn = p.ar.lt(d.dest, uint64(p.cfg.Interfaces))
 	}
 	r.fromIs1 = hdl.Eq(from, hdl.Const(1, aw))
 	// wider: the ingress form is wider than the director's.
@@ -245,17 +246,19 @@ func (p *plan) rules(d decoded, from hdl.Value) ruled {
 	return r
 }
 
+// vr is the virtual-router field of a table word.
+func (p *plan) vr(word hdl.Value) hdl.Value {
+	c := p.cfg
+	return hdl.Slice(word, c.PortBits+c.TagBits+c.VRBits-1, c.PortBits+c.TagBits)
+}
+
 // table reads what the index table says of a hop: the egress interface
 // present (self always is), and the virtual-router rule broken (neither
-// side self, the entries' vr differ). egr and ing are the egress and
-// ingress table words.
-func (p *plan) table(egr, ing, destIs1, destIn, fromIs1 hdl.Value) (present, vrBad hdl.Value) {
-	c := p.cfg
-	pb, tb, vb, ew := c.PortBits, c.TagBits, c.VRBits, p.ew
-	eValid := hdl.Bit(egr, ew-1)
-	eVR := hdl.Slice(egr, pb+tb+vb-1, pb+tb)
-	iVR := hdl.Slice(ing, pb+tb+vb-1, pb+tb)
-	return hdl.Or(destIs1, hdl.And(destIn, eValid)), hdl.And(hdl.Not(destIs1), hdl.Not(fromIs1), hdl.Ne(eVR, iVR))
+// side self, the entries' vr differ). egr is the egress table word, iVR
+// the ingress entry's virtual router.
+func (p *plan) table(egr, iVR, destIs1, destIn, fromIs1 hdl.Value) (present, vrBad hdl.Value) {
+	eValid := hdl.Bit(egr, p.ew-1)
+	return hdl.Or(destIs1, hdl.And(destIn, eValid)), hdl.And(hdl.Not(destIs1), hdl.Not(fromIs1), hdl.Ne(p.vr(egr), iVR))
 }
 
 // hop is the label and labelShift out, {label, labelShift} (70 bits),
@@ -272,13 +275,13 @@ func (p *plan) hop(sel, hdr, from hdl.Value) hdl.Value {
 	cands := []hdl.Value{hdl.Concat(lbl, shift)}
 	for k := range p.s {
 		size := p.size[k]
-		top := returnDirector(p.s, k, from, p.rom)
+		top := returnDirector(p.s, k, from, p.rom, p.ar)
 		if top == nil { // the arithmetic does not reproduce label.Compress: use the ROM
 			top = p.romWord(from, size, func(e ingressROM) uint64 {
 				return bits.Reverse64(e.ret[k]) >> (64 - size) // bit-reversed into the top size_k bits
 			})
 		}
-		sum := hdl.Add(shift, hdl.Const(uint64(size), 6)) // no overflow when forwarded
+		sum := p.ar.add(shift, uint64(size)) // no overflow when forwarded
 		cands = append(cands, hdl.Concat(top, hdl.Slice(lbl, 63, size), sum))
 	}
 	return hdl.MuxTree(sel, cands)

@@ -24,6 +24,6 @@ func ExampleNewIngress() {
 	}
 	fmt.Println()
 	// Output:
-	// meter_ingress_l8_t1024_k8_bpc1_mp1536 latency 9
+	// meter_ingress_l8_t1024_k8_bpc1_mp1536 latency 10
 	// pkt_valid[1] pkt_lease[3] pkt_tc[16] pkt_bytes[11] cfg_we[1] cfg_lease[3] cfg_default[15] cfg_clear[1] cfg_limited[1] cfg_limit[27] rd_lease[3] out_valid[1] out_tc[16] rd_measured[27] rd_factor[16] rd_scaling[1] scaled_set[8]
 }

@@ -10,8 +10,9 @@ import (
 
 // IngressLatency is the number of cycles from a packet on pkt_* to its new
 // traffic class on out_*: one cycle for the configuration and factor reads,
-// then one cycle per two priority bits of the serial multiplier.
-const IngressLatency = 1 + mulSteps
+// one to register the factor, then one cycle per two priority bits of the
+// serial multiplier.
+const IngressLatency = 2 + mulSteps
 
 // ReadLatency is the number of cycles from rd_lease to the lease's values on
 // rd_measured, rd_factor and rd_scaling.
@@ -24,43 +25,53 @@ const EgressLatency = 4
 // at most one of any MinPacketGap consecutive cycles (a packet in cycle c,
 // the next in c+MinPacketGap at the earliest). The one serial multiplier
 // holds a packet's products until its sample update, which a lease's tick
-// may push back by up to three cycles (see the package comment).
+// may push back by up to tickWindow cycles (see the package comment).
 const MinPacketGap = pktRead + tickWindow + 1
+
+// SameLeaseConfigGap is the ingress block's contract on configuration
+// writes: cfg_we does not write the same lease in two consecutive cycles
+// (two writes to one lease are at least this many cycles apart). A packet
+// or tick that reads a lease's configuration in the cycle it is written
+// reads it again a cycle later (the block RAM's read of a word on the edge
+// that writes it is undefined on iCE40), which needs that second read
+// free of a write to the lease. gen/csr strobes one write per bus
+// transaction; the device's bus (the UART bridge) takes many cycles per
+// transaction.
+const SameLeaseConfigGap = 2
 
 const generator = "gen/meter"
 
 // Packet schedule, in cycles after pkt_valid.
 const (
 	// mulSteps is the number of multiplier steps, one per two priority
-	// bits (cycles 1..8); the products are in their registers in cycle 9.
+	// bits (cycles 2..9); the products are in their registers in cycle 10.
 	mulSteps = 8
 	// pktRead is the cycle a packet reads its lease's sample, unless a
 	// tick holds the sample port; the saturating add and write follow a
 	// cycle later.
-	pktRead = mulSteps
+	pktRead = mulSteps + 1
 )
 
 // Tick schedule: steps of a lease's TickStagger-cycle slot, step 0 being
 // its tick (model time).
 const (
 	stLim     = 0                                // limit read
-	stLimLoad = 1                                // limit into the divider (or from the bypass register)
-	stDecay   = 3                                // acc - ceil(acc/2^K), the acc's last word straight from its read
-	stSmpRd   = 3                                // the tick's sample read
-	stAdd     = 4                                // + sample; the sample written 0
+	stLimLoad = 2                                // limit into the divider (read at the tick, or again in step 1)
+	stAdd     = 4                                // the sample written 0 (its add is done by now)
 	stCmp     = 5                                // divider: limit >= measured? (scaling off)
-	stFac     = stCmp + 1 + model.FactorFracBits // fac_mem write (a cycle later under a packet)
+	stAccWr   = stCmp                            // acc's low word written back
+	stFac     = stCmp + 1 + model.FactorFracBits // {factor, acc's top word} written (a cycle later under a packet)
 	stStat    = stFac + 1                        // stat_mem write: the update (model.UpdateDelay)
-	stAccWr   = stCmp                            // acc words written back from here, one a cycle
-	// tickWindow is the number of cycles (steps stSmpRd-1..stAdd) in
-	// which packets may not start their sample read: the tick reads the
-	// sample in stSmpRd and writes 0 in stAdd.
-	tickWindow = stAdd - stSmpRd + 2
-	// maxAccWords is the most 16-bit acc words the schedule reads
-	// (steps stDecay-words .. stDecay-1).
-	maxAccWords = 3
-	// wordBits is the width of acc_mem: an acc is stored as NW such words.
-	wordBits = 16
+	// The tick's three sample_mem reads (acc low, acc top with the factor,
+	// sample) go in steps 0..3, each in the first cycle no packet reads
+	// its factor: with packets MinPacketGap apart at most one read moves.
+	rdLast = 3
+	// Packets may not start their sample read in steps 0..winHi (a
+	// read-modify-write reading in t writes in t+1): the tick reads
+	// sample_mem up to rdLast and writes it in stAdd and stAccWr; nor in
+	// steps stFac-1..stFac, whose write may move to stStat.
+	winHi      = stAdd
+	tickWindow = winHi + 1
 )
 
 // LeaseBits is the width of a lease index for n leases.
@@ -109,8 +120,8 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		return nil, fmt.Errorf("gen/meter: the update slot takes %d cycles and lands at step %d, model has TickStagger %d, UpdateDelay %d",
 			stStat+1, stStat, model.TickStagger, model.UpdateDelay)
 	}
-	if pktRead-stSmpRd+2 != model.AccountDelay {
-		return nil, fmt.Errorf("gen/meter: packets land %d cycles after arrival, model.AccountDelay is %d", pktRead-stSmpRd+2, model.AccountDelay)
+	if pktRead+1 != model.AccountDelay {
+		return nil, fmt.Errorf("gen/meter: packets land %d cycles after arrival, model.AccountDelay is %d", pktRead+1, model.AccountDelay)
 	}
 	L := cfg.Leases
 	LB := LeaseBits(L)
@@ -128,13 +139,19 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	if FB != 16 {
 		return nil, fmt.Errorf("gen/meter: the scaling is built for a 16-bit factor, model has %d", FB)
 	}
-	NW := (AB + wordBits - 1) / wordBits
-	if NW > maxAccWords {
-		return nil, fmt.Errorf("gen/meter: acc of %d bits; the update slot reads at most %d 16-bit words", AB, maxAccWords)
+	// sample_mem holds a lease's sample (word 0), the acc (word 1, or
+	// words 1 and 2, low first) and the factor (top of word 2), MW bits a
+	// word: the block RAM's 16-bit ports, as many as these need.
+	MW := 16 * ((SB + 15) / 16)
+	for AB > MW && AB-MW+FB > MW {
+		MW += 16
+	}
+	NW := 1
+	if AB > MW {
+		NW = 2
 	}
 	TB := max(1, bits.Len64(T-1))
 	SW := bits.Len64(S - 1)
-	WB := max(1, bits.Len(uint(NW-1)))
 	XW := 2*mulSteps + BB // priority x bytes, as the multiplier leaves it
 
 	m := hdl.NewGenerated(generator, "meter_ingress",
@@ -155,32 +172,30 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 
 	// Per-lease state, all in block RAM (contents not cleared by rst).
 	// Every memory is marked no_rw_check: the schedule never uses a word
-	// read on the edge that writes it (the configuration reads take the
-	// written value from cfg_q instead, the read port from the update's
-	// registers, fac_mem's write moves off a packet's read), so Yosys adds
-	// no read-first bypass.
+	// read on the edge that writes it (a configuration read that meets a
+	// write to its lease is done again a cycle later, the read port takes
+	// the update's registers, the factor's write moves off a packet's
+	// read), so Yosys adds no read-first bypass.
 	//   cfgd:   {clear-customer-bit, default priority}, read by packets
 	//   lim:    {limited, limit}, read by the tick
-	//   sample: the tick interval's priority-bytes, read-modify-written
-	//   acc:    NW 16-bit words per lease (lease*2^WB + word), tick only
-	//   fac:    the factor, stored inverted (0: scaling off), read by packets
+	//   sample: per lease (address {word, lease}) word 0 the tick
+	//           interval's priority-bytes, read-modify-written by packets
+	//           and the tick; words 1..NW the acc, tick only; the top 16
+	//           bits of word 2 the factor, stored inverted (0: scaling
+	//           off), read by packets
 	//   stat:   {measured, inverted factor}, read by the register read port
 	nrw := hdl.MemNoRWCheck()
 	cfgd := m.Memory("cfgd_mem", PB+1, L, nrw)
 	lim := m.Memory("lim_mem", SB+1, L, nrw)
-	sample := m.Memory("sample_mem", SB, L, nrw)
-	accMem := m.Memory("acc_mem", wordBits, L<<WB, nrw)
-	fac := m.Memory("fac_mem", FB, L, nrw)
+	sample := m.Memory("sample_mem", MW, 3<<LB, nrw)
 	stat := m.Memory("stat_mem", SB+FB, L, nrw)
 
 	// Configuration: written in the cycle it arrives, and seen by the
 	// packet and the tick of that same cycle (model: the write comes
 	// first). A read on the edge of a write to its word returns an
-	// undefined value on iCE40, so the written word is also kept in cfg_q
-	// and taken from there when the addresses met.
-	cfgWord := hdl.Concat(cfgLimited, cfgLimit, cfgClear, cfgDefault)
-	cfgQ := m.Reg("cfg_q", cfgWord.Width())
-	cfgQ.NextIf(cfgWe, cfgWord)
+	// undefined value on iCE40, so a packet or tick whose read met a write
+	// to its lease reads again in the next cycle (SameLeaseConfigGap: no
+	// write to the lease then), which returns the written word.
 	cfgd.Write(cfgWe, cfgLease, hdl.Concat(cfgClear, cfgDefault))
 	lim.Write(cfgWe, cfgLease, hdl.Concat(cfgLimited, cfgLimit))
 
@@ -233,16 +248,15 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	// priority, so {mul_b, mul_q} ends as priority x bytes, and mul_f as
 	// floor(priority x factor / 2^16). Right shifts of a running sum floor
 	// exactly (floor((floor(x) + n)/4) = floor((x + n)/4) for integer n).
-	cfgdQ := cfgd.ReadSync(pktLease, hdl.ReadEnable(pktValid))
-	facQ := fac.ReadSync(pktLease, hdl.ReadEnable(pktValid))
 	MB := 2 * mulSteps          // priority bits through the multiplier (PB and a 0)
-	mc := m.Reg("mul_cycle", 4) // 0 idle, 1..8 steps, 9 result
-	mDone := hdl.Eq(mc, hdl.Const(mulSteps+1, 4))
-	mStep := hdl.And(hdl.Ne(mc, hdl.Const(0, 4)), hdl.Not(mDone))
-	mFirst := hdl.Eq(mc, hdl.Const(1, 4))
+	mc := m.Reg("mul_cycle", 4) // 0 idle, 1 factor, 2..9 steps, 10 result
+	mDone := hdl.Eq(mc, hdl.Const(mulSteps+2, 4))
+	mFac := hdl.Eq(mc, hdl.Const(1, 4))
+	mStep := hdl.And(hdl.Ne(mc, hdl.Const(0, 4)), hdl.Not(mFac), hdl.Not(mDone))
+	mFirst := hdl.Eq(mc, hdl.Const(2, 4))
 	mc.Next(hdl.Priority(hdl.Const(0, 4),
 		hdl.When(pktValid, hdl.Const(1, 4)),
-		hdl.When(mStep, hdl.Add(mc, hdl.Const(1, 4)))))
+		hdl.When(hdl.Or(mFac, mStep), hdl.Add(mc, hdl.Const(1, 4)))))
 	mq := m.Reg("mul_q", MB)
 	un := m.Reg("pkt_unclassed", 1)
 	cust := m.Reg("pkt_cust", 1)
@@ -253,10 +267,13 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	un.NextIf(pktValid, hdl.Eq(pktTC, hdl.Const(uint64(model.Unclassed), 16)))
 	nb.NextIf(pktValid, pktBytes)
 	pl.NextIf(pktValid, pktLease)
-	// The configuration word, or the one written in the packet's cycle.
+	// The configuration word, read with the packet, or again in cycle 1
+	// when a write to the lease came in the packet's cycle; used in
+	// cycle 2, the first step.
 	collP := m.Reg("pkt_cfg_hit", 1)
 	collP.NextIf(pktValid, hdl.And(cfgWe, hdl.Eq(cfgLease, pktLease)))
-	cfgE := hdl.Mux(collP, hdl.Slice(cfgQ, PB, 0), cfgdQ)
+	reread := hdl.And(mFac, collP)
+	cfgE := cfgd.ReadSync(hdl.Mux(pktValid, pktLease, pl), hdl.ReadEnable(hdl.Or(pktValid, reread)))
 	// Customer bit: set, not unclassed, not cleared by the lease.
 	cust.Next(hdl.Priority(cust,
 		hdl.When(pktValid, hdl.Bit(pktTC, 15)),
@@ -265,10 +282,10 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	// the first step.
 	pr := hdl.Mux(hdl.And(mFirst, un), hdl.ZExt(hdl.Slice(cfgE, PB-1, 0), MB), mq)
 	b0, b1 := hdl.Bit(pr, 0), hdl.Bit(pr, 1)
-	// The factor, 0x10000 when scaling is off (so the product is the
-	// priority itself and no bypass of the multiplier is needed).
-	on := hdl.OrR(facQ)
-	mulF := hdl.Concat(hdl.Not(on), hdl.And(hdl.Not(facQ), hdl.Repl(on, FB)))
+	// The factor, read with the packet from sample_mem word 2 and
+	// registered in cycle 1; 0x10000 when scaling is off (so the product
+	// is the priority itself and no bypass of the multiplier is needed).
+	mulF := m.Reg("mul_m", FB+1)
 	sumF := hdl.AddW(hdl.AddW(mf, hdl.And(mulF, hdl.Repl(b0, FB+1)), FB+2),
 		hdl.Concat(hdl.And(mulF, hdl.Repl(b1, FB+1)), hdl.Const(0, 1)), FB+2)
 	sumB := hdl.AddW(hdl.AddW(mb, hdl.And(nb, hdl.Repl(b0, BB)), BB+2),
@@ -284,91 +301,86 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 		hdl.When(mStep, hdl.Slice(sumB, BB+1, 2))))
 	outValid.Drive(mDone)
 	outTC.Drive(hdl.Mux(mDone, hdl.Concat(cust, hdl.Slice(mf, PB-1, 0)), hdl.Const(0, 16)))
-	prod := hdl.Concat(mb, mq) // priority x bytes, from cycle 9 until the next packet
+	prod := hdl.Concat(mb, mq) // priority x bytes, from cycle 10 until the next packet
 
-	// ---- sample read-modify-write: packets and ticks ----
+	// ---- sample_mem: packets' sample read-modify-writes, the tick's ----
 	// A packet reads its sample in cycle pktRead and writes the saturated
-	// sum a cycle later. The tick reads the sample in stSmpRd (for the
-	// acc update in stAdd) and writes 0 in stAdd; a packet whose read
-	// would fall in steps stSmpRd-1..stAdd waits (pkt_wait) and reads in
-	// the step after: so no word is ever read on the edge that writes it,
-	// and packets of cycles up to tick-AccountDelay land before the tick.
-	window := between(stSmpRd-1, stAdd)
+	// sum a cycle later. The tick reads acc and sample in steps 0..3 and
+	// writes the sample 0 in 4, the acc's low word in 5 and {factor, acc's
+	// top} in 22 (23 under a packet); a packet whose sample read would
+	// fall in steps 0..4 or 21..22 waits (pkt_wait) and reads in the step
+	// after: so the port is never shared, no word is read on the edge
+	// that writes it, and packets of cycles up to tick-AccountDelay land
+	// before the tick.
+	window := hdl.Or(tick0, between(1, winHi), between(stFac-1, stFac))
 	wait := m.Reg("pkt_wait", 1)
 	want := hdl.Or(hdl.Eq(mc, hdl.Const(pktRead, 4)), wait)
 	wait.Next(hdl.And(want, window))
 	issue := hdl.And(want, hdl.Not(window))
 	wPkt := m.Reg("pkt_write", 1)
 	wPkt.Next(issue)
-	tkRd := at(stSmpRd)
-	tkClr := at(stAdd)
-	smpQ := sample.ReadSync(hdl.Mux(tkRd, slIdx, pl), hdl.ReadEnable(hdl.Or(issue, tkRd)))
+	// The tick's reads, in order: acc low (word 1), acc top and factor
+	// (word 2), sample (word 0); a packet's factor read goes first.
+	trd := m.Reg("tick_reads", 2)
+	issueT := hdl.And(hdl.Or(tick0, between(1, rdLast)), hdl.Ne(trd, hdl.Const(3, 2)), hdl.Not(pktValid))
+	trd.Next(hdl.Priority(trd,
+		hdl.When(at(stAdd), hdl.Const(0, 2)),
+		hdl.When(issueT, hdl.Add(trd, hdl.Const(1, 2)))))
+	gotLo := m.Reg("tick_got_lo", 1)
+	gotLo.Next(hdl.And(issueT, hdl.Eq(trd, hdl.Const(0, 2))))
+	gotHi := m.Reg("tick_got_hi", 1)
+	gotHi.Next(hdl.And(issueT, hdl.Eq(trd, hdl.Const(1, 2))))
+	gotSmp := m.Reg("tick_got_sample", 1)
+	gotSmp.Next(hdl.And(issueT, hdl.Eq(trd, hdl.Const(2, 2))))
+	tkWord := hdl.Case(trd, hdl.Const(0, 2), hdl.When(hdl.Const(0, 2), hdl.Const(1, 2)), hdl.When(hdl.Const(1, 2), hdl.Const(2, 2)))
+	rdAddr := hdl.Priority(hdl.Concat(hdl.Const(0, 2), pl),
+		hdl.When(pktValid, hdl.Concat(hdl.Const(2, 2), pktLease)),
+		hdl.When(issueT, hdl.Concat(tkWord, slIdx)))
+	smpQ := sample.ReadSync(rdAddr, hdl.ReadEnable(hdl.Or(pktValid, issueT, issue)))
+	facQ := hdl.Slice(smpQ, MW-1, MW-FB)
+	facOn := hdl.OrR(facQ)
+	mulF.NextIf(mFac, hdl.Concat(hdl.Not(facOn), hdl.And(hdl.Not(facQ), hdl.Repl(facOn, FB))))
+	smp := hdl.Slice(smpQ, SB-1, 0)
 	RW := max(SB, XW) + 1
-	sum := hdl.AddW(smpQ, prod, RW)
+	sum := hdl.AddW(smp, prod, RW)
 	sat := hdl.Mux(gtConst(sum, f.SampleMax), hdl.Const(f.SampleMax, SB), hdl.Slice(sum, SB-1, 0))
-	sample.Write(hdl.Or(wPkt, tkClr), hdl.Mux(tkClr, slIdx, pl), hdl.Mux(tkClr, hdl.Const(0, SB), sat))
 
 	// ---- acc update: acc - ceil(acc/2^K) + sample ----
 	// acc + floor((sample<<K - acc) / 2^K) = acc - ceil(acc/2^K) + sample
 	// exactly (sample<<K is a multiple of 2^K), and
-	// ceil(acc/2^K) = (acc>>K) + (acc mod 2^K != 0). The words are read
-	// so the last arrives in stDecay and goes straight into the adder;
-	// one adder does the decay in stDecay and adds the sample in stAdd.
-	rdW0 := stDecay - NW
+	// ceil(acc/2^K) = (acc>>K) + (acc mod 2^K != 0). One adder does it
+	// all, into acc (cleared at the tick): it adds the acc's low word when
+	// it arrives, does the decay when the top word arrives (straight from
+	// the read) and adds the sample when it arrives.
 	accR := m.Reg("acc", AB)
-	wordRd := hdl.Const(0, WB)
+	var accA hdl.Value = accR
 	if NW > 1 {
-		wordRd = hdl.Sub(hdl.Slice(step, WB-1, 0), hdl.Const(uint64(rdW0), WB))
+		accA = hdl.Concat(hdl.Slice(smpQ, AB-MW-1, 0), hdl.Slice(accR, MW-1, 0))
 	}
-	accWord := accMem.ReadSync(hdl.Concat(slIdx, wordRd))
-	topW := AB - wordBits*(NW-1)
-	accA := hdl.Slice(accWord, topW-1, 0)
-	if NW > 1 {
-		accA = hdl.Concat(accA, hdl.Slice(accR, wordBits*(NW-1)-1, 0))
-	}
-	inDecay := at(stDecay)
+	inDecay, inAdd := gotHi, gotSmp
 	opA := hdl.Mux(inDecay, accA, accR)
 	hi := hdl.Slice(opA, AB-1, K)
 	nz := hdl.OrR(hdl.Slice(opA, K-1, 0))
 	// One carry-in through an extra low bit: {a,1} + {b,c} = {a+b+c, ...}.
-	opB := hdl.Mux(inDecay, hdl.Concat(hdl.Not(hdl.ZExt(hi, AB)), hdl.Not(nz)), hdl.Concat(hdl.ZExt(smpQ, AB), hdl.Const(0, 1)))
+	// The read word: the acc's low word (all of it, gotLo) or the sample.
+	LW := min(AB, MW)
+	rdWord := hdl.Concat(hdl.And(hdl.Slice(smpQ, LW-1, SB), hdl.Repl(gotLo, LW-SB)), smp)
+	opB := hdl.Mux(inDecay, hdl.Concat(hdl.Not(hdl.ZExt(hi, AB)), hdl.Not(nz)), hdl.Concat(hdl.ZExt(rdWord, AB), hdl.Const(0, 1)))
 	accSum := hdl.Slice(hdl.AddW(hdl.Concat(opA, hdl.Const(1, 1)), opB, AB+1), AB, 1)
-	accArms := []hdl.Arm{hdl.When(hdl.Or(inDecay, at(stAdd)), accSum)}
-	for w := 0; w < NW-1; w++ {
-		var parts []hdl.Value
-		if hiB := AB - 1; hiB >= wordBits*(w+1) {
-			parts = append(parts, hdl.Slice(accR, hiB, wordBits*(w+1)))
-		}
-		parts = append(parts, accWord)
-		if w > 0 {
-			parts = append(parts, hdl.Slice(accR, wordBits*w-1, 0))
-		}
-		accArms = append(accArms, hdl.When(at(rdW0+w+1), hdl.Concat(parts...)))
-	}
-	accR.Next(hdl.Priority(accR, accArms...))
-	// The new acc written back, one word a cycle.
-	accPad := hdl.ZExt(accR, NW*wordBits)
-	wordWr := hdl.Const(0, WB)
-	if NW > 1 {
-		wordWr = hdl.Sub(hdl.Slice(step, WB-1, 0), hdl.Const(uint64(stAccWr)&(1<<WB-1), WB))
-	}
-	words := make([]hdl.Arm, NW)
-	for w := 0; w < NW; w++ {
-		words[w] = hdl.When(hdl.Const(uint64(w), WB), hdl.Slice(accPad, w*wordBits+wordBits-1, w*wordBits))
-	}
-	accMem.Write(between(stAccWr, stAccWr+NW-1), hdl.Concat(slIdx, wordWr), hdl.Case(wordWr, hdl.Const(0, wordBits), words...))
+	accR.Next(hdl.Priority(accR,
+		hdl.When(tick0, hdl.Const(0, AB)),
+		hdl.When(hdl.Or(gotLo, inDecay, inAdd), accSum)))
 
 	// ---- divider: factor = limit * 2^16 / measured, when limit < measured ----
-	// The limit (from lim_mem, or cfg_q when a write met the read) goes
-	// into the divider at stLimLoad: halved into div_r, its low bit into
-	// div_q. The first iteration (stCmp) shifts that bit back in, so it
+	// The limit (lim_mem read at the tick, or again in step 1 when a write
+	// to the lease came in the tick's cycle) goes into the divider at
+	// stLimLoad: halved into div_r, its low bit into div_q. The first iteration (stCmp) shifts that bit back in, so it
 	// compares limit with measured: limit >= measured turns scaling off.
 	// Then 16 restoring iterations; measured is read from acc, which holds
 	// until the next slot.
-	limQ := lim.ReadSync(slIdx, hdl.ReadEnable(tick0))
 	collT := m.Reg("tick_cfg_hit", 1)
 	collT.NextIf(tick0, hdl.And(cfgWe, hdl.Eq(cfgLease, slIdx)))
-	limE := hdl.Mux(collT, hdl.Slice(cfgQ, cfgWord.Width()-1, PB+1), limQ)
+	limE := lim.ReadSync(slIdx, hdl.ReadEnable(hdl.Or(tick0, hdl.And(at(1), collT))))
 	load := at(stLimLoad)
 	first := at(stCmp)
 	// The divider iterates in steps stCmp..stFac-1: a flag, not a compare.
@@ -396,13 +408,26 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 	// above it), inverted; 0 when scaling is off.
 	qClamp := hdl.Concat(hdl.Slice(dvQ, FB-1, 1), hdl.And(hdl.Bit(dvQ, 0), hdl.Not(hdl.AndR(hdl.Slice(dvQ, FB-1, 1)))))
 	wrF := hdl.Mux(dvOn, hdl.Not(qClamp), hdl.Const(0, FB))
-	// fac_mem is written in stFac, so a packet of stStat sees the update;
-	// a packet reading fac_mem in stFac itself must see the old word, so
-	// the write moves to stStat then (no packet can come in stStat).
+	// The factor is written in stFac, so a packet of stStat sees the
+	// update; a packet reading its factor in stFac itself must see the old
+	// word, so the write moves to stStat then (no packet can come in
+	// stStat). The acc's top word goes with it (acc holds all slot long).
 	facNow := hdl.And(at(stFac), hdl.Not(pktValid))
 	facLate := m.Reg("fac_late", 1)
 	facLate.Next(hdl.And(at(stFac), pktValid))
-	fac.Write(hdl.Or(facNow, facLate), slIdx, wrF)
+	facWr := hdl.Or(facNow, facLate)
+	tkClr, tkWrLo := at(stAdd), at(stAccWr)
+	word2 := hdl.Concat(wrF, hdl.Const(0, MW-FB))
+	if NW > 1 {
+		word2 = hdl.Concat(wrF, hdl.ZExt(hdl.Slice(accR, AB-1, MW), MW-FB))
+	}
+	wrData := hdl.Priority(hdl.ZExt(sat, MW),
+		hdl.When(tkClr, hdl.Const(0, MW)),
+		hdl.When(tkWrLo, hdl.Slice(hdl.ZExt(accR, NW*MW), MW-1, 0)),
+		hdl.When(facWr, word2))
+	wrWord := hdl.Priority(hdl.Const(0, 2), hdl.When(tkWrLo, hdl.Const(1, 2)), hdl.When(facWr, hdl.Const(2, 2)))
+	tkWrites := hdl.Or(tkClr, tkWrLo, facWr)
+	sample.Write(hdl.Or(wPkt, tkWrites), hdl.Concat(wrWord, hdl.Mux(tkWrites, slIdx, pl)), wrData)
 	stWr := at(stStat)
 	stat.Write(stWr, slIdx, hdl.Concat(measured, wrF))
 

@@ -23,7 +23,7 @@ func TestNewIngressRejects(t *testing.T) {
 		{"tick shorter than a divider pass", mod(func(c *model.Config) { c.TickCycles = 100 }), "shorter than one divider pass"},
 		{"tick one cycle short", mod(func(c *model.Config) { c.TickCycles = model.TickStagger*8 - 1 }), "shorter than one divider pass"},
 		{"shortest tick", mod(func(c *model.Config) { c.TickCycles = model.TickStagger * 8 }), ""},
-		{"acc too wide for the slot", mod(func(c *model.Config) { c.K = 24 }), "at most 3 16-bit words"},
+		{"widest acc: two words", mod(func(c *model.Config) { c.K = model.MaxK }), ""},
 		{"one lease", mod(func(c *model.Config) { c.Leases = 1 }), ""},
 	}
 	for _, tt := range tests {

@@ -25,10 +25,10 @@
 // divider (gen/meter); it needs TickCycles >= 24*Leases.
 // A packet's traffic class is decided in the cycle it is handed to
 // [Meter.Ingress] (the cycle its header is parsed); its priority-bytes land
-// in the lease's sample [AccountDelay] (7) cycles later, before that
+// in the lease's sample [AccountDelay] (10) cycles later, before that
 // cycle's tick (the time the hardware's serial priority x bytes product and
 // sample update take). So the tick at cycle t takes the packets of cycles
-// up to t-7; packets are accounted whole.
+// up to t-10; packets are accounted whole.
 //
 // At lease i's tick:
 //

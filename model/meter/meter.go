@@ -41,7 +41,7 @@ const UpdateDelay = 23
 // tick): the hardware's serial priority x bytes product and the sample port take that long.
 // So lease i's tick at cycle t takes the packets that arrived before cycle
 // t - AccountDelay + 1.
-const AccountDelay = 7
+const AccountDelay = 10
 
 // MaxFactor is the largest factor: the divider's quotient is clamped to
 // 0xfffe so the hardware can store factor and enable in 16 bits (0xffff,

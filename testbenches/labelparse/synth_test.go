@@ -51,7 +51,7 @@ func TestSynthICE40(t *testing.T) {
 const (
 	heldMaxDFF  = 150
 	heldMaxLUT4 = 360
-	heldMaxRAM  = 2
+	heldMaxRAM  = 1
 )
 
 // deviceHeld is the label parser the device instantiates when it builds

@@ -174,12 +174,14 @@ func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand)
 			err = s.Set(c, s.Index(name), v)
 		}
 	}
-	next := 0 // first cycle the next packet may come
+	next := 0                    // first cycle the next packet may come
+	lastCfg, lastCfgAt := -1, -9 // the latest configuration write
 	for c := 0; c < tr.Cycles; c++ {
 		if c < 2 {
 			set(c, "rst", 1)
 			continue
 		}
+		pktLease := -1
 		if c >= next && rng.Float64() < tr.PacketProb {
 			next = c + genmeter.MinPacketGap
 			lease := rng.IntN(cfg.Leases)
@@ -190,6 +192,7 @@ func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand)
 			if tc == uint64(model.Unclassed) || rng.Float64() < tr.Unclassed {
 				tc = uint64(model.Unclassed)
 			}
+			pktLease = lease
 			set(c, "pkt_valid", 1)
 			set(c, "pkt_lease", uint64(lease))
 			set(c, "pkt_tc", tc)
@@ -199,8 +202,27 @@ func RandomIngress(b *gosim.Bench, cfg model.Config, tr Traffic, rng *rand.Rand)
 		// carry (indexes beyond the leases read 0).
 		set(c, "rd_lease", uint64(rng.IntN(1<<genmeter.LeaseBits(cfg.Leases))))
 		if rng.Float64() < tr.ConfigProb {
+			// Half the writes go to the lease a packet or a tick reads in
+			// this cycle, so such meetings are frequent; none to the
+			// lease written in the previous cycle (the block's
+			// SameLeaseConfigGap contract).
+			lease := rng.IntN(cfg.Leases)
+			if h := uint64(c - 2); rng.IntN(2) == 0 {
+				if pktLease >= 0 {
+					lease = pktLease
+				} else if ph := h % uint64(cfg.TickCycles); h >= uint64(cfg.TickCycles) && ph%model.TickStagger == 0 && ph/model.TickStagger < uint64(cfg.Leases) {
+					lease = int(ph / model.TickStagger)
+				}
+			}
+			if lease == lastCfg && c == lastCfgAt+1 {
+				lease = (lease + 1) % cfg.Leases
+			}
+			if lease == lastCfg && c < lastCfgAt+genmeter.SameLeaseConfigGap {
+				continue
+			}
+			lastCfg, lastCfgAt = lease, c
 			set(c, "cfg_we", 1)
-			set(c, "cfg_lease", uint64(rng.IntN(cfg.Leases)))
+			set(c, "cfg_lease", uint64(lease))
 			set(c, "cfg_default", uint64(rng.IntN(1<<15)))
 			set(c, "cfg_clear", uint64(rng.IntN(2)))
 			set(c, "cfg_limited", b2u(rng.IntN(4) != 0))

@@ -17,13 +17,15 @@ import (
 // the shortest tick the hardware accepts, TickStagger*Leases, so the last
 // lease's slot ends in the cycle before the next period's first tick; "odd"
 // has a lease count that is not a power of two and a tick that is not a
-// multiple of the slot.
+// multiple of the slot; "wide" has an acc of 33 bits, two sample_mem
+// words, as ref4's 34 bits are.
 var configs = []struct {
 	name string
 	cfg  model.Config
 }{
 	{"tight", model.Config{ClockHz: 125_000_000, TickCycles: 8 * model.TickStagger, K: 2, BytesPerCycle: 1, MaxPacketBytes: 64, Leases: 8}},
 	{"odd", model.Config{ClockHz: 125_000_000, TickCycles: 80, K: 3, BytesPerCycle: 1, MaxPacketBytes: 100, Leases: 3}},
+	{"wide", model.Config{ClockHz: 125_000_000, TickCycles: 4 * model.TickStagger, K: 10, BytesPerCycle: 1, MaxPacketBytes: 256, Leases: 4}},
 }
 
 func ingressBench(t *testing.T, cfg model.Config) *gosim.Bench {
@@ -78,44 +80,56 @@ func TestIngressRTLEqualsModel(t *testing.T) {
 }
 
 // tickCollisions counts the packets whose sample read (gen/meter: cycle
-// IngressLatency-1 after the packet) falls in a tick's window, steps 2..4
-// of the lease's slot, so they wait for the sample port.
+// IngressLatency-1 after the packet) falls in a tick's windows, steps 0..4
+// and 21..22 of the lease's slot, so they wait for the sample port.
 func tickCollisions(s tb.Stimulus, cfg model.Config) int {
 	n := 0
 	col := s.Index("pkt_valid")
 	for c := 2; c < s.Len(); c++ {
 		h := uint64(c-2) + genmeter.IngressLatency - 1 // model cycle of the read (rst in cycles 0 and 1)
 		ph := h % uint64(cfg.TickCycles)
-		if st := ph % model.TickStagger; s.Get(c, col) != 0 && h >= uint64(cfg.TickCycles) && st >= 2 && st <= 4 && ph/model.TickStagger < uint64(cfg.Leases) {
+		if st := ph % model.TickStagger; s.Get(c, col) != 0 && h >= uint64(cfg.TickCycles) && (st <= 4 || st == 21 || st == 22) && ph/model.TickStagger < uint64(cfg.Leases) {
 			n++
 		}
 	}
 	return n
 }
 
-// TestStimulusKeepsPacketGap holds the random stimulus to the block's
-// contract: pkt_valid at most once in any genmeter.MinPacketGap cycles, and
-// at the busiest setting packets exactly that far apart, so the tests
-// exercise the contract's edge.
-func TestStimulusKeepsPacketGap(t *testing.T) {
+// TestStimulusKeepsContracts holds the random stimulus to the block's
+// contracts: pkt_valid at most once in any genmeter.MinPacketGap cycles,
+// and no lease written by cfg_we twice within
+// genmeter.SameLeaseConfigGap cycles; at the busiest settings both are met
+// exactly, so the tests exercise the contracts' edges.
+func TestStimulusKeepsContracts(t *testing.T) {
 	for _, c := range configs {
 		b := ingressBench(t, c.cfg)
-		s, err := RandomIngress(b, c.cfg, Traffic{Cycles: 5000, PacketProb: 0.99}, rand.New(rand.NewPCG(1, 2)))
+		s, err := RandomIngress(b, c.cfg, Traffic{Cycles: 5000, PacketProb: 0.99, ConfigProb: 0.9}, rand.New(rand.NewPCG(1, 2)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		col, prev, minGap := s.Index("pkt_valid"), -1, s.Len()
+		pv, we, wl := s.Index("pkt_valid"), s.Index("cfg_we"), s.Index("cfg_lease")
+		prev, minGap := -1, s.Len()
+		lastW, minW := map[uint64]int{}, s.Len()
 		for cy := 0; cy < s.Len(); cy++ {
-			if s.Get(cy, col) == 0 {
-				continue
+			if s.Get(cy, pv) != 0 {
+				if prev >= 0 {
+					minGap = min(minGap, cy-prev)
+				}
+				prev = cy
 			}
-			if prev >= 0 {
-				minGap = min(minGap, cy-prev)
+			if s.Get(cy, we) != 0 {
+				l := s.Get(cy, wl)
+				if at, ok := lastW[l]; ok {
+					minW = min(minW, cy-at)
+				}
+				lastW[l] = cy
 			}
-			prev = cy
 		}
 		if minGap != genmeter.MinPacketGap {
 			t.Fatalf("%s: closest packets %d cycles apart, want exactly MinPacketGap = %d", c.name, minGap, genmeter.MinPacketGap)
+		}
+		if minW != genmeter.SameLeaseConfigGap {
+			t.Fatalf("%s: closest writes to one lease %d cycles apart, want exactly SameLeaseConfigGap = %d", c.name, minW, genmeter.SameLeaseConfigGap)
 		}
 	}
 }
