@@ -748,7 +748,7 @@ module device_core_h37d75797 (
     assign _t288 = h_finish ? 1'h0 : _t290;
     assign _t294 = ~h_busy;
     assign _t293 = h_finish | _t294;
-    assign _t298 = 5'h16 < h_step;
+    assign _t298 = 5'h17 < h_step;
     assign _t297 = ~_t298;
     assign _t300 = h_step + 5'h01;
     assign _t296 = _t297 ? _t300 : h_step;
@@ -892,15 +892,15 @@ module device_core_h37d75797 (
     assign mt_factor = u_meter_rd_factor;
     assign mt_scaling = u_meter_rd_scaling;
     assign mt_scaled_set = u_meter_scaled_set;
-    assign _t472 = h_step == 5'h11;
+    assign _t472 = h_step == 5'h12;
     assign _t471 = h_busy & _t472;
-    assign _t474 = h_step == 5'h12;
+    assign _t474 = h_step == 5'h13;
     assign h_decide = h_busy & _t474;
     assign _t479 = h_hdr[103:8];
     assign _t478 = _t479[15:0];
     assign _t477 = _t344 ? _t478 : h_mtc;
     assign _t476 = _t341 ? u_cap_eg_out_tc : _t477;
-    assign _t481 = h_step == 5'h16;
+    assign _t481 = h_step == 5'h17;
     assign _t480 = h_busy & _t481;
     assign ev_hp_port = h_port;
     assign ev_hp_lease = _t359;
