@@ -288,6 +288,7 @@ var generators = []Generator{
 			{"port_bits", "3", "egress port field of a table entry, 1..16 bits"},
 			{"tag_bits", "3", "lease tag field of a table entry, 1..16 bits"},
 			{"vr_bits", "4", "virtual router field of a table entry, 1..16 bits"},
+			{"held", "false", "true: built for an input held from in_valid until the result is read (the device's mode: no header copies in the pipeline)"},
 		},
 		Build: func(p map[string]string) (*hdl.Module, error) {
 			s, err := labelparse.ParseScheme(p["scheme"])
@@ -302,6 +303,9 @@ var generators = []Generator{
 				if *f.dst, err = Int(p, f.key); err != nil {
 					return nil, err
 				}
+			}
+			if cfg.HeldInput, err = Bool(p, "held"); err != nil {
+				return nil, err
 			}
 			return labelparse.New(cfg)
 		},
@@ -375,11 +379,21 @@ var generators = []Generator{
 	{
 		Name:    "meter_egress_cap",
 		Summary: "egress deprioritize-non-customer cap: priority of packets without the customer bit capped per egress lease (gen/meter)",
-		Params:  []Param{{"leases", "8", "egress leases"}},
+		Params: []Param{
+			{"leases", "8", "egress leases"},
+			{"held", "false", "true: built for inputs held until the result is out (the device's mode: no pipeline copies)"},
+		},
 		Build: func(p map[string]string) (*hdl.Module, error) {
 			n, err := Int(p, "leases")
 			if err != nil {
 				return nil, err
+			}
+			held, err := Bool(p, "held")
+			if err != nil {
+				return nil, err
+			}
+			if held {
+				return meter.NewEgressCapHeld(n)
 			}
 			return meter.NewEgressCap(n)
 		},
