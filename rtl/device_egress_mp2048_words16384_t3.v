@@ -146,7 +146,7 @@ module device_egress_mp2048_words16384_t3 (
     wire [15:0] _t167;
     wire [15:0] _t168;
     wire [13:0] _t169;
-    reg  [15:0] ring [0:16383];
+    (* no_rw_check *) reg  [15:0] ring [0:16383];
     initial busy = 1'h0;
     initial src_r = 5'h00;
     initial len = 12'h000;

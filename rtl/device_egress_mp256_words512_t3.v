@@ -146,7 +146,7 @@ module device_egress_mp256_words512_t3 (
     wire [15:0] _t167;
     wire [15:0] _t168;
     wire [8:0] _t169;
-    reg  [15:0] ring [0:511];
+    (* no_rw_check *) reg  [15:0] ring [0:511];
     initial busy = 1'h0;
     initial src_r = 3'h0;
     initial len = 9'h000;

@@ -62,7 +62,11 @@ func egressModule(w widths) *hdl.Module {
 	dv := hdl.And(busy, inValid)
 	dd := inData
 	endP := hdl.And(dv, inLast)
-	ring := m.Memory("ring", 16, words)
+	// MemNoRWCheck: the transmitter reads at rp only while rp != start
+	// (committed words), and the switch writes at wp, at or after start and
+	// less than a ring ahead of rp (the room check leaves a maximum frame's
+	// words free), so a read and a write never meet on one word.
+	ring := m.Memory("ring", 16, words, hdl.MemNoRWCheck())
 	busyEnd.Drive(endP)
 	we := hdl.Or(ofirst, dv)
 	wdata := hdl.Mux(ofirst, hdl.ZExt(olen, 16), dd)
