@@ -293,3 +293,37 @@ func TestIngressFactorClamp(t *testing.T) {
 		t.Fatalf("the read port never showed factor %#x (%d packets scaled)", model.MaxFactor, scaled)
 	}
 }
+
+// TestIngressEdgeConfigsRTLEqualsModel runs the ref4 device's own meter
+// (32 leases) and configurations at the generator's edges through the
+// model and the Go simulator: one lease with the shortest tick (one
+// slot), a two-word acc with two leases, and K = 24, whose acc and factor
+// need 48-bit sample_mem words.
+func TestIngressEdgeConfigsRTLEqualsModel(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cfg  model.Config
+	}{
+		{"ref4 device", Ref4Device},
+		{"one lease", model.Config{ClockHz: 125_000_000, TickCycles: model.TickStagger + 1, K: 1, BytesPerCycle: 1, MaxPacketBytes: 16, Leases: 1}},
+		{"two leases, two-word acc", model.Config{ClockHz: 125_000_000, TickCycles: 2 * model.TickStagger, K: 12, BytesPerCycle: 1, MaxPacketBytes: 300, Leases: 2}},
+		{"K 24", model.Config{ClockHz: 125_000_000, TickCycles: 5 * model.TickStagger, K: model.MaxK, BytesPerCycle: 1, MaxPacketBytes: 1000, Leases: 5}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := ingressBench(t, c.cfg)
+			for seed := uint64(1); seed <= 2; seed++ {
+				s, err := RandomIngress(b, c.cfg, Traffic{Cycles: 40000, PacketProb: 0.5 * float64(seed), ConfigProb: 0.01, Unclassed: 0.2}, rand.New(rand.NewPCG(seed, 9)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var scaled int
+				if _, err := tb.RunAll(context.Background(), b.Design, s, IngressModel(c.cfg, &scaled), b.Engine()); err != nil {
+					t.Fatalf("seed %d: %v", seed, err)
+				}
+				if scaled == 0 {
+					t.Fatalf("seed %d: no packet was scaled", seed)
+				}
+			}
+		})
+	}
+}
