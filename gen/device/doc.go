@@ -43,16 +43,17 @@
 //     into the slot through its write port, in the cycles the receiver
 //     leaves it free, from the cycle the label parser's result is in
 //     (the two words holding the traffic class wait for the cap). A frame
-//     holds the unit about 22 cycles (7 reads, the meter's and label
-//     parser's latency of 5, 3 for the cap, the last two writes,
-//     control), so the unit takes about one frame every 22 cycles for the
-//     whole device. Each port's two
+//     holds the unit about 27 cycles (7 reads, the meter's latency of 10
+//     (gen/meter's serial multiplier; the label parser's 5 runs beside
+//     it), 3 for the cap, the last two writes, control), so the unit
+//     takes about one frame every 27 cycles for the whole device (the
+//     meter's MinPacketGap of 15 is met). Each port's two
 //     slots let the unit work on one frame while the other crosses the
 //     switch (the transfer pauses while the unit reads the slot: one read
 //     port), so a port receives at line rate when its frames are 64
-//     bytes or longer; 20-byte frames back to back go at one per 31
+//     bytes or longer; 20-byte frames back to back go at one per 33
 //     cycles, and all ports at line rate at once need frames of about
-//     90 bytes (4 x 22). Above that rate rx_ready goes low: the sender
+//     110 bytes (4 x 27). Above that rate rx_ready goes low: the sender
 //     waits, nothing is lost (testbenches/device TestHeaderUnitRate).
 //  3. Switch. Frames are stored whole in the slots, so the switch holds no
 //     data: an egress port that is free (no frame being written or
@@ -111,7 +112,7 @@
 // element) in, mt_measured, mt_factor and mt_scaling one cycle later
 // (gen/meter ReadLatency), and mt_scaled_set, one bit per lease element,
 // pulsed the cycle after a factor update that enables scaling (UpdateDelay,
-// 27 cycles, after the lease's tick).
+// 23 cycles, after the lease's tick).
 //
 // # Top (New)
 //
@@ -128,7 +129,7 @@
 // cycle and takes an event in three, so source 0 is served at least once
 // every 3 + 4*3 + (EventSources-P-1) cycles (20 at ref4) while the header
 // unit makes at most two events per frame it handles (one frame in about
-// 22 cycles for the whole device); an event is lost only when a queue is
+// 27 cycles for the whole device); an event is lost only when a queue is
 // full, which needs every egress port counting at once while the header
 // unit passes frames that are dropped or refused by the label back to
 // back.
