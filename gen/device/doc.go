@@ -140,22 +140,20 @@
 // the same datapath as ref4 (header unit, switch, rings scale with the
 // configuration); tx_ready low makes the shaper optimistic (above).
 //
-// The core's own logic (ingress slots, header unit, switch, egress rings,
-// CPU port and glue; meter, cap, label parser and shapers apart) is 2,463
-// SB_LUT4, 1,404 flip-flops and 13 SB_RAM40_4K for ref4, flat
-// (testbenches/device/SYNTH.md: figures per submodule and the commands).
-// The block RAMs are the packet buffers at their size: five ingress
-// blocks of two 256-byte slots and four 1 KiB rings; fewer needs smaller
-// frames or buffers. Whether the whole device fits an iCE40 HX8K depends
-// on the meter and shapers (testbenches/meter/SYNTH.md,
-// testbenches/shaper/SYNTH.md; bitstreams/ref4-hx8k/report.md for the
-// last full build). It does not yet: what is left is over-provisioning.
-// The header path (meter, label parser, cap) takes a header per clock
-// while the header unit offers one per ~22 cycles, so a serial meter
-// (shift-and-add products, as its divider already is) and label parser
-// would do; and the four shapers are four copies of one datapath that is
-// busy a few cycles per frame, so one shaper engine with every port's
-// lease state in block RAM would serve them all. The "device" generator
-// (any port and lease count, ref4's formats) sizes the device to a part
-// meanwhile: pktrouter synth device -p ports=2 -p leases=4 --board ....
+// # Size
+//
+// ref4 fits the iCE40 HX8K (bitstreams/ref4-hx8k/report.md, built by
+// pktrouter synth --config ref4 --board ice40-hx8k-breakout). It got there
+// by building each block for the rate the device gives it rather than one
+// item per clock: the header unit hands the meter, the label parser and
+// the cap one header per ~27 cycles and holds it meanwhile, so the meter
+// multiplies serially (gen/meter, MinPacketGap) and the label parser and
+// the cap keep no pipeline copies of their held inputs (HeldInput,
+// NewEgressCapHeld); an egress port decides once per frame, so one shaper
+// holds every port's state beside one admission datapath (NewShared). The
+// core's own logic and the block RAMs (five ingress blocks of two
+// 256-byte slots, four 1 KiB rings; fewer needs smaller frames or
+// buffers) are in testbenches/device/SYNTH.md. The "device" generator
+// (any port and lease count, ref4's formats) sizes the device to other
+// parts: pktrouter synth device -p ports=2 -p leases=4 --board ....
 package device
