@@ -52,19 +52,19 @@ type Report struct {
 	// Verdict is "pass" (every clock meets TargetMHz), "fail" (timing),
 	// "does not fit" (the part has too few of a resource; nextpnr stopped
 	// before routing), or "synthesized" for a generic run (no timing).
-	Verdict   string   `json:"verdict"`
-	Bitstream string   `json:"bitstream,omitempty"` // file name in the output directory
+	Verdict   string `json:"verdict"`
+	Bitstream string `json:"bitstream,omitempty"` // file name in the output directory
 	// SourceSHA256 is SourceSHA256 of the Verilog the flow read (the
 	// design and, on a board, the board top), BitstreamSHA256 the
 	// bitstream's: a committed bitstream is current while regenerating its
 	// design gives the same source hash (bitstreams' committed test).
-	SourceSHA256    string `json:"source_sha256,omitempty"`
-	BitstreamSHA256 string `json:"bitstream_sha256,omitempty"`
-	Flash     string   `json:"flash,omitempty"`     // how to put it on the board
-	Notes     []string `json:"notes,omitempty"`     // clock, reset, pin and loopback decisions
-	Commands  []string `json:"commands"`            // exactly what ran, in the output directory
-	Stages    []Stage  `json:"stages"`
-	Tools     []string `json:"tools"` // tool versions
+	SourceSHA256    string   `json:"source_sha256,omitempty"`
+	BitstreamSHA256 string   `json:"bitstream_sha256,omitempty"`
+	Flash           string   `json:"flash,omitempty"` // how to put it on the board
+	Notes           []string `json:"notes,omitempty"` // clock, reset, pin and loopback decisions
+	Commands        []string `json:"commands"`        // exactly what ran, in the output directory
+	Stages          []Stage  `json:"stages"`
+	Tools           []string `json:"tools"` // tool versions
 }
 
 // Use is one resource's use out of what the part has.
