@@ -456,24 +456,13 @@ func NewIngress(cfg model.Config) (*hdl.Module, error) {
 // leases: a packet without the customer bit, on a lease configured to
 // deprioritize non-customer traffic, has its priority capped.
 func NewEgressCap(leases int) (*hdl.Module, error) {
-	if leases < 1 || leases > model.MaxLeases {
-		return nil, fmt.Errorf("gen/meter: egress leases = %d, want 1..%d", leases, model.MaxLeases)
+	m, io, err := egressCapPorts("meter_egress_cap", leases)
+	if err != nil {
+		return nil, err
 	}
-	LB := LeaseBits(leases)
-	m := hdl.NewGenerated(generator, "meter_egress_cap", hdl.P("l", leases))
-	v := m.Input("eg_valid", 1)
-	lease := m.Input("eg_lease", LB)
-	tc := m.Input("eg_tc", 16)
-	we := m.Input("cfg_we", 1)
-	cl := m.Input("cfg_lease", LB)
-	cd := m.Input("cfg_deprio", 1)
-	cc := m.Input("cfg_cap", 15)
-	// The configuration lives in block RAM (not cleared by rst): one
-	// {deprioritize, cap} word per lease, read in the packet's own cycle
-	// (so a write is seen from the next cycle on).
-	mem := m.Memory("cap_mem", 16, leases)
-	mem.Write(we, cl, hdl.Concat(cd, cc))
-	// Stage 1 registers the read (the block RAM's clock-to-out stays off
+	v, lease, tc, mem := io.valid, io.lease, io.tc, io.mem
+	// The configuration word is read in the packet's own cycle (so a
+	// write is seen from the next cycle on). Stage 1 registers the read (the block RAM's clock-to-out stays off
 	// the compare), stage 2 compares, stage 3 caps (the compare's carry
 	// chain and the 16-bit select in separate cycles, for Fmax), then the
 	// output register.
@@ -490,6 +479,32 @@ func NewEgressCap(leases int) (*hdl.Module, error) {
 	return m, nil
 }
 
+// egressCap is what both egress caps share: the packet inputs and the
+// configuration memory, written by the cfg_* ports.
+type egressCap struct {
+	valid, lease, tc hdl.Value
+	mem              *hdl.Memory
+}
+
+// egressCapPorts starts an egress cap module: its ports and the
+// configuration, one {deprioritize, cap} word per lease in block RAM (not
+// cleared by rst), written by cfg_we.
+func egressCapPorts(name string, leases int) (*hdl.Module, egressCap, error) {
+	if leases < 1 || leases > model.MaxLeases {
+		return nil, egressCap{}, fmt.Errorf("gen/meter: egress leases = %d, want 1..%d", leases, model.MaxLeases)
+	}
+	LB := LeaseBits(leases)
+	m := hdl.NewGenerated(generator, name, hdl.P("l", leases))
+	c := egressCap{valid: m.Input("eg_valid", 1), lease: m.Input("eg_lease", LB), tc: m.Input("eg_tc", 16)}
+	we := m.Input("cfg_we", 1)
+	cl := m.Input("cfg_lease", LB)
+	cd := m.Input("cfg_deprio", 1)
+	cc := m.Input("cfg_cap", 15)
+	c.mem = m.Memory("cap_mem", 16, leases)
+	c.mem.Write(we, cl, hdl.Concat(cd, cc))
+	return m, c, nil
+}
+
 // NewEgressCapHeld builds the egress cap for a caller that holds eg_lease
 // and eg_tc unchanged from the eg_valid cycle until the result is out (the
 // device's header unit holds a frame's verdict while it works on it): the
@@ -502,20 +517,11 @@ func NewEgressCap(leases int) (*hdl.Module, error) {
 // work from that word and the held traffic class into the output
 // register; only eg_valid travels down a shift register.
 func NewEgressCapHeld(leases int) (*hdl.Module, error) {
-	if leases < 1 || leases > model.MaxLeases {
-		return nil, fmt.Errorf("gen/meter: egress leases = %d, want 1..%d", leases, model.MaxLeases)
+	m, io, err := egressCapPorts("meter_egress_cap_held", leases)
+	if err != nil {
+		return nil, err
 	}
-	LB := LeaseBits(leases)
-	m := hdl.NewGenerated(generator, "meter_egress_cap_held", hdl.P("l", leases))
-	v := m.Input("eg_valid", 1)
-	lease := m.Input("eg_lease", LB)
-	tc := m.Input("eg_tc", 16)
-	we := m.Input("cfg_we", 1)
-	cl := m.Input("cfg_lease", LB)
-	cd := m.Input("cfg_deprio", 1)
-	cc := m.Input("cfg_cap", 15)
-	mem := m.Memory("cap_mem", 16, leases)
-	mem.Write(we, cl, hdl.Concat(cd, cc))
+	v, lease, tc, mem := io.valid, io.lease, io.tc, io.mem
 	q := mem.ReadSync(lease, hdl.ReadEnable(v))
 	doCap := hdl.And(hdl.Bit(q, 15), hdl.Not(hdl.Bit(tc, 15)), hdl.Gt(hdl.Slice(tc, 14, 0), hdl.Slice(q, 14, 0)))
 	res := hdl.Mux(doCap, hdl.Concat(hdl.Const(0, 1), hdl.Slice(q, 14, 0)), tc)
