@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	lp "github.com/pktnetwork/pktrouter/gen/labelparse"
-	"github.com/pktnetwork/pktrouter/label"
 	"github.com/pktnetwork/pktrouter/internal/tooltest"
+	"github.com/pktnetwork/pktrouter/label"
 	"github.com/pktnetwork/pktrouter/testbenches/tb"
 )
 
