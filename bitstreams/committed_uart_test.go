@@ -13,16 +13,22 @@ import (
 
 	"github.com/pktnetwork/pktrouter/firmware/proto"
 	"github.com/pktnetwork/pktrouter/firmware/regs"
+	gendev "github.com/pktnetwork/pktrouter/gen/device"
 	"github.com/pktnetwork/pktrouter/internal/tooltest"
+	"github.com/pktnetwork/pktrouter/label"
+	tbdev "github.com/pktnetwork/pktrouter/testbenches/device"
 )
 
 // The Verilog the committed ref4 bitstream was built from, board top
-// included (power-on reset, UART pins, loopbacks), answers the management
-// protocol: Icarus runs bitstreams/ref4-hx8k/design.v and board_top.v with
-// the board's 12 MHz clock and a serial line at the board's divisor, and the
-// firmware's protocol package writes the scratch register and reads back
-// the identity (magic, map hash) and the scratch value. This is the check
-// that what is flashed boots and talks, beside TestCommittedRef4Bitstream's
+// included (power-on reset, UART pins, loopbacks), boots, talks and routes:
+// Icarus runs bitstreams/ref4-hx8k/design.v and board_top.v with the board's
+// 12 MHz clock and a serial line at the board's divisor. Over the UART the
+// firmware's protocol writes the scratch register, reads back the identity
+// (magic, map hash) and the scratch value, and writes the index table
+// entries of one lease on port 0 and one on port 1 (regs' accessors); then a
+// frame sent into link 0's pins leaves link 1's pins with its label
+// forwarded as label.Scheme.Forward says and its payload intact. This is
+// the check that what is flashed works, beside TestCommittedRef4Bitstream's
 // check that it is current.
 func TestCommittedRef4OverUART(t *testing.T) {
 	iverilog := tooltest.Require(t, "iverilog")
@@ -47,6 +53,37 @@ func TestCommittedRef4OverUART(t *testing.T) {
 		{Cmd: proto.Read, Tag: 4, Addr: addr(regs.IdentScratchWord)},
 	}
 	want := []uint32{0, regs.Magic, regs.MapHash, scratch}
+	// One lease in, one out, in one virtual router: the index table is
+	// all the configuration a forwarded frame needs (leases at their
+	// reset values: no guarantee, no limit).
+	cfg := gendev.Ref4.Config
+	ingress, egress := cfg.Interface(0, 1), cfg.Interface(1, 1)
+	rec := &recorder{}
+	for _, e := range []struct {
+		n    uint32
+		port uint8
+	}{{ingress, 0}, {egress, 1}} {
+		if err := regs.WriteIface(rec, int(e.n), regs.Iface{Valid: true, Port: e.port, Lease: 1, Vrouter: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, w := range rec.writes {
+		reqs = append(reqs, proto.Request{Cmd: proto.Write, Tag: byte(10 + i), Addr: w.addr, Data: w.v})
+		want = append(want, 0)
+	}
+	lbl, err := tbdev.Path(label.V358, egress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := label.Header{Label: lbl, Version: 1, TrafficClass: 0x4000}
+	frame := hdr.AppendTo([]byte{1})
+	for i := 0; i < 40; i++ {
+		frame = append(frame, byte(i*7+3))
+	}
+	to, fwd, err := label.V358.Forward(hdr, ingress, func(uint32) bool { return true })
+	if err != nil || to != egress {
+		t.Fatalf("label.Forward: to %d, %v; want %d", to, err, egress)
+	}
 
 	// The testbench sends each request's frame bit by bit and waits long
 	// enough for its answer (a read's response frame is 10 bytes) before
@@ -57,9 +94,13 @@ func TestCommittedRef4OverUART(t *testing.T) {
   always #1 clk = ~clk;
   reg rx = 1'b1;
   wire tx;
+  reg p0v = 1'b0, p0l = 1'b0;
+  reg [7:0] p0d = 8'd0;
+  wire p0r, p1v, p1l;
+  wire [7:0] p1d;
   board_top dut(.clk(clk), .uart_rx(rx), .uart_tx(tx),
-    .p0_rx_valid(1'b0), .p0_rx_data(8'd0), .p0_rx_last(1'b0), .p0_rx_ready(), .p0_tx_valid(), .p0_tx_data(), .p0_tx_last(), .p0_tx_ready(1'b1),
-    .p1_rx_valid(1'b0), .p1_rx_data(8'd0), .p1_rx_last(1'b0), .p1_rx_ready(), .p1_tx_valid(), .p1_tx_data(), .p1_tx_last(), .p1_tx_ready(1'b1), .led());
+    .p0_rx_valid(p0v), .p0_rx_data(p0d), .p0_rx_last(p0l), .p0_rx_ready(p0r), .p0_tx_valid(), .p0_tx_data(), .p0_tx_last(), .p0_tx_ready(1'b1),
+    .p1_rx_valid(1'b0), .p1_rx_data(8'd0), .p1_rx_last(1'b0), .p1_rx_ready(), .p1_tx_valid(p1v), .p1_tx_data(p1d), .p1_tx_last(p1l), .p1_tx_ready(1'b1), .led());
   task send(input [7:0] v);
     integer i;
     begin
@@ -88,7 +129,15 @@ func TestCommittedRef4OverUART(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "    repeat (%d) @(posedge clk);\n", 14*10*div)
 	}
-	b.WriteString("    $finish;\n  end\nendmodule\n")
+	// The frame into link 0, a byte a cycle while rx_ready: the pins
+	// change and are sampled at the falling edge, so the design's rising
+	// edge sees them settled. Link 1's bytes are printed as they leave
+	// (tx_ready is held high: a byte a cycle while tx_valid).
+	for i, x := range frame {
+		fmt.Fprintf(&b, "    @(negedge clk); p0v = 1'b1; p0d = 8'h%02x; p0l = 1'b%d; while (!p0r) @(negedge clk);\n", x, b2i(i == len(frame)-1))
+	}
+	b.WriteString("    @(negedge clk); p0v = 1'b0; p0l = 1'b0;\n    repeat (2000) @(posedge clk);\n    $finish;\n  end\n")
+	b.WriteString("  always @(negedge clk) if (p1v) $display(\"P1 %h %b\", p1d, p1l);\nendmodule\n")
 
 	work := t.TempDir()
 	tb := filepath.Join(work, "tb.v")
@@ -106,9 +155,20 @@ func TestCommittedRef4OverUART(t *testing.T) {
 
 	dec := proto.NewResponseDecoder()
 	var resps []proto.Response
+	var sent []byte
+	ended := false
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
-		hex, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "RX ")
+		line := strings.TrimSpace(sc.Text())
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "P1" {
+			v, err := strconv.ParseUint(f[1], 16, 8)
+			if err != nil || ended {
+				t.Fatalf("link 1: %q after %d bytes (frame ended: %v)", line, len(sent), ended)
+			}
+			sent, ended = append(sent, byte(v)), f[2] == "1"
+			continue
+		}
+		hex, ok := strings.CutPrefix(line, "RX ")
 		if !ok {
 			continue
 		}
@@ -132,4 +192,37 @@ func TestCommittedRef4OverUART(t *testing.T) {
 			t.Errorf("request %d (%s %#04x): response %+v, want tag %d, ok, data %#08x", i, reqs[i].Cmd, reqs[i].Addr, r, reqs[i].Tag, want[i])
 		}
 	}
+	// Out of link 1: the egress lease tag, the forwarded header (the
+	// traffic class is the meter's and cap's to rewrite), the payload.
+	wantOut := fwd.AppendTo([]byte{1})
+	if !ended || len(sent) != len(frame) || sent[0] != 1 || !bytes.Equal(sent[1:11], wantOut[1:11]) || !bytes.Equal(sent[13:], frame[13:]) {
+		t.Fatalf("link 1 sent %x (whole frame: %v)\nwant    %x (traffic class bytes 11..12 aside)", sent, ended, wantOut)
+	}
+}
+
+// recorder is a regs.Bus that keeps the writes, in order.
+type recorder struct {
+	writes []struct {
+		addr uint16
+		v    uint32
+	}
+}
+
+func (r *recorder) ReadReg(addr uint16) (uint32, error) {
+	return 0, fmt.Errorf("recorder: no reads (%#04x)", addr)
+}
+
+func (r *recorder) WriteReg(addr uint16, v uint32) error {
+	r.writes = append(r.writes, struct {
+		addr uint16
+		v    uint32
+	}{addr, v})
+	return nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
