@@ -40,20 +40,19 @@ func TestSharesModel(t *testing.T) {
 	}
 }
 
-// The same on the hardware, held to the same figures: 200,000 cycles of
-// warm-up and 1,000,000 measured per run (about 20 s of Go simulation
-// each; the runs go in parallel).
+// The same on the hardware: 200,000 cycles of warm-up and 1,000,000
+// measured per run (about 20 s of Go simulation each; the runs go in
+// parallel).
 //
 // Equal limits are measured in both placements, A on port 0 and B on port
-// 1 and the other way round, and judged on their sum. One placement alone
-// is skewed by where the two leases' meter ticks fall against the traffic:
-// the test's elastic sources all raise their rate on one shared 2048-cycle
-// clock, and the hardware meters a packet about 20 cycles after the model
-// does (the header unit), so one lease's factor updates sit closer to the
-// common rate steps than the other's. With the meter's 24-cycle tick
-// stagger that skew is 0.93 one way and 1.07 the other (elements 1 and
-// 9); it follows the lease, not the link, and cancels over the two
-// placements.
+// 1 and the other way round, and each placement is held to ±4%: one
+// placement alone is skewed by where the two leases' meter ticks fall
+// against the traffic (the test's elastic sources all step their rate on
+// one shared 2048-cycle clock, and the hardware meters a packet some 20
+// cycles after the model does, in the header unit), so the lease on port
+// 0 gets about 3% more in either placement (0.972 and 1.029 measured). The
+// two placements mirror each other exactly, so their sum says nothing and
+// is only logged.
 func TestSharesHW(t *testing.T) {
 	cfg := SharesConfig()
 	run := func(t *testing.T, a, b ISP) ShareRun {
@@ -94,11 +93,12 @@ func TestSharesHW(t *testing.T) {
 		if t.Failed() {
 			return
 		}
-		pa, pb := runs[0].PassedA+runs[1].PassedA, runs[0].PassedB+runs[1].PassedB
-		share := float64(pb) / float64(pa)
-		t.Logf("hw 1:1 over both placements: B/A passed %.3f", share)
-		if math.Abs(share-1) > 0.02 { // equal limits: ±2%
-			t.Errorf("1:1 limits: B/A %.3f over both placements, want 1.00 ±0.02", share)
+		for i, r := range runs {
+			if math.Abs(r.Share()-1) > 0.04 { // equal limits: ±4% in each placement
+				t.Errorf("1:1 limits, A on port %d: B/A %.3f, want 1.00 ±0.04", i, r.Share())
+			}
 		}
+		pa, pb := runs[0].PassedA+runs[1].PassedA, runs[0].PassedB+runs[1].PassedB
+		t.Logf("hw 1:1 over both placements: B/A passed %.3f", float64(pb)/float64(pa))
 	})
 }
