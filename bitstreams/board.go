@@ -2,6 +2,7 @@ package bitstreams
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -95,6 +96,13 @@ func Boards() []string {
 	}
 	return append(out, Generic)
 }
+
+// Baud is the UART rate a device with a UART is built for on a board.
+const Baud = 115200
+
+// UARTDivisor is the UART bridge's clock divisor for Baud at the board's
+// clock (12 MHz: 104, 115,385 baud).
+func (b *Board) UARTDivisor() int { return int(math.Round(b.ClockMHz * 1e6 / Baud)) }
 
 // LookupBoard finds a board by name; generic has no Board (nil, nil).
 func LookupBoard(name string) (*Board, error) {

@@ -49,9 +49,8 @@ func TestCommittedRef4Bitstream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The divisor pktrouter synth picks for the board clock: 115200 baud.
-	div := fmt.Sprint(int(board.ClockMHz*1e6/115200 + 0.5))
-	m, err := g.New(map[string]string{"div": div})
+	// The divisor pktrouter synth picks for the board clock.
+	m, err := g.New(map[string]string{"div": fmt.Sprint(board.UARTDivisor())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +64,19 @@ func TestCommittedRef4Bitstream(t *testing.T) {
 	}
 	if d.Module != r.Module {
 		t.Errorf("%s was built from module %s; the generator now makes %s", dir, r.Module, d.Module)
+	}
+	// The committed sources (what a vendor rebuilds from, and what
+	// TestCommittedRef4OverUART simulates) are the ones the flow read.
+	var committed [][]byte
+	for _, f := range []string{"design.v", "board_top.v"} {
+		src, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		committed = append(committed, src)
+	}
+	if got := bitstreams.SourceSHA256(committed...); got != r.SourceSHA256 {
+		t.Errorf("%s/design.v and board_top.v are not the sources the bitstream was built from (SHA-256 %s, report %s)", dir, got, r.SourceSHA256)
 	}
 	if got := bitstreams.SourceSHA256(d.Verilog, top.Verilog); got != r.SourceSHA256 {
 		t.Errorf("%s is stale: the ref4 Verilog has changed since it was built (source SHA-256 %s, report %s); rebuild it:\n"+

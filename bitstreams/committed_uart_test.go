@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pktnetwork/pktrouter/bitstreams"
 	"github.com/pktnetwork/pktrouter/firmware/proto"
 	"github.com/pktnetwork/pktrouter/firmware/regs"
 	gendev "github.com/pktnetwork/pktrouter/gen/device"
@@ -34,7 +35,11 @@ func TestCommittedRef4OverUART(t *testing.T) {
 	iverilog := tooltest.Require(t, "iverilog")
 	vvp := tooltest.Require(t, "vvp")
 	const dir = "ref4-hx8k"
-	const div = 104 // 12 MHz / 115,200 baud, as the report's notes say
+	board, err := bitstreams.LookupBoard("ice40-hx8k-breakout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	div := board.UARTDivisor()
 	if raw, err := os.ReadFile(filepath.Join(dir, "report.md")); err != nil || !bytes.Contains(raw, []byte(fmt.Sprintf("div=%d", div))) {
 		t.Fatalf("%s/report.md does not name UART divisor div=%d (err %v)", dir, div, err)
 	}

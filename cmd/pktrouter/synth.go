@@ -15,10 +15,6 @@ import (
 	"github.com/pktnetwork/pktrouter/gen"
 )
 
-// synthBaud is the UART rate a device on a board is built for when its
-// generator has a div parameter that was not given.
-const synthBaud = 115200
-
 func newSynthCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "synth (--config ref4|ref16 | BLOCK [-p key=value]...) --board BOARD [-o DIR] [--seed N] [--freq MHz]",
@@ -129,7 +125,7 @@ func runSynth(a *app, cmd *cobra.Command, args []string) error {
 	}
 	var notes []string
 	if _, given := params["div"]; !given && board != nil && slices.ContainsFunc(g.Params, func(p gen.Param) bool { return p.Name == "div" }) {
-		div := int(math.Round(board.ClockMHz * 1e6 / synthBaud))
+		div := board.UARTDivisor()
 		params["div"] = strconv.Itoa(div)
 		notes = append(notes, fmt.Sprintf("UART divisor div=%d: %g MHz / %d = %.0f baud", div, board.ClockMHz, div, board.ClockMHz*1e6/float64(div)))
 	}
