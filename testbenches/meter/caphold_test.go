@@ -57,7 +57,7 @@ func TestEgressCapHeldRTLEqualsModel(t *testing.T) {
 		}
 		s := heldEgressStimulus(t, b, leases, 6000, rand.New(rand.NewPCG(uint64(leases), 7)))
 		engines := []tb.Engine{EgressModel(leases), b.Engine()}
-		if leases == 5 && haveTools() {
+		if leases == 5 && haveTools(t) {
 			engines = append(engines, tb.Icarus{}, tb.Verilator{})
 		}
 		if _, err := tb.RunAll(context.Background(), b.Design, s, engines...); err != nil {

@@ -199,7 +199,7 @@ func TestEgressCapRTLEqualsModel(t *testing.T) {
 		}
 		s := egressStimulus(t, b, leases, 4000, rand.New(rand.NewPCG(uint64(leases), 3)))
 		engines := []tb.Engine{EgressModel(leases), b.Engine()}
-		if leases == 5 && haveTools() {
+		if leases == 5 && haveTools(t) {
 			engines = append(engines, tb.Icarus{}, tb.Verilator{})
 		}
 		if _, err := tb.RunAll(context.Background(), b.Design, s, engines...); err != nil {
