@@ -38,14 +38,14 @@
 //     hcDecide (meter.IngressLatency and labelparse.Latency after the
 //     header is in) the verdict is made: link port, CPU port or drop, and
 //     the cjdns reason; frames to a link pass the egress cap (gen/meter
-//     NewEgressCap). The rewritten 13 bytes (egress lease tag or ingress
+//     NewEgressCapHeld: its inputs are held too). The rewritten 13 bytes (egress lease tag or ingress
 //     interface, forwarded header, final traffic class) are written back
 //     into the slot through its write port, in the cycles the receiver
 //     leaves it free, from the cycle the label parser's result is in
 //     (the two words holding the traffic class wait for the cap). A frame
 //     holds the unit about 27 cycles (7 reads, the meter's latency of 10
 //     (gen/meter's serial multiplier; the label parser's 5 runs beside
-//     it), 3 for the cap, the last two writes, control), so the unit
+//     it), 4 for the cap, the last two writes, control), so the unit
 //     takes about one frame every 27 cycles for the whole device (the
 //     meter's MinPacketGap of 15 is met). Each port's two
 //     slots let the unit work on one frame while the other crosses the
@@ -126,13 +126,17 @@
 // egress link port's (out_packets/out_bytes, drop_refused, drop_overflow)
 // through a source of its own with a two-entry queue; the map's other
 // sources stay idle. The decoder's pointer passes an idle source in a
-// cycle and takes an event in three, so source 0 is served at least once
-// every 3 + 4*3 + (EventSources-P-1) cycles (20 at ref4) while the header
-// unit makes at most two events per frame it handles (one frame in about
-// 27 cycles for the whole device); an event is lost only when a queue is
-// full, which needs every egress port counting at once while the header
-// unit passes frames that are dropped or refused by the label back to
-// back.
+// cycle and serves an event in about three, a bus read of a counter going
+// first, so a round over the 9 sources takes up to 3 + 4 + 4*3 = 19
+// cycles at ref4 while every egress source is busy, plus the bus reads.
+// The header unit raises at most two events per frame; a frame dropped at
+// the verdict (a virtual-router crossing) leaves the unit after about 21
+// cycles, so a long run of such frames while the egress ports count
+// traffic of their own can fill source 0's queue, and a push into a full
+// queue is lost (neither counted nor flagged). No test reaches that case:
+// the counters read over the UART equal the model's in the system tests,
+// and a stress run of 120 back-to-back crossing frames with stalled
+// egress ports lost nothing (session 5 review).
 //
 // # What is not built
 //

@@ -210,7 +210,7 @@ func New(c Config, bc uartbridge.Config) (*hdl.Module, error) {
 	hpBytes := core.Out("ev_hp_bytes")
 	evIn := core.Out("ev_in")
 	// Every ingress event comes from the header unit, which handles one
-	// frame at a time (about 22 cycles each), so they share source 0 with
+	// frame at a time (about 27 cycles each), so they share source 0 with
 	// a queue of ingressQueue entries; the other ingress sources are
 	// idle. The second event of a frame (a drop or error beside
 	// in_packets) goes one cycle after the first.

@@ -150,4 +150,11 @@
 // (cap_mem; not cleared by rst, as above), read in the packet's cycle, so a
 // write in cycle c applies to packets from cycle c+1 on. Stage 1 registers
 // the word, stage 2 compares, stage 3 caps, then the output register.
+//
+// [NewEgressCapHeld] is the same block, ports, latency and results for a
+// caller that holds eg_lease and eg_tc from eg_valid until the result is
+// out (gen/device's header unit): the configuration word stays in the block
+// RAM's output register (read enable in the eg_valid cycle only) and the
+// compare and select work from it and the held traffic class, so only
+// eg_valid travels down a shift register.
 package meter

@@ -8,7 +8,7 @@ import (
 
 // TestHeaderUnitRate measures how often the shared header unit takes a
 // frame: 20-byte frames offered back to back on one port are taken at
-// about one per 31 cycles (the unit's schedule and the transfer, one
+// about one per 33 cycles (the unit's schedule and the transfer, one
 // after the other for a frame; gen/device), not one per 20, with
 // rx_ready low in between; frames of 64 bytes on the same port
 // go at line rate. Nothing is lost either way.
