@@ -214,10 +214,12 @@ func Core(c Config) (*hdl.Module, error) {
 	hs.NextIf(capture, hdl.Concat(hdl.Slice(hs, hs.Width()-17, 0), hRead))
 	s0v := m.Wire("h_issue", 1)
 	s0v.Drive(hdl.And(hBusy, hdl.Eq(hc, k(hcIssue, 5))))
-	// The label parser has no state but its table: its input is held for
-	// the whole frame, so its outputs, Latency cycles later, hold too.
+	// The label parser (HeldInput) takes the header once, at the issue,
+	// and holds its results until the next header: an index-table write
+	// while the frame is in the unit cannot change its egress port, tag or
+	// virtual-router verdict halfway (its input stays held for the frame).
 	lpv := m.Wire("h_lp_valid", 1)
-	lpv.Drive(hdl.And(hBusy, hdl.Ge(hc, k(hcIssue, 5))))
+	lpv.Drive(s0v)
 	s0len := pick(hPort, w.BB, func(x *inPort) hdl.Value { return x.plen })
 
 	tag := hdl.Slice(hs, 111, 104)
