@@ -249,3 +249,68 @@ func TestPcapThroughDevice(t *testing.T) {
 		t.Fatalf("only %d forwarded frames checked", checked)
 	}
 }
+
+// An index-table write that lands while a frame is in the header unit
+// (an operator moving a lease at run time) must not split the frame's
+// verdict: whichever entry the label parser read, the frame leaves on that
+// entry's port with that entry's lease tag, whole. A's egress interface is
+// moved from (port 2, tag 1) to (port 3, tag 2) at every cycle from the
+// frame's last byte to well after its verdict.
+func TestTableWriteDuringFrame(t *testing.T) {
+	cfg := gendev.Ref4.Config
+	setup := Build(cfg, []ISP{ispA})
+	egress := cfg.Interface(ispA.OutPort, ispA.OutTag)
+	lbl, err := Path(label.V358, egress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := label.Header{Label: lbl, Version: 1, TrafficClass: 0x8100}.AppendTo([]byte{byte(ispA.InTag)})
+	frame = append(frame, make([]byte, 40)...)
+	moved := map[int]bool{}
+	for at := uint64(len(frame)); at < uint64(len(frame))+45; at++ {
+		h, err := NewHWDesign(gendev.Ref4, ref4Core(t), setup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := NewTraffic(h)
+		tr.Keep = true
+		tr.Send(ispA.InPort, frame)
+		start := h.Cycle()
+		for h.Cycle() < start+at {
+			if err := tr.Run(1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := h.pokes(map[string]uint64{"if_we": 1, "if_addr": uint64(egress), "if_valid": 1,
+			"if_port": 3, "if_tag": 2, "if_vr": uint64(ispA.VR)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Run(1); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.pokes(map[string]uint64{"if_we": 0}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Run(600); err != nil {
+			t.Fatal(err)
+		}
+		var got []int
+		for p, o := range tr.Out {
+			for _, f := range o {
+				got = append(got, p)
+				wantTag := map[int]byte{2: byte(ispA.OutTag), 3: 2}[p]
+				if len(f.Frame) != len(frame) || f.Frame[0] != wantTag {
+					t.Errorf("write %d cycles after the frame began: port %d sent %d bytes with tag %d, want %d bytes with tag %d",
+						at, p, len(f.Frame), f.Frame[0], len(frame), wantTag)
+				}
+			}
+		}
+		if len(got) != 1 || (got[0] != 2 && got[0] != 3) {
+			t.Fatalf("write %d cycles after the frame began: frames left ports %v, want one frame on port 2 or 3", at, got)
+		}
+		moved[got[0]] = true
+	}
+	if !moved[2] || !moved[3] {
+		t.Errorf("the writes never landed on both sides of the table read (ports seen %v): the test does not cover the race", moved)
+	}
+}
