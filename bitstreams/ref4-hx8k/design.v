@@ -5920,117 +5920,118 @@ module device_core_h37d75797 (
     wire _t465;
     wire _t467;
     wire _t469;
-    wire _t471;
+    wire _t470;
     wire _t472;
-    wire _t474;
+    wire [15:0] _t474;
+    wire [15:0] _t475;
     wire [15:0] _t476;
-    wire [15:0] _t477;
-    wire [15:0] _t478;
-    wire [95:0] _t479;
-    wire _t480;
+    wire [95:0] _t477;
+    wire _t478;
+    wire _t479;
     wire _t481;
-    wire _t483;
-    wire [8:0] _t485;
-    wire _t486;
-    wire [8:0] _t488;
-    wire _t489;
-    wire [8:0] _t491;
-    wire _t492;
-    wire [8:0] _t494;
-    wire _t495;
+    wire [8:0] _t483;
+    wire _t484;
+    wire [8:0] _t486;
+    wire _t487;
+    wire [8:0] _t489;
+    wire _t490;
+    wire [8:0] _t492;
+    wire _t493;
+    wire _t496;
+    wire _t497;
     wire _t498;
-    wire _t499;
     wire _t500;
-    wire _t502;
+    wire _t501;
     wire _t503;
     wire _t505;
+    wire _t506;
     wire _t507;
-    wire _t508;
     wire _t509;
+    wire _t510;
     wire _t511;
-    wire _t512;
     wire _t513;
-    wire _t515;
-    wire [2:0] _t517;
-    wire _t518;
+    wire [2:0] _t515;
+    wire _t516;
+    wire _t517;
     wire _t519;
-    wire _t521;
+    wire _t520;
     wire _t522;
-    wire _t524;
+    wire _t523;
     wire _t525;
+    wire _t526;
     wire _t527;
     wire _t528;
-    wire _t529;
     wire _t530;
-    wire _t532;
+    wire _t531;
     wire _t533;
+    wire _t534;
     wire _t535;
-    wire _t536;
     wire _t537;
-    wire _t539;
-    wire [2:0] _t541;
-    wire _t542;
+    wire [2:0] _t539;
+    wire _t540;
+    wire _t541;
     wire _t543;
-    wire _t545;
+    wire _t544;
     wire _t546;
-    wire _t548;
+    wire _t547;
     wire _t549;
+    wire _t550;
     wire _t551;
     wire _t552;
-    wire _t553;
     wire _t554;
-    wire _t556;
+    wire _t555;
     wire _t557;
+    wire _t558;
     wire _t559;
-    wire _t560;
     wire _t561;
-    wire _t563;
-    wire [2:0] _t565;
-    wire _t566;
+    wire [2:0] _t563;
+    wire _t564;
+    wire _t565;
     wire _t567;
-    wire _t569;
+    wire _t568;
     wire _t570;
-    wire _t572;
+    wire _t571;
     wire _t573;
+    wire _t574;
     wire _t575;
     wire _t576;
-    wire _t577;
     wire _t578;
-    wire _t580;
+    wire _t579;
     wire _t581;
+    wire _t582;
     wire _t583;
-    wire _t584;
     wire _t585;
-    wire _t587;
-    wire [2:0] _t589;
-    wire _t590;
+    wire [2:0] _t587;
+    wire _t588;
+    wire _t589;
     wire _t591;
-    wire _t593;
+    wire _t592;
     wire _t594;
-    wire _t596;
+    wire _t595;
     wire _t597;
+    wire _t598;
     wire _t599;
     wire _t600;
-    wire _t601;
     wire _t602;
-    wire _t604;
+    wire _t603;
     wire _t605;
+    wire _t606;
     wire _t607;
-    wire _t608;
     wire _t609;
-    wire _t611;
-    wire [2:0] _t613;
-    wire _t614;
+    wire [2:0] _t611;
+    wire _t612;
+    wire _t613;
     wire _t615;
-    wire _t617;
+    wire _t616;
     wire _t618;
-    wire _t620;
+    wire _t619;
     wire _t621;
+    wire _t622;
     wire _t623;
     wire _t624;
-    wire _t625;
-    wire _t626;
-    wire [4:0] _t628;
+    wire [4:0] _t626;
+    wire _t627;
+    wire _t628;
     wire _t629;
     wire _t630;
     wire _t631;
@@ -6042,193 +6043,191 @@ module device_core_h37d75797 (
     wire _t637;
     wire _t638;
     wire _t639;
-    wire _t640;
+    wire [12:0] _t640;
     wire _t641;
-    wire [12:0] _t642;
-    wire _t643;
+    wire [4:0] _t642;
+    wire [1:0] _t643;
     wire [4:0] _t644;
-    wire [1:0] _t645;
-    wire [4:0] _t646;
-    wire _t647;
-    wire _t648;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t649; /* verilator lint_on UNUSEDSIGNAL */
-    wire [7:0] _t650;
-    wire _t651;
+    wire _t645;
+    wire _t646;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t647; /* verilator lint_on UNUSEDSIGNAL */
+    wire [7:0] _t648;
+    wire _t649;
+    wire _t650;
     wire _t652;
+    wire _t653;
     wire _t654;
     wire _t655;
     wire _t656;
     wire _t657;
     wire _t658;
-    wire _t659;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t659; /* verilator lint_on UNUSEDSIGNAL */
     wire _t660;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t661; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t662;
+    wire _t661;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t662; /* verilator lint_on UNUSEDSIGNAL */
     wire _t663;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t664; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t665;
+    wire _t664;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t665; /* verilator lint_on UNUSEDSIGNAL */
     wire _t666;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t667; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t668;
+    wire _t667;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t668; /* verilator lint_on UNUSEDSIGNAL */
     wire _t669;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [7:0] _t670; /* verilator lint_on UNUSEDSIGNAL */
-    wire _t671;
+    wire _t670;
+    wire [2:0] _t671;
     wire _t672;
-    wire [2:0] _t673;
-    wire _t674;
-    wire [2:0] _t676;
-    wire _t677;
-    wire [2:0] _t679;
-    wire _t680;
-    wire [2:0] _t682;
-    wire _t683;
-    wire [2:0] _t685;
-    wire _t686;
-    wire [8:0] _t690;
-    wire _t691;
-    wire [8:0] _t693;
-    wire _t694;
-    wire [8:0] _t696;
-    wire _t697;
-    wire [8:0] _t699;
-    wire _t700;
-    wire [8:0] _t702;
-    wire _t703;
-    wire _t706;
-    wire [1:0] _t707;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t708; /* verilator lint_on UNUSEDSIGNAL */
-    wire [9:0] _t709;
+    wire [2:0] _t674;
+    wire _t675;
+    wire [2:0] _t677;
+    wire _t678;
+    wire [2:0] _t680;
+    wire _t681;
+    wire [2:0] _t683;
+    wire _t684;
+    wire [8:0] _t688;
+    wire _t689;
+    wire [8:0] _t691;
+    wire _t692;
+    wire [8:0] _t694;
+    wire _t695;
+    wire [8:0] _t697;
+    wire _t698;
+    wire [8:0] _t700;
+    wire _t701;
+    wire _t704;
+    wire [1:0] _t705;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t706; /* verilator lint_on UNUSEDSIGNAL */
+    wire [9:0] _t707;
+    wire [1:0] _t708;
+    wire [1:0] _t709;
     wire [1:0] _t710;
     wire [1:0] _t711;
     wire [1:0] _t712;
-    wire [1:0] _t713;
-    wire [1:0] _t714;
-    wire [3:0] _t715;
-    wire [15:0] _t717;
-    wire _t718;
-    wire [15:0] _t720;
-    wire _t721;
-    wire [15:0] _t723;
-    wire _t724;
-    wire [15:0] _t726;
-    wire _t727;
-    wire [15:0] _t729;
-    wire _t730;
+    wire [3:0] _t713;
+    wire [15:0] _t715;
+    wire _t716;
+    wire [15:0] _t718;
+    wire _t719;
+    wire [15:0] _t721;
+    wire _t722;
+    wire [15:0] _t724;
+    wire _t725;
+    wire [15:0] _t727;
+    wire _t728;
+    wire _t731;
+    wire _t732;
     wire _t733;
-    wire _t734;
     wire _t735;
-    wire _t737;
+    wire _t736;
     wire _t738;
-    wire _t740;
+    wire _t739;
     wire _t741;
-    wire _t743;
-    wire [1:0] _t744;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t745; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t746;
-    wire [15:0] _t748;
-    wire _t749;
-    wire [15:0] _t751;
-    wire _t752;
-    wire [15:0] _t754;
-    wire _t755;
-    wire [15:0] _t757;
-    wire _t758;
-    wire [15:0] _t760;
-    wire _t761;
+    wire [1:0] _t742;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t743; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t744;
+    wire [15:0] _t746;
+    wire _t747;
+    wire [15:0] _t749;
+    wire _t750;
+    wire [15:0] _t752;
+    wire _t753;
+    wire [15:0] _t755;
+    wire _t756;
+    wire [15:0] _t758;
+    wire _t759;
+    wire _t762;
+    wire _t763;
     wire _t764;
     wire _t765;
     wire _t766;
     wire _t767;
-    wire _t768;
     wire _t769;
-    wire _t771;
+    wire _t770;
     wire _t772;
-    wire _t774;
-    wire [1:0] _t775;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t776; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t777;
-    wire [15:0] _t779;
-    wire _t780;
-    wire [15:0] _t782;
-    wire _t783;
-    wire [15:0] _t785;
-    wire _t786;
-    wire [15:0] _t788;
-    wire _t789;
-    wire [15:0] _t791;
-    wire _t792;
+    wire [1:0] _t773;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t774; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t775;
+    wire [15:0] _t777;
+    wire _t778;
+    wire [15:0] _t780;
+    wire _t781;
+    wire [15:0] _t783;
+    wire _t784;
+    wire [15:0] _t786;
+    wire _t787;
+    wire [15:0] _t789;
+    wire _t790;
+    wire _t793;
+    wire _t794;
     wire _t795;
     wire _t796;
     wire _t797;
     wire _t798;
-    wire _t799;
     wire _t800;
-    wire _t802;
+    wire _t801;
     wire _t803;
-    wire _t805;
-    wire [1:0] _t806;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t807; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t808;
-    wire [15:0] _t810;
-    wire _t811;
-    wire [15:0] _t813;
-    wire _t814;
-    wire [15:0] _t816;
-    wire _t817;
-    wire [15:0] _t819;
-    wire _t820;
-    wire [15:0] _t822;
-    wire _t823;
+    wire [1:0] _t804;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t805; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t806;
+    wire [15:0] _t808;
+    wire _t809;
+    wire [15:0] _t811;
+    wire _t812;
+    wire [15:0] _t814;
+    wire _t815;
+    wire [15:0] _t817;
+    wire _t818;
+    wire [15:0] _t820;
+    wire _t821;
+    wire _t824;
+    wire _t825;
     wire _t826;
     wire _t827;
     wire _t828;
     wire _t829;
-    wire _t830;
     wire _t831;
+    wire _t832;
     wire _t833;
     wire _t834;
-    wire _t835;
     wire _t836;
     wire _t838;
-    wire _t840;
-    wire [7:0] _t842;
-    wire _t843;
-    wire [7:0] _t846;
-    wire _t847;
-    wire _t851;
-    wire [1:0] _t852;
-    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t853; /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] _t854;
-    wire [15:0] _t856;
-    wire _t857;
-    wire [15:0] _t859;
-    wire _t860;
-    wire [15:0] _t862;
-    wire _t863;
-    wire [15:0] _t865;
-    wire _t866;
-    wire [15:0] _t868;
-    wire _t869;
-    wire _t872;
-    wire _t873;
+    wire [7:0] _t840;
+    wire _t841;
+    wire [7:0] _t844;
+    wire _t845;
+    wire _t849;
+    wire [1:0] _t850;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [9:0] _t851; /* verilator lint_on UNUSEDSIGNAL */
+    wire [3:0] _t852;
+    wire [15:0] _t854;
+    wire _t855;
+    wire [15:0] _t857;
+    wire _t858;
+    wire [15:0] _t860;
+    wire _t861;
+    wire [15:0] _t863;
+    wire _t864;
+    wire [15:0] _t866;
+    wire _t867;
+    wire _t870;
+    wire _t871;
+    wire [1:0] _t872;
     wire [1:0] _t874;
     wire [1:0] _t876;
     wire [1:0] _t878;
-    wire [1:0] _t880;
+    wire [2:0] _t881;
+    wire [2:0] _t882;
     wire [2:0] _t883;
     wire [2:0] _t884;
-    wire [2:0] _t885;
-    wire [2:0] _t886;
+    wire [8:0] _t886;
+    wire [8:0] _t887;
     wire [8:0] _t888;
     wire [8:0] _t889;
-    wire [8:0] _t890;
-    wire [8:0] _t891;
+    wire [14:0] _t892;
+    wire [14:0] _t893;
     wire [14:0] _t894;
     wire [14:0] _t895;
-    wire [14:0] _t896;
-    wire [14:0] _t897;
-    wire [1:0] _t899;
-    wire [2:0] _t900;
+    wire [1:0] _t897;
+    wire [2:0] _t898;
     initial ifvalid = 33'h000000000;
     initial h_busy = 1'h0;
     initial h_port = 3'h0;
@@ -6386,46 +6385,45 @@ module device_core_h37d75797 (
     assign _t461 = _t462 & _t465;
     assign _t467 = h_step == 5'h08;
     assign h_issue = h_busy & _t467;
-    assign _t469 = 5'h08 <= h_step;
-    assign h_lp_valid = h_busy & _t469;
+    assign h_lp_valid = h_issue;
     assign mt_measured = u_meter_rd_measured;
     assign mt_factor = u_meter_rd_factor;
     assign mt_scaling = u_meter_rd_scaling;
     assign mt_scaled_set = u_meter_scaled_set;
-    assign _t472 = h_step == 5'h12;
-    assign _t471 = h_busy & _t472;
-    assign _t474 = h_step == 5'h13;
-    assign h_decide = h_busy & _t474;
-    assign _t479 = h_hdr[103:8];
-    assign _t478 = _t479[15:0];
-    assign _t477 = _t344 ? _t478 : h_mtc;
-    assign _t476 = _t341 ? u_cap_eg_out_tc : _t477;
-    assign _t481 = h_step == 5'h17;
-    assign _t480 = h_busy & _t481;
+    assign _t470 = h_step == 5'h12;
+    assign _t469 = h_busy & _t470;
+    assign _t472 = h_step == 5'h13;
+    assign h_decide = h_busy & _t472;
+    assign _t477 = h_hdr[103:8];
+    assign _t476 = _t477[15:0];
+    assign _t475 = _t344 ? _t476 : h_mtc;
+    assign _t474 = _t341 ? u_cap_eg_out_tc : _t475;
+    assign _t479 = h_step == 5'h17;
+    assign _t478 = h_busy & _t479;
     assign ev_hp_port = h_port;
     assign ev_hp_lease = _t359;
-    assign _t483 = h_port == 3'h0;
-    assign _t486 = h_port == 3'h1;
-    assign _t489 = h_port == 3'h2;
-    assign _t492 = h_port == 3'h3;
-    assign _t495 = h_port == 3'h4;
-    assign _t494 = _t495 ? u_in4_plen : 9'h000;
-    assign _t491 = _t492 ? u_in3_plen : _t494;
-    assign _t488 = _t489 ? u_in2_plen : _t491;
-    assign _t485 = _t486 ? u_in1_plen : _t488;
-    assign ev_hp_bytes = _t483 ? u_in0_plen : _t485;
-    assign _t498 = h_finish & _t343;
-    assign _t499 = ~_t344;
-    assign ev_in = _t498 & _t499;
-    assign _t500 = u_label_out_result == 3'h5;
-    assign ev_vrouter = ev_in & _t500;
-    assign _t502 = h_finish & _t343;
-    assign _t503 = u_label_out_result == 3'h3;
-    assign ev_shift = _t502 & _t503;
-    assign _t505 = h_reason != 8'h00;
-    assign ev_label_error = h_finish & _t505;
-    assign _t507 = ~_t343;
-    assign ev_unknown_tag = h_finish & _t507;
+    assign _t481 = h_port == 3'h0;
+    assign _t484 = h_port == 3'h1;
+    assign _t487 = h_port == 3'h2;
+    assign _t490 = h_port == 3'h3;
+    assign _t493 = h_port == 3'h4;
+    assign _t492 = _t493 ? u_in4_plen : 9'h000;
+    assign _t489 = _t490 ? u_in3_plen : _t492;
+    assign _t486 = _t487 ? u_in2_plen : _t489;
+    assign _t483 = _t484 ? u_in1_plen : _t486;
+    assign ev_hp_bytes = _t481 ? u_in0_plen : _t483;
+    assign _t496 = h_finish & _t343;
+    assign _t497 = ~_t344;
+    assign ev_in = _t496 & _t497;
+    assign _t498 = u_label_out_result == 3'h5;
+    assign ev_vrouter = ev_in & _t498;
+    assign _t500 = h_finish & _t343;
+    assign _t501 = u_label_out_result == 3'h3;
+    assign ev_shift = _t500 & _t501;
+    assign _t503 = h_reason != 8'h00;
+    assign ev_label_error = h_finish & _t503;
+    assign _t505 = ~_t343;
+    assign ev_unknown_tag = h_finish & _t505;
     assign ev_hp_cpu = _t344;
     assign ev_runt = {u_in4_ev_runt, u_in3_ev_runt, u_in2_ev_runt, u_in1_ev_runt, u_in0_ev_runt};
     assign ev_oversize = {u_in4_ev_oversize, u_in3_ev_oversize, u_in2_ev_oversize, u_in1_ev_oversize, u_in0_ev_oversize};
@@ -6471,290 +6469,290 @@ module device_core_h37d75797 (
     assign cpu_tx_last = u_eg4_tx_last;
     assign e4_ev_out = u_eg4_ev_out;
     assign e4_ev_out_bytes = u_eg4_ev_out_bytes;
-    assign _t509 = grant_idx == 3'h0;
-    assign _t508 = grant_valid & _t509;
-    assign _t513 = h_step < 5'h07;
-    assign _t512 = h_busy & _t513;
-    assign _t515 = h_port == 3'h0;
-    assign _t511 = _t512 & _t515;
-    assign _t517 = h_step[2:0];
-    assign _t519 = h_port == 3'h0;
-    assign _t518 = h_wb & _t519;
-    assign _t522 = h_port == 3'h0;
-    assign _t521 = h_finish & _t522;
-    assign _t525 = sw_idx == 3'h0;
-    assign _t524 = sw_valid & _t525;
-    assign _t530 = cpu_src == 3'h0;
-    assign _t529 = cpu_busy & _t530;
-    assign _t528 = ~_t529;
-    assign _t527 = _t528 | cpu_pace;
-    assign _t533 = grant_idx == 3'h1;
-    assign _t532 = grant_valid & _t533;
-    assign _t537 = h_step < 5'h07;
-    assign _t536 = h_busy & _t537;
-    assign _t539 = h_port == 3'h1;
-    assign _t535 = _t536 & _t539;
-    assign _t541 = h_step[2:0];
-    assign _t543 = h_port == 3'h1;
-    assign _t542 = h_wb & _t543;
-    assign _t546 = h_port == 3'h1;
-    assign _t545 = h_finish & _t546;
-    assign _t549 = sw_idx == 3'h1;
-    assign _t548 = sw_valid & _t549;
-    assign _t554 = cpu_src == 3'h1;
-    assign _t553 = cpu_busy & _t554;
-    assign _t552 = ~_t553;
-    assign _t551 = _t552 | cpu_pace;
-    assign _t557 = grant_idx == 3'h2;
-    assign _t556 = grant_valid & _t557;
-    assign _t561 = h_step < 5'h07;
-    assign _t560 = h_busy & _t561;
-    assign _t563 = h_port == 3'h2;
-    assign _t559 = _t560 & _t563;
-    assign _t565 = h_step[2:0];
-    assign _t567 = h_port == 3'h2;
-    assign _t566 = h_wb & _t567;
-    assign _t570 = h_port == 3'h2;
-    assign _t569 = h_finish & _t570;
-    assign _t573 = sw_idx == 3'h2;
-    assign _t572 = sw_valid & _t573;
-    assign _t578 = cpu_src == 3'h2;
-    assign _t577 = cpu_busy & _t578;
-    assign _t576 = ~_t577;
-    assign _t575 = _t576 | cpu_pace;
-    assign _t581 = grant_idx == 3'h3;
-    assign _t580 = grant_valid & _t581;
-    assign _t585 = h_step < 5'h07;
-    assign _t584 = h_busy & _t585;
-    assign _t587 = h_port == 3'h3;
-    assign _t583 = _t584 & _t587;
-    assign _t589 = h_step[2:0];
-    assign _t591 = h_port == 3'h3;
-    assign _t590 = h_wb & _t591;
-    assign _t594 = h_port == 3'h3;
-    assign _t593 = h_finish & _t594;
-    assign _t597 = sw_idx == 3'h3;
-    assign _t596 = sw_valid & _t597;
-    assign _t602 = cpu_src == 3'h3;
-    assign _t601 = cpu_busy & _t602;
-    assign _t600 = ~_t601;
-    assign _t599 = _t600 | cpu_pace;
-    assign _t605 = grant_idx == 3'h4;
-    assign _t604 = grant_valid & _t605;
-    assign _t609 = h_step < 5'h07;
-    assign _t608 = h_busy & _t609;
-    assign _t611 = h_port == 3'h4;
-    assign _t607 = _t608 & _t611;
-    assign _t613 = h_step[2:0];
-    assign _t615 = h_port == 3'h4;
-    assign _t614 = h_wb & _t615;
-    assign _t618 = h_port == 3'h4;
-    assign _t617 = h_finish & _t618;
-    assign _t621 = sw_idx == 3'h4;
-    assign _t620 = sw_valid & _t621;
-    assign _t626 = cpu_src == 3'h4;
-    assign _t625 = cpu_busy & _t626;
-    assign _t624 = ~_t625;
-    assign _t623 = _t624 | cpu_pace;
+    assign _t507 = grant_idx == 3'h0;
+    assign _t506 = grant_valid & _t507;
+    assign _t511 = h_step < 5'h07;
+    assign _t510 = h_busy & _t511;
+    assign _t513 = h_port == 3'h0;
+    assign _t509 = _t510 & _t513;
+    assign _t515 = h_step[2:0];
+    assign _t517 = h_port == 3'h0;
+    assign _t516 = h_wb & _t517;
+    assign _t520 = h_port == 3'h0;
+    assign _t519 = h_finish & _t520;
+    assign _t523 = sw_idx == 3'h0;
+    assign _t522 = sw_valid & _t523;
+    assign _t528 = cpu_src == 3'h0;
+    assign _t527 = cpu_busy & _t528;
+    assign _t526 = ~_t527;
+    assign _t525 = _t526 | cpu_pace;
+    assign _t531 = grant_idx == 3'h1;
+    assign _t530 = grant_valid & _t531;
+    assign _t535 = h_step < 5'h07;
+    assign _t534 = h_busy & _t535;
+    assign _t537 = h_port == 3'h1;
+    assign _t533 = _t534 & _t537;
+    assign _t539 = h_step[2:0];
+    assign _t541 = h_port == 3'h1;
+    assign _t540 = h_wb & _t541;
+    assign _t544 = h_port == 3'h1;
+    assign _t543 = h_finish & _t544;
+    assign _t547 = sw_idx == 3'h1;
+    assign _t546 = sw_valid & _t547;
+    assign _t552 = cpu_src == 3'h1;
+    assign _t551 = cpu_busy & _t552;
+    assign _t550 = ~_t551;
+    assign _t549 = _t550 | cpu_pace;
+    assign _t555 = grant_idx == 3'h2;
+    assign _t554 = grant_valid & _t555;
+    assign _t559 = h_step < 5'h07;
+    assign _t558 = h_busy & _t559;
+    assign _t561 = h_port == 3'h2;
+    assign _t557 = _t558 & _t561;
+    assign _t563 = h_step[2:0];
+    assign _t565 = h_port == 3'h2;
+    assign _t564 = h_wb & _t565;
+    assign _t568 = h_port == 3'h2;
+    assign _t567 = h_finish & _t568;
+    assign _t571 = sw_idx == 3'h2;
+    assign _t570 = sw_valid & _t571;
+    assign _t576 = cpu_src == 3'h2;
+    assign _t575 = cpu_busy & _t576;
+    assign _t574 = ~_t575;
+    assign _t573 = _t574 | cpu_pace;
+    assign _t579 = grant_idx == 3'h3;
+    assign _t578 = grant_valid & _t579;
+    assign _t583 = h_step < 5'h07;
+    assign _t582 = h_busy & _t583;
+    assign _t585 = h_port == 3'h3;
+    assign _t581 = _t582 & _t585;
+    assign _t587 = h_step[2:0];
+    assign _t589 = h_port == 3'h3;
+    assign _t588 = h_wb & _t589;
+    assign _t592 = h_port == 3'h3;
+    assign _t591 = h_finish & _t592;
+    assign _t595 = sw_idx == 3'h3;
+    assign _t594 = sw_valid & _t595;
+    assign _t600 = cpu_src == 3'h3;
+    assign _t599 = cpu_busy & _t600;
+    assign _t598 = ~_t599;
+    assign _t597 = _t598 | cpu_pace;
+    assign _t603 = grant_idx == 3'h4;
+    assign _t602 = grant_valid & _t603;
+    assign _t607 = h_step < 5'h07;
+    assign _t606 = h_busy & _t607;
+    assign _t609 = h_port == 3'h4;
+    assign _t605 = _t606 & _t609;
+    assign _t611 = h_step[2:0];
+    assign _t613 = h_port == 3'h4;
+    assign _t612 = h_wb & _t613;
+    assign _t616 = h_port == 3'h4;
+    assign _t615 = h_finish & _t616;
+    assign _t619 = sw_idx == 3'h4;
+    assign _t618 = sw_valid & _t619;
+    assign _t624 = cpu_src == 3'h4;
+    assign _t623 = cpu_busy & _t624;
+    assign _t622 = ~_t623;
+    assign _t621 = _t622 | cpu_pace;
+    assign _t628 = ~h_busy;
+    assign _t627 = u_in4_req & _t628;
     assign _t630 = ~h_busy;
-    assign _t629 = u_in4_req & _t630;
+    assign _t629 = u_in3_req & _t630;
     assign _t632 = ~h_busy;
-    assign _t631 = u_in3_req & _t632;
+    assign _t631 = u_in2_req & _t632;
     assign _t634 = ~h_busy;
-    assign _t633 = u_in2_req & _t634;
+    assign _t633 = u_in1_req & _t634;
     assign _t636 = ~h_busy;
-    assign _t635 = u_in1_req & _t636;
-    assign _t638 = ~h_busy;
-    assign _t637 = u_in0_req & _t638;
-    assign _t628 = {_t629, _t631, _t633, _t635, _t637};
-    assign _t641 = ~_t344;
-    assign _t640 = h_issue & _t641;
-    assign _t639 = _t640 & _t343;
-    assign _t642 = {if_valid, if_vr, if_tag, if_port};
-    assign _t643 = h_decide & _t341;
-    assign _t645 = u_label_out_port[1:0];
-    assign _t644 = {_t645, u_label_out_tag};
-    assign _t651 = sw_free[4];
+    assign _t635 = u_in0_req & _t636;
+    assign _t626 = {_t627, _t629, _t631, _t633, _t635};
+    assign _t639 = ~_t344;
+    assign _t638 = h_issue & _t639;
+    assign _t637 = _t638 & _t343;
+    assign _t640 = {if_valid, if_vr, if_tag, if_port};
+    assign _t641 = h_decide & _t341;
+    assign _t643 = u_label_out_port[1:0];
+    assign _t642 = {_t643, u_label_out_tag};
+    assign _t649 = sw_free[4];
+    assign _t650 = sw_free[4];
     assign _t652 = sw_free[4];
-    assign _t654 = sw_free[4];
-    assign _t655 = sw_free[3];
-    assign _t656 = sw_free[2];
-    assign _t657 = sw_free[1];
-    assign _t658 = sw_free[0];
-    assign _t650 = {_t651, _t652, 1'h0, _t654, _t655, _t656, _t657, _t658};
-    assign _t649 = _t650 >> u_in4_jdest;
-    assign _t648 = _t649[0];
-    assign _t647 = u_in4_idle & _t648;
-    assign _t661 = _t650 >> u_in3_jdest;
-    assign _t660 = _t661[0];
-    assign _t659 = u_in3_idle & _t660;
-    assign _t664 = _t650 >> u_in2_jdest;
-    assign _t663 = _t664[0];
-    assign _t662 = u_in2_idle & _t663;
-    assign _t667 = _t650 >> u_in1_jdest;
-    assign _t666 = _t667[0];
-    assign _t665 = u_in1_idle & _t666;
-    assign _t670 = _t650 >> u_in0_jdest;
-    assign _t669 = _t670[0];
-    assign _t668 = u_in0_idle & _t669;
-    assign _t646 = {_t647, _t659, _t662, _t665, _t668};
-    assign _t674 = sw_idx == 3'h0;
-    assign _t677 = sw_idx == 3'h1;
-    assign _t680 = sw_idx == 3'h2;
-    assign _t683 = sw_idx == 3'h3;
-    assign _t686 = sw_idx == 3'h4;
-    assign _t685 = _t686 ? u_in4_jdest : 3'h0;
-    assign _t682 = _t683 ? u_in3_jdest : _t685;
-    assign _t679 = _t680 ? u_in2_jdest : _t682;
-    assign _t676 = _t677 ? u_in1_jdest : _t679;
-    assign _t673 = _t674 ? u_in0_jdest : _t676;
-    assign _t672 = _t673 == 3'h0;
-    assign _t671 = sw_valid & _t672;
-    assign _t691 = sw_idx == 3'h0;
-    assign _t694 = sw_idx == 3'h1;
-    assign _t697 = sw_idx == 3'h2;
-    assign _t700 = sw_idx == 3'h3;
-    assign _t703 = sw_idx == 3'h4;
-    assign _t702 = _t703 ? u_in4_tlen : 9'h000;
-    assign _t699 = _t700 ? u_in3_tlen : _t702;
-    assign _t696 = _t697 ? u_in2_tlen : _t699;
-    assign _t693 = _t694 ? u_in1_tlen : _t696;
-    assign _t690 = _t691 ? u_in0_tlen : _t693;
-    assign _t710 = {u_in4_rl, u_in4_rv};
-    assign _t711 = {u_in3_rl, u_in3_rv};
-    assign _t712 = {u_in2_rl, u_in2_rv};
-    assign _t713 = {u_in1_rl, u_in1_rv};
-    assign _t714 = {u_in0_rl, u_in0_rv};
-    assign _t709 = {_t710, _t711, _t712, _t713, _t714};
-    assign _t715 = {u_eg0_src, 1'h0};
-    assign _t708 = _t709 >> _t715;
-    assign _t707 = _t708[1:0];
-    assign _t706 = _t707[0];
-    assign _t718 = u_eg0_src == 3'h0;
-    assign _t721 = u_eg0_src == 3'h1;
-    assign _t724 = u_eg0_src == 3'h2;
-    assign _t727 = u_eg0_src == 3'h3;
-    assign _t730 = u_eg0_src == 3'h4;
-    assign _t729 = _t730 ? u_in4_rdata : 16'h0000;
-    assign _t726 = _t727 ? u_in3_rdata : _t729;
-    assign _t723 = _t724 ? u_in2_rdata : _t726;
-    assign _t720 = _t721 ? u_in1_rdata : _t723;
-    assign _t717 = _t718 ? u_in0_rdata : _t720;
-    assign _t733 = _t707[1];
-    assign _t735 = ~1'h0;
-    assign _t734 = u_eg0_sh_req & _t735;
-    assign _t738 = u_shaper_v_port == 2'h0;
-    assign _t737 = u_shaper_v_valid & _t738;
-    assign _t741 = _t673 == 3'h1;
-    assign _t740 = sw_valid & _t741;
-    assign _t746 = {u_eg1_src, 1'h0};
-    assign _t745 = _t709 >> _t746;
-    assign _t744 = _t745[1:0];
-    assign _t743 = _t744[0];
-    assign _t749 = u_eg1_src == 3'h0;
-    assign _t752 = u_eg1_src == 3'h1;
-    assign _t755 = u_eg1_src == 3'h2;
-    assign _t758 = u_eg1_src == 3'h3;
-    assign _t761 = u_eg1_src == 3'h4;
-    assign _t760 = _t761 ? u_in4_rdata : 16'h0000;
-    assign _t757 = _t758 ? u_in3_rdata : _t760;
-    assign _t754 = _t755 ? u_in2_rdata : _t757;
-    assign _t751 = _t752 ? u_in1_rdata : _t754;
-    assign _t748 = _t749 ? u_in0_rdata : _t751;
-    assign _t764 = _t744[1];
-    assign _t767 = 1'h0 | u_eg0_sh_req;
-    assign _t766 = ~_t767;
-    assign _t765 = u_eg1_sh_req & _t766;
-    assign _t769 = u_shaper_v_port == 2'h1;
-    assign _t768 = u_shaper_v_valid & _t769;
-    assign _t772 = _t673 == 3'h2;
-    assign _t771 = sw_valid & _t772;
-    assign _t777 = {u_eg2_src, 1'h0};
-    assign _t776 = _t709 >> _t777;
-    assign _t775 = _t776[1:0];
-    assign _t774 = _t775[0];
-    assign _t780 = u_eg2_src == 3'h0;
-    assign _t783 = u_eg2_src == 3'h1;
-    assign _t786 = u_eg2_src == 3'h2;
-    assign _t789 = u_eg2_src == 3'h3;
-    assign _t792 = u_eg2_src == 3'h4;
-    assign _t791 = _t792 ? u_in4_rdata : 16'h0000;
-    assign _t788 = _t789 ? u_in3_rdata : _t791;
-    assign _t785 = _t786 ? u_in2_rdata : _t788;
-    assign _t782 = _t783 ? u_in1_rdata : _t785;
-    assign _t779 = _t780 ? u_in0_rdata : _t782;
-    assign _t795 = _t775[1];
-    assign _t798 = _t767 | u_eg1_sh_req;
-    assign _t797 = ~_t798;
-    assign _t796 = u_eg2_sh_req & _t797;
-    assign _t800 = u_shaper_v_port == 2'h2;
-    assign _t799 = u_shaper_v_valid & _t800;
-    assign _t803 = _t673 == 3'h3;
-    assign _t802 = sw_valid & _t803;
-    assign _t808 = {u_eg3_src, 1'h0};
-    assign _t807 = _t709 >> _t808;
-    assign _t806 = _t807[1:0];
-    assign _t805 = _t806[0];
-    assign _t811 = u_eg3_src == 3'h0;
-    assign _t814 = u_eg3_src == 3'h1;
-    assign _t817 = u_eg3_src == 3'h2;
-    assign _t820 = u_eg3_src == 3'h3;
-    assign _t823 = u_eg3_src == 3'h4;
-    assign _t822 = _t823 ? u_in4_rdata : 16'h0000;
-    assign _t819 = _t820 ? u_in3_rdata : _t822;
-    assign _t816 = _t817 ? u_in2_rdata : _t819;
-    assign _t813 = _t814 ? u_in1_rdata : _t816;
-    assign _t810 = _t811 ? u_in0_rdata : _t813;
-    assign _t826 = _t806[1];
-    assign _t829 = _t798 | u_eg2_sh_req;
-    assign _t828 = ~_t829;
-    assign _t827 = u_eg3_sh_req & _t828;
-    assign _t831 = u_shaper_v_port == 2'h3;
-    assign _t830 = u_shaper_v_valid & _t831;
-    assign _t836 = _t673 == 3'h4;
-    assign _t838 = _t673 == 3'h6;
-    assign _t835 = _t836 | _t838;
-    assign _t840 = _t673 == 3'h7;
-    assign _t834 = _t835 | _t840;
-    assign _t833 = sw_valid & _t834;
-    assign _t843 = _t673 == 3'h6;
-    assign _t847 = _t673 == 3'h7;
-    assign _t846 = _t847 ? 8'h0a : 8'h00;
-    assign _t842 = _t843 ? 8'h01 : _t846;
-    assign _t854 = {u_eg4_src, 1'h0};
-    assign _t853 = _t709 >> _t854;
-    assign _t852 = _t853[1:0];
-    assign _t851 = _t852[0];
-    assign _t857 = u_eg4_src == 3'h0;
-    assign _t860 = u_eg4_src == 3'h1;
-    assign _t863 = u_eg4_src == 3'h2;
-    assign _t866 = u_eg4_src == 3'h3;
-    assign _t869 = u_eg4_src == 3'h4;
-    assign _t868 = _t869 ? u_in4_rdata : 16'h0000;
-    assign _t865 = _t866 ? u_in3_rdata : _t868;
-    assign _t862 = _t863 ? u_in2_rdata : _t865;
-    assign _t859 = _t860 ? u_in1_rdata : _t862;
-    assign _t856 = _t857 ? u_in0_rdata : _t859;
-    assign _t872 = _t852[1];
-    assign _t873 = _t829 | u_eg3_sh_req;
-    assign _t880 = u_eg3_sh_req ? 2'h3 : 2'h0;
-    assign _t878 = u_eg2_sh_req ? 2'h2 : _t880;
-    assign _t876 = u_eg1_sh_req ? 2'h1 : _t878;
-    assign _t874 = u_eg0_sh_req ? 2'h0 : _t876;
-    assign _t886 = u_eg3_sh_req ? u_eg3_sh_lease : 3'h0;
-    assign _t885 = u_eg2_sh_req ? u_eg2_sh_lease : _t886;
-    assign _t884 = u_eg1_sh_req ? u_eg1_sh_lease : _t885;
-    assign _t883 = u_eg0_sh_req ? u_eg0_sh_lease : _t884;
-    assign _t891 = u_eg3_sh_req ? u_eg3_sh_bytes : 9'h000;
-    assign _t890 = u_eg2_sh_req ? u_eg2_sh_bytes : _t891;
-    assign _t889 = u_eg1_sh_req ? u_eg1_sh_bytes : _t890;
-    assign _t888 = u_eg0_sh_req ? u_eg0_sh_bytes : _t889;
-    assign _t897 = u_eg3_sh_req ? u_eg3_sh_prio : 15'h0000;
-    assign _t896 = u_eg2_sh_req ? u_eg2_sh_prio : _t897;
-    assign _t895 = u_eg1_sh_req ? u_eg1_sh_prio : _t896;
-    assign _t894 = u_eg0_sh_req ? u_eg0_sh_prio : _t895;
-    assign _t899 = ls_idx[4:3];
-    assign _t900 = ls_idx[2:0];
+    assign _t653 = sw_free[3];
+    assign _t654 = sw_free[2];
+    assign _t655 = sw_free[1];
+    assign _t656 = sw_free[0];
+    assign _t648 = {_t649, _t650, 1'h0, _t652, _t653, _t654, _t655, _t656};
+    assign _t647 = _t648 >> u_in4_jdest;
+    assign _t646 = _t647[0];
+    assign _t645 = u_in4_idle & _t646;
+    assign _t659 = _t648 >> u_in3_jdest;
+    assign _t658 = _t659[0];
+    assign _t657 = u_in3_idle & _t658;
+    assign _t662 = _t648 >> u_in2_jdest;
+    assign _t661 = _t662[0];
+    assign _t660 = u_in2_idle & _t661;
+    assign _t665 = _t648 >> u_in1_jdest;
+    assign _t664 = _t665[0];
+    assign _t663 = u_in1_idle & _t664;
+    assign _t668 = _t648 >> u_in0_jdest;
+    assign _t667 = _t668[0];
+    assign _t666 = u_in0_idle & _t667;
+    assign _t644 = {_t645, _t657, _t660, _t663, _t666};
+    assign _t672 = sw_idx == 3'h0;
+    assign _t675 = sw_idx == 3'h1;
+    assign _t678 = sw_idx == 3'h2;
+    assign _t681 = sw_idx == 3'h3;
+    assign _t684 = sw_idx == 3'h4;
+    assign _t683 = _t684 ? u_in4_jdest : 3'h0;
+    assign _t680 = _t681 ? u_in3_jdest : _t683;
+    assign _t677 = _t678 ? u_in2_jdest : _t680;
+    assign _t674 = _t675 ? u_in1_jdest : _t677;
+    assign _t671 = _t672 ? u_in0_jdest : _t674;
+    assign _t670 = _t671 == 3'h0;
+    assign _t669 = sw_valid & _t670;
+    assign _t689 = sw_idx == 3'h0;
+    assign _t692 = sw_idx == 3'h1;
+    assign _t695 = sw_idx == 3'h2;
+    assign _t698 = sw_idx == 3'h3;
+    assign _t701 = sw_idx == 3'h4;
+    assign _t700 = _t701 ? u_in4_tlen : 9'h000;
+    assign _t697 = _t698 ? u_in3_tlen : _t700;
+    assign _t694 = _t695 ? u_in2_tlen : _t697;
+    assign _t691 = _t692 ? u_in1_tlen : _t694;
+    assign _t688 = _t689 ? u_in0_tlen : _t691;
+    assign _t708 = {u_in4_rl, u_in4_rv};
+    assign _t709 = {u_in3_rl, u_in3_rv};
+    assign _t710 = {u_in2_rl, u_in2_rv};
+    assign _t711 = {u_in1_rl, u_in1_rv};
+    assign _t712 = {u_in0_rl, u_in0_rv};
+    assign _t707 = {_t708, _t709, _t710, _t711, _t712};
+    assign _t713 = {u_eg0_src, 1'h0};
+    assign _t706 = _t707 >> _t713;
+    assign _t705 = _t706[1:0];
+    assign _t704 = _t705[0];
+    assign _t716 = u_eg0_src == 3'h0;
+    assign _t719 = u_eg0_src == 3'h1;
+    assign _t722 = u_eg0_src == 3'h2;
+    assign _t725 = u_eg0_src == 3'h3;
+    assign _t728 = u_eg0_src == 3'h4;
+    assign _t727 = _t728 ? u_in4_rdata : 16'h0000;
+    assign _t724 = _t725 ? u_in3_rdata : _t727;
+    assign _t721 = _t722 ? u_in2_rdata : _t724;
+    assign _t718 = _t719 ? u_in1_rdata : _t721;
+    assign _t715 = _t716 ? u_in0_rdata : _t718;
+    assign _t731 = _t705[1];
+    assign _t733 = ~1'h0;
+    assign _t732 = u_eg0_sh_req & _t733;
+    assign _t736 = u_shaper_v_port == 2'h0;
+    assign _t735 = u_shaper_v_valid & _t736;
+    assign _t739 = _t671 == 3'h1;
+    assign _t738 = sw_valid & _t739;
+    assign _t744 = {u_eg1_src, 1'h0};
+    assign _t743 = _t707 >> _t744;
+    assign _t742 = _t743[1:0];
+    assign _t741 = _t742[0];
+    assign _t747 = u_eg1_src == 3'h0;
+    assign _t750 = u_eg1_src == 3'h1;
+    assign _t753 = u_eg1_src == 3'h2;
+    assign _t756 = u_eg1_src == 3'h3;
+    assign _t759 = u_eg1_src == 3'h4;
+    assign _t758 = _t759 ? u_in4_rdata : 16'h0000;
+    assign _t755 = _t756 ? u_in3_rdata : _t758;
+    assign _t752 = _t753 ? u_in2_rdata : _t755;
+    assign _t749 = _t750 ? u_in1_rdata : _t752;
+    assign _t746 = _t747 ? u_in0_rdata : _t749;
+    assign _t762 = _t742[1];
+    assign _t765 = 1'h0 | u_eg0_sh_req;
+    assign _t764 = ~_t765;
+    assign _t763 = u_eg1_sh_req & _t764;
+    assign _t767 = u_shaper_v_port == 2'h1;
+    assign _t766 = u_shaper_v_valid & _t767;
+    assign _t770 = _t671 == 3'h2;
+    assign _t769 = sw_valid & _t770;
+    assign _t775 = {u_eg2_src, 1'h0};
+    assign _t774 = _t707 >> _t775;
+    assign _t773 = _t774[1:0];
+    assign _t772 = _t773[0];
+    assign _t778 = u_eg2_src == 3'h0;
+    assign _t781 = u_eg2_src == 3'h1;
+    assign _t784 = u_eg2_src == 3'h2;
+    assign _t787 = u_eg2_src == 3'h3;
+    assign _t790 = u_eg2_src == 3'h4;
+    assign _t789 = _t790 ? u_in4_rdata : 16'h0000;
+    assign _t786 = _t787 ? u_in3_rdata : _t789;
+    assign _t783 = _t784 ? u_in2_rdata : _t786;
+    assign _t780 = _t781 ? u_in1_rdata : _t783;
+    assign _t777 = _t778 ? u_in0_rdata : _t780;
+    assign _t793 = _t773[1];
+    assign _t796 = _t765 | u_eg1_sh_req;
+    assign _t795 = ~_t796;
+    assign _t794 = u_eg2_sh_req & _t795;
+    assign _t798 = u_shaper_v_port == 2'h2;
+    assign _t797 = u_shaper_v_valid & _t798;
+    assign _t801 = _t671 == 3'h3;
+    assign _t800 = sw_valid & _t801;
+    assign _t806 = {u_eg3_src, 1'h0};
+    assign _t805 = _t707 >> _t806;
+    assign _t804 = _t805[1:0];
+    assign _t803 = _t804[0];
+    assign _t809 = u_eg3_src == 3'h0;
+    assign _t812 = u_eg3_src == 3'h1;
+    assign _t815 = u_eg3_src == 3'h2;
+    assign _t818 = u_eg3_src == 3'h3;
+    assign _t821 = u_eg3_src == 3'h4;
+    assign _t820 = _t821 ? u_in4_rdata : 16'h0000;
+    assign _t817 = _t818 ? u_in3_rdata : _t820;
+    assign _t814 = _t815 ? u_in2_rdata : _t817;
+    assign _t811 = _t812 ? u_in1_rdata : _t814;
+    assign _t808 = _t809 ? u_in0_rdata : _t811;
+    assign _t824 = _t804[1];
+    assign _t827 = _t796 | u_eg2_sh_req;
+    assign _t826 = ~_t827;
+    assign _t825 = u_eg3_sh_req & _t826;
+    assign _t829 = u_shaper_v_port == 2'h3;
+    assign _t828 = u_shaper_v_valid & _t829;
+    assign _t834 = _t671 == 3'h4;
+    assign _t836 = _t671 == 3'h6;
+    assign _t833 = _t834 | _t836;
+    assign _t838 = _t671 == 3'h7;
+    assign _t832 = _t833 | _t838;
+    assign _t831 = sw_valid & _t832;
+    assign _t841 = _t671 == 3'h6;
+    assign _t845 = _t671 == 3'h7;
+    assign _t844 = _t845 ? 8'h0a : 8'h00;
+    assign _t840 = _t841 ? 8'h01 : _t844;
+    assign _t852 = {u_eg4_src, 1'h0};
+    assign _t851 = _t707 >> _t852;
+    assign _t850 = _t851[1:0];
+    assign _t849 = _t850[0];
+    assign _t855 = u_eg4_src == 3'h0;
+    assign _t858 = u_eg4_src == 3'h1;
+    assign _t861 = u_eg4_src == 3'h2;
+    assign _t864 = u_eg4_src == 3'h3;
+    assign _t867 = u_eg4_src == 3'h4;
+    assign _t866 = _t867 ? u_in4_rdata : 16'h0000;
+    assign _t863 = _t864 ? u_in3_rdata : _t866;
+    assign _t860 = _t861 ? u_in2_rdata : _t863;
+    assign _t857 = _t858 ? u_in1_rdata : _t860;
+    assign _t854 = _t855 ? u_in0_rdata : _t857;
+    assign _t870 = _t850[1];
+    assign _t871 = _t827 | u_eg3_sh_req;
+    assign _t878 = u_eg3_sh_req ? 2'h3 : 2'h0;
+    assign _t876 = u_eg2_sh_req ? 2'h2 : _t878;
+    assign _t874 = u_eg1_sh_req ? 2'h1 : _t876;
+    assign _t872 = u_eg0_sh_req ? 2'h0 : _t874;
+    assign _t884 = u_eg3_sh_req ? u_eg3_sh_lease : 3'h0;
+    assign _t883 = u_eg2_sh_req ? u_eg2_sh_lease : _t884;
+    assign _t882 = u_eg1_sh_req ? u_eg1_sh_lease : _t883;
+    assign _t881 = u_eg0_sh_req ? u_eg0_sh_lease : _t882;
+    assign _t889 = u_eg3_sh_req ? u_eg3_sh_bytes : 9'h000;
+    assign _t888 = u_eg2_sh_req ? u_eg2_sh_bytes : _t889;
+    assign _t887 = u_eg1_sh_req ? u_eg1_sh_bytes : _t888;
+    assign _t886 = u_eg0_sh_req ? u_eg0_sh_bytes : _t887;
+    assign _t895 = u_eg3_sh_req ? u_eg3_sh_prio : 15'h0000;
+    assign _t894 = u_eg2_sh_req ? u_eg2_sh_prio : _t895;
+    assign _t893 = u_eg1_sh_req ? u_eg1_sh_prio : _t894;
+    assign _t892 = u_eg0_sh_req ? u_eg0_sh_prio : _t893;
+    assign _t897 = ls_idx[4:3];
+    assign _t898 = ls_idx[2:0];
     always @(posedge clk)
         if (rst) ifvalid <= 33'h000000000;
         else if (if_we) ifvalid <= _t281;
@@ -6778,26 +6776,26 @@ module device_core_h37d75797 (
         else if (_t461) h_hdr <= _t443;
     always @(posedge clk)
         if (rst) h_mtc <= 16'h0000;
-        else if (_t471) h_mtc <= u_meter_out_tc;
+        else if (_t469) h_mtc <= u_meter_out_tc;
     always @(posedge clk)
         if (rst) h_tc <= 16'h0000;
-        else if (_t480) h_tc <= _t476;
+        else if (_t478) h_tc <= _t474;
     device_ingress_mp256_d3 u_in0 (
         .clk(clk),
         .rst(rst),
         .rx_valid(rx0_valid),
         .rx_data(rx0_data),
         .rx_last(rx0_last),
-        .h_grant(_t508),
-        .h_read(_t511),
-        .h_word(_t517),
-        .wb_en(_t518),
+        .h_grant(_t506),
+        .h_read(_t509),
+        .h_word(_t515),
+        .wb_en(_t516),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t521),
+        .h_res(_t519),
         .h_dest(h_dest),
-        .sw_start(_t524),
-        .pace(_t527),
+        .sw_start(_t522),
+        .pace(_t525),
         .rx_ready(u_in0_rx_ready),
         .ev_runt(u_in0_ev_runt),
         .ev_oversize(u_in0_ev_oversize),
@@ -6817,16 +6815,16 @@ module device_core_h37d75797 (
         .rx_valid(rx1_valid),
         .rx_data(rx1_data),
         .rx_last(rx1_last),
-        .h_grant(_t532),
-        .h_read(_t535),
-        .h_word(_t541),
-        .wb_en(_t542),
+        .h_grant(_t530),
+        .h_read(_t533),
+        .h_word(_t539),
+        .wb_en(_t540),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t545),
+        .h_res(_t543),
         .h_dest(h_dest),
-        .sw_start(_t548),
-        .pace(_t551),
+        .sw_start(_t546),
+        .pace(_t549),
         .rx_ready(u_in1_rx_ready),
         .ev_runt(u_in1_ev_runt),
         .ev_oversize(u_in1_ev_oversize),
@@ -6846,16 +6844,16 @@ module device_core_h37d75797 (
         .rx_valid(rx2_valid),
         .rx_data(rx2_data),
         .rx_last(rx2_last),
-        .h_grant(_t556),
-        .h_read(_t559),
-        .h_word(_t565),
-        .wb_en(_t566),
+        .h_grant(_t554),
+        .h_read(_t557),
+        .h_word(_t563),
+        .wb_en(_t564),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t569),
+        .h_res(_t567),
         .h_dest(h_dest),
-        .sw_start(_t572),
-        .pace(_t575),
+        .sw_start(_t570),
+        .pace(_t573),
         .rx_ready(u_in2_rx_ready),
         .ev_runt(u_in2_ev_runt),
         .ev_oversize(u_in2_ev_oversize),
@@ -6875,16 +6873,16 @@ module device_core_h37d75797 (
         .rx_valid(rx3_valid),
         .rx_data(rx3_data),
         .rx_last(rx3_last),
-        .h_grant(_t580),
-        .h_read(_t583),
-        .h_word(_t589),
-        .wb_en(_t590),
+        .h_grant(_t578),
+        .h_read(_t581),
+        .h_word(_t587),
+        .wb_en(_t588),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t593),
+        .h_res(_t591),
         .h_dest(h_dest),
-        .sw_start(_t596),
-        .pace(_t599),
+        .sw_start(_t594),
+        .pace(_t597),
         .rx_ready(u_in3_rx_ready),
         .ev_runt(u_in3_ev_runt),
         .ev_oversize(u_in3_ev_oversize),
@@ -6904,16 +6902,16 @@ module device_core_h37d75797 (
         .rx_valid(cpu_rx_valid),
         .rx_data(cpu_rx_data),
         .rx_last(cpu_rx_last),
-        .h_grant(_t604),
-        .h_read(_t607),
-        .h_word(_t613),
-        .wb_en(_t614),
+        .h_grant(_t602),
+        .h_read(_t605),
+        .h_word(_t611),
+        .wb_en(_t612),
         .wb_word(h_wc),
         .wb_data(h_wdata),
-        .h_res(_t617),
+        .h_res(_t615),
         .h_dest(h_dest),
-        .sw_start(_t620),
-        .pace(_t623),
+        .sw_start(_t618),
+        .pace(_t621),
         .rx_ready(u_in4_rx_ready),
         .ev_runt(u_in4_ev_runt),
         .ev_oversize(u_in4_ev_oversize),
@@ -6930,7 +6928,7 @@ module device_core_h37d75797 (
     rrarb_n5_hold0 u_arb (
         .clk(clk),
         .rst(rst),
-        .req(_t628),
+        .req(_t626),
         .en(u_arb_grant_valid),
         .grant(u_arb_grant),
         .grant_idx(u_arb_grant_idx),
@@ -6939,9 +6937,9 @@ module device_core_h37d75797 (
     meter_ingress_l32_t1024_k8_bpc1_mp256 u_meter (
         .clk(clk),
         .rst(rst),
-        .pkt_valid(_t639),
+        .pkt_valid(_t637),
         .pkt_lease(_t359),
-        .pkt_tc(_t478),
+        .pkt_tc(_t476),
         .pkt_bytes(ev_hp_bytes),
         .cfg_we(ls_we),
         .cfg_lease(ls_idx),
@@ -6961,11 +6959,11 @@ module device_core_h37d75797 (
         .clk(clk),
         .rst(rst),
         .in_valid(h_lp_valid),
-        .in_hdr(_t479),
+        .in_hdr(_t477),
         .in_from(_t377),
         .tbl_we(if_we),
         .tbl_addr(if_addr),
-        .tbl_wdata(_t642),
+        .tbl_wdata(_t640),
         .out_valid(u_label_out_valid),
         .out_result(u_label_out_result),
         .out_to(u_label_out_to),
@@ -6977,9 +6975,9 @@ module device_core_h37d75797 (
     meter_egress_cap_held_l32 u_cap (
         .clk(clk),
         .rst(rst),
-        .eg_valid(_t643),
-        .eg_lease(_t644),
-        .eg_tc(_t477),
+        .eg_valid(_t641),
+        .eg_lease(_t642),
+        .eg_tc(_t475),
         .cfg_we(ls_we),
         .cfg_lease(ls_idx),
         .cfg_deprio(ls_deprio),
@@ -6990,7 +6988,7 @@ module device_core_h37d75797 (
     rrarb_n5_hold0 u_sw (
         .clk(clk),
         .rst(rst),
-        .req(_t646),
+        .req(_t644),
         .en(u_sw_grant_valid),
         .grant(u_sw_grant),
         .grant_idx(u_sw_grant_idx),
@@ -6999,12 +6997,12 @@ module device_core_h37d75797 (
     device_egress_mp256_words512_t3 u_eg0 (
         .clk(clk),
         .rst(rst),
-        .grant(_t671),
+        .grant(_t669),
         .grant_src(sw_idx),
-        .grant_len(_t690),
-        .in_valid(_t706),
-        .in_data(_t717),
-        .in_last(_t733),
+        .grant_len(_t688),
+        .in_valid(_t704),
+        .in_data(_t715),
+        .in_last(_t731),
         .tx_ready(tx0_ready),
         .free(u_eg0_free),
         .src(u_eg0_src),
@@ -7014,12 +7012,12 @@ module device_core_h37d75797 (
         .ev_out(u_eg0_ev_out),
         .ev_out_bytes(u_eg0_ev_out_bytes),
         .ev_out_tag(u_eg0_ev_out_tag),
-        .sh_take(_t734),
+        .sh_take(_t732),
         .sh_req(u_eg0_sh_req),
         .sh_lease(u_eg0_sh_lease),
         .sh_bytes(u_eg0_sh_bytes),
         .sh_prio(u_eg0_sh_prio),
-        .sh_vvalid(_t737),
+        .sh_vvalid(_t735),
         .sh_verdict(u_shaper_v_verdict),
         .ev_drop(u_eg0_ev_drop),
         .ev_drop_cause(u_eg0_ev_drop_cause),
@@ -7029,12 +7027,12 @@ module device_core_h37d75797 (
     device_egress_mp256_words512_t3 u_eg1 (
         .clk(clk),
         .rst(rst),
-        .grant(_t740),
+        .grant(_t738),
         .grant_src(sw_idx),
-        .grant_len(_t690),
-        .in_valid(_t743),
-        .in_data(_t748),
-        .in_last(_t764),
+        .grant_len(_t688),
+        .in_valid(_t741),
+        .in_data(_t746),
+        .in_last(_t762),
         .tx_ready(tx1_ready),
         .free(u_eg1_free),
         .src(u_eg1_src),
@@ -7044,12 +7042,12 @@ module device_core_h37d75797 (
         .ev_out(u_eg1_ev_out),
         .ev_out_bytes(u_eg1_ev_out_bytes),
         .ev_out_tag(u_eg1_ev_out_tag),
-        .sh_take(_t765),
+        .sh_take(_t763),
         .sh_req(u_eg1_sh_req),
         .sh_lease(u_eg1_sh_lease),
         .sh_bytes(u_eg1_sh_bytes),
         .sh_prio(u_eg1_sh_prio),
-        .sh_vvalid(_t768),
+        .sh_vvalid(_t766),
         .sh_verdict(u_shaper_v_verdict),
         .ev_drop(u_eg1_ev_drop),
         .ev_drop_cause(u_eg1_ev_drop_cause),
@@ -7059,12 +7057,12 @@ module device_core_h37d75797 (
     device_egress_mp256_words512_t3 u_eg2 (
         .clk(clk),
         .rst(rst),
-        .grant(_t771),
+        .grant(_t769),
         .grant_src(sw_idx),
-        .grant_len(_t690),
-        .in_valid(_t774),
-        .in_data(_t779),
-        .in_last(_t795),
+        .grant_len(_t688),
+        .in_valid(_t772),
+        .in_data(_t777),
+        .in_last(_t793),
         .tx_ready(tx2_ready),
         .free(u_eg2_free),
         .src(u_eg2_src),
@@ -7074,12 +7072,12 @@ module device_core_h37d75797 (
         .ev_out(u_eg2_ev_out),
         .ev_out_bytes(u_eg2_ev_out_bytes),
         .ev_out_tag(u_eg2_ev_out_tag),
-        .sh_take(_t796),
+        .sh_take(_t794),
         .sh_req(u_eg2_sh_req),
         .sh_lease(u_eg2_sh_lease),
         .sh_bytes(u_eg2_sh_bytes),
         .sh_prio(u_eg2_sh_prio),
-        .sh_vvalid(_t799),
+        .sh_vvalid(_t797),
         .sh_verdict(u_shaper_v_verdict),
         .ev_drop(u_eg2_ev_drop),
         .ev_drop_cause(u_eg2_ev_drop_cause),
@@ -7089,12 +7087,12 @@ module device_core_h37d75797 (
     device_egress_mp256_words512_t3 u_eg3 (
         .clk(clk),
         .rst(rst),
-        .grant(_t802),
+        .grant(_t800),
         .grant_src(sw_idx),
-        .grant_len(_t690),
-        .in_valid(_t805),
-        .in_data(_t810),
-        .in_last(_t826),
+        .grant_len(_t688),
+        .in_valid(_t803),
+        .in_data(_t808),
+        .in_last(_t824),
         .tx_ready(tx3_ready),
         .free(u_eg3_free),
         .src(u_eg3_src),
@@ -7104,12 +7102,12 @@ module device_core_h37d75797 (
         .ev_out(u_eg3_ev_out),
         .ev_out_bytes(u_eg3_ev_out_bytes),
         .ev_out_tag(u_eg3_ev_out_tag),
-        .sh_take(_t827),
+        .sh_take(_t825),
         .sh_req(u_eg3_sh_req),
         .sh_lease(u_eg3_sh_lease),
         .sh_bytes(u_eg3_sh_bytes),
         .sh_prio(u_eg3_sh_prio),
-        .sh_vvalid(_t830),
+        .sh_vvalid(_t828),
         .sh_verdict(u_shaper_v_verdict),
         .ev_drop(u_eg3_ev_drop),
         .ev_drop_cause(u_eg3_ev_drop_cause),
@@ -7119,13 +7117,13 @@ module device_core_h37d75797 (
     device_egress_cpu_mp256 u_eg4 (
         .clk(clk),
         .rst(rst),
-        .grant(_t833),
+        .grant(_t831),
         .grant_src(sw_idx),
-        .grant_len(_t690),
-        .grant_reason(_t842),
-        .in_valid(_t851),
-        .in_data(_t856),
-        .in_last(_t872),
+        .grant_len(_t688),
+        .grant_reason(_t840),
+        .in_valid(_t849),
+        .in_data(_t854),
+        .in_last(_t870),
         .tx_ready(cpu_tx_ready),
         .pace(u_eg4_pace),
         .tx_valid(u_eg4_tx_valid),
@@ -7140,15 +7138,15 @@ module device_core_h37d75797 (
     shaper_p4_l8_buf768_mp256_f16_m5_tag10 u_shaper (
         .clk(clk),
         .rst(rst),
-        .arr_valid(_t873),
-        .arr_port(_t874),
-        .arr_lease(_t883),
-        .arr_bytes(_t888),
+        .arr_valid(_t871),
+        .arr_port(_t872),
+        .arr_lease(_t881),
+        .arr_bytes(_t886),
         .arr_tag(10'h000),
-        .arr_prio(_t894),
+        .arr_prio(_t892),
         .cfg_we(ls_we),
-        .cfg_port(_t899),
-        .cfg_lease(_t900),
+        .cfg_port(_t897),
+        .cfg_lease(_t898),
         .cfg_rate(ls_rate),
         .cfg_burst(ls_burst),
         .v_valid(u_shaper_v_valid),
