@@ -1,7 +1,6 @@
 package meter
 
 import (
-	"context"
 	"math/rand/v2"
 	"testing"
 
@@ -46,24 +45,7 @@ func heldEgressStimulus(t *testing.T, b *gosim.Bench, leases, cycles int, rng *r
 // EgressConfig.Apply under its contract, with writes to the lease of a
 // packet in flight (which must not reach it), on the three engines.
 func TestEgressCapHeldRTLEqualsModel(t *testing.T) {
-	for _, leases := range []int{1, 5, 32} {
-		m, err := genmeter.NewEgressCapHeld(leases)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := gosim.New(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := heldEgressStimulus(t, b, leases, 6000, rand.New(rand.NewPCG(uint64(leases), 7)))
-		engines := []tb.Engine{EgressModel(leases), b.Engine()}
-		if leases == 5 && haveTools(t) {
-			engines = append(engines, tb.Icarus{}, tb.Verilator{})
-		}
-		if _, err := tb.RunAll(context.Background(), b.Design, s, engines...); err != nil {
-			t.Fatalf("%d leases: %v", leases, err)
-		}
-	}
+	capEqualsModel(t, genmeter.NewEgressCapHeld, []int{1, 5, 32}, 6000, 7, heldEgressStimulus)
 	if _, err := genmeter.NewEgressCapHeld(0); err == nil {
 		t.Error("0 leases: no error")
 	}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/pktnetwork/pktrouter/gen/hdl"
 	genmeter "github.com/pktnetwork/pktrouter/gen/meter"
 	"github.com/pktnetwork/pktrouter/internal/tooltest"
 	model "github.com/pktnetwork/pktrouter/model/meter"
@@ -188,8 +189,20 @@ func egressStimulus(t *testing.T, b *gosim.Bench, leases, cycles int, rng *rand.
 // EgressConfig.Apply on random traffic and configuration, in the Go
 // simulator and, when installed, Icarus and Verilator.
 func TestEgressCapRTLEqualsModel(t *testing.T) {
-	for _, leases := range []int{1, 5, 8} {
-		m, err := genmeter.NewEgressCap(leases)
+	capEqualsModel(t, genmeter.NewEgressCap, []int{1, 5, 8}, 4000, 3,
+		func(t *testing.T, b *gosim.Bench, leases, cycles int, rng *rand.Rand) tb.Stimulus {
+			return egressStimulus(t, b, leases, cycles, rng)
+		})
+}
+
+// capEqualsModel runs an egress cap built by newCap for each lease count
+// on the stimulus stim makes, against EgressModel: in the Go simulator, and
+// at 5 leases in Icarus and Verilator too.
+func capEqualsModel(t *testing.T, newCap func(int) (*hdl.Module, error), leaseCounts []int, cycles int, seed uint64,
+	stim func(t *testing.T, b *gosim.Bench, leases, cycles int, rng *rand.Rand) tb.Stimulus) {
+	t.Helper()
+	for _, leases := range leaseCounts {
+		m, err := newCap(leases)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +210,7 @@ func TestEgressCapRTLEqualsModel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := egressStimulus(t, b, leases, 4000, rand.New(rand.NewPCG(uint64(leases), 3)))
+		s := stim(t, b, leases, cycles, rand.New(rand.NewPCG(uint64(leases), seed)))
 		engines := []tb.Engine{EgressModel(leases), b.Engine()}
 		if leases == 5 && haveTools(t) {
 			engines = append(engines, tb.Icarus{}, tb.Verilator{})
