@@ -212,46 +212,15 @@ func Generate(b *gosim.Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb
 	}
 	credit := make([]float64, len(st.Sources))
 	var tag uint64
-	span := int(c.MaxPacketBytes - c.MinPacketBytes + 1)
 	for t := cy; t < st.Cycles; t++ {
 		if st.Reconfig > 0 && rng.Float64() < st.Reconfig && c.Leases > 1 {
 			lease := 1 + rng.IntN(c.Leases-1)
-			link := float64(uint64(1) << c.RateFracBits)
-			lc := model.LeaseConfig{}
-			if rng.IntN(4) != 0 {
-				lc.Rate = uint64(rng.Float64() * link / float64(c.Leases))
-				lc.Burst = uint32(c.MinBurst()) + uint32(rng.IntN(int(c.MaxPacketBytes)))
-				if lc.Rate == 0 {
-					lc.Burst = 0
-				}
-			}
-			write(t, lease, lc)
+			write(t, lease, randomGuarantee(c, rng))
 		}
-		for i, src := range st.Sources {
-			if !src.active(t) {
-				continue
-			}
-			if src.Paced {
-				credit[i] += src.Rate
-			} else if rng.Float64() < src.Prob {
-				credit[i] += float64(c.MaxPacketBytes)
-			}
-		}
-		// Offer the source with the most credit that can afford a packet.
-		best, bytes := -1, uint32(0)
-		for i := range st.Sources {
-			n := c.MinPacketBytes + uint32(rng.IntN(span))
-			if st.Sources[i].Paced {
-				n = c.MaxPacketBytes // paced sources send full-size packets
-			}
-			if credit[i] >= float64(n) && (best < 0 || credit[i] > credit[best]) {
-				best, bytes = i, n
-			}
-		}
+		best, bytes := pickArrival(c, st.Sources, credit, t, rng)
 		if best < 0 {
 			continue
 		}
-		credit[best] -= float64(bytes)
 		set(t, "arr_valid", 1)
 		set(t, "arr_lease", uint64(st.Sources[best].Lease))
 		set(t, "arr_bytes", uint64(bytes))
@@ -260,6 +229,57 @@ func Generate(b *gosim.Bench, c genshaper.Config, st Stream, rng *rand.Rand) (tb
 		tag++
 	}
 	return s, err
+}
+
+// randomGuarantee is a random guarantee change for a paid lease: none in
+// one case of four, otherwise a rate up to 1/Leases of the link and a burst
+// from MinBurst up to a maximum packet more (the caller keeps it only if
+// the port's guarantees stay legal).
+func randomGuarantee(c genshaper.Config, rng *rand.Rand) model.LeaseConfig {
+	link := float64(uint64(1) << c.RateFracBits)
+	lc := model.LeaseConfig{}
+	if rng.IntN(4) != 0 {
+		lc.Rate = uint64(rng.Float64() * link / float64(c.Leases))
+		lc.Burst = uint32(c.MinBurst()) + uint32(rng.IntN(int(c.MaxPacketBytes)))
+		if lc.Rate == 0 {
+			lc.Burst = 0
+		}
+	}
+	return lc
+}
+
+// pickArrival gives every source active in cycle t its credit (a paced
+// source its rate, any other a maximum packet with its probability), then
+// offers the source with the most credit that can afford its packet (size
+// uniform in MinPacketBytes..MaxPacketBytes, a maximum packet for a paced
+// source) and takes the packet's bytes from its credit. It returns the
+// source and the size, or -1 when none can send.
+func pickArrival(c genshaper.Config, srcs []Source, credit []float64, t int, rng *rand.Rand) (int, uint32) {
+	for i, src := range srcs {
+		if !src.active(t) {
+			continue
+		}
+		if src.Paced {
+			credit[i] += src.Rate
+		} else if rng.Float64() < src.Prob {
+			credit[i] += float64(c.MaxPacketBytes)
+		}
+	}
+	span := int(c.MaxPacketBytes - c.MinPacketBytes + 1)
+	best, bytes := -1, uint32(0)
+	for i := range srcs {
+		n := c.MinPacketBytes + uint32(rng.IntN(span))
+		if srcs[i].Paced {
+			n = c.MaxPacketBytes // paced sources send full-size packets
+		}
+		if credit[i] >= float64(n) && (best < 0 || credit[i] > credit[best]) {
+			best, bytes = i, n
+		}
+	}
+	if best >= 0 {
+		credit[best] -= float64(bytes)
+	}
+	return best, bytes
 }
 
 // Refusals classifies a trace's excess refusals by the drop rule of

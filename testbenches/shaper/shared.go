@@ -174,68 +174,35 @@ func GenerateShared(b *gosim.Bench, c genshaper.Config, st SharedStream, rng *ra
 	for r := 0; r < 2; r++ {
 		set(r, "rst", 1)
 	}
-	type src struct {
-		port int
-		Source
-	}
-	var srcs []src
+	var sources []Source
+	var portOf []int // the port of each source
 	for q, ps := range st.Ports {
 		for _, so := range ps.Sources {
-			srcs = append(srcs, src{q, so})
+			sources, portOf = append(sources, so), append(portOf, q)
 		}
 	}
-	credit := make([]float64, len(srcs))
+	credit := make([]float64, len(sources))
 	var tag uint64
-	span := int(c.MaxPacketBytes - c.MinPacketBytes + 1)
 	for t := cy; t < st.Cycles; t++ {
 		for _, q := range rng.Perm(P) {
 			if st.Ports[q].Reconfig == 0 || rng.Float64() >= st.Ports[q].Reconfig || c.Leases < 2 {
 				continue
 			}
 			lease := 1 + rng.IntN(c.Leases-1)
-			link := float64(uint64(1) << c.RateFracBits)
-			lc := model.LeaseConfig{}
-			if rng.IntN(4) != 0 {
-				lc.Rate = uint64(rng.Float64() * link / float64(c.Leases))
-				lc.Burst = uint32(c.MinBurst()) + uint32(rng.IntN(int(c.MaxPacketBytes)))
-				if lc.Rate == 0 {
-					lc.Burst = 0
-				}
-			}
-			if write(t, q, lease, lc) {
+			if write(t, q, lease, randomGuarantee(c, rng)) {
 				break
 			}
 		}
-		for i, so := range srcs {
-			if !so.active(t) {
-				continue
-			}
-			if so.Paced {
-				credit[i] += so.Rate
-			} else if rng.Float64() < so.Prob {
-				credit[i] += float64(c.MaxPacketBytes)
-			}
-		}
-		best, bytes := -1, uint32(0)
-		for i := range srcs {
-			n := c.MinPacketBytes + uint32(rng.IntN(span))
-			if srcs[i].Paced {
-				n = c.MaxPacketBytes
-			}
-			if credit[i] >= float64(n) && (best < 0 || credit[i] > credit[best]) {
-				best, bytes = i, n
-			}
-		}
+		best, bytes := pickArrival(c, sources, credit, t, rng)
 		if best < 0 {
 			continue
 		}
-		credit[best] -= float64(bytes)
 		set(t, "arr_valid", 1)
-		set(t, "arr_port", uint64(srcs[best].port))
-		set(t, "arr_lease", uint64(srcs[best].Lease))
+		set(t, "arr_port", uint64(portOf[best]))
+		set(t, "arr_lease", uint64(sources[best].Lease))
 		set(t, "arr_bytes", uint64(bytes))
 		set(t, "arr_tag", tag&(1<<c.TagBits-1))
-		set(t, "arr_prio", uint64(srcs[best].Prio))
+		set(t, "arr_prio", uint64(sources[best].Prio))
 		tag++
 	}
 	return s, err
