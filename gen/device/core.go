@@ -426,7 +426,7 @@ func Core(c Config) (*hdl.Module, error) {
 	// verdict returns VerdictLatency cycles later to the port v_port
 	// names. Configuration writes go to the port of the lease element.
 	sh := m.Instance("u_shaper", shMod)
-	PB := shaper.PortBits(P)
+	PB := shaper.PortBits(P) // = w.LPB: the lease element's port field is the shaper's port number
 	var leaseArms, bytesArms, prioArms, portArms []hdl.Arm
 	var anyReq hdl.Value = k(0, 1)
 	for q, e := range egs {
@@ -450,7 +450,7 @@ func Core(c Config) (*hdl.Module, error) {
 	if 1<<w.LPB != P {
 		cfgWe = hdl.And(lsWe, hdl.Lt(lsPort, k(uint64(P), w.LPB)))
 	}
-	sh.Connect("cfg_we", cfgWe).Connect("cfg_port", fitW(lsPort, PB)).
+	sh.Connect("cfg_we", cfgWe).Connect("cfg_port", lsPort).
 		Connect("cfg_lease", hdl.Slice(lsIdx, w.TB-1, 0)).Connect("cfg_rate", lsRate).Connect("cfg_burst", lsBurst)
 	vPort := sh.Out("v_port")
 	for q, e := range egs {
@@ -458,14 +458,6 @@ func Core(c Config) (*hdl.Module, error) {
 			Connect("sh_verdict", sh.Out("v_verdict")).Connect("sh_cause", sh.Out("v_cause"))
 	}
 	return m, nil
-}
-
-// fitW zero-extends or truncates v to n bits (a port number that fits).
-func fitW(v hdl.Value, n int) hdl.Value {
-	if v.Width() >= n {
-		return hdl.Slice(v, n-1, 0)
-	}
-	return hdl.ZExt(v, n)
 }
 
 func reverse(v []hdl.Value) []hdl.Value {

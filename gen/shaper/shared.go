@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 
+	"github.com/pktnetwork/pktrouter/gen/blocks"
 	"github.com/pktnetwork/pktrouter/gen/hdl"
 )
 
@@ -12,12 +13,7 @@ const MaxPorts = 256
 
 // PortBits is the width of arr_port, cfg_port and v_port of a shared
 // shaper for the given number of ports: max(1, bitlen(ports-1)).
-func PortBits(ports int) int {
-	if ports <= 1 {
-		return 1
-	}
-	return bits.Len(uint(ports - 1))
-}
+func PortBits(ports int) int { return blocks.IndexWidth(ports) }
 
 // NewShared builds the admission side of the shapers of several egress
 // ports in one block: ports copies of the state that changes every cycle
